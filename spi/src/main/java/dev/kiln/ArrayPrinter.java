@@ -1,0 +1,135 @@
+package dev.kiln;
+
+import dev.kiln.spi.HostBuffer;
+import java.math.BigDecimal;
+
+/**
+ * Formats arrays the way JAX prints them: nested brackets, elements aligned on the decimal point,
+ * integral floats written {@code 1.}, and the middle of long dimensions elided with {@code ...}.
+ */
+final class ArrayPrinter {
+    /** Arrays with more elements than this are summarised. */
+    static final int THRESHOLD = 1000;
+
+    static final int EDGE_ITEMS = 3;
+
+    private ArrayPrinter() {}
+
+    static String print(Array a) {
+        HostBuffer h = a.toHost();
+        int[] shape = a.shape();
+        boolean summarise = a.size() > THRESHOLD;
+        String[] text = new String[a.size()];
+        int intWidth = 0;
+        int fracWidth = 0;
+        for (int i = 0; i < text.length; i++) {
+            if (summarise && !shown(i, shape)) {
+                continue;
+            }
+            text[i] = element(h, i);
+            int dot = a.dtype().isFloating() ? decimalPoint(text[i]) : text[i].length();
+            intWidth = Math.max(intWidth, dot);
+            fracWidth = Math.max(fracWidth, text[i].length() - dot);
+        }
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] != null) {
+                int dot = a.dtype().isFloating() ? decimalPoint(text[i]) : text[i].length();
+                text[i] = " ".repeat(intWidth - dot) + text[i] + " ".repeat(fracWidth - (text[i].length() - dot));
+            }
+        }
+        StringBuilder b = new StringBuilder("Array(");
+        String indent = " ".repeat("Array(".length());
+        nest(b, text, shape, 0, 0, indent, summarise);
+        b.append(", dtype=").append(a.dtype().jaxName()).append(')');
+        return b.toString();
+    }
+
+    private static boolean shown(int flat, int[] shape) {
+        int rem = flat;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int idx = rem % shape[d];
+            rem /= shape[d];
+            if (shape[d] > 2 * EDGE_ITEMS && idx >= EDGE_ITEMS && idx < shape[d] - EDGE_ITEMS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int nest(
+            StringBuilder b, String[] text, int[] shape, int dim, int offset, String indent, boolean summarise) {
+        if (dim == shape.length) {
+            b.append(text[offset]);
+            return offset;
+        }
+        int stride = 1;
+        for (int d = dim + 1; d < shape.length; d++) {
+            stride *= shape[d];
+        }
+        b.append('[');
+        int n = shape[dim];
+        for (int i = 0; i < n; i++) {
+            if (summarise && n > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
+                b.append(dim == shape.length - 1 ? "..., " : "...,\n" + indent + " ".repeat(dim + 1));
+                i = n - EDGE_ITEMS - 1;
+                continue;
+            }
+            nest(b, text, shape, dim + 1, offset + i * stride, indent, summarise);
+            if (i < n - 1) {
+                if (dim == shape.length - 1) {
+                    b.append(", ");
+                } else {
+                    b.append(",")
+                            .append("\n".repeat(shape.length - dim - 1))
+                            .append(indent)
+                            .append(" ".repeat(dim + 1));
+                }
+            }
+        }
+        return b.append(']').length();
+    }
+
+    private static int decimalPoint(String s) {
+        int dot = s.indexOf('.');
+        if (dot >= 0) {
+            return dot;
+        }
+        int e = s.indexOf('e');
+        return e >= 0 ? e : s.length();
+    }
+
+    private static String element(HostBuffer h, int i) {
+        return switch (h.spec().dtype()) {
+            case BOOL -> h.bools()[i] ? "True" : "False";
+            case INT32 -> Integer.toString(h.ints()[i]);
+            case UINT32 -> Integer.toUnsignedString(h.ints()[i]);
+            case INT64 -> Long.toString(h.longs()[i]);
+            case FLOAT32 -> floating(h.floats()[i], Float.toString(h.floats()[i]));
+            case FLOAT64 -> floating(h.doubles()[i], Double.toString(h.doubles()[i]));
+        };
+    }
+
+    /** Shortest round-trip digits, written as NumPy does: {@code 1.}, {@code 0.25}, {@code 1e-05}, {@code nan}. */
+    private static String floating(double v, String javaShortest) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        BigDecimal d = new BigDecimal(javaShortest).stripTrailingZeros();
+        double mag = Math.abs(v);
+        if (mag != 0 && (mag >= 1e16 || mag < 1e-4)) {
+            String unscaled = d.unscaledValue().abs().toString();
+            int exp = unscaled.length() - 1 - d.scale();
+            String mant = unscaled.length() > 1 ? unscaled.charAt(0) + "." + unscaled.substring(1) : unscaled + ".";
+            return (v < 0 ? "-" : "") + mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "")
+                    + Math.abs(exp);
+        }
+        String plain = d.scale() <= 0 ? d.toBigInteger().toString() + "." : d.toPlainString();
+        if (v == 0 && 1 / v < 0) {
+            return "-0.";
+        }
+        return plain;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kiln;
+
+import dev.kiln.internal.rules.ShapeRules;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.Buffer;
+import dev.kiln.spi.HostBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where primitives are applied to arrays. Every {@link Np} function reaches a
+ * backend through {@link #bind}, so later interpreters (tracing, differentiation, batching) have a
+ * single point to intercept.
+ */
+final class Dispatch {
+    static final boolean CHECKS = Boolean.getBoolean("kiln.checks");
+
+    private Dispatch() {}
+
+    /**
+     * Applies {@code p} on the backend of the first operand (or the current backend when there are
+     * none); operands on other backends are copied over first.
+     */
+    static Array bind(Primitive p, Params params, Array... args) {
+        Backend backend = args.length > 0 ? args[0].backend() : Kiln.currentBackend();
+        List<ArraySpec> specs = new ArrayList<>(args.length);
+        List<Buffer> buffers = new ArrayList<>(args.length);
+        for (Array a : args) {
+            specs.add(a.spec());
+            buffers.add(a.backend() == backend ? a.buffer() : backend.fromHost(a.toHost()));
+        }
+        ArraySpec out = ShapeRules.outSpec(p, params, specs);
+        Buffer result = backend.execute(p, params, out, buffers);
+        if (CHECKS && !result.spec().equals(out)) {
+            throw new KilnException("backend '" + backend.name() + "' returned " + result.spec() + " for "
+                    + p.printName() + " where " + out + " was expected; this is a bug in that backend");
+        }
+        return new Array(backend, result);
+    }
+
+    /** An array holding {@code host}'s data on the current backend; {@code host}'s array is taken over. */
+    static Array fromHost(HostBuffer host) {
+        Backend backend = Kiln.currentBackend();
+        return new Array(backend, backend.fromHost(host));
+    }
+
+    /** The same array on another backend. */
+    static Array transfer(Array a, Backend to) {
+        return a.backend() == to ? a : new Array(to, to.fromHost(a.toHost()));
+    }
+}

@@ -1,0 +1,179 @@
+package dev.kiln.ir;
+
+import java.util.Locale;
+
+/**
+ * Kiln's primitive operations, a lax-like set from which every {@code Np} function is built.
+ * Backends implement primitives only. Each constant names its {@link Kind}, the number of operands
+ * ({@code -1} for variadic) and the {@link Params} record it takes.
+ *
+ * <p>Semantics follow XLA/StableHLO where the two libraries agree: integer division truncates
+ * toward zero, {@code x / 0} is {@code -1} for signed integers and the all-ones value for unsigned,
+ * {@code x % 0} is {@code x}; shifts by at least the bit width give 0 (or the sign fill for
+ * arithmetic right shift); {@link #MAX}/{@link #MIN} propagate NaN; {@link #ROUND} rounds half to
+ * even; {@link #ARGMAX}/{@link #ARGMIN} treat NaN as the extreme value and return the first index;
+ * float-to-integer {@link #CONVERT} saturates and maps NaN to 0; gathers clamp indices into range.
+ */
+public enum Primitive {
+    // elementwise, one operand, result has the operand's dtype unless noted
+    NEG(Kind.UNARY, 1),
+    ABS(Kind.UNARY, 1),
+    SIGN(Kind.UNARY, 1),
+    EXP(Kind.UNARY, 1),
+    EXP2(Kind.UNARY, 1),
+    LOG(Kind.UNARY, 1),
+    LOG1P(Kind.UNARY, 1),
+    EXPM1(Kind.UNARY, 1),
+    SQRT(Kind.UNARY, 1),
+    RSQRT(Kind.UNARY, 1),
+    CBRT(Kind.UNARY, 1),
+    SIN(Kind.UNARY, 1),
+    COS(Kind.UNARY, 1),
+    TAN(Kind.UNARY, 1),
+    ASIN(Kind.UNARY, 1),
+    ACOS(Kind.UNARY, 1),
+    ATAN(Kind.UNARY, 1),
+    SINH(Kind.UNARY, 1),
+    COSH(Kind.UNARY, 1),
+    TANH(Kind.UNARY, 1),
+    /** The logistic sigmoid {@code 1 / (1 + exp(-x))}. */
+    LOGISTIC(Kind.UNARY, 1),
+    ERF(Kind.UNARY, 1),
+    FLOOR(Kind.UNARY, 1),
+    CEIL(Kind.UNARY, 1),
+    ROUND(Kind.UNARY, 1),
+    /** Logical not for bool, bitwise not for integers. */
+    NOT(Kind.UNARY, 1),
+    /** Result is bool. */
+    IS_FINITE(Kind.UNARY, 1),
+
+    // elementwise, two operands of one dtype and shape
+    ADD(Kind.BINARY, 2),
+    SUB(Kind.BINARY, 2),
+    MUL(Kind.BINARY, 2),
+    DIV(Kind.BINARY, 2),
+    REM(Kind.BINARY, 2),
+    POW(Kind.BINARY, 2),
+    MAX(Kind.BINARY, 2),
+    MIN(Kind.BINARY, 2),
+    ATAN2(Kind.BINARY, 2),
+    AND(Kind.BINARY, 2),
+    OR(Kind.BINARY, 2),
+    XOR(Kind.BINARY, 2),
+    SHIFT_LEFT(Kind.BINARY, 2),
+    SHIFT_RIGHT_ARITHMETIC(Kind.BINARY, 2),
+    SHIFT_RIGHT_LOGICAL(Kind.BINARY, 2),
+
+    // comparisons: two operands of one dtype and shape, bool result
+    EQ(Kind.COMPARE, 2),
+    NE(Kind.COMPARE, 2),
+    LT(Kind.COMPARE, 2),
+    LE(Kind.COMPARE, 2),
+    GT(Kind.COMPARE, 2),
+    GE(Kind.COMPARE, 2),
+
+    /** {@code select(pred, onTrue, onFalse)}: bool predicate and two values, all of one shape. */
+    SELECT(Kind.SELECT, 3),
+    CONVERT(Kind.CONVERT, 1, Params.Convert.class),
+
+    // reductions
+    REDUCE_SUM(Kind.REDUCE, 1, Params.Reduce.class),
+    REDUCE_PROD(Kind.REDUCE, 1, Params.Reduce.class),
+    REDUCE_MAX(Kind.REDUCE, 1, Params.Reduce.class),
+    REDUCE_MIN(Kind.REDUCE, 1, Params.Reduce.class),
+    REDUCE_AND(Kind.REDUCE, 1, Params.Reduce.class),
+    REDUCE_OR(Kind.REDUCE, 1, Params.Reduce.class),
+    ARGMAX(Kind.ARG_REDUCE, 1, Params.ArgReduce.class),
+    ARGMIN(Kind.ARG_REDUCE, 1, Params.ArgReduce.class),
+    CUMSUM(Kind.CUMULATIVE, 1, Params.Cumulative.class),
+    CUMPROD(Kind.CUMULATIVE, 1, Params.Cumulative.class),
+    CUMMAX(Kind.CUMULATIVE, 1, Params.Cumulative.class),
+    CUMMIN(Kind.CUMULATIVE, 1, Params.Cumulative.class),
+
+    // shape and data movement
+    BROADCAST_IN_DIM(Kind.MOVEMENT, 1, Params.BroadcastInDim.class),
+    RESHAPE(Kind.MOVEMENT, 1, Params.Reshape.class),
+    TRANSPOSE(Kind.MOVEMENT, 1, Params.Transpose.class),
+    SLICE(Kind.MOVEMENT, 1, Params.Slice.class),
+    /** Operands: the array and a 0-d padding value of the same dtype. */
+    PAD(Kind.MOVEMENT, 2, Params.Pad.class),
+    CONCATENATE(Kind.MOVEMENT, -1, Params.Axis.class),
+    REV(Kind.MOVEMENT, 1, Params.Rev.class),
+
+    // indexing
+    /**
+     * {@code take(operand, indices)} along an axis: the output shape is the operand's with that
+     * axis replaced by the indices' shape. Indices are int32 or int64 and clamped into range.
+     */
+    TAKE(Kind.INDEXING, 2, Params.Axis.class),
+    /**
+     * {@code take_along_axis(operand, indices)}: indices of the operand's rank, whose shape
+     * equals the operand's except along the axis; clamped into range.
+     */
+    TAKE_ALONG_AXIS(Kind.INDEXING, 2, Params.Axis.class),
+    /** Operands: the array, then one 0-d integer start index per dimension (clamped so the window fits). */
+    DYNAMIC_SLICE(Kind.INDEXING, -1, Params.DynamicSlice.class),
+    /** Operands: the array, the update, then one 0-d integer start index per dimension (clamped). */
+    DYNAMIC_UPDATE_SLICE(Kind.INDEXING, -1),
+
+    /** No operands. */
+    IOTA(Kind.CREATION, 0, Params.Iota.class),
+    DOT_GENERAL(Kind.CONTRACTION, 2, Params.DotGeneral.class);
+
+    /** The families of primitives, which share shape rules and usually kernels. */
+    public enum Kind {
+        UNARY,
+        BINARY,
+        COMPARE,
+        SELECT,
+        CONVERT,
+        REDUCE,
+        ARG_REDUCE,
+        CUMULATIVE,
+        MOVEMENT,
+        INDEXING,
+        CREATION,
+        CONTRACTION
+    }
+
+    private final Kind kind;
+    private final int arity;
+    private final Class<? extends Params> paramsType;
+
+    Primitive(Kind kind, int arity) {
+        this(kind, arity, Params.None.class);
+    }
+
+    Primitive(Kind kind, int arity, Class<? extends Params> paramsType) {
+        this.kind = kind;
+        this.arity = arity;
+        this.paramsType = paramsType;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The number of operands, or -1 when it varies. */
+    public int arity() {
+        return arity;
+    }
+
+    public Class<? extends Params> paramsType() {
+        return paramsType;
+    }
+
+    /** Elementwise primitives map equal-shaped operands to an output of that shape. */
+    public boolean isElementwise() {
+        return kind == Kind.UNARY
+                || kind == Kind.BINARY
+                || kind == Kind.COMPARE
+                || kind == Kind.SELECT
+                || kind == Kind.CONVERT;
+    }
+
+    /** The lower-case name programs print, such as {@code reduce_sum}. */
+    public String printName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

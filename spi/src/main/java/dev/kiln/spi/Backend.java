@@ -1,0 +1,49 @@
+package dev.kiln.spi;
+
+import dev.kiln.DType;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An opened backend: it holds buffers on its devices and executes primitives on them.
+ *
+ * <p>The required core is small: move data in and out ({@link #fromHost}, {@link #toHost}) and
+ * {@link #execute} every primitive. Kiln's frontend has already checked shapes and dtypes and
+ * computed the output spec when it calls {@code execute}, so a backend trusts its arguments.
+ * Compiled kernels and whole-program compilation are optional methods with working defaults, so
+ * a new backend is correct before it is fast.
+ */
+public interface Backend {
+    /** The provider's name, such as {@code "cpu-simd"}. */
+    String name();
+
+    /** The devices this backend computes on; the first is the default. */
+    List<Device> devices();
+
+    /** Optional abilities; see {@link Capability}. */
+    Set<Capability> capabilities();
+
+    /** Element types this backend stores and computes. */
+    default Set<DType> dtypes() {
+        return EnumSet.allOf(DType.class);
+    }
+
+    /** Places host data on the default device. The backend may keep {@code host}'s array. */
+    Buffer fromHost(HostBuffer host);
+
+    /** Copies (or, for host backends, exposes) a buffer's data on the host. */
+    HostBuffer toHost(Buffer buffer);
+
+    /**
+     * Applies one primitive. {@code out} is the output spec computed by Kiln's shape rules;
+     * {@code inputs} are buffers of this backend, in the primitive's operand order.
+     *
+     * @throws UnsupportedPrimitiveException when this backend does not implement {@code primitive}
+     *     for these dtypes
+     */
+    Buffer execute(Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs);
+}
