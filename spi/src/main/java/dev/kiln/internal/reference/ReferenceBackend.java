@@ -9,6 +9,7 @@ import dev.kiln.spi.Capability;
 import dev.kiln.spi.Device;
 import dev.kiln.spi.HostBuffer;
 import dev.kiln.spi.UnsupportedPrimitiveException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -40,8 +41,63 @@ public final class ReferenceBackend implements Backend {
         return (HostBuffer) buffer;
     }
 
+    /**
+     * Dispatches to the family's class: {@link UnaryOps}, {@link BinaryOps}, {@link Conversions},
+     * {@link Reductions}, {@link Movement}, {@link Indexing}, {@link DotGeneral}. Arguments are
+     * trusted, as the frontend has checked them with its shape rules.
+     */
     @Override
     public Buffer execute(Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs) {
-        throw new UnsupportedPrimitiveException(name(), primitive, "not written yet");
+        List<HostBuffer> in = new ArrayList<>(inputs.size());
+        for (Buffer b : inputs) {
+            if (!(b instanceof HostBuffer h)) {
+                throw new IllegalArgumentException(
+                        "the reference backend computes on HostBuffers; got " + b.getClass().getName()
+                                + " for " + primitive.printName() + ": move it with fromHost first");
+            }
+            in.add(h);
+        }
+        return switch (primitive.kind()) {
+            case UNARY -> UnaryOps.apply(primitive, out, in.get(0));
+            case BINARY -> BinaryOps.apply(primitive, out, in.get(0), in.get(1));
+            case COMPARE -> BinaryOps.compare(primitive, out, in.get(0), in.get(1));
+            case SELECT -> BinaryOps.select(out, in.get(0), in.get(1), in.get(2));
+            case CONVERT -> Conversions.convert(out, in.get(0));
+            case REDUCE -> Reductions.reduce(primitive, (Params.Reduce) params, out, in.get(0));
+            case ARG_REDUCE -> Reductions.argReduce(primitive, (Params.ArgReduce) params, out, in.get(0));
+            case CUMULATIVE -> Reductions.cumulative(primitive, (Params.Cumulative) params, out, in.get(0));
+            case MOVEMENT -> movement(primitive, params, out, in);
+            case INDEXING -> indexing(primitive, params, out, in);
+            case CREATION -> Indexing.iota((Params.Iota) params, out);
+            case CONTRACTION -> DotGeneral.apply((Params.DotGeneral) params, out, in.get(0), in.get(1));
+        };
+    }
+
+    private static HostBuffer movement(Primitive p, Params params, ArraySpec out, List<HostBuffer> in) {
+        return switch (p) {
+            case BROADCAST_IN_DIM -> Movement.broadcastInDim((Params.BroadcastInDim) params, out, in.get(0));
+            case RESHAPE -> Movement.reshape(out, in.get(0));
+            case TRANSPOSE -> Movement.transpose((Params.Transpose) params, out, in.get(0));
+            case SLICE -> Movement.slice((Params.Slice) params, out, in.get(0));
+            case PAD -> Movement.pad((Params.Pad) params, out, in.get(0), in.get(1));
+            case CONCATENATE -> Movement.concatenate((Params.Axis) params, out, in);
+            case REV -> Movement.rev((Params.Rev) params, out, in.get(0));
+            default -> throw unsupported(p, "not a movement primitive");
+        };
+    }
+
+    private static HostBuffer indexing(Primitive p, Params params, ArraySpec out, List<HostBuffer> in) {
+        return switch (p) {
+            case TAKE -> Indexing.take((Params.Axis) params, out, in.get(0), in.get(1));
+            case TAKE_ALONG_AXIS -> Indexing.takeAlongAxis((Params.Axis) params, out, in.get(0), in.get(1));
+            case DYNAMIC_SLICE -> Indexing.dynamicSlice(out, in.get(0), in.subList(1, in.size()));
+            case DYNAMIC_UPDATE_SLICE -> Indexing.dynamicUpdateSlice(in.get(0), in.get(1), in.subList(2, in.size()));
+            default -> throw unsupported(p, "not an indexing primitive");
+        };
+    }
+
+    /** For combinations that mean nothing, such as {@code sin} of an integer (the frontend converts first). */
+    static UnsupportedPrimitiveException unsupported(Primitive p, String detail) {
+        return new UnsupportedPrimitiveException(ReferenceProvider.NAME, p, detail);
     }
 }
