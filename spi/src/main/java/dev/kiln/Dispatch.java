@@ -1,6 +1,8 @@
 package dev.kiln;
 
 import dev.kiln.internal.rules.ShapeRules;
+import dev.kiln.internal.trace.Trace;
+import dev.kiln.internal.trace.Tracer;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -25,6 +27,28 @@ final class Dispatch {
      * none); operands on other backends are copied over first.
      */
     static Array bind(Primitive p, Params params, Array... args) {
+        Trace top = null;
+        for (Array a : args) {
+            Tracer t = a.tracer();
+            if (t != null) {
+                if (!t.trace().isActive()) {
+                    throw new KilnException("a traced value of type " + a.spec() + " escaped from "
+                            + t.trace().transformation() + " (it was stored in a field or captured and used after the"
+                            + " transformation returned); return it from the transformed function instead");
+                }
+                if (top == null || t.trace().level() > top.level()) {
+                    top = t.trace();
+                }
+            }
+        }
+        if (top != null) {
+            List<Array> lifted = new ArrayList<>(args.length);
+            for (Array a : args) {
+                Tracer t = a.tracer();
+                lifted.add(t != null && t.trace() == top ? a : top.lift(a));
+            }
+            return top.process(p, params, lifted);
+        }
         Backend backend = args.length > 0 ? args[0].backend() : Kiln.currentBackend();
         List<ArraySpec> specs = new ArrayList<>(args.length);
         List<Buffer> buffers = new ArrayList<>(args.length);

@@ -2,6 +2,7 @@ package dev.kiln;
 
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.Arrays;
 
 /**
  * Direct access to Kiln's primitives, like {@code jax.lax}: no promotion or broadcasting, operands
@@ -32,13 +33,181 @@ public final class Lax {
 
     /** Reshapes without checking anything beyond the element count. */
     public static Array reshape(Array x, int... shape) {
-        return java.util.Arrays.equals(x.shape(), shape)
-                ? x
-                : Dispatch.bind(Primitive.RESHAPE, new Params.Reshape(shape), x);
+        return Arrays.equals(x.shape(), shape) ? x : Dispatch.bind(Primitive.RESHAPE, new Params.Reshape(shape), x);
     }
 
     /** An array of {@code shape} whose value is the index along {@code dimension}. */
     public static Array iota(DType dtype, int[] shape, int dimension) {
         return Dispatch.bind(Primitive.IOTA, new Params.Iota(dtype, shape, dimension));
+    }
+
+    /** Permutes dimensions: output dimension {@code i} is operand dimension {@code perm[i]}; identity is a no-op. */
+    public static Array transpose(Array x, int... perm) {
+        for (int i = 0; i < perm.length; i++) {
+            if (perm[i] != i) {
+                return Dispatch.bind(Primitive.TRANSPOSE, new Params.Transpose(perm), x);
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The strided window {@code start[i], start[i]+strides[i], …} below {@code limit[i]} in each
+     * dimension (all non-negative and in range); the whole array is a no-op.
+     */
+    public static Array slice(Array x, int[] start, int[] limit, int[] strides) {
+        int[] s = x.shape();
+        boolean whole = true;
+        for (int i = 0; i < s.length && whole; i++) {
+            whole = start[i] == 0 && limit[i] == s[i] && (strides[i] == 1 || s[i] <= 1);
+        }
+        return whole ? x : Dispatch.bind(Primitive.SLICE, new Params.Slice(start, limit, strides), x);
+    }
+
+    /** {@link #slice(Array, int[], int[], int[])} with unit strides. */
+    public static Array slice(Array x, int[] start, int[] limit) {
+        int[] ones = new int[start.length];
+        Arrays.fill(ones, 1);
+        return slice(x, start, limit, ones);
+    }
+
+    /** The elements of one axis from {@code start} (inclusive) to {@code limit} (exclusive). */
+    public static Array sliceInDim(Array x, int axis, int start, int limit) {
+        int[] lo = new int[x.ndim()];
+        int[] hi = x.shape();
+        lo[axis] = start;
+        hi[axis] = limit;
+        return slice(x, lo, hi);
+    }
+
+    /**
+     * Pads with the 0-d {@code value} (same dtype): {@code lo}/{@code hi} elements before and after
+     * each dimension (negative crops), {@code interior} between neighbours.
+     */
+    public static Array pad(Array x, Array value, int[] lo, int[] hi, int[] interior) {
+        return Dispatch.bind(Primitive.PAD, new Params.Pad(lo, hi, interior), x, value);
+    }
+
+    /** Joins arrays of one dtype that match outside {@code axis}; a single operand is returned as is. */
+    public static Array concatenate(Array[] xs, int axis) {
+        return xs.length == 1 ? xs[0] : Dispatch.bind(Primitive.CONCATENATE, new Params.Axis(axis), xs);
+    }
+
+    /** Reverses the listed axes; no axes is a no-op. */
+    public static Array rev(Array x, int... axes) {
+        return axes.length == 0 ? x : Dispatch.bind(Primitive.REV, new Params.Rev(axes), x);
+    }
+
+    /**
+     * Applies a reduction primitive ({@code REDUCE_SUM}, {@code REDUCE_MAX}, …) over sorted distinct
+     * axes, which are removed; no axes is a no-op.
+     */
+    public static Array reduce(Primitive reduction, Array x, int... axes) {
+        if (reduction.kind() != Primitive.Kind.REDUCE) {
+            throw new IllegalArgumentException(reduction + " is not a reduction primitive");
+        }
+        return axes.length == 0 ? x : Dispatch.bind(reduction, new Params.Reduce(axes), x);
+    }
+
+    /** Sums over sorted distinct axes, keeping the dtype. */
+    public static Array reduceSum(Array x, int... axes) {
+        return reduce(Primitive.REDUCE_SUM, x, axes);
+    }
+
+    /**
+     * General contraction: pairs {@code lhsContract[i]} with {@code rhsContract[i]} and batches over
+     * {@code lhsBatch[i]}/{@code rhsBatch[i]}; the output is batch dimensions, then the free
+     * dimensions of {@code lhs}, then those of {@code rhs}. Both operands must share a dtype.
+     */
+    public static Array dotGeneral(
+            Array lhs, Array rhs, int[] lhsContract, int[] rhsContract, int[] lhsBatch, int[] rhsBatch) {
+        return Dispatch.bind(
+                Primitive.DOT_GENERAL, new Params.DotGeneral(lhsContract, rhsContract, lhsBatch, rhsBatch), lhs, rhs);
+    }
+
+    /**
+     * The window of {@code sizes} starting at {@code starts} (one 0-d integer array per dimension).
+     * Negative starts count from the end of their dimension, as in {@code jax.lax.dynamic_slice};
+     * starts are then clamped so the window fits, so this never fails on index values.
+     *
+     * @throws ShapeException when the number of starts or sizes differs from the rank, or a size is
+     *     negative or larger than its dimension
+     * @throws DTypeException when a start is not a 0-d integer array
+     */
+    public static Array dynamicSlice(Array x, Array[] starts, int... sizes) {
+        int[] s = x.shape();
+        if (sizes.length != s.length) {
+            throw new ShapeException("dynamicSlice: " + sizes.length + " sizes given for an array of shape "
+                    + Shape.toString(s) + "; give one size per dimension");
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (sizes[i] < 0 || sizes[i] > s[i]) {
+                throw new ShapeException("dynamicSlice: window " + Shape.toString(sizes) + " does not fit shape "
+                        + Shape.toString(s) + " (dimension " + i + "); each size must be in [0, dimension]");
+            }
+        }
+        Array[] operands = startOperands("dynamicSlice", x, starts);
+        return Dispatch.bind(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(sizes), operands);
+    }
+
+    /**
+     * {@code x} with the window at {@code starts} replaced by {@code update} (same dtype and rank,
+     * no larger in any dimension). Negative starts count from the end; starts are then clamped so
+     * the update fits, as in {@code jax.lax.dynamic_update_slice}.
+     *
+     * @throws ShapeException when ranks differ, the update is larger than {@code x}, or the number of
+     *     starts differs from the rank
+     * @throws DTypeException when dtypes differ or a start is not a 0-d integer array
+     */
+    public static Array dynamicUpdateSlice(Array x, Array update, Array... starts) {
+        int[] s = x.shape();
+        int[] u = update.shape();
+        if (update.dtype() != x.dtype()) {
+            throw new DTypeException("dynamicUpdateSlice: update has dtype " + update.dtype() + " but the array has "
+                    + x.dtype() + "; astype the update first");
+        }
+        boolean fits = u.length == s.length;
+        for (int i = 0; fits && i < s.length; i++) {
+            fits = u[i] <= s[i];
+        }
+        if (!fits) {
+            throw new ShapeException("dynamicUpdateSlice: update of shape " + Shape.toString(u)
+                    + " does not fit in an array of shape " + Shape.toString(s)
+                    + "; the update needs the same rank and no dimension larger than the array's");
+        }
+        Array[] starting = startOperands("dynamicUpdateSlice", x, starts);
+        Array[] operands = new Array[starting.length + 1];
+        operands[0] = x;
+        operands[1] = update;
+        System.arraycopy(starting, 1, operands, 2, starting.length - 1);
+        return Dispatch.bind(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, operands);
+    }
+
+    /** {@code x} followed by the start indices, checked, wrapped if negative and of one integer dtype. */
+    private static Array[] startOperands(String fn, Array x, Array[] starts) {
+        int[] s = x.shape();
+        if (starts.length != s.length) {
+            throw new ShapeException(fn + ": " + starts.length + " start indices given for an array of shape "
+                    + Shape.toString(s) + "; give one 0-d integer array per dimension");
+        }
+        DType common = DType.INT32;
+        for (int i = 0; i < starts.length; i++) {
+            Array st = starts[i];
+            if (st.ndim() != 0 || !st.dtype().isInteger()) {
+                throw new DTypeException(fn + ": start index " + i + " is " + st.spec()
+                        + "; each start must be a 0-d integer array, e.g. Np.scalar(3)");
+            }
+            if (st.dtype() == DType.INT64 || st.dtype() == DType.UINT32) {
+                common = DType.INT64;
+            }
+        }
+        Array[] out = new Array[starts.length + 1];
+        out[0] = x;
+        for (int i = 0; i < starts.length; i++) {
+            Array st = convert(starts[i], common);
+            Array negative = bind(Primitive.LT, st, Np.filled(common, 0L));
+            out[i + 1] = bind(Primitive.SELECT, negative, bind(Primitive.ADD, st, Np.filled(common, (long) s[i])), st);
+        }
+        return out;
     }
 }

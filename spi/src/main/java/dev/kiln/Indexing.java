@@ -1,0 +1,245 @@
+package dev.kiln;
+
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Basic indexing, gathers and one-hot encoding behind {@link Np}'s indexing functions. */
+final class Indexing {
+    private Indexing() {}
+
+    /**
+     * NumPy basic indexing: one SLICE for every integer and slice, REV for the axes read with a
+     * negative step, and a RESHAPE that drops integer-indexed axes and inserts new ones.
+     */
+    static Array basic(Array x, Index... idx) {
+        int[] s = x.shape();
+        int rank = s.length;
+        int consuming = 0;
+        int ellipses = 0;
+        for (Index i : idx) {
+            if (i == null) {
+                throw new IndexException("index: null entry in " + Arrays.toString(idx)
+                        + "; use Index.all() for ':' or Index.newAxis() for None");
+            }
+            if (i instanceof Index.At || i instanceof Index.Slice) {
+                consuming++;
+            } else if (i instanceof Index.Ellipsis) {
+                ellipses++;
+            }
+        }
+        if (ellipses > 1) {
+            throw new IndexException("index " + text(idx) + ": an index can only have a single ellipsis ('...')");
+        }
+        if (consuming > rank) {
+            throw new IndexException("index " + text(idx) + ": too many indices for array: array is " + rank
+                    + "-dimensional, but " + consuming + " were indexed");
+        }
+        List<Index> full = new ArrayList<>(idx.length + rank);
+        for (Index i : idx) {
+            if (i instanceof Index.Ellipsis) {
+                for (int k = 0; k < rank - consuming; k++) {
+                    full.add(Index.all());
+                }
+            } else {
+                full.add(i);
+            }
+        }
+        if (ellipses == 0) {
+            for (int k = consuming; k < rank; k++) {
+                full.add(Index.all());
+            }
+        }
+        int[] start = new int[rank];
+        int[] limit = new int[rank];
+        int[] stride = new int[rank];
+        List<Integer> reversed = new ArrayList<>();
+        List<Integer> outShape = new ArrayList<>();
+        int axis = 0;
+        for (Index i : full) {
+            switch (i) {
+                case Index.NewAxis n -> outShape.add(1);
+                case Index.At at -> {
+                    int p = checkedPosition(idx, at.index(), axis, s[axis]);
+                    start[axis] = p;
+                    limit[axis] = p + 1;
+                    stride[axis] = 1;
+                    axis++;
+                }
+                case Index.Slice sl -> {
+                    int[] r = sliceRange(sl, s[axis]);
+                    int first = r[0];
+                    int step = r[2];
+                    int n = r[3];
+                    if (n == 0) {
+                        start[axis] = 0;
+                        limit[axis] = 0;
+                        stride[axis] = 1;
+                    } else if (step > 0) {
+                        start[axis] = first;
+                        limit[axis] = first + (n - 1) * step + 1;
+                        stride[axis] = step;
+                    } else {
+                        int last = first + (n - 1) * step;
+                        start[axis] = last;
+                        limit[axis] = first + 1;
+                        stride[axis] = -step;
+                        if (n > 1) {
+                            reversed.add(axis);
+                        }
+                    }
+                    outShape.add(n);
+                    axis++;
+                }
+                case Index.Ellipsis e -> throw new AssertionError("ellipsis was expanded");
+            }
+        }
+        Array out = Lax.slice(x, start, limit, stride);
+        out = Lax.rev(out, reversed.stream().mapToInt(Integer::intValue).toArray());
+        return Lax.reshape(out, outShape.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * Python's {@code slice.indices(size)} plus the element count: {first, stop, step, count}, where
+     * the selected positions are {@code first, first+step, …} ({@code count} of them).
+     */
+    static int[] sliceRange(Index.Slice sl, int size) {
+        int step = sl.step() == null ? 1 : sl.step();
+        int lower = step > 0 ? 0 : -1;
+        int upper = step > 0 ? size : size - 1;
+        int start = bound(sl.start(), step > 0 ? lower : upper, size, lower, upper);
+        int stop = bound(sl.stop(), step > 0 ? upper : lower, size, lower, upper);
+        long span = step > 0 ? (long) stop - start : (long) start - stop;
+        long abs = Math.abs((long) step);
+        int count = span <= 0 ? 0 : (int) ((span + abs - 1) / abs);
+        return new int[] {start, stop, step, count};
+    }
+
+    private static int bound(Integer value, int fallback, int size, int lower, int upper) {
+        if (value == null) {
+            return fallback;
+        }
+        long v = value;
+        if (v < 0) {
+            v += size;
+            return (int) Math.max(v, lower);
+        }
+        return (int) Math.min(v, upper);
+    }
+
+    private static int checkedPosition(Index[] idx, int index, int axis, int size) {
+        int p = index < 0 ? index + size : index;
+        if (p < 0 || p >= size) {
+            throw new IndexException("index " + text(idx) + ": index " + index + " is out of bounds for axis " + axis
+                    + " with size " + size + "; use an index in [" + (-size) + ", " + (size - 1) + "]");
+        }
+        return p;
+    }
+
+    private static String text(Index[] idx) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < idx.length; i++) {
+            b.append(i > 0 ? ", " : "").append(idx[i]);
+        }
+        return b.append(']').toString();
+    }
+
+    /** Indices of an integer dtype with negative values wrapped by adding {@code size}. */
+    static Array wrapNegative(String fn, Array indices, int size) {
+        DType t = indices.dtype();
+        if (!t.isInteger()) {
+            throw new DTypeException(fn + ": indices must be integers, got " + t
+                    + "; astype(DType.INT32) them first (bool masks are not supported)");
+        }
+        if (t == DType.UINT32) {
+            return indices;
+        }
+        Array negative = Lax.bind(Primitive.LT, indices, Np.full(t, 0, indices.shape()));
+        Array wrapped = Lax.bind(Primitive.ADD, indices, Np.full(t, size, indices.shape()));
+        return Lax.bind(Primitive.SELECT, negative, wrapped, indices);
+    }
+
+    static Array take(Array x, Array indices, int axis) {
+        int a = Shape.axis("take", axis, x.ndim());
+        requireTakeable("take", x, indices, a);
+        return Lax.bind(Primitive.TAKE, new Params.Axis(a), x, wrapNegative("take", indices, x.shape(a)));
+    }
+
+    private static void requireTakeable(String fn, Array x, Array indices, int axis) {
+        if (!indices.dtype().isInteger()) {
+            throw new DTypeException(fn + ": indices must be integers, got " + indices.dtype()
+                    + "; astype(DType.INT32) them first (bool masks are not supported)");
+        }
+        if (x.shape(axis) == 0 && indices.size() > 0) {
+            throw new IndexException(fn + ": cannot take from axis " + axis + " of shape " + Shape.toString(x.shape())
+                    + " because it is empty; there is nothing to clamp the indices to");
+        }
+    }
+
+    static Array takeAlongAxis(Array x, Array indices, int axis) {
+        int rank = x.ndim();
+        if (indices.ndim() != rank) {
+            throw new ShapeException("takeAlongAxis: indices of shape " + Shape.toString(indices.shape())
+                    + " and array of shape " + Shape.toString(x.shape())
+                    + " must have the same number of dimensions; expandDims the indices");
+        }
+        int a = Shape.axis("takeAlongAxis", axis, rank);
+        int[] xs = x.shape();
+        int[] is = indices.shape();
+        int[] xOut = xs.clone();
+        int[] iOut = is.clone();
+        for (int d = 0; d < rank; d++) {
+            if (d == a) {
+                continue;
+            }
+            if (xs[d] != is[d] && xs[d] != 1 && is[d] != 1) {
+                throw new ShapeException("takeAlongAxis: indices of shape " + Shape.toString(is)
+                        + " do not broadcast against the array of shape " + Shape.toString(xs) + " in dimension " + d
+                        + "; outside the axis the shapes must be equal or 1");
+            }
+            int n = Math.max(xs[d], is[d]);
+            if (xs[d] == 0 || is[d] == 0) {
+                n = 0;
+            }
+            xOut[d] = n;
+            iOut[d] = n;
+        }
+        requireTakeable("takeAlongAxis", x, indices, a);
+        Array xb = Np.broadcastTo("takeAlongAxis", x, xOut);
+        Array ib = Np.broadcastTo("takeAlongAxis", indices, iOut);
+        return Lax.bind(
+                Primitive.TAKE_ALONG_AXIS, new Params.Axis(a), xb, wrapNegative("takeAlongAxis", ib, xs[a]));
+    }
+
+    static Array oneHot(Array indices, int numClasses, DType dtype) {
+        if (numClasses < 0) {
+            throw new ShapeException("oneHot: numClasses must be >= 0, got " + numClasses);
+        }
+        Array idx = indices.dtype() == DType.BOOL ? Lax.convert(indices, DType.INT32) : indices;
+        int r = idx.ndim();
+        int[] shape = Arrays.copyOf(idx.shape(), r + 1);
+        shape[r] = numClasses;
+        int[] dims = new int[r];
+        for (int i = 0; i < r; i++) {
+            dims[i] = i;
+        }
+        Array classes = Lax.iota(idx.dtype(), shape, r);
+        Array hit = Lax.bind(Primitive.EQ, Lax.broadcastInDim(idx, shape, dims), classes);
+        return Lax.convert(hit, dtype);
+    }
+
+    static Array dynamicSlice(Array x, int[] starts, int[] sizes) {
+        int[] s = x.shape();
+        if (starts.length != s.length) {
+            throw new ShapeException("dynamicSlice: " + starts.length + " starts given for an array of shape "
+                    + Shape.toString(s) + "; give one start per dimension");
+        }
+        Array[] st = new Array[starts.length];
+        for (int i = 0; i < starts.length; i++) {
+            st[i] = Np.filled(DType.INT32, (long) starts[i]);
+        }
+        return Lax.dynamicSlice(x, st, sizes);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kiln.internal.trace;
+
+import dev.kiln.Array;
+import dev.kiln.Lax;
+import dev.kiln.Np;
+import dev.kiln.internal.rules.TransposeRules;
+import dev.kiln.ir.Atom;
+import dev.kiln.ir.Eqn;
+import dev.kiln.ir.Program;
+import dev.kiln.ir.Var;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Transposes a linear program: given cotangents of its outputs, computes cotangents of its inputs
+ * by walking the equations backwards with each primitive's transpose rule. Equations that do not
+ * depend on the inputs (they compute from constants only) are evaluated forwards first.
+ */
+public final class Transposer {
+  private Transposer() {}
+
+  public static List<Array> transpose(Program p, List<Array> constants, List<Array> cotangents) {
+    Set<Var> linear = Collections.newSetFromMap(new IdentityHashMap<>());
+    linear.addAll(p.inputs());
+    Map<Var, Array> values = new IdentityHashMap<>();
+    for (int i = 0; i < constants.size(); i++) {
+      values.put(p.constants().get(i), constants.get(i));
+    }
+    List<Eqn> linearEqns = new ArrayList<>();
+    for (Eqn e : p.eqns()) {
+      boolean isLinear = false;
+      for (Atom a : e.inputs()) {
+        isLinear |= a instanceof Var v && linear.contains(v);
+      }
+      if (isLinear) {
+        linear.addAll(e.outputs());
+        linearEqns.add(e);
+      } else {
+        Array[] in = new Array[e.inputs().size()];
+        for (int i = 0; i < in.length; i++) {
+          in[i] = ProgramRunner.read(values, e.inputs().get(i));
+        }
+        values.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
+      }
+    }
+    Map<Var, Array> ct = new IdentityHashMap<>();
+    for (int i = 0; i < p.outputs().size(); i++) {
+      if (p.outputs().get(i) instanceof Var v && linear.contains(v) && cotangents.get(i) != null) {
+        accumulate(ct, v, cotangents.get(i));
+      }
+    }
+    for (int k = linearEqns.size() - 1; k >= 0; k--) {
+      Eqn e = linearEqns.get(k);
+      Array outCt = ct.remove(e.outputs().get(0));
+      if (outCt == null) {
+        continue;
+      }
+      List<Array> operands = new ArrayList<>(e.inputs().size());
+      boolean[] isLinear = new boolean[e.inputs().size()];
+      for (int i = 0; i < isLinear.length; i++) {
+        Atom a = e.inputs().get(i);
+        isLinear[i] = a instanceof Var v && linear.contains(v);
+        operands.add(isLinear[i] ? null : ProgramRunner.read(values, a));
+      }
+      List<Array> inCts = TransposeRules.transpose(e.primitive(), e.params(), outCt, operands, isLinear,
+          e.inputs().stream().map(Atom::spec).toList());
+      for (int i = 0; i < isLinear.length; i++) {
+        if (isLinear[i] && inCts.get(i) != null) {
+          accumulate(ct, (Var) e.inputs().get(i), inCts.get(i));
+        }
+      }
+    }
+    List<Array> out = new ArrayList<>(p.inputs().size());
+    for (Var v : p.inputs()) {
+      Array c = ct.get(v);
+      out.add(c != null ? c : Np.zeros(v.spec().dtype(), v.spec().shape()));
+    }
+    return out;
+  }
+
+  private static void accumulate(Map<Var, Array> ct, Var v, Array c) {
+    ct.merge(v, c, (a, b) -> Lax.bind(dev.kiln.ir.Primitive.ADD, a, b));
+  }
+}
