@@ -3,7 +3,16 @@ package dev.kiln;
 import dev.kiln.internal.discovery.BackendRegistry;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
+import dev.kiln.internal.trace.ArrayInternals;
+import dev.kiln.internal.trace.Autodiff;
+import dev.kiln.internal.trace.BatchTrace;
+import dev.kiln.internal.trace.JvpTrace;
+import dev.kiln.internal.trace.Tracer;
+import dev.kiln.ir.Program;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -67,5 +76,199 @@ public final class Kiln {
     /** The same array's data on another backend (a copy, unless it is already there). */
     public static Array devicePut(Array x, Backend backend) {
         return Dispatch.transfer(x, backend);
+    }
+
+    // ---------------------------------------------------------------- transformations
+
+    /** A function's value and its gradient, which has the structure of the differentiated argument. */
+    public record ValueAndGrad<T>(Array value, T grad) {}
+
+    /** A function's output and the pull-back that maps output cotangents to input cotangents. */
+    public record Vjp<T, R>(R out, Function<R, T> pullback) {}
+
+    /** A function's output and its directional derivative (the tangent has the output's structure). */
+    public record Jvp<R>(R out, R tangent) {}
+
+    /** A function's output and its linearisation at the point, a linear function of input tangents. */
+    public record Linearized<T, R>(R out, Function<T, R> linear) {}
+
+    /**
+     * Compiles {@code f}: it is traced once per argument signature (tree structure, array shapes and
+     * dtypes, and the values of non-array arguments, which are static) into a {@link Program} that
+     * the backend compiles; later calls with the same signature reuse it. Java side effects in
+     * {@code f} happen while it is traced only.
+     */
+    public static <T, R> Function<T, R> jit(Function<T, R> f) {
+        Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
+        return x -> uncheckedCast(j.call(new Object[] {x}));
+    }
+
+    /** {@link #jit(Function)} for two arguments; either may be a tree, and non-array values are static. */
+    public static <A, B, R> BiFunction<A, B, R> jit(BiFunction<A, B, R> f) {
+        Jitted j = new Jitted(args -> f.apply(uncheckedCast(args[0]), uncheckedCast(args[1])));
+        return (a, b) -> uncheckedCast(j.call(new Object[] {a, b}));
+    }
+
+    /** The program {@code f} traces to for this argument, like {@code jax.make_jaxpr}. */
+    public static <T> Function<T, Program> makeProgram(Function<T, ?> f) {
+        Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
+        return x -> j.program(new Object[] {x});
+    }
+
+    /** The gradient of a scalar-valued function of one tree (reverse mode). */
+    public static <T> Function<T, T> grad(Function<T, Array> f) {
+        return x -> Transforms.valueAndGrad("grad", f, x).grad();
+    }
+
+    /** The gradient with respect to the first argument of a scalar-valued function of two. */
+    public static <A, B> BiFunction<A, B, A> grad(BiFunction<A, B, Array> f) {
+        return (a, b) -> Transforms.valueAndGrad("grad", (A x) -> f.apply(x, b), a).grad();
+    }
+
+    /** The value and the gradient of a scalar-valued function of one tree. */
+    public static <T> Function<T, ValueAndGrad<T>> valueAndGrad(Function<T, Array> f) {
+        return x -> Transforms.valueAndGrad("valueAndGrad", f, x);
+    }
+
+    /** The value and the gradient with respect to the first argument of a function of two. */
+    public static <A, B> BiFunction<A, B, ValueAndGrad<A>> valueAndGrad(BiFunction<A, B, Array> f) {
+        return (a, b) -> Transforms.valueAndGrad("valueAndGrad", (A x) -> f.apply(x, b), a);
+    }
+
+    /** Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure). */
+    public static <T, R> Jvp<R> jvp(Function<T, R> f, T primals, T tangents) {
+        Tree.Flat p = Tree.flatten(primals);
+        Tree.Flat t = Tree.flatten(tangents);
+        if (!p.def().equals(t.def())) {
+            throw new IllegalArgumentException("jvp: primals and tangents differ in structure: " + p.def() + " vs " + t.def()
+                    + "; pass tangents shaped like the primals");
+        }
+        Tree.Def[] outDef = new Tree.Def[1];
+        Autodiff.JvpResult r = Autodiff.jvp(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves(), t.leaves());
+        return new Jvp<>(Tree.unflatten(outDef[0], r.primals()), Tree.unflatten(outDef[0], r.tangents()));
+    }
+
+    /** Reverse mode: {@code f(primals)} and the pull-back of output cotangents. */
+    public static <T, R> Vjp<T, R> vjp(Function<T, R> f, T primals) {
+        Tree.Flat p = Tree.flatten(primals);
+        Tree.Def[] outDef = new Tree.Def[1];
+        Autodiff.Linearized lin = Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
+        Tree.Def out = outDef[0];
+        return new Vjp<>(Tree.unflatten(out, lin.primals()), ct -> {
+            Tree.Flat c = Tree.flatten(ct);
+            if (!c.def().equals(out)) {
+                throw new IllegalArgumentException("vjp: the cotangent's structure " + c.def() + " differs from the output's " + out);
+            }
+            return Tree.unflatten(p.def(), lin.transpose(c.leaves()));
+        });
+    }
+
+    /** {@code f(primals)} and the linear function of input tangents that is its derivative there. */
+    public static <T, R> Linearized<T, R> linearize(Function<T, R> f, T primals) {
+        Tree.Flat p = Tree.flatten(primals);
+        Tree.Def[] outDef = new Tree.Def[1];
+        Autodiff.Linearized lin = Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
+        Tree.Def out = outDef[0];
+        return new Linearized<>(Tree.unflatten(out, lin.primals()), t -> Tree.unflatten(out, lin.apply(Tree.flatten(t).leaves())));
+    }
+
+    /** The Jacobian by forward mode: shape {@code out.shape + x.shape}. */
+    public static Function<Array, Array> jacfwd(Function<Array, Array> f) {
+        return x -> {
+            int n = x.size();
+            Array basis = Np.reshape(Np.eye(n, n, 0, x.dtype()), concat(new int[] {n}, x.shape()));
+            Array cols = vmap((Array t) -> jvp(f, x, t).tangent()).apply(basis);
+            // cols: (n, *out) -> (*out, *x.shape)
+            Array moved = Np.moveaxis(cols, 0, -1);
+            return Np.reshape(moved, concat(dropLast(moved.shape()), x.shape()));
+        };
+    }
+
+    /** The Jacobian by reverse mode: shape {@code out.shape + x.shape}. */
+    public static Function<Array, Array> jacrev(Function<Array, Array> f) {
+        return x -> {
+            Vjp<Array, Array> v = vjp(f, x);
+            int m = v.out().size();
+            Array basis = Np.reshape(Np.eye(m, m, 0, v.out().dtype()), concat(new int[] {m}, v.out().shape()));
+            Array rows = vmap(v.pullback()).apply(basis);
+            return Np.reshape(rows, concat(v.out().shape(), x.shape()));
+        };
+    }
+
+    /** The Hessian of a scalar function: {@code jacfwd(jacrev(f))}. */
+    public static Function<Array, Array> hessian(Function<Array, Array> f) {
+        return jacfwd(jacrev(f));
+    }
+
+    /** Vectorises {@code f} over axis 0 of every array leaf of its argument; outputs are stacked on axis 0. */
+    public static <T, R> Function<T, R> vmap(Function<T, R> f) {
+        return vmap(f, 0, 0);
+    }
+
+    /**
+     * Vectorises {@code f} over axis {@code inAxis} of every array leaf (or none, when {@code
+     * inAxis} is null, which only makes sense with the two-argument form); outputs get the batch
+     * axis at {@code outAxis}.
+     */
+    public static <T, R> Function<T, R> vmap(Function<T, R> f, Integer inAxis, int outAxis) {
+        return x -> {
+            Integer[] axes = new Integer[Tree.flatten(x).leaves().size()];
+            java.util.Arrays.fill(axes, inAxis);
+            return uncheckedCast(Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, axes, outAxis));
+        };
+    }
+
+    /**
+     * Vectorises a function of two arguments: {@code inAxisA}/{@code inAxisB} are the batch axes of
+     * every array leaf of each argument, or null for an argument that is shared by the whole batch.
+     */
+    public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f, Integer inAxisA, Integer inAxisB, int outAxis) {
+        return (a, b) -> {
+            int na = Tree.flatten(a).leaves().size();
+            int nb = Tree.flatten(b).leaves().size();
+            Integer[] axes = new Integer[na + nb];
+            java.util.Arrays.fill(axes, 0, na, inAxisA);
+            java.util.Arrays.fill(axes, na, na + nb, inAxisB);
+            Object[] args = {a, b};
+            return uncheckedCast(Transforms.vmap(o -> {
+                Object[] ab = (Object[]) o;
+                return f.apply(uncheckedCast(ab[0]), uncheckedCast(ab[1]));
+            }, args, axes, outAxis));
+        };
+    }
+
+    /** {@code x} itself, but treated as a constant by differentiation (its tangent is zero). */
+    public static Array stopGradient(Array x) {
+        Tracer t = ArrayInternals.get().tracer(x);
+        if (t == null) {
+            return x;
+        }
+        if (t instanceof JvpTrace.JvpTracer j) {
+            return ((JvpTrace) j.trace()).pack(stopGradient(j.primal()), null);
+        }
+        if (t instanceof BatchTrace.BatchTracer b) {
+            return ((BatchTrace) b.trace()).pack(stopGradient(b.value()), b.batchDim());
+        }
+        return x;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static int[] dropLast(int[] a) {
+        return java.util.Arrays.copyOf(a, a.length - 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T uncheckedCast(Object o) {
+        return (T) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T uncheckedFirst(Object[] args) {
+        return (T) args[0];
     }
 }

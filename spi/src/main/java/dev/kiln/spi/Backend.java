@@ -46,4 +46,12 @@ public interface Backend {
      *     for these dtypes
      */
     Buffer execute(Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs);
+
+    /**
+     * Compiles a whole program. The default runs its equations one by one through {@link #execute};
+     * backends with a compiler override it.
+     */
+    default Executable compile(dev.kiln.ir.Program program) {
+        return new ProgramInterpreter(this, program);
+    }
 }

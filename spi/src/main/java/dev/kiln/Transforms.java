@@ -1,0 +1,109 @@
+package dev.kiln;
+
+import dev.kiln.internal.trace.Autodiff;
+import dev.kiln.internal.trace.BatchTrace;
+import dev.kiln.internal.trace.TraceStack;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Tree-level plumbing shared by the transformations in {@link Kiln}. */
+final class Transforms {
+    private Transforms() {}
+
+    /** {@code f} as a function of a flat list of leaves, for arguments of structure {@code def}. */
+    static Function<List<Array>, List<Array>> flat(Function<Object, Object> f, Tree.Def def, Tree.Def[] outDef) {
+        return leaves -> {
+            Tree.Flat out = Tree.flatten(f.apply(Tree.unflatten(def, leaves)));
+            outDef[0] = out.def();
+            return out.leaves();
+        };
+    }
+
+    static Array scalarOutput(String fn, Object out) {
+        if (!(out instanceof Array a) || a.size() != 1) {
+            throw new ShapeException(fn + " needs a function that returns one scalar Array (a loss), but it returned "
+                    + describe(out) + "; reduce it first (e.g. Np.sum or Np.mean), or use Kiln.vjp for other outputs");
+        }
+        if (!a.dtype().isFloating()) {
+            throw new DTypeException(fn + " needs a floating-point output, got " + a.dtype()
+                    + "; compute the loss in float32 or float64");
+        }
+        return a;
+    }
+
+    static String describe(Object o) {
+        return o instanceof Array a ? "an Array of shape " + Shape.toString(a.shape()) : String.valueOf(o);
+    }
+
+    /** Value and gradient of a scalar function of one tree; the gradient has the argument's structure. */
+    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, Array> f, T x) {
+        Tree.Flat flat = Tree.flatten(x);
+        Tree.Def[] outDef = new Tree.Def[1];
+        @SuppressWarnings("unchecked")
+        Function<Object, Object> g = o -> scalarOutput(fn, f.apply((T) o));
+        Autodiff.Linearized lin = Autodiff.linearize(flat(g, flat.def(), outDef), flat.leaves());
+        Array value = lin.primals().get(0);
+        Array seed = Np.onesLike(value);
+        List<Array> cts = lin.transpose(List.of(seed));
+        List<Array> grads = new ArrayList<>(cts.size());
+        for (int i = 0; i < cts.size(); i++) {
+            Array leaf = flat.leaves().get(i);
+            grads.add(Autodiff.differentiable(leaf) ? cts.get(i) : Np.zerosLike(leaf));
+        }
+        return new Kiln.ValueAndGrad<>(value, Tree.unflatten(flat.def(), grads));
+    }
+
+    /** Batches {@code f} over axis {@code inAxes[i]} of leaf i (null: not batched), output batch axis {@code outAxis}. */
+    static Object vmap(Function<Object, Object> f, Object args, Integer[] inAxes, int outAxis) {
+        Tree.Flat flat = Tree.flatten(args);
+        int size = -1;
+        for (int i = 0; i < inAxes.length; i++) {
+            if (inAxes[i] == null) {
+                continue;
+            }
+            Array leaf = flat.leaves().get(i);
+            int ax = Shape.axis("vmap in_axes", inAxes[i], leaf.ndim());
+            inAxes[i] = ax;
+            if (size >= 0 && leaf.shape()[ax] != size) {
+                throw new ShapeException("vmap: mapped arguments have different sizes along their mapped axes ("
+                        + size + " and " + leaf.shape()[ax] + "); every mapped axis must have the same length");
+            }
+            size = leaf.shape()[ax];
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("vmap: no argument is mapped (every in_axes entry is null); map at least one");
+        }
+        int axisSize = size;
+        BatchTrace trace = TraceStack.push(level -> new BatchTrace(level, axisSize));
+        Tree.Flat out;
+        try {
+            List<Array> in = new ArrayList<>();
+            for (int i = 0; i < inAxes.length; i++) {
+                Array leaf = flat.leaves().get(i);
+                in.add(inAxes[i] == null ? leaf : trace.pack(leaf, inAxes[i]));
+            }
+            out = Tree.flatten(f.apply(Tree.unflatten(flat.def(), in)));
+        } finally {
+            TraceStack.pop(trace);
+        }
+        List<Array> results = new ArrayList<>();
+        for (Array o : out.leaves()) {
+            BatchTrace.BatchTracer t = trace.unpack(o);
+            Array v = t.value();
+            int dim = t.batchDim();
+            if (dim == BatchTrace.NOT_MAPPED) {
+                int[] shape = v.shape();
+                int ax = Shape.axis("vmap out_axes", outAxis, shape.length + 1);
+                v = Np.expandDims(v, ax);
+                int[] target = v.shape();
+                target[ax] = axisSize;
+                results.add(Np.broadcastTo(v, target));
+            } else {
+                int ax = Shape.axis("vmap out_axes", outAxis, v.ndim());
+                results.add(dim == ax ? v : Np.moveaxis(v, dim, ax));
+            }
+        }
+        return Tree.unflatten(out.def(), results);
+    }
+}
