@@ -2,6 +2,7 @@ package dev.kiln;
 
 import dev.kiln.internal.rules.ShapeRules;
 import dev.kiln.internal.trace.Trace;
+import dev.kiln.internal.trace.TraceStack;
 import dev.kiln.internal.trace.Tracer;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
@@ -40,6 +41,10 @@ final class Dispatch {
                     top = t.trace();
                 }
             }
+        }
+        Trace dynamic = TraceStack.dynamic();
+        if (dynamic != null && (top == null || dynamic.level() > top.level())) {
+            top = dynamic;
         }
         if (top != null) {
             List<Array> lifted = new ArrayList<>(args.length);

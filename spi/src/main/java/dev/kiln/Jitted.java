@@ -40,11 +40,13 @@ final class Jitted {
 
     Object call(Object[] args) {
         Tree.Flat flat = Tree.flatten(args);
+        boolean traced = TraceStack.dynamic() != null;
         for (Array leaf : flat.leaves()) {
-            if (leaf.isTraced()) {
-                // inside another transformation: trace straight through the function
-                return body.apply(args);
-            }
+            traced |= leaf.isTraced();
+        }
+        if (traced) {
+            // inside another transformation: trace straight through the function
+            return body.apply(args);
         }
         Backend backend = flat.leaves().isEmpty() ? Kiln.currentBackend() : flat.leaves().get(0).backend();
         List<ArraySpec> specs = flat.leaves().stream().map(Array::spec).toList();
@@ -78,7 +80,7 @@ final class Jitted {
 
     private Compiled trace(Tree.Flat flat, Backend backend) {
         traces.incrementAndGet();
-        StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "jit"));
+        StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "jit", true));
         Tree.Flat outFlat;
         try {
             List<Array> inputs = new ArrayList<>(flat.leaves().size());

@@ -68,7 +68,7 @@ public final class Autodiff {
 
   /** Linearises {@code f} at {@code primals}. */
   public static Linearized linearize(Function<List<Array>, List<Array>> f, List<Array> primals) {
-    StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "grad"));
+    StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "grad", false));
     List<Array> primalOuts = new ArrayList<>();
     List<Array> tangentOuts = new ArrayList<>();
     try {

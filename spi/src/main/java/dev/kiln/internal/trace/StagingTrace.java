@@ -43,9 +43,20 @@ public final class StagingTrace extends Trace {
   private final List<Array> constValues = new ArrayList<>();
   private final Map<Array, Array> lifted = new IdentityHashMap<>();
 
-  public StagingTrace(int level, String transformation) {
+  private final boolean stagesEverything;
+
+  /**
+   * @param stagesEverything whether operations on concrete arrays are staged too while this trace
+   *     is the innermost such trace ({@code jit}), rather than only operations on its tracers
+   */
+  public StagingTrace(int level, String transformation, boolean stagesEverything) {
     super(level);
     this.transformation = transformation;
+    this.stagesEverything = stagesEverything;
+  }
+
+  public boolean stagesEverything() {
+    return stagesEverything;
   }
 
   @Override

@@ -28,6 +28,21 @@ public final class TraceStack {
     t.deactivate();
   }
 
+  /**
+   * The innermost trace that stages every operation, even ones on concrete arrays (a {@code jit}'s
+   * staging trace), or null. Staging everything inside {@code jit} keeps constants' broadcasts and
+   * the like in the program, where the compiler can fuse them.
+   */
+  public static Trace dynamic() {
+    List<Trace> s = STACK.get();
+    for (int i = s.size() - 1; i >= 0; i--) {
+      if (s.get(i) instanceof StagingTrace st && st.stagesEverything()) {
+        return st;
+      }
+    }
+    return null;
+  }
+
   /** The number of active traces on this thread. */
   public static int depth() {
     return STACK.get().size();
