@@ -1,10 +1,32 @@
 package dev.kiln.examples;
 
 import dev.kiln.Kiln;
+import dev.kiln.conformance.Runner;
+import dev.kiln.spi.Backend;
+import java.util.List;
 
-/** The main job: lists the backends, runs a small example and prints the support matrix. */
+/**
+ * The main job: lists the backends found (and why any is unavailable), runs a small example on
+ * the default backend, and prints the conformance support matrix of every available backend.
+ */
 public final class Main {
+    private Main() {}
+
     public static void main(String[] args) {
-        Kiln.backends().forEach(System.out::println);
+        System.out.println("== Backends found");
+        for (Kiln.BackendInfo b : Kiln.backends()) {
+            System.out.printf("  %-10s priority %3d  %s%n", b.name(), b.priority(), b.availability());
+        }
+        Backend backend = Kiln.defaultBackend();
+        System.out.println("  default: " + backend.name() + " on " + backend.devices());
+
+        System.out.println();
+        System.out.println("== Example: softmax regression scores on the default backend");
+        Examples.softmaxScores(System.out);
+
+        System.out.println();
+        System.out.println("== Conformance support matrix");
+        List<String> names = Runner.availableBackends(System.out);
+        Runner.run(names, System.out);
     }
 }
