@@ -1,0 +1,24 @@
+package dev.kiln.conformance.families;
+
+import dev.kiln.conformance.Family;
+import java.util.List;
+
+/** The families of the conformance suite, in running order. */
+public final class Families {
+    private Families() {}
+
+    public static List<Family> all() {
+        return List.of(
+                new CreationFamily(),
+                new ElementwiseFamily(),
+                new ReductionFamily(),
+                new ShapeFamily(),
+                new IndexingFamily(),
+                new MatmulFamily(),
+                new PromotionFamily(),
+                new ErrorFamily(),
+                new BufferFamily(),
+                new DiscoveryFamily(),
+                new GoldenFamily());
+    }
+}
