@@ -1,6 +1,7 @@
 package dev.kiln;
 
 import dev.kiln.internal.rules.ShapeRules;
+import dev.kiln.internal.trace.ControlFlow;
 import dev.kiln.internal.trace.Trace;
 import dev.kiln.internal.trace.TraceStack;
 import dev.kiln.internal.trace.Tracer;
@@ -28,6 +29,36 @@ final class Dispatch {
      * none); operands on other backends are copied over first.
      */
     static Array bind(Primitive p, Params params, Array... args) {
+        Trace top = topTrace(args);
+        if (top != null) {
+            return top.process(p, params, liftAll(top, args));
+        }
+        return execute(p, params, args);
+    }
+
+    /** Applies a primitive with several outputs (the control-flow primitives). */
+    static List<Array> bindAll(Primitive p, Params params, Array... args) {
+        if (p.kind() != Primitive.Kind.CONTROL) {
+            return List.of(bind(p, params, args));
+        }
+        Trace top = topTrace(args);
+        if (top != null) {
+            return top.processAll(p, params, liftAll(top, args));
+        }
+        return ControlFlow.evalConcrete(p, params, List.of(args));
+    }
+
+    private static List<Array> liftAll(Trace top, Array[] args) {
+        List<Array> lifted = new ArrayList<>(args.length);
+        for (Array a : args) {
+            Tracer t = a.tracer();
+            lifted.add(t != null && t.trace() == top ? a : top.lift(a));
+        }
+        return lifted;
+    }
+
+    /** The trace a primitive on these operands goes to, or null to run it on a backend. */
+    private static Trace topTrace(Array[] args) {
         Trace top = null;
         for (Array a : args) {
             Tracer t = a.tracer();
@@ -46,14 +77,10 @@ final class Dispatch {
         if (dynamic != null && (top == null || dynamic.level() > top.level())) {
             top = dynamic;
         }
-        if (top != null) {
-            List<Array> lifted = new ArrayList<>(args.length);
-            for (Array a : args) {
-                Tracer t = a.tracer();
-                lifted.add(t != null && t.trace() == top ? a : top.lift(a));
-            }
-            return top.process(p, params, lifted);
-        }
+        return top;
+    }
+
+    private static Array execute(Primitive p, Params params, Array[] args) {
         Backend backend = args.length > 0 ? args[0].backend() : Kiln.currentBackend();
         List<ArraySpec> specs = new ArrayList<>(args.length);
         List<Buffer> buffers = new ArrayList<>(args.length);

@@ -2,6 +2,9 @@ package dev.kiln;
 
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.Arrays;
 
 /**
@@ -14,6 +17,11 @@ public final class Lax {
     /** Applies one primitive to operands whose dtypes and shapes already fit it. */
     public static Array bind(Primitive primitive, Params params, Array... operands) {
         return Dispatch.bind(primitive, params, operands);
+    }
+
+    /** Applies a primitive with several outputs (a control-flow primitive); others give one output. */
+    public static java.util.List<Array> bindAll(Primitive primitive, Params params, Array... operands) {
+        return Dispatch.bindAll(primitive, params, operands);
     }
 
     /** Applies an elementwise primitive with no parameters. */
@@ -209,5 +217,77 @@ public final class Lax {
             out[i + 1] = bind(Primitive.SELECT, negative, bind(Primitive.ADD, st, Np.filled(common, (long) s[i])), st);
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- control flow
+
+    /** What one step of {@link #scan} returns: the next carry and this step's output slice. */
+    public record Step<C, Y>(C carry, Y y) {
+        public static <C, Y> Step<C, Y> of(C carry, Y y) {
+            return new Step<>(carry, y);
+        }
+    }
+
+    /** The final carry of a {@link #scan} and its outputs stacked along a new leading axis. */
+    public record ScanResult<C, Y>(C carry, Y ys) {}
+
+    /**
+     * {@code onTrue(operand)} if the 0-d {@code predicate} holds, else {@code onFalse(operand)}. On a
+     * concrete predicate only the chosen branch runs; on a traced one both branches are traced into
+     * a {@code cond} primitive and must return the same structure, shapes and dtypes.
+     */
+    public static <T, R> R cond(Array predicate, Function<T, R> onTrue, Function<T, R> onFalse, T operand) {
+        if (predicate.dtype() != DType.BOOL) {
+            throw new DTypeException("cond: the predicate must be a bool array, got " + predicate.dtype()
+                    + "; compare first (e.g. Np.greater(x, 0))");
+        }
+        return Loops.switchCase("cond", predicate, List.of(onFalse, onTrue), operand);
+    }
+
+    /** {@code branches.get(index)(operand)}, with the index clamped into range as XLA does. */
+    public static <T, R> R switchCase(Array index, List<Function<T, R>> branches, T operand) {
+        if (!index.dtype().isInteger()) {
+            throw new DTypeException("switchCase: the index must be an integer array, got " + index.dtype());
+        }
+        return Loops.switchCase("switchCase", index, branches, operand);
+    }
+
+    /**
+     * Repeats {@code body} while {@code cond} (a 0-d bool) holds, starting from {@code init}; the
+     * carry keeps its structure, shapes and dtypes. Differentiable in forward mode.
+     */
+    public static <T> T whileLoop(Function<T, Array> cond, Function<T, T> body, T init) {
+        return Loops.whileLoop(cond, body, init);
+    }
+
+    /**
+     * {@code body(i, carry)} for i from {@code lower} to {@code upper - 1} (i is a 0-d int32); with
+     * this static trip count it is a {@link #scan}, so it is differentiable in reverse mode too.
+     */
+    public static <T> T forLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
+        int n = Math.max(0, upper - lower);
+        Object[] start = {Np.scalar(lower), init};
+        ScanResult<Object[], Object> r = scan((Object[] c, Object x) -> {
+            @SuppressWarnings("unchecked")
+            T next = body.apply((Array) c[0], (T) c[1]);
+            return Step.of(new Object[] {((Array) c[0]).add(1), next}, null);
+        }, start, null, n, false);
+        @SuppressWarnings("unchecked")
+        T out = (T) r.carry()[1];
+        return out;
+    }
+
+    /**
+     * Scans {@code f} over the leading axis of {@code xs} (a tree of arrays), threading a carry:
+     * {@code f(carry, x_i)} returns the next carry and an output slice; the result has the final
+     * carry and the slices stacked. Differentiable in both modes, and batchable.
+     */
+    public static <C, X, Y> ScanResult<C, Y> scan(BiFunction<C, X, Step<C, Y>> f, C init, X xs) {
+        return Loops.scan(f, init, xs, -1, false);
+    }
+
+    /** {@link #scan(BiFunction, Object, Object)} with an explicit length (needed when {@code xs} is null) and direction. */
+    public static <C, X, Y> ScanResult<C, Y> scan(BiFunction<C, X, Step<C, Y>> f, C init, X xs, int length, boolean reverse) {
+        return Loops.scan(f, init, xs, length, reverse);
     }
 }

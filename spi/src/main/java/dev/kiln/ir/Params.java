@@ -2,6 +2,7 @@ package dev.kiln.ir;
 
 import dev.kiln.DType;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The static parameters of a primitive application, one record per family of primitives. Each
@@ -394,6 +395,47 @@ public sealed interface Params {
         public String toString() {
             return "contract=(" + Arrays.toString(lhsContract) + "," + Arrays.toString(rhsContract) + ") batch=("
                     + Arrays.toString(lhsBatch) + "," + Arrays.toString(rhsBatch) + ")";
+        }
+    }
+
+    /**
+     * COND: operands are an int32 0-d branch index (clamped into range, as XLA does) followed by the
+     * operands every branch takes; each branch is a program without constants whose inputs are
+     * those operands and whose outputs have the same specs in every branch.
+     */
+    record Cond(List<Program> branches) implements Params {
+        public Cond {
+            branches = List.copyOf(branches);
+        }
+
+        @Override
+        public String toString() {
+            return "branches=" + branches.size();
+        }
+    }
+
+    /**
+     * WHILE: operands are {@code condConsts} values for the condition, {@code bodyConsts} values
+     * for the body, then the loop carry. {@code cond} maps (its constants, carry) to a bool 0-d;
+     * {@code body} maps (its constants, carry) to the next carry.
+     */
+    record While(Program cond, Program body, int condConsts, int bodyConsts) implements Params {
+        @Override
+        public String toString() {
+            return "cond_consts=" + condConsts + " body_consts=" + bodyConsts;
+        }
+    }
+
+    /**
+     * SCAN: operands are {@code consts} values, {@code carries} initial carry values, then the
+     * scanned inputs, each with a leading axis of {@code length}. {@code body} maps (constants,
+     * carry, one slice of each input) to (next carry, one slice of each output); the outputs are the
+     * final carry followed by the stacked output slices. {@code reverse} scans from the end.
+     */
+    record Scan(Program body, int consts, int carries, int length, boolean reverse) implements Params {
+        @Override
+        public String toString() {
+            return "length=" + length + " consts=" + consts + " carries=" + carries + (reverse ? " reverse" : "");
         }
     }
 }

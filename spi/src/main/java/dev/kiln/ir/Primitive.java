@@ -118,7 +118,16 @@ public enum Primitive {
 
     /** No operands. */
     IOTA(Kind.CREATION, 0, Params.Iota.class),
-    DOT_GENERAL(Kind.CONTRACTION, 2, Params.DotGeneral.class);
+    DOT_GENERAL(Kind.CONTRACTION, 2, Params.DotGeneral.class),
+
+    // control flow: several outputs and sub-programs; Kiln runs these itself (backends see the
+    // primitives of the sub-programs through execute, or whole programs through compile)
+    /** {@code switch(index, operands…)} over the branch programs of {@link Params.Cond}. */
+    COND(Kind.CONTROL, -1, Params.Cond.class),
+    /** A while loop over a carry; see {@link Params.While}. */
+    WHILE(Kind.CONTROL, -1, Params.While.class),
+    /** A loop over the leading axis of its inputs with a carry; see {@link Params.Scan}. */
+    SCAN(Kind.CONTROL, -1, Params.Scan.class);
 
     /** The families of primitives, which share shape rules and usually kernels. */
     public enum Kind {
@@ -133,7 +142,8 @@ public enum Primitive {
         MOVEMENT,
         INDEXING,
         CREATION,
-        CONTRACTION
+        CONTRACTION,
+        CONTROL
     }
 
     private final Kind kind;

@@ -45,7 +45,18 @@ public final class ProgramVerifier {
         }
         in.add(a.spec());
       }
-      if (ShapeRules.knows(e.primitive())) {
+      if (!ShapeRules.knows(e.primitive())) {
+        List<ArraySpec> want;
+        try {
+          want = dev.kiln.internal.trace.ControlFlow.outSpecs(e.primitive(), e.params(), in);
+        } catch (RuntimeException ex) {
+          throw fail(stage, p, "equation " + i + " is ill-typed: " + ex.getMessage());
+        }
+        if (!e.outputs().stream().map(Var::spec).toList().equals(want)) {
+          throw fail(stage, p, "equation " + i + " (" + e.primitive().printName() + ") declares "
+              + e.outputs().stream().map(Var::spec).toList() + " but its rule gives " + want);
+        }
+      } else {
         ArraySpec want;
         try {
           want = ShapeRules.outSpec(e.primitive(), e.params(), in);

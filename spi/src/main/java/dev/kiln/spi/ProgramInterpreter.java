@@ -42,6 +42,13 @@ public final class ProgramInterpreter implements Executable {
             for (Atom a : e.inputs()) {
                 in.add(read(env, a));
             }
+            if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL) {
+                List<Buffer> outs = control(e.params(), in);
+                for (int i = 0; i < outs.size(); i++) {
+                    env.put(e.outputs().get(i), outs.get(i));
+                }
+                continue;
+            }
             Var out = e.outputs().get(0);
             env.put(out, backend.execute(e.primitive(), e.params(), out.spec(), in));
         }
@@ -59,4 +66,86 @@ public final class ProgramInterpreter implements Executable {
         return env.get((Var) a);
     }
 
+
+    private List<Buffer> control(dev.kiln.ir.Params params, List<Buffer> in) {
+        return switch (params) {
+            case dev.kiln.ir.Params.Cond c -> {
+                long i = backend.toHost(in.get(0)).getLong(0);
+                int branch = (int) Math.max(0, Math.min(c.branches().size() - 1, i));
+                yield new ProgramInterpreter(backend, c.branches().get(branch)).run(in.subList(1, in.size()));
+            }
+            case dev.kiln.ir.Params.While w -> {
+                int k = w.condConsts() + w.bodyConsts();
+                List<Buffer> condConsts = in.subList(0, w.condConsts());
+                List<Buffer> bodyConsts = in.subList(w.condConsts(), k);
+                List<Buffer> carry = List.copyOf(in.subList(k, in.size()));
+                ProgramInterpreter cond = new ProgramInterpreter(backend, w.cond());
+                ProgramInterpreter body = new ProgramInterpreter(backend, w.body());
+                while (backend.toHost(cond.run(concat(condConsts, carry)).get(0)).bools()[0]) {
+                    carry = body.run(concat(bodyConsts, carry));
+                }
+                yield carry;
+            }
+            case dev.kiln.ir.Params.Scan s -> scan(s, in);
+            default -> throw new IllegalArgumentException("not a control-flow primitive: " + params);
+        };
+    }
+
+    private List<Buffer> scan(dev.kiln.ir.Params.Scan s, List<Buffer> in) {
+        List<Buffer> consts = in.subList(0, s.consts());
+        List<Buffer> carry = List.copyOf(in.subList(s.consts(), s.consts() + s.carries()));
+        List<Buffer> xs = in.subList(s.consts() + s.carries(), in.size());
+        List<dev.kiln.ir.ArraySpec> bodyOut = s.body().outputSpecs();
+        int ny = bodyOut.size() - s.carries();
+        List<List<Buffer>> ys = new ArrayList<>();
+        for (int k = 0; k < ny; k++) {
+            ys.add(new ArrayList<>());
+        }
+        ProgramInterpreter body = new ProgramInterpreter(backend, s.body());
+        for (int step = 0; step < s.length(); step++) {
+            int i = s.reverse() ? s.length() - 1 - step : step;
+            Buffer index = backend.fromHost(HostBuffer.wrap(dev.kiln.ir.ArraySpec.of(dev.kiln.DType.INT32), new int[] {i}));
+            List<Buffer> args = new ArrayList<>(consts);
+            args.addAll(carry);
+            for (Buffer x : xs) {
+                int[] shape = x.spec().shape();
+                dev.kiln.ir.ArraySpec slice = x.spec().withShape(java.util.Arrays.copyOfRange(shape, 1, shape.length));
+                args.add(backend.execute(dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
+            }
+            List<Buffer> out = body.run(args);
+            carry = out.subList(0, s.carries());
+            for (int k = 0; k < ny; k++) {
+                ys.get(k).add(out.get(s.carries() + k));
+            }
+        }
+        List<Buffer> result = new ArrayList<>(carry);
+        for (int k = 0; k < ny; k++) {
+            dev.kiln.ir.ArraySpec y = bodyOut.get(s.carries() + k);
+            int[] one = new int[y.rank() + 1];
+            one[0] = 1;
+            System.arraycopy(y.shape(), 0, one, 1, y.rank());
+            int[] all = one.clone();
+            all[0] = s.length();
+            List<Buffer> slices = ys.get(k);
+            if (s.reverse()) {
+                java.util.Collections.reverse(slices);
+            }
+            if (slices.isEmpty()) {
+                result.add(backend.fromHost(HostBuffer.allocate(y.withShape(all))));
+                continue;
+            }
+            List<Buffer> rows = new ArrayList<>(slices.size());
+            for (Buffer b : slices) {
+                rows.add(backend.execute(dev.kiln.ir.Primitive.RESHAPE, new dev.kiln.ir.Params.Reshape(one), y.withShape(one), List.of(b)));
+            }
+            result.add(backend.execute(dev.kiln.ir.Primitive.CONCATENATE, new dev.kiln.ir.Params.Axis(0), y.withShape(all), rows));
+        }
+        return result;
+    }
+
+    private static List<Buffer> concat(List<Buffer> a, List<Buffer> b) {
+        List<Buffer> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
 }

@@ -70,6 +70,7 @@ public final class ReferenceBackend implements Backend {
             case INDEXING -> indexing(primitive, params, out, in);
             case CREATION -> Indexing.iota((Params.Iota) params, out);
             case CONTRACTION -> DotGeneral.apply((Params.DotGeneral) params, out, in.get(0), in.get(1));
+            case CONTROL -> throw unsupported(primitive, "control flow is run by Kiln's program interpreter, not by execute");
         };
     }
 

@@ -16,9 +16,9 @@ import java.util.List;
 public final class ShapeRules {
     private ShapeRules() {}
 
-    /** Whether the single-output rule below covers {@code p} (every primitive of this issue does). */
+    /** Whether the single-output rule below covers {@code p}: every primitive but control flow. */
   public static boolean knows(Primitive p) {
-    return true;
+    return p.kind() != Primitive.Kind.CONTROL;
   }
 
   public static ArraySpec outSpec(Primitive p, Params params, List<ArraySpec> in) {
@@ -69,6 +69,7 @@ public final class ShapeRules {
                 yield new ArraySpec(io.dtype(), io.shape());
             }
             case CONTRACTION -> dotGeneral(p, (Params.DotGeneral) params, in.get(0), in.get(1));
+            case CONTROL -> throw fail(p, "has several outputs; use ControlFlow.outSpecs");
         };
     }
 

@@ -1,18 +1,30 @@
 package dev.kiln.internal.rules;
 
+import static dev.kiln.internal.rules.Tangents.inverse;
+import static dev.kiln.internal.rules.Tangents.neg;
+import static dev.kiln.internal.rules.Tangents.scalar;
+import static dev.kiln.internal.rules.Tangents.unreduce;
+import static dev.kiln.internal.rules.Tangents.zeros;
+
 import dev.kiln.Array;
 import dev.kiln.KilnException;
 import dev.kiln.Lax;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Transpose rules of the primitives that are linear in some operands: given the cotangent of the
  * output, the cotangents of the linear operands. Non-linear operands are passed as values; linear
- * ones as {@code null} (their specs are in {@code specs}).
+ * ones as {@code null} (their specs are in {@code specs}). Every primitive that a {@link JvpRules
+ * JVP rule} applies to a tangent has a rule here; rules, like JVP rules, are written with {@link
+ * Lax} so that they can be differentiated again.
+ *
+ * <p>Where the rules live: elementwise, reductions, scans and movement below; {@code dot_general}
+ * in {@link DotGeneralTranspose}; gathers and dynamic slices in {@link IndexingTranspose}.
  */
 public final class TransposeRules {
     private TransposeRules() {}
@@ -21,18 +33,149 @@ public final class TransposeRules {
     public static List<Array> transpose(
             Primitive p, Params params, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs) {
         return switch (p) {
+            case NEG -> List.of(neg(ct));
             case ADD -> Arrays.asList(linear[0] ? ct : null, linear[1] ? ct : null);
-            case SUB -> Arrays.asList(linear[0] ? ct : null, linear[1] ? Lax.bind(Primitive.NEG, ct) : null);
-            case NEG -> Arrays.asList(Lax.bind(Primitive.NEG, ct));
+            case SUB -> Arrays.asList(linear[0] ? ct : null, linear[1] ? neg(ct) : null);
             case MUL -> {
-                if (linear[0] && linear[1]) {
-                    throw new KilnException("mul of two linear values is not linear; this is a bug in a JVP rule");
-                }
+                requireOneLinear(p, linear);
                 yield linear[0]
                         ? Arrays.asList(Lax.bind(Primitive.MUL, ct, operands.get(1)), null)
                         : Arrays.asList(null, Lax.bind(Primitive.MUL, operands.get(0), ct));
             }
-            default -> throw new KilnException("no transpose rule for " + p.printName() + " yet");
+            case DIV -> {
+                if (linear[1]) {
+                    throw notLinear(p, "its divisor");
+                }
+                yield Arrays.asList(Lax.bind(Primitive.DIV, ct, operands.get(1)), null);
+            }
+            case CONVERT -> List.of(Lax.convert(ct, specs.get(0).dtype()));
+            case SELECT -> {
+                if (linear[0]) {
+                    throw notLinear(p, "its predicate");
+                }
+                Array pred = operands.get(0);
+                Array zero = zeros(specs.get(1));
+                yield Arrays.asList(
+                        null,
+                        linear[1] ? Lax.bind(Primitive.SELECT, pred, ct, zero) : null,
+                        linear[2] ? Lax.bind(Primitive.SELECT, pred, zero, ct) : null);
+            }
+            case REDUCE_SUM -> List.of(unreduce(ct, specs.get(0).shape(), ((Params.Reduce) params).axes()));
+            case CUMSUM -> {
+                Params.Cumulative c = (Params.Cumulative) params;
+                yield List.of(Lax.bind(p, new Params.Cumulative(c.axis(), !c.reverse()), ct));
+            }
+            case BROADCAST_IN_DIM -> List.of(unbroadcast((Params.BroadcastInDim) params, ct, specs.get(0)));
+            case RESHAPE -> List.of(Lax.reshape(ct, specs.get(0).shape()));
+            case TRANSPOSE -> List.of(Lax.transpose(ct, inverse(((Params.Transpose) params).perm())));
+            case REV -> List.of(Lax.rev(ct, ((Params.Rev) params).axes()));
+            case SLICE -> List.of(unslice((Params.Slice) params, ct, specs.get(0)));
+            case PAD -> unpad((Params.Pad) params, ct, linear);
+            case CONCATENATE -> unconcatenate(((Params.Axis) params).axis(), ct, linear, specs);
+            case DOT_GENERAL -> {
+                requireOneLinear(p, linear);
+                yield DotGeneralTranspose.transpose((Params.DotGeneral) params, ct, operands, linear, specs);
+            }
+            case TAKE, TAKE_ALONG_AXIS, DYNAMIC_SLICE, DYNAMIC_UPDATE_SLICE -> IndexingTranspose.transpose(
+                    p, params, ct, operands, linear, specs);
+            default -> throw new KilnException("no transpose rule for " + p.printName()
+                    + ": it is not linear in any operand, so it should never act on a tangent; this is a bug in a JVP rule");
         };
+    }
+
+    /**
+     * Sums the cotangent over the dimensions the broadcast created (new ones and size-1 ones that
+     * were expanded), then reshapes to restore the size-1 dimensions.
+     */
+    private static Array unbroadcast(Params.BroadcastInDim b, Array ct, ArraySpec operand) {
+        int[] dims = b.dims();
+        int[] outShape = b.shape();
+        boolean[] keep = new boolean[outShape.length];
+        for (int i = 0; i < dims.length; i++) {
+            keep[dims[i]] = operand.dim(i) == outShape[dims[i]];
+        }
+        int[] summed = new int[outShape.length];
+        int k = 0;
+        for (int d = 0; d < outShape.length; d++) {
+            if (!keep[d]) {
+                summed[k++] = d;
+            }
+        }
+        return Lax.reshape(Lax.reduceSum(ct, Arrays.copyOf(summed, k)), operand.shape());
+    }
+
+    /** Zeros everywhere the slice did not read: PAD with interior padding for strides. */
+    private static Array unslice(Params.Slice sl, Array ct, ArraySpec operand) {
+        int rank = operand.rank();
+        int[] start = sl.start();
+        int[] strides = sl.strides();
+        int[] hi = new int[rank];
+        int[] interior = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int taken = ct.shape(i);
+            int end = taken == 0 ? start[i] : start[i] + (taken - 1) * strides[i] + 1;
+            hi[i] = operand.dim(i) - end;
+            interior[i] = taken == 0 ? 0 : strides[i] - 1;
+        }
+        return Lax.pad(ct, scalar(ct.dtype(), 0), start, hi, interior);
+    }
+
+    /**
+     * The operand's cotangent is the cotangent at the positions the operand landed on: undo the
+     * edge padding with the opposite PAD (which also zero-fills what a negative pad cropped), then
+     * a strided slice skips the interior padding. The pad value was copied to every other position,
+     * so its cotangent is the sum there: {@code sum(ct) - sum(operand's cotangent)}.
+     */
+    private static List<Array> unpad(Params.Pad pad, Array ct, boolean[] linear) {
+        int rank = ct.ndim();
+        int[] lo = pad.lo();
+        int[] hi = pad.hi();
+        int[] interior = pad.interior();
+        int[] unLo = new int[rank];
+        int[] unHi = new int[rank];
+        int[] step = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            unLo[i] = -lo[i];
+            unHi[i] = -hi[i];
+            step[i] = interior[i] + 1;
+        }
+        Array edgesRemoved = Lax.pad(ct, scalar(ct.dtype(), 0), unLo, unHi, new int[rank]);
+        Array operandCt = Lax.slice(edgesRemoved, new int[rank], edgesRemoved.shape(), step);
+        Array valueCt = null;
+        if (linear[1]) {
+            int[] all = allAxes(rank);
+            valueCt = Lax.bind(Primitive.SUB, Lax.reduceSum(ct, all), Lax.reduceSum(operandCt, all));
+        }
+        return Arrays.asList(linear[0] ? operandCt : null, valueCt);
+    }
+
+    private static List<Array> unconcatenate(int axis, Array ct, boolean[] linear, List<ArraySpec> specs) {
+        List<Array> out = new ArrayList<>(specs.size());
+        int offset = 0;
+        for (int i = 0; i < specs.size(); i++) {
+            int length = specs.get(i).dim(axis);
+            out.add(linear[i] ? Lax.sliceInDim(ct, axis, offset, offset + length) : null);
+            offset += length;
+        }
+        return out;
+    }
+
+    static int[] allAxes(int rank) {
+        int[] axes = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            axes[i] = i;
+        }
+        return axes;
+    }
+
+    private static void requireOneLinear(Primitive p, boolean[] linear) {
+        if (linear[0] && linear[1]) {
+            throw new KilnException(p.printName() + " of two linear values is not linear; this is a bug in a JVP rule");
+        }
+    }
+
+    static KilnException notLinear(Primitive p, String operand) {
+        return new KilnException(p.printName() + " is not linear in " + operand
+                + ", yet a tangent flowed into it; this is a bug in a JVP rule");
     }
 }

@@ -101,4 +101,20 @@ public final class BatchTrace extends Trace {
     BatchRules.Batched out = BatchRules.batch(primitive, params, values, dims, axisSize);
     return pack(out.value(), out.batchDim());
   }
+
+  @Override
+  public List<Array> processAll(Primitive primitive, Params params, List<Array> operands) {
+    List<Array> values = new ArrayList<>(operands.size());
+    int[] dims = new int[operands.size()];
+    for (int i = 0; i < dims.length; i++) {
+      BatchTracer t = (BatchTracer) ArrayInternals.get().tracer(operands.get(i));
+      values.add(t.value());
+      dims[i] = t.batchDim();
+    }
+    List<Array> out = new ArrayList<>();
+    for (Array v : ControlFlowRules.batch(this, primitive, params, values, dims)) {
+      out.add(pack(v, 0));
+    }
+    return out;
+  }
 }

@@ -83,4 +83,28 @@ public final class JvpTrace extends Trace {
     Array[] out = JvpRules.jvp(primitive, params, primals, tangents);
     return pack(out[0], out[1]);
   }
+
+  @Override
+  public List<Array> processAll(Primitive primitive, Params params, List<Array> operands) {
+    List<Array> primals = new ArrayList<>(operands.size());
+    List<Array> tangents = new ArrayList<>(operands.size());
+    boolean anyTangent = false;
+    for (Array a : operands) {
+      JvpTracer t = (JvpTracer) ArrayInternals.get().tracer(a);
+      primals.add(t.primal());
+      tangents.add(t.tangent());
+      anyTangent |= t.tangent() != null;
+    }
+    List<Array> out = new ArrayList<>();
+    if (!anyTangent) {
+      for (Array p : dev.kiln.Lax.bindAll(primitive, params, primals.toArray(Array[]::new))) {
+        out.add(pack(p, null));
+      }
+      return out;
+    }
+    for (Array[] pt : ControlFlowRules.jvp(primitive, params, primals, tangents)) {
+      out.add(pack(pt[0], pt[1]));
+    }
+    return out;
+  }
 }

@@ -37,7 +37,14 @@ public final class ProgramRunner {
       for (int i = 0; i < in.length; i++) {
         in[i] = read(env, e.inputs().get(i));
       }
-      env.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
+      if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL) {
+        List<Array> outs = Lax.bindAll(e.primitive(), e.params(), in);
+        for (int i = 0; i < outs.size(); i++) {
+          env.put(e.outputs().get(i), outs.get(i));
+        }
+      } else {
+        env.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
+      }
     }
     List<Array> out = new ArrayList<>(p.outputs().size());
     for (Atom a : p.outputs()) {

@@ -106,6 +106,27 @@ public final class StagingTrace extends Trace {
     return ArrayInternals.get().wrap(new StagingTracer(this, out));
   }
 
+  @Override
+  public List<Array> processAll(Primitive primitive, Params params, List<Array> operands) {
+    List<Atom> in = new ArrayList<>(operands.size());
+    List<ArraySpec> specs = new ArrayList<>(operands.size());
+    for (Array a : operands) {
+      Atom atom = atomOf(a);
+      in.add(atom);
+      specs.add(atom.spec());
+    }
+    List<Var> outs = new ArrayList<>();
+    for (ArraySpec s : ControlFlow.outSpecs(primitive, params, specs)) {
+      outs.add(new Var(s));
+    }
+    eqns.add(new Eqn(primitive, params, in, outs));
+    List<Array> result = new ArrayList<>(outs.size());
+    for (Var v : outs) {
+      result.add(ArrayInternals.get().wrap(new StagingTracer(this, v)));
+    }
+    return result;
+  }
+
   private Atom atomOf(Array a) {
     Tracer t = ArrayInternals.get().tracer(a);
     if (t instanceof StagingTracer st && st.trace() == this) {

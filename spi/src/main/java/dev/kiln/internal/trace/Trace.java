@@ -42,4 +42,12 @@ public abstract class Trace {
    * trace (or of lower levels, for results that do not depend on this trace's inputs).
    */
   public abstract Array process(Primitive primitive, Params params, List<Array> operands);
+
+  /**
+   * Applies a control-flow primitive (several outputs, sub-programs in its params). Traces that
+   * do not support control flow say so.
+   */
+  public List<Array> processAll(Primitive primitive, Params params, List<Array> operands) {
+    throw new dev.kiln.KilnException(primitive.printName() + " is not supported inside " + transformation() + " yet");
+  }
 }

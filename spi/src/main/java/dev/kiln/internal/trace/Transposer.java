@@ -4,7 +4,9 @@ import dev.kiln.Array;
 import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.internal.rules.TransposeRules;
+import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Atom;
+import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Eqn;
 import dev.kiln.ir.Program;
 import dev.kiln.ir.Var;
@@ -44,7 +46,10 @@ public final class Transposer {
         for (int i = 0; i < in.length; i++) {
           in[i] = ProgramRunner.read(values, e.inputs().get(i));
         }
-        values.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
+        List<Array> outs = Lax.bindAll(e.primitive(), e.params(), in);
+        for (int i = 0; i < outs.size(); i++) {
+          values.put(e.outputs().get(i), outs.get(i));
+        }
       }
     }
     Map<Var, Array> ct = new IdentityHashMap<>();
@@ -55,8 +60,14 @@ public final class Transposer {
     }
     for (int k = linearEqns.size() - 1; k >= 0; k--) {
       Eqn e = linearEqns.get(k);
-      Array outCt = ct.remove(e.outputs().get(0));
-      if (outCt == null) {
+      List<Array> outCts = new ArrayList<>(e.outputs().size());
+      boolean any = false;
+      for (Var o : e.outputs()) {
+        Array c = ct.remove(o);
+        outCts.add(c);
+        any |= c != null;
+      }
+      if (!any) {
         continue;
       }
       List<Array> operands = new ArrayList<>(e.inputs().size());
@@ -66,8 +77,10 @@ public final class Transposer {
         isLinear[i] = a instanceof Var v && linear.contains(v);
         operands.add(isLinear[i] ? null : ProgramRunner.read(values, a));
       }
-      List<Array> inCts = TransposeRules.transpose(e.primitive(), e.params(), outCt, operands, isLinear,
-          e.inputs().stream().map(Atom::spec).toList());
+      List<ArraySpec> specs = e.inputs().stream().map(Atom::spec).toList();
+      List<Array> inCts = e.primitive().kind() == Primitive.Kind.CONTROL
+          ? ControlFlowRules.transpose(e.primitive(), e.params(), outCts, operands, isLinear, specs)
+          : TransposeRules.transpose(e.primitive(), e.params(), outCts.get(0), operands, isLinear, specs);
       for (int i = 0; i < isLinear.length; i++) {
         if (isLinear[i] && inCts.get(i) != null) {
           accumulate(ct, (Var) e.inputs().get(i), inCts.get(i));

@@ -1,0 +1,125 @@
+package dev.kiln.cpu;
+
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.Buffer;
+import dev.kiln.spi.Capability;
+import dev.kiln.spi.Device;
+import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.UnsupportedPrimitiveException;
+import dev.kiln.spi.UnsupportedPrimitiveException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Kiln's default backend: every primitive on Java heap arrays ({@link HostBuffer}), with Vector API
+ * kernels for float elementwise ops, reductions and matmul, and large work split across cores.
+ *
+ * <p>Data stays in heap primitive arrays: the Vector API is fastest and most predictable on them,
+ * and one buffer kind per backend keeps every kernel call site monomorphic. So {@link #fromHost}
+ * and {@link #toHost} hand over the same object. Results that equal an operand (reshape, converting
+ * int32 to uint32, rounding an integer) share its array, which is safe because buffers are
+ * immutable.
+ */
+public final class CpuSimdBackend implements Backend {
+    static final String NAME = "cpu-simd";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Device> devices() {
+        return List.of(new Device(
+                NAME,
+                "cpu",
+                0,
+                Parallel.THREADS + " threads, " + vectorBits() + "-bit vectors"));
+    }
+
+    /** The width of the vectors the kernels use. */
+    static int vectorBits() {
+        return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64);
+    }
+
+    @Override
+    public Buffer fromHost(HostBuffer host) {
+        return host;
+    }
+
+    @Override
+    public HostBuffer toHost(Buffer buffer) {
+        return host(buffer);
+    }
+
+    @Override
+    public Buffer execute(Primitive p, Params params, ArraySpec out, List<Buffer> inputs) {
+        HostBuffer[] in = new HostBuffer[inputs.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = host(inputs.get(i));
+        }
+        if (p == Primitive.RESHAPE) {
+            return Movement.reshape(in[0], out);
+        }
+        Object data =
+                switch (p.kind()) {
+                    case UNARY -> Elementwise.unary(NAME, p, in[0]);
+                    case BINARY -> Elementwise.binary(NAME, p, in[0], in[1]);
+                    case COMPARE -> Elementwise.compare(p, in[0], in[1]);
+                    case SELECT -> Elementwise.select(in[0], in[1], in[2]);
+                    case CONVERT -> Convert.apply(in[0], ((Params.Convert) params).to());
+                    case REDUCE -> Reductions.reduce(NAME, p, in[0], (Params.Reduce) params, out);
+                    case ARG_REDUCE -> AxisScans.argReduce(p, in[0], (Params.ArgReduce) params, out);
+                    case CUMULATIVE -> AxisScans.cumulative(p, in[0], (Params.Cumulative) params, out);
+                    case MOVEMENT -> movement(p, params, in, out);
+                    case INDEXING -> indexing(p, params, in, out);
+                    case CREATION -> Indexing.iota((Params.Iota) params, out);
+                    case CONTRACTION -> DotGeneral.apply(in[0], in[1], (Params.DotGeneral) params, out);
+                    // control flow (cond, while, scan) is run by Kiln's program interpreter, which
+                    // hands this backend the primitives of the sub-programs
+                    default -> throw new UnsupportedPrimitiveException(
+                            NAME, p, "control flow is run by Kiln's program interpreter, not by execute");
+                };
+        return HostBuffer.wrap(out, data);
+    }
+
+    private static Object movement(Primitive p, Params params, HostBuffer[] in, ArraySpec out) {
+        return switch (p) {
+            case BROADCAST_IN_DIM -> Movement.broadcastInDim(in[0], (Params.BroadcastInDim) params, out);
+            case TRANSPOSE -> Movement.transpose(in[0], (Params.Transpose) params, out);
+            case SLICE -> Movement.slice(in[0], (Params.Slice) params, out);
+            case PAD -> Movement.pad(in[0], in[1], (Params.Pad) params, out);
+            case CONCATENATE -> Movement.concatenate(List.of(in), (Params.Axis) params, out);
+            case REV -> Movement.rev(in[0], (Params.Rev) params, out);
+            default -> throw new IllegalArgumentException(p + " is not a movement primitive");
+        };
+    }
+
+    private static Object indexing(Primitive p, Params params, HostBuffer[] in, ArraySpec out) {
+        List<HostBuffer> all = List.of(in);
+        return switch (p) {
+            case TAKE -> Indexing.take(in[0], in[1], (Params.Axis) params, out);
+            case TAKE_ALONG_AXIS -> Indexing.takeAlongAxis(in[0], in[1], (Params.Axis) params, out);
+            case DYNAMIC_SLICE -> Indexing.dynamicSlice(in[0], all.subList(1, in.length), (Params.DynamicSlice) params, out);
+            case DYNAMIC_UPDATE_SLICE -> Indexing.dynamicUpdateSlice(in[0], in[1], all.subList(2, in.length), out);
+            default -> throw new IllegalArgumentException(p + " is not an indexing primitive");
+        };
+    }
+
+    private static HostBuffer host(Buffer b) {
+        if (b instanceof HostBuffer h) {
+            return h;
+        }
+        throw new IllegalArgumentException("backend '" + NAME + "' was handed a " + b.getClass().getName()
+                + " from another backend; move the array with Kiln.devicePut(array, backend) first");
+    }
+}

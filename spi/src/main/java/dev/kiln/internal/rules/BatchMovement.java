@@ -1,0 +1,100 @@
+package dev.kiln.internal.rules;
+
+import static dev.kiln.internal.rules.BatchRules.NOT_MAPPED;
+import static dev.kiln.internal.rules.BatchRules.constant;
+import static dev.kiln.internal.rules.BatchRules.firstMapped;
+import static dev.kiln.internal.rules.BatchRules.insert;
+import static dev.kiln.internal.rules.BatchRules.materialize;
+import static dev.kiln.internal.rules.BatchRules.moveBatch;
+import static dev.kiln.internal.rules.BatchRules.shift;
+
+import dev.kiln.Array;
+import dev.kiln.DType;
+import dev.kiln.KilnException;
+import dev.kiln.Lax;
+import dev.kiln.internal.rules.BatchRules.Batched;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import java.util.Arrays;
+import java.util.List;
+
+/** Batching rules of the shape and data-movement primitives. */
+final class BatchMovement {
+    private BatchMovement() {}
+
+    static Batched batch(Primitive p, Params params, List<Array> values, int[] dims, int size) {
+        Array x = values.get(0);
+        int d = dims[0];
+        return switch (p) {
+            case BROADCAST_IN_DIM -> broadcastInDim((Params.BroadcastInDim) params, x, d, size);
+            case RESHAPE -> {
+                // Row-major order only survives a reshape when the batch dimension leads.
+                int[] shape = insert(((Params.Reshape) params).shape(), 0, size);
+                yield new Batched(Lax.bind(p, new Params.Reshape(shape), moveBatch(x, d, 0)), 0);
+            }
+            case TRANSPOSE -> {
+                int[] perm = insert(shift(((Params.Transpose) params).perm(), d), 0, d);
+                yield new Batched(Lax.bind(p, new Params.Transpose(perm), x), 0);
+            }
+            case SLICE -> {
+                Params.Slice s = (Params.Slice) params;
+                Params.Slice batched = new Params.Slice(
+                        insert(s.start(), d, 0), insert(s.limit(), d, size), insert(s.strides(), d, 1));
+                yield new Batched(Lax.bind(p, batched, x), d);
+            }
+            case PAD -> pad((Params.Pad) params, x, d, values.get(1), dims[1], size);
+            case CONCATENATE -> {
+                int target = dims[firstMapped(dims)];
+                Array[] ops = new Array[values.size()];
+                for (int i = 0; i < ops.length; i++) {
+                    ops[i] = materialize(values.get(i), dims[i], target, size);
+                }
+                int axis = shift(((Params.Axis) params).axis(), target);
+                yield new Batched(Lax.bind(p, new Params.Axis(axis), ops), target);
+            }
+            case REV -> new Batched(Lax.bind(p, new Params.Rev(shift(((Params.Rev) params).axes(), d)), x), d);
+            default -> throw new KilnException(p.printName() + " is not a movement primitive");
+        };
+    }
+
+    /**
+     * The batch dimension is inserted into the output just after the target of the operand
+     * dimension before it, which keeps the dimension map increasing without a transpose.
+     */
+    private static Batched broadcastInDim(Params.BroadcastInDim b, Array x, int d, int size) {
+        int[] dims = b.dims();
+        int pos = d == 0 ? 0 : dims[d - 1] + 1;
+        int[] newDims = new int[dims.length + 1];
+        for (int i = 0; i < newDims.length; i++) {
+            newDims[i] = i < d ? dims[i] : i == d ? pos : dims[i - 1] + 1;
+        }
+        Params.BroadcastInDim params = new Params.BroadcastInDim(insert(b.shape(), pos, size), newDims);
+        return new Batched(Lax.bind(Primitive.BROADCAST_IN_DIM, params, x), pos);
+    }
+
+    /**
+     * A shared padding value pads every batch member alike. A batched one cannot be a PAD operand
+     * (it must be 0-d), so the batch is padded with zeros and the padded region, found by padding a
+     * mask the same way, is then selected from the per-member values.
+     */
+    private static Batched pad(Params.Pad pad, Array x, int d, Array value, int dv, int size) {
+        if (dv == NOT_MAPPED) {
+            Params.Pad batched = new Params.Pad(insert(pad.lo(), d, 0), insert(pad.hi(), d, 0), insert(pad.interior(), d, 0));
+            return new Batched(Lax.bind(Primitive.PAD, batched, x, value), d);
+        }
+        Array xb = materialize(x, d, 0, size);
+        int[] shape = xb.shape();
+        int[] inner = Arrays.copyOfRange(shape, 1, shape.length);
+        Params.Pad batched = new Params.Pad(insert(pad.lo(), 0, 0), insert(pad.hi(), 0, 0), insert(pad.interior(), 0, 0));
+        Array padded = Lax.bind(Primitive.PAD, batched, xb, constant(x.dtype(), 0));
+        Array inside = Lax.bind(Primitive.PAD, pad, constant(DType.BOOL, 1, inner), constant(DType.BOOL, 0));
+        int[] out = padded.shape();
+        int[] innerDims = new int[inner.length];
+        for (int i = 0; i < innerDims.length; i++) {
+            innerDims[i] = i + 1;
+        }
+        Array mask = Lax.broadcastInDim(inside, out, innerDims);
+        Array fill = Lax.broadcastInDim(value, out, 0);
+        return new Batched(Lax.bind(Primitive.SELECT, mask, padded, fill), 0);
+    }
+}
