@@ -191,16 +191,16 @@ class BatchRulesTest {
     Stream<DynamicTest> everyRuleMatchesPerMemberApplication() {
         return ops().stream().flatMap(op -> {
             int[] ranks = ref(() -> op.operands().stream().mapToInt(g -> g.make(new Random(0)).ndim()).toArray());
-            return dimPatterns(ranks).stream().map(dims -> DynamicTest.dynamicTest(
-                    op.name() + " dims=" + Arrays.toString(dims), () -> check(op, dims)));
+            return dimPatterns(ranks).stream().flatMap(dims -> Stream.of(B, 1).map(size -> DynamicTest.dynamicTest(
+                    op.name() + " dims=" + Arrays.toString(dims) + " size=" + size, () -> check(op, dims, size))));
         });
     }
 
-    static void check(Op op, int[] dims) {
+    static void check(Op op, int[] dims, int size) {
         ref(() -> {
-            Random r = new Random(op.name().hashCode() * 31L + Arrays.hashCode(dims));
+            Random r = new Random(op.name().hashCode() * 31L + Arrays.hashCode(dims) + size);
             int n = op.operands().size();
-            Array[][] members = new Array[n][B];
+            Array[][] members = new Array[n][size];
             List<Array> values = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (dims[i] < 0) {
@@ -208,21 +208,24 @@ class BatchRulesTest {
                     Arrays.fill(members[i], shared);
                     values.add(shared);
                 } else {
-                    for (int b = 0; b < B; b++) {
+                    for (int b = 0; b < size; b++) {
                         members[i][b] = op.operands().get(i).make(r);
                     }
                     values.add(Np.stack(members[i], dims[i]));
                 }
             }
-            BatchRules.Batched out = BatchRules.batch(op.p(), op.params(), values, dims, B);
-            for (int b = 0; b < B; b++) {
+            BatchRules.Batched out = BatchRules.batch(op.p(), op.params(), values, dims, size);
+            if (out.batchDim() >= 0) {
+                assertEquals(size, out.value().shape(out.batchDim()), "length of the batch dimension");
+            }
+            for (int b = 0; b < size; b++) {
                 Array[] args = new Array[n];
                 for (int i = 0; i < n; i++) {
                     args[i] = members[i][b];
                 }
                 Array expected = Lax.bind(op.p(), op.params(), args);
                 Array actual = out.batchDim() < 0 ? out.value() : member(out.value(), out.batchDim(), b);
-                assertSame(expected, actual, op.name() + " dims=" + Arrays.toString(dims) + " member " + b);
+                assertSame(expected, actual, op.name() + " dims=" + Arrays.toString(dims) + " size=" + size + " member " + b);
             }
             return null;
         });

@@ -180,6 +180,29 @@ class VmapTest {
         });
     }
 
+    /** A batch of no members gives outputs with a zero-length batch dimension. */
+    @TestFactory
+    Stream<DynamicTest> emptyBatch() {
+        return VmapCases.all().stream().map(c -> DynamicTest.dynamicTest("empty batch " + c.name(), () -> ref(() -> {
+            Array[] sample = Batch.of(c, new Integer[c.arity()], 5).args();
+            Array[] empty = new Array[c.arity()];
+            for (int i = 0; i < empty.length; i++) {
+                int[] shape = new int[sample[i].ndim() + 1];
+                System.arraycopy(sample[i].shape(), 0, shape, 1, sample[i].ndim());
+                empty[i] = Np.zeros(sample[i].dtype(), shape);
+            }
+            Array one = c.f().apply(sample);
+            Integer[] axes = new Integer[c.arity()];
+            Arrays.fill(axes, 0);
+            Array out = vmap(c, c.f(), axes, 0).apply(empty);
+            int[] expected = new int[one.ndim() + 1];
+            System.arraycopy(one.shape(), 0, expected, 1, one.ndim());
+            assertEquals(one.dtype(), out.dtype());
+            assertEquals(Arrays.toString(expected), Arrays.toString(out.shape()));
+            return null;
+        })));
+    }
+
     /** A closure over an outer batched value inside an inner vmap: pairwise squared distances. */
     @Test
     void innerVmapClosesOverOuterBatchedValue() {

@@ -79,14 +79,12 @@ final class BatchMovement {
      */
     private static Batched pad(Params.Pad pad, Array x, int d, Array value, int dv, int size) {
         if (dv == NOT_MAPPED) {
-            Params.Pad batched = new Params.Pad(insert(pad.lo(), d, 0), insert(pad.hi(), d, 0), insert(pad.interior(), d, 0));
-            return new Batched(Lax.bind(Primitive.PAD, batched, x, value), d);
+            return new Batched(Lax.bind(Primitive.PAD, withUnpaddedDim(pad, d), x, value), d);
         }
         Array xb = materialize(x, d, 0, size);
         int[] shape = xb.shape();
         int[] inner = Arrays.copyOfRange(shape, 1, shape.length);
-        Params.Pad batched = new Params.Pad(insert(pad.lo(), 0, 0), insert(pad.hi(), 0, 0), insert(pad.interior(), 0, 0));
-        Array padded = Lax.bind(Primitive.PAD, batched, xb, constant(x.dtype(), 0));
+        Array padded = Lax.bind(Primitive.PAD, withUnpaddedDim(pad, 0), xb, constant(x.dtype(), 0));
         Array inside = Lax.bind(Primitive.PAD, pad, constant(DType.BOOL, 1, inner), constant(DType.BOOL, 0));
         int[] out = padded.shape();
         int[] innerDims = new int[inner.length];
@@ -96,5 +94,10 @@ final class BatchMovement {
         Array mask = Lax.broadcastInDim(inside, out, innerDims);
         Array fill = Lax.broadcastInDim(value, out, 0);
         return new Batched(Lax.bind(Primitive.SELECT, mask, padded, fill), 0);
+    }
+
+    /** {@code pad} with a dimension at {@code d} that is not padded. */
+    private static Params.Pad withUnpaddedDim(Params.Pad pad, int d) {
+        return new Params.Pad(insert(pad.lo(), d, 0), insert(pad.hi(), d, 0), insert(pad.interior(), d, 0));
     }
 }
