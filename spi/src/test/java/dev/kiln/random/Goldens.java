@@ -2,7 +2,6 @@ package dev.kiln.random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
@@ -49,7 +48,9 @@ final class Goldens {
 
         Array key() {
             String[] words = get("key").split(":");
-            return Np.arrayUint32(new int[] {Integer.parseUnsignedInt(words[0], 16), Integer.parseUnsignedInt(words[1], 16)});
+            int k0 = Integer.parseUnsignedInt(words[0], 16);
+            int k1 = Integer.parseUnsignedInt(words[1], 16);
+            return Np.arrayUint32(new int[] {k0, k1});
         }
 
         int[] shape() {
@@ -224,10 +225,10 @@ final class Goldens {
     }
 
     /**
-     * Checks dtype and shape, that no element is more than {@code maxUlps} from JAX's and that at
-     * least {@code minExactFraction} of them are bit-identical.
+     * Checks dtype and shape and that no element is more than {@code maxUlps} from JAX's; returns
+     * how many are bit-identical.
      */
-    static void assertUlps(Expected expected, Array actual, int maxUlps, double minExactFraction, String what) {
+    static int assertUlps(Expected expected, Array actual, int maxUlps, String what) {
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         long[] got = bitsOf(actual);
@@ -236,16 +237,12 @@ final class Goldens {
             long d = Ulps.distance(expected.dtype(), got[i], expected.bits()[i]);
             if (d > maxUlps) {
                 throw new AssertionError(what + ": element " + i + " is " + describe(expected.dtype(), got[i])
-                        + ", JAX gives " + describe(expected.dtype(), expected.bits()[i]) + " (" + d + " ulp apart, at most "
-                        + maxUlps + " allowed)");
+                        + ", JAX gives " + describe(expected.dtype(), expected.bits()[i]) + " (" + d
+                        + " ulp apart, at most " + maxUlps + " allowed)");
             }
             exact += d == 0 ? 1 : 0;
         }
-        if (got.length > 0) {
-            double fraction = exact / (double) got.length;
-            assertTrue(fraction >= minExactFraction, what + ": only " + exact + " of " + got.length
-                    + " elements are bit-identical to JAX, expected at least " + minExactFraction);
-        }
+        return exact;
     }
 
     private static String describe(DType d, long bits) {

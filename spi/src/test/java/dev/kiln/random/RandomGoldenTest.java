@@ -57,8 +57,8 @@ class RandomGoldenTest {
                     ? Random.normal(c.key(), c.dtype(), c.shape())
                     : Random.normal(c.key(), c.shape());
             case "bernoulli" -> Random.bernoulli(c.key(), c.number("p"), c.shape());
-            case "randint" -> Random.randint(c.key(), Integer.parseInt(c.get("minval")), Integer.parseInt(c.get("maxval")),
-                    c.shape());
+            case "randint" -> Random.randint(
+                    c.key(), Integer.parseInt(c.get("minval")), Integer.parseInt(c.get("maxval")), c.shape());
             case "categorical" -> Random.categorical(c.key(), Goldens.toArray(Goldens.parseArray(c.get("logits"))),
                     Integer.parseInt(c.get("axis")));
             case "permutation" -> Random.permutation(c.key(), Integer.parseInt(c.get("n")));
@@ -68,34 +68,39 @@ class RandomGoldenTest {
     }
 
     /**
-     * The tolerance policy. Integer results, keys and uniform floats must be bit-identical. normal
-     * and truncatedNormal differ from JAX where XLA's log1p (inside erf⁻¹) is not correctly rounded,
-     * by at most 2 ulp in float32. Float64 results that XLA computes with fused multiply-adds which
-     * Kiln cannot express (scaling a uniform into a range, erf⁻¹'s polynomial) may be an ulp or a few
-     * off.
+     * The tolerance policy. Integers, keys and uniform floats (float32 and float64, any range) must
+     * be bit-identical. normal and truncatedNormal go through erf⁻¹, whose float32 result differs
+     * from XLA's by at most 2 ulp (measured over 16M random inputs; the cause is XLA's log, which is
+     * not correctly rounded) and then through a multiplication by √2, hence 3 ulp; float64 erf⁻¹
+     * also lacks XLA's fused multiply-adds, 4 ulp. {@link #almostAllNormalSamplesAreExact} bounds
+     * how often they differ at all.
      */
     static void check(Case c, Array actual) {
         Goldens.Expected e = c.out();
-        String what = c.title();
-        boolean f64 = e.dtype() == DType.FLOAT64;
         switch (c.op()) {
-            case "uniform" -> {
-                boolean unitRange = Double.parseDouble(c.get("minval", "0")) == 0 && Double.parseDouble(c.get("maxval", "1")) == 1;
-                if (f64 && !unitRange) {
-                    Goldens.assertUlps(e, actual, 1, 0.5, what);
-                } else {
-                    Goldens.assertExact(e, actual, what);
-                }
-            }
-            case "normal" -> {
-                if (f64) {
-                    Goldens.assertUlps(e, actual, 4, 0.5, what);
-                } else {
-                    Goldens.assertUlps(e, actual, 2, 0.95, what);
-                }
-            }
-            case "truncatedNormal" -> Goldens.assertUlps(e, actual, 2, 0.95, what);
-            default -> Goldens.assertExact(e, actual, what);
+            case "normal", "truncatedNormal" -> Goldens.assertUlps(e, actual, maxUlps(e.dtype()), c.title());
+            default -> Goldens.assertExact(e, actual, c.title());
         }
+    }
+
+    private static int maxUlps(DType dtype) {
+        return dtype == DType.FLOAT64 ? 4 : 3;
+    }
+
+    /** Over all normal and truncatedNormal goldens: float32 at least 99% bit-identical, float64 90%. */
+    @Test
+    void almostAllNormalSamplesAreExact() {
+        int[] exact = new int[2];
+        int[] total = new int[2];
+        for (Case c : CASES) {
+            if (c.op().equals("normal") || c.op().equals("truncatedNormal")) {
+                int k = c.out().dtype() == DType.FLOAT64 ? 1 : 0;
+                exact[k] += Goldens.assertUlps(c.out(), run(c), maxUlps(c.out().dtype()), c.title());
+                total[k] += c.out().bits().length;
+            }
+        }
+        assertTrue(total[0] > 5000 && total[1] > 500, "too few normal samples in the goldens");
+        assertTrue(exact[0] >= 0.99 * total[0], "float32: only " + exact[0] + " of " + total[0] + " bit-identical");
+        assertTrue(exact[1] >= 0.90 * total[1], "float64: only " + exact[1] + " of " + total[1] + " bit-identical");
     }
 }

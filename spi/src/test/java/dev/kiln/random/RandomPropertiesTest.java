@@ -13,6 +13,7 @@ import dev.kiln.Kiln;
 import dev.kiln.Np;
 import dev.kiln.Random;
 import dev.kiln.ShapeException;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,37 @@ class RandomPropertiesTest {
             }
             return null;
         });
+    }
+
+    /**
+     * JAX's permutation relies on a stable sort; Kiln's bitonic argsort (package-private, reached
+     * by reflection since tests run on the class path) must give the stable order even with many
+     * equal keys, keys equal to its 0xFFFFFFFF padding, and sizes that are not powers of two.
+     */
+    @Test
+    void argsortIsStable() throws ReflectiveOperationException {
+        Method argsort = Class.forName("dev.kiln.BitonicSort").getDeclaredMethod("argsort", Array.class);
+        argsort.setAccessible(true);
+        java.util.Random rng = new java.util.Random(42);
+        for (int n : new int[] {1, 2, 3, 5, 8, 13, 31, 32, 33, 100, 1000}) {
+            int[] keys = new int[n];
+            for (int i = 0; i < n; i++) {
+                int r = rng.nextInt(4);
+                keys[i] = r == 3 ? 0xFFFF_FFFF : r == 2 ? 0x8000_0000 : r;
+            }
+            Integer[] expected = new Integer[n];
+            Arrays.setAll(expected, i -> i);
+            Arrays.sort(expected, (a, b) -> Integer.compareUnsigned(keys[a], keys[b])); // stable
+            Array order = onReference(() -> {
+                try {
+                    return (Array) argsort.invoke(null, Np.arrayUint32(keys));
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertArrayEquals(Arrays.stream(expected).mapToInt(Integer::intValue).toArray(), order.toIntArray(),
+                    "argsort of " + n + " keys");
+        }
     }
 
     @Test
