@@ -237,6 +237,16 @@ public final class Kiln {
         };
     }
 
+    /** {@code f} with derivatives taken from {@code rule} (like {@code jax.custom_jvp}); see {@link CustomDerivatives#customJvp}. */
+    public static <T, R> Function<T, R> customJvp(Function<T, R> f, CustomDerivatives.JvpRule<T, R> rule) {
+        return CustomDerivatives.customJvp(f, rule);
+    }
+
+    /** {@code f} with its intermediates recomputed in the backward pass (like {@code jax.checkpoint}). */
+    public static <T, R> Function<T, R> checkpoint(Function<T, R> f) {
+        return CustomDerivatives.checkpoint(f);
+    }
+
     /** {@code x} itself, but treated as a constant by differentiation (its tangent is zero). */
     public static Array stopGradient(Array x) {
         Tracer t = ArrayInternals.get().tracer(x);

@@ -11,15 +11,16 @@ import java.util.Arrays;
  *
  * <p>Finite differences use the five-point central stencil with step {@link #STEP}: its truncation
  * error is about {@code STEP^4 |f^(5)| / 30} and its rounding error about {@code eps |f| / STEP}.
- * {@link #finiteDifferences()} allows {@link #SAFETY} times their sum, which covers fifth
- * derivatives up to ~10^5 and the rounding of sums of a few hundred terms, while a wrong rule
- * (off by a factor, a sign or a term) is off by far more. Comparisons of two exact computations of
+ * {@link #finiteDifferences()} allows {@link #SAFETY} times their sum (about 1e-9), which covers
+ * fifth derivatives up to ~10^4 and the rounding of sums of many terms, while a wrong rule (off by
+ * a factor, a sign or a term) is off by far more. Directions have entries in [-1, 1], so {@code
+ * STEP} bounds how far the stencil moves any input. Comparisons of two exact computations of
  * one derivative (jit vs eager, forward vs reverse) only differ by rounding: {@link #rounding()}.
  */
 record Tolerance(double rtol, double atol) {
     static final double STEP = 1e-3;
     static final double EPS = Math.ulp(1.0);
-    static final double SAFETY = 1e4;
+    static final double SAFETY = 1e3;
 
     static Tolerance finiteDifferences() {
         double error = Math.pow(STEP, 4) + EPS / STEP;

@@ -11,10 +11,9 @@ import static dev.kiln.internal.rules.Tangents.shift;
 import static dev.kiln.internal.rules.Tangents.unreduce;
 import static dev.kiln.ir.Primitive.EQ;
 import static dev.kiln.ir.Primitive.MUL;
-import static dev.kiln.ir.Primitive.SELECT;
+import static dev.kiln.ir.Primitive.SUB;
 
 import dev.kiln.Array;
-import dev.kiln.DType;
 import dev.kiln.Lax;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -86,41 +85,46 @@ final class ReductionJvp {
     }
 
     /**
-     * {@code out_k = out_{k-1} x_k} gives the linear recurrence {@code dout_k = x_k dout_{k-1} +
-     * out_{k-1} t_k}, solved by a Hillis–Steele scan over (multiplier, offset) pairs in
-     * {@code ceil(log2 n)} steps of shifts, multiplies and adds. It never divides by {@code x}, so
-     * it is exact with zeros, and it is linear in {@code t} with coefficients from primals only.
+     * {@code out_k = out_{k-1} x_k} gives {@code dout_k = x_k dout_{k-1} + out_{k-1} t_k}. Solving
+     * that recurrence never divides by {@code x}, so it is exact with zeros.
      */
     private static Array cumprod(Params.Cumulative params, Array x, Array out, Array t) {
-        int axis = params.axis();
         int dir = params.reverse() ? -1 : 1;
-        int n = x.shape(axis);
-        Array exclusive = shift(out, axis, dir, 1);
-        Array offsets = mul(t, exclusive);
-        Array multipliers = x;
+        Array exclusive = shift(out, params.axis(), dir, 1);
+        return linearRecurrence(x, mul(t, exclusive), params.axis(), dir);
+    }
+
+    /**
+     * The running extreme at {@code k} is {@code x_j} for the latest {@code j <= k} (earliest
+     * {@code j >= k} when reversed) where {@code x_j} equals the running extreme itself, so the
+     * tangent is {@code t_j}: the recurrence {@code y_k = t_k} where {@code x_k} attains the
+     * extreme, else {@code y_{k-1}}. Ties therefore take the tangent of the latest attaining
+     * element rather than an average (JAX's scan-based rule splits them by its scan tree).
+     */
+    private static Array cumulativeExtreme(Params.Cumulative params, Array x, Array out, Array t) {
+        Array attains = indicator(op(EQ, x, out), x);
+        Array keepsPrevious = op(SUB, full(x, 1), attains);
+        return linearRecurrence(keepsPrevious, mul(t, attains), params.axis(), params.reverse() ? -1 : 1);
+    }
+
+    /**
+     * Solves {@code y_k = a_k y_{k-1} + b_k} ({@code y} before the start is 0) along {@code axis}
+     * in direction {@code dir} with a Hillis–Steele scan over (multiplier, offset) pairs: {@code
+     * ceil(log2 n)} steps of shifts, multiplies and adds. It is linear in the offsets {@code b}
+     * (the tangents), with multipliers {@code a} from primals only, so its transpose needs only
+     * PAD, MUL and ADD (O(n log n) work, unlike a gather's one-hot transpose).
+     */
+    private static Array linearRecurrence(Array a, Array b, int axis, int dir) {
+        int n = a.shape(axis);
+        Array offsets = b;
+        Array multipliers = a;
         for (int span = 1; span < n; span *= 2) {
+            // offsets_k covers (k - span, k]; extend it by the window before, carried through multipliers_k
             offsets = add(offsets, mul(shift(offsets, axis, dir * span, 0), multipliers));
             if (2 * span < n) {
                 multipliers = op(MUL, multipliers, shift(multipliers, axis, dir * span, 1));
             }
         }
         return offsets;
-    }
-
-    /**
-     * The running extreme at {@code k} equals {@code x_j} for the latest position {@code j <= k}
-     * (earliest {@code j >= k} when reversed) where {@code x_j} itself equals the running extreme,
-     * so the tangent is {@code t_j}: a gather with indices from a cummax (cummin) of those
-     * positions. Ties therefore take the tangent of the latest attaining element, not an average.
-     */
-    private static Array cumulativeExtreme(Params.Cumulative params, Array x, Array out, Array t) {
-        int axis = params.axis();
-        int n = x.shape(axis);
-        Array positions = Lax.iota(DType.INT32, x.shape(), axis);
-        Array never = full(positions, params.reverse() ? n : -1);
-        Array attained = op(SELECT, op(EQ, x, out), positions, never);
-        Primitive pick = params.reverse() ? Primitive.CUMMIN : Primitive.CUMMAX;
-        Array source = Lax.bind(pick, params, attained);
-        return Lax.bind(Primitive.TAKE_ALONG_AXIS, new Params.Axis(axis), t, source);
     }
 }

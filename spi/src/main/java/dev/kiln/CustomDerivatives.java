@@ -1,0 +1,147 @@
+package dev.kiln;
+
+import dev.kiln.internal.trace.ArrayInternals;
+import dev.kiln.internal.trace.Autodiff;
+import dev.kiln.internal.trace.JvpTrace;
+import dev.kiln.internal.trace.StagingTrace;
+import dev.kiln.internal.trace.Trace;
+import dev.kiln.internal.trace.Tracer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * User-defined differentiation behaviour, like {@code jax.custom_jvp} and {@code jax.checkpoint}:
+ * the implementation behind {@code Kiln.customJvp} and {@code Kiln.checkpoint}.
+ *
+ * <p>Both act when the innermost transformation their argument belongs to is a differentiation
+ * (a JVP trace: {@code jvp}, {@code grad}, {@code vjp}, …). When it is another transformation
+ * ({@code vmap} or {@code jit} inside the differentiated function) the function is simply traced
+ * through, so its ordinary derivative is used; likewise when no argument is being differentiated.
+ * Every value the function depends on that is being differentiated must be passed as an argument:
+ * a captured traced value of the same differentiation cannot be routed through the custom rule
+ * and is reported as an error.
+ */
+public final class CustomDerivatives {
+    private CustomDerivatives() {}
+
+    /** A JVP rule: the output at {@code primals} and its tangent along {@code tangents} (trees like the argument). */
+    @FunctionalInterface
+    public interface JvpRule<T, R> {
+        Kiln.Jvp<R> apply(T primals, T tangents);
+    }
+
+    /**
+     * {@code f}, whose derivatives (of every mode and order) come from {@code rule} instead of from
+     * differentiating {@code f}'s operations; for numerically stable or cheaper derivatives. The
+     * rule receives zeros for arguments that are not differentiated, and its output tangent must
+     * be linear in the tangents (reverse mode transposes it). Higher-order derivatives
+     * differentiate the rule.
+     */
+    public static <T, R> Function<T, R> customJvp(Function<T, R> f, JvpRule<T, R> rule) {
+        return x -> {
+            Tree.Flat in = Tree.flatten(x);
+            JvpTrace trace = innermostJvp(in.leaves());
+            if (trace == null) {
+                return f.apply(x);
+            }
+            List<Array> primals = new ArrayList<>();
+            List<Array> tangents = new ArrayList<>();
+            for (Array leaf : in.leaves()) {
+                Array primal = trace.primalOf(leaf);
+                Array tangent = trace.tangentOf(leaf);
+                primals.add(primal);
+                tangents.add(tangent != null ? tangent : Np.zerosLike(primal));
+            }
+            Kiln.Jvp<R> r = rule.apply(Tree.unflatten(in.def(), primals), Tree.unflatten(in.def(), tangents));
+            Tree.Flat out = Tree.flatten(r.out());
+            Tree.Flat tan = Tree.flatten(r.tangent());
+            if (!out.def().equals(tan.def())) {
+                throw new IllegalArgumentException("customJvp: the rule's tangent has structure " + tan.def()
+                        + " but its output has " + out.def() + "; return a tangent shaped like the output");
+            }
+            return Tree.unflatten(out.def(), pack("customJvp", trace, out.leaves(), tan.leaves()));
+        };
+    }
+
+    /**
+     * {@code f}, with its intermediate values recomputed during the backward pass instead of kept
+     * from the forward pass (rematerialisation): reverse mode then holds only {@code f}'s inputs
+     * until the gradient is computed, at the cost of evaluating {@code f} again. Values and
+     * derivatives are unchanged; forward mode is unaffected.
+     */
+    public static <T, R> Function<T, R> checkpoint(Function<T, R> f) {
+        return new Function<>() {
+            @Override
+            public R apply(T x) {
+                Tree.Flat in = Tree.flatten(x);
+                JvpTrace trace = innermostJvp(in.leaves());
+                StagingTrace linear = trace == null ? null : tangentStaging(trace, in.leaves());
+                if (linear == null) {
+                    // not under reverse mode: nothing is saved for later, so there is nothing to recompute
+                    return f.apply(x);
+                }
+                List<Array> primals = new ArrayList<>();
+                List<Array> tangents = new ArrayList<>();
+                List<Array> staged = new ArrayList<>();
+                for (Array leaf : in.leaves()) {
+                    Array primal = trace.primalOf(leaf);
+                    primals.add(primal);
+                    tangents.add(trace.tangentOf(leaf));
+                    staged.add(linear.lift(primal));
+                }
+                // The value now (checkpointed again, for enclosing reverse-mode levels).
+                Tree.Flat out = Tree.flatten(this.apply(Tree.unflatten(in.def(), primals)));
+                // The tangent with f's inputs as constants of the linear program, so every intermediate
+                // the JVP rules need is computed inside that program: the transpose recomputes it.
+                Function<List<Array>, List<Array>> flatF = leaves -> Tree.flatten(f.apply(Tree.unflatten(in.def(), leaves))).leaves();
+                Autodiff.JvpResult r = Autodiff.jvp(flatF, staged, tangents);
+                return Tree.unflatten(out.def(), pack("checkpoint", trace, out.leaves(), r.tangents()));
+            }
+        };
+    }
+
+    /** The JVP trace of the innermost transformation among the leaves, or null if that is not a JVP. */
+    private static JvpTrace innermostJvp(List<Array> leaves) {
+        Trace top = null;
+        for (Array leaf : leaves) {
+            Tracer t = ArrayInternals.get().tracer(leaf);
+            if (t != null && (top == null || t.trace().level() > top.level())) {
+                top = t.trace();
+            }
+        }
+        return top instanceof JvpTrace j ? j : null;
+    }
+
+    /** The staging trace holding the arguments' tangents when they are being linearised, else null. */
+    private static StagingTrace tangentStaging(JvpTrace trace, List<Array> leaves) {
+        for (Array leaf : leaves) {
+            Array tangent = trace.tangentOf(leaf);
+            if (tangent != null && ArrayInternals.get().tracer(tangent) instanceof StagingTrace.StagingTracer st) {
+                return (StagingTrace) st.trace();
+            }
+        }
+        return null;
+    }
+
+    private static List<Array> pack(String fn, JvpTrace trace, List<Array> outs, List<Array> tangents) {
+        List<Array> packed = new ArrayList<>(outs.size());
+        for (int i = 0; i < outs.size(); i++) {
+            Array out = outs.get(i);
+            Array tangent = out.dtype().isFloating() ? tangents.get(i) : null;
+            for (Array a : new Array[] {out, tangent}) {
+                Tracer t = a == null ? null : ArrayInternals.get().tracer(a);
+                if (t != null && t.trace().level() >= trace.level()) {
+                    throw new KilnException(fn + ": the function uses a value being differentiated that is not one of"
+                            + " its arguments (a captured traced array); pass every such value as an argument");
+                }
+            }
+            if (tangent != null && !tangent.spec().equals(out.spec())) {
+                throw new ShapeException(fn + ": output " + i + " is " + out.spec() + " but its tangent is "
+                        + tangent.spec() + "; the tangent must have the output's shape and dtype");
+            }
+            packed.add(trace.pack(out, tangent));
+        }
+        return packed;
+    }
+}
