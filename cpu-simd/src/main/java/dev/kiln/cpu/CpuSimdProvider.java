@@ -3,13 +3,28 @@ package dev.kiln.cpu;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.BackendProvider;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Placeholder provider; the backend itself is being written. */
+/**
+ * Provides {@link CpuSimdBackend}, Kiln's default backend (priority 100).
+ *
+ * <p>The probe refuses two situations in which the backend would work but be far slower than the
+ * reference backend: the incubator module {@code jdk.incubator.vector} is not in the boot layer
+ * (its classes would fail to load), or the JIT cannot reach C2 ({@code -Xint}, C1-only tiers),
+ * where the Vector API runs as boxed per-lane code, measured 30 to 120 times slower than scalar
+ * loops. This class must not mention Vector API types itself, so that it loads and answers even
+ * when the module is missing.
+ */
 public final class CpuSimdProvider implements BackendProvider {
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
     @Override
     public String name() {
-        return "cpu-simd";
+        return CpuSimdBackend.NAME;
     }
 
     @Override
@@ -19,11 +34,94 @@ public final class CpuSimdProvider implements BackendProvider {
 
     @Override
     public Availability probe() {
-        return Availability.unavailable("not written yet", "use -Dkiln.backend=reference");
+        try {
+            Optional<Module> vector = ModuleLayer.boot().findModule(VECTOR_MODULE);
+            if (vector.isEmpty() || !getClass().getModule().canRead(vector.get())) {
+                return Availability.unavailable(
+                        "the Vector API module " + VECTOR_MODULE + " is not readable (it is an incubator module, off by default)",
+                        "run java with --add-modules " + VECTOR_MODULE);
+            }
+            String jit = jitProblem();
+            if (jit != null) {
+                return Availability.unavailable(
+                        jit + "; Vector API code is 30-120x slower than scalar code without C2",
+                        "run java without -Xint, -XX:TieredStopAtLevel=1..3 or -XX:CompilationMode=quick-only");
+            }
+            Class.forName("jdk.incubator.vector.FloatVector");
+            return Availability.ok("Vector API with " + CpuSimdBackend.vectorBits() + "-bit vectors, "
+                    + Parallel.THREADS + " threads");
+        } catch (Throwable t) {
+            return Availability.unavailable(
+                    "the Vector API could not be initialised: " + t,
+                    "run java 25 with --add-modules " + VECTOR_MODULE);
+        }
+    }
+
+    /** Why C2 will not compile here, or null when it will. */
+    static String jitProblem() {
+        String info = System.getProperty("java.vm.info", "");
+        if (info.contains("interpreted mode")) {
+            return "the JVM runs interpreted only (-Xint)";
+        }
+        if (info.contains("emulated-client")) {
+            return "the JVM compiles with C1 only (emulated-client mode)";
+        }
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (hotspot != null) {
+                boolean tiered = Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue());
+                int level = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
+                if (tiered && level < 4) {
+                    return "the JVM stops compiling at tier " + level + " (-XX:TieredStopAtLevel=" + level + "), below C2";
+                }
+                if (hotspot.getVMOption("CompilationMode").getValue().equals("quick-only")) {
+                    return "the JVM compiles with C1 only (-XX:CompilationMode=quick-only)";
+                }
+                return null;
+            }
+        } catch (Throwable t) {
+            // not HotSpot, or no management support in this runtime image: read the command line instead
+        }
+        return jitProblem(inputArguments());
+    }
+
+    /** The same verdict from the JVM's command-line options; the last occurrence of an option wins. */
+    static String jitProblem(List<String> args) {
+        boolean tiered = true;
+        String stopLevel = null;
+        boolean quickOnly = false;
+        for (String a : args) {
+            if (a.equals("-Xint")) {
+                return "the JVM runs interpreted only (-Xint)";
+            } else if (a.equals("-XX:-TieredCompilation")) {
+                tiered = false;
+            } else if (a.equals("-XX:+TieredCompilation")) {
+                tiered = true;
+            } else if (a.startsWith("-XX:TieredStopAtLevel=")) {
+                stopLevel = a.substring("-XX:TieredStopAtLevel=".length()).strip();
+            } else if (a.startsWith("-XX:CompilationMode=")) {
+                quickOnly = a.endsWith("=quick-only");
+            }
+        }
+        if (tiered && stopLevel != null && List.of("0", "1", "2", "3").contains(stopLevel)) {
+            return "the JVM stops compiling at tier " + stopLevel + " (-XX:TieredStopAtLevel=" + stopLevel + "), below C2";
+        }
+        if (quickOnly) {
+            return "the JVM compiles with C1 only (-XX:CompilationMode=quick-only)";
+        }
+        return null;
+    }
+
+    private static List<String> inputArguments() {
+        try {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments();
+        } catch (Throwable t) {
+            return List.of();
+        }
     }
 
     @Override
     public Backend open(Map<String, String> options) {
-        throw new UnsupportedOperationException();
+        return new CpuSimdBackend();
     }
 }

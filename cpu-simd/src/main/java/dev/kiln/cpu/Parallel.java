@@ -1,0 +1,149 @@
+package dev.kiln.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Splits index ranges over a small shared pool. The calling thread always takes part and claims
+ * chunks like the helpers do, so it never waits on work that no thread has started, and a nested
+ * call from inside a chunk simply runs on fewer threads instead of deadlocking.
+ */
+final class Parallel {
+    /** Threads that work on one range, the caller included; {@code -Dkiln.cpu.threads=N} overrides. */
+    static final int THREADS = threads();
+
+    /** Elements below which a cheap elementwise op stays on the calling thread (waking a helper costs tens of µs). */
+    static final int ELEMENTWISE_GRAIN = 1 << 18;
+
+    /** The same for ops that cost tens of cycles per element (transcendentals, integer division). */
+    static final int HEAVY_GRAIN = 1 << 14;
+
+    private static final ForkJoinPool POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
+
+    private Parallel() {}
+
+    /** Work on {@code [lo, hi)}. */
+    @FunctionalInterface
+    interface Range {
+        void run(int lo, int hi);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in chunks of at least {@code grain} elements whose
+     * boundaries are multiples of {@code align}; small ranges run on the calling thread.
+     */
+    static void forRange(int n, int grain, int align, Range body) {
+        int maxChunks = (int) Math.min((long) THREADS * 4, n / (long) Math.max(grain, 1));
+        if (POOL == null || maxChunks < 2) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        new Job(n, maxChunks, align, body).invoke();
+    }
+
+    /** {@link #forRange(int, int, int, Range)} with chunk boundaries on a 64-element (one cache line of floats) grid. */
+    static void forRange(int n, int grain, Range body) {
+        forRange(n, grain, 64, body);
+    }
+
+    /** Whether work of {@code n} elements at {@code grain} would be split. */
+    static boolean splits(int n, int grain) {
+        return POOL != null && n / (long) Math.max(grain, 1) >= 2;
+    }
+
+    private static final class Job implements Runnable {
+        private final int n;
+        private final int chunks;
+        private final int chunkSize;
+        private final Range body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final Thread waiter = Thread.currentThread();
+        private volatile Throwable error;
+
+        Job(int n, int maxChunks, int align, Range body) {
+            this.n = n;
+            this.body = body;
+            int size = (int) (((long) n + maxChunks - 1) / maxChunks);
+            size = (int) Math.min(n, ((long) size + align - 1) / align * align);
+            this.chunkSize = size;
+            this.chunks = (int) (((long) n + size - 1) / size);
+        }
+
+        /** Called by the thread that asked for the work: start helpers, work, wait for the chunks others claimed. */
+        void invoke() {
+            int helpers = Math.min(THREADS, chunks) - 1;
+            for (int i = 0; i < helpers; i++) {
+                POOL.execute(this);
+            }
+            work();
+            while (done.get() < chunks) {
+                LockSupport.park(this);
+            }
+            Throwable t = error;
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /** A helper's entry point; a helper that starts after all chunks are claimed does nothing. */
+        @Override
+        public void run() {
+            work();
+        }
+
+        private void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                int lo = c * chunkSize;
+                int hi = (int) Math.min(n, (long) lo + chunkSize);
+                try {
+                    body.run(lo, hi);
+                } catch (Throwable t) {
+                    if (error == null) {
+                        error = t;
+                    }
+                }
+                if (done.incrementAndGet() == chunks) {
+                    LockSupport.unpark(waiter);
+                }
+            }
+        }
+    }
+
+    private static int threads() {
+        int available = Runtime.getRuntime().availableProcessors();
+        String p = System.getProperty("kiln.cpu.threads");
+        if (p != null) {
+            try {
+                return Math.max(1, Integer.parseInt(p.strip()));
+            } catch (NumberFormatException e) {
+                return available;
+            }
+        }
+        return Math.max(1, available);
+    }
+
+    private static ForkJoinPool newPool(int parallelism) {
+        return new ForkJoinPool(
+                parallelism,
+                pool -> {
+                    ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                    t.setName("kiln-cpu-" + t.getPoolIndex());
+                    t.setDaemon(true);
+                    return t;
+                },
+                null,
+                true);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.kiln.cpu;
+
+import static dev.kiln.cpu.Exec.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.kiln.DType;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import dev.kiln.spi.HostBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DOT_GENERAL: odd shapes that leave partial micro-tiles and K/M blocks, every operand layout the
+ * backend reads in place or has to transpose, batch dimensions, and integer dtypes; against a
+ * double-precision triple loop.
+ */
+class MatmulTest {
+    private static final int[] DIMS = {1, 2, 5, 6, 7, 13, 16, 31, 33, 64, 97, 129, 257};
+
+    private static final Params.DotGeneral MATMUL =
+            new Params.DotGeneral(new int[] {1}, new int[] {0}, new int[0], new int[0]);
+
+    @Test
+    void oddShapesFloat32AndFloat64() {
+        long seed = 0;
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int m : DIMS) {
+                for (int k : new int[] {1, 7, 64, 257}) {
+                    int n = DIMS[(int) (seed++ % DIMS.length)];
+                    HostBuffer a = Exec.random(t, seed, false, m, k);
+                    HostBuffer b = Exec.random(t, seed + 1000, false, k, n);
+                    checkMatmul(t, a, b, MATMUL, 1, m, n, k, false, false);
+                }
+            }
+        }
+    }
+
+    /** Several K blocks (K > 256), several row blocks, and the multi-threaded split. */
+    @Test
+    void largeFloat32AndFloat64() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            int m = 301;
+            int k = 600;
+            int n = 203;
+            checkMatmul(t, Exec.random(t, 1, false, m, k), Exec.random(t, 2, false, k, n), MATMUL, 1, m, n, k, false, false);
+            // few rows, many columns: the work is split over column panels instead
+            checkMatmul(t, Exec.random(t, 3, false, 5, 700), Exec.random(t, 4, false, 700, 1500), MATMUL, 1, 5, 1500, 700, false, false);
+        }
+    }
+
+    /** A transposed (contract dim first) lhs and a transposed (contract dim last) rhs are read in place. */
+    @Test
+    void transposedOperandsAndBatchDims() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            int m = 37;
+            int k = 45;
+            int n = 29;
+            HostBuffer at = Exec.random(t, 5, false, k, m);
+            HostBuffer bt = Exec.random(t, 6, false, n, k);
+            HostBuffer a = Exec.random(t, 7, false, m, k);
+            HostBuffer b = Exec.random(t, 8, false, k, n);
+            Params.DotGeneral tn = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
+            checkMatmul(t, at, b, tn, 1, m, n, k, true, false);
+            Params.DotGeneral nt = new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]);
+            checkMatmul(t, a, bt, nt, 1, m, n, k, false, true);
+            Params.DotGeneral tt = new Params.DotGeneral(new int[] {0}, new int[] {1}, new int[0], new int[0]);
+            checkMatmul(t, at, bt, tt, 1, m, n, k, true, true);
+            // batch: [B, M, K] x [B, K, N], many small ones (split by batch) and a few large ones
+            for (int[] s : new int[][] {{40, 9, 11, 7}, {3, 70, 90, 65}}) {
+                int bs = s[0];
+                HostBuffer ba = Exec.random(t, 9, false, bs, s[1], s[2]);
+                HostBuffer bb = Exec.random(t, 10, false, bs, s[2], s[3]);
+                Params.DotGeneral batched = new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+                checkMatmul(t, ba, bb, batched, bs, s[1], s[3], s[2], false, false);
+            }
+        }
+    }
+
+    /** Batch dims that are not leading and contracting dims split in two need a transpose first. */
+    @Test
+    void generalDimensionNumbers() {
+        DType t = DType.FLOAT32;
+        // lhs [M=3, B=4, K1=5, K2=2], rhs [K2=2, N=6, B=4, K1=5]
+        HostBuffer lhs = Exec.random(t, 11, false, 3, 4, 5, 2);
+        HostBuffer rhs = Exec.random(t, 12, false, 2, 6, 4, 5);
+        Params.DotGeneral p = new Params.DotGeneral(new int[] {2, 3}, new int[] {3, 0}, new int[] {1}, new int[] {2});
+        HostBuffer got = run(Primitive.DOT_GENERAL, p, lhs, rhs);
+        assertArrayEquals(new int[] {4, 3, 6}, got.spec().shape());
+        for (int bi = 0; bi < 4; bi++) {
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 6; j++) {
+                    double s = 0;
+                    for (int k1 = 0; k1 < 5; k1++) {
+                        for (int k2 = 0; k2 < 2; k2++) {
+                            s += (double) lhs.floats()[((i * 4 + bi) * 5 + k1) * 2 + k2]
+                                    * rhs.floats()[((k2 * 6 + j) * 4 + bi) * 5 + k1];
+                        }
+                    }
+                    assertEquals(s, got.floats()[(bi * 3 + i) * 6 + j], 1e-5 * (1 + Math.abs(s)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void integerAndBoolContractions() {
+        HostBuffer a = Exec.i32(new int[] {1, 2, 3, Integer.MAX_VALUE, 1, 1}, 2, 3);
+        HostBuffer b = Exec.i32(new int[] {1, 0, 0, 1, 1, 1}, 3, 2);
+        assertArrayEquals(new int[] {4, 5, Integer.MAX_VALUE + 1, 2}, run(Primitive.DOT_GENERAL, MATMUL, a, b).ints());
+        HostBuffer la = Exec.i64(new long[] {1L << 40, 3}, 1, 2);
+        HostBuffer lb = Exec.i64(new long[] {2, 5}, 2, 1);
+        assertArrayEquals(new long[] {(1L << 41) + 15}, run(Primitive.DOT_GENERAL, MATMUL, la, lb).longs());
+        HostBuffer ba = Exec.bool(new boolean[] {true, false, false, false}, 2, 2);
+        HostBuffer bb = Exec.bool(new boolean[] {false, true, true, true}, 2, 2);
+        assertArrayEquals(new boolean[] {false, true, false, false}, run(Primitive.DOT_GENERAL, MATMUL, ba, bb).bools());
+        HostBuffer ua = Exec.u32(new int[] {-1, 2}, 1, 2);
+        HostBuffer ub = Exec.u32(new int[] {2, 3}, 2, 1);
+        assertArrayEquals(new int[] {4}, run(Primitive.DOT_GENERAL, MATMUL, ua, ub).ints());
+    }
+
+    @Test
+    void emptyContractionGivesZeros() {
+        HostBuffer a = HostBuffer.allocate(ArraySpec.of(DType.FLOAT32, 3, 0));
+        HostBuffer b = HostBuffer.allocate(ArraySpec.of(DType.FLOAT32, 0, 2));
+        assertArrayEquals(new float[6], run(Primitive.DOT_GENERAL, MATMUL, a, b).floats());
+    }
+
+    /**
+     * Checks C = A·B for {@code batch} matrices where A(i, p) is read from {@code a} as [M, K] or,
+     * when {@code aT}, [K, M]; likewise B as [K, N] or [N, K]. Error bound: a few ulps of the sum of
+     * |terms| per output element, growing with K.
+     */
+    private static void checkMatmul(
+            DType t, HostBuffer a, HostBuffer b, Params.DotGeneral p, int batch, int m, int n, int k, boolean aT, boolean bT) {
+        HostBuffer got = run(Primitive.DOT_GENERAL, p, a, b);
+        double eps = t == DType.FLOAT32 ? 0x1p-24 : 0x1p-53;
+        for (int s = 0; s < batch; s++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double sum = 0;
+                    double mag = 0;
+                    for (int q = 0; q < k; q++) {
+                        double x = a.getDouble(s * m * k + (aT ? q * m + i : i * k + q));
+                        double y = b.getDouble(s * k * n + (bT ? j * k + q : q * n + j));
+                        sum += x * y;
+                        mag += Math.abs(x * y);
+                    }
+                    double g = got.getDouble((s * m + i) * n + j);
+                    if (Math.abs(g - sum) > 2 * (k + 2) * eps * mag + Double.MIN_NORMAL) {
+                        fail(t + " " + m + "x" + k + "x" + n + (aT ? " A^T" : "") + (bT ? " B^T" : "") + " batch " + s
+                                + " at (" + i + "," + j + "): expected " + sum + " but was " + g);
+                    }
+                }
+            }
+        }
+    }
+}
