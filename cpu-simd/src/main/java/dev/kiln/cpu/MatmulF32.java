@@ -208,7 +208,7 @@ final class MatmulF32 {
     }
 
     /** The 6 × 32 micro-kernel: adds A-panel times B-panel to a full tile of C at {@code cAt} (row stride {@code ldc}). */
-    static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
+    private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
