@@ -6,8 +6,12 @@ import dev.kiln.internal.trace.JvpTrace;
 import dev.kiln.internal.trace.StagingTrace;
 import dev.kiln.internal.trace.Trace;
 import dev.kiln.internal.trace.Tracer;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -98,6 +102,56 @@ public final class CustomDerivatives {
                 Autodiff.JvpResult r = Autodiff.jvp(flatF, staged, tangents);
                 return Tree.unflatten(out.def(), pack("checkpoint", trace, out.leaves(), r.tangents()));
             }
+        };
+    }
+
+    /** What the forward function of {@link #customVjp} returns: the output, and residuals for the backward function. */
+    public record Forward<R>(R out, Object residuals) {}
+
+    /**
+     * {@code f}, whose reverse-mode derivative comes from {@code bwd} (like {@code jax.custom_vjp}):
+     * under differentiation {@code fwd} computes the output and residuals (any tree of arrays), and
+     * {@code bwd(residuals, outputCotangent)} returns the cotangent of the argument (a tree shaped
+     * like it). Without differentiation {@code f} runs. Forward mode is not defined for such a
+     * function and says so. {@code bwd} is written with Kiln functions, so higher-order reverse
+     * mode differentiates it.
+     */
+    public static <T, R> Function<T, R> customVjp(Function<T, R> f, Function<T, Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
+        return x -> {
+            Tree.Flat in = Tree.flatten(x);
+            JvpTrace trace = innermostJvp(in.leaves());
+            if (trace == null) {
+                return f.apply(x);
+            }
+            List<Array> primals = new ArrayList<>();
+            List<Array> tangents = new ArrayList<>();
+            for (Array leaf : in.leaves()) {
+                Array primal = trace.primalOf(leaf);
+                Array tangent = trace.tangentOf(leaf);
+                primals.add(primal);
+                tangents.add(tangent != null ? tangent : Np.zerosLike(primal));
+            }
+            Forward<R> forward = fwd.apply(Tree.unflatten(in.def(), primals));
+            Tree.Flat out = Tree.flatten(forward.out());
+            Tree.Flat res = Tree.flatten(forward.residuals());
+            List<ArraySpec> outSpecs = out.leaves().stream().map(Array::spec).toList();
+            List<ArraySpec> inSpecs = primals.stream().map(Array::spec).toList();
+            BiFunction<List<Array>, List<Array>, List<Array>> transpose = (residuals, cts) -> {
+                Object ct = bwd.apply(Tree.unflatten(res.def(), residuals), Tree.unflatten(out.def(), cts));
+                Tree.Flat c = Tree.flatten(ct);
+                List<ArraySpec> got = c.leaves().stream().map(Array::spec).toList();
+                if (!c.def().equals(in.def()) || !got.equals(inSpecs)) {
+                    throw new ShapeException("customVjp: the backward function returned " + c.def() + " " + got
+                            + " but the argument is " + in.def() + " " + inSpecs
+                            + "; return a cotangent shaped like the argument");
+                }
+                return c.leaves();
+            };
+            List<Array> operands = new ArrayList<>(res.leaves());
+            operands.addAll(tangents);
+            List<Array> outTangents = Lax.bindAll(Primitive.CUSTOM_LINEAR,
+                    new Params.LinearCall(transpose, res.leaves().size(), outSpecs), operands.toArray(Array[]::new));
+            return Tree.unflatten(out.def(), pack("customVjp", trace, out.leaves(), outTangents));
         };
     }
 

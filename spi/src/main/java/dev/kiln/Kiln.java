@@ -115,6 +115,17 @@ public final class Kiln {
         return x -> j.program(new Object[] {x});
     }
 
+    /**
+     * How {@link #jit} would run {@code f} for this argument: the traced program, then the fused
+     * kernels of Kiln's fusion planner (each with its inputs, their specs and index maps, its
+     * operations and outputs) and the other steps, in running order. Backends that compile whole
+     * programs themselves may run them differently.
+     */
+    public static <T> Function<T, String> explain(Function<T, ?> f) {
+        Function<T, Program> traced = makeProgram(f);
+        return x -> dev.kiln.internal.fusion.FusionPlanner.plan(traced.apply(x)).explain();
+    }
+
     /** The gradient of a scalar-valued function of one tree (reverse mode). */
     public static <T> Function<T, T> grad(Function<T, Array> f) {
         return x -> Transforms.valueAndGrad("grad", f, x).grad();
@@ -240,6 +251,12 @@ public final class Kiln {
     /** {@code f} with derivatives taken from {@code rule} (like {@code jax.custom_jvp}); see {@link CustomDerivatives#customJvp}. */
     public static <T, R> Function<T, R> customJvp(Function<T, R> f, CustomDerivatives.JvpRule<T, R> rule) {
         return CustomDerivatives.customJvp(f, rule);
+    }
+
+    /** {@code f} with its reverse-mode derivative taken from {@code bwd} (like {@code jax.custom_vjp}); see {@link CustomDerivatives#customVjp}. */
+    public static <T, R> Function<T, R> customVjp(
+            Function<T, R> f, Function<T, CustomDerivatives.Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
+        return CustomDerivatives.customVjp(f, fwd, bwd);
     }
 
     /** {@code f} with its intermediates recomputed in the backward pass (like {@code jax.checkpoint}). */

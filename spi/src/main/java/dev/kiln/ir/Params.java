@@ -438,4 +438,25 @@ public sealed interface Params {
             return "length=" + length + " consts=" + consts + " carries=" + carries + (reverse ? " reverse" : "");
         }
     }
+
+    /**
+     * CUSTOM_LINEAR: a function linear in its last operands whose transpose is supplied by the user
+     * (the tangent part of a {@code customVjp} function). Operands are {@code residuals} values the
+     * transpose reads, then the tangents; the outputs have {@code outSpecs}. {@code transpose} maps
+     * (residuals, output cotangents) to the tangents' cotangents. Compared by identity.
+     */
+    record LinearCall(
+            java.util.function.BiFunction<List<dev.kiln.Array>, List<dev.kiln.Array>, List<dev.kiln.Array>> transpose,
+            int residuals,
+            List<ArraySpec> outSpecs)
+            implements Params {
+        public LinearCall {
+            outSpecs = List.copyOf(outSpecs);
+        }
+
+        @Override
+        public String toString() {
+            return "residuals=" + residuals + " outputs=" + outSpecs;
+        }
+    }
 }

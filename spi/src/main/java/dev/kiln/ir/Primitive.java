@@ -127,7 +127,9 @@ public enum Primitive {
     /** A while loop over a carry; see {@link Params.While}. */
     WHILE(Kind.CONTROL, -1, Params.While.class),
     /** A loop over the leading axis of its inputs with a carry; see {@link Params.Scan}. */
-    SCAN(Kind.CONTROL, -1, Params.Scan.class);
+    SCAN(Kind.CONTROL, -1, Params.Scan.class),
+    /** The tangent part of a {@code customVjp} function; see {@link Params.LinearCall}. */
+    CUSTOM_LINEAR(Kind.CONTROL, -1, Params.LinearCall.class);
 
     /** The families of primitives, which share shape rules and usually kernels. */
     public enum Kind {

@@ -48,10 +48,20 @@ public interface Backend {
     Buffer execute(Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs);
 
     /**
-     * Compiles a whole program. The default runs its equations one by one through {@link #execute};
-     * backends with a compiler override it.
+     * Compiles a fused kernel (see {@link FusedKernel} for what it computes). The default, a {@link
+     * KernelInterpreter}, runs the kernel's nodes one by one through {@link #execute}; backends that
+     * generate code override it.
+     */
+    default CompiledKernel compileKernel(FusedKernel kernel) {
+        return new KernelInterpreter(this, kernel);
+    }
+
+    /**
+     * Compiles a whole program. The default cuts it into fused kernels with Kiln's fusion planner and
+     * compiles each with {@link #compileKernel} (other equations run through {@link #execute});
+     * backends that compile whole programs override it.
      */
     default Executable compile(dev.kiln.ir.Program program) {
-        return new ProgramInterpreter(this, program);
+        return dev.kiln.internal.fusion.FusionPlanner.compile(this, program);
     }
 }

@@ -87,6 +87,8 @@ public final class ProgramInterpreter implements Executable {
                 yield carry;
             }
             case dev.kiln.ir.Params.Scan s -> scan(s, in);
+            case dev.kiln.ir.Params.LinearCall l -> throw new UnsupportedPrimitiveException(backend.name(),
+                    dev.kiln.ir.Primitive.CUSTOM_LINEAR, "the tangent part of a customVjp function only runs transposed");
             default -> throw new IllegalArgumentException("not a control-flow primitive: " + params);
         };
     }

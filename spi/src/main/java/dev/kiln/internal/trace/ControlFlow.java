@@ -119,6 +119,7 @@ public final class ControlFlow {
                 }
                 yield out;
             }
+            case Params.LinearCall l -> l.outSpecs();
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -147,6 +148,7 @@ public final class ControlFlow {
                 yield carry;
             }
             case Params.Scan s -> scanConcrete(s, args);
+            case Params.LinearCall l -> throw CustomLinear.forwardModeUnsupported();
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }

@@ -1,0 +1,227 @@
+package dev.kiln.internal.fusion;
+
+import dev.kiln.ir.Atom;
+import dev.kiln.ir.Eqn;
+import dev.kiln.ir.Program;
+import dev.kiln.ir.Var;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.Buffer;
+import dev.kiln.spi.CompiledKernel;
+import dev.kiln.spi.Executable;
+import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.ProgramInterpreter;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A program cut into steps, in an order that respects their dependencies: fused kernels, and
+ * single equations run through {@code execute} (or, for control flow, the program interpreter).
+ */
+public final class FusionPlan {
+    /** One thing the plan runs. */
+    public sealed interface Step {}
+
+    /** A fused kernel, with the program variables its inputs read and its outputs define. */
+    public record KernelStep(FusedKernel kernel, List<Var> inputs, List<Var> outputs) implements Step {
+        public KernelStep {
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /** One equation run on its own. */
+    public record EqnStep(Eqn eqn) implements Step {}
+
+    private final Program program;
+    private final List<Step> steps;
+
+    FusionPlan(Program program, List<Step> steps) {
+        this.program = program;
+        this.steps = List.copyOf(steps);
+    }
+
+    /** The program the plan runs, after common subexpressions are merged and dead code dropped. */
+    public Program program() {
+        return program;
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    /** The fused kernels, in running order. */
+    public List<FusedKernel> kernels() {
+        return steps.stream()
+                .filter(s -> s instanceof KernelStep)
+                .map(s -> ((KernelStep) s).kernel())
+                .toList();
+    }
+
+    /** The plan compiled for a backend: each kernel through {@code backend.compileKernel} (cached by structure). */
+    public Executable executable(Backend backend) {
+        List<Object> compiled = new ArrayList<>(steps.size());
+        for (Step s : steps) {
+            compiled.add(switch (s) {
+                case KernelStep k -> KernelCache.compile(backend, k.kernel());
+                case EqnStep e -> e.eqn().primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL
+                        ? new ProgramInterpreter(backend, alone(e.eqn()))
+                        : null;
+            });
+        }
+        return arguments -> run(backend, compiled, arguments);
+    }
+
+    private List<Buffer> run(Backend backend, List<Object> compiled, List<Buffer> arguments) {
+        int nc = program.constants().size();
+        if (arguments.size() != nc + program.inputs().size()) {
+            throw new IllegalArgumentException("program takes " + (nc + program.inputs().size()) + " buffers, got "
+                    + arguments.size());
+        }
+        Map<Var, Buffer> env = new IdentityHashMap<>();
+        for (int i = 0; i < nc; i++) {
+            env.put(program.constants().get(i), arguments.get(i));
+        }
+        for (int i = 0; i < program.inputs().size(); i++) {
+            env.put(program.inputs().get(i), arguments.get(nc + i));
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            switch (steps.get(i)) {
+                case KernelStep k -> {
+                    List<Buffer> in = new ArrayList<>(k.inputs().size());
+                    for (Var v : k.inputs()) {
+                        in.add(env.get(v));
+                    }
+                    List<Buffer> out = ((CompiledKernel) compiled.get(i)).run(in);
+                    for (int j = 0; j < out.size(); j++) {
+                        env.put(k.outputs().get(j), out.get(j));
+                    }
+                }
+                case EqnStep s -> {
+                    Eqn e = s.eqn();
+                    if (compiled.get(i) instanceof ProgramInterpreter control) {
+                        List<Buffer> in = new ArrayList<>();
+                        for (Var v : alone(e).inputs()) {
+                            in.add(env.get(v));
+                        }
+                        List<Buffer> out = control.run(in);
+                        for (int j = 0; j < out.size(); j++) {
+                            env.put(e.outputs().get(j), out.get(j));
+                        }
+                    } else {
+                        List<Buffer> in = new ArrayList<>(e.inputs().size());
+                        for (Atom a : e.inputs()) {
+                            in.add(read(backend, env, a));
+                        }
+                        Var out = e.outputs().get(0);
+                        env.put(out, backend.execute(e.primitive(), e.params(), out.spec(), in));
+                    }
+                }
+            }
+        }
+        List<Buffer> outs = new ArrayList<>(program.outputs().size());
+        for (Atom a : program.outputs()) {
+            outs.add(read(backend, env, a));
+        }
+        return outs;
+    }
+
+    private static Buffer read(Backend backend, Map<Var, Buffer> env, Atom a) {
+        if (a instanceof dev.kiln.ir.Literal l) {
+            return backend.fromHost(l.value());
+        }
+        Buffer b = env.get((Var) a);
+        if (b == null) {
+            throw new IllegalStateException("fusion plan: " + a + " is read before it is computed");
+        }
+        return b;
+    }
+
+    /** A one-equation program over the distinct variables the equation reads. */
+    private static Program alone(Eqn e) {
+        LinkedHashSet<Var> ins = new LinkedHashSet<>();
+        for (Atom a : e.inputs()) {
+            if (a instanceof Var v) {
+                ins.add(v);
+            }
+        }
+        return new Program(List.of(), new ArrayList<>(ins), List.of(e), new ArrayList<>(e.outputs()));
+    }
+
+    /**
+     * The plan as text: the program, then each step; a kernel with its inputs (variable, spec and
+     * index map), its nodes and its outputs.
+     */
+    public String explain() {
+        Map<Var, String> names = Names.of(program);
+        long kernels = steps.stream().filter(s -> s instanceof KernelStep).count();
+        StringBuilder b = new StringBuilder();
+        b.append(program).append('\n');
+        b.append(kernels).append(kernels == 1 ? " kernel, " : " kernels, ").append(steps.size() - kernels)
+                .append(steps.size() - kernels == 1 ? " other step\n" : " other steps\n");
+        int n = 0;
+        for (Step s : steps) {
+            n++;
+            switch (s) {
+                case KernelStep k -> {
+                    b.append(n).append(". ").append(k.kernel().toString().stripTrailing()).append('\n');
+                    for (int i = 0; i < k.inputs().size(); i++) {
+                        b.append("    in").append(i).append(" = ").append(names.get(k.inputs().get(i))).append('\n');
+                    }
+                    for (int i = 0; i < k.outputs().size(); i++) {
+                        b.append("    out").append(i).append(" -> ").append(names.get(k.outputs().get(i))).append('\n');
+                    }
+                }
+                case EqnStep e -> {
+                    b.append(n).append(". step ");
+                    List<Var> outs = e.eqn().outputs();
+                    for (int i = 0; i < outs.size(); i++) {
+                        b.append(i > 0 ? " " : "").append(names.get(outs.get(i)));
+                    }
+                    b.append(" = ").append(e.eqn().primitive().printName());
+                    String params = e.eqn().params().toString();
+                    if (!params.isEmpty()) {
+                        b.append('[').append(params).append(']');
+                    }
+                    for (Atom a : e.eqn().inputs()) {
+                        b.append(' ').append(a instanceof Var v ? names.get(v) : a.toString());
+                    }
+                    b.append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return explain();
+    }
+
+    /** The names {@link Program#toString} gives variables: in order of definition, a, b, …, z, ba, …. */
+    private static final class Names {
+        static Map<Var, String> of(Program p) {
+            Map<Var, String> names = new IdentityHashMap<>();
+            List<Var> order = new ArrayList<>(p.constants());
+            order.addAll(p.inputs());
+            for (Eqn e : p.eqns()) {
+                order.addAll(e.outputs());
+            }
+            for (Var v : order) {
+                names.putIfAbsent(v, letters(names.size()));
+            }
+            return names;
+        }
+
+        private static String letters(int n) {
+            StringBuilder s = new StringBuilder();
+            do {
+                s.insert(0, (char) ('a' + n % 26));
+                n = n / 26 - 1;
+            } while (n >= 0);
+            return s.toString();
+        }
+    }
+}

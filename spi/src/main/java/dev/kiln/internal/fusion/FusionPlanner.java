@@ -1,0 +1,145 @@
+package dev.kiln.internal.fusion;
+
+import dev.kiln.ir.Program;
+import dev.kiln.ir.ProgramVerifier;
+import dev.kiln.ir.Var;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.Executable;
+import dev.kiln.spi.ProgramInterpreter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kiln's XLA-style fusion planner: cuts a {@link Program} into {@link dev.kiln.spi.FusedKernel}s
+ * and single-equation steps (see {@link Partitioner} for the rules), and orders them. Plans are
+ * cached per program.
+ *
+ * <p>What comes out, for the patterns that matter: {@code tanh(x + y*z) * 0.5 + x} is one
+ * elementwise kernel; {@code sum(x + y*z)} is one reduction kernel; {@code tanh(x @ w + b)} is one
+ * matmul kernel with the bias and tanh as its epilogue; row-wise softmax is three kernels (the
+ * max; the exponentials, written once, and their sum in the same pass; the division); layer norm
+ * is three (mean; variance with the normalising scale in its epilogue; the normalisation).
+ */
+public final class FusionPlanner {
+    private static final Logger LOG = LoggerFactory.getLogger(FusionPlanner.class);
+    private static final Map<Program, FusionPlan> PLANS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private FusionPlanner() {}
+
+    /** The plan of {@code program}, made once per program. */
+    public static FusionPlan plan(Program program) {
+        FusionPlan p = PLANS.get(program);
+        if (p == null) {
+            p = make(program);
+            PLANS.put(program, p);
+        }
+        return p;
+    }
+
+    /**
+     * {@link Backend#compile}'s default: the plan, with each kernel compiled by the backend. Should
+     * planning fail (a bug in Kiln), the program still runs, equation by equation, after one warning;
+     * with {@code kiln.checks=true} the failure is thrown instead.
+     */
+    public static Executable compile(Backend backend, Program program) {
+        FusionPlan plan;
+        try {
+            plan = plan(program);
+        } catch (RuntimeException e) {
+            if (ProgramVerifier.ENABLED) {
+                throw e;
+            }
+            LOG.warn("Kiln could not plan fused kernels for a program ({}); running it op by op. Please report this with the program:\n{}",
+                    e.toString(), program);
+            return new ProgramInterpreter(backend, program);
+        }
+        return plan.executable(backend);
+    }
+
+    private static FusionPlan make(Program original) {
+        Program program = Simplify.run(original);
+        Partitioner parts = new Partitioner(program);
+        parts.run();
+        Map<Unit, FusionPlan.Step> stepOf = new HashMap<>();
+        Map<Unit, Integer> firstEqn = new HashMap<>();
+        Map<Var, Unit> writer = new IdentityHashMap<>();
+        Map<Unit, List<Var>> reads = new HashMap<>();
+        for (Cluster k : parts.clusters) {
+            KernelBuilder.Built b = KernelBuilder.build(parts, k);
+            stepOf.put(k, new FusionPlan.KernelStep(b.kernel(), b.inputs(), b.outputs()));
+            firstEqn.put(k, k.members.keySet().iterator().next());
+            b.outputs().forEach(v -> writer.put(v, k));
+            reads.put(k, b.inputs());
+        }
+        for (Unit.Step s : parts.steps) {
+            if (s == null) {
+                continue;
+            }
+            var e = program.eqns().get(s.eqn);
+            stepOf.put(s, new FusionPlan.EqnStep(e));
+            firstEqn.put(s, s.eqn);
+            e.outputs().forEach(v -> writer.put(v, s));
+            List<Var> in = new ArrayList<>();
+            e.inputs().forEach(a -> {
+                if (a instanceof Var v) {
+                    in.add(v);
+                }
+            });
+            reads.put(s, in);
+        }
+        return new FusionPlan(program, order(stepOf, firstEqn, writer, reads, program));
+    }
+
+    /** A topological order of the units, earliest program position first among the ready ones. */
+    private static List<FusionPlan.Step> order(Map<Unit, FusionPlan.Step> stepOf, Map<Unit, Integer> firstEqn,
+            Map<Var, Unit> writer, Map<Unit, List<Var>> reads, Program program) {
+        Map<Unit, Set<Unit>> after = new HashMap<>();
+        Map<Unit, Integer> waiting = new HashMap<>();
+        for (Unit u : stepOf.keySet()) {
+            Set<Unit> before = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Var v : reads.get(u)) {
+                Unit w = writer.get(v);
+                if (w == null && !program.inputs().contains(v) && !program.constants().contains(v)) {
+                    throw new IllegalStateException("fusion planner: nothing writes " + v);
+                }
+                if (w != null && w != u) {
+                    before.add(w);
+                }
+            }
+            waiting.put(u, before.size());
+            for (Unit w : before) {
+                after.computeIfAbsent(w, x -> new java.util.LinkedHashSet<>()).add(u);
+            }
+        }
+        PriorityQueue<Unit> ready = new PriorityQueue<>(Comparator.comparingInt(firstEqn::get));
+        waiting.forEach((u, n) -> {
+            if (n == 0) {
+                ready.add(u);
+            }
+        });
+        List<FusionPlan.Step> out = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Unit u = ready.poll();
+            out.add(stepOf.get(u));
+            for (Unit next : after.getOrDefault(u, Set.of())) {
+                if (waiting.merge(next, -1, Integer::sum) == 0) {
+                    ready.add(next);
+                }
+            }
+        }
+        if (out.size() != stepOf.size()) {
+            throw new IllegalStateException("fusion planner: the kernels depend on each other in a cycle");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,529 @@
+package dev.kiln.internal.fusion;
+
+import dev.kiln.Shape;
+import dev.kiln.internal.fusion.Cluster.Kind;
+import dev.kiln.internal.fusion.Cluster.Phase;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Atom;
+import dev.kiln.ir.Eqn;
+import dev.kiln.ir.Literal;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import dev.kiln.ir.Program;
+import dev.kiln.ir.Var;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Cuts a program into kernels. Equations are visited consumers first, so when one is reached every
+ * place that needs its value is known: each <em>position</em> (a cluster and a phase) with the
+ * views at which it needs it, and the <em>external</em> readers (steps, matmul operands, program
+ * outputs), which need it in memory.
+ *
+ * <ul>
+ *   <li>A fusible equation (elementwise, convert, select, iota, and movement that is an index map)
+ *       joins the one position that needs it; or every position, when it is cheap ({@link Cost});
+ *       otherwise it is materialised: written by one of the positions that reads it once at a
+ *       bijective view (multi-output fusion, so no extra kernel), or by a kernel of its own. An
+ *       expensive equation is never evaluated at several views or through a broadcast.
+ *   <li>A reduction becomes the root of the kernel that consumes its result elementwise at the
+ *       output's own position (the consumer becomes its epilogue), or joins a sibling reduction
+ *       of the same space and axes there; else it roots a kernel of its own.
+ *   <li>dot_general likewise roots its single elementwise consumer (the epilogue), or a kernel of
+ *       its own; its operands are always materialised.
+ *   <li>Everything else (gathers, cumulative ops, pad, concatenate, control flow, dynamic slices,
+ *       anything touching an empty array) is a step of one equation.
+ * </ul>
+ *
+ * Finally, independent kernels of the same kind and space that read a common array are merged
+ * (sibling fusion). Units only ever gain readers whose paths cannot lead back to them, so the
+ * kernel graph stays acyclic.
+ */
+final class Partitioner {
+    enum Category {
+        FUSIBLE,
+        REDUCE,
+        DOT,
+        STEP
+    }
+
+    record Use(int eqn, int operand) {}
+
+    /** Who needs a variable: positions with their views, and units that need it in memory. */
+    private record Readers(
+            LinkedHashMap<Cluster, EnumMap<Phase, LinkedHashSet<View>>> positions,
+            LinkedHashSet<Unit> external,
+            boolean programOutput) {
+        boolean mustMaterialise() {
+            return programOutput || !external.isEmpty();
+        }
+
+        int positionCount() {
+            return positions.values().stream().mapToInt(Map::size).sum();
+        }
+    }
+
+    final Program program;
+    final List<Eqn> eqns;
+    final Category[] category;
+    final Map<Var, Integer> producer = new IdentityHashMap<>();
+    final Map<Var, List<Use>> uses = new IdentityHashMap<>();
+    final Set<Var> programOutputs = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Where each materialised variable is written (absent for program inputs and constants). */
+    final Map<Var, Unit> home = new IdentityHashMap<>();
+    final Unit.Step[] steps;
+    /** The clusters in which each equation is computed. */
+    final List<Set<Cluster>> clustersOf;
+    /** The cluster a reduction or dot_general is a root of. */
+    final Cluster[] rootCluster;
+    final List<Cluster> clusters = new ArrayList<>();
+    private int nextId;
+
+    Partitioner(Program program) {
+        this.program = program;
+        this.eqns = program.eqns();
+        int n = eqns.size();
+        this.category = new Category[n];
+        this.steps = new Unit.Step[n];
+        this.rootCluster = new Cluster[n];
+        this.clustersOf = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Eqn e = eqns.get(i);
+            clustersOf.add(new LinkedHashSet<>());
+            category[i] = categorise(e);
+            for (Var v : e.outputs()) {
+                producer.put(v, i);
+            }
+            for (int k = 0; k < e.inputs().size(); k++) {
+                if (e.inputs().get(k) instanceof Var v) {
+                    uses.computeIfAbsent(v, x -> new ArrayList<>()).add(new Use(i, k));
+                }
+            }
+        }
+        for (Atom a : program.outputs()) {
+            if (a instanceof Var v) {
+                programOutputs.add(v);
+            }
+        }
+    }
+
+    static Category categorise(Eqn e) {
+        for (Atom a : e.inputs()) {
+            if (a.spec().size() == 0) {
+                return Category.STEP;
+            }
+        }
+        for (Var v : e.outputs()) {
+            if (v.spec().size() == 0) {
+                return Category.STEP;
+            }
+        }
+        Primitive p = e.primitive();
+        if (p.isElementwise() || p == Primitive.IOTA) {
+            return Category.FUSIBLE;
+        }
+        return switch (p) {
+            case BROADCAST_IN_DIM, RESHAPE, TRANSPOSE, SLICE, REV -> Category.FUSIBLE;
+            case REDUCE_SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN, REDUCE_AND, REDUCE_OR ->
+                    e.inputs().get(0) instanceof Var ? Category.REDUCE : Category.STEP;
+            case DOT_GENERAL -> e.inputs().stream().allMatch(a -> a instanceof Var) ? Category.DOT : Category.STEP;
+            default -> Category.STEP;
+        };
+    }
+
+    /** Forms every cluster and step. */
+    void run() {
+        for (int i = eqns.size() - 1; i >= 0; i--) {
+            switch (category[i]) {
+                case FUSIBLE -> fusible(i);
+                case REDUCE -> reduction(i);
+                case DOT -> dot(i);
+                case STEP -> step(i);
+            }
+        }
+        mergeSiblings();
+    }
+
+    // ------------------------------------------------------------------ who needs a value
+
+    private Readers readers(Var v) {
+        LinkedHashMap<Cluster, EnumMap<Phase, LinkedHashSet<View>>> positions = new LinkedHashMap<>();
+        LinkedHashSet<Unit> external = new LinkedHashSet<>();
+        for (Use u : uses.getOrDefault(v, List.of())) {
+            Eqn c = eqns.get(u.eqn());
+            switch (category[u.eqn()]) {
+                case STEP -> external.add(steps[u.eqn()]);
+                case DOT -> external.add(rootCluster[u.eqn()]);
+                case REDUCE -> {
+                    Cluster k = rootCluster[u.eqn()];
+                    position(positions, k, Phase.IN).add(View.identity(k.space));
+                }
+                case FUSIBLE -> {
+                    for (Cluster k : clustersOf.get(u.eqn())) {
+                        k.members.get(u.eqn()).forEach((ph, views) -> {
+                            for (View w : views) {
+                                position(positions, k, ph).add(w.operand(c, u.operand(), v.spec().shape()));
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        return new Readers(positions, external, programOutputs.contains(v));
+    }
+
+    private static LinkedHashSet<View> position(
+            Map<Cluster, EnumMap<Phase, LinkedHashSet<View>>> positions, Cluster k, Phase ph) {
+        return positions.computeIfAbsent(k, x -> new EnumMap<>(Phase.class)).computeIfAbsent(ph, x -> new LinkedHashSet<>());
+    }
+
+    // ------------------------------------------------------------------ the four kinds of equation
+
+    private void fusible(int i) {
+        Eqn e = eqns.get(i);
+        Var v = e.outputs().get(0);
+        Readers r = readers(v);
+        if (!r.mustMaterialise()) {
+            boolean cheap = Cost.cheap(e.primitive());
+            boolean all = r.positionCount() > 0 && (r.positionCount() == 1 || cheap);
+            for (var pos : r.positions().entrySet()) {
+                for (var ph : pos.getValue().entrySet()) {
+                    all &= fusableAt(i, pos.getKey(), ph.getKey(), ph.getValue());
+                }
+            }
+            if (all) {
+                r.positions().forEach((k, m) -> m.forEach((ph, views) -> views.forEach(w -> join(k, i, ph, w))));
+                return;
+            }
+        }
+        Cluster chosen = null;
+        for (var pos : r.positions().entrySet()) {
+            Cluster k = pos.getKey();
+            if (pos.getValue().size() != 1) {
+                continue;
+            }
+            var only = pos.getValue().entrySet().iterator().next();
+            Phase ph = only.getKey();
+            if (only.getValue().size() != 1) {
+                continue;
+            }
+            View w = only.getValue().iterator().next();
+            if (w.bijective(k.phaseDims(ph)) && fusableAt(i, k, ph, only.getValue()) && noCycle(k, r)) {
+                chosen = k;
+                join(k, i, ph, w);
+                k.outputs.add(new Cluster.Out(v, ph, w));
+                break;
+            }
+        }
+        if (chosen == null) {
+            chosen = newCluster(Kind.ELEMENTWISE, v.spec().shape(), new int[0]);
+            View w = View.identity(chosen.space);
+            join(chosen, i, Phase.OUT, w);
+            chosen.outputs.add(new Cluster.Out(v, Phase.OUT, w));
+        }
+        materialised(v, chosen, r);
+    }
+
+    private boolean fusableAt(int i, Cluster k, Phase ph, Set<View> views) {
+        Eqn e = eqns.get(i);
+        int[] outShape = e.outputs().get(0).spec().shape();
+        for (View w : views) {
+            if (e.primitive() == Primitive.IOTA && !w.hasMulti()) {
+                return false;
+            }
+            for (int j = 0; j < e.inputs().size(); j++) {
+                Atom a = e.inputs().get(j);
+                if (a instanceof Var && w.operand(e, j, a.spec().shape()) == null) {
+                    return false;
+                }
+            }
+        }
+        if (!Cost.cheap(e.primitive())) {
+            // an expensive value is computed once per element at most
+            return views.size() == 1 && k.phaseSize(ph) <= Shape.size(outShape);
+        }
+        return true;
+    }
+
+    private void reduction(int i) {
+        Eqn e = eqns.get(i);
+        Var s = e.outputs().get(0);
+        int[] space = e.inputs().get(0).spec().shape();
+        int[] axes = ((Params.Reduce) e.params()).axes();
+        View own = View.keptIdentity(space, axes, s.spec().shape());
+        Readers r = readers(s);
+        boolean must = r.mustMaterialise() || r.positionCount() > 1;
+        Cluster host = null;
+        for (var pos : r.positions().entrySet()) {
+            Cluster k = pos.getKey();
+            View w = singleOuterView(pos.getValue());
+            if (w == null || (must && !noCycle(k, r))) {
+                continue;
+            }
+            if (k.kind == Kind.ELEMENTWISE && rootable(k, w, space, axes, s.spec())) {
+                k.reroot(Kind.REDUCE, space, axes, View.keptIdentity(space, axes, k.space));
+                host = k;
+                break;
+            }
+            if (k.kind == Kind.REDUCE && Arrays.equals(k.space, space) && Arrays.equals(k.reduced, axes)
+                    && w.equals(own)) {
+                host = k;
+                break;
+            }
+        }
+        if (host == null) {
+            host = newCluster(Kind.REDUCE, space, axes);
+        }
+        root(host, i, s, own, r);
+    }
+
+    private void dot(int i) {
+        Eqn e = eqns.get(i);
+        Var d = e.outputs().get(0);
+        Params.DotGeneral dims = (Params.DotGeneral) e.params();
+        int[] space = matmulSpace(dims, e.inputs().get(0).spec(), e.inputs().get(1).spec());
+        int nc = dims.lhsContract().length;
+        int[] reduced = new int[nc];
+        for (int j = 0; j < nc; j++) {
+            reduced[j] = space.length - nc + j;
+        }
+        View own = View.keptIdentity(space, reduced, d.spec().shape());
+        Readers r = readers(d);
+        boolean must = r.mustMaterialise() || r.positionCount() > 1;
+        Cluster host = null;
+        for (var pos : r.positions().entrySet()) {
+            Cluster k = pos.getKey();
+            View w = singleOuterView(pos.getValue());
+            if (w != null && (!must || noCycle(k, r)) && k.kind == Kind.ELEMENTWISE
+                    && rootable(k, w, space, reduced, d.spec())) {
+                k.reroot(Kind.MATMUL, space, reduced, View.keptIdentity(space, reduced, k.space));
+                host = k;
+                break;
+            }
+        }
+        if (host == null) {
+            host = newCluster(Kind.MATMUL, space, reduced);
+        }
+        root(host, i, d, own, r);
+    }
+
+    /** Makes equation {@code i} a root of {@code host}, writing its result if anyone else reads it. */
+    private void root(Cluster host, int i, Var result, View own, Readers r) {
+        host.roots.add(i);
+        rootCluster[i] = host;
+        join(host, i, Phase.OUT, own);
+        boolean elsewhere = r.mustMaterialise() || r.positions().keySet().stream().anyMatch(k -> k != host);
+        if (elsewhere) {
+            host.outputs.add(new Cluster.Out(result, Phase.OUT, own));
+            materialised(result, host, r);
+        }
+    }
+
+    /** {@code [batch…, lhs free…, rhs free…, contract…]}: dot_general's output shape, then the contracted extents. */
+    static int[] matmulSpace(Params.DotGeneral dims, ArraySpec lhs, ArraySpec rhs) {
+        List<Integer> s = new ArrayList<>();
+        for (int b : dims.lhsBatch()) {
+            s.add(lhs.dim(b));
+        }
+        for (int d = 0; d < lhs.rank(); d++) {
+            if (!contains(dims.lhsBatch(), d) && !contains(dims.lhsContract(), d)) {
+                s.add(lhs.dim(d));
+            }
+        }
+        for (int d = 0; d < rhs.rank(); d++) {
+            if (!contains(dims.rhsBatch(), d) && !contains(dims.rhsContract(), d)) {
+                s.add(rhs.dim(d));
+            }
+        }
+        for (int c : dims.lhsContract()) {
+            s.add(lhs.dim(c));
+        }
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The view of a position used in one phase at one view, if that phase is the outer one. */
+    private static View singleOuterView(EnumMap<Phase, LinkedHashSet<View>> m) {
+        if (m.size() != 1 || !m.containsKey(Phase.OUT) || m.get(Phase.OUT).size() != 1) {
+            return null;
+        }
+        return m.get(Phase.OUT).iterator().next();
+    }
+
+    /**
+     * Whether an elementwise cluster can become the epilogue of a root whose result (of {@code
+     * result}'s spec) it reads at its own position, over {@code space} with {@code reduced} axes.
+     */
+    private static boolean rootable(Cluster k, View w, int[] space, int[] reduced, ArraySpec result) {
+        if (Shape.size(k.space) != result.size() || !w.isRowMajor(k.phaseDims(Phase.OUT))) {
+            return false;
+        }
+        return View.keptIdentity(space, reduced, k.space).hasMulti();
+    }
+
+    private void step(int i) {
+        Unit.Step s = new Unit.Step(nextId++, i);
+        steps[i] = s;
+        for (Var v : eqns.get(i).outputs()) {
+            materialised(v, s, readers(v));
+        }
+    }
+
+    // ------------------------------------------------------------------ bookkeeping
+
+    private Cluster newCluster(Kind kind, int[] space, int[] reduced) {
+        Cluster k = new Cluster(nextId++, kind, space, reduced);
+        clusters.add(k);
+        return k;
+    }
+
+    private void join(Cluster k, int eqn, Phase ph, View w) {
+        k.add(eqn, ph, w);
+        clustersOf.get(eqn).add(k);
+    }
+
+    /** Records that {@code v} is written by {@code unit} and read by every other reader. */
+    private void materialised(Var v, Unit unit, Readers r) {
+        home.put(v, unit);
+        for (Cluster k : r.positions().keySet()) {
+            if (k != unit) {
+                unit.succ.add(k);
+            }
+        }
+        for (Unit u : r.external()) {
+            if (u != unit) {
+                unit.succ.add(u);
+            }
+        }
+    }
+
+    /** Whether {@code k} may write a value for all of {@code r}'s other readers without a cycle. */
+    private boolean noCycle(Cluster k, Readers r) {
+        for (Cluster c : r.positions().keySet()) {
+            if (c != k && reaches(c, k)) {
+                return false;
+            }
+        }
+        for (Unit u : r.external()) {
+            if (u != k && reaches(u, k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean reaches(Unit from, Unit to) {
+        Deque<Unit> todo = new ArrayDeque<>();
+        Set<Unit> seen = new HashSet<>();
+        todo.push(from);
+        while (!todo.isEmpty()) {
+            Unit u = todo.pop();
+            if (u == to) {
+                return true;
+            }
+            if (seen.add(u)) {
+                todo.addAll(u.succ);
+            }
+        }
+        return false;
+    }
+
+    /** Merges independent clusters of one kind and space that read or compute a common variable. */
+    private void mergeSiblings() {
+        boolean merged = true;
+        while (merged) {
+            merged = false;
+            outer:
+            for (int a = 0; a < clusters.size(); a++) {
+                for (int b = a + 1; b < clusters.size(); b++) {
+                    Cluster x = clusters.get(a);
+                    Cluster y = clusters.get(b);
+                    if (x.kind == y.kind && x.kind != Kind.MATMUL && Arrays.equals(x.space, y.space)
+                            && Arrays.equals(x.reduced, y.reduced) && shareData(x, y)
+                            && !reaches(x, y) && !reaches(y, x)) {
+                        absorb(x, y);
+                        merged = true;
+                        break outer;
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean shareData(Cluster x, Cluster y) {
+        Set<Var> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(touched(x));
+        for (Var v : touched(y)) {
+            if (seen.contains(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Var> touched(Cluster k) {
+        List<Var> vars = new ArrayList<>();
+        for (int eqn : k.members.keySet()) {
+            for (Atom a : eqns.get(eqn).inputs()) {
+                if (a instanceof Var v) {
+                    vars.add(v);
+                }
+            }
+        }
+        return vars;
+    }
+
+    private void absorb(Cluster x, Cluster y) {
+        x.absorb(y);
+        for (int eqn : y.members.keySet()) {
+            clustersOf.get(eqn).remove(y);
+            clustersOf.get(eqn).add(x);
+        }
+        for (int root : y.roots) {
+            rootCluster[root] = x;
+        }
+        home.replaceAll((v, u) -> u == y ? x : u);
+        x.succ.addAll(y.succ);
+        x.succ.remove(x);
+        x.succ.remove(y);
+        for (Cluster c : clusters) {
+            if (c.succ.remove(y) && c != x) {
+                c.succ.add(x);
+            }
+        }
+        for (Unit.Step s : steps) {
+            if (s != null && s.succ.remove(y)) {
+                s.succ.add(x);
+            }
+        }
+        clusters.remove(y);
+    }
+
+    /** Whether {@code v} is in memory when kernels run: a program input or constant, or written by a unit. */
+    boolean available(Var v) {
+        return !producer.containsKey(v) || home.containsKey(v);
+    }
+
+    static boolean isLiteral(Atom a) {
+        return a instanceof Literal;
+    }
+}
