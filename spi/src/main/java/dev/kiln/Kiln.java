@@ -154,6 +154,7 @@ public final class Kiln {
             throw new IllegalArgumentException("jvp: primals and tangents differ in structure: " + p.def() + " vs " + t.def()
                     + "; pass tangents shaped like the primals");
         }
+        checkLeaves("jvp", "tangent", "primal", p.leaves(), t.leaves());
         Tree.Def[] outDef = new Tree.Def[1];
         Autodiff.JvpResult r = Autodiff.jvp(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves(), t.leaves());
         return new Jvp<>(Tree.unflatten(outDef[0], r.primals()), Tree.unflatten(outDef[0], r.tangents()));
@@ -170,6 +171,7 @@ public final class Kiln {
             if (!c.def().equals(out)) {
                 throw new IllegalArgumentException("vjp: the cotangent's structure " + c.def() + " differs from the output's " + out);
             }
+            checkLeaves("vjp", "cotangent", "output", lin.primals(), c.leaves());
             return Tree.unflatten(p.def(), lin.transpose(c.leaves()));
         });
     }
@@ -277,6 +279,22 @@ public final class Kiln {
             return ((BatchTrace) b.trace()).pack(stopGradient(b.value()), b.batchDim());
         }
         return x;
+    }
+
+    /** Each tangent-like leaf must have its primal-like leaf's shape and dtype. */
+    private static void checkLeaves(String fn, String what, String against, List<Array> primals, List<Array> others) {
+        for (int i = 0; i < primals.size(); i++) {
+            Array p = primals.get(i);
+            Array o = others.get(i);
+            if (!java.util.Arrays.equals(p.shape(), o.shape())) {
+                throw new ShapeException(fn + ": " + what + " " + i + " has shape " + Shape.toString(o.shape()) + " but its "
+                        + against + " has shape " + Shape.toString(p.shape()) + "; pass a " + what + " shaped like the " + against);
+            }
+            if (p.dtype() != o.dtype() && p.dtype().isFloating()) {
+                throw new DTypeException(fn + ": " + what + " " + i + " is " + o.dtype() + " but its " + against + " is "
+                        + p.dtype() + "; pass a " + what + " of the " + against + "'s dtype");
+            }
+        }
     }
 
     private static int[] concat(int[] a, int[] b) {

@@ -99,6 +99,36 @@ public abstract class BackendConformance {
         return family("goldens");
     }
 
+    @TestFactory
+    Stream<DynamicNode> jit() {
+        return family("jit");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> grad() {
+        return family("grad");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> vmap() {
+        return family("vmap");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> control() {
+        return family("control");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> pytrees() {
+        return family("pytrees");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> random() {
+        return family("random");
+    }
+
     @AfterAll
     void printSupportMatrix() {
         System.out.println(matrix.render(backend()));

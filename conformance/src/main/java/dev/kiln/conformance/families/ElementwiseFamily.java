@@ -106,7 +106,7 @@ final class ElementwiseFamily implements Family {
     }
 
     /** Unary: every corner value. Binary: every pair of corner values (a grid). */
-    private static Object[] cornerOperands(Op op, DType t) {
+    static Object[] cornerOperands(Op op, DType t) {
         HostBuffer c = Gen.corners(t);
         if (op.arity() == 1) {
             return new Object[] {c};

@@ -2,11 +2,13 @@ package dev.kiln.conformance.families;
 
 import dev.kiln.Array;
 import dev.kiln.AxisException;
+import dev.kiln.ConcretizationException;
 import dev.kiln.DType;
 import dev.kiln.DTypeException;
 import dev.kiln.Index;
 import dev.kiln.IndexException;
 import dev.kiln.Kiln;
+import dev.kiln.KilnException;
 import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.ShapeException;
@@ -16,6 +18,7 @@ import dev.kiln.spi.BackendUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Bad input gives the typed exception, and its message names the problem (the shapes, dtypes,
@@ -139,11 +142,99 @@ final class ErrorFamily implements Family {
         expect(out, index, "take", "from an empty axis", () -> Np.take(f32(0, 3), Np.zeros(DType.INT32, 2), 0),
                 "empty");
 
+        transformations(out, shape, dtype, axis);
+
         // backends
         expect(out, BackendUnavailableException.class, "Kiln.backend", "unknown name",
                 () -> Kiln.backend("no-such-backend"), "no-such-backend", "reference");
         expect(out, BackendUnavailableException.class, "Kiln.withBackend", "unknown name",
                 () -> Kiln.withBackend("no-such-backend", () -> Np.zeros(1)), "no-such-backend", "reference");
         return out;
+    }
+
+    /**
+     * Misuse of the transformations: Java control flow on traced values (the message names the
+     * value's type, the transformation, and the fixes: Lax.cond, Np.where, static arguments),
+     * mismatched trees, bad vmap axes and batch sizes, grad of something that is not a scalar
+     * loss, reverse mode through a while loop, and control flow whose branches or carries disagree.
+     */
+    private void transformations(List<Case> out, Class<ShapeException> shape, Class<DTypeException> dtype,
+            Class<AxisException> axis) {
+        Class<ConcretizationException> concrete = ConcretizationException.class;
+        Class<IllegalArgumentException> argument = IllegalArgumentException.class;
+        expect(out, concrete, "jit", "Java branch on a traced value",
+                () -> Kiln.jit((Array v) -> Np.sum(v).item() > 0 ? v : Np.negative(v)).apply(f32(3)),
+                "float32[]", "inside jit", "Lax.cond", "static argument");
+        expect(out, concrete, "jit", "Java branch on a traced comparison",
+                () -> Kiln.jit((Array v) -> Np.any(Np.greater(v, 0)).booleanItem() ? v : v).apply(f32(3)),
+                "bool[]", "inside jit", "Np.where");
+        expect(out, concrete, "grad", "Java branch on a traced value",
+                () -> Kiln.grad((Array v) -> Np.sum(v).item() > 0 ? Np.sum(v) : Np.sum(Np.negative(v))).apply(f32(3)),
+                "float32[]", "inside grad", "Lax.cond", "static argument");
+        expect(out, concrete, "vmap", "Java branch on a batched value",
+                () -> Kiln.vmap((Array v) -> v.item() > 0 ? v : Np.negative(v)).apply(f32(3)),
+                "float32[]", "inside vmap", "Lax.cond");
+        expect(out, KilnException.class, "jit", "a traced value used after jit returned", () -> {
+            Array[] leaked = new Array[1];
+            Kiln.jit((Array v) -> {
+                leaked[0] = v;
+                return v;
+            }).apply(f32(3));
+            return Np.add(leaked[0], 1);
+        }, "escaped", "jit", "float32[3]");
+        expect(out, argument, "jvp", "tangents of another structure than the primals",
+                () -> Kiln.jvp((List<Array> l) -> l.get(0), List.of(f32(3), f32(3)), List.of(f32(3))),
+                "structure", "[*, *]", "[*]");
+        expect(out, shape, "jvp", "a tangent of another shape than its primal",
+                () -> Kiln.jvp((Array v) -> Np.sin(v), f32(3), f32(4)), "tangent", "(3,)", "(4,)");
+        expect(out, dtype, "jvp", "a float64 tangent for a float32 primal",
+                () -> Kiln.jvp((Array v) -> Np.sin(v), f32(3), Np.zeros(DType.FLOAT64, 3)), "tangent", "float32", "float64");
+        expect(out, shape, "vjp", "a cotangent of another shape than the output",
+                () -> Kiln.vjp((Array v) -> Np.sin(v), f32(3)).pullback().apply(f32(4)), "cotangent", "(3,)", "(4,)");
+        expect(out, argument, "vjp", "a cotangent of another structure than the output",
+                () -> Kiln.vjp((Array v) -> List.of(v, v), f32(3)).pullback().apply(List.of(f32(3))),
+                "structure", "[*]", "[*, *]");
+        expect(out, shape, "grad", "an output that is not a scalar",
+                () -> Kiln.grad((Array v) -> Np.sin(v)).apply(f32(3)), "scalar", "(3,)", "Np.sum", "vjp");
+        expect(out, dtype, "grad", "an integer output",
+                () -> Kiln.grad((Array v) -> Np.sum(v.astype(DType.INT32))).apply(f32(3)), "int32", "float");
+        expect(out, KilnException.class, "grad", "reverse mode through whileLoop",
+                () -> Kiln.grad((Array v) -> Np.sum(Lax.whileLoop((Array c) -> Np.less(Np.sum(c), 100),
+                        (Array c) -> c.add(1), v))).apply(f32(3)),
+                "while", "Lax.forLoop", "Lax.scan", "jvp");
+        expect(out, axis, "vmap", "in axis out of range", () -> Kiln.vmap((Array v) -> v, 2, 0).apply(f32(3, 2)),
+                "vmap", "2", "rank 2");
+        expect(out, axis, "vmap", "in axis -3 of a 2-d argument", () -> Kiln.vmap((Array v) -> v, -3, 0)
+                .apply(f32(3, 2)), "vmap", "-3");
+        expect(out, axis, "vmap", "mapping a 0-d argument", () -> Kiln.vmap((Array v) -> v).apply(Np.scalar(1f)),
+                "vmap", "rank 0");
+        expect(out, axis, "vmap", "out axis out of range", () -> Kiln.vmap((Array v) -> Np.sum(v), 0, 2)
+                .apply(f32(3, 2)), "out_axes", "2");
+        expect(out, shape, "vmap", "batch sizes 3 and 4", () -> Kiln.vmap((Array a, Array b) -> Np.add(a, b), 0, 0, 0)
+                .apply(f32(3, 2), f32(4, 2)), "3", "4", "mapped");
+        expect(out, shape, "vmap", "batch sizes 3 and 2 on axes 0 and -1",
+                () -> Kiln.vmap((Array a, Array b) -> Np.add(a, b), 0, -1, 0).apply(f32(3, 2), f32(2, 2)), "3", "2");
+        expect(out, argument, "vmap", "no argument mapped", () -> Kiln.vmap((Array a, Array b) -> Np.add(a, b), null,
+                null, 0).apply(f32(3), f32(3)), "no argument is mapped");
+        expect(out, shape, "vmap", "a shape error inside speaks of unbatched shapes",
+                () -> Kiln.vmap((Array v) -> Np.add(v, Np.ones(5))).apply(f32(3, 2)), "(2,)", "(5,)");
+        expect(out, shape, "cond", "branches returning different shapes under jit",
+                () -> Kiln.jit((Array v) -> Lax.cond(Np.greater(Np.sum(v), 0), (Array w) -> w, (Array w) -> Np.sum(w), v))
+                        .apply(f32(3)), "branch", "float32[]", "float32[3]");
+        expect(out, dtype, "cond", "an int32 predicate", () -> Lax.cond(Np.scalar(1), (Array v) -> v, (Array v) -> v,
+                f32(3)), "bool", "int32");
+        expect(out, dtype, "switchCase", "a float32 index", () -> Lax.switchCase(Np.scalar(1f),
+                List.<Function<Array, Array>>of(v -> v), f32(3)), "integer", "float32");
+        expect(out, shape, "whileLoop", "a condition that is not 0-d", () -> Lax.whileLoop((Array c) -> Np.less(c, 100),
+                (Array c) -> c.multiply(2), f32(3)), "0-d", "bool[3]");
+        expect(out, shape, "whileLoop", "a carry that changes shape under jit",
+                () -> Kiln.jit((Array x) -> Lax.whileLoop((Array c) -> Np.less(Np.sum(c), 10),
+                        (Array c) -> Np.concatenate(new Array[] {c, c}, 0), x)).apply(f32(2)),
+                "same structure", "float32[2]", "float32[4]");
+        expect(out, shape, "scan", "a carry that changes shape", () -> Lax.scan((Array c, Array y) -> Lax.Step.of(
+                Np.concatenate(new Array[] {c, c}, 0), y), f32(3), f32(2, 3)), "same structure", "float32[3]",
+                "float32[6]");
+        expect(out, shape, "scan", "scanned inputs of different lengths", () -> Lax.scan((Array c, List<Array> y) ->
+                Lax.Step.of(c, y.get(0)), f32(3), List.of(f32(2, 3), f32(4, 3))), "2", "4", "length");
     }
 }

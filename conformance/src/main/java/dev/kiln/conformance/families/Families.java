@@ -19,6 +19,12 @@ public final class Families {
                 new ErrorFamily(),
                 new BufferFamily(),
                 new DiscoveryFamily(),
-                new GoldenFamily());
+                new GoldenFamily(),
+                new JitFamily(),
+                new GradFamily(),
+                new VmapFamily(),
+                new ControlFamily(),
+                new PytreeFamily(),
+                new RandomFamily());
     }
 }

@@ -103,6 +103,38 @@ final class HostOps {
         return out;
     }
 
+    /**
+     * Arrays of one spec stacked along a new axis {@code axis} (0 to their rank; negative counts
+     * from the end of the result's axes), as {@code numpy.stack}.
+     */
+    static HostBuffer stack(java.util.List<HostBuffer> xs, int axis) {
+        ArraySpec one = xs.get(0).spec();
+        int rank = one.rank() + 1;
+        int ax = axis < 0 ? axis + rank : axis;
+        int[] shape = new int[rank];
+        shape[0] = xs.size();
+        System.arraycopy(one.shape(), 0, shape, 1, one.rank());
+        HostBuffer stacked = HostBuffer.allocate(ArraySpec.of(one.dtype(), shape));
+        int n = one.size();
+        for (int i = 0; i < xs.size(); i++) {
+            if (!xs.get(i).spec().equals(one)) {
+                throw new IllegalArgumentException("stack: " + xs.get(i).spec() + " differs from " + one);
+            }
+            for (int j = 0; j < n; j++) {
+                copy(xs.get(i), j, stacked, i * n + j);
+            }
+        }
+        if (ax == 0) {
+            return stacked;
+        }
+        // move axis 0 to ax: output axis d reads input axis perm[d]
+        int[] perm = new int[rank];
+        for (int d = 0, k = 1; d < rank; d++) {
+            perm[d] = d == ax ? 0 : k++;
+        }
+        return transpose(stacked, perm);
+    }
+
     /** A copy with another shape of the same size. */
     static HostBuffer reshape(HostBuffer x, int... shape) {
         return x.reshape(shape);
