@@ -129,6 +129,11 @@ public abstract class BackendConformance {
         return family("random");
     }
 
+    @TestFactory
+    Stream<DynamicNode> fusion() {
+        return family("fusion");
+    }
+
     @AfterAll
     void printSupportMatrix() {
         System.out.println(matrix.render(backend()));

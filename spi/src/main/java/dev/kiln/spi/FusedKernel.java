@@ -68,14 +68,26 @@ import java.util.Objects;
  * from the dimension numbers (checked here), so a backend may hand the buffers to its own
  * dot_general and then run the epilogue per element (bias, activation, scaling) before storing.
  *
- * <p>A backend that only wants speed for some kernels may return {@link KernelInterpreter} for the
- * others; it runs the nodes one by one through {@code execute}.
+ * <p><b>Running it.</b> A simple correct code generator: for each {@code q} (kept axes,
+ * row-major), initialise one accumulator per Reduce node to the reducer's identity; for each
+ * {@code r} (reduced axes, row-major), evaluate the inner nodes at {@code (q, r)}, store the inner
+ * outputs and fold the Reduce arguments; then evaluate the epilogue nodes at {@code q} and store
+ * the epilogue outputs. Loop order, vectorisation, tiling and threading are free as long as each
+ * element is computed from the same inputs. Values may be computed at least as accurately as the
+ * primitives would (a multiply and add contracted into an FMA, a sum accumulated in any order or
+ * width) within the conformance suite's tolerances. The index maps tell a generator what it needs
+ * to pick a loop order: the input whose stride is 1 along an axis is contiguous along it; a stride
+ * of 0 along the innermost loop means a value to hoist or broadcast into a vector register.
  *
- * <p>A simple correct code generator: for each {@code q} (kept axes, row-major), initialise one
- * accumulator per Reduce node to the reducer's identity; for each {@code r}, evaluate the inner
- * nodes at {@code (q, r)}, store the inner outputs and fold the Reduce arguments; then evaluate the
- * epilogue nodes and store the epilogue outputs. Loop order, vectorisation, tiling and threading
- * are free as long as each reduction is over exactly its elements.
+ * <p><b>What the planner guarantees beyond validity</b> (checked by the constructor where noted):
+ * inputs are never written, and outputs never alias inputs or each other; every node is used by a
+ * later node or an output; structurally equal nodes appear once per phase; the maps stay within
+ * their buffers (checked); loads and iotas in the epilogue do not vary along reduced axes
+ * (checked); nothing in a kernel is empty (kernels over empty arrays are not made).
+ *
+ * <p>A backend that only wants speed for some kernels may return {@link KernelInterpreter} for the
+ * others; it runs the nodes one by one through {@code execute}, which makes every backend correct
+ * before it is fast.
  */
 public record FusedKernel(
         int[] space, List<Input> inputs, List<Node> nodes, int epilogueStart, List<Output> outputs, Root root) {

@@ -26,7 +26,7 @@ public final class KernelInterpreter implements CompiledKernel {
     private final int[] reduced;
     /** Per node: the movement that turns its input into an array of the node's phase shape. */
     private final Movement[] loads;
-    /** Per node: the constant array of a literal or iota node. */
+    /** Per literal node: its value as a 0-d buffer (broadcast when the kernel runs, so no array of the space's size is kept). */
     private final Buffer[] constants;
     private final Movement[] stores;
 
@@ -47,21 +47,7 @@ public final class KernelInterpreter implements CompiledKernel {
                     FusedKernel.Input in = kernel.inputs().get(l.input());
                     loads[i] = load(in.spec(), shape, restrict(in.strides(), dims), in.offset());
                 }
-                case FusedKernel.Node.Literal lit -> {
-                    Buffer scalar = backend.fromHost(lit.toHost());
-                    constants[i] = shape.length == 0
-                            ? scalar
-                            : backend.execute(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(shape, new int[0]),
-                                    new ArraySpec(lit.dtype(), shape), List.of(scalar));
-                }
-                case FusedKernel.Node.Iota io -> {
-                    int[] values = IndexMaps.enumerate(shape, io.offset(), toLong(restrict(io.strides(), dims)));
-                    Buffer ints = backend.fromHost(HostBuffer.wrap(new ArraySpec(DType.INT32, shape), values));
-                    constants[i] = io.dtype() == DType.INT32
-                            ? ints
-                            : backend.execute(Primitive.CONVERT, new Params.Convert(io.dtype()),
-                                    new ArraySpec(io.dtype(), shape), List.of(ints));
-                }
+                case FusedKernel.Node.Literal lit -> constants[i] = backend.fromHost(lit.toHost());
                 default -> {}
             }
         }
@@ -89,8 +75,8 @@ public final class KernelInterpreter implements CompiledKernel {
             int[] shape = phaseShape(i);
             v[i] = switch (nodes.get(i)) {
                 case FusedKernel.Node.Load l -> loads[i].apply(inputs.get(l.input()));
-                case FusedKernel.Node.Literal lit -> constants[i];
-                case FusedKernel.Node.Iota io -> constants[i];
+                case FusedKernel.Node.Literal lit -> broadcast(constants[i], shape);
+                case FusedKernel.Node.Iota io -> iota(io, shape, restrict(io.strides(), phaseDims(i)));
                 case FusedKernel.Node.Op op -> {
                     List<Buffer> args = new ArrayList<>(op.args().length);
                     for (int a : op.args()) {
@@ -112,6 +98,42 @@ public final class KernelInterpreter implements CompiledKernel {
             out.add(stores[k].apply(v[kernel.outputs().get(k).node()]));
         }
         return out;
+    }
+
+    private Buffer broadcast(Buffer scalar, int[] shape) {
+        if (shape.length == 0) {
+            return scalar;
+        }
+        return backend.execute(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(shape, new int[0]),
+                scalar.spec().withShape(shape), List.of(scalar));
+    }
+
+    /** {@code offset + Σ coef[d] * iota_d} in int32 through execute, converted to the node's dtype. */
+    private Buffer iota(FusedKernel.Node.Iota io, int[] shape, int[] coef) {
+        ArraySpec ints = new ArraySpec(DType.INT32, shape);
+        Buffer acc = null;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] <= 1 || coef[d] == 0) {
+                continue;
+            }
+            Buffer t = backend.execute(Primitive.IOTA, new Params.Iota(DType.INT32, shape, d), ints, List.of());
+            if (coef[d] != 1) {
+                t = backend.execute(Primitive.MUL, Params.NONE, ints, List.of(t, broadcast(int32(coef[d]), shape)));
+            }
+            acc = acc == null ? t : backend.execute(Primitive.ADD, Params.NONE, ints, List.of(acc, t));
+        }
+        if (acc == null || io.offset() != 0) {
+            Buffer c = broadcast(int32(io.offset()), shape);
+            acc = acc == null ? c : backend.execute(Primitive.ADD, Params.NONE, ints, List.of(acc, c));
+        }
+        return io.dtype() == DType.INT32
+                ? acc
+                : backend.execute(Primitive.CONVERT, new Params.Convert(io.dtype()), new ArraySpec(io.dtype(), shape),
+                        List.of(acc));
+    }
+
+    private Buffer int32(int v) {
+        return backend.fromHost(HostBuffer.wrap(ArraySpec.of(DType.INT32), new int[] {v}));
     }
 
     private int[] phaseShape(int node) {
@@ -308,6 +330,57 @@ public final class KernelInterpreter implements CompiledKernel {
                 .toArray();
     }
 
+    /**
+     * Adds to {@code mv} the rev and transpose that a store through a permutation of axes (some
+     * reversed) amounts to, if the map is one; returns whether it was.
+     */
+    private static boolean permuted(Movement mv, int[] shape, int[] coef, int offset, int[] outShape) {
+        int[] liveDims = live(shape, coef);
+        int nl = liveDims.length;
+        int[] liveSizes = new int[nl];
+        long[] liveCoef = new long[nl];
+        for (int i = 0; i < nl; i++) {
+            liveSizes[i] = shape[liveDims[i]];
+            liveCoef[i] = coef[liveDims[i]];
+        }
+        IndexMaps.Digits digits = IndexMaps.decompose(offset, liveCoef, liveSizes, outShape);
+        int[] axisOf = digits == null ? null : axisPerLiveDim(digits, nl, outShape.length);
+        if (axisOf == null) {
+            return false;
+        }
+        List<Integer> rev = new ArrayList<>();
+        for (int i = 0; i < nl; i++) {
+            long c = digits.coefs()[axisOf[i]][i];
+            if (Math.abs(c) != 1) {
+                return false;
+            }
+            if (c < 0) {
+                rev.add(liveDims[i]);
+            }
+        }
+        if (!rev.isEmpty()) {
+            mv.add(Primitive.REV, new Params.Rev(rev.stream().mapToInt(Integer::intValue).toArray()), shape, null);
+        }
+        mv.reshape(liveSizes);
+        Integer[] order = new Integer[nl];
+        for (int i = 0; i < nl; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> Integer.compare(axisOf[x], axisOf[y]));
+        int[] perm = new int[nl];
+        int[] permuted = new int[nl];
+        boolean identity = true;
+        for (int i = 0; i < nl; i++) {
+            perm[i] = order[i];
+            permuted[i] = liveSizes[order[i]];
+            identity &= perm[i] == i;
+        }
+        if (!identity) {
+            mv.add(Primitive.TRANSPOSE, new Params.Transpose(perm), permuted, null);
+        }
+        return true;
+    }
+
     /** The movement that stores a value of {@code shape} through a bijective map into {@code out}'s storage. */
     private Movement store(ArraySpec out, int[] shape, int[] coef, int offset) {
         ArraySpec value = out.withShape(shape);
@@ -317,7 +390,7 @@ public final class KernelInterpreter implements CompiledKernel {
         for (int d = 0; d < shape.length && rowMajor; d++) {
             rowMajor = shape[d] <= 1 || coef[d] == rm[d];
         }
-        if (!rowMajor) {
+        if (!rowMajor && !permuted(mv, shape, coef, offset, out.shape())) {
             int n = out.size();
             int[] target = IndexMaps.enumerate(shape, offset, toLong(coef));
             int[] inverse = new int[n];

@@ -25,6 +25,7 @@ public final class Families {
                 new VmapFamily(),
                 new ControlFamily(),
                 new PytreeFamily(),
-                new RandomFamily());
+                new RandomFamily(),
+                new FusionFamily());
     }
 }

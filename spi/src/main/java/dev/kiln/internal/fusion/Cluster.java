@@ -102,11 +102,18 @@ final class Cluster extends Unit {
         reduced = newReduced.clone();
     }
 
-    /** Takes over every member, root and output of {@code other} (same kind and space). */
+    /**
+     * Takes over every member, root and output of {@code other}, which has the same space and either
+     * this kind and axes, or is elementwise and joins this reduction's inner phase.
+     */
     void absorb(Cluster other) {
-        other.members.forEach((eqn, m) -> m.forEach((ph, views) -> views.forEach(v -> add(eqn, ph, v))));
+        boolean intoPrologue = other.kind == Kind.ELEMENTWISE && kind != Kind.ELEMENTWISE;
+        other.members.forEach((eqn, m) -> m.forEach((ph, views) -> views.forEach(
+                v -> add(eqn, intoPrologue ? Phase.IN : ph, v))));
         roots.addAll(other.roots);
-        outputs.addAll(other.outputs);
+        for (Out o : other.outputs) {
+            outputs.add(intoPrologue ? new Out(o.var(), Phase.IN, o.view()) : o);
+        }
     }
 
     @Override

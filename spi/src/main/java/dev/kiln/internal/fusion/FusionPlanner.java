@@ -6,6 +6,7 @@ import dev.kiln.ir.Var;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Executable;
 import dev.kiln.spi.ProgramInterpreter;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -32,16 +33,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class FusionPlanner {
     private static final Logger LOG = LoggerFactory.getLogger(FusionPlanner.class);
-    private static final Map<Program, FusionPlan> PLANS = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Plans by program, both held weakly: a plan refers to its program, and whoever runs it (a
+     * jitted function's cache) keeps both alive as long as it needs them.
+     */
+    private static final Map<Program, WeakReference<FusionPlan>> PLANS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private FusionPlanner() {}
 
     /** The plan of {@code program}, made once per program. */
     public static FusionPlan plan(Program program) {
-        FusionPlan p = PLANS.get(program);
+        WeakReference<FusionPlan> ref = PLANS.get(program);
+        FusionPlan p = ref == null ? null : ref.get();
         if (p == null) {
             p = make(program);
-            PLANS.put(program, p);
+            PLANS.put(program, new WeakReference<>(p));
         }
         return p;
     }

@@ -4,32 +4,49 @@ import dev.kiln.spi.Backend;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.FusedKernel;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Compiled kernels per backend, keyed by kernel structure: programs that share a pattern (the same
- * bias-add-and-activation in every layer) compile it once. Backends are held weakly.
+ * Compiled kernels per backend, keyed by kernel structure, so that programs sharing a pattern (the
+ * same bias-add-and-activation in every layer) compile it once. Each backend keeps the {@value
+ * #CAPACITY} most recently used kernels: a long-running process that jits many shapes must not
+ * keep every kernel it ever compiled. Backends are held weakly.
  */
 final class KernelCache {
+    static final int CAPACITY = 1024;
+
     private static final Map<Backend, Map<FusedKernel, CompiledKernel>> CACHE =
             Collections.synchronizedMap(new WeakHashMap<>());
 
     private KernelCache() {}
 
     static CompiledKernel compile(Backend backend, FusedKernel kernel) {
-        Map<FusedKernel, CompiledKernel> perBackend =
-                CACHE.computeIfAbsent(backend, b -> new ConcurrentHashMap<>());
-        CompiledKernel c = perBackend.get(kernel);
+        Map<FusedKernel, CompiledKernel> perBackend = CACHE.computeIfAbsent(backend, b -> lru());
+        CompiledKernel c;
+        synchronized (perBackend) {
+            c = perBackend.get(kernel);
+        }
         if (c == null) {
-            // compiled outside computeIfAbsent: a backend's compiler may itself compile kernels
+            // compiled outside the lock: compiling may be slow, and a backend may compile kernels inside
             c = backend.compileKernel(kernel);
-            CompiledKernel raced = perBackend.putIfAbsent(kernel, c);
-            if (raced != null) {
-                c = raced;
+            synchronized (perBackend) {
+                CompiledKernel raced = perBackend.putIfAbsent(kernel, c);
+                if (raced != null) {
+                    c = raced;
+                }
             }
         }
         return c;
+    }
+
+    private static Map<FusedKernel, CompiledKernel> lru() {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<FusedKernel, CompiledKernel> eldest) {
+                return size() > CAPACITY;
+            }
+        };
     }
 }

@@ -6,7 +6,6 @@ import dev.kiln.internal.fusion.Cluster.Phase;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Eqn;
-import dev.kiln.ir.Literal;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Program;
@@ -33,10 +32,12 @@ import java.util.Set;
  *
  * <ul>
  *   <li>A fusible equation (elementwise, convert, select, iota, and movement that is an index map)
- *       joins the one position that needs it; or every position, when it is cheap ({@link Cost});
- *       otherwise it is materialised: written by one of the positions that reads it once at a
- *       bijective view (multi-output fusion, so no extra kernel), or by a kernel of its own. An
- *       expensive equation is never evaluated at several views or through a broadcast.
+ *       joins the one position that needs it; or every position, when it is cheap ({@link Cost})
+ *       and there are at most {@link #MAX_COPIES}; otherwise it is materialised: written by one of
+ *       the positions that reads it once at a bijective view (multi-output fusion, so no extra
+ *       kernel), or by a kernel of its own. An expensive equation is never evaluated at several
+ *       views or through a broadcast; arithmetic of any cost is evaluated at one view per kernel
+ *       (movement and iota at any number).
  *   <li>A reduction becomes the root of the kernel that consumes its result elementwise at the
  *       output's own position (the consumer becomes its epilogue), or joins a sibling reduction
  *       of the same space and axes there; else it roots a kernel of its own.
@@ -46,9 +47,11 @@ import java.util.Set;
  *       anything touching an empty array) is a step of one equation.
  * </ul>
  *
- * Finally, independent kernels of the same kind and space that read a common array are merged
- * (sibling fusion). Units only ever gain readers whose paths cannot lead back to them, so the
- * kernel graph stays acyclic.
+ * Finally, kernels over one space are merged: independent ones of the same kind that read a common
+ * array (sibling fusion), an elementwise kernel into a reduction's inner phase when they are
+ * independent and share data, or when it reads only the reduction's inner outputs (so a value and
+ * a function of it are written by one pass). Units only ever gain readers whose paths cannot lead
+ * back to them, and merges need independence, so the kernel graph stays acyclic.
  */
 final class Partitioner {
     enum Category {
@@ -73,6 +76,14 @@ final class Partitioner {
             return positions.values().stream().mapToInt(Map::size).sum();
         }
     }
+
+    /**
+     * The most kernels that compute one piece of cheap arithmetic. Recomputing is cheaper than a
+     * round trip through memory, but a chain of cheap values each needed by the next in two kernels
+     * (a sorting network's stages read each element and its partner) would otherwise be copied
+     * into every later kernel: the bound keeps the work within this factor of the program's.
+     */
+    static final int MAX_COPIES = 3;
 
     final Program program;
     final List<Eqn> eqns;
@@ -196,7 +207,8 @@ final class Partitioner {
         Readers r = readers(v);
         if (!r.mustMaterialise()) {
             boolean cheap = Cost.cheap(e.primitive());
-            boolean all = r.positionCount() > 0 && (r.positionCount() == 1 || cheap);
+            int copies = r.positionCount();
+            boolean all = copies > 0 && (copies == 1 || cheap && (copies <= MAX_COPIES || !e.primitive().isElementwise()));
             for (var pos : r.positions().entrySet()) {
                 for (var ph : pos.getValue().entrySet()) {
                     all &= fusableAt(i, pos.getKey(), ph.getKey(), ph.getValue());
@@ -253,7 +265,11 @@ final class Partitioner {
             // an expensive value is computed once per element at most
             return views.size() == 1 && k.phaseSize(ph) <= Shape.size(outShape);
         }
-        return true;
+        // arithmetic is evaluated at one view per kernel: were it evaluated at two (as a sorting
+        // network reads each stage at an element and at its partner), its operands would be at two
+        // or more, and a chain of such stages would grow the kernel exponentially; movement and
+        // iota only change where things are read, so they may sit at any number of views
+        return views.size() == 1 || !e.primitive().isElementwise();
     }
 
     private void reduction(int i) {
@@ -271,8 +287,9 @@ final class Partitioner {
             if (w == null || (must && !noCycle(k, r))) {
                 continue;
             }
-            if (k.kind == Kind.ELEMENTWISE && rootable(k, w, space, axes, s.spec())) {
-                k.reroot(Kind.REDUCE, space, axes, View.keptIdentity(space, axes, k.space));
+            View map = k.kind == Kind.ELEMENTWISE ? rootMap(k, w, space, axes, s.spec()) : null;
+            if (map != null) {
+                k.reroot(Kind.REDUCE, space, axes, map);
                 host = k;
                 break;
             }
@@ -305,9 +322,11 @@ final class Partitioner {
         for (var pos : r.positions().entrySet()) {
             Cluster k = pos.getKey();
             View w = singleOuterView(pos.getValue());
-            if (w != null && (!must || noCycle(k, r)) && k.kind == Kind.ELEMENTWISE
-                    && rootable(k, w, space, reduced, d.spec())) {
-                k.reroot(Kind.MATMUL, space, reduced, View.keptIdentity(space, reduced, k.space));
+            View map = w != null && (!must || noCycle(k, r)) && k.kind == Kind.ELEMENTWISE
+                    ? rootMap(k, w, space, reduced, d.spec())
+                    : null;
+            if (map != null) {
+                k.reroot(Kind.MATMUL, space, reduced, map);
                 host = k;
                 break;
             }
@@ -370,14 +389,55 @@ final class Partitioner {
     }
 
     /**
-     * Whether an elementwise cluster can become the epilogue of a root whose result (of {@code
-     * result}'s spec) it reads at its own position, over {@code space} with {@code reduced} axes.
+     * How an elementwise cluster sits in the space of a root whose result (of {@code result}'s
+     * spec) it reads once per element at view {@code w}, so that it can become the root's epilogue:
+     * a view of the cluster's old space from the root's {@code space}, or null. The result must be
+     * read at its own position (row-major), or through a transpose, possibly with reversed axes (as
+     * a backward pass reads a weight gradient); the epilogue then writes its outputs through the
+     * same permutation.
      */
-    private static boolean rootable(Cluster k, View w, int[] space, int[] reduced, ArraySpec result) {
-        if (Shape.size(k.space) != result.size() || !w.isRowMajor(k.phaseDims(Phase.OUT))) {
-            return false;
+    private static View rootMap(Cluster k, View w, int[] space, int[] reduced, ArraySpec result) {
+        if (Shape.size(k.space) != result.size()) {
+            return null;
         }
-        return View.keptIdentity(space, reduced, k.space).hasMulti();
+        int[] all = k.phaseDims(Phase.OUT);
+        if (w.isRowMajor(all)) {
+            View map = View.keptIdentity(space, reduced, k.space);
+            return map.hasMulti() ? map : null;
+        }
+        if (!w.hasMulti() || !w.bijective(all)) {
+            return null;
+        }
+        int[] kept = java.util.stream.IntStream.range(0, space.length)
+                .filter(d -> Arrays.binarySearch(reduced, d) < 0)
+                .toArray();
+        int[] rs = result.shape();
+        long[] off = new long[k.space.length];
+        long[][] coef = new long[k.space.length][space.length];
+        boolean[] used = new boolean[k.space.length];
+        for (int q = 0; q < rs.length; q++) {
+            if (rs[q] <= 1) {
+                continue;
+            }
+            int j = -1;
+            for (int s = 0; s < k.space.length; s++) {
+                if (w.coef[q][s] != 0) {
+                    if (j >= 0 || Math.abs(w.coef[q][s]) != 1 || used[s]) {
+                        return null;
+                    }
+                    j = s;
+                }
+            }
+            if (j < 0) {
+                return null;
+            }
+            used[j] = true;
+            // result index q = off + c * s_j, so s_j = c * (q - off)
+            long c = w.coef[q][j];
+            coef[j][kept[q]] = c;
+            off[j] = -c * w.off[q];
+        }
+        return View.multi(space, k.space, off, coef);
     }
 
     private void step(int i) {
@@ -447,41 +507,102 @@ final class Partitioner {
         return false;
     }
 
-    /** Merges independent clusters of one kind and space that read or compute a common variable. */
+    /**
+     * Merges independent clusters over one space that read or compute a common variable: two of a
+     * kind (and axes), or an elementwise cluster into a reduction's inner phase, where it becomes
+     * part of the same pass over the data.
+     */
     private void mergeSiblings() {
-        boolean merged = true;
-        while (merged) {
-            merged = false;
-            outer:
-            for (int a = 0; a < clusters.size(); a++) {
-                for (int b = a + 1; b < clusters.size(); b++) {
-                    Cluster x = clusters.get(a);
-                    Cluster y = clusters.get(b);
-                    if (x.kind == y.kind && x.kind != Kind.MATMUL && Arrays.equals(x.space, y.space)
-                            && Arrays.equals(x.reduced, y.reduced) && shareData(x, y)
-                            && !reaches(x, y) && !reaches(y, x)) {
-                        absorb(x, y);
-                        merged = true;
-                        break outer;
+        Map<String, List<Cluster>> bySpace = new LinkedHashMap<>();
+        for (Cluster k : clusters) {
+            bySpace.computeIfAbsent(Arrays.toString(k.space), x -> new ArrayList<>()).add(k);
+        }
+        Map<Cluster, Set<Var>> touched = new IdentityHashMap<>();
+        for (List<Cluster> group : bySpace.values()) {
+            for (int a = 0; a < group.size(); a++) {
+                for (int b = a + 1; b < group.size(); ) {
+                    Cluster x = group.get(a);
+                    Cluster y = group.get(b);
+                    Cluster into = mergeTarget(x, y, touched);
+                    if (into == null) {
+                        b++;
+                        continue;
                     }
+                    Cluster from = into == x ? y : x;
+                    absorb(into, from);
+                    touched.computeIfAbsent(into, this::touched).addAll(touched.computeIfAbsent(from, this::touched));
+                    touched.remove(from);
+                    group.set(a, into);
+                    group.remove(b);
+                    b = a + 1;
                 }
             }
         }
     }
 
-    private boolean shareData(Cluster x, Cluster y) {
-        Set<Var> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        seen.addAll(touched(x));
-        for (Var v : touched(y)) {
-            if (seen.contains(v)) {
-                return true;
-            }
+    /** The cluster that {@code x} and {@code y} (of one space) can be merged into, or null. */
+    private Cluster mergeTarget(Cluster x, Cluster y, Map<Cluster, Set<Var>> touched) {
+        Cluster producer = x.succ.contains(y) ? x : y.succ.contains(x) ? y : null;
+        if (producer != null) {
+            Cluster consumer = producer == x ? y : x;
+            boolean joins = producer.kind == Kind.REDUCE && consumer.kind == Kind.ELEMENTWISE
+                    && readsOnlyInnerOutputs(consumer, producer);
+            return joins ? producer : null;
         }
-        return false;
+        boolean sameKind = x.kind == y.kind && x.kind != Kind.MATMUL && Arrays.equals(x.reduced, y.reduced);
+        Cluster into = sameKind || (x.kind == Kind.REDUCE && y.kind == Kind.ELEMENTWISE)
+                ? x
+                : x.kind == Kind.ELEMENTWISE && y.kind == Kind.REDUCE ? y : null;
+        if (into == null) {
+            return null;
+        }
+        Set<Var> tx = touched.computeIfAbsent(x, this::touched);
+        Set<Var> ty = touched.computeIfAbsent(y, this::touched);
+        if (tx.stream().noneMatch(ty::contains) || reaches(x, y) || reaches(y, x)) {
+            return null;
+        }
+        return into;
     }
 
-    private List<Var> touched(Cluster k) {
-        List<Var> vars = new ArrayList<>();
+    /**
+     * Whether elementwise {@code consumer} can join {@code producer}'s inner phase: everything it
+     * reads from the producer is an inner output at exactly the view it reads it (so it becomes a
+     * node of the same pass), and no other path leads from the producer to it.
+     */
+    private boolean readsOnlyInnerOutputs(Cluster consumer, Cluster producer) {
+        for (Unit s : producer.succ) {
+            if (s != consumer && reaches(s, consumer)) {
+                return false;
+            }
+        }
+        for (var m : consumer.members.entrySet()) {
+            Eqn e = eqns.get(m.getKey());
+            for (var ph : m.getValue().entrySet()) {
+                for (View w : ph.getValue()) {
+                    for (int k = 0; k < e.inputs().size(); k++) {
+                        if (!(e.inputs().get(k) instanceof Var v) || home.get(v) != producer) {
+                            continue;
+                        }
+                        View read = w.operand(e, k, v.spec().shape());
+                        Integer p = this.producer.get(v);
+                        if (p != null && consumer.has(p, ph.getKey(), read)) {
+                            continue;
+                        }
+                        boolean inner = producer.outputs.stream()
+                                .anyMatch(o -> o.var() == v && o.phase() == Phase.IN && o.view().equals(read));
+                        if (!inner) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The variables a cluster's equations read, computed or loaded. */
+    private Set<Var> touched(Cluster k) {
+        Set<Var> vars = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int eqn : k.members.keySet()) {
             for (Atom a : eqns.get(eqn).inputs()) {
                 if (a instanceof Var v) {
@@ -521,9 +642,5 @@ final class Partitioner {
     /** Whether {@code v} is in memory when kernels run: a program input or constant, or written by a unit. */
     boolean available(Var v) {
         return !producer.containsKey(v) || home.containsKey(v);
-    }
-
-    static boolean isLiteral(Atom a) {
-        return a instanceof Literal;
     }
 }

@@ -1,0 +1,256 @@
+package dev.kiln.fusion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.Array;
+import dev.kiln.DType;
+import dev.kiln.Kiln;
+import dev.kiln.Np;
+import dev.kiln.fusion.Patterns.Pattern;
+import dev.kiln.internal.fusion.FusionPlan;
+import dev.kiln.internal.fusion.FusionPlanner;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Primitive;
+import dev.kiln.ir.Program;
+import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.FusedKernel.Node;
+import dev.kiln.spi.FusedKernel.Root;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** What the planner makes of known patterns: how many kernels, of which kind, doing what. */
+class FusionPlannerTest {
+    private static FusionPlan plan(String name) {
+        Pattern p = Patterns.all().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        return plan(p.f(), p.inputs().toArray(ArraySpec[]::new));
+    }
+
+    private static FusionPlan plan(Function<List<Array>, List<Array>> f, ArraySpec... inputs) {
+        return Kiln.withBackend("reference", () -> {
+            List<Array> xs = new ArrayList<>();
+            for (ArraySpec s : inputs) {
+                xs.add(Np.zeros(s.shape()).astype(s.dtype()));
+            }
+            return FusionPlanner.plan(Kiln.makeProgram(f).apply(xs));
+        });
+    }
+
+    private static long count(FusionPlan plan, Primitive op) {
+        return plan.kernels().stream()
+                .flatMap(k -> k.nodes().stream())
+                .filter(n -> n instanceof Node.Op o && o.op() == op)
+                .count();
+    }
+
+    private static long otherSteps(FusionPlan plan) {
+        return plan.steps().size() - plan.kernels().size();
+    }
+
+    @Test
+    void elementwiseChainIsOneKernel() {
+        FusionPlan plan = plan("tanh(x + y*z) * 0.5 + x");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        FusedKernel k = plan.kernels().get(0);
+        assertInstanceOf(Root.Elementwise.class, k.root());
+        assertEquals(3, k.inputs().size(), "x is read once although used twice\n" + plan.explain());
+        assertEquals(1, k.outputs().size());
+        assertEquals(0, otherSteps(plan));
+    }
+
+    @Test
+    void sumOfAnElementwiseChainIsOneKernel() {
+        FusionPlan plan = plan("sum(x + y*z)");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        FusedKernel k = plan.kernels().get(0);
+        assertArrayEquals(new int[] {0, 1}, ((Root.Reduce) k.root()).axes());
+        assertEquals(2, k.epilogueStart() - 3, "add and mul are inner nodes after the three loads");
+        assertInstanceOf(Node.Reduce.class, k.nodes().get(k.epilogueStart()));
+    }
+
+    @Test
+    void matmulBiasTanhIsOneKernelWithAnEpilogue() {
+        FusionPlan plan = plan("tanh(x @ w + b)");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        FusedKernel k = plan.kernels().get(0);
+        Root.Matmul m = assertInstanceOf(Root.Matmul.class, k.root());
+        assertArrayEquals(new int[] {7, 5, 13}, k.space(), "space is [m, n, k]");
+        assertArrayEquals(new int[] {13, 0, 1}, k.inputs().get(m.lhs()).strides());
+        assertArrayEquals(new int[] {0, 1, 5}, k.inputs().get(m.rhs()).strides());
+        assertEquals(1, count(plan, Primitive.TANH));
+        assertEquals(1, count(plan, Primitive.ADD));
+        assertInstanceOf(Node.DotResult.class, k.nodes().get(0));
+    }
+
+    @Test
+    void softmaxIsThreePasses() {
+        FusionPlan plan = plan("softmax rows");
+        List<FusedKernel> ks = plan.kernels();
+        assertEquals(3, ks.size(), plan::explain);
+        assertInstanceOf(Root.Reduce.class, ks.get(0).root());
+        // the exponentials are computed once, written by the pass that also sums them
+        assertEquals(1, count(plan, Primitive.EXP), plan::explain);
+        assertEquals(2, ks.get(1).outputs().size(), plan::explain);
+        assertInstanceOf(Root.Elementwise.class, ks.get(2).root());
+        assertEquals(0, otherSteps(plan));
+    }
+
+    @Test
+    void layerNormIsThreePasses() {
+        FusionPlan plan = plan("layer norm");
+        assertEquals(3, plan.kernels().size(), plan::explain);
+        // the sum for the mean is shared by mean and var (traced twice, merged once)
+        long sums = plan.kernels().stream().flatMap(k -> k.nodes().stream())
+                .filter(n -> n instanceof Node.Reduce r && r.reducer() == Primitive.REDUCE_SUM).count();
+        assertEquals(2, sums, plan::explain);
+        assertEquals(1, count(plan, Primitive.SQRT), "the scale is computed once per row, in an epilogue");
+        FusedKernel second = plan.kernels().get(1);
+        assertTrue(second.isEpilogue(second.outputs().get(0).node()), plan::explain);
+    }
+
+    @Test
+    void siblingReductionsShareOnePass() {
+        FusionPlan plan = plan("sibling reductions");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        assertEquals(3, plan.kernels().get(0).outputs().size());
+        assertEquals(1, plan.kernels().get(0).inputs().size());
+    }
+
+    @Test
+    void independentElementwiseWorkJoinsAReductionOverTheSameSpace() {
+        FusionPlan plan = plan("int32 arithmetic");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        assertEquals(2, plan.kernels().get(0).outputs().size());
+    }
+
+    @Test
+    void anIntermediateThatIsAlsoAnOutputIsWrittenByThePassThatComputesIt() {
+        FusionPlan plan = plan("intermediate also an output");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        assertEquals(1, count(plan, Primitive.EXP));
+        assertEquals(3, plan.kernels().get(0).outputs().size());
+    }
+
+    @Test
+    void expensiveWorkIsNotRecomputedThroughABroadcast() {
+        FusionPlan plan = plan("expensive value through a broadcast");
+        assertEquals(2, plan.kernels().size(), plan::explain);
+        FusedKernel exp = plan.kernels().get(0);
+        assertArrayEquals(new int[] {5}, exp.space(), "exp runs over its own 5 elements, not 40 x 5");
+    }
+
+    @Test
+    void cheapWorkIsFusedThroughABroadcast() {
+        FusionPlan plan = plan("cheap value through a broadcast");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        FusedKernel k = plan.kernels().get(0);
+        assertArrayEquals(new int[] {0, 1}, k.inputs().get(1).strides(), "the vector is read with a 0 stride");
+    }
+
+    @Test
+    void cheapIntermediatesAreRecomputedRatherThanStored() {
+        FusionPlan plan = plan("cheap value shared by two reductions");
+        assertEquals(2, plan.kernels().size(), plan::explain);
+        for (FusedKernel k : plan.kernels()) {
+            assertEquals(1, k.outputs().size(), "only the reductions are written\n" + plan.explain());
+        }
+        assertEquals(2, count(plan, Primitive.ADD));
+    }
+
+    @Test
+    void expensiveIntermediatesWithConsumersInSeveralKernelsAreStoredOnce() {
+        FusionPlan plan = plan("exp read by a reduction and a cumsum");
+        assertEquals(1, count(plan, Primitive.EXP), plan::explain);
+        assertEquals(1, otherSteps(plan));
+    }
+
+    @Test
+    void arithmeticReadAtTwoViewsIsComputedOnceAndStored() {
+        FusionPlan plan = plan("arithmetic read at two views");
+        assertEquals(2, plan.kernels().size(), plan::explain);
+        assertEquals(1, count(plan, Primitive.MUL), plan::explain);
+    }
+
+    @Test
+    void recomputationStaysWithinABoundedFactorOfTheProgram() {
+        // each stage of a sorting network reads the previous one at two views and in two kernels;
+        // copying cheap arithmetic without a bound makes every kernel recompute every earlier stage
+        FusionPlan plan = plan("sorting network");
+        long inProgram = plan.program().eqns().stream().filter(e -> e.primitive().isElementwise()).count();
+        long inKernels = plan.kernels().stream().flatMap(k -> k.nodes().stream())
+                .filter(n -> n instanceof Node.Op).count();
+        assertTrue(inKernels <= 3 * inProgram, inKernels + " ops in kernels for " + inProgram + " in the program");
+    }
+
+    @Test
+    void movementBecomesIndexMaps() {
+        FusionPlan plan = plan("sum of a flipped, transposed, strided view");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        FusedKernel k = plan.kernels().get(0);
+        // x: (6, 9); transposed (9, 6), flipped along 0, rows ::2 and columns 1: -> (5, 5)
+        assertArrayEquals(new int[] {5, 5}, k.space());
+        FusedKernel.Input in = k.inputs().get(0);
+        assertArrayEquals(new int[] {-2, 9}, in.strides(), plan.explain());
+        assertEquals(8 + 9, in.offset(), plan.explain());
+    }
+
+    @Test
+    void aReshapeThatIsNotAnIndexMapCutsTheKernel() {
+        FusionPlan plan = plan("transpose then flatten");
+        assertEquals(2, plan.kernels().size(), plan::explain);
+    }
+
+    @Test
+    void reshapesBetweenElementwiseOpsStayFused() {
+        FusionPlan plan = plan("reshape between elementwise ops");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+    }
+
+    @Test
+    void iotaIsANodeNotAnArray() {
+        FusionPlan plan = plan("iota and where");
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        assertTrue(plan.kernels().get(0).nodes().stream().anyMatch(n -> n instanceof Node.Iota io
+                && java.util.Arrays.equals(io.strides(), new int[] {0, 1})), plan::explain);
+    }
+
+    @Test
+    void otherPrimitivesAndControlFlowAreStepsBetweenKernels() {
+        FusionPlan cumsum = plan("cumsum between kernels");
+        assertEquals(2, cumsum.kernels().size(), cumsum::explain);
+        assertEquals(1, otherSteps(cumsum));
+        assertInstanceOf(FusionPlan.EqnStep.class, cumsum.steps().get(1), "the kernel feeding cumsum runs first");
+        FusionPlan cond = plan("cond inside");
+        assertTrue(cond.steps().stream().anyMatch(s -> s instanceof FusionPlan.EqnStep e
+                && e.eqn().primitive() == Primitive.COND), cond::explain);
+        FusionPlan empty = plan("empty arrays");
+        assertEquals(0, empty.kernels().size(), "work on empty arrays runs op by op");
+    }
+
+    @Test
+    void plansAreCachedPerProgramAndKernelsCompareByStructure() {
+        Function<List<Array>, List<Array>> f = a -> List.of(Np.exp(a.get(0)).add(1));
+        Program p = Kiln.withBackend("reference", () -> Kiln.makeProgram(f).apply(List.of(Np.zeros(3, 4))));
+        assertSame(FusionPlanner.plan(p), FusionPlanner.plan(p));
+        FusionPlan again = plan(f, ArraySpec.of(DType.FLOAT32, 3, 4));
+        assertEquals(FusionPlanner.plan(p).kernels(), again.kernels(), "a retrace gives equal kernels");
+        assertEquals(FusionPlanner.plan(p).kernels().get(0).hashCode(), again.kernels().get(0).hashCode());
+    }
+
+    @Test
+    void explainListsKernelsInputsAndOps() {
+        String text = Kiln.withBackend("reference", () -> Kiln.explain((Array x) -> Np.sum(Np.tanh(x).multiply(x), 1))
+                .apply(Np.zeros(3, 4)));
+        assertTrue(text.contains("1 kernel, 0 other steps"), text);
+        assertTrue(text.contains("kernel reduce over axes [1] space [3, 4]"), text);
+        assertTrue(text.contains("in0: float32[3,4] at offset 0 strides [4, 1]"), text);
+        assertTrue(text.contains("tanh %0 : float32"), text);
+        assertTrue(text.contains("reduce_sum"), text);
+        assertTrue(text.contains("in0 = a"), text);
+    }
+}
