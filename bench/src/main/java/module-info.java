@@ -1,6 +1,7 @@
-/** JMH benchmarks for Kiln's backends. */
+/** JMH benchmarks for Kiln's backends, the machine's limits, and the side-by-side comparison with JAX. */
 module dev.kiln.bench {
   requires dev.kiln;
+  requires jdk.incubator.vector;
   requires jmh.core;
 
   opens dev.kiln.bench;

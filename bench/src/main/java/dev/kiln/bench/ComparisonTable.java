@@ -1,0 +1,368 @@
+package dev.kiln.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side table: for every workload the Kiln eager and jit times, the plain-Java loop,
+ * JAX op by op and jitted, the Kiln-jit/JAX-jit ratio, and the roofline floor computed from this
+ * machine's measured limits ({@link Limits}). Reads JMH's JSON result files and the JSON that
+ * {@code jax/workloads.py} writes; every time is a median.
+ */
+final class ComparisonTable {
+    /** What bounds a workload from below. */
+    enum Bound {
+        /** Reads only: bytes over the read-only bandwidth. */
+        READ,
+        /** Reads and writes: bytes (STREAM's count) over the triad bandwidth. */
+        STREAM,
+        /** Flop over the float32 FMA peak. */
+        FMA,
+        /** Fixed costs (dispatch, compilation) have no roofline. */
+        NONE
+    }
+
+    /** The least data a workload must move, or the least arithmetic it must do. */
+    record Limit(Bound bound, double amount) {
+        static Limit none() {
+            return new Limit(Bound.NONE, 0);
+        }
+    }
+
+    /**
+     * One row of the table: the JMH benchmark class and methods behind it (a null method has no
+     * cell), the parameters that pick its results, and its key in the JAX results.
+     */
+    record Workload(
+            String label,
+            String benchClass,
+            String eager,
+            String jit,
+            String plain,
+            Map<String, String> params,
+            String jaxKey,
+            Limit limit) {}
+
+    static final String FAST_BACKEND = "cpu-simd";
+    static final String SLOW_BACKEND = "reference";
+
+    private static final int MLP_FLOP = mlpFlop();
+
+    /** Every workload, in table order. */
+    static List<Workload> workloads() {
+        long n16m = 1L << 24;
+        long matrix = 4096L * 1024;
+        List<Workload> w = new ArrayList<>();
+        w.add(new Workload("sum(x + y·z), 16M f32", "Elementwise", "sumFmaEager", "sumFmaJit", "sumFmaPlain",
+                Map.of("length", "16777216"), "sum_fma_16M", new Limit(Bound.READ, 12.0 * n16m)));
+        w.add(new Workload("tanh(x + y·z)·0.5 + x, 16M f32", "Elementwise", "tanhChainEager", "tanhChainJit",
+                "tanhChainPlain", Map.of("length", "16777216"), "tanh_chain_16M", new Limit(Bound.STREAM, 16.0 * n16m)));
+        w.add(new Workload("softmax over rows, 4096×1024", "RowOps", "softmaxEager", "softmaxJit", "softmaxPlain",
+                Map.of("rows", "4096", "cols", "1024"), "softmax_4096x1024", new Limit(Bound.STREAM, 8.0 * matrix)));
+        w.add(new Workload("layer norm over rows, 4096×1024", "RowOps", "layerNormEager", "layerNormJit",
+                "layerNormPlain", Map.of("rows", "4096", "cols", "1024"), "layernorm_4096x1024",
+                new Limit(Bound.STREAM, 8.0 * matrix)));
+        for (int n : new int[] {256, 1024, 2048}) {
+            w.add(new Workload("matmul " + n + "×" + n + "×" + n, "Matmul", "matmulEager", "matmulJit", "matmulPlain",
+                    Map.of("n", Integer.toString(n)), "matmul_" + n, new Limit(Bound.FMA, 2.0 * n * n * n)));
+        }
+        w.add(new Workload("tanh(x @ w + b), 1024", "Matmul", "denseEager", "denseJit", "densePlain",
+                Map.of("width", "1024"), "dense_1024", new Limit(Bound.FMA, 2.0 * 1024 * 1024 * 1024)));
+        w.add(new Workload("MLP SGD step 784-512-10, batch 256", "MlpStep", "trainStepEager", "trainStepJit",
+                "trainStepPlain", Map.of(), "mlp_step", new Limit(Bound.FMA, MLP_FLOP)));
+        w.add(new Workload("jit first call, new kernel (median)", "CompileLatency", null, "freshKernel", null,
+                Map.of(), "compile_latency", Limit.none()));
+        w.add(new Workload("jit first call, cached kernel (median)", "CompileLatency", null, "cachedKernel", null,
+                Map.of(), "compile_latency_cached", Limit.none()));
+        w.add(new Workload("add of two 8-element f32 (dispatch)", "Dispatch", "addEager", "addJit", "addPlain",
+                Map.of(), "dispatch_add8", Limit.none()));
+        return w;
+    }
+
+    /** Flop of one MLP step: forward x·W1 and h·W2, backward dW2, dh and dW1 (no dx: x is data). */
+    private static int mlpFlop() {
+        long b = MlpStep.BATCH;
+        long in = MlpStep.IN;
+        long h = MlpStep.HIDDEN;
+        long c = MlpStep.CLASSES;
+        return (int) (2 * b * in * h * 2 + 2 * b * h * c * 3);
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** JMH results from one or more {@code -rf json} files. */
+    static final class KilnResults {
+        private final List<Map<String, Object>> entries = new ArrayList<>();
+        final List<String> files = new ArrayList<>();
+
+        static KilnResults load(List<Path> jsonFiles) {
+            KilnResults r = new KilnResults();
+            for (Path p : jsonFiles) {
+                r.add(p.getFileName().toString(), read(p));
+            }
+            return r;
+        }
+
+        @SuppressWarnings("unchecked")
+        void add(String name, String json) {
+            files.add(name);
+            for (Object e : (List<Object>) Json.parse(json)) {
+                entries.add((Map<String, Object>) e);
+            }
+        }
+
+        /** Median seconds per operation of {@code Class.method} with these parameters, or NaN. */
+        double seconds(String benchClass, String method, Map<String, String> params) {
+            return seconds(benchClass, method, params, "50.0");
+        }
+
+        /**
+         * The fastest iteration's seconds per operation: for limits, which interference from other
+         * work on the machine can only lower.
+         */
+        double bestSeconds(String benchClass, String method, Map<String, String> params) {
+            return seconds(benchClass, method, params, "0.0");
+        }
+
+        private double seconds(String benchClass, String method, Map<String, String> params, String percentile) {
+            if (method == null) {
+                return Double.NaN;
+            }
+            String name = "dev.kiln.bench." + benchClass + "." + method;
+            double found = Double.NaN;
+            for (Map<String, Object> e : entries) {
+                if (name.equals(e.get("benchmark")) && matches(e, params)) {
+                    found = percentileSeconds(e, percentile);
+                }
+            }
+            return found;
+        }
+
+        private static boolean matches(Map<String, Object> entry, Map<String, String> params) {
+            Object p = entry.get("params");
+            for (Map.Entry<String, String> want : params.entrySet()) {
+                // a parameter the benchmark does not have is no constraint (plain baselines have no backend)
+                Object have = p instanceof Map<?, ?> m ? m.get(want.getKey()) : null;
+                if (have != null && !have.equals(want.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static double percentileSeconds(Map<String, Object> entry, String percentile) {
+            double v = Json.number(entry, "primaryMetric", "scorePercentiles", percentile);
+            if (Double.isNaN(v)) {
+                v = Json.number(entry, "primaryMetric", "score");
+            }
+            Object unit = Json.at(entry, "primaryMetric", "scoreUnit");
+            return v * secondsPer(unit == null ? "" : unit.toString());
+        }
+
+        private static double secondsPer(String unit) {
+            return switch (unit) {
+                case "s/op" -> 1;
+                case "ms/op" -> 1e-3;
+                case "us/op" -> 1e-6;
+                case "ns/op" -> 1e-9;
+                default -> throw new IllegalArgumentException("unexpected JMH unit " + unit + " (use a time per op mode)");
+            };
+        }
+    }
+
+    /**
+     * Bandwidths (bytes/s) and float32 FMA peaks (flop/s) measured by {@link Limits} on 1 and 2
+     * threads, each from its fastest iteration, and the roofs the floors use.
+     *
+     * <p>The machine is shared, so a 2-thread wall-clock figure can come out lower than the machine's
+     * capacity (two FMA threads took twice as long as one while other builds ran, though each got
+     * the same flop per CPU-second as one alone). The roofs are therefore the larger of the 1- and
+     * 2-thread bandwidths, and for compute the larger of the 2-thread peak and {@code cores} times
+     * the 1-thread peak: FMA units are per core. A floor must never be above what the machine can do.
+     */
+    record MachineLimits(double triad1, double triad2, double read1, double read2, double fma1, double fma2,
+            double fmaWide1, double fma256x1, int cores) {
+        static MachineLimits from(KilnResults r, int cores) {
+            return new MachineLimits(
+                    Limits.TRIAD_BYTES / r.bestSeconds("Limits", "triad", Map.of("threads", "1")),
+                    Limits.TRIAD_BYTES / r.bestSeconds("Limits", "triad", Map.of("threads", "2")),
+                    Limits.SUM_BYTES / r.bestSeconds("Limits", "readSum", Map.of("threads", "1")),
+                    Limits.SUM_BYTES / r.bestSeconds("Limits", "readSum", Map.of("threads", "2")),
+                    fma(r, 1),
+                    fma(r, 2),
+                    Limits.fmaFlopPerThread(Limits.PREFERRED.length())
+                            / r.bestSeconds("Limits", "fmaPeak", Map.of("threads", "1")),
+                    Limits.fmaFlopPerThread(Limits.S256.length())
+                            / r.bestSeconds("Limits", "fmaPeak256", Map.of("threads", "1")),
+                    cores);
+        }
+
+        /** The better of the preferred-width and 256-bit FMA loops, all threads' flop together. */
+        private static double fma(KilnResults r, int threads) {
+            Map<String, String> p = Map.of("threads", Integer.toString(threads));
+            double wide = threads * Limits.fmaFlopPerThread(Limits.PREFERRED.length())
+                    / r.bestSeconds("Limits", "fmaPeak", p);
+            double narrow = threads * Limits.fmaFlopPerThread(Limits.S256.length())
+                    / r.bestSeconds("Limits", "fmaPeak256", p);
+            return max(wide, narrow);
+        }
+
+        private static double max(double a, double b) {
+            return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
+        }
+
+        double readRoof() {
+            return max(read1, read2);
+        }
+
+        double triadRoof() {
+            return max(triad1, triad2);
+        }
+
+        double fmaRoof() {
+            return max(fma2, cores * fma1);
+        }
+
+        /** The least seconds the roofs allow. */
+        double floorSeconds(Limit l) {
+            return switch (l.bound()) {
+                case READ -> l.amount() / readRoof();
+                case STREAM -> l.amount() / triadRoof();
+                case FMA -> l.amount() / fmaRoof();
+                case NONE -> Double.NaN;
+            };
+        }
+
+        String describe(Limit l) {
+            return switch (l.bound()) {
+                case READ -> sig(l.amount() / 1e6) + String.format(Locale.ROOT, " MB at %.1f GB/s read", readRoof() / 1e9);
+                case STREAM -> sig(l.amount() / 1e6) + String.format(Locale.ROOT, " MB at %.1f GB/s triad", triadRoof() / 1e9);
+                case FMA -> sig(l.amount() / 1e9) + String.format(Locale.ROOT, " GFLOP at %.0f GFLOP/s", fmaRoof() / 1e9);
+                case NONE -> "";
+            };
+        }
+
+        String summary() {
+            return String.format(Locale.ROOT,
+                    "STREAM triad %.1f GB/s on 2 threads, %.1f on 1; read-only sum %.1f GB/s on 2 threads, %.1f on 1; "
+                            + "f32 FMA %.0f GFLOP/s on 1 thread (%d-bit vectors %.0f, 256-bit %.0f) and %.0f on 2 threads "
+                            + "(wall clock, with the machine's other work); roofs used for the floors: read %.1f GB/s, "
+                            + "triad %.1f GB/s, FMA %.0f GFLOP/s (%d cores × the 1-thread peak, or the 2-thread figure if higher)",
+                    triad2 / 1e9, triad1 / 1e9, read2 / 1e9, read1 / 1e9,
+                    fma1 / 1e9, Limits.PREFERRED.vectorBitSize(), fmaWide1 / 1e9, fma256x1 / 1e9, fma2 / 1e9,
+                    readRoof() / 1e9, triadRoof() / 1e9, fmaRoof() / 1e9, cores);
+        }
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    /** The Markdown table, a line of measured limits above it, and the rows that had no result. */
+    static String render(KilnResults kiln, Object jax, int cores) {
+        MachineLimits limits = MachineLimits.from(kiln, cores);
+        StringBuilder md = new StringBuilder();
+        md.append("Limits measured here (Limits, fastest iteration): ").append(limits.summary()).append(".\n\n");
+        md.append("| workload | Kiln eager | Kiln jit | plain Java (1 thread) | JAX eager | JAX jit "
+                + "| Kiln jit / JAX jit | limit (floor) | floor / Kiln jit |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        List<String> missing = new ArrayList<>();
+        for (String backend : List.of(FAST_BACKEND, SLOW_BACKEND)) {
+            for (Workload w : workloads()) {
+                Map<String, String> params = withBackend(w.params(), backend);
+                double eager = kiln.seconds(w.benchClass(), w.eager(), params);
+                double jit = kiln.seconds(w.benchClass(), w.jit(), params);
+                if (backend.equals(SLOW_BACKEND) && Double.isNaN(eager) && Double.isNaN(jit)) {
+                    continue; // the slow backend runs a subset, and only in full mode
+                }
+                double plain = kiln.seconds(w.benchClass(), w.plain(), w.params());
+                double jaxEager = Json.number(jax, "results", w.jaxKey(), "eager", "median_s");
+                double jaxJit = Json.number(jax, "results", w.jaxKey(), "jit", "median_s");
+                if (Double.isNaN(eager) && Double.isNaN(jit) && Double.isNaN(plain) && Double.isNaN(jaxJit)) {
+                    continue; // not part of this mode (quick mode has no 2048 matmul)
+                }
+                double floor = limits.floorSeconds(w.limit());
+                if (Double.isNaN(jit) || (w.eager() != null && Double.isNaN(eager))) {
+                    missing.add(w.label() + " [" + backend + "]");
+                }
+                String label = backend.equals(FAST_BACKEND) ? w.label() : w.label() + " — " + backend;
+                md.append("| ").append(label)
+                        .append(" | ").append(time(eager))
+                        .append(" | ").append(time(jit))
+                        .append(" | ").append(time(plain))
+                        .append(" | ").append(time(jaxEager))
+                        .append(" | ").append(time(jaxJit))
+                        .append(" | ").append(ratio(jit / jaxJit))
+                        .append(" | ").append(Double.isNaN(floor) ? "—" : time(floor) + " (" + limits.describe(w.limit()) + ")")
+                        .append(" | ").append(percent(floor / jit))
+                        .append(" |\n");
+            }
+        }
+        if (!missing.isEmpty()) {
+            md.append("\nNo Kiln result for: ").append(String.join("; ", missing))
+                    .append(" (not run in this mode, or failed: see the jmh-*.log files).\n");
+        }
+        return md.toString();
+    }
+
+    private static Map<String, String> withBackend(Map<String, String> params, String backend) {
+        var m = new java.util.TreeMap<>(params);
+        m.put("backend", backend);
+        return m;
+    }
+
+    /** A duration with three significant digits in a fitting unit; an em dash when not measured. */
+    static String time(double seconds) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+            return "—";
+        }
+        if (seconds >= 1) {
+            return sig(seconds) + " s";
+        }
+        if (seconds >= 1e-3) {
+            return sig(seconds * 1e3) + " ms";
+        }
+        if (seconds >= 1e-6) {
+            return sig(seconds * 1e6) + " µs";
+        }
+        return sig(seconds * 1e9) + " ns";
+    }
+
+    private static String sig(double v) {
+        String f = v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : v >= 1 ? "%.2f" : "%.3g";
+        return String.format(Locale.ROOT, f, v);
+    }
+
+    static String ratio(double r) {
+        return Double.isNaN(r) || Double.isInfinite(r) ? "—" : sig(r) + "×";
+    }
+
+    static String percent(double f) {
+        return Double.isNaN(f) || Double.isInfinite(f) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * f);
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code kiln-*.json} files in {@code dir}, by name. */
+    static List<Path> kilnFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("kiln-.*\\.json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

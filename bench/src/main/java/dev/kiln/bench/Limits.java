@@ -1,0 +1,242 @@
+package dev.kiln.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntToDoubleFunction;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * This machine's limits, measured rather than copied, for the comparison table's roofline column:
+ * STREAM triad bandwidth (read two streams, write one), read-only bandwidth (a vectorised sum), and
+ * the float32 FMA peak (independent FMA chains on registers, 512-bit and 256-bit vectors: some
+ * cores run 512-bit FMAs at half rate). Each runs on 1 and on 2 threads, the work split in equal
+ * parts, as Kiln's CPU backend splits large work. Sizes are far larger than the caches.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+public class Limits {
+    /** Doubles per triad array: 3 × 268 MB, as in performance.md. */
+    static final int TRIAD_N = 1 << 25;
+
+    /** Bytes one triad call moves by STREAM's count (no write-allocate traffic). */
+    static final double TRIAD_BYTES = 24.0 * TRIAD_N;
+
+    /** Floats summed by one read-sum call: 268 MB. */
+    static final int SUM_N = 1 << 26;
+
+    static final double SUM_BYTES = 4.0 * SUM_N;
+
+    /** Loop trips of the FMA kernel per thread and call. */
+    static final int FMA_TRIPS = 1 << 18;
+
+    /** Independent accumulators: enough to cover FMA latency × ports on current cores. */
+    static final int FMA_CHAINS = 12;
+
+    static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S256 = FloatVector.SPECIES_256;
+
+    /** Flop one FMA-peak call does per thread with vectors of {@code lanes} floats. */
+    static double fmaFlopPerThread(int lanes) {
+        return 2.0 * FMA_CHAINS * lanes * FMA_TRIPS;
+    }
+
+    @Param({"1", "2"})
+    public int threads;
+
+    double[] a;
+    double[] b;
+    double[] c;
+    float[] f;
+    ExecutorService helpers;
+
+    @Setup
+    public void setup() {
+        a = new double[TRIAD_N];
+        b = new double[TRIAD_N];
+        c = new double[TRIAD_N];
+        for (int i = 0; i < TRIAD_N; i++) {
+            b[i] = i;
+            c[i] = 1.0 / (i + 1);
+        }
+        f = Data.uniform(SUM_N, 16);
+        helpers = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "limits-helper");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    @TearDown
+    public void tearDown() {
+        if (helpers != null) {
+            helpers.shutdownNow();
+        }
+    }
+
+    /** Runs part {@code 0..threads-1} on the helpers and the caller, and adds up their results. */
+    private double split(IntToDoubleFunction part) {
+        if (threads == 1) {
+            return part.applyAsDouble(0);
+        }
+        List<Future<Double>> others = new ArrayList<>(threads - 1);
+        for (int t = 1; t < threads; t++) {
+            int id = t;
+            others.add(helpers.submit(() -> part.applyAsDouble(id)));
+        }
+        double total = part.applyAsDouble(0);
+        try {
+            for (Future<Double> o : others) {
+                total += o.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return total;
+    }
+
+    @Benchmark
+    public double triad() {
+        return split(t -> {
+            int lo = (int) ((long) TRIAD_N * t / threads);
+            int hi = (int) ((long) TRIAD_N * (t + 1) / threads);
+            triad(a, b, c, 3.0, lo, hi);
+            return a[lo];
+        });
+    }
+
+    private static void triad(double[] a, double[] b, double[] c, double s, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            a[i] = b[i] + s * c[i];
+        }
+    }
+
+    @Benchmark
+    public double readSum() {
+        return split(t -> readSum(f, (int) ((long) SUM_N * t / threads), (int) ((long) SUM_N * (t + 1) / threads)));
+    }
+
+    private static double readSum(float[] x, int lo, int hi) {
+        int step = PREFERRED.length();
+        FloatVector s0 = FloatVector.zero(PREFERRED);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int i = lo;
+        for (; i + 4 * step <= hi; i += 4 * step) {
+            s0 = s0.add(FloatVector.fromArray(PREFERRED, x, i));
+            s1 = s1.add(FloatVector.fromArray(PREFERRED, x, i + step));
+            s2 = s2.add(FloatVector.fromArray(PREFERRED, x, i + 2 * step));
+            s3 = s3.add(FloatVector.fromArray(PREFERRED, x, i + 3 * step));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < hi; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
+    @Benchmark
+    public double fmaPeak() {
+        return split(t -> fmaChainsPreferred(1.0f + t * 1e-7f));
+    }
+
+    @Benchmark
+    public double fmaPeak256() {
+        return split(t -> fmaChains256(1.0f + t * 1e-7f));
+    }
+
+    /*
+     * Twelve independent acc = acc * m + a chains that never leave registers. The multiplier is
+     * just below one so the values stay finite and the result depends on every trip. One method per
+     * width: the species must be a constant where the vectors are used, or C2 does not intrinsify
+     * them and every operation allocates (measured: 100x slower).
+     */
+
+    private static double fmaChainsPreferred(float seed) {
+        FloatVector m = FloatVector.broadcast(PREFERRED, 0.999999f);
+        FloatVector add = FloatVector.broadcast(PREFERRED, 1e-6f);
+        FloatVector v0 = FloatVector.broadcast(PREFERRED, seed);
+        FloatVector v1 = v0.add(1);
+        FloatVector v2 = v0.add(2);
+        FloatVector v3 = v0.add(3);
+        FloatVector v4 = v0.add(4);
+        FloatVector v5 = v0.add(5);
+        FloatVector v6 = v0.add(6);
+        FloatVector v7 = v0.add(7);
+        FloatVector v8 = v0.add(8);
+        FloatVector v9 = v0.add(9);
+        FloatVector v10 = v0.add(10);
+        FloatVector v11 = v0.add(11);
+        for (int i = 0; i < FMA_TRIPS; i++) {
+            v0 = v0.fma(m, add);
+            v1 = v1.fma(m, add);
+            v2 = v2.fma(m, add);
+            v3 = v3.fma(m, add);
+            v4 = v4.fma(m, add);
+            v5 = v5.fma(m, add);
+            v6 = v6.fma(m, add);
+            v7 = v7.fma(m, add);
+            v8 = v8.fma(m, add);
+            v9 = v9.fma(m, add);
+            v10 = v10.fma(m, add);
+            v11 = v11.fma(m, add);
+        }
+        FloatVector s = v0.add(v1).add(v2.add(v3)).add(v4.add(v5).add(v6.add(v7))).add(v8.add(v9).add(v10.add(v11)));
+        return s.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static double fmaChains256(float seed) {
+        FloatVector m = FloatVector.broadcast(S256, 0.999999f);
+        FloatVector add = FloatVector.broadcast(S256, 1e-6f);
+        FloatVector v0 = FloatVector.broadcast(S256, seed);
+        FloatVector v1 = v0.add(1);
+        FloatVector v2 = v0.add(2);
+        FloatVector v3 = v0.add(3);
+        FloatVector v4 = v0.add(4);
+        FloatVector v5 = v0.add(5);
+        FloatVector v6 = v0.add(6);
+        FloatVector v7 = v0.add(7);
+        FloatVector v8 = v0.add(8);
+        FloatVector v9 = v0.add(9);
+        FloatVector v10 = v0.add(10);
+        FloatVector v11 = v0.add(11);
+        for (int i = 0; i < FMA_TRIPS; i++) {
+            v0 = v0.fma(m, add);
+            v1 = v1.fma(m, add);
+            v2 = v2.fma(m, add);
+            v3 = v3.fma(m, add);
+            v4 = v4.fma(m, add);
+            v5 = v5.fma(m, add);
+            v6 = v6.fma(m, add);
+            v7 = v7.fma(m, add);
+            v8 = v8.fma(m, add);
+            v9 = v9.fma(m, add);
+            v10 = v10.fma(m, add);
+            v11 = v11.fma(m, add);
+        }
+        FloatVector s = v0.add(v1).add(v2.add(v3)).add(v4.add(v5).add(v6.add(v7))).add(v8.add(v9).add(v10.add(v11)));
+        return s.reduceLanes(VectorOperators.ADD);
+    }
+}
