@@ -146,6 +146,55 @@ public final class Kiln {
         return (a, b) -> Transforms.valueAndGrad("valueAndGrad", (A x) -> f.apply(x, b), a);
     }
 
+    /** What a function differentiated with an auxiliary output returns: the loss and anything else. */
+    public record WithAux<X>(Array value, X aux) {}
+
+    /** Value, gradient and auxiliary output, from {@link #valueAndGradWithAux}. */
+    public record ValueAndGradAux<T, X>(Array value, T grad, X aux) {}
+
+    /**
+     * Like {@link #valueAndGrad(Function)} for a function that also returns an auxiliary tree (metrics,
+     * predictions, new state) that is not differentiated, as JAX's {@code has_aux=True}.
+     */
+    public static <T, X> Function<T, ValueAndGradAux<T, X>> valueAndGradWithAux(Function<T, WithAux<X>> f) {
+        return x -> Transforms.valueAndGradWithAux(f, x);
+    }
+
+    /**
+     * The gradient of a scalar function of two arguments with respect to the arguments selected by
+     * {@code argnums} (0 and/or 1, like JAX's {@code argnums}): for one index a tree shaped like that
+     * argument, for both an {@code Object[]} of the two gradients.
+     */
+    public static <A, B> BiFunction<A, B, Object> grad(BiFunction<A, B, Array> f, int... argnums) {
+        if (argnums.length == 0 || argnums.length > 2) {
+            throw new IllegalArgumentException("grad: argnums must name argument 0, 1 or both, got " + java.util.Arrays.toString(argnums));
+        }
+        for (int n : argnums) {
+            if (n != 0 && n != 1) {
+                throw new IllegalArgumentException("grad: argnum " + n + " is out of range for a function of two arguments; use 0 or 1");
+            }
+        }
+        return (a, b) -> {
+            Object[] selected = new Object[argnums.length];
+            for (int i = 0; i < argnums.length; i++) {
+                selected[i] = argnums[i] == 0 ? a : b;
+            }
+            Object[] g = Transforms.valueAndGrad("grad", (Object[] sel) -> {
+                Object x = a;
+                Object y = b;
+                for (int i = 0; i < argnums.length; i++) {
+                    if (argnums[i] == 0) {
+                        x = sel[i];
+                    } else {
+                        y = sel[i];
+                    }
+                }
+                return f.apply(uncheckedCast(x), uncheckedCast(y));
+            }, selected).grad();
+            return argnums.length == 1 ? g[0] : g;
+        };
+    }
+
     /** Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure). */
     public static <T, R> Jvp<R> jvp(Function<T, R> f, T primals, T tangents) {
         Tree.Flat p = Tree.flatten(primals);
@@ -228,6 +277,21 @@ public final class Kiln {
             Integer[] axes = new Integer[Tree.flatten(x).leaves().size()];
             java.util.Arrays.fill(axes, inAxis);
             return uncheckedCast(Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, axes, outAxis));
+        };
+    }
+
+    /**
+     * Vectorises {@code f} with a batch axis per array leaf of its argument, in {@link Tree#flatten}
+     * order ({@code null} for leaves shared by the whole batch), like a per-leaf {@code in_axes}.
+     */
+    public static <T, R> Function<T, R> vmap(Function<T, R> f, Integer[] leafAxes, int outAxis) {
+        return x -> {
+            int n = Tree.flatten(x).leaves().size();
+            if (leafAxes.length != n) {
+                throw new IllegalArgumentException("vmap: " + leafAxes.length + " in_axes entries for an argument with " + n
+                        + " array leaves; give one entry (an axis or null) per leaf, in Tree.flatten order");
+            }
+            return uncheckedCast(Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, leafAxes.clone(), outAxis));
         };
     }
 

@@ -54,6 +54,34 @@ final class Transforms {
         return new Kiln.ValueAndGrad<>(value, Tree.unflatten(flat.def(), grads));
     }
 
+    /** Value, gradient and auxiliary output of a function returning {@code WithAux(loss, aux)}. */
+    static <T, X> Kiln.ValueAndGradAux<T, X> valueAndGradWithAux(Function<T, Kiln.WithAux<X>> f, T x) {
+        Tree.Flat flat = Tree.flatten(x);
+        Tree.Def[] outDef = new Tree.Def[1];
+        @SuppressWarnings("unchecked")
+        Function<Object, Object> g = o -> {
+            Kiln.WithAux<X> r = f.apply((T) o);
+            return new Object[] {scalarOutput("valueAndGradWithAux", r.value()), r.aux()};
+        };
+        Autodiff.Linearized lin = Autodiff.linearize(flat(g, flat.def(), outDef), flat.leaves());
+        Array value = lin.primals().get(0);
+        List<Array> seeds = new ArrayList<>();
+        seeds.add(Np.onesLike(value));
+        for (int i = 1; i < lin.primals().size(); i++) {
+            seeds.add(null);
+        }
+        List<Array> cts = lin.transpose(seeds);
+        List<Array> grads = new ArrayList<>(cts.size());
+        for (int i = 0; i < cts.size(); i++) {
+            Array leaf = flat.leaves().get(i);
+            grads.add(Autodiff.differentiable(leaf) ? cts.get(i) : Np.zerosLike(leaf));
+        }
+        Object[] outs = Tree.unflatten(outDef[0], lin.primals());
+        @SuppressWarnings("unchecked")
+        X aux = (X) outs[1];
+        return new Kiln.ValueAndGradAux<>(value, Tree.unflatten(flat.def(), grads), aux);
+    }
+
     /** Batches {@code f} over axis {@code inAxes[i]} of leaf i (null: not batched), output batch axis {@code outAxis}. */
     static Object vmap(Function<Object, Object> f, Object args, Integer[] inAxes, int outAxis) {
         Tree.Flat flat = Tree.flatten(args);
