@@ -6,7 +6,9 @@ import dev.kiln.ir.Primitive;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.Capability;
+import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Device;
+import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 import dev.kiln.spi.UnsupportedPrimitiveException;
@@ -26,6 +28,20 @@ import java.util.Set;
  */
 public final class CpuSimdBackend implements Backend {
     static final String NAME = "cpu-simd";
+
+    /** Fused kernels become generated Vector API classes, sharing this backend's thread pool. */
+    private final dev.kiln.cpu.codegen.KernelCompiler kernels = new dev.kiln.cpu.codegen.KernelCompiler(this,
+            new dev.kiln.cpu.codegen.Workers() {
+                @Override
+                public int threads() {
+                    return Parallel.THREADS;
+                }
+
+                @Override
+                public void forRange(int n, int grain, int align, Range body) {
+                    Parallel.forRange(n, grain, align, body::run);
+                }
+            });
 
     @Override
     public String name() {
@@ -48,7 +64,14 @@ public final class CpuSimdBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64);
+        return EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64,
+                Capability.FUSION);
+    }
+
+    /** Generated code where {@link dev.kiln.cpu.codegen.KernelCompiler} can write it, else op by op. */
+    @Override
+    public CompiledKernel compileKernel(FusedKernel kernel) {
+        return kernels.compileOr(kernel, k -> Backend.super.compileKernel(k));
     }
 
     @Override

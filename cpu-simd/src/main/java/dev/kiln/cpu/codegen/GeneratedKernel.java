@@ -1,0 +1,197 @@
+package dev.kiln.cpu.codegen;
+
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Buffer;
+import dev.kiln.spi.CompiledKernel;
+import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.HostBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One kernel bound to its generated class: the geometry, iota ramps and gather tables of this
+ * kernel's sizes and strides, and the driver that splits the loop nest across cores and, for
+ * reductions over the vector axis, combines the per-block partial results.
+ */
+final class GeneratedKernel implements CompiledKernel {
+    /** Reduced points folded in one call (float sums stay in float this long, then go to double). */
+    static final int BLOCK = 4096;
+
+    /** Points below which cheap work stays on the calling thread (waking a helper costs tens of µs). */
+    private static final int GRAIN = 1 << 18;
+
+    /** The same for work with transcendental functions. */
+    private static final int HEAVY_GRAIN = 1 << 14;
+
+    private final KernelCompiler.Generated generated;
+    private final Template template;
+    private final LoopNest nest;
+    private final int[] geometry;
+    private final Object[] ramps;
+    private final int[][] gathers;
+    private final int inputs;
+    private final List<ArraySpec> outputs;
+    private final int[] outputMaps;
+    private final Primitive[] reducers;
+    private final Workers workers;
+    private final int grain;
+
+    GeneratedKernel(FusedKernel kernel, Template.Plan plan, KernelCompiler.Generated generated, Workers workers) {
+        this.generated = generated;
+        this.template = plan.template();
+        this.nest = plan.nest();
+        this.geometry = plan.geometry();
+        this.ramps = plan.ramps();
+        this.inputs = kernel.inputs().size();
+        this.outputs = kernel.outputs().stream().map(FusedKernel.Output::spec).toList();
+        this.outputMaps = template.stores().stream().mapToInt(Template.Store::map).toArray();
+        this.workers = workers;
+        this.grain = plan.heavy() ? HEAVY_GRAIN : GRAIN;
+        int lanes = template.lanes().length();
+        List<int[]> g = new ArrayList<>();
+        for (int m = 0; m < template.maps().size(); m++) {
+            if (template.maps().get(m).inner() == Template.Stride.STRIDED) {
+                g.add(gatherTable(lanes, nest.innerStrides[m]));
+            }
+        }
+        this.gathers = g.toArray(int[][]::new);
+        List<Integer> red = template.reduceNodes();
+        this.reducers = new Primitive[red.size()];
+        for (int k = 0; k < reducers.length; k++) {
+            reducers[k] = ((FusedKernel.Node.Reduce) template.nodes().get(red.get(k))).reducer();
+        }
+    }
+
+    /**
+     * Lane offsets {@code l·stride} for gathers and scatters, in {@code lanes + 1} rows: row {@code
+     * c} keeps lanes below {@code c} and sends the others to offset 0, which is in bounds whenever
+     * lane 0 is (the Vector API checks masked-off lanes' indices too).
+     */
+    static int[] gatherTable(int lanes, int stride) {
+        int[] t = new int[(lanes + 1) * lanes];
+        for (int c = 0; c <= lanes; c++) {
+            for (int l = 0; l < c; l++) {
+                t[c * lanes + l] = l * stride;
+            }
+        }
+        return t;
+    }
+
+    /** The generated class's instance this kernel runs. */
+    KernelCompiler.Generated generated() {
+        return generated;
+    }
+
+    @Override
+    public List<Buffer> run(List<Buffer> in) {
+        if (in.size() != inputs) {
+            throw new IllegalArgumentException("kernel takes " + inputs + " buffers, got " + in.size());
+        }
+        int maps = template.maps().size();
+        Object[] a = new Object[maps + gathers.length];
+        for (int i = 0; i < inputs; i++) {
+            if (!(in.get(i) instanceof HostBuffer h)) {
+                throw new IllegalArgumentException("backend 'cpu-simd' was handed a " + in.get(i).getClass().getName()
+                        + " from another backend; move the array with Kiln.devicePut(array, backend) first");
+            }
+            a[i] = h.data();
+        }
+        System.arraycopy(ramps, 0, a, inputs, ramps.length);
+        Object[] out = new Object[outputs.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = allocate(outputs.get(k));
+            a[outputMaps[k]] = out[k];
+        }
+        System.arraycopy(gathers, 0, a, maps, gathers.length);
+        KernelBody body = generated.body();
+        switch (nest.kind) {
+            case POINTS -> workers.forRange(nest.outerCount() * nest.inner, grain, 64,
+                    (lo, hi) -> body.points(a, geometry, lo, hi));
+            case ROWS -> rows(body, a);
+            case COLUMNS -> {
+                int width = generated.tile() * template.lanes().length();
+                int tiles = (nest.inner + width - 1) / width;
+                int perUnit = Math.max(1, nest.reducedCount() * Math.min(width, nest.inner));
+                workers.forRange(nest.outerCount() * tiles, Math.max(1, grain / perUnit), 1,
+                        (lo, hi) -> body.columns(a, geometry, lo, hi));
+            }
+        }
+        List<Buffer> result = new ArrayList<>(out.length);
+        for (int k = 0; k < out.length; k++) {
+            result.add(HostBuffer.wrap(outputs.get(k), out[k]));
+        }
+        return result;
+    }
+
+    /**
+     * Reductions over the vector axis, in blocks of {@link #BLOCK} reduced points whose partial
+     * results are combined in block order, so the answer does not depend on the thread count.
+     * Many output points: split across cores by output point, each chunk one call of the
+     * generated {@code rows}. Few: each one's blocks are split, and combined here.
+     */
+    private void rows(KernelBody body, Object[] a) {
+        int q = nest.outerCount();
+        int rn = nest.reducedCount() * nest.inner;
+        int nr = reducers.length;
+        if (q < workers.threads() && rn >= 2 * grain) {
+            int blocks = (rn + BLOCK - 1) / BLOCK;
+            double[] partial = new double[blocks * nr];
+            double[] total = new double[nr];
+            for (int o = 0; o < q; o++) {
+                int point = o;
+                workers.forRange(rn, grain, BLOCK, (lo, hi) -> {
+                    for (int b = lo; b < hi; b += BLOCK) {
+                        body.reduceRow(a, geometry, point, b, Math.min(hi, b + BLOCK), partial, b / BLOCK * nr);
+                    }
+                });
+                identities(total);
+                for (int b = 0; b < blocks; b++) {
+                    combine(total, partial, b * nr);
+                }
+                body.epilogueRow(a, geometry, o, total, 0);
+            }
+            return;
+        }
+        workers.forRange(q, Math.max(1, grain / Math.max(1, rn)), 1, (lo, hi) -> body.rows(a, geometry, lo, hi));
+    }
+
+    private void identities(double[] total) {
+        for (int k = 0; k < total.length; k++) {
+            total[k] = switch (reducers[k]) {
+                case REDUCE_SUM -> 0;
+                case REDUCE_MAX -> Double.NEGATIVE_INFINITY;
+                default -> Double.POSITIVE_INFINITY;
+            };
+        }
+    }
+
+    private void combine(double[] total, double[] part, int pos) {
+        for (int k = 0; k < total.length; k++) {
+            double v = part[pos + k];
+            total[k] = switch (reducers[k]) {
+                case REDUCE_SUM -> total[k] + v;
+                case REDUCE_MAX -> Math.max(total[k], v);
+                default -> Math.min(total[k], v);
+            };
+        }
+    }
+
+    private static Object allocate(ArraySpec spec) {
+        int n = spec.size();
+        return switch (spec.dtype()) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case BOOL -> new boolean[n];
+            default -> throw new IllegalStateException("generated kernels do not write " + spec.dtype());
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "generated " + nest.kind + " kernel (" + template.lanes() + ", " + Arrays.toString(nest.outer) + " x "
+                + Arrays.toString(nest.reduced) + " x " + nest.inner + ", " + generated.bytecodeSize()
+                + " bytes of bytecode in the largest method)";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.kiln.cpu.codegen;
+
+/**
+ * How generated kernels spread work over cores. The backend passes its own thread pool in, so
+ * compiled kernels and eager kernels share one pool and one notion of how many threads there are.
+ */
+public interface Workers {
+    /** Threads that work on one range, the caller included. */
+    int threads();
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in chunks of at least {@code grain} items whose
+     * boundaries are multiples of {@code align}; small ranges run on the calling thread.
+     */
+    void forRange(int n, int grain, int align, Range body);
+
+    /** Work on {@code [lo, hi)}. */
+    @FunctionalInterface
+    interface Range {
+        void run(int lo, int hi);
+    }
+
+    /** Everything on the calling thread (tests, and a backend without a pool). */
+    Workers CALLER = new Workers() {
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        @Override
+        public void forRange(int n, int grain, int align, Range body) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+        }
+    };
+}
