@@ -36,7 +36,8 @@ class ProviderTest {
     void opensWithItsCapabilities() {
         var backend = new CpuSimdProvider().open(Map.of());
         assertEquals(
-                java.util.EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64),
+                java.util.EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64,
+                        Capability.FUSION),
                 backend.capabilities());
         assertEquals(1, backend.devices().size());
     }
