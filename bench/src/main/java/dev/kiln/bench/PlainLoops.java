@@ -103,6 +103,15 @@ final class PlainLoops {
         return out;
     }
 
+    /** A sequential float sum, as a Java programmer writes it (C2 does not reorder it into vectors). */
+    static float sum(float[] x) {
+        float s = 0;
+        for (float v : x) {
+            s += v;
+        }
+        return s;
+    }
+
     /** Parameters of the 784-512-10 MLP as flat row-major arrays. */
     record Mlp(float[] w1, float[] b1, float[] w2, float[] b2) {}
 
