@@ -22,8 +22,14 @@ final class MatmulF32 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    /** Micro-tile: MR rows by NR = 2 vectors. */
-    static final int MR = 6;
+    /**
+     * Micro-tile: MR rows by NR = 2 vectors. Six rows need 12 accumulators, which with the two B
+     * vectors and the A broadcasts that C2 hoists fit AVX-512's 32 vector registers but not AVX2's
+     * 16: there C2 spills an accumulator, and the store-to-load round trip it adds to every step of
+     * k costs a third of the throughput (measured on a 2-core AVX2 EPYC VM, tile in L1: 6×16 at 37
+     * GFLOP/s, 4×16 at 56). So 256-bit and narrower vectors use four rows.
+     */
+    static final int MR = S.vectorBitSize() >= 512 ? 6 : 4;
 
     static final int NR = 2 * L;
 
@@ -141,7 +147,7 @@ final class MatmulF32 {
         for (int ir = 0; ir < mc; ir += MR) {
             int panel = ir * kc;
             int rows = Math.min(MR, mc - ir);
-            if (rows == MR && colStride == 1) {
+            if (MR == 6 && rows == MR && colStride == 1) {
                 // six row streams read in step, one contiguous write stream
                 int s0 = base + (ic + ir) * rowStride + pc;
                 int s1 = s0 + rowStride;
@@ -207,8 +213,17 @@ final class MatmulF32 {
         }
     }
 
-    /** The 6 × 32 micro-kernel: adds A-panel times B-panel to a full tile of C at {@code cAt} (row stride {@code ldc}). */
+    /** Adds A-panel times B-panel to a full MR × NR tile of C at {@code cAt} (row stride {@code ldc}). */
     private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
+        if (MR == 6) {
+            kernel6(kc, ap, aAt, bp, bAt, c, cAt, ldc);
+        } else {
+            kernel4(kc, ap, aAt, bp, bAt, c, cAt, ldc);
+        }
+    }
+
+    /** The six-row micro-kernel (wide vectors): adds A-panel times B-panel to a full tile of C at {@code cAt} (row stride {@code ldc}). */
+    private static void kernel6(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -259,6 +274,46 @@ final class MatmulF32 {
         int r5 = cAt + 5 * ldc;
         c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
         c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+    }
+
+    /** The four-row micro-kernel (AVX2 and narrower): adds A-panel times B-panel to a full tile of C at {@code cAt} (row stride {@code ldc}). */
+    private static void kernel4(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bo = bAt + p * NR;
+            int ao = aAt + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        // written out rather than through a helper: a vector passed to a call that C2 declines to
+        // inline (it does, past its node budget) is boxed, and that costs 3x here
+        int r0 = cAt;
+        c00.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+        c01.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+        int r1 = cAt + ldc;
+        c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+        c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+        int r2 = cAt + 2 * ldc;
+        c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+        c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+        int r3 = cAt + 3 * ldc;
+        c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+        c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
     }
 
     /** A partial tile (mr < MR or nr < NR): the full tile product goes to a scratch tile first. */
