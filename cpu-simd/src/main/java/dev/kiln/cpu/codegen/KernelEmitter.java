@@ -186,21 +186,11 @@ final class KernelEmitter extends ArrayAccess {
         Label test = cb.newLabel();
         cb.goto_(test);
         cb.labelBinding(loop);
-        // row = p / W, i = p - row * W, stop = min(W, hi - row * W)
-        int row = divide(p, inner);
-        int rowStart = multiply(row, inner);
-        int i = local();
-        cb.iload(p);
-        cb.iload(rowStart);
-        cb.isub();
-        cb.istore(i);
-        int stop = local();
-        cb.iload(inner);
-        cb.iload(hi);
-        cb.iload(rowStart);
-        cb.isub();
-        Asm.call(cb, Math.class, "min", int.class, int.class);
-        cb.istore(stop);
+        RowCursor cur = rowCursor(p, inner, hi);
+        int row = cur.row();
+        int rowStart = cur.rowStart();
+        int i = cur.i();
+        int stop = cur.stop();
         int[] base = bases(off, maps(false), digits(row, outerSize), true);
         segment(base);
         vectorLoop(i, stop, base, 1, null);
@@ -331,20 +321,11 @@ final class KernelEmitter extends ArrayAccess {
         Label test = cb.newLabel();
         cb.goto_(test);
         cb.labelBinding(loop);
-        int row = divide(r, inner);
-        int rowStart = multiply(row, inner);
-        int i = local();
-        cb.iload(r);
-        cb.iload(rowStart);
-        cb.isub();
-        cb.istore(i);
-        int stop = local();
-        cb.iload(inner);
-        cb.iload(hi);
-        cb.iload(rowStart);
-        cb.isub();
-        Asm.call(cb, Math.class, "min", int.class, int.class);
-        cb.istore(stop);
+        RowCursor cur = rowCursor(r, inner, hi);
+        int row = cur.row();
+        int rowStart = cur.rowStart();
+        int i = cur.i();
+        int stop = cur.stop();
         int[] base = bases(qbase, used, digits(row, reducedSize), false);
         segment(base);
         if (unroll > 1) {
@@ -839,5 +820,27 @@ final class KernelEmitter extends ArrayAccess {
             cb.istore(base[m]);
         }
         return base;
+    }
+
+    /** Locals of a position {@code pos} within rows of {@code inner}: its row, the row's first position, its column, and where the row's run stops. */
+    private record RowCursor(int row, int rowStart, int i, int stop) {}
+
+    /** Emits row = pos / W, i = pos - row * W, stop = min(W, hi - row * W) into new locals. */
+    private RowCursor rowCursor(int pos, int inner, int hi) {
+        int row = divide(pos, inner);
+        int rowStart = multiply(row, inner);
+        int i = local();
+        cb.iload(pos);
+        cb.iload(rowStart);
+        cb.isub();
+        cb.istore(i);
+        int stop = local();
+        cb.iload(inner);
+        cb.iload(hi);
+        cb.iload(rowStart);
+        cb.isub();
+        Asm.call(cb, Math.class, "min", int.class, int.class);
+        cb.istore(stop);
+        return new RowCursor(row, rowStart, i, stop);
     }
 }
