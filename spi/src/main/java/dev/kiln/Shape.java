@@ -30,6 +30,15 @@ public final class Shape {
         return s;
     }
 
+    /** The entries of {@code values} at {@code axes}, in that order (a shape or strides restricted to some axes). */
+    public static int[] pick(int[] values, int[] axes) {
+        int[] r = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            r[i] = values[axes[i]];
+        }
+        return r;
+    }
+
     /** Prints a shape as NumPy does: {@code (2, 3)}, {@code (4,)}, {@code ()}. */
     public static String toString(int... shape) {
         if (shape.length == 1) {

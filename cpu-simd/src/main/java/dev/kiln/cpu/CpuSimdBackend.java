@@ -1,5 +1,7 @@
 package dev.kiln.cpu;
 
+import dev.kiln.cpu.codegen.KernelCompiler;
+import dev.kiln.cpu.codegen.Workers;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -10,7 +12,6 @@ import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Device;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
-import dev.kiln.spi.UnsupportedPrimitiveException;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 import java.util.EnumSet;
 import java.util.List;
@@ -30,18 +31,17 @@ public final class CpuSimdBackend implements Backend {
     static final String NAME = "cpu-simd";
 
     /** Fused kernels become generated Vector API classes, sharing this backend's thread pool. */
-    private final dev.kiln.cpu.codegen.KernelCompiler kernels = new dev.kiln.cpu.codegen.KernelCompiler(this,
-            new dev.kiln.cpu.codegen.Workers() {
-                @Override
-                public int threads() {
-                    return Parallel.THREADS;
-                }
+    private final KernelCompiler kernels = new KernelCompiler(this, new Workers() {
+        @Override
+        public int threads() {
+            return Parallel.THREADS;
+        }
 
-                @Override
-                public void forRange(int n, int grain, int align, Range body) {
-                    Parallel.forRange(n, grain, align, body::run);
-                }
-            });
+        @Override
+        public void forRange(int n, int grain, int align, Range body) {
+            Parallel.forRange(n, grain, align, body::run);
+        }
+    });
 
     @Override
     public String name() {
@@ -68,7 +68,7 @@ public final class CpuSimdBackend implements Backend {
                 Capability.FUSION);
     }
 
-    /** Generated code where {@link dev.kiln.cpu.codegen.KernelCompiler} can write it, else op by op. */
+    /** Generated code where {@link KernelCompiler} can write it, else op by op. */
     @Override
     public CompiledKernel compileKernel(FusedKernel kernel) {
         return kernels.compileOr(kernel, k -> Backend.super.compileKernel(k));

@@ -45,7 +45,7 @@ public final class KernelInterpreter implements CompiledKernel {
             switch (nodes.get(i)) {
                 case FusedKernel.Node.Load l -> {
                     FusedKernel.Input in = kernel.inputs().get(l.input());
-                    loads[i] = load(in.spec(), shape, restrict(in.strides(), dims), in.offset());
+                    loads[i] = load(in.spec(), shape, Shape.pick(in.strides(), dims), in.offset());
                 }
                 case FusedKernel.Node.Literal lit -> constants[i] = backend.fromHost(lit.toHost());
                 default -> {}
@@ -54,7 +54,7 @@ public final class KernelInterpreter implements CompiledKernel {
         this.stores = new Movement[kernel.outputs().size()];
         for (int k = 0; k < stores.length; k++) {
             FusedKernel.Output out = kernel.outputs().get(k);
-            stores[k] = store(out.spec(), phaseShape(out.node()), restrict(out.strides(), phaseDims(out.node())),
+            stores[k] = store(out.spec(), phaseShape(out.node()), Shape.pick(out.strides(), phaseDims(out.node())),
                     out.offset());
         }
     }
@@ -76,7 +76,7 @@ public final class KernelInterpreter implements CompiledKernel {
             v[i] = switch (nodes.get(i)) {
                 case FusedKernel.Node.Load l -> loads[i].apply(inputs.get(l.input()));
                 case FusedKernel.Node.Literal lit -> broadcast(constants[i], shape);
-                case FusedKernel.Node.Iota io -> iota(io, shape, restrict(io.strides(), phaseDims(i)));
+                case FusedKernel.Node.Iota io -> iota(io, shape, Shape.pick(io.strides(), phaseDims(i)));
                 case FusedKernel.Node.Op op -> {
                     List<Buffer> args = new ArrayList<>(op.args().length);
                     for (int a : op.args()) {
@@ -149,14 +149,6 @@ public final class KernelInterpreter implements CompiledKernel {
             all[d] = d;
         }
         return all;
-    }
-
-    private static int[] restrict(int[] strides, int[] dims) {
-        int[] r = new int[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-            r[i] = strides[dims[i]];
-        }
-        return r;
     }
 
     private static long[] toLong(int[] a) {

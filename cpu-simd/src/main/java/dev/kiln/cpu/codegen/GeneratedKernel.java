@@ -99,10 +99,11 @@ final class GeneratedKernel implements CompiledKernel {
             a[i] = h.data();
         }
         System.arraycopy(ramps, 0, a, inputs, ramps.length);
-        Object[] out = new Object[outputs.size()];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = allocate(outputs.get(k));
-            a[outputMaps[k]] = out[k];
+        List<Buffer> result = new ArrayList<>(outputs.size());
+        for (int k = 0; k < outputs.size(); k++) {
+            HostBuffer out = HostBuffer.allocate(outputs.get(k));
+            a[outputMaps[k]] = out.data();
+            result.add(out);
         }
         System.arraycopy(gathers, 0, a, maps, gathers.length);
         KernelBody body = generated.body();
@@ -117,10 +118,6 @@ final class GeneratedKernel implements CompiledKernel {
                 workers.forRange(nest.outerCount() * tiles, Math.max(1, grain / perUnit), 1,
                         (lo, hi) -> body.columns(a, geometry, lo, hi));
             }
-        }
-        List<Buffer> result = new ArrayList<>(out.length);
-        for (int k = 0; k < out.length; k++) {
-            result.add(HostBuffer.wrap(outputs.get(k), out[k]));
         }
         return result;
     }
@@ -176,16 +173,6 @@ final class GeneratedKernel implements CompiledKernel {
                 default -> Math.min(total[k], v);
             };
         }
-    }
-
-    private static Object allocate(ArraySpec spec) {
-        int n = spec.size();
-        return switch (spec.dtype()) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-            case BOOL -> new boolean[n];
-            default -> throw new IllegalStateException("generated kernels do not write " + spec.dtype());
-        };
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
+import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
@@ -746,22 +748,19 @@ final class KernelEmitter extends ArrayAccess {
         return l;
     }
 
-
-
-
     private int divide(int a, int b) {
-        cb.iload(a);
-        cb.iload(b);
-        cb.idiv();
-        int l = local();
-        cb.istore(l);
-        return l;
+        return intOp(a, b, Opcode.IDIV);
     }
 
     private int multiply(int a, int b) {
+        return intOp(a, b, Opcode.IMUL);
+    }
+
+    /** A new int local holding {@code a op b}. */
+    private int intOp(int a, int b, Opcode op) {
         cb.iload(a);
         cb.iload(b);
-        cb.imul();
+        cb.with(OperatorInstruction.of(op));
         int l = local();
         cb.istore(l);
         return l;

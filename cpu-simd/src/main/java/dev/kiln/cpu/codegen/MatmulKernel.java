@@ -61,7 +61,7 @@ final class MatmulKernel implements CompiledKernel {
         int[] natural = natural(outShape);
         if (k.outputs().size() == 1) {
             FusedKernel.Output o = k.outputs().get(0);
-            if (o.node() == dot && o.offset() == 0 && Arrays.equals(restrict(o.strides(), kept), natural)
+            if (o.node() == dot && o.offset() == 0 && Arrays.equals(Shape.pick(o.strides(), kept), natural)
                     && o.spec().size() == product.size()) {
                 return new MatmulKernel(backend, root, product, null, new int[0], o.spec());
             }
@@ -76,17 +76,17 @@ final class MatmulKernel implements CompiledKernel {
                 case Node.DotResult d -> new Node.Load(0, d.dtype());
                 case Node.Load l -> new Node.Load(remap.computeIfAbsent(l.input(), i -> {
                     FusedKernel.Input in = k.inputs().get(i);
-                    inputs.add(new FusedKernel.Input(in.spec(), restrict(in.strides(), kept), in.offset()));
+                    inputs.add(new FusedKernel.Input(in.spec(), Shape.pick(in.strides(), kept), in.offset()));
                     sources.add(i);
                     return inputs.size() - 1;
                 }), l.dtype());
-                case Node.Iota io -> new Node.Iota(io.dtype(), io.offset(), restrict(io.strides(), kept));
+                case Node.Iota io -> new Node.Iota(io.dtype(), io.offset(), Shape.pick(io.strides(), kept));
                 default -> n;
             });
         }
         List<FusedKernel.Output> outs = new ArrayList<>();
         for (FusedKernel.Output o : k.outputs()) {
-            outs.add(new FusedKernel.Output(o.node(), o.spec(), restrict(o.strides(), kept), o.offset()));
+            outs.add(new FusedKernel.Output(o.node(), o.spec(), Shape.pick(o.strides(), kept), o.offset()));
         }
         FusedKernel pass = new FusedKernel(outShape, inputs, epi, epi.size(), outs, new FusedKernel.Root.Elementwise());
         CompiledKernel compiled = compiler.compile(pass);
@@ -118,13 +118,5 @@ final class MatmulKernel implements CompiledKernel {
             }
         }
         return s;
-    }
-
-    private static int[] restrict(int[] strides, int[] axes) {
-        int[] r = new int[axes.length];
-        for (int i = 0; i < axes.length; i++) {
-            r[i] = strides[axes[i]];
-        }
-        return r;
     }
 }
