@@ -13,18 +13,12 @@ final class MatmulF64 {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    /**
-     * Micro-tile: MR rows by NR = 2 vectors. Six rows need 12 accumulators, which with the two B
-     * vectors and the A broadcasts that C2 hoists fit AVX-512's 32 vector registers but not AVX2's
-     * 16: there C2 spills an accumulator, and the store-to-load round trip it adds to every step of
-     * k costs a third of the throughput (measured on a 2-core AVX2 EPYC VM, tile in L1: 6×16 at 37
-     * GFLOP/s, 4×16 at 56). So 256-bit and narrower vectors use four rows.
-     */
+    /** Micro-tile: MR rows by NR = 2 vectors; four rows below 512-bit vectors, for the register reason given in {@link MatmulF32#MR}. */
     static final int MR = S.vectorBitSize() >= 512 ? 6 : 4;
 
     static final int NR = 2 * L;
 
-    // as for float32 (see there); an A block is 384 KiB and a B panel 64 KiB
+    // as for float32 (see there); an A block is MC·KC doubles (384 KiB with six rows, 256 KiB with four)
     private static final int KC = 512;
     private static final int MC = 16 * MR;
     private static final int NC = 4096;
