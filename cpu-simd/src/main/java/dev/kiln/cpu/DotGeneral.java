@@ -15,13 +15,35 @@ import dev.kiln.spi.HostBuffer;
  * packing reads as cheaply); any other order is transposed once into (batch, free, contract). The
  * output order (batch, lhs free, rhs free) is row-major [B, M, N], so the result needs no copy.
  */
-final class DotGeneral {
+public final class DotGeneral {
     private DotGeneral() {}
+
+    /**
+     * Hears of each block of the product {@code [B, M, N]} once it is final: rows {@code [row, row +
+     * rows)} and columns {@code [col, col + cols)} of batch {@code batch}. Called on the thread that
+     * computed the block, possibly on several threads at once for disjoint blocks.
+     */
+    @FunctionalInterface
+    public interface BlockDone {
+        void block(int batch, int row, int rows, int col, int cols);
+    }
 
     /** An operand as [batch] matrices: element (i, j) of matrix t at {@code t·batch + i·row + j·col}. */
     private record Matrix(Object data, int batch, int row, int col) {}
 
     static Object apply(HostBuffer lhs, HostBuffer rhs, Params.DotGeneral p, ArraySpec out) {
+        Object c = Convert.allocate(out.dtype(), out.size());
+        apply(lhs, rhs, p, out, c, null);
+        return c;
+    }
+
+    /**
+     * Writes the product into {@code c} (zeroed, {@code out.size()} elements of {@code out}'s dtype)
+     * and, when {@code done} is not null, tells it of every block as it becomes final, so work on the
+     * product (a matmul epilogue) can run while the block is in cache.
+     */
+    public static void apply(
+            HostBuffer lhs, HostBuffer rhs, Params.DotGeneral p, ArraySpec out, Object c, BlockDone done) {
         int[] ls = lhs.spec().shape();
         int[] rs = rhs.spec().shape();
         int[] lb = p.lhsBatch();
@@ -39,7 +61,6 @@ final class DotGeneral {
         // B is [K, N]: (batch, contract, free) is row-major B, (batch, free, contract) is B transposed
         Matrix b = matrix(rhs, rb, rc, rf, k, n);
         DType t = out.dtype();
-        Object c = Convert.allocate(t, out.size());
         switch (t) {
             case FLOAT32 -> MatmulF32.multiply(
                     batch,
@@ -48,7 +69,8 @@ final class DotGeneral {
                     k,
                     new MatmulF32.Operand((float[]) a.data(), a.batch(), a.row(), a.col()),
                     new MatmulF32.Operand((float[]) b.data(), b.batch(), b.row(), b.col()),
-                    (float[]) c);
+                    (float[]) c,
+                    done);
             case FLOAT64 -> MatmulF64.multiply(
                     batch,
                     m,
@@ -56,10 +78,15 @@ final class DotGeneral {
                     k,
                     new MatmulF64.Operand((double[]) a.data(), a.batch(), a.row(), a.col()),
                     new MatmulF64.Operand((double[]) b.data(), b.batch(), b.row(), b.col()),
-                    (double[]) c);
-            default -> integer(t, batch, m, n, k, a, b, c);
+                    (double[]) c,
+                    done);
+            default -> {
+                integer(t, batch, m, n, k, a, b, c);
+                for (int s = 0; done != null && s < batch; s++) {
+                    done.block(s, 0, m, 0, n);
+                }
+            }
         }
-        return c;
     }
 
     /**

@@ -23,6 +23,9 @@ final class MatmulF64 {
     private static final int MC = 16 * MR;
     private static final int NC = 4096;
 
+    /** Panels of one row block finished before {@code done} hears of them: MC × 256 columns, in L2. */
+    private static final int DONE_PANELS = Math.max(1, 256 / NR);
+
     /** Below this many multiply-adds per batch, packing costs more than it saves. */
     private static final long SMALL = 16 * 16 * 16;
 
@@ -32,7 +35,20 @@ final class MatmulF64 {
     record Operand(double[] data, int batchStride, int rowStride, int colStride) {}
 
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, double[] c) {
+        multiply(batch, m, n, k, a, b, c, null);
+    }
+
+    /**
+     * As {@link #multiply(int, int, int, int, Operand, Operand, double[])}, and tells {@code done}
+     * (when not null) of each block of C as soon as it is final, on the thread that finished it,
+     * while the block is still in cache: every element exactly once.
+     */
+    static void multiply(int batch, int m, int n, int k, Operand a, Operand b, double[] c, DotGeneral.BlockDone done) {
         if (m == 0 || n == 0 || k == 0) {
+            // an empty contraction is all zeros, and final as it is
+            for (int t = 0; done != null && m > 0 && n > 0 && t < batch; t++) {
+                done.block(t, 0, m, 0, n);
+            }
             return;
         }
         long perBatch = (long) m * n * k;
@@ -42,15 +58,18 @@ final class MatmulF64 {
                 for (int t = lo; t < hi; t++) {
                     if (perBatch <= SMALL) {
                         naive(m, n, k, a, t, b, t, c, t * m * n);
+                        if (done != null) {
+                            done.block(t, 0, m, 0, n);
+                        }
                     } else {
-                        blocked(m, n, k, a, t, b, t, c, t * m * n, false);
+                        blocked(m, n, k, a, t, b, t, c, t * m * n, false, done);
                     }
                 }
             });
             return;
         }
         for (int t = 0; t < batch; t++) {
-            blocked(m, n, k, a, t, b, t, c, t * m * n, true);
+            blocked(m, n, k, a, t, b, t, c, t * m * n, true, done);
         }
     }
 
@@ -72,7 +91,8 @@ final class MatmulF64 {
     }
 
     private static void blocked(
-            int m, int n, int k, Operand a, int ta, Operand b, int tb, double[] c, int cOff, boolean parallel) {
+            int m, int n, int k, Operand a, int ta, Operand b, int tb, double[] c, int cOff, boolean parallel,
+            DotGeneral.BlockDone done) {
         int aBase = ta * a.batchStride();
         int bBase = tb * b.batchStride();
         int mBlocks = (m + MC - 1) / MC;
@@ -84,6 +104,7 @@ final class MatmulF64 {
                 int kc = Math.min(KC, k - pc);
                 int jc0 = jc;
                 int pc0 = pc;
+                boolean last = pc + kc == k;
                 long work = (long) kc * nc * Math.min(m, MC);
                 boolean split = parallel && work * mBlocks >= (1L << 20);
                 // pack B: panel q holds columns jc + q·NR … as kc rows of NR floats
@@ -105,17 +126,24 @@ final class MatmulF64 {
                         packA(a.data(), aBase, a.rowStride(), a.colStride(), ic, mc, pc0, kc, aPack);
                         int q0 = (int) ((long) panels * g / groups);
                         int q1 = (int) ((long) panels * (g + 1) / groups);
-                        for (int q = q0; q < q1; q++) {
-                            int j = jc0 + q * NR;
-                            int nr = Math.min(NR, n - j);
-                            for (int ir = 0; ir < mc; ir += MR) {
-                                int mr = Math.min(MR, mc - ir);
-                                int cAt = cOff + (ic + ir) * n + j;
-                                if (mr == MR && nr == NR) {
-                                    kernel(kc, aPack, ir * kc, bPack, q * NR * kc, c, cAt, n);
-                                } else {
-                                    edge(kc, aPack, ir * kc, bPack, q * NR * kc, c, cAt, n, mr, nr);
+                        for (int qa = q0; qa < q1; qa += DONE_PANELS) {
+                            int qb = Math.min(q1, qa + DONE_PANELS);
+                            for (int q = qa; q < qb; q++) {
+                                int j = jc0 + q * NR;
+                                int nr = Math.min(NR, n - j);
+                                for (int ir = 0; ir < mc; ir += MR) {
+                                    int mr = Math.min(MR, mc - ir);
+                                    int cAt = cOff + (ic + ir) * n + j;
+                                    if (mr == MR && nr == NR) {
+                                        kernel(kc, aPack, ir * kc, bPack, q * NR * kc, c, cAt, n);
+                                    } else {
+                                        edge(kc, aPack, ir * kc, bPack, q * NR * kc, c, cAt, n, mr, nr);
+                                    }
                                 }
+                            }
+                            if (last && done != null) {
+                                int j0 = jc0 + qa * NR;
+                                done.block(ta, ic, mc, j0, Math.min(n, jc0 + qb * NR) - j0);
                             }
                         }
                     }

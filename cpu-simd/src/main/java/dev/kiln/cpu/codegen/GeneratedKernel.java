@@ -84,8 +84,8 @@ final class GeneratedKernel implements CompiledKernel {
         return generated;
     }
 
-    @Override
-    public List<Buffer> run(List<Buffer> in) {
+    /** Binds the input buffers and allocates the outputs of one call. */
+    Call bind(List<Buffer> in) {
         if (in.size() != inputs) {
             throw new IllegalArgumentException("kernel takes " + inputs + " buffers, got " + in.size());
         }
@@ -106,6 +106,26 @@ final class GeneratedKernel implements CompiledKernel {
             result.add(out);
         }
         System.arraycopy(gathers, 0, a, maps, gathers.length);
+        return new Call(a, result);
+    }
+
+    /** One call's arrays: the inputs bound, the outputs allocated ({@code results}, in output order). */
+    record Call(Object[] arrays, List<Buffer> results) {}
+
+    /** Whether {@link #points} can run this kernel piece by piece (an elementwise loop nest). */
+    boolean pointwise() {
+        return nest.kind == LoopNest.Kind.POINTS;
+    }
+
+    /** Evaluates the points {@code [lo, hi)} of the flattened, row-major space of an elementwise kernel. */
+    void points(Call call, int lo, int hi) {
+        generated.body().points(call.arrays(), geometry, lo, hi);
+    }
+
+    @Override
+    public List<Buffer> run(List<Buffer> in) {
+        Call call = bind(in);
+        Object[] a = call.arrays();
         KernelBody body = generated.body();
         switch (nest.kind) {
             case POINTS -> workers.forRange(nest.outerCount() * nest.inner, grain, 64,
@@ -119,7 +139,7 @@ final class GeneratedKernel implements CompiledKernel {
                         (lo, hi) -> body.columns(a, geometry, lo, hi));
             }
         }
-        return result;
+        return call.results();
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.kiln.cpu.codegen;
 
 import dev.kiln.Shape;
+import dev.kiln.cpu.DotGeneral;
 import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
@@ -16,11 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A matmul kernel: the backend's dot_general (packed, register-tiled, split across cores) writes
- * the product, then the epilogue (bias, activation, scaling) runs over it as one generated
- * elementwise pass. The epilogue is not applied inside the matmul's register tile; that would need
- * the micro-kernel to take the epilogue, and costs one extra pass over the output here (small next
- * to the product for all but the thinnest matrices).
+ * A matmul kernel: the backend's packed, register-tiled dot_general writes the product, and the
+ * epilogue (bias, activation, scaling) is one generated elementwise pass that runs block by block
+ * inside the matmul: as soon as a block of C (one row block of the A panel by 256 columns) has
+ * taken its last k panel, the thread that computed it runs the epilogue over it while it is still
+ * in L2, so the product never makes a round trip through memory. The epilogue is not applied to
+ * the micro-kernel's registers themselves: that would need one micro-kernel per epilogue, and
+ * the block costs one L2 read of C, small next to the k-panel that produced it.
+ *
+ * <p>When every output is laid out as the transposed product ({@code (a @ b).T}, as a weight
+ * gradient is), the kernel computes {@code b.T @ a.T} instead, so the product and the epilogue
+ * walk memory in order.
  */
 final class MatmulKernel implements CompiledKernel {
     private final Backend backend;
@@ -31,20 +39,29 @@ final class MatmulKernel implements CompiledKernel {
     /** For each input of the epilogue pass after the product: the matmul kernel's input. */
     private final int[] epilogueInputs;
     private final ArraySpec output;
+    /** The product's rows and columns per batch (lhs free and rhs free elements). */
+    private final int rows;
+    private final int cols;
+    /** Whether the product is computed as {@code b.T @ a.T} (the outputs want it transposed). */
+    private final boolean transposed;
 
     private MatmulKernel(Backend backend, FusedKernel.Root.Matmul root, ArraySpec product, CompiledKernel epilogue,
-            int[] epilogueInputs, ArraySpec output) {
+            int[] epilogueInputs, ArraySpec output, int rows, int cols, boolean transposed) {
         this.backend = backend;
         this.root = root;
         this.product = product;
         this.epilogue = epilogue;
         this.epilogueInputs = epilogueInputs;
         this.output = output;
+        this.rows = rows;
+        this.cols = cols;
+        this.transposed = transposed;
     }
 
     static CompiledKernel of(FusedKernel k, Backend backend, KernelCompiler compiler)
             throws UnsupportedKernelException {
         FusedKernel.Root.Matmul root = (FusedKernel.Root.Matmul) k.root();
+        Params.DotGeneral dims = root.dims();
         int[] kept = k.keptAxes();
         int[] outShape = k.outputSpace();
         List<Node> nodes = k.nodes();
@@ -57,13 +74,37 @@ final class MatmulKernel implements CompiledKernel {
         if (dot < 0) {
             throw new UnsupportedKernelException("a matmul kernel without its product");
         }
-        ArraySpec product = new ArraySpec(nodes.get(dot).dtype(), outShape);
-        int[] natural = natural(outShape);
+        int batch = dims.lhsBatch().length;
+        int lhsFree = k.inputs().get(root.lhs()).spec().rank() - batch - dims.lhsContract().length;
+        int rhsFree = outShape.length - batch - lhsFree;
+        // the product's axes in the order it is computed: [batch, lhs free, rhs free], or with the
+        // free groups swapped when the outputs want the transposed product
+        int[] order = new int[outShape.length];
+        Arrays.setAll(order, d -> d);
+        int[] swapped = order.clone();
+        for (int d = 0; d < rhsFree; d++) {
+            swapped[batch + d] = batch + lhsFree + d;
+        }
+        for (int d = 0; d < lhsFree; d++) {
+            swapped[batch + rhsFree + d] = batch + d;
+        }
+        if (lhsFree > 0 && rhsFree > 0 && !anyInOrder(k, kept, order, outShape) && allInOrder(k, kept, swapped, outShape)) {
+            order = swapped;
+            root = new FusedKernel.Root.Matmul(
+                    new Params.DotGeneral(dims.rhsContract(), dims.lhsContract(), dims.rhsBatch(), dims.lhsBatch()),
+                    root.rhs(),
+                    root.lhs());
+        }
+        int[] space = permute(outShape, order);
+        int freeFirst = order == swapped ? rhsFree : lhsFree;
+        int m = Shape.size(Arrays.copyOfRange(space, batch, batch + freeFirst));
+        int n = Shape.size(Arrays.copyOfRange(space, batch + freeFirst, space.length));
+        ArraySpec product = new ArraySpec(nodes.get(dot).dtype(), space);
+        int[] natural = natural(space);
         if (k.outputs().size() == 1) {
             FusedKernel.Output o = k.outputs().get(0);
-            if (o.node() == dot && o.offset() == 0 && Arrays.equals(Shape.pick(o.strides(), kept), natural)
-                    && o.spec().size() == product.size()) {
-                return new MatmulKernel(backend, root, product, null, new int[0], o.spec());
+            if (o.node() == dot && inOrder(o, kept, order, outShape)) {
+                return new MatmulKernel(backend, root, product, null, new int[0], o.spec(), m, n, order == swapped);
             }
         }
         List<FusedKernel.Input> inputs = new ArrayList<>();
@@ -71,42 +112,106 @@ final class MatmulKernel implements CompiledKernel {
         Map<Integer, Integer> remap = new HashMap<>();
         List<Integer> sources = new ArrayList<>();
         List<Node> epi = new ArrayList<>();
-        for (Node n : nodes) {
-            epi.add(switch (n) {
+        int[] ord = order;
+        for (Node nd : nodes) {
+            epi.add(switch (nd) {
                 case Node.DotResult d -> new Node.Load(0, d.dtype());
                 case Node.Load l -> new Node.Load(remap.computeIfAbsent(l.input(), i -> {
                     FusedKernel.Input in = k.inputs().get(i);
-                    inputs.add(new FusedKernel.Input(in.spec(), Shape.pick(in.strides(), kept), in.offset()));
+                    inputs.add(new FusedKernel.Input(in.spec(), permute(Shape.pick(in.strides(), kept), ord), in.offset()));
                     sources.add(i);
                     return inputs.size() - 1;
                 }), l.dtype());
-                case Node.Iota io -> new Node.Iota(io.dtype(), io.offset(), Shape.pick(io.strides(), kept));
-                default -> n;
+                case Node.Iota io -> new Node.Iota(io.dtype(), io.offset(), permute(Shape.pick(io.strides(), kept), ord));
+                default -> nd;
             });
         }
         List<FusedKernel.Output> outs = new ArrayList<>();
         for (FusedKernel.Output o : k.outputs()) {
-            outs.add(new FusedKernel.Output(o.node(), o.spec(), Shape.pick(o.strides(), kept), o.offset()));
+            outs.add(new FusedKernel.Output(o.node(), o.spec(), permute(Shape.pick(o.strides(), kept), ord), o.offset()));
         }
-        FusedKernel pass = new FusedKernel(outShape, inputs, epi, epi.size(), outs, new FusedKernel.Root.Elementwise());
+        FusedKernel pass = new FusedKernel(space, inputs, epi, epi.size(), outs, new FusedKernel.Root.Elementwise());
         CompiledKernel compiled = compiler.compile(pass);
         return new MatmulKernel(backend, root, product, compiled, sources.stream().mapToInt(Integer::intValue).toArray(),
-                null);
+                null, m, n, order == swapped);
     }
 
     @Override
     public List<Buffer> run(List<Buffer> inputs) {
-        Buffer p = backend.execute(Primitive.DOT_GENERAL, root.dims(), product,
-                List.of(inputs.get(root.lhs()), inputs.get(root.rhs())));
+        Buffer lhs = inputs.get(root.lhs());
+        Buffer rhs = inputs.get(root.rhs());
+        if (epilogue instanceof GeneratedKernel g && g.pointwise() && lhs instanceof HostBuffer a
+                && rhs instanceof HostBuffer b) {
+            return inBlocks(g, a, b, inputs);
+        }
+        Buffer p = backend.execute(Primitive.DOT_GENERAL, root.dims(), product, List.of(lhs, rhs));
         if (epilogue == null) {
             return List.of(HostBuffer.wrap(output, ((HostBuffer) p).data()));
         }
+        return epilogue.run(epilogueArguments(p, inputs));
+    }
+
+    /** The product, with the epilogue run over each block of it as the matmul finishes the block. */
+    private List<Buffer> inBlocks(GeneratedKernel g, HostBuffer a, HostBuffer b, List<Buffer> inputs) {
+        HostBuffer p = HostBuffer.allocate(product);
+        GeneratedKernel.Call call = g.bind(epilogueArguments(p, inputs));
+        long perBatch = (long) rows * cols;
+        DotGeneral.apply(a, b, root.dims(), product, p.data(), (t, r0, rs, c0, cs) -> {
+            long base = t * perBatch + (long) r0 * cols + c0;
+            if (cs == cols) {
+                g.points(call, (int) base, (int) (base + (long) rs * cols));
+                return;
+            }
+            for (int r = 0; r < rs; r++) {
+                int at = (int) (base + (long) r * cols);
+                g.points(call, at, at + cs);
+            }
+        });
+        return call.results();
+    }
+
+    private List<Buffer> epilogueArguments(Buffer product, List<Buffer> inputs) {
         List<Buffer> in = new ArrayList<>(1 + epilogueInputs.length);
-        in.add(p);
+        in.add(product);
         for (int i : epilogueInputs) {
             in.add(inputs.get(i));
         }
-        return epilogue.run(in);
+        return in;
+    }
+
+    @Override
+    public String toString() {
+        String how = transposed ? "matmul computed as b.T @ a.T, " : "matmul, ";
+        if (epilogue == null) {
+            return how + "no epilogue";
+        }
+        return how + (epilogue instanceof GeneratedKernel g && g.pointwise() ? "epilogue in blocks: " : "epilogue after it: ")
+                + epilogue;
+    }
+
+    /** Whether output {@code o}, with its space axes taken in {@code order}, is row-major over the whole product. */
+    private static boolean inOrder(FusedKernel.Output o, int[] kept, int[] order, int[] outShape) {
+        int[] space = permute(outShape, order);
+        return o.offset() == 0
+                && o.spec().size() == Shape.size(space)
+                && Arrays.equals(permute(Shape.pick(o.strides(), kept), order), natural(space));
+    }
+
+    private static boolean anyInOrder(FusedKernel k, int[] kept, int[] order, int[] outShape) {
+        return k.outputs().stream().anyMatch(o -> inOrder(o, kept, order, outShape));
+    }
+
+    private static boolean allInOrder(FusedKernel k, int[] kept, int[] order, int[] outShape) {
+        return k.outputs().stream().allMatch(o -> inOrder(o, kept, order, outShape));
+    }
+
+    /** {@code x} with its entries taken in {@code order}: {@code y[d] = x[order[d]]}. */
+    private static int[] permute(int[] x, int[] order) {
+        int[] y = new int[order.length];
+        for (int d = 0; d < order.length; d++) {
+            y[d] = x[order[d]];
+        }
+        return y;
     }
 
     /** Row-major strides of a shape, 0 along axes of length 1 (as index maps have them). */

@@ -3,6 +3,7 @@ package dev.kiln.cpu.codegen;
 import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.Kiln;
+import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Program;
@@ -123,6 +124,27 @@ final class Cases {
         cs.add(c("plain matmul", a -> List.of(Np.matmul(a.get(0), a.get(1))), f32(3, n), f32(n, 4)));
         cs.add(c("relu(batched matmul * 0.5) f64", a -> List.of(Np.maximum(Np.matmul(a.get(0), a.get(1)).multiply(0.5), 0)),
                 f64(2, 3, n), f64(2, n, 5)));
+        cs.add(c("transposed product, scaled and shifted", a -> List.of(
+                Np.transpose(Np.matmul(a.get(0), a.get(1))).multiply(0.5).add(a.get(2))), f32(n, 7), f32(7, 9), f32(9, n)));
+        cs.add(c("transposed product alone", a -> List.of(Np.transpose(Np.matmul(a.get(0), a.get(1)))), f32(5, n),
+                f32(n, 6)));
+        cs.add(c("batched transposed product f64", a -> List.of(
+                Np.transpose(Np.matmul(a.get(0), a.get(1)), 0, 2, 1).subtract(1)), f64(2, 3, n), f64(2, n, 5)));
+        cs.add(c("product and its tanh", a -> {
+            Array p = Np.matmul(a.get(0), a.get(1));
+            return List.of(p, Np.tanh(p));
+        }, f32(4, n), f32(n, 3)));
+        if (n == 129) {
+            // two row blocks, two k panels, two column chunks of the matmul, with edge tiles
+            cs.add(c("tanh(x @ w + b) over several matmul blocks", a -> List.of(
+                    Np.tanh(Np.matmul(a.get(0), a.get(1)).add(a.get(2)))), f32(n, 530), f32(530, 300), f32(300)));
+            cs.add(c("w - (x.T @ d).T * 0.01 over several matmul blocks", a -> List.of(a.get(2).subtract(Np.transpose(
+                    Lax.dotGeneral(a.get(0), a.get(1), new int[] {0}, new int[] {0}, new int[0], new int[0]))
+                    .multiply(0.01))),
+                    f32(n, 300), f32(n, 270), f32(270, 300)));
+            cs.add(c("relu(x @ w) f64 over several matmul blocks", a -> List.of(
+                    Np.maximum(Np.matmul(a.get(0), a.get(1)), 0)), f64(n, 300), f64(300, 140)));
+        }
         cs.add(c("intermediate also an output", a -> {
             Array e = Np.exp(a.get(0));
             return List.of(e, Np.sum(e, 1), e.multiply(2));

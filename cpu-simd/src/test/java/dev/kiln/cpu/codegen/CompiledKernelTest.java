@@ -232,4 +232,21 @@ class CompiledKernelTest {
         FusedKernel mm = Cases.kernels(named(31, "tanh(x @ w + b)")).get(0);
         assertInstanceOf(MatmulKernel.class, GeneratedKernelTest.CPU.compileKernel(mm));
     }
+
+    /**
+     * A weight gradient's product arrives transposed ({@code (x.T @ d).T}); the kernel computes it
+     * as {@code d.T @ x} so product and epilogue walk memory in order, and the epilogue runs block
+     * by block in the matmul.
+     */
+    @Test
+    void transposedProductsAreComputedInTheOutputsOrder() {
+        List<FusedKernel> ks = Cases.kernels(named(129, "w - (x.T @ d).T * 0.01 over several matmul blocks"));
+        assertEquals(1, ks.size(), "one kernel: " + ks);
+        FusedKernel k = ks.get(0);
+        String compiled = GeneratedKernelTest.CPU.compileKernel(k).toString();
+        assertTrue(compiled.startsWith("matmul computed as b.T @ a.T, epilogue in blocks"), compiled);
+        FusedKernel plain = Cases.kernels(named(129, "tanh(x @ w + b) over several matmul blocks")).get(0);
+        String natural = GeneratedKernelTest.CPU.compileKernel(plain).toString();
+        assertTrue(natural.startsWith("matmul, epilogue in blocks"), natural);
+    }
 }
