@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Compare {
     /** The runs in order: measured limits first, so a busy machine shows up in them too. */
-    static final List<String> RUNS = List.of("limits", "workloads", "compile", "reference", "jax");
+    static final List<String> RUNS = List.of("limits", "workloads", "training", "compile", "reference", "jax");
 
     /** Options from the command line (and {@code -Dbench.quick}). */
     record Settings(boolean quick, Path root, Path out, Path python, Path wheels, Set<String> runs) {
@@ -84,7 +84,7 @@ public final class Compare {
 
     static String usage() {
         return """
-                Compare [--quick | --full] [--runs limits,workloads,compile,reference,jax] [--table-only]
+                Compare [--quick | --full] [--runs limits,workloads,training,compile,reference,jax] [--table-only]
                         [--root DIR] [--out DIR] [--python PATH] [--wheels DIR]
                   --quick        short JMH runs, matmul up to 1024, no reference backend (-Dbench.quick=true too)
                   --runs LIST    only these steps; the table also uses results left in --out by earlier runs
@@ -147,7 +147,7 @@ public final class Compare {
                     .warmupIterations(1).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(s.quick() ? 8 : 20).measurementTime(TimeValue.milliseconds(300));
             case "workloads" -> {
-                o.include("\\.(Elementwise|RowOps|Matmul|MlpStep|Dispatch)\\.")
+                o.include("\\.(Elementwise|RowOps|Matmul|Dispatch)\\.")
                         .param("backend", ComparisonTable.FAST_BACKEND)
                         .warmupIterations(s.quick() ? 2 : 3).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(s.quick() ? 3 : 5).measurementTime(TimeValue.seconds(1));
@@ -155,6 +155,12 @@ public final class Compare {
                     o.param("n", "256", "1024");
                 }
             }
+            // the jitted train step is eleven fused kernels (five of them matmuls): C2 takes
+            // some 8 s on two cores to compile them all (until then a step is 2-10x slower)
+            case "training" -> o.include("\\.MlpStep\\.")
+                    .param("backend", ComparisonTable.FAST_BACKEND)
+                    .warmupIterations(s.quick() ? 10 : 15).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(s.quick() ? 3 : 5).measurementTime(TimeValue.seconds(1));
             // single-shot: each iteration is one first call, and the median is over iterations
             case "compile" -> o.include("\\.CompileLatency\\.")
                     .forks(1)
