@@ -12,6 +12,7 @@ import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Device;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.KernelGroup;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 import java.util.EnumSet;
 import java.util.List;
@@ -72,6 +73,12 @@ public final class CpuSimdBackend implements Backend {
     @Override
     public CompiledKernel compileKernel(FusedKernel kernel) {
         return kernels.compileOr(kernel, k -> Backend.super.compileKernel(k));
+    }
+
+    /** The group a block of rows at a time where every kernel of it is generated code, else kernel by kernel. */
+    @Override
+    public CompiledKernel compileKernelGroup(KernelGroup group) {
+        return kernels.compileGroup(group, this::compileKernel);
     }
 
     @Override

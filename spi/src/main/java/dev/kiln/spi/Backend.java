@@ -57,6 +57,16 @@ public interface Backend {
     }
 
     /**
+     * Compiles a group of kernels over the same rows (see {@link KernelGroup}): the result takes the
+     * group's inputs and returns every kernel's outputs. The default runs the kernels one after
+     * another, each compiled by {@link #compileKernel}; a backend may instead run them together, a
+     * block of rows at a time, so each row is read from memory once.
+     */
+    default CompiledKernel compileKernelGroup(KernelGroup group) {
+        return group.inSequence(group.kernels().stream().map(this::compileKernel).toList());
+    }
+
+    /**
      * Compiles a whole program. The default cuts it into fused kernels with Kiln's fusion planner and
      * compiles each with {@link #compileKernel} (other equations run through {@link #execute});
      * backends that compile whole programs override it.

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.Kiln;
+import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.fusion.Patterns.Pattern;
 import dev.kiln.internal.fusion.FusionPlan;
@@ -49,7 +50,7 @@ class FusionPlannerTest {
     }
 
     private static long otherSteps(FusionPlan plan) {
-        return plan.steps().size() - plan.kernels().size();
+        return plan.steps().stream().filter(s -> s instanceof FusionPlan.EqnStep).count();
     }
 
     @Test
@@ -88,6 +89,21 @@ class FusionPlannerTest {
     }
 
     @Test
+    void aTransposedMatmulOperandIsReadInPlace() {
+        FusionPlan plan = plan(a -> List.of(Np.tanh(Np.matmul(Np.transpose(a.get(0)), a.get(1)))),
+                ArraySpec.of(DType.FLOAT32, 13, 7), ArraySpec.of(DType.FLOAT32, 13, 5));
+        assertEquals(1, plan.kernels().size(), plan::explain);
+        FusedKernel k = plan.kernels().get(0);
+        Root.Matmul m = assertInstanceOf(Root.Matmul.class, k.root());
+        assertArrayEquals(new int[] {13, 7}, k.inputs().get(m.lhs()).spec().shape(), plan::explain);
+        assertArrayEquals(new int[] {0}, m.dims().lhsContract(), plan::explain);
+        // a transpose that reorders the free axes would reorder the result: it stays
+        FusionPlan kept = plan(a -> List.of(Lax.dotGeneral(Np.transpose(a.get(0), 1, 0, 2), a.get(1), new int[] {2},
+                new int[] {0}, new int[0], new int[0])), ArraySpec.of(DType.FLOAT32, 3, 4, 5), ArraySpec.of(DType.FLOAT32, 5, 2));
+        assertEquals(2, kept.kernels().size(), kept::explain);
+    }
+
+    @Test
     void softmaxIsThreePasses() {
         FusionPlan plan = plan("softmax rows");
         List<FusedKernel> ks = plan.kernels();
@@ -98,6 +114,30 @@ class FusionPlannerTest {
         assertEquals(2, ks.get(1).outputs().size(), plan::explain);
         assertInstanceOf(Root.Elementwise.class, ks.get(2).root());
         assertEquals(0, otherSteps(plan));
+    }
+
+    /** The softmax's and the layer norm's three kernels each read only their own rows: one row group. */
+    @Test
+    void rowChainsAreOneRowGroup() {
+        for (String name : List.of("softmax rows", "layer norm")) {
+            FusionPlan plan = plan(name);
+            assertEquals(1, plan.steps().size(), plan::explain);
+            FusionPlan.GroupStep g = assertInstanceOf(FusionPlan.GroupStep.class, plan.steps().get(0), plan::explain);
+            assertEquals(3, g.group().kernels().size(), plan::explain);
+            assertEquals(1, g.group().rowAxes());
+            assertTrue(plan.explain().contains("3 kernels over rows"), plan::explain);
+        }
+    }
+
+    /** Dividing by column sums reads the sums at every row, and the sums reduce the rows: no row group. */
+    @Test
+    void columnChainsAreNotRowGroups() {
+        FusionPlan plan = plan(a -> {
+            Array e = Np.exp(a.get(0));
+            return List.of(e.divide(Np.sum(e, new int[] {0}, true)));
+        }, ArraySpec.of(DType.FLOAT32, 9, 9));
+        assertEquals(2, plan.kernels().size(), plan::explain);
+        assertTrue(plan.steps().stream().noneMatch(s -> s instanceof FusionPlan.GroupStep), plan::explain);
     }
 
     @Test

@@ -117,6 +117,39 @@ final class GeneratedKernel implements CompiledKernel {
         return nest.kind == LoopNest.Kind.POINTS;
     }
 
+    /**
+     * Whether {@link #runRows} can run any range of this kernel's rows on its own: elementwise
+     * kernels, and reductions over trailing axes with a vector of output points per call.
+     */
+    boolean rowSplittable() {
+        return nest.kind == LoopNest.Kind.POINTS || nest.kind == LoopNest.Kind.ROWS;
+    }
+
+    /**
+     * Runs rows {@code [lo, hi)} of {@code rows}, the space's leading axes flattened (a {@link
+     * dev.kiln.spi.KernelGroup}'s rows), on the calling thread; {@link #rowSplittable} must hold.
+     */
+    void runRows(Call call, int rows, int lo, int hi) {
+        KernelBody body = generated.body();
+        if (nest.kind == LoopNest.Kind.POINTS) {
+            int per = nest.outerCount() * nest.inner / rows;
+            body.points(call.arrays(), geometry, lo * per, hi * per);
+        } else {
+            int per = nest.outerCount() / rows;
+            body.rows(call.arrays(), geometry, lo * per, hi * per);
+        }
+    }
+
+    /** Points of the space per row of {@code rows}. */
+    int pointsPerRow(int rows) {
+        return (int) ((long) nest.outerCount() * Math.max(1, nest.reducedCount()) * nest.inner / rows);
+    }
+
+    /** Points below which this kernel's work stays on one thread. */
+    int grain() {
+        return grain;
+    }
+
     /** Evaluates the points {@code [lo, hi)} of the flattened, row-major space of an elementwise kernel. */
     void points(Call call, int lo, int hi) {
         generated.body().points(call.arrays(), geometry, lo, hi);

@@ -3,6 +3,7 @@ package dev.kiln.cpu.codegen;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.KernelGroup;
 import dev.kiln.spi.KernelInterpreter;
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
@@ -94,6 +95,15 @@ public final class KernelCompiler {
             }
             return fallback.apply(kernel);
         }
+    }
+
+    /**
+     * A group of kernels over the same rows, run a block of rows at a time when every kernel
+     * compiles (with {@code compile}) to generated code that can run a range of rows, else in
+     * sequence.
+     */
+    public CompiledKernel compileGroup(KernelGroup group, Function<FusedKernel, CompiledKernel> compile) {
+        return RowGroupKernel.of(group, compile, workers);
     }
 
     /** The kernel compiled to generated code. */

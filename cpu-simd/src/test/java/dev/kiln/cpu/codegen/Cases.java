@@ -9,6 +9,7 @@ import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Program;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.KernelGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -166,6 +167,25 @@ final class Cases {
             Object plan = Class.forName("dev.kiln.internal.fusion.FusionPlanner").getMethod("plan", Program.class)
                     .invoke(null, p);
             return (List<FusedKernel>) plan.getClass().getMethod("kernels").invoke(plan);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The planner's row groups of a program. */
+    static List<KernelGroup> groups(Program p) {
+        try {
+            Object plan = Class.forName("dev.kiln.internal.fusion.FusionPlanner").getMethod("plan", Program.class)
+                    .invoke(null, p);
+            List<KernelGroup> out = new ArrayList<>();
+            for (Object step : (List<?>) plan.getClass().getMethod("steps").invoke(plan)) {
+                if (step.getClass().getSimpleName().equals("GroupStep")) {
+                    var m = step.getClass().getMethod("group");
+                    m.setAccessible(true);
+                    out.add((KernelGroup) m.invoke(step));
+                }
+            }
+            return out;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

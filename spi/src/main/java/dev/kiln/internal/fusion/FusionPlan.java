@@ -9,6 +9,7 @@ import dev.kiln.spi.Buffer;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Executable;
 import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.KernelGroup;
 import dev.kiln.spi.ProgramInterpreter;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -35,6 +36,20 @@ public final class FusionPlan {
     /** One equation run on its own. */
     public record EqnStep(Eqn eqn) implements Step {}
 
+    /**
+     * Consecutive kernels over the same rows, compiled together ({@link KernelGroup}): the
+     * variables the group's inputs read, the variables its results define (every member's
+     * outputs, member by member), and the members as kernel steps.
+     */
+    public record GroupStep(KernelGroup group, List<Var> inputs, List<Var> outputs, List<KernelStep> members)
+            implements Step {
+        public GroupStep {
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+            members = List.copyOf(members);
+        }
+    }
+
     private final Program program;
     private final List<Step> steps;
 
@@ -55,8 +70,11 @@ public final class FusionPlan {
     /** The fused kernels, in running order. */
     public List<FusedKernel> kernels() {
         return steps.stream()
-                .filter(s -> s instanceof KernelStep)
-                .map(s -> ((KernelStep) s).kernel())
+                .flatMap(s -> switch (s) {
+                    case KernelStep k -> java.util.stream.Stream.of(k.kernel());
+                    case GroupStep g -> g.group().kernels().stream();
+                    case EqnStep e -> java.util.stream.Stream.<FusedKernel>empty();
+                })
                 .toList();
     }
 
@@ -66,6 +84,7 @@ public final class FusionPlan {
         for (Step s : steps) {
             compiled.add(switch (s) {
                 case KernelStep k -> KernelCache.compile(backend, k.kernel());
+                case GroupStep g -> KernelCache.compile(backend, g.group());
                 case EqnStep e -> e.eqn().primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL
                         ? new ProgramInterpreter(backend, alone(e.eqn()))
                         : null;
@@ -89,16 +108,8 @@ public final class FusionPlan {
         }
         for (int i = 0; i < steps.size(); i++) {
             switch (steps.get(i)) {
-                case KernelStep k -> {
-                    List<Buffer> in = new ArrayList<>(k.inputs().size());
-                    for (Var v : k.inputs()) {
-                        in.add(env.get(v));
-                    }
-                    List<Buffer> out = ((CompiledKernel) compiled.get(i)).run(in);
-                    for (int j = 0; j < out.size(); j++) {
-                        env.put(k.outputs().get(j), out.get(j));
-                    }
-                }
+                case KernelStep k -> runKernel((CompiledKernel) compiled.get(i), k.inputs(), k.outputs(), env);
+                case GroupStep g -> runKernel((CompiledKernel) compiled.get(i), g.inputs(), g.outputs(), env);
                 case EqnStep s -> {
                     Eqn e = s.eqn();
                     if (compiled.get(i) instanceof ProgramInterpreter control) {
@@ -126,6 +137,17 @@ public final class FusionPlan {
             outs.add(read(backend, env, a));
         }
         return outs;
+    }
+
+    private static void runKernel(CompiledKernel c, List<Var> inputs, List<Var> outputs, Map<Var, Buffer> env) {
+        List<Buffer> in = new ArrayList<>(inputs.size());
+        for (Var v : inputs) {
+            in.add(env.get(v));
+        }
+        List<Buffer> out = c.run(in);
+        for (int j = 0; j < out.size(); j++) {
+            env.put(outputs.get(j), out.get(j));
+        }
     }
 
     private static Buffer read(Backend backend, Map<Var, Buffer> env, Atom a) {
@@ -156,26 +178,31 @@ public final class FusionPlan {
      */
     public String explain() {
         Map<Var, String> names = Names.of(program);
-        long kernels = steps.stream().filter(s -> s instanceof KernelStep).count();
+        long kernels = kernels().size();
+        long others = steps.stream().filter(s -> s instanceof EqnStep).count();
+        long groups = steps.stream().filter(s -> s instanceof GroupStep).count();
         StringBuilder b = new StringBuilder();
         b.append(program).append('\n');
-        b.append(kernels).append(kernels == 1 ? " kernel, " : " kernels, ").append(steps.size() - kernels)
-                .append(steps.size() - kernels == 1 ? " other step\n" : " other steps\n");
+        b.append(kernels).append(kernels == 1 ? " kernel" : " kernels");
+        if (groups > 0) {
+            b.append(" (").append(groups).append(groups == 1 ? " row group)" : " row groups)");
+        }
+        b.append(", ").append(others).append(others == 1 ? " other step\n" : " other steps\n");
         int n = 0;
         for (Step s : steps) {
-            n++;
             switch (s) {
-                case KernelStep k -> {
-                    b.append(n).append(". ").append(k.kernel().toString().stripTrailing()).append('\n');
-                    for (int i = 0; i < k.inputs().size(); i++) {
-                        b.append("    in").append(i).append(" = ").append(names.get(k.inputs().get(i))).append('\n');
+                case KernelStep k -> explain(b, ++n, k, names);
+                case GroupStep g -> {
+                    b.append("-- ").append(g.members().size()).append(" kernels over rows ")
+                            .append(java.util.Arrays.toString(g.group().rowShape()))
+                            .append(", run together a block of rows at a time where the backend can --\n");
+                    for (KernelStep k : g.members()) {
+                        explain(b, ++n, k, names);
                     }
-                    for (int i = 0; i < k.outputs().size(); i++) {
-                        b.append("    out").append(i).append(" -> ").append(names.get(k.outputs().get(i))).append('\n');
-                    }
+                    b.append("-- end of the row group --\n");
                 }
                 case EqnStep e -> {
-                    b.append(n).append(". step ");
+                    b.append(++n).append(". step ");
                     List<Var> outs = e.eqn().outputs();
                     for (int i = 0; i < outs.size(); i++) {
                         b.append(i > 0 ? " " : "").append(names.get(outs.get(i)));
@@ -193,6 +220,16 @@ public final class FusionPlan {
             }
         }
         return b.toString();
+    }
+
+    private static void explain(StringBuilder b, int n, KernelStep k, Map<Var, String> names) {
+        b.append(n).append(". ").append(k.kernel().toString().stripTrailing()).append('\n');
+        for (int i = 0; i < k.inputs().size(); i++) {
+            b.append("    in").append(i).append(" = ").append(names.get(k.inputs().get(i))).append('\n');
+        }
+        for (int i = 0; i < k.outputs().size(); i++) {
+            b.append("    out").append(i).append(" -> ").append(names.get(k.outputs().get(i))).append('\n');
+        }
     }
 
     @Override

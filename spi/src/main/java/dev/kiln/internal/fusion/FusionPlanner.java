@@ -103,7 +103,7 @@ public final class FusionPlanner {
             });
             reads.put(s, in);
         }
-        return new FusionPlan(program, order(stepOf, firstEqn, writer, reads, program));
+        return new FusionPlan(program, RowGroups.form(order(stepOf, firstEqn, writer, reads, program)));
     }
 
     /** A topological order of the units, earliest program position first among the ready ones. */

@@ -3,13 +3,14 @@ package dev.kiln.internal.fusion;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.KernelGroup;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Compiled kernels per backend, keyed by kernel structure, so that programs sharing a pattern (the
+ * Compiled kernels (and kernel groups) per backend, keyed by structure, so that programs sharing a pattern (the
  * same bias-add-and-activation in every layer) compile it once. Each backend keeps the {@value
  * #CAPACITY} most recently used kernels: a long-running process that jits many shapes must not
  * keep every kernel it ever compiled. Backends are held weakly.
@@ -17,20 +18,29 @@ import java.util.WeakHashMap;
 final class KernelCache {
     static final int CAPACITY = 1024;
 
-    private static final Map<Backend, Map<FusedKernel, CompiledKernel>> CACHE =
+    private static final Map<Backend, Map<Object, CompiledKernel>> CACHE =
             Collections.synchronizedMap(new WeakHashMap<>());
 
     private KernelCache() {}
 
     static CompiledKernel compile(Backend backend, FusedKernel kernel) {
-        Map<FusedKernel, CompiledKernel> perBackend = CACHE.computeIfAbsent(backend, b -> lru());
+        return cached(backend, kernel, () -> backend.compileKernel(kernel));
+    }
+
+    /** A group of kernels, cached by its structure as kernels are. */
+    static CompiledKernel compile(Backend backend, KernelGroup group) {
+        return cached(backend, group, () -> backend.compileKernelGroup(group));
+    }
+
+    private static CompiledKernel cached(Backend backend, Object kernel, java.util.function.Supplier<CompiledKernel> make) {
+        Map<Object, CompiledKernel> perBackend = CACHE.computeIfAbsent(backend, b -> lru());
         CompiledKernel c;
         synchronized (perBackend) {
             c = perBackend.get(kernel);
         }
         if (c == null) {
             // compiled outside the lock: compiling may be slow, and a backend may compile kernels inside
-            c = backend.compileKernel(kernel);
+            c = make.get();
             synchronized (perBackend) {
                 CompiledKernel raced = perBackend.putIfAbsent(kernel, c);
                 if (raced != null) {
@@ -41,10 +51,10 @@ final class KernelCache {
         return c;
     }
 
-    private static Map<FusedKernel, CompiledKernel> lru() {
+    private static Map<Object, CompiledKernel> lru() {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<FusedKernel, CompiledKernel> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Object, CompiledKernel> eldest) {
                 return size() > CAPACITY;
             }
         };

@@ -19,8 +19,10 @@ import java.util.Set;
 
 /**
  * The clean-up before planning: common subexpressions are merged (tracing repeats work freely, as in
- * {@code mean} and {@code var} of the same array each summing it) and equations whose results are
- * never used are dropped. Every primitive is pure, so both are always safe.
+ * {@code mean} and {@code var} of the same array each summing it), a transposed dot_general operand
+ * is read in place ({@code x.T @ y} contracts {@code x}'s first axis; the contraction's dimension
+ * numbers say which axes pair up, so the transpose need not be written out), and equations whose
+ * results are never used are dropped. Every primitive is pure, so all of it is always safe.
  */
 final class Simplify {
     private Simplify() {}
@@ -31,6 +33,7 @@ final class Simplify {
         Map<Var, Var> same = new IdentityHashMap<>();
         Map<Key, Eqn> seen = new HashMap<>();
         List<Eqn> kept = new ArrayList<>();
+        Map<Var, Eqn> transposes = new IdentityHashMap<>();
         boolean changed = false;
         for (Eqn e : p.eqns()) {
             List<Atom> ins = new ArrayList<>(e.inputs().size());
@@ -44,8 +47,20 @@ final class Simplify {
             }
             Eqn eq = renamed ? new Eqn(e.primitive(), e.params(), ins, e.outputs()) : e;
             changed |= renamed;
+            if (eq.primitive() == Primitive.DOT_GENERAL) {
+                Eqn folded = foldTransposes(eq, transposes);
+                changed |= folded != eq;
+                eq = folded;
+                keyIns = new ArrayList<>();
+                for (Atom a : eq.inputs()) {
+                    keyIns.add(a instanceof Literal l ? FusedKernel.Node.Literal.of(l.value()) : a);
+                }
+            }
+            if (eq.primitive() == Primitive.TRANSPOSE && eq.inputs().get(0) instanceof Var) {
+                transposes.put(eq.outputs().get(0), eq);
+            }
             if (e.primitive().kind() != Primitive.Kind.CONTROL) {
-                Key k = new Key(e.primitive(), e.params(), keyIns);
+                Key k = new Key(eq.primitive(), eq.params(), keyIns);
                 Eqn earlier = seen.get(k);
                 if (earlier != null) {
                     same.put(e.outputs().get(0), earlier.outputs().get(0));
@@ -85,6 +100,61 @@ final class Simplify {
         }
         Collections.reverse(reversed);
         Program q = new Program(p.constants(), p.inputs(), reversed, outs);
-        return ProgramVerifier.checked(q, "fusion planning (common subexpressions and dead code)");
+        return ProgramVerifier.checked(q, "fusion planning (common subexpressions, transposes, dead code)");
+    }
+
+    /**
+     * The dot_general with each operand that is a transpose replaced by the transpose's input, where
+     * that leaves the result as it was: the contracting and batch axes are renumbered through the
+     * permutation, and the operand's free axes must keep their order (they are the result's axes).
+     */
+    private static Eqn foldTransposes(Eqn e, Map<Var, Eqn> transposes) {
+        Params.DotGeneral d = (Params.DotGeneral) e.params();
+        int[][] contract = {d.lhsContract(), d.rhsContract()};
+        int[][] batch = {d.lhsBatch(), d.rhsBatch()};
+        List<Atom> ins = new ArrayList<>(e.inputs());
+        boolean folded = false;
+        for (int side = 0; side < 2; side++) {
+            if (!(ins.get(side) instanceof Var v) || !transposes.containsKey(v)) {
+                continue;
+            }
+            Eqn t = transposes.get(v);
+            int[] perm = ((Params.Transpose) t.params()).perm();
+            boolean[] bound = new boolean[perm.length];
+            for (int a : contract[side]) {
+                bound[a] = true;
+            }
+            for (int a : batch[side]) {
+                bound[a] = true;
+            }
+            int last = -1;
+            boolean ordered = true;
+            for (int a = 0; a < perm.length; a++) {
+                if (!bound[a]) {
+                    ordered &= perm[a] > last;
+                    last = perm[a];
+                }
+            }
+            if (!ordered) {
+                continue;
+            }
+            contract[side] = through(perm, contract[side]);
+            batch[side] = through(perm, batch[side]);
+            ins.set(side, t.inputs().get(0));
+            folded = true;
+        }
+        if (!folded) {
+            return e;
+        }
+        Params.DotGeneral p = new Params.DotGeneral(contract[0], contract[1], batch[0], batch[1]);
+        return new Eqn(e.primitive(), p, ins, e.outputs());
+    }
+
+    private static int[] through(int[] perm, int[] axes) {
+        int[] r = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            r[i] = perm[axes[i]];
+        }
+        return r;
     }
 }

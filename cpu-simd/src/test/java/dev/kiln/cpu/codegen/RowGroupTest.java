@@ -1,0 +1,74 @@
+package dev.kiln.cpu.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.Array;
+import dev.kiln.Kiln;
+import dev.kiln.Np;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Program;
+import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.KernelGroup;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Row groups (a row softmax's or layer norm's kernels run a block of rows at a time) against eager
+ * evaluation on the reference backend: row counts below and above the threads and the block size,
+ * row lengths around the vector width, float32 and float64, and rows too short for the row loop
+ * (those groups run kernel by kernel).
+ */
+class RowGroupTest {
+    record Chain(String name, Function<List<Array>, List<Array>> f) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final List<Chain> CHAINS = List.of(
+            new Chain("softmax", a -> List.of(Cases.softmax(a.get(0)))),
+            new Chain("layer norm", a -> List.of(Cases.layerNorm(a.get(0)))),
+            new Chain("log-sum-exp and its shift", a -> {
+                Array x = a.get(0);
+                Array m = Np.max(x, new int[] {1}, true);
+                Array lse = Np.log(Np.sum(Np.exp(x.subtract(m)), new int[] {1}, true)).add(m);
+                return List.of(x.subtract(lse), lse);
+            }));
+
+    static Stream<Arguments> cases() {
+        return Stream.of(4, 37, 1000).flatMap(rows -> Stream.of(1, 7, 16, 129, 1025).flatMap(width -> CHAINS.stream()
+                .flatMap(c -> Stream.of(Cases.f32(rows, width), Cases.f64(rows, width)).map(s -> Arguments.of(c, s)))));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void rowGroupsMatchTheReference(Chain c, ArraySpec spec) {
+        List<HostBuffer> in = Cases.inputs(List.of(spec), 3);
+        Program p = Kiln.withBackend("reference", () -> Kiln.makeProgram(c.f()).apply(Cases.arrays(in)));
+        List<KernelGroup> groups = Cases.groups(p);
+        assertEquals(1, groups.size(), c + ": one row group over all the kernels");
+        KernelGroup g = groups.get(0);
+        assertEquals(spec.shape()[0], g.rows());
+        String compiled = GeneratedKernelTest.CPU.compileKernelGroup(g).toString();
+        if (spec.shape()[1] >= 16 && spec.shape()[0] >= 4) {
+            assertTrue(compiled.startsWith("row group of "), c + " " + spec + ": " + compiled);
+        }
+        List<HostBuffer> eager = Kiln.withBackend("reference",
+                () -> c.f().apply(Cases.arrays(in)).stream().map(Array::toHost).toList());
+        Function<List<Array>, List<Array>> jitted = Kiln.jit(c.f());
+        for (int call = 0; call < 2; call++) {
+            List<HostBuffer> fused = Kiln.withBackend("cpu-simd",
+                    () -> jitted.apply(Cases.arrays(in)).stream().map(Array::toHost).toList());
+            for (int o = 0; o < eager.size(); o++) {
+                GeneratedKernelTest.close(c + " " + spec + " output " + o + " (call " + call + ")", eager.get(o), fused.get(o),
+                        spec.shape()[1]);
+            }
+        }
+    }
+}
