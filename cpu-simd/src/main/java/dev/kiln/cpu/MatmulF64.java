@@ -95,7 +95,8 @@ final class MatmulF64 {
             DotGeneral.BlockDone done) {
         int aBase = ta * a.batchStride();
         int bBase = tb * b.batchStride();
-        int mBlocks = (m + MC - 1) / MC;
+        int rowBlock = rowBlock(m, parallel);
+        int mBlocks = (m + rowBlock - 1) / rowBlock;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int panels = (nc + NR - 1) / NR;
@@ -105,7 +106,7 @@ final class MatmulF64 {
                 int jc0 = jc;
                 int pc0 = pc;
                 boolean last = pc + kc == k;
-                long work = (long) kc * nc * Math.min(m, MC);
+                long work = (long) kc * nc * Math.min(m, rowBlock);
                 boolean split = parallel && work * mBlocks >= (1L << 20);
                 // pack B: panel q holds columns jc + q·NR … as kc rows of NR floats
                 Parallel.forRange(panels, split ? 4 : panels + 1, 1, (lo, hi) -> {
@@ -121,8 +122,8 @@ final class MatmulF64 {
                     for (int u = lo; u < hi; u++) {
                         int ib = u / groups;
                         int g = u % groups;
-                        int ic = ib * MC;
-                        int mc = Math.min(MC, m - ic);
+                        int ic = ib * rowBlock;
+                        int mc = Math.min(rowBlock, m - ic);
                         packA(a.data(), aBase, a.rowStride(), a.colStride(), ic, mc, pc0, kc, aPack);
                         int q0 = (int) ((long) panels * g / groups);
                         int q1 = (int) ((long) panels * (g + 1) / groups);
@@ -150,6 +151,22 @@ final class MatmulF64 {
                 });
             }
         }
+    }
+
+    /**
+     * Rows per A block: at most MC, and for a matmul split across threads, as many blocks as a
+     * multiple of the thread count, so no thread is left with one block more than the others (1024
+     * rows in blocks of 96 are 11 blocks, 6 for one thread and 5 for the other; in 12 blocks of 86
+     * rounded up to whole micro-tiles, 6 each).
+     */
+    private static int rowBlock(int m, boolean parallel) {
+        int blocks = (m + MC - 1) / MC;
+        if (!parallel || blocks < 2) {
+            return MC;
+        }
+        blocks = (blocks + Parallel.THREADS - 1) / Parallel.THREADS * Parallel.THREADS;
+        int rows = (m + blocks - 1) / blocks;
+        return Math.min(MC, (rows + MR - 1) / MR * MR);
     }
 
     /** aPack[(r / MR)·MR·kc + p·MR + r % MR] = A(ic + r, pc + p), rows beyond mc zero. */
