@@ -66,7 +66,7 @@ abstract class ArrayAccess extends VectorOps {
         cb.astore(slotOf(n));
     }
 
-    /** A float literal's bits come from the geometry array (so constants are data); a bool literal is a constant mask. */
+    /** A float or int32 literal's bits come from the geometry array (so constants are data); a bool literal is a constant mask. */
     void literal(Node.Literal lit, int n) {
         int pos = layout.length() + 2 * literalSlot[n];
         switch (lit.dtype()) {
@@ -95,6 +95,13 @@ abstract class ArrayAccess extends VectorOps {
                 cb.lor();
                 Asm.call(cb, Double.class, "longBitsToDouble", long.class);
                 Asm.call(cb, DoubleVector.class, "broadcast", VectorSpecies.class, double.class);
+            }
+            case INT32 -> {
+                intSpecies();
+                cb.aload(2);
+                cb.loadConstant(pos + 1);
+                cb.iaload();
+                Asm.call(cb, IntVector.class, "broadcast", VectorSpecies.class, int.class);
             }
             default -> {
                 species(maskDouble[n]);

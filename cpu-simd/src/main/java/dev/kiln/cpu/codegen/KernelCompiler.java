@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * that differs from an earlier one only in sizes, strides or offsets reuses its class.
  *
  * <p>Elementwise and reduction kernels (sum, max, min) on float32, float64 and bool values are
- * generated, int32 arrays too where they are only read and converted to a float type; a matmul
- * kernel runs the backend's dot_general into its output and then its epilogue as a generated
- * elementwise pass ({@link MatmulKernel}). Anything else (other integer work, products and
+ * generated; int32 values (arrays, iotas, literals) too where they are only compared with each
+ * other or converted to a float type or to bool (one-hot labels); a matmul kernel runs the
+ * backend's dot_general and its epilogue as a generated elementwise pass over each block of the
+ * product as the matmul finishes it ({@link MatmulKernel}). Anything else (int32 arithmetic and
+ * other integer work, products and
  * logical reductions, erf and rem, loops too large for C2) is reported as {@link
  * UnsupportedKernelException}, and {@link #compileOr} hands such kernels to the fallback with one
  * log line per kernel. {@code -Dkiln.cpu.codegen=false} turns generation off.

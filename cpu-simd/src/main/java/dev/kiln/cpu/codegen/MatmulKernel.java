@@ -88,7 +88,14 @@ final class MatmulKernel implements CompiledKernel {
         for (int d = 0; d < lhsFree; d++) {
             swapped[batch + rhsFree + d] = batch + d;
         }
-        if (lhsFree > 0 && rhsFree > 0 && !anyInOrder(k, kept, order, outShape) && allInOrder(k, kept, swapped, outShape)) {
+        int lhsSize = Shape.size(Arrays.copyOfRange(outShape, batch, batch + lhsFree));
+        int rhsSize = Shape.size(Arrays.copyOfRange(outShape, batch + lhsFree, outShape.length));
+        // swapped, the lhs's free size becomes the product's row length: not when that makes a
+        // short row (a 10-wide product leaves most of the micro-tile's 32 columns idle) out of a long
+        // one, where the transposed walk of a small epilogue costs less
+        boolean narrow = lhsSize < 64 && lhsSize < rhsSize;
+        if (lhsFree > 0 && rhsFree > 0 && !narrow && !anyInOrder(k, kept, order, outShape)
+                && allInOrder(k, kept, swapped, outShape)) {
             order = swapped;
             root = new FusedKernel.Root.Matmul(
                     new Params.DotGeneral(dims.rhsContract(), dims.lhsContract(), dims.rhsBatch(), dims.lhsBatch()),

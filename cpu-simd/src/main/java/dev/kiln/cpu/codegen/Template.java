@@ -77,7 +77,7 @@ record Template(
         int[] slots = new int[nodes.size()];
         int k = 0;
         for (int i = 0; i < nodes.size(); i++) {
-            slots[i] = nodes.get(i) instanceof Node.Literal lit && lit.dtype().isFloating() ? k++ : -1;
+            slots[i] = nodes.get(i) instanceof Node.Literal lit && dataLiteral(lit.dtype()) ? k++ : -1;
         }
         return slots;
     }
@@ -111,7 +111,7 @@ record Template(
         List<Object> ramps = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node.Iota io = null;
-            if (nodes.get(i) instanceof Node.Iota x && !integer(x.dtype())) {
+            if (nodes.get(i) instanceof Node.Iota x && (!integer(x.dtype()) || x.dtype() == DType.INT32)) {
                 io = x;
             } else if (nodes.get(i) instanceof Node.Op op && op.op() == Primitive.CONVERT
                     && nodes.get(op.arg(0)) instanceof Node.Iota x && integer(x.dtype()) && !integer(op.dtype())) {
@@ -154,7 +154,7 @@ record Template(
         // only in their constants share a class
         List<Long> literals = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i) instanceof Node.Literal lit && lit.dtype().isFloating()) {
+            if (nodes.get(i) instanceof Node.Literal lit && dataLiteral(lit.dtype())) {
                 literals.add(lit.bits());
                 nodes.set(i, new Node.Literal(lit.dtype(), 0));
             }
@@ -187,6 +187,11 @@ record Template(
         Template t = new Template(nest.kind, nest.outer.length, nest.reduced.length, lanes, maps, nodes,
                 k.epilogueStart(), stores);
         return new Plan(t, nest, ramps.toArray(), literals.stream().mapToLong(Long::longValue).toArray(), heavy);
+    }
+
+    /** Literals whose values are data (read from the geometry array) rather than code: floats and int32. */
+    static boolean dataLiteral(DType t) {
+        return t.isFloating() || t == DType.INT32;
     }
 
     private static boolean integer(DType t) {
@@ -238,6 +243,13 @@ record Template(
                 }
                 yield r;
             }
+            case INT32 -> {
+                int[] r = new int[n];
+                for (int i = 0; i < n; i++) {
+                    r[i] = i;
+                }
+                yield r;
+            }
             case BOOL -> {
                 boolean[] r = new boolean[n];
                 for (int i = 1; i < n; i++) {
@@ -253,7 +265,8 @@ record Template(
             throws UnsupportedKernelException {
         DType t = n.dtype();
         if (t != DType.FLOAT32 && t != DType.FLOAT64 && t != DType.BOOL
-                && !(t == DType.INT32 && n instanceof Node.Load && convertedToFloat(i, nodes, live, stores))) {
+                && !(t == DType.INT32 && (n instanceof Node.Load || n instanceof Node.Literal)
+                        && comparedOrConverted(i, nodes, live, stores))) {
             throw new UnsupportedKernelException("a " + t + " value (" + n + ")");
         }
         switch (n) {
@@ -278,8 +291,12 @@ record Template(
         }
     }
 
-    /** Whether every live user of node {@code i} converts it to a float type (int32 data read as floats). */
-    private static boolean convertedToFloat(int i, List<Node> nodes, boolean[] live, List<Store> stores) {
+    /**
+     * Whether every live user of int32 node {@code i} compares it with another int32 value or
+     * converts it to a float type or to bool (one-hot labels, int32 data read as floats), and no
+     * output stores it: int32 arithmetic is not generated.
+     */
+    private static boolean comparedOrConverted(int i, List<Node> nodes, boolean[] live, List<Store> stores) {
         for (Store s : stores) {
             if (s.node() == i) {
                 return false;
@@ -290,8 +307,12 @@ record Template(
                 continue;
             }
             for (int a : nodes.get(u).args()) {
-                if (a == i && !(nodes.get(u) instanceof Node.Op op && op.op() == Primitive.CONVERT
-                        && op.dtype().isFloating())) {
+                boolean ok = nodes.get(u) instanceof Node.Op op
+                        && ((op.op() == Primitive.CONVERT && (op.dtype().isFloating() || op.dtype() == DType.BOOL))
+                                || (op.op().kind() == Primitive.Kind.COMPARE
+                                        && nodes.get(op.arg(0)).dtype() == DType.INT32
+                                        && nodes.get(op.arg(1)).dtype() == DType.INT32));
+                if (a == i && !ok) {
                     return false;
                 }
             }
@@ -314,12 +335,12 @@ record Template(
                 case REM, SHIFT_LEFT, SHIFT_RIGHT_ARITHMETIC, SHIFT_RIGHT_LOGICAL -> false;
                 default -> fl;
             };
-            case COMPARE -> fl || arg == DType.BOOL;
+            case COMPARE -> fl || arg == DType.BOOL || arg == DType.INT32;
             case SELECT -> true;
             case CONVERT -> {
                 DType to = ((Params.Convert) op.params()).to();
                 boolean okTo = to.isFloating() || to == DType.BOOL;
-                yield okTo && (fl || arg == DType.BOOL || (arg == DType.INT32 && to.isFloating()));
+                yield okTo && (fl || arg == DType.BOOL || arg == DType.INT32);
             }
             default -> false;
         };

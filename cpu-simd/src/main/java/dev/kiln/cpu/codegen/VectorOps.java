@@ -54,7 +54,8 @@ abstract class VectorOps {
                 case Node.Op op -> switch (op.op().kind()) {
                     case COMPARE, CONVERT, UNARY, BINARY -> {
                         Node a = nodes.get(op.arg(0));
-                        yield a.dtype() == DType.BOOL ? d[op.arg(0)] : a.dtype() == DType.FLOAT64;
+                        yield a.dtype() == DType.BOOL ? d[op.arg(0)]
+                                : a.dtype() == DType.INT32 ? byDefault : a.dtype() == DType.FLOAT64;
                     }
                     case SELECT -> d[op.arg(1)];
                     default -> byDefault;
@@ -94,6 +95,14 @@ abstract class VectorOps {
             case COMPARE -> {
                 if (arg == DType.BOOL) {
                     boolCompare(p, x, op.arg(1));
+                } else if (arg == DType.INT32) {
+                    // int lanes compare as ints; the mask then joins the float (or double) masks
+                    cb.aload(slotOf(x));
+                    Asm.getStatic(cb, VectorOperators.class, p.name());
+                    cb.aload(slotOf(op.arg(1)));
+                    Asm.call(cb, IntVector.class, "compare", VectorOperators.Comparison.class, Vector.class);
+                    species(maskDouble[n]);
+                    Asm.call(cb, VectorMask.class, "cast", VectorSpecies.class);
                 } else {
                     cb.aload(slotOf(x));
                     Asm.getStatic(cb, VectorOperators.class, p.name());
@@ -371,6 +380,15 @@ abstract class VectorOps {
     void convert(DType from, DType to, int x, int n) {
         if (from == to) {
             cb.aload(slotOf(x));
+            return;
+        }
+        if (to == DType.BOOL && from == DType.INT32) {
+            cb.aload(slotOf(x));
+            Asm.getStatic(cb, VectorOperators.class, "NE");
+            cb.iconst_0();
+            Asm.call(cb, IntVector.class, "compare", VectorOperators.Comparison.class, int.class);
+            species(maskDouble[n]);
+            Asm.call(cb, VectorMask.class, "cast", VectorSpecies.class);
             return;
         }
         if (to == DType.BOOL) {

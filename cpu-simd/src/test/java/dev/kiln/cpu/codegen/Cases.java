@@ -109,6 +109,17 @@ final class Cases {
         cs.add(c("int32 data read as floats", a -> List.of(Np.exp(a.get(0).astype(DType.FLOAT32)).add(a.get(1)),
                 Np.sum(a.get(0).astype(DType.FLOAT64), 0)), ArraySpec.of(DType.INT32, 4, n), f32(n)));
         cs.add(c("iota", a -> List.of(a.get(0).add(Np.arange(n).astype(DType.FLOAT32))), f32(3, n)));
+        cs.add(c("one-hot of int32 labels", a -> List.of(Np.sum(Np.oneHot(a.get(0), 5).multiply(a.get(1)), 1)),
+                ArraySpec.of(DType.INT32, n), f32(n, 5)));
+        cs.add(c("int32 compares, with literals, iota and bool conversion", a -> List.of(
+                Np.where(Np.greater(a.get(0), 3), a.get(1), 0),
+                Np.less(a.get(0), a.get(2)),
+                a.get(0).astype(DType.BOOL),
+                Np.logicalAnd(Np.greaterEqual(a.get(2), Np.arange(n)), Np.notEqual(a.get(0), -4))),
+                ArraySpec.of(DType.INT32, n), f32(n), ArraySpec.of(DType.INT32, n)));
+        cs.add(c("int32 compares f64", a -> List.of(Np.where(Np.equal(a.get(0), a.get(2)), a.get(1), 1.5),
+                Np.sum(Np.oneHot(a.get(0), 3, DType.FLOAT64), 0)),
+                ArraySpec.of(DType.INT32, n), f64(n), ArraySpec.of(DType.INT32, n)));
         cs.add(c("unary zoo f32", a -> {
             Array x = a.get(0);
             return List.of(Np.sigmoid(x).add(Np.rsqrt(Np.abs(x).add(1))), Np.log1p(Np.abs(x)).multiply(Np.expm1(x)),
