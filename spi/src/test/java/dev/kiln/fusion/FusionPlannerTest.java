@@ -109,10 +109,14 @@ class FusionPlannerTest {
         List<FusedKernel> ks = plan.kernels();
         assertEquals(3, ks.size(), plan::explain);
         assertInstanceOf(Root.Reduce.class, ks.get(0).root());
-        // the exponentials are computed once, written by the pass that also sums them
-        assertEquals(1, count(plan, Primitive.EXP), plan::explain);
-        assertEquals(2, ks.get(1).outputs().size(), plan::explain);
+        // the exponentials are computed by the pass that sums them and again by the quotients'
+        // pass, rather than written out: every kernel reads only x and per-row values
+        assertEquals(2, count(plan, Primitive.EXP), plan::explain);
+        assertEquals(1, ks.get(1).outputs().size(), plan::explain);
         assertInstanceOf(Root.Elementwise.class, ks.get(2).root());
+        for (FusedKernel k : ks) {
+            assertEquals(1, k.inputs().stream().filter(in -> in.spec().rank() == 2).count(), plan::explain);
+        }
         assertEquals(0, otherSteps(plan));
     }
 

@@ -33,7 +33,8 @@ import java.util.Set;
  * <ul>
  *   <li>A fusible equation (elementwise, convert, select, iota, and movement that is an index map)
  *       joins the one position that needs it; or every position, when it is cheap ({@link Cost})
- *       and there are at most {@link #MAX_COPIES}; otherwise it is materialised: written by one of
+ *       and there are at most {@link #MAX_COPIES}, or when it is one expensive op over cheap work
+ *       needed at two positions; otherwise it is materialised: written by one of
  *       the positions that reads it once at a bijective view (multi-output fusion, so no extra
  *       kernel), or by a kernel of its own. An expensive equation is never evaluated at several
  *       views or through a broadcast; arithmetic of any cost is evaluated at one view per kernel
@@ -208,7 +209,11 @@ final class Partitioner {
         if (!r.mustMaterialise()) {
             boolean cheap = Cost.cheap(e.primitive());
             int copies = r.positionCount();
-            boolean all = copies > 0 && (copies == 1 || cheap && (copies <= MAX_COPIES || !e.primitive().isElementwise()));
+            // one expensive op over cheap work may be computed twice rather than written out and read
+            // back: a row softmax's exponentials, needed by the sums and by the quotients
+            boolean twice = copies == 2 && e.primitive().isElementwise() && onlyCheapBelow(i, 0);
+            boolean all = copies > 0
+                    && (copies == 1 || twice || cheap && (copies <= MAX_COPIES || !e.primitive().isElementwise()));
             for (var pos : r.positions().entrySet()) {
                 for (var ph : pos.getValue().entrySet()) {
                     all &= fusableAt(i, pos.getKey(), ph.getKey(), ph.getValue());
@@ -245,6 +250,28 @@ final class Partitioner {
             chosen.outputs.add(new Cluster.Out(v, Phase.OUT, w));
         }
         materialised(v, chosen, r);
+    }
+
+    /**
+     * Whether every fusible equation that equation {@code i} is computed from is cheap: its operands
+     * are program inputs, materialised results (reductions, matmuls, steps) or cheap elementwise
+     * and movement equations over such, so computing {@code i} a second time repeats no other
+     * expensive work.
+     */
+    private boolean onlyCheapBelow(int i, int depth) {
+        if (depth > 32) {
+            return false;
+        }
+        for (Atom a : eqns.get(i).inputs()) {
+            Integer p = a instanceof Var v ? producer.get(v) : null;
+            if (p == null || category[p] != Category.FUSIBLE) {
+                continue;
+            }
+            if (!Cost.cheap(eqns.get(p).primitive()) || !onlyCheapBelow(p, depth + 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean fusableAt(int i, Cluster k, Phase ph, Set<View> views) {
