@@ -1,0 +1,96 @@
+package dev.kiln.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** The pool that splits ranges: every index once, on chunk boundaries, nested and concurrent calls, errors. */
+class ParallelTest {
+    private static void coversOnce(int n, int grain, int align) {
+        AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(n, 1));
+        Parallel.forRange(n, grain, align, (lo, hi) -> {
+            assertTrue(lo % align == 0 || lo == 0, "chunk start " + lo + " off the " + align + " grid");
+            for (int i = lo; i < hi; i++) {
+                seen.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "index " + i + " of " + n + " (grain " + grain + ", align " + align + ")");
+        }
+    }
+
+    @Test
+    void everyIndexRunsOnce() {
+        for (int n : new int[] {0, 1, 7, 64, 1000, 65_537, 1 << 20}) {
+            for (int grain : new int[] {1, 100, 1 << 14}) {
+                for (int align : new int[] {1, 64}) {
+                    coversOnce(n, grain, align);
+                }
+            }
+        }
+    }
+
+    /** Many back-to-back ranges (helpers spinning between them) and ranges started from several threads at once. */
+    @Test
+    void backToBackAndConcurrentCallers() throws Exception {
+        for (int r = 0; r < 2000; r++) {
+            coversOnce(4096 + r, 64, 64);
+        }
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                fs.add(callers.submit(() -> {
+                    for (int r = 0; r < 300; r++) {
+                        coversOnce(10_000 + r, 100, 1);
+                    }
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void nestedRangesComplete() {
+        AtomicIntegerArray seen = new AtomicIntegerArray(64 * 1000);
+        Parallel.forRange(64, 1, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int row = i;
+                Parallel.forRange(1000, 10, 1, (a, b) -> {
+                    for (int j = a; j < b; j++) {
+                        seen.incrementAndGet(row * 1000 + j);
+                    }
+                });
+            }
+        });
+        for (int i = 0; i < seen.length(); i++) {
+            assertEquals(1, seen.get(i), "index " + i);
+        }
+    }
+
+    @Test
+    void anErrorInAChunkReachesTheCaller() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(1 << 16, 16, 1,
+                (lo, hi) -> {
+                    if (hi == 1 << 16) {
+                        throw boom;
+                    }
+                }));
+        assertSame(boom, e);
+        coversOnce(1 << 16, 16, 1);
+    }
+}
