@@ -1,19 +1,14 @@
 package dev.kiln.cpu;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits index ranges over a small pool of helper threads. The calling thread always takes part and
- * claims chunks like the helpers do, so it never waits on work that no thread has started, and a
- * nested call from inside a chunk simply runs on fewer threads instead of deadlocking.
- *
- * <p>A helper that has finished a chunk spins for {@link #SPIN_NANOS} before it parks, as does a
- * caller waiting for the last chunks: Kiln's work comes as runs of kernels microseconds apart, and
- * waking a parked thread takes tens of microseconds, often longer than the chunk it was woken for
- * (measured here with a ForkJoinPool: tanh of 64K floats took 33 µs on one thread and 46 µs on
- * two). Idle helpers park, so a process that stops computing costs nothing.
+ * Splits index ranges over a small shared pool. The calling thread always takes part and claims
+ * chunks like the helpers do, so it never waits on work that no thread has started, and a nested
+ * call from inside a chunk simply runs on fewer threads instead of deadlocking.
  */
 final class Parallel {
     /** Threads that work on one range, the caller included; {@code -Dkiln.cpu.threads=N} overrides. */
@@ -25,10 +20,7 @@ final class Parallel {
     /** The same for ops that cost tens of cycles per element (transcendentals, integer division). */
     static final int HEAVY_GRAIN = 1 << 14;
 
-    /** How long a helper looks for new work, and a caller for its helpers' last chunks, before parking. */
-    static final long SPIN_NANOS = 100_000;
-
-    private static final Helper[] HELPERS = helpers(THREADS - 1);
+    private static final ForkJoinPool POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
 
     private Parallel() {}
 
@@ -44,7 +36,7 @@ final class Parallel {
      */
     static void forRange(int n, int grain, int align, Range body) {
         int maxChunks = (int) Math.min((long) THREADS * 4, n / (long) Math.max(grain, 1));
-        if (HELPERS.length == 0 || maxChunks < 2) {
+        if (POOL == null || maxChunks < 2) {
             if (n > 0) {
                 body.run(0, n);
             }
@@ -60,7 +52,7 @@ final class Parallel {
 
     /** Whether work of {@code n} elements at {@code grain} would be split. */
     static boolean splits(int n, int grain) {
-        return HELPERS.length > 0 && n / (long) Math.max(grain, 1) >= 2;
+        return POOL != null && n / (long) Math.max(grain, 1) >= 2;
     }
 
     private static final class Job implements Runnable {
@@ -71,8 +63,6 @@ final class Parallel {
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger done = new AtomicInteger();
         private final Thread waiter = Thread.currentThread();
-        /** Whether the waiter may be parked, so that the last chunk's finisher unparks it. */
-        private volatile boolean parked;
         private volatile Throwable error;
 
         Job(int n, int maxChunks, int align, Range body) {
@@ -88,19 +78,11 @@ final class Parallel {
         void invoke() {
             int helpers = Math.min(THREADS, chunks) - 1;
             for (int i = 0; i < helpers; i++) {
-                HELPERS[i].offer(this);
+                POOL.execute(this);
             }
             work();
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
             while (done.get() < chunks) {
-                if (System.nanoTime() < spinUntil) {
-                    Thread.onSpinWait();
-                } else {
-                    parked = true;
-                    if (done.get() < chunks) {
-                        LockSupport.park(this);
-                    }
-                }
+                LockSupport.park(this);
             }
             Throwable t = error;
             if (t instanceof RuntimeException re) {
@@ -132,7 +114,7 @@ final class Parallel {
                         error = t;
                     }
                 }
-                if (done.incrementAndGet() == chunks && parked) {
+                if (done.incrementAndGet() == chunks) {
                     LockSupport.unpark(waiter);
                 }
             }
@@ -152,53 +134,16 @@ final class Parallel {
         return Math.max(1, available);
     }
 
-    private static Helper[] helpers(int n) {
-        Helper[] h = new Helper[Math.max(0, n)];
-        for (int i = 0; i < h.length; i++) {
-            h[i] = new Helper(i);
-            h[i].start();
-        }
-        return h;
-    }
-
-    /**
-     * A helper thread with a one-job mailbox. A job offered while the mailbox is full is not
-     * queued: its caller does the chunks no helper claims.
-     */
-    private static final class Helper extends Thread {
-        private final AtomicReference<Job> mailbox = new AtomicReference<>();
-        private volatile boolean parked;
-
-        Helper(int index) {
-            super("kiln-cpu-" + index);
-            setDaemon(true);
-        }
-
-        void offer(Job job) {
-            if (mailbox.compareAndSet(null, job) && parked) {
-                LockSupport.unpark(this);
-            }
-        }
-
-        @Override
-        public void run() {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
-            while (true) {
-                Job job = mailbox.getAndSet(null);
-                if (job != null) {
-                    job.run();
-                    spinUntil = System.nanoTime() + SPIN_NANOS;
-                } else if (System.nanoTime() < spinUntil) {
-                    Thread.onSpinWait();
-                } else {
-                    parked = true;
-                    if (mailbox.get() == null) {
-                        LockSupport.park(this);
-                    }
-                    parked = false;
-                    spinUntil = System.nanoTime() + SPIN_NANOS;
-                }
-            }
-        }
+    private static ForkJoinPool newPool(int parallelism) {
+        return new ForkJoinPool(
+                parallelism,
+                pool -> {
+                    ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                    t.setName("kiln-cpu-" + t.getPoolIndex());
+                    t.setDaemon(true);
+                    return t;
+                },
+                null,
+                true);
     }
 }
