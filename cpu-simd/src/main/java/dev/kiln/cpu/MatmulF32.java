@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * loading NR/L B vectors per step of k (one FMA per accumulator). A B panel (KC·NR floats) is
  * reused, from L1 or L2, across all MR-row panels of the A block, which stays in L2. Threads
  * share the packed B block and split the MC row blocks (or, when there are few, the NR panels);
- * many small independent batches are instead split by batch.
+ * many small independent batches are instead split by batch. The schedule is {@link
+ * MatmulBlocking}'s, shared with float64; this class has the float packing and micro-kernels.
  */
 final class MatmulF32 {
     private MatmulF32() {}
@@ -42,8 +43,8 @@ final class MatmulF32 {
     private static final int MC = 16 * MR;
     private static final int NC = 4096;
 
-    /** Panels of one row block finished before {@code done} hears of them: MC × 256 columns, in L2. */
-    private static final int DONE_PANELS = Math.max(1, 256 / NR);
+    private static final MatmulBlocking.Sizes SIZES = new MatmulBlocking.Sizes(MR, NR, MC, KC, NC);
+
 
     /** Below this many multiply-adds per batch, packing costs more than it saves. */
     private static final long SMALL = 16 * 16 * 16;
@@ -114,78 +115,35 @@ final class MatmulF32 {
             DotGeneral.BlockDone done) {
         int aBase = ta * a.batchStride();
         int bBase = tb * b.batchStride();
-        int rowBlock = rowBlock(m, parallel);
-        int mBlocks = (m + rowBlock - 1) / rowBlock;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int panels = (nc + NR - 1) / NR;
-            float[] bPack = new float[panels * NR * Math.min(KC, k)];
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                int jc0 = jc;
-                int pc0 = pc;
-                boolean last = pc + kc == k;
-                long work = (long) kc * nc * Math.min(m, rowBlock);
-                boolean split = parallel && work * mBlocks >= (1L << 20);
-                // pack B: panel q holds columns jc + q·NR … as kc rows of NR floats
-                Parallel.forRange(panels, split ? 4 : panels + 1, 1, (lo, hi) -> {
-                    for (int q = lo; q < hi; q++) {
-                        packB(b.data(), bBase, b.rowStride(), b.colStride(), pc0, kc, jc0 + q * NR, Math.min(NR, nc - q * NR), bPack, q * NR * kc);
-                    }
-                });
-                // units: (row block, group of panels); several groups only when row blocks are too few
-                int groups = split && mBlocks < 2 * Parallel.THREADS ? Math.min(panels, 2 * Parallel.THREADS) : 1;
-                int units = mBlocks * groups;
-                Parallel.forRange(units, split ? 1 : units + 1, 1, (lo, hi) -> {
-                    float[] aPack = A_PACK.get();
-                    for (int u = lo; u < hi; u++) {
-                        int ib = u / groups;
-                        int g = u % groups;
-                        int ic = ib * rowBlock;
-                        int mc = Math.min(rowBlock, m - ic);
-                        packA(a.data(), aBase, a.rowStride(), a.colStride(), ic, mc, pc0, kc, aPack);
-                        int q0 = (int) ((long) panels * g / groups);
-                        int q1 = (int) ((long) panels * (g + 1) / groups);
-                        for (int qa = q0; qa < q1; qa += DONE_PANELS) {
-                            int qb = Math.min(q1, qa + DONE_PANELS);
-                            for (int q = qa; q < qb; q++) {
-                                int j = jc0 + q * NR;
-                                int nr = Math.min(NR, n - j);
-                                for (int ir = 0; ir < mc; ir += MR) {
-                                    int mr = Math.min(MR, mc - ir);
-                                    int cAt = cOff + (ic + ir) * n + j;
-                                    if (mr == MR && nr == NR) {
-                                        kernel(kc, aPack, ir * kc, bPack, q * NR * kc, c, cAt, n);
-                                    } else {
-                                        edge(kc, aPack, ir * kc, bPack, q * NR * kc, c, cAt, n, mr, nr);
-                                    }
-                                }
-                            }
-                            if (last && done != null) {
-                                int j0 = jc0 + qa * NR;
-                                done.block(ta, ic, mc, j0, Math.min(n, jc0 + qb * NR) - j0);
-                            }
-                        }
-                    }
-                });
-            }
-        }
-    }
+        MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, new MatmulBlocking.Typed() {
+            private float[] bPack;
 
-    /**
-     * Rows per A block: at most MC, and for a matmul split across threads, as many blocks as a
-     * multiple of the thread count, so no thread is left with one block more than the others (1024
-     * rows in blocks of 96 are 11 blocks, 6 for one thread and 5 for the other; in 12 blocks of 86
-     * rounded up to whole micro-tiles, 6 each).
-     */
-    private static int rowBlock(int m, boolean parallel) {
-        int blocks = (m + MC - 1) / MC;
-        if (!parallel || blocks < 2) {
-            return MC;
-        }
-        blocks = (blocks + Parallel.THREADS - 1) / Parallel.THREADS * Parallel.THREADS;
-        int rows = (m + blocks - 1) / blocks;
-        return Math.min(MC, (rows + MR - 1) / MR * MR);
+            @Override
+            public void newBPack(int size) {
+                bPack = new float[size];
+            }
+
+            @Override
+            public void packB(int pc, int kc, int j, int cols, int at) {
+                MatmulF32.packB(b.data(), bBase, b.rowStride(), b.colStride(), pc, kc, j, cols, bPack, at);
+            }
+
+            @Override
+            public Object packA(int ic, int mc, int pc, int kc) {
+                float[] aPack = A_PACK.get();
+                MatmulF32.packA(a.data(), aBase, a.rowStride(), a.colStride(), ic, mc, pc, kc, aPack);
+                return aPack;
+            }
+
+            @Override
+            public void tile(Object aPack, int kc, int aAt, int bAt, int cAt, int mr, int nr) {
+                if (mr == MR && nr == NR) {
+                    kernel(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n);
+                } else {
+                    edge(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n, mr, nr);
+                }
+            }
+        });
     }
 
     /** aPack[(r / MR)·MR·kc + p·MR + r % MR] = A(ic + r, pc + p), rows beyond mc zero. */
