@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.Array;
@@ -20,6 +21,7 @@ import dev.kiln.ir.Program;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.FusedKernel.Node;
 import dev.kiln.spi.FusedKernel.Root;
+import dev.kiln.spi.KernelGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -131,6 +133,23 @@ class FusionPlannerTest {
             assertEquals(1, g.group().rowAxes());
             assertTrue(plan.explain().contains("3 kernels over rows"), plan::explain);
         }
+    }
+
+    /** A group is checked when it is made: rows that a kernel reduces, or wiring to a later kernel, are refused. */
+    @Test
+    void kernelGroupsRefuseWhatIsNotRowByRow() {
+        FusionPlan plan = plan("softmax rows");
+        KernelGroup g = ((FusionPlan.GroupStep) plan.steps().get(0)).group();
+        assertTrue(KernelGroup.fits(1, g.kernels(), g.wiring()));
+        IllegalArgumentException reduced = assertThrows(IllegalArgumentException.class,
+                () -> new KernelGroup(2, g.inputs(), g.kernels(), g.wiring()));
+        assertTrue(reduced.getMessage().contains("reduces row axis 1"), reduced.getMessage());
+        List<List<KernelGroup.Source>> forward = new ArrayList<>(g.wiring());
+        forward.set(0, List.of(new KernelGroup.Source.Output(2, 0)));
+        IllegalArgumentException later = assertThrows(IllegalArgumentException.class,
+                () -> new KernelGroup(1, g.inputs(), g.kernels(), forward));
+        assertTrue(later.getMessage().contains("not an earlier output"), later.getMessage());
+        assertTrue(!KernelGroup.fits(1, g.kernels(), forward));
     }
 
     /** Dividing by column sums reads the sums at every row, and the sums reduce the rows: no row group. */
