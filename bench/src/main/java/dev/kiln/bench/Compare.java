@@ -156,7 +156,7 @@ public final class Compare {
                 }
             }
             // the jitted train step is eleven fused kernels (five of them matmuls): C2 takes
-            // some 8 s on two cores to compile them all (until then a step is 2-10x slower)
+            // some 8 s on two cores to compile them all (until then one-second rounds measured 2-15x the steady time)
             case "training" -> o.include("\\.MlpStep\\.")
                     .param("backend", ComparisonTable.FAST_BACKEND)
                     .warmupIterations(s.quick() ? 10 : 15).warmupTime(TimeValue.seconds(1))

@@ -45,7 +45,6 @@ final class MatmulF32 {
 
     private static final MatmulBlocking.Sizes SIZES = new MatmulBlocking.Sizes(MR, NR, MC, KC, NC);
 
-
     /** Below this many multiply-adds per batch, packing costs more than it saves. */
     private static final long SMALL = 16 * 16 * 16;
 
@@ -54,21 +53,14 @@ final class MatmulF32 {
     /** A(m, k) = a[aOff + m·aRow + k·aCol]; B(k, n) = b[bOff + k·bRow + n·bCol]; C row-major [M, N]. */
     record Operand(float[] data, int batchStride, int rowStride, int colStride) {}
 
-    static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c) {
-        multiply(batch, m, n, k, a, b, c, null);
-    }
-
     /**
-     * As {@link #multiply(int, int, int, int, Operand, Operand, float[])}, and tells {@code done}
-     * (when not null) of each block of C as soon as it is final, on the thread that finished it,
-     * while the block is still in cache: every element exactly once.
+     * {@code C += A·B} for every batch (C arrives zeroed), telling {@code done} (when not null) of
+     * each block of C as soon as it is final, on the thread that finished it, while the block is
+     * still in cache: every element exactly once. An empty contraction ({@code k == 0}) is
+     * {@link DotGeneral}'s to report.
      */
     static void multiply(int batch, int m, int n, int k, Operand a, Operand b, float[] c, DotGeneral.BlockDone done) {
         if (m == 0 || n == 0 || k == 0) {
-            // an empty contraction is all zeros, and final as it is
-            for (int t = 0; done != null && m > 0 && n > 0 && t < batch; t++) {
-                done.block(t, 0, m, 0, n);
-            }
             return;
         }
         long perBatch = (long) m * n * k;

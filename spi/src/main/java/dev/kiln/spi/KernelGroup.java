@@ -37,7 +37,10 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
             w.add(List.copyOf(s));
         }
         wiring = List.copyOf(w);
-        validate(rowAxes, inputs, kernels, wiring);
+        String problem = problem(rowAxes, inputs, kernels, wiring);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     /** The row shape: the leading {@code rowAxes} sizes of every kernel's space. */
@@ -106,69 +109,66 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
 
     /** Whether the group's row structure holds for {@code kernels} (the rules in the class comment). */
     public static boolean fits(int rowAxes, List<FusedKernel> kernels, List<List<Source>> wiring) {
-        try {
-            validate(rowAxes, -1, kernels, wiring);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return problem(rowAxes, -1, kernels, wiring) == null;
     }
 
-    private static void validate(int rowAxes, int inputs, List<FusedKernel> kernels, List<List<Source>> wiring) {
+    /** What breaks the group's row structure, or null when it holds; {@code inputs} is -1 when not known yet. */
+    private static String problem(int rowAxes, int inputs, List<FusedKernel> kernels, List<List<Source>> wiring) {
         if (kernels.size() < 2 || wiring.size() != kernels.size()) {
-            throw new IllegalArgumentException("a kernel group has at least two kernels and one wiring list for each");
+            return "a kernel group has at least two kernels and one wiring list for each";
         }
         int[] rows = null;
         for (int k = 0; k < kernels.size(); k++) {
             FusedKernel kernel = kernels.get(k);
             int[] space = kernel.space();
             if (rowAxes < 1 || space.length < rowAxes || kernel.root() instanceof FusedKernel.Root.Matmul) {
-                throw new IllegalArgumentException("kernel " + k + " has no " + rowAxes + " row axes: " + kernel.root());
+                return "kernel " + k + " has no " + rowAxes + " row axes: " + kernel.root();
             }
             int[] r = Arrays.copyOf(space, rowAxes);
             if (rows == null) {
                 rows = r;
             } else if (!Arrays.equals(rows, r)) {
-                throw new IllegalArgumentException("kernel " + k + " has rows " + Arrays.toString(r) + ", not "
-                        + Arrays.toString(rows));
+                return "kernel " + k + " has rows " + Arrays.toString(r) + ", not "
+                        + Arrays.toString(rows);
             }
             for (int a : kernel.reducedAxes()) {
                 if (a < rowAxes) {
-                    throw new IllegalArgumentException("kernel " + k + " reduces row axis " + a);
+                    return "kernel " + k + " reduces row axis " + a;
                 }
             }
             for (FusedKernel.Output o : kernel.outputs()) {
                 if (!rowBlocked(space, rowAxes, o.strides(), o.offset(), o.spec().size())) {
-                    throw new IllegalArgumentException("kernel " + k + " writes an output whose rows are not blocks");
+                    return "kernel " + k + " writes an output whose rows are not blocks";
                 }
             }
             List<Source> w = wiring.get(k);
             if (w.size() != kernel.inputs().size()) {
-                throw new IllegalArgumentException("kernel " + k + " has " + kernel.inputs().size() + " inputs, wired "
-                        + w.size());
+                return "kernel " + k + " has " + kernel.inputs().size() + " inputs, wired "
+                        + w.size();
             }
             for (int i = 0; i < w.size(); i++) {
                 FusedKernel.Input in = kernel.inputs().get(i);
                 switch (Objects.requireNonNull(w.get(i))) {
                     case Source.Input g -> {
                         if (g.index() < 0 || (inputs >= 0 && g.index() >= inputs)) {
-                            throw new IllegalArgumentException("kernel " + k + " reads group input " + g.index());
+                            return "kernel " + k + " reads group input " + g.index();
                         }
                     }
                     case Source.Output o -> {
                         if (o.kernel() < 0 || o.kernel() >= k || o.output() < 0
                                 || o.output() >= kernels.get(o.kernel()).outputs().size()) {
-                            throw new IllegalArgumentException("kernel " + k + " reads " + o + ", not an earlier output");
+                            return "kernel " + k + " reads " + o + ", not an earlier output";
                         }
                         FusedKernel.Output from = kernels.get(o.kernel()).outputs().get(o.output());
                         if (!from.spec().equals(in.spec())
                                 || !rowBlocked(space, rowAxes, in.strides(), in.offset(), in.spec().size())) {
-                            throw new IllegalArgumentException("kernel " + k + " reads " + o + " outside its own rows");
+                            return "kernel " + k + " reads " + o + " outside its own rows";
                         }
                     }
                 }
             }
         }
+        return null;
     }
 
     @Override

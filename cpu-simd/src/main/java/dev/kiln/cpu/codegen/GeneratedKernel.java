@@ -142,7 +142,7 @@ final class GeneratedKernel implements CompiledKernel {
 
     /** Points of the space per row of {@code rows}. */
     int pointsPerRow(int rows) {
-        return (int) ((long) nest.outerCount() * Math.max(1, nest.reducedCount()) * nest.inner / rows);
+        return (int) ((long) nest.outerCount() * nest.reducedCount() * nest.inner / rows);
     }
 
     /** Points below which this kernel's work stays on one thread. */

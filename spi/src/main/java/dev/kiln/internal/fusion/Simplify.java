@@ -37,29 +37,25 @@ final class Simplify {
         boolean changed = false;
         for (Eqn e : p.eqns()) {
             List<Atom> ins = new ArrayList<>(e.inputs().size());
-            List<Object> keyIns = new ArrayList<>(e.inputs().size());
             boolean renamed = false;
             for (Atom a : e.inputs()) {
                 Atom b = a instanceof Var v ? same.getOrDefault(v, v) : a;
                 renamed |= b != a;
                 ins.add(b);
-                keyIns.add(b instanceof Literal l ? FusedKernel.Node.Literal.of(l.value()) : b);
             }
             Eqn eq = renamed ? new Eqn(e.primitive(), e.params(), ins, e.outputs()) : e;
-            changed |= renamed;
             if (eq.primitive() == Primitive.DOT_GENERAL) {
-                Eqn folded = foldTransposes(eq, transposes);
-                changed |= folded != eq;
-                eq = folded;
-                keyIns = new ArrayList<>();
-                for (Atom a : eq.inputs()) {
-                    keyIns.add(a instanceof Literal l ? FusedKernel.Node.Literal.of(l.value()) : a);
-                }
+                eq = foldTransposes(eq, transposes);
             }
+            changed |= eq != e;
             if (eq.primitive() == Primitive.TRANSPOSE && eq.inputs().get(0) instanceof Var) {
                 transposes.put(eq.outputs().get(0), eq);
             }
             if (e.primitive().kind() != Primitive.Kind.CONTROL) {
+                List<Object> keyIns = new ArrayList<>(eq.inputs().size());
+                for (Atom a : eq.inputs()) {
+                    keyIns.add(a instanceof Literal l ? FusedKernel.Node.Literal.of(l.value()) : a);
+                }
                 Key k = new Key(eq.primitive(), eq.params(), keyIns);
                 Eqn earlier = seen.get(k);
                 if (earlier != null) {
