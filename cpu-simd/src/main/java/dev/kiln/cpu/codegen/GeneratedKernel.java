@@ -112,11 +112,6 @@ final class GeneratedKernel implements CompiledKernel {
     /** One call's arrays: the inputs bound, the outputs allocated ({@code results}, in output order). */
     record Call(Object[] arrays, List<Buffer> results) {}
 
-    /** Whether {@link #points} can run this kernel piece by piece (an elementwise loop nest). */
-    boolean pointwise() {
-        return nest.kind == LoopNest.Kind.POINTS;
-    }
-
     /**
      * Whether {@link #runRows} can run any range of this kernel's rows on its own: elementwise
      * kernels, and reductions over trailing axes with a vector of output points per call.
@@ -150,7 +145,10 @@ final class GeneratedKernel implements CompiledKernel {
         return grain;
     }
 
-    /** Evaluates the points {@code [lo, hi)} of the flattened, row-major space of an elementwise kernel. */
+    /**
+     * Evaluates the points {@code [lo, hi)} of the flattened, row-major space of an elementwise
+     * kernel (whose loop nest is always {@link LoopNest.Kind#POINTS}).
+     */
     void points(Call call, int lo, int hi) {
         generated.body().points(call.arrays(), geometry, lo, hi);
     }

@@ -147,7 +147,7 @@ final class MatmulKernel implements CompiledKernel {
     public List<Buffer> run(List<Buffer> inputs) {
         Buffer lhs = inputs.get(root.lhs());
         Buffer rhs = inputs.get(root.rhs());
-        if (epilogue instanceof GeneratedKernel g && g.pointwise() && lhs instanceof HostBuffer a
+        if (epilogue instanceof GeneratedKernel g && lhs instanceof HostBuffer a
                 && rhs instanceof HostBuffer b) {
             return inBlocks(g, a, b, inputs);
         }
@@ -192,7 +192,7 @@ final class MatmulKernel implements CompiledKernel {
         if (epilogue == null) {
             return how + "no epilogue";
         }
-        return how + (epilogue instanceof GeneratedKernel g && g.pointwise() ? "epilogue in blocks: " : "epilogue after it: ")
+        return how + (epilogue instanceof GeneratedKernel ? "epilogue in blocks: " : "epilogue after it: ")
                 + epilogue;
     }
 

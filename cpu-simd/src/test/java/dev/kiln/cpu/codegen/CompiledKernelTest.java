@@ -248,5 +248,12 @@ class CompiledKernelTest {
         FusedKernel plain = Cases.kernels(named(129, "tanh(x @ w + b) over several matmul blocks")).get(0);
         String natural = GeneratedKernelTest.CPU.compileKernel(plain).toString();
         assertTrue(natural.startsWith("matmul, epilogue in blocks"), natural);
+        // a 7-row product wanted as [9, 7]: swapped, its rows would be 7 wide, narrower than now
+        FusedKernel narrow = Cases.kernels(named(7, "transposed product, scaled and shifted")).get(0);
+        String kept = GeneratedKernelTest.CPU.compileKernel(narrow).toString();
+        assertTrue(kept.startsWith("matmul, epilogue in blocks"), kept);
+        FusedKernel wide = Cases.kernels(named(129, "transposed product, scaled and shifted")).get(0);
+        String swapped = GeneratedKernelTest.CPU.compileKernel(wide).toString();
+        assertTrue(swapped.startsWith("matmul computed as b.T @ a.T"), swapped);
     }
 }
