@@ -1,9 +1,9 @@
 /** JMH benchmarks for Kiln's backends, the machine's limits, and the side-by-side comparison with JAX. */
 module dev.kiln.bench {
-  requires dev.kiln;
-  requires jdk.incubator.vector;
-  requires jmh.core;
+    requires dev.kiln;
+    requires jdk.incubator.vector;
+    requires jmh.core;
 
-  opens dev.kiln.bench;
-  opens dev.kiln.bench.jmh_generated;
+    opens dev.kiln.bench;
+    opens dev.kiln.bench.jmh_generated;
 }

@@ -3,6 +3,7 @@ module dev.kiln.examples {
     requires dev.kiln;
     requires dev.kiln.conformance;
 
-  // records of this package are pytrees that Kiln takes apart and rebuilds by reflection
-  opens dev.kiln.examples to dev.kiln;
+    // records of this package are pytrees that Kiln takes apart and rebuilds by reflection
+    opens dev.kiln.examples to
+            dev.kiln;
 }

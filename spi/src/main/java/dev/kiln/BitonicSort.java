@@ -33,7 +33,9 @@ final class BitonicSort {
             for (int j = size >> 1; j > 0; j >>= 1) {
                 Array pk = partner(k, j, m);
                 Array pi = partner(idx, j, m);
-                Array less = Lax.bind(Primitive.OR, Lax.bind(Primitive.LT, k, pk),
+                Array less = Lax.bind(
+                        Primitive.OR,
+                        Lax.bind(Primitive.LT, k, pk),
                         Lax.bind(Primitive.AND, Lax.bind(Primitive.EQ, k, pk), Lax.bind(Primitive.LT, idx, pi)));
                 // an element keeps its value when it is the one its position should hold: the
                 // smaller of the pair where the position takes the minimum, the larger elsewhere

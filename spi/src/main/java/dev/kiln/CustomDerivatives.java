@@ -98,7 +98,8 @@ public final class CustomDerivatives {
                 Tree.Flat out = Tree.flatten(this.apply(Tree.unflatten(in.def(), primals)));
                 // The tangent with f's inputs as constants of the linear program, so every intermediate
                 // the JVP rules need is computed inside that program: the transpose recomputes it.
-                Function<List<Array>, List<Array>> flatF = leaves -> Tree.flatten(f.apply(Tree.unflatten(in.def(), leaves))).leaves();
+                Function<List<Array>, List<Array>> flatF = leaves ->
+                        Tree.flatten(f.apply(Tree.unflatten(in.def(), leaves))).leaves();
                 Autodiff.JvpResult r = Autodiff.jvp(flatF, staged, tangents);
                 return Tree.unflatten(out.def(), pack("checkpoint", trace, out.leaves(), r.tangents()));
             }
@@ -116,7 +117,8 @@ public final class CustomDerivatives {
      * function and says so. {@code bwd} is written with Kiln functions, so higher-order reverse
      * mode differentiates it.
      */
-    public static <T, R> Function<T, R> customVjp(Function<T, R> f, Function<T, Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
+    public static <T, R> Function<T, R> customVjp(
+            Function<T, R> f, Function<T, Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
         return x -> {
             Tree.Flat in = Tree.flatten(x);
             JvpTrace trace = innermostJvp(in.leaves());
@@ -149,8 +151,10 @@ public final class CustomDerivatives {
             };
             List<Array> operands = new ArrayList<>(res.leaves());
             operands.addAll(tangents);
-            List<Array> outTangents = Lax.bindAll(Primitive.CUSTOM_LINEAR,
-                    new Params.LinearCall(transpose, res.leaves().size(), outSpecs), operands.toArray(Array[]::new));
+            List<Array> outTangents = Lax.bindAll(
+                    Primitive.CUSTOM_LINEAR,
+                    new Params.LinearCall(transpose, res.leaves().size(), outSpecs),
+                    operands.toArray(Array[]::new));
             return Tree.unflatten(out.def(), pack("customVjp", trace, out.leaves(), outTangents));
         };
     }

@@ -280,7 +280,10 @@ final class Einsum {
         if (axes.isEmpty()) {
             return term;
         }
-        return new Term(Lax.reduceSum(term.array(), axes.stream().mapToInt(Integer::intValue).toArray()), kept);
+        return new Term(
+                Lax.reduceSum(
+                        term.array(), axes.stream().mapToInt(Integer::intValue).toArray()),
+                kept);
     }
 
     /** Contracts two terms, keeping the labels in {@code keep} and summing the shared rest. */

@@ -209,8 +209,7 @@ final class Indexing {
         requireTakeable("takeAlongAxis", x, indices, a);
         Array xb = Np.broadcastTo("takeAlongAxis", x, xOut);
         Array ib = Np.broadcastTo("takeAlongAxis", indices, iOut);
-        return Lax.bind(
-                Primitive.TAKE_ALONG_AXIS, new Params.Axis(a), xb, wrapNegative("takeAlongAxis", ib, xs[a]));
+        return Lax.bind(Primitive.TAKE_ALONG_AXIS, new Params.Axis(a), xb, wrapNegative("takeAlongAxis", ib, xs[a]));
     }
 
     static Array oneHot(Array indices, int numClasses, DType dtype) {

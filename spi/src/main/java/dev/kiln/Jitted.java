@@ -48,7 +48,9 @@ final class Jitted {
             // inside another transformation: trace straight through the function
             return body.apply(args);
         }
-        Backend backend = flat.leaves().isEmpty() ? Kiln.currentBackend() : flat.leaves().get(0).backend();
+        Backend backend = flat.leaves().isEmpty()
+                ? Kiln.currentBackend()
+                : flat.leaves().get(0).backend();
         List<ArraySpec> specs = flat.leaves().stream().map(Array::spec).toList();
         Key key = new Key(flat.def(), specs, backend);
         Compiled c = cache.computeIfAbsent(key, k -> trace(flat, backend));

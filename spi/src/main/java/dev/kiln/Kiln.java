@@ -1,15 +1,14 @@
 package dev.kiln;
 
 import dev.kiln.internal.discovery.BackendRegistry;
-import dev.kiln.spi.Availability;
-import dev.kiln.spi.Backend;
 import dev.kiln.internal.trace.ArrayInternals;
 import dev.kiln.internal.trace.Autodiff;
 import dev.kiln.internal.trace.BatchTrace;
 import dev.kiln.internal.trace.JvpTrace;
 import dev.kiln.internal.trace.Tracer;
 import dev.kiln.ir.Program;
-import java.util.ArrayList;
+import dev.kiln.spi.Availability;
+import dev.kiln.spi.Backend;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -133,7 +132,8 @@ public final class Kiln {
 
     /** The gradient with respect to the first argument of a scalar-valued function of two. */
     public static <A, B> BiFunction<A, B, A> grad(BiFunction<A, B, Array> f) {
-        return (a, b) -> Transforms.valueAndGrad("grad", (A x) -> f.apply(x, b), a).grad();
+        return (a, b) ->
+                Transforms.valueAndGrad("grad", (A x) -> f.apply(x, b), a).grad();
     }
 
     /** The value and the gradient of a scalar-valued function of one tree. */
@@ -167,11 +167,13 @@ public final class Kiln {
      */
     public static <A, B> BiFunction<A, B, Object> grad(BiFunction<A, B, Array> f, int... argnums) {
         if (argnums.length == 0 || argnums.length > 2) {
-            throw new IllegalArgumentException("grad: argnums must name argument 0, 1 or both, got " + java.util.Arrays.toString(argnums));
+            throw new IllegalArgumentException(
+                    "grad: argnums must name argument 0, 1 or both, got " + java.util.Arrays.toString(argnums));
         }
         for (int n : argnums) {
             if (n != 0 && n != 1) {
-                throw new IllegalArgumentException("grad: argnum " + n + " is out of range for a function of two arguments; use 0 or 1");
+                throw new IllegalArgumentException(
+                        "grad: argnum " + n + " is out of range for a function of two arguments; use 0 or 1");
             }
         }
         return (a, b) -> {
@@ -179,18 +181,22 @@ public final class Kiln {
             for (int i = 0; i < argnums.length; i++) {
                 selected[i] = argnums[i] == 0 ? a : b;
             }
-            Object[] g = Transforms.valueAndGrad("grad", (Object[] sel) -> {
-                Object x = a;
-                Object y = b;
-                for (int i = 0; i < argnums.length; i++) {
-                    if (argnums[i] == 0) {
-                        x = sel[i];
-                    } else {
-                        y = sel[i];
-                    }
-                }
-                return f.apply(uncheckedCast(x), uncheckedCast(y));
-            }, selected).grad();
+            Object[] g = Transforms.valueAndGrad(
+                            "grad",
+                            (Object[] sel) -> {
+                                Object x = a;
+                                Object y = b;
+                                for (int i = 0; i < argnums.length; i++) {
+                                    if (argnums[i] == 0) {
+                                        x = sel[i];
+                                    } else {
+                                        y = sel[i];
+                                    }
+                                }
+                                return f.apply(uncheckedCast(x), uncheckedCast(y));
+                            },
+                            selected)
+                    .grad();
             return argnums.length == 1 ? g[0] : g;
         };
     }
@@ -200,12 +206,13 @@ public final class Kiln {
         Tree.Flat p = Tree.flatten(primals);
         Tree.Flat t = Tree.flatten(tangents);
         if (!p.def().equals(t.def())) {
-            throw new IllegalArgumentException("jvp: primals and tangents differ in structure: " + p.def() + " vs " + t.def()
-                    + "; pass tangents shaped like the primals");
+            throw new IllegalArgumentException("jvp: primals and tangents differ in structure: " + p.def() + " vs "
+                    + t.def() + "; pass tangents shaped like the primals");
         }
         checkLeaves("jvp", "tangent", "primal", p.leaves(), t.leaves());
         Tree.Def[] outDef = new Tree.Def[1];
-        Autodiff.JvpResult r = Autodiff.jvp(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves(), t.leaves());
+        Autodiff.JvpResult r =
+                Autodiff.jvp(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves(), t.leaves());
         return new Jvp<>(Tree.unflatten(outDef[0], r.primals()), Tree.unflatten(outDef[0], r.tangents()));
     }
 
@@ -213,12 +220,14 @@ public final class Kiln {
     public static <T, R> Vjp<T, R> vjp(Function<T, R> f, T primals) {
         Tree.Flat p = Tree.flatten(primals);
         Tree.Def[] outDef = new Tree.Def[1];
-        Autodiff.Linearized lin = Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
+        Autodiff.Linearized lin =
+                Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
         Tree.Def out = outDef[0];
         return new Vjp<>(Tree.unflatten(out, lin.primals()), ct -> {
             Tree.Flat c = Tree.flatten(ct);
             if (!c.def().equals(out)) {
-                throw new IllegalArgumentException("vjp: the cotangent's structure " + c.def() + " differs from the output's " + out);
+                throw new IllegalArgumentException(
+                        "vjp: the cotangent's structure " + c.def() + " differs from the output's " + out);
             }
             checkLeaves("vjp", "cotangent", "output", lin.primals(), c.leaves());
             return Tree.unflatten(p.def(), lin.transpose(c.leaves()));
@@ -229,9 +238,12 @@ public final class Kiln {
     public static <T, R> Linearized<T, R> linearize(Function<T, R> f, T primals) {
         Tree.Flat p = Tree.flatten(primals);
         Tree.Def[] outDef = new Tree.Def[1];
-        Autodiff.Linearized lin = Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
+        Autodiff.Linearized lin =
+                Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
         Tree.Def out = outDef[0];
-        return new Linearized<>(Tree.unflatten(out, lin.primals()), t -> Tree.unflatten(out, lin.apply(Tree.flatten(t).leaves())));
+        return new Linearized<>(
+                Tree.unflatten(out, lin.primals()),
+                t -> Tree.unflatten(out, lin.apply(Tree.flatten(t).leaves())));
     }
 
     /** The Jacobian by forward mode: shape {@code out.shape + x.shape}. */
@@ -251,7 +263,9 @@ public final class Kiln {
         return x -> {
             Vjp<Array, Array> v = vjp(f, x);
             int m = v.out().size();
-            Array basis = Np.reshape(Np.eye(m, m, 0, v.out().dtype()), concat(new int[] {m}, v.out().shape()));
+            Array basis = Np.reshape(
+                    Np.eye(m, m, 0, v.out().dtype()),
+                    concat(new int[] {m}, v.out().shape()));
             Array rows = vmap(v.pullback()).apply(basis);
             return Np.reshape(rows, concat(v.out().shape(), x.shape()));
         };
@@ -288,8 +302,8 @@ public final class Kiln {
         return x -> {
             int n = Tree.flatten(x).leaves().size();
             if (leafAxes.length != n) {
-                throw new IllegalArgumentException("vmap: " + leafAxes.length + " in_axes entries for an argument with " + n
-                        + " array leaves; give one entry (an axis or null) per leaf, in Tree.flatten order");
+                throw new IllegalArgumentException("vmap: " + leafAxes.length + " in_axes entries for an argument with "
+                        + n + " array leaves; give one entry (an axis or null) per leaf, in Tree.flatten order");
             }
             return uncheckedCast(Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, leafAxes.clone(), outAxis));
         };
@@ -299,7 +313,8 @@ public final class Kiln {
      * Vectorises a function of two arguments: {@code inAxisA}/{@code inAxisB} are the batch axes of
      * every array leaf of each argument, or null for an argument that is shared by the whole batch.
      */
-    public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f, Integer inAxisA, Integer inAxisB, int outAxis) {
+    public static <A, B, R> BiFunction<A, B, R> vmap(
+            BiFunction<A, B, R> f, Integer inAxisA, Integer inAxisB, int outAxis) {
         return (a, b) -> {
             int na = Tree.flatten(a).leaves().size();
             int nb = Tree.flatten(b).leaves().size();
@@ -307,10 +322,14 @@ public final class Kiln {
             java.util.Arrays.fill(axes, 0, na, inAxisA);
             java.util.Arrays.fill(axes, na, na + nb, inAxisB);
             Object[] args = {a, b};
-            return uncheckedCast(Transforms.vmap(o -> {
-                Object[] ab = (Object[]) o;
-                return f.apply(uncheckedCast(ab[0]), uncheckedCast(ab[1]));
-            }, args, axes, outAxis));
+            return uncheckedCast(Transforms.vmap(
+                    o -> {
+                        Object[] ab = (Object[]) o;
+                        return f.apply(uncheckedCast(ab[0]), uncheckedCast(ab[1]));
+                    },
+                    args,
+                    axes,
+                    outAxis));
         };
     }
 
@@ -351,12 +370,13 @@ public final class Kiln {
             Array p = primals.get(i);
             Array o = others.get(i);
             if (!java.util.Arrays.equals(p.shape(), o.shape())) {
-                throw new ShapeException(fn + ": " + what + " " + i + " has shape " + Shape.toString(o.shape()) + " but its "
-                        + against + " has shape " + Shape.toString(p.shape()) + "; pass a " + what + " shaped like the " + against);
+                throw new ShapeException(fn + ": " + what + " " + i + " has shape " + Shape.toString(o.shape())
+                        + " but its " + against + " has shape " + Shape.toString(p.shape()) + "; pass a " + what
+                        + " shaped like the " + against);
             }
             if (p.dtype() != o.dtype() && p.dtype().isFloating()) {
-                throw new DTypeException(fn + ": " + what + " " + i + " is " + o.dtype() + " but its " + against + " is "
-                        + p.dtype() + "; pass a " + what + " of the " + against + "'s dtype");
+                throw new DTypeException(fn + ": " + what + " " + i + " is " + o.dtype() + " but its " + against
+                        + " is " + p.dtype() + "; pass a " + what + " of the " + against + "'s dtype");
             }
         }
     }

@@ -2,10 +2,10 @@ package dev.kiln;
 
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.Arrays;
 
 /**
  * Direct access to Kiln's primitives, like {@code jax.lax}: no promotion or broadcasting, operands
@@ -267,11 +267,16 @@ public final class Lax {
     public static <T> T forLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
         int n = Math.max(0, upper - lower);
         Object[] start = {Np.scalar(lower), init};
-        ScanResult<Object[], Object> r = scan((Object[] c, Object x) -> {
-            @SuppressWarnings("unchecked")
-            T next = body.apply((Array) c[0], (T) c[1]);
-            return Step.of(new Object[] {((Array) c[0]).add(1), next}, null);
-        }, start, null, n, false);
+        ScanResult<Object[], Object> r = scan(
+                (Object[] c, Object x) -> {
+                    @SuppressWarnings("unchecked")
+                    T next = body.apply((Array) c[0], (T) c[1]);
+                    return Step.of(new Object[] {((Array) c[0]).add(1), next}, null);
+                },
+                start,
+                null,
+                n,
+                false);
         @SuppressWarnings("unchecked")
         T out = (T) r.carry()[1];
         return out;
@@ -287,7 +292,8 @@ public final class Lax {
     }
 
     /** {@link #scan(BiFunction, Object, Object)} with an explicit length (needed when {@code xs} is null) and direction. */
-    public static <C, X, Y> ScanResult<C, Y> scan(BiFunction<C, X, Step<C, Y>> f, C init, X xs, int length, boolean reverse) {
+    public static <C, X, Y> ScanResult<C, Y> scan(
+            BiFunction<C, X, Step<C, Y>> f, C init, X xs, int length, boolean reverse) {
         return Loops.scan(f, init, xs, length, reverse);
     }
 }

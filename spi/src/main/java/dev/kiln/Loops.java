@@ -48,14 +48,17 @@ final class Loops {
         for (int b = 0; b < branches.size(); b++) {
             Function<T, R> branch = branches.get(b);
             Tree.Def[] def = new Tree.Def[1];
-            traced.add(ControlFlow.trace(leaves -> {
-                Tree.Flat out = Tree.flatten(branch.apply(Tree.unflatten(in.def(), leaves)));
-                def[0] = out.def();
-                return out.leaves();
-            }, specs, fn));
+            traced.add(ControlFlow.trace(
+                    leaves -> {
+                        Tree.Flat out = Tree.flatten(branch.apply(Tree.unflatten(in.def(), leaves)));
+                        def[0] = out.def();
+                        return out.leaves();
+                    },
+                    specs,
+                    fn));
             if (outDef != null && !outDef.equals(def[0])) {
-                throw new IllegalArgumentException(fn + ": branches return different structures: " + outDef + " and " + def[0]
-                        + "; every branch must return the same tree of arrays");
+                throw new IllegalArgumentException(fn + ": branches return different structures: " + outDef + " and "
+                        + def[0] + "; every branch must return the same tree of arrays");
             }
             outDef = def[0];
         }
@@ -90,25 +93,33 @@ final class Loops {
         ControlFlow.Closed c = ControlFlow.trace(
                 leaves -> List.of(checkPredicate(cond.apply(Tree.unflatten(in.def(), leaves)))), specs, "whileLoop");
         Tree.Def[] bodyDef = new Tree.Def[1];
-        ControlFlow.Closed b = ControlFlow.trace(leaves -> {
-            Tree.Flat out = Tree.flatten(body.apply(Tree.unflatten(in.def(), leaves)));
-            bodyDef[0] = out.def();
-            return out.leaves();
-        }, specs, "whileLoop");
+        ControlFlow.Closed b = ControlFlow.trace(
+                leaves -> {
+                    Tree.Flat out = Tree.flatten(body.apply(Tree.unflatten(in.def(), leaves)));
+                    bodyDef[0] = out.def();
+                    return out.leaves();
+                },
+                specs,
+                "whileLoop");
         checkCarry("whileLoop", in, bodyDef[0], b.program().outputSpecs());
         List<Array> args = new ArrayList<>(c.constants());
         args.addAll(b.constants());
         args.addAll(in.leaves());
-        List<Array> out = Lax.bindAll(Primitive.WHILE,
-                new Params.While(c.program(), b.program(), c.constants().size(), b.constants().size()),
+        List<Array> out = Lax.bindAll(
+                Primitive.WHILE,
+                new Params.While(
+                        c.program(),
+                        b.program(),
+                        c.constants().size(),
+                        b.constants().size()),
                 args.toArray(Array[]::new));
         return Tree.unflatten(in.def(), out);
     }
 
     private static Array checkPredicate(Array p) {
         if (p.ndim() != 0 || p.dtype() != DType.BOOL) {
-            throw new ShapeException("whileLoop: the condition must return a 0-d bool array, got "
-                    + p.spec() + "; compare and reduce (e.g. Np.less(i, n) or Np.any(...))");
+            throw new ShapeException("whileLoop: the condition must return a 0-d bool array, got " + p.spec()
+                    + "; compare and reduce (e.g. Np.less(i, n) or Np.any(...))");
         }
         return p;
     }
@@ -116,13 +127,15 @@ final class Loops {
     private static void checkCarry(String fn, Tree.Flat in, Tree.Def outDef, List<ArraySpec> outSpecs) {
         List<ArraySpec> inSpecs = in.leaves().stream().map(Array::spec).toList();
         if (!in.def().equals(outDef) || !inSpecs.equals(outSpecs)) {
-            throw new ShapeException(fn + ": the body must return a carry of the same structure, shapes and dtypes as it"
-                    + " takes; it takes " + in.def() + " " + inSpecs + " and returns " + outDef + " " + outSpecs
-                    + " (cast with astype, or broadcast, so they match)");
+            throw new ShapeException(
+                    fn + ": the body must return a carry of the same structure, shapes and dtypes as it"
+                            + " takes; it takes " + in.def() + " " + inSpecs + " and returns " + outDef + " " + outSpecs
+                            + " (cast with astype, or broadcast, so they match)");
         }
     }
 
-    static <C, X, Y> Lax.ScanResult<C, Y> scan(BiFunction<C, X, Lax.Step<C, Y>> f, C init, X xs, int length, boolean reverse) {
+    static <C, X, Y> Lax.ScanResult<C, Y> scan(
+            BiFunction<C, X, Lax.Step<C, Y>> f, C init, X xs, int length, boolean reverse) {
         Tree.Flat carry = Tree.flatten(init);
         Tree.Flat xsFlat = Tree.flatten(xs);
         int n = length;
@@ -145,25 +158,31 @@ final class Loops {
         xsFlat.leaves().forEach(a -> specs.add(a.spec().withShape(dropFirst(a.shape()))));
         int nc = carry.leaves().size();
         Tree.Def[] outDefs = new Tree.Def[2];
-        ControlFlow.Closed body = ControlFlow.trace(leaves -> {
-            C c = Tree.unflatten(carry.def(), leaves.subList(0, nc));
-            X x = Tree.unflatten(xsFlat.def(), leaves.subList(nc, leaves.size()));
-            Lax.Step<C, Y> step = f.apply(c, x);
-            Tree.Flat cOut = Tree.flatten(step.carry());
-            Tree.Flat yOut = Tree.flatten(step.y());
-            outDefs[0] = cOut.def();
-            outDefs[1] = yOut.def();
-            List<Array> outs = new ArrayList<>(cOut.leaves());
-            outs.addAll(yOut.leaves());
-            return outs;
-        }, specs, "scan");
+        ControlFlow.Closed body = ControlFlow.trace(
+                leaves -> {
+                    C c = Tree.unflatten(carry.def(), leaves.subList(0, nc));
+                    X x = Tree.unflatten(xsFlat.def(), leaves.subList(nc, leaves.size()));
+                    Lax.Step<C, Y> step = f.apply(c, x);
+                    Tree.Flat cOut = Tree.flatten(step.carry());
+                    Tree.Flat yOut = Tree.flatten(step.y());
+                    outDefs[0] = cOut.def();
+                    outDefs[1] = yOut.def();
+                    List<Array> outs = new ArrayList<>(cOut.leaves());
+                    outs.addAll(yOut.leaves());
+                    return outs;
+                },
+                specs,
+                "scan");
         checkCarry("scan", carry, outDefs[0], body.program().outputSpecs().subList(0, nc));
         List<Array> args = new ArrayList<>(body.constants());
         args.addAll(carry.leaves());
         args.addAll(xsFlat.leaves());
-        List<Array> out = Lax.bindAll(Primitive.SCAN,
-                new Params.Scan(body.program(), body.constants().size(), nc, len, reverse), args.toArray(Array[]::new));
-        return new Lax.ScanResult<>(Tree.unflatten(carry.def(), out.subList(0, nc)),
+        List<Array> out = Lax.bindAll(
+                Primitive.SCAN,
+                new Params.Scan(body.program(), body.constants().size(), nc, len, reverse),
+                args.toArray(Array[]::new));
+        return new Lax.ScanResult<>(
+                Tree.unflatten(carry.def(), out.subList(0, nc)),
                 Tree.unflatten(outDefs[1], out.subList(nc, out.size())));
     }
 

@@ -19,8 +19,8 @@ final class Movement {
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] == -1) {
                 if (unknown >= 0) {
-                    throw new ShapeException("reshape: can only specify one unknown dimension (-1), got "
-                            + Shape.toString(shape));
+                    throw new ShapeException(
+                            "reshape: can only specify one unknown dimension (-1), got " + Shape.toString(shape));
                 }
                 unknown = i;
             } else if (shape[i] < 0) {

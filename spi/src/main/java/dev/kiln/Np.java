@@ -1,7 +1,6 @@
 package dev.kiln;
 
 import dev.kiln.ir.ArraySpec;
-import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import dev.kiln.spi.HostBuffer;
 import java.util.Arrays;
@@ -374,8 +373,8 @@ public final class Np {
     }
 
     private static DTypeException notAnOperand(Object o) {
-        return new DTypeException("expected an Array or a Number, got " + describe(o)
-                + "; wrap Java arrays with Np.array(...)");
+        return new DTypeException(
+                "expected an Array or a Number, got " + describe(o) + "; wrap Java arrays with Np.array(...)");
     }
 
     private static String describe(Object o) {

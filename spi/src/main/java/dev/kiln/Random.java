@@ -251,10 +251,10 @@ public final class Random {
         if (dtype == DType.FLOAT32) {
             float min = (float) minval;
             float span = (float) maxval - min;
-            Array mantissa = Lax.bind(Primitive.SHIFT_RIGHT_LOGICAL, Threefry.bits(key, shape),
-                    Np.full(DType.UINT32, 9, shape));
-            unit = Lax.bind(Primitive.MUL, Lax.convert(mantissa, DType.FLOAT32),
-                    Np.full(DType.FLOAT32, 0x1p-23, shape));
+            Array mantissa =
+                    Lax.bind(Primitive.SHIFT_RIGHT_LOGICAL, Threefry.bits(key, shape), Np.full(DType.UINT32, 9, shape));
+            unit = Lax.bind(
+                    Primitive.MUL, Lax.convert(mantissa, DType.FLOAT32), Np.full(DType.FLOAT32, 0x1p-23, shape));
             if (min == 0 && span == 1) {
                 return unit;
             }
@@ -293,7 +293,8 @@ public final class Random {
         Array ah = sub(at, sub(at, a));
         Array al = sub(a, ah);
         Array p = mul(a, f64(b, shape));
-        Array e = add(add(add(sub(mul(ah, f64(bh, shape)), p), mul(ah, f64(bl, shape))), mul(al, f64(bh, shape))),
+        Array e = add(
+                add(add(sub(mul(ah, f64(bh, shape)), p), mul(ah, f64(bl, shape))), mul(al, f64(bh, shape))),
                 mul(al, f64(bl, shape)));
         Array cs = f64(c, shape);
         Array s = add(p, cs);

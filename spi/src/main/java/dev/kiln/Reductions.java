@@ -89,8 +89,8 @@ final class Reductions {
     static Array var(Array x, int[] axes, boolean keepdims, int ddof) {
         int[] ax = axes("var", x, axes);
         Array a = Lax.convert(x, inexact(x.dtype()));
-        Array mean = Np.divide(Movement.keepDims(Lax.reduce(Primitive.REDUCE_SUM, a, ax), x.shape(), ax),
-                (double) count(x, ax));
+        Array mean = Np.divide(
+                Movement.keepDims(Lax.reduce(Primitive.REDUCE_SUM, a, ax), x.shape(), ax), (double) count(x, ax));
         Array centered = Np.subtract(a, mean);
         Array squares = Lax.bind(Primitive.MUL, centered, centered);
         Array s = finish(Lax.reduce(Primitive.REDUCE_SUM, squares, ax), x, ax, keepdims);

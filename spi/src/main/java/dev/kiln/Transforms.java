@@ -94,13 +94,14 @@ final class Transforms {
             int ax = Shape.axis("vmap in_axes", inAxes[i], leaf.ndim());
             inAxes[i] = ax;
             if (size >= 0 && leaf.shape()[ax] != size) {
-                throw new ShapeException("vmap: mapped arguments have different sizes along their mapped axes ("
-                        + size + " and " + leaf.shape()[ax] + "); every mapped axis must have the same length");
+                throw new ShapeException("vmap: mapped arguments have different sizes along their mapped axes (" + size
+                        + " and " + leaf.shape()[ax] + "); every mapped axis must have the same length");
             }
             size = leaf.shape()[ax];
         }
         if (size < 0) {
-            throw new IllegalArgumentException("vmap: no argument is mapped (every in_axes entry is null); map at least one");
+            throw new IllegalArgumentException(
+                    "vmap: no argument is mapped (every in_axes entry is null); map at least one");
         }
         int axisSize = size;
         BatchTrace trace = TraceStack.push(level -> new BatchTrace(level, axisSize));

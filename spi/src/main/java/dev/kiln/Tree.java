@@ -27,250 +27,262 @@ import java.util.function.Function;
  * equals} when a {@code jit} cache looks up a structure.
  */
 public final class Tree {
-  private Tree() {}
+    private Tree() {}
 
-  /** How a user type splits into children and is rebuilt from them. */
-  public record Node<T>(Function<T, List<Object>> children, Function<List<Object>, T> rebuild) {}
+    /** How a user type splits into children and is rebuilt from them. */
+    public record Node<T>(Function<T, List<Object>> children, Function<List<Object>, T> rebuild) {}
 
-  private static final Map<Class<?>, Node<?>> REGISTERED = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Node<?>> REGISTERED = new ConcurrentHashMap<>();
 
-  /** Makes instances of {@code type} trees with the given children and rebuild functions. */
-  public static <T> void register(Class<T> type, Function<T, List<Object>> children, Function<List<Object>, T> rebuild) {
-    REGISTERED.put(type, new Node<>(children, rebuild));
-  }
-
-  /** The structure of a tree with its leaves taken out; compares by value. */
-  public sealed interface Def {
-    /** The number of leaves. */
-    int leafCount();
-  }
-
-  record LeafDef() implements Def {
-    @Override
-    public int leafCount() {
-      return 1;
+    /** Makes instances of {@code type} trees with the given children and rebuild functions. */
+    public static <T> void register(
+            Class<T> type, Function<T, List<Object>> children, Function<List<Object>, T> rebuild) {
+        REGISTERED.put(type, new Node<>(children, rebuild));
     }
 
-    @Override
-    public String toString() {
-      return "*";
-    }
-  }
-
-  record StaticDef(Object value) implements Def {
-    @Override
-    public int leafCount() {
-      return 0;
+    /** The structure of a tree with its leaves taken out; compares by value. */
+    public sealed interface Def {
+        /** The number of leaves. */
+        int leafCount();
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof StaticDef s && Objects.deepEquals(s.value, value);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.deepHashCode(new Object[] {value});
-    }
-
-    @Override
-    public String toString() {
-      return String.valueOf(value);
-    }
-  }
-
-  /** Records, lists, maps, arrays and registered types: a kind, a key (class or map keys) and children. */
-  record NodeDef(Kind kind, Object key, List<Def> children, int leafCount) implements Def {
-    @Override
-    public String toString() {
-      String inner = children.stream().map(Object::toString).reduce((a, b) -> a + ", " + b).orElse("");
-      return switch (kind) {
-        case RECORD, CUSTOM -> ((Class<?>) key).getSimpleName() + "(" + inner + ")";
-        case LIST -> "[" + inner + "]";
-        case MAP -> "{" + key + ": " + inner + "}";
-        case ARRAY_OF_ARRAYS, OBJECTS -> "Array[" + inner + "]";
-      };
-    }
-  }
-
-  enum Kind {
-    RECORD,
-    LIST,
-    MAP,
-    ARRAY_OF_ARRAYS,
-    OBJECTS,
-    CUSTOM
-  }
-
-  static final Def LEAF = new LeafDef();
-
-  /** A tree's leaves in order and its structure. */
-  public record Flat(List<Array> leaves, Def def) {}
-
-  /** Takes a tree apart into its leaves (depth first, in component/key order) and its structure. */
-  public static Flat flatten(Object tree) {
-    List<Array> leaves = new ArrayList<>();
-    Def def = flatten(tree, leaves);
-    return new Flat(leaves, def);
-  }
-
-  private static Def flatten(Object t, List<Array> leaves) {
-    if (t instanceof Array a) {
-      leaves.add(a);
-      return LEAF;
-    }
-    if (t == null) {
-      return new StaticDef(null);
-    }
-    Node<?> custom = REGISTERED.get(t.getClass());
-    if (custom != null) {
-      return node(Kind.CUSTOM, t.getClass(), childrenOf(custom, t), leaves);
-    }
-    if (t instanceof Record r) {
-      return node(Kind.RECORD, r.getClass(), recordComponents(r), leaves);
-    }
-    if (t instanceof List<?> l) {
-      return node(Kind.LIST, null, new ArrayList<>(l), leaves);
-    }
-    if (t instanceof Map<?, ?> m) {
-      TreeMap<String, Object> sorted = new TreeMap<>();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String k)) {
-          throw new IllegalArgumentException("tree maps need String keys, got " + e.getKey());
+    record LeafDef() implements Def {
+        @Override
+        public int leafCount() {
+            return 1;
         }
-        sorted.put(k, e.getValue());
-      }
-      return node(Kind.MAP, List.copyOf(sorted.keySet()), new ArrayList<>(sorted.values()), leaves);
-    }
-    if (t instanceof Array[] arr) {
-      return node(Kind.ARRAY_OF_ARRAYS, null, new ArrayList<>(Arrays.asList(arr)), leaves);
-    }
-    if (t instanceof Object[] arr) {
-      return node(Kind.OBJECTS, null, new ArrayList<>(Arrays.asList(arr)), leaves);
-    }
-    return new StaticDef(t);
-  }
 
-  @SuppressWarnings("unchecked")
-  private static <T> List<Object> childrenOf(Node<T> node, Object t) {
-    return node.children().apply((T) t);
-  }
-
-  private static Def node(Kind kind, Object key, List<Object> children, List<Array> leaves) {
-    List<Def> defs = new ArrayList<>(children.size());
-    int count = 0;
-    for (Object c : children) {
-      Def d = flatten(c, leaves);
-      defs.add(d);
-      count += d.leafCount();
-    }
-    return new NodeDef(kind, key, List.copyOf(defs), count);
-  }
-
-  private static List<Object> recordComponents(Record r) {
-    RecordComponent[] comps = r.getClass().getRecordComponents();
-    List<Object> out = new ArrayList<>(comps.length);
-    for (RecordComponent c : comps) {
-      try {
-        Method m = c.getAccessor();
-        m.setAccessible(true);
-        out.add(m.invoke(r));
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot read component " + c.getName() + " of record "
-            + r.getClass().getName() + " (" + e + "); make the record public, or open its package to module dev.kiln", e);
-      }
-    }
-    return out;
-  }
-
-  /** Rebuilds a tree of structure {@code def} from leaves in flatten order. */
-  @SuppressWarnings("unchecked")
-  public static <T> T unflatten(Def def, List<Array> leaves) {
-    if (leaves.size() != def.leafCount()) {
-      throw new IllegalArgumentException("structure " + def + " has " + def.leafCount() + " leaves, got " + leaves.size());
-    }
-    int[] cursor = {0};
-    return (T) build(def, leaves, cursor);
-  }
-
-  private static Object build(Def def, List<Array> leaves, int[] cursor) {
-    return switch (def) {
-      case LeafDef l -> leaves.get(cursor[0]++);
-      case StaticDef s -> s.value();
-      case NodeDef n -> {
-        List<Object> children = new ArrayList<>(n.children().size());
-        for (Def c : n.children()) {
-          children.add(build(c, leaves, cursor));
+        @Override
+        public String toString() {
+            return "*";
         }
-        yield rebuild(n, children);
-      }
-    };
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object rebuild(NodeDef n, List<Object> children) {
-    switch (n.kind()) {
-      case LIST:
-        return children;
-      case MAP: {
-        Map<String, Object> m = new LinkedHashMap<>();
-        List<String> keys = (List<String>) n.key();
-        for (int i = 0; i < keys.size(); i++) {
-          m.put(keys.get(i), children.get(i));
-        }
-        return m;
-      }
-      case ARRAY_OF_ARRAYS:
-        return children.toArray(Array[]::new);
-      case OBJECTS:
-        return children.toArray();
-      case CUSTOM:
-        return ((Node) REGISTERED.get((Class<?>) n.key())).rebuild().apply(children);
-      case RECORD:
-      default: {
-        Class<?> type = (Class<?>) n.key();
-        RecordComponent[] comps = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[comps.length];
-        for (int i = 0; i < comps.length; i++) {
-          types[i] = comps[i].getType();
-        }
-        try {
-          Constructor<?> c = type.getDeclaredConstructor(types);
-          c.setAccessible(true);
-          return c.newInstance(children.toArray());
-        } catch (InvocationTargetException e) {
-          throw new IllegalArgumentException("the constructor of record " + type.getName() + " rejected its components: "
-              + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          throw new IllegalArgumentException("cannot rebuild record " + type.getName() + " (" + e
-              + "); make the record public, or open its package to module dev.kiln", e);
-        }
-      }
     }
-  }
 
-  /** The leaves of a tree, in order. */
-  public static List<Array> leaves(Object tree) {
-    return flatten(tree).leaves();
-  }
+    record StaticDef(Object value) implements Def {
+        @Override
+        public int leafCount() {
+            return 0;
+        }
 
-  /** The same structure with {@code f} applied to every leaf. */
-  public static <T> T map(Function<Array, Array> f, T tree) {
-    Flat flat = flatten(tree);
-    return unflatten(flat.def(), flat.leaves().stream().map(f).toList());
-  }
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StaticDef s && Objects.deepEquals(s.value, value);
+        }
 
-  /** Combines two trees of one structure leaf by leaf. */
-  public static <T> T map(BiFunction<Array, Array, Array> f, T a, T b) {
-    Flat fa = flatten(a);
-    Flat fb = flatten(b);
-    if (!fa.def().equals(fb.def())) {
-      throw new IllegalArgumentException("Tree.map: the trees differ in structure: " + fa.def() + " vs " + fb.def());
+        @Override
+        public int hashCode() {
+            return Arrays.deepHashCode(new Object[] {value});
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(value);
+        }
     }
-    List<Array> out = new ArrayList<>(fa.leaves().size());
-    for (int i = 0; i < fa.leaves().size(); i++) {
-      out.add(f.apply(fa.leaves().get(i), fb.leaves().get(i)));
+
+    /** Records, lists, maps, arrays and registered types: a kind, a key (class or map keys) and children. */
+    record NodeDef(Kind kind, Object key, List<Def> children, int leafCount) implements Def {
+        @Override
+        public String toString() {
+            String inner = children.stream()
+                    .map(Object::toString)
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("");
+            return switch (kind) {
+                case RECORD, CUSTOM -> ((Class<?>) key).getSimpleName() + "(" + inner + ")";
+                case LIST -> "[" + inner + "]";
+                case MAP -> "{" + key + ": " + inner + "}";
+                case ARRAY_OF_ARRAYS, OBJECTS -> "Array[" + inner + "]";
+            };
+        }
     }
-    return unflatten(fa.def(), out);
-  }
+
+    enum Kind {
+        RECORD,
+        LIST,
+        MAP,
+        ARRAY_OF_ARRAYS,
+        OBJECTS,
+        CUSTOM
+    }
+
+    static final Def LEAF = new LeafDef();
+
+    /** A tree's leaves in order and its structure. */
+    public record Flat(List<Array> leaves, Def def) {}
+
+    /** Takes a tree apart into its leaves (depth first, in component/key order) and its structure. */
+    public static Flat flatten(Object tree) {
+        List<Array> leaves = new ArrayList<>();
+        Def def = flatten(tree, leaves);
+        return new Flat(leaves, def);
+    }
+
+    private static Def flatten(Object t, List<Array> leaves) {
+        if (t instanceof Array a) {
+            leaves.add(a);
+            return LEAF;
+        }
+        if (t == null) {
+            return new StaticDef(null);
+        }
+        Node<?> custom = REGISTERED.get(t.getClass());
+        if (custom != null) {
+            return node(Kind.CUSTOM, t.getClass(), childrenOf(custom, t), leaves);
+        }
+        if (t instanceof Record r) {
+            return node(Kind.RECORD, r.getClass(), recordComponents(r), leaves);
+        }
+        if (t instanceof List<?> l) {
+            return node(Kind.LIST, null, new ArrayList<>(l), leaves);
+        }
+        if (t instanceof Map<?, ?> m) {
+            TreeMap<String, Object> sorted = new TreeMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getKey() instanceof String k)) {
+                    throw new IllegalArgumentException("tree maps need String keys, got " + e.getKey());
+                }
+                sorted.put(k, e.getValue());
+            }
+            return node(Kind.MAP, List.copyOf(sorted.keySet()), new ArrayList<>(sorted.values()), leaves);
+        }
+        if (t instanceof Array[] arr) {
+            return node(Kind.ARRAY_OF_ARRAYS, null, new ArrayList<>(Arrays.asList(arr)), leaves);
+        }
+        if (t instanceof Object[] arr) {
+            return node(Kind.OBJECTS, null, new ArrayList<>(Arrays.asList(arr)), leaves);
+        }
+        return new StaticDef(t);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<Object> childrenOf(Node<T> node, Object t) {
+        return node.children().apply((T) t);
+    }
+
+    private static Def node(Kind kind, Object key, List<Object> children, List<Array> leaves) {
+        List<Def> defs = new ArrayList<>(children.size());
+        int count = 0;
+        for (Object c : children) {
+            Def d = flatten(c, leaves);
+            defs.add(d);
+            count += d.leafCount();
+        }
+        return new NodeDef(kind, key, List.copyOf(defs), count);
+    }
+
+    private static List<Object> recordComponents(Record r) {
+        RecordComponent[] comps = r.getClass().getRecordComponents();
+        List<Object> out = new ArrayList<>(comps.length);
+        for (RecordComponent c : comps) {
+            try {
+                Method m = c.getAccessor();
+                m.setAccessible(true);
+                out.add(m.invoke(r));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "cannot read component " + c.getName() + " of record "
+                                + r.getClass().getName() + " (" + e
+                                + "); make the record public, or open its package to module dev.kiln",
+                        e);
+            }
+        }
+        return out;
+    }
+
+    /** Rebuilds a tree of structure {@code def} from leaves in flatten order. */
+    @SuppressWarnings("unchecked")
+    public static <T> T unflatten(Def def, List<Array> leaves) {
+        if (leaves.size() != def.leafCount()) {
+            throw new IllegalArgumentException(
+                    "structure " + def + " has " + def.leafCount() + " leaves, got " + leaves.size());
+        }
+        int[] cursor = {0};
+        return (T) build(def, leaves, cursor);
+    }
+
+    private static Object build(Def def, List<Array> leaves, int[] cursor) {
+        return switch (def) {
+            case LeafDef l -> leaves.get(cursor[0]++);
+            case StaticDef s -> s.value();
+            case NodeDef n -> {
+                List<Object> children = new ArrayList<>(n.children().size());
+                for (Def c : n.children()) {
+                    children.add(build(c, leaves, cursor));
+                }
+                yield rebuild(n, children);
+            }
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object rebuild(NodeDef n, List<Object> children) {
+        switch (n.kind()) {
+            case LIST:
+                return children;
+            case MAP: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                List<String> keys = (List<String>) n.key();
+                for (int i = 0; i < keys.size(); i++) {
+                    m.put(keys.get(i), children.get(i));
+                }
+                return m;
+            }
+            case ARRAY_OF_ARRAYS:
+                return children.toArray(Array[]::new);
+            case OBJECTS:
+                return children.toArray();
+            case CUSTOM:
+                return ((Node) REGISTERED.get((Class<?>) n.key())).rebuild().apply(children);
+            case RECORD:
+            default: {
+                Class<?> type = (Class<?>) n.key();
+                RecordComponent[] comps = type.getRecordComponents();
+                Class<?>[] types = new Class<?>[comps.length];
+                for (int i = 0; i < comps.length; i++) {
+                    types[i] = comps[i].getType();
+                }
+                try {
+                    Constructor<?> c = type.getDeclaredConstructor(types);
+                    c.setAccessible(true);
+                    return c.newInstance(children.toArray());
+                } catch (InvocationTargetException e) {
+                    throw new IllegalArgumentException(
+                            "the constructor of record " + type.getName() + " rejected its components: " + e.getCause(),
+                            e.getCause());
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalArgumentException(
+                            "cannot rebuild record " + type.getName() + " (" + e
+                                    + "); make the record public, or open its package to module dev.kiln",
+                            e);
+                }
+            }
+        }
+    }
+
+    /** The leaves of a tree, in order. */
+    public static List<Array> leaves(Object tree) {
+        return flatten(tree).leaves();
+    }
+
+    /** The same structure with {@code f} applied to every leaf. */
+    public static <T> T map(Function<Array, Array> f, T tree) {
+        Flat flat = flatten(tree);
+        return unflatten(flat.def(), flat.leaves().stream().map(f).toList());
+    }
+
+    /** Combines two trees of one structure leaf by leaf. */
+    public static <T> T map(BiFunction<Array, Array, Array> f, T a, T b) {
+        Flat fa = flatten(a);
+        Flat fb = flatten(b);
+        if (!fa.def().equals(fb.def())) {
+            throw new IllegalArgumentException(
+                    "Tree.map: the trees differ in structure: " + fa.def() + " vs " + fb.def());
+        }
+        List<Array> out = new ArrayList<>(fa.leaves().size());
+        for (int i = 0; i < fa.leaves().size(); i++) {
+            out.add(f.apply(fa.leaves().get(i), fb.leaves().get(i)));
+        }
+        return unflatten(fa.def(), out);
+    }
 }

@@ -41,13 +41,15 @@ class ArrayMethodsTest {
                 Class<?>[] p = m.getParameterTypes();
                 try {
                     if (p.length == 0) {
-                        Method np = Np.class.getMethod(m.getName().equals("T") ? "transpose" : m.getName(), Array.class);
+                        Method np =
+                                Np.class.getMethod(m.getName().equals("T") ? "transpose" : m.getName(), Array.class);
                         Array in = m.getName().startsWith("bitwise") ? ints : x;
                         same(m.getName(), (Array) invoke(np, null, in), (Array) invoke(m, in));
                         checked.add(m.getName());
                     } else if (p.length == 1 && p[0] == Object.class) {
                         Method np = Np.class.getMethod(m.getName(), Object.class, Object.class);
-                        boolean integral = m.getName().startsWith("bitwise") || m.getName().endsWith("Shift");
+                        boolean integral =
+                                m.getName().startsWith("bitwise") || m.getName().endsWith("Shift");
                         Array a = integral ? ints : x;
                         Object b = integral ? 2 : y;
                         same(m.getName(), (Array) invoke(np, null, a, b), (Array) invoke(m, a, b));
@@ -56,7 +58,9 @@ class ArrayMethodsTest {
                         Method np = Np.class.getMethod(m.getName(), Array.class, int.class);
                         same(m.getName(), (Array) invoke(np, null, x, 1), (Array) invoke(m, x, 1));
                         checked.add(m.getName() + "(int)");
-                    } else if (p.length == 2 && p[0] == int[].class && p[1] == boolean.class
+                    } else if (p.length == 2
+                            && p[0] == int[].class
+                            && p[1] == boolean.class
                             && !m.getName().startsWith("arg")) {
                         Method np = Np.class.getMethod(m.getName(), Array.class, int[].class, boolean.class);
                         int[] axes = {0};

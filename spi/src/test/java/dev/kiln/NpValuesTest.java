@@ -90,7 +90,9 @@ class NpValuesTest {
             close(new float[] {INF, -INF, NAN}, Np.floorDivide(a(1, -1, 0), 0.0));
             close(new float[] {NAN}, Np.mod(a(1), 0.0));
             Array five = Np.arrayUint32(new int[] {5});
-            assertEquals(0xFFFFFFFFL, Np.floorDivide(five, Np.arrayUint32(new int[] {0})).longItem() & 0xFFFFFFFFL);
+            assertEquals(
+                    0xFFFFFFFFL,
+                    Np.floorDivide(five, Np.arrayUint32(new int[] {0})).longItem() & 0xFFFFFFFFL);
             assertEquals(2L, Np.floorDivide(Np.arrayUint32(new int[] {5}), 2).longItem());
             close(new float[] {1.5f, 0.5f, -0.5f, -1.5f}, Np.mod(a(7.5f, -7.5f, 7.5f, -7.5f), a(2, 2, -2, -2)));
             close(new float[] {0.5f, 1.75f}, Np.divide(ai(1, 7), ai(2, 4)));
@@ -116,8 +118,9 @@ class NpValuesTest {
             bools("TTF", Np.lessEqual(ai(1, 2, 3), ai(4, 2, 1)));
             bools("FFT", Np.greater(ai(1, 2, 3), ai(4, 2, 1)));
             bools("FTF", Np.add(Np.array(new boolean[] {false, true, false}), false));
-            close(new float[] {1, 2, 2, 4}, Np.where(Np.array(new boolean[] {true, false, true, false}),
-                    a(1, 1, 2, 4), a(9, 2, 9, 4)));
+            close(
+                    new float[] {1, 2, 2, 4},
+                    Np.where(Np.array(new boolean[] {true, false, true, false}), a(1, 1, 2, 4), a(9, 2, 9, 4)));
             close(new float[] {1, 0, 0}, Np.where(ai(5, 0, 0), 1.0, 0.0));
         });
     }
@@ -153,7 +156,9 @@ class NpValuesTest {
             close(new float[] {1, (float) Math.E}, Np.exp(ai(0, 1)));
             close(new float[] {8, 0.5f}, Np.exp2(a(3, -1)));
             close(new float[] {0, 1}, Np.log(a(1, (float) Math.E)));
-            close(new float[] {3, -1}, Np.log2(ai(8, 0).add(ai(0, 1)).astype(DType.FLOAT32).multiply(a(1, 0.5f))));
+            close(
+                    new float[] {3, -1},
+                    Np.log2(ai(8, 0).add(ai(0, 1)).astype(DType.FLOAT32).multiply(a(1, 0.5f))));
             close(new float[] {3, 0}, Np.log10(ai(1000, 1)));
             close(new float[] {1e-7f}, Np.log1p(a(1e-7f)));
             close(new float[] {1e-7f}, Np.expm1(a(1e-7f)));
@@ -198,7 +203,8 @@ class NpValuesTest {
             bools("TT", Np.isfinite(ai(1, 2)));
             close(new float[] {0, Float.MAX_VALUE, -Float.MAX_VALUE, 1}, Np.nanToNum(x));
             close(new float[] {-1, 5, -5, 1}, Np.nanToNum(x, -1, 5.0, -5.0));
-            double[] d = Np.nanToNum(Np.array(new double[] {Double.POSITIVE_INFINITY})).toDoubleArray();
+            double[] d = Np.nanToNum(Np.array(new double[] {Double.POSITIVE_INFINITY}))
+                    .toDoubleArray();
             assertEquals(Double.MAX_VALUE, d[0]);
             close(new float[] {2, 5, 8, NAN}, Np.clip(a(1, 5, 10, NAN), 2, 8));
             close(new float[] {1, 5, 8}, Np.clip(a(1, 5, 10), null, 8.0));
@@ -328,7 +334,8 @@ class NpValuesTest {
             close(new float[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5}, Np.repeat(x, 2, 1));
             close(new float[] {0, 1, 2, 0, 1, 2}, Np.broadcastTo(a(0, 1, 2), 2, 3));
             close(new float[] {1, 2, 3}, Np.squeeze(Np.array(new float[] {1, 2, 3}, 1, 3, 1)));
-            assertEquals(DType.FLOAT32, Np.concatenate(new Array[] {ai(1), a(2)}, 0).dtype());
+            assertEquals(
+                    DType.FLOAT32, Np.concatenate(new Array[] {ai(1), a(2)}, 0).dtype());
         });
     }
 
@@ -481,10 +488,12 @@ class NpValuesTest {
             close(new float[] {0, 2, 4}, Np.dot(a(0, 1, 2), Np.scalar(2f)));
             close(new float[] {0, 0, 0, 1, 2, 3}, Np.outer(a(0, 1), a(1, 2, 3)));
             Array im = Np.matmul(
-                    Np.array(new int[] {0, 1, 2, 3, 4, 5}, 2, 3), Np.array(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, 3, 3));
+                    Np.array(new int[] {0, 1, 2, 3, 4, 5}, 2, 3),
+                    Np.array(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, 3, 3));
             assertEquals(DType.INT32, im.dtype());
             ints(new int[] {15, 18, 21, 42, 54, 66}, im);
-            Array bm = Np.matmul(Np.array(new boolean[] {true, false, false, false}, 2, 2),
+            Array bm = Np.matmul(
+                    Np.array(new boolean[] {true, false, false, false}, 2, 2),
                     Np.array(new boolean[] {true, true, false, true}, 2, 2));
             bools("TTFF", bm);
         });
@@ -511,8 +520,12 @@ class NpValuesTest {
             Array batch = range(2, 3, 3);
             close(new float[] {12, 39}, Np.einsum("bii->b", batch));
             close(new float[] {0, 4, 8, 9, 13, 17}, Np.einsum("...ii->...i", batch));
-            bools("TF", Np.einsum("ij,j->i", Np.array(new boolean[] {true, false, false, false}, 2, 2),
-                    Np.array(new boolean[] {true, true})));
+            bools(
+                    "TF",
+                    Np.einsum(
+                            "ij,j->i",
+                            Np.array(new boolean[] {true, false, false, false}, 2, 2),
+                            Np.array(new boolean[] {true, true})));
         });
     }
 }

@@ -34,7 +34,9 @@ public final class Compare {
     record Settings(boolean quick, Path root, Path out, Path python, Path wheels, Set<String> runs) {
         static Settings parse(String[] args) {
             boolean quick = Boolean.getBoolean("bench.quick");
-            Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+            Path root = Path.of(System.getProperty("bench.root", "."))
+                    .toAbsolutePath()
+                    .normalize();
             Path out = null;
             Path python = null;
             Path wheels = Path.of("/opt/pypi/files");
@@ -44,7 +46,8 @@ public final class Compare {
                 switch (a) {
                     case "--quick" -> quick = true;
                     case "--full" -> quick = false;
-                    case "--root" -> root = Path.of(value(args, ++i, a)).toAbsolutePath().normalize();
+                    case "--root" ->
+                        root = Path.of(value(args, ++i, a)).toAbsolutePath().normalize();
                     case "--out" -> out = Path.of(value(args, ++i, a)).toAbsolutePath();
                     case "--python" -> python = Path.of(value(args, ++i, a));
                     case "--wheels" -> wheels = Path.of(value(args, ++i, a));
@@ -58,7 +61,7 @@ public final class Compare {
                         }
                     }
                     case "--table-only" -> runs = new LinkedHashSet<>();
-                    case "" -> { }
+                    case "" -> {}
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
                 }
             }
@@ -142,41 +145,56 @@ public final class Compare {
         ChainedOptionsBuilder o = new OptionsBuilder().forks(s.quick() ? 1 : 2).shouldFailOnError(false);
         switch (run) {
             // many short iterations: the table uses the fastest, the one least disturbed by other work
-            case "limits" -> o.include("\\.Limits\\.")
-                    .forks(1)
-                    .warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(s.quick() ? 8 : 20).measurementTime(TimeValue.milliseconds(300));
+            case "limits" ->
+                o.include("\\.Limits\\.")
+                        .forks(1)
+                        .warmupIterations(1)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 8 : 20)
+                        .measurementTime(TimeValue.milliseconds(300));
             case "workloads" -> {
                 o.include("\\.(Elementwise|RowOps|Matmul|Dispatch)\\.")
                         .param("backend", ComparisonTable.FAST_BACKEND)
-                        .warmupIterations(s.quick() ? 2 : 3).warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(s.quick() ? 3 : 5).measurementTime(TimeValue.seconds(1));
+                        .warmupIterations(s.quick() ? 2 : 3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
                 if (s.quick()) {
                     o.param("n", "256", "1024");
                 }
             }
             // the jitted train step is eleven fused kernels (five of them matmuls): C2 takes
             // some 8 s on two cores to compile them all (until then one-second rounds measured 2-15x the steady time)
-            case "training" -> o.include("\\.MlpStep\\.")
-                    .param("backend", ComparisonTable.FAST_BACKEND)
-                    .warmupIterations(s.quick() ? 10 : 15).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(s.quick() ? 3 : 5).measurementTime(TimeValue.seconds(1));
+            case "training" ->
+                o.include("\\.MlpStep\\.")
+                        .param("backend", ComparisonTable.FAST_BACKEND)
+                        .warmupIterations(s.quick() ? 10 : 15)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
             // single-shot: each iteration is one first call, and the median is over iterations
-            case "compile" -> o.include("\\.CompileLatency\\.")
-                    .forks(1)
-                    .param("backend", s.quick() ? new String[] {ComparisonTable.FAST_BACKEND}
-                            : new String[] {ComparisonTable.FAST_BACKEND, ComparisonTable.SLOW_BACKEND})
-                    .warmupIterations(s.quick() ? 20 : 30)
-                    .measurementIterations(s.quick() ? 30 : 100);
+            case "compile" ->
+                o.include("\\.CompileLatency\\.")
+                        .forks(1)
+                        .param(
+                                "backend",
+                                s.quick()
+                                        ? new String[] {ComparisonTable.FAST_BACKEND}
+                                        : new String[] {ComparisonTable.FAST_BACKEND, ComparisonTable.SLOW_BACKEND})
+                        .warmupIterations(s.quick() ? 20 : 30)
+                        .measurementIterations(s.quick() ? 30 : 100);
             // the scalar double-precision backend takes 0.2-1 s per call at these sizes and 4 s per
             // 1024³ matmul (so matmul runs at n = 256 only, and no plain baselines: the main run has them)
-            case "reference" -> o.include("\\.(Elementwise|RowOps|MlpStep|Dispatch)\\..*(Eager|Jit)$")
-                    .include("\\.Matmul\\.matmul(Eager|Jit)$")
-                    .forks(1)
-                    .param("backend", ComparisonTable.SLOW_BACKEND)
-                    .param("n", "256")
-                    .warmupIterations(2).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(3).measurementTime(TimeValue.seconds(2));
+            case "reference" ->
+                o.include("\\.(Elementwise|RowOps|MlpStep|Dispatch)\\..*(Eager|Jit)$")
+                        .include("\\.Matmul\\.matmul(Eager|Jit)$")
+                        .forks(1)
+                        .param("backend", ComparisonTable.SLOW_BACKEND)
+                        .param("n", "256")
+                        .warmupIterations(2)
+                        .warmupTime(TimeValue.seconds(2))
+                        .measurementIterations(3)
+                        .measurementTime(TimeValue.seconds(2));
             default -> throw new IllegalArgumentException(run);
         }
         Path json = s.out().resolve("kiln-" + run + ".json");
@@ -185,7 +203,11 @@ public final class Compare {
         System.out.printf(Locale.ROOT, "[compare] JMH run '%s' (log: %s)...%n", run, log);
         long t = System.nanoTime();
         int results = new Runner(o.build()).run().size();
-        System.out.printf(Locale.ROOT, "[compare] '%s': %d results in %d s%n", run, results,
+        System.out.printf(
+                Locale.ROOT,
+                "[compare] '%s': %d results in %d s%n",
+                run,
+                results,
                 Duration.ofNanos(System.nanoTime() - t).toSeconds());
     }
 
@@ -196,15 +218,21 @@ public final class Compare {
             return;
         }
         Path script = s.root().resolve("bench/jax/workloads.py");
-        List<String> cmd = new ArrayList<>(List.of(s.python().toString(), script.toString(),
-                "--out", s.out().resolve("jax.json").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                s.python().toString(),
+                script.toString(),
+                "--out",
+                s.out().resolve("jax.json").toString()));
         if (s.quick()) {
             cmd.add("--quick");
         }
         System.out.println("[compare] JAX: " + String.join(" ", cmd));
         long t = System.nanoTime();
         int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
-        System.out.printf(Locale.ROOT, "[compare] JAX exited with %d after %d s%n", rc,
+        System.out.printf(
+                Locale.ROOT,
+                "[compare] JAX exited with %d after %d s%n",
+                rc,
                 Duration.ofNanos(System.nanoTime() - t).toSeconds());
     }
 
@@ -216,11 +244,23 @@ public final class Compare {
             return false;
         }
         System.out.println("[compare] creating " + venv + " with jax 0.10.2 from " + s.wheels());
-        int rc = new ProcessBuilder("python3", "-m", "venv", venv.toString()).inheritIO().start().waitFor();
+        int rc = new ProcessBuilder("python3", "-m", "venv", venv.toString())
+                .inheritIO()
+                .start()
+                .waitFor();
         if (rc == 0) {
-            rc = new ProcessBuilder(venv.resolve("bin/pip").toString(), "install", "-q", "--no-index",
-                    "--find-links", s.wheels().toString(), "jax==0.10.2", "jaxlib==0.10.2")
-                    .inheritIO().start().waitFor();
+            rc = new ProcessBuilder(
+                            venv.resolve("bin/pip").toString(),
+                            "install",
+                            "-q",
+                            "--no-index",
+                            "--find-links",
+                            s.wheels().toString(),
+                            "jax==0.10.2",
+                            "jaxlib==0.10.2")
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
         if (rc != 0) {
             System.out.println("[compare] could not create the JAX venv (exit " + rc + "); point --wheels at a folder"
@@ -233,23 +273,42 @@ public final class Compare {
 
     // ------------------------------------------------------------------ notes
 
-    private static String notes(Settings s, ComparisonTable.KilnResults kiln, Object jax, String loadBefore,
-            String loadAfter, Instant start) {
+    private static String notes(
+            Settings s,
+            ComparisonTable.KilnResults kiln,
+            Object jax,
+            String loadBefore,
+            String loadAfter,
+            Instant start) {
         Map<String, String> n = new LinkedHashMap<>();
         n.put("Machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM");
-        n.put("Java", System.getProperty("java.vm.name") + " " + Runtime.version()
-                + "; Kiln eager and jit on `cpu-simd` unless the row names another backend");
+        n.put(
+                "Java",
+                System.getProperty("java.vm.name") + " " + Runtime.version()
+                        + "; Kiln eager and jit on `cpu-simd` unless the row names another backend");
         Object jv = Json.at(jax, "jax_version");
-        n.put("JAX", jv == null ? "not run (no jax.json)" : "JAX " + jv + " on " + Json.at(jax, "devices") + ", "
-                + (int) Json.number(jax, "cpu_count") + " CPUs, XLA_FLAGS='" + Json.at(jax, "xla_flags") + "'; "
-                + Json.at(jax, "method"));
-        n.put("Load average (1/5/15 min)", "before " + loadBefore + ", after " + loadAfter
-                + " (the machine is shared: compare ratios within one run)");
-        n.put("Run", DateTimeFormatter.ISO_INSTANT.format(start.atOffset(ZoneOffset.UTC).toInstant().truncatedTo(
-                java.time.temporal.ChronoUnit.SECONDS)) + ", results " + kiln.files + " in " + s.out());
+        n.put(
+                "JAX",
+                jv == null
+                        ? "not run (no jax.json)"
+                        : "JAX " + jv + " on " + Json.at(jax, "devices") + ", "
+                                + (int) Json.number(jax, "cpu_count") + " CPUs, XLA_FLAGS='" + Json.at(jax, "xla_flags")
+                                + "'; "
+                                + Json.at(jax, "method"));
+        n.put(
+                "Load average (1/5/15 min)",
+                "before " + loadBefore + ", after " + loadAfter
+                        + " (the machine is shared: compare ratios within one run)");
+        n.put(
+                "Run",
+                DateTimeFormatter.ISO_INSTANT.format(start.atOffset(ZoneOffset.UTC)
+                                .toInstant()
+                                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                        + ", results " + kiln.files + " in " + s.out());
         StringBuilder sb = new StringBuilder("Notes:\n\n");
         n.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append("\n"));
-        sb.append("""
+        sb.append(
+                """
                 - Times are medians: of JMH iterations (average time per call within an iteration) for Kiln and
                   plain Java, of timed runs ending in `block_until_ready` for JAX; first-call rows are medians of
                   single calls, each on a newly jitted function.

@@ -60,29 +60,98 @@ final class ComparisonTable {
         long n16m = 1L << 24;
         long matrix = 4096L * 1024;
         List<Workload> w = new ArrayList<>();
-        w.add(new Workload("sum(x + y·z), 16M f32", "Elementwise", "sumFmaEager", "sumFmaJit", "sumFmaPlain",
-                Map.of("length", "16777216"), "sum_fma_16M", new Limit(Bound.READ, 12.0 * n16m)));
-        w.add(new Workload("tanh(x + y·z)·0.5 + x, 16M f32", "Elementwise", "tanhChainEager", "tanhChainJit",
-                "tanhChainPlain", Map.of("length", "16777216"), "tanh_chain_16M", new Limit(Bound.STREAM, 16.0 * n16m)));
-        w.add(new Workload("softmax over rows, 4096×1024", "RowOps", "softmaxEager", "softmaxJit", "softmaxPlain",
-                Map.of("rows", "4096", "cols", "1024"), "softmax_4096x1024", new Limit(Bound.STREAM, 8.0 * matrix)));
-        w.add(new Workload("layer norm over rows, 4096×1024", "RowOps", "layerNormEager", "layerNormJit",
-                "layerNormPlain", Map.of("rows", "4096", "cols", "1024"), "layernorm_4096x1024",
+        w.add(new Workload(
+                "sum(x + y·z), 16M f32",
+                "Elementwise",
+                "sumFmaEager",
+                "sumFmaJit",
+                "sumFmaPlain",
+                Map.of("length", "16777216"),
+                "sum_fma_16M",
+                new Limit(Bound.READ, 12.0 * n16m)));
+        w.add(new Workload(
+                "tanh(x + y·z)·0.5 + x, 16M f32",
+                "Elementwise",
+                "tanhChainEager",
+                "tanhChainJit",
+                "tanhChainPlain",
+                Map.of("length", "16777216"),
+                "tanh_chain_16M",
+                new Limit(Bound.STREAM, 16.0 * n16m)));
+        w.add(new Workload(
+                "softmax over rows, 4096×1024",
+                "RowOps",
+                "softmaxEager",
+                "softmaxJit",
+                "softmaxPlain",
+                Map.of("rows", "4096", "cols", "1024"),
+                "softmax_4096x1024",
+                new Limit(Bound.STREAM, 8.0 * matrix)));
+        w.add(new Workload(
+                "layer norm over rows, 4096×1024",
+                "RowOps",
+                "layerNormEager",
+                "layerNormJit",
+                "layerNormPlain",
+                Map.of("rows", "4096", "cols", "1024"),
+                "layernorm_4096x1024",
                 new Limit(Bound.STREAM, 8.0 * matrix)));
         for (int n : new int[] {256, 1024, 2048}) {
-            w.add(new Workload("matmul " + n + "×" + n + "×" + n, "Matmul", "matmulEager", "matmulJit", "matmulPlain",
-                    Map.of("n", Integer.toString(n)), "matmul_" + n, new Limit(Bound.FMA, 2.0 * n * n * n)));
+            w.add(new Workload(
+                    "matmul " + n + "×" + n + "×" + n,
+                    "Matmul",
+                    "matmulEager",
+                    "matmulJit",
+                    "matmulPlain",
+                    Map.of("n", Integer.toString(n)),
+                    "matmul_" + n,
+                    new Limit(Bound.FMA, 2.0 * n * n * n)));
         }
-        w.add(new Workload("tanh(x @ w + b), 1024", "Matmul", "denseEager", "denseJit", "densePlain",
-                Map.of("width", "1024"), "dense_1024", new Limit(Bound.FMA, 2.0 * 1024 * 1024 * 1024)));
-        w.add(new Workload("MLP SGD step 784-512-10, batch 256", "MlpStep", "trainStepEager", "trainStepJit",
-                "trainStepPlain", Map.of(), "mlp_step", new Limit(Bound.FMA, MLP_FLOP)));
-        w.add(new Workload("jit first call, new kernel (median)", "CompileLatency", null, "freshKernel", null,
-                Map.of(), "compile_latency", Limit.none()));
-        w.add(new Workload("jit first call, cached kernel (median)", "CompileLatency", null, "cachedKernel", null,
-                Map.of(), "compile_latency_cached", Limit.none()));
-        w.add(new Workload("add of two 8-element f32 (dispatch)", "Dispatch", "addEager", "addJit", "addPlain",
-                Map.of(), "dispatch_add8", Limit.none()));
+        w.add(new Workload(
+                "tanh(x @ w + b), 1024",
+                "Matmul",
+                "denseEager",
+                "denseJit",
+                "densePlain",
+                Map.of("width", "1024"),
+                "dense_1024",
+                new Limit(Bound.FMA, 2.0 * 1024 * 1024 * 1024)));
+        w.add(new Workload(
+                "MLP SGD step 784-512-10, batch 256",
+                "MlpStep",
+                "trainStepEager",
+                "trainStepJit",
+                "trainStepPlain",
+                Map.of(),
+                "mlp_step",
+                new Limit(Bound.FMA, MLP_FLOP)));
+        w.add(new Workload(
+                "jit first call, new kernel (median)",
+                "CompileLatency",
+                null,
+                "freshKernel",
+                null,
+                Map.of(),
+                "compile_latency",
+                Limit.none()));
+        w.add(new Workload(
+                "jit first call, cached kernel (median)",
+                "CompileLatency",
+                null,
+                "cachedKernel",
+                null,
+                Map.of(),
+                "compile_latency_cached",
+                Limit.none()));
+        w.add(new Workload(
+                "add of two 8-element f32 (dispatch)",
+                "Dispatch",
+                "addEager",
+                "addJit",
+                "addPlain",
+                Map.of(),
+                "dispatch_add8",
+                Limit.none()));
         return w;
     }
 
@@ -172,7 +241,8 @@ final class ComparisonTable {
                 case "ms/op" -> 1e-3;
                 case "us/op" -> 1e-6;
                 case "ns/op" -> 1e-9;
-                default -> throw new IllegalArgumentException("unexpected JMH unit " + unit + " (use a time per op mode)");
+                default ->
+                    throw new IllegalArgumentException("unexpected JMH unit " + unit + " (use a time per op mode)");
             };
         }
     }
@@ -187,8 +257,16 @@ final class ComparisonTable {
      * 2-thread bandwidths, and for compute the larger of the 2-thread peak and {@code cores} times
      * the 1-thread peak: FMA units are per core. A floor must never be above what the machine can do.
      */
-    record MachineLimits(double triad1, double triad2, double read1, double read2, double fma1, double fma2,
-            double fmaWide1, double fma256x1, int cores) {
+    record MachineLimits(
+            double triad1,
+            double triad2,
+            double read1,
+            double read2,
+            double fma1,
+            double fma2,
+            double fmaWide1,
+            double fma256x1,
+            int cores) {
         static MachineLimits from(KilnResults r, int cores) {
             return new MachineLimits(
                     Limits.TRIAD_BYTES / r.bestSeconds("Limits", "triad", Map.of("threads", "1")),
@@ -207,10 +285,11 @@ final class ComparisonTable {
         /** The better of the preferred-width and 256-bit FMA loops, all threads' flop together. */
         private static double fma(KilnResults r, int threads) {
             Map<String, String> p = Map.of("threads", Integer.toString(threads));
-            double wide = threads * Limits.fmaFlopPerThread(Limits.PREFERRED.length())
+            double wide = threads
+                    * Limits.fmaFlopPerThread(Limits.PREFERRED.length())
                     / r.bestSeconds("Limits", "fmaPeak", p);
-            double narrow = threads * Limits.fmaFlopPerThread(Limits.S256.length())
-                    / r.bestSeconds("Limits", "fmaPeak256", p);
+            double narrow =
+                    threads * Limits.fmaFlopPerThread(Limits.S256.length()) / r.bestSeconds("Limits", "fmaPeak256", p);
             return max(wide, narrow);
         }
 
@@ -242,22 +321,36 @@ final class ComparisonTable {
 
         String describe(Limit l) {
             return switch (l.bound()) {
-                case READ -> sig(l.amount() / 1e6) + String.format(Locale.ROOT, " MB at %.1f GB/s read", readRoof() / 1e9);
-                case STREAM -> sig(l.amount() / 1e6) + String.format(Locale.ROOT, " MB at %.1f GB/s triad", triadRoof() / 1e9);
-                case FMA -> sig(l.amount() / 1e9) + String.format(Locale.ROOT, " GFLOP at %.0f GFLOP/s", fmaRoof() / 1e9);
+                case READ ->
+                    sig(l.amount() / 1e6) + String.format(Locale.ROOT, " MB at %.1f GB/s read", readRoof() / 1e9);
+                case STREAM ->
+                    sig(l.amount() / 1e6) + String.format(Locale.ROOT, " MB at %.1f GB/s triad", triadRoof() / 1e9);
+                case FMA ->
+                    sig(l.amount() / 1e9) + String.format(Locale.ROOT, " GFLOP at %.0f GFLOP/s", fmaRoof() / 1e9);
                 case NONE -> "";
             };
         }
 
         String summary() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "STREAM triad %.1f GB/s on 2 threads, %.1f on 1; read-only sum %.1f GB/s on 2 threads, %.1f on 1; "
                             + "f32 FMA %.0f GFLOP/s on 1 thread (%d-bit vectors %.0f, 256-bit %.0f) and %.0f on 2 threads "
                             + "(wall clock, with the machine's other work); roofs used for the floors: read %.1f GB/s, "
                             + "triad %.1f GB/s, FMA %.0f GFLOP/s (%d cores × the 1-thread peak, or the 2-thread figure if higher)",
-                    triad2 / 1e9, triad1 / 1e9, read2 / 1e9, read1 / 1e9,
-                    fma1 / 1e9, Limits.PREFERRED.vectorBitSize(), fmaWide1 / 1e9, fma256x1 / 1e9, fma2 / 1e9,
-                    readRoof() / 1e9, triadRoof() / 1e9, fmaRoof() / 1e9, cores);
+                    triad2 / 1e9,
+                    triad1 / 1e9,
+                    read2 / 1e9,
+                    read1 / 1e9,
+                    fma1 / 1e9,
+                    Limits.PREFERRED.vectorBitSize(),
+                    fmaWide1 / 1e9,
+                    fma256x1 / 1e9,
+                    fma2 / 1e9,
+                    readRoof() / 1e9,
+                    triadRoof() / 1e9,
+                    fmaRoof() / 1e9,
+                    cores);
         }
     }
 
@@ -267,7 +360,9 @@ final class ComparisonTable {
     static String render(KilnResults kiln, Object jax, int cores) {
         MachineLimits limits = MachineLimits.from(kiln, cores);
         StringBuilder md = new StringBuilder();
-        md.append("Limits measured here (Limits, fastest iteration): ").append(limits.summary()).append(".\n\n");
+        md.append("Limits measured here (Limits, fastest iteration): ")
+                .append(limits.summary())
+                .append(".\n\n");
         md.append("| workload | Kiln eager | Kiln jit | plain Java (1 thread) | JAX eager | JAX jit "
                 + "| Kiln jit / JAX jit | limit (floor) | floor / Kiln jit |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
@@ -291,20 +386,30 @@ final class ComparisonTable {
                     missing.add(w.label() + " [" + backend + "]");
                 }
                 String label = backend.equals(FAST_BACKEND) ? w.label() : w.label() + " — " + backend;
-                md.append("| ").append(label)
-                        .append(" | ").append(time(eager))
-                        .append(" | ").append(time(jit))
-                        .append(" | ").append(time(plain))
-                        .append(" | ").append(time(jaxEager))
-                        .append(" | ").append(time(jaxJit))
-                        .append(" | ").append(ratio(jit / jaxJit))
-                        .append(" | ").append(Double.isNaN(floor) ? "—" : time(floor) + " (" + limits.describe(w.limit()) + ")")
-                        .append(" | ").append(percent(floor / jit))
+                md.append("| ")
+                        .append(label)
+                        .append(" | ")
+                        .append(time(eager))
+                        .append(" | ")
+                        .append(time(jit))
+                        .append(" | ")
+                        .append(time(plain))
+                        .append(" | ")
+                        .append(time(jaxEager))
+                        .append(" | ")
+                        .append(time(jaxJit))
+                        .append(" | ")
+                        .append(ratio(jit / jaxJit))
+                        .append(" | ")
+                        .append(Double.isNaN(floor) ? "—" : time(floor) + " (" + limits.describe(w.limit()) + ")")
+                        .append(" | ")
+                        .append(percent(floor / jit))
                         .append(" |\n");
             }
         }
         if (!missing.isEmpty()) {
-            md.append("\nNo Kiln result for: ").append(String.join("; ", missing))
+            md.append("\nNo Kiln result for: ")
+                    .append(String.join("; ", missing))
                     .append(" (not run in this mode, or failed: see the jmh-*.log files).\n");
         }
         return md.toString();
@@ -360,7 +465,9 @@ final class ComparisonTable {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("kiln-.*\\.json")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches("kiln-.*\\.json"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -31,7 +31,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsPrepend = {
+            "--add-modules=jdk.incubator.vector",
+            "-XX:+UseParallelGC",
+            "-Xms6g",
+            "-Xmx6g",
+            "-XX:+AlwaysPreTouch"
+        })
 @Warmup(iterations = 30)
 @Measurement(iterations = 60)
 public class CompileLatency {

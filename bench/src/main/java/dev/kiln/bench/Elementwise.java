@@ -29,7 +29,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsPrepend = {
+            "--add-modules=jdk.incubator.vector",
+            "-XX:+UseParallelGC",
+            "-Xms6g",
+            "-Xmx6g",
+            "-XX:+AlwaysPreTouch"
+        })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class Elementwise {
@@ -50,8 +58,12 @@ public class Elementwise {
         @Setup
         public void setup() {
             on = Kiln.backend(backend);
-            xyz = Kiln.withBackend(on, () -> new Xyz(
-                    Np.array(Data.uniform(length, 1)), Np.array(Data.uniform(length, 2)), Np.array(Data.uniform(length, 3))));
+            xyz = Kiln.withBackend(
+                    on,
+                    () -> new Xyz(
+                            Np.array(Data.uniform(length, 1)),
+                            Np.array(Data.uniform(length, 2)),
+                            Np.array(Data.uniform(length, 3))));
             sumFma = Kiln.jit(Workloads::sumFma);
             tanhChain = Kiln.jit(Workloads::tanhChain);
         }

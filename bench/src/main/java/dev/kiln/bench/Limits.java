@@ -32,7 +32,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsPrepend = {
+            "--add-modules=jdk.incubator.vector",
+            "-XX:+UseParallelGC",
+            "-Xms6g",
+            "-Xmx6g",
+            "-XX:+AlwaysPreTouch"
+        })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
@@ -81,11 +89,13 @@ public class Limits {
             c[i] = 1.0 / (i + 1);
         }
         f = Data.uniform(SUM_N, 16);
-        helpers = threads > 1 ? Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "limits-helper");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        helpers = threads > 1
+                ? Executors.newFixedThreadPool(threads - 1, r -> {
+                    Thread t = new Thread(r, "limits-helper");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
     }
 
     @TearDown
@@ -203,7 +213,10 @@ public class Limits {
             v10 = v10.fma(m, add);
             v11 = v11.fma(m, add);
         }
-        FloatVector s = v0.add(v1).add(v2.add(v3)).add(v4.add(v5).add(v6.add(v7))).add(v8.add(v9).add(v10.add(v11)));
+        FloatVector s = v0.add(v1)
+                .add(v2.add(v3))
+                .add(v4.add(v5).add(v6.add(v7)))
+                .add(v8.add(v9).add(v10.add(v11)));
         return s.reduceLanes(VectorOperators.ADD);
     }
 
@@ -236,7 +249,10 @@ public class Limits {
             v10 = v10.fma(m, add);
             v11 = v11.fma(m, add);
         }
-        FloatVector s = v0.add(v1).add(v2.add(v3)).add(v4.add(v5).add(v6.add(v7))).add(v8.add(v9).add(v10.add(v11)));
+        FloatVector s = v0.add(v1)
+                .add(v2.add(v3))
+                .add(v4.add(v5).add(v6.add(v7)))
+                .add(v8.add(v9).add(v10.add(v11)));
         return s.reduceLanes(VectorOperators.ADD);
     }
 }

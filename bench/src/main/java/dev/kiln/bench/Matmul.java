@@ -27,7 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsPrepend = {
+            "--add-modules=jdk.incubator.vector",
+            "-XX:+UseParallelGC",
+            "-Xms6g",
+            "-Xmx6g",
+            "-XX:+AlwaysPreTouch"
+        })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class Matmul {
@@ -91,10 +99,12 @@ public class Matmul {
             on = Kiln.backend(backend);
             // weights scaled by 1/sqrt(width) so that tanh sees values of order one, not saturation
             float scale = (float) (1 / Math.sqrt(width));
-            layer = Kiln.withBackend(on, () -> new Layer(
-                    Np.array(Data.uniform(width * width, 10), width, width),
-                    Np.array(Data.uniform(width * width, 11, scale), width, width),
-                    Np.array(Data.uniform(width, 12), width)));
+            layer = Kiln.withBackend(
+                    on,
+                    () -> new Layer(
+                            Np.array(Data.uniform(width * width, 10), width, width),
+                            Np.array(Data.uniform(width * width, 11, scale), width, width),
+                            Np.array(Data.uniform(width, 12), width)));
             dense = Kiln.jit(Workloads::dense);
         }
     }

@@ -27,7 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsPrepend = {
+            "--add-modules=jdk.incubator.vector",
+            "-XX:+UseParallelGC",
+            "-Xms6g",
+            "-Xmx6g",
+            "-XX:+AlwaysPreTouch"
+        })
 @Warmup(iterations = 12, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class MlpStep {
@@ -46,7 +54,8 @@ public class MlpStep {
         Array h = Np.tanh(Np.matmul(b.x(), p.w1()).add(p.b1()));
         Array logits = Np.matmul(h, p.w2()).add(p.b2());
         Array logProbs = logits.subtract(logits.logSumExp(new int[] {1}, true));
-        return Np.negative(Np.sum(logProbs.multiply(Np.oneHot(b.y(), CLASSES)), 1).mean());
+        return Np.negative(
+                Np.sum(logProbs.multiply(Np.oneHot(b.y(), CLASSES)), 1).mean());
     }
 
     static Params sgd(Params p, Batch b) {

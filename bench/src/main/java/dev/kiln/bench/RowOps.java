@@ -27,7 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsPrepend = {
+            "--add-modules=jdk.incubator.vector",
+            "-XX:+UseParallelGC",
+            "-Xms6g",
+            "-Xmx6g",
+            "-XX:+AlwaysPreTouch"
+        })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RowOps {
@@ -51,10 +59,12 @@ public class RowOps {
         @Setup
         public void setup() {
             on = Kiln.backend(backend);
-            input = Kiln.withBackend(on, () -> new Affine(
-                    Np.array(Data.uniform(rows * cols, 5, 4f), rows, cols),
-                    Np.array(Data.uniform(cols, 6), cols),
-                    Np.array(Data.uniform(cols, 7), cols)));
+            input = Kiln.withBackend(
+                    on,
+                    () -> new Affine(
+                            Np.array(Data.uniform(rows * cols, 5, 4f), rows, cols),
+                            Np.array(Data.uniform(cols, 6), cols),
+                            Np.array(Data.uniform(cols, 7), cols)));
             softmax = Kiln.jit(Workloads::softmax);
             layerNorm = Kiln.jit(Workloads::layerNorm);
         }

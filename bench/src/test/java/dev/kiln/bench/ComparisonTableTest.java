@@ -22,7 +22,8 @@ class ComparisonTableTest {
                    "scorePercentiles" : {"0.0" : %s, "50.0" : %s, "100.0" : 9.9}, "scoreUnit" : "%s",
                    "rawData" : [[1, 2.5e+0, -3]]},
                  "secondaryMetrics" : {}}
-                """.formatted(benchmark, params, median * 2, best, median, unit);
+                """
+                .formatted(benchmark, params, median * 2, best, median, unit);
     }
 
     @Test
@@ -41,12 +42,17 @@ class ComparisonTableTest {
     @Test
     void picksResultsByMethodAndParamsAndUsesTheMedian() {
         ComparisonTable.KilnResults r = new ComparisonTable.KilnResults();
-        r.add("a.json", "[" + String.join(",",
-                entry("Matmul.matmulJit", "\"backend\" : \"cpu-simd\", \"n\" : \"256\"", 0.5, "ms/op"),
-                entry("Matmul.matmulJit", "\"backend\" : \"cpu-simd\", \"n\" : \"1024\"", 7, "ms/op"),
-                entry("Matmul.matmulJit", "\"backend\" : \"reference\", \"n\" : \"1024\"", 4, "s/op"),
-                entry("Matmul.matmulPlain", "\"n\" : \"1024\"", 300, "ms/op"),
-                entry("Dispatch.addEager", "\"backend\" : \"cpu-simd\"", 210, "ns/op")) + "]");
+        r.add(
+                "a.json",
+                "["
+                        + String.join(
+                                ",",
+                                entry("Matmul.matmulJit", "\"backend\" : \"cpu-simd\", \"n\" : \"256\"", 0.5, "ms/op"),
+                                entry("Matmul.matmulJit", "\"backend\" : \"cpu-simd\", \"n\" : \"1024\"", 7, "ms/op"),
+                                entry("Matmul.matmulJit", "\"backend\" : \"reference\", \"n\" : \"1024\"", 4, "s/op"),
+                                entry("Matmul.matmulPlain", "\"n\" : \"1024\"", 300, "ms/op"),
+                                entry("Dispatch.addEager", "\"backend\" : \"cpu-simd\"", 210, "ns/op"))
+                        + "]");
         assertEquals(7e-3, r.seconds("Matmul", "matmulJit", Map.of("backend", "cpu-simd", "n", "1024")), 1e-12);
         assertEquals(4, r.seconds("Matmul", "matmulJit", Map.of("backend", "reference", "n", "1024")), 1e-12);
         // the plain baseline has no backend parameter: that is no constraint
@@ -61,17 +67,40 @@ class ComparisonTableTest {
         ComparisonTable.KilnResults r = new ComparisonTable.KilnResults();
         // the best read-sum iteration makes sum_fma's 201 MB take 10 ms (20.1 GB/s); the median is ignored
         double readSeconds = Limits.SUM_BYTES / (12.0 * (1 << 24) / 10e-3);
-        r.add("k.json", "[" + String.join(",",
-                entry("Limits.readSum", "\"threads\" : \"2\"", readSeconds * 1e3, 3 * readSeconds * 1e3, "ms/op"),
-                entry("Elementwise.sumFmaEager", "\"backend\" : \"cpu-simd\", \"length\" : \"16777216\"", 40, "ms/op"),
-                entry("Elementwise.sumFmaJit", "\"backend\" : \"cpu-simd\", \"length\" : \"16777216\"", 20, "ms/op"),
-                entry("Elementwise.sumFmaPlain", "\"length\" : \"16777216\"", 30, "ms/op")) + "]");
+        r.add(
+                "k.json",
+                "["
+                        + String.join(
+                                ",",
+                                entry(
+                                        "Limits.readSum",
+                                        "\"threads\" : \"2\"",
+                                        readSeconds * 1e3,
+                                        3 * readSeconds * 1e3,
+                                        "ms/op"),
+                                entry(
+                                        "Elementwise.sumFmaEager",
+                                        "\"backend\" : \"cpu-simd\", \"length\" : \"16777216\"",
+                                        40,
+                                        "ms/op"),
+                                entry(
+                                        "Elementwise.sumFmaJit",
+                                        "\"backend\" : \"cpu-simd\", \"length\" : \"16777216\"",
+                                        20,
+                                        "ms/op"),
+                                entry("Elementwise.sumFmaPlain", "\"length\" : \"16777216\"", 30, "ms/op"))
+                        + "]");
         Object jax = Json.parse("{\"results\": {\"sum_fma_16M\": {\"jit\": {\"median_s\": 0.008}, "
                 + "\"eager\": {\"median_s\": 0.05}}, \"tanh_chain_16M\": {\"jit\": {\"median_s\": 0.05}}}}");
         String md = ComparisonTable.render(r, jax, 2);
-        String row = md.lines().filter(l -> l.startsWith("| sum(x + y·z)")).findFirst().orElseThrow();
-        assertEquals("| sum(x + y·z), 16M f32 | 40.0 ms | 20.0 ms | 30.0 ms | 50.0 ms | 8.00 ms | 2.50× "
-                + "| 10.0 ms (201 MB at 20.1 GB/s read) | 50% |", row);
+        String row = md.lines()
+                .filter(l -> l.startsWith("| sum(x + y·z)"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "| sum(x + y·z), 16M f32 | 40.0 ms | 20.0 ms | 30.0 ms | 50.0 ms | 8.00 ms | 2.50× "
+                        + "| 10.0 ms (201 MB at 20.1 GB/s read) | 50% |",
+                row);
         // no reference results: no reference rows; a row that JAX has but Kiln lacks is listed
         assertTrue(md.lines().noneMatch(l -> l.contains("— reference")));
         assertTrue(md.contains("No Kiln result for: tanh(x + y·z)"));
@@ -82,17 +111,31 @@ class ComparisonTableTest {
     @Test
     void computeRoofIsCoresTimesTheOneThreadPeakWhenTwoThreadsWereCrowded() {
         ComparisonTable.KilnResults r = new ComparisonTable.KilnResults();
-        r.add("k.json", "[" + String.join(",",
-                entry("Limits.fmaPeak", "\"threads\" : \"1\"", 1, 1.1, "ms/op"),
-                // two threads took twice as long: the other core was busy with something else
-                entry("Limits.fmaPeak", "\"threads\" : \"2\"", 2, 2.2, "ms/op"),
-                entry("Matmul.matmulJit", "\"backend\" : \"cpu-simd\", \"n\" : \"1024\"", 21.34, "ms/op")) + "]");
+        r.add(
+                "k.json",
+                "["
+                        + String.join(
+                                ",",
+                                entry("Limits.fmaPeak", "\"threads\" : \"1\"", 1, 1.1, "ms/op"),
+                                // two threads took twice as long: the other core was busy with something else
+                                entry("Limits.fmaPeak", "\"threads\" : \"2\"", 2, 2.2, "ms/op"),
+                                entry(
+                                        "Matmul.matmulJit",
+                                        "\"backend\" : \"cpu-simd\", \"n\" : \"1024\"",
+                                        21.34,
+                                        "ms/op"))
+                        + "]");
         double onePeak = Limits.fmaFlopPerThread(Limits.PREFERRED.length()) / 1e-3;
         double floor = 2.0 * 1024 * 1024 * 1024 / (2 * onePeak);
-        String row = ComparisonTable.render(r, Json.parse("{}"), 2).lines()
-                .filter(l -> l.startsWith("| matmul 1024")).findFirst().orElseThrow();
-        assertTrue(row.contains("| " + ComparisonTable.time(floor) + " (2.15 GFLOP at "
-                + String.format(java.util.Locale.ROOT, "%.0f", 2 * onePeak / 1e9) + " GFLOP/s) |"), row);
+        String row = ComparisonTable.render(r, Json.parse("{}"), 2)
+                .lines()
+                .filter(l -> l.startsWith("| matmul 1024"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                row.contains("| " + ComparisonTable.time(floor) + " (2.15 GFLOP at "
+                        + String.format(java.util.Locale.ROOT, "%.0f", 2 * onePeak / 1e9) + " GFLOP/s) |"),
+                row);
         assertTrue(row.endsWith("| " + ComparisonTable.percent(floor / 21.34e-3) + " |"), row);
     }
 

@@ -41,11 +41,13 @@ class WorkloadsTest {
         });
     }
 
-    private static void assertClose(String what, Tolerance.Rule rule, float[] expected, float[] actual, double[] scale) {
+    private static void assertClose(
+            String what, Tolerance.Rule rule, float[] expected, float[] actual, double[] scale) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double s = scale.length == 1 ? scale[0] : scale[i];
-            assertTrue(rule.accepts(DType.FLOAT32, expected[i], actual[i], s),
+            assertTrue(
+                    rule.accepts(DType.FLOAT32, expected[i], actual[i], s),
                     what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i] + " (" + rule + ")");
         }
     }
@@ -59,7 +61,10 @@ class WorkloadsTest {
     }
 
     private static Xyz xyz() {
-        return new Xyz(Np.array(Data.uniform(LENGTH, 1)), Np.array(Data.uniform(LENGTH, 2)), Np.array(Data.uniform(LENGTH, 3)));
+        return new Xyz(
+                Np.array(Data.uniform(LENGTH, 1)),
+                Np.array(Data.uniform(LENGTH, 2)),
+                Np.array(Data.uniform(LENGTH, 3)));
     }
 
     @ParameterizedTest
@@ -88,13 +93,17 @@ class WorkloadsTest {
         for (float[] got : eagerAndJit(backend, WorkloadsTest::xyz, Workloads::tanhChain)) {
             assertComposite("tanh chain " + backend, expected, got);
         }
-        assertComposite("plain tanh chain", expected,
+        assertComposite(
+                "plain tanh chain",
+                expected,
                 PlainLoops.tanhChain(Data.uniform(LENGTH, 1), Data.uniform(LENGTH, 2), Data.uniform(LENGTH, 3)));
     }
 
     private static Affine affine() {
-        return new Affine(Np.array(Data.uniform(ROWS * COLS, 5, 4f), ROWS, COLS),
-                Np.array(Data.uniform(COLS, 6), COLS), Np.array(Data.uniform(COLS, 7), COLS));
+        return new Affine(
+                Np.array(Data.uniform(ROWS * COLS, 5, 4f), ROWS, COLS),
+                Np.array(Data.uniform(COLS, 6), COLS),
+                Np.array(Data.uniform(COLS, 7), COLS));
     }
 
     @ParameterizedTest
@@ -114,19 +123,25 @@ class WorkloadsTest {
         for (float[] got : eagerAndJit(backend, WorkloadsTest::affine, Workloads::layerNorm)) {
             assertComposite("layer norm " + backend, expected, got);
         }
-        assertComposite("plain layer norm", expected, PlainLoops.layerNorm(
-                Data.uniform(ROWS * COLS, 5, 4f), Data.uniform(COLS, 6), Data.uniform(COLS, 7), ROWS, COLS));
+        assertComposite(
+                "plain layer norm",
+                expected,
+                PlainLoops.layerNorm(
+                        Data.uniform(ROWS * COLS, 5, 4f), Data.uniform(COLS, 6), Data.uniform(COLS, 7), ROWS, COLS));
     }
 
     private static Layer layer() {
-        return new Layer(Np.array(Data.uniform(ROWS * K, 8), ROWS, K), Np.array(Data.uniform(K * COLS, 9), K, COLS),
+        return new Layer(
+                Np.array(Data.uniform(ROWS * K, 8), ROWS, K),
+                Np.array(Data.uniform(K * COLS, 9), K, COLS),
                 Np.array(Data.uniform(COLS, 10), COLS));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cpu-simd", "reference"})
     void matmulAndDense(String backend) {
-        float[] mm = on("reference", () -> Workloads.matmul(layer().x(), layer().w()).toFloatArray());
+        float[] mm =
+                on("reference", () -> Workloads.matmul(layer().x(), layer().w()).toFloatArray());
         float[] dense = on("reference", () -> Workloads.dense(layer()).toFloatArray());
         for (float[] got : eagerAndJit(backend, WorkloadsTest::layer, l -> Workloads.matmul(l.x(), l.w()))) {
             assertComposite("matmul " + backend, mm, got);
@@ -157,14 +172,16 @@ class WorkloadsTest {
         MlpStep.OnHeap h = new MlpStep.OnHeap();
         h.setup();
         PlainLoops.Mlp plain = new MlpStep().trainStepPlain(h);
-        MlpStep.Params plainAsParams = new MlpStep.Params(Np.array(plain.w1()), Np.array(plain.b1()),
-                Np.array(plain.w2()), Np.array(plain.b2()));
+        MlpStep.Params plainAsParams = new MlpStep.Params(
+                Np.array(plain.w1()), Np.array(plain.b1()), Np.array(plain.w2()), Np.array(plain.b2()));
 
         List<Array> want = Tree.flatten(expected).leaves();
         for (var got : List.of(eager, jit, plainAsParams)) {
             List<Array> leaves = Tree.flatten(got).leaves();
             for (int i = 0; i < want.size(); i++) {
-                assertComposite("MLP step parameter " + i + " " + backend, want.get(i).toFloatArray(),
+                assertComposite(
+                        "MLP step parameter " + i + " " + backend,
+                        want.get(i).toFloatArray(),
                         leaves.get(i).toFloatArray());
             }
         }
@@ -188,9 +205,17 @@ class WorkloadsTest {
         s.backend = backend;
         s.setup();
         float[] want = PlainLoops.add(new Dispatch.OnHeap().a, new Dispatch.OnHeap().b);
-        assertClose("add", Tolerance.elementwise("add", DType.FLOAT32), want, new Dispatch().addEager(s).toFloatArray(),
+        assertClose(
+                "add",
+                Tolerance.elementwise("add", DType.FLOAT32),
+                want,
+                new Dispatch().addEager(s).toFloatArray(),
                 new double[] {0});
-        assertClose("add", Tolerance.elementwise("add", DType.FLOAT32), want, new Dispatch().addJit(s).toFloatArray(),
+        assertClose(
+                "add",
+                Tolerance.elementwise("add", DType.FLOAT32),
+                want,
+                new Dispatch().addJit(s).toFloatArray(),
                 new double[] {0});
     }
 }

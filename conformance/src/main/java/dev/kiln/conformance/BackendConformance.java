@@ -153,11 +153,13 @@ public abstract class BackendConformance {
                     .computeIfAbsent(c.dtype(), k -> new ArrayList<>())
                     .add(DynamicTest.dynamicTest(c.name(), () -> execute(c, backend, exclusions)));
         }
-        return byOp.entrySet().stream().map(op -> DynamicContainer.dynamicContainer(
-                op.getKey(),
-                op.getValue().entrySet().stream().map(dt -> dt.getKey().equals(Case.ANY_DTYPE)
-                        ? DynamicContainer.dynamicContainer("any dtype", dt.getValue().stream())
-                        : DynamicContainer.dynamicContainer(dt.getKey(), dt.getValue().stream()))));
+        return byOp.entrySet().stream()
+                .map(op -> DynamicContainer.dynamicContainer(
+                        op.getKey(),
+                        op.getValue().entrySet().stream()
+                                .map(dt -> dt.getKey().equals(Case.ANY_DTYPE)
+                                        ? DynamicContainer.dynamicContainer("any dtype", dt.getValue().stream())
+                                        : DynamicContainer.dynamicContainer(dt.getKey(), dt.getValue().stream()))));
     }
 
     private static String opLabel(Case c) {
@@ -174,10 +176,11 @@ public abstract class BackendConformance {
             case EXCLUDED -> Assumptions.abort("excluded for backend '" + backend + "': " + o.detail());
             case UNSUPPORTED -> {
                 if (exclusions.unsupportedReason().isPresent()) {
-                    Assumptions.abort("unsupported primitive skipped (" + exclusions.unsupportedReason().get() + "): "
-                            + o.detail());
+                    Assumptions.abort("unsupported primitive skipped ("
+                            + exclusions.unsupportedReason().get() + "): " + o.detail());
                 }
-                Assertions.fail("backend '" + backend + "' does not support a primitive this case needs: " + o.detail(),
+                Assertions.fail(
+                        "backend '" + backend + "' does not support a primitive this case needs: " + o.detail(),
                         o.error());
             }
             case FAIL -> throw o.error();

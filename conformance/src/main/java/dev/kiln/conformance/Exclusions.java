@@ -93,7 +93,9 @@ public final class Exclusions {
             b.append(r.pattern).append(": ").append(r.reason).append('\n');
         }
         if (unsupportedReason != null) {
-            b.append("unsupported primitives are skipped: ").append(unsupportedReason).append('\n');
+            b.append("unsupported primitives are skipped: ")
+                    .append(unsupportedReason)
+                    .append('\n');
         }
         return b.toString();
     }

@@ -31,7 +31,8 @@ public final class Runner {
         boolean strict = false;
         for (String a : args) {
             if (a.startsWith("--families=")) {
-                families = Set.copyOf(Arrays.asList(a.substring("--families=".length()).split(",")));
+                families = Set.copyOf(
+                        Arrays.asList(a.substring("--families=".length()).split(",")));
             } else if (a.equals("--strict")) {
                 strict = true;
             } else {
@@ -94,6 +95,7 @@ public final class Runner {
 
     /** The matrix of these backends as text, without printing while running. */
     public static String matrix(List<String> backends) {
-        return run(backends, Set.of(), new PrintStream(PrintStream.nullOutputStream())).render();
+        return run(backends, Set.of(), new PrintStream(PrintStream.nullOutputStream()))
+                .render();
     }
 }

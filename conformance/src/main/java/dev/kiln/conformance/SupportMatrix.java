@@ -63,7 +63,8 @@ public final class SupportMatrix {
     /** Records one outcome, and the time the case took. */
     public synchronized void record(String backend, Case c, Outcome o, long nanos) {
         Board b = boards.computeIfAbsent(backend, k -> new Board());
-        b.cells.computeIfAbsent(new Row(c.family(), c.op()), k -> new LinkedHashMap<>())
+        b.cells
+                .computeIfAbsent(new Row(c.family(), c.op()), k -> new LinkedHashMap<>())
                 .computeIfAbsent(c.dtype(), k -> new Cell())
                 .add(o.status());
         b.totals.merge(o.status(), 1, Integer::sum);
@@ -128,7 +129,8 @@ public final class SupportMatrix {
         StringBuilder out = new StringBuilder();
         out.append("Kiln conformance, backend '")
                 .append(backend)
-                .append("'   (ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive)\n");
+                .append(
+                        "'   (ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive)\n");
         String header = String.format(Locale.ROOT, "%-12s %-24s", "family", "op");
         StringBuilder h = new StringBuilder(header);
         for (String c : COLUMNS) {
@@ -165,11 +167,13 @@ public final class SupportMatrix {
         }
         if (!b.exclusions.isEmpty()) {
             out.append("Excluded:\n");
-            b.exclusions.forEach((reason, n) -> out.append("  ").append(n).append(" cases: ").append(reason).append('\n'));
+            b.exclusions.forEach((reason, n) ->
+                    out.append("  ").append(n).append(" cases: ").append(reason).append('\n'));
         }
         if (!b.unsupported.isEmpty()) {
             out.append("Unsupported:\n");
-            b.unsupported.forEach((msg, n) -> out.append("  ").append(n).append(" cases: ").append(msg).append('\n'));
+            b.unsupported.forEach((msg, n) ->
+                    out.append("  ").append(n).append(" cases: ").append(msg).append('\n'));
         }
         out.append("Time by family:");
         b.nanosByFamily.forEach((f, ns) -> out.append(String.format(Locale.ROOT, " %s %.1fs", f, ns / 1e9)));

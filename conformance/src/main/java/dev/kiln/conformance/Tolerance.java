@@ -204,12 +204,13 @@ public final class Tolerance {
         // measured with make_goldens.py --measure (max ulps of XLA's float32 kernels vs float64)
         // exp2 as exp(x ln 2) and cosh, sinh through exp lose accuracy as |x| grows (18 ulps for
         // exp2(100) in float32, 10 for cosh(100) in float64)
-        long jax = switch (op) {
-            case "exp2" -> 24;
-            case "sinh", "cosh" -> 12;
-            case "expm1", "tanh", "erf", "power", "logSumExp" -> 6;
-            default -> 2;
-        };
+        long jax =
+                switch (op) {
+                    case "exp2" -> 24;
+                    case "sinh", "cosh" -> 12;
+                    case "expm1", "tanh", "erf", "power", "logSumExp" -> 6;
+                    default -> 2;
+                };
         return kiln.plusUlps(jax);
     }
 
@@ -279,7 +280,8 @@ public final class Tolerance {
     public static Rule twoWays(Rule rule) {
         return rule.isExact()
                 ? rule
-                : new Rule(2 * rule.ulps(), 2 * rule.absolute(), 2 * rule.relative(), rule.signedZero(), rule.scaleName());
+                : new Rule(
+                        2 * rule.ulps(), 2 * rule.absolute(), 2 * rule.relative(), rule.signedZero(), rule.scaleName());
     }
 
     /**

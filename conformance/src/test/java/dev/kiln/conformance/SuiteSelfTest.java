@@ -23,8 +23,9 @@ class SuiteSelfTest {
 
     @BeforeAll
     void runSuiteOnBrokenBackend() {
-        matrix = Runner.run(List.of(BROKEN), Set.of("elementwise", "reductions", "shapes", "matmul", "buffers", "jit",
-                        "grad", "vmap", "control"),
+        matrix = Runner.run(
+                List.of(BROKEN),
+                Set.of("elementwise", "reductions", "shapes", "matmul", "buffers", "jit", "grad", "vmap", "control"),
                 new PrintStream(PrintStream.nullOutputStream()));
     }
 

@@ -51,11 +51,7 @@ public final class CpuSimdBackend implements Backend {
 
     @Override
     public List<Device> devices() {
-        return List.of(new Device(
-                NAME,
-                "cpu",
-                0,
-                Parallel.THREADS + " threads, " + vectorBits() + "-bit vectors"));
+        return List.of(new Device(NAME, "cpu", 0, Parallel.THREADS + " threads, " + vectorBits() + "-bit vectors"));
     }
 
     /** The width of the vectors the kernels use. */
@@ -65,8 +61,8 @@ public final class CpuSimdBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64,
-                Capability.FUSION);
+        return EnumSet.of(
+                Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64, Capability.FUSION);
     }
 
     /** Generated code where {@link KernelCompiler} can write it, else op by op. */
@@ -116,8 +112,9 @@ public final class CpuSimdBackend implements Backend {
                     case CONTRACTION -> DotGeneral.apply(in[0], in[1], (Params.DotGeneral) params, out);
                     // control flow (cond, while, scan) is run by Kiln's program interpreter, which
                     // hands this backend the primitives of the sub-programs
-                    default -> throw new UnsupportedPrimitiveException(
-                            NAME, p, "control flow is run by Kiln's program interpreter, not by execute");
+                    default ->
+                        throw new UnsupportedPrimitiveException(
+                                NAME, p, "control flow is run by Kiln's program interpreter, not by execute");
                 };
         return HostBuffer.wrap(out, data);
     }
@@ -139,7 +136,8 @@ public final class CpuSimdBackend implements Backend {
         return switch (p) {
             case TAKE -> Indexing.take(in[0], in[1], (Params.Axis) params, out);
             case TAKE_ALONG_AXIS -> Indexing.takeAlongAxis(in[0], in[1], (Params.Axis) params, out);
-            case DYNAMIC_SLICE -> Indexing.dynamicSlice(in[0], all.subList(1, in.length), (Params.DynamicSlice) params, out);
+            case DYNAMIC_SLICE ->
+                Indexing.dynamicSlice(in[0], all.subList(1, in.length), (Params.DynamicSlice) params, out);
             case DYNAMIC_UPDATE_SLICE -> Indexing.dynamicUpdateSlice(in[0], in[1], all.subList(2, in.length), out);
             default -> throw new IllegalArgumentException(p + " is not an indexing primitive");
         };
@@ -149,7 +147,8 @@ public final class CpuSimdBackend implements Backend {
         if (b instanceof HostBuffer h) {
             return h;
         }
-        throw new IllegalArgumentException("backend '" + NAME + "' was handed a " + b.getClass().getName()
-                + " from another backend; move the array with Kiln.devicePut(array, backend) first");
+        throw new IllegalArgumentException(
+                "backend '" + NAME + "' was handed a " + b.getClass().getName()
+                        + " from another backend; move the array with Kiln.devicePut(array, backend) first");
     }
 }

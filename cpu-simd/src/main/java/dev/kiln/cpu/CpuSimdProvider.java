@@ -1,9 +1,9 @@
 package dev.kiln.cpu;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.BackendProvider;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,8 @@ public final class CpuSimdProvider implements BackendProvider {
             Optional<Module> vector = ModuleLayer.boot().findModule(VECTOR_MODULE);
             if (vector.isEmpty() || !getClass().getModule().canRead(vector.get())) {
                 return Availability.unavailable(
-                        "the Vector API module " + VECTOR_MODULE + " is not readable (it is an incubator module, off by default)",
+                        "the Vector API module " + VECTOR_MODULE
+                                + " is not readable (it is an incubator module, off by default)",
                         "run java with --add-modules " + VECTOR_MODULE);
             }
             String jit = jitProblem();
@@ -52,8 +53,7 @@ public final class CpuSimdProvider implements BackendProvider {
                     + Parallel.THREADS + " threads");
         } catch (Throwable t) {
             return Availability.unavailable(
-                    "the Vector API could not be initialised: " + t,
-                    "run java 25 with --add-modules " + VECTOR_MODULE);
+                    "the Vector API could not be initialised: " + t, "run java 25 with --add-modules " + VECTOR_MODULE);
         }
     }
 
@@ -69,10 +69,13 @@ public final class CpuSimdProvider implements BackendProvider {
         try {
             HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             if (hotspot != null) {
-                boolean tiered = Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue());
-                int level = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
+                boolean tiered = Boolean.parseBoolean(
+                        hotspot.getVMOption("TieredCompilation").getValue());
+                int level = Integer.parseInt(
+                        hotspot.getVMOption("TieredStopAtLevel").getValue());
                 if (tiered && level < 4) {
-                    return "the JVM stops compiling at tier " + level + " (-XX:TieredStopAtLevel=" + level + "), below C2";
+                    return "the JVM stops compiling at tier " + level + " (-XX:TieredStopAtLevel=" + level
+                            + "), below C2";
                 }
                 if (hotspot.getVMOption("CompilationMode").getValue().equals("quick-only")) {
                     return "the JVM compiles with C1 only (-XX:CompilationMode=quick-only)";
@@ -104,7 +107,8 @@ public final class CpuSimdProvider implements BackendProvider {
             }
         }
         if (tiered && stopLevel != null && List.of("0", "1", "2", "3").contains(stopLevel)) {
-            return "the JVM stops compiling at tier " + stopLevel + " (-XX:TieredStopAtLevel=" + stopLevel + "), below C2";
+            return "the JVM stops compiling at tier " + stopLevel + " (-XX:TieredStopAtLevel=" + stopLevel
+                    + "), below C2";
         }
         if (quickOnly) {
             return "the JVM compiles with C1 only (-XX:CompilationMode=quick-only)";

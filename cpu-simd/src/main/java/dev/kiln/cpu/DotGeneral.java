@@ -62,24 +62,26 @@ public final class DotGeneral {
         Matrix b = matrix(rhs, rb, rc, rf, k, n);
         DType t = out.dtype();
         switch (t) {
-            case FLOAT32 -> MatmulF32.multiply(
-                    batch,
-                    m,
-                    n,
-                    k,
-                    new MatmulF32.Operand((float[]) a.data(), a.batch(), a.row(), a.col()),
-                    new MatmulF32.Operand((float[]) b.data(), b.batch(), b.row(), b.col()),
-                    (float[]) c,
-                    done);
-            case FLOAT64 -> MatmulF64.multiply(
-                    batch,
-                    m,
-                    n,
-                    k,
-                    new MatmulF64.Operand((double[]) a.data(), a.batch(), a.row(), a.col()),
-                    new MatmulF64.Operand((double[]) b.data(), b.batch(), b.row(), b.col()),
-                    (double[]) c,
-                    done);
+            case FLOAT32 ->
+                MatmulF32.multiply(
+                        batch,
+                        m,
+                        n,
+                        k,
+                        new MatmulF32.Operand((float[]) a.data(), a.batch(), a.row(), a.col()),
+                        new MatmulF32.Operand((float[]) b.data(), b.batch(), b.row(), b.col()),
+                        (float[]) c,
+                        done);
+            case FLOAT64 ->
+                MatmulF64.multiply(
+                        batch,
+                        m,
+                        n,
+                        k,
+                        new MatmulF64.Operand((double[]) a.data(), a.batch(), a.row(), a.col()),
+                        new MatmulF64.Operand((double[]) b.data(), b.batch(), b.row(), b.col()),
+                        (double[]) c,
+                        done);
             default -> integer(t, batch, m, n, k, a, b, c);
         }
         // the float matmuls report their blocks as they finish them; integer products, and empty

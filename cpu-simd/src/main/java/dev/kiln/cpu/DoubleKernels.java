@@ -356,7 +356,8 @@ final class DoubleKernels {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
             DoubleVector e = DoubleVector.fromArray(S, b, i);
             VectorMask<Double> exact = x.compare(VectorOperators.EQ, 1.0)
-                    .or(x.compare(VectorOperators.EQ, -1.0).and(e.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY)));
+                    .or(x.compare(VectorOperators.EQ, -1.0)
+                            .and(e.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY)));
             x.lanewise(VectorOperators.POW, e).blend(one, exact).intoArray(y, i);
         }
         tail(Primitive.POW, a, b, y, i, hi);

@@ -309,8 +309,13 @@ final class FloatKernels {
     }
 
     private static final float[] ERF_SMALL = {
-        7.875874871388078e-05f, -0.000801686430349946f, 0.005189087241888046f, -0.02685421146452427f,
-        0.11283594369888306f, -0.3761262595653534f, 1.1283791065216064f
+        7.875874871388078e-05f,
+        -0.000801686430349946f,
+        0.005189087241888046f,
+        -0.02685421146452427f,
+        0.11283594369888306f,
+        -0.3761262595653534f,
+        1.1283791065216064f
     };
 
     private static final float[] ERF_TAIL0 = {
@@ -320,8 +325,13 @@ final class FloatKernels {
     };
 
     private static final float[] ERF_TAIL1 = {
-        5.752290599048138e-05f, -0.00023568027245346457f, 0.0008851225138641894f, -0.0034316889941692352f,
-        0.012937352992594242f, -0.04719967022538185f, 0.1663353443145752f
+        5.752290599048138e-05f,
+        -0.00023568027245346457f,
+        0.0008851225138641894f,
+        -0.0034316889941692352f,
+        0.012937352992594242f,
+        -0.04719967022538185f,
+        0.1663353443145752f
     };
 
     // ---------------------------------------------------------------- binary
@@ -412,7 +422,8 @@ final class FloatKernels {
             FloatVector x = FloatVector.fromArray(S, a, i);
             FloatVector e = FloatVector.fromArray(S, b, i);
             VectorMask<Float> exact = x.compare(VectorOperators.EQ, 1f)
-                    .or(x.compare(VectorOperators.EQ, -1f).and(e.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)));
+                    .or(x.compare(VectorOperators.EQ, -1f)
+                            .and(e.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)));
             x.lanewise(VectorOperators.POW, e).blend(one, exact).intoArray(y, i);
         }
         tail(Primitive.POW, a, b, y, i, hi);

@@ -53,110 +53,125 @@ final class IntKernels {
         int[] y = new int[a.length];
         Parallel.Range body =
                 switch (p) {
-                    case ADD -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] + b[i];
-                        }
-                    };
-                    case SUB -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] - b[i];
-                        }
-                    };
-                    case MUL -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] * b[i];
-                        }
-                    };
-                    case AND -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] & b[i];
-                        }
-                    };
-                    case OR -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] | b[i];
-                        }
-                    };
-                    case XOR -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] ^ b[i];
-                        }
-                    };
-                    case MAX -> unsigned
-                            ? (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = Integer.compareUnsigned(a[i], b[i]) >= 0 ? a[i] : b[i];
-                                }
+                    case ADD ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] + b[i];
                             }
-                            : (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = Math.max(a[i], b[i]);
-                                }
-                            };
-                    case MIN -> unsigned
-                            ? (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = Integer.compareUnsigned(a[i], b[i]) <= 0 ? a[i] : b[i];
-                                }
+                        };
+                    case SUB ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] - b[i];
                             }
-                            : (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = Math.min(a[i], b[i]);
+                        };
+                    case MUL ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] * b[i];
+                            }
+                        };
+                    case AND ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] & b[i];
+                            }
+                        };
+                    case OR ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] | b[i];
+                            }
+                        };
+                    case XOR ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] ^ b[i];
+                            }
+                        };
+                    case MAX ->
+                        unsigned
+                                ? (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = Integer.compareUnsigned(a[i], b[i]) >= 0 ? a[i] : b[i];
+                                    }
                                 }
-                            };
+                                : (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = Math.max(a[i], b[i]);
+                                    }
+                                };
+                    case MIN ->
+                        unsigned
+                                ? (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = Integer.compareUnsigned(a[i], b[i]) <= 0 ? a[i] : b[i];
+                                    }
+                                }
+                                : (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = Math.min(a[i], b[i]);
+                                    }
+                                };
                     // x / 0 is -1 (all ones for uint32); Java already gives MIN_VALUE / -1 = MIN_VALUE
-                    case DIV -> unsigned
-                            ? (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = b[i] == 0 ? -1 : Integer.divideUnsigned(a[i], b[i]);
+                    case DIV ->
+                        unsigned
+                                ? (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = b[i] == 0 ? -1 : Integer.divideUnsigned(a[i], b[i]);
+                                    }
                                 }
+                                : (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = b[i] == 0 ? -1 : a[i] / b[i];
+                                    }
+                                };
+                    case REM ->
+                        unsigned
+                                ? (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = b[i] == 0 ? a[i] : Integer.remainderUnsigned(a[i], b[i]);
+                                    }
+                                }
+                                : (lo, hi) -> {
+                                    for (int i = lo; i < hi; i++) {
+                                        y[i] = b[i] == 0 ? a[i] : a[i] % b[i];
+                                    }
+                                };
+                    case POW ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = pow(a[i], b[i], unsigned);
                             }
-                            : (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = b[i] == 0 ? -1 : a[i] / b[i];
-                                }
-                            };
-                    case REM -> unsigned
-                            ? (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = b[i] == 0 ? a[i] : Integer.remainderUnsigned(a[i], b[i]);
-                                }
-                            }
-                            : (lo, hi) -> {
-                                for (int i = lo; i < hi; i++) {
-                                    y[i] = b[i] == 0 ? a[i] : a[i] % b[i];
-                                }
-                            };
-                    case POW -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = pow(a[i], b[i], unsigned);
-                        }
-                    };
+                        };
                     // shift counts are read as unsigned, so negative counts are "too large" as in XLA
-                    case SHIFT_LEFT -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = Integer.compareUnsigned(b[i], 32) < 0 ? a[i] << b[i] : 0;
-                        }
-                    };
-                    case SHIFT_RIGHT_LOGICAL -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = Integer.compareUnsigned(b[i], 32) < 0 ? a[i] >>> b[i] : 0;
-                        }
-                    };
-                    case SHIFT_RIGHT_ARITHMETIC -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] >> (Integer.compareUnsigned(b[i], 32) < 0 ? b[i] : 31);
-                        }
-                    };
-                    case ATAN2 -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            double r = unsigned
-                                    ? Math.atan2(a[i] & UNSIGNED, b[i] & UNSIGNED)
-                                    : Math.atan2(a[i], b[i]);
-                            y[i] = unsigned ? Convert.toUint32(r) : (int) r;
-                        }
-                    };
+                    case SHIFT_LEFT ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = Integer.compareUnsigned(b[i], 32) < 0 ? a[i] << b[i] : 0;
+                            }
+                        };
+                    case SHIFT_RIGHT_LOGICAL ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = Integer.compareUnsigned(b[i], 32) < 0 ? a[i] >>> b[i] : 0;
+                            }
+                        };
+                    case SHIFT_RIGHT_ARITHMETIC ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] >> (Integer.compareUnsigned(b[i], 32) < 0 ? b[i] : 31);
+                            }
+                        };
+                    case ATAN2 ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                double r = unsigned
+                                        ? Math.atan2(a[i] & UNSIGNED, b[i] & UNSIGNED)
+                                        : Math.atan2(a[i], b[i]);
+                                y[i] = unsigned ? Convert.toUint32(r) : (int) r;
+                            }
+                        };
                     default -> throw new IllegalArgumentException(p + " is not an integer binary primitive");
                 };
         boolean heavy = p == Primitive.DIV || p == Primitive.REM || p == Primitive.POW || p == Primitive.ATAN2;
@@ -189,36 +204,42 @@ final class IntKernels {
         int flip = unsigned ? Integer.MIN_VALUE : 0;
         Parallel.Range body =
                 switch (p) {
-                    case EQ -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] == b[i];
-                        }
-                    };
-                    case NE -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] != b[i];
-                        }
-                    };
-                    case LT -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = (a[i] ^ flip) < (b[i] ^ flip);
-                        }
-                    };
-                    case LE -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = (a[i] ^ flip) <= (b[i] ^ flip);
-                        }
-                    };
-                    case GT -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = (a[i] ^ flip) > (b[i] ^ flip);
-                        }
-                    };
-                    case GE -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = (a[i] ^ flip) >= (b[i] ^ flip);
-                        }
-                    };
+                    case EQ ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] == b[i];
+                            }
+                        };
+                    case NE ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] != b[i];
+                            }
+                        };
+                    case LT ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = (a[i] ^ flip) < (b[i] ^ flip);
+                            }
+                        };
+                    case LE ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = (a[i] ^ flip) <= (b[i] ^ flip);
+                            }
+                        };
+                    case GT ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = (a[i] ^ flip) > (b[i] ^ flip);
+                            }
+                        };
+                    case GE ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = (a[i] ^ flip) >= (b[i] ^ flip);
+                            }
+                        };
                     default -> throw new IllegalArgumentException(p + " is not a comparison");
                 };
         Parallel.forRange(a.length, Parallel.ELEMENTWISE_GRAIN, body);

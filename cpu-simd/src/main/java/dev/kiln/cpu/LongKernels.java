@@ -40,81 +40,96 @@ final class LongKernels {
         long[] y = new long[a.length];
         Parallel.Range body =
                 switch (p) {
-                    case ADD -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] + b[i];
-                        }
-                    };
-                    case SUB -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] - b[i];
-                        }
-                    };
-                    case MUL -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] * b[i];
-                        }
-                    };
-                    case AND -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] & b[i];
-                        }
-                    };
-                    case OR -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] | b[i];
-                        }
-                    };
-                    case XOR -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] ^ b[i];
-                        }
-                    };
-                    case MAX -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = Math.max(a[i], b[i]);
-                        }
-                    };
-                    case MIN -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = Math.min(a[i], b[i]);
-                        }
-                    };
-                    case DIV -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = b[i] == 0 ? -1 : a[i] / b[i];
-                        }
-                    };
-                    case REM -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = b[i] == 0 ? a[i] : a[i] % b[i];
-                        }
-                    };
-                    case POW -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = pow(a[i], b[i]);
-                        }
-                    };
-                    case SHIFT_LEFT -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = Long.compareUnsigned(b[i], 64) < 0 ? a[i] << b[i] : 0;
-                        }
-                    };
-                    case SHIFT_RIGHT_LOGICAL -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = Long.compareUnsigned(b[i], 64) < 0 ? a[i] >>> b[i] : 0;
-                        }
-                    };
-                    case SHIFT_RIGHT_ARITHMETIC -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] >> (Long.compareUnsigned(b[i], 64) < 0 ? b[i] : 63);
-                        }
-                    };
-                    case ATAN2 -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = (long) Math.atan2(a[i], b[i]);
-                        }
-                    };
+                    case ADD ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] + b[i];
+                            }
+                        };
+                    case SUB ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] - b[i];
+                            }
+                        };
+                    case MUL ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] * b[i];
+                            }
+                        };
+                    case AND ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] & b[i];
+                            }
+                        };
+                    case OR ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] | b[i];
+                            }
+                        };
+                    case XOR ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] ^ b[i];
+                            }
+                        };
+                    case MAX ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = Math.max(a[i], b[i]);
+                            }
+                        };
+                    case MIN ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = Math.min(a[i], b[i]);
+                            }
+                        };
+                    case DIV ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = b[i] == 0 ? -1 : a[i] / b[i];
+                            }
+                        };
+                    case REM ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = b[i] == 0 ? a[i] : a[i] % b[i];
+                            }
+                        };
+                    case POW ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = pow(a[i], b[i]);
+                            }
+                        };
+                    case SHIFT_LEFT ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = Long.compareUnsigned(b[i], 64) < 0 ? a[i] << b[i] : 0;
+                            }
+                        };
+                    case SHIFT_RIGHT_LOGICAL ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = Long.compareUnsigned(b[i], 64) < 0 ? a[i] >>> b[i] : 0;
+                            }
+                        };
+                    case SHIFT_RIGHT_ARITHMETIC ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] >> (Long.compareUnsigned(b[i], 64) < 0 ? b[i] : 63);
+                            }
+                        };
+                    case ATAN2 ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = (long) Math.atan2(a[i], b[i]);
+                            }
+                        };
                     default -> throw new IllegalArgumentException(p + " is not an integer binary primitive");
                 };
         boolean heavy = p == Primitive.DIV || p == Primitive.REM || p == Primitive.POW || p == Primitive.ATAN2;
@@ -142,36 +157,42 @@ final class LongKernels {
         boolean[] y = new boolean[a.length];
         Parallel.Range body =
                 switch (p) {
-                    case EQ -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] == b[i];
-                        }
-                    };
-                    case NE -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] != b[i];
-                        }
-                    };
-                    case LT -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] < b[i];
-                        }
-                    };
-                    case LE -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] <= b[i];
-                        }
-                    };
-                    case GT -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] > b[i];
-                        }
-                    };
-                    case GE -> (lo, hi) -> {
-                        for (int i = lo; i < hi; i++) {
-                            y[i] = a[i] >= b[i];
-                        }
-                    };
+                    case EQ ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] == b[i];
+                            }
+                        };
+                    case NE ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] != b[i];
+                            }
+                        };
+                    case LT ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] < b[i];
+                            }
+                        };
+                    case LE ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] <= b[i];
+                            }
+                        };
+                    case GT ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] > b[i];
+                            }
+                        };
+                    case GE ->
+                        (lo, hi) -> {
+                            for (int i = lo; i < hi; i++) {
+                                y[i] = a[i] >= b[i];
+                            }
+                        };
                     default -> throw new IllegalArgumentException(p + " is not a comparison");
                 };
         Parallel.forRange(a.length, Parallel.ELEMENTWISE_GRAIN, body);

@@ -54,8 +54,8 @@ final class MatmulBlocking {
     }
 
     /** {@code C[M, N] += A[M, K]·B[K, N]} for batch {@code t}, C row-major from {@code cOff}. */
-    static void run(int m, int n, int k, int t, int cOff, boolean parallel, DotGeneral.BlockDone done, Sizes s,
-            Typed typed) {
+    static void run(
+            int m, int n, int k, int t, int cOff, boolean parallel, DotGeneral.BlockDone done, Sizes s, Typed typed) {
         int mr = s.mr();
         int nr = s.nr();
         int rowBlock = rowBlock(m, parallel, s);
@@ -95,8 +95,14 @@ final class MatmulBlocking {
                                 int j = jc0 + q * nr;
                                 int cols = Math.min(nr, n - j);
                                 for (int ir = 0; ir < mc; ir += mr) {
-                                    typed.tile(aPack, kc, ir * kc, q * nr * kc, cOff + (ic + ir) * n + j,
-                                            Math.min(mr, mc - ir), cols);
+                                    typed.tile(
+                                            aPack,
+                                            kc,
+                                            ir * kc,
+                                            q * nr * kc,
+                                            cOff + (ic + ir) * n + j,
+                                            Math.min(mr, mc - ir),
+                                            cols);
                                 }
                             }
                             if (last && done != null) {

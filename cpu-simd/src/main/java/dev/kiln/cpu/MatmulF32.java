@@ -103,7 +103,16 @@ final class MatmulF32 {
     }
 
     private static void blocked(
-            int m, int n, int k, Operand a, int ta, Operand b, int tb, float[] c, int cOff, boolean parallel,
+            int m,
+            int n,
+            int k,
+            Operand a,
+            int ta,
+            Operand b,
+            int tb,
+            float[] c,
+            int cOff,
+            boolean parallel,
             DotGeneral.BlockDone done) {
         int aBase = ta * a.batchStride();
         int bBase = tb * b.batchStride();
@@ -139,7 +148,8 @@ final class MatmulF32 {
     }
 
     /** aPack[(r / MR)·MR·kc + p·MR + r % MR] = A(ic + r, pc + p), rows beyond mc zero. */
-    private static void packA(float[] a, int base, int rowStride, int colStride, int ic, int mc, int pc, int kc, float[] aPack) {
+    private static void packA(
+            float[] a, int base, int rowStride, int colStride, int ic, int mc, int pc, int kc, float[] aPack) {
         for (int ir = 0; ir < mc; ir += MR) {
             int panel = ir * kc;
             int rows = Math.min(MR, mc - ir);
@@ -185,7 +195,8 @@ final class MatmulF32 {
     }
 
     /** bPack[at + p·NR + c] = B(pc + p, j + c) for c < cols, zero for cols <= c < NR. */
-    private static void packB(float[] b, int base, int rowStride, int colStride, int pc, int kc, int j, int cols, float[] bPack, int at) {
+    private static void packB(
+            float[] b, int base, int rowStride, int colStride, int pc, int kc, int j, int cols, float[] bPack, int at) {
         if (colStride == 1 && cols == NR) {
             for (int p = 0; p < kc; p++) {
                 int src = base + (pc + p) * rowStride + j;
@@ -313,7 +324,8 @@ final class MatmulF32 {
     }
 
     /** A partial tile (mr < MR or nr < NR): the full tile product goes to a scratch tile first. */
-    private static void edge(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc, int mr, int nr) {
+    private static void edge(
+            int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc, int mr, int nr) {
         float[] tile = new float[MR * NR];
         kernel(kc, ap, aAt, bp, bAt, tile, 0, NR);
         for (int r = 0; r < mr; r++) {

@@ -83,7 +83,16 @@ final class MatmulF64 {
     }
 
     private static void blocked(
-            int m, int n, int k, Operand a, int ta, Operand b, int tb, double[] c, int cOff, boolean parallel,
+            int m,
+            int n,
+            int k,
+            Operand a,
+            int ta,
+            Operand b,
+            int tb,
+            double[] c,
+            int cOff,
+            boolean parallel,
             DotGeneral.BlockDone done) {
         int aBase = ta * a.batchStride();
         int bBase = tb * b.batchStride();
@@ -119,7 +128,8 @@ final class MatmulF64 {
     }
 
     /** aPack[(r / MR)·MR·kc + p·MR + r % MR] = A(ic + r, pc + p), rows beyond mc zero. */
-    private static void packA(double[] a, int base, int rowStride, int colStride, int ic, int mc, int pc, int kc, double[] aPack) {
+    private static void packA(
+            double[] a, int base, int rowStride, int colStride, int ic, int mc, int pc, int kc, double[] aPack) {
         for (int ir = 0; ir < mc; ir += MR) {
             int panel = ir * kc;
             int rows = Math.min(MR, mc - ir);
@@ -165,7 +175,17 @@ final class MatmulF64 {
     }
 
     /** bPack[at + p·NR + c] = B(pc + p, j + c) for c < cols, zero for cols <= c < NR. */
-    private static void packB(double[] b, int base, int rowStride, int colStride, int pc, int kc, int j, int cols, double[] bPack, int at) {
+    private static void packB(
+            double[] b,
+            int base,
+            int rowStride,
+            int colStride,
+            int pc,
+            int kc,
+            int j,
+            int cols,
+            double[] bPack,
+            int at) {
         if (colStride == 1 && cols == NR) {
             for (int p = 0; p < kc; p++) {
                 int src = base + (pc + p) * rowStride + j;
@@ -293,7 +313,8 @@ final class MatmulF64 {
     }
 
     /** A partial tile (mr < MR or nr < NR): the full tile product goes to a scratch tile first. */
-    private static void edge(int kc, double[] ap, int aAt, double[] bp, int bAt, double[] c, int cAt, int ldc, int mr, int nr) {
+    private static void edge(
+            int kc, double[] ap, int aAt, double[] bp, int bAt, double[] c, int cAt, int ldc, int mr, int nr) {
         double[] tile = new double[MR * NR];
         kernel(kc, ap, aAt, bp, bAt, tile, 0, NR);
         for (int r = 0; r < mr; r++) {

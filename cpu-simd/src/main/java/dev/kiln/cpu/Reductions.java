@@ -306,17 +306,19 @@ final class Reductions {
             case REDUCE_SUM, REDUCE_OR -> 0;
             case REDUCE_PROD -> 1;
             case REDUCE_AND -> -1;
-            case REDUCE_MAX -> switch (t) {
-                case INT32 -> Integer.MIN_VALUE;
-                case INT64 -> Long.MIN_VALUE;
-                default -> 0;
-            };
-            case REDUCE_MIN -> switch (t) {
-                case INT32 -> Integer.MAX_VALUE;
-                case INT64 -> Long.MAX_VALUE;
-                case UINT32 -> 0xFFFF_FFFFL;
-                default -> 1;
-            };
+            case REDUCE_MAX ->
+                switch (t) {
+                    case INT32 -> Integer.MIN_VALUE;
+                    case INT64 -> Long.MIN_VALUE;
+                    default -> 0;
+                };
+            case REDUCE_MIN ->
+                switch (t) {
+                    case INT32 -> Integer.MAX_VALUE;
+                    case INT64 -> Long.MAX_VALUE;
+                    case UINT32 -> 0xFFFF_FFFFL;
+                    default -> 1;
+                };
             default -> throw new IllegalArgumentException(p + " is not a reduction");
         };
     }

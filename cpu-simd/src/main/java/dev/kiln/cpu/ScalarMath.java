@@ -78,8 +78,25 @@ final class ScalarMath {
     /** Whether a unary primitive is computed on reals (so integer operands go through double). */
     static boolean isRealUnary(Primitive p) {
         return switch (p) {
-            case EXP, EXP2, LOG, LOG1P, EXPM1, SQRT, RSQRT, CBRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH,
-                    LOGISTIC, ERF -> true;
+            case EXP,
+                    EXP2,
+                    LOG,
+                    LOG1P,
+                    EXPM1,
+                    SQRT,
+                    RSQRT,
+                    CBRT,
+                    SIN,
+                    COS,
+                    TAN,
+                    ASIN,
+                    ACOS,
+                    ATAN,
+                    SINH,
+                    COSH,
+                    TANH,
+                    LOGISTIC,
+                    ERF -> true;
             default -> false;
         };
     }

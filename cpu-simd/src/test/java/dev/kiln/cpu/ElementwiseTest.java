@@ -25,15 +25,43 @@ import org.junit.jupiter.api.Test;
 
 class ElementwiseTest {
     private static final Primitive[] FLOAT_UNARY = {
-        Primitive.NEG, Primitive.ABS, Primitive.SIGN, Primitive.EXP, Primitive.EXP2, Primitive.LOG, Primitive.LOG1P,
-        Primitive.EXPM1, Primitive.SQRT, Primitive.RSQRT, Primitive.CBRT, Primitive.SIN, Primitive.COS, Primitive.TAN,
-        Primitive.ASIN, Primitive.ACOS, Primitive.ATAN, Primitive.SINH, Primitive.COSH, Primitive.TANH,
-        Primitive.LOGISTIC, Primitive.ERF, Primitive.FLOOR, Primitive.CEIL, Primitive.ROUND
+        Primitive.NEG,
+        Primitive.ABS,
+        Primitive.SIGN,
+        Primitive.EXP,
+        Primitive.EXP2,
+        Primitive.LOG,
+        Primitive.LOG1P,
+        Primitive.EXPM1,
+        Primitive.SQRT,
+        Primitive.RSQRT,
+        Primitive.CBRT,
+        Primitive.SIN,
+        Primitive.COS,
+        Primitive.TAN,
+        Primitive.ASIN,
+        Primitive.ACOS,
+        Primitive.ATAN,
+        Primitive.SINH,
+        Primitive.COSH,
+        Primitive.TANH,
+        Primitive.LOGISTIC,
+        Primitive.ERF,
+        Primitive.FLOOR,
+        Primitive.CEIL,
+        Primitive.ROUND
     };
 
     private static final Primitive[] FLOAT_BINARY = {
-        Primitive.ADD, Primitive.SUB, Primitive.MUL, Primitive.DIV, Primitive.REM, Primitive.POW, Primitive.MAX,
-        Primitive.MIN, Primitive.ATAN2
+        Primitive.ADD,
+        Primitive.SUB,
+        Primitive.MUL,
+        Primitive.DIV,
+        Primitive.REM,
+        Primitive.POW,
+        Primitive.MAX,
+        Primitive.MIN,
+        Primitive.ATAN2
     };
 
     /**
@@ -92,14 +120,15 @@ class ElementwiseTest {
                     for (int i = 0; i < n; i++) {
                         double x = a.getDouble(i);
                         double y = b.getDouble(i);
-                        boolean want = switch (p) {
-                            case EQ -> x == y;
-                            case NE -> x != y;
-                            case LT -> x < y;
-                            case LE -> x <= y;
-                            case GT -> x > y;
-                            default -> x >= y;
-                        };
+                        boolean want =
+                                switch (p) {
+                                    case EQ -> x == y;
+                                    case NE -> x != y;
+                                    case LT -> x < y;
+                                    case LE -> x <= y;
+                                    case GT -> x > y;
+                                    default -> x >= y;
+                                };
                         assertEquals(want, got[i], p + " " + t + " n=" + n + " at " + i + ": " + x + ", " + y);
                     }
                 }
@@ -130,7 +159,8 @@ class ElementwiseTest {
                         .ints());
         assertArrayEquals(
                 new int[] {5, 7},
-                run(Primitive.REM, u32(new int[] {-1, 7}, 2), u32(new int[] {10, 0}, 2)).ints());
+                run(Primitive.REM, u32(new int[] {-1, 7}, 2), u32(new int[] {10, 0}, 2))
+                        .ints());
         assertArrayEquals(
                 new long[] {-1, Long.MIN_VALUE, 3, -1},
                 run(
@@ -169,10 +199,7 @@ class ElementwiseTest {
                         .ints());
         assertArrayEquals(
                 new long[] {Long.MIN_VALUE, 0, -1, 0},
-                run(
-                                Primitive.SHIFT_LEFT,
-                                i64(new long[] {1, 1, -1, -1}, 4),
-                                i64(new long[] {63, 64, 0, 64}, 4))
+                run(Primitive.SHIFT_LEFT, i64(new long[] {1, 1, -1, -1}, 4), i64(new long[] {63, 64, 0, 64}, 4))
                         .longs());
         assertArrayEquals(
                 new long[] {-1, 0, Long.MIN_VALUE >> 1},
@@ -197,22 +224,34 @@ class ElementwiseTest {
         assertArrayEquals(want, run(Primitive.POW, i32(base, 10), i32(exp, 10)).ints());
         assertArrayEquals(
                 new long[] {BigInteger.valueOf(3).pow(50).longValue(), 0, -1},
-                run(Primitive.POW, i64(new long[] {3, 5, -1}, 3), i64(new long[] {50, -2, -7}, 3)).longs());
+                run(Primitive.POW, i64(new long[] {3, 5, -1}, 3), i64(new long[] {50, -2, -7}, 3))
+                        .longs());
         // uint32 exponents are never negative: 2^(2^32-1) wraps to 0, 1^anything is 1
-        assertArrayEquals(new int[] {0, 1}, run(Primitive.POW, u32(new int[] {2, 1}, 2), u32(new int[] {-1, -1}, 2)).ints());
+        assertArrayEquals(
+                new int[] {0, 1},
+                run(Primitive.POW, u32(new int[] {2, 1}, 2), u32(new int[] {-1, -1}, 2))
+                        .ints());
     }
 
     @Test
     void unsignedOrderAndMinMax() {
         int big = 0x8000_0000;
-        assertArrayEquals(new int[] {big, 2}, run(Primitive.MAX, u32(new int[] {big, 1}, 2), u32(new int[] {1, 2}, 2)).ints());
-        assertArrayEquals(new int[] {1, 1}, run(Primitive.MIN, u32(new int[] {big, 1}, 2), u32(new int[] {1, 2}, 2)).ints());
+        assertArrayEquals(
+                new int[] {big, 2},
+                run(Primitive.MAX, u32(new int[] {big, 1}, 2), u32(new int[] {1, 2}, 2))
+                        .ints());
+        assertArrayEquals(
+                new int[] {1, 1},
+                run(Primitive.MIN, u32(new int[] {big, 1}, 2), u32(new int[] {1, 2}, 2))
+                        .ints());
         assertArrayEquals(
                 new boolean[] {false, true},
-                run(Primitive.LT, u32(new int[] {big, 1}, 2), u32(new int[] {1, 2}, 2)).bools());
+                run(Primitive.LT, u32(new int[] {big, 1}, 2), u32(new int[] {1, 2}, 2))
+                        .bools());
         assertArrayEquals(
                 new boolean[] {true, false},
-                run(Primitive.LT, i32(new int[] {big, 3}, 2), i32(new int[] {1, 2}, 2)).bools());
+                run(Primitive.LT, i32(new int[] {big, 3}, 2), i32(new int[] {1, 2}, 2))
+                        .bools());
     }
 
     @Test
@@ -226,7 +265,8 @@ class ElementwiseTest {
             b[0] = Float.NaN;
             float[] max = run(Primitive.MAX, f32(a, n), f32(b, n)).floats();
             float[] min = run(Primitive.MIN, f32(a, n), f32(b, n)).floats();
-            assertTrue(Float.isNaN(max[0]) && Float.isNaN(max[n - 1]) && Float.isNaN(min[0]) && Float.isNaN(min[n - 1]));
+            assertTrue(
+                    Float.isNaN(max[0]) && Float.isNaN(max[n - 1]) && Float.isNaN(min[0]) && Float.isNaN(min[n - 1]));
             assertEquals(2f, max[1]);
             assertEquals(1f, min[1]);
         }
@@ -236,24 +276,42 @@ class ElementwiseTest {
     void roundingSignAndIsFinite() {
         float[] x = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 2.4999998f, -2.5f, Float.NaN};
         assertFloats(new float[] {0f, 2f, 2f, -0f, -2f, 2f, -2f, Float.NaN}, run(Primitive.ROUND, f32(x, 8)));
-        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(run(Primitive.ROUND, f32(x, 8)).floats()[3]));
+        assertEquals(
+                Float.floatToIntBits(-0f),
+                Float.floatToIntBits(run(Primitive.ROUND, f32(x, 8)).floats()[3]));
         assertArrayEquals(
                 new double[] {0, 2, 2, -0.0, -2},
-                run(Primitive.ROUND, f64(new double[] {0.5, 1.5, 2.5, -0.5, -1.5}, 5)).doubles());
+                run(Primitive.ROUND, f64(new double[] {0.5, 1.5, 2.5, -0.5, -1.5}, 5))
+                        .doubles());
         float[] s = run(Primitive.SIGN, f32(new float[] {Float.NaN, -0f, 0f, -3f, 5f, Float.NEGATIVE_INFINITY}, 6))
                 .floats();
         assertTrue(Float.isNaN(s[0]));
         assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(s[1]));
         assertArrayEquals(new float[] {0f, -1f, 1f, -1f}, Arrays.copyOfRange(s, 2, 6));
-        assertArrayEquals(new int[] {-1, 0, 1}, run(Primitive.SIGN, i32(new int[] {-7, 0, 9}, 3)).ints());
-        assertArrayEquals(new int[] {1, 0}, run(Primitive.SIGN, u32(new int[] {-7, 0}, 2)).ints());
-        assertArrayEquals(new int[] {-7, 0, 9}, run(Primitive.FLOOR, i32(new int[] {-7, 0, 9}, 3)).ints());
-        assertArrayEquals(new int[] {Integer.MIN_VALUE, 7}, run(Primitive.ABS, i32(new int[] {Integer.MIN_VALUE, -7}, 2)).ints());
+        assertArrayEquals(
+                new int[] {-1, 0, 1},
+                run(Primitive.SIGN, i32(new int[] {-7, 0, 9}, 3)).ints());
+        assertArrayEquals(
+                new int[] {1, 0}, run(Primitive.SIGN, u32(new int[] {-7, 0}, 2)).ints());
+        assertArrayEquals(
+                new int[] {-7, 0, 9},
+                run(Primitive.FLOOR, i32(new int[] {-7, 0, 9}, 3)).ints());
+        assertArrayEquals(
+                new int[] {Integer.MIN_VALUE, 7},
+                run(Primitive.ABS, i32(new int[] {Integer.MIN_VALUE, -7}, 2)).ints());
         assertArrayEquals(
                 new boolean[] {true, false, false, false, true},
-                run(Primitive.IS_FINITE, f64(new double[] {1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0}, 5))
+                run(
+                                Primitive.IS_FINITE,
+                                f64(
+                                        new double[] {
+                                            1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0
+                                        },
+                                        5))
                         .bools());
-        assertArrayEquals(new boolean[] {true, true}, run(Primitive.IS_FINITE, i32(new int[] {1, 2}, 2)).bools());
+        assertArrayEquals(
+                new boolean[] {true, true},
+                run(Primitive.IS_FINITE, i32(new int[] {1, 2}, 2)).bools());
     }
 
     @Test
@@ -268,11 +326,12 @@ class ElementwiseTest {
         }
         float[] got = run(Primitive.POW, f32(a, n), f32(b, n)).floats();
         for (int i = 0; i < n; i++) {
-            float want = switch (i % 4) {
-                case 0, 1 -> 1f;
-                case 2 -> 1024f;
-                default -> 2f;
-            };
+            float want =
+                    switch (i % 4) {
+                        case 0, 1 -> 1f;
+                        case 2 -> 1024f;
+                        default -> 2f;
+                    };
             assertEquals(want, got[i], "pow at " + i);
         }
     }
@@ -287,7 +346,10 @@ class ElementwiseTest {
             }
             checkLogistic(run(Primitive.LOGISTIC, f32(x, n)).floats());
         }
-        assertEquals(Math.exp(-720), run(Primitive.LOGISTIC, f64(new double[] {-720}, 1)).doubles()[0], 1e-323);
+        assertEquals(
+                Math.exp(-720),
+                run(Primitive.LOGISTIC, f64(new double[] {-720}, 1)).doubles()[0],
+                1e-323);
     }
 
     private static void checkLogistic(float[] y) {
@@ -305,12 +367,24 @@ class ElementwiseTest {
     void boolArithmeticActsOnZeroOne() {
         boolean[] a = {false, false, true, true};
         boolean[] b = {false, true, false, true};
-        assertArrayEquals(new boolean[] {false, true, true, true}, run(Primitive.ADD, bool(a, 4), bool(b, 4)).bools());
-        assertArrayEquals(new boolean[] {false, false, false, true}, run(Primitive.MUL, bool(a, 4), bool(b, 4)).bools());
-        assertArrayEquals(new boolean[] {false, true, true, false}, run(Primitive.XOR, bool(a, 4), bool(b, 4)).bools());
-        assertArrayEquals(new boolean[] {false, true, true, true}, run(Primitive.MAX, bool(a, 4), bool(b, 4)).bools());
-        assertArrayEquals(new boolean[] {true, false, true, true}, run(Primitive.GE, bool(a, 4), bool(b, 4)).bools());
-        assertArrayEquals(new boolean[] {true, true, false, false}, run(Primitive.NOT, bool(a, 4)).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, true, true},
+                run(Primitive.ADD, bool(a, 4), bool(b, 4)).bools());
+        assertArrayEquals(
+                new boolean[] {false, false, false, true},
+                run(Primitive.MUL, bool(a, 4), bool(b, 4)).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, true, false},
+                run(Primitive.XOR, bool(a, 4), bool(b, 4)).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, true, true},
+                run(Primitive.MAX, bool(a, 4), bool(b, 4)).bools());
+        assertArrayEquals(
+                new boolean[] {true, false, true, true},
+                run(Primitive.GE, bool(a, 4), bool(b, 4)).bools());
+        assertArrayEquals(
+                new boolean[] {true, true, false, false},
+                run(Primitive.NOT, bool(a, 4)).bools());
     }
 
     @Test
@@ -322,9 +396,14 @@ class ElementwiseTest {
 
     @Test
     void integerOperandsOfRealOpsGoThroughDouble() {
-        assertArrayEquals(new int[] {2, 20, 0}, run(Primitive.EXP, i32(new int[] {1, 3, -50}, 3)).ints());
-        assertArrayEquals(new int[] {1, 4}, run(Primitive.SQRT, u32(new int[] {2, 16}, 2)).ints());
-        assertArrayEquals(new boolean[] {true, false}, run(Primitive.SIN, bool(new boolean[] {true, false}, 2)).bools());
+        assertArrayEquals(
+                new int[] {2, 20, 0},
+                run(Primitive.EXP, i32(new int[] {1, 3, -50}, 3)).ints());
+        assertArrayEquals(
+                new int[] {1, 4}, run(Primitive.SQRT, u32(new int[] {2, 16}, 2)).ints());
+        assertArrayEquals(
+                new boolean[] {true, false},
+                run(Primitive.SIN, bool(new boolean[] {true, false}, 2)).bools());
     }
 
     @Test
@@ -353,16 +432,22 @@ class ElementwiseTest {
                         .longs());
         assertArrayEquals(
                 new double[] {4294967295.0, 1.0},
-                run(Primitive.CONVERT, new Params.Convert(DType.FLOAT64), u32(new int[] {-1, 1}, 2)).doubles());
+                run(Primitive.CONVERT, new Params.Convert(DType.FLOAT64), u32(new int[] {-1, 1}, 2))
+                        .doubles());
         // int64 to float32 rounds once: 2^53 + 2^29 + 1 is above the float midpoint, via double it would tie to even
         long v = (1L << 53) + (1L << 29) + 1;
-        assertEquals((float) v, run(Primitive.CONVERT, new Params.Convert(DType.FLOAT32), i64(new long[] {v}, 1)).floats()[0]);
+        assertEquals(
+                (float) v,
+                run(Primitive.CONVERT, new Params.Convert(DType.FLOAT32), i64(new long[] {v}, 1))
+                        .floats()[0]);
         assertArrayEquals(
                 new int[] {-1, 5},
-                run(Primitive.CONVERT, new Params.Convert(DType.UINT32), i32(new int[] {-1, 5}, 2)).ints());
+                run(Primitive.CONVERT, new Params.Convert(DType.UINT32), i32(new int[] {-1, 5}, 2))
+                        .ints());
         assertArrayEquals(
                 new long[] {4294967295L, 5},
-                run(Primitive.CONVERT, new Params.Convert(DType.INT64), u32(new int[] {-1, 5}, 2)).longs());
+                run(Primitive.CONVERT, new Params.Convert(DType.INT64), u32(new int[] {-1, 5}, 2))
+                        .longs());
         assertArrayEquals(
                 new int[] {-1, 0},
                 run(Primitive.CONVERT, new Params.Convert(DType.INT32), i64(new long[] {0xFFFF_FFFFL, 1L << 32}, 2))
@@ -407,7 +492,9 @@ class ElementwiseTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(ref != null, "reference backend not written yet");
         for (DType t : DType.values()) {
             for (Primitive p : Primitive.values()) {
-                if (p.kind() != Primitive.Kind.UNARY && p.kind() != Primitive.Kind.BINARY && p.kind() != Primitive.Kind.COMPARE) {
+                if (p.kind() != Primitive.Kind.UNARY
+                        && p.kind() != Primitive.Kind.BINARY
+                        && p.kind() != Primitive.Kind.COMPARE) {
                     continue;
                 }
                 for (int n : new int[] {13, 129}) {

@@ -43,7 +43,9 @@ class ErfTest {
     void doubleWithinTwoUlpsOfHighPrecisionValues() {
         for (double[] row : TABLE) {
             double got = Erf.erf(row[0]);
-            assertTrue(Math.abs(got - row[1]) <= 2 * Math.ulp(row[1]), "erf(" + row[0] + ") = " + got + ", want " + row[1]);
+            assertTrue(
+                    Math.abs(got - row[1]) <= 2 * Math.ulp(row[1]),
+                    "erf(" + row[0] + ") = " + got + ", want " + row[1]);
         }
     }
 

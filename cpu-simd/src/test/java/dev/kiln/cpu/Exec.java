@@ -45,7 +45,8 @@ final class Exec {
 
     static ArraySpec outSpec(Primitive p, Params params, HostBuffer... in) {
         try {
-            return (ArraySpec) OUT_SPEC.invoke(null, p, params, Arrays.stream(in).map(HostBuffer::spec).toList());
+            return (ArraySpec) OUT_SPEC.invoke(
+                    null, p, params, Arrays.stream(in).map(HostBuffer::spec).toList());
         } catch (InvocationTargetException e) {
             throw (RuntimeException) e.getCause();
         } catch (IllegalAccessException e) {
@@ -126,7 +127,9 @@ final class Exec {
         int n = ArraySpec.of(t, shape).size();
         HostBuffer h = HostBuffer.allocate(ArraySpec.of(t, shape));
         Object d = h.data();
-        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e-40, -1e-320, 1, -1};
+        double[] special = {
+            Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e-40, -1e-320, 1, -1
+        };
         for (int i = 0; i < n; i++) {
             switch (t) {
                 case FLOAT32, FLOAT64 -> {

@@ -25,20 +25,24 @@ class IndexingTest {
                 for (int axis = 0; axis < 3; axis++) {
                     int ax = axis;
                     HostBuffer got = run(Primitive.TAKE, new Params.Axis(axis), x, idx);
-                    HostBuffer want = MovementTest.naive(x, got.spec(), out -> {
-                        int[] in = new int[3];
-                        int o = 0;
-                        for (int d = 0; d < 3; d++) {
-                            if (d == ax) {
-                                int j = out[d] * 3 + out[d + 1];
-                                in[d] = clamp(Convert.getLong(it, idx.data(), j), shape[d]);
-                                o = 1;
-                            } else {
-                                in[d] = out[d + o];
-                            }
-                        }
-                        return MovementTest.flat(in, shape);
-                    }, null);
+                    HostBuffer want = MovementTest.naive(
+                            x,
+                            got.spec(),
+                            out -> {
+                                int[] in = new int[3];
+                                int o = 0;
+                                for (int d = 0; d < 3; d++) {
+                                    if (d == ax) {
+                                        int j = out[d] * 3 + out[d + 1];
+                                        in[d] = clamp(Convert.getLong(it, idx.data(), j), shape[d]);
+                                        o = 1;
+                                    } else {
+                                        in[d] = out[d + o];
+                                    }
+                                }
+                                return MovementTest.flat(in, shape);
+                            },
+                            null);
                     assertSame(want, got, "take axis " + axis + " " + t + " indices " + it);
                 }
             }
@@ -60,11 +64,15 @@ class IndexingTest {
                 HostBuffer idx = indices(DType.INT32, raw, is);
                 int ax = axis;
                 HostBuffer got = run(Primitive.TAKE_ALONG_AXIS, new Params.Axis(axis), x, idx);
-                HostBuffer want = MovementTest.naive(x, got.spec(), out -> {
-                    int[] in = out.clone();
-                    in[ax] = clamp(raw[MovementTest.flat(out, is)], shape[ax]);
-                    return MovementTest.flat(in, shape);
-                }, null);
+                HostBuffer want = MovementTest.naive(
+                        x,
+                        got.spec(),
+                        out -> {
+                            int[] in = out.clone();
+                            in[ax] = clamp(raw[MovementTest.flat(out, is)], shape[ax]);
+                            return MovementTest.flat(in, shape);
+                        },
+                        null);
                 assertSame(want, got, "take_along_axis " + axis + " " + t);
             }
         }
@@ -87,8 +95,7 @@ class IndexingTest {
                     int r0 = (int) Math.max(0, Math.min(3, st[0]));
                     int c0 = (int) Math.max(0, Math.min(6, st[1]));
                     HostBuffer got = run(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {2, 3}), x, s0, s1);
-                    HostBuffer want = MovementTest.naive(
-                            x, got.spec(), out -> (r0 + out[0]) * 9 + c0 + out[1], null);
+                    HostBuffer want = MovementTest.naive(x, got.spec(), out -> (r0 + out[0]) * 9 + c0 + out[1], null);
                     assertSame(want, got, "dynamic_slice at " + st[0] + "," + st[1] + " " + t);
 
                     HostBuffer updated = run(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, x, upd, s0, s1);

@@ -45,9 +45,29 @@ class MatmulTest {
             int m = 301;
             int k = 600;
             int n = 203;
-            checkMatmul(t, Exec.random(t, 1, false, m, k), Exec.random(t, 2, false, k, n), MATMUL, 1, m, n, k, false, false);
+            checkMatmul(
+                    t,
+                    Exec.random(t, 1, false, m, k),
+                    Exec.random(t, 2, false, k, n),
+                    MATMUL,
+                    1,
+                    m,
+                    n,
+                    k,
+                    false,
+                    false);
             // few rows, many columns: the work is split over column panels instead
-            checkMatmul(t, Exec.random(t, 3, false, 5, 700), Exec.random(t, 4, false, 700, 1500), MATMUL, 1, 5, 1500, 700, false, false);
+            checkMatmul(
+                    t,
+                    Exec.random(t, 3, false, 5, 700),
+                    Exec.random(t, 4, false, 700, 1500),
+                    MATMUL,
+                    1,
+                    5,
+                    1500,
+                    700,
+                    false,
+                    false);
         }
     }
 
@@ -73,7 +93,8 @@ class MatmulTest {
                 int bs = s[0];
                 HostBuffer ba = Exec.random(t, 9, false, bs, s[1], s[2]);
                 HostBuffer bb = Exec.random(t, 10, false, bs, s[2], s[3]);
-                Params.DotGeneral batched = new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+                Params.DotGeneral batched =
+                        new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
                 checkMatmul(t, ba, bb, batched, bs, s[1], s[3], s[2], false, false);
             }
         }
@@ -109,16 +130,23 @@ class MatmulTest {
     void integerAndBoolContractions() {
         HostBuffer a = Exec.i32(new int[] {1, 2, 3, Integer.MAX_VALUE, 1, 1}, 2, 3);
         HostBuffer b = Exec.i32(new int[] {1, 0, 0, 1, 1, 1}, 3, 2);
-        assertArrayEquals(new int[] {4, 5, Integer.MAX_VALUE + 1, 2}, run(Primitive.DOT_GENERAL, MATMUL, a, b).ints());
+        assertArrayEquals(
+                new int[] {4, 5, Integer.MAX_VALUE + 1, 2},
+                run(Primitive.DOT_GENERAL, MATMUL, a, b).ints());
         HostBuffer la = Exec.i64(new long[] {1L << 40, 3}, 1, 2);
         HostBuffer lb = Exec.i64(new long[] {2, 5}, 2, 1);
-        assertArrayEquals(new long[] {(1L << 41) + 15}, run(Primitive.DOT_GENERAL, MATMUL, la, lb).longs());
+        assertArrayEquals(
+                new long[] {(1L << 41) + 15},
+                run(Primitive.DOT_GENERAL, MATMUL, la, lb).longs());
         HostBuffer ba = Exec.bool(new boolean[] {true, false, false, false}, 2, 2);
         HostBuffer bb = Exec.bool(new boolean[] {false, true, true, true}, 2, 2);
-        assertArrayEquals(new boolean[] {false, true, false, false}, run(Primitive.DOT_GENERAL, MATMUL, ba, bb).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, false, false},
+                run(Primitive.DOT_GENERAL, MATMUL, ba, bb).bools());
         HostBuffer ua = Exec.u32(new int[] {-1, 2}, 1, 2);
         HostBuffer ub = Exec.u32(new int[] {2, 3}, 2, 1);
-        assertArrayEquals(new int[] {4}, run(Primitive.DOT_GENERAL, MATMUL, ua, ub).ints());
+        assertArrayEquals(
+                new int[] {4}, run(Primitive.DOT_GENERAL, MATMUL, ua, ub).ints());
     }
 
     @Test
@@ -134,7 +162,16 @@ class MatmulTest {
      * |terms| per output element, growing with K.
      */
     private static void checkMatmul(
-            DType t, HostBuffer a, HostBuffer b, Params.DotGeneral p, int batch, int m, int n, int k, boolean aT, boolean bT) {
+            DType t,
+            HostBuffer a,
+            HostBuffer b,
+            Params.DotGeneral p,
+            int batch,
+            int m,
+            int n,
+            int k,
+            boolean aT,
+            boolean bT) {
         HostBuffer got = run(Primitive.DOT_GENERAL, p, a, b);
         double eps = t == DType.FLOAT32 ? 0x1p-24 : 0x1p-53;
         for (int s = 0; s < batch; s++) {

@@ -73,13 +73,17 @@ class MovementTest {
         Params.Transpose p = new Params.Transpose(perm);
         int[] inShape = x.spec().shape();
         HostBuffer got = run(Primitive.TRANSPOSE, p, x);
-        HostBuffer want = naive(x, got.spec(), out -> {
-            int[] in = new int[perm.length];
-            for (int i = 0; i < perm.length; i++) {
-                in[perm[i]] = out[i];
-            }
-            return flat(in, inShape);
-        }, null);
+        HostBuffer want = naive(
+                x,
+                got.spec(),
+                out -> {
+                    int[] in = new int[perm.length];
+                    for (int i = 0; i < perm.length; i++) {
+                        in[perm[i]] = out[i];
+                    }
+                    return flat(in, inShape);
+                },
+                null);
         assertSame(want, got, "transpose " + x.spec() + " perm " + java.util.Arrays.toString(perm));
     }
 
@@ -97,9 +101,15 @@ class MovementTest {
             for (int[][] w : windows) {
                 Params.Slice p = new Params.Slice(w[0], w[1], w[2]);
                 HostBuffer got = run(Primitive.SLICE, p, x);
-                HostBuffer want = naive(x, got.spec(), out -> flat(new int[] {
-                    w[0][0] + out[0] * w[2][0], w[0][1] + out[1] * w[2][1], w[0][2] + out[2] * w[2][2]
-                }, new int[] {6, 7, 33}), null);
+                HostBuffer want = naive(
+                        x,
+                        got.spec(),
+                        out -> flat(
+                                new int[] {
+                                    w[0][0] + out[0] * w[2][0], w[0][1] + out[1] * w[2][1], w[0][2] + out[2] * w[2][2]
+                                },
+                                new int[] {6, 7, 33}),
+                        null);
                 assertSame(want, got, "slice " + p + " " + t);
             }
         }
@@ -122,17 +132,23 @@ class MovementTest {
                 HostBuffer got = run(Primitive.PAD, p, x, value);
                 int[] lo = pd[0];
                 int[] step = {pd[2][0] + 1, pd[2][1] + 1};
-                HostBuffer want = naive(x, got.spec(), out -> {
-                    int[] in = new int[2];
-                    for (int d = 0; d < 2; d++) {
-                        int rel = out[d] - lo[d];
-                        if (rel < 0 || rel % step[d] != 0 || rel / step[d] >= x.spec().dim(d)) {
-                            return -1;
-                        }
-                        in[d] = rel / step[d];
-                    }
-                    return flat(in, x.spec().shape());
-                }, Array.get(value.data(), 0));
+                HostBuffer want = naive(
+                        x,
+                        got.spec(),
+                        out -> {
+                            int[] in = new int[2];
+                            for (int d = 0; d < 2; d++) {
+                                int rel = out[d] - lo[d];
+                                if (rel < 0
+                                        || rel % step[d] != 0
+                                        || rel / step[d] >= x.spec().dim(d)) {
+                                    return -1;
+                                }
+                                in[d] = rel / step[d];
+                            }
+                            return flat(in, x.spec().shape());
+                        },
+                        Array.get(value.data(), 0));
                 assertSame(want, got, "pad " + p + " " + t);
             }
         }
@@ -157,7 +173,8 @@ class MovementTest {
                 for (int part = 0; part < 3; part++) {
                     HostBuffer src = parts.get(part);
                     int off = offsets[part];
-                    HostBuffer placed = naive(src, src.spec(), out -> flat(out, src.spec().shape()), null);
+                    HostBuffer placed =
+                            naive(src, src.spec(), out -> flat(out, src.spec().shape()), null);
                     int[] s = src.spec().shape();
                     int[] idx = new int[3];
                     for (int i = 0; i < src.spec().size(); i++) {
@@ -181,13 +198,17 @@ class MovementTest {
             for (int[] axes : axesSets) {
                 HostBuffer got = run(Primitive.REV, new Params.Rev(axes), x);
                 int[] s = x.spec().shape();
-                HostBuffer want = naive(x, x.spec(), out -> {
-                    int[] in = out.clone();
-                    for (int a : axes) {
-                        in[a] = s[a] - 1 - out[a];
-                    }
-                    return flat(in, s);
-                }, null);
+                HostBuffer want = naive(
+                        x,
+                        x.spec(),
+                        out -> {
+                            int[] in = out.clone();
+                            for (int a : axes) {
+                                in[a] = s[a] - 1 - out[a];
+                            }
+                            return flat(in, s);
+                        },
+                        null);
                 assertSame(want, got, "rev " + java.util.Arrays.toString(axes) + " " + t);
             }
             HostBuffer v = Exec.random(t, 8, false, 5, 1);
@@ -195,8 +216,8 @@ class MovementTest {
             HostBuffer got = run(Primitive.BROADCAST_IN_DIM, p, v);
             assertSame(naive(v, got.spec(), out -> out[1], null), got, "broadcast " + t);
             HostBuffer s0 = Exec.random(t, 9, false);
-            HostBuffer big = run(
-                    Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {300, 1001}, new int[0]), s0);
+            HostBuffer big =
+                    run(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {300, 1001}, new int[0]), s0);
             assertSame(naive(s0, big.spec(), out -> 0, null), big, "broadcast scalar " + t);
         }
     }
@@ -212,9 +233,14 @@ class MovementTest {
     @Test
     void emptyArraysMoveToEmptyResults() {
         HostBuffer x = HostBuffer.allocate(ArraySpec.of(DType.FLOAT32, 0, 5));
-        assertArrayEquals(new int[] {5, 0}, run(Primitive.TRANSPOSE, new Params.Transpose(new int[] {1, 0}), x).spec().shape());
+        assertArrayEquals(
+                new int[] {5, 0},
+                run(Primitive.TRANSPOSE, new Params.Transpose(new int[] {1, 0}), x)
+                        .spec()
+                        .shape());
         HostBuffer value = Exec.f32(new float[] {7f});
-        HostBuffer y = run(Primitive.PAD, new Params.Pad(new int[] {1, 0}, new int[] {1, 0}, new int[] {0, 0}), x, value);
+        HostBuffer y =
+                run(Primitive.PAD, new Params.Pad(new int[] {1, 0}, new int[] {1, 0}, new int[] {0, 0}), x, value);
         assertArrayEquals(new int[] {2, 5}, y.spec().shape());
         float[] sevens = new float[10];
         java.util.Arrays.fill(sevens, 7f);

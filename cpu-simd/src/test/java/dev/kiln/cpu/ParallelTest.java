@@ -84,8 +84,9 @@ class ParallelTest {
     @Test
     void anErrorInAChunkReachesTheCaller() {
         IllegalStateException boom = new IllegalStateException("boom");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(1 << 16, 16, 1,
-                (lo, hi) -> {
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Parallel.forRange(1 << 16, 16, 1, (lo, hi) -> {
                     if (hi == 1 << 16) {
                         throw boom;
                     }

@@ -36,7 +36,11 @@ class ProviderTest {
     void opensWithItsCapabilities() {
         var backend = new CpuSimdProvider().open(Map.of());
         assertEquals(
-                java.util.EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64,
+                java.util.EnumSet.of(
+                        Capability.SIMD,
+                        Capability.MULTITHREADED,
+                        Capability.FLOAT64,
+                        Capability.INT64,
                         Capability.FUSION),
                 backend.capabilities());
         assertEquals(1, backend.devices().size());
@@ -46,7 +50,9 @@ class ProviderTest {
     @Test
     void fallsBackInJvmsThatCannotRunVectorCodeFast() throws Exception {
         String noModule = runChild();
-        assertTrue(noModule.contains("probe: unavailable") && noModule.contains("--add-modules jdk.incubator.vector"), noModule);
+        assertTrue(
+                noModule.contains("probe: unavailable") && noModule.contains("--add-modules jdk.incubator.vector"),
+                noModule);
         assertTrue(noModule.contains("default: reference"), noModule);
         String c1 = runChild("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1");
         assertTrue(c1.contains("probe: unavailable") && c1.contains("C1"), c1);
@@ -58,7 +64,8 @@ class ProviderTest {
 
     private static String runChild(String... jvmArgs) throws Exception {
         List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ProbeMain.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -70,9 +77,12 @@ class ProviderTest {
     @Test
     void refusesJitSettingsWithoutC2() {
         assertTrue(CpuSimdProvider.jitProblem(List.of("-Xint")).contains("interpreted"));
-        assertTrue(CpuSimdProvider.jitProblem(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1")).contains("tier 1"));
-        assertTrue(CpuSimdProvider.jitProblem(List.of("-XX:TieredStopAtLevel=3")).contains("tier 3"));
-        assertTrue(CpuSimdProvider.jitProblem(List.of("-XX:CompilationMode=quick-only")).contains("C1 only"));
+        assertTrue(CpuSimdProvider.jitProblem(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"))
+                .contains("tier 1"));
+        assertTrue(
+                CpuSimdProvider.jitProblem(List.of("-XX:TieredStopAtLevel=3")).contains("tier 3"));
+        assertTrue(CpuSimdProvider.jitProblem(List.of("-XX:CompilationMode=quick-only"))
+                .contains("C1 only"));
         // C2 is reachable in these
         assertNull(CpuSimdProvider.jitProblem(List.of("-XX:TieredStopAtLevel=4")));
         assertNull(CpuSimdProvider.jitProblem(List.of("-XX:-TieredCompilation", "-XX:TieredStopAtLevel=1")));

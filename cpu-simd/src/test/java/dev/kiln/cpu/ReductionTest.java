@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
 /** Reductions over every axis subset, arg-reductions and cumulative ops, against exact oracles. */
 class ReductionTest {
     private static final Primitive[] REDUCE = {
-        Primitive.REDUCE_SUM, Primitive.REDUCE_PROD, Primitive.REDUCE_MAX, Primitive.REDUCE_MIN,
-        Primitive.REDUCE_AND, Primitive.REDUCE_OR
+        Primitive.REDUCE_SUM,
+        Primitive.REDUCE_PROD,
+        Primitive.REDUCE_MAX,
+        Primitive.REDUCE_MIN,
+        Primitive.REDUCE_AND,
+        Primitive.REDUCE_OR
     };
 
     @Test
@@ -74,44 +78,68 @@ class ReductionTest {
                 Arrays.fill(a, 1f);
                 a[at] = Float.NaN;
                 for (Primitive p : new Primitive[] {Primitive.REDUCE_MAX, Primitive.REDUCE_MIN, Primitive.REDUCE_SUM}) {
-                    float r = run(p, new Params.Reduce(new int[] {0}), f32(a, n)).floats()[0];
+                    float r =
+                            run(p, new Params.Reduce(new int[] {0}), f32(a, n)).floats()[0];
                     assertTrue(Float.isNaN(r), p + " n=" + n + " NaN at " + at);
                 }
             }
         }
         HostBuffer empty = HostBuffer.allocate(ArraySpec.of(DType.FLOAT32, 2, 0));
         Params.Reduce last = new Params.Reduce(new int[] {1});
-        assertArrayEquals(new float[] {0, 0}, run(Primitive.REDUCE_SUM, last, empty).floats());
-        assertArrayEquals(new float[] {1, 1}, run(Primitive.REDUCE_PROD, last, empty).floats());
+        assertArrayEquals(
+                new float[] {0, 0}, run(Primitive.REDUCE_SUM, last, empty).floats());
+        assertArrayEquals(
+                new float[] {1, 1}, run(Primitive.REDUCE_PROD, last, empty).floats());
         assertArrayEquals(
                 new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY},
                 run(Primitive.REDUCE_MAX, last, empty).floats());
         assertArrayEquals(
                 new int[] {Integer.MAX_VALUE},
-                run(Primitive.REDUCE_MIN, new Params.Reduce(new int[] {0}), HostBuffer.allocate(ArraySpec.of(DType.INT32, 0)))
+                run(
+                                Primitive.REDUCE_MIN,
+                                new Params.Reduce(new int[] {0}),
+                                HostBuffer.allocate(ArraySpec.of(DType.INT32, 0)))
                         .ints());
         assertArrayEquals(
                 new int[] {-1},
-                run(Primitive.REDUCE_MIN, new Params.Reduce(new int[] {0}), HostBuffer.allocate(ArraySpec.of(DType.UINT32, 0)))
+                run(
+                                Primitive.REDUCE_MIN,
+                                new Params.Reduce(new int[] {0}),
+                                HostBuffer.allocate(ArraySpec.of(DType.UINT32, 0)))
                         .ints());
         assertArrayEquals(
                 new boolean[] {true},
-                run(Primitive.REDUCE_AND, new Params.Reduce(new int[] {0}), HostBuffer.allocate(ArraySpec.of(DType.BOOL, 0)))
+                run(
+                                Primitive.REDUCE_AND,
+                                new Params.Reduce(new int[] {0}),
+                                HostBuffer.allocate(ArraySpec.of(DType.BOOL, 0)))
                         .bools());
         assertArrayEquals(
                 new long[] {Long.MIN_VALUE},
-                run(Primitive.REDUCE_MAX, new Params.Reduce(new int[] {0}), HostBuffer.allocate(ArraySpec.of(DType.INT64, 0)))
+                run(
+                                Primitive.REDUCE_MAX,
+                                new Params.Reduce(new int[] {0}),
+                                HostBuffer.allocate(ArraySpec.of(DType.INT64, 0)))
                         .longs());
     }
 
     @Test
     void integerSumsWrapAndUnsignedMaxIsUnsigned() {
         int[] big = {Integer.MAX_VALUE, 1, 5};
-        assertArrayEquals(new int[] {Integer.MIN_VALUE + 5}, run(Primitive.REDUCE_SUM, new Params.Reduce(new int[] {0}), Exec.i32(big, 3)).ints());
-        assertArrayEquals(new int[] {-1}, run(Primitive.REDUCE_MAX, new Params.Reduce(new int[] {0}), Exec.u32(new int[] {3, -1, 7}, 3)).ints());
+        assertArrayEquals(
+                new int[] {Integer.MIN_VALUE + 5},
+                run(Primitive.REDUCE_SUM, new Params.Reduce(new int[] {0}), Exec.i32(big, 3))
+                        .ints());
+        assertArrayEquals(
+                new int[] {-1},
+                run(Primitive.REDUCE_MAX, new Params.Reduce(new int[] {0}), Exec.u32(new int[] {3, -1, 7}, 3))
+                        .ints());
         assertArrayEquals(
                 new boolean[] {true, false},
-                run(Primitive.REDUCE_SUM, new Params.Reduce(new int[] {1}), Exec.bool(new boolean[] {false, true, false, false}, 2, 2))
+                run(
+                                Primitive.REDUCE_SUM,
+                                new Params.Reduce(new int[] {1}),
+                                Exec.bool(new boolean[] {false, true, false, false}, 2, 2))
                         .bools());
     }
 
@@ -123,17 +151,21 @@ class ReductionTest {
         assertArrayEquals(new int[] {1, 2, 0}, run(Primitive.ARGMAX, rows, x).ints());
         assertArrayEquals(new int[] {3, 2, 0}, run(Primitive.ARGMIN, rows, x).ints());
         Params.ArgReduce cols = new Params.ArgReduce(0, DType.INT64);
-        assertArrayEquals(new long[] {2, 0, 1, 1}, run(Primitive.ARGMAX, cols, x).longs());
-        assertArrayEquals(new long[] {2, 2, 1, 0}, run(Primitive.ARGMIN, cols, x).longs());
+        assertArrayEquals(
+                new long[] {2, 0, 1, 1}, run(Primitive.ARGMAX, cols, x).longs());
+        assertArrayEquals(
+                new long[] {2, 2, 1, 0}, run(Primitive.ARGMIN, cols, x).longs());
         assertArrayEquals(
                 new int[] {1},
-                run(Primitive.ARGMAX, new Params.ArgReduce(0, DType.INT32), Exec.u32(new int[] {3, -1, 7}, 3)).ints());
+                run(Primitive.ARGMAX, new Params.ArgReduce(0, DType.INT32), Exec.u32(new int[] {3, -1, 7}, 3))
+                        .ints());
         // against the naive definition on random data with ties
         for (DType t : DType.values()) {
             HostBuffer r = Exec.random(t, 9, true, 7, 33);
             for (int axis = 0; axis < 2; axis++) {
                 for (Primitive p : new Primitive[] {Primitive.ARGMAX, Primitive.ARGMIN}) {
-                    int[] got = run(p, new Params.ArgReduce(axis, DType.INT32), r).ints();
+                    int[] got =
+                            run(p, new Params.ArgReduce(axis, DType.INT32), r).ints();
                     int[] want = naiveArg(p, r, axis);
                     assertArrayEquals(want, got, p + " axis " + axis + " " + t);
                 }
@@ -144,22 +176,31 @@ class ReductionTest {
     @Test
     void cumulativeOpsForwardAndReverse() {
         HostBuffer x = f32(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
-        assertArrayEquals(new float[] {1, 3, 6, 4, 9, 15}, run(Primitive.CUMSUM, new Params.Cumulative(1, false), x).floats());
-        assertArrayEquals(new float[] {6, 5, 3, 15, 11, 6}, run(Primitive.CUMSUM, new Params.Cumulative(1, true), x).floats());
-        assertArrayEquals(new float[] {1, 2, 3, 4, 10, 18}, run(Primitive.CUMPROD, new Params.Cumulative(0, false), x).floats());
+        assertArrayEquals(
+                new float[] {1, 3, 6, 4, 9, 15},
+                run(Primitive.CUMSUM, new Params.Cumulative(1, false), x).floats());
+        assertArrayEquals(
+                new float[] {6, 5, 3, 15, 11, 6},
+                run(Primitive.CUMSUM, new Params.Cumulative(1, true), x).floats());
+        assertArrayEquals(
+                new float[] {1, 2, 3, 4, 10, 18},
+                run(Primitive.CUMPROD, new Params.Cumulative(0, false), x).floats());
         HostBuffer y = f32(new float[] {3, 1, Float.NaN, 5}, 4);
         float[] cm = run(Primitive.CUMMAX, new Params.Cumulative(0, false), y).floats();
         assertEquals(3f, cm[1]);
         assertTrue(Float.isNaN(cm[2]) && Float.isNaN(cm[3]));
         assertArrayEquals(
                 new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1},
-                run(Primitive.CUMSUM, new Params.Cumulative(0, false), Exec.i32(new int[] {Integer.MAX_VALUE, 1, 1}, 3)).ints());
+                run(Primitive.CUMSUM, new Params.Cumulative(0, false), Exec.i32(new int[] {Integer.MAX_VALUE, 1, 1}, 3))
+                        .ints());
         assertArrayEquals(
                 new boolean[] {false, true, true},
-                run(Primitive.CUMMAX, new Params.Cumulative(0, false), Exec.bool(new boolean[] {false, true, false}, 3)).bools());
+                run(Primitive.CUMMAX, new Params.Cumulative(0, false), Exec.bool(new boolean[] {false, true, false}, 3))
+                        .bools());
         assertArrayEquals(
                 new int[] {5, -1, -1},
-                run(Primitive.CUMMAX, new Params.Cumulative(0, false), Exec.u32(new int[] {5, -1, 2}, 3)).ints());
+                run(Primitive.CUMMAX, new Params.Cumulative(0, false), Exec.u32(new int[] {5, -1, 2}, 3))
+                        .ints());
     }
 
     private static void check(Primitive p, HostBuffer x, int[] axes) {
@@ -190,23 +231,27 @@ class ReductionTest {
             }
             if (t.isFloating()) {
                 double v = x.getDouble(i);
-                want[o] = !seen[o] ? v : switch (p) {
-                    case REDUCE_SUM -> want[o] + v;
-                    case REDUCE_PROD -> want[o] * v;
-                    case REDUCE_MAX -> Math.max(want[o], v);
-                    default -> Math.min(want[o], v);
-                };
+                want[o] = !seen[o]
+                        ? v
+                        : switch (p) {
+                            case REDUCE_SUM -> want[o] + v;
+                            case REDUCE_PROD -> want[o] * v;
+                            case REDUCE_MAX -> Math.max(want[o], v);
+                            default -> Math.min(want[o], v);
+                        };
                 scale[o] += Math.abs(v);
             } else {
                 long v = Convert.getLong(t, x.data(), i);
-                wantLong[o] = !seen[o] ? v : switch (p) {
-                    case REDUCE_SUM -> wantLong[o] + v;
-                    case REDUCE_PROD -> wantLong[o] * v;
-                    case REDUCE_MAX -> Math.max(wantLong[o], v);
-                    case REDUCE_MIN -> Math.min(wantLong[o], v);
-                    case REDUCE_AND -> wantLong[o] & v;
-                    default -> wantLong[o] | v;
-                };
+                wantLong[o] = !seen[o]
+                        ? v
+                        : switch (p) {
+                            case REDUCE_SUM -> wantLong[o] + v;
+                            case REDUCE_PROD -> wantLong[o] * v;
+                            case REDUCE_MAX -> Math.max(wantLong[o], v);
+                            case REDUCE_MIN -> Math.min(wantLong[o], v);
+                            case REDUCE_AND -> wantLong[o] & v;
+                            default -> wantLong[o] | v;
+                        };
             }
             seen[o] = true;
         }
@@ -230,12 +275,13 @@ class ReductionTest {
             } else {
                 long g = Convert.getLong(t, got.data(), o);
                 long w = wantLong[o];
-                long expect = switch (t) {
-                    case INT32 -> (int) w;
-                    case UINT32 -> w & 0xFFFF_FFFFL;
-                    case BOOL -> w != 0 ? 1 : 0;
-                    default -> w;
-                };
+                long expect =
+                        switch (t) {
+                            case INT32 -> (int) w;
+                            case UINT32 -> w & 0xFFFF_FFFFL;
+                            case BOOL -> w != 0 ? 1 : 0;
+                            default -> w;
+                        };
                 assertEquals(expect, g, what + " at " + o);
             }
         }
@@ -276,6 +322,8 @@ class ReductionTest {
     }
 
     private static int[] axes(int mask, int rank) {
-        return java.util.stream.IntStream.range(0, rank).filter(d -> (mask & (1 << d)) != 0).toArray();
+        return java.util.stream.IntStream.range(0, rank)
+                .filter(d -> (mask & (1 << d)) != 0)
+                .toArray();
     }
 }

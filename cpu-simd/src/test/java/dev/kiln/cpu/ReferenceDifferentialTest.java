@@ -37,8 +37,12 @@ class ReferenceDifferentialTest {
             HostBuffer mild = mild(x);
             for (int[] axes : new int[][] {{0}, {1}, {2}, {0, 2}, {1, 2}, {0, 1, 2}, {}}) {
                 for (Primitive p : new Primitive[] {
-                    Primitive.REDUCE_SUM, Primitive.REDUCE_PROD, Primitive.REDUCE_MAX, Primitive.REDUCE_MIN,
-                    Primitive.REDUCE_AND, Primitive.REDUCE_OR
+                    Primitive.REDUCE_SUM,
+                    Primitive.REDUCE_PROD,
+                    Primitive.REDUCE_MAX,
+                    Primitive.REDUCE_MIN,
+                    Primitive.REDUCE_AND,
+                    Primitive.REDUCE_OR
                 }) {
                     HostBuffer in = p == Primitive.REDUCE_PROD || p == Primitive.REDUCE_SUM ? mild : x;
                     compare(p, new Params.Reduce(axes), 64, compared, in);
@@ -50,7 +54,8 @@ class ReferenceDifferentialTest {
                     compare(Primitive.ARGMIN, new Params.ArgReduce(axis, it), 0, compared, x);
                 }
                 for (boolean reverse : new boolean[] {false, true}) {
-                    for (Primitive p : new Primitive[] {Primitive.CUMSUM, Primitive.CUMPROD, Primitive.CUMMAX, Primitive.CUMMIN}) {
+                    for (Primitive p :
+                            new Primitive[] {Primitive.CUMSUM, Primitive.CUMPROD, Primitive.CUMMAX, Primitive.CUMMIN}) {
                         compare(p, new Params.Cumulative(axis, reverse), 64, compared, mild);
                     }
                 }
@@ -68,13 +73,27 @@ class ReferenceDifferentialTest {
         for (DType t : DType.values()) {
             HostBuffer x = Exec.random(t, 4, true, 4, 5, 6);
             compare(Primitive.TRANSPOSE, new Params.Transpose(new int[] {2, 0, 1}), 0, compared, x);
-            compare(Primitive.SLICE, new Params.Slice(new int[] {1, 0, 2}, new int[] {4, 5, 6}, new int[] {2, 3, 1}), 0, compared, x);
+            compare(
+                    Primitive.SLICE,
+                    new Params.Slice(new int[] {1, 0, 2}, new int[] {4, 5, 6}, new int[] {2, 3, 1}),
+                    0,
+                    compared,
+                    x);
             compare(Primitive.REV, new Params.Rev(new int[] {0, 2}), 0, compared, x);
-            compare(Primitive.PAD, new Params.Pad(new int[] {1, -1, 0}, new int[] {-2, 2, 1}, new int[] {1, 0, 2}), 0,
-                    compared, x, Exec.random(t, 5, false));
+            compare(
+                    Primitive.PAD,
+                    new Params.Pad(new int[] {1, -1, 0}, new int[] {-2, 2, 1}, new int[] {1, 0, 2}),
+                    0,
+                    compared,
+                    x,
+                    Exec.random(t, 5, false));
             compare(Primitive.CONCATENATE, new Params.Axis(1), 0, compared, x, Exec.random(t, 6, true, 4, 2, 6));
-            compare(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {4, 3, 5, 6}, new int[] {0, 2, 3}), 0,
-                    compared, x);
+            compare(
+                    Primitive.BROADCAST_IN_DIM,
+                    new Params.BroadcastInDim(new int[] {4, 3, 5, 6}, new int[] {0, 2, 3}),
+                    0,
+                    compared,
+                    x);
             compare(Primitive.RESHAPE, new Params.Reshape(new int[] {20, 6}), 0, compared, x);
             HostBuffer idx = Exec.i32(new int[] {3, -1, 7, 0}, 2, 2);
             compare(Primitive.TAKE, new Params.Axis(1), 0, compared, x, idx);
@@ -85,7 +104,16 @@ class ReferenceDifferentialTest {
             HostBuffer s1 = Exec.scalarOf(DType.INT32, -2);
             HostBuffer s2 = Exec.scalarOf(DType.INT32, 4);
             compare(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {2, 3, 3}), 0, compared, x, s0, s1, s2);
-            compare(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, 0, compared, x, Exec.random(t, 8, true, 2, 2, 4), s0, s1, s2);
+            compare(
+                    Primitive.DYNAMIC_UPDATE_SLICE,
+                    Params.NONE,
+                    0,
+                    compared,
+                    x,
+                    Exec.random(t, 8, true, 2, 2, 4),
+                    s0,
+                    s1,
+                    s2);
             compare(Primitive.IOTA, new Params.Iota(t, new int[] {3, 4}, 1), 0, compared);
             compare(Primitive.CONVERT, new Params.Convert(t), 0, compared, Exec.random(DType.FLOAT64, 9, true, 50));
             compare(Primitive.CONVERT, new Params.Convert(DType.FLOAT32), 0, compared, x);
@@ -104,12 +132,22 @@ class ReferenceDifferentialTest {
             HostBuffer a = mild(Exec.random(t, 10, false, 3, 17, 9));
             HostBuffer b = mild(Exec.random(t, 11, false, 9, 3, 13));
             // batch 0/1, contract 2/0: [3, 17, 9] x [9, 3, 13] -> [3, 17, 13]
-            compare(Primitive.DOT_GENERAL, new Params.DotGeneral(new int[] {2}, new int[] {0}, new int[] {0}, new int[] {1}),
-                    64, compared, a, b);
+            compare(
+                    Primitive.DOT_GENERAL,
+                    new Params.DotGeneral(new int[] {2}, new int[] {0}, new int[] {0}, new int[] {1}),
+                    64,
+                    compared,
+                    a,
+                    b);
             HostBuffer c = mild(Exec.random(t, 12, false, 33, 70));
             HostBuffer d = mild(Exec.random(t, 13, false, 41, 70));
-            compare(Primitive.DOT_GENERAL, new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]),
-                    256, compared, c, d);
+            compare(
+                    Primitive.DOT_GENERAL,
+                    new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]),
+                    256,
+                    compared,
+                    c,
+                    d);
         }
         if (compared.isEmpty()) {
             fail("the reference backend rejected every dot_general");

@@ -22,12 +22,14 @@ final class Examples {
         Array logProbs = logits.subtract(logits.logSumExp(new int[] {1}, true));
         Array probs = Np.exp(logProbs);
         Array predictions = logits.argmax(1);
-        Array nll = Np.negative(Np.takeAlongAxis(logProbs, labels.reshape(4, 1), 1)).mean();
+        Array nll =
+                Np.negative(Np.takeAlongAxis(logProbs, labels.reshape(4, 1), 1)).mean();
 
         out.println("x =\n" + x);
         out.println("probabilities =\n" + probs);
         out.println("predictions = " + predictions);
-        out.println("accuracy    = " + Np.equal(predictions, labels).astype(dev.kiln.DType.FLOAT32).mean());
+        out.println("accuracy    = "
+                + Np.equal(predictions, labels).astype(dev.kiln.DType.FLOAT32).mean());
         out.println("cross-entropy = " + nll.item());
     }
 }

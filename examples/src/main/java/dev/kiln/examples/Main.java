@@ -27,7 +27,8 @@ public final class Main {
         System.out.println();
         System.out.println("== Example: a 64-64-10 MLP on the 8x8 digits, one jit-compiled Adam step per minibatch");
         double accuracy = DigitsMlp.train(30, 128, System.out);
-        System.out.printf("  final held-out accuracy %.3f (stated: at least %.2f)%n", accuracy, DigitsMlp.STATED_ACCURACY);
+        System.out.printf(
+                "  final held-out accuracy %.3f (stated: at least %.2f)%n", accuracy, DigitsMlp.STATED_ACCURACY);
 
         System.out.println();
         System.out.println("== Conformance support matrix");

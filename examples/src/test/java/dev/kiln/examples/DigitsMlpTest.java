@@ -10,7 +10,8 @@ class DigitsMlpTest {
     @Test
     void trainsToTheStatedHeldOutAccuracy() {
         double accuracy = DigitsMlp.train(30, 128, new PrintStream(PrintStream.nullOutputStream()));
-        assertTrue(accuracy >= DigitsMlp.STATED_ACCURACY,
+        assertTrue(
+                accuracy >= DigitsMlp.STATED_ACCURACY,
                 "held-out accuracy " + accuracy + " is below the stated " + DigitsMlp.STATED_ACCURACY);
     }
 }

@@ -5,19 +5,19 @@ package dev.kiln.ir;
  * when the program is printed.
  */
 public final class Var implements Atom {
-  private final ArraySpec spec;
+    private final ArraySpec spec;
 
-  public Var(ArraySpec spec) {
-    this.spec = spec;
-  }
+    public Var(ArraySpec spec) {
+        this.spec = spec;
+    }
 
-  @Override
-  public ArraySpec spec() {
-    return spec;
-  }
+    @Override
+    public ArraySpec spec() {
+        return spec;
+    }
 
-  @Override
-  public String toString() {
-    return "Var@" + Integer.toHexString(System.identityHashCode(this)) + ":" + spec;
-  }
+    @Override
+    public String toString() {
+        return "Var@" + Integer.toHexString(System.identityHashCode(this)) + ":" + spec;
+    }
 }

@@ -63,7 +63,8 @@ public interface Backend {
      * block of rows at a time, so each row is read from memory once.
      */
     default CompiledKernel compileKernelGroup(KernelGroup group) {
-        return group.inSequence(group.kernels().stream().map(this::compileKernel).toList());
+        return group.inSequence(
+                group.kernels().stream().map(this::compileKernel).toList());
     }
 
     /**

@@ -111,7 +111,10 @@ public record FusedKernel(
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Input i && i.spec.equals(spec) && Arrays.equals(i.strides, strides) && i.offset == offset;
+            return o instanceof Input i
+                    && i.spec.equals(spec)
+                    && Arrays.equals(i.strides, strides)
+                    && i.offset == offset;
         }
 
         @Override
@@ -190,11 +193,12 @@ public record FusedKernel(
                     throw new IllegalArgumentException("literals are 0-d, got " + value.spec());
                 }
                 DType t = value.spec().dtype();
-                long bits = switch (t) {
-                    case FLOAT32 -> Float.floatToRawIntBits(value.floats()[0]);
-                    case FLOAT64 -> Double.doubleToRawLongBits(value.doubles()[0]);
-                    default -> value.getLong(0);
-                };
+                long bits =
+                        switch (t) {
+                            case FLOAT32 -> Float.floatToRawIntBits(value.floats()[0]);
+                            case FLOAT64 -> Double.doubleToRawLongBits(value.doubles()[0]);
+                            default -> value.getLong(0);
+                        };
                 return new Literal(t, bits);
             }
 
@@ -226,12 +230,13 @@ public record FusedKernel(
 
             @Override
             public String toString() {
-                String v = switch (dtype) {
-                    case FLOAT32 -> Float.toString(Float.intBitsToFloat((int) bits));
-                    case FLOAT64 -> Double.toString(doubleValue());
-                    case BOOL -> bits != 0 ? "true" : "false";
-                    default -> Long.toString(bits);
-                };
+                String v =
+                        switch (dtype) {
+                            case FLOAT32 -> Float.toString(Float.intBitsToFloat((int) bits));
+                            case FLOAT64 -> Double.toString(doubleValue());
+                            case BOOL -> bits != 0 ? "true" : "false";
+                            default -> Long.toString(bits);
+                        };
                 return "literal " + v + ":" + dtype;
             }
         }
@@ -249,7 +254,10 @@ public record FusedKernel(
 
             @Override
             public boolean equals(Object o) {
-                return o instanceof Iota i && i.dtype == dtype && i.offset == offset && Arrays.equals(i.strides, strides);
+                return o instanceof Iota i
+                        && i.dtype == dtype
+                        && i.offset == offset
+                        && Arrays.equals(i.strides, strides);
             }
 
             @Override
@@ -457,7 +465,11 @@ public record FusedKernel(
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        b.append("kernel ").append(root).append(" space ").append(Arrays.toString(space)).append('\n');
+        b.append("kernel ")
+                .append(root)
+                .append(" space ")
+                .append(Arrays.toString(space))
+                .append('\n');
         for (int i = 0; i < inputs.size(); i++) {
             b.append("  in").append(i).append(": ").append(inputs.get(i)).append('\n');
         }
@@ -501,7 +513,8 @@ public record FusedKernel(
         }
         int[] reduced = reducedAxes(space.length, root);
         for (int i = 0; i < reduced.length; i++) {
-            check(reduced[i] >= 0 && reduced[i] < space.length && (i == 0 || reduced[i] > reduced[i - 1]),
+            check(
+                    reduced[i] >= 0 && reduced[i] < space.length && (i == 0 || reduced[i] > reduced[i - 1]),
                     "reduced axes " + Arrays.toString(reduced) + " must be sorted, distinct and within rank "
                             + space.length);
         }
@@ -526,7 +539,9 @@ public record FusedKernel(
                     check(!argEpi, "reduce node %" + i + " must fold an inner node");
                 } else {
                     check(epi || !argEpi, "inner node %" + i + " uses epilogue node %" + a);
-                    check(!epi || argEpi, "epilogue node %" + i + " uses inner node %" + a + " other than through a reduce");
+                    check(
+                            !epi || argEpi,
+                            "epilogue node %" + i + " uses inner node %" + a + " other than through a reduce");
                 }
             }
             switch (n) {
@@ -536,8 +551,10 @@ public record FusedKernel(
                     check(in.spec.dtype() == l.dtype, "node %" + i + " loads " + in.spec + " as " + l.dtype);
                     if (epi) {
                         for (int r : reduced) {
-                            check(in.strides[r] == 0, "epilogue node %" + i + " loads in" + l.input
-                                    + ", which varies along reduced axis " + r);
+                            check(
+                                    in.strides[r] == 0,
+                                    "epilogue node %" + i + " loads in" + l.input + ", which varies along reduced axis "
+                                            + r);
                         }
                     }
                 }
@@ -551,15 +568,18 @@ public record FusedKernel(
                 }
                 case Node.Op op -> {
                     check(op.op.isElementwise(), "node %" + i + ": " + op.op + " is not elementwise");
-                    check(op.op.arity() == op.args.length, "node %" + i + ": " + op.op + " takes " + op.op.arity()
-                            + " arguments");
+                    check(
+                            op.op.arity() == op.args.length,
+                            "node %" + i + ": " + op.op + " takes " + op.op.arity() + " arguments");
                 }
                 case Node.Reduce r -> {
                     check(epi && root instanceof Root.Reduce, "reduce node %" + i + " outside a reduction's epilogue");
-                    check(r.reducer.kind() == Primitive.Kind.REDUCE, "node %" + i + ": " + r.reducer + " is not a reduction");
+                    check(
+                            r.reducer.kind() == Primitive.Kind.REDUCE,
+                            "node %" + i + ": " + r.reducer + " is not a reduction");
                 }
-                case Node.DotResult dr -> check(epi && root instanceof Root.Matmul, "dot_result %" + i
-                        + " outside a matmul's epilogue");
+                case Node.DotResult dr ->
+                    check(epi && root instanceof Root.Matmul, "dot_result %" + i + " outside a matmul's epilogue");
                 case Node.Literal lit -> {}
             }
         }
@@ -631,7 +651,8 @@ public record FusedKernel(
                 want[d] = 0;
             }
         }
-        check(in.offset == 0 && Arrays.equals(want, in.strides),
+        check(
+                in.offset == 0 && Arrays.equals(want, in.strides),
                 "matmul " + (lhs ? "lhs" : "rhs") + " input " + in + " is not the whole operand in its natural layout "
                         + Arrays.toString(want));
     }

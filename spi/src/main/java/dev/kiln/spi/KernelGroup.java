@@ -64,8 +64,8 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
      */
     public CompiledKernel inSequence(List<CompiledKernel> compiled) {
         if (compiled.size() != kernels.size()) {
-            throw new IllegalArgumentException("one compiled kernel per kernel of the group: " + kernels.size() + ", got "
-                    + compiled.size());
+            throw new IllegalArgumentException(
+                    "one compiled kernel per kernel of the group: " + kernels.size() + ", got " + compiled.size());
         }
         List<CompiledKernel> c = List.copyOf(compiled);
         return in -> {
@@ -74,10 +74,11 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
             for (int k = 0; k < c.size(); k++) {
                 List<Buffer> args = new ArrayList<>(wiring.get(k).size());
                 for (Source s : wiring.get(k)) {
-                    args.add(switch (s) {
-                        case Source.Input g -> in.get(g.index());
-                        case Source.Output o -> outs.get(o.kernel()).get(o.output());
-                    });
+                    args.add(
+                            switch (s) {
+                                case Source.Input g -> in.get(g.index());
+                                case Source.Output o -> outs.get(o.kernel()).get(o.output());
+                            });
                 }
                 List<Buffer> r = c.get(k).run(args);
                 outs.add(r);
@@ -128,8 +129,7 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
             if (rows == null) {
                 rows = r;
             } else if (!Arrays.equals(rows, r)) {
-                return "kernel " + k + " has rows " + Arrays.toString(r) + ", not "
-                        + Arrays.toString(rows);
+                return "kernel " + k + " has rows " + Arrays.toString(r) + ", not " + Arrays.toString(rows);
             }
             for (int a : kernel.reducedAxes()) {
                 if (a < rowAxes) {
@@ -137,14 +137,14 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
                 }
             }
             for (FusedKernel.Output o : kernel.outputs()) {
-                if (!rowBlocked(space, rowAxes, o.strides(), o.offset(), o.spec().size())) {
+                if (!rowBlocked(
+                        space, rowAxes, o.strides(), o.offset(), o.spec().size())) {
                     return "kernel " + k + " writes an output whose rows are not blocks";
                 }
             }
             List<Source> w = wiring.get(k);
             if (w.size() != kernel.inputs().size()) {
-                return "kernel " + k + " has " + kernel.inputs().size() + " inputs, wired "
-                        + w.size();
+                return "kernel " + k + " has " + kernel.inputs().size() + " inputs, wired " + w.size();
             }
             for (int i = 0; i < w.size(); i++) {
                 FusedKernel.Input in = kernel.inputs().get(i);
@@ -155,13 +155,22 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
                         }
                     }
                     case Source.Output o -> {
-                        if (o.kernel() < 0 || o.kernel() >= k || o.output() < 0
-                                || o.output() >= kernels.get(o.kernel()).outputs().size()) {
+                        if (o.kernel() < 0
+                                || o.kernel() >= k
+                                || o.output() < 0
+                                || o.output()
+                                        >= kernels.get(o.kernel()).outputs().size()) {
                             return "kernel " + k + " reads " + o + ", not an earlier output";
                         }
-                        FusedKernel.Output from = kernels.get(o.kernel()).outputs().get(o.output());
+                        FusedKernel.Output from =
+                                kernels.get(o.kernel()).outputs().get(o.output());
                         if (!from.spec().equals(in.spec())
-                                || !rowBlocked(space, rowAxes, in.strides(), in.offset(), in.spec().size())) {
+                                || !rowBlocked(
+                                        space,
+                                        rowAxes,
+                                        in.strides(),
+                                        in.offset(),
+                                        in.spec().size())) {
                             return "kernel " + k + " reads " + o + " outside its own rows";
                         }
                     }
@@ -173,10 +182,13 @@ public record KernelGroup(int rowAxes, int inputs, List<FusedKernel> kernels, Li
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("group of " + kernels.size() + " kernels over rows " + Arrays.toString(rowShape())
-                + "\n");
+        StringBuilder b = new StringBuilder(
+                "group of " + kernels.size() + " kernels over rows " + Arrays.toString(rowShape()) + "\n");
         for (int k = 0; k < kernels.size(); k++) {
-            b.append("  [").append(k).append("] ").append(kernels.get(k).toString().stripTrailing().replace("\n", "\n      "))
+            b.append("  [")
+                    .append(k)
+                    .append("] ")
+                    .append(kernels.get(k).toString().stripTrailing().replace("\n", "\n      "))
                     .append('\n');
             b.append("      wired ").append(wiring.get(k)).append('\n');
         }

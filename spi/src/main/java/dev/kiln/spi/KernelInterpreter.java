@@ -28,6 +28,7 @@ public final class KernelInterpreter implements CompiledKernel {
     private final Movement[] loads;
     /** Per literal node: its value as a 0-d buffer (broadcast when the kernel runs, so no array of the space's size is kept). */
     private final Buffer[] constants;
+
     private final Movement[] stores;
 
     public KernelInterpreter(Backend backend, FusedKernel kernel) {
@@ -54,8 +55,8 @@ public final class KernelInterpreter implements CompiledKernel {
         this.stores = new Movement[kernel.outputs().size()];
         for (int k = 0; k < stores.length; k++) {
             FusedKernel.Output out = kernel.outputs().get(k);
-            stores[k] = store(out.spec(), phaseShape(out.node()), Shape.pick(out.strides(), phaseDims(out.node())),
-                    out.offset());
+            stores[k] = store(
+                    out.spec(), phaseShape(out.node()), Shape.pick(out.strides(), phaseDims(out.node())), out.offset());
         }
     }
 
@@ -67,7 +68,8 @@ public final class KernelInterpreter implements CompiledKernel {
     @Override
     public List<Buffer> run(List<Buffer> inputs) {
         if (inputs.size() != kernel.inputs().size()) {
-            throw new IllegalArgumentException("kernel takes " + kernel.inputs().size() + " buffers, got " + inputs.size());
+            throw new IllegalArgumentException(
+                    "kernel takes " + kernel.inputs().size() + " buffers, got " + inputs.size());
         }
         List<FusedKernel.Node> nodes = kernel.nodes();
         Buffer[] v = new Buffer[nodes.size()];
@@ -84,11 +86,18 @@ public final class KernelInterpreter implements CompiledKernel {
                     }
                     yield backend.execute(op.op(), op.params(), new ArraySpec(op.dtype(), shape), args);
                 }
-                case FusedKernel.Node.Reduce r -> backend.execute(r.reducer(), new Params.Reduce(reduced),
-                        new ArraySpec(r.dtype(), outShape), List.of(v[r.arg()]));
+                case FusedKernel.Node.Reduce r ->
+                    backend.execute(
+                            r.reducer(),
+                            new Params.Reduce(reduced),
+                            new ArraySpec(r.dtype(), outShape),
+                            List.of(v[r.arg()]));
                 case FusedKernel.Node.DotResult d -> {
                     FusedKernel.Root.Matmul m = (FusedKernel.Root.Matmul) kernel.root();
-                    yield backend.execute(Primitive.DOT_GENERAL, m.dims(), new ArraySpec(d.dtype(), outShape),
+                    yield backend.execute(
+                            Primitive.DOT_GENERAL,
+                            m.dims(),
+                            new ArraySpec(d.dtype(), outShape),
                             List.of(inputs.get(m.lhs()), inputs.get(m.rhs())));
                 }
             };
@@ -104,8 +113,11 @@ public final class KernelInterpreter implements CompiledKernel {
         if (shape.length == 0) {
             return scalar;
         }
-        return backend.execute(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(shape, new int[0]),
-                scalar.spec().withShape(shape), List.of(scalar));
+        return backend.execute(
+                Primitive.BROADCAST_IN_DIM,
+                new Params.BroadcastInDim(shape, new int[0]),
+                scalar.spec().withShape(shape),
+                List.of(scalar));
     }
 
     /** {@code offset + Σ coef[d] * iota_d} in int32 through execute, converted to the node's dtype. */
@@ -128,7 +140,10 @@ public final class KernelInterpreter implements CompiledKernel {
         }
         return io.dtype() == DType.INT32
                 ? acc
-                : backend.execute(Primitive.CONVERT, new Params.Convert(io.dtype()), new ArraySpec(io.dtype(), shape),
+                : backend.execute(
+                        Primitive.CONVERT,
+                        new Params.Convert(io.dtype()),
+                        new ArraySpec(io.dtype(), shape),
                         List.of(acc));
     }
 
@@ -247,7 +262,12 @@ public final class KernelInterpreter implements CompiledKernel {
                 mv.add(Primitive.SLICE, new Params.Slice(start, limit, step), sliced, null);
             }
             if (!revAxes.isEmpty()) {
-                mv.add(Primitive.REV, new Params.Rev(revAxes.stream().mapToInt(Integer::intValue).toArray()), sliced, null);
+                mv.add(
+                        Primitive.REV,
+                        new Params.Rev(
+                                revAxes.stream().mapToInt(Integer::intValue).toArray()),
+                        sliced,
+                        null);
             }
             int[] order = new int[nl];
             int[] orderedSizes = new int[nl];
@@ -351,7 +371,11 @@ public final class KernelInterpreter implements CompiledKernel {
             }
         }
         if (!rev.isEmpty()) {
-            mv.add(Primitive.REV, new Params.Rev(rev.stream().mapToInt(Integer::intValue).toArray()), shape, null);
+            mv.add(
+                    Primitive.REV,
+                    new Params.Rev(rev.stream().mapToInt(Integer::intValue).toArray()),
+                    shape,
+                    null);
         }
         mv.reshape(liveSizes);
         Integer[] order = new Integer[nl];

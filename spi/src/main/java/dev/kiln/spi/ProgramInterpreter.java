@@ -27,8 +27,8 @@ public final class ProgramInterpreter implements Executable {
     public List<Buffer> run(List<Buffer> arguments) {
         int nc = program.constants().size();
         if (arguments.size() != nc + program.inputs().size()) {
-            throw new IllegalArgumentException("program takes " + (nc + program.inputs().size()) + " buffers, got "
-                    + arguments.size());
+            throw new IllegalArgumentException(
+                    "program takes " + (nc + program.inputs().size()) + " buffers, got " + arguments.size());
         }
         Map<Var, Buffer> env = new IdentityHashMap<>();
         for (int i = 0; i < nc; i++) {
@@ -66,7 +66,6 @@ public final class ProgramInterpreter implements Executable {
         return env.get((Var) a);
     }
 
-
     private List<Buffer> control(dev.kiln.ir.Params params, List<Buffer> in) {
         return switch (params) {
             case dev.kiln.ir.Params.Cond c -> {
@@ -81,14 +80,18 @@ public final class ProgramInterpreter implements Executable {
                 List<Buffer> carry = List.copyOf(in.subList(k, in.size()));
                 ProgramInterpreter cond = new ProgramInterpreter(backend, w.cond());
                 ProgramInterpreter body = new ProgramInterpreter(backend, w.body());
-                while (backend.toHost(cond.run(concat(condConsts, carry)).get(0)).bools()[0]) {
+                while (backend.toHost(cond.run(concat(condConsts, carry)).get(0))
+                        .bools()[0]) {
                     carry = body.run(concat(bodyConsts, carry));
                 }
                 yield carry;
             }
             case dev.kiln.ir.Params.Scan s -> scan(s, in);
-            case dev.kiln.ir.Params.LinearCall l -> throw new UnsupportedPrimitiveException(backend.name(),
-                    dev.kiln.ir.Primitive.CUSTOM_LINEAR, "the tangent part of a customVjp function only runs transposed");
+            case dev.kiln.ir.Params.LinearCall l ->
+                throw new UnsupportedPrimitiveException(
+                        backend.name(),
+                        dev.kiln.ir.Primitive.CUSTOM_LINEAR,
+                        "the tangent part of a customVjp function only runs transposed");
             default -> throw new IllegalArgumentException("not a control-flow primitive: " + params);
         };
     }
@@ -106,13 +109,15 @@ public final class ProgramInterpreter implements Executable {
         ProgramInterpreter body = new ProgramInterpreter(backend, s.body());
         for (int step = 0; step < s.length(); step++) {
             int i = s.reverse() ? s.length() - 1 - step : step;
-            Buffer index = backend.fromHost(HostBuffer.wrap(dev.kiln.ir.ArraySpec.of(dev.kiln.DType.INT32), new int[] {i}));
+            Buffer index =
+                    backend.fromHost(HostBuffer.wrap(dev.kiln.ir.ArraySpec.of(dev.kiln.DType.INT32), new int[] {i}));
             List<Buffer> args = new ArrayList<>(consts);
             args.addAll(carry);
             for (Buffer x : xs) {
                 int[] shape = x.spec().shape();
                 dev.kiln.ir.ArraySpec slice = x.spec().withShape(java.util.Arrays.copyOfRange(shape, 1, shape.length));
-                args.add(backend.execute(dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
+                args.add(backend.execute(
+                        dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
             }
             List<Buffer> out = body.run(args);
             carry = out.subList(0, s.carries());
@@ -138,9 +143,14 @@ public final class ProgramInterpreter implements Executable {
             }
             List<Buffer> rows = new ArrayList<>(slices.size());
             for (Buffer b : slices) {
-                rows.add(backend.execute(dev.kiln.ir.Primitive.RESHAPE, new dev.kiln.ir.Params.Reshape(one), y.withShape(one), List.of(b)));
+                rows.add(backend.execute(
+                        dev.kiln.ir.Primitive.RESHAPE,
+                        new dev.kiln.ir.Params.Reshape(one),
+                        y.withShape(one),
+                        List.of(b)));
             }
-            result.add(backend.execute(dev.kiln.ir.Primitive.CONCATENATE, new dev.kiln.ir.Params.Axis(0), y.withShape(all), rows));
+            result.add(backend.execute(
+                    dev.kiln.ir.Primitive.CONCATENATE, new dev.kiln.ir.Params.Axis(0), y.withShape(all), rows));
         }
         return result;
     }

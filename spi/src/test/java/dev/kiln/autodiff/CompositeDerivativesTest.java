@@ -66,11 +66,17 @@ class CompositeDerivativesTest {
 
     static List<PrimitiveCases.Case> cases() {
         List<PrimitiveCases.Case> cases = new ArrayList<>();
-        cases.add(new PrimitiveCases.Case("softmax_cross_entropy", r -> new Instance(
-                a -> softmaxCrossEntropy(a.get(0)), List.of(DerivativeChecks.normal(r, 4, 5)))));
-        cases.add(new PrimitiveCases.Case("layer_norm", r -> new Instance(
-                a -> layerNorm(a.get(0), a.get(1), a.get(2)),
-                List.of(DerivativeChecks.normal(r, 3, 6), DerivativeChecks.normal(r, 6), DerivativeChecks.normal(r, 6)))));
+        cases.add(new PrimitiveCases.Case(
+                "softmax_cross_entropy",
+                r -> new Instance(a -> softmaxCrossEntropy(a.get(0)), List.of(DerivativeChecks.normal(r, 4, 5)))));
+        cases.add(new PrimitiveCases.Case(
+                "layer_norm",
+                r -> new Instance(
+                        a -> layerNorm(a.get(0), a.get(1), a.get(2)),
+                        List.of(
+                                DerivativeChecks.normal(r, 3, 6),
+                                DerivativeChecks.normal(r, 6),
+                                DerivativeChecks.normal(r, 6)))));
         cases.add(new PrimitiveCases.Case("mlp_loss", r -> {
             Array[] data = batch(r);
             Params p = params(r);
@@ -88,10 +94,12 @@ class CompositeDerivativesTest {
             List<DynamicNode> tests = new ArrayList<>();
             for (Check check : Check.values()) {
                 long seed = c.name().hashCode();
-                tests.add(DynamicTest.dynamicTest(check.toString(), () -> onReference(() -> {
-                    DerivativeChecks.run(check, c.make().apply(new Random(seed)), seed + 1);
-                    return null;
-                })));
+                tests.add(DynamicTest.dynamicTest(
+                        check.toString(),
+                        () -> onReference(() -> {
+                            DerivativeChecks.run(check, c.make().apply(new Random(seed)), seed + 1);
+                            return null;
+                        })));
             }
             out.add(DynamicContainer.dynamicContainer(c.name(), tests));
         }
@@ -102,7 +110,8 @@ class CompositeDerivativesTest {
     void softmaxCrossEntropyGradientIsSoftmaxMinusOneHotOverBatch() {
         onReference(() -> {
             Array logits = DerivativeChecks.normal(new Random(5), 4, 5);
-            Array grad = Kiln.grad(CompositeDerivativesTest::softmaxCrossEntropy).apply(logits);
+            Array grad =
+                    Kiln.grad(CompositeDerivativesTest::softmaxCrossEntropy).apply(logits);
             Array softmax = Np.exp(Np.subtract(logits, Np.logSumExp(logits, new int[] {1}, true)));
             Array expected = Np.divide(Np.subtract(softmax, Np.oneHot(LABELS, 5, DType.FLOAT64)), 4.0);
             Tolerance.rounding().assertClose("d loss / d logits", expected.toDoubleArray(), grad.toDoubleArray());
@@ -128,10 +137,19 @@ class CompositeDerivativesTest {
             }
             Tolerance.finiteDifferences().assertClose("grad of the MLP loss", expected, FiniteDifferences.flat(actual));
             Kiln.ValueAndGrad<Params> vg = Kiln.valueAndGrad(loss).apply(p, data);
-            Tolerance.rounding().assertClose("value", new double[] {loss.apply(p, data).item()},
-                    new double[] {vg.value().item()});
-            Tolerance.rounding().assertClose("valueAndGrad's grad", FiniteDifferences.flat(actual),
-                    FiniteDifferences.flat(List.of(vg.grad().w1(), vg.grad().b1(), vg.grad().w2(), vg.grad().b2())));
+            Tolerance.rounding()
+                    .assertClose("value", new double[] {loss.apply(p, data).item()}, new double[] {
+                        vg.value().item()
+                    });
+            Tolerance.rounding()
+                    .assertClose(
+                            "valueAndGrad's grad",
+                            FiniteDifferences.flat(actual),
+                            FiniteDifferences.flat(List.of(
+                                    vg.grad().w1(),
+                                    vg.grad().b1(),
+                                    vg.grad().w2(),
+                                    vg.grad().b2())));
             return null;
         });
     }
@@ -150,8 +168,11 @@ class CompositeDerivativesTest {
 
             Function<Array, Array> ce = Kiln.grad(CompositeDerivativesTest::softmaxCrossEntropy);
             Array logits = DerivativeChecks.normal(r, 4, 5);
-            Tolerance.rounding().assertClose("jit(grad(cross entropy))", ce.apply(logits).toDoubleArray(),
-                    Kiln.jit(ce).apply(logits).toDoubleArray());
+            Tolerance.rounding()
+                    .assertClose(
+                            "jit(grad(cross entropy))",
+                            ce.apply(logits).toDoubleArray(),
+                            Kiln.jit(ce).apply(logits).toDoubleArray());
             return null;
         });
     }
@@ -166,8 +187,11 @@ class CompositeDerivativesTest {
             Array w = DerivativeChecks.normal(r, 3, 6);
             Function<Array, Array> loss = a -> Np.sum(Np.multiply(w, layerNorm(a, gamma, Np.zerosLike(gamma))));
             Function<Array, Array> hvp = a -> Kiln.jvp(Kiln.grad(loss), a, v).tangent();
-            Tolerance.rounding().assertClose("jit(hvp)", hvp.apply(x).toDoubleArray(),
-                    Kiln.jit(hvp).apply(x).toDoubleArray());
+            Tolerance.rounding()
+                    .assertClose(
+                            "jit(hvp)",
+                            hvp.apply(x).toDoubleArray(),
+                            Kiln.jit(hvp).apply(x).toDoubleArray());
             return null;
         });
     }
@@ -178,15 +202,20 @@ class CompositeDerivativesTest {
             Random r = new Random(14);
             Array logits = DerivativeChecks.normal(r, 4, 5);
             Function<Array, Array> f = CompositeDerivativesTest::softmaxCrossEntropy;
-            Tolerance.rounding().assertClose("grad(jit(f))", Kiln.grad(f).apply(logits).toDoubleArray(),
-                    Kiln.grad(Kiln.jit(f)).apply(logits).toDoubleArray());
+            Tolerance.rounding()
+                    .assertClose(
+                            "grad(jit(f))",
+                            Kiln.grad(f).apply(logits).toDoubleArray(),
+                            Kiln.grad(Kiln.jit(f)).apply(logits).toDoubleArray());
             return null;
         });
     }
 
     private static void assertSameParams(Params expected, Params actual) {
-        Tolerance.rounding().assertClose("jit(grad) vs grad",
-                FiniteDifferences.flat(List.of(expected.w1(), expected.b1(), expected.w2(), expected.b2())),
-                FiniteDifferences.flat(List.of(actual.w1(), actual.b1(), actual.w2(), actual.b2())));
+        Tolerance.rounding()
+                .assertClose(
+                        "jit(grad) vs grad",
+                        FiniteDifferences.flat(List.of(expected.w1(), expected.b1(), expected.w2(), expected.b2())),
+                        FiniteDifferences.flat(List.of(actual.w1(), actual.b1(), actual.w2(), actual.b2())));
     }
 }

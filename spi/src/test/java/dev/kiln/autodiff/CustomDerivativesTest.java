@@ -25,8 +25,7 @@ class CustomDerivativesTest {
 
     /** softplus = log(1 + exp(x)), whose naive derivative exp(x) / (1 + exp(x)) is NaN for large x. */
     static final Function<Array, Array> SOFTPLUS = CustomDerivatives.customJvp(
-            x -> Np.log1p(Np.exp(x)),
-            (x, t) -> new Kiln.Jvp<>(Np.log1p(Np.exp(x)), Np.multiply(t, Np.sigmoid(x))));
+            x -> Np.log1p(Np.exp(x)), (x, t) -> new Kiln.Jvp<>(Np.log1p(Np.exp(x)), Np.multiply(t, Np.sigmoid(x))));
 
     @Test
     void customJvpRuleReplacesTheDerivativeInEveryMode() {
@@ -35,20 +34,29 @@ class CustomDerivativesTest {
             double[] sig = {1 / (1 + Math.exp(3)), 0.5, 1 / (1 + Math.exp(-2)), 1};
             Function<Array, Array> loss = a -> Np.sum(SOFTPLUS.apply(a));
             EXACT.assertClose("grad", sig, Kiln.grad(loss).apply(x).toDoubleArray());
-            EXACT.assertClose("jit(grad)", sig, Kiln.jit(Kiln.grad(loss)).apply(x).toDoubleArray());
-            EXACT.assertClose("jvp", sig, Kiln.jvp(SOFTPLUS, x, Np.onesLike(x)).tangent().toDoubleArray());
+            EXACT.assertClose(
+                    "jit(grad)", sig, Kiln.jit(Kiln.grad(loss)).apply(x).toDoubleArray());
+            EXACT.assertClose(
+                    "jvp", sig, Kiln.jvp(SOFTPLUS, x, Np.onesLike(x)).tangent().toDoubleArray());
             // the naive derivative overflows at 800, which shows the rule was used
-            double naive = Kiln.grad((Array a) -> Np.sum(Np.log1p(Np.exp(a)))).apply(x).toDoubleArray()[3];
+            double naive =
+                    Kiln.grad((Array a) -> Np.sum(Np.log1p(Np.exp(a)))).apply(x).toDoubleArray()[3];
             assertTrue(Double.isNaN(naive), "naive derivative at 800 is " + naive);
             // second order differentiates the rule: d/dx sigmoid = sigmoid (1 - sigmoid)
             double[] second = new double[4];
             for (int i = 0; i < 4; i++) {
                 second[i] = sig[i] * (1 - sig[i]);
             }
-            EXACT.assertClose("hvp", second,
+            EXACT.assertClose(
+                    "hvp",
+                    second,
                     Kiln.jvp(Kiln.grad(loss), x, Np.onesLike(x)).tangent().toDoubleArray());
-            EXACT.assertClose("grad of grad", second,
-                    Kiln.grad((Array a) -> Np.sum(Kiln.grad(loss).apply(a))).apply(x).toDoubleArray());
+            EXACT.assertClose(
+                    "grad of grad",
+                    second,
+                    Kiln.grad((Array a) -> Np.sum(Kiln.grad(loss).apply(a)))
+                            .apply(x)
+                            .toDoubleArray());
             return null;
         });
     }
@@ -59,8 +67,11 @@ class CustomDerivativesTest {
             Function<Array, Array> scaled = CustomDerivatives.customJvp(
                     a -> Np.sin(a), (a, t) -> new Kiln.Jvp<>(Np.sin(a), Np.multiply(t, 3.0)));
             Array x = Np.array(new double[] {0.1, 0.2});
-            EXACT.assertClose("value", Np.sin(x).toDoubleArray(), scaled.apply(x).toDoubleArray());
-            EXACT.assertClose("grad", new double[] {3, 3},
+            EXACT.assertClose(
+                    "value", Np.sin(x).toDoubleArray(), scaled.apply(x).toDoubleArray());
+            EXACT.assertClose(
+                    "grad",
+                    new double[] {3, 3},
                     Kiln.grad((Array a) -> Np.sum(scaled.apply(a))).apply(x).toDoubleArray());
             return null;
         });
@@ -71,10 +82,11 @@ class CustomDerivativesTest {
         onReference(() -> {
             Array x = Np.array(new double[] {0.5});
             assertThrows(KilnException.class, () -> Kiln.grad((Array a) -> {
-                Function<Array, Array> g = CustomDerivatives.customJvp(
-                        b -> Np.multiply(b, a), (b, t) -> new Kiln.Jvp<>(Np.multiply(b, a), Np.multiply(t, a)));
-                return Np.sum(g.apply(Np.multiply(a, 2.0)));
-            }).apply(x));
+                        Function<Array, Array> g = CustomDerivatives.customJvp(
+                                b -> Np.multiply(b, a), (b, t) -> new Kiln.Jvp<>(Np.multiply(b, a), Np.multiply(t, a)));
+                        return Np.sum(g.apply(Np.multiply(a, 2.0)));
+                    })
+                    .apply(x));
             return null;
         });
     }
@@ -87,18 +99,37 @@ class CustomDerivativesTest {
             Array x = DerivativeChecks.normal(new Random(7), 2, 3);
             Array v = DerivativeChecks.normal(new Random(8), 2, 3);
             Function<Array, Array> plain = a -> Np.sum(DEEP.apply(a));
-            Function<Array, Array> remat = a -> Np.sum(CustomDerivatives.checkpoint(DEEP).apply(a));
-            EXACT.assertClose("value", new double[] {plain.apply(x).item()}, new double[] {remat.apply(x).item()});
-            EXACT.assertClose("grad", Kiln.grad(plain).apply(x).toDoubleArray(), Kiln.grad(remat).apply(x).toDoubleArray());
-            EXACT.assertClose("jit(grad)", Kiln.grad(plain).apply(x).toDoubleArray(),
+            Function<Array, Array> remat =
+                    a -> Np.sum(CustomDerivatives.checkpoint(DEEP).apply(a));
+            EXACT.assertClose("value", new double[] {plain.apply(x).item()}, new double[] {
+                remat.apply(x).item()
+            });
+            EXACT.assertClose(
+                    "grad",
+                    Kiln.grad(plain).apply(x).toDoubleArray(),
+                    Kiln.grad(remat).apply(x).toDoubleArray());
+            EXACT.assertClose(
+                    "jit(grad)",
+                    Kiln.grad(plain).apply(x).toDoubleArray(),
                     Kiln.jit(Kiln.grad(remat)).apply(x).toDoubleArray());
-            EXACT.assertClose("jvp", Kiln.jvp(plain, x, v).tangent().toDoubleArray(),
+            EXACT.assertClose(
+                    "jvp",
+                    Kiln.jvp(plain, x, v).tangent().toDoubleArray(),
                     Kiln.jvp(remat, x, v).tangent().toDoubleArray());
-            EXACT.assertClose("hvp", Kiln.jvp(Kiln.grad(plain), x, v).tangent().toDoubleArray(),
+            EXACT.assertClose(
+                    "hvp",
+                    Kiln.jvp(Kiln.grad(plain), x, v).tangent().toDoubleArray(),
                     Kiln.jvp(Kiln.grad(remat), x, v).tangent().toDoubleArray());
-            EXACT.assertClose("grad of grad",
-                    Kiln.grad((Array a) -> Np.sum(Np.multiply(v, Kiln.grad(plain).apply(a)))).apply(x).toDoubleArray(),
-                    Kiln.grad((Array a) -> Np.sum(Np.multiply(v, Kiln.grad(remat).apply(a)))).apply(x).toDoubleArray());
+            EXACT.assertClose(
+                    "grad of grad",
+                    Kiln.grad((Array a) ->
+                                    Np.sum(Np.multiply(v, Kiln.grad(plain).apply(a))))
+                            .apply(x)
+                            .toDoubleArray(),
+                    Kiln.grad((Array a) ->
+                                    Np.sum(Np.multiply(v, Kiln.grad(remat).apply(a))))
+                            .apply(x)
+                            .toDoubleArray());
             return null;
         });
     }
@@ -108,7 +139,8 @@ class CustomDerivativesTest {
         onReference(() -> {
             Array x = DerivativeChecks.normal(new Random(9), 2, 3);
             Function<List<Array>, List<Array>> plain = a -> List.of(DEEP.apply(a.get(0)));
-            Function<List<Array>, List<Array>> remat = a -> List.of(CustomDerivatives.checkpoint(DEEP).apply(a.get(0)));
+            Function<List<Array>, List<Array>> remat =
+                    a -> List.of(CustomDerivatives.checkpoint(DEEP).apply(a.get(0)));
             int kept = savedElements(Autodiff.linearize(plain, List.of(x)));
             int keptRemat = savedElements(Autodiff.linearize(remat, List.of(x)));
             // without remat the program keeps several 2x3 intermediates (cos, 1 - tanh^2, exp, ...)
@@ -119,6 +151,9 @@ class CustomDerivativesTest {
     }
 
     private static int savedElements(Autodiff.Linearized lin) {
-        return lin.constants().stream().filter(c -> c.ndim() > 0).mapToInt(Array::size).sum();
+        return lin.constants().stream()
+                .filter(c -> c.ndim() > 0)
+                .mapToInt(Array::size)
+                .sum();
     }
 }

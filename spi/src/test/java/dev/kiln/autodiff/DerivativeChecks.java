@@ -51,25 +51,38 @@ final class DerivativeChecks {
         Function<List<Array>, Array> tangentF = a -> Kiln.jvp(f, a, vs).tangent();
         Tolerance tol = Tolerance.finiteDifferences();
         switch (check) {
-            case JVP -> tol.assertClose(
-                    "jvp", FiniteDifferences.directional(a -> List.of(f.apply(a)), xs, vs),
-                    tangentF.apply(xs).toDoubleArray());
-            case VJP -> tol.assertClose(
-                    "vjp", FiniteDifferences.gradient(g, xs),
-                    FiniteDifferences.flat(Kiln.vjp(f, xs).pullback().apply(w)));
-            case JVP_OF_GRAD -> tol.assertClose(
-                    "jvp of grad", FiniteDifferences.directional(gradG, xs, vs),
-                    FiniteDifferences.flat(Kiln.jvp(gradG, xs, vs).tangent()));
-            case GRAD_OF_GRAD -> tol.assertClose(
-                    "grad of grad", FiniteDifferences.directional(gradG, xs, vs),
-                    FiniteDifferences.flat(Kiln.grad((List<Array> a) -> inner(gradG.apply(a), vs)).apply(xs)));
-            case JVP_OF_JVP -> tol.assertClose(
-                    "jvp of jvp", FiniteDifferences.directional(a -> List.of(tangentF.apply(a)), xs, vs),
-                    Kiln.jvp(tangentF, xs, vs).tangent().toDoubleArray());
-            case GRAD_OF_JVP -> tol.assertClose(
-                    "grad of jvp", FiniteDifferences.directional(gradG, xs, vs),
-                    FiniteDifferences.flat(Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(w, tangentF.apply(a))))
-                            .apply(xs)));
+            case JVP ->
+                tol.assertClose(
+                        "jvp",
+                        FiniteDifferences.directional(a -> List.of(f.apply(a)), xs, vs),
+                        tangentF.apply(xs).toDoubleArray());
+            case VJP ->
+                tol.assertClose(
+                        "vjp",
+                        FiniteDifferences.gradient(g, xs),
+                        FiniteDifferences.flat(Kiln.vjp(f, xs).pullback().apply(w)));
+            case JVP_OF_GRAD ->
+                tol.assertClose(
+                        "jvp of grad",
+                        FiniteDifferences.directional(gradG, xs, vs),
+                        FiniteDifferences.flat(Kiln.jvp(gradG, xs, vs).tangent()));
+            case GRAD_OF_GRAD ->
+                tol.assertClose(
+                        "grad of grad",
+                        FiniteDifferences.directional(gradG, xs, vs),
+                        FiniteDifferences.flat(Kiln.grad((List<Array> a) -> inner(gradG.apply(a), vs))
+                                .apply(xs)));
+            case JVP_OF_JVP ->
+                tol.assertClose(
+                        "jvp of jvp",
+                        FiniteDifferences.directional(a -> List.of(tangentF.apply(a)), xs, vs),
+                        Kiln.jvp(tangentF, xs, vs).tangent().toDoubleArray());
+            case GRAD_OF_JVP ->
+                tol.assertClose(
+                        "grad of jvp",
+                        FiniteDifferences.directional(gradG, xs, vs),
+                        FiniteDifferences.flat(Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(w, tangentF.apply(a))))
+                                .apply(xs)));
         }
     }
 

@@ -49,7 +49,8 @@ class DerivativeSemanticsTest {
             Array x = Np.array(new double[] {0.5, -1.5, 2.25, 3.0}, 2, 2);
             Array t = Np.onesLike(x);
             Array y = Np.array(new double[] {0.5, 1.0, 2.0, 4.0}, 2, 2);
-            for (Primitive cmp : List.of(Primitive.EQ, Primitive.NE, Primitive.LT, Primitive.LE, Primitive.GT, Primitive.GE)) {
+            for (Primitive cmp :
+                    List.of(Primitive.EQ, Primitive.NE, Primitive.LT, Primitive.LE, Primitive.GT, Primitive.GE)) {
                 Kiln.Jvp<Array> r = Kiln.jvp(a -> Lax.bind(cmp, a, y), x, t);
                 assertEquals(DType.BOOL, r.tangent().dtype(), cmp + " tangent dtype");
                 assertArrayEquals(new boolean[4], r.tangent().toBooleanArray(), cmp + " tangent");
@@ -78,17 +79,31 @@ class DerivativeSemanticsTest {
         onReference(() -> {
             Array i = Np.array(new int[] {1, 2, 3});
             Array b = Np.array(new boolean[] {true, false, true});
-            for (Primitive p : List.of(Primitive.ADD, Primitive.MUL, Primitive.DIV, Primitive.MAX, Primitive.AND,
-                    Primitive.OR, Primitive.XOR, Primitive.SHIFT_LEFT, Primitive.SHIFT_RIGHT_ARITHMETIC,
+            for (Primitive p : List.of(
+                    Primitive.ADD,
+                    Primitive.MUL,
+                    Primitive.DIV,
+                    Primitive.MAX,
+                    Primitive.AND,
+                    Primitive.OR,
+                    Primitive.XOR,
+                    Primitive.SHIFT_LEFT,
+                    Primitive.SHIFT_RIGHT_ARITHMETIC,
                     Primitive.SHIFT_RIGHT_LOGICAL)) {
                 Array[] r = JvpRules.jvp(p, Params.NONE, List.of(i, i), Arrays.asList(i, i));
                 assertArrayEquals(Lax.bind(p, i, i).toIntArray(), r[0].toIntArray(), p + " primal");
                 assertNull(r[1], p + " on int32 has no tangent");
             }
             assertNull(JvpRules.jvp(Primitive.NOT, Params.NONE, List.of(b), Arrays.asList(b))[1]);
-            assertNull(JvpRules.jvp(Primitive.REDUCE_OR, new Params.Reduce(new int[] {0}), List.of(b), Arrays.asList(b))[1]);
-            assertNull(JvpRules.jvp(Primitive.REDUCE_AND, new Params.Reduce(new int[] {0}), List.of(b), Arrays.asList(b))[1]);
-            assertNull(JvpRules.jvp(Primitive.IOTA, new Params.Iota(DType.FLOAT64, new int[] {3}, 0), List.of(), List.of())[1]);
+            assertNull(
+                    JvpRules.jvp(Primitive.REDUCE_OR, new Params.Reduce(new int[] {0}), List.of(b), Arrays.asList(b))[
+                            1]);
+            assertNull(
+                    JvpRules.jvp(Primitive.REDUCE_AND, new Params.Reduce(new int[] {0}), List.of(b), Arrays.asList(b))[
+                            1]);
+            assertNull(
+                    JvpRules.jvp(
+                            Primitive.IOTA, new Params.Iota(DType.FLOAT64, new int[] {3}, 0), List.of(), List.of())[1]);
             return null;
         });
     }
@@ -98,7 +113,8 @@ class DerivativeSemanticsTest {
         onReference(() -> {
             Array x = Np.array(new double[] {1, 2, 3});
             Array n = Np.array(new int[] {4, 5, 6});
-            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(a.get(0), a.get(1)))).apply(List.of(x, n));
+            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(a.get(0), a.get(1))))
+                    .apply(List.of(x, n));
             assertArrayEquals(new double[] {4, 5, 6}, g.get(0).toDoubleArray());
             assertEquals(DType.INT32, g.get(1).dtype());
             assertArrayEquals(new int[3], g.get(1).toIntArray());
@@ -113,7 +129,9 @@ class DerivativeSemanticsTest {
             Function<Array, Array> f = a -> Np.sum(Np.multiply(Np.square(a), Kiln.stopGradient(a)));
             // d/dx of x^2 * c with c = x held constant: 2 x c = 2 x^2
             EXACT.assertClose("grad", new double[] {0.5, 8, 18}, grad(f, x));
-            EXACT.assertClose("jvp", new double[] {0.5 + 8 + 18}, new double[] {Kiln.jvp(f, x, Np.onesLike(x)).tangent().item()});
+            EXACT.assertClose("jvp", new double[] {0.5 + 8 + 18}, new double[] {
+                Kiln.jvp(f, x, Np.onesLike(x)).tangent().item()
+            });
             // second order: d/dx (2 x c) = 2 c
             Array hvp = Kiln.jvp(Kiln.grad(f), x, Np.onesLike(x)).tangent();
             EXACT.assertClose("hvp", new double[] {1, -4, 6}, hvp.toDoubleArray());
@@ -129,17 +147,22 @@ class DerivativeSemanticsTest {
             // row 0 = [1, 3, 3]: tie at the max; row 1 = [2, -1, -1]: tie at the min
             EXACT.assertClose("reduce_max over all", new double[] {0, 0.5, 0.5, 0, 0, 0}, grad(a -> Np.max(a), x));
             EXACT.assertClose("reduce_min over all", new double[] {0, 0, 0, 0, 0.5, 0.5}, grad(a -> Np.min(a), x));
-            EXACT.assertClose("reduce_max per row", new double[] {0, 0.5, 0.5, 1, 0, 0}, grad(a -> Np.sum(Np.max(a, 1)), x));
+            EXACT.assertClose(
+                    "reduce_max per row", new double[] {0, 0.5, 0.5, 1, 0, 0}, grad(a -> Np.sum(Np.max(a, 1)), x));
             Array t = Np.array(new double[] {10, 20, 40, 1, 2, 4}, 2, 3);
-            EXACT.assertClose("reduce_min jvp per row", new double[] {10, 3},
-                    tangent(a -> Np.min(a, 1), x, t));
+            EXACT.assertClose("reduce_min jvp per row", new double[] {10, 3}, tangent(a -> Np.min(a, 1), x, t));
             // binary max/min split a tie evenly (JAX's balanced rule)
             Array y = Np.array(new double[] {1, 0, 5, 2, -1, 0}, 2, 3);
-            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.maximum(a.get(0), a.get(1)))).apply(List.of(x, y));
-            EXACT.assertClose("max d/dx", new double[] {0.5, 1, 0, 0.5, 0.5, 0}, g.get(0).toDoubleArray());
-            EXACT.assertClose("max d/dy", new double[] {0.5, 0, 1, 0.5, 0.5, 1}, g.get(1).toDoubleArray());
-            List<Array> h = Kiln.grad((List<Array> a) -> Np.sum(Np.minimum(a.get(0), a.get(1)))).apply(List.of(x, y));
-            EXACT.assertClose("min d/dx", new double[] {0.5, 0, 1, 0.5, 0.5, 1}, h.get(0).toDoubleArray());
+            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.maximum(a.get(0), a.get(1))))
+                    .apply(List.of(x, y));
+            EXACT.assertClose(
+                    "max d/dx", new double[] {0.5, 1, 0, 0.5, 0.5, 0}, g.get(0).toDoubleArray());
+            EXACT.assertClose(
+                    "max d/dy", new double[] {0.5, 0, 1, 0.5, 0.5, 1}, g.get(1).toDoubleArray());
+            List<Array> h = Kiln.grad((List<Array> a) -> Np.sum(Np.minimum(a.get(0), a.get(1))))
+                    .apply(List.of(x, y));
+            EXACT.assertClose(
+                    "min d/dx", new double[] {0.5, 0, 1, 0.5, 0.5, 1}, h.get(0).toDoubleArray());
             return null;
         });
     }
@@ -150,8 +173,7 @@ class DerivativeSemanticsTest {
             Array x = Np.array(new double[] {1, 3, 3, 2, 4});
             Array t = Np.array(new double[] {1, 10, 100, 1000, 10000});
             EXACT.assertClose("cummax", new double[] {1, 10, 100, 100, 10000}, tangent(a -> Np.cummax(a), x, t));
-            Function<Array, Array> reverseMin =
-                    a -> Lax.bind(Primitive.CUMMIN, new Params.Cumulative(0, true), a);
+            Function<Array, Array> reverseMin = a -> Lax.bind(Primitive.CUMMIN, new Params.Cumulative(0, true), a);
             // suffix minima of [1,3,3,2,4] are [1,2,2,2,4], attained at 0, 3, 3, 3, 4
             EXACT.assertClose("reverse cummin", new double[] {1, 1000, 1000, 1000, 10000}, tangent(reverseMin, x, t));
             return null;
@@ -167,12 +189,16 @@ class DerivativeSemanticsTest {
             EXACT.assertClose("prod, two zeros", new double[] {0, 0, 0, 0}, grad(a -> Np.prod(a), twoZeros));
             // the Hessian of prod at two zeros is not zero: d2/dx1 dx3 = 2 * 3
             Array e3 = Np.array(new double[] {0, 0, 0, 1});
-            EXACT.assertClose("prod hvp, two zeros", new double[] {0, 6, 0, 0},
-                    Kiln.jvp(Kiln.grad((Array a) -> Np.prod(a)), twoZeros, e3).tangent().toDoubleArray());
+            EXACT.assertClose(
+                    "prod hvp, two zeros",
+                    new double[] {0, 6, 0, 0},
+                    Kiln.jvp(Kiln.grad((Array a) -> Np.prod(a)), twoZeros, e3)
+                            .tangent()
+                            .toDoubleArray());
             // cumprod [2, 0, 3, 4] -> [2, 0, 0, 0]; d/dx1 of every later entry is 2, 6, 24
             Array e1 = Np.array(new double[] {0, 1, 0, 0});
-            EXACT.assertClose("cumprod jvp through a zero", new double[] {0, 2, 6, 24},
-                    tangent(a -> Np.cumprod(a), oneZero, e1));
+            EXACT.assertClose(
+                    "cumprod jvp through a zero", new double[] {0, 2, 6, 24}, tangent(a -> Np.cumprod(a), oneZero, e1));
             return null;
         });
     }
@@ -185,16 +211,28 @@ class DerivativeSemanticsTest {
         for (double[] point : points) {
             for (Check check : Check.values()) {
                 String name = "reduce_prod and cumprod at " + Arrays.toString(point) + " " + check;
-                tests.add(DynamicTest.dynamicTest(name, () -> onReference(() -> {
-                    Array x = Np.array(point, 2, 3);
-                    Instance in = new Instance(a -> Np.concatenate(new Array[] {
-                            Np.ravel(Lax.bind(Primitive.REDUCE_PROD, new Params.Reduce(new int[] {1}), a.get(0))),
-                            Np.ravel(Lax.bind(Primitive.CUMPROD, new Params.Cumulative(1, false), a.get(0))),
-                            Np.ravel(Lax.bind(Primitive.CUMPROD, new Params.Cumulative(1, true), a.get(0))),
-                            Np.ravel(Np.prod(a.get(0)))}, 0), List.of(x));
-                    DerivativeChecks.run(check, in, Arrays.hashCode(point));
-                    return null;
-                })));
+                tests.add(DynamicTest.dynamicTest(
+                        name,
+                        () -> onReference(() -> {
+                            Array x = Np.array(point, 2, 3);
+                            Instance in = new Instance(
+                                    a -> Np.concatenate(
+                                            new Array[] {
+                                                Np.ravel(Lax.bind(
+                                                        Primitive.REDUCE_PROD,
+                                                        new Params.Reduce(new int[] {1}),
+                                                        a.get(0))),
+                                                Np.ravel(Lax.bind(
+                                                        Primitive.CUMPROD, new Params.Cumulative(1, false), a.get(0))),
+                                                Np.ravel(Lax.bind(
+                                                        Primitive.CUMPROD, new Params.Cumulative(1, true), a.get(0))),
+                                                Np.ravel(Np.prod(a.get(0)))
+                                            },
+                                            0),
+                                    List.of(x));
+                            DerivativeChecks.run(check, in, Arrays.hashCode(point));
+                            return null;
+                        })));
             }
         }
         return tests;
@@ -205,9 +243,11 @@ class DerivativeSemanticsTest {
         onReference(() -> {
             EXACT.assertClose("d|x|/dx at 0", new double[] {1}, grad(a -> Np.abs(a), Np.scalar(0.0)));
             // pow at a zero base: d/dy uses log(1) = 0 there; d/dx with y == 0 is 0, not 0 * inf
-            List<Array> g = Kiln.grad((List<Array> a) -> Np.power(a.get(0), a.get(1))).apply(List.of(Np.scalar(0.0), Np.scalar(2.0)));
+            List<Array> g = Kiln.grad((List<Array> a) -> Np.power(a.get(0), a.get(1)))
+                    .apply(List.of(Np.scalar(0.0), Np.scalar(2.0)));
             EXACT.assertClose("pow(0, 2)", new double[] {0, 0}, FiniteDifferences.flat(g));
-            List<Array> g0 = Kiln.grad((List<Array> a) -> Np.power(a.get(0), a.get(1))).apply(List.of(Np.scalar(0.0), Np.scalar(0.0)));
+            List<Array> g0 = Kiln.grad((List<Array> a) -> Np.power(a.get(0), a.get(1)))
+                    .apply(List.of(Np.scalar(0.0), Np.scalar(0.0)));
             EXACT.assertClose("pow(0, 0)", new double[] {0, 0}, FiniteDifferences.flat(g0));
             return null;
         });
@@ -237,9 +277,10 @@ class DerivativeSemanticsTest {
     void gathersAccumulateCotangentsOverRepeatedAndClampedIndices() {
         onReference(() -> {
             Array x = Np.array(new double[] {1, 2, 3, 4});
-            Array idx = Np.array(new int[] {3, 3, 0, 9, -5});  // 9 clamps to 3, -5 clamps to 0
+            Array idx = Np.array(new int[] {3, 3, 0, 9, -5}); // 9 clamps to 3, -5 clamps to 0
             Array w = Np.array(new double[] {1, 10, 100, 1000, 10000});
-            Function<Array, Array> f = a -> Np.sum(Np.multiply(w, Lax.bind(Primitive.TAKE, new Params.Axis(0), a, idx)));
+            Function<Array, Array> f =
+                    a -> Np.sum(Np.multiply(w, Lax.bind(Primitive.TAKE, new Params.Axis(0), a, idx)));
             EXACT.assertClose("take", new double[] {10100, 0, 0, 1011}, grad(f, x));
             return null;
         });

@@ -20,10 +20,9 @@ class JacobianTest {
         return Kiln.withBackend("reference", body);
     }
 
-    static final Function<Array, Array> F = x -> Np.concatenate(new Array[] {
-            Np.multiply(Np.sin(x), Np.cumprod(x)),
-            Np.reshape(Np.max(Np.reshape(Np.exp(x), 2, 3), 1), 2)
-    }, 0);
+    static final Function<Array, Array> F = x -> Np.concatenate(
+            new Array[] {Np.multiply(Np.sin(x), Np.cumprod(x)), Np.reshape(Np.max(Np.reshape(Np.exp(x), 2, 3), 1), 2)},
+            0);
 
     /** The Jacobian (out.size, x.size) by finite differences, one column per input coordinate. */
     static double[] jacobianByDifferences(Function<Array, Array> f, Array x) {
@@ -68,7 +67,8 @@ class JacobianTest {
             Function<Array, Array> loss = a -> Np.sum(Np.multiply(Np.tanh(a), Np.cumsum(Np.square(a))));
             Array h = Kiln.hessian(loss).apply(x);
             assertArrayEquals(new int[] {6, 6}, h.shape());
-            Tolerance.finiteDifferences().assertClose("hessian", jacobianByDifferences(Kiln.grad(loss), x), h.toDoubleArray());
+            Tolerance.finiteDifferences()
+                    .assertClose("hessian", jacobianByDifferences(Kiln.grad(loss), x), h.toDoubleArray());
             return null;
         });
     }
@@ -81,8 +81,12 @@ class JacobianTest {
             Array batched = Kiln.vmap(Kiln.grad(loss)).apply(xs);
             for (int b = 0; b < 3; b++) {
                 Array row = Np.reshape(Np.take(xs, Np.array(new int[] {b}), 0), 6);
-                Tolerance.rounding().assertClose("row " + b, Kiln.grad(loss).apply(row).toDoubleArray(),
-                        Np.reshape(Np.take(batched, Np.array(new int[] {b}), 0), 6).toDoubleArray());
+                Tolerance.rounding()
+                        .assertClose(
+                                "row " + b,
+                                Kiln.grad(loss).apply(row).toDoubleArray(),
+                                Np.reshape(Np.take(batched, Np.array(new int[] {b}), 0), 6)
+                                        .toDoubleArray());
             }
             return null;
         });

@@ -69,8 +69,11 @@ final class PrimitiveCases {
         unaryCase(c, FLOOR, r -> offGrid(r, 0.1, 0.9, S));
         unaryCase(c, CEIL, r -> offGrid(r, 0.1, 0.9, S));
         unaryCase(c, ROUND, r -> offGrid(r, -0.4, 0.4, S));
-        c.add(new Case("convert_f64_to_f64", r -> new Instance(
-                a -> Lax.bind(CONVERT, new Params.Convert(DType.FLOAT64), a.get(0)), List.of(uniform(r, -2, 2, S)))));
+        c.add(new Case(
+                "convert_f64_to_f64",
+                r -> new Instance(
+                        a -> Lax.bind(CONVERT, new Params.Convert(DType.FLOAT64), a.get(0)),
+                        List.of(uniform(r, -2, 2, S)))));
     }
 
     private static void binary(List<Case> c) {
@@ -107,7 +110,8 @@ final class PrimitiveCases {
         c.add(new Case("select", r -> {
             Array pred = Np.less(uniform(r, 0, 1, S), Np.scalar(0.5));
             return new Instance(
-                    a -> Lax.bind(SELECT, pred, a.get(0), a.get(1)), List.of(uniform(r, -2, 2, S), uniform(r, -2, 2, S)));
+                    a -> Lax.bind(SELECT, pred, a.get(0), a.get(1)),
+                    List.of(uniform(r, -2, 2, S), uniform(r, -2, 2, S)));
         }));
     }
 
@@ -135,64 +139,108 @@ final class PrimitiveCases {
     }
 
     private static void movement(List<Case> c) {
-        c.add(single("broadcast_in_dim", a -> Lax.broadcastInDim(a, new int[] {2, 3, 4}, 1, 2),
+        c.add(single(
+                "broadcast_in_dim",
+                a -> Lax.broadcastInDim(a, new int[] {2, 3, 4}, 1, 2),
                 r -> uniform(r, -2, 2, 3, 1)));
         c.add(single("reshape", a -> Lax.reshape(a, 4, 6), r -> uniform(r, -2, 2, 2, 3, 4)));
         c.add(single("transpose", a -> Lax.transpose(a, 2, 0, 1), r -> uniform(r, -2, 2, 2, 3, 4)));
-        c.add(single("slice_strided", a -> Lax.slice(a, new int[] {1, 0}, new int[] {5, 7}, new int[] {2, 3}),
+        c.add(single(
+                "slice_strided",
+                a -> Lax.slice(a, new int[] {1, 0}, new int[] {5, 7}, new int[] {2, 3}),
                 r -> uniform(r, -2, 2, 5, 7)));
         c.add(single("rev", a -> Lax.rev(a, 0, 1), r -> uniform(r, -2, 2, 3, 4)));
-        c.add(new Case("pad_negative_and_interior", r -> new Instance(
-                a -> Lax.pad(a.get(0), a.get(1), new int[] {1, -1}, new int[] {-1, 2}, new int[] {1, 2}),
-                List.of(uniform(r, -2, 2, 3, 4), uniform(r, -2, 2)))));
-        c.add(new Case("concatenate", r -> new Instance(
-                a -> Lax.concatenate(a.toArray(Array[]::new), 1),
-                List.of(uniform(r, -2, 2, 2, 3), uniform(r, -2, 2, 2, 1), uniform(r, -2, 2, 2, 4)))));
+        c.add(new Case(
+                "pad_negative_and_interior",
+                r -> new Instance(
+                        a -> Lax.pad(a.get(0), a.get(1), new int[] {1, -1}, new int[] {-1, 2}, new int[] {1, 2}),
+                        List.of(uniform(r, -2, 2, 3, 4), uniform(r, -2, 2)))));
+        c.add(new Case(
+                "concatenate",
+                r -> new Instance(
+                        a -> Lax.concatenate(a.toArray(Array[]::new), 1),
+                        List.of(uniform(r, -2, 2, 2, 3), uniform(r, -2, 2, 2, 1), uniform(r, -2, 2, 2, 4)))));
     }
 
     private static void indexing(List<Case> c) {
         Array idx2d = Np.array(new int[] {3, -2, 7, 0, 3, 1}, 2, 3); // repeats and out-of-range (clamped)
         c.add(single("take_axis1", a -> Lax.bind(TAKE, new Params.Axis(1), a, idx2d), r -> uniform(r, -2, 2, 4, 5)));
         Array idx1d = Np.array(new long[] {2, 2, 0});
-        c.add(single("take_axis0_int64", a -> Lax.bind(TAKE, new Params.Axis(0), a, idx1d),
-                r -> uniform(r, -2, 2, 3, 2)));
+        c.add(single(
+                "take_axis0_int64", a -> Lax.bind(TAKE, new Params.Axis(0), a, idx1d), r -> uniform(r, -2, 2, 3, 2)));
         Array idxU32 = Np.arrayUint32(new int[] {-1, 1, 0, 1}, 4); // -1 is 2^32 - 1: clamps to the last index
-        c.add(single("take_uint32_indices", a -> Lax.bind(TAKE, new Params.Axis(1), a, idxU32),
+        c.add(single(
+                "take_uint32_indices",
+                a -> Lax.bind(TAKE, new Params.Axis(1), a, idxU32),
                 r -> uniform(r, -2, 2, 2, 3)));
-        c.add(single("take_scalar_index", a -> Lax.bind(TAKE, new Params.Axis(1), a, Np.scalar(2)),
+        c.add(single(
+                "take_scalar_index",
+                a -> Lax.bind(TAKE, new Params.Axis(1), a, Np.scalar(2)),
                 r -> uniform(r, -2, 2, 3, 4)));
         Array along = Np.array(new int[] {0, 4, 4, 9, -1, 2, 1, 1, 3, 3, 0, 2, 4, 4, 4, 0, 1, 2}, 3, 6);
-        c.add(single("take_along_axis1", a -> Lax.bind(TAKE_ALONG_AXIS, new Params.Axis(1), a, along),
+        c.add(single(
+                "take_along_axis1",
+                a -> Lax.bind(TAKE_ALONG_AXIS, new Params.Axis(1), a, along),
                 r -> uniform(r, -2, 2, 3, 5)));
         Array along0 = Np.array(new int[] {3, 0, 1, 1, 1, 2}, 2, 3);
-        c.add(single("take_along_axis0", a -> Lax.bind(TAKE_ALONG_AXIS, new Params.Axis(0), a, along0),
+        c.add(single(
+                "take_along_axis0",
+                a -> Lax.bind(TAKE_ALONG_AXIS, new Params.Axis(0), a, along0),
                 r -> uniform(r, -2, 2, 4, 3)));
         // start 4 is clamped to 2 so the 3-wide window fits
-        c.add(single("dynamic_slice_clamped",
+        c.add(single(
+                "dynamic_slice_clamped",
                 a -> Lax.bind(DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {3, 3}), a, Np.scalar(4), Np.scalar(2)),
                 r -> uniform(r, -2, 2, 5, 6)));
-        c.add(new Case("dynamic_update_slice_clamped", r -> new Instance(
-                a -> Lax.bind(DYNAMIC_UPDATE_SLICE, Params.NONE, a.get(0), a.get(1), Np.scalar(1), Np.scalar(5)),
-                List.of(uniform(r, -2, 2, 5, 6), uniform(r, -2, 2, 2, 3)))));
+        c.add(new Case(
+                "dynamic_update_slice_clamped",
+                r -> new Instance(
+                        a -> Lax.bind(
+                                DYNAMIC_UPDATE_SLICE, Params.NONE, a.get(0), a.get(1), Np.scalar(1), Np.scalar(5)),
+                        List.of(uniform(r, -2, 2, 5, 6), uniform(r, -2, 2, 2, 3)))));
     }
 
     private static void contractions(List<Case> c) {
         dot(c, "matmul", new int[] {3, 4}, new int[] {4, 5}, new int[] {1}, new int[] {0}, new int[0], new int[0]);
-        dot(c, "batched_odd_contraction", new int[] {2, 3, 4, 5}, new int[] {5, 4, 2, 6},
-                new int[] {3, 2}, new int[] {0, 1}, new int[] {0}, new int[] {2});
-        dot(c, "batch_not_leading", new int[] {3, 2, 4}, new int[] {4, 5, 2},
-                new int[] {2}, new int[] {0}, new int[] {1}, new int[] {2});
-        dot(c, "full_contraction", new int[] {3, 4}, new int[] {3, 4},
-                new int[] {0, 1}, new int[] {0, 1}, new int[0], new int[0]);
+        dot(
+                c,
+                "batched_odd_contraction",
+                new int[] {2, 3, 4, 5},
+                new int[] {5, 4, 2, 6},
+                new int[] {3, 2},
+                new int[] {0, 1},
+                new int[] {0},
+                new int[] {2});
+        dot(
+                c,
+                "batch_not_leading",
+                new int[] {3, 2, 4},
+                new int[] {4, 5, 2},
+                new int[] {2},
+                new int[] {0},
+                new int[] {1},
+                new int[] {2});
+        dot(
+                c,
+                "full_contraction",
+                new int[] {3, 4},
+                new int[] {3, 4},
+                new int[] {0, 1},
+                new int[] {0, 1},
+                new int[0],
+                new int[0]);
         dot(c, "outer", new int[] {3}, new int[] {2}, new int[0], new int[0], new int[0], new int[0]);
-        dot(c, "batch_only", new int[] {2, 3}, new int[] {2, 3}, new int[0], new int[0],
-                new int[] {0, 1}, new int[] {0, 1});
+        dot(c, "batch_only", new int[] {2, 3}, new int[] {2, 3}, new int[0], new int[0], new int[] {0, 1}, new int[] {
+            0, 1
+        });
     }
 
     private static void dot(List<Case> c, String name, int[] ls, int[] rs, int[] lc, int[] rc, int[] lb, int[] rb) {
-        c.add(new Case("dot_general_" + name, r -> new Instance(
-                a -> Lax.dotGeneral(a.get(0), a.get(1), lc, rc, lb, rb),
-                List.of(uniform(r, -2, 2, ls), uniform(r, -2, 2, rs)))));
+        c.add(new Case(
+                "dot_general_" + name,
+                r -> new Instance(
+                        a -> Lax.dotGeneral(a.get(0), a.get(1), lc, rc, lb, rb),
+                        List.of(uniform(r, -2, 2, ls), uniform(r, -2, 2, rs)))));
     }
 
     private static void unaryCase(List<Case> c, Primitive p, Function<Random, Array> input) {

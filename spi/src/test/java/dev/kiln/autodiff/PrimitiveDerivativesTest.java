@@ -25,10 +25,12 @@ class PrimitiveDerivativesTest {
             for (Check check : Check.values()) {
                 for (int point = 0; point < POINTS; point++) {
                     long seed = 1000L * c.name().hashCode() + 17L * point;
-                    tests.add(DynamicTest.dynamicTest(check + " #" + point, () -> Kiln.withBackend("reference", () -> {
-                        DerivativeChecks.run(check, c.make().apply(new Random(seed)), seed + 1);
-                        return null;
-                    })));
+                    tests.add(DynamicTest.dynamicTest(
+                            check + " #" + point,
+                            () -> Kiln.withBackend("reference", () -> {
+                                DerivativeChecks.run(check, c.make().apply(new Random(seed)), seed + 1);
+                                return null;
+                            })));
                 }
             }
             perPrimitive.add(DynamicContainer.dynamicContainer(c.name(), tests));

@@ -55,7 +55,8 @@ class FusedKernelTest {
                         new Node.Iota(DType.FLOAT32, 0, new int[] {1, 10}),
                         new Node.Op(Primitive.ADD, Params.NONE, new int[] {2, 3}, DType.FLOAT32)),
                 5,
-                List.of(new Output(4, ArraySpec.of(DType.FLOAT32, 2, 3), new int[] {1, 3}, 0),
+                List.of(
+                        new Output(4, ArraySpec.of(DType.FLOAT32, 2, 3), new int[] {1, 3}, 0),
                         new Output(4, ArraySpec.of(DType.FLOAT32, 6), new int[] {1, 3}, 0)),
                 new Root.Elementwise());
         HostBuffer x = iotaF32(3, 3);
@@ -78,7 +79,8 @@ class FusedKernelTest {
                         new Node.Iota(DType.FLOAT32, 0, new int[] {0, 1}),
                         new Node.Op(Primitive.ADD, Params.NONE, new int[] {1, 2}, DType.FLOAT32)),
                 1,
-                List.of(new Output(3, ArraySpec.of(DType.FLOAT32, 3), new int[] {0, 1}, 0),
+                List.of(
+                        new Output(3, ArraySpec.of(DType.FLOAT32, 3), new int[] {0, 1}, 0),
                         new Output(0, ArraySpec.of(DType.FLOAT32, 4, 3), new int[] {3, 1}, 0)),
                 new Root.Reduce(new int[] {0}));
         HostBuffer x = iotaF32(3, 4);
@@ -102,10 +104,15 @@ class FusedKernelTest {
 
     private static FusedKernel simple(int[] strides) {
         int offset = strides[0] < 0 ? 4 : 0;
-        return new FusedKernel(new int[] {2, 4},
+        return new FusedKernel(
+                new int[] {2, 4},
                 List.of(new Input(ArraySpec.of(DType.FLOAT32, 2, 4), new int[] {strides[0], strides[1]}, offset)),
-                List.of(new Node.Load(0, DType.FLOAT32), new Node.Op(Primitive.EXP, Params.NONE, new int[] {0}, DType.FLOAT32)),
-                2, List.of(new Output(1, ArraySpec.of(DType.FLOAT32, 2, 4), new int[] {4, 1}, 0)), new Root.Elementwise());
+                List.of(
+                        new Node.Load(0, DType.FLOAT32),
+                        new Node.Op(Primitive.EXP, Params.NONE, new int[] {0}, DType.FLOAT32)),
+                2,
+                List.of(new Output(1, ArraySpec.of(DType.FLOAT32, 2, 4), new int[] {4, 1}, 0)),
+                new Root.Elementwise());
     }
 
     @Test
@@ -116,35 +123,89 @@ class FusedKernelTest {
         Node load = new Node.Load(0, DType.FLOAT32);
         Node neg = new Node.Op(Primitive.NEG, Params.NONE, new int[] {0}, DType.FLOAT32);
         // a map that leaves the buffer
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {4},
-                List.of(new Input(v, new int[] {2}, 0)), List.of(load, neg), 2, List.of(out), new Root.Elementwise()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {4},
+                        List.of(new Input(v, new int[] {2}, 0)),
+                        List.of(load, neg),
+                        2,
+                        List.of(out),
+                        new Root.Elementwise()));
         // a node that uses a later node
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {4}, List.of(in),
-                List.of(new Node.Op(Primitive.NEG, Params.NONE, new int[] {1}, DType.FLOAT32), load), 2,
-                List.of(out), new Root.Elementwise()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {4},
+                        List.of(in),
+                        List.of(new Node.Op(Primitive.NEG, Params.NONE, new int[] {1}, DType.FLOAT32), load),
+                        2,
+                        List.of(out),
+                        new Root.Elementwise()));
         // a non-elementwise op node
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {4}, List.of(in),
-                List.of(load, new Node.Op(Primitive.CUMSUM, new Params.Cumulative(0, false), new int[] {0}, DType.FLOAT32)),
-                2, List.of(out), new Root.Elementwise()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {4},
+                        List.of(in),
+                        List.of(
+                                load,
+                                new Node.Op(
+                                        Primitive.CUMSUM,
+                                        new Params.Cumulative(0, false),
+                                        new int[] {0},
+                                        DType.FLOAT32)),
+                        2,
+                        List.of(out),
+                        new Root.Elementwise()));
         // an epilogue load that varies along the reduced axis
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {4}, List.of(in),
-                List.of(load, new Node.Reduce(Primitive.REDUCE_SUM, 0, DType.FLOAT32), new Node.Load(0, DType.FLOAT32)),
-                1, List.of(new Output(1, ArraySpec.of(DType.FLOAT32), new int[] {0}, 0)), new Root.Reduce(new int[] {0})));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {4},
+                        List.of(in),
+                        List.of(
+                                load,
+                                new Node.Reduce(Primitive.REDUCE_SUM, 0, DType.FLOAT32),
+                                new Node.Load(0, DType.FLOAT32)),
+                        1,
+                        List.of(new Output(1, ArraySpec.of(DType.FLOAT32), new int[] {0}, 0)),
+                        new Root.Reduce(new int[] {0})));
         // an epilogue node that uses an inner node other than through a reduction
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {4}, List.of(in),
-                List.of(load, new Node.Reduce(Primitive.REDUCE_SUM, 0, DType.FLOAT32),
-                        new Node.Op(Primitive.NEG, Params.NONE, new int[] {0}, DType.FLOAT32)),
-                1, List.of(new Output(1, ArraySpec.of(DType.FLOAT32), new int[] {0}, 0)), new Root.Reduce(new int[] {0})));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {4},
+                        List.of(in),
+                        List.of(
+                                load,
+                                new Node.Reduce(Primitive.REDUCE_SUM, 0, DType.FLOAT32),
+                                new Node.Op(Primitive.NEG, Params.NONE, new int[] {0}, DType.FLOAT32)),
+                        1,
+                        List.of(new Output(1, ArraySpec.of(DType.FLOAT32), new int[] {0}, 0)),
+                        new Root.Reduce(new int[] {0})));
         // an output map writing outside its buffer
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {4}, List.of(in), List.of(load, neg),
-                2, List.of(new Output(1, v, new int[] {1}, 1)), new Root.Elementwise()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {4},
+                        List.of(in),
+                        List.of(load, neg),
+                        2,
+                        List.of(new Output(1, v, new int[] {1}, 1)),
+                        new Root.Elementwise()));
         // a matmul operand that is not the whole operand in its natural layout
         Params.DotGeneral dims = new Params.DotGeneral(new int[] {1}, new int[] {0}, new int[0], new int[0]);
         ArraySpec m = ArraySpec.of(DType.FLOAT32, 2, 2);
-        assertThrows(IllegalArgumentException.class, () -> new FusedKernel(new int[] {2, 2, 2},
-                List.of(new Input(m, new int[] {1, 0, 2}, 0), new Input(m, new int[] {0, 1, 2}, 0)),
-                List.of(new Node.DotResult(DType.FLOAT32)), 0,
-                List.of(new Output(0, m, new int[] {2, 1, 0}, 0)), new Root.Matmul(dims, 0, 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FusedKernel(
+                        new int[] {2, 2, 2},
+                        List.of(new Input(m, new int[] {1, 0, 2}, 0), new Input(m, new int[] {0, 1, 2}, 0)),
+                        List.of(new Node.DotResult(DType.FLOAT32)),
+                        0,
+                        List.of(new Output(0, m, new int[] {2, 1, 0}, 0)),
+                        new Root.Matmul(dims, 0, 1)));
     }
 
     @Test
@@ -155,7 +216,10 @@ class FusedKernelTest {
         HostBuffer u = HostBuffer.wrap(ArraySpec.of(DType.UINT32), new int[] {-1});
         assertEquals(0xffffffffL, Node.Literal.of(u).longValue());
         assertEquals(-1, Node.Literal.of(u).toHost().ints()[0]);
-        assertEquals(-0.0, Node.Literal.of(HostBuffer.wrap(ArraySpec.of(DType.FLOAT64), new double[] {-0.0})).doubleValue());
+        assertEquals(
+                -0.0,
+                Node.Literal.of(HostBuffer.wrap(ArraySpec.of(DType.FLOAT64), new double[] {-0.0}))
+                        .doubleValue());
         assertTrue(new KernelInterpreter(REF, simple(new int[] {4, 1})).kernel().equals(simple(new int[] {4, 1})));
     }
 }

@@ -46,15 +46,20 @@ class FusedValuesTest {
             Function<List<Array>, List<Array>> jitted2 = Kiln.jit(p.f());
             List<HostBuffer> byElement = Kiln.withBackend(pointwise, () -> host(jitted2.apply(Patterns.arrays(in))));
             same(p + ": kernels evaluated element by element vs eager", eager, byElement);
-            int kernels = Kiln.withBackend("reference", () -> new java.util.HashSet<>(FusionPlanner.plan(program(p, in)).kernels()).size());
-            assertEquals(kernels, pointwise.kernelsCompiled.get(), p + ": every distinct kernel goes through compileKernel once");
+            int kernels = Kiln.withBackend("reference", () -> new java.util.HashSet<>(
+                            FusionPlanner.plan(program(p, in)).kernels())
+                    .size());
+            assertEquals(
+                    kernels,
+                    pointwise.kernelsCompiled.get(),
+                    p + ": every distinct kernel goes through compileKernel once");
 
             Program program = Kiln.withBackend("reference", () -> program(p, in));
             if (program.constants().isEmpty()) {
                 Backend ref = Kiln.backend("reference");
                 List<Buffer> args = new ArrayList<>(in);
-                List<HostBuffer> interpreted = new ProgramInterpreter(ref, program).run(args).stream()
-                        .map(b -> (HostBuffer) b).toList();
+                List<HostBuffer> interpreted = new ProgramInterpreter(ref, program)
+                        .run(args).stream().map(b -> (HostBuffer) b).toList();
                 same(p + ": program interpreter vs eager", eager, interpreted);
             }
         }
@@ -96,11 +101,13 @@ class FusedValuesTest {
     private static boolean bitsEqual(HostBuffer a, HostBuffer b) {
         int n = a.spec().size();
         for (int i = 0; i < n; i++) {
-            boolean ok = switch (a.spec().dtype()) {
-                case FLOAT32 -> Float.floatToIntBits(a.floats()[i]) == Float.floatToIntBits(b.floats()[i]);
-                case FLOAT64 -> Double.doubleToLongBits(a.doubles()[i]) == Double.doubleToLongBits(b.doubles()[i]);
-                default -> a.getLong(i) == b.getLong(i);
-            };
+            boolean ok =
+                    switch (a.spec().dtype()) {
+                        case FLOAT32 -> Float.floatToIntBits(a.floats()[i]) == Float.floatToIntBits(b.floats()[i]);
+                        case FLOAT64 ->
+                            Double.doubleToLongBits(a.doubles()[i]) == Double.doubleToLongBits(b.doubles()[i]);
+                        default -> a.getLong(i) == b.getLong(i);
+                    };
             if (!ok) {
                 return false;
             }

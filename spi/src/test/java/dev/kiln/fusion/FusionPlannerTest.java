@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 /** What the planner makes of known patterns: how many kernels, of which kind, doing what. */
 class FusionPlannerTest {
     private static FusionPlan plan(String name) {
-        Pattern p = Patterns.all().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        Pattern p = Patterns.all().stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst()
+                .orElseThrow();
         return plan(p.f(), p.inputs().toArray(ArraySpec[]::new));
     }
 
@@ -52,7 +55,9 @@ class FusionPlannerTest {
     }
 
     private static long otherSteps(FusionPlan plan) {
-        return plan.steps().stream().filter(s -> s instanceof FusionPlan.EqnStep).count();
+        return plan.steps().stream()
+                .filter(s -> s instanceof FusionPlan.EqnStep)
+                .count();
     }
 
     @Test
@@ -92,16 +97,26 @@ class FusionPlannerTest {
 
     @Test
     void aTransposedMatmulOperandIsReadInPlace() {
-        FusionPlan plan = plan(a -> List.of(Np.tanh(Np.matmul(Np.transpose(a.get(0)), a.get(1)))),
-                ArraySpec.of(DType.FLOAT32, 13, 7), ArraySpec.of(DType.FLOAT32, 13, 5));
+        FusionPlan plan = plan(
+                a -> List.of(Np.tanh(Np.matmul(Np.transpose(a.get(0)), a.get(1)))),
+                ArraySpec.of(DType.FLOAT32, 13, 7),
+                ArraySpec.of(DType.FLOAT32, 13, 5));
         assertEquals(1, plan.kernels().size(), plan::explain);
         FusedKernel k = plan.kernels().get(0);
         Root.Matmul m = assertInstanceOf(Root.Matmul.class, k.root());
         assertArrayEquals(new int[] {13, 7}, k.inputs().get(m.lhs()).spec().shape(), plan::explain);
         assertArrayEquals(new int[] {0}, m.dims().lhsContract(), plan::explain);
         // a transpose that reorders the free axes would reorder the result: it stays
-        FusionPlan kept = plan(a -> List.of(Lax.dotGeneral(Np.transpose(a.get(0), 1, 0, 2), a.get(1), new int[] {2},
-                new int[] {0}, new int[0], new int[0])), ArraySpec.of(DType.FLOAT32, 3, 4, 5), ArraySpec.of(DType.FLOAT32, 5, 2));
+        FusionPlan kept = plan(
+                a -> List.of(Lax.dotGeneral(
+                        Np.transpose(a.get(0), 1, 0, 2),
+                        a.get(1),
+                        new int[] {2},
+                        new int[] {0},
+                        new int[0],
+                        new int[0])),
+                ArraySpec.of(DType.FLOAT32, 3, 4, 5),
+                ArraySpec.of(DType.FLOAT32, 5, 2));
         assertEquals(2, kept.kernels().size(), kept::explain);
     }
 
@@ -117,7 +132,8 @@ class FusionPlannerTest {
         assertEquals(1, ks.get(1).outputs().size(), plan::explain);
         assertInstanceOf(Root.Elementwise.class, ks.get(2).root());
         for (FusedKernel k : ks) {
-            assertEquals(1, k.inputs().stream().filter(in -> in.spec().rank() == 2).count(), plan::explain);
+            assertEquals(
+                    1, k.inputs().stream().filter(in -> in.spec().rank() == 2).count(), plan::explain);
         }
         assertEquals(0, otherSteps(plan));
     }
@@ -128,7 +144,8 @@ class FusionPlannerTest {
         for (String name : List.of("softmax rows", "layer norm")) {
             FusionPlan plan = plan(name);
             assertEquals(1, plan.steps().size(), plan::explain);
-            FusionPlan.GroupStep g = assertInstanceOf(FusionPlan.GroupStep.class, plan.steps().get(0), plan::explain);
+            FusionPlan.GroupStep g =
+                    assertInstanceOf(FusionPlan.GroupStep.class, plan.steps().get(0), plan::explain);
             assertEquals(3, g.group().kernels().size(), plan::explain);
             assertEquals(1, g.group().rowAxes());
             assertTrue(plan.explain().contains("3 kernels over rows"), plan::explain);
@@ -141,13 +158,13 @@ class FusionPlannerTest {
         FusionPlan plan = plan("softmax rows");
         KernelGroup g = ((FusionPlan.GroupStep) plan.steps().get(0)).group();
         assertTrue(KernelGroup.fits(1, g.kernels(), g.wiring()));
-        IllegalArgumentException reduced = assertThrows(IllegalArgumentException.class,
-                () -> new KernelGroup(2, g.inputs(), g.kernels(), g.wiring()));
+        IllegalArgumentException reduced = assertThrows(
+                IllegalArgumentException.class, () -> new KernelGroup(2, g.inputs(), g.kernels(), g.wiring()));
         assertTrue(reduced.getMessage().contains("reduces row axis 1"), reduced.getMessage());
         List<List<KernelGroup.Source>> forward = new ArrayList<>(g.wiring());
         forward.set(0, List.of(new KernelGroup.Source.Output(2, 0)));
-        IllegalArgumentException later = assertThrows(IllegalArgumentException.class,
-                () -> new KernelGroup(1, g.inputs(), g.kernels(), forward));
+        IllegalArgumentException later = assertThrows(
+                IllegalArgumentException.class, () -> new KernelGroup(1, g.inputs(), g.kernels(), forward));
         assertTrue(later.getMessage().contains("not an earlier output"), later.getMessage());
         assertTrue(!KernelGroup.fits(1, g.kernels(), forward));
     }
@@ -155,10 +172,12 @@ class FusionPlannerTest {
     /** Dividing by column sums reads the sums at every row, and the sums reduce the rows: no row group. */
     @Test
     void columnChainsAreNotRowGroups() {
-        FusionPlan plan = plan(a -> {
-            Array e = Np.exp(a.get(0));
-            return List.of(e.divide(Np.sum(e, new int[] {0}, true)));
-        }, ArraySpec.of(DType.FLOAT32, 9, 9));
+        FusionPlan plan = plan(
+                a -> {
+                    Array e = Np.exp(a.get(0));
+                    return List.of(e.divide(Np.sum(e, new int[] {0}, true)));
+                },
+                ArraySpec.of(DType.FLOAT32, 9, 9));
         assertEquals(2, plan.kernels().size(), plan::explain);
         assertTrue(plan.steps().stream().noneMatch(s -> s instanceof FusionPlan.GroupStep), plan::explain);
     }
@@ -168,8 +187,10 @@ class FusionPlannerTest {
         FusionPlan plan = plan("layer norm");
         assertEquals(3, plan.kernels().size(), plan::explain);
         // the sum for the mean is shared by mean and var (traced twice, merged once)
-        long sums = plan.kernels().stream().flatMap(k -> k.nodes().stream())
-                .filter(n -> n instanceof Node.Reduce r && r.reducer() == Primitive.REDUCE_SUM).count();
+        long sums = plan.kernels().stream()
+                .flatMap(k -> k.nodes().stream())
+                .filter(n -> n instanceof Node.Reduce r && r.reducer() == Primitive.REDUCE_SUM)
+                .count();
         assertEquals(2, sums, plan::explain);
         assertEquals(1, count(plan, Primitive.SQRT), "the scale is computed once per row, in an epilogue");
         FusedKernel second = plan.kernels().get(1);
@@ -244,9 +265,13 @@ class FusionPlannerTest {
         // each stage of a sorting network reads the previous one at two views and in two kernels;
         // copying cheap arithmetic without a bound makes every kernel recompute every earlier stage
         FusionPlan plan = plan("sorting network");
-        long inProgram = plan.program().eqns().stream().filter(e -> e.primitive().isElementwise()).count();
-        long inKernels = plan.kernels().stream().flatMap(k -> k.nodes().stream())
-                .filter(n -> n instanceof Node.Op).count();
+        long inProgram = plan.program().eqns().stream()
+                .filter(e -> e.primitive().isElementwise())
+                .count();
+        long inKernels = plan.kernels().stream()
+                .flatMap(k -> k.nodes().stream())
+                .filter(n -> n instanceof Node.Op)
+                .count();
         assertTrue(inKernels <= 3 * inProgram, inKernels + " ops in kernels for " + inProgram + " in the program");
     }
 
@@ -278,8 +303,11 @@ class FusionPlannerTest {
     void iotaIsANodeNotAnArray() {
         FusionPlan plan = plan("iota and where");
         assertEquals(1, plan.kernels().size(), plan::explain);
-        assertTrue(plan.kernels().get(0).nodes().stream().anyMatch(n -> n instanceof Node.Iota io
-                && java.util.Arrays.equals(io.strides(), new int[] {0, 1})), plan::explain);
+        assertTrue(
+                plan.kernels().get(0).nodes().stream()
+                        .anyMatch(n ->
+                                n instanceof Node.Iota io && java.util.Arrays.equals(io.strides(), new int[] {0, 1})),
+                plan::explain);
     }
 
     @Test
@@ -289,8 +317,11 @@ class FusionPlannerTest {
         assertEquals(1, otherSteps(cumsum));
         assertInstanceOf(FusionPlan.EqnStep.class, cumsum.steps().get(1), "the kernel feeding cumsum runs first");
         FusionPlan cond = plan("cond inside");
-        assertTrue(cond.steps().stream().anyMatch(s -> s instanceof FusionPlan.EqnStep e
-                && e.eqn().primitive() == Primitive.COND), cond::explain);
+        assertTrue(
+                cond.steps().stream()
+                        .anyMatch(s ->
+                                s instanceof FusionPlan.EqnStep e && e.eqn().primitive() == Primitive.COND),
+                cond::explain);
         FusionPlan empty = plan("empty arrays");
         assertEquals(0, empty.kernels().size(), "work on empty arrays runs op by op");
     }
@@ -302,13 +333,16 @@ class FusionPlannerTest {
         assertSame(FusionPlanner.plan(p), FusionPlanner.plan(p));
         FusionPlan again = plan(f, ArraySpec.of(DType.FLOAT32, 3, 4));
         assertEquals(FusionPlanner.plan(p).kernels(), again.kernels(), "a retrace gives equal kernels");
-        assertEquals(FusionPlanner.plan(p).kernels().get(0).hashCode(), again.kernels().get(0).hashCode());
+        assertEquals(
+                FusionPlanner.plan(p).kernels().get(0).hashCode(),
+                again.kernels().get(0).hashCode());
     }
 
     @Test
     void explainListsKernelsInputsAndOps() {
-        String text = Kiln.withBackend("reference", () -> Kiln.explain((Array x) -> Np.sum(Np.tanh(x).multiply(x), 1))
-                .apply(Np.zeros(3, 4)));
+        String text = Kiln.withBackend(
+                "reference", () -> Kiln.explain((Array x) -> Np.sum(Np.tanh(x).multiply(x), 1))
+                        .apply(Np.zeros(3, 4)));
         assertTrue(text.contains("1 kernel, 0 other steps"), text);
         assertTrue(text.contains("kernel reduce over axes [1] space [3, 4]"), text);
         assertTrue(text.contains("in0: float32[3,4] at offset 0 strides [4, 1]"), text);

@@ -113,8 +113,12 @@ final class PointwiseBackend implements Backend {
             for (int n = k.epilogueStart(); n < nodes.size(); n++) {
                 Node node = nodes.get(n);
                 v[n] = switch (node) {
-                    case Node.Reduce red -> (HostBuffer) ref.execute(red.reducer(), new Params.Reduce(new int[] {0}),
-                            ArraySpec.of(red.dtype()), List.of(stack(seq[red.arg()], red.dtype())));
+                    case Node.Reduce red ->
+                        (HostBuffer) ref.execute(
+                                red.reducer(),
+                                new Params.Reduce(new int[] {0}),
+                                ArraySpec.of(red.dtype()),
+                                List.of(stack(seq[red.arg()], red.dtype())));
                     case Node.DotResult d -> dot(k, inputs, p, reduced, redSpace, d.dtype());
                     default -> scalar(k, node, v, inputs, p);
                 };
@@ -134,8 +138,8 @@ final class PointwiseBackend implements Backend {
             case Node.Iota io -> {
                 long value = at(io.strides(), io.offset(), p);
                 HostBuffer i64 = HostBuffer.wrap(ArraySpec.of(DType.INT64), new long[] {value});
-                yield (HostBuffer) ref.execute(Primitive.CONVERT, new Params.Convert(io.dtype()), ArraySpec.of(io.dtype()),
-                        List.of(i64));
+                yield (HostBuffer) ref.execute(
+                        Primitive.CONVERT, new Params.Convert(io.dtype()), ArraySpec.of(io.dtype()), List.of(i64));
             }
             case Node.Op op -> {
                 List<Buffer> args = new ArrayList<>();
@@ -165,8 +169,8 @@ final class PointwiseBackend implements Backend {
             r[i] = element((HostBuffer) inputs.get(m.rhs()), at(ri.strides(), ri.offset(), point));
         }
         Params.DotGeneral dims = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
-        return (HostBuffer) ref.execute(Primitive.DOT_GENERAL, dims, ArraySpec.of(dtype),
-                List.of(stack(l, dtype), stack(r, dtype)));
+        return (HostBuffer) ref.execute(
+                Primitive.DOT_GENERAL, dims, ArraySpec.of(dtype), List.of(stack(l, dtype), stack(r, dtype)));
     }
 
     private static void store(FusedKernel k, List<HostBuffer> outs, HostBuffer[] v, int[] p, boolean inner) {
@@ -213,5 +217,4 @@ final class PointwiseBackend implements Backend {
         }
         return out;
     }
-
 }

@@ -30,8 +30,19 @@ class RandomGoldenTest {
     @Test
     void goldensCoverEveryFunction() {
         Set<String> ops = CASES.stream().map(Case::op).collect(Collectors.toSet());
-        assertTrue(ops.containsAll(Set.of("key", "split", "foldIn", "bits", "uniform", "normal", "bernoulli", "randint",
-                        "categorical", "permutation", "truncatedNormal")),
+        assertTrue(
+                ops.containsAll(Set.of(
+                        "key",
+                        "split",
+                        "foldIn",
+                        "bits",
+                        "uniform",
+                        "normal",
+                        "bernoulli",
+                        "randint",
+                        "categorical",
+                        "permutation",
+                        "truncatedNormal")),
                 "goldens.txt lacks some functions: " + ops);
         assertTrue(CASES.size() > 200, "expected the full golden set, found " + CASES.size() + " cases");
     }
@@ -44,23 +55,32 @@ class RandomGoldenTest {
     static Array call(Case c) {
         return switch (c.op()) {
             case "key" -> Random.key(Long.parseLong(c.get("seed")));
-            case "split" -> c.params().containsKey("num")
-                    ? Random.split(c.key(), Integer.parseInt(c.get("num")))
-                    : Random.split(c.key());
+            case "split" ->
+                c.params().containsKey("num")
+                        ? Random.split(c.key(), Integer.parseInt(c.get("num")))
+                        : Random.split(c.key());
             case "foldIn" -> Random.foldIn(c.key(), (int) Long.parseLong(c.get("data")));
             case "bits" -> Random.bits(c.key(), c.shape());
-            case "uniform" -> c.params().containsKey("dtype")
-                    ? Random.uniform(c.key(), c.dtype(), Double.parseDouble(c.get("minval", "0")),
-                            Double.parseDouble(c.get("maxval", "1")), c.shape())
-                    : Random.uniform(c.key(), c.shape());
-            case "normal" -> c.params().containsKey("dtype")
-                    ? Random.normal(c.key(), c.dtype(), c.shape())
-                    : Random.normal(c.key(), c.shape());
+            case "uniform" ->
+                c.params().containsKey("dtype")
+                        ? Random.uniform(
+                                c.key(),
+                                c.dtype(),
+                                Double.parseDouble(c.get("minval", "0")),
+                                Double.parseDouble(c.get("maxval", "1")),
+                                c.shape())
+                        : Random.uniform(c.key(), c.shape());
+            case "normal" ->
+                c.params().containsKey("dtype")
+                        ? Random.normal(c.key(), c.dtype(), c.shape())
+                        : Random.normal(c.key(), c.shape());
             case "bernoulli" -> Random.bernoulli(c.key(), c.number("p"), c.shape());
-            case "randint" -> Random.randint(
-                    c.key(), Integer.parseInt(c.get("minval")), Integer.parseInt(c.get("maxval")), c.shape());
-            case "categorical" -> Random.categorical(c.key(), Goldens.toArray(Goldens.parseArray(c.get("logits"))),
-                    Integer.parseInt(c.get("axis")));
+            case "randint" ->
+                Random.randint(
+                        c.key(), Integer.parseInt(c.get("minval")), Integer.parseInt(c.get("maxval")), c.shape());
+            case "categorical" ->
+                Random.categorical(
+                        c.key(), Goldens.toArray(Goldens.parseArray(c.get("logits"))), Integer.parseInt(c.get("axis")));
             case "permutation" -> Random.permutation(c.key(), Integer.parseInt(c.get("n")));
             case "truncatedNormal" -> Random.truncatedNormal(c.key(), c.number("lower"), c.number("upper"), c.shape());
             default -> throw new IllegalStateException("unknown golden op " + c.op());

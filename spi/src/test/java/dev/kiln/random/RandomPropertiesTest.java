@@ -107,7 +107,9 @@ class RandomPropertiesTest {
                     throw new AssertionError(e);
                 }
             });
-            assertArrayEquals(Arrays.stream(expected).mapToInt(Integer::intValue).toArray(), order.toIntArray(),
+            assertArrayEquals(
+                    Arrays.stream(expected).mapToInt(Integer::intValue).toArray(),
+                    order.toIntArray(),
                     "argsort of " + n + " keys");
         }
     }
@@ -126,8 +128,10 @@ class RandomPropertiesTest {
             }
             int[] empty = Random.randint(Random.key(1), 10, 10, 7).toIntArray();
             assertArrayEquals(new int[] {10, 10, 10, 10, 10, 10, 10}, empty);
-            int[] wide = Random.randint(Random.key(1), Integer.MIN_VALUE, Integer.MAX_VALUE, 1000).toIntArray();
-            assertTrue(Arrays.stream(wide).anyMatch(v -> v < 0) && Arrays.stream(wide).anyMatch(v -> v > 0));
+            int[] wide = Random.randint(Random.key(1), Integer.MIN_VALUE, Integer.MAX_VALUE, 1000)
+                    .toIntArray();
+            assertTrue(Arrays.stream(wide).anyMatch(v -> v < 0)
+                    && Arrays.stream(wide).anyMatch(v -> v > 0));
             return null;
         });
     }
@@ -144,7 +148,8 @@ class RandomPropertiesTest {
             assertEquals(DType.BOOL, Random.bernoulli(key, 0.5, 3).dtype());
             assertEquals(DType.INT32, Random.randint(key, 0, 5, 3).dtype());
             assertEquals(DType.INT32, Random.categorical(key, Np.zeros(4, 3), 0).dtype());
-            assertArrayEquals(new int[] {3}, Random.categorical(key, Np.zeros(4, 3), 0).shape());
+            assertArrayEquals(
+                    new int[] {3}, Random.categorical(key, Np.zeros(4, 3), 0).shape());
             assertEquals(DType.FLOAT64, Random.normal(key, DType.FLOAT64, 2).dtype());
             return null;
         });
@@ -152,7 +157,8 @@ class RandomPropertiesTest {
 
     @Test
     void truncatedNormalStaysInsideTheOpenInterval() {
-        float[] t = onReference(() -> Random.truncatedNormal(Random.key(4), 0.25, 0.5, 5000).toFloatArray());
+        float[] t = onReference(
+                () -> Random.truncatedNormal(Random.key(4), 0.25, 0.5, 5000).toFloatArray());
         for (float v : t) {
             assertTrue(v > 0.25f && v < 0.5f, "truncated normal sample " + v + " outside (0.25, 0.5)");
         }
@@ -162,8 +168,11 @@ class RandomPropertiesTest {
     void foldInReadsItsDatumAsUnsigned() {
         onReference(() -> {
             Array key = Random.key(77);
-            assertArrayEquals(Random.foldIn(key, -1).toIntArray(), Random.foldIn(key, 0xFFFF_FFFF).toIntArray());
-            assertTrue(!Arrays.equals(Random.foldIn(key, 1).toIntArray(), Random.foldIn(key, 2).toIntArray()));
+            assertArrayEquals(
+                    Random.foldIn(key, -1).toIntArray(),
+                    Random.foldIn(key, 0xFFFF_FFFF).toIntArray());
+            assertTrue(!Arrays.equals(
+                    Random.foldIn(key, 1).toIntArray(), Random.foldIn(key, 2).toIntArray()));
             return null;
         });
     }

@@ -58,10 +58,13 @@ class RandomTracingTest {
     /** The traced permutation path checked against JAX directly, through the golden file. */
     @Test
     void jittedPermutationMatchesJax() {
-        List<Case> perms = RandomGoldenTest.CASES.stream().filter(c -> c.op().equals("permutation")).toList();
+        List<Case> perms = RandomGoldenTest.CASES.stream()
+                .filter(c -> c.op().equals("permutation"))
+                .toList();
         for (Case c : perms) {
             int n = Integer.parseInt(c.get("n"));
-            Array out = onReference(() -> Kiln.jit((Array k) -> Random.permutation(k, n)).apply(c.key()));
+            Array out = onReference(
+                    () -> Kiln.jit((Array k) -> Random.permutation(k, n)).apply(c.key()));
             Goldens.assertExact(c.out(), out, "jit " + c.title());
         }
     }

@@ -23,7 +23,8 @@ class ApiFormsTest {
             Array a = Np.array(new double[] {1, 2});
             Array b = Np.array(new double[] {3, 5});
             // f = sum(a^2 * b): df/da = 2ab, df/db = a^2
-            var f = (java.util.function.BiFunction<Array, Array, Array>) (x, y) -> Np.sum(x.multiply(x).multiply(y));
+            var f = (java.util.function.BiFunction<Array, Array, Array>)
+                    (x, y) -> Np.sum(x.multiply(x).multiply(y));
             assertArrayEquals(new double[] {6, 20}, ((Array) Kiln.grad(f, 0).apply(a, b)).toDoubleArray());
             assertArrayEquals(new double[] {1, 4}, ((Array) Kiln.grad(f, 1).apply(a, b)).toDoubleArray());
             Object[] both = (Object[]) Kiln.grad(f, 0, 1).apply(a, b);
@@ -60,8 +61,9 @@ class ApiFormsTest {
             Array cols = Kiln.vmap((List<Array> l) -> Np.sum(l.get(0)), new Integer[] {1, null}, 0)
                     .apply(List.of(rows, shift));
             assertArrayEquals(new double[] {9, 12}, cols.toDoubleArray());
-            assertThrows(IllegalArgumentException.class,
-                    () -> Kiln.vmap((List<Array> l) -> l.get(0), new Integer[] {0}, 0).apply(List.of(rows, shift)));
+            assertThrows(
+                    IllegalArgumentException.class, () -> Kiln.vmap((List<Array> l) -> l.get(0), new Integer[] {0}, 0)
+                            .apply(List.of(rows, shift)));
             return null;
         });
     }

@@ -33,7 +33,11 @@ class ControlFlowTest {
     }
 
     static Array piecewise(Array x) {
-        return Lax.cond(Np.greater(Np.sum(x), 0), a -> Np.sin(a).multiply(a), a -> a.multiply(a).multiply(3), x);
+        return Lax.cond(
+                Np.greater(Np.sum(x), 0),
+                a -> Np.sin(a).multiply(a),
+                a -> a.multiply(a).multiply(3),
+                x);
     }
 
     @Test
@@ -70,13 +74,21 @@ class ControlFlowTest {
             // sum > 0: d/dx sum(sin(x) x) = cos(x) x + sin(x)
             double[] want = {Math.cos(0.3) * 0.3 + Math.sin(0.3), Math.cos(0.9) * 0.9 + Math.sin(0.9)};
             close(want, Kiln.grad((Array a) -> Np.sum(piecewise(a))).apply(x).toDoubleArray());
-            close(want, Kiln.jit(Kiln.grad((Array a) -> Np.sum(piecewise(a)))).apply(x).toDoubleArray());
+            close(
+                    want,
+                    Kiln.jit(Kiln.grad((Array a) -> Np.sum(piecewise(a))))
+                            .apply(x)
+                            .toDoubleArray());
             Array t = Np.ones(dev.kiln.DType.FLOAT64, 2);
             close(want, Kiln.jvp(ControlFlowTest::piecewise, x, t).tangent().toDoubleArray());
             // a traced predicate inside jit, then differentiated through the staged cond
             Array neg = Np.array(new double[] {-0.3, -0.9});
-            close(new double[] {-1.8, -5.4},
-                    Kiln.grad((Array a) -> Np.sum(Kiln.jit(ControlFlowTest::piecewise).apply(a))).apply(neg).toDoubleArray());
+            close(
+                    new double[] {-1.8, -5.4},
+                    Kiln.grad((Array a) ->
+                                    Np.sum(Kiln.jit(ControlFlowTest::piecewise).apply(a)))
+                            .apply(neg)
+                            .toDoubleArray());
             return null;
         });
     }
@@ -88,7 +100,9 @@ class ControlFlowTest {
             Array batched = Kiln.vmap(ControlFlowTest::piecewise).apply(xs);
             for (int i = 0; i < 3; i++) {
                 Array row = Np.index(xs, String.valueOf(i));
-                close(piecewise(row).toDoubleArray(), Np.index(batched, String.valueOf(i)).toDoubleArray());
+                close(
+                        piecewise(row).toDoubleArray(),
+                        Np.index(batched, String.valueOf(i)).toDoubleArray());
             }
             return null;
         });
@@ -98,7 +112,11 @@ class ControlFlowTest {
         Array[] out = Lax.whileLoop(
                 (Array[] c) -> Np.greater(c[0], 1),
                 (Array[] c) -> new Array[] {
-                    Np.where(Np.equal(Np.mod(c[0], 2), 0), Np.floorDivide(c[0], 2), c[0].multiply(3).add(1)), c[1].add(1)
+                    Np.where(
+                            Np.equal(Np.mod(c[0], 2), 0),
+                            Np.floorDivide(c[0], 2),
+                            c[0].multiply(3).add(1)),
+                    c[1].add(1)
                 },
                 new Array[] {n, Np.scalar(0)});
         return out[1];
@@ -108,8 +126,12 @@ class ControlFlowTest {
     void whileLoopRunsEagerJitAndVmap() {
         ref(() -> {
             assertEquals(111, collatzSteps(Np.scalar(27)).intItem());
-            assertEquals(111, Kiln.jit(ControlFlowTest::collatzSteps).apply(Np.scalar(27)).intItem());
-            int[] got = Kiln.vmap(ControlFlowTest::collatzSteps).apply(Np.array(new int[] {1, 6, 27, 7})).toIntArray();
+            assertEquals(
+                    111,
+                    Kiln.jit(ControlFlowTest::collatzSteps).apply(Np.scalar(27)).intItem());
+            int[] got = Kiln.vmap(ControlFlowTest::collatzSteps)
+                    .apply(Np.array(new int[] {1, 6, 27, 7}))
+                    .toIntArray();
             assertArrayEquals(new int[] {0, 8, 111, 16}, got);
             return null;
         });
@@ -128,16 +150,23 @@ class ControlFlowTest {
         ref(() -> {
             Array a = Np.scalar(2.0);
             assertEquals(Math.sqrt(2), newtonSqrt(a).item(), 1e-12);
-            double slope = Kiln.jvp(ControlFlowTest::newtonSqrt, a, Np.scalar(1.0)).tangent().item();
+            double slope = Kiln.jvp(ControlFlowTest::newtonSqrt, a, Np.scalar(1.0))
+                    .tangent()
+                    .item();
             assertEquals(0.5 / Math.sqrt(2), slope, 1e-9);
-            KilnException e = assertThrows(KilnException.class, () -> Kiln.grad(ControlFlowTest::newtonSqrt).apply(a));
+            KilnException e = assertThrows(KilnException.class, () -> Kiln.grad(ControlFlowTest::newtonSqrt)
+                    .apply(a));
             assertTrue(e.getMessage().contains("forLoop"), e.getMessage());
             return null;
         });
     }
 
     static Array power(Array x) {
-        return Lax.forLoop(0, 5, (i, acc) -> acc.multiply(x).add(i.astype(dev.kiln.DType.FLOAT64).multiply(0.1)), Np.onesLike(x));
+        return Lax.forLoop(
+                0,
+                5,
+                (i, acc) -> acc.multiply(x).add(i.astype(dev.kiln.DType.FLOAT64).multiply(0.1)),
+                Np.onesLike(x));
     }
 
     @Test
@@ -160,17 +189,27 @@ class ControlFlowTest {
             close(want, power(x).toDoubleArray());
             close(want, Kiln.jit(ControlFlowTest::power).apply(x).toDoubleArray());
             close(dwant, Kiln.grad((Array a) -> Np.sum(power(a))).apply(x).toDoubleArray());
-            close(dwant, Kiln.jit(Kiln.grad((Array a) -> Np.sum(power(a)))).apply(x).toDoubleArray());
-            close(dwant, Kiln.jvp(ControlFlowTest::power, x, Np.onesLike(x)).tangent().toDoubleArray());
+            close(
+                    dwant,
+                    Kiln.jit(Kiln.grad((Array a) -> Np.sum(power(a)))).apply(x).toDoubleArray());
+            close(
+                    dwant,
+                    Kiln.jvp(ControlFlowTest::power, x, Np.onesLike(x))
+                            .tangent()
+                            .toDoubleArray());
             return null;
         });
     }
 
     static Array runningProducts(Array w, Array xs) {
-        return Lax.scan((Array c, Array x) -> {
-            Array next = Np.tanh(c.multiply(w).add(x));
-            return Lax.Step.of(next, next.multiply(next));
-        }, Np.zerosLike(w), xs).ys();
+        return Lax.scan(
+                        (Array c, Array x) -> {
+                            Array next = Np.tanh(c.multiply(w).add(x));
+                            return Lax.Step.of(next, next.multiply(next));
+                        },
+                        Np.zerosLike(w),
+                        xs)
+                .ys();
     }
 
     @Test
@@ -186,7 +225,9 @@ class ControlFlowTest {
                 double[] minus = w.toDoubleArray();
                 plus[i] += h;
                 minus[i] -= h;
-                double fd = (loss.apply(Np.array(plus)).item() - loss.apply(Np.array(minus)).item()) / (2 * h);
+                double fd = (loss.apply(Np.array(plus)).item()
+                                - loss.apply(Np.array(minus)).item())
+                        / (2 * h);
                 assertEquals(fd, g[i], 1e-7, "d/dw" + i);
             }
             // gradient with respect to the scanned inputs, and under jit

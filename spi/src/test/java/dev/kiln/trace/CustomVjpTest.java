@@ -25,14 +25,18 @@ class CustomVjpTest {
 
     /** sin with a backward that reads its residual (cos x) saved by the forward function. */
     static final Function<Array, Array> SIN = Kiln.customVjp(
-            Np::sin, x -> new CustomDerivatives.Forward<>(Np.sin(x), Np.cos(x)), (Object cos, Array ct) -> ct.multiply(cos));
+            Np::sin,
+            x -> new CustomDerivatives.Forward<>(Np.sin(x), Np.cos(x)),
+            (Object cos, Array ct) -> ct.multiply(cos));
 
     @Test
     void backwardFunctionReplacesTheDerivative() {
         ref(() -> {
             Array x = Np.array(new double[] {0.5, -2, 3});
             // d/dx sum(5 * clip_gradient(x)) = clip(5) = 1 everywhere
-            double[] g = Kiln.grad((Array a) -> Np.sum(CLIP_GRADIENT.apply(a).multiply(5))).apply(x).toDoubleArray();
+            double[] g = Kiln.grad((Array a) -> Np.sum(CLIP_GRADIENT.apply(a).multiply(5)))
+                    .apply(x)
+                    .toDoubleArray();
             for (double v : g) {
                 assertEquals(1.0, v, 0);
             }
@@ -54,7 +58,9 @@ class CustomVjpTest {
             }
             double[] eager = g.apply(x).toDoubleArray();
             double[] jitted = Kiln.jit(g).apply(x).toDoubleArray();
-            double[] batched = Kiln.vmap(Kiln.grad((Array a) -> Np.sum(SIN.apply(a.multiply(a))))).apply(Np.reshape(x, 3, 1)).toDoubleArray();
+            double[] batched = Kiln.vmap(Kiln.grad((Array a) -> Np.sum(SIN.apply(a.multiply(a)))))
+                    .apply(Np.reshape(x, 3, 1))
+                    .toDoubleArray();
             for (int i = 0; i < 3; i++) {
                 assertEquals(want[i], eager[i], 1e-12);
                 assertEquals(want[i], jitted[i], 1e-12);
@@ -69,7 +75,10 @@ class CustomVjpTest {
         ref(() -> {
             Array x = Np.scalar(0.8);
             // d²/dx² sin(x) via grad(grad) through the custom backward (ct * cos x): -sin x
-            double h = Kiln.grad((Array a) -> Kiln.grad((Array b) -> SIN.apply(b)).apply(a)).apply(x).item();
+            double h = Kiln.grad(
+                            (Array a) -> Kiln.grad((Array b) -> SIN.apply(b)).apply(a))
+                    .apply(x)
+                    .item();
             assertEquals(-Math.sin(0.8), h, 1e-12);
             return null;
         });

@@ -67,8 +67,8 @@ class JitTest {
 
     @Test
     void programPrintsLikeAJaxpr() {
-        Program p = onReference(() -> Kiln.makeProgram((Array x) -> Np.sum(Np.sin(x).multiply(x)))
-                .apply(Np.zeros(3)));
+        Program p = onReference(() ->
+                Kiln.makeProgram((Array x) -> Np.sum(Np.sin(x).multiply(x))).apply(Np.zeros(3)));
         String text = p.toString();
         assertTrue(text.contains("sin"), text);
         assertTrue(text.contains("mul"), text);
@@ -101,8 +101,8 @@ class JitTest {
     @Test
     void javaBranchOnTracedValueExplainsWhatToUse() {
         var f = Kiln.jit((Array x) -> x.sum().item() > 0 ? x : x.negative());
-        ConcretizationException e = assertThrows(
-                ConcretizationException.class, () -> onReference(() -> f.apply(Np.ones(3))));
+        ConcretizationException e =
+                assertThrows(ConcretizationException.class, () -> onReference(() -> f.apply(Np.ones(3))));
         assertTrue(e.getMessage().contains("float32[]"), e.getMessage());
         assertTrue(e.getMessage().contains("jit"), e.getMessage());
         assertTrue(e.getMessage().contains("Lax.cond"), e.getMessage());

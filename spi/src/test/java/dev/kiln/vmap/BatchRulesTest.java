@@ -55,9 +55,13 @@ class BatchRulesTest {
     static final Set<Primitive> POSITIVE_UNARY =
             EnumSet.of(Primitive.LOG, Primitive.LOG1P, Primitive.SQRT, Primitive.RSQRT);
     static final Set<Primitive> UNIT_UNARY = EnumSet.of(Primitive.ASIN, Primitive.ACOS);
-    static final Set<Primitive> INTEGER_BINARY =
-            EnumSet.of(Primitive.AND, Primitive.OR, Primitive.XOR, Primitive.SHIFT_LEFT,
-                    Primitive.SHIFT_RIGHT_ARITHMETIC, Primitive.SHIFT_RIGHT_LOGICAL);
+    static final Set<Primitive> INTEGER_BINARY = EnumSet.of(
+            Primitive.AND,
+            Primitive.OR,
+            Primitive.XOR,
+            Primitive.SHIFT_LEFT,
+            Primitive.SHIFT_RIGHT_ARITHMETIC,
+            Primitive.SHIFT_RIGHT_LOGICAL);
 
     static List<Op> ops() {
         List<Op> ops = new ArrayList<>();
@@ -65,10 +69,11 @@ class BatchRulesTest {
         for (Primitive p : Primitive.values()) {
             switch (p.kind()) {
                 case UNARY -> {
-                    Gen g = INTEGER_UNARY.contains(p) ? ints(-50, 50, 2, 3)
-                            : POSITIVE_UNARY.contains(p) ? positive(2, 3)
-                            : UNIT_UNARY.contains(p) ? uniform(-0.9, 0.9, 2, 3)
-                            : floats(2, 3);
+                    Gen g = INTEGER_UNARY.contains(p)
+                            ? ints(-50, 50, 2, 3)
+                            : POSITIVE_UNARY.contains(p)
+                                    ? positive(2, 3)
+                                    : UNIT_UNARY.contains(p) ? uniform(-0.9, 0.9, 2, 3) : floats(2, 3);
                     ops.add(new Op(p, none, g));
                 }
                 case BINARY -> {
@@ -91,8 +96,8 @@ class BatchRulesTest {
         ops.add(new Op(Primitive.CONVERT, new Params.Convert(DType.INT32), floats(2, 3)));
         ops.add(new Op(Primitive.CONVERT, new Params.Convert(DType.FLOAT64), bools(3)).named("bool"));
 
-        for (Primitive p : List.of(Primitive.REDUCE_SUM, Primitive.REDUCE_PROD, Primitive.REDUCE_MAX,
-                Primitive.REDUCE_MIN)) {
+        for (Primitive p :
+                List.of(Primitive.REDUCE_SUM, Primitive.REDUCE_PROD, Primitive.REDUCE_MAX, Primitive.REDUCE_MIN)) {
             ops.add(new Op(p, new Params.Reduce(new int[] {1}), floats(2, 3, 4)).named("axes=[1]"));
             ops.add(new Op(p, new Params.Reduce(new int[] {0, 2}), floats(2, 3, 4)).named("axes=[0,2]"));
         }
@@ -108,19 +113,27 @@ class BatchRulesTest {
             ops.add(new Op(p, new Params.Cumulative(0, true), floats(3, 2)).named("axis=0 reverse"));
         }
 
-        ops.add(new Op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 3, 4}, new int[] {1, 2}),
+        ops.add(new Op(
+                Primitive.BROADCAST_IN_DIM,
+                new Params.BroadcastInDim(new int[] {2, 3, 4}, new int[] {1, 2}),
                 floats(3, 1)));
-        ops.add(new Op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {3, 2}, new int[] {0}),
-                floats(3)).named("to trailing"));
-        ops.add(new Op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 2}, new int[0]),
-                floats()).named("0-d"));
+        ops.add(new Op(
+                        Primitive.BROADCAST_IN_DIM,
+                        new Params.BroadcastInDim(new int[] {3, 2}, new int[] {0}),
+                        floats(3))
+                .named("to trailing"));
+        ops.add(new Op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 2}, new int[0]), floats())
+                .named("0-d"));
         ops.add(new Op(Primitive.RESHAPE, new Params.Reshape(new int[] {3, 4}), floats(2, 3, 2)));
         ops.add(new Op(Primitive.RESHAPE, new Params.Reshape(new int[0]), floats(1, 1)).named("to 0-d"));
         ops.add(new Op(Primitive.TRANSPOSE, new Params.Transpose(new int[] {2, 0, 1}), floats(2, 3, 4)));
-        ops.add(new Op(Primitive.SLICE, new Params.Slice(new int[] {1, 0}, new int[] {4, 6}, new int[] {2, 3}),
-                floats(5, 6)));
-        ops.add(new Op(Primitive.PAD, new Params.Pad(new int[] {1, -1}, new int[] {0, 2}, new int[] {1, 0}),
-                floats(2, 3), floats()));
+        ops.add(new Op(
+                Primitive.SLICE, new Params.Slice(new int[] {1, 0}, new int[] {4, 6}, new int[] {2, 3}), floats(5, 6)));
+        ops.add(new Op(
+                Primitive.PAD,
+                new Params.Pad(new int[] {1, -1}, new int[] {0, 2}, new int[] {1, 0}),
+                floats(2, 3),
+                floats()));
         ops.add(new Op(Primitive.PAD, new Params.Pad(new int[] {2}, new int[] {1}, new int[] {2}), bools(3), bools())
                 .named("bool"));
         ops.add(new Op(Primitive.CONCATENATE, new Params.Axis(1), floats(2, 1), floats(2, 3), floats(2, 2)));
@@ -135,34 +148,70 @@ class BatchRulesTest {
         ops.add(new Op(Primitive.TAKE, new Params.Axis(0), ints(0, 99, 4), ints(DType.UINT32, -1, 5, 3))
                 .named("uint32"));
         ops.add(new Op(Primitive.TAKE_ALONG_AXIS, new Params.Axis(1), floats(3, 4), ints(-1, 5, 3, 5)));
-        ops.add(new Op(Primitive.TAKE_ALONG_AXIS, new Params.Axis(0), floats(4, 2), ints(0, 3, 1, 2))
-                .named("axis=0"));
-        ops.add(new Op(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {2, 4}), floats(5, 6),
-                ints(-3, 8), ints(-3, 8)));
-        ops.add(new Op(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {3}), floats(3),
-                ints(DType.INT64, -1, 1)).named("whole window"));
-        ops.add(new Op(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {1, 2}), ints(0, 99, 3, 4),
-                ints(DType.UINT32, -1, 4), ints(DType.UINT32, 0, 3)).named("uint32"));
-        ops.add(new Op(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[0]), floats()).named("0-d"));
-        ops.add(new Op(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, floats(5, 6), floats(2, 3), ints(-3, 8),
+        ops.add(new Op(Primitive.TAKE_ALONG_AXIS, new Params.Axis(0), floats(4, 2), ints(0, 3, 1, 2)).named("axis=0"));
+        ops.add(new Op(
+                Primitive.DYNAMIC_SLICE,
+                new Params.DynamicSlice(new int[] {2, 4}),
+                floats(5, 6),
+                ints(-3, 8),
                 ints(-3, 8)));
+        ops.add(new Op(
+                        Primitive.DYNAMIC_SLICE,
+                        new Params.DynamicSlice(new int[] {3}),
+                        floats(3),
+                        ints(DType.INT64, -1, 1))
+                .named("whole window"));
+        ops.add(new Op(
+                        Primitive.DYNAMIC_SLICE,
+                        new Params.DynamicSlice(new int[] {1, 2}),
+                        ints(0, 99, 3, 4),
+                        ints(DType.UINT32, -1, 4),
+                        ints(DType.UINT32, 0, 3))
+                .named("uint32"));
+        ops.add(new Op(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[0]), floats()).named("0-d"));
+        ops.add(new Op(
+                Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, floats(5, 6), floats(2, 3), ints(-3, 8), ints(-3, 8)));
         ops.add(new Op(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, floats(4), floats(0), ints(-3, 8))
                 .named("empty update"));
-        ops.add(new Op(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, bools(4, 3), bools(4, 1),
-                ints(DType.INT64, -1, 1), ints(DType.INT64, 0, 4)).named("bool int64"));
+        ops.add(new Op(
+                        Primitive.DYNAMIC_UPDATE_SLICE,
+                        Params.NONE,
+                        bools(4, 3),
+                        bools(4, 1),
+                        ints(DType.INT64, -1, 1),
+                        ints(DType.INT64, 0, 4))
+                .named("bool int64"));
 
-        ops.add(new Op(Primitive.DOT_GENERAL,
-                new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0}),
-                floats(2, 3, 4), floats(2, 4, 5)).named("batched matmul"));
-        ops.add(new Op(Primitive.DOT_GENERAL, new Params.DotGeneral(new int[] {1}, new int[] {0}, new int[0], new int[0]),
-                floats(3, 4), floats(4, 2)).named("matmul"));
-        ops.add(new Op(Primitive.DOT_GENERAL, new Params.DotGeneral(new int[] {0}, new int[] {1}, new int[0], new int[0]),
-                floats(4, 3), floats(2, 4)).named("contract leading"));
-        ops.add(new Op(Primitive.DOT_GENERAL,
-                new Params.DotGeneral(new int[] {1}, new int[] {2}, new int[] {2}, new int[] {0}),
-                floats(2, 3, 4), floats(4, 5, 3)).named("batch last"));
-        ops.add(new Op(Primitive.DOT_GENERAL, new Params.DotGeneral(new int[0], new int[0], new int[0], new int[0]),
-                floats(2), floats(3)).named("outer"));
+        ops.add(new Op(
+                        Primitive.DOT_GENERAL,
+                        new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0}),
+                        floats(2, 3, 4),
+                        floats(2, 4, 5))
+                .named("batched matmul"));
+        ops.add(new Op(
+                        Primitive.DOT_GENERAL,
+                        new Params.DotGeneral(new int[] {1}, new int[] {0}, new int[0], new int[0]),
+                        floats(3, 4),
+                        floats(4, 2))
+                .named("matmul"));
+        ops.add(new Op(
+                        Primitive.DOT_GENERAL,
+                        new Params.DotGeneral(new int[] {0}, new int[] {1}, new int[0], new int[0]),
+                        floats(4, 3),
+                        floats(2, 4))
+                .named("contract leading"));
+        ops.add(new Op(
+                        Primitive.DOT_GENERAL,
+                        new Params.DotGeneral(new int[] {1}, new int[] {2}, new int[] {2}, new int[] {0}),
+                        floats(2, 3, 4),
+                        floats(4, 5, 3))
+                .named("batch last"));
+        ops.add(new Op(
+                        Primitive.DOT_GENERAL,
+                        new Params.DotGeneral(new int[0], new int[0], new int[0], new int[0]),
+                        floats(2),
+                        floats(3))
+                .named("outer"));
         return ops;
     }
 
@@ -190,9 +239,13 @@ class BatchRulesTest {
     @TestFactory
     Stream<DynamicTest> everyRuleMatchesPerMemberApplication() {
         return ops().stream().flatMap(op -> {
-            int[] ranks = ref(() -> op.operands().stream().mapToInt(g -> g.make(new Random(0)).ndim()).toArray());
-            return dimPatterns(ranks).stream().flatMap(dims -> Stream.of(B, 1).map(size -> DynamicTest.dynamicTest(
-                    op.name() + " dims=" + Arrays.toString(dims) + " size=" + size, () -> check(op, dims, size))));
+            int[] ranks = ref(() -> op.operands().stream()
+                    .mapToInt(g -> g.make(new Random(0)).ndim())
+                    .toArray());
+            return dimPatterns(ranks).stream().flatMap(dims -> Stream.of(B, 1)
+                    .map(size -> DynamicTest.dynamicTest(
+                            op.name() + " dims=" + Arrays.toString(dims) + " size=" + size,
+                            () -> check(op, dims, size))));
         });
     }
 
@@ -225,7 +278,10 @@ class BatchRulesTest {
                 }
                 Array expected = Lax.bind(op.p(), op.params(), args);
                 Array actual = out.batchDim() < 0 ? out.value() : member(out.value(), out.batchDim(), b);
-                assertSame(expected, actual, op.name() + " dims=" + Arrays.toString(dims) + " size=" + size + " member " + b);
+                assertSame(
+                        expected,
+                        actual,
+                        op.name() + " dims=" + Arrays.toString(dims) + " size=" + size + " member " + b);
             }
             return null;
         });
@@ -233,8 +289,8 @@ class BatchRulesTest {
 
     @Test
     void everyPrimitiveWithOperandsHasACase() {
-        Set<Primitive> covered = ops().stream().map(Op::p).collect(Collectors.toCollection(
-                () -> EnumSet.noneOf(Primitive.class)));
+        Set<Primitive> covered =
+                ops().stream().map(Op::p).collect(Collectors.toCollection(() -> EnumSet.noneOf(Primitive.class)));
         Set<Primitive> missing = EnumSet.complementOf(EnumSet.copyOf(covered));
         // Control flow has several outputs and is batched by BatchTrace.processAll, not by BatchRules.
         missing.removeIf(p -> p.kind() == Primitive.Kind.CONTROL);
@@ -243,8 +299,10 @@ class BatchRulesTest {
 
     @Test
     void iotaNeverReachesItsRuleAndSaysSo() {
-        KilnException e = assertThrows(KilnException.class, () -> BatchRules.batch(
-                Primitive.IOTA, new Params.Iota(DType.INT32, new int[] {3}, 0), List.of(), new int[0], 2));
+        KilnException e = assertThrows(
+                KilnException.class,
+                () -> BatchRules.batch(
+                        Primitive.IOTA, new Params.Iota(DType.INT32, new int[] {3}, 0), List.of(), new int[0], 2));
         assertTrue(e.getMessage().contains("iota"), e.getMessage());
     }
 
@@ -254,10 +312,12 @@ class BatchRulesTest {
             Array lhs = Np.stack(new Array[] {Np.ones(DType.FLOAT64, 3, 4), Np.zeros(DType.FLOAT64, 3, 4)}, 2);
             Array rhs = Np.ones(DType.FLOAT64, 4, 5);
             Params.DotGeneral mm = new Params.DotGeneral(new int[] {1}, new int[] {0}, new int[0], new int[0]);
-            BatchRules.Batched out = BatchRules.batch(Primitive.DOT_GENERAL, mm, List.of(lhs, rhs), new int[] {2, -1}, 2);
+            BatchRules.Batched out =
+                    BatchRules.batch(Primitive.DOT_GENERAL, mm, List.of(lhs, rhs), new int[] {2, -1}, 2);
             // lhs (3, 4, B): the batch is lhs's second free dimension, so output (3, B, 5).
             assertEquals(1, out.batchDim());
-            assertEquals(List.of(3, 2, 5), Arrays.stream(out.value().shape()).boxed().toList());
+            assertEquals(
+                    List.of(3, 2, 5), Arrays.stream(out.value().shape()).boxed().toList());
             return null;
         });
     }

@@ -61,8 +61,13 @@ final class Samples {
             }
             return switch (dtype) {
                 case INT64 -> shaped(Np.array(v), shape);
-                case INT32 -> shaped(Np.array(Arrays.stream(v).mapToInt(x -> (int) x).toArray()), shape);
-                case UINT32 -> shaped(Np.arrayUint32(Arrays.stream(v).mapToInt(x -> (int) x).toArray()), shape);
+                case INT32 ->
+                    shaped(Np.array(Arrays.stream(v).mapToInt(x -> (int) x).toArray()), shape);
+                case UINT32 ->
+                    shaped(
+                            Np.arrayUint32(
+                                    Arrays.stream(v).mapToInt(x -> (int) x).toArray()),
+                            shape);
                 default -> throw new IllegalArgumentException(dtype + " is not an index dtype");
             };
         };
@@ -95,8 +100,10 @@ final class Samples {
      */
     static void assertSame(Array expected, Array actual, String what) {
         assertEquals(expected.dtype(), actual.dtype(), what + ": dtype");
-        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Shape.toString(actual.shape())
-                + " instead of " + Shape.toString(expected.shape()));
+        assertArrayEquals(
+                expected.shape(),
+                actual.shape(),
+                what + ": shape " + Shape.toString(actual.shape()) + " instead of " + Shape.toString(expected.shape()));
         double[] e = expected.toDoubleArray();
         double[] a = actual.toDoubleArray();
         double ulps = expected.dtype() == DType.FLOAT32 ? 1e-6 : expected.dtype() == DType.FLOAT64 ? 1e-13 : 0;

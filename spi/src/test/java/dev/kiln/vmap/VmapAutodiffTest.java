@@ -8,8 +8,8 @@ import static dev.kiln.vmap.Samples.ref;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
-import dev.kiln.KilnException;
 import dev.kiln.Kiln;
+import dev.kiln.KilnException;
 import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.Shape;
@@ -41,14 +41,24 @@ class VmapAutodiffTest {
                 new Scalar("sum (x W)^2", floats(2, 3), x -> Np.sum(Np.square(Np.matmul(x, W)))),
                 new Scalar("logSumExp", floats(2, 3), x -> Np.logSumExp(x)),
                 new Scalar("tanh, max", floats(3, 2), x -> Np.sum(Np.max(Np.tanh(x), 1))),
-                new Scalar("reversed slice product", floats(5), x -> Np.sum(Np.multiply(
-                        Np.index(x, "::-1"), Np.cumsum(x)))),
-                new Scalar("take, pad", floats(4), x -> Np.sum(Np.square(Np.pad(
-                        Np.take(x, Np.array(new int[] {3, 0, 0, 2}), 0), new int[][] {{1, 2}}, 1.0)))),
-                new Scalar("dynamicSlice", floats(5), x -> Np.sum(Np.exp(
-                        Lax.dynamicSlice(x, new Array[] {Np.scalar(2)}, 3)))),
-                new Scalar("broadcast, transpose, divide", floats(2, 3), x -> Np.sum(Np.divide(
-                        Np.transpose(x), Np.add(Np.square(x), 1.0).sum(1)))));
+                new Scalar(
+                        "reversed slice product",
+                        floats(5),
+                        x -> Np.sum(Np.multiply(Np.index(x, "::-1"), Np.cumsum(x)))),
+                new Scalar(
+                        "take, pad",
+                        floats(4),
+                        x -> Np.sum(Np.square(
+                                Np.pad(Np.take(x, Np.array(new int[] {3, 0, 0, 2}), 0), new int[][] {{1, 2}}, 1.0)))),
+                new Scalar(
+                        "dynamicSlice",
+                        floats(5),
+                        x -> Np.sum(Np.exp(Lax.dynamicSlice(x, new Array[] {Np.scalar(2)}, 3)))),
+                new Scalar(
+                        "broadcast, transpose, divide",
+                        floats(2, 3),
+                        x -> Np.sum(Np.divide(
+                                Np.transpose(x), Np.add(Np.square(x), 1.0).sum(1)))));
     }
 
     /** Runs {@code body}, skipping the test if a differentiation rule it needs is still missing. */
@@ -84,26 +94,32 @@ class VmapAutodiffTest {
 
     @TestFactory
     Stream<DynamicTest> perExampleGradients() {
-        return scalarFunctions().stream().flatMap(s -> Stream.of(0, -1).map(axis -> DynamicTest.dynamicTest(
-                "vmap(grad) " + s.name() + " axis=" + axis, () -> needingRules(() -> {
-                    Array xs = batchOf(s.x(), axis, new Random(s.name().hashCode()));
-                    Function<Array, Array> g = Kiln.grad(s.f());
-                    Array expected = stackedMembers(xs, axis, g, axis);
-                    assertSame(expected, Kiln.vmap(g, axis, axis).apply(xs), "vmap(grad)");
-                    assertSame(expected, Kiln.jit(Kiln.vmap(g, axis, axis)).apply(xs), "jit(vmap(grad))");
-                }))));
+        return scalarFunctions().stream().flatMap(s -> Stream.of(0, -1)
+                .map(axis -> DynamicTest.dynamicTest(
+                        "vmap(grad) " + s.name() + " axis=" + axis,
+                        () -> needingRules(() -> {
+                            Array xs = batchOf(s.x(), axis, new Random(s.name().hashCode()));
+                            Function<Array, Array> g = Kiln.grad(s.f());
+                            Array expected = stackedMembers(xs, axis, g, axis);
+                            assertSame(expected, Kiln.vmap(g, axis, axis).apply(xs), "vmap(grad)");
+                            assertSame(
+                                    expected, Kiln.jit(Kiln.vmap(g, axis, axis)).apply(xs), "jit(vmap(grad))");
+                        }))));
     }
 
     @TestFactory
     Stream<DynamicTest> gradientThroughVmap() {
-        return scalarFunctions().stream().map(s -> DynamicTest.dynamicTest(
-                "grad(sum vmap) " + s.name(), () -> needingRules(() -> {
-                    Array xs = batchOf(s.x(), 0, new Random(s.name().hashCode() + 1));
-                    // The members are independent, so the gradient of their sum is each member's gradient.
-                    Function<Array, Array> total = x -> Np.sum(Kiln.vmap(s.f()).apply(x));
-                    Array expected = stackedMembers(xs, 0, Kiln.grad(s.f()), 0);
-                    assertSame(expected, Kiln.grad(total).apply(xs), "grad of a vmapped sum");
-                })));
+        return scalarFunctions().stream()
+                .map(s -> DynamicTest.dynamicTest(
+                        "grad(sum vmap) " + s.name(),
+                        () -> needingRules(() -> {
+                            Array xs = batchOf(s.x(), 0, new Random(s.name().hashCode() + 1));
+                            // The members are independent, so the gradient of their sum is each member's gradient.
+                            Function<Array, Array> total =
+                                    x -> Np.sum(Kiln.vmap(s.f()).apply(x));
+                            Array expected = stackedMembers(xs, 0, Kiln.grad(s.f()), 0);
+                            assertSame(expected, Kiln.grad(total).apply(xs), "grad of a vmapped sum");
+                        })));
     }
 
     record Vector(String name, int[] shape, Function<Array, Array> f) {}
@@ -113,11 +129,15 @@ class VmapAutodiffTest {
                 new Vector("sin(x) * reversed x", new int[] {4}, x -> Np.multiply(Np.sin(x), Np.flip(x))),
                 new Vector("W^T x", new int[] {3}, x -> Np.matmul(x, W)),
                 new Vector("cumsum exp", new int[] {4}, x -> Np.cumsum(Np.exp(x))),
-                new Vector("softmax rows", new int[] {2, 3}, x -> Np.exp(Np.subtract(
-                        x, Np.logSumExp(x, new int[] {1}, true)))),
+                new Vector(
+                        "softmax rows",
+                        new int[] {2, 3},
+                        x -> Np.exp(Np.subtract(x, Np.logSumExp(x, new int[] {1}, true)))),
                 new Vector("column sums squared", new int[] {2, 3}, x -> Np.square(Np.sum(x, 0))),
-                new Vector("0-d in, vector out", new int[0], x -> Np.multiply(Np.arange(3).astype(DType.FLOAT64),
-                        Np.sin(x))));
+                new Vector(
+                        "0-d in, vector out",
+                        new int[0],
+                        x -> Np.multiply(Np.arange(3).astype(DType.FLOAT64), Np.sin(x))));
     }
 
     /** {@code d f / d x} by central differences, shaped {@code out.shape + x.shape}. */
@@ -146,16 +166,35 @@ class VmapAutodiffTest {
 
     @TestFactory
     Stream<DynamicTest> jacobiansMatchFiniteDifferences() {
-        return vectorFunctions().stream().flatMap(v -> Stream.of(
-                DynamicTest.dynamicTest("jacfwd " + v.name(), () -> needingRules(() -> {
-                    Array x = floats(v.shape()).make(new Random(v.name().hashCode()));
-                    assertClose(finiteDifferenceJacobian(v.f(), x), Kiln.jacfwd(v.f()).apply(x), 1e-6, "jacfwd");
-                })),
-                DynamicTest.dynamicTest("jacrev " + v.name(), () -> needingRules(() -> {
-                    Array x = floats(v.shape()).make(new Random(v.name().hashCode()));
-                    assertClose(finiteDifferenceJacobian(v.f(), x), Kiln.jacrev(v.f()).apply(x), 1e-6, "jacrev");
-                    assertClose(Kiln.jacfwd(v.f()).apply(x), Kiln.jacrev(v.f()).apply(x), 1e-12, "jacrev vs jacfwd");
-                }))));
+        return vectorFunctions().stream()
+                .flatMap(v -> Stream.of(
+                        DynamicTest.dynamicTest(
+                                "jacfwd " + v.name(),
+                                () -> needingRules(() -> {
+                                    Array x = floats(v.shape())
+                                            .make(new Random(v.name().hashCode()));
+                                    assertClose(
+                                            finiteDifferenceJacobian(v.f(), x),
+                                            Kiln.jacfwd(v.f()).apply(x),
+                                            1e-6,
+                                            "jacfwd");
+                                })),
+                        DynamicTest.dynamicTest(
+                                "jacrev " + v.name(),
+                                () -> needingRules(() -> {
+                                    Array x = floats(v.shape())
+                                            .make(new Random(v.name().hashCode()));
+                                    assertClose(
+                                            finiteDifferenceJacobian(v.f(), x),
+                                            Kiln.jacrev(v.f()).apply(x),
+                                            1e-6,
+                                            "jacrev");
+                                    assertClose(
+                                            Kiln.jacfwd(v.f()).apply(x),
+                                            Kiln.jacrev(v.f()).apply(x),
+                                            1e-12,
+                                            "jacrev vs jacfwd");
+                                }))));
     }
 
     @Test
@@ -172,7 +211,8 @@ class VmapAutodiffTest {
     void jacobianOfABatchedFunction() {
         needingRules(() -> {
             // jacfwd of a function that itself uses vmap: two nested batch traces around a JVP.
-            Function<Array, Array> rowNorms = x -> Kiln.vmap((Array row) -> Np.sum(Np.square(row))).apply(x);
+            Function<Array, Array> rowNorms =
+                    x -> Kiln.vmap((Array row) -> Np.sum(Np.square(row))).apply(x);
             Array x = floats(2, 3).make(new Random(11));
             Array expected = finiteDifferenceJacobian(rowNorms, x);
             assertClose(expected, Kiln.jacfwd(rowNorms).apply(x), 1e-6, "jacfwd(vmap)");

@@ -99,7 +99,10 @@ final class VmapCases {
         c.add(c2("bitwiseXor", ints(-99, 99, 2, 3), ints(-99, 99, 2, 3), Np::bitwiseXor));
         c.add(c2("leftShift", ints(-99, 99, 2, 3), ints(0, 33, 2, 3), Np::leftShift));
         c.add(c2("rightShift", ints(-99, 99, 2, 3), ints(0, 33, 2, 3), Np::rightShift));
-        c.add(c2("rightShift uint32", ints(DType.UINT32, -99, 99, 2, 3), ints(DType.UINT32, 0, 33, 2, 3),
+        c.add(c2(
+                "rightShift uint32",
+                ints(DType.UINT32, -99, 99, 2, 3),
+                ints(DType.UINT32, 0, 33, 2, 3),
                 Np::rightShift));
         c.add(c2("equal", ints(0, 2, 2, 3), ints(0, 2, 2, 3), Np::equal));
         c.add(c2("notEqual", ints(0, 2, 2, 3), ints(0, 2, 2, 3), Np::notEqual));
@@ -138,8 +141,11 @@ final class VmapCases {
         c.add(c1("index slices", floats(4, 5), x -> Np.index(x, "1:4, ::-2")));
         c.add(c1("index element", floats(4, 5), x -> Np.index(x, "2, -1")));
         c.add(c1("pad constant", floats(2, 3), x -> Np.pad(x, new int[][] {{1, 2}, {0, 1}}, 1.5)));
-        c.add(c2("pad with a traced value", floats(2, 3), floats(), (x, v) -> Lax.pad(
-                x, v, new int[] {1, -1}, new int[] {2, 1}, new int[] {1, 0})));
+        c.add(c2(
+                "pad with a traced value",
+                floats(2, 3),
+                floats(),
+                (x, v) -> Lax.pad(x, v, new int[] {1, -1}, new int[] {2, 1}, new int[] {1, 0})));
         c.add(c2("concatenate", floats(2, 3), floats(2, 2), (a, b) -> Np.concatenate(new Array[] {a, b}, 1)));
         c.add(c2("stack", floats(2, 3), floats(2, 3), (a, b) -> Np.stack(new Array[] {a, b}, 1)));
         c.add(c1("flip", x234, x -> Np.flip(x, 0, 2)));
@@ -151,12 +157,24 @@ final class VmapCases {
         c.add(c2("take scalar index", floats(4, 5), ints(0, 3), (x, i) -> Np.take(x, i, 0)));
         c.add(c2("takeAlongAxis", floats(3, 4), ints(-4, 3, 3, 2), (x, i) -> Np.takeAlongAxis(x, i, 1)));
         c.add(c1("oneHot", ints(-1, 5, 4), i -> Np.oneHot(i, 5, DType.FLOAT64)));
-        c.add(c1("dynamicSlice static starts", floats(5, 6), x -> Np.dynamicSlice(x, new int[] {-2, 1}, new int[] {2, 3})));
-        c.add(c2("dynamicSlice traced starts", floats(5, 6), ints(-7, 7, 2),
+        c.add(c1(
+                "dynamicSlice static starts",
+                floats(5, 6),
+                x -> Np.dynamicSlice(x, new int[] {-2, 1}, new int[] {2, 3})));
+        c.add(c2(
+                "dynamicSlice traced starts",
+                floats(5, 6),
+                ints(-7, 7, 2),
                 (x, s) -> Lax.dynamicSlice(x, new Array[] {at(s, 0), at(s, 1)}, 2, 4)));
-        c.add(c2("dynamicUpdateSlice", floats(5, 6), floats(2, 3),
+        c.add(c2(
+                "dynamicUpdateSlice",
+                floats(5, 6),
+                floats(2, 3),
                 (x, u) -> Lax.dynamicUpdateSlice(x, u, Np.scalar(4), Np.scalar(-2))));
-        c.add(c2("dynamicUpdateSlice traced starts", floats(5, 6), ints(-7, 7, 2),
+        c.add(c2(
+                "dynamicUpdateSlice traced starts",
+                floats(5, 6),
+                ints(-7, 7, 2),
                 (x, s) -> Lax.dynamicUpdateSlice(x, Np.full(DType.FLOAT64, 9, 2, 3), at(s, 0), at(s, 1))));
         // creation: IOTA has no operands, so it is a constant shared by the batch
         c.add(c1("add arange", floats(2, 3), x -> Np.add(x, Np.arange(3))));

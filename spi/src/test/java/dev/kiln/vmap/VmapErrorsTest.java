@@ -29,27 +29,27 @@ class VmapErrorsTest {
 
     @Test
     void mismatchedBatchSizes() {
-        ShapeException e = thrownOnReference(ShapeException.class, () -> Kiln.vmap(
-                        (Array a, Array b) -> Np.add(a, b), 0, 0, 0)
-                .apply(Np.zeros(DType.FLOAT64, 3, 2), Np.zeros(DType.FLOAT64, 4, 2)));
+        ShapeException e =
+                thrownOnReference(ShapeException.class, () -> Kiln.vmap((Array a, Array b) -> Np.add(a, b), 0, 0, 0)
+                        .apply(Np.zeros(DType.FLOAT64, 3, 2), Np.zeros(DType.FLOAT64, 4, 2)));
         mentions(e, "3", "4");
     }
 
     @Test
     void mismatchedBatchSizesAcrossAxes() {
-        ShapeException e = thrownOnReference(ShapeException.class, () -> Kiln.vmap(
-                        (Array a, Array b) -> Np.add(a, b), 0, -1, 0)
-                .apply(Np.zeros(DType.FLOAT64, 3, 2), Np.zeros(DType.FLOAT64, 2, 2)));
+        ShapeException e =
+                thrownOnReference(ShapeException.class, () -> Kiln.vmap((Array a, Array b) -> Np.add(a, b), 0, -1, 0)
+                        .apply(Np.zeros(DType.FLOAT64, 3, 2), Np.zeros(DType.FLOAT64, 2, 2)));
         mentions(e, "3", "2");
     }
 
     @Test
     void inAxisOutOfRange() {
-        AxisException e = thrownOnReference(AxisException.class, () -> Kiln.vmap((Array x) -> x, 2, 0)
-                .apply(Np.zeros(DType.FLOAT64, 3, 2)));
+        AxisException e = thrownOnReference(
+                AxisException.class, () -> Kiln.vmap((Array x) -> x, 2, 0).apply(Np.zeros(DType.FLOAT64, 3, 2)));
         mentions(e, "vmap", "2");
-        thrownOnReference(AxisException.class, () -> Kiln.vmap((Array x) -> x, -3, 0)
-                .apply(Np.zeros(DType.FLOAT64, 3, 2)));
+        thrownOnReference(
+                AxisException.class, () -> Kiln.vmap((Array x) -> x, -3, 0).apply(Np.zeros(DType.FLOAT64, 3, 2)));
     }
 
     @Test
@@ -66,9 +66,9 @@ class VmapErrorsTest {
 
     @Test
     void noMappedArgument() {
-        IllegalArgumentException e = thrownOnReference(IllegalArgumentException.class, () -> Kiln.vmap(
-                        (Array a, Array b) -> Np.add(a, b), null, null, 0)
-                .apply(Np.zeros(DType.FLOAT64, 3), Np.zeros(DType.FLOAT64, 3)));
+        IllegalArgumentException e = thrownOnReference(
+                IllegalArgumentException.class, () -> Kiln.vmap((Array a, Array b) -> Np.add(a, b), null, null, 0)
+                        .apply(Np.zeros(DType.FLOAT64, 3), Np.zeros(DType.FLOAT64, 3)));
         mentions(e, "map");
     }
 
@@ -90,9 +90,10 @@ class VmapErrorsTest {
     void aBatchedValueCannotEscapeTheTransformation() {
         Array[] leaked = new Array[1];
         ref(() -> Kiln.vmap((Array x) -> {
-            leaked[0] = x;
-            return x;
-        }).apply(Np.zeros(DType.FLOAT64, 3)));
+                    leaked[0] = x;
+                    return x;
+                })
+                .apply(Np.zeros(DType.FLOAT64, 3)));
         KilnException e = thrownOnReference(KilnException.class, () -> Np.add(leaked[0], 1.0));
         mentions(e, "escaped", "vmap");
     }

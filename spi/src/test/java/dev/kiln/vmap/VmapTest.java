@@ -92,10 +92,12 @@ class VmapTest {
                 for (int outAxis : new int[] {0, -1}) {
                     String name = kind + " " + c.name() + " in=" + Arrays.toString(axes) + " out=" + outAxis;
                     long seed = name.hashCode();
-                    tests.add(DynamicTest.dynamicTest(name, () -> ref(() -> {
-                        body.run(c, axes, outAxis, seed, name);
-                        return null;
-                    })));
+                    tests.add(DynamicTest.dynamicTest(
+                            name,
+                            () -> ref(() -> {
+                                body.run(c, axes, outAxis, seed, name);
+                                return null;
+                            })));
                 }
             }
         }
@@ -183,24 +185,28 @@ class VmapTest {
     /** A batch of no members gives outputs with a zero-length batch dimension. */
     @TestFactory
     Stream<DynamicTest> emptyBatch() {
-        return VmapCases.all().stream().map(c -> DynamicTest.dynamicTest("empty batch " + c.name(), () -> ref(() -> {
-            Array[] sample = Batch.of(c, new Integer[c.arity()], 5).args();
-            Array[] empty = new Array[c.arity()];
-            for (int i = 0; i < empty.length; i++) {
-                int[] shape = new int[sample[i].ndim() + 1];
-                System.arraycopy(sample[i].shape(), 0, shape, 1, sample[i].ndim());
-                empty[i] = Np.zeros(sample[i].dtype(), shape);
-            }
-            Array one = c.f().apply(sample);
-            Integer[] axes = new Integer[c.arity()];
-            Arrays.fill(axes, 0);
-            Array out = vmap(c, c.f(), axes, 0).apply(empty);
-            int[] expected = new int[one.ndim() + 1];
-            System.arraycopy(one.shape(), 0, expected, 1, one.ndim());
-            assertEquals(one.dtype(), out.dtype());
-            assertEquals(Arrays.toString(expected), Arrays.toString(out.shape()));
-            return null;
-        })));
+        return VmapCases.all().stream()
+                .map(c -> DynamicTest.dynamicTest(
+                        "empty batch " + c.name(),
+                        () -> ref(() -> {
+                            Array[] sample =
+                                    Batch.of(c, new Integer[c.arity()], 5).args();
+                            Array[] empty = new Array[c.arity()];
+                            for (int i = 0; i < empty.length; i++) {
+                                int[] shape = new int[sample[i].ndim() + 1];
+                                System.arraycopy(sample[i].shape(), 0, shape, 1, sample[i].ndim());
+                                empty[i] = Np.zeros(sample[i].dtype(), shape);
+                            }
+                            Array one = c.f().apply(sample);
+                            Integer[] axes = new Integer[c.arity()];
+                            Arrays.fill(axes, 0);
+                            Array out = vmap(c, c.f(), axes, 0).apply(empty);
+                            int[] expected = new int[one.ndim() + 1];
+                            System.arraycopy(one.shape(), 0, expected, 1, one.ndim());
+                            assertEquals(one.dtype(), out.dtype());
+                            assertEquals(Arrays.toString(expected), Arrays.toString(out.shape()));
+                            return null;
+                        })));
     }
 
     /** A closure over an outer batched value inside an inner vmap: pairwise squared distances. */
@@ -211,7 +217,8 @@ class VmapTest {
             Array xs = Samples.floats(4, 3).make(r);
             Array ys = Samples.floats(5, 3).make(r);
             Array d = Kiln.vmap((Array x) -> Kiln.vmap((Array y) -> Np.sum(Np.square(Np.subtract(x, y))))
-                    .apply(ys)).apply(xs);
+                            .apply(ys))
+                    .apply(xs);
             Array[] rows = new Array[4];
             for (int i = 0; i < 4; i++) {
                 Array[] row = new Array[5];
@@ -229,7 +236,8 @@ class VmapTest {
     void unbatchedOutputIsBroadcastToTheBatch() {
         ref(() -> {
             Array x = Np.array(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
-            Array out = Kiln.vmap((Array v) -> Np.ones(dev.kiln.DType.FLOAT64, 4), 0, -1).apply(x);
+            Array out = Kiln.vmap((Array v) -> Np.ones(dev.kiln.DType.FLOAT64, 4), 0, -1)
+                    .apply(x);
             assertSame(Np.ones(dev.kiln.DType.FLOAT64, 4, 3), out, "constant output");
             return null;
         });

@@ -30,7 +30,11 @@ final class BufferFamily implements Family {
     public List<Case> cases() {
         return List.of(
                 new Case(name(), "release", "float32", "2000 uploads of 1 MB", () -> churn(2000, false)),
-                new Case(name(), "release", "float32", "1000 results of 1 MB computed on the backend",
+                new Case(
+                        name(),
+                        "release",
+                        "float32",
+                        "1000 results of 1 MB computed on the backend",
                         () -> churn(1000, true)),
                 new Case(name(), "release", "float64", "100000 small arrays", BufferFamily::manySmall),
                 new Case(name(), "retain", "float32", "reachable arrays keep their data", BufferFamily::retain));
@@ -58,8 +62,11 @@ final class BufferFamily implements Family {
         live.clear();
         long after = used();
         long grown = after - before;
-        Check.that(grown < BOUND, count + " arrays of 1 MB left " + (grown >> 20) + " MB of heap and direct memory"
-                + " in use after GC (bound " + (BOUND >> 20) + " MB): buffers of unreachable arrays are not released");
+        Check.that(
+                grown < BOUND,
+                count + " arrays of 1 MB left " + (grown >> 20) + " MB of heap and direct memory"
+                        + " in use after GC (bound " + (BOUND >> 20)
+                        + " MB): buffers of unreachable arrays are not released");
         Check.that(checksum > 0, "the arrays held the wrong data (checksum " + checksum + ")");
     }
 
@@ -73,8 +80,9 @@ final class BufferFamily implements Family {
             }
         }
         long grown = used() - before;
-        Check.that(grown < BOUND, "100000 small arrays left " + (grown >> 20) + " MB in use after GC (bound "
-                + (BOUND >> 20) + " MB)");
+        Check.that(
+                grown < BOUND,
+                "100000 small arrays left " + (grown >> 20) + " MB in use after GC (bound " + (BOUND >> 20) + " MB)");
         Check.that(total == 450_000, "small arrays held the wrong data: " + total);
     }
 
@@ -89,7 +97,8 @@ final class BufferFamily implements Family {
         used();
         for (int i = 0; i < kept.length; i++) {
             float[] v = kept[i].toFloatArray();
-            Check.that(v[0] == i + 0.5f && v[4095] == i + 0.5f,
+            Check.that(
+                    v[0] == i + 0.5f && v[4095] == i + 0.5f,
                     "array " + i + " changed after garbage collection: " + v[0] + " where " + (i + 0.5f)
                             + " was expected; a buffer was freed while its array was reachable");
         }

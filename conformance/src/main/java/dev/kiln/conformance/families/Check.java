@@ -59,12 +59,14 @@ final class Check {
      */
     static void same(String what, HostBuffer expected, HostBuffer actual, Rule rule, double[] scale) {
         if (expected.spec().dtype() != actual.spec().dtype()) {
-            throw new AssertionError(what + ": dtype " + actual.spec().dtype() + " where " + expected.spec().dtype()
-                    + " was expected (shape " + Shape.toString(actual.spec().shape()) + ")");
+            throw new AssertionError(what + ": dtype " + actual.spec().dtype() + " where "
+                    + expected.spec().dtype() + " was expected (shape "
+                    + Shape.toString(actual.spec().shape()) + ")");
         }
         if (!Arrays.equals(expected.spec().shape(), actual.spec().shape())) {
-            throw new AssertionError(what + ": shape " + Shape.toString(actual.spec().shape()) + " where "
-                    + Shape.toString(expected.spec().shape()) + " was expected");
+            throw new AssertionError(
+                    what + ": shape " + Shape.toString(actual.spec().shape()) + " where "
+                            + Shape.toString(expected.spec().shape()) + " was expected");
         }
         DType dtype = expected.spec().dtype();
         int n = expected.spec().size();
@@ -108,8 +110,8 @@ final class Check {
     /** Asserts an array's dtype and shape. */
     static void spec(String what, Array x, DType dtype, int... shape) {
         if (x.dtype() != dtype || !Arrays.equals(x.shape(), shape)) {
-            throw new AssertionError(what + ": got " + x.spec() + " where " + dtype + Shape.toString(shape)
-                    + " was expected");
+            throw new AssertionError(
+                    what + ": got " + x.spec() + " where " + dtype + Shape.toString(shape) + " was expected");
         }
     }
 

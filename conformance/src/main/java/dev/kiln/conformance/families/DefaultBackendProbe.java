@@ -14,7 +14,8 @@ public final class DefaultBackendProbe {
         try {
             System.out.println("default=" + Kiln.defaultBackend().name());
         } catch (RuntimeException e) {
-            System.out.println("error=" + e.getClass().getName() + ": " + e.getMessage().replace('\n', ' '));
+            System.out.println(
+                    "error=" + e.getClass().getName() + ": " + e.getMessage().replace('\n', ' '));
         }
     }
 }

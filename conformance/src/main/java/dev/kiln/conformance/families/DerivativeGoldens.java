@@ -61,8 +61,16 @@ final class DerivativeGoldens {
                     throw new IllegalStateException("malformed line in " + RESOURCE + ": " + f.length + " fields in "
                             + s.substring(0, Math.min(80, s.length())));
                 }
-                out.add(new Line(f[0], DType.fromName(f[1]), list(f[2]), GoldenFamily.decode(f[3]), list(f[4]),
-                        GoldenFamily.decode(f[5]), list(f[6]), GoldenFamily.decode(f[7]), list(f[8])));
+                out.add(new Line(
+                        f[0],
+                        DType.fromName(f[1]),
+                        list(f[2]),
+                        GoldenFamily.decode(f[3]),
+                        list(f[4]),
+                        GoldenFamily.decode(f[5]),
+                        list(f[6]),
+                        GoldenFamily.decode(f[7]),
+                        list(f[8])));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -267,29 +267,53 @@ final class Differentiable {
         unary("where", "leaky relu", S, signed(0.1, 2), x -> Np.where(Np.greater(x, 0), x, Np.multiply(x, 0.1)));
         unary("clip", "[-1, 1]", S, awayFromOne(), x -> Np.clip(x, -1, 1));
         // float32 inputs go through CONVERT both ways; for float64 the conversions are no-ops
-        unary("astype", "to float64 and back", S, uniform(-2, 2),
+        unary(
+                "astype",
+                "to float64 and back",
+                S,
+                uniform(-2, 2),
                 x -> Np.astype(Np.multiply(Np.astype(x, DType.FLOAT64), 1.5), x.dtype()));
 
         // -------------------------------------------------------- elementwise, two operands
         binary("add", uniform(-2, 2), Np::add);
         binary("subtract", uniform(-2, 2), Np::subtract);
         binary("multiply", uniform(-2, 2), Np::multiply);
-        add("divide", "", new int[][] {S, S}, (r, s) -> new double[][] {
-            uniform(-2, 2).sample(r, new int[][] {s[0]})[0], signed(0.5, 2).sample(r, new int[][] {s[1]})[0]
-        }, a -> Np.divide(a.get(0), a.get(1)));
-        add("power", "", new int[][] {S, S}, (r, s) -> new double[][] {
-            uniform(0.5, 2).sample(r, new int[][] {s[0]})[0], uniform(-2, 2).sample(r, new int[][] {s[1]})[0]
-        }, a -> Np.power(a.get(0), a.get(1)));
+        add(
+                "divide",
+                "",
+                new int[][] {S, S},
+                (r, s) -> new double[][] {
+                    uniform(-2, 2).sample(r, new int[][] {s[0]})[0],
+                    signed(0.5, 2).sample(r, new int[][] {s[1]})[0]
+                },
+                a -> Np.divide(a.get(0), a.get(1)));
+        add(
+                "power",
+                "",
+                new int[][] {S, S},
+                (r, s) -> new double[][] {
+                    uniform(0.5, 2).sample(r, new int[][] {s[0]})[0],
+                    uniform(-2, 2).sample(r, new int[][] {s[1]})[0]
+                },
+                a -> Np.power(a.get(0), a.get(1)));
         binary("maximum", separated(), Np::maximum);
         binary("minimum", separated(), Np::minimum);
         binary("arctan2", polarPair(), Np::arctan2);
         binary("mod", remainderPair(), Np::mod);
         binary("floorDivide", remainderPair(), Np::floorDivide);
         add("add", "broadcast (2,3)+(3,)", new int[][] {S, {3}}, uniform(-2, 2), a -> Np.add(a.get(0), a.get(1)));
-        add("multiply", "broadcast (2,1)*(1,3)", new int[][] {{2, 1}, {1, 3}}, uniform(-2, 2),
+        add(
+                "multiply",
+                "broadcast (2,1)*(1,3)",
+                new int[][] {{2, 1}, {1, 3}},
+                uniform(-2, 2),
                 a -> Np.multiply(a.get(0), a.get(1)));
-        add("where", "fixed mask", new int[][] {S, S}, uniform(-2, 2), a -> Np.where(
-                Np.array(new boolean[] {true, false, true, false, false, true}, S), a.get(0), a.get(1)));
+        add(
+                "where",
+                "fixed mask",
+                new int[][] {S, S},
+                uniform(-2, 2),
+                a -> Np.where(Np.array(new boolean[] {true, false, true, false, false, true}, S), a.get(0), a.get(1)));
 
         // -------------------------------------------------------- reductions
         int[] s3 = {2, 3, 4};
@@ -313,7 +337,11 @@ final class Differentiable {
         unary("reshape", "(2,3,4) to (4,6)", s3, uniform(-2, 2), x -> Np.reshape(x, 4, 6));
         unary("transpose", "(2,0,1)", s3, uniform(-2, 2), x -> Np.transpose(x, 2, 0, 1));
         unary("broadcastTo", "(3,1) to (2,3,4)", new int[] {3, 1}, uniform(-2, 2), x -> Np.broadcastTo(x, 2, 3, 4));
-        add("concatenate", "axis=1", new int[][] {{2, 3}, {2, 1}, {2, 4}}, uniform(-2, 2),
+        add(
+                "concatenate",
+                "axis=1",
+                new int[][] {{2, 3}, {2, 1}, {2, 4}},
+                uniform(-2, 2),
                 a -> Np.concatenate(a.toArray(Array[]::new), 1));
         add("stack", "axis=1", new int[][] {S, S}, uniform(-2, 2), a -> Np.stack(a.toArray(Array[]::new), 1));
         unary("split", "3 along axis 1, middle", new int[] {2, 6}, uniform(-2, 2), x -> Np.split(x, 3, 1)[1]);
@@ -328,32 +356,64 @@ final class Differentiable {
         unary("get", "[::-1]", new int[] {4, 3}, uniform(-2, 2), x -> x.get("::-1"));
 
         // -------------------------------------------------------- indexing
-        unary("take", "axis=1, repeated", new int[] {3, 5}, uniform(-2, 2),
+        unary(
+                "take",
+                "axis=1, repeated",
+                new int[] {3, 5},
+                uniform(-2, 2),
                 x -> Np.take(x, Np.array(new int[] {4, 0, 4, 2}), 1));
-        unary("takeAlongAxis", "axis=1", s2, uniform(-2, 2),
+        unary(
+                "takeAlongAxis",
+                "axis=1",
+                s2,
+                uniform(-2, 2),
                 x -> Np.takeAlongAxis(x, Np.array(new int[] {0, 3, 2, 2, 1, 0}, 3, 2), 1));
-        unary("dynamicSlice", "at (1,2) size (2,2)", new int[] {4, 5}, uniform(-2, 2),
+        unary(
+                "dynamicSlice",
+                "at (1,2) size (2,2)",
+                new int[] {4, 5},
+                uniform(-2, 2),
                 x -> Np.dynamicSlice(x, new int[] {1, 2}, new int[] {2, 2}));
-        add("dynamicUpdateSlice", "at (1,2)", new int[][] {{4, 5}, {2, 3}}, uniform(-2, 2),
+        add(
+                "dynamicUpdateSlice",
+                "at (1,2)",
+                new int[][] {{4, 5}, {2, 3}},
+                uniform(-2, 2),
                 a -> Lax.dynamicUpdateSlice(a.get(0), a.get(1), Np.scalar(1), Np.scalar(2)));
 
         // -------------------------------------------------------- contractions
         add("matmul", "(3,4)@(4,5)", new int[][] {{3, 4}, {4, 5}}, uniform(-2, 2), a -> Np.matmul(a.get(0), a.get(1)));
-        add("matmul", "(2,3,4)@(4,2)", new int[][] {{2, 3, 4}, {4, 2}}, uniform(-2, 2),
+        add(
+                "matmul",
+                "(2,3,4)@(4,2)",
+                new int[][] {{2, 3, 4}, {4, 2}},
+                uniform(-2, 2),
                 a -> Np.matmul(a.get(0), a.get(1)));
         add("matmul", "(4,)@(4,3)", new int[][] {{4}, {4, 3}}, uniform(-2, 2), a -> Np.matmul(a.get(0), a.get(1)));
         add("dot", "(5,).(5,)", new int[][] {{5}, {5}}, uniform(-2, 2), a -> Np.dot(a.get(0), a.get(1)));
         add("outer", "(3,) (4,)", new int[][] {{3}, {4}}, uniform(-2, 2), a -> Np.outer(a.get(0), a.get(1)));
-        add("einsum", "bij,bjk->bik", new int[][] {{2, 3, 4}, {2, 4, 2}}, uniform(-2, 2),
+        add(
+                "einsum",
+                "bij,bjk->bik",
+                new int[][] {{2, 3, 4}, {2, 4, 2}},
+                uniform(-2, 2),
                 a -> Np.einsum("bij,bjk->bik", a.get(0), a.get(1)));
-        add("einsum", "ij,ij->i", new int[][] {{3, 4}, {3, 4}}, uniform(-2, 2),
+        add(
+                "einsum",
+                "ij,ij->i",
+                new int[][] {{3, 4}, {3, 4}},
+                uniform(-2, 2),
                 a -> Np.einsum("ij,ij->i", a.get(0), a.get(1)));
 
         // -------------------------------------------------------- composites
         unary("softmax", "axis=-1", new int[] {4, 5}, normal(), Differentiable::softmax);
         unary("softmaxCrossEntropy", "", new int[] {4, 5}, normal(), Differentiable::softmaxCrossEntropy);
         add("layerNorm", "", new int[][] {{3, 6}, {6}, {6}}, normal(), a -> layerNorm(a.get(0), a.get(1), a.get(2)));
-        add("mlpLoss", "", new int[][] {{3, 4}, {4}, {4, 2}, {2}}, normal(),
+        add(
+                "mlpLoss",
+                "",
+                new int[][] {{3, 4}, {4}, {4, 2}, {2}},
+                normal(),
                 a -> mlpLoss(new Mlp(a.get(0), a.get(1), a.get(2), a.get(3))));
     }
 

@@ -38,21 +38,29 @@ final class DiscoveryFamily implements dev.kiln.conformance.Family {
                 }
             });
             String current = Kiln.currentBackend().name();
-            Check.that(names.contains("reference") && names.contains(current),
+            Check.that(
+                    names.contains("reference") && names.contains(current),
                     "ServiceLoader found " + names + "; it should find 'reference' and '" + current + "'");
         }));
         out.add(new Case(name(), "Kiln.backends", Case.ANY_DTYPE, "lists every provider, priority first", () -> {
             List<Kiln.BackendInfo> infos = Kiln.backends();
             String current = Kiln.currentBackend().name();
-            Check.that(infos.stream().anyMatch(b -> b.name().equals(current) && b.availability().available()),
+            Check.that(
+                    infos.stream()
+                            .anyMatch(b ->
+                                    b.name().equals(current) && b.availability().available()),
                     "Kiln.backends() " + infos + " should list '" + current + "' as available");
             for (int i = 1; i < infos.size(); i++) {
-                Check.that(infos.get(i - 1).priority() >= infos.get(i).priority(),
+                Check.that(
+                        infos.get(i - 1).priority() >= infos.get(i).priority(),
                         "Kiln.backends() should be sorted by priority, highest first: " + infos);
             }
-            Kiln.BackendInfo reference = infos.stream().filter(b -> b.name().equals("reference")).findFirst()
+            Kiln.BackendInfo reference = infos.stream()
+                    .filter(b -> b.name().equals("reference"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no 'reference' in " + infos));
-            Check.that(reference.availability().available() && reference.priority() == 0,
+            Check.that(
+                    reference.availability().available() && reference.priority() == 0,
                     "the reference backend is always available with priority 0, but reports " + reference);
         }));
         out.add(new Case(name(), "Kiln.backend", Case.ANY_DTYPE, "opens a backend once", () -> {
@@ -68,13 +76,17 @@ final class DiscoveryFamily implements dev.kiln.conformance.Family {
                 if (info.availability().available()) {
                     continue;
                 }
-                Check.that(!info.availability().reason().isBlank() && !info.availability().fix().isBlank(),
-                        "unavailable backend '" + info.name() + "' must give a reason and a fix: " + info.availability());
+                Check.that(
+                        !info.availability().reason().isBlank()
+                                && !info.availability().fix().isBlank(),
+                        "unavailable backend '" + info.name() + "' must give a reason and a fix: "
+                                + info.availability());
                 try {
                     Kiln.backend(info.name());
                     throw new AssertionError("opening unavailable backend '" + info.name() + "' did not fail");
                 } catch (BackendUnavailableException e) {
-                    Check.that(e.getMessage().contains(info.availability().reason()),
+                    Check.that(
+                            e.getMessage().contains(info.availability().reason()),
                             "opening '" + info.name() + "' should repeat why it is unavailable ("
                                     + info.availability().reason() + "), but says: " + e.getMessage());
                 }
@@ -83,33 +95,47 @@ final class DiscoveryFamily implements dev.kiln.conformance.Family {
         out.add(new Case(name(), "kiln.backend", Case.ANY_DTYPE, "names the backend under test", () -> {
             String current = Kiln.currentBackend().name();
             String got = childDefault(current);
-            Check.that(got.equals("default=" + current),
-                    "with -Dkiln.backend=" + current + " the default backend should be '" + current + "'; the child JVM said: " + got);
+            Check.that(
+                    got.equals("default=" + current),
+                    "with -Dkiln.backend=" + current + " the default backend should be '" + current
+                            + "'; the child JVM said: " + got);
         }));
         out.add(new Case(name(), "kiln.backend", Case.ANY_DTYPE, "unknown name fails listing what was found", () -> {
             String got = childDefault("no-such-backend");
-            Check.that(got.startsWith("error=" + BackendUnavailableException.class.getName())
-                            && got.contains("no-such-backend") && got.contains("reference"),
+            Check.that(
+                    got.startsWith("error=" + BackendUnavailableException.class.getName())
+                            && got.contains("no-such-backend")
+                            && got.contains("reference"),
                     "with -Dkiln.backend=no-such-backend the default should fail with BackendUnavailableException"
                             + " naming the backends found; the child JVM said: " + got);
         }));
         out.add(new Case(name(), "kiln.backend", Case.ANY_DTYPE, "unset picks the highest-priority available", () -> {
-            String expected = Kiln.backends().stream().filter(b -> b.availability().available()).findFirst()
-                    .map(Kiln.BackendInfo::name).orElse("?");
+            String expected = Kiln.backends().stream()
+                    .filter(b -> b.availability().available())
+                    .findFirst()
+                    .map(Kiln.BackendInfo::name)
+                    .orElse("?");
             String got = childDefault(null);
-            Check.that(got.equals("default=" + expected),
+            Check.that(
+                    got.equals("default=" + expected),
                     "with no kiln.backend the default should be '" + expected + "'; the child JVM said: " + got);
         }));
         out.add(new Case(name(), "kiln.backend", Case.ANY_DTYPE, "a list falls back past unavailable backends", () -> {
-            String unavailable = Kiln.backends().stream().filter(b -> !b.availability().available()).findFirst()
-                    .map(Kiln.BackendInfo::name).orElse(null);
+            String unavailable = Kiln.backends().stream()
+                    .filter(b -> !b.availability().available())
+                    .findFirst()
+                    .map(Kiln.BackendInfo::name)
+                    .orElse(null);
             // with every backend available, fall back from the first named to the second is not observable;
             // then the list's first entry must win
-            String list = unavailable == null ? Kiln.currentBackend().name() + ",reference" : unavailable + ",reference";
+            String list =
+                    unavailable == null ? Kiln.currentBackend().name() + ",reference" : unavailable + ",reference";
             String expected = unavailable == null ? Kiln.currentBackend().name() : "reference";
             String got = childDefault(list);
-            Check.that(got.equals("default=" + expected),
-                    "with -Dkiln.backend=" + list + " the default should be '" + expected + "'; the child JVM said: " + got);
+            Check.that(
+                    got.equals("default=" + expected),
+                    "with -Dkiln.backend=" + list + " the default should be '" + expected + "'; the child JVM said: "
+                            + got);
         }));
         return out;
     }
@@ -120,8 +146,10 @@ final class DiscoveryFamily implements dev.kiln.conformance.Family {
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // keep the flags backends need (incubator modules, native access), drop agents and kiln.backend
-            if (arg.startsWith("--add-modules") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("--add-opens") || arg.startsWith("--add-exports")
+            if (arg.startsWith("--add-modules")
+                    || arg.startsWith("--enable-native-access")
+                    || arg.startsWith("--add-opens")
+                    || arg.startsWith("--add-exports")
                     || arg.startsWith("--sun-misc-unsafe-memory-access")) {
                 cmd.add(arg);
             }

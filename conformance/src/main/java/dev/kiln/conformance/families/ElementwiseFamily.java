@@ -71,15 +71,12 @@ final class ElementwiseFamily implements Family {
             });
         }));
         if (op.arity() == 2) {
-            add(out, op, t, "broadcast (7,1)x(1,13)", g -> new Object[] {
-                g.random(t, op.first(), 7, 1), g.random(t, op.second(), 1, 13)
-            });
-            add(out, op, t, "broadcast (3,1,5)x(5)", g -> new Object[] {
-                g.random(t, op.first(), 3, 1, 5), g.random(t, op.second(), 5)
-            });
-            add(out, op, t, "broadcast 0-d x (129)", g -> new Object[] {
-                g.random(t, op.first()), g.random(t, op.second(), 129)
-            });
+            add(out, op, t, "broadcast (7,1)x(1,13)", g ->
+                    new Object[] {g.random(t, op.first(), 7, 1), g.random(t, op.second(), 1, 13)});
+            add(out, op, t, "broadcast (3,1,5)x(5)", g ->
+                    new Object[] {g.random(t, op.first(), 3, 1, 5), g.random(t, op.second(), 5)});
+            add(out, op, t, "broadcast 0-d x (129)", g ->
+                    new Object[] {g.random(t, op.first()), g.random(t, op.second(), 129)});
             if (t != DType.BOOL) {
                 add(out, op, t, "weak int scalar right", g -> new Object[] {g.random(t, op.first(), 33), 3});
                 add(out, op, t, "weak int scalar left", g -> new Object[] {2, g.random(t, op.second(), 33)});
@@ -185,7 +182,11 @@ final class ElementwiseFamily implements Family {
     private void addWhere(List<Case> out) {
         for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.BOOL)) {
             for (int[][] shapes : new int[][][] {
-                {{13}, {13}, {13}}, {{129}, {129}, {129}}, {{3, 4}, {3, 1}, {1, 4}}, {{2, 1, 5}, {5}, {}}, {{0}, {0}, {0}}
+                {{13}, {13}, {13}},
+                {{129}, {129}, {129}},
+                {{3, 4}, {3, 1}, {1, 4}},
+                {{2, 1, 5}, {5}, {}},
+                {{0}, {0}, {0}}
             }) {
                 String caseName = "c" + Shape.toString(shapes[0]) + " x" + Shape.toString(shapes[1]) + " y"
                         + Shape.toString(shapes[2]);
@@ -195,8 +196,8 @@ final class ElementwiseFamily implements Family {
                     HostBuffer x = g.random(t, Gen.INTS, shapes[1]);
                     HostBuffer y = g.random(t, Gen.INTS, shapes[2]);
                     HostBuffer expected = select(c, x, y);
-                    HostBuffer actual = Check.againstReference("where", Tolerance.bitExact(),
-                            () -> Np.where(Host.array(c), Host.array(x), Host.array(y)));
+                    HostBuffer actual = Check.againstReference(
+                            "where", Tolerance.bitExact(), () -> Np.where(Host.array(c), Host.array(x), Host.array(y)));
                     Check.same("where vs Java", expected, actual, Tolerance.bitExact(), null);
                 }));
             }
@@ -207,8 +208,8 @@ final class ElementwiseFamily implements Family {
                     HostBuffer x = g.random(t, Gen.INTS, 31);
                     HostBuffer zero = Host.of(t, new int[0], 0);
                     HostBuffer expected = select(c, x, zero);
-                    HostBuffer actual = Check.againstReference("where", Tolerance.exact(),
-                            () -> Np.where(Host.array(c), Host.array(x), 0));
+                    HostBuffer actual = Check.againstReference(
+                            "where", Tolerance.exact(), () -> Np.where(Host.array(c), Host.array(x), 0));
                     Check.same("where(c, x, 0) vs Java", expected, actual, Tolerance.exact(), null);
                 }));
             }
@@ -216,7 +217,8 @@ final class ElementwiseFamily implements Family {
     }
 
     private static HostBuffer select(HostBuffer c, HostBuffer x, HostBuffer y) {
-        int[] shape = Shape.broadcast(Shape.broadcast(c.spec().shape(), x.spec().shape()), y.spec().shape());
+        int[] shape = Shape.broadcast(
+                Shape.broadcast(c.spec().shape(), x.spec().shape()), y.spec().shape());
         int[] mc = HostOps.broadcastIndex(c.spec().shape(), shape);
         int[] mx = HostOps.broadcastIndex(x.spec().shape(), shape);
         int[] my = HostOps.broadcastIndex(y.spec().shape(), shape);
@@ -234,8 +236,12 @@ final class ElementwiseFamily implements Family {
     private void addClip(List<Case> out) {
         for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64)) {
             for (int n : new int[] {1, 13, 129, 1023}) {
-                out.add(new Case(name(), "clip", t.jaxName(), "n=" + n, () -> clipCase(t, new Gen("clip" + t + n)
-                        .random(t, Gen.INTS, n))));
+                out.add(new Case(
+                        name(),
+                        "clip",
+                        t.jaxName(),
+                        "n=" + n,
+                        () -> clipCase(t, new Gen("clip" + t + n).random(t, Gen.INTS, n))));
             }
             if (t.isFloating()) {
                 out.add(new Case(name(), "clip", t.jaxName(), "corners", () -> clipCase(t, Gen.corners(t))));
@@ -262,8 +268,8 @@ final class ElementwiseFamily implements Family {
                     Gen g = new Gen("astype" + from + to);
                     HostBuffer in = concat(g.random(from, Gen.Domain.uniform(-3000, 3000), 129), Gen.corners(from));
                     HostBuffer expected = convert(in, to);
-                    HostBuffer actual = Check.againstReference("astype", Tolerance.exact(),
-                            () -> Np.astype(Host.array(in), to));
+                    HostBuffer actual =
+                            Check.againstReference("astype", Tolerance.exact(), () -> Np.astype(Host.array(in), to));
                     Check.same("astype(" + to + ") vs Java", expected, actual, Tolerance.exact(), null);
                 }));
             }
@@ -311,6 +317,8 @@ final class ElementwiseFamily implements Family {
                 ints[i] = Host.wrap(to, l);
             }
         }
-        return to.isFloating() ? Host.of(to, x.spec().shape(), reals) : Host.ofLongs(to, x.spec().shape(), ints);
+        return to.isFloating()
+                ? Host.of(to, x.spec().shape(), reals)
+                : Host.ofLongs(to, x.spec().shape(), ints);
     }
 }

@@ -88,8 +88,9 @@ final class FusionFamily implements Family {
         }
         for (int i = 0; i < PROGRAMS; i++) {
             long seed = FIRST_SEED + i;
-            out.add(new Case(name(), "random programs", programDType(seed).jaxName(), "seed " + seed,
-                    () -> generate(seed).check()));
+            out.add(new Case(
+                    name(), "random programs", programDType(seed).jaxName(), "seed " + seed, () -> generate(seed)
+                            .check()));
         }
         return out;
     }
@@ -98,7 +99,8 @@ final class FusionFamily implements Family {
         pattern(out, op, DType.FLOAT32, variant, make);
     }
 
-    private void pattern(List<Case> out, String op, DType t, String variant, java.util.function.Supplier<Program> make) {
+    private void pattern(
+            List<Case> out, String op, DType t, String variant, java.util.function.Supplier<Program> make) {
         out.add(new Case(name(), op, t.jaxName(), variant, () -> make.get().check()));
     }
 
@@ -244,7 +246,10 @@ final class FusionFamily implements Family {
                     Shadow[] s = Kiln.withBackend(Check.REFERENCE, this::shadow);
                     for (int k = 0; k < outputs.size(); k++) {
                         Node n = nodes.get(outputs.get(k));
-                        HostBuffer exact = Host.of(n.spec().dtype(), n.spec().shape(), Host.doubles(s[outputs.get(k)].v().toHost()));
+                        HostBuffer exact = Host.of(
+                                n.spec().dtype(),
+                                n.spec().shape(),
+                                Host.doubles(s[outputs.get(k)].v().toHost()));
                         double[] bound = Host.doubles(s[outputs.get(k)].e().toHost());
                         Rule rule = new Rule(2, n.spec().dtype() == DType.FLOAT32 ? 1e-30 : 1e-300, 2, false);
                         // the rule's scale is the error bound of the float64 evaluation, not a sum of terms
@@ -252,15 +257,26 @@ final class FusionFamily implements Family {
                         Check.same(what + " fused (jit) vs float64 evaluation", exact, fused.get(k), rule, bound);
                         Check.same(what + " unfused (eager) vs float64 evaluation", exact, eager.get(k), rule, bound);
                         if (!reference) {
-                            HostBuffer ref = Kiln.withBackend(Check.REFERENCE, () -> hosts(run(arrays()))).get(k);
+                            HostBuffer ref = Kiln.withBackend(Check.REFERENCE, () -> hosts(run(arrays())))
+                                    .get(k);
                             Check.same(what + " reference backend vs float64 evaluation", exact, ref, rule, bound);
                         }
                     }
                 } else {
-                    List<HostBuffer> ref = reference ? eager : Kiln.withBackend(Check.REFERENCE, () -> hosts(run(arrays())));
+                    List<HostBuffer> ref =
+                            reference ? eager : Kiln.withBackend(Check.REFERENCE, () -> hosts(run(arrays())));
                     for (int k = 0; k < outputs.size(); k++) {
-                        Check.same("output " + k + " fused (jit) vs reference", ref.get(k), fused.get(k), Tolerance.exact(), null);
-                        Check.same("output " + k + " unfused (eager) vs reference", ref.get(k), eager.get(k), Tolerance.exact(),
+                        Check.same(
+                                "output " + k + " fused (jit) vs reference",
+                                ref.get(k),
+                                fused.get(k),
+                                Tolerance.exact(),
+                                null);
+                        Check.same(
+                                "output " + k + " unfused (eager) vs reference",
+                                ref.get(k),
+                                eager.get(k),
+                                Tolerance.exact(),
                                 null);
                     }
                 }
@@ -366,7 +382,9 @@ final class FusionFamily implements Family {
                     Array y = Np.abs(a.v()).add(1);
                     Array ey = a.e().add(y.multiply(eps));
                     Array v = Np.log(y);
-                    yield new Shadow(v, ey.divide(y.subtract(ey)).add(rounding(v, 4 * eps)).add(4 * eps));
+                    yield new Shadow(
+                            v,
+                            ey.divide(y.subtract(ey)).add(rounding(v, 4 * eps)).add(4 * eps));
                 }
                 case SQRT1P_ABS -> {
                     Array y = Np.abs(a.v()).add(1);
@@ -383,7 +401,8 @@ final class FusionFamily implements Family {
                 }
                 case MUL -> {
                     Array v = Np.multiply(a.v(), b.v());
-                    Array e = Np.multiply(Np.abs(b.v()), a.e()).add(Np.multiply(Np.abs(a.v()), b.e()))
+                    Array e = Np.multiply(Np.abs(b.v()), a.e())
+                            .add(Np.multiply(Np.abs(a.v()), b.e()))
                             .add(Np.multiply(a.e(), b.e()));
                     yield new Shadow(v, e.add(rounding(v, eps)));
                 }
@@ -392,7 +411,8 @@ final class FusionFamily implements Family {
                 case DIV_SAFE -> {
                     // 1 + |b| is rounded in b's dtype, which may be narrower than the quotient's
                     Array d = Np.abs(b.v()).add(1);
-                    double epsB = Tolerance.epsilon(nodes.get(n.args()[1]).spec().dtype());
+                    double epsB =
+                            Tolerance.epsilon(nodes.get(n.args()[1]).spec().dtype());
                     yield quotient(a, d, b.e().add(d.multiply(epsB)), eps);
                 }
                 case DIV -> quotient(a, b.v(), b.e(), eps);
@@ -422,8 +442,10 @@ final class FusionFamily implements Family {
                             .add(Np.sum(Np.abs(a.v()), n.ints(), keep).multiply(r.relative()));
                     yield new Shadow(v, e.add(rounding(v, r.ulps() * eps)));
                 }
-                case RMAX -> new Shadow(Np.max(a.v(), n.ints(), n.ints2()[0] != 0), Np.max(a.e(), n.ints(), n.ints2()[0] != 0));
-                case RMIN -> new Shadow(Np.min(a.v(), n.ints(), n.ints2()[0] != 0), Np.max(a.e(), n.ints(), n.ints2()[0] != 0));
+                case RMAX ->
+                    new Shadow(Np.max(a.v(), n.ints(), n.ints2()[0] != 0), Np.max(a.e(), n.ints(), n.ints2()[0] != 0));
+                case RMIN ->
+                    new Shadow(Np.min(a.v(), n.ints(), n.ints2()[0] != 0), Np.max(a.e(), n.ints(), n.ints2()[0] != 0));
                 case TRANSPOSE, RESHAPE, SLICE, FLIP, BROADCAST, TAKE -> {
                     Array[] values = new Array[n.args()[0] + 1];
                     Array[] errors = new Array[n.args()[0] + 1];
@@ -435,21 +457,26 @@ final class FusionFamily implements Family {
                     int k = a.v().shape(a.v().ndim() - 1);
                     Rule r = Tolerance.contraction(n.spec().dtype(), k);
                     Array v = Np.matmul(a.v(), b.v());
-                    Array e = Np.matmul(a.e(), Np.abs(b.v())).add(Np.matmul(Np.abs(a.v()), b.e()))
+                    Array e = Np.matmul(a.e(), Np.abs(b.v()))
+                            .add(Np.matmul(Np.abs(a.v()), b.e()))
                             .add(Np.matmul(a.e(), b.e()))
                             .add(Np.matmul(Np.abs(a.v()), Np.abs(b.v())).multiply(r.relative()));
                     yield new Shadow(v, e.add(rounding(v, r.ulps() * eps)));
                 }
-                case ASTYPE -> new Shadow(a.v(), n.spec().dtype() == DType.FLOAT64 ? a.e() : a.e().add(rounding(a.v(), eps)));
+                case ASTYPE ->
+                    new Shadow(a.v(), n.spec().dtype() == DType.FLOAT64 ? a.e() : a.e().add(rounding(a.v(), eps)));
                 case IOTA -> {
-                    Array v = a.v().add(Np.arange(a.v().shape(a.v().ndim() - 1)).astype(DType.FLOAT64).multiply(n.c()));
+                    Array v = a.v().add(Np.arange(a.v().shape(a.v().ndim() - 1))
+                            .astype(DType.FLOAT64)
+                            .multiply(n.c()));
                     yield new Shadow(v, a.e().add(rounding(v, eps)));
                 }
                 case CUMSUM -> {
                     int axis = n.ints()[0];
                     Rule r = Tolerance.reduction("cumsum", n.spec().dtype(), a.v().shape(axis));
                     Array v = Np.cumsum(a.v(), axis);
-                    Array e = Np.cumsum(a.e(), axis).add(Np.cumsum(Np.abs(a.v()), axis).multiply(r.relative()));
+                    Array e = Np.cumsum(a.e(), axis)
+                            .add(Np.cumsum(Np.abs(a.v()), axis).multiply(r.relative()));
                     yield new Shadow(v, e.add(rounding(v, r.ulps() * eps)));
                 }
             };
@@ -512,15 +539,23 @@ final class FusionFamily implements Family {
             return nodes.get(i);
         }
 
-        private int add(Kind k, int[] args, ArraySpec spec, double bound, int[] ints, int[] ints2, int[] ints3, double c) {
+        private int add(
+                Kind k, int[] args, ArraySpec spec, double bound, int[] ints, int[] ints2, int[] ints3, double c) {
             nodes.add(new Node(k, args, spec, bound, ints, ints2, ints3, c));
             return nodes.size() - 1;
         }
 
         int input(DType t, int... shape) {
             inputSpecs.add(ArraySpec.of(t, shape));
-            return add(Kind.INPUT, new int[0], ArraySpec.of(t, shape), t.isFloating() ? INPUT_BOUND : 20, null, null,
-                    null, 0);
+            return add(
+                    Kind.INPUT,
+                    new int[0],
+                    ArraySpec.of(t, shape),
+                    t.isFloating() ? INPUT_BOUND : 20,
+                    null,
+                    null,
+                    null,
+                    0);
         }
 
         /** An elementwise op of one or two operands (NumPy broadcasting, JAX promotion). */
@@ -530,7 +565,8 @@ final class FusionFamily implements Family {
             double bound;
             if (args.length == 2) {
                 Node b = node(args[1]);
-                spec = ArraySpec.of(DType.promote(a.spec().dtype(), b.spec().dtype()),
+                spec = ArraySpec.of(
+                        DType.promote(a.spec().dtype(), b.spec().dtype()),
                         Shape.broadcast(a.spec().shape(), b.spec().shape()));
                 bound = switch (k) {
                     case ADD, SUB -> a.bound() + b.bound();
@@ -556,21 +592,30 @@ final class FusionFamily implements Family {
 
         int constant(Kind k, int a, double c) {
             Node x = node(a);
-            double bound = switch (k) {
-                case ADDC -> x.bound() + Math.abs(c);
-                case MULC -> x.bound() * Math.abs(c);
-                case DIVC -> x.bound() / Math.abs(c);
-                default -> throw new IllegalArgumentException(k.toString());
-            };
+            double bound =
+                    switch (k) {
+                        case ADDC -> x.bound() + Math.abs(c);
+                        case MULC -> x.bound() * Math.abs(c);
+                        case DIVC -> x.bound() / Math.abs(c);
+                        default -> throw new IllegalArgumentException(k.toString());
+                    };
             return add(k, new int[] {a}, x.spec(), bound, null, null, null, c);
         }
 
         int where(int cond, int a, int b) {
-            int[] shape = Shape.broadcast(Shape.broadcast(node(cond).spec().shape(), node(a).spec().shape()),
+            int[] shape = Shape.broadcast(
+                    Shape.broadcast(node(cond).spec().shape(), node(a).spec().shape()),
                     node(b).spec().shape());
             DType t = DType.promote(node(a).spec().dtype(), node(b).spec().dtype());
-            return add(Kind.WHERE, new int[] {cond, a, b}, ArraySpec.of(t, shape),
-                    Math.max(node(a).bound(), node(b).bound()), null, null, null, 0);
+            return add(
+                    Kind.WHERE,
+                    new int[] {cond, a, b},
+                    ArraySpec.of(t, shape),
+                    Math.max(node(a).bound(), node(b).bound()),
+                    null,
+                    null,
+                    null,
+                    0);
         }
 
         int reduce(Kind k, int a, int[] axes, boolean keep) {
@@ -588,8 +633,16 @@ final class FusionFamily implements Family {
                 }
             }
             double bound = k == Kind.SUM ? node(a).bound() * terms : node(a).bound();
-            return add(k, new int[] {a}, node(a).spec().withShape(out.stream().mapToInt(Integer::intValue).toArray()),
-                    bound, axes.clone(), new int[] {keep ? 1 : 0}, null, 0);
+            return add(
+                    k,
+                    new int[] {a},
+                    node(a).spec()
+                            .withShape(out.stream().mapToInt(Integer::intValue).toArray()),
+                    bound,
+                    axes.clone(),
+                    new int[] {keep ? 1 : 0},
+                    null,
+                    0);
         }
 
         int movement(Kind k, int a, int[] outShape, int[] ints, int[] ints2, int[] ints3) {
@@ -606,8 +659,15 @@ final class FusionFamily implements Family {
                 out = new int[] {sb[1]};
             }
             DType t = DType.promote(node(a).spec().dtype(), node(b).spec().dtype());
-            return add(Kind.MATMUL, new int[] {a, b}, ArraySpec.of(t, out), node(a).bound() * node(b).bound() * k, null,
-                    null, null, 0);
+            return add(
+                    Kind.MATMUL,
+                    new int[] {a, b},
+                    ArraySpec.of(t, out),
+                    node(a).bound() * node(b).bound() * k,
+                    null,
+                    null,
+                    null,
+                    0);
         }
 
         int astype(int a, DType t) {
@@ -616,20 +676,41 @@ final class FusionFamily implements Family {
 
         int iota(int a, double c) {
             int[] s = node(a).spec().shape();
-            return add(Kind.IOTA, new int[] {a}, node(a).spec(), node(a).bound() + Math.abs(c) * s[s.length - 1], null,
-                    null, null, c);
+            return add(
+                    Kind.IOTA,
+                    new int[] {a},
+                    node(a).spec(),
+                    node(a).bound() + Math.abs(c) * s[s.length - 1],
+                    null,
+                    null,
+                    null,
+                    c);
         }
 
         int cumsum(int a, int axis) {
-            return add(Kind.CUMSUM, new int[] {a}, node(a).spec(), node(a).bound() * node(a).spec().dim(axis),
-                    new int[] {axis}, null, null, 0);
+            return add(
+                    Kind.CUMSUM,
+                    new int[] {a},
+                    node(a).spec(),
+                    node(a).bound() * node(a).spec().dim(axis),
+                    new int[] {axis},
+                    null,
+                    null,
+                    0);
         }
 
         int take(int a, int axis, int[] indices) {
             int[] s = node(a).spec().shape();
             s[axis] = indices.length;
-            return add(Kind.TAKE, new int[] {a}, node(a).spec().withShape(s), node(a).bound(), new int[] {axis},
-                    indices.clone(), null, 0);
+            return add(
+                    Kind.TAKE,
+                    new int[] {a},
+                    node(a).spec().withShape(s),
+                    node(a).bound(),
+                    new int[] {axis},
+                    indices.clone(),
+                    null,
+                    0);
         }
 
         /** The program with the last value as output (and any marked earlier), and seeded input data. */
@@ -713,19 +794,20 @@ final class FusionFamily implements Family {
 
     /** A shape that broadcasts against {@code s}: itself, a suffix of it, or it with some dims set to 1. */
     private static int[] compatible(SplittableRandom r, int[] s) {
-        int[] out = switch (r.nextInt(3)) {
-            case 0 -> s.clone();
-            case 1 -> Arrays.copyOfRange(s, r.nextInt(s.length + 1), s.length);
-            default -> {
-                int[] c = s.clone();
-                for (int d = 0; d < c.length; d++) {
-                    if (r.nextBoolean()) {
-                        c[d] = 1;
+        int[] out =
+                switch (r.nextInt(3)) {
+                    case 0 -> s.clone();
+                    case 1 -> Arrays.copyOfRange(s, r.nextInt(s.length + 1), s.length);
+                    default -> {
+                        int[] c = s.clone();
+                        for (int d = 0; d < c.length; d++) {
+                            if (r.nextBoolean()) {
+                                c[d] = 1;
+                            }
+                        }
+                        yield c;
                     }
-                }
-                yield c;
-            }
-        };
+                };
         return out;
     }
 
@@ -747,8 +829,17 @@ final class FusionFamily implements Family {
         int roll = r.nextInt(100);
         if (roll < 20) {
             Kind[] unary = real
-                    ? new Kind[] {Kind.NEG, Kind.ABS, Kind.TANH, Kind.SIN, Kind.COS, Kind.SIGMOID, Kind.EXP, Kind.LOG1P_ABS,
-                        Kind.SQRT1P_ABS}
+                    ? new Kind[] {
+                        Kind.NEG,
+                        Kind.ABS,
+                        Kind.TANH,
+                        Kind.SIN,
+                        Kind.COS,
+                        Kind.SIGMOID,
+                        Kind.EXP,
+                        Kind.LOG1P_ABS,
+                        Kind.SQRT1P_ABS
+                    }
                     : new Kind[] {Kind.NEG, Kind.ABS};
             Kind k = unary[r.nextInt(unary.length)];
             if (k == Kind.EXP && x.bound() > 8) {
@@ -870,7 +961,9 @@ final class FusionFamily implements Family {
             List<Integer> fits = new ArrayList<>();
             for (int i = 0; i < b.nodes.size(); i++) {
                 int[] u = Shape.broadcast(s, b.node(i).spec().shape());
-                if (u != null && Shape.size(u) <= MAX_SIZE && b.node(i).spec().dtype().isFloating() == t.isFloating()) {
+                if (u != null
+                        && Shape.size(u) <= MAX_SIZE
+                        && b.node(i).spec().dtype().isFloating() == t.isFloating()) {
                     fits.add(i);
                 }
             }

@@ -19,8 +19,12 @@ final class Gen {
 
         /** Magnitudes log-uniform in {@code [lo, hi]} (lo > 0), sign random when {@code signed}. */
         static Domain magnitudes(double lo, double hi, boolean signed) {
-            return new Domain((signed ? "±" : "") + "10^[" + Math.log10(lo) + "," + Math.log10(hi) + "]", signed ? -lo : lo,
-                    hi, true, true);
+            return new Domain(
+                    (signed ? "±" : "") + "10^[" + Math.log10(lo) + "," + Math.log10(hi) + "]",
+                    signed ? -lo : lo,
+                    hi,
+                    true,
+                    true);
         }
 
         Domain excludingZero() {
@@ -108,25 +112,73 @@ final class Gen {
     static double[] floatCorners(DType dtype) {
         if (dtype == DType.FLOAT64) {
             return new double[] {
-                Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, Double.MIN_VALUE,
-                -Double.MIN_VALUE, Double.MIN_NORMAL / 2, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE,
-                1e300, -1e-300, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5, Math.nextUp(1.0), Math.nextDown(1.0), 3.0,
-                1e-8, 100.0, -7.25
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY,
+                0.0,
+                -0.0,
+                Double.MIN_VALUE,
+                -Double.MIN_VALUE,
+                Double.MIN_NORMAL / 2,
+                Double.MIN_NORMAL,
+                Double.MAX_VALUE,
+                -Double.MAX_VALUE,
+                1e300,
+                -1e-300,
+                1.0,
+                -1.0,
+                0.5,
+                -0.5,
+                1.5,
+                2.5,
+                -2.5,
+                Math.nextUp(1.0),
+                Math.nextDown(1.0),
+                3.0,
+                1e-8,
+                100.0,
+                -7.25
             };
         }
         return new double[] {
-            Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.0, -0.0, Float.MIN_VALUE, -Float.MIN_VALUE,
-            Float.MIN_NORMAL / 2, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1e30f, -1e-30f, 1.0, -1.0, 0.5,
-            -0.5, 1.5, 2.5, -2.5, Math.nextUp(1.0f), Math.nextDown(1.0f), 3.0, 1e-4f, 100.0, -7.25
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            0.0,
+            -0.0,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            Float.MIN_NORMAL / 2,
+            Float.MIN_NORMAL,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            1e30f,
+            -1e-30f,
+            1.0,
+            -1.0,
+            0.5,
+            -0.5,
+            1.5,
+            2.5,
+            -2.5,
+            Math.nextUp(1.0f),
+            Math.nextDown(1.0f),
+            3.0,
+            1e-4f,
+            100.0,
+            -7.25
         };
     }
 
     /** Integer corner values of {@code dtype}: extremes, zero, ±1, powers of two. */
     static long[] intCorners(DType dtype) {
         return switch (dtype) {
-            case INT32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, 1, -1, 2, -2, 31, 32, 1 << 30, -(1 << 30), 7};
-            case UINT32 -> new long[] {0, 1, 2, 31, 32, 0x7fffffffL, 0x80000000L, 0xffffffffL, 0xfffffffeL, 7, 1000, 12};
-            case INT64 -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, 1, -1, 2, -2, 63, 64, 1L << 40, -(1L << 40), 7};
+            case INT32 ->
+                new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, 1, -1, 2, -2, 31, 32, 1 << 30, -(1 << 30), 7};
+            case UINT32 ->
+                new long[] {0, 1, 2, 31, 32, 0x7fffffffL, 0x80000000L, 0xffffffffL, 0xfffffffeL, 7, 1000, 12};
+            case INT64 ->
+                new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, 1, -1, 2, -2, 63, 64, 1L << 40, -(1L << 40), 7};
             case BOOL -> new long[] {0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0};
             default -> throw new IllegalArgumentException(dtype + " is not an integer dtype");
         };

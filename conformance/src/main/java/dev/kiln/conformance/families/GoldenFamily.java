@@ -94,8 +94,13 @@ final class GoldenFamily implements Family {
         int close = v.indexOf(']');
         DType t = DType.fromName(v.substring(0, open));
         String dims = v.substring(open + 1, close);
-        int[] shape = dims.isEmpty() ? new int[0] : java.util.Arrays.stream(dims.split(",")).mapToInt(Integer::parseInt).toArray();
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(v.substring(close + 2))).order(ByteOrder.LITTLE_ENDIAN);
+        int[] shape = dims.isEmpty()
+                ? new int[0]
+                : java.util.Arrays.stream(dims.split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(v.substring(close + 2)))
+                .order(ByteOrder.LITTLE_ENDIAN);
         HostBuffer h = HostBuffer.allocate(ArraySpec.of(t, shape));
         int n = h.spec().size();
         Object d = h.data();
@@ -136,7 +141,9 @@ final class GoldenFamily implements Family {
     private static int[] ints(String s) {
         return s == null || s.isEmpty() || s.equals("none")
                 ? new int[0]
-                : java.util.Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
+                : java.util.Arrays.stream(s.split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
     }
 
     // ---------------------------------------------------------------- running one golden
@@ -160,8 +167,12 @@ final class GoldenFamily implements Family {
             HostBuffer e = expected.get(i);
             DType t = e.spec().dtype();
             Scaled rule = rule(l, p, in, e);
-            Check.same(l.fn + " vs JAX (" + l.name + ")" + (actual.length > 1 ? " result " + i : ""), e,
-                    flushLikeXla(e, actual[i].toHost()), Tolerance.golden(rule.rule, l.fn, t), rule.scale);
+            Check.same(
+                    l.fn + " vs JAX (" + l.name + ")" + (actual.length > 1 ? " result " + i : ""),
+                    e,
+                    flushLikeXla(e, actual[i].toHost()),
+                    Tolerance.golden(rule.rule, l.fn, t),
+                    rule.scale);
         }
     }
 
@@ -172,7 +183,9 @@ final class GoldenFamily implements Family {
      */
     private static HostBuffer flushLikeXla(HostBuffer expected, HostBuffer actual) {
         DType t = actual.spec().dtype();
-        if (!t.isFloating() || expected.spec().dtype() != t || expected.spec().size() != actual.spec().size()) {
+        if (!t.isFloating()
+                || expected.spec().dtype() != t
+                || expected.spec().size() != actual.spec().size()) {
             return actual;
         }
         double minNormal = t == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
@@ -201,9 +214,13 @@ final class GoldenFamily implements Family {
                 }
                 if (l.fn.startsWith("cum")) {
                     String a = p.get("axis");
-                    Integer axis = a.equals("none") ? null : normalize(Integer.parseInt(a), x.spec().rank());
+                    Integer axis = a.equals("none")
+                            ? null
+                            : normalize(Integer.parseInt(a), x.spec().rank());
                     int len = axis == null ? x.spec().size() : x.spec().dim(axis);
-                    return new Scaled(Tolerance.reduction(l.fn, t, len), HostReduce.cumulative(l.fn, x, axis).scale());
+                    return new Scaled(
+                            Tolerance.reduction(l.fn, t, len),
+                            HostReduce.cumulative(l.fn, x, axis).scale());
                 }
                 int[] axes = p.get("axes").equals("none") ? null : ints(p.get("axes"));
                 boolean keep = "1".equals(p.get("keepdims"));
@@ -212,7 +229,9 @@ final class GoldenFamily implements Family {
                     return new Scaled(Tolerance.exact(), null);
                 }
                 long n = HostReduce.count(x.spec().shape(), axes);
-                return new Scaled(Tolerance.reduction(l.fn, t, n), HostReduce.reduce(l.fn, x, axes, keep, ddof).scale());
+                return new Scaled(
+                        Tolerance.reduction(l.fn, t, n),
+                        HostReduce.reduce(l.fn, x, axes, keep, ddof).scale());
             }
             case "matmul" -> {
                 if (!t.isFloating()) {
@@ -279,7 +298,10 @@ final class GoldenFamily implements Family {
                 boolean keep = "1".equals(p.get("keepdims"));
                 boolean max = fn.equals("argmax");
                 if (ax.equals("none")) {
-                    yield keep ? reshapeKeep(max ? Np.argmax(arr(a, 0)) : Np.argmin(arr(a, 0)), arr(a, 0).ndim())
+                    yield keep
+                            ? reshapeKeep(
+                                    max ? Np.argmax(arr(a, 0)) : Np.argmin(arr(a, 0)),
+                                    arr(a, 0).ndim())
                             : (max ? Np.argmax(arr(a, 0)) : Np.argmin(arr(a, 0)));
                 }
                 int axis = Integer.parseInt(ax);
@@ -296,12 +318,13 @@ final class GoldenFamily implements Family {
             }
             case "reshape" -> Np.reshape(arr(a, 0), ints(p.get("shape")));
             case "ravel" -> Np.ravel(arr(a, 0));
-            case "transpose" -> p.get("axes").equals("none") ? Np.transpose(arr(a, 0))
-                    : Np.transpose(arr(a, 0), ints(p.get("axes")));
+            case "transpose" ->
+                p.get("axes").equals("none") ? Np.transpose(arr(a, 0)) : Np.transpose(arr(a, 0), ints(p.get("axes")));
             case "swapaxes" -> Np.swapaxes(arr(a, 0), Integer.parseInt(p.get("a")), Integer.parseInt(p.get("b")));
-            case "moveaxis" -> Np.moveaxis(arr(a, 0), Integer.parseInt(p.get("source")),
-                    Integer.parseInt(p.get("destination")));
-            case "squeeze" -> p.get("axes").equals("none") ? Np.squeeze(arr(a, 0)) : Np.squeeze(arr(a, 0), ints(p.get("axes")));
+            case "moveaxis" ->
+                Np.moveaxis(arr(a, 0), Integer.parseInt(p.get("source")), Integer.parseInt(p.get("destination")));
+            case "squeeze" ->
+                p.get("axes").equals("none") ? Np.squeeze(arr(a, 0)) : Np.squeeze(arr(a, 0), ints(p.get("axes")));
             case "expandDims" -> Np.expandDims(arr(a, 0), Integer.parseInt(p.get("axis")));
             case "broadcastTo" -> Np.broadcastTo(arr(a, 0), ints(p.get("shape")));
             case "concatenate" -> Np.concatenate(arrays(a), Integer.parseInt(p.get("axis")));
@@ -323,10 +346,10 @@ final class GoldenFamily implements Family {
             case "take" -> Np.take(arr(a, 0), arr(a, 1), Integer.parseInt(p.get("axis")));
             case "takeAlongAxis" -> Np.takeAlongAxis(arr(a, 0), arr(a, 1), Integer.parseInt(p.get("axis")));
             case "oneHot" -> Np.oneHot(arr(a, 0), Integer.parseInt(p.get("n")));
-            case "dynamicSlice" -> Lax.dynamicSlice(arr(a, 0), java.util.Arrays.copyOfRange(arrays(a), 1, a.length),
-                    ints(p.get("sizes")));
-            case "dynamicUpdateSlice" -> Lax.dynamicUpdateSlice(arr(a, 0), arr(a, 1),
-                    java.util.Arrays.copyOfRange(arrays(a), 2, a.length));
+            case "dynamicSlice" ->
+                Lax.dynamicSlice(arr(a, 0), java.util.Arrays.copyOfRange(arrays(a), 1, a.length), ints(p.get("sizes")));
+            case "dynamicUpdateSlice" ->
+                Lax.dynamicUpdateSlice(arr(a, 0), arr(a, 1), java.util.Arrays.copyOfRange(arrays(a), 2, a.length));
             case "matmul" -> Np.matmul(arr(a, 0), arr(a, 1));
             case "dot" -> Np.dot(arr(a, 0), arr(a, 1));
             case "outer" -> Np.outer(arr(a, 0), arr(a, 1));

@@ -61,12 +61,20 @@ final class GradFamily implements Family {
             for (Mode m : Mode.values()) {
                 for (int point = 0; point < POINTS; point++) {
                     String salt = "fd " + point;
-                    out.add(new Case(name(), fn.op(), "float64", label(fn, m.title + " #" + point),
+                    out.add(new Case(
+                            name(),
+                            fn.op(),
+                            "float64",
+                            label(fn, m.title + " #" + point),
                             () -> finiteDifferences(fn.key() + salt, fn::apply, fn.inputs(DType.FLOAT64, salt), m)));
                 }
             }
             if (fn.shapes().length == 1) {
-                out.add(new Case(name(), fn.op(), "float64", label(fn, "jacfwd and jacrev vs finite differences"),
+                out.add(new Case(
+                        name(),
+                        fn.op(),
+                        "float64",
+                        label(fn, "jacfwd and jacrev vs finite differences"),
                         () -> jacobians(fn)));
             }
         }
@@ -79,7 +87,11 @@ final class GradFamily implements Family {
             out.add(new Case(name(), op, dt, "jax hvp " + l.key(), () -> goldenHvp(l)));
         }
         out.add(new Case(name(), "coverage", Case.ANY_DTYPE, "derivatives.txt covers the table", GradFamily::coverage));
-        out.add(new Case(name(), "coverage", Case.ANY_DTYPE, "the table reaches every differentiable primitive",
+        out.add(new Case(
+                name(),
+                "coverage",
+                Case.ANY_DTYPE,
+                "the table reaches every differentiable primitive",
                 GradFamily::primitives));
         return out;
     }
@@ -101,8 +113,10 @@ final class GradFamily implements Family {
         for (HostBuffer x : xs) {
             vs.add(g.random(DType.FLOAT64, Gen.Domain.uniform(-1, 1), x.spec().shape()));
         }
-        HostBuffer y = Kiln.withBackend(Check.REFERENCE, () -> f.apply(Differentiable.arrays(xs)).toHost());
-        HostBuffer w = g.random(DType.FLOAT64, Gen.Domain.uniform(-1.5, 1.5), y.spec().shape());
+        HostBuffer y = Kiln.withBackend(
+                Check.REFERENCE, () -> f.apply(Differentiable.arrays(xs)).toHost());
+        HostBuffer w =
+                g.random(DType.FLOAT64, Gen.Domain.uniform(-1.5, 1.5), y.spec().shape());
         // <w, f>: a scalar whose gradient is f's vector-Jacobian product with w
         Function<List<Array>, Array> loss = a -> Np.sum(Np.multiply(Host.array(w), f.apply(a)));
         Function<List<Array>, List<Array>> gradLoss = Kiln.grad(loss);
@@ -111,32 +125,41 @@ final class GradFamily implements Family {
         switch (mode) {
             case JVP -> {
                 expected = FiniteDifferences.directional(a -> List.of(f.apply(a)), xs, vs);
-                Array t = Kiln.jvp(f, Differentiable.arrays(xs), Differentiable.arrays(vs)).tangent();
+                Array t = Kiln.jvp(f, Differentiable.arrays(xs), Differentiable.arrays(vs))
+                        .tangent();
                 Check.spec("jvp tangent", t, DType.FLOAT64, y.spec().shape());
                 actual = FiniteDifferences.flat(List.of(t));
             }
             case VJP -> {
                 expected = FiniteDifferences.gradient(loss, xs);
-                List<Array> ct = Kiln.vjp(f, Differentiable.arrays(xs)).pullback().apply(Host.array(w));
+                List<Array> ct =
+                        Kiln.vjp(f, Differentiable.arrays(xs)).pullback().apply(Host.array(w));
                 checkSpecs("vjp", xs, ct);
                 actual = FiniteDifferences.flat(ct);
             }
             case JVP_OF_GRAD -> {
                 expected = FiniteDifferences.directional(gradLoss, xs, vs);
-                List<Array> h = Kiln.jvp(gradLoss, Differentiable.arrays(xs), Differentiable.arrays(vs)).tangent();
+                List<Array> h = Kiln.jvp(gradLoss, Differentiable.arrays(xs), Differentiable.arrays(vs))
+                        .tangent();
                 checkSpecs("jvp of grad", xs, h);
                 actual = FiniteDifferences.flat(h);
             }
             case GRAD_OF_GRAD -> {
                 expected = FiniteDifferences.directional(gradLoss, xs, vs);
                 List<Array> v = Differentiable.arrays(vs);
-                List<Array> h = Kiln.grad((List<Array> a) -> inner(gradLoss.apply(a), v)).apply(Differentiable.arrays(xs));
+                List<Array> h = Kiln.grad((List<Array> a) -> inner(gradLoss.apply(a), v))
+                        .apply(Differentiable.arrays(xs));
                 checkSpecs("grad of grad", xs, h);
                 actual = FiniteDifferences.flat(h);
             }
             default -> throw new IllegalStateException();
         }
-        compare(key + " " + mode.title, DType.FLOAT64, expected, actual, Tolerance.finiteDifferences(),
+        compare(
+                key + " " + mode.title,
+                DType.FLOAT64,
+                expected,
+                actual,
+                Tolerance.finiteDifferences(),
                 Tolerance.magnitudes(expected));
     }
 
@@ -155,7 +178,9 @@ final class GradFamily implements Family {
         for (int j = 0; j < n; j++) {
             double[] e = new double[n];
             e[j] = 1;
-            double[] column = FiniteDifferences.directional(a -> List.of(fn.apply(a)), xs,
+            double[] column = FiniteDifferences.directional(
+                    a -> List.of(fn.apply(a)),
+                    xs,
                     List.of(Host.of(DType.FLOAT64, x.spec().shape(), e)));
             for (int i = 0; i < m; i++) {
                 expected[i * n + j] = column[i];
@@ -168,8 +193,13 @@ final class GradFamily implements Family {
         for (String how : List.of("jacfwd", "jacrev")) {
             Array jac = (how.equals("jacfwd") ? Kiln.jacfwd(f) : Kiln.jacrev(f)).apply(Host.array(x));
             Check.spec(how, jac, DType.FLOAT64, shape);
-            compare(fn.key() + " " + how + " vs finite differences", DType.FLOAT64, expected,
-                    FiniteDifferences.flat(List.of(jac)), Tolerance.finiteDifferences(), Tolerance.magnitudes(expected));
+            compare(
+                    fn.key() + " " + how + " vs finite differences",
+                    DType.FLOAT64,
+                    expected,
+                    FiniteDifferences.flat(List.of(jac)),
+                    Tolerance.finiteDifferences(),
+                    Tolerance.magnitudes(expected));
         }
     }
 
@@ -185,7 +215,11 @@ final class GradFamily implements Family {
     private static void checkSpecs(String what, List<HostBuffer> xs, List<Array> got) {
         Check.that(got.size() == xs.size(), what + ": " + got.size() + " results for " + xs.size() + " inputs");
         for (int i = 0; i < xs.size(); i++) {
-            Check.spec(what + " for input " + i, got.get(i), xs.get(i).spec().dtype(), xs.get(i).spec().shape());
+            Check.spec(
+                    what + " for input " + i,
+                    got.get(i),
+                    xs.get(i).spec().dtype(),
+                    xs.get(i).spec().shape());
         }
     }
 
@@ -202,15 +236,17 @@ final class GradFamily implements Family {
 
     private static void goldenGrad(DerivativeGoldens.Line l) {
         Fn fn = fn(l);
-        Supplier<List<Array>> grad = () -> Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(Host.array(l.cotangent()),
-                fn.apply(a)))).apply(Differentiable.arrays(l.primals()));
+        Supplier<List<Array>> grad =
+                () -> Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(Host.array(l.cotangent()), fn.apply(a))))
+                        .apply(Differentiable.arrays(l.primals()));
         checkAll("grad of sum(w f) for " + l.key(), l.dtype(), l.grads(), grad);
     }
 
     private static void goldenJvp(DerivativeGoldens.Line l) {
         Fn fn = fn(l);
-        Supplier<List<Array>> jvp = () -> List.of(
-                Kiln.jvp(fn::apply, Differentiable.arrays(l.primals()), Differentiable.arrays(l.tangents())).tangent());
+        Supplier<List<Array>> jvp = () ->
+                List.of(Kiln.jvp(fn::apply, Differentiable.arrays(l.primals()), Differentiable.arrays(l.tangents()))
+                        .tangent());
         checkAll("jvp of " + l.key(), l.dtype(), List.of(l.jvp()), jvp);
     }
 
@@ -219,7 +255,8 @@ final class GradFamily implements Family {
         Supplier<List<Array>> hvp = () -> {
             Function<List<Array>, List<Array>> grad =
                     Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(Host.array(l.cotangent()), fn.apply(a))));
-            return Kiln.jvp(grad, Differentiable.arrays(l.primals()), Differentiable.arrays(l.tangents())).tangent();
+            return Kiln.jvp(grad, Differentiable.arrays(l.primals()), Differentiable.arrays(l.tangents()))
+                    .tangent();
         };
         checkAll("Hessian-vector product of sum(w f) for " + l.key(), l.dtype(), l.hvps(), hvp);
     }
@@ -253,22 +290,32 @@ final class GradFamily implements Family {
     }
 
     private static void compareAll(String what, List<HostBuffer> expected, List<HostBuffer> actual, Rule rule) {
-        Check.that(expected.size() == actual.size(), what + ": " + actual.size() + " results where "
-                + expected.size() + " were expected");
+        Check.that(
+                expected.size() == actual.size(),
+                what + ": " + actual.size() + " results where " + expected.size() + " were expected");
         double[] scale = Tolerance.maxMagnitude(FiniteDifferences.flatHost(expected));
         for (int i = 0; i < expected.size(); i++) {
             int n = expected.get(i).spec().size();
-            Check.same(what + (expected.size() > 1 ? " (input " + i + ")" : ""), expected.get(i), actual.get(i), rule,
+            Check.same(
+                    what + (expected.size() > 1 ? " (input " + i + ")" : ""),
+                    expected.get(i),
+                    actual.get(i),
+                    rule,
                     java.util.Arrays.copyOf(scale, n));
         }
     }
 
     /** Compares flat double vectors as arrays of {@code dtype}. */
     static void compare(String what, DType dtype, double[] expected, double[] actual, Rule rule, double[] scale) {
-        Check.that(expected.length == actual.length, what + ": " + actual.length + " elements where "
-                + expected.length + " were expected");
-        Check.same(what, Host.of(dtype, new int[] {expected.length}, expected),
-                Host.of(dtype, new int[] {actual.length}, actual), rule, scale);
+        Check.that(
+                expected.length == actual.length,
+                what + ": " + actual.length + " elements where " + expected.length + " were expected");
+        Check.same(
+                what,
+                Host.of(dtype, new int[] {expected.length}, expected),
+                Host.of(dtype, new int[] {actual.length}, actual),
+                rule,
+                scale);
     }
 
     /**
@@ -277,10 +324,28 @@ final class GradFamily implements Family {
      * family's; custom_linear is made by {@code Kiln.customVjp}, not by any {@code Np} function.
      */
     private static final Set<Primitive> NOT_DIFFERENTIATED = java.util.EnumSet.of(
-            Primitive.NOT, Primitive.IS_FINITE, Primitive.AND, Primitive.OR, Primitive.XOR, Primitive.SHIFT_LEFT,
-            Primitive.SHIFT_RIGHT_ARITHMETIC, Primitive.SHIFT_RIGHT_LOGICAL, Primitive.EQ, Primitive.NE, Primitive.LT,
-            Primitive.LE, Primitive.GT, Primitive.GE, Primitive.ARGMAX, Primitive.ARGMIN, Primitive.REDUCE_AND,
-            Primitive.REDUCE_OR, Primitive.IOTA, Primitive.COND, Primitive.WHILE, Primitive.SCAN,
+            Primitive.NOT,
+            Primitive.IS_FINITE,
+            Primitive.AND,
+            Primitive.OR,
+            Primitive.XOR,
+            Primitive.SHIFT_LEFT,
+            Primitive.SHIFT_RIGHT_ARITHMETIC,
+            Primitive.SHIFT_RIGHT_LOGICAL,
+            Primitive.EQ,
+            Primitive.NE,
+            Primitive.LT,
+            Primitive.LE,
+            Primitive.GT,
+            Primitive.GE,
+            Primitive.ARGMAX,
+            Primitive.ARGMIN,
+            Primitive.REDUCE_AND,
+            Primitive.REDUCE_OR,
+            Primitive.IOTA,
+            Primitive.COND,
+            Primitive.WHILE,
+            Primitive.SCAN,
             Primitive.CUSTOM_LINEAR);
 
     /** Every primitive outside {@link #NOT_DIFFERENTIATED} appears in the program of some function of the table. */
@@ -298,8 +363,10 @@ final class GradFamily implements Family {
                 missing.add(p);
             }
         }
-        Check.that(missing.isEmpty(), "no function of Differentiable reaches the primitives " + missing
-                + "; add one (and its JAX twin in make_goldens.py), or list the primitive as not differentiated");
+        Check.that(
+                missing.isEmpty(),
+                "no function of Differentiable reaches the primitives " + missing
+                        + "; add one (and its JAX twin in make_goldens.py), or list the primitive as not differentiated");
     }
 
     private static void coverage() {
@@ -316,7 +383,9 @@ final class GradFamily implements Family {
                 }
             }
         }
-        Check.that(missing.isEmpty(), "derivatives.txt has no JAX goldens for " + missing
-                + "; add them to DIFFERENTIABLE in conformance/scripts/make_goldens.py and rerun it");
+        Check.that(
+                missing.isEmpty(),
+                "derivatives.txt has no JAX goldens for " + missing
+                        + "; add them to DIFFERENTIABLE in conformance/scripts/make_goldens.py and rerun it");
     }
 }

@@ -74,8 +74,7 @@ final class HostLinalg {
             os.add(n);
         }
         int[] shape = os.stream().mapToInt(Integer::intValue).toArray();
-        return new HostReduce.Result(
-                t.isFloating() ? Host.of(t, shape, real) : Host.ofLongs(t, shape, integer), scale);
+        return new HostReduce.Result(t.isFloating() ? Host.of(t, shape, real) : Host.ofLongs(t, shape, integer), scale);
     }
 
     /**

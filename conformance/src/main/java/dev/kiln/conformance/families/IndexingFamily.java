@@ -22,9 +22,26 @@ import java.util.function.Supplier;
  */
 final class IndexingFamily implements Family {
     private static final String[] SPECS = {
-        "1:3", "::2", "::-1", "-1", "1, 2:5, -2", "..., 1", "1:5:2, ..., -1", ":, None, 1", "-3:-1, ::3", "5:1:-2",
-        "2", "..., None", ":, 4:1:-1, 1::2", "100:200", "-100:2", "None, ..., None", "::-2, ::-3, ::-4", "3, 4, 5",
-        "-4, -5, -6", ":, :, :"
+        "1:3",
+        "::2",
+        "::-1",
+        "-1",
+        "1, 2:5, -2",
+        "..., 1",
+        "1:5:2, ..., -1",
+        ":, None, 1",
+        "-3:-1, ::3",
+        "5:1:-2",
+        "2",
+        "..., None",
+        ":, 4:1:-1, 1::2",
+        "100:200",
+        "-100:2",
+        "None, ..., None",
+        "::-2, ::-3, ::-4",
+        "3, 4, 5",
+        "-4, -5, -6",
+        ":, :, :"
     };
 
     @Override
@@ -51,7 +68,8 @@ final class IndexingFamily implements Family {
         }));
         out.add(new Case(name(), "get(String)", "float32", "of a transposed array", () -> {
             HostBuffer x = new Gen("get-t").random(DType.FLOAT32, Gen.INTS, 4, 5, 6);
-            check("get", slice(x, parse("1:3, ::-2, 4")), () -> Layout.nonContiguous(x).get("1:3, ::-2, 4"));
+            check("get", slice(x, parse("1:3, ::-2, 4")), () -> Layout.nonContiguous(x)
+                    .get("1:3, ::-2, 4"));
         }));
         takeCases(out);
         takeAlongAxisCases(out);
@@ -65,7 +83,10 @@ final class IndexingFamily implements Family {
         List<Object> entries = parse(spec);
         HostBuffer expected = slice(x, entries);
         Index[] idx = entries.stream().map(IndexingFamily::toIndex).toArray(Index[]::new);
-        check("get", expected, () -> text ? Host.array(x).get(spec) : Host.array(x).get(idx));
+        check(
+                "get",
+                expected,
+                () -> text ? Host.array(x).get(spec) : Host.array(x).get(idx));
     }
 
     private static void check(String what, HostBuffer expected, Supplier<Array> f) {
@@ -107,19 +128,23 @@ final class IndexingFamily implements Family {
         System.arraycopy(s, 0, os, 0, axis);
         System.arraycopy(is, 0, os, axis, is.length);
         System.arraycopy(s, axis + 1, os, axis + is.length, s.length - axis - 1);
-        return Layout.gather(x, os, o -> {
-            int[] ii = Arrays.copyOfRange(o, axis, axis + is.length);
-            long k = idx.getLong(Layout.flat(is, ii));
-            int[] src = new int[s.length];
-            for (int d = 0; d < axis; d++) {
-                src[d] = o[d];
-            }
-            src[axis] = (int) (k < 0 ? k + s[axis] : k);
-            for (int d = axis + 1; d < s.length; d++) {
-                src[d] = o[d - 1 + is.length];
-            }
-            return Layout.flat(s, src);
-        }, 0);
+        return Layout.gather(
+                x,
+                os,
+                o -> {
+                    int[] ii = Arrays.copyOfRange(o, axis, axis + is.length);
+                    long k = idx.getLong(Layout.flat(is, ii));
+                    int[] src = new int[s.length];
+                    for (int d = 0; d < axis; d++) {
+                        src[d] = o[d];
+                    }
+                    src[axis] = (int) (k < 0 ? k + s[axis] : k);
+                    for (int d = axis + 1; d < s.length; d++) {
+                        src[d] = o[d - 1 + is.length];
+                    }
+                    return Layout.flat(s, src);
+                },
+                0);
     }
 
     private void takeAlongAxisCases(List<Case> out) {
@@ -135,14 +160,17 @@ final class IndexingFamily implements Family {
                         int[] is = shape.clone();
                         is[a] = len;
                         HostBuffer idx = g.random(DType.INT32, Gen.Domain.uniform(-shape[a], shape[a] - 1), is);
-                        HostBuffer expected = Layout.gather(x, is, o -> {
-                            long k = idx.getLong(Layout.flat(is, o));
-                            int[] src = o.clone();
-                            src[a] = (int) (k < 0 ? k + shape[a] : k);
-                            return Layout.flat(shape, src);
-                        }, 0);
-                        check("takeAlongAxis", expected,
-                                () -> Np.takeAlongAxis(Host.array(x), Host.array(idx), axis));
+                        HostBuffer expected = Layout.gather(
+                                x,
+                                is,
+                                o -> {
+                                    long k = idx.getLong(Layout.flat(is, o));
+                                    int[] src = o.clone();
+                                    src[a] = (int) (k < 0 ? k + shape[a] : k);
+                                    return Layout.flat(shape, src);
+                                },
+                                0);
+                        check("takeAlongAxis", expected, () -> Np.takeAlongAxis(Host.array(x), Host.array(idx), axis));
                     }));
                 }
             }
@@ -163,7 +191,9 @@ final class IndexingFamily implements Family {
                         e[i * classes + (int) k] = 1;
                     }
                 }
-                check("oneHot", Host.of(DType.FLOAT32, new int[] {n, classes}, e),
+                check(
+                        "oneHot",
+                        Host.of(DType.FLOAT32, new int[] {n, classes}, e),
                         () -> Np.oneHot(Host.array(labels), classes));
             }));
         }
@@ -206,7 +236,9 @@ final class IndexingFamily implements Family {
                             ui[d] = 0;
                         }
                     }
-                    check("dynamicUpdateSlice", expected,
+                    check(
+                            "dynamicUpdateSlice",
+                            expected,
                             () -> Lax.dynamicUpdateSlice(Host.array(x), Host.array(u), starts(st)));
                 }));
             }
@@ -280,7 +312,9 @@ final class IndexingFamily implements Family {
 
     static HostBuffer slice(HostBuffer x, List<Object> entries) {
         int[] s = x.spec().shape();
-        int consumed = (int) entries.stream().filter(e -> e instanceof Integer || e instanceof Sl).count();
+        int consumed = (int) entries.stream()
+                .filter(e -> e instanceof Integer || e instanceof Sl)
+                .count();
         List<Object> full = new ArrayList<>();
         boolean sawEllipsis = false;
         for (Object e : entries) {
@@ -324,16 +358,20 @@ final class IndexingFamily implements Family {
             }
         }
         int[] os = outShape.stream().mapToInt(Integer::intValue).toArray();
-        return Layout.gather(x, os, o -> {
-            int[] src = fixed.clone();
-            for (int k = 0; k < o.length; k++) {
-                int a = outAxes.get(k);
-                if (a >= 0) {
-                    src[a] = start[a] + o[k] * step[a];
-                }
-            }
-            return Layout.flat(s, src);
-        }, 0);
+        return Layout.gather(
+                x,
+                os,
+                o -> {
+                    int[] src = fixed.clone();
+                    for (int k = 0; k < o.length; k++) {
+                        int a = outAxes.get(k);
+                        if (a >= 0) {
+                            src[a] = start[a] + o[k] * step[a];
+                        }
+                    }
+                    return Layout.flat(s, src);
+                },
+                0);
     }
 
     /** Python's slice.indices(len): start, stop, step and the resulting length. */
@@ -348,7 +386,9 @@ final class IndexingFamily implements Family {
             start = sl.start == null ? len - 1 : clamp(sl.start < 0 ? sl.start + len : sl.start, -1, len - 1);
             stop = sl.stop == null ? -1 : clamp(sl.stop < 0 ? sl.stop + len : sl.stop, -1, len - 1);
         }
-        int n = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
+        int n = step > 0
+                ? Math.max(0, (stop - start + step - 1) / step)
+                : Math.max(0, (start - stop - step - 1) / -step);
         return new int[] {start, stop, step, n};
     }
 

@@ -61,14 +61,20 @@ final class JitFamily implements Family {
         HostBuffer eager = f.apply(Differentiable.arrays(xs)).toHost();
         Array jittedArray = Kiln.jit(f).apply(Differentiable.arrays(xs));
         String backend = Kiln.currentBackend().name();
-        Check.that(jittedArray.backend().name().equals(backend), what + ": the jitted result is on backend '"
-                + jittedArray.backend().name() + "', not on '" + backend + "' where its arguments are");
+        Check.that(
+                jittedArray.backend().name().equals(backend),
+                what + ": the jitted result is on backend '"
+                        + jittedArray.backend().name() + "', not on '" + backend + "' where its arguments are");
         HostBuffer jitted = jittedArray.toHost();
         Scaled s = judge.judge(xs, eager);
         Check.same(what + ": jit vs eager", eager, jitted, Tolerance.twoWays(s.rule()), s.scale());
         if (!Check.underReference()) {
             HostBuffer ref = Check.oracle(() -> f.apply(Differentiable.arrays(xs)));
-            Check.same(what + ": jit vs eager on the reference backend", ref, jitted, Tolerance.twoWays(s.rule()),
+            Check.same(
+                    what + ": jit vs eager on the reference backend",
+                    ref,
+                    jitted,
+                    Tolerance.twoWays(s.rule()),
                     s.scale());
         }
     }
@@ -77,10 +83,18 @@ final class JitFamily implements Family {
         String dt = t.jaxName();
         Programs.RuleFor rule = Programs.elementwise(op.name());
         Function<List<Array>, Array> f = a -> op.apply(a.toArray());
-        out.add(new Case(name(), op.name(), dt, "random (3,7)", () -> check(op.name(),
-                Programs.elementwise(op, t, 3, 7).sample("jit random"), rule, f)));
-        out.add(new Case(name(), op.name(), dt, "0-d", () -> check(op.name(),
-                Programs.elementwise(op, t).sample("jit 0-d"), rule, f)));
+        out.add(new Case(
+                name(),
+                op.name(),
+                dt,
+                "random (3,7)",
+                () -> check(op.name(), Programs.elementwise(op, t, 3, 7).sample("jit random"), rule, f)));
+        out.add(new Case(
+                name(),
+                op.name(),
+                dt,
+                "0-d",
+                () -> check(op.name(), Programs.elementwise(op, t).sample("jit 0-d"), rule, f)));
         out.add(new Case(name(), op.name(), dt, "corners", () -> {
             Object[] corners = ElementwiseFamily.cornerOperands(op, t);
             List<HostBuffer> xs = new ArrayList<>();
@@ -96,9 +110,16 @@ final class JitFamily implements Family {
             }));
             if (t != DType.BOOL) {
                 Object scalar = t.isFloating() ? (Object) 1.5 : (Object) 3;
-                out.add(new Case(name(), op.name(), dt, "weak scalar closed over, right", () -> check(
-                        op.name() + " with " + scalar, List.of(new Gen("jit weak" + op.name() + dt).random(t, op.first(), 9)),
-                        rule, a -> op.apply(a.get(0), scalar))));
+                out.add(new Case(
+                        name(),
+                        op.name(),
+                        dt,
+                        "weak scalar closed over, right",
+                        () -> check(
+                                op.name() + " with " + scalar,
+                                List.of(new Gen("jit weak" + op.name() + dt).random(t, op.first(), 9)),
+                                rule,
+                                a -> op.apply(a.get(0), scalar))));
             }
         }
     }
@@ -115,16 +136,24 @@ final class JitFamily implements Family {
             f.apply(vector(DType.FLOAT32, 1, 2, 3));
             f.apply(vector(DType.FLOAT32, 4, 5, 6));
             f.apply(vector(DType.FLOAT32, 7, 8, 9));
-            Check.that(traces.get() == 1, "three calls with float32[3] traced the function " + traces.get()
-                    + " times; the cache should have traced it once");
+            Check.that(
+                    traces.get() == 1,
+                    "three calls with float32[3] traced the function " + traces.get()
+                            + " times; the cache should have traced it once");
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "cached calls compute with their new values", () -> {
             Function<Array, Array> f = Kiln.jit(x -> Np.exp(x).add(x));
             f.apply(vector(DType.FLOAT64, 0.5, -1, 2));
             HostBuffer second = f.apply(vector(DType.FLOAT64, 0.25, 3, -4)).toHost();
-            HostBuffer eager = Np.exp(vector(DType.FLOAT64, 0.25, 3, -4)).add(vector(DType.FLOAT64, 0.25, 3, -4)).toHost();
-            Check.same("second call of a cached jit", eager, second, Tolerance.twoWays(Tolerance.elementwise("exp",
-                    DType.FLOAT64)), null);
+            HostBuffer eager = Np.exp(vector(DType.FLOAT64, 0.25, 3, -4))
+                    .add(vector(DType.FLOAT64, 0.25, 3, -4))
+                    .toHost();
+            Check.same(
+                    "second call of a cached jit",
+                    eager,
+                    second,
+                    Tolerance.twoWays(Tolerance.elementwise("exp", DType.FLOAT64)),
+                    null);
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "retrace on a new shape, and not back", () -> {
             AtomicInteger traces = new AtomicInteger();
@@ -135,7 +164,8 @@ final class JitFamily implements Family {
             f.apply(vector(DType.FLOAT32, 1, 2, 3));
             HostBuffer four = f.apply(vector(DType.FLOAT32, 1, 2, 3, 4)).toHost();
             Check.that(traces.get() == 2, "float32[3] then float32[4] traced " + traces.get() + " times, not 2");
-            Check.that(four.getDouble(0) == 30, "sum of squares of 1..4 under jit is " + four.getDouble(0) + ", not 30");
+            Check.that(
+                    four.getDouble(0) == 30, "sum of squares of 1..4 under jit is " + four.getDouble(0) + ", not 30");
             f.apply(vector(DType.FLOAT32, 5, 6, 7));
             Check.that(traces.get() == 2, "a third call with float32[3] retraced (" + traces.get() + " traces)");
         }));
@@ -150,7 +180,8 @@ final class JitFamily implements Family {
             Check.that(traces.get() == 2, "float32[2] then int32[2] traced " + traces.get() + " times, not 2");
             Check.spec("jit(x + x) of int32", i, DType.INT32, 2);
             f.apply(vector(DType.FLOAT64, 1, 2));
-            Check.that(traces.get() == 3, "float64[2] after float32 and int32 traced " + traces.get() + " times, not 3");
+            Check.that(
+                    traces.get() == 3, "float64[2] after float32 and int32 traced " + traces.get() + " times, not 3");
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "retrace on a new static argument", () -> {
             AtomicInteger traces = new AtomicInteger();
@@ -167,8 +198,9 @@ final class JitFamily implements Family {
             Check.that(traces.get() == 1, "the same static argument retraced (" + traces.get() + " traces)");
             HostBuffer square = f.apply(vector(DType.FLOAT64, 2), 2).toHost();
             Check.that(traces.get() == 2, "a new static argument did not retrace (" + traces.get() + " traces)");
-            Check.that(cube.getDouble(0) == 8 && square.getDouble(0) == 4, "x^3 and x^2 at 2 gave " + cube.getDouble(0)
-                    + " and " + square.getDouble(0));
+            Check.that(
+                    cube.getDouble(0) == 8 && square.getDouble(0) == 4,
+                    "x^3 and x^2 at 2 gave " + cube.getDouble(0) + " and " + square.getDouble(0));
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "retrace on a new tree structure", () -> {
             AtomicInteger traces = new AtomicInteger();
@@ -181,8 +213,9 @@ final class JitFamily implements Family {
                 return s;
             });
             f.apply(List.of(vector(DType.FLOAT32, 1), vector(DType.FLOAT32, 2)));
-            HostBuffer three = f.apply(List.of(vector(DType.FLOAT32, 1), vector(DType.FLOAT32, 2),
-                    vector(DType.FLOAT32, 4))).toHost();
+            HostBuffer three = f.apply(
+                            List.of(vector(DType.FLOAT32, 1), vector(DType.FLOAT32, 2), vector(DType.FLOAT32, 4)))
+                    .toHost();
             Check.that(traces.get() == 2, "lists of 2 then 3 arrays traced " + traces.get() + " times, not 2");
             Check.that(three.getDouble(0) == 7, "1 + 2 + 4 under jit gave " + three.getDouble(0));
             f.apply(List.of(vector(DType.FLOAT32, 1)));
@@ -193,9 +226,14 @@ final class JitFamily implements Family {
             Function<Array, Array> f = Kiln.jit(x -> x.multiply(c).add(1));
             HostBuffer a = f.apply(vector(DType.FLOAT32, 1, 2, 3)).toHost();
             HostBuffer b = f.apply(vector(DType.FLOAT32, -1, 0, 1)).toHost();
-            Check.same("x * c + 1 with c closed over", Host.vector(DType.FLOAT32, 11, 41, 91), a, Tolerance.exact(), null);
-            Check.same("x * c + 1 with c closed over, from the cache", Host.vector(DType.FLOAT32, -9, 1, 31), b,
-                    Tolerance.exact(), null);
+            Check.same(
+                    "x * c + 1 with c closed over", Host.vector(DType.FLOAT32, 11, 41, 91), a, Tolerance.exact(), null);
+            Check.same(
+                    "x * c + 1 with c closed over, from the cache",
+                    Host.vector(DType.FLOAT32, -9, 1, 31),
+                    b,
+                    Tolerance.exact(),
+                    null);
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "nested jit traces through the inner function", () -> {
             AtomicInteger inner = new AtomicInteger();
@@ -206,16 +244,26 @@ final class JitFamily implements Family {
             Function<Array, Array> f = Kiln.jit(x -> g.apply(g.apply(x)).add(1));
             HostBuffer r = f.apply(vector(DType.FLOAT64, 0.5, -2)).toHost();
             f.apply(vector(DType.FLOAT64, 1.5, 2));
-            Check.that(inner.get() == 2, "the inner function, called twice while the outer one traced once, ran "
-                    + inner.get() + " times");
-            HostBuffer eager = Np.tanh(Np.tanh(vector(DType.FLOAT64, 0.5, -2))).add(1).toHost();
-            Check.same("jit(g(g(x)) + 1)", eager, r, Tolerance.twoWays(Tolerance.elementwise("tanh", DType.FLOAT64)),
+            Check.that(
+                    inner.get() == 2,
+                    "the inner function, called twice while the outer one traced once, ran " + inner.get() + " times");
+            HostBuffer eager =
+                    Np.tanh(Np.tanh(vector(DType.FLOAT64, 0.5, -2))).add(1).toHost();
+            Check.same(
+                    "jit(g(g(x)) + 1)",
+                    eager,
+                    r,
+                    Tolerance.twoWays(Tolerance.elementwise("tanh", DType.FLOAT64)),
                     null);
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "a result that does not depend on the argument", () -> {
             Function<Array, Array> f = Kiln.jit(x -> Np.arange(4).multiply(3));
             Array r = f.apply(vector(DType.FLOAT32, 1));
-            Check.same("jit(x -> arange(4) * 3)", Host.vector(DType.INT32, 0, 3, 6, 9), r.toHost(), Tolerance.exact(),
+            Check.same(
+                    "jit(x -> arange(4) * 3)",
+                    Host.vector(DType.INT32, 0, 3, 6, 9),
+                    r.toHost(),
+                    Tolerance.exact(),
                     null);
         }));
         out.add(new Case(name(), "cache", Case.ANY_DTYPE, "returning an input unchanged", () -> {
@@ -238,14 +286,19 @@ final class JitFamily implements Family {
             out.add(new Case(name(), "jit(grad)", dt, "mlpLoss over a record", () -> {
                 List<HostBuffer> ps = mlp.inputs(t, "jit(grad)");
                 Function<Differentiable.Mlp, Differentiable.Mlp> grad = Kiln.grad(Differentiable::mlpLoss);
-                derivativesAgree("jit(grad(mlpLoss))", t, () -> leaves(grad.apply(mlpOf(ps))),
+                derivativesAgree(
+                        "jit(grad(mlpLoss))",
+                        t,
+                        () -> leaves(grad.apply(mlpOf(ps))),
                         () -> leaves(Kiln.jit(grad).apply(mlpOf(ps))));
             }));
             Differentiable.Fn ce = Differentiable.get("softmaxCrossEntropy");
             out.add(new Case(name(), "grad(jit)", dt, "softmaxCrossEntropy", () -> {
                 List<HostBuffer> xs = ce.inputs(t, "grad(jit)");
                 Function<Array, Array> f = Differentiable::softmaxCrossEntropy;
-                derivativesAgree("grad(jit(softmaxCrossEntropy))", t,
+                derivativesAgree(
+                        "grad(jit(softmaxCrossEntropy))",
+                        t,
                         () -> List.of(Kiln.grad(f).apply(Host.array(xs.get(0)))),
                         () -> List.of(Kiln.grad(Kiln.jit(f)).apply(Host.array(xs.get(0)))));
             }));
@@ -253,10 +306,14 @@ final class JitFamily implements Family {
             out.add(new Case(name(), "jit(jvp(grad))", dt, "layerNorm Hessian-vector product", () -> {
                 List<HostBuffer> xs = ln.inputs(t, "jit(hvp)");
                 HostBuffer v = new Gen("jit hvp v" + dt).random(t, Gen.UNIT, 3, 6);
-                Function<Array, Array> loss = x -> Np.sum(Np.square(
-                        Differentiable.layerNorm(x, Host.array(xs.get(1)), Host.array(xs.get(2)))));
-                Function<Array, Array> hvp = x -> Kiln.jvp(Kiln.grad(loss), x, Host.array(v)).tangent();
-                derivativesAgree("jit(hvp(layerNorm))", t, () -> List.of(hvp.apply(Host.array(xs.get(0)))),
+                Function<Array, Array> loss = x ->
+                        Np.sum(Np.square(Differentiable.layerNorm(x, Host.array(xs.get(1)), Host.array(xs.get(2)))));
+                Function<Array, Array> hvp =
+                        x -> Kiln.jvp(Kiln.grad(loss), x, Host.array(v)).tangent();
+                derivativesAgree(
+                        "jit(hvp(layerNorm))",
+                        t,
+                        () -> List.of(hvp.apply(Host.array(xs.get(0)))),
                         () -> List.of(Kiln.jit(hvp).apply(Host.array(xs.get(0)))));
             }));
             out.add(new Case(name(), "jit(vmap)", dt, "softmax over rows", () -> {
@@ -264,14 +321,25 @@ final class JitFamily implements Family {
                 Function<Array, Array> rows = Kiln.vmap(Differentiable::softmax);
                 HostBuffer eager = rows.apply(Host.array(x)).toHost();
                 HostBuffer jitted = Kiln.jit(rows).apply(Host.array(x)).toHost();
-                Check.same("jit(vmap(softmax))", eager, jitted, Tolerance.twoWays(Tolerance.composite(t)),
+                Check.same(
+                        "jit(vmap(softmax))",
+                        eager,
+                        jitted,
+                        Tolerance.twoWays(Tolerance.composite(t)),
                         Tolerance.maxMagnitude(Host.doubles(eager)));
             }));
             out.add(new Case(name(), "vmap(jit)", dt, "softmax over rows", () -> {
                 HostBuffer x = new Gen("vmap jit" + dt).random(t, Gen.SMALL, 4, 5);
-                HostBuffer eager = Kiln.vmap(Differentiable::softmax).apply(Host.array(x)).toHost();
-                HostBuffer jitted = Kiln.vmap(Kiln.jit(Differentiable::softmax)).apply(Host.array(x)).toHost();
-                Check.same("vmap(jit(softmax))", eager, jitted, Tolerance.twoWays(Tolerance.composite(t)),
+                HostBuffer eager =
+                        Kiln.vmap(Differentiable::softmax).apply(Host.array(x)).toHost();
+                HostBuffer jitted = Kiln.vmap(Kiln.jit(Differentiable::softmax))
+                        .apply(Host.array(x))
+                        .toHost();
+                Check.same(
+                        "vmap(jit(softmax))",
+                        eager,
+                        jitted,
+                        Tolerance.twoWays(Tolerance.composite(t)),
                         Tolerance.maxMagnitude(Host.doubles(eager)));
             }));
         }
@@ -287,7 +355,10 @@ final class JitFamily implements Family {
     }
 
     /** Two computations of one derivative on this backend agree within twice {@link Tolerance#derivative}. */
-    private static void derivativesAgree(String what, DType t, java.util.function.Supplier<List<Array>> eager,
+    private static void derivativesAgree(
+            String what,
+            DType t,
+            java.util.function.Supplier<List<Array>> eager,
             java.util.function.Supplier<List<Array>> transformed) {
         List<Array> e = eager.get();
         List<Array> a = transformed.get();
@@ -295,7 +366,11 @@ final class JitFamily implements Family {
         double[] scale = Tolerance.maxMagnitude(FiniteDifferences.flat(e));
         for (int i = 0; i < e.size(); i++) {
             HostBuffer eh = e.get(i).toHost();
-            Check.same(what + " (leaf " + i + ")", eh, a.get(i).toHost(), Tolerance.twoWays(Tolerance.derivative(t)),
+            Check.same(
+                    what + " (leaf " + i + ")",
+                    eh,
+                    a.get(i).toHost(),
+                    Tolerance.twoWays(Tolerance.derivative(t)),
                     java.util.Arrays.copyOf(scale, eh.spec().size()));
         }
     }

@@ -67,7 +67,8 @@ final class Layout {
         if (rank == 1) {
             int n = logical.spec().dim(0);
             HostBuffer wide = HostBuffer.allocate(logical.spec().withShape(2 * n));
-            HostBuffer junk = Host.of(logical.spec().dtype(), new int[] {1}, logical.spec().dtype() == DType.BOOL ? 1 : 77);
+            HostBuffer junk = Host.of(
+                    logical.spec().dtype(), new int[] {1}, logical.spec().dtype() == DType.BOOL ? 1 : 77);
             for (int i = 0; i < n; i++) {
                 HostOps.copy(logical, i, wide, 2 * i);
                 HostOps.copy(junk, 0, wide, 2 * i + 1);

@@ -20,9 +20,29 @@ import java.util.function.Supplier;
 final class MatmulFamily implements Family {
     /** (m, k, n): odd sizes around tile widths, degenerate 1s, and a few large ones. */
     private static final int[][] SHAPES = {
-        {1, 1, 1}, {1, 7, 1}, {2, 3, 4}, {3, 2, 1}, {7, 7, 7}, {8, 8, 8}, {13, 16, 31}, {16, 16, 16}, {31, 31, 31},
-        {1, 64, 65}, {65, 64, 1}, {64, 65, 64}, {127, 3, 129}, {128, 128, 128}, {129, 129, 129}, {3, 257, 2},
-        {31, 127, 65}, {257, 16, 7}, {7, 129, 257}, {2, 128, 127}, {16, 1, 16}, {65, 65, 65}, {1, 257, 257},
+        {1, 1, 1},
+        {1, 7, 1},
+        {2, 3, 4},
+        {3, 2, 1},
+        {7, 7, 7},
+        {8, 8, 8},
+        {13, 16, 31},
+        {16, 16, 16},
+        {31, 31, 31},
+        {1, 64, 65},
+        {65, 64, 1},
+        {64, 65, 64},
+        {127, 3, 129},
+        {128, 128, 128},
+        {129, 129, 129},
+        {3, 257, 2},
+        {31, 127, 65},
+        {257, 16, 7},
+        {7, 129, 257},
+        {2, 128, 127},
+        {16, 1, 16},
+        {65, 65, 65},
+        {1, 257, 257},
         {128, 31, 16}
     };
 
@@ -45,8 +65,7 @@ final class MatmulFamily implements Family {
                     Gen g = new Gen("mm" + t + caseName);
                     HostBuffer a = g.random(t, domain(t), s[0], s[1]);
                     HostBuffer b = g.random(t, domain(t), s[1], s[2]);
-                    check("matmul", HostLinalg.matmul(a, b), s[1],
-                            () -> Np.matmul(Host.array(a), Host.array(b)));
+                    check("matmul", HostLinalg.matmul(a, b), s[1], () -> Np.matmul(Host.array(a), Host.array(b)));
                 }));
             }
         }
@@ -56,7 +75,10 @@ final class MatmulFamily implements Family {
                 Gen g = new Gen("mmt" + caseName);
                 HostBuffer a = g.random(DType.FLOAT32, Gen.UNIT, s[0], s[1]);
                 HostBuffer b = g.random(DType.FLOAT32, Gen.UNIT, s[1], s[2]);
-                check("matmul", HostLinalg.matmul(a, b), s[1],
+                check(
+                        "matmul",
+                        HostLinalg.matmul(a, b),
+                        s[1],
                         () -> Np.matmul(Layout.nonContiguous(a), Layout.nonContiguous(b)));
             }));
         }
@@ -77,7 +99,9 @@ final class MatmulFamily implements Family {
                 }));
             }
         }
-        for (int[][] s : new int[][][] {{{5}, {5}}, {{3, 4}, {4, 2}}, {{3, 4}, {4}}, {{2, 3, 4}, {4, 5}}, {{2, 3, 4}, {5, 4, 6}}}) {
+        for (int[][] s :
+                new int[][][] {{{5}, {5}}, {{3, 4}, {4, 2}}, {{3, 4}, {4}}, {{2, 3, 4}, {4, 5}}, {{2, 3, 4}, {5, 4, 6}}
+                }) {
             String caseName = Layout.shape(s[0]) + " . " + Layout.shape(s[1]);
             out.add(new Case(name(), "dot", "float32", caseName, () -> {
                 Gen g = new Gen("dot" + caseName);
@@ -98,13 +122,21 @@ final class MatmulFamily implements Family {
             }
         }
         Object[][] einsums = {
-            {"ij,jk->ik", new int[][] {{3, 4}, {4, 5}}}, {"ij,jk", new int[][] {{3, 4}, {4, 5}}},
-            {"bij,bjk->bik", new int[][] {{2, 3, 4}, {2, 4, 5}}}, {"ii->i", new int[][] {{4, 4}}},
-            {"ii", new int[][] {{4, 4}}}, {"ij->ji", new int[][] {{3, 5}}}, {"ij->", new int[][] {{3, 5}}},
-            {"i,i->", new int[][] {{7}, {7}}}, {"i,j->ij", new int[][] {{3}, {4}}},
-            {"ijk,ikl->jl", new int[][] {{2, 3, 4}, {2, 4, 5}}}, {"ij,jk,kl->il", new int[][] {{2, 3}, {3, 4}, {4, 5}}},
-            {"bhqd,bhkd->bhqk", new int[][] {{2, 2, 3, 4}, {2, 2, 5, 4}}}, {"ij,ij->ij", new int[][] {{3, 4}, {3, 4}}},
-            {"ijk->kji", new int[][] {{2, 3, 4}}}, {"ab,cd->abcd", new int[][] {{2, 3}, {1, 2}}}
+            {"ij,jk->ik", new int[][] {{3, 4}, {4, 5}}},
+            {"ij,jk", new int[][] {{3, 4}, {4, 5}}},
+            {"bij,bjk->bik", new int[][] {{2, 3, 4}, {2, 4, 5}}},
+            {"ii->i", new int[][] {{4, 4}}},
+            {"ii", new int[][] {{4, 4}}},
+            {"ij->ji", new int[][] {{3, 5}}},
+            {"ij->", new int[][] {{3, 5}}},
+            {"i,i->", new int[][] {{7}, {7}}},
+            {"i,j->ij", new int[][] {{3}, {4}}},
+            {"ijk,ikl->jl", new int[][] {{2, 3, 4}, {2, 4, 5}}},
+            {"ij,jk,kl->il", new int[][] {{2, 3}, {3, 4}, {4, 5}}},
+            {"bhqd,bhkd->bhqk", new int[][] {{2, 2, 3, 4}, {2, 2, 5, 4}}},
+            {"ij,ij->ij", new int[][] {{3, 4}, {3, 4}}},
+            {"ijk->kji", new int[][] {{2, 3, 4}}},
+            {"ab,cd->abcd", new int[][] {{2, 3}, {1, 2}}}
         };
         for (Object[] e : einsums) {
             String spec = (String) e[0];

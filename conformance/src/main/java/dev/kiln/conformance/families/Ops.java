@@ -59,8 +59,8 @@ final class Ops {
     static final List<DType> FLOAT_INT = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32);
     static final List<DType> SIGNED = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64);
     static final List<DType> NUMERIC = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT32);
-    static final List<DType> ALL = List.of(
-            DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT32, DType.BOOL);
+    static final List<DType> ALL =
+            List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT32, DType.BOOL);
     static final List<DType> INTEGER_BOOL = List.of(DType.INT32, DType.INT64, DType.UINT32, DType.BOOL);
     static final List<DType> INTEGER = List.of(DType.INT32, DType.INT64, DType.UINT32);
     static final List<DType> BOOL = List.of(DType.BOOL);
@@ -75,9 +75,19 @@ final class Ops {
         // ------------------------------------------------------------ unary
         unary("negative", SIGNED, Domain.uniform(-100, 100), x -> Np.negative(x), (t, a, b) -> -a, (t, a, b) -> -a);
         unary("positive", SIGNED, Domain.uniform(-100, 100), x -> Np.positive(x), (t, a, b) -> a, (t, a, b) -> a);
-        unary("abs", SIGNED, Domain.uniform(-100, 100), x -> Np.abs(x), (t, a, b) -> Math.abs(a),
+        unary(
+                "abs",
+                SIGNED,
+                Domain.uniform(-100, 100),
+                x -> Np.abs(x),
+                (t, a, b) -> Math.abs(a),
                 (t, a, b) -> Math.abs(a));
-        unary("sign", SIGNED, Domain.uniform(-3, 3), x -> Np.sign(x), (t, a, b) -> Math.signum(a),
+        unary(
+                "sign",
+                SIGNED,
+                Domain.uniform(-3, 3),
+                x -> Np.sign(x),
+                (t, a, b) -> Math.signum(a),
                 (t, a, b) -> Long.signum(a));
         floatFn("exp", FLOAT_INT, Gen.EXP, x -> Np.exp(x), (t, a, b) -> Math.exp(a));
         floatFn("exp2", FLOAT, Gen.EXP, x -> Np.exp2(x), (t, a, b) -> Math.pow(2, a));
@@ -89,7 +99,12 @@ final class Ops {
         floatFn("sqrt", FLOAT_INT, Gen.POSITIVE, x -> Np.sqrt(x), (t, a, b) -> Math.sqrt(a));
         floatFn("rsqrt", FLOAT, Gen.POSITIVE, x -> Np.rsqrt(x), (t, a, b) -> 1 / Math.sqrt(a));
         floatFn("cbrt", FLOAT, Gen.ANY, x -> Np.cbrt(x), (t, a, b) -> Math.cbrt(a));
-        unary("square", FLOAT_INT, Domain.uniform(-1000, 1000), x -> Np.square(x), (t, a, b) -> a * a,
+        unary(
+                "square",
+                FLOAT_INT,
+                Domain.uniform(-1000, 1000),
+                x -> Np.square(x),
+                (t, a, b) -> a * a,
                 (t, a, b) -> a * a);
         floatFn("reciprocal", FLOAT, Gen.ANY, x -> Np.reciprocal(x), (t, a, b) -> 1 / a);
         floatFn("sin", FLOAT_INT, Gen.SMALL, x -> Np.sin(x), (t, a, b) -> Math.sin(a));
@@ -110,47 +125,149 @@ final class Ops {
         predicate("isinf", x -> Np.isinf(x), (t, a, b) -> Double.isInfinite(a) ? 1 : 0);
         predicate("isfinite", x -> Np.isfinite(x), (t, a, b) -> Double.isFinite(a) ? 1 : 0);
         unary("logicalNot", BOOL, Gen.INTS, x -> Np.logicalNot(x), null, (t, a, b) -> a == 0 ? 1 : 0);
-        unary("bitwiseNot", INTEGER_BOOL, Gen.INTS, x -> Np.bitwiseNot(x), null,
+        unary(
+                "bitwiseNot",
+                INTEGER_BOOL,
+                Gen.INTS,
+                x -> Np.bitwiseNot(x),
+                null,
                 (t, a, b) -> t == DType.BOOL ? (a == 0 ? 1 : 0) : ~a);
         unary("nanToNum", FLOAT, Gen.ANY, x -> Np.nanToNum(x), Ops::nanToNum, null);
 
         // ------------------------------------------------------------ binary
         Domain hundred = Domain.uniform(-100, 100);
-        binary("add", ALL, hundred, hundred, (a, b) -> Np.add(a, b), (t, a, b) -> a + b,
-                (t, a, b) -> t == DType.BOOL ? a | b : a + b, SAME);
-        binary("subtract", NUMERIC, hundred, hundred, (a, b) -> Np.subtract(a, b), (t, a, b) -> a - b,
-                (t, a, b) -> a - b, SAME);
-        binary("multiply", ALL, hundred, hundred, (a, b) -> Np.multiply(a, b), (t, a, b) -> a * b,
-                (t, a, b) -> a * b, SAME);
-        binaryAs("divide", FLOAT_INT, hundred, Domain.uniform(1, 100), (a, b) -> Np.divide(a, b),
-                (t, a, b) -> a / b, null, TO_FLOAT, TO_FLOAT);
-        binary("floorDivide", FLOAT_INT, hundred, Domain.uniform(-10, 10).excludingZero(), (a, b) -> Np.floorDivide(a, b),
-                Ops::floorDivide, Ops::floorDivide, SAME);
-        binary("mod", FLOAT_INT, hundred, Domain.uniform(-10, 10).excludingZero(), (a, b) -> Np.mod(a, b),
-                Ops::mod, Ops::mod, SAME);
-        binary("power", FLOAT_INT, Domain.uniform(0, 5), Domain.uniform(0, 4), (a, b) -> Np.power(a, b),
-                Ops::power, Ops::power, SAME);
-        binary("maximum", NUMERIC, hundred, hundred, (a, b) -> Np.maximum(a, b),
-                (t, a, b) -> Math.max(a, b), (t, a, b) -> Math.max(a, b), SAME);
-        binary("minimum", NUMERIC, hundred, hundred, (a, b) -> Np.minimum(a, b),
-                (t, a, b) -> Math.min(a, b), (t, a, b) -> Math.min(a, b), SAME);
-        binary("arctan2", FLOAT, Gen.SMALL, Gen.SMALL, (a, b) -> Np.arctan2(a, b),
-                (t, a, b) -> Math.atan2(a, b), null, SAME);
+        binary(
+                "add",
+                ALL,
+                hundred,
+                hundred,
+                (a, b) -> Np.add(a, b),
+                (t, a, b) -> a + b,
+                (t, a, b) -> t == DType.BOOL ? a | b : a + b,
+                SAME);
+        binary(
+                "subtract",
+                NUMERIC,
+                hundred,
+                hundred,
+                (a, b) -> Np.subtract(a, b),
+                (t, a, b) -> a - b,
+                (t, a, b) -> a - b,
+                SAME);
+        binary(
+                "multiply",
+                ALL,
+                hundred,
+                hundred,
+                (a, b) -> Np.multiply(a, b),
+                (t, a, b) -> a * b,
+                (t, a, b) -> a * b,
+                SAME);
+        binaryAs(
+                "divide",
+                FLOAT_INT,
+                hundred,
+                Domain.uniform(1, 100),
+                (a, b) -> Np.divide(a, b),
+                (t, a, b) -> a / b,
+                null,
+                TO_FLOAT,
+                TO_FLOAT);
+        binary(
+                "floorDivide",
+                FLOAT_INT,
+                hundred,
+                Domain.uniform(-10, 10).excludingZero(),
+                (a, b) -> Np.floorDivide(a, b),
+                Ops::floorDivide,
+                Ops::floorDivide,
+                SAME);
+        binary(
+                "mod",
+                FLOAT_INT,
+                hundred,
+                Domain.uniform(-10, 10).excludingZero(),
+                (a, b) -> Np.mod(a, b),
+                Ops::mod,
+                Ops::mod,
+                SAME);
+        binary(
+                "power",
+                FLOAT_INT,
+                Domain.uniform(0, 5),
+                Domain.uniform(0, 4),
+                (a, b) -> Np.power(a, b),
+                Ops::power,
+                Ops::power,
+                SAME);
+        binary(
+                "maximum",
+                NUMERIC,
+                hundred,
+                hundred,
+                (a, b) -> Np.maximum(a, b),
+                (t, a, b) -> Math.max(a, b),
+                (t, a, b) -> Math.max(a, b),
+                SAME);
+        binary(
+                "minimum",
+                NUMERIC,
+                hundred,
+                hundred,
+                (a, b) -> Np.minimum(a, b),
+                (t, a, b) -> Math.min(a, b),
+                (t, a, b) -> Math.min(a, b),
+                SAME);
+        binary(
+                "arctan2",
+                FLOAT,
+                Gen.SMALL,
+                Gen.SMALL,
+                (a, b) -> Np.arctan2(a, b),
+                (t, a, b) -> Math.atan2(a, b),
+                null,
+                SAME);
         Domain few = Domain.uniform(-3, 3);
         compare("equal", (a, b) -> Np.equal(a, b), (t, a, b) -> a == b ? 1 : 0, (t, a, b) -> a == b ? 1 : 0);
         compare("notEqual", (a, b) -> Np.notEqual(a, b), (t, a, b) -> a != b ? 1 : 0, (t, a, b) -> a != b ? 1 : 0);
         compare("less", (a, b) -> Np.less(a, b), (t, a, b) -> a < b ? 1 : 0, (t, a, b) -> a < b ? 1 : 0);
-        compare("lessEqual", (a, b) -> Np.lessEqual(a, b), (t, a, b) -> a <= b ? 1 : 0,
-                (t, a, b) -> a <= b ? 1 : 0);
+        compare("lessEqual", (a, b) -> Np.lessEqual(a, b), (t, a, b) -> a <= b ? 1 : 0, (t, a, b) -> a <= b ? 1 : 0);
         compare("greater", (a, b) -> Np.greater(a, b), (t, a, b) -> a > b ? 1 : 0, (t, a, b) -> a > b ? 1 : 0);
-        compare("greaterEqual", (a, b) -> Np.greaterEqual(a, b), (t, a, b) -> a >= b ? 1 : 0,
+        compare(
+                "greaterEqual",
+                (a, b) -> Np.greaterEqual(a, b),
+                (t, a, b) -> a >= b ? 1 : 0,
                 (t, a, b) -> a >= b ? 1 : 0);
-        binaryAs("logicalAnd", BOOL, few, few, (a, b) -> Np.logicalAnd(a, b), null,
-                (t, a, b) -> a != 0 && b != 0 ? 1 : 0, SAME, TO_BOOL);
-        binaryAs("logicalOr", BOOL, few, few, (a, b) -> Np.logicalOr(a, b), null,
-                (t, a, b) -> a != 0 || b != 0 ? 1 : 0, SAME, TO_BOOL);
-        binaryAs("logicalXor", BOOL, few, few, (a, b) -> Np.logicalXor(a, b), null,
-                (t, a, b) -> (a != 0) != (b != 0) ? 1 : 0, SAME, TO_BOOL);
+        binaryAs(
+                "logicalAnd",
+                BOOL,
+                few,
+                few,
+                (a, b) -> Np.logicalAnd(a, b),
+                null,
+                (t, a, b) -> a != 0 && b != 0 ? 1 : 0,
+                SAME,
+                TO_BOOL);
+        binaryAs(
+                "logicalOr",
+                BOOL,
+                few,
+                few,
+                (a, b) -> Np.logicalOr(a, b),
+                null,
+                (t, a, b) -> a != 0 || b != 0 ? 1 : 0,
+                SAME,
+                TO_BOOL);
+        binaryAs(
+                "logicalXor",
+                BOOL,
+                few,
+                few,
+                (a, b) -> Np.logicalXor(a, b),
+                null,
+                (t, a, b) -> (a != 0) != (b != 0) ? 1 : 0,
+                SAME,
+                TO_BOOL);
         Domain bits = Domain.uniform(-100000, 100000);
         binary("bitwiseAnd", INTEGER_BOOL, bits, bits, (a, b) -> Np.bitwiseAnd(a, b), null, (t, a, b) -> a & b, SAME);
         binary("bitwiseOr", INTEGER_BOOL, bits, bits, (a, b) -> Np.bitwiseOr(a, b), null, (t, a, b) -> a | b, SAME);
@@ -174,7 +291,8 @@ final class Ops {
         TABLE.put(op.name(), op);
     }
 
-    private static void unary(String name, List<DType> dtypes, Domain d, Function<Array, Array> f, Real real, Int integer) {
+    private static void unary(
+            String name, List<DType> dtypes, Domain d, Function<Array, Array> f, Real real, Int integer) {
         add(new Op(name, 1, dtypes, d, null, args -> f.apply((Array) args[0]), real, integer, SAME, SAME));
     }
 
@@ -191,13 +309,28 @@ final class Ops {
         Array apply(Object a, Object b);
     }
 
-    private static void binary(String name, List<DType> dtypes, Domain d1, Domain d2, Binary f, Real real, Int integer,
+    private static void binary(
+            String name,
+            List<DType> dtypes,
+            Domain d1,
+            Domain d2,
+            Binary f,
+            Real real,
+            Int integer,
             UnaryOperator<DType> result) {
         binaryAs(name, dtypes, d1, d2, f, real, integer, SAME, result);
     }
 
-    private static void binaryAs(String name, List<DType> dtypes, Domain d1, Domain d2, Binary f, Real real,
-            Int integer, UnaryOperator<DType> compute, UnaryOperator<DType> result) {
+    private static void binaryAs(
+            String name,
+            List<DType> dtypes,
+            Domain d1,
+            Domain d2,
+            Binary f,
+            Real real,
+            Int integer,
+            UnaryOperator<DType> compute,
+            UnaryOperator<DType> result) {
         add(new Op(name, 2, dtypes, d1, d2, args -> f.apply(args[0], args[1]), real, integer, compute, result));
     }
 

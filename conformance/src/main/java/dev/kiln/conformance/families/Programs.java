@@ -94,13 +94,13 @@ final class Programs {
 
     /** A reduction over {@code n} terms: relative to {@code n} times the largest input magnitude. */
     static RuleFor reduction(String op, long n) {
-        return (in, e) -> new Scaled(Tolerance.reduction(op, e.spec().dtype(), n),
-                fill(e, n * maxAbs(in.get(0))));
+        return (in, e) -> new Scaled(Tolerance.reduction(op, e.spec().dtype(), n), fill(e, n * maxAbs(in.get(0))));
     }
 
     /** A contraction over {@code k} terms: relative to {@code k max|a| max|b|}. */
     static RuleFor contraction(long k) {
-        return (in, e) -> new Scaled(Tolerance.contraction(e.spec().dtype(), k),
+        return (in, e) -> new Scaled(
+                Tolerance.contraction(e.spec().dtype(), k),
                 fill(e, k * maxAbs(in.get(0)) * (in.size() > 1 ? maxAbs(in.get(1)) : 1)));
     }
 
@@ -151,15 +151,20 @@ final class Programs {
         return new Fn(op.name(), "", ins, a -> op.apply(a.toArray()), elementwise(op.name()));
     }
 
-    private static void add(List<Fn> out, String op, String variant, List<Input> ins, Function<List<Array>, Array> f,
-            RuleFor rule) {
+    private static void add(
+            List<Fn> out, String op, String variant, List<Input> ins, Function<List<Array>, Array> f, RuleFor rule) {
         out.add(new Fn(op, variant, ins, f, rule));
     }
 
     private static void reductions(List<Fn> out) {
         for (DType t : List.of(DType.FLOAT32, DType.INT32)) {
             add(out, "sum", "all", List.of(in(t, 3, 4)), a -> Np.sum(a.get(0)), reduction("sum", 12));
-            add(out, "sum", "axis=1 keepdims", List.of(in(t, 3, 4)), a -> Np.sum(a.get(0), new int[] {1}, true),
+            add(
+                    out,
+                    "sum",
+                    "axis=1 keepdims",
+                    List.of(in(t, 3, 4)),
+                    a -> Np.sum(a.get(0), new int[] {1}, true),
                     reduction("sum", 4));
             add(out, "max", "axis=0", List.of(in(t, 3, 4)), a -> Np.max(a.get(0), 0), exact());
             add(out, "min", "all", List.of(in(t, 3, 4)), a -> Np.min(a.get(0)), exact());
@@ -170,13 +175,28 @@ final class Programs {
         }
         DType f = DType.FLOAT64;
         add(out, "mean", "axis=0", List.of(in(f, 3, 4)), a -> Np.mean(a.get(0), 0), reduction("mean", 3));
-        add(out, "prod", "axis=1", List.of(in(f, Domain.uniform(0.5, 1.5), 3, 4)), a -> Np.prod(a.get(0), 1),
+        add(
+                out,
+                "prod",
+                "axis=1",
+                List.of(in(f, Domain.uniform(0.5, 1.5), 3, 4)),
+                a -> Np.prod(a.get(0), 1),
                 reduction("prod", 4));
         add(out, "var", "axis=1", List.of(in(f, 3, 4)), a -> Np.var(a.get(0), 1), reduction("var", 4));
         add(out, "std", "all", List.of(in(f, 3, 4)), a -> Np.std(a.get(0)), reduction("std", 12));
-        add(out, "logSumExp", "axis=1", List.of(in(f, 3, 4)), a -> Np.logSumExp(a.get(0), 1),
+        add(
+                out,
+                "logSumExp",
+                "axis=1",
+                List.of(in(f, 3, 4)),
+                a -> Np.logSumExp(a.get(0), 1),
                 reduction("logSumExp", 4));
-        add(out, "cumprod", "axis=0", List.of(in(f, Domain.uniform(0.5, 1.5), 3, 4)), a -> Np.cumprod(a.get(0), 0),
+        add(
+                out,
+                "cumprod",
+                "axis=0",
+                List.of(in(f, Domain.uniform(0.5, 1.5), 3, 4)),
+                a -> Np.cumprod(a.get(0), 0),
                 reduction("cumprod", 3));
         add(out, "cummin", "axis=1", List.of(in(f, 3, 4)), a -> Np.cummin(a.get(0), 1), exact());
         add(out, "all", "axis=1", List.of(in(DType.BOOL, 3, 4)), a -> Np.all(a.get(0), 1), exact());
@@ -185,39 +205,95 @@ final class Programs {
 
     private static void shapes(List<Fn> out) {
         for (DType t : List.of(DType.FLOAT32, DType.INT32)) {
-            add(out, "reshape", "(2,3,4) to (4,-1)", List.of(in(t, 2, 3, 4)), a -> Np.reshape(a.get(0), 4, -1), exact());
+            add(
+                    out,
+                    "reshape",
+                    "(2,3,4) to (4,-1)",
+                    List.of(in(t, 2, 3, 4)),
+                    a -> Np.reshape(a.get(0), 4, -1),
+                    exact());
             add(out, "ravel", "", List.of(in(t, 2, 3)), a -> Np.ravel(a.get(0)), exact());
             add(out, "transpose", "(2,0,1)", List.of(in(t, 2, 3, 4)), a -> Np.transpose(a.get(0), 2, 0, 1), exact());
             add(out, "swapaxes", "0,1", List.of(in(t, 2, 3)), a -> Np.swapaxes(a.get(0), 0, 1), exact());
-            add(out, "broadcastTo", "(3,1) to (2,3,4)", List.of(in(t, 3, 1)), a -> Np.broadcastTo(a.get(0), 2, 3, 4),
+            add(
+                    out,
+                    "broadcastTo",
+                    "(3,1) to (2,3,4)",
+                    List.of(in(t, 3, 1)),
+                    a -> Np.broadcastTo(a.get(0), 2, 3, 4),
                     exact());
-            add(out, "concatenate", "axis=0", List.of(in(t, 2, 3), in(t, 1, 3)),
-                    a -> Np.concatenate(a.toArray(Array[]::new), 0), exact());
-            add(out, "stack", "axis=-1", List.of(in(t, 2, 3), in(t, 2, 3)), a -> Np.stack(a.toArray(Array[]::new), -1),
+            add(
+                    out,
+                    "concatenate",
+                    "axis=0",
+                    List.of(in(t, 2, 3), in(t, 1, 3)),
+                    a -> Np.concatenate(a.toArray(Array[]::new), 0),
+                    exact());
+            add(
+                    out,
+                    "stack",
+                    "axis=-1",
+                    List.of(in(t, 2, 3), in(t, 2, 3)),
+                    a -> Np.stack(a.toArray(Array[]::new), -1),
                     exact());
             add(out, "flip", "all", List.of(in(t, 3, 4)), a -> Np.flip(a.get(0)), exact());
-            add(out, "pad", "(1,2),(0,1) with 7", List.of(in(t, 2, 3)),
-                    a -> Np.pad(a.get(0), new int[][] {{1, 2}, {0, 1}}, 7), exact());
+            add(
+                    out,
+                    "pad",
+                    "(1,2),(0,1) with 7",
+                    List.of(in(t, 2, 3)),
+                    a -> Np.pad(a.get(0), new int[][] {{1, 2}, {0, 1}}, 7),
+                    exact());
         }
         DType f = DType.FLOAT64;
         add(out, "moveaxis", "0 to -1", List.of(in(f, 2, 3, 4)), a -> Np.moveaxis(a.get(0), 0, -1), exact());
         add(out, "squeeze", "", List.of(in(f, 2, 1, 3)), a -> Np.squeeze(a.get(0)), exact());
         add(out, "expandDims", "axis=-1", List.of(in(f, 2, 3)), a -> Np.expandDims(a.get(0), -1), exact());
         add(out, "split", "3 along axis 1, last", List.of(in(f, 2, 6)), a -> Np.split(a.get(0), 3, 1)[2], exact());
-        add(out, "splitAt", "[1] along axis 0, first", List.of(in(f, 3, 2)), a -> Np.splitAt(a.get(0), new int[] {1}, 0)[0],
+        add(
+                out,
+                "splitAt",
+                "[1] along axis 0, first",
+                List.of(in(f, 3, 2)),
+                a -> Np.splitAt(a.get(0), new int[] {1}, 0)[0],
                 exact());
         add(out, "tile", "(2,2)", List.of(in(f, 2, 3)), a -> Np.tile(a.get(0), 2, 2), exact());
         add(out, "repeat", "3 along axis 0", List.of(in(f, 2, 3)), a -> Np.repeat(a.get(0), 3, 0), exact());
-        add(out, "astype", "float64 to int32", List.of(in(f, Domain.uniform(-50, 50), 7)),
-                a -> Np.astype(a.get(0), DType.INT32), exact());
-        add(out, "astype", "int32 to float32", List.of(in(DType.INT32, 7)), a -> Np.astype(a.get(0), DType.FLOAT32),
+        add(
+                out,
+                "astype",
+                "float64 to int32",
+                List.of(in(f, Domain.uniform(-50, 50), 7)),
+                a -> Np.astype(a.get(0), DType.INT32),
                 exact());
-        add(out, "astype", "float32 to bool", List.of(in(DType.FLOAT32, FEW, 7)), a -> Np.astype(a.get(0), DType.BOOL),
+        add(
+                out,
+                "astype",
+                "int32 to float32",
+                List.of(in(DType.INT32, 7)),
+                a -> Np.astype(a.get(0), DType.FLOAT32),
                 exact());
-        add(out, "where", "bool, float32, float32", List.of(in(DType.BOOL, 2, 3), in(DType.FLOAT32, 2, 3),
-                in(DType.FLOAT32, 2, 3)), a -> Np.where(a.get(0), a.get(1), a.get(2)), exact());
-        add(out, "where", "bool, int32, scalar", List.of(in(DType.BOOL, 5), in(DType.INT32, 5)),
-                a -> Np.where(a.get(0), a.get(1), -1), exact());
+        add(
+                out,
+                "astype",
+                "float32 to bool",
+                List.of(in(DType.FLOAT32, FEW, 7)),
+                a -> Np.astype(a.get(0), DType.BOOL),
+                exact());
+        add(
+                out,
+                "where",
+                "bool, float32, float32",
+                List.of(in(DType.BOOL, 2, 3), in(DType.FLOAT32, 2, 3), in(DType.FLOAT32, 2, 3)),
+                a -> Np.where(a.get(0), a.get(1), a.get(2)),
+                exact());
+        add(
+                out,
+                "where",
+                "bool, int32, scalar",
+                List.of(in(DType.BOOL, 5), in(DType.INT32, 5)),
+                a -> Np.where(a.get(0), a.get(1), -1),
+                exact());
         add(out, "clip", "[-0.5, 0.5]", List.of(in(DType.FLOAT32, 9)), a -> Np.clip(a.get(0), -0.5, 0.5), exact());
     }
 
@@ -226,65 +302,164 @@ final class Programs {
         for (DType t : List.of(DType.FLOAT32, DType.INT64)) {
             add(out, "get", "[1:, ::2]", List.of(in(t, 3, 5)), a -> a.get(0).get("1:, ::2"), exact());
             add(out, "get", "[-1, None, 1]", List.of(in(t, 3, 5)), a -> a.get(0).get("-1, None, 1"), exact());
-            add(out, "take", "indices input, axis=1", List.of(in(t, 3, 4), in(DType.INT32, idx, 5)),
-                    a -> Np.take(a.get(0), a.get(1), 1), exact());
-            add(out, "takeAlongAxis", "axis=0", List.of(in(t, 4, 3), in(DType.INT32, idx, 2, 3)),
-                    a -> Np.takeAlongAxis(a.get(0), a.get(1), 0), exact());
-            add(out, "dynamicSlice", "starts input", List.of(in(t, 5, 4), in(DType.INT32, Domain.uniform(-6, 6)),
-                    in(DType.INT32, Domain.uniform(-6, 6))),
-                    a -> Lax.dynamicSlice(a.get(0), new Array[] {a.get(1), a.get(2)}, 2, 3), exact());
-            add(out, "dynamicUpdateSlice", "starts input", List.of(in(t, 5, 4), in(t, 2, 2),
-                    in(DType.INT32, Domain.uniform(-6, 6)), in(DType.INT32, Domain.uniform(-6, 6))),
-                    a -> Lax.dynamicUpdateSlice(a.get(0), a.get(1), a.get(2), a.get(3)), exact());
+            add(
+                    out,
+                    "take",
+                    "indices input, axis=1",
+                    List.of(in(t, 3, 4), in(DType.INT32, idx, 5)),
+                    a -> Np.take(a.get(0), a.get(1), 1),
+                    exact());
+            add(
+                    out,
+                    "takeAlongAxis",
+                    "axis=0",
+                    List.of(in(t, 4, 3), in(DType.INT32, idx, 2, 3)),
+                    a -> Np.takeAlongAxis(a.get(0), a.get(1), 0),
+                    exact());
+            add(
+                    out,
+                    "dynamicSlice",
+                    "starts input",
+                    List.of(
+                            in(t, 5, 4),
+                            in(DType.INT32, Domain.uniform(-6, 6)),
+                            in(DType.INT32, Domain.uniform(-6, 6))),
+                    a -> Lax.dynamicSlice(a.get(0), new Array[] {a.get(1), a.get(2)}, 2, 3),
+                    exact());
+            add(
+                    out,
+                    "dynamicUpdateSlice",
+                    "starts input",
+                    List.of(
+                            in(t, 5, 4),
+                            in(t, 2, 2),
+                            in(DType.INT32, Domain.uniform(-6, 6)),
+                            in(DType.INT32, Domain.uniform(-6, 6))),
+                    a -> Lax.dynamicUpdateSlice(a.get(0), a.get(1), a.get(2), a.get(3)),
+                    exact());
         }
-        add(out, "oneHot", "4 classes", List.of(in(DType.INT32, Domain.uniform(-1, 4), 6)),
-                a -> Np.oneHot(a.get(0), 4), exact());
-        add(out, "take", "flat", List.of(in(DType.FLOAT64, 2, 3), in(DType.INT32, Domain.uniform(0, 5), 4)),
-                a -> Np.take(a.get(0), a.get(1)), exact());
+        add(
+                out,
+                "oneHot",
+                "4 classes",
+                List.of(in(DType.INT32, Domain.uniform(-1, 4), 6)),
+                a -> Np.oneHot(a.get(0), 4),
+                exact());
+        add(
+                out,
+                "take",
+                "flat",
+                List.of(in(DType.FLOAT64, 2, 3), in(DType.INT32, Domain.uniform(0, 5), 4)),
+                a -> Np.take(a.get(0), a.get(1)),
+                exact());
     }
 
     private static void creation(List<Fn> out) {
         add(out, "arange", "plus input", List.of(in(DType.INT32, 5)), a -> Np.add(Np.arange(5), a.get(0)), exact());
-        add(out, "zerosLike", "plus 2", List.of(in(DType.FLOAT32, 2, 3)), a -> Np.add(Np.zerosLike(a.get(0)), 2),
+        add(
+                out,
+                "zerosLike",
+                "plus 2",
+                List.of(in(DType.FLOAT32, 2, 3)),
+                a -> Np.add(Np.zerosLike(a.get(0)), 2),
                 exact());
-        add(out, "eye", "times input", List.of(in(DType.FLOAT64, 3, 3)), a -> Np.multiply(Np.eye(3), a.get(0)),
+        add(
+                out,
+                "eye",
+                "times input",
+                List.of(in(DType.FLOAT64, 3, 3)),
+                a -> Np.multiply(Np.eye(3), a.get(0)),
                 exact());
-        add(out, "full", "where input positive", List.of(in(DType.FLOAT32, 6)),
-                a -> Np.where(Np.greater(a.get(0), 0), Np.full(DType.FLOAT32, 4.5, 6), a.get(0)), exact());
+        add(
+                out,
+                "full",
+                "where input positive",
+                List.of(in(DType.FLOAT32, 6)),
+                a -> Np.where(Np.greater(a.get(0), 0), Np.full(DType.FLOAT32, 4.5, 6), a.get(0)),
+                exact());
     }
 
     private static void contractions(List<Fn> out) {
         for (DType t : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32)) {
-            add(out, "matmul", "(3,4)@(4,5)", List.of(in(t, 3, 4), in(t, 4, 5)), a -> Np.matmul(a.get(0), a.get(1)),
+            add(
+                    out,
+                    "matmul",
+                    "(3,4)@(4,5)",
+                    List.of(in(t, 3, 4), in(t, 4, 5)),
+                    a -> Np.matmul(a.get(0), a.get(1)),
                     contraction(4));
         }
         DType f = DType.FLOAT32;
-        add(out, "matmul", "(2,3,4)@(4,2)", List.of(in(f, 2, 3, 4), in(f, 4, 2)), a -> Np.matmul(a.get(0), a.get(1)),
+        add(
+                out,
+                "matmul",
+                "(2,3,4)@(4,2)",
+                List.of(in(f, 2, 3, 4), in(f, 4, 2)),
+                a -> Np.matmul(a.get(0), a.get(1)),
                 contraction(4));
-        add(out, "matmul", "(4,)@(4,3)", List.of(in(f, 4), in(f, 4, 3)), a -> Np.matmul(a.get(0), a.get(1)),
+        add(
+                out,
+                "matmul",
+                "(4,)@(4,3)",
+                List.of(in(f, 4), in(f, 4, 3)),
+                a -> Np.matmul(a.get(0), a.get(1)),
                 contraction(4));
-        add(out, "matmul", "(3,4)@(4,)", List.of(in(f, 3, 4), in(f, 4)), a -> Np.matmul(a.get(0), a.get(1)),
+        add(
+                out,
+                "matmul",
+                "(3,4)@(4,)",
+                List.of(in(f, 3, 4), in(f, 4)),
+                a -> Np.matmul(a.get(0), a.get(1)),
                 contraction(4));
         add(out, "dot", "(5,).(5,)", List.of(in(f, 5), in(f, 5)), a -> Np.dot(a.get(0), a.get(1)), contraction(5));
         add(out, "outer", "(3,) (4,)", List.of(in(f, 3), in(f, 4)), a -> Np.outer(a.get(0), a.get(1)), contraction(1));
-        add(out, "einsum", "ij,jk->ki", List.of(in(f, 2, 3), in(f, 3, 4)), a -> Np.einsum("ij,jk->ki", a.get(0), a.get(1)),
+        add(
+                out,
+                "einsum",
+                "ij,jk->ki",
+                List.of(in(f, 2, 3), in(f, 3, 4)),
+                a -> Np.einsum("ij,jk->ki", a.get(0), a.get(1)),
                 contraction(3));
         add(out, "einsum", "ii->i", List.of(in(f, 4, 4)), a -> Np.einsum("ii->i", a.get(0)), exact());
-        add(out, "einsum", "bij,bjk->bik", List.of(in(f, 2, 3, 4), in(f, 2, 4, 2)),
-                a -> Np.einsum("bij,bjk->bik", a.get(0), a.get(1)), contraction(4));
+        add(
+                out,
+                "einsum",
+                "bij,bjk->bik",
+                List.of(in(f, 2, 3, 4), in(f, 2, 4, 2)),
+                a -> Np.einsum("bij,bjk->bik", a.get(0), a.get(1)),
+                contraction(4));
     }
 
     private static void composites(List<Fn> out) {
         for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
-            add(out, "softmax", "axis=-1", List.of(in(t, Domain.uniform(-3, 3), 3, 5)),
-                    a -> Differentiable.softmax(a.get(0)), composite());
-            add(out, "layerNorm", "", List.of(in(t, 3, 6), in(t, 6), in(t, 6)),
-                    a -> Differentiable.layerNorm(a.get(0), a.get(1), a.get(2)), composite());
-            add(out, "mlpLoss", "", List.of(in(t, 3, 4), in(t, 4), in(t, 4, 2), in(t, 2)),
+            add(
+                    out,
+                    "softmax",
+                    "axis=-1",
+                    List.of(in(t, Domain.uniform(-3, 3), 3, 5)),
+                    a -> Differentiable.softmax(a.get(0)),
+                    composite());
+            add(
+                    out,
+                    "layerNorm",
+                    "",
+                    List.of(in(t, 3, 6), in(t, 6), in(t, 6)),
+                    a -> Differentiable.layerNorm(a.get(0), a.get(1), a.get(2)),
+                    composite());
+            add(
+                    out,
+                    "mlpLoss",
+                    "",
+                    List.of(in(t, 3, 4), in(t, 4), in(t, 4, 2), in(t, 2)),
                     a -> Differentiable.mlpLoss(new Differentiable.Mlp(a.get(0), a.get(1), a.get(2), a.get(3))),
                     composite());
         }
-        add(out, "sigmoid", "of a sum", List.of(in(DType.FLOAT32, 4, 3)),
-                a -> Np.sigmoid(Np.sum(a.get(0), 1)), composite());
+        add(
+                out,
+                "sigmoid",
+                "of a sum",
+                List.of(in(DType.FLOAT32, 4, 3)),
+                a -> Np.sigmoid(Np.sum(a.get(0), 1)),
+                composite());
     }
 }

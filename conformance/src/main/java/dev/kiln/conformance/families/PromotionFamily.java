@@ -72,23 +72,43 @@ final class PromotionFamily implements Family {
                     if (op.equals("maximum") && b == DType.BOOL) {
                         continue;
                     }
-                    out.add(new Case(name(), op + "(array, array)", a.jaxName(), "with " + b.jaxName(),
+                    out.add(new Case(
+                            name(),
+                            op + "(array, array)",
+                            a.jaxName(),
+                            "with " + b.jaxName(),
                             () -> check(op, f, ones(a), ones(b), expected)));
                 }
                 DType weakInt = DType.fromName(weak[0]);
                 DType weakFloat = DType.fromName(weak[1]);
                 for (Object s : new Object[] {2, 2L}) {
                     String kind = s.getClass().getSimpleName();
-                    out.add(new Case(name(), op + "(array, weak)", a.jaxName(), "with " + kind,
+                    out.add(new Case(
+                            name(),
+                            op + "(array, weak)",
+                            a.jaxName(),
+                            "with " + kind,
                             () -> check(op, f, ones(a), s, weakInt)));
-                    out.add(new Case(name(), op + "(weak, array)", a.jaxName(), kind + " with",
+                    out.add(new Case(
+                            name(),
+                            op + "(weak, array)",
+                            a.jaxName(),
+                            kind + " with",
                             () -> check(op, f, s, ones(a), weakInt)));
                 }
                 for (Object s : new Object[] {2.5f, 2.5}) {
                     String kind = s.getClass().getSimpleName();
-                    out.add(new Case(name(), op + "(array, weak)", a.jaxName(), "with " + kind,
+                    out.add(new Case(
+                            name(),
+                            op + "(array, weak)",
+                            a.jaxName(),
+                            "with " + kind,
                             () -> check(op, f, ones(a), s, weakFloat)));
-                    out.add(new Case(name(), op + "(weak, array)", a.jaxName(), kind + " with",
+                    out.add(new Case(
+                            name(),
+                            op + "(weak, array)",
+                            a.jaxName(),
+                            kind + " with",
                             () -> check(op, f, s, ones(a), weakFloat)));
                 }
             }
@@ -130,13 +150,17 @@ final class PromotionFamily implements Family {
         // the value must be right too: 1 op 1 (or 2, 2.5) converted to the result type
         double va = a instanceof HostBuffer ? 1 : ((Number) a).doubleValue();
         double vb = b instanceof HostBuffer ? 1 : ((Number) b).doubleValue();
-        double want = switch (op) {
-            case "add" -> Ops.round(expected, expected == DType.BOOL ? 1 : expected.isFloating() ? va + vb
-                    : (long) va + (long) vb);
-            case "multiply" -> expected == DType.BOOL ? 1 : expected.isFloating() ? va * vb : (long) va * (long) vb;
-            case "maximum" -> expected.isFloating() ? Math.max(va, vb) : Math.max((long) va, (long) vb);
-            default -> expected.isFloating() ? va : (long) va; // where(true, x, y) is x
-        };
+        double want =
+                switch (op) {
+                    case "add" ->
+                        Ops.round(
+                                expected,
+                                expected == DType.BOOL ? 1 : expected.isFloating() ? va + vb : (long) va + (long) vb);
+                    case "multiply" ->
+                        expected == DType.BOOL ? 1 : expected.isFloating() ? va * vb : (long) va * (long) vb;
+                    case "maximum" -> expected.isFloating() ? Math.max(va, vb) : Math.max((long) va, (long) vb);
+                    default -> expected.isFloating() ? va : (long) va; // where(true, x, y) is x
+                };
         double got = r.toDoubleArray()[0];
         if (Ops.round(expected, want) != got) {
             throw new AssertionError(op + "(" + describe(a) + ", " + describe(b) + ") = " + got + "; expected "
@@ -145,6 +169,8 @@ final class PromotionFamily implements Family {
     }
 
     private static String describe(Object o) {
-        return o instanceof HostBuffer h ? h.spec().dtype() + " array" : o.getClass().getSimpleName() + " " + o;
+        return o instanceof HostBuffer h
+                ? h.spec().dtype() + " array"
+                : o.getClass().getSimpleName() + " " + o;
     }
 }

@@ -111,11 +111,19 @@ final class RandomFamily implements Family {
         List<Case> out = new ArrayList<>();
         for (Golden g : goldens()) {
             String dt = g.out().spec().dtype().jaxName();
-            out.add(new Case(name(), g.op(), dt, "jax " + g.title(), () -> check(g, "eager",
-                    call(g, g.hasKey() ? Host.array(g.key()) : null))));
+            out.add(new Case(
+                    name(),
+                    g.op(),
+                    dt,
+                    "jax " + g.title(),
+                    () -> check(g, "eager", call(g, g.hasKey() ? Host.array(g.key()) : null))));
             if (g.hasKey() && !largeSort(g)) {
-                out.add(new Case(name(), g.op(), dt, "jax " + g.title() + " under jit", () -> check(g, "jit",
-                        Kiln.jit((Array k) -> call(g, k)).apply(Host.array(g.key())))));
+                out.add(new Case(
+                        name(),
+                        g.op(),
+                        dt,
+                        "jax " + g.title() + " under jit",
+                        () -> check(g, "jit", Kiln.jit((Array k) -> call(g, k)).apply(Host.array(g.key())))));
             }
         }
         vmapCases(out);
@@ -135,21 +143,28 @@ final class RandomFamily implements Family {
     static Array call(Golden g, Array key) {
         return switch (g.op()) {
             case "key" -> Random.key(Long.parseLong(g.get("seed")));
-            case "split" -> g.params().containsKey("num") ? Random.split(key, Integer.parseInt(g.get("num")))
-                    : Random.split(key);
+            case "split" ->
+                g.params().containsKey("num") ? Random.split(key, Integer.parseInt(g.get("num"))) : Random.split(key);
             case "foldIn" -> Random.foldIn(key, (int) Long.parseLong(g.get("data")));
             case "bits" -> Random.bits(key, g.shape());
-            case "uniform" -> g.params().containsKey("dtype")
-                    ? Random.uniform(key, DType.fromName(g.get("dtype")), Double.parseDouble(g.get("minval", "0")),
-                            Double.parseDouble(g.get("maxval", "1")), g.shape())
-                    : Random.uniform(key, g.shape());
-            case "normal" -> g.params().containsKey("dtype") ? Random.normal(key, DType.fromName(g.get("dtype")), g.shape())
-                    : Random.normal(key, g.shape());
+            case "uniform" ->
+                g.params().containsKey("dtype")
+                        ? Random.uniform(
+                                key,
+                                DType.fromName(g.get("dtype")),
+                                Double.parseDouble(g.get("minval", "0")),
+                                Double.parseDouble(g.get("maxval", "1")),
+                                g.shape())
+                        : Random.uniform(key, g.shape());
+            case "normal" ->
+                g.params().containsKey("dtype")
+                        ? Random.normal(key, DType.fromName(g.get("dtype")), g.shape())
+                        : Random.normal(key, g.shape());
             case "bernoulli" -> Random.bernoulli(key, g.number("p"), g.shape());
-            case "randint" -> Random.randint(key, Integer.parseInt(g.get("minval")), Integer.parseInt(g.get("maxval")),
-                    g.shape());
-            case "categorical" -> Random.categorical(key, Host.array(parseArray(g.get("logits"))),
-                    Integer.parseInt(g.get("axis")));
+            case "randint" ->
+                Random.randint(key, Integer.parseInt(g.get("minval")), Integer.parseInt(g.get("maxval")), g.shape());
+            case "categorical" ->
+                Random.categorical(key, Host.array(parseArray(g.get("logits"))), Integer.parseInt(g.get("axis")));
             case "permutation" -> Random.permutation(key, Integer.parseInt(g.get("n")));
             case "truncatedNormal" -> Random.truncatedNormal(key, g.number("lower"), g.number("upper"), g.shape());
             default -> throw new IllegalStateException("unknown random golden op " + g.op());
@@ -166,8 +181,12 @@ final class RandomFamily implements Family {
 
     private static void check(Golden g, String how, Array actual) {
         HostBuffer e = g.out();
-        Check.same(g.op() + " " + g.title() + " (" + how + ") vs JAX", e, actual.toHost(), rule(g.op(),
-                e.spec().dtype()), null);
+        Check.same(
+                g.op() + " " + g.title() + " (" + how + ") vs JAX",
+                e,
+                actual.toHost(),
+                rule(g.op(), e.spec().dtype()),
+                null);
     }
 
     // ---------------------------------------------------------------- vmap over keys
@@ -183,9 +202,27 @@ final class RandomFamily implements Family {
                 new Sampler("bernoulli", "p=0.3 (8,)", k -> Random.bernoulli(k, 0.3, 8)),
                 new Sampler("randint", "[-5, 9) (7,)", k -> Random.randint(k, -5, 9, 7)),
                 new Sampler("permutation", "10", k -> Random.permutation(k, 10)),
-                new Sampler("categorical", "(3,4) axis -1", k -> Random.categorical(k,
-                        Host.array(Host.of(DType.FLOAT32, new int[] {3, 4}, 0.1, 1.5, -0.3, 0.7, 2, -1, 0, 0.2, -0.5, 0.5,
-                                1, 1.2)), -1)),
+                new Sampler(
+                        "categorical",
+                        "(3,4) axis -1",
+                        k -> Random.categorical(
+                                k,
+                                Host.array(Host.of(
+                                        DType.FLOAT32,
+                                        new int[] {3, 4},
+                                        0.1,
+                                        1.5,
+                                        -0.3,
+                                        0.7,
+                                        2,
+                                        -1,
+                                        0,
+                                        0.2,
+                                        -0.5,
+                                        0.5,
+                                        1,
+                                        1.2)),
+                                -1)),
                 new Sampler("truncatedNormal", "[-1, 2) (5,)", k -> Random.truncatedNormal(k, -1, 2, 5)));
         for (Sampler s : samplers) {
             out.add(new Case(name(), s.op(), Case.ANY_DTYPE, s.label() + ": vmap over 4 keys", () -> {
@@ -198,13 +235,19 @@ final class RandomFamily implements Family {
                 }
                 HostBuffer expected = HostOps.stack(rows, 0);
                 HostBuffer batched = Kiln.vmap(s.f()).apply(Host.array(keys)).toHost();
-                Check.same(s.op() + " " + s.label() + ": vmap over keys vs one key at a time", expected, batched,
-                        Tolerance.bitExact(), null);
+                Check.same(
+                        s.op() + " " + s.label() + ": vmap over keys vs one key at a time",
+                        expected,
+                        batched,
+                        Tolerance.bitExact(),
+                        null);
             }));
         }
         out.add(new Case(name(), "key", "uint32", "keys are the same on every backend and under jit", () -> {
             HostBuffer k = Random.key(0xDEADBEEF12345L).toHost();
-            HostBuffer jitted = Kiln.jit((Array unused) -> Random.key(0xDEADBEEF12345L)).apply(Np.scalar(0)).toHost();
+            HostBuffer jitted = Kiln.jit((Array unused) -> Random.key(0xDEADBEEF12345L))
+                    .apply(Np.scalar(0))
+                    .toHost();
             HostBuffer expected = HostBuffer.allocate(ArraySpec.of(DType.UINT32, 2));
             ((int[]) expected.data())[0] = 0xDEADB;
             ((int[]) expected.data())[1] = 0xEEF12345;
@@ -263,8 +306,8 @@ final class RandomFamily implements Family {
         String[] values = body.isEmpty() ? new String[0] : body.split(",");
         HostBuffer h = HostBuffer.allocate(ArraySpec.of(dtype, shape));
         if (values.length != h.spec().size()) {
-            throw new IllegalStateException(values.length + " values for " + h.spec() + " in " + text.substring(0,
-                    Math.min(60, text.length())));
+            throw new IllegalStateException(values.length + " values for " + h.spec() + " in "
+                    + text.substring(0, Math.min(60, text.length())));
         }
         Object d = h.data();
         for (int i = 0; i < values.length; i++) {

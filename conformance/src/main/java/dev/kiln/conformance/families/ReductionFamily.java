@@ -23,8 +23,8 @@ import java.util.function.Supplier;
 final class ReductionFamily implements Family {
     private static final List<DType> SUM_TYPES =
             List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT32, DType.BOOL);
-    private static final List<DType> ORDERED = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64,
-            DType.UINT32);
+    private static final List<DType> ORDERED =
+            List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT32);
     private static final List<DType> MOSTLY_FLOAT = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32);
     private static final int[][] SHAPES = {{13}, {7, 13}, {3, 4, 5}, {2, 0, 3}, {}};
 
@@ -74,8 +74,8 @@ final class ReductionFamily implements Family {
                     if (needsNonEmpty && reducesEmpty(shape, axes)) {
                         continue;
                     }
-                    boolean[] keeps = mask == (1 << rank) - 1 || mask == 1 ? new boolean[] {false, true}
-                            : new boolean[] {false};
+                    boolean[] keeps =
+                            mask == (1 << rank) - 1 || mask == 1 ? new boolean[] {false, true} : new boolean[] {false};
                     for (boolean keep : keeps) {
                         int[] ddofs = op.equals("var") || op.equals("std") ? new int[] {0, 1} : new int[] {0};
                         for (int ddof : ddofs) {
@@ -100,8 +100,14 @@ final class ReductionFamily implements Family {
                 HostBuffer expected = reduced.value();
                 Supplier<Array> f = () -> reduceOne(op, Host.array(x), -1);
                 // the relative rule scales with sum|terms|, so the comparison with the reference needs it too
-                HostBuffer actual = Check.againstReference(op, rule(op, expected.spec().dtype(), 13), reduced.scale(), f);
-                Check.same(op + " vs Java", expected, actual, rule(op, expected.spec().dtype(), 13), reduced.scale());
+                HostBuffer actual =
+                        Check.againstReference(op, rule(op, expected.spec().dtype(), 13), reduced.scale(), f);
+                Check.same(
+                        op + " vs Java",
+                        expected,
+                        actual,
+                        rule(op, expected.spec().dtype(), 13),
+                        reduced.scale());
             }));
         }
     }
@@ -119,7 +125,8 @@ final class ReductionFamily implements Family {
             for (int axis = -1; axis < shape.length; axis++) {
                 for (boolean keep : axis == 0 ? new boolean[] {false, true} : new boolean[] {false}) {
                     Integer ax = axis < 0 ? null : axis;
-                    String caseName = Shape.toString(shape) + " axis=" + (ax == null ? "none" : ax) + (keep ? " keepdims" : "");
+                    String caseName =
+                            Shape.toString(shape) + " axis=" + (ax == null ? "none" : ax) + (keep ? " keepdims" : "");
                     out.add(new Case(name(), op, t.jaxName(), caseName, () -> {
                         // a narrow range gives ties, where the first index must win
                         HostBuffer x = new Gen(op + t + caseName).random(t, Gen.Domain.uniform(0, 6), shape);
@@ -136,8 +143,8 @@ final class ReductionFamily implements Family {
                 Integer ax = axis < 0 ? null : axis;
                 String caseName = Shape.toString(shape) + " axis=" + (ax == null ? "none" : ax);
                 out.add(new Case(name(), op, t.jaxName(), caseName, () -> {
-                    HostBuffer x = new Gen(op + t + caseName).random(t, domain(op.equals("cumprod") ? "prod" : op),
-                            shape);
+                    HostBuffer x =
+                            new Gen(op + t + caseName).random(t, domain(op.equals("cumprod") ? "prod" : op), shape);
                     checkCumulative(op, x, ax);
                 }));
             }
@@ -193,7 +200,8 @@ final class ReductionFamily implements Family {
                 new Row("cumsum", DType.FLOAT32, new int[] {100_003}, null),
                 new Row("argmax", DType.FLOAT32, new int[] {300_007}, null));
         for (Row r : rows) {
-            String caseName = "long " + Shape.toString(r.shape) + " axes=" + (r.axes == null ? "all" : Arrays.toString(r.axes));
+            String caseName =
+                    "long " + Shape.toString(r.shape) + " axes=" + (r.axes == null ? "all" : Arrays.toString(r.axes));
             out.add(new Case(name(), r.op, r.t.jaxName(), caseName, () -> {
                 Gen.Domain d = r.op.equals("sum") && r.t.isFloating() ? Gen.Domain.uniform(0, 1) : domain(r.op);
                 HostBuffer x = new Gen(r.op + r.t + caseName).random(r.t, d, r.shape);

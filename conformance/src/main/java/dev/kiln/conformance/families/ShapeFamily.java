@@ -20,11 +20,15 @@ import java.util.function.Function;
  * results of transposes and strided slices. Results must match bit for bit.
  */
 final class ShapeFamily implements Family {
-    private static final List<DType> DTYPES = List.of(DType.FLOAT32, DType.INT32, DType.BOOL, DType.FLOAT64,
-            DType.INT64);
+    private static final List<DType> DTYPES =
+            List.of(DType.FLOAT32, DType.INT32, DType.BOOL, DType.FLOAT64, DType.INT64);
 
     /** One movement check: the Kiln call (which may return Array or Array[]) and its Java oracle. */
-    private record Spec(String op, String name, int[][] inputs, Function<Array[], Object> kiln,
+    private record Spec(
+            String op,
+            String name,
+            int[][] inputs,
+            Function<Array[], Object> kiln,
             Function<HostBuffer[], HostBuffer[]> host) {}
 
     @Override
@@ -42,7 +46,11 @@ final class ShapeFamily implements Family {
             }
             boolean canView = Arrays.stream(s.inputs).allMatch(sh -> sh.length > 0);
             if (canView) {
-                out.add(new Case(name(), s.op, DType.FLOAT32.jaxName(), s.name + " non-contiguous input",
+                out.add(new Case(
+                        name(),
+                        s.op,
+                        DType.FLOAT32.jaxName(),
+                        s.name + " non-contiguous input",
                         () -> run(s, DType.FLOAT32, true)));
             }
         }
@@ -59,7 +67,8 @@ final class ShapeFamily implements Family {
         Object result = s.kiln.apply(materialize(in, viewInputs));
         Array[] actual = result instanceof Array a ? new Array[] {a} : (Array[]) result;
         if (actual.length != expected.length) {
-            throw new AssertionError(s.op + ": " + actual.length + " results where " + expected.length + " were expected");
+            throw new AssertionError(
+                    s.op + ": " + actual.length + " results where " + expected.length + " were expected");
         }
         HostBuffer[] oracle = null;
         if (!Check.underReference()) {
@@ -96,17 +105,30 @@ final class ShapeFamily implements Family {
         List<Spec> l = new ArrayList<>();
         // reshape and ravel keep the row-major order, so the oracle is the same data
         for (int[][] c : new int[][][] {
-            {{2, 3, 4}, {4, -1}, {4, 6}}, {{24}, {2, 3, 4}, {2, 3, 4}}, {{2, 3, 4}, {-1}, {24}},
-            {{}, {1, 1}, {1, 1}}, {{1}, {}, {}}, {{0, 3}, {3, 0}, {3, 0}}, {{6, 1}, {-1, 2, 3}, {1, 2, 3}}
+            {{2, 3, 4}, {4, -1}, {4, 6}},
+            {{24}, {2, 3, 4}, {2, 3, 4}},
+            {{2, 3, 4}, {-1}, {24}},
+            {{}, {1, 1}, {1, 1}},
+            {{1}, {}, {}},
+            {{0, 3}, {3, 0}, {3, 0}},
+            {{6, 1}, {-1, 2, 3}, {1, 2, 3}}
         }) {
             int[] from = c[0];
             int[] to = c[1];
             int[] result = c[2];
-            l.add(new Spec("reshape", Layout.shape(from) + "->" + Arrays.toString(to), new int[][] {from},
-                    a -> Np.reshape(a[0], to), h -> one(HostOps.reshape(h[0], result))));
+            l.add(new Spec(
+                    "reshape",
+                    Layout.shape(from) + "->" + Arrays.toString(to),
+                    new int[][] {from},
+                    a -> Np.reshape(a[0], to),
+                    h -> one(HostOps.reshape(h[0], result))));
         }
         for (int[] s : new int[][] {{2, 3, 4}, {5}, {}, {0, 4}}) {
-            l.add(new Spec("ravel", Layout.shape(s), new int[][] {s}, a -> Np.ravel(a[0]),
+            l.add(new Spec(
+                    "ravel",
+                    Layout.shape(s),
+                    new int[][] {s},
+                    a -> Np.ravel(a[0]),
                     h -> one(HostOps.reshape(h[0], Shape.size(s)))));
         }
         // transpose: the default reverses the axes; every permutation of a 3-d array
@@ -115,71 +137,156 @@ final class ShapeFamily implements Family {
             for (int i = 0; i < s.length; i++) {
                 rev[i] = s.length - 1 - i;
             }
-            l.add(new Spec("transpose", Layout.shape(s) + " default", new int[][] {s}, a -> Np.transpose(a[0]),
+            l.add(new Spec(
+                    "transpose",
+                    Layout.shape(s) + " default",
+                    new int[][] {s},
+                    a -> Np.transpose(a[0]),
                     h -> one(HostOps.transpose(h[0], rev))));
         }
         for (int[] perm : new int[][] {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}) {
-            l.add(new Spec("transpose", "(2,3,4) axes=" + Arrays.toString(perm), new int[][] {{2, 3, 4}},
-                    a -> Np.transpose(a[0], perm), h -> one(HostOps.transpose(h[0], perm))));
+            l.add(new Spec(
+                    "transpose",
+                    "(2,3,4) axes=" + Arrays.toString(perm),
+                    new int[][] {{2, 3, 4}},
+                    a -> Np.transpose(a[0], perm),
+                    h -> one(HostOps.transpose(h[0], perm))));
         }
-        l.add(new Spec("transpose", "(2,3,1,5) axes=[-1,0,2,1]", new int[][] {{2, 3, 1, 5}},
-                a -> Np.transpose(a[0], -1, 0, 2, 1), h -> one(HostOps.transpose(h[0], 3, 0, 2, 1))));
-        l.add(new Spec("swapaxes", "(2,3,4) 0,2", new int[][] {{2, 3, 4}}, a -> Np.swapaxes(a[0], 0, 2),
+        l.add(new Spec(
+                "transpose",
+                "(2,3,1,5) axes=[-1,0,2,1]",
+                new int[][] {{2, 3, 1, 5}},
+                a -> Np.transpose(a[0], -1, 0, 2, 1),
+                h -> one(HostOps.transpose(h[0], 3, 0, 2, 1))));
+        l.add(new Spec(
+                "swapaxes",
+                "(2,3,4) 0,2",
+                new int[][] {{2, 3, 4}},
+                a -> Np.swapaxes(a[0], 0, 2),
                 h -> one(HostOps.transpose(h[0], 2, 1, 0))));
-        l.add(new Spec("swapaxes", "(2,3,4) -1,1", new int[][] {{2, 3, 4}}, a -> Np.swapaxes(a[0], -1, 1),
+        l.add(new Spec(
+                "swapaxes",
+                "(2,3,4) -1,1",
+                new int[][] {{2, 3, 4}},
+                a -> Np.swapaxes(a[0], -1, 1),
                 h -> one(HostOps.transpose(h[0], 0, 2, 1))));
-        l.add(new Spec("moveaxis", "(2,3,4) 0->-1", new int[][] {{2, 3, 4}}, a -> Np.moveaxis(a[0], 0, -1),
+        l.add(new Spec(
+                "moveaxis",
+                "(2,3,4) 0->-1",
+                new int[][] {{2, 3, 4}},
+                a -> Np.moveaxis(a[0], 0, -1),
                 h -> one(HostOps.transpose(h[0], 1, 2, 0))));
-        l.add(new Spec("moveaxis", "(2,3,4,5) 3->1", new int[][] {{2, 3, 4, 5}}, a -> Np.moveaxis(a[0], 3, 1),
+        l.add(new Spec(
+                "moveaxis",
+                "(2,3,4,5) 3->1",
+                new int[][] {{2, 3, 4, 5}},
+                a -> Np.moveaxis(a[0], 3, 1),
                 h -> one(HostOps.transpose(h[0], 0, 3, 1, 2))));
-        l.add(new Spec("squeeze", "(1,3,1,4) all", new int[][] {{1, 3, 1, 4}}, a -> Np.squeeze(a[0]),
+        l.add(new Spec(
+                "squeeze",
+                "(1,3,1,4) all",
+                new int[][] {{1, 3, 1, 4}},
+                a -> Np.squeeze(a[0]),
                 h -> one(HostOps.reshape(h[0], 3, 4))));
-        l.add(new Spec("squeeze", "(1,3,1,4) axis 2", new int[][] {{1, 3, 1, 4}}, a -> Np.squeeze(a[0], 2),
+        l.add(new Spec(
+                "squeeze",
+                "(1,3,1,4) axis 2",
+                new int[][] {{1, 3, 1, 4}},
+                a -> Np.squeeze(a[0], 2),
                 h -> one(HostOps.reshape(h[0], 1, 3, 4))));
-        l.add(new Spec("squeeze", "(1,1) to 0-d", new int[][] {{1, 1}}, a -> Np.squeeze(a[0]),
+        l.add(new Spec(
+                "squeeze",
+                "(1,1) to 0-d",
+                new int[][] {{1, 1}},
+                a -> Np.squeeze(a[0]),
                 h -> one(HostOps.reshape(h[0]))));
-        l.add(new Spec("expandDims", "(3,4) axis 0", new int[][] {{3, 4}}, a -> Np.expandDims(a[0], 0),
+        l.add(new Spec(
+                "expandDims",
+                "(3,4) axis 0",
+                new int[][] {{3, 4}},
+                a -> Np.expandDims(a[0], 0),
                 h -> one(HostOps.reshape(h[0], 1, 3, 4))));
-        l.add(new Spec("expandDims", "(3,4) axis -1", new int[][] {{3, 4}}, a -> Np.expandDims(a[0], -1),
+        l.add(new Spec(
+                "expandDims",
+                "(3,4) axis -1",
+                new int[][] {{3, 4}},
+                a -> Np.expandDims(a[0], -1),
                 h -> one(HostOps.reshape(h[0], 3, 4, 1))));
-        l.add(new Spec("expandDims", "(3,4) axis 1", new int[][] {{3, 4}}, a -> Np.expandDims(a[0], 1),
+        l.add(new Spec(
+                "expandDims",
+                "(3,4) axis 1",
+                new int[][] {{3, 4}},
+                a -> Np.expandDims(a[0], 1),
                 h -> one(HostOps.reshape(h[0], 3, 1, 4))));
-        l.add(new Spec("expandDims", "0-d", new int[][] {{}}, a -> Np.expandDims(a[0], 0),
+        l.add(new Spec(
+                "expandDims",
+                "0-d",
+                new int[][] {{}},
+                a -> Np.expandDims(a[0], 0),
                 h -> one(HostOps.reshape(h[0], 1))));
-        for (int[][] c : new int[][][] {{{3, 1}, {2, 3, 4}}, {{}, {5}}, {{4}, {3, 4}}, {{1}, {0}}, {{2, 1, 3}, {2, 5, 3}}}) {
+        for (int[][] c :
+                new int[][][] {{{3, 1}, {2, 3, 4}}, {{}, {5}}, {{4}, {3, 4}}, {{1}, {0}}, {{2, 1, 3}, {2, 5, 3}}}) {
             int[] from = c[0];
             int[] to = c[1];
-            l.add(new Spec("broadcastTo", Layout.shape(from) + "->" + Layout.shape(to), new int[][] {from},
-                    a -> Np.broadcastTo(a[0], to), h -> one(broadcast(h[0], to))));
+            l.add(new Spec(
+                    "broadcastTo",
+                    Layout.shape(from) + "->" + Layout.shape(to),
+                    new int[][] {from},
+                    a -> Np.broadcastTo(a[0], to),
+                    h -> one(broadcast(h[0], to))));
         }
         concatenateSpecs(l);
         splitSpecs(l);
         for (int[] axes : new int[][] {null, {0}, {1}, {0, 2}, {-1}}) {
-            l.add(new Spec("flip", "(2,3,4) axes=" + (axes == null ? "all" : Arrays.toString(axes)),
-                    new int[][] {{2, 3, 4}}, a -> axes == null ? Np.flip(a[0]) : Np.flip(a[0], axes),
+            l.add(new Spec(
+                    "flip",
+                    "(2,3,4) axes=" + (axes == null ? "all" : Arrays.toString(axes)),
+                    new int[][] {{2, 3, 4}},
+                    a -> axes == null ? Np.flip(a[0]) : Np.flip(a[0], axes),
                     h -> one(flip(h[0], axes))));
         }
         l.add(new Spec("flip", "(129) all", new int[][] {{129}}, a -> Np.flip(a[0]), h -> one(flip(h[0], null))));
         for (int[][] widths : new int[][][] {{{1, 2}, {0, 3}}, {{0, 0}, {0, 0}}, {{2, 2}, {1, 0}}}) {
             String w = Arrays.deepToString(widths);
-            l.add(new Spec("pad", "(3,4) " + w, new int[][] {{3, 4}}, a -> Np.pad(a[0], widths),
+            l.add(new Spec(
+                    "pad",
+                    "(3,4) " + w,
+                    new int[][] {{3, 4}},
+                    a -> Np.pad(a[0], widths),
                     h -> one(pad(h[0], widths, 0))));
-            l.add(new Spec("pad", "(3,4) " + w + " value 1", new int[][] {{3, 4}}, a -> Np.pad(a[0], widths, 1),
+            l.add(new Spec(
+                    "pad",
+                    "(3,4) " + w + " value 1",
+                    new int[][] {{3, 4}},
+                    a -> Np.pad(a[0], widths, 1),
                     h -> one(pad(h[0], widths, 1))));
         }
-        l.add(new Spec("pad", "(0,2) [[1,1],[0,1]]", new int[][] {{0, 2}}, a -> Np.pad(a[0], new int[][] {{1, 1}, {0, 1}}),
+        l.add(new Spec(
+                "pad",
+                "(0,2) [[1,1],[0,1]]",
+                new int[][] {{0, 2}},
+                a -> Np.pad(a[0], new int[][] {{1, 1}, {0, 1}}),
                 h -> one(pad(h[0], new int[][] {{1, 1}, {0, 1}}, 0))));
-        for (int[][] c : new int[][][] {{{2, 3}, {2, 2}}, {{2, 3}, {3}}, {{4}, {2, 1, 3}}, {{2, 3}, {1, 1}}, {{}, {3}}}) {
+        for (int[][] c :
+                new int[][][] {{{2, 3}, {2, 2}}, {{2, 3}, {3}}, {{4}, {2, 1, 3}}, {{2, 3}, {1, 1}}, {{}, {3}}}) {
             int[] s = c[0];
             int[] reps = c[1];
-            l.add(new Spec("tile", Layout.shape(s) + " reps=" + Arrays.toString(reps), new int[][] {s},
-                    a -> Np.tile(a[0], reps), h -> one(tile(h[0], reps))));
+            l.add(new Spec(
+                    "tile",
+                    Layout.shape(s) + " reps=" + Arrays.toString(reps),
+                    new int[][] {s},
+                    a -> Np.tile(a[0], reps),
+                    h -> one(tile(h[0], reps))));
         }
         for (int[] c : new int[][] {{3, 0}, {2, 1}, {1, -1}, {0, 1}}) {
             int reps = c[0];
             int axis = c[1];
-            l.add(new Spec("repeat", "(2,3) repeats=" + reps + " axis=" + axis, new int[][] {{2, 3}},
-                    a -> Np.repeat(a[0], reps, axis), h -> one(repeat(h[0], reps, axis))));
+            l.add(new Spec(
+                    "repeat",
+                    "(2,3) repeats=" + reps + " axis=" + axis,
+                    new int[][] {{2, 3}},
+                    a -> Np.repeat(a[0], reps, axis),
+                    h -> one(repeat(h[0], reps, axis))));
         }
         return l;
     }
@@ -192,27 +299,54 @@ final class ShapeFamily implements Family {
         for (int k = 0; k < cases.length; k++) {
             int[][] shapes = cases[k];
             int axis = axes[k];
-            String nm = Arrays.stream(shapes).map(Layout::shape).reduce((x, y) -> x + "+" + y).orElse("") + " axis=" + axis;
+            String nm = Arrays.stream(shapes)
+                            .map(Layout::shape)
+                            .reduce((x, y) -> x + "+" + y)
+                            .orElse("") + " axis=" + axis;
             l.add(new Spec("concatenate", nm, shapes, a -> Np.concatenate(a, axis), h -> one(concat(h, axis))));
         }
         for (int axis : new int[] {0, 1, 2, -1}) {
-            l.add(new Spec("stack", "3 x (3,4) axis=" + axis, new int[][] {{3, 4}, {3, 4}, {3, 4}},
-                    a -> Np.stack(a, axis), h -> one(stack(h, axis))));
+            l.add(new Spec(
+                    "stack",
+                    "3 x (3,4) axis=" + axis,
+                    new int[][] {{3, 4}, {3, 4}, {3, 4}},
+                    a -> Np.stack(a, axis),
+                    h -> one(stack(h, axis))));
         }
         l.add(new Spec("stack", "2 x 0-d", new int[][] {{}, {}}, a -> Np.stack(a, 0), h -> one(stack(h, 0))));
     }
 
     private static void splitSpecs(List<Spec> l) {
-        l.add(new Spec("split", "(6,4) 3 sections axis 0", new int[][] {{6, 4}}, a -> Np.split(a[0], 3, 0),
+        l.add(new Spec(
+                "split",
+                "(6,4) 3 sections axis 0",
+                new int[][] {{6, 4}},
+                a -> Np.split(a[0], 3, 0),
                 h -> splitAt(h[0], new int[] {2, 4}, 0)));
-        l.add(new Spec("split", "(2,8) 4 sections axis -1", new int[][] {{2, 8}}, a -> Np.split(a[0], 4, -1),
+        l.add(new Spec(
+                "split",
+                "(2,8) 4 sections axis -1",
+                new int[][] {{2, 8}},
+                a -> Np.split(a[0], 4, -1),
                 h -> splitAt(h[0], new int[] {2, 4, 6}, 1)));
-        l.add(new Spec("split", "(5,3) 1 section", new int[][] {{5, 3}}, a -> Np.split(a[0], 1, 0),
+        l.add(new Spec(
+                "split",
+                "(5,3) 1 section",
+                new int[][] {{5, 3}},
+                a -> Np.split(a[0], 1, 0),
                 h -> splitAt(h[0], new int[0], 0)));
-        l.add(new Spec("splitAt", "(10) at [3,7]", new int[][] {{10}}, a -> Np.splitAt(a[0], new int[] {3, 7}, 0),
+        l.add(new Spec(
+                "splitAt",
+                "(10) at [3,7]",
+                new int[][] {{10}},
+                a -> Np.splitAt(a[0], new int[] {3, 7}, 0),
                 h -> splitAt(h[0], new int[] {3, 7}, 0)));
-        l.add(new Spec("splitAt", "(3,6) at [0,2,20] axis 1", new int[][] {{3, 6}},
-                a -> Np.splitAt(a[0], new int[] {0, 2, 20}, 1), h -> splitAt(h[0], new int[] {0, 2, 20}, 1)));
+        l.add(new Spec(
+                "splitAt",
+                "(3,6) at [0,2,20] axis 1",
+                new int[][] {{3, 6}},
+                a -> Np.splitAt(a[0], new int[] {0, 2, 20}, 1),
+                h -> splitAt(h[0], new int[] {0, 2, 20}, 1)));
     }
 
     // ---------------------------------------------------------------- Java oracles
@@ -232,15 +366,19 @@ final class ShapeFamily implements Family {
                 f[a < 0 ? a + s.length : a] = true;
             }
         }
-        return Layout.gather(x, s, idx -> {
-            int[] src = idx.clone();
-            for (int d = 0; d < s.length; d++) {
-                if (f[d]) {
-                    src[d] = s[d] - 1 - idx[d];
-                }
-            }
-            return Layout.flat(s, src);
-        }, 0);
+        return Layout.gather(
+                x,
+                s,
+                idx -> {
+                    int[] src = idx.clone();
+                    for (int d = 0; d < s.length; d++) {
+                        if (f[d]) {
+                            src[d] = s[d] - 1 - idx[d];
+                        }
+                    }
+                    return Layout.flat(s, src);
+                },
+                0);
     }
 
     static HostBuffer pad(HostBuffer x, int[][] widths, double value) {
@@ -249,16 +387,20 @@ final class ShapeFamily implements Family {
         for (int d = 0; d < s.length; d++) {
             os[d] = widths[d][0] + s[d] + widths[d][1];
         }
-        return Layout.gather(x, os, idx -> {
-            int[] src = new int[s.length];
-            for (int d = 0; d < s.length; d++) {
-                src[d] = idx[d] - widths[d][0];
-                if (src[d] < 0 || src[d] >= s[d]) {
-                    return -1;
-                }
-            }
-            return Layout.flat(s, src);
-        }, value);
+        return Layout.gather(
+                x,
+                os,
+                idx -> {
+                    int[] src = new int[s.length];
+                    for (int d = 0; d < s.length; d++) {
+                        src[d] = idx[d] - widths[d][0];
+                        if (src[d] < 0 || src[d] >= s[d]) {
+                            return -1;
+                        }
+                    }
+                    return Layout.flat(s, src);
+                },
+                value);
     }
 
     /** np.tile: reps shorter than the rank are padded with 1s in front, and the array gets 1s in front for longer reps. */
@@ -275,13 +417,17 @@ final class ShapeFamily implements Family {
         for (int d = 0; d < rank; d++) {
             os[d] = s[d] * r[d];
         }
-        return Layout.gather(x, os, idx -> {
-            int[] src = new int[rank];
-            for (int d = 0; d < rank; d++) {
-                src[d] = idx[d] % s[d];
-            }
-            return Layout.flat(s, src);
-        }, 0);
+        return Layout.gather(
+                x,
+                os,
+                idx -> {
+                    int[] src = new int[rank];
+                    for (int d = 0; d < rank; d++) {
+                        src[d] = idx[d] % s[d];
+                    }
+                    return Layout.flat(s, src);
+                },
+                0);
     }
 
     static HostBuffer repeat(HostBuffer x, int reps, int axis) {
@@ -289,11 +435,15 @@ final class ShapeFamily implements Family {
         int a = axis < 0 ? axis + s.length : axis;
         int[] os = s.clone();
         os[a] *= reps;
-        return Layout.gather(x, os, idx -> {
-            int[] src = idx.clone();
-            src[a] = idx[a] / reps;
-            return Layout.flat(s, src);
-        }, 0);
+        return Layout.gather(
+                x,
+                os,
+                idx -> {
+                    int[] src = idx.clone();
+                    src[a] = idx[a] / reps;
+                    return Layout.flat(s, src);
+                },
+                0);
     }
 
     static HostBuffer concat(HostBuffer[] xs, int axis) {

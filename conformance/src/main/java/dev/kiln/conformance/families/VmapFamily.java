@@ -47,15 +47,16 @@ final class VmapFamily implements Family {
         for (Op op : Ops.all()) {
             for (DType t : op.dtypes()) {
                 Programs.Fn fn = Programs.elementwise(op, t, 5);
-                List<Axes> patterns = op.arity() == 1 ? List.of(FRONT, OUT_LAST) : List.of(FRONT, LAST, FIRST_SHARED,
-                        REST_SHARED);
+                List<Axes> patterns =
+                        op.arity() == 1 ? List.of(FRONT, OUT_LAST) : List.of(FRONT, LAST, FIRST_SHARED, REST_SHARED);
                 for (Axes ax : patterns) {
                     out.add(new Case(name(), op.name(), t.jaxName(), ax.label(), () -> check(fn, ax)));
                 }
             }
         }
         for (Programs.Fn fn : Programs.all()) {
-            List<Axes> patterns = fn.inputs().size() == 1 ? List.of(FRONT, LAST, OUT_LAST)
+            List<Axes> patterns = fn.inputs().size() == 1
+                    ? List.of(FRONT, LAST, OUT_LAST)
                     : List.of(FRONT, LAST, FIRST_SHARED, REST_SHARED);
             for (Axes ax : patterns) {
                 out.add(new Case(name(), fn.op(), fn.dtype(), fn.label() + ": " + ax.label(), () -> check(fn, ax)));
@@ -92,8 +93,13 @@ final class VmapFamily implements Family {
      * {@code vmap(f)} of the examples (inputs whose axis in {@code ax} is null come from {@code
      * shared} instead) against a loop over them, on this backend and on the reference backend.
      */
-    static void check(String label, Function<List<Array>, Array> f, Programs.RuleFor rule,
-            List<List<HostBuffer>> examples, List<HostBuffer> shared, Axes ax) {
+    static void check(
+            String label,
+            Function<List<Array>, Array> f,
+            Programs.RuleFor rule,
+            List<List<HostBuffer>> examples,
+            List<HostBuffer> shared,
+            Axes ax) {
         int n = shared.size();
         List<Integer> axes = new ArrayList<>();
         List<HostBuffer> args = new ArrayList<>();
@@ -128,7 +134,11 @@ final class VmapFamily implements Family {
         Check.same(what + ": vmap vs a loop", expected, actual, Tolerance.twoWays(s.rule()), s.scale());
         if (!Check.underReference()) {
             HostBuffer ref = HostOps.stack(Kiln.withBackend(Check.REFERENCE, loop::get), ax.out());
-            Check.same(what + ": vmap vs a loop on the reference backend", ref, actual, Tolerance.twoWays(s.rule()),
+            Check.same(
+                    what + ": vmap vs a loop on the reference backend",
+                    ref,
+                    actual,
+                    Tolerance.twoWays(s.rule()),
                     s.scale());
         }
     }
@@ -139,12 +149,17 @@ final class VmapFamily implements Family {
         if (ax.first() != null && ax.first().equals(ax.rest())) {
             return Kiln.vmap(f, ax.first(), ax.out()).apply(xs);
         }
-        return Kiln.vmap((Array a, List<Array> rest) -> {
-            List<Array> all = new ArrayList<>();
-            all.add(a);
-            all.addAll(rest);
-            return f.apply(all);
-        }, ax.first(), ax.rest(), ax.out()).apply(xs.get(0), xs.subList(1, xs.size()));
+        return Kiln.vmap(
+                        (Array a, List<Array> rest) -> {
+                            List<Array> all = new ArrayList<>();
+                            all.add(a);
+                            all.addAll(rest);
+                            return f.apply(all);
+                        },
+                        ax.first(),
+                        ax.rest(),
+                        ax.out())
+                .apply(xs.get(0), xs.subList(1, xs.size()));
     }
 
     /** vmap of vmap over a (2, 3) batch against a double loop. */
@@ -181,9 +196,14 @@ final class VmapFamily implements Family {
         System.arraycopy(s, 1, shape, 2, s.length - 1);
         HostBuffer expected = flatY.reshape(shape);
         Function<List<Array>, Array> f = fn.f();
-        HostBuffer actual = Kiln.vmap(Kiln.vmap(f)).apply(Differentiable.arrays(args)).toHost();
+        HostBuffer actual =
+                Kiln.vmap(Kiln.vmap(f)).apply(Differentiable.arrays(args)).toHost();
         Scaled sc = fn.rule().judge(args, expected);
-        Check.same(fn.label() + ": vmap(vmap(f)) vs a double loop", expected, actual, Tolerance.twoWays(sc.rule()),
+        Check.same(
+                fn.label() + ": vmap(vmap(f)) vs a double loop",
+                expected,
+                actual,
+                Tolerance.twoWays(sc.rule()),
                 sc.scale());
     }
 
@@ -195,7 +215,8 @@ final class VmapFamily implements Family {
             examples.add(fn.inputs(t, "vmap(grad) " + i));
         }
         HostBuffer y = fn.value(examples.get(0));
-        HostBuffer w = new Gen(fn.key() + "|vmap(grad) w").random(t, Gen.UNIT, y.spec().shape());
+        HostBuffer w =
+                new Gen(fn.key() + "|vmap(grad) w").random(t, Gen.UNIT, y.spec().shape());
         Function<List<Array>, List<Array>> grad =
                 Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(Host.array(w), fn.apply(a))));
         int n = fn.shapes().length;
@@ -228,8 +249,12 @@ final class VmapFamily implements Family {
         double[] scale = Tolerance.maxMagnitude(FiniteDifferences.flatHost(expected));
         Rule rule = Tolerance.twoWays(Tolerance.derivative(t));
         for (int k = 0; k < n; k++) {
-            Check.same(fn.key() + ": vmap(grad) vs per-example grad (input " + k + ")", expected.get(k),
-                    batched.get(k).toHost(), rule, java.util.Arrays.copyOf(scale, expected.get(k).spec().size()));
+            Check.same(
+                    fn.key() + ": vmap(grad) vs per-example grad (input " + k + ")",
+                    expected.get(k),
+                    batched.get(k).toHost(),
+                    rule,
+                    java.util.Arrays.copyOf(scale, expected.get(k).spec().size()));
         }
     }
 
@@ -240,8 +265,12 @@ final class VmapFamily implements Family {
             Array r = Kiln.vmap((Array x) -> Np.arange(3).astype(DType.FLOAT32), 0, 1)
                     .apply(Host.array(new Gen("unbatched").random(DType.FLOAT32, Gen.UNIT, 4, 2)));
             HostBuffer row = Host.vector(DType.FLOAT32, 0, 1, 2);
-            Check.same("vmap of a function that ignores its argument, out axis 1",
-                    HostOps.stack(List.of(row, row, row, row), 1), r.toHost(), Tolerance.exact(), null);
+            Check.same(
+                    "vmap of a function that ignores its argument, out axis 1",
+                    HostOps.stack(List.of(row, row, row, row), 1),
+                    r.toHost(),
+                    Tolerance.exact(),
+                    null);
         }));
         out.add(new Case(name(), "several outputs", "float64", "a list of results, each batched", () -> {
             HostBuffer x = new Gen("several").random(DType.FLOAT64, Gen.UNIT, 4, 3);
@@ -258,16 +287,24 @@ final class VmapFamily implements Family {
                 twice.add(Np.multiply(row, 2).toHost());
                 maxes.add(Np.max(row).toHost());
             }
-            Check.same("sums", HostOps.stack(sums, 0), r.get(0).toHost(), Tolerance.twoWays(Tolerance.reduction("sum",
-                    DType.FLOAT64, 3)), Tolerance.maxMagnitude(new double[] {3, 3, 3, 3}));
+            Check.same(
+                    "sums",
+                    HostOps.stack(sums, 0),
+                    r.get(0).toHost(),
+                    Tolerance.twoWays(Tolerance.reduction("sum", DType.FLOAT64, 3)),
+                    Tolerance.maxMagnitude(new double[] {3, 3, 3, 3}));
             Check.same("doubled rows", HostOps.stack(twice, 0), r.get(1).toHost(), Tolerance.exact(), null);
             Check.same("maxima", HostOps.stack(maxes, 0), r.get(2).toHost(), Tolerance.exact(), null);
         }));
         out.add(new Case(name(), "batch of one", "int32", "and an empty batch", () -> {
             HostBuffer one = Host.of(DType.INT32, new int[] {1, 3}, 1, 2, 3);
             Array r = Kiln.vmap((Array v) -> Np.cumsum(v, 0)).apply(Host.array(one));
-            Check.same("vmap over a batch of one", Host.of(DType.INT32, new int[] {1, 3}, 1, 3, 6), r.toHost(),
-                    Tolerance.exact(), null);
+            Check.same(
+                    "vmap over a batch of one",
+                    Host.of(DType.INT32, new int[] {1, 3}, 1, 3, 6),
+                    r.toHost(),
+                    Tolerance.exact(),
+                    null);
             Array empty = Kiln.vmap((Array v) -> Np.sum(v)).apply(Np.zeros(DType.INT32, 0, 3));
             Check.spec("vmap over an empty batch", empty, DType.INT32, 0);
         }));

@@ -59,8 +59,8 @@ final class Asm {
             try {
                 m = k.owner.getDeclaredMethod(k.name, k.params);
             } catch (NoSuchMethodException e2) {
-                throw new IllegalStateException("no method " + k.owner.getName() + "." + k.name
-                        + Arrays.toString(k.params), e2);
+                throw new IllegalStateException(
+                        "no method " + k.owner.getName() + "." + k.name + Arrays.toString(k.params), e2);
             }
         }
         ClassDesc[] ps = Arrays.stream(k.params).map(Asm::desc).toArray(ClassDesc[]::new);

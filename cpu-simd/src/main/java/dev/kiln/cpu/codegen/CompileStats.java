@@ -28,8 +28,15 @@ public final class CompileStats {
      * cover generated classes only; {@code histogram[i]} counts generations that took at most {@code
      * boundsMicros[i]} (the last entry: longer).
      */
-    public record Snapshot(long generated, long hits, long fallbacks, long totalNanos, long maxNanos, long lastNanos,
-            long[] boundsMicros, long[] histogram) {
+    public record Snapshot(
+            long generated,
+            long hits,
+            long fallbacks,
+            long totalNanos,
+            long maxNanos,
+            long lastNanos,
+            long[] boundsMicros,
+            long[] histogram) {
         /** Mean time to generate and define one class, in microseconds. */
         public double meanMicros() {
             return generated == 0 ? 0 : totalNanos / 1e3 / generated;
@@ -38,11 +45,19 @@ public final class CompileStats {
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder();
-            b.append(generated).append(" classes generated (mean ").append(String.format("%.0f", meanMicros()))
-                    .append(" µs, max ").append(maxNanos / 1000).append(" µs), ").append(hits).append(" reused, ")
-                    .append(fallbacks).append(" left to the interpreter; histogram");
+            b.append(generated)
+                    .append(" classes generated (mean ")
+                    .append(String.format("%.0f", meanMicros()))
+                    .append(" µs, max ")
+                    .append(maxNanos / 1000)
+                    .append(" µs), ")
+                    .append(hits)
+                    .append(" reused, ")
+                    .append(fallbacks)
+                    .append(" left to the interpreter; histogram");
             for (int i = 0; i < histogram.length; i++) {
-                b.append(i < boundsMicros.length ? " ≤" + boundsMicros[i] + "µs:" : " more:").append(histogram[i]);
+                b.append(i < boundsMicros.length ? " ≤" + boundsMicros[i] + "µs:" : " more:")
+                        .append(histogram[i]);
             }
             return b.toString();
         }
@@ -53,8 +68,15 @@ public final class CompileStats {
         for (int i = 0; i < h.length; i++) {
             h[i] = BUCKETS.get(i);
         }
-        return new Snapshot(GENERATED.get(), HITS.get(), FALLBACKS.get(), TOTAL_NANOS.get(), MAX_NANOS.get(),
-                LAST_NANOS.get(), BOUNDS_US.clone(), h);
+        return new Snapshot(
+                GENERATED.get(),
+                HITS.get(),
+                FALLBACKS.get(),
+                TOTAL_NANOS.get(),
+                MAX_NANOS.get(),
+                LAST_NANOS.get(),
+                BOUNDS_US.clone(),
+                h);
     }
 
     static void generated(long nanos) {

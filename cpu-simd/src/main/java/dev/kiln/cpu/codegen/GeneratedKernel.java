@@ -46,7 +46,8 @@ final class GeneratedKernel implements CompiledKernel {
         this.ramps = plan.ramps();
         this.inputs = kernel.inputs().size();
         this.outputs = kernel.outputs().stream().map(FusedKernel.Output::spec).toList();
-        this.outputMaps = template.stores().stream().mapToInt(Template.Store::map).toArray();
+        this.outputMaps =
+                template.stores().stream().mapToInt(Template.Store::map).toArray();
         this.workers = workers;
         this.grain = plan.heavy() ? HEAVY_GRAIN : GRAIN;
         int lanes = template.lanes().length();
@@ -93,7 +94,8 @@ final class GeneratedKernel implements CompiledKernel {
         Object[] a = new Object[maps + gathers.length];
         for (int i = 0; i < inputs; i++) {
             if (!(in.get(i) instanceof HostBuffer h)) {
-                throw new IllegalArgumentException("backend 'cpu-simd' was handed a " + in.get(i).getClass().getName()
+                throw new IllegalArgumentException("backend 'cpu-simd' was handed a "
+                        + in.get(i).getClass().getName()
                         + " from another backend; move the array with Kiln.devicePut(array, backend) first");
             }
             a[i] = h.data();
@@ -159,14 +161,18 @@ final class GeneratedKernel implements CompiledKernel {
         Object[] a = call.arrays();
         KernelBody body = generated.body();
         switch (nest.kind) {
-            case POINTS -> workers.forRange(nest.outerCount() * nest.inner, grain, 64,
-                    (lo, hi) -> body.points(a, geometry, lo, hi));
+            case POINTS ->
+                workers.forRange(
+                        nest.outerCount() * nest.inner, grain, 64, (lo, hi) -> body.points(a, geometry, lo, hi));
             case ROWS -> rows(body, a);
             case COLUMNS -> {
                 int width = generated.tile() * template.lanes().length();
                 int tiles = (nest.inner + width - 1) / width;
                 int perUnit = Math.max(1, nest.reducedCount() * Math.min(width, nest.inner));
-                workers.forRange(nest.outerCount() * tiles, Math.max(1, grain / perUnit), 1,
+                workers.forRange(
+                        nest.outerCount() * tiles,
+                        Math.max(1, grain / perUnit),
+                        1,
                         (lo, hi) -> body.columns(a, geometry, lo, hi));
             }
         }

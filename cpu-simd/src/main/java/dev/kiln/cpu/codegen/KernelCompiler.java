@@ -51,7 +51,8 @@ public final class KernelCompiler {
     /** C2 does not compile methods with more bytecode than this (HotSpot's HugeMethodLimit). */
     static final int HUGE_METHOD = 8000;
 
-    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("kiln.cpu.codegen", "true").strip());
+    static final boolean ENABLED = !"false"
+            .equalsIgnoreCase(System.getProperty("kiln.cpu.codegen", "true").strip());
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc NAME = ClassDesc.of(KernelCompiler.class.getPackageName(), "GeneratedKernelBody");
@@ -89,8 +90,11 @@ public final class KernelCompiler {
             CompileStats.fallback();
             if (reported.size() < MAX_REPORTED && reported.add(kernel)) {
                 if (explained.compareAndSet(false, true)) {
-                    LOG.info("cpu-simd runs some fused kernels op by op because it cannot generate code for them"
-                            + " (first: {}); set logger {} to DEBUG to see each", e.getMessage(), LOG.getName());
+                    LOG.info(
+                            "cpu-simd runs some fused kernels op by op because it cannot generate code for them"
+                                    + " (first: {}); set logger {} to DEBUG to see each",
+                            e.getMessage(),
+                            LOG.getName());
                 } else {
                     LOG.debug("cpu-simd runs a fused kernel op by op: {}\n{}", e.getMessage(), kernel);
                 }
@@ -137,8 +141,11 @@ public final class KernelCompiler {
                 made = e;
             } catch (RuntimeException | LinkageError e) {
                 // a bug in the generator: say so loudly once, and let the kernel run op by op
-                LOG.warn("cpu-simd failed to generate code for a kernel structure; it runs op by op. Please report"
-                        + " this with the structure:\n{}", t, e);
+                LOG.warn(
+                        "cpu-simd failed to generate code for a kernel structure; it runs op by op. Please report"
+                                + " this with the structure:\n{}",
+                        t,
+                        e);
                 made = new UnsupportedKernelException("code generation failed: " + e);
             }
             Object raced = CLASSES.putIfAbsent(t, made);
@@ -154,10 +161,11 @@ public final class KernelCompiler {
 
     /** Writes and defines the class, with smaller unroll or tile factors until C2 will compile it. */
     static Generated generate(Template t) throws UnsupportedKernelException {
-        int[] factors = switch (t.kind()) {
-            case POINTS -> new int[] {1};
-            case ROWS, COLUMNS -> new int[] {4, 2, 1};
-        };
+        int[] factors =
+                switch (t.kind()) {
+                    case POINTS -> new int[] {1};
+                    case ROWS, COLUMNS -> new int[] {4, 2, 1};
+                };
         int size = 0;
         for (int f : factors) {
             int unroll = t.kind() == LoopNest.Kind.ROWS ? f : 1;
@@ -176,7 +184,11 @@ public final class KernelCompiler {
         ClassModel cm = ClassFile.of().parse(bytes);
         int max = 0;
         for (MethodModel m : cm.methods()) {
-            max = Math.max(max, m.findAttribute(Attributes.code()).map(CodeAttribute::codeLength).orElse(0));
+            max = Math.max(
+                    max,
+                    m.findAttribute(Attributes.code())
+                            .map(CodeAttribute::codeLength)
+                            .orElse(0));
         }
         return max;
     }
@@ -184,7 +196,8 @@ public final class KernelCompiler {
     private static KernelBody define(byte[] bytes) {
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
-            return (KernelBody) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
+            return (KernelBody) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class))
+                    .invoke();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

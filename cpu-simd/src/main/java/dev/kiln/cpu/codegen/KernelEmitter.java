@@ -21,7 +21,6 @@ import java.util.BitSet;
 import java.util.List;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -89,18 +88,35 @@ final class KernelEmitter extends ArrayAccess {
                 c.return_();
             });
             switch (t.kind()) {
-                case POINTS -> clb.withMethodBody("points",
-                        MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int), PUBLIC_FINAL, this::points);
+                case POINTS ->
+                    clb.withMethodBody(
+                            "points",
+                            MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int),
+                            PUBLIC_FINAL,
+                            this::points);
                 case ROWS -> {
-                    clb.withMethodBody("rows", MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int),
-                            PUBLIC_FINAL, this::rows);
-                    clb.withMethodBody("reduceRow", MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int,
-                            CD_int, CD_DOUBLES, CD_int), PUBLIC_FINAL, this::reduceRow);
-                    clb.withMethodBody("epilogueRow", MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int,
-                            CD_DOUBLES, CD_int), PUBLIC_FINAL, this::epilogueRow);
+                    clb.withMethodBody(
+                            "rows",
+                            MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int),
+                            PUBLIC_FINAL,
+                            this::rows);
+                    clb.withMethodBody(
+                            "reduceRow",
+                            MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int, CD_int, CD_DOUBLES, CD_int),
+                            PUBLIC_FINAL,
+                            this::reduceRow);
+                    clb.withMethodBody(
+                            "epilogueRow",
+                            MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_DOUBLES, CD_int),
+                            PUBLIC_FINAL,
+                            this::epilogueRow);
                 }
-                case COLUMNS -> clb.withMethodBody("columns",
-                        MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int), PUBLIC_FINAL, this::columns);
+                case COLUMNS ->
+                    clb.withMethodBody(
+                            "columns",
+                            MethodTypeDesc.of(CD_void, CD_OBJECTS, CD_INTS, CD_int, CD_int),
+                            PUBLIC_FINAL,
+                            this::columns);
             }
         });
     }
@@ -132,7 +148,6 @@ final class KernelEmitter extends ArrayAccess {
         }
         return lv;
     }
-
 
     private List<Integer> select(boolean epilogue, Level lv) {
         List<Integer> r = new ArrayList<>();
@@ -171,7 +186,9 @@ final class KernelEmitter extends ArrayAccess {
     }
 
     private List<Template.Store> stores(boolean epilogue) {
-        return t.stores().stream().filter(s -> t.isEpilogue(s.node()) == epilogue).toList();
+        return t.stores().stream()
+                .filter(s -> t.isEpilogue(s.node()) == epilogue)
+                .toList();
     }
 
     // ------------------------------------------------------------------ methods

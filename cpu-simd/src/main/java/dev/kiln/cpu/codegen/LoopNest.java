@@ -29,6 +29,7 @@ final class LoopNest {
     final Kind kind;
     /** Length of the vector axis. */
     final int inner;
+
     final int[] outer;
     final int[] reduced;
     /** Per index map: its offset. */
@@ -64,8 +65,8 @@ final class LoopNest {
      * the root reduces at all), for index maps given by their strides (one per space axis) and
      * offsets. The space must not be empty.
      */
-    static LoopNest of(int[] space, boolean[] reducedAxes, boolean reduction, List<int[]> strides, int[] offsets,
-            int lanes) {
+    static LoopNest of(
+            int[] space, boolean[] reducedAxes, boolean reduction, List<int[]> strides, int[] offsets, int lanes) {
         int maps = strides.size();
         List<Axis> axes = new ArrayList<>();
         for (int d = 0; d < space.length; d++) {
@@ -97,8 +98,11 @@ final class LoopNest {
                 lastKept = i;
             }
         }
-        boolean shortRows = !axes.isEmpty() && axes.getLast().reduced && axes.getLast().size < lanes
-                && lastKept >= 0 && axes.get(lastKept).size >= lanes;
+        boolean shortRows = !axes.isEmpty()
+                && axes.getLast().reduced
+                && axes.getLast().size < lanes
+                && lastKept >= 0
+                && axes.get(lastKept).size >= lanes;
         if (shortRows) {
             // rows shorter than a vector would leave most lanes idle: vectors run across output
             // points instead, gathering each row's elements

@@ -38,15 +38,25 @@ final class MatmulKernel implements CompiledKernel {
     private final CompiledKernel epilogue;
     /** For each input of the epilogue pass after the product: the matmul kernel's input. */
     private final int[] epilogueInputs;
+
     private final ArraySpec output;
     /** The product's rows and columns per batch (lhs free and rhs free elements). */
     private final int rows;
+
     private final int cols;
     /** Whether the product is computed as {@code b.T @ a.T} (the outputs want it transposed). */
     private final boolean transposed;
 
-    private MatmulKernel(Backend backend, FusedKernel.Root.Matmul root, ArraySpec product, CompiledKernel epilogue,
-            int[] epilogueInputs, ArraySpec output, int rows, int cols, boolean transposed) {
+    private MatmulKernel(
+            Backend backend,
+            FusedKernel.Root.Matmul root,
+            ArraySpec product,
+            CompiledKernel epilogue,
+            int[] epilogueInputs,
+            ArraySpec output,
+            int rows,
+            int cols,
+            boolean transposed) {
         this.backend = backend;
         this.root = root;
         this.product = product;
@@ -94,7 +104,10 @@ final class MatmulKernel implements CompiledKernel {
         // short row (a 10-wide product leaves most of the micro-tile's 32 columns idle) out of a long
         // one, where the transposed walk of a small epilogue costs less
         boolean narrow = lhsSize < 64 && lhsSize < rhsSize;
-        if (lhsFree > 0 && rhsFree > 0 && !narrow && !anyInOrder(k, kept, order, outShape)
+        if (lhsFree > 0
+                && rhsFree > 0
+                && !narrow
+                && !anyInOrder(k, kept, order, outShape)
                 && allInOrder(k, kept, swapped, outShape)) {
             order = swapped;
             root = new FusedKernel.Root.Matmul(
@@ -121,34 +134,48 @@ final class MatmulKernel implements CompiledKernel {
         List<Node> epi = new ArrayList<>();
         int[] ord = order;
         for (Node nd : nodes) {
-            epi.add(switch (nd) {
-                case Node.DotResult d -> new Node.Load(0, d.dtype());
-                case Node.Load l -> new Node.Load(remap.computeIfAbsent(l.input(), i -> {
-                    FusedKernel.Input in = k.inputs().get(i);
-                    inputs.add(new FusedKernel.Input(in.spec(), permute(Shape.pick(in.strides(), kept), ord), in.offset()));
-                    sources.add(i);
-                    return inputs.size() - 1;
-                }), l.dtype());
-                case Node.Iota io -> new Node.Iota(io.dtype(), io.offset(), permute(Shape.pick(io.strides(), kept), ord));
-                default -> nd;
-            });
+            epi.add(
+                    switch (nd) {
+                        case Node.DotResult d -> new Node.Load(0, d.dtype());
+                        case Node.Load l ->
+                            new Node.Load(
+                                    remap.computeIfAbsent(l.input(), i -> {
+                                        FusedKernel.Input in = k.inputs().get(i);
+                                        inputs.add(new FusedKernel.Input(
+                                                in.spec(), permute(Shape.pick(in.strides(), kept), ord), in.offset()));
+                                        sources.add(i);
+                                        return inputs.size() - 1;
+                                    }),
+                                    l.dtype());
+                        case Node.Iota io ->
+                            new Node.Iota(io.dtype(), io.offset(), permute(Shape.pick(io.strides(), kept), ord));
+                        default -> nd;
+                    });
         }
         List<FusedKernel.Output> outs = new ArrayList<>();
         for (FusedKernel.Output o : k.outputs()) {
-            outs.add(new FusedKernel.Output(o.node(), o.spec(), permute(Shape.pick(o.strides(), kept), ord), o.offset()));
+            outs.add(new FusedKernel.Output(
+                    o.node(), o.spec(), permute(Shape.pick(o.strides(), kept), ord), o.offset()));
         }
         FusedKernel pass = new FusedKernel(space, inputs, epi, epi.size(), outs, new FusedKernel.Root.Elementwise());
         CompiledKernel compiled = compiler.compile(pass);
-        return new MatmulKernel(backend, root, product, compiled, sources.stream().mapToInt(Integer::intValue).toArray(),
-                null, m, n, order == swapped);
+        return new MatmulKernel(
+                backend,
+                root,
+                product,
+                compiled,
+                sources.stream().mapToInt(Integer::intValue).toArray(),
+                null,
+                m,
+                n,
+                order == swapped);
     }
 
     @Override
     public List<Buffer> run(List<Buffer> inputs) {
         Buffer lhs = inputs.get(root.lhs());
         Buffer rhs = inputs.get(root.rhs());
-        if (epilogue instanceof GeneratedKernel g && lhs instanceof HostBuffer a
-                && rhs instanceof HostBuffer b) {
+        if (epilogue instanceof GeneratedKernel g && lhs instanceof HostBuffer a && rhs instanceof HostBuffer b) {
             return inBlocks(g, a, b, inputs);
         }
         Buffer p = backend.execute(Primitive.DOT_GENERAL, root.dims(), product, List.of(lhs, rhs));
@@ -192,8 +219,7 @@ final class MatmulKernel implements CompiledKernel {
         if (epilogue == null) {
             return how + "no epilogue";
         }
-        return how + (epilogue instanceof GeneratedKernel ? "epilogue in blocks: " : "epilogue after it: ")
-                + epilogue;
+        return how + (epilogue instanceof GeneratedKernel ? "epilogue in blocks: " : "epilogue after it: ") + epilogue;
     }
 
     /** Whether output {@code o}, with its space axes taken in {@code order}, is row-major over the whole product. */

@@ -72,10 +72,12 @@ final class RowGroupKernel implements CompiledKernel {
         for (int k = 0; k < members.size(); k++) {
             List<Buffer> args = new ArrayList<>();
             for (KernelGroup.Source s : group.wiring().get(k)) {
-                args.add(switch (s) {
-                    case KernelGroup.Source.Input g -> inputs.get(g.index());
-                    case KernelGroup.Source.Output o -> calls.get(o.kernel()).results().get(o.output());
-                });
+                args.add(
+                        switch (s) {
+                            case KernelGroup.Source.Input g -> inputs.get(g.index());
+                            case KernelGroup.Source.Output o ->
+                                calls.get(o.kernel()).results().get(o.output());
+                        });
             }
             GeneratedKernel.Call call = members.get(k).bind(args);
             calls.add(call);
@@ -95,7 +97,7 @@ final class RowGroupKernel implements CompiledKernel {
 
     @Override
     public String toString() {
-        return "row group of " + members.size() + " generated kernels over " + group.rows() + " rows, blocks of " + block
-                + " rows";
+        return "row group of " + members.size() + " generated kernels over " + group.rows() + " rows, blocks of "
+                + block + " rows";
     }
 }

@@ -113,8 +113,11 @@ record Template(
             Node.Iota io = null;
             if (nodes.get(i) instanceof Node.Iota x && (!integer(x.dtype()) || x.dtype() == DType.INT32)) {
                 io = x;
-            } else if (nodes.get(i) instanceof Node.Op op && op.op() == Primitive.CONVERT
-                    && nodes.get(op.arg(0)) instanceof Node.Iota x && integer(x.dtype()) && !integer(op.dtype())) {
+            } else if (nodes.get(i) instanceof Node.Op op
+                    && op.op() == Primitive.CONVERT
+                    && nodes.get(op.arg(0)) instanceof Node.Iota x
+                    && integer(x.dtype())
+                    && !integer(op.dtype())) {
                 // arange(n).astype(float32): the converted values make the ramp, and the integer iota dies
                 io = new Node.Iota(op.dtype(), x.offset(), x.strides());
             }
@@ -184,9 +187,14 @@ record Template(
             }
             maps.add(new MapInfo(dtypes.get(m), output, c, nest.outerVaries(m), nest.reducedVaries(m)));
         }
-        Template t = new Template(nest.kind, nest.outer.length, nest.reduced.length, lanes, maps, nodes,
-                k.epilogueStart(), stores);
-        return new Plan(t, nest, ramps.toArray(), literals.stream().mapToLong(Long::longValue).toArray(), heavy);
+        Template t = new Template(
+                nest.kind, nest.outer.length, nest.reduced.length, lanes, maps, nodes, k.epilogueStart(), stores);
+        return new Plan(
+                t,
+                nest,
+                ramps.toArray(),
+                literals.stream().mapToLong(Long::longValue).toArray(),
+                heavy);
     }
 
     /** Literals whose values are data (read from the geometry array) rather than code: floats and int32. */
@@ -264,8 +272,11 @@ record Template(
     private static void check(Node n, int i, List<Node> nodes, boolean[] live, List<Store> stores)
             throws UnsupportedKernelException {
         DType t = n.dtype();
-        if (t != DType.FLOAT32 && t != DType.FLOAT64 && t != DType.BOOL
-                && !(t == DType.INT32 && (n instanceof Node.Load || n instanceof Node.Literal)
+        if (t != DType.FLOAT32
+                && t != DType.FLOAT64
+                && t != DType.BOOL
+                && !(t == DType.INT32
+                        && (n instanceof Node.Load || n instanceof Node.Literal)
                         && comparedOrConverted(i, nodes, live, stores))) {
             throw new UnsupportedKernelException("a " + t + " value (" + n + ")");
         }
@@ -282,8 +293,8 @@ record Template(
             case Node.Op op -> {
                 DType arg = nodes.get(op.arg(0)).dtype();
                 if (!supports(op, arg)) {
-                    throw new UnsupportedKernelException(op.op() + " on " + arg
-                            + (op.op() == Primitive.CONVERT ? " to " + t : ""));
+                    throw new UnsupportedKernelException(
+                            op.op() + " on " + arg + (op.op() == Primitive.CONVERT ? " to " + t : ""));
                 }
             }
             case Node.DotResult d -> throw new UnsupportedKernelException("dot_result outside a matmul kernel");
@@ -325,16 +336,18 @@ record Template(
         Primitive p = op.op();
         boolean fl = arg.isFloating();
         return switch (p.kind()) {
-            case UNARY -> switch (p) {
-                case NOT -> arg == DType.BOOL;
-                case ERF -> false;
-                default -> fl;
-            };
-            case BINARY -> switch (p) {
-                case AND, OR, XOR -> arg == DType.BOOL;
-                case REM, SHIFT_LEFT, SHIFT_RIGHT_ARITHMETIC, SHIFT_RIGHT_LOGICAL -> false;
-                default -> fl;
-            };
+            case UNARY ->
+                switch (p) {
+                    case NOT -> arg == DType.BOOL;
+                    case ERF -> false;
+                    default -> fl;
+                };
+            case BINARY ->
+                switch (p) {
+                    case AND, OR, XOR -> arg == DType.BOOL;
+                    case REM, SHIFT_LEFT, SHIFT_RIGHT_ARITHMETIC, SHIFT_RIGHT_LOGICAL -> false;
+                    default -> fl;
+                };
             case COMPARE -> fl || arg == DType.BOOL || arg == DType.INT32;
             case SELECT -> true;
             case CONVERT -> {
@@ -348,7 +361,23 @@ record Template(
 
     static boolean isTranscendental(Primitive p) {
         return switch (p) {
-            case EXP, EXP2, LOG, LOG1P, EXPM1, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, LOGISTIC, CBRT, POW,
+            case EXP,
+                    EXP2,
+                    LOG,
+                    LOG1P,
+                    EXPM1,
+                    SIN,
+                    COS,
+                    TAN,
+                    ASIN,
+                    ACOS,
+                    ATAN,
+                    SINH,
+                    COSH,
+                    TANH,
+                    LOGISTIC,
+                    CBRT,
+                    POW,
                     ATAN2 -> true;
             default -> false;
         };

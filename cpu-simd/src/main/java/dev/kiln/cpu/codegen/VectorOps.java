@@ -26,6 +26,7 @@ abstract class VectorOps {
     final Lanes lanes;
     /** Lanes per vector. */
     final int vl;
+
     final List<Node> nodes;
     /** For each bool node, whether its mask has the double species (else the float one). */
     final boolean[] maskDouble;
@@ -51,15 +52,17 @@ abstract class VectorOps {
                 continue;
             }
             d[i] = switch (n) {
-                case Node.Op op -> switch (op.op().kind()) {
-                    case COMPARE, CONVERT, UNARY, BINARY -> {
-                        Node a = nodes.get(op.arg(0));
-                        yield a.dtype() == DType.BOOL ? d[op.arg(0)]
-                                : a.dtype() == DType.INT32 ? byDefault : a.dtype() == DType.FLOAT64;
-                    }
-                    case SELECT -> d[op.arg(1)];
-                    default -> byDefault;
-                };
+                case Node.Op op ->
+                    switch (op.op().kind()) {
+                        case COMPARE, CONVERT, UNARY, BINARY -> {
+                            Node a = nodes.get(op.arg(0));
+                            yield a.dtype() == DType.BOOL
+                                    ? d[op.arg(0)]
+                                    : a.dtype() == DType.INT32 ? byDefault : a.dtype() == DType.FLOAT64;
+                        }
+                        case SELECT -> d[op.arg(1)];
+                        default -> byDefault;
+                    };
                 default -> byDefault;
             };
         }
@@ -397,7 +400,8 @@ abstract class VectorOps {
             cb.aload(slotOf(x));
             Asm.getStatic(cb, VectorOperators.class, "NE");
             scalar(d, 0);
-            Asm.call(cb, vectorClass(from), "compare", VectorOperators.Comparison.class, d ? double.class : float.class);
+            Asm.call(
+                    cb, vectorClass(from), "compare", VectorOperators.Comparison.class, d ? double.class : float.class);
             return;
         }
         boolean d = to == DType.FLOAT64;
@@ -406,7 +410,12 @@ abstract class VectorOps {
             Asm.getStatic(cb, VectorOperators.class, d ? "I2D" : "I2F");
             species(d);
             cb.iconst_0();
-            Asm.call(cb, IntVector.class, "convertShape", VectorOperators.Conversion.class, VectorSpecies.class,
+            Asm.call(
+                    cb,
+                    IntVector.class,
+                    "convertShape",
+                    VectorOperators.Conversion.class,
+                    VectorSpecies.class,
                     int.class);
             cb.checkcast(Asm.desc(vectorClass(to)));
             return;
@@ -422,7 +431,12 @@ abstract class VectorOps {
         Asm.getStatic(cb, VectorOperators.class, d ? "F2D" : "D2F");
         species(d);
         cb.iconst_0();
-        Asm.call(cb, vectorClass(from), "convertShape", VectorOperators.Conversion.class, VectorSpecies.class,
+        Asm.call(
+                cb,
+                vectorClass(from),
+                "convertShape",
+                VectorOperators.Conversion.class,
+                VectorSpecies.class,
                 int.class);
         cb.checkcast(Asm.desc(vectorClass(to)));
     }
@@ -530,4 +544,5 @@ abstract class VectorOps {
             case INT32 -> int[].class;
             default -> throw new IllegalStateException(t + " has no array class here");
         };
-    }}
+    }
+}

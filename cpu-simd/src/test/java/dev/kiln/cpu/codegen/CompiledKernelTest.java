@@ -55,7 +55,10 @@ class CompiledKernelTest {
     };
 
     private static Case named(int n, String name) {
-        return Cases.all(n).stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return Cases.all(n).stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -66,15 +69,28 @@ class CompiledKernelTest {
     @Test
     void resultsHoldWhileC2CompilesTheLoops() throws UnsupportedKernelException {
         KernelCompiler compiler = new KernelCompiler(GeneratedKernelTest.CPU, Workers.CALLER);
-        String[] names = {"sum(x + y*z)", "tanh(x + y*z) * 0.5 + x", "softmax rows f32", "layer norm f64",
-            "sum over the leading axis, wide", "sqrt(sum(x*x, 0)) narrow", "transposed operand", "mixed precision",
-            "where and comparisons", "rounding f32", "bool operand", "int32 data read as floats", "strided slice",
-            "sum over the outer and inner axes"};
+        String[] names = {
+            "sum(x + y*z)",
+            "tanh(x + y*z) * 0.5 + x",
+            "softmax rows f32",
+            "layer norm f64",
+            "sum over the leading axis, wide",
+            "sqrt(sum(x*x, 0)) narrow",
+            "transposed operand",
+            "mixed precision",
+            "where and comparisons",
+            "rounding f32",
+            "bool operand",
+            "int32 data read as floats",
+            "strided slice",
+            "sum over the outer and inner axes"
+        };
         for (String name : names) {
             Case c = named(33, name);
             for (FusedKernel k : Cases.kernels(c)) {
                 CompiledKernel compiled = compiler.compile(k);
-                List<HostBuffer> hosts = Cases.inputs(k.inputs().stream().map(FusedKernel.Input::spec).toList(), 9);
+                List<HostBuffer> hosts = Cases.inputs(
+                        k.inputs().stream().map(FusedKernel.Input::spec).toList(), 9);
                 List<Buffer> in = new ArrayList<>(hosts);
                 List<Buffer> expected = new KernelInterpreter(GeneratedKernelTest.REF, k).run(new ArrayList<>(hosts));
                 long terms = GeneratedKernelTest.terms(k);
@@ -83,8 +99,11 @@ class CompiledKernelTest {
                     List<Buffer> out = compiled.run(in);
                     if (call % 500 == 0) {
                         for (int o = 0; o < out.size(); o++) {
-                            GeneratedKernelTest.close(c + " call " + call + " output " + o + " of\n" + k,
-                                    GeneratedKernelTest.REF.toHost(expected.get(o)), (HostBuffer) out.get(o), terms);
+                            GeneratedKernelTest.close(
+                                    c + " call " + call + " output " + o + " of\n" + k,
+                                    GeneratedKernelTest.REF.toHost(expected.get(o)),
+                                    (HostBuffer) out.get(o),
+                                    terms);
                         }
                     }
                 }
@@ -100,9 +119,13 @@ class CompiledKernelTest {
     @Test
     void largeKernelsAreRightInChunks() throws UnsupportedKernelException {
         KernelCompiler chunked = new KernelCompiler(GeneratedKernelTest.CPU, CHUNKS);
-        List<Case> cases = List.of(named(LARGE, "sum(x + y*z)"), named(LARGE, "tanh(x + y*z) * 0.5 + x"),
-                named(LARGE / 3, "softmax rows f32"), named(LARGE / 64, "sum over the leading axis, wide"),
-                named(LARGE / 4, "mixed precision"), named(LARGE / 4, "where and comparisons"));
+        List<Case> cases = List.of(
+                named(LARGE, "sum(x + y*z)"),
+                named(LARGE, "tanh(x + y*z) * 0.5 + x"),
+                named(LARGE / 3, "softmax rows f32"),
+                named(LARGE / 64, "sum over the leading axis, wide"),
+                named(LARGE / 4, "mixed precision"),
+                named(LARGE / 4, "where and comparisons"));
         for (Case c : cases) {
             for (FusedKernel k : Cases.kernels(c)) {
                 GeneratedKernelTest.check(c.toString(), k, chunked.compile(k), 3);
@@ -125,8 +148,10 @@ class CompiledKernelTest {
         List<KernelCompiler.Generated> classes = new ArrayList<>();
         for (int n : new int[] {1000, 2000, 3001}) {
             for (double scale : new double[] {0.5, 0.75}) {
-                Function<List<Array>, List<Array>> f = a -> List.of(Np.tanh(a.get(0).multiply(scale)).add(a.get(1)));
-                FusedKernel k = Cases.kernels(new Case("scaled tanh", List.of(Cases.f32(n), Cases.f32(n)), f, true)).get(0);
+                Function<List<Array>, List<Array>> f =
+                        a -> List.of(Np.tanh(a.get(0).multiply(scale)).add(a.get(1)));
+                FusedKernel k = Cases.kernels(new Case("scaled tanh", List.of(Cases.f32(n), Cases.f32(n)), f, true))
+                        .get(0);
                 GeneratedKernel g = (GeneratedKernel) compiler.compile(k);
                 classes.add(g.generated());
                 GeneratedKernelTest.check("scaled tanh n=" + n + " scale " + scale, k, g, 1);
@@ -136,8 +161,12 @@ class CompiledKernelTest {
             assertSame(classes.get(0), g, "one class for every size and constant");
         }
         CompileStats.Snapshot before = CompileStats.snapshot();
-        FusedKernel another = Cases.kernels(new Case("scaled tanh", List.of(Cases.f32(77), Cases.f32(77)),
-                a -> List.of(Np.tanh(a.get(0).multiply(3.0)).add(a.get(1))), true)).get(0);
+        FusedKernel another = Cases.kernels(new Case(
+                        "scaled tanh",
+                        List.of(Cases.f32(77), Cases.f32(77)),
+                        a -> List.of(Np.tanh(a.get(0).multiply(3.0)).add(a.get(1))),
+                        true))
+                .get(0);
         compiler.compile(another);
         CompileStats.Snapshot after = CompileStats.snapshot();
         assertEquals(before.generated(), after.generated(), "no class generated for a known structure");
@@ -151,18 +180,23 @@ class CompiledKernelTest {
         // a structure nothing else in this JVM makes: a chain of 32 cheap ops (fused into one
         // kernel) spelling out the bits of the clock
         long bits = System.nanoTime() ^ 0x9E3779B97F4A7C15L;
-        FusedKernel k = Cases.kernels(new Case("new", List.of(Cases.f64(3, 1, 7), Cases.f64(1, 5, 1)), a -> {
-            Array x = a.get(0);
-            for (int i = 0; i < 32; i++) {
-                x = switch ((int) (bits >>> 2 * i) & 3) {
-                    case 0 -> x.add(a.get(1));
-                    case 1 -> x.multiply(a.get(1));
-                    case 2 -> Np.maximum(x, a.get(1));
-                    default -> x.subtract(a.get(1));
-                };
-            }
-            return List.of(x);
-        }, true)).get(0);
+        FusedKernel k = Cases.kernels(new Case(
+                        "new",
+                        List.of(Cases.f64(3, 1, 7), Cases.f64(1, 5, 1)),
+                        a -> {
+                            Array x = a.get(0);
+                            for (int i = 0; i < 32; i++) {
+                                x = switch ((int) (bits >>> 2 * i) & 3) {
+                                    case 0 -> x.add(a.get(1));
+                                    case 1 -> x.multiply(a.get(1));
+                                    case 2 -> Np.maximum(x, a.get(1));
+                                    default -> x.subtract(a.get(1));
+                                };
+                            }
+                            return List.of(x);
+                        },
+                        true))
+                .get(0);
         compiler.compile(k);
         CompileStats.Snapshot after = CompileStats.snapshot();
         assertEquals(before.generated() + 1, after.generated());
@@ -173,7 +207,11 @@ class CompiledKernelTest {
     void unsupportedKernelsRunOpByOp() {
         KernelCompiler compiler = new KernelCompiler(GeneratedKernelTest.CPU, Workers.CALLER);
         ArraySpec i32 = ArraySpec.of(DType.INT32, 6, 5);
-        Case ints = new Case("int32 arithmetic", List.of(i32, i32), a -> List.of(a.get(0).multiply(3).add(a.get(1))), false);
+        Case ints = new Case(
+                "int32 arithmetic",
+                List.of(i32, i32),
+                a -> List.of(a.get(0).multiply(3).add(a.get(1))),
+                false);
         FusedKernel k = Cases.kernels(ints).get(0);
         UnsupportedKernelException e = assertThrows(UnsupportedKernelException.class, () -> compiler.compile(k));
         assertTrue(e.getMessage().contains("int32"), e.getMessage());
@@ -186,16 +224,21 @@ class CompiledKernelTest {
     @Test
     void aLoopTooLargeForC2IsLeftToTheInterpreter() {
         KernelCompiler compiler = new KernelCompiler(GeneratedKernelTest.CPU, Workers.CALLER);
-        Case chain = new Case("600 dependent ops", List.of(Cases.f32(40)), a -> {
-            Array x = a.get(0);
-            for (int i = 0; i < 300; i++) {
-                x = Np.sin(x).add(a.get(0));
-            }
-            return List.of(x);
-        }, false);
+        Case chain = new Case(
+                "600 dependent ops",
+                List.of(Cases.f32(40)),
+                a -> {
+                    Array x = a.get(0);
+                    for (int i = 0; i < 300; i++) {
+                        x = Np.sin(x).add(a.get(0));
+                    }
+                    return List.of(x);
+                },
+                false);
         List<FusedKernel> ks = Cases.kernels(chain);
         assertEquals(1, ks.size(), "the planner fuses the whole chain");
-        UnsupportedKernelException e = assertThrows(UnsupportedKernelException.class, () -> compiler.compile(ks.get(0)));
+        UnsupportedKernelException e =
+                assertThrows(UnsupportedKernelException.class, () -> compiler.compile(ks.get(0)));
         assertTrue(e.getMessage().contains("bytecode"), e.getMessage());
     }
 
@@ -210,15 +253,17 @@ class CompiledKernelTest {
                 if (k.root() instanceof FusedKernel.Root.Matmul) {
                     continue;
                 }
-                java.lang.classfile.ClassModel cm = java.lang.classfile.ClassFile.of().parse(KernelCompiler.classBytes(k));
+                java.lang.classfile.ClassModel cm =
+                        java.lang.classfile.ClassFile.of().parse(KernelCompiler.classBytes(k));
                 for (java.lang.classfile.MethodModel m : cm.methods()) {
-                    m.code().ifPresent(code -> code.forEach(e -> {
-                        boolean allocates = e instanceof java.lang.classfile.instruction.NewObjectInstruction
-                                || e instanceof java.lang.classfile.instruction.NewPrimitiveArrayInstruction
-                                || e instanceof java.lang.classfile.instruction.NewReferenceArrayInstruction
-                                || e instanceof java.lang.classfile.instruction.NewMultiArrayInstruction;
-                        assertTrue(!allocates, c + ": " + m.methodName() + " allocates (" + e + ")");
-                    }));
+                    m.code()
+                            .ifPresent(code -> code.forEach(e -> {
+                                boolean allocates = e instanceof java.lang.classfile.instruction.NewObjectInstruction
+                                        || e instanceof java.lang.classfile.instruction.NewPrimitiveArrayInstruction
+                                        || e instanceof java.lang.classfile.instruction.NewReferenceArrayInstruction
+                                        || e instanceof java.lang.classfile.instruction.NewMultiArrayInstruction;
+                                assertTrue(!allocates, c + ": " + m.methodName() + " allocates (" + e + ")");
+                            }));
                 }
             }
         }
@@ -245,14 +290,17 @@ class CompiledKernelTest {
         FusedKernel k = ks.get(0);
         String compiled = GeneratedKernelTest.CPU.compileKernel(k).toString();
         assertTrue(compiled.startsWith("matmul computed as b.T @ a.T, epilogue in blocks"), compiled);
-        FusedKernel plain = Cases.kernels(named(129, "tanh(x @ w + b) over several matmul blocks")).get(0);
+        FusedKernel plain = Cases.kernels(named(129, "tanh(x @ w + b) over several matmul blocks"))
+                .get(0);
         String natural = GeneratedKernelTest.CPU.compileKernel(plain).toString();
         assertTrue(natural.startsWith("matmul, epilogue in blocks"), natural);
         // a 7-row product wanted as [9, 7]: swapped, its rows would be 7 wide, narrower than now
-        FusedKernel narrow = Cases.kernels(named(7, "transposed product, scaled and shifted")).get(0);
+        FusedKernel narrow = Cases.kernels(named(7, "transposed product, scaled and shifted"))
+                .get(0);
         String kept = GeneratedKernelTest.CPU.compileKernel(narrow).toString();
         assertTrue(kept.startsWith("matmul, epilogue in blocks"), kept);
-        FusedKernel wide = Cases.kernels(named(129, "transposed product, scaled and shifted")).get(0);
+        FusedKernel wide = Cases.kernels(named(129, "transposed product, scaled and shifted"))
+                .get(0);
         String swapped = GeneratedKernelTest.CPU.compileKernel(wide).toString();
         assertTrue(swapped.startsWith("matmul computed as b.T @ a.T"), swapped);
     }

@@ -53,7 +53,8 @@ class GeneratedKernelTest {
                 continue;
             }
             if (c.generated() && k.size() > 0) {
-                assertTrue(compiled instanceof GeneratedKernel || compiled instanceof MatmulKernel,
+                assertTrue(
+                        compiled instanceof GeneratedKernel || compiled instanceof MatmulKernel,
                         c + ": expected generated code, got " + compiled);
             }
             for (long seed = 1; seed <= 2; seed++) {
@@ -64,7 +65,8 @@ class GeneratedKernelTest {
 
     /** Runs {@code compiled} and the reference interpreter on the same seeded inputs and compares. */
     static void check(String what, FusedKernel k, CompiledKernel compiled, long seed) {
-        List<HostBuffer> in = Cases.inputs(k.inputs().stream().map(FusedKernel.Input::spec).toList(), seed);
+        List<HostBuffer> in =
+                Cases.inputs(k.inputs().stream().map(FusedKernel.Input::spec).toList(), seed);
         List<Buffer> expected = new KernelInterpreter(REF, k).run(new ArrayList<>(in));
         List<Buffer> actual = compiled.run(new ArrayList<>(in));
         assertEquals(expected.size(), actual.size(), what);

@@ -37,13 +37,15 @@ class RowGroupTest {
             new Chain("log-sum-exp and its shift", a -> {
                 Array x = a.get(0);
                 Array m = Np.max(x, new int[] {1}, true);
-                Array lse = Np.log(Np.sum(Np.exp(x.subtract(m)), new int[] {1}, true)).add(m);
+                Array lse = Np.log(Np.sum(Np.exp(x.subtract(m)), new int[] {1}, true))
+                        .add(m);
                 return List.of(x.subtract(lse), lse);
             }));
 
     static Stream<Arguments> cases() {
-        return Stream.of(4, 37, 1000).flatMap(rows -> Stream.of(1, 7, 16, 129, 1025).flatMap(width -> CHAINS.stream()
-                .flatMap(c -> Stream.of(Cases.f32(rows, width), Cases.f64(rows, width)).map(s -> Arguments.of(c, s)))));
+        return Stream.of(4, 37, 1000).flatMap(rows -> Stream.of(1, 7, 16, 129, 1025)
+                .flatMap(width -> CHAINS.stream().flatMap(c -> Stream.of(Cases.f32(rows, width), Cases.f64(rows, width))
+                        .map(s -> Arguments.of(c, s)))));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -59,14 +61,19 @@ class RowGroupTest {
         if (spec.shape()[1] >= 16 && spec.shape()[0] >= 4) {
             assertTrue(compiled.startsWith("row group of "), c + " " + spec + ": " + compiled);
         }
-        List<HostBuffer> eager = Kiln.withBackend("reference",
+        List<HostBuffer> eager = Kiln.withBackend(
+                "reference",
                 () -> c.f().apply(Cases.arrays(in)).stream().map(Array::toHost).toList());
         Function<List<Array>, List<Array>> jitted = Kiln.jit(c.f());
         for (int call = 0; call < 2; call++) {
-            List<HostBuffer> fused = Kiln.withBackend("cpu-simd",
-                    () -> jitted.apply(Cases.arrays(in)).stream().map(Array::toHost).toList());
+            List<HostBuffer> fused = Kiln.withBackend("cpu-simd", () -> jitted.apply(Cases.arrays(in)).stream()
+                    .map(Array::toHost)
+                    .toList());
             for (int o = 0; o < eager.size(); o++) {
-                GeneratedKernelTest.close(c + " " + spec + " output " + o + " (call " + call + ")", eager.get(o), fused.get(o),
+                GeneratedKernelTest.close(
+                        c + " " + spec + " output " + o + " (call " + call + ")",
+                        eager.get(o),
+                        fused.get(o),
                         spec.shape()[1]);
             }
         }

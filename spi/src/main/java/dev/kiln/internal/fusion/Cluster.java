@@ -108,8 +108,8 @@ final class Cluster extends Unit {
      */
     void absorb(Cluster other) {
         boolean intoPrologue = other.kind == Kind.ELEMENTWISE && kind != Kind.ELEMENTWISE;
-        other.members.forEach((eqn, m) -> m.forEach((ph, views) -> views.forEach(
-                v -> add(eqn, intoPrologue ? Phase.IN : ph, v))));
+        other.members.forEach(
+                (eqn, m) -> m.forEach((ph, views) -> views.forEach(v -> add(eqn, intoPrologue ? Phase.IN : ph, v))));
         roots.addAll(other.roots);
         for (Out o : other.outputs) {
             outputs.add(intoPrologue ? new Out(o.var(), Phase.IN, o.view()) : o);

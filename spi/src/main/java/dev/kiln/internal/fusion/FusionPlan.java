@@ -82,13 +82,15 @@ public final class FusionPlan {
     public Executable executable(Backend backend) {
         List<Object> compiled = new ArrayList<>(steps.size());
         for (Step s : steps) {
-            compiled.add(switch (s) {
-                case KernelStep k -> KernelCache.compile(backend, k.kernel());
-                case GroupStep g -> KernelCache.compile(backend, g.group());
-                case EqnStep e -> e.eqn().primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL
-                        ? new ProgramInterpreter(backend, alone(e.eqn()))
-                        : null;
-            });
+            compiled.add(
+                    switch (s) {
+                        case KernelStep k -> KernelCache.compile(backend, k.kernel());
+                        case GroupStep g -> KernelCache.compile(backend, g.group());
+                        case EqnStep e ->
+                            e.eqn().primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL
+                                    ? new ProgramInterpreter(backend, alone(e.eqn()))
+                                    : null;
+                    });
         }
         return arguments -> run(backend, compiled, arguments);
     }
@@ -96,8 +98,8 @@ public final class FusionPlan {
     private List<Buffer> run(Backend backend, List<Object> compiled, List<Buffer> arguments) {
         int nc = program.constants().size();
         if (arguments.size() != nc + program.inputs().size()) {
-            throw new IllegalArgumentException("program takes " + (nc + program.inputs().size()) + " buffers, got "
-                    + arguments.size());
+            throw new IllegalArgumentException(
+                    "program takes " + (nc + program.inputs().size()) + " buffers, got " + arguments.size());
         }
         Map<Var, Buffer> env = new IdentityHashMap<>();
         for (int i = 0; i < nc; i++) {
@@ -193,7 +195,9 @@ public final class FusionPlan {
             switch (s) {
                 case KernelStep k -> explain(b, ++n, k, names);
                 case GroupStep g -> {
-                    b.append("-- ").append(g.members().size()).append(" kernels over rows ")
+                    b.append("-- ")
+                            .append(g.members().size())
+                            .append(" kernels over rows ")
                             .append(java.util.Arrays.toString(g.group().rowShape()))
                             .append(", run together a block of rows at a time where the backend can --\n");
                     for (KernelStep k : g.members()) {
@@ -225,10 +229,18 @@ public final class FusionPlan {
     private static void explain(StringBuilder b, int n, KernelStep k, Map<Var, String> names) {
         b.append(n).append(". ").append(k.kernel().toString().stripTrailing()).append('\n');
         for (int i = 0; i < k.inputs().size(); i++) {
-            b.append("    in").append(i).append(" = ").append(names.get(k.inputs().get(i))).append('\n');
+            b.append("    in")
+                    .append(i)
+                    .append(" = ")
+                    .append(names.get(k.inputs().get(i)))
+                    .append('\n');
         }
         for (int i = 0; i < k.outputs().size(); i++) {
-            b.append("    out").append(i).append(" -> ").append(names.get(k.outputs().get(i))).append('\n');
+            b.append("    out")
+                    .append(i)
+                    .append(" -> ")
+                    .append(names.get(k.outputs().get(i)))
+                    .append('\n');
         }
     }
 

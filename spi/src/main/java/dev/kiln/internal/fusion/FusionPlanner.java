@@ -37,7 +37,8 @@ public final class FusionPlanner {
      * Plans by program, both held weakly: a plan refers to its program, and whoever runs it (a
      * jitted function's cache) keeps both alive as long as it needs them.
      */
-    private static final Map<Program, WeakReference<FusionPlan>> PLANS = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Program, WeakReference<FusionPlan>> PLANS =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private FusionPlanner() {}
 
@@ -65,8 +66,10 @@ public final class FusionPlanner {
             if (ProgramVerifier.ENABLED) {
                 throw e;
             }
-            LOG.warn("Kiln could not plan fused kernels for a program ({}); running it op by op. Please report this with the program:\n{}",
-                    e.toString(), program);
+            LOG.warn(
+                    "Kiln could not plan fused kernels for a program ({}); running it op by op. Please report this with the program:\n{}",
+                    e.toString(),
+                    program);
             return new ProgramInterpreter(backend, program);
         }
         return plan.executable(backend);
@@ -107,15 +110,21 @@ public final class FusionPlanner {
     }
 
     /** A topological order of the units, earliest program position first among the ready ones. */
-    private static List<FusionPlan.Step> order(Map<Unit, FusionPlan.Step> stepOf, Map<Unit, Integer> firstEqn,
-            Map<Var, Unit> writer, Map<Unit, List<Var>> reads, Program program) {
+    private static List<FusionPlan.Step> order(
+            Map<Unit, FusionPlan.Step> stepOf,
+            Map<Unit, Integer> firstEqn,
+            Map<Var, Unit> writer,
+            Map<Unit, List<Var>> reads,
+            Program program) {
         Map<Unit, Set<Unit>> after = new HashMap<>();
         Map<Unit, Integer> waiting = new HashMap<>();
         for (Unit u : stepOf.keySet()) {
             Set<Unit> before = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Var v : reads.get(u)) {
                 Unit w = writer.get(v);
-                if (w == null && !program.inputs().contains(v) && !program.constants().contains(v)) {
+                if (w == null
+                        && !program.inputs().contains(v)
+                        && !program.constants().contains(v)) {
                     throw new IllegalStateException("fusion planner: nothing writes " + v);
                 }
                 if (w != null && w != u) {

@@ -113,8 +113,8 @@ final class KernelBuilder {
             return n;
         }
         if (!parts.available(v)) {
-            throw new IllegalStateException("fusion planner: " + v + " is neither computed in " + cluster
-                    + " at " + w + " nor written to memory");
+            throw new IllegalStateException("fusion planner: " + v + " is neither computed in " + cluster + " at " + w
+                    + " nor written to memory");
         }
         return intern(ph, new Node.Load(input(v, w), v.spec().dtype()));
     }

@@ -32,7 +32,8 @@ final class KernelCache {
         return cached(backend, group, () -> backend.compileKernelGroup(group));
     }
 
-    private static CompiledKernel cached(Backend backend, Object kernel, java.util.function.Supplier<CompiledKernel> make) {
+    private static CompiledKernel cached(
+            Backend backend, Object kernel, java.util.function.Supplier<CompiledKernel> make) {
         Map<Object, CompiledKernel> perBackend = CACHE.computeIfAbsent(backend, b -> lru());
         CompiledKernel c;
         synchronized (perBackend) {

@@ -94,11 +94,13 @@ final class Partitioner {
     final Set<Var> programOutputs = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Where each materialised variable is written (absent for program inputs and constants). */
     final Map<Var, Unit> home = new IdentityHashMap<>();
+
     final Unit.Step[] steps;
     /** The clusters in which each equation is computed. */
     final List<Set<Cluster>> clustersOf;
     /** The cluster a reduction or dot_general is a root of. */
     final Cluster[] rootCluster;
+
     final List<Cluster> clusters = new ArrayList<>();
     private int nextId;
 
@@ -148,7 +150,7 @@ final class Partitioner {
         return switch (p) {
             case BROADCAST_IN_DIM, RESHAPE, TRANSPOSE, SLICE, REV -> Category.FUSIBLE;
             case REDUCE_SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN, REDUCE_AND, REDUCE_OR ->
-                    e.inputs().get(0) instanceof Var ? Category.REDUCE : Category.STEP;
+                e.inputs().get(0) instanceof Var ? Category.REDUCE : Category.STEP;
             case DOT_GENERAL -> e.inputs().stream().allMatch(a -> a instanceof Var) ? Category.DOT : Category.STEP;
             default -> Category.STEP;
         };
@@ -185,7 +187,8 @@ final class Partitioner {
                     for (Cluster k : clustersOf.get(u.eqn())) {
                         k.members.get(u.eqn()).forEach((ph, views) -> {
                             for (View w : views) {
-                                position(positions, k, ph).add(w.operand(c, u.operand(), v.spec().shape()));
+                                position(positions, k, ph)
+                                        .add(w.operand(c, u.operand(), v.spec().shape()));
                             }
                         });
                     }
@@ -197,7 +200,9 @@ final class Partitioner {
 
     private static LinkedHashSet<View> position(
             Map<Cluster, EnumMap<Phase, LinkedHashSet<View>>> positions, Cluster k, Phase ph) {
-        return positions.computeIfAbsent(k, x -> new EnumMap<>(Phase.class)).computeIfAbsent(ph, x -> new LinkedHashSet<>());
+        return positions
+                .computeIfAbsent(k, x -> new EnumMap<>(Phase.class))
+                .computeIfAbsent(ph, x -> new LinkedHashSet<>());
     }
 
     // ------------------------------------------------------------------ the four kinds of equation
@@ -213,7 +218,9 @@ final class Partitioner {
             // back: a row softmax's exponentials, needed by the sums and by the quotients
             boolean twice = copies == 2 && e.primitive().isElementwise() && onlyCheapBelow(i, 0);
             boolean all = copies > 0
-                    && (copies == 1 || twice || cheap && (copies <= MAX_COPIES || !e.primitive().isElementwise()));
+                    && (copies == 1
+                            || twice
+                            || cheap && (copies <= MAX_COPIES || !e.primitive().isElementwise()));
             for (var pos : r.positions().entrySet()) {
                 for (var ph : pos.getValue().entrySet()) {
                     all &= fusableAt(i, pos.getKey(), ph.getKey(), ph.getValue());
@@ -320,7 +327,9 @@ final class Partitioner {
                 host = k;
                 break;
             }
-            if (k.kind == Kind.REDUCE && Arrays.equals(k.space, space) && Arrays.equals(k.reduced, axes)
+            if (k.kind == Kind.REDUCE
+                    && Arrays.equals(k.space, space)
+                    && Arrays.equals(k.reduced, axes)
                     && w.equals(own)) {
                 host = k;
                 break;
@@ -336,7 +345,8 @@ final class Partitioner {
         Eqn e = eqns.get(i);
         Var d = e.outputs().get(0);
         Params.DotGeneral dims = (Params.DotGeneral) e.params();
-        int[] space = matmulSpace(dims, e.inputs().get(0).spec(), e.inputs().get(1).spec());
+        int[] space =
+                matmulSpace(dims, e.inputs().get(0).spec(), e.inputs().get(1).spec());
         int nc = dims.lhsContract().length;
         int[] reduced = new int[nc];
         for (int j = 0; j < nc; j++) {
@@ -369,7 +379,8 @@ final class Partitioner {
         host.roots.add(i);
         rootCluster[i] = host;
         join(host, i, Phase.OUT, own);
-        boolean elsewhere = r.mustMaterialise() || r.positions().keySet().stream().anyMatch(k -> k != host);
+        boolean elsewhere =
+                r.mustMaterialise() || r.positions().keySet().stream().anyMatch(k -> k != host);
         if (elsewhere) {
             host.outputs.add(new Cluster.Out(result, Phase.OUT, own));
             materialised(result, host, r);
@@ -542,7 +553,8 @@ final class Partitioner {
     private void mergeSiblings() {
         Map<String, List<Cluster>> bySpace = new LinkedHashMap<>();
         for (Cluster k : clusters) {
-            bySpace.computeIfAbsent(Arrays.toString(k.space), x -> new ArrayList<>()).add(k);
+            bySpace.computeIfAbsent(Arrays.toString(k.space), x -> new ArrayList<>())
+                    .add(k);
         }
         Map<Cluster, Set<Var>> touched = new IdentityHashMap<>();
         for (List<Cluster> group : bySpace.values()) {
@@ -572,7 +584,8 @@ final class Partitioner {
         Cluster producer = x.succ.contains(y) ? x : y.succ.contains(x) ? y : null;
         if (producer != null) {
             Cluster consumer = producer == x ? y : x;
-            boolean joins = producer.kind == Kind.REDUCE && consumer.kind == Kind.ELEMENTWISE
+            boolean joins = producer.kind == Kind.REDUCE
+                    && consumer.kind == Kind.ELEMENTWISE
                     && readsOnlyInnerOutputs(consumer, producer);
             return joins ? producer : null;
         }
@@ -616,7 +629,9 @@ final class Partitioner {
                             continue;
                         }
                         boolean inner = producer.outputs.stream()
-                                .anyMatch(o -> o.var() == v && o.phase() == Phase.IN && o.view().equals(read));
+                                .anyMatch(o -> o.var() == v
+                                        && o.phase() == Phase.IN
+                                        && o.view().equals(read));
                         if (!inner) {
                             return false;
                         }

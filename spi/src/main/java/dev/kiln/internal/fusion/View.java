@@ -208,9 +208,12 @@ final class View {
         if (points != size()) {
             return false;
         }
-        int[] dims = Arrays.stream(phaseDims).filter(d -> space[d] > 1).boxed()
+        int[] dims = Arrays.stream(phaseDims)
+                .filter(d -> space[d] > 1)
+                .boxed()
                 .sorted((a, b) -> Long.compare(Math.abs(lin[a]), Math.abs(lin[b])))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
         long expect = 1;
         long low = lin0;
         for (int d : dims) {

@@ -73,7 +73,10 @@ final class Indexing {
         int[] strides = Shape.strides(s);
         int base = 0;
         for (int d = 0; d < s.length; d++) {
-            base += clamp(Widened.scalarLong(starts.get(d)), s[d] - update.spec().dim(d)) * strides[d];
+            base += clamp(
+                            Widened.scalarLong(starts.get(d)),
+                            s[d] - update.spec().dim(d))
+                    * strides[d];
         }
         HostBuffer result = Elements.copy(x);
         Elements.scatter(update, Elements.affineMap(update.spec().shape(), base, strides), result);

@@ -51,9 +51,8 @@ public final class ReferenceBackend implements Backend {
         List<HostBuffer> in = new ArrayList<>(inputs.size());
         for (Buffer b : inputs) {
             if (!(b instanceof HostBuffer h)) {
-                throw new IllegalArgumentException(
-                        "the reference backend computes on HostBuffers; got " + b.getClass().getName()
-                                + " for " + primitive.printName() + ": move it with fromHost first");
+                throw new IllegalArgumentException("the reference backend computes on HostBuffers; got "
+                        + b.getClass().getName() + " for " + primitive.printName() + ": move it with fromHost first");
             }
             in.add(h);
         }
@@ -70,7 +69,8 @@ public final class ReferenceBackend implements Backend {
             case INDEXING -> indexing(primitive, params, out, in);
             case CREATION -> Indexing.iota((Params.Iota) params, out);
             case CONTRACTION -> DotGeneral.apply((Params.DotGeneral) params, out, in.get(0), in.get(1));
-            case CONTROL -> throw unsupported(primitive, "control flow is run by Kiln's program interpreter, not by execute");
+            case CONTROL ->
+                throw unsupported(primitive, "control flow is run by Kiln's program interpreter, not by execute");
         };
     }
 

@@ -94,7 +94,8 @@ final class UnaryOps {
             case SIGN -> Long::signum;
             case FLOOR, CEIL, ROUND -> x -> x;
             case NOT -> bool ? x -> x ^ 1 : x -> ~x;
-            default -> throw ReferenceBackend.unsupported(p, d + " operands; the frontend converts integers to float first");
+            default ->
+                throw ReferenceBackend.unsupported(p, d + " operands; the frontend converts integers to float first");
         };
     }
 

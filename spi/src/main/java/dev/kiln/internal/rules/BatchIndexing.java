@@ -100,7 +100,9 @@ final class BatchIndexing {
         }
         Array cur = x;
         if (!Arrays.equals(window, full)) {
-            cur = Lax.bind(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(batchWindow(window, dx, size)),
+            cur = Lax.bind(
+                    Primitive.DYNAMIC_SLICE,
+                    new Params.DynamicSlice(batchWindow(window, dx, size)),
                     withBatchStart(x, starts, dx));
         }
         int dcur = dx;
@@ -135,7 +137,8 @@ final class BatchIndexing {
             Array[] ops = new Array[rank + 3];
             ops[0] = materialize(x, dx, target, size);
             ops[1] = materialize(u, du, target, size);
-            Array[] withBatch = withBatchStart(null, values.subList(2, values.size()).toArray(Array[]::new), target);
+            Array[] withBatch =
+                    withBatchStart(null, values.subList(2, values.size()).toArray(Array[]::new), target);
             System.arraycopy(withBatch, 1, ops, 2, rank + 1);
             return new Batched(Lax.bind(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, ops), target);
         }

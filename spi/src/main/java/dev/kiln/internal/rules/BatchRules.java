@@ -48,8 +48,9 @@ public final class BatchRules {
             case CONTRACTION -> dotGeneral((Params.DotGeneral) params, values.get(0), dims[0], values.get(1), dims[1]);
             // IOTA takes no operands, so Dispatch.bind never finds a tracer among them and runs it on
             // the backend directly: its value is a constant that the batch shares.
-            case CREATION -> throw new KilnException(p.printName()
-                    + " has no operands and is never batched; reaching its batching rule is a bug in the tracer");
+            case CREATION ->
+                throw new KilnException(p.printName()
+                        + " has no operands and is never batched; reaching its batching rule is a bug in the tracer");
             // control flow has several outputs and goes through BatchTrace.processAll instead
             case CONTROL -> throw new KilnException(p.printName() + " is batched by the control-flow rules, not here");
         };

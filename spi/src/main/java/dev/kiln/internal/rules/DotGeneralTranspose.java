@@ -21,7 +21,8 @@ import java.util.List;
 final class DotGeneralTranspose {
     private DotGeneralTranspose() {}
 
-    static List<Array> transpose(Params.DotGeneral d, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs) {
+    static List<Array> transpose(
+            Params.DotGeneral d, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs) {
         int lhsRank = specs.get(0).rank();
         int rhsRank = specs.get(1).rank();
         int[] lc = d.lhsContract();
@@ -30,7 +31,8 @@ final class DotGeneralTranspose {
         int[] rb = d.rhsBatch();
         int lhsFree = lhsRank - lc.length - lb.length;
         if (linear[0]) {
-            return Arrays.asList(cotangent(ct, operands.get(1), lhsRank, lc, lb, rhsRank, rc, rb, lb.length + lhsFree), null);
+            return Arrays.asList(
+                    cotangent(ct, operands.get(1), lhsRank, lc, lb, rhsRank, rc, rb, lb.length + lhsFree), null);
         }
         return Arrays.asList(null, cotangent(ct, operands.get(0), rhsRank, rc, rb, lhsRank, lc, lb, lb.length));
     }

@@ -32,9 +32,11 @@ final class IndexingTranspose {
             }
         }
         return switch (p) {
-            case TAKE -> withOperandOnly(untake(((Params.Axis) params).axis(), ct, operands.get(1), specs.get(0)), specs);
-            case TAKE_ALONG_AXIS -> withOperandOnly(
-                    untakeAlongAxis(((Params.Axis) params).axis(), ct, operands.get(1), specs.get(0)), specs);
+            case TAKE ->
+                withOperandOnly(untake(((Params.Axis) params).axis(), ct, operands.get(1), specs.get(0)), specs);
+            case TAKE_ALONG_AXIS ->
+                withOperandOnly(
+                        untakeAlongAxis(((Params.Axis) params).axis(), ct, operands.get(1), specs.get(0)), specs);
             case DYNAMIC_SLICE -> {
                 // Same window sizes as the slice, so the update's start clamping matches the slice's.
                 Array[] in = operands.toArray(Array[]::new);
@@ -114,7 +116,8 @@ final class IndexingTranspose {
      */
     private static Array oneHot(Array indices, int n, Array like) {
         int r = indices.ndim();
-        Array clamped = op(Primitive.MIN, op(Primitive.MAX, indices, Tangents.full(indices, 0)), Tangents.full(indices, n - 1));
+        Array clamped =
+                op(Primitive.MIN, op(Primitive.MAX, indices, Tangents.full(indices, 0)), Tangents.full(indices, n - 1));
         int[] shape = Arrays.copyOf(indices.shape(), r + 1);
         shape[r] = n;
         Array spread = Lax.broadcastInDim(clamped, shape, TransposeRules.allAxes(r));

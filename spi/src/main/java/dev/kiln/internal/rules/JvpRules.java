@@ -46,9 +46,10 @@ public final class JvpRules {
             case CONVERT -> x.get(0).dtype().isFloating() ? linear(p, params, t.get(0)) : null;
             case MOVEMENT -> movement(p, params, x, t);
             case INDEXING -> indexing(p, params, x, t);
-            case CONTRACTION -> add(
-                    t.get(0) == null ? null : Lax.bind(p, params, t.get(0), x.get(1)),
-                    t.get(1) == null ? null : Lax.bind(p, params, x.get(0), t.get(1)));
+            case CONTRACTION ->
+                add(
+                        t.get(0) == null ? null : Lax.bind(p, params, t.get(0), x.get(1)),
+                        t.get(1) == null ? null : Lax.bind(p, params, x.get(0), t.get(1)));
             case COMPARE, ARG_REDUCE, CREATION -> null;
             // control-flow primitives have several outputs and never reach single-output rules
             default -> throw new KilnException("no JVP rule for " + p.printName());
@@ -60,14 +61,23 @@ public final class JvpRules {
         if (t.get(1) == null && t.get(2) == null) {
             return null;
         }
-        return Lax.bind(Primitive.SELECT, x.get(0), orZeros(t.get(1), x.get(1).spec()), orZeros(t.get(2), x.get(2).spec()));
+        return Lax.bind(
+                Primitive.SELECT,
+                x.get(0),
+                orZeros(t.get(1), x.get(1).spec()),
+                orZeros(t.get(2), x.get(2).spec()));
     }
 
     /** Movement primitives are linear in their data operands (PAD: in both the array and the pad value). */
     private static Array movement(Primitive p, Params params, List<Array> x, List<Array> t) {
         return switch (p) {
             case BROADCAST_IN_DIM, RESHAPE, TRANSPOSE, SLICE, REV -> linear(p, params, t.get(0));
-            case PAD -> Lax.bind(p, params, orZeros(t.get(0), x.get(0).spec()), orZeros(t.get(1), x.get(1).spec()));
+            case PAD ->
+                Lax.bind(
+                        p,
+                        params,
+                        orZeros(t.get(0), x.get(0).spec()),
+                        orZeros(t.get(1), x.get(1).spec()));
             case CONCATENATE -> {
                 Array[] parts = new Array[x.size()];
                 for (int i = 0; i < parts.length; i++) {

@@ -17,11 +17,11 @@ public final class ShapeRules {
     private ShapeRules() {}
 
     /** Whether the single-output rule below covers {@code p}: every primitive but control flow. */
-  public static boolean knows(Primitive p) {
-    return p.kind() != Primitive.Kind.CONTROL;
-  }
+    public static boolean knows(Primitive p) {
+        return p.kind() != Primitive.Kind.CONTROL;
+    }
 
-  public static ArraySpec outSpec(Primitive p, Params params, List<ArraySpec> in) {
+    public static ArraySpec outSpec(Primitive p, Params params, List<ArraySpec> in) {
         if (p.arity() >= 0 && in.size() != p.arity()) {
             throw fail(p, "takes " + p.arity() + " operands, got " + in.size());
         }

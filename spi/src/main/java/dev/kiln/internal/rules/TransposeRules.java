@@ -76,10 +76,12 @@ public final class TransposeRules {
                 requireOneLinear(p, linear);
                 yield DotGeneralTranspose.transpose((Params.DotGeneral) params, ct, operands, linear, specs);
             }
-            case TAKE, TAKE_ALONG_AXIS, DYNAMIC_SLICE, DYNAMIC_UPDATE_SLICE -> IndexingTranspose.transpose(
-                    p, params, ct, operands, linear, specs);
-            default -> throw new KilnException("no transpose rule for " + p.printName()
-                    + ": it is not linear in any operand, so it should never act on a tangent; this is a bug in a JVP rule");
+            case TAKE, TAKE_ALONG_AXIS, DYNAMIC_SLICE, DYNAMIC_UPDATE_SLICE ->
+                IndexingTranspose.transpose(p, params, ct, operands, linear, specs);
+            default ->
+                throw new KilnException(
+                        "no transpose rule for " + p.printName()
+                                + ": it is not linear in any operand, so it should never act on a tangent; this is a bug in a JVP rule");
         };
     }
 

@@ -99,10 +99,12 @@ public final class ControlFlow {
                 List<ArraySpec> out = c.branches().get(0).outputSpecs();
                 for (Program b : c.branches()) {
                     if (!b.inputSpecs().equals(in.subList(1, in.size()))) {
-                        throw new KilnException("cond branch takes " + b.inputSpecs() + " but gets " + in.subList(1, in.size()));
+                        throw new KilnException(
+                                "cond branch takes " + b.inputSpecs() + " but gets " + in.subList(1, in.size()));
                     }
                     if (!b.outputSpecs().equals(out)) {
-                        throw new KilnException("cond branches return different types: " + out + " and " + b.outputSpecs());
+                        throw new KilnException(
+                                "cond branches return different types: " + out + " and " + b.outputSpecs());
                     }
                 }
                 yield out;
@@ -135,14 +137,17 @@ public final class ControlFlow {
     public static List<Array> evalConcrete(Primitive p, Params params, List<Array> args) {
         return switch (params) {
             case Params.Cond c -> {
-                int i = (int) Math.max(0, Math.min(c.branches().size() - 1, args.get(0).longItem()));
+                int i = (int) Math.max(
+                        0, Math.min(c.branches().size() - 1, args.get(0).longItem()));
                 yield ProgramRunner.run(c.branches().get(i), List.of(), args.subList(1, args.size()));
             }
             case Params.While w -> {
                 List<Array> condConsts = args.subList(0, w.condConsts());
                 List<Array> bodyConsts = args.subList(w.condConsts(), w.condConsts() + w.bodyConsts());
                 List<Array> carry = List.copyOf(args.subList(w.condConsts() + w.bodyConsts(), args.size()));
-                while (ProgramRunner.run(w.cond(), List.of(), concat(condConsts, carry)).get(0).booleanItem()) {
+                while (ProgramRunner.run(w.cond(), List.of(), concat(condConsts, carry))
+                        .get(0)
+                        .booleanItem()) {
                     carry = ProgramRunner.run(w.body(), List.of(), concat(bodyConsts, carry));
                 }
                 yield carry;
@@ -183,9 +188,10 @@ public final class ControlFlow {
             if (s.reverse()) {
                 java.util.Collections.reverse(slices);
             }
-            result.add(slices.isEmpty()
-                    ? Np.zeros(y.dtype(), prepend(0, y.shape()))
-                    : Np.stack(slices.toArray(Array[]::new), 0));
+            result.add(
+                    slices.isEmpty()
+                            ? Np.zeros(y.dtype(), prepend(0, y.shape()))
+                            : Np.stack(slices.toArray(Array[]::new), 0));
         }
         return result;
     }

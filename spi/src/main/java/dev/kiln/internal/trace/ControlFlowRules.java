@@ -39,7 +39,8 @@ final class ControlFlowRules {
     }
 
     /** A function's outputs and their tangents, both traced from a program run under jvp. */
-    private static List<Array> jvpOfProgram(Program body, List<Array> primals, List<Array> tangents, boolean withPrimals) {
+    private static List<Array> jvpOfProgram(
+            Program body, List<Array> primals, List<Array> tangents, boolean withPrimals) {
         Autodiff.JvpResult r = Autodiff.jvp(in -> ProgramRunner.run(body, List.of(), in), primals, tangents);
         List<Array> out = new ArrayList<>();
         if (withPrimals) {
@@ -62,10 +63,13 @@ final class ControlFlowRules {
         }
         List<ControlFlow.Closed> traced = new ArrayList<>();
         for (Program b : c.branches()) {
-            traced.add(ControlFlow.trace(leaves -> {
-                List<Array> tans = expand(leaves.subList(ops.size(), leaves.size()), nz, ops.size());
-                return jvpOfProgram(b, leaves.subList(0, ops.size()), tans, false);
-            }, specs, "jvp of cond"));
+            traced.add(ControlFlow.trace(
+                    leaves -> {
+                        List<Array> tans = expand(leaves.subList(ops.size(), leaves.size()), nz, ops.size());
+                        return jvpOfProgram(b, leaves.subList(0, ops.size()), tans, false);
+                    },
+                    specs,
+                    "jvp of cond"));
         }
         ControlFlow.Branches merged = ControlFlow.merge(traced);
         List<Program> branches = merged.programs();
@@ -97,20 +101,24 @@ final class ControlFlowRules {
         }
         bodySpecs.addAll(specs(carry));
         bodySpecs.addAll(specs(carry));
-        ControlFlow.Closed body = ControlFlow.trace(leaves -> {
-            List<Array> consts = leaves.subList(0, nb);
-            List<Array> constTans = expand(leaves.subList(nb, nb + nzConsts.size()), nzConsts, nb);
-            int at = nb + nzConsts.size();
-            List<Array> in = ControlFlow.concat(consts, leaves.subList(at, at + nc));
-            List<Array> tans = ControlFlow.concat(constTans, leaves.subList(at + nc, at + 2 * nc));
-            List<Array> out = jvpOfProgram(w.body(), in, tans, true);
-            return out;
-        }, bodySpecs, "jvp of whileLoop");
+        ControlFlow.Closed body = ControlFlow.trace(
+                leaves -> {
+                    List<Array> consts = leaves.subList(0, nb);
+                    List<Array> constTans = expand(leaves.subList(nb, nb + nzConsts.size()), nzConsts, nb);
+                    int at = nb + nzConsts.size();
+                    List<Array> in = ControlFlow.concat(consts, leaves.subList(at, at + nc));
+                    List<Array> tans = ControlFlow.concat(constTans, leaves.subList(at + nc, at + 2 * nc));
+                    List<Array> out = jvpOfProgram(w.body(), in, tans, true);
+                    return out;
+                },
+                bodySpecs,
+                "jvp of whileLoop");
         List<ArraySpec> condSpecs = specs(primals.subList(0, w.condConsts()));
         condSpecs.addAll(specs(carry));
         condSpecs.addAll(specs(carry));
         ControlFlow.Closed cond = ControlFlow.trace(
-                leaves -> ProgramRunner.run(w.cond(), List.of(), leaves.subList(0, w.condConsts() + nc)), condSpecs,
+                leaves -> ProgramRunner.run(w.cond(), List.of(), leaves.subList(0, w.condConsts() + nc)),
+                condSpecs,
                 "jvp of whileLoop");
         List<Array> args = new ArrayList<>(cond.constants());
         args.addAll(primals.subList(0, w.condConsts()));
@@ -121,8 +129,11 @@ final class ControlFlowRules {
         }
         args.addAll(carry);
         args.addAll(carryTans);
-        Params.While tw = new Params.While(cond.program(), body.program(),
-                cond.constants().size() + w.condConsts(), body.constants().size() + nb + nzConsts.size());
+        Params.While tw = new Params.While(
+                cond.program(),
+                body.program(),
+                cond.constants().size() + w.condConsts(),
+                body.constants().size() + nb + nzConsts.size());
         List<Array> out = Lax.bindAll(Primitive.WHILE, tw, args.toArray(Array[]::new));
         return pair(primalOut, out.subList(nc, 2 * nc), w.body().outputSpecs());
     }
@@ -136,15 +147,20 @@ final class ControlFlowRules {
         int nx = xs.size();
         // 1. the primal scan, also emitting each step's incoming carry as a residual
         List<ArraySpec> bodyIn = s.body().inputSpecs();
-        ControlFlow.Closed withResiduals = ControlFlow.trace(leaves -> {
-            List<Array> out = new ArrayList<>(ProgramRunner.run(s.body(), List.of(), leaves));
-            out.addAll(leaves.subList(nk, nk + nc));
-            return out;
-        }, bodyIn, "jvp of scan");
+        ControlFlow.Closed withResiduals = ControlFlow.trace(
+                leaves -> {
+                    List<Array> out = new ArrayList<>(ProgramRunner.run(s.body(), List.of(), leaves));
+                    out.addAll(leaves.subList(nk, nk + nc));
+                    return out;
+                },
+                bodyIn,
+                "jvp of scan");
         List<Array> args = new ArrayList<>(withResiduals.constants());
         args.addAll(primals);
-        List<Array> primalRun = Lax.bindAll(Primitive.SCAN,
-                new Params.Scan(withResiduals.program(), nk + withResiduals.constants().size(), nc, s.length(), s.reverse()),
+        List<Array> primalRun = Lax.bindAll(
+                Primitive.SCAN,
+                new Params.Scan(
+                        withResiduals.program(), nk + withResiduals.constants().size(), nc, s.length(), s.reverse()),
                 args.toArray(Array[]::new));
         int nOut = s.body().outputs().size();
         List<Array> primalOut = primalRun.subList(0, nOut);
@@ -165,22 +181,25 @@ final class ControlFlowRules {
             tIn.add(bodyIn.get(nk + nc + i));
         }
         int nzk = nzConsts.size();
-        ControlFlow.Closed tangentBody = ControlFlow.trace(leaves -> {
-            List<Array> k = leaves.subList(0, nk);
-            List<Array> kt = expand(leaves.subList(nk, nk + nzk), nzConsts, nk);
-            int at = nk + nzk;
-            List<Array> ct = leaves.subList(at, at + nc);
-            List<Array> x = leaves.subList(at + nc, at + nc + nx);
-            List<Array> c = leaves.subList(at + nc + nx, at + 2 * nc + nx);
-            List<Array> xt = expand(leaves.subList(at + 2 * nc + nx, leaves.size()), nzXs, nx);
-            List<Array> in = new ArrayList<>(k);
-            in.addAll(c);
-            in.addAll(x);
-            List<Array> tans = new ArrayList<>(kt);
-            tans.addAll(ct);
-            tans.addAll(xt);
-            return jvpOfProgram(s.body(), in, tans, false);
-        }, tIn, "jvp of scan");
+        ControlFlow.Closed tangentBody = ControlFlow.trace(
+                leaves -> {
+                    List<Array> k = leaves.subList(0, nk);
+                    List<Array> kt = expand(leaves.subList(nk, nk + nzk), nzConsts, nk);
+                    int at = nk + nzk;
+                    List<Array> ct = leaves.subList(at, at + nc);
+                    List<Array> x = leaves.subList(at + nc, at + nc + nx);
+                    List<Array> c = leaves.subList(at + nc + nx, at + 2 * nc + nx);
+                    List<Array> xt = expand(leaves.subList(at + 2 * nc + nx, leaves.size()), nzXs, nx);
+                    List<Array> in = new ArrayList<>(k);
+                    in.addAll(c);
+                    in.addAll(x);
+                    List<Array> tans = new ArrayList<>(kt);
+                    tans.addAll(ct);
+                    tans.addAll(xt);
+                    return jvpOfProgram(s.body(), in, tans, false);
+                },
+                tIn,
+                "jvp of scan");
         List<Array> targs = new ArrayList<>(tangentBody.constants());
         targs.addAll(consts);
         for (int i : nzConsts) {
@@ -192,8 +211,10 @@ final class ControlFlowRules {
         for (int i : nzXs) {
             targs.add(tangents.get(nk + nc + i));
         }
-        List<Array> tanOut = Lax.bindAll(Primitive.SCAN,
-                new Params.Scan(tangentBody.program(), tangentBody.constants().size() + nk + nzk, nc, s.length(), s.reverse()),
+        List<Array> tanOut = Lax.bindAll(
+                Primitive.SCAN,
+                new Params.Scan(
+                        tangentBody.program(), tangentBody.constants().size() + nk + nzk, nc, s.length(), s.reverse()),
                 targs.toArray(Array[]::new));
         List<ArraySpec> outSpecs = ControlFlow.outSpecs(Primitive.SCAN, s, specs(primals));
         return pair(primalOut, tanOut, outSpecs);
@@ -205,15 +226,16 @@ final class ControlFlowRules {
      * Cotangents of the operands of a control-flow equation that is linear in the operands marked
      * {@code linear}; {@code values} holds the non-linear operands (null where linear).
      */
-    static List<Array> transpose(Primitive p, Params params, List<Array> cts, List<Array> values, boolean[] linear,
-            List<ArraySpec> specs) {
+    static List<Array> transpose(
+            Primitive p, Params params, List<Array> cts, List<Array> values, boolean[] linear, List<ArraySpec> specs) {
         return switch (params) {
             case Params.Cond c -> transposeCond(c, cts, values, linear, specs);
             case Params.Scan s -> transposeScan(s, cts, values, linear, specs);
             case Params.LinearCall l -> CustomLinear.transpose(l, cts, values, linear);
-            default -> throw new KilnException("reverse-mode differentiation of " + p.printName()
-                    + " is not supported (its trip count is not known when the program is built); use Lax.forLoop or"
-                    + " Lax.scan with a static length, or forward mode (Kiln.jvp, Kiln.jacfwd)");
+            default ->
+                throw new KilnException("reverse-mode differentiation of " + p.printName()
+                        + " is not supported (its trip count is not known when the program is built); use Lax.forLoop or"
+                        + " Lax.scan with a static length, or forward mode (Kiln.jvp, Kiln.jacfwd)");
         };
     }
 
@@ -247,8 +269,10 @@ final class ControlFlowRules {
         for (Program b : c.branches()) {
             Program split = splitLinear(b, opLinear);
             traced.add(ControlFlow.trace(
-                    leaves -> Transposer.transpose(split, leaves.subList(0, nNonLinear), leaves.subList(nNonLinear, leaves.size())),
-                    in, "transpose of cond"));
+                    leaves -> Transposer.transpose(
+                            split, leaves.subList(0, nNonLinear), leaves.subList(nNonLinear, leaves.size())),
+                    in,
+                    "transpose of cond"));
         }
         ControlFlow.Branches merged = ControlFlow.merge(traced);
         args.addAll(1, merged.constants());
@@ -289,25 +313,28 @@ final class ControlFlowRules {
         rIn.addAll(bodyIn.subList(nk, nk + nc));
         xn.forEach(i -> rIn.add(bodyIn.get(nk + nc + i)));
         rIn.addAll(bodyOut.subList(nc, bodyOut.size()));
-        ControlFlow.Closed rev = ControlFlow.trace(leaves -> {
-            int at = 0;
-            List<Array> nonLinConsts = leaves.subList(at, at += kn.size());
-            List<Array> acc = leaves.subList(at, at += kl.size());
-            List<Array> carryCt = leaves.subList(at, at += nc);
-            List<Array> nonLinX = leaves.subList(at, at += xn.size());
-            List<Array> yCt = leaves.subList(at, leaves.size());
-            List<Array> constants = ControlFlow.concat(nonLinConsts, nonLinX);
-            List<Array> outCts = ControlFlow.concat(carryCt, yCt);
-            List<Array> inCts = Transposer.transpose(split, constants, outCts);
-            // inCts: linear consts, carries, linear xs
-            List<Array> out = new ArrayList<>();
-            for (int i = 0; i < kl.size(); i++) {
-                out.add(Lax.bind(Primitive.ADD, acc.get(i), inCts.get(i)));
-            }
-            out.addAll(inCts.subList(kl.size(), kl.size() + nc));
-            out.addAll(inCts.subList(kl.size() + nc, inCts.size()));
-            return out;
-        }, rIn, "transpose of scan");
+        ControlFlow.Closed rev = ControlFlow.trace(
+                leaves -> {
+                    int at = 0;
+                    List<Array> nonLinConsts = leaves.subList(at, at += kn.size());
+                    List<Array> acc = leaves.subList(at, at += kl.size());
+                    List<Array> carryCt = leaves.subList(at, at += nc);
+                    List<Array> nonLinX = leaves.subList(at, at += xn.size());
+                    List<Array> yCt = leaves.subList(at, leaves.size());
+                    List<Array> constants = ControlFlow.concat(nonLinConsts, nonLinX);
+                    List<Array> outCts = ControlFlow.concat(carryCt, yCt);
+                    List<Array> inCts = Transposer.transpose(split, constants, outCts);
+                    // inCts: linear consts, carries, linear xs
+                    List<Array> out = new ArrayList<>();
+                    for (int i = 0; i < kl.size(); i++) {
+                        out.add(Lax.bind(Primitive.ADD, acc.get(i), inCts.get(i)));
+                    }
+                    out.addAll(inCts.subList(kl.size(), kl.size() + nc));
+                    out.addAll(inCts.subList(kl.size() + nc, inCts.size()));
+                    return out;
+                },
+                rIn,
+                "transpose of scan");
         List<Array> args = new ArrayList<>(rev.constants());
         kn.forEach(i -> args.add(values.get(i)));
         kl.forEach(i -> args.add(Np.zeros(specs.get(i).dtype(), specs.get(i).shape())));
@@ -316,8 +343,10 @@ final class ControlFlowRules {
         args.addAll(allCts.subList(0, nc));
         xn.forEach(i -> args.add(values.get(nk + nc + i)));
         args.addAll(allCts.subList(nc, nc + ny));
-        List<Array> out = Lax.bindAll(Primitive.SCAN,
-                new Params.Scan(rev.program(), rev.constants().size() + kn.size(), kl.size() + nc, s.length(), !s.reverse()),
+        List<Array> out = Lax.bindAll(
+                Primitive.SCAN,
+                new Params.Scan(
+                        rev.program(), rev.constants().size() + kn.size(), kl.size() + nc, s.length(), !s.reverse()),
                 args.toArray(Array[]::new));
         List<Array> result = new ArrayList<>();
         for (int i = 0; i < nk + nc + nx; i++) {
@@ -344,8 +373,9 @@ final class ControlFlowRules {
             case Params.Cond c -> batchCond(c, values, dims, size);
             case Params.While w -> batchWhile(w, values, dims, size);
             case Params.Scan s -> batchScan(s, values, dims, size);
-            case Params.LinearCall l -> throw new KilnException("customVjp: vmap over the tangent part of a customVjp"
-                    + " function is not supported; apply vmap outside the differentiated function (vmap(grad(f)))");
+            case Params.LinearCall l ->
+                throw new KilnException("customVjp: vmap over the tangent part of a customVjp"
+                        + " function is not supported; apply vmap outside the differentiated function (vmap(grad(f)))");
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -371,25 +401,28 @@ final class ControlFlowRules {
             ArraySpec s = p.inputs().get(i).spec();
             in.add(mapped[i] ? s.withShape(ControlFlow.prepend(size, s.shape())) : s);
         }
-        return ControlFlow.trace(leaves -> {
-            BatchTrace bt = TraceStack.push(level -> new BatchTrace(level, size));
-            List<Array> outs;
-            try {
-                List<Array> args = new ArrayList<>();
-                for (int i = 0; i < mapped.length; i++) {
-                    args.add(mapped[i] ? bt.pack(leaves.get(i), 0) : leaves.get(i));
-                }
-                outs = ProgramRunner.run(p, List.of(), args);
-            } finally {
-                TraceStack.pop(bt);
-            }
-            List<Array> result = new ArrayList<>();
-            for (Array o : outs) {
-                BatchTrace.BatchTracer t = bt.unpack(o);
-                result.add(moveBatch(t.value(), t.batchDim(), 0, size));
-            }
-            return result;
-        }, in, name);
+        return ControlFlow.trace(
+                leaves -> {
+                    BatchTrace bt = TraceStack.push(level -> new BatchTrace(level, size));
+                    List<Array> outs;
+                    try {
+                        List<Array> args = new ArrayList<>();
+                        for (int i = 0; i < mapped.length; i++) {
+                            args.add(mapped[i] ? bt.pack(leaves.get(i), 0) : leaves.get(i));
+                        }
+                        outs = ProgramRunner.run(p, List.of(), args);
+                    } finally {
+                        TraceStack.pop(bt);
+                    }
+                    List<Array> result = new ArrayList<>();
+                    for (Array o : outs) {
+                        BatchTrace.BatchTracer t = bt.unpack(o);
+                        result.add(moveBatch(t.value(), t.batchDim(), 0, size));
+                    }
+                    return result;
+                },
+                in,
+                name);
     }
 
     private static List<Array> batchCond(Params.Cond c, List<Array> values, int[] dims, int size) {
@@ -451,7 +484,8 @@ final class ControlFlowRules {
             mapped[i] = i >= k || dims[i] != BatchTrace.NOT_MAPPED;
             vals.add(mapped[i] ? moveBatch(values.get(i), dims[i], 0, size) : values.get(i));
         }
-        boolean[] condMapped = concatFlags(Arrays.copyOfRange(mapped, 0, w.condConsts()), Arrays.copyOfRange(mapped, k, n));
+        boolean[] condMapped =
+                concatFlags(Arrays.copyOfRange(mapped, 0, w.condConsts()), Arrays.copyOfRange(mapped, k, n));
         boolean[] bodyMapped = Arrays.copyOfRange(mapped, w.condConsts(), n);
         ControlFlow.Closed cond = batchProgram(w.cond(), condMapped, size, "vmap of whileLoop");
         ControlFlow.Closed body = batchProgram(w.body(), bodyMapped, size, "vmap of whileLoop");
@@ -460,22 +494,30 @@ final class ControlFlowRules {
         int condConsts = cond.constants().size() + w.condConsts();
         // run while any element's condition holds; finished elements keep their carry
         ControlFlow.Closed anyCond = ControlFlow.trace(
-                leaves -> List.of(Np.any(ProgramRunner.run(cond.program(), List.of(), leaves).get(0))), condIn,
+                leaves -> List.of(Np.any(
+                        ProgramRunner.run(cond.program(), List.of(), leaves).get(0))),
+                condIn,
                 "vmap of whileLoop");
         List<ArraySpec> bodyIn = new ArrayList<>(condIn.subList(0, condConsts));
         bodyIn.addAll(body.program().inputSpecs());
-        ControlFlow.Closed guarded = ControlFlow.trace(leaves -> {
-            List<Array> condArgs = ControlFlow.concat(leaves.subList(0, condConsts), leaves.subList(leaves.size() - nc, leaves.size()));
-            Array live = ProgramRunner.run(cond.program(), List.of(), condArgs).get(0);
-            List<Array> next = ProgramRunner.run(body.program(), List.of(), leaves.subList(condConsts, leaves.size()));
-            List<Array> out = new ArrayList<>();
-            for (int i = 0; i < nc; i++) {
-                Array old = leaves.get(leaves.size() - nc + i);
-                Array mask = Np.broadcastTo(Np.reshape(live, padTo(live.shape(), old.ndim())), old.shape());
-                out.add(Np.where(mask, next.get(i), old));
-            }
-            return out;
-        }, bodyIn, "vmap of whileLoop");
+        ControlFlow.Closed guarded = ControlFlow.trace(
+                leaves -> {
+                    List<Array> condArgs = ControlFlow.concat(
+                            leaves.subList(0, condConsts), leaves.subList(leaves.size() - nc, leaves.size()));
+                    Array live = ProgramRunner.run(cond.program(), List.of(), condArgs)
+                            .get(0);
+                    List<Array> next =
+                            ProgramRunner.run(body.program(), List.of(), leaves.subList(condConsts, leaves.size()));
+                    List<Array> out = new ArrayList<>();
+                    for (int i = 0; i < nc; i++) {
+                        Array old = leaves.get(leaves.size() - nc + i);
+                        Array mask = Np.broadcastTo(Np.reshape(live, padTo(live.shape(), old.ndim())), old.shape());
+                        out.add(Np.where(mask, next.get(i), old));
+                    }
+                    return out;
+                },
+                bodyIn,
+                "vmap of whileLoop");
         List<Array> args = new ArrayList<>(anyCond.constants());
         args.addAll(cond.constants());
         args.addAll(vals.subList(0, w.condConsts()));
@@ -487,7 +529,9 @@ final class ControlFlowRules {
         args.addAll(vals.subList(k, n));
         int nCond = anyCond.constants().size() + condConsts;
         int nBody = guarded.constants().size() + condConsts + body.constants().size() + w.bodyConsts();
-        return Lax.bindAll(Primitive.WHILE, new Params.While(anyCond.program(), guarded.program(), nCond, nBody),
+        return Lax.bindAll(
+                Primitive.WHILE,
+                new Params.While(anyCond.program(), guarded.program(), nCond, nBody),
                 args.toArray(Array[]::new));
     }
 
@@ -507,7 +551,8 @@ final class ControlFlowRules {
         ControlFlow.Closed body = batchProgram(s.body(), mapped, size, "vmap of scan");
         List<Array> args = new ArrayList<>(body.constants());
         args.addAll(vals);
-        List<Array> out = Lax.bindAll(Primitive.SCAN,
+        List<Array> out = Lax.bindAll(
+                Primitive.SCAN,
                 new Params.Scan(body.program(), body.constants().size() + nk, nc, s.length(), s.reverse()),
                 args.toArray(Array[]::new));
         List<Array> result = new ArrayList<>(out.subList(0, nc));

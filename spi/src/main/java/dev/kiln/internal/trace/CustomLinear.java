@@ -13,8 +13,9 @@ final class CustomLinear {
     private CustomLinear() {}
 
     static KilnException forwardModeUnsupported() {
-        return new KilnException("forward-mode differentiation (jvp, jacfwd, linearize) of a customVjp function is not"
-                + " defined: only its backward rule is known; use Kiln.customJvp for forward mode, or reverse mode (grad, vjp)");
+        return new KilnException(
+                "forward-mode differentiation (jvp, jacfwd, linearize) of a customVjp function is not"
+                        + " defined: only its backward rule is known; use Kiln.customJvp for forward mode, or reverse mode (grad, vjp)");
     }
 
     /** Cotangents of the tangent operands from the user's backward function; residuals get none. */

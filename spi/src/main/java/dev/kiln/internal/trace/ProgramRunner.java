@@ -18,49 +18,50 @@ import java.util.Map;
  * with programs).
  */
 public final class ProgramRunner {
-  private ProgramRunner() {}
+    private ProgramRunner() {}
 
-  public static List<Array> run(Program p, List<Array> constants, List<Array> inputs) {
-    if (constants.size() != p.constants().size() || inputs.size() != p.inputs().size()) {
-      throw new IllegalArgumentException("program takes " + p.constants().size() + " constants and "
-          + p.inputs().size() + " inputs, got " + constants.size() + " and " + inputs.size());
-    }
-    Map<Var, Array> env = new IdentityHashMap<>();
-    for (int i = 0; i < constants.size(); i++) {
-      env.put(p.constants().get(i), constants.get(i));
-    }
-    for (int i = 0; i < inputs.size(); i++) {
-      env.put(p.inputs().get(i), inputs.get(i));
-    }
-    for (Eqn e : p.eqns()) {
-      Array[] in = new Array[e.inputs().size()];
-      for (int i = 0; i < in.length; i++) {
-        in[i] = read(env, e.inputs().get(i));
-      }
-      if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL) {
-        List<Array> outs = Lax.bindAll(e.primitive(), e.params(), in);
-        for (int i = 0; i < outs.size(); i++) {
-          env.put(e.outputs().get(i), outs.get(i));
+    public static List<Array> run(Program p, List<Array> constants, List<Array> inputs) {
+        if (constants.size() != p.constants().size()
+                || inputs.size() != p.inputs().size()) {
+            throw new IllegalArgumentException("program takes " + p.constants().size() + " constants and "
+                    + p.inputs().size() + " inputs, got " + constants.size() + " and " + inputs.size());
         }
-      } else {
-        env.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
-      }
+        Map<Var, Array> env = new IdentityHashMap<>();
+        for (int i = 0; i < constants.size(); i++) {
+            env.put(p.constants().get(i), constants.get(i));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            env.put(p.inputs().get(i), inputs.get(i));
+        }
+        for (Eqn e : p.eqns()) {
+            Array[] in = new Array[e.inputs().size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = read(env, e.inputs().get(i));
+            }
+            if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL) {
+                List<Array> outs = Lax.bindAll(e.primitive(), e.params(), in);
+                for (int i = 0; i < outs.size(); i++) {
+                    env.put(e.outputs().get(i), outs.get(i));
+                }
+            } else {
+                env.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
+            }
+        }
+        List<Array> out = new ArrayList<>(p.outputs().size());
+        for (Atom a : p.outputs()) {
+            out.add(read(env, a));
+        }
+        return out;
     }
-    List<Array> out = new ArrayList<>(p.outputs().size());
-    for (Atom a : p.outputs()) {
-      out.add(read(env, a));
-    }
-    return out;
-  }
 
-  static Array read(Map<Var, Array> env, Atom a) {
-    if (a instanceof Literal l) {
-      return ArrayInternals.get().constant(l.value());
+    static Array read(Map<Var, Array> env, Atom a) {
+        if (a instanceof Literal l) {
+            return ArrayInternals.get().constant(l.value());
+        }
+        Array v = env.get((Var) a);
+        if (v == null) {
+            throw new IllegalStateException("program reads an undefined variable " + a);
+        }
+        return v;
     }
-    Array v = env.get((Var) a);
-    if (v == null) {
-      throw new IllegalStateException("program reads an undefined variable " + a);
-    }
-    return v;
-  }
 }

@@ -7,19 +7,19 @@ import dev.kiln.ir.ArraySpec;
  * the abstract value and the trace that owns it. Each kind of trace has its own tracer.
  */
 public abstract class Tracer {
-  private final Trace trace;
-  private final ArraySpec spec;
+    private final Trace trace;
+    private final ArraySpec spec;
 
-  protected Tracer(Trace trace, ArraySpec spec) {
-    this.trace = trace;
-    this.spec = spec;
-  }
+    protected Tracer(Trace trace, ArraySpec spec) {
+        this.trace = trace;
+        this.spec = spec;
+    }
 
-  public final Trace trace() {
-    return trace;
-  }
+    public final Trace trace() {
+        return trace;
+    }
 
-  public final ArraySpec spec() {
-    return spec;
-  }
+    public final ArraySpec spec() {
+        return spec;
+    }
 }

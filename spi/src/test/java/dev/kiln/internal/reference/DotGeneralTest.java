@@ -82,7 +82,10 @@ class DotGeneralTest {
 
     @Test
     void integerProductsWrapAndUint32IsUnsigned() {
-        assertArrayEquals(new int[] {0}, dot(i32(65536), i32(65536), new int[] {0}, new int[] {0}, NONE, NONE).ints());
+        assertArrayEquals(
+                new int[] {0},
+                dot(i32(65536), i32(65536), new int[] {0}, new int[] {0}, NONE, NONE)
+                        .ints());
         HostBuffer u = dot(u32(0xFFFF_FFFFL, 2), u32(1, 3), new int[] {0}, new int[] {0}, NONE, NONE);
         assertArrayEquals(new long[] {5}, unsigned(u));
     }

@@ -60,7 +60,10 @@ class ErfTest {
     void float32ErfRoundsTheDoubleResult() {
         float x = 0.3f;
         // erf((double) 0.3f) = 0.32862678170204160... to double; float32 rounds that once
-        assertArrayEquals(new float[] {(float) 0.3286267817020416}, run(Primitive.ERF, f32(x)).floats());
-        assertArrayEquals(new double[] {0.5204998778130465}, run(Primitive.ERF, f64(0.5)).doubles());
+        assertArrayEquals(
+                new float[] {(float) 0.3286267817020416},
+                run(Primitive.ERF, f32(x)).floats());
+        assertArrayEquals(
+                new double[] {0.5204998778130465}, run(Primitive.ERF, f64(0.5)).doubles());
     }
 }

@@ -30,8 +30,10 @@ class FloatSemanticsTest {
     void roundIsHalfToEven() {
         HostBuffer r = run(Primitive.ROUND, f32(0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 2.4999998f, -2.6f));
         assertArrayEquals(new float[] {0f, 2f, 2f, -0.0f, -2f, 2f, -3f}, r.floats());
-        assertArrayEquals(new double[] {-4, 3}, run(Primitive.FLOOR, f64(-3.5, 3.5)).doubles());
-        assertArrayEquals(new double[] {-3, 4}, run(Primitive.CEIL, f64(-3.5, 3.5)).doubles());
+        assertArrayEquals(
+                new double[] {-4, 3}, run(Primitive.FLOOR, f64(-3.5, 3.5)).doubles());
+        assertArrayEquals(
+                new double[] {-3, 4}, run(Primitive.CEIL, f64(-3.5, 3.5)).doubles());
     }
 
     @Test
@@ -55,12 +57,18 @@ class FloatSemanticsTest {
 
     @Test
     void float32ResultsAreRoundedOnceFromDouble() {
-        assertArrayEquals(new float[] {(float) Math.E}, run(Primitive.EXP, f32(1)).floats());
-        assertArrayEquals(new float[] {1f / 3f}, run(Primitive.DIV, f32(1), f32(3)).floats());
-        assertArrayEquals(new float[] {0.5f, Float.POSITIVE_INFINITY}, run(Primitive.RSQRT, f32(4, 0)).floats());
+        assertArrayEquals(
+                new float[] {(float) Math.E}, run(Primitive.EXP, f32(1)).floats());
+        assertArrayEquals(
+                new float[] {1f / 3f}, run(Primitive.DIV, f32(1), f32(3)).floats());
+        assertArrayEquals(
+                new float[] {0.5f, Float.POSITIVE_INFINITY},
+                run(Primitive.RSQRT, f32(4, 0)).floats());
         assertArrayEquals(new double[] {8, 0.5}, run(Primitive.EXP2, f64(3, -1)).doubles());
         assertArrayEquals(new double[] {-3}, run(Primitive.CBRT, f64(-27)).doubles());
-        assertArrayEquals(new float[] {(float) StrictMath.atan2(1, -1)}, run(Primitive.ATAN2, f32(1), f32(-1)).floats());
+        assertArrayEquals(
+                new float[] {(float) StrictMath.atan2(1, -1)},
+                run(Primitive.ATAN2, f32(1), f32(-1)).floats());
     }
 
     @Test
@@ -77,11 +85,16 @@ class FloatSemanticsTest {
     void comparisonsTreatNaNAsUnordered() {
         HostBuffer a = f64(NAN, 1, -0.0);
         HostBuffer b = f64(NAN, 1, 0.0);
-        assertArrayEquals(new boolean[] {false, true, true}, run(Primitive.EQ, a, b).bools());
-        assertArrayEquals(new boolean[] {true, false, false}, run(Primitive.NE, a, b).bools());
-        assertArrayEquals(new boolean[] {false, false, false}, run(Primitive.LT, a, b).bools());
-        assertArrayEquals(new boolean[] {false, true, true}, run(Primitive.LE, a, b).bools());
-        assertArrayEquals(new boolean[] {false, true, true}, run(Primitive.GE, a, b).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, true}, run(Primitive.EQ, a, b).bools());
+        assertArrayEquals(
+                new boolean[] {true, false, false}, run(Primitive.NE, a, b).bools());
+        assertArrayEquals(
+                new boolean[] {false, false, false}, run(Primitive.LT, a, b).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, true}, run(Primitive.LE, a, b).bools());
+        assertArrayEquals(
+                new boolean[] {false, true, true}, run(Primitive.GE, a, b).bools());
     }
 
     @Test

@@ -42,7 +42,8 @@ class IndexingTest {
         HostBuffer idx = i32(2, 0, 7, 1, -1, 1, 1, 0).reshape(2, 4);
         HostBuffer r = run(Primitive.TAKE_ALONG_AXIS, new Params.Axis(1), x, idx);
         assertArrayEquals(new int[] {12, 10, 12, 11, 20, 21, 21, 20}, r.ints());
-        HostBuffer down = run(Primitive.TAKE_ALONG_AXIS, new Params.Axis(0), x, i64(1, 0, 9).reshape(1, 3));
+        HostBuffer down = run(
+                Primitive.TAKE_ALONG_AXIS, new Params.Axis(0), x, i64(1, 0, 9).reshape(1, 3));
         assertArrayEquals(new int[] {20, 11, 22}, down.ints());
     }
 
@@ -58,9 +59,12 @@ class IndexingTest {
     @Test
     void dynamicSliceClampsStartsSoTheWindowFits() {
         HostBuffer x = counting(DType.INT32, 10);
-        assertArrayEquals(new int[] {6, 7, 8, 9}, dynamicSlice(x, new int[] {4}, i32(8)).ints());
-        assertArrayEquals(new int[] {0, 1, 2, 3}, dynamicSlice(x, new int[] {4}, i32(-3)).ints());
-        assertArrayEquals(new int[] {3, 4}, dynamicSlice(x, new int[] {2}, i64(3)).ints());
+        assertArrayEquals(
+                new int[] {6, 7, 8, 9}, dynamicSlice(x, new int[] {4}, i32(8)).ints());
+        assertArrayEquals(
+                new int[] {0, 1, 2, 3}, dynamicSlice(x, new int[] {4}, i32(-3)).ints());
+        assertArrayEquals(
+                new int[] {3, 4}, dynamicSlice(x, new int[] {2}, i64(3)).ints());
         HostBuffer m = counting(DType.FLOAT64, 3, 4);
         HostBuffer r = dynamicSlice(m, new int[] {2, 2}, u32(0xFFFF_FFFFL), i32(1));
         assertArrayEquals(new double[] {5, 6, 9, 10}, r.doubles());

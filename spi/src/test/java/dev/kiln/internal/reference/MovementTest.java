@@ -46,12 +46,15 @@ class MovementTest {
 
     @Test
     void broadcastInDim() {
-        HostBuffer row = run(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 3}, new int[] {1}), i32(1, 2, 3));
+        HostBuffer row = run(
+                Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 3}, new int[] {1}), i32(1, 2, 3));
         assertArrayEquals(new int[] {1, 2, 3, 1, 2, 3}, row.ints());
         HostBuffer col = i32(1, 2, 3).reshape(3, 1);
-        HostBuffer r = run(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {3, 2}, new int[] {0, 1}), col);
+        HostBuffer r =
+                run(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {3, 2}, new int[] {0, 1}), col);
         assertArrayEquals(new int[] {1, 1, 2, 2, 3, 3}, r.ints());
-        HostBuffer s = run(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 2}, new int[0]), scalar(f64(-0.0)));
+        HostBuffer s = run(
+                Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {2, 2}, new int[0]), scalar(f64(-0.0)));
         assertArrayEquals(new double[] {-0.0, -0.0, -0.0, -0.0}, s.doubles());
     }
 
@@ -81,23 +84,39 @@ class MovementTest {
 
     @Test
     void sliceWithStrides() {
-        HostBuffer r = run(Primitive.SLICE, new Params.Slice(new int[] {1}, new int[] {8}, new int[] {3}), counting(DType.INT64, 10));
+        HostBuffer r = run(
+                Primitive.SLICE,
+                new Params.Slice(new int[] {1}, new int[] {8}, new int[] {3}),
+                counting(DType.INT64, 10));
         assertArrayEquals(new long[] {1, 4, 7}, r.longs());
         HostBuffer x = counting(DType.FLOAT64, 3, 4);
         HostBuffer m = run(Primitive.SLICE, new Params.Slice(new int[] {1, 0}, new int[] {3, 4}, new int[] {1, 2}), x);
         assertArrayEquals(new double[] {4, 6, 8, 10}, m.doubles());
-        HostBuffer e = run(Primitive.SLICE, new Params.Slice(new int[] {2}, new int[] {2}, new int[] {1}), counting(DType.INT32, 4));
+        HostBuffer e = run(
+                Primitive.SLICE,
+                new Params.Slice(new int[] {2}, new int[] {2}, new int[] {1}),
+                counting(DType.INT32, 4));
         assertEquals(0, e.spec().size());
     }
 
     @Test
     void revReversesTheListedAxes() {
         HostBuffer x = counting(DType.INT32, 2, 3);
-        assertArrayEquals(new int[] {2, 1, 0, 5, 4, 3}, run(Primitive.REV, new Params.Rev(new int[] {1}), x).ints());
-        assertArrayEquals(new int[] {3, 4, 5, 0, 1, 2}, run(Primitive.REV, new Params.Rev(new int[] {0}), x).ints());
-        assertArrayEquals(new int[] {5, 4, 3, 2, 1, 0}, run(Primitive.REV, new Params.Rev(new int[] {0, 1}), x).ints());
+        assertArrayEquals(
+                new int[] {2, 1, 0, 5, 4, 3},
+                run(Primitive.REV, new Params.Rev(new int[] {1}), x).ints());
+        assertArrayEquals(
+                new int[] {3, 4, 5, 0, 1, 2},
+                run(Primitive.REV, new Params.Rev(new int[] {0}), x).ints());
+        assertArrayEquals(
+                new int[] {5, 4, 3, 2, 1, 0},
+                run(Primitive.REV, new Params.Rev(new int[] {0, 1}), x).ints());
         HostBuffer empty = HostBuffer.allocate(ArraySpec.of(DType.INT32, 0, 2));
-        assertEquals(0, run(Primitive.REV, new Params.Rev(new int[] {0, 1}), empty).spec().size());
+        assertEquals(
+                0,
+                run(Primitive.REV, new Params.Rev(new int[] {0, 1}), empty)
+                        .spec()
+                        .size());
     }
 
     @Test
