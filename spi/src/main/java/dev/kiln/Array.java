@@ -24,6 +24,11 @@ public final class Array {
             }
 
             @Override
+            public Array wrap(Backend backend, Buffer buffer) {
+                return new Array(backend, buffer);
+            }
+
+            @Override
             public Tracer tracer(Array a) {
                 return a.tracer;
             }

@@ -1,5 +1,6 @@
 package dev.kiln;
 
+import dev.kiln.internal.lower.LoweringImpl;
 import dev.kiln.internal.rules.ShapeRules;
 import dev.kiln.internal.trace.ControlFlow;
 import dev.kiln.internal.trace.Trace;
@@ -89,6 +90,10 @@ final class Dispatch {
             buffers.add(a.backend() == backend ? a.buffer() : backend.fromHost(a.toHost()));
         }
         ArraySpec out = ShapeRules.outSpec(p, params, specs);
+        Array decomposed = LoweringImpl.decomposeEagerly(backend, p, params, out, args);
+        if (decomposed != null) {
+            return decomposed;
+        }
         Buffer result = backend.execute(p, params, out, buffers);
         if (CHECKS && !result.spec().equals(out)) {
             throw new KilnException("backend '" + backend.name() + "' returned " + result.spec() + " for "

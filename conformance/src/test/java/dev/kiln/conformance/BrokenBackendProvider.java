@@ -86,6 +86,13 @@ public final class BrokenBackendProvider implements BackendProvider {
             return reference.toHost(buffer);
         }
 
+        /** Claims everything, so its deliberate faults show. */
+        @Override
+        public boolean implementsNatively(Primitive primitive, DType dtype) {
+
+            return true;
+        }
+
         @Override
         public Buffer execute(Primitive p, Params params, ArraySpec out, List<Buffer> inputs) {
             if (p == Primitive.CUMPROD) {

@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.DType;
 import dev.kiln.cpu.codegen.KernelCompiler;
 import dev.kiln.cpu.codegen.Workers;
 import dev.kiln.ir.ArraySpec;
@@ -85,6 +86,13 @@ public final class CpuSimdBackend implements Backend {
     @Override
     public HostBuffer toHost(Buffer buffer) {
         return host(buffer);
+    }
+
+    /** Every primitive has a kernel here, for every dtype. */
+    @Override
+    public boolean implementsNatively(Primitive primitive, DType dtype) {
+
+        return true;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.kiln.ir;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Kiln's primitive operations, a lax-like set from which every {@code Np} function is built.
@@ -131,6 +134,51 @@ public enum Primitive {
     /** The tangent part of a {@code customVjp} function; see {@link Params.LinearCall}. */
     CUSTOM_LINEAR(Kind.CONTROL, -1, Params.LinearCall.class);
 
+    /**
+     * The core every backend implements natively: arithmetic ({@code add mul div rem max}), bits
+     * ({@code and xor shift_left shift_right_logical}), two comparisons ({@code eq lt}), {@code
+     * select convert iota}, the float functions that need their own range reduction or exact rounding
+     * ({@code floor sqrt exp log expm1 log1p sin cos atan2 pow}), two reductions ({@code reduce_sum
+     * reduce_max}), the five movements that fuse as index maps ({@code broadcast_in_dim reshape
+     * transpose slice pad}), one gather ({@code take}) and {@code dot_general}. Every other
+     * non-control primitive has a decomposition into these, which Kiln runs wherever a backend does
+     * not claim the primitive natively ({@code Backend.implementsNatively}).
+     */
+    private static final Set<Primitive> CORE = Collections.unmodifiableSet(EnumSet.of(
+            ADD,
+            MUL,
+            DIV,
+            REM,
+            MAX,
+            AND,
+            XOR,
+            SHIFT_LEFT,
+            SHIFT_RIGHT_LOGICAL,
+            EQ,
+            LT,
+            SELECT,
+            CONVERT,
+            IOTA,
+            FLOOR,
+            SQRT,
+            EXP,
+            LOG,
+            EXPM1,
+            LOG1P,
+            SIN,
+            COS,
+            ATAN2,
+            POW,
+            REDUCE_SUM,
+            REDUCE_MAX,
+            BROADCAST_IN_DIM,
+            RESHAPE,
+            TRANSPOSE,
+            SLICE,
+            PAD,
+            TAKE,
+            DOT_GENERAL));
+
     /** The families of primitives, which share shape rules and usually kernels. */
     public enum Kind {
         UNARY,
@@ -173,6 +221,19 @@ public enum Primitive {
 
     public Class<? extends Params> paramsType() {
         return paramsType;
+    }
+
+    /** Whether this primitive is in the core every backend implements; see {@link #core()}. */
+    public boolean isCore() {
+        return CORE.contains(this);
+    }
+
+    /**
+     * The core set (33 primitives): what a backend must implement natively. The others decompose
+     * into these by default; a backend may still claim any of them for speed.
+     */
+    public static Set<Primitive> core() {
+        return CORE;
     }
 
     /** Elementwise primitives map equal-shaped operands to an output of that shape. */

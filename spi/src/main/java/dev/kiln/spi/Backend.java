@@ -39,8 +39,23 @@ public interface Backend {
     HostBuffer toHost(Buffer buffer);
 
     /**
+     * Whether this backend computes {@code primitive} natively on operands of {@code dtype} (the
+     * first operand's dtype, the value operands' for {@code select}, the output's for {@code iota}).
+     * Where it does not, Kiln runs the primitive's decomposition into core primitives instead, in
+     * eager calls, in interpreted programs and before fusion planning, so {@link #execute} and {@link
+     * #compileKernel} never see it. The default claims exactly the core ({@link Primitive#core()}) for
+     * every dtype in {@link #dtypes()}: a new backend implements those and is complete. Override it to
+     * claim more primitives natively (fast paths), or fewer dtypes for one primitive.
+     */
+    default boolean implementsNatively(Primitive primitive, DType dtype) {
+        return primitive.isCore() && dtypes().contains(dtype);
+    }
+
+    /**
      * Applies one primitive. {@code out} is the output spec computed by Kiln's shape rules;
-     * {@code inputs} are buffers of this backend, in the primitive's operand order.
+     * {@code inputs} are buffers of this backend, in the primitive's operand order. Kiln calls it
+     * only for primitives that {@link #implementsNatively} claims; to apply any primitive on a
+     * backend (decomposing it where needed), call {@link Lowering#execute}.
      *
      * @throws UnsupportedPrimitiveException when this backend does not implement {@code primitive}
      *     for these dtypes
@@ -68,11 +83,13 @@ public interface Backend {
     }
 
     /**
-     * Compiles a whole program. The default cuts it into fused kernels with Kiln's fusion planner and
-     * compiles each with {@link #compileKernel} (other equations run through {@link #execute});
-     * backends that compile whole programs override it.
+     * Compiles a whole program. The default, {@link Lowering#compile}, replaces the primitives this
+     * backend does not claim by their decompositions, cuts the program into fused kernels with Kiln's
+     * fusion planner and compiles each with {@link #compileKernel} (other equations run through
+     * {@link #execute}); backends that compile whole programs override it, and may call {@link
+     * Lowering#decompose} first.
      */
     default Executable compile(dev.kiln.ir.Program program) {
-        return dev.kiln.internal.fusion.FusionPlanner.compile(this, program);
+        return Lowering.compile(this, program);
     }
 }

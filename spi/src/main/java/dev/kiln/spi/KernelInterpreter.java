@@ -84,17 +84,19 @@ public final class KernelInterpreter implements CompiledKernel {
                     for (int a : op.args()) {
                         args.add(v[a]);
                     }
-                    yield backend.execute(op.op(), op.params(), new ArraySpec(op.dtype(), shape), args);
+                    yield Lowering.execute(backend, op.op(), op.params(), new ArraySpec(op.dtype(), shape), args);
                 }
                 case FusedKernel.Node.Reduce r ->
-                    backend.execute(
+                    Lowering.execute(
+                            backend,
                             r.reducer(),
                             new Params.Reduce(reduced),
                             new ArraySpec(r.dtype(), outShape),
                             List.of(v[r.arg()]));
                 case FusedKernel.Node.DotResult d -> {
                     FusedKernel.Root.Matmul m = (FusedKernel.Root.Matmul) kernel.root();
-                    yield backend.execute(
+                    yield Lowering.execute(
+                            backend,
                             Primitive.DOT_GENERAL,
                             m.dims(),
                             new ArraySpec(d.dtype(), outShape),
@@ -113,7 +115,8 @@ public final class KernelInterpreter implements CompiledKernel {
         if (shape.length == 0) {
             return scalar;
         }
-        return backend.execute(
+        return Lowering.execute(
+                backend,
                 Primitive.BROADCAST_IN_DIM,
                 new Params.BroadcastInDim(shape, new int[0]),
                 scalar.spec().withShape(shape),
@@ -128,19 +131,22 @@ public final class KernelInterpreter implements CompiledKernel {
             if (shape[d] <= 1 || coef[d] == 0) {
                 continue;
             }
-            Buffer t = backend.execute(Primitive.IOTA, new Params.Iota(DType.INT32, shape, d), ints, List.of());
+            Buffer t =
+                    Lowering.execute(backend, Primitive.IOTA, new Params.Iota(DType.INT32, shape, d), ints, List.of());
             if (coef[d] != 1) {
-                t = backend.execute(Primitive.MUL, Params.NONE, ints, List.of(t, broadcast(int32(coef[d]), shape)));
+                t = Lowering.execute(
+                        backend, Primitive.MUL, Params.NONE, ints, List.of(t, broadcast(int32(coef[d]), shape)));
             }
-            acc = acc == null ? t : backend.execute(Primitive.ADD, Params.NONE, ints, List.of(acc, t));
+            acc = acc == null ? t : Lowering.execute(backend, Primitive.ADD, Params.NONE, ints, List.of(acc, t));
         }
         if (acc == null || io.offset() != 0) {
             Buffer c = broadcast(int32(io.offset()), shape);
-            acc = acc == null ? c : backend.execute(Primitive.ADD, Params.NONE, ints, List.of(acc, c));
+            acc = acc == null ? c : Lowering.execute(backend, Primitive.ADD, Params.NONE, ints, List.of(acc, c));
         }
         return io.dtype() == DType.INT32
                 ? acc
-                : backend.execute(
+                : Lowering.execute(
+                        backend,
                         Primitive.CONVERT,
                         new Params.Convert(io.dtype()),
                         new ArraySpec(io.dtype(), shape),
@@ -205,7 +211,7 @@ public final class KernelInterpreter implements CompiledKernel {
         Buffer apply(Buffer b) {
             for (int i = 0; i < prims.size(); i++) {
                 List<Buffer> in = extra.get(i) == null ? List.of(b) : List.of(b, extra.get(i));
-                b = backend.execute(prims.get(i), params.get(i), specs.get(i), in);
+                b = Lowering.execute(backend, prims.get(i), params.get(i), specs.get(i), in);
             }
             return b;
         }

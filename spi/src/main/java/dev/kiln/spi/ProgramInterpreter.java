@@ -50,7 +50,7 @@ public final class ProgramInterpreter implements Executable {
                 continue;
             }
             Var out = e.outputs().get(0);
-            env.put(out, backend.execute(e.primitive(), e.params(), out.spec(), in));
+            env.put(out, Lowering.execute(backend, e.primitive(), e.params(), out.spec(), in));
         }
         List<Buffer> outs = new ArrayList<>(program.outputs().size());
         for (Atom a : program.outputs()) {
@@ -116,8 +116,8 @@ public final class ProgramInterpreter implements Executable {
             for (Buffer x : xs) {
                 int[] shape = x.spec().shape();
                 dev.kiln.ir.ArraySpec slice = x.spec().withShape(java.util.Arrays.copyOfRange(shape, 1, shape.length));
-                args.add(backend.execute(
-                        dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
+                args.add(Lowering.execute(
+                        backend, dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
             }
             List<Buffer> out = body.run(args);
             carry = out.subList(0, s.carries());
@@ -143,14 +143,19 @@ public final class ProgramInterpreter implements Executable {
             }
             List<Buffer> rows = new ArrayList<>(slices.size());
             for (Buffer b : slices) {
-                rows.add(backend.execute(
+                rows.add(Lowering.execute(
+                        backend,
                         dev.kiln.ir.Primitive.RESHAPE,
                         new dev.kiln.ir.Params.Reshape(one),
                         y.withShape(one),
                         List.of(b)));
             }
-            result.add(backend.execute(
-                    dev.kiln.ir.Primitive.CONCATENATE, new dev.kiln.ir.Params.Axis(0), y.withShape(all), rows));
+            result.add(Lowering.execute(
+                    backend,
+                    dev.kiln.ir.Primitive.CONCATENATE,
+                    new dev.kiln.ir.Params.Axis(0),
+                    y.withShape(all),
+                    rows));
         }
         return result;
     }

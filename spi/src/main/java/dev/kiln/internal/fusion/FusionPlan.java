@@ -10,6 +10,7 @@ import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Executable;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.KernelGroup;
+import dev.kiln.spi.Lowering;
 import dev.kiln.spi.ProgramInterpreter;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -129,7 +130,7 @@ public final class FusionPlan {
                             in.add(read(backend, env, a));
                         }
                         Var out = e.outputs().get(0);
-                        env.put(out, backend.execute(e.primitive(), e.params(), out.spec(), in));
+                        env.put(out, Lowering.execute(backend, e.primitive(), e.params(), out.spec(), in));
                     }
                 }
             }

@@ -38,6 +38,9 @@ public abstract class ArrayInternals {
     /** A concrete array holding {@code host}'s data on the current backend. */
     public abstract Array constant(dev.kiln.spi.HostBuffer host);
 
+    /** A concrete array over a buffer that {@code backend} made. */
+    public abstract Array wrap(dev.kiln.spi.Backend backend, dev.kiln.spi.Buffer buffer);
+
     /** The array's tracer, or null when it holds data. */
     public abstract Tracer tracer(Array a);
 }

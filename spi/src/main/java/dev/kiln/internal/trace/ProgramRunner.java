@@ -54,7 +54,7 @@ public final class ProgramRunner {
         return out;
     }
 
-    static Array read(Map<Var, Array> env, Atom a) {
+    public static Array read(Map<Var, Array> env, Atom a) {
         if (a instanceof Literal l) {
             return ArrayInternals.get().constant(l.value());
         }

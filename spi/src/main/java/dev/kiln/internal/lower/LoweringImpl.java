@@ -1,0 +1,158 @@
+package dev.kiln.internal.lower;
+
+import dev.kiln.Array;
+import dev.kiln.Kiln;
+import dev.kiln.Lax;
+import dev.kiln.internal.fusion.FusionPlanner;
+import dev.kiln.internal.trace.ArrayInternals;
+import dev.kiln.internal.trace.ProgramRunner;
+import dev.kiln.internal.trace.StagingTrace;
+import dev.kiln.internal.trace.TraceStack;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Atom;
+import dev.kiln.ir.Eqn;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import dev.kiln.ir.Program;
+import dev.kiln.ir.ProgramVerifier;
+import dev.kiln.ir.Var;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.Buffer;
+import dev.kiln.spi.Executable;
+import dev.kiln.spi.Lowering;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Kiln's side of {@link Lowering}: decomposes what a backend does not claim, eagerly or by rewriting
+ * a program before the fusion planner sees it (after the transformations, which keep each
+ * primitive's own JVP, transpose and batching rules).
+ */
+public final class LoweringImpl implements Lowering.Implementation {
+    static {
+        Lowering.install(new LoweringImpl());
+    }
+
+    private LoweringImpl() {}
+
+    /** Loads this class, which installs it in {@link Lowering}. */
+    public static void ensureInstalled() {}
+
+    /**
+     * Applies {@code p} to concrete arrays on {@code backend} through its decomposition, or returns
+     * null when the backend claims it or it has none.
+     */
+    public static Array decomposeEagerly(Backend backend, Primitive p, Params params, ArraySpec out, Array[] in) {
+        List<ArraySpec> specs = new ArrayList<>(in.length);
+        for (Array a : in) {
+            specs.add(a.spec());
+        }
+        Decomposition d = Decompositions.of(p);
+        if (d == null || Emit.natively(backend, p, out, specs)) {
+            return null;
+        }
+        Emit.DECOMPOSED.get().add(p);
+        return Kiln.withBackend(backend, () -> Emit.targeting(backend, () -> d.apply(params, out, in)));
+    }
+
+    @Override
+    public Executable compile(Backend backend, Program program) {
+        return FusionPlanner.compile(backend, decompose(backend, program));
+    }
+
+    @Override
+    public Program decompose(Backend backend, Program program) {
+        if (program.eqns().stream().allMatch(e -> claimed(backend, e))) {
+            return program;
+        }
+        int nc = program.constants().size();
+        StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "decompose", true));
+        Program raw;
+        try {
+            List<Array> constants = new ArrayList<>(nc);
+            for (Var v : program.constants()) {
+                constants.add(staging.newInput(v.spec()));
+            }
+            List<Array> inputs = new ArrayList<>(program.inputs().size());
+            for (Var v : program.inputs()) {
+                inputs.add(staging.newInput(v.spec()));
+            }
+            List<Array> outputs =
+                    Kiln.withBackend(backend, () -> Emit.targeting(backend, () -> rewrite(program, constants, inputs)));
+            raw = staging.build(outputs);
+        } finally {
+            TraceStack.pop(staging);
+        }
+        if (!staging.constants().isEmpty()) {
+            throw new IllegalStateException("a decomposition captured an array constant; decompositions must build"
+                    + " constants from scalars (this is a bug in Kiln)");
+        }
+        List<Var> all = raw.inputs();
+        Program lowered = new Program(all.subList(0, nc), all.subList(nc, all.size()), raw.eqns(), raw.outputs());
+        return ProgramVerifier.checked(lowered, "decomposition for backend '" + backend.name() + "'");
+    }
+
+    private static boolean claimed(Backend backend, Eqn e) {
+        if (e.primitive().kind() == Primitive.Kind.CONTROL || Decompositions.of(e.primitive()) == null) {
+            return true;
+        }
+        List<ArraySpec> specs = e.inputs().stream().map(Atom::spec).toList();
+        return Emit.natively(backend, e.primitive(), e.outputs().get(0).spec(), specs);
+    }
+
+    /** The program's equations applied through {@link Emit}, which decomposes the unclaimed ones. */
+    private static List<Array> rewrite(Program p, List<Array> constants, List<Array> inputs) {
+        Map<Var, Array> env = new IdentityHashMap<>();
+        for (int i = 0; i < constants.size(); i++) {
+            env.put(p.constants().get(i), constants.get(i));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            env.put(p.inputs().get(i), inputs.get(i));
+        }
+        for (Eqn e : p.eqns()) {
+            Array[] in = new Array[e.inputs().size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = ProgramRunner.read(env, e.inputs().get(i));
+            }
+            if (e.primitive().kind() == Primitive.Kind.CONTROL) {
+                List<Array> outs = Lax.bindAll(e.primitive(), e.params(), in);
+                for (int i = 0; i < outs.size(); i++) {
+                    env.put(e.outputs().get(i), outs.get(i));
+                }
+            } else {
+                env.put(e.outputs().get(0), Emit.op(e.primitive(), e.params(), in));
+            }
+        }
+        List<Array> out = new ArrayList<>(p.outputs().size());
+        for (Atom a : p.outputs()) {
+            out.add(ProgramRunner.read(env, a));
+        }
+        return out;
+    }
+
+    @Override
+    public Buffer execute(Backend backend, Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs) {
+        ArrayInternals ai = ArrayInternals.get();
+        Array[] in = new Array[inputs.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = ai.wrap(backend, inputs.get(i));
+        }
+        Array result = decomposeEagerly(backend, primitive, params, out, in);
+        if (result == null) {
+            return backend.execute(primitive, params, out, inputs);
+        }
+        return Kiln.devicePut(result, backend).buffer();
+    }
+
+    @Override
+    public Set<Primitive> decomposedOnThisThread() {
+        Set<Primitive> s = Emit.DECOMPOSED.get();
+        Set<Primitive> copy = s.isEmpty() ? EnumSet.noneOf(Primitive.class) : EnumSet.copyOf(s);
+        s.clear();
+        return copy;
+    }
+}

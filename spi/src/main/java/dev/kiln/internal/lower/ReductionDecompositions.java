@@ -1,0 +1,190 @@
+package dev.kiln.internal.lower;
+
+import static dev.kiln.internal.lower.Emit.allOnes;
+import static dev.kiln.internal.lower.Emit.eq;
+import static dev.kiln.internal.lower.Emit.full;
+import static dev.kiln.internal.lower.Emit.iota;
+import static dev.kiln.internal.lower.Emit.ne;
+import static dev.kiln.internal.lower.Emit.neg;
+import static dev.kiln.internal.lower.Emit.not;
+import static dev.kiln.internal.lower.Emit.op;
+import static dev.kiln.internal.lower.Emit.or;
+import static dev.kiln.internal.lower.Emit.select;
+
+import dev.kiln.Array;
+import dev.kiln.DType;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Reductions, arg-reductions and cumulative ops from {@code reduce_sum}, {@code reduce_max} and
+ * elementwise work: min through an order-reversing map, products and bitwise reductions as pairwise
+ * trees (exact for integers; no exp-of-log, which fails on negatives), arg-reductions in two passes,
+ * scans as ⌈log₂ n⌉ rounds of shift-and-combine.
+ */
+final class ReductionDecompositions {
+    private ReductionDecompositions() {}
+
+    static void register(Map<Primitive, Decomposition> table) {
+        // -max(-x) for floats, ~max(~x) for integers and bool: exact, and the empty identities map
+        // onto each other (-inf to +inf, INT_MIN to INT_MAX, 0 to all ones, false to true)
+        table.put(Primitive.REDUCE_MIN, (p, out, in) -> {
+            Params.Reduce r = (Params.Reduce) p;
+            Array x = in[0];
+            return x.dtype().isFloating()
+                    ? neg(op(Primitive.REDUCE_MAX, r, neg(x)))
+                    : not(op(Primitive.REDUCE_MAX, r, not(x)));
+        });
+        table.put(
+                Primitive.REDUCE_PROD,
+                (p, out, in) -> tree(Primitive.MUL, (Params.Reduce) p, in[0], full(in[0].dtype(), 1, new int[0])));
+        table.put(
+                Primitive.REDUCE_OR,
+                (p, out, in) -> in[0].dtype().isBool()
+                        ? op(Primitive.REDUCE_MAX, p, in[0])
+                        : tree(Primitive.OR, (Params.Reduce) p, in[0], full(in[0].dtype(), 0, new int[0])));
+        table.put(
+                Primitive.REDUCE_AND,
+                (p, out, in) -> in[0].dtype().isBool()
+                        ? not(op(Primitive.REDUCE_MAX, p, not(in[0])))
+                        : tree(Primitive.AND, (Params.Reduce) p, in[0], allOnes(full(in[0].dtype(), 0, new int[0]))));
+        table.put(Primitive.ARGMAX, (p, out, in) -> argExtreme(Primitive.REDUCE_MAX, (Params.ArgReduce) p, in[0]));
+        table.put(Primitive.ARGMIN, (p, out, in) -> argExtreme(Primitive.REDUCE_MIN, (Params.ArgReduce) p, in[0]));
+        table.put(Primitive.CUMSUM, (p, out, in) -> scan(Primitive.ADD, (Params.Cumulative) p, in[0], 0));
+        table.put(Primitive.CUMPROD, (p, out, in) -> scan(Primitive.MUL, (Params.Cumulative) p, in[0], 1));
+        table.put(
+                Primitive.CUMMAX,
+                (p, out, in) -> scan(Primitive.MAX, (Params.Cumulative) p, in[0], lowest(in[0].dtype())));
+        table.put(
+                Primitive.CUMMIN,
+                (p, out, in) -> scan(Primitive.MIN, (Params.Cumulative) p, in[0], highest(in[0].dtype())));
+    }
+
+    /**
+     * {@code combine} over {@code axes} as a pairwise tree: the reduced axes move last and flatten
+     * into one of length n, padded with the identity to a power of two, then halved log₂ times.
+     */
+    private static Array tree(Primitive combine, Params.Reduce params, Array x, Array identity) {
+        int[] axes = params.axes();
+        int rank = x.ndim();
+        boolean[] reduced = new boolean[rank];
+        for (int a : axes) {
+            reduced[a] = true;
+        }
+        int[] perm = new int[rank];
+        int[] kept = new int[rank - axes.length];
+        int k = 0;
+        long n = 1;
+        for (int d = 0; d < rank; d++) {
+            if (!reduced[d]) {
+                kept[k] = x.shape()[d];
+                perm[k++] = d;
+            }
+        }
+        for (int d = 0; d < rank; d++) {
+            if (reduced[d]) {
+                n *= x.shape()[d];
+                perm[k++] = d;
+            }
+        }
+        int[] flat = Arrays.copyOf(kept, kept.length + 1);
+        flat[kept.length] = (int) n;
+        Array y =
+                op(Primitive.RESHAPE, new Params.Reshape(flat), op(Primitive.TRANSPOSE, new Params.Transpose(perm), x));
+        int width = 1;
+        while (width < n) {
+            width *= 2;
+        }
+        int last = kept.length;
+        if (width != n) {
+            int[] lo = new int[last + 1];
+            int[] hi = new int[last + 1];
+            hi[last] = (int) (width - n);
+            y = op(Primitive.PAD, new Params.Pad(lo, hi, new int[last + 1]), y, identity);
+        }
+        int[] shape = flat.clone();
+        for (int len = width; len > 1; len /= 2) {
+            int[] start = new int[last + 1];
+            int[] limit = shape.clone();
+            limit[last] = len / 2;
+            int[] strides = ones(last + 1);
+            Array lower = op(Primitive.SLICE, new Params.Slice(start, limit, strides), y);
+            start[last] = len / 2;
+            limit[last] = len;
+            Array upper = op(Primitive.SLICE, new Params.Slice(start, limit, strides), y);
+            y = op(combine, lower, upper);
+            shape[last] = len / 2;
+        }
+        return op(Primitive.RESHAPE, new Params.Reshape(kept), y);
+    }
+
+    /**
+     * The first index holding the extreme value, or the first NaN: m = extreme(x); hits are x == m
+     * or x != x; the answer is the smallest hit's index (n where none, which cannot happen).
+     */
+    private static Array argExtreme(Primitive extreme, Params.ArgReduce params, Array x) {
+        int axis = params.axis();
+        int[] shape = x.shape();
+        int[] keptDims = new int[shape.length - 1];
+        int[] keptShape = new int[shape.length - 1];
+        for (int d = 0, k = 0; d < shape.length; d++) {
+            if (d != axis) {
+                keptDims[k] = d;
+                keptShape[k++] = shape[d];
+            }
+        }
+        Array m = op(extreme, new Params.Reduce(new int[] {axis}), x);
+        Array mb = op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(shape, keptDims), m);
+        Array hit = or(eq(x, mb), ne(x, x));
+        DType index = params.indexType();
+        Array candidates = select(hit, iota(index, shape, axis), full(index, shape[axis], shape));
+        return op(Primitive.REDUCE_MIN, new Params.Reduce(new int[] {axis}), candidates);
+    }
+
+    /**
+     * Hillis–Steele: for s = 1, 2, 4, … below n, x = combine(x, x shifted by s along the axis with
+     * the identity shifted in). Reverse scans shift the other way.
+     */
+    private static Array scan(Primitive combine, Params.Cumulative params, Array x, double identity) {
+        int axis = params.axis();
+        int n = x.shape()[axis];
+        int rank = x.ndim();
+        Array fill = x.dtype().kind() == DType.Kind.UNSIGNED && identity < 0
+                ? full(x.dtype(), 0, new int[0])
+                : full(x.dtype(), identity, new int[0]);
+        for (int s = 1; s < n; s *= 2) {
+            int[] lo = new int[rank];
+            int[] hi = new int[rank];
+            lo[axis] = params.reverse() ? -s : s;
+            hi[axis] = params.reverse() ? s : -s;
+            Array shifted = op(Primitive.PAD, new Params.Pad(lo, hi, new int[rank]), x, fill);
+            x = op(combine, x, shifted);
+        }
+        return x;
+    }
+
+    private static double lowest(DType t) {
+        return switch (t.kind()) {
+            case FLOAT -> Double.NEGATIVE_INFINITY;
+            case SIGNED -> t == DType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+            case UNSIGNED, BOOL -> 0;
+        };
+    }
+
+    private static double highest(DType t) {
+        return switch (t.kind()) {
+            case FLOAT -> Double.POSITIVE_INFINITY;
+            case SIGNED -> t == DType.INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+            case UNSIGNED -> 4294967295.0;
+            case BOOL -> 1;
+        };
+    }
+
+    static int[] ones(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, 1);
+        return a;
+    }
+}
