@@ -4,6 +4,9 @@ import dev.kiln.Array;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.internal.fusion.FusionPlanner;
+import dev.kiln.internal.rules.Decomposition;
+import dev.kiln.internal.rules.Definitions;
+import dev.kiln.internal.rules.Emit;
 import dev.kiln.internal.trace.ArrayInternals;
 import dev.kiln.internal.trace.ProgramRunner;
 import dev.kiln.internal.trace.StagingTrace;
@@ -51,7 +54,7 @@ public final class LoweringImpl implements Lowering.Implementation {
         for (Array a : in) {
             specs.add(a.spec());
         }
-        Decomposition d = Decompositions.of(p);
+        Decomposition d = Definitions.decomposition(p);
         if (d == null || Emit.natively(backend, p, out, specs)) {
             return null;
         }
@@ -97,7 +100,7 @@ public final class LoweringImpl implements Lowering.Implementation {
     }
 
     private static boolean claimed(Backend backend, Eqn e) {
-        if (e.primitive().kind() == Primitive.Kind.CONTROL || Decompositions.of(e.primitive()) == null) {
+        if (e.primitive().kind() == Primitive.Kind.CONTROL || Definitions.decomposition(e.primitive()) == null) {
             return true;
         }
         List<ArraySpec> specs = e.inputs().stream().map(Atom::spec).toList();

@@ -20,7 +20,7 @@ import java.util.List;
  * tangent they produce is linear in the input tangents, built only from primitives that have a
  * {@link TransposeRules transpose rule}.
  *
- * <p>Where the rules live: elementwise primitives in {@link ElementwiseJvp}, reductions and scans
+ * <p>Where the rules live: elementwise primitives with their definitions ({@link Definitions}), reductions and scans
  * in {@link ReductionJvp}, and the primitives that are linear in their data operands (movement,
  * indexing, select, convert, dot_general) below. A primitive whose output is not floating point
  * (comparisons, argmax, integer arithmetic, iota, …) has a zero tangent, as in JAX.
@@ -38,8 +38,8 @@ public final class JvpRules {
 
     private static Array tangent(Primitive p, Params params, List<Array> x, List<Array> t, Array out) {
         return switch (p.kind()) {
-            case UNARY -> ElementwiseJvp.unary(p, x.get(0), out, t.get(0));
-            case BINARY -> ElementwiseJvp.binary(p, x.get(0), x.get(1), out, t.get(0), t.get(1));
+            case UNARY -> Definitions.unaryTangent(p, x.get(0), out, t.get(0));
+            case BINARY -> Definitions.binaryTangent(p, x.get(0), x.get(1), out, t.get(0), t.get(1));
             case REDUCE -> ReductionJvp.reduce(p, (Params.Reduce) params, x.get(0), out, t.get(0));
             case CUMULATIVE -> ReductionJvp.cumulative(p, (Params.Cumulative) params, x.get(0), out, t.get(0));
             case SELECT -> selectTangent(x, t);

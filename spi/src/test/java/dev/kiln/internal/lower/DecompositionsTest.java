@@ -9,6 +9,7 @@ import dev.kiln.DType;
 import dev.kiln.Kiln;
 import dev.kiln.Np;
 import dev.kiln.internal.reference.ReferenceProvider;
+import dev.kiln.internal.rules.Definitions;
 import dev.kiln.internal.rules.ShapeRules;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Atom;
@@ -248,10 +249,17 @@ class DecompositionsTest {
             boolean expected = !p.isCore() && p.kind() != Primitive.Kind.CONTROL;
             assertEquals(
                     expected,
-                    Decompositions.of(p) != null,
+                    Definitions.decomposition(p) != null,
                     p + (expected ? " lacks" : " must not have") + " a decomposition");
         }
         assertEquals(33, Primitive.core().size());
+        for (Primitive p : Primitive.values()) {
+            if (p.kind() == Primitive.Kind.UNARY
+                    || p.kind() == Primitive.Kind.BINARY
+                    || p.kind() == Primitive.Kind.COMPARE) {
+                assertTrue(Definitions.defined().contains(p), p + " has no definition block");
+            }
+        }
     }
 
     private static void check(Primitive p, Params params, List<HostBuffer> in) {

@@ -1,10 +1,9 @@
-package dev.kiln.internal.lower;
+package dev.kiln.internal.rules;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.Lax;
 import dev.kiln.Np;
-import dev.kiln.internal.rules.ShapeRules;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -19,15 +18,15 @@ import java.util.Set;
  * again, so a decomposition may use any primitive whose own decomposition does not lead back to it.
  * The target is per thread, set for the duration of one lowering.
  */
-final class Emit {
+public final class Emit {
     private static final ThreadLocal<Backend> TARGET = new ThreadLocal<>();
-    static final ThreadLocal<Set<Primitive>> DECOMPOSED =
+    public static final ThreadLocal<Set<Primitive>> DECOMPOSED =
             ThreadLocal.withInitial(() -> EnumSet.noneOf(Primitive.class));
 
     private Emit() {}
 
     /** Runs {@code body} with {@code backend} as the target of the decompositions it emits. */
-    static <T> T targeting(Backend backend, java.util.function.Supplier<T> body) {
+    public static <T> T targeting(Backend backend, java.util.function.Supplier<T> body) {
         Backend previous = TARGET.get();
         TARGET.set(backend);
         try {
@@ -47,7 +46,7 @@ final class Emit {
         return b == null || b.dtypes().contains(DType.FLOAT64);
     }
 
-    static boolean natively(Backend backend, Primitive p, ArraySpec out, List<ArraySpec> in) {
+    public static boolean natively(Backend backend, Primitive p, ArraySpec out, List<ArraySpec> in) {
         DType claim = in.isEmpty()
                 ? out.dtype()
                 : in.get(p == Primitive.SELECT ? 1 : 0).dtype();
@@ -55,7 +54,7 @@ final class Emit {
     }
 
     /** {@code p} applied to {@code in}: bound where the target claims it, decomposed otherwise. */
-    static Array op(Primitive p, Params params, Array... in) {
+    public static Array op(Primitive p, Params params, Array... in) {
         Backend target = TARGET.get();
         if (target != null) {
             List<ArraySpec> specs = new ArrayList<>(in.length);
@@ -64,7 +63,7 @@ final class Emit {
             }
             ArraySpec out = ShapeRules.outSpec(p, params, specs);
             if (!natively(target, p, out, specs)) {
-                Decomposition d = Decompositions.of(p);
+                Decomposition d = Definitions.decomposition(p);
                 if (d != null) {
                     DECOMPOSED.get().add(p);
                     return d.apply(params, out, in);

@@ -1,10 +1,9 @@
-package dev.kiln.internal.lower;
+package dev.kiln.internal.rules;
 
 import dev.kiln.Array;
 import dev.kiln.Kiln;
 import dev.kiln.KilnException;
 import dev.kiln.Np;
-import dev.kiln.internal.rules.ShapeRules;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -22,7 +21,7 @@ public final class DerivedRules {
 
     /** The tangent of {@code p}'s output, from the JVP of its decomposition. */
     public static Array jvp(Primitive p, Params params, List<Array> primals, List<Array> tangents) {
-        Decomposition d = Decompositions.of(p);
+        Decomposition d = Definitions.decomposition(p);
         if (d == null) {
             throw new KilnException("no JVP rule for " + p.printName()
                     + ", and no decomposition to derive one from; define one with the primitive");

@@ -1,38 +1,37 @@
-package dev.kiln.internal.lower;
+package dev.kiln.internal.rules;
 
-import static dev.kiln.internal.lower.Emit.add;
-import static dev.kiln.internal.lower.Emit.and;
-import static dev.kiln.internal.lower.Emit.broadcast;
-import static dev.kiln.internal.lower.Emit.convert;
-import static dev.kiln.internal.lower.Emit.full;
-import static dev.kiln.internal.lower.Emit.ge;
-import static dev.kiln.internal.lower.Emit.iota;
-import static dev.kiln.internal.lower.Emit.lt;
-import static dev.kiln.internal.lower.Emit.max;
-import static dev.kiln.internal.lower.Emit.min;
-import static dev.kiln.internal.lower.Emit.mul;
-import static dev.kiln.internal.lower.Emit.op;
-import static dev.kiln.internal.lower.Emit.select;
-import static dev.kiln.internal.lower.Emit.sub;
+import static dev.kiln.internal.rules.Emit.add;
+import static dev.kiln.internal.rules.Emit.and;
+import static dev.kiln.internal.rules.Emit.broadcast;
+import static dev.kiln.internal.rules.Emit.convert;
+import static dev.kiln.internal.rules.Emit.full;
+import static dev.kiln.internal.rules.Emit.ge;
+import static dev.kiln.internal.rules.Emit.iota;
+import static dev.kiln.internal.rules.Emit.lt;
+import static dev.kiln.internal.rules.Emit.max;
+import static dev.kiln.internal.rules.Emit.min;
+import static dev.kiln.internal.rules.Emit.mul;
+import static dev.kiln.internal.rules.Emit.op;
+import static dev.kiln.internal.rules.Emit.select;
+import static dev.kiln.internal.rules.Emit.sub;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
-import java.util.Map;
 
 /**
  * Movement and indexing from PAD, SELECT and the one gather, TAKE. These turn views into gathers or
  * whole-array selects, so backends that care about speed claim them; they exist so that a backend
  * is complete with the core alone.
  */
-final class IndexingDecompositions {
-    private IndexingDecompositions() {}
+final class IndexingDefinitions {
+    private IndexingDefinitions() {}
 
-    static void register(Map<Primitive, Decomposition> table) {
-        table.put(Primitive.CONCATENATE, (p, out, in) -> concatenate(((Params.Axis) p).axis(), out, in));
-        table.put(Primitive.REV, (p, out, in) -> {
+    static void define(Definitions.Table t) {
+        t.define(Primitive.CONCATENATE).decompose((p, out, in) -> concatenate(((Params.Axis) p).axis(), out, in));
+        t.define(Primitive.REV).decompose((p, out, in) -> {
             Array x = in[0];
             for (int axis : ((Params.Rev) p).axes()) {
                 int n = x.shape()[axis];
@@ -41,9 +40,11 @@ final class IndexingDecompositions {
             }
             return x;
         });
-        table.put(Primitive.TAKE_ALONG_AXIS, (p, out, in) -> takeAlongAxis(((Params.Axis) p).axis(), in[0], in[1]));
-        table.put(Primitive.DYNAMIC_SLICE, (p, out, in) -> dynamicSlice(((Params.DynamicSlice) p).sizes(), in));
-        table.put(Primitive.DYNAMIC_UPDATE_SLICE, (p, out, in) -> dynamicUpdateSlice(in));
+        t.define(Primitive.TAKE_ALONG_AXIS)
+                .decompose((p, out, in) -> takeAlongAxis(((Params.Axis) p).axis(), in[0], in[1]));
+        t.define(Primitive.DYNAMIC_SLICE)
+                .decompose((p, out, in) -> dynamicSlice(((Params.DynamicSlice) p).sizes(), in));
+        t.define(Primitive.DYNAMIC_UPDATE_SLICE).decompose((p, out, in) -> dynamicUpdateSlice(in));
     }
 
     /** Each operand padded into place, then chosen by position along the axis. */

@@ -1,4 +1,4 @@
-package dev.kiln.internal.lower;
+package dev.kiln.internal.rules;
 
 import dev.kiln.Array;
 import dev.kiln.ir.ArraySpec;
@@ -11,6 +11,6 @@ import dev.kiln.ir.Params;
  * backend does not claim.
  */
 @FunctionalInterface
-interface Decomposition {
+public interface Decomposition {
     Array apply(Params params, ArraySpec out, Array[] in);
 }

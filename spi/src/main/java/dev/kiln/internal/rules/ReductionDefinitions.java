@@ -1,22 +1,21 @@
-package dev.kiln.internal.lower;
+package dev.kiln.internal.rules;
 
-import static dev.kiln.internal.lower.Emit.allOnes;
-import static dev.kiln.internal.lower.Emit.eq;
-import static dev.kiln.internal.lower.Emit.full;
-import static dev.kiln.internal.lower.Emit.iota;
-import static dev.kiln.internal.lower.Emit.ne;
-import static dev.kiln.internal.lower.Emit.neg;
-import static dev.kiln.internal.lower.Emit.not;
-import static dev.kiln.internal.lower.Emit.op;
-import static dev.kiln.internal.lower.Emit.or;
-import static dev.kiln.internal.lower.Emit.select;
+import static dev.kiln.internal.rules.Emit.allOnes;
+import static dev.kiln.internal.rules.Emit.eq;
+import static dev.kiln.internal.rules.Emit.full;
+import static dev.kiln.internal.rules.Emit.iota;
+import static dev.kiln.internal.rules.Emit.ne;
+import static dev.kiln.internal.rules.Emit.neg;
+import static dev.kiln.internal.rules.Emit.not;
+import static dev.kiln.internal.rules.Emit.op;
+import static dev.kiln.internal.rules.Emit.or;
+import static dev.kiln.internal.rules.Emit.select;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Reductions, arg-reductions and cumulative ops from {@code reduce_sum}, {@code reduce_max} and
@@ -24,42 +23,40 @@ import java.util.Map;
  * trees (exact for integers; no exp-of-log, which fails on negatives), arg-reductions in two passes,
  * scans as ⌈log₂ n⌉ rounds of shift-and-combine.
  */
-final class ReductionDecompositions {
-    private ReductionDecompositions() {}
+final class ReductionDefinitions {
+    private ReductionDefinitions() {}
 
-    static void register(Map<Primitive, Decomposition> table) {
+    static void define(Definitions.Table t) {
         // -max(-x) for floats, ~max(~x) for integers and bool: exact, and the empty identities map
         // onto each other (-inf to +inf, INT_MIN to INT_MAX, 0 to all ones, false to true)
-        table.put(Primitive.REDUCE_MIN, (p, out, in) -> {
+        t.define(Primitive.REDUCE_MIN).decompose((p, out, in) -> {
             Params.Reduce r = (Params.Reduce) p;
             Array x = in[0];
             return x.dtype().isFloating()
                     ? neg(op(Primitive.REDUCE_MAX, r, neg(x)))
                     : not(op(Primitive.REDUCE_MAX, r, not(x)));
         });
-        table.put(
-                Primitive.REDUCE_PROD,
-                (p, out, in) -> tree(Primitive.MUL, (Params.Reduce) p, in[0], full(in[0].dtype(), 1, new int[0])));
-        table.put(
-                Primitive.REDUCE_OR,
-                (p, out, in) -> in[0].dtype().isBool()
+        t.define(Primitive.REDUCE_PROD)
+                .decompose((p, out, in) ->
+                        tree(Primitive.MUL, (Params.Reduce) p, in[0], full(in[0].dtype(), 1, new int[0])));
+        t.define(Primitive.REDUCE_OR)
+                .decompose((p, out, in) -> in[0].dtype().isBool()
                         ? op(Primitive.REDUCE_MAX, p, in[0])
                         : tree(Primitive.OR, (Params.Reduce) p, in[0], full(in[0].dtype(), 0, new int[0])));
-        table.put(
-                Primitive.REDUCE_AND,
-                (p, out, in) -> in[0].dtype().isBool()
+        t.define(Primitive.REDUCE_AND)
+                .decompose((p, out, in) -> in[0].dtype().isBool()
                         ? not(op(Primitive.REDUCE_MAX, p, not(in[0])))
                         : tree(Primitive.AND, (Params.Reduce) p, in[0], allOnes(full(in[0].dtype(), 0, new int[0]))));
-        table.put(Primitive.ARGMAX, (p, out, in) -> argExtreme(Primitive.REDUCE_MAX, (Params.ArgReduce) p, in[0]));
-        table.put(Primitive.ARGMIN, (p, out, in) -> argExtreme(Primitive.REDUCE_MIN, (Params.ArgReduce) p, in[0]));
-        table.put(Primitive.CUMSUM, (p, out, in) -> scan(Primitive.ADD, (Params.Cumulative) p, in[0], 0));
-        table.put(Primitive.CUMPROD, (p, out, in) -> scan(Primitive.MUL, (Params.Cumulative) p, in[0], 1));
-        table.put(
-                Primitive.CUMMAX,
-                (p, out, in) -> scan(Primitive.MAX, (Params.Cumulative) p, in[0], lowest(in[0].dtype())));
-        table.put(
-                Primitive.CUMMIN,
-                (p, out, in) -> scan(Primitive.MIN, (Params.Cumulative) p, in[0], highest(in[0].dtype())));
+        t.define(Primitive.ARGMAX)
+                .decompose((p, out, in) -> argExtreme(Primitive.REDUCE_MAX, (Params.ArgReduce) p, in[0]));
+        t.define(Primitive.ARGMIN)
+                .decompose((p, out, in) -> argExtreme(Primitive.REDUCE_MIN, (Params.ArgReduce) p, in[0]));
+        t.define(Primitive.CUMSUM).decompose((p, out, in) -> scan(Primitive.ADD, (Params.Cumulative) p, in[0], 0));
+        t.define(Primitive.CUMPROD).decompose((p, out, in) -> scan(Primitive.MUL, (Params.Cumulative) p, in[0], 1));
+        t.define(Primitive.CUMMAX)
+                .decompose((p, out, in) -> scan(Primitive.MAX, (Params.Cumulative) p, in[0], lowest(in[0].dtype())));
+        t.define(Primitive.CUMMIN)
+                .decompose((p, out, in) -> scan(Primitive.MIN, (Params.Cumulative) p, in[0], highest(in[0].dtype())));
     }
 
     /**

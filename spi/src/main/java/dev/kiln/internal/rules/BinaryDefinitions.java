@@ -1,0 +1,123 @@
+package dev.kiln.internal.rules;
+
+import static dev.kiln.internal.rules.Emit.add;
+import static dev.kiln.internal.rules.Emit.and;
+import static dev.kiln.internal.rules.Emit.div;
+import static dev.kiln.internal.rules.Emit.eq;
+import static dev.kiln.internal.rules.Emit.floor;
+import static dev.kiln.internal.rules.Emit.full;
+import static dev.kiln.internal.rules.Emit.lt;
+import static dev.kiln.internal.rules.Emit.max;
+import static dev.kiln.internal.rules.Emit.mul;
+import static dev.kiln.internal.rules.Emit.neg;
+import static dev.kiln.internal.rules.Emit.not;
+import static dev.kiln.internal.rules.Emit.op;
+import static dev.kiln.internal.rules.Emit.or;
+import static dev.kiln.internal.rules.Emit.select;
+import static dev.kiln.internal.rules.Emit.sub;
+import static dev.kiln.internal.rules.Emit.xor;
+import static dev.kiln.ir.Primitive.*;
+
+import dev.kiln.Array;
+
+/**
+ * The binary elementwise primitives and the comparisons, one block each: the derivative in both
+ * operands and, outside the core, the exact decomposition into core primitives. Comparisons have a
+ * bool result and so no tangent (JvpRules returns a zero for them).
+ */
+final class BinaryDefinitions {
+    private BinaryDefinitions() {}
+
+    static void define(Definitions.Table d) {
+        d.define(ADD).jvp((x, y, out, tx, ty) -> Tangents.add(tx, ty));
+        // IEEE defines x - y as x + (-y)
+        d.define(SUB)
+                .jvp((x, y, out, tx, ty) -> Tangents.sub(tx, ty))
+                .decompose((p, out, in) -> add(in[0], neg(in[1])));
+        d.define(MUL).jvp((x, y, out, tx, ty) -> Tangents.add(Tangents.mul(tx, y), Tangents.mul(ty, x)));
+        d.define(DIV)
+                .jvp((x, y, out, tx, ty) -> Tangents.sub(Tangents.div(tx, y), Tangents.mul(ty, () -> div(out, y))));
+        // x rem y = x - y * trunc(x / y), and trunc is locally constant.
+        d.define(REM).jvp((x, y, out, tx, ty) -> Tangents.sub(tx, Tangents.mul(ty, () -> truncate(div(x, y)))));
+        d.define(POW)
+                .jvp((x, y, out, tx, ty) -> Tangents.add(
+                        Tangents.mul(tx, () -> powBase(x, y)), Tangents.mul(ty, () -> powExponent(x, out))));
+        d.define(MAX).jvp(BinaryDefinitions::extremeTangent);
+        // -max(-x, -y) for floats keeps NaN and min(-0, +0) = -0; ~max(~x, ~y) reverses integer order
+        d.define(MIN)
+                .jvp(BinaryDefinitions::extremeTangent)
+                .decompose((p, out, in) -> in[0].dtype().isFloating()
+                        ? neg(max(neg(in[0]), neg(in[1])))
+                        : not(max(not(in[0]), not(in[1]))));
+        d.define(ATAN2).jvp((x, y, out, tx, ty) -> {
+            Array norm = add(mul(x, x), mul(y, y));
+            return Tangents.add(Tangents.mul(tx, () -> div(y, norm)), Tangents.mul(ty, () -> neg(div(x, norm))));
+        });
+
+        d.define(AND).zeroDerivative();
+        d.define(OR).zeroDerivative().decompose((p, out, in) -> xor(xor(in[0], in[1]), and(in[0], in[1])));
+        d.define(XOR).zeroDerivative();
+        d.define(SHIFT_LEFT).zeroDerivative();
+        d.define(SHIFT_RIGHT_LOGICAL).zeroDerivative();
+        d.define(SHIFT_RIGHT_ARITHMETIC).zeroDerivative().decompose((p, out, in) -> shiftRightArithmetic(in[0], in[1]));
+
+        // NOT(GT) would be true for NaN; these keep comparisons with NaN false (NE true)
+        d.define(EQ);
+        d.define(LT);
+        d.define(NE).decompose((p, out, in) -> not(eq(in[0], in[1])));
+        d.define(GT).decompose((p, out, in) -> lt(in[1], in[0]));
+        d.define(LE).decompose((p, out, in) -> or(lt(in[0], in[1]), eq(in[0], in[1])));
+        d.define(GE).decompose((p, out, in) -> or(lt(in[1], in[0]), eq(in[0], in[1])));
+    }
+
+    /** max and min pass each operand's tangent where it alone attains the result, half of each on ties. */
+    private static Array extremeTangent(Array x, Array y, Array out, Array tx, Array ty) {
+        return Tangents.add(
+                Tangents.mul(tx, () -> balancedWeight(x, out, y)), Tangents.mul(ty, () -> balancedWeight(y, out, x)));
+    }
+
+    /** Rounding toward zero (there is no TRUNC primitive): {@code sign(q) * floor(|q|)}. */
+    private static Array truncate(Array q) {
+        return mul(op(SIGN, q), floor(op(ABS, q)));
+    }
+
+    /**
+     * {@code d(x^y)/dx = y x^(y-1)}, taken as 0 where {@code y == 0} (as JAX does) so that {@code
+     * 0^0} does not give {@code 0 * inf}.
+     */
+    private static Array powBase(Array x, Array y) {
+        Array yZero = eq(y, full(y, 0));
+        Array safeY = select(yZero, full(y, 1), y);
+        Array jac = mul(safeY, op(POW, x, sub(y, full(y, 1))));
+        return select(yZero, full(y, 0), jac);
+    }
+
+    /** {@code d(x^y)/dy = log(x) x^y}, with {@code log} of a zero base replaced by 0 (as JAX does). */
+    private static Array powExponent(Array x, Array out) {
+        Array safeX = select(eq(x, full(x, 0)), full(x, 1), x);
+        return mul(op(LOG, safeX), out);
+    }
+
+    /**
+     * The share of the tangent that {@code max}/{@code min} takes from {@code x}: 1 where {@code x}
+     * alone attains the result, 1/2 where both operands tie (JAX's {@code _balanced_eq}), else 0.
+     */
+    private static Array balancedWeight(Array x, Array out, Array other) {
+        Array mine = Tangents.indicator(eq(x, out), out);
+        Array tieDivisor = add(full(out, 1), Tangents.indicator(eq(other, out), out));
+        return div(mine, tieDivisor);
+    }
+
+    /**
+     * m = -(x >>> (w-1)) is 0 or all ones; ((x ^ m) >>> n) ^ m shifts in copies of the sign bit, and
+     * a shift by w or more gives m, the sign fill.
+     */
+    private static Array shiftRightArithmetic(Array x, Array n) {
+        if (x.dtype().isBool()) {
+            return x;
+        }
+        int width = x.dtype().byteSize() * 8;
+        Array m = UnaryDefinitions.negate(op(SHIFT_RIGHT_LOGICAL, x, full(x, width - 1)));
+        return xor(op(SHIFT_RIGHT_LOGICAL, xor(x, m), n), m);
+    }
+}

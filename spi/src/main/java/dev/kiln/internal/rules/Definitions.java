@@ -1,0 +1,135 @@
+package dev.kiln.internal.rules;
+
+import dev.kiln.Array;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where each primitive's rules are defined, side by side, one block per primitive in its family's
+ * file: {@link UnaryDefinitions}, {@link BinaryDefinitions}, {@link ReductionDefinitions}, {@link
+ * IndexingDefinitions}. A block gives the primitive's derivative (for elementwise primitives; the
+ * others' live with their families' JVP rules, {@link ReductionJvp} and {@link JvpRules}) and its
+ * decomposition into the core. What a family shares (shape rule, batching rule) comes from its
+ * {@link Primitive.Kind}; the cost class and core membership are declared with the constant in
+ * {@link Primitive}.
+ *
+ * <p>An elementwise primitive defined with a decomposition and no derivative gets the derivative of
+ * the decomposition ({@link DerivedRules}); one that is not differentiable says so with {@link
+ * Definition#zeroDerivative()}.
+ */
+public final class Definitions {
+    /** The tangent of a unary elementwise primitive, linear in {@code t} (null: a symbolic zero). */
+    @FunctionalInterface
+    interface UnaryJvp {
+        Array tangent(Array x, Array out, Array t);
+    }
+
+    /** The tangent of a binary elementwise primitive, linear in {@code tx} and {@code ty}. */
+    @FunctionalInterface
+    interface BinaryJvp {
+        Array tangent(Array x, Array y, Array out, Array tx, Array ty);
+    }
+
+    /** One primitive's definition, filled in by its family's block. */
+    static final class Definition {
+        private final Primitive primitive;
+        private UnaryJvp unaryJvp;
+        private BinaryJvp binaryJvp;
+        private boolean zeroDerivative;
+        private Decomposition decomposition;
+
+        private Definition(Primitive primitive) {
+            this.primitive = primitive;
+        }
+
+        Definition jvp(UnaryJvp rule) {
+            unaryJvp = rule;
+            return this;
+        }
+
+        Definition jvp(BinaryJvp rule) {
+            binaryJvp = rule;
+            return this;
+        }
+
+        /** Piecewise constant, logical or integer-valued: the tangent is zero, as in JAX. */
+        Definition zeroDerivative() {
+            zeroDerivative = true;
+            return this;
+        }
+
+        Definition decompose(Decomposition d) {
+            if (primitive.isCore()) {
+                throw new IllegalStateException(primitive + " is in the core and cannot have a decomposition");
+            }
+            decomposition = d;
+            return this;
+        }
+    }
+
+    /** The table the family files fill. */
+    static final class Table {
+        private final Map<Primitive, Definition> byPrimitive = new EnumMap<>(Primitive.class);
+
+        Definition define(Primitive p) {
+            if (byPrimitive.containsKey(p)) {
+                throw new IllegalStateException(p + " is defined twice");
+            }
+            Definition d = new Definition(p);
+            byPrimitive.put(p, d);
+            return d;
+        }
+    }
+
+    private static final Map<Primitive, Definition> TABLE;
+
+    static {
+        Table t = new Table();
+        UnaryDefinitions.define(t);
+        BinaryDefinitions.define(t);
+        ReductionDefinitions.define(t);
+        IndexingDefinitions.define(t);
+        TABLE = Collections.unmodifiableMap(t.byPrimitive);
+    }
+
+    private Definitions() {}
+
+    /** The decomposition of {@code p} into the core, or null for core and control primitives. */
+    public static Decomposition decomposition(Primitive p) {
+        Definition d = TABLE.get(p);
+        return d == null ? null : d.decomposition;
+    }
+
+    /** The primitives that have a definition block. */
+    public static Set<Primitive> defined() {
+        return TABLE.keySet();
+    }
+
+    static Array unaryTangent(Primitive p, Array x, Array out, Array t) {
+        Definition d = TABLE.get(p);
+        if (d != null && d.unaryJvp != null) {
+            return d.unaryJvp.tangent(x, out, t);
+        }
+        if (d != null && d.zeroDerivative) {
+            return null;
+        }
+        return DerivedRules.jvp(p, Params.NONE, List.of(x), Arrays.asList(t));
+    }
+
+    static Array binaryTangent(Primitive p, Array x, Array y, Array out, Array tx, Array ty) {
+        Definition d = TABLE.get(p);
+        if (d != null && d.binaryJvp != null) {
+            return d.binaryJvp.tangent(x, y, out, tx, ty);
+        }
+        if (d != null && d.zeroDerivative) {
+            return null;
+        }
+        return DerivedRules.jvp(p, Params.NONE, List.of(x, y), Arrays.asList(tx, ty));
+    }
+}
