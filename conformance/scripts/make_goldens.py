@@ -214,6 +214,7 @@ UNARY = [
     ("logicalNot", jnp.logical_not, [B], (0, 1)),
     ("bitwiseNot", jnp.invert, [I32, I64, U32, B], (-1000, 1000)),
     ("nanToNum", jnp.nan_to_num, [F32, F64], (-10, 10)),
+    ("exp10", float_fn(lambda x: jnp.power(10.0, x)), [F32, F64], (-30, 30)),
 ]
 
 # name, jax function, dtypes, (lo, hi) of the first operand, (lo, hi) of the second

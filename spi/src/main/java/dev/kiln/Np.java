@@ -784,6 +784,11 @@ public final class Np {
         return inexactUnary(Primitive.EXP2, x);
     }
 
+    /** {@code 10^x}; integer and bool input becomes float32. */
+    public static Array exp10(Array x) {
+        return inexactUnary(Primitive.EXP10, x);
+    }
+
     /** Natural logarithm; integer and bool input becomes float32. */
     public static Array log(Array x) {
         return inexactUnary(Primitive.LOG, x);

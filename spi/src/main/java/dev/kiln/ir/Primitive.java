@@ -24,6 +24,11 @@ public enum Primitive {
     SIGN(Kind.UNARY, 1),
     EXP(Kind.UNARY, 1),
     EXP2(Kind.UNARY, 1),
+    /**
+     * {@code 10^x}. Kiln's worked example of a primitive defined by its decomposition alone ({@code
+     * pow(10, x)}): backends get it without a kernel, and its derivative comes from the decomposition.
+     */
+    EXP10(Kind.UNARY, 1),
     LOG(Kind.UNARY, 1),
     LOG1P(Kind.UNARY, 1),
     EXPM1(Kind.UNARY, 1),
@@ -179,6 +184,58 @@ public enum Primitive {
             TAKE,
             DOT_GENERAL));
 
+    /**
+     * What one element of a primitive costs, for the fusion planner (which recomputes cheap work
+     * instead of writing it to memory) and for code generators (which split heavy kernels finer).
+     */
+    public enum Cost {
+        /** About one instruction per element: arithmetic but division, comparisons, bits, selects, conversions, views. */
+        CHEAP,
+        /** Division, roots, reductions, gathers, contractions: worth computing once. */
+        EXPENSIVE,
+        /** A polynomial or iteration per element (exp, log, trigonometric and hyperbolic functions, powers, erf). */
+        TRANSCENDENTAL
+    }
+
+    private static final Set<Primitive> CHEAP = Collections.unmodifiableSet(EnumSet.of(
+            NEG,
+            ABS,
+            SIGN,
+            FLOOR,
+            CEIL,
+            ROUND,
+            NOT,
+            IS_FINITE,
+            ADD,
+            SUB,
+            MUL,
+            MAX,
+            MIN,
+            AND,
+            OR,
+            XOR,
+            SHIFT_LEFT,
+            SHIFT_RIGHT_ARITHMETIC,
+            SHIFT_RIGHT_LOGICAL,
+            EQ,
+            NE,
+            LT,
+            LE,
+            GT,
+            GE,
+            SELECT,
+            CONVERT,
+            BROADCAST_IN_DIM,
+            RESHAPE,
+            TRANSPOSE,
+            SLICE,
+            REV,
+            IOTA));
+
+    private static final Set<Primitive> TRANSCENDENTAL = Collections.unmodifiableSet(EnumSet.of(
+            EXP, EXP2, EXP10, LOG, LOG1P, EXPM1, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, LOGISTIC, CBRT, POW,
+            ATAN2, ERF));
+
     /** The families of primitives, which share shape rules and usually kernels. */
     public enum Kind {
         UNARY,
@@ -221,6 +278,11 @@ public enum Primitive {
 
     public Class<? extends Params> paramsType() {
         return paramsType;
+    }
+
+    /** The cost class of one element; see {@link Cost}. */
+    public Cost cost() {
+        return CHEAP.contains(this) ? Cost.CHEAP : TRANSCENDENTAL.contains(this) ? Cost.TRANSCENDENTAL : Cost.EXPENSIVE;
     }
 
     /** Whether this primitive is in the core every backend implements; see {@link #core()}. */

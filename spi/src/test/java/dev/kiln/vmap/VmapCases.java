@@ -10,6 +10,7 @@ import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.Lax;
 import dev.kiln.Np;
+import dev.kiln.ir.Primitive;
 import dev.kiln.vmap.Samples.Gen;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,12 @@ final class VmapCases {
         c.add(c1("sign", x23, Np::sign));
         c.add(c1("exp", x23, Np::exp));
         c.add(c1("exp2", x23, Np::exp2));
+        // every float unary primitive bound directly, so one added later is covered without a row here
+        for (Primitive p : Primitive.values()) {
+            if (p.kind() == Primitive.Kind.UNARY && p != Primitive.NOT) {
+                c.add(c1(p.printName() + " (bound)", positive(2, 3), a -> Lax.bind(p, a)));
+            }
+        }
         c.add(c1("log", positive(2, 3), Np::log));
         c.add(c1("log1p", positive(2, 3), Np::log1p));
         c.add(c1("expm1", x23, Np::expm1));

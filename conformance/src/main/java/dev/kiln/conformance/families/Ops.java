@@ -91,6 +91,7 @@ final class Ops {
                 (t, a, b) -> Long.signum(a));
         floatFn("exp", FLOAT_INT, Gen.EXP, x -> Np.exp(x), (t, a, b) -> Math.exp(a));
         floatFn("exp2", FLOAT, Gen.EXP, x -> Np.exp2(x), (t, a, b) -> Math.pow(2, a));
+        floatFn("exp10", FLOAT, Gen.EXP, x -> Np.exp10(x), (t, a, b) -> Math.pow(10, a));
         floatFn("log", FLOAT_INT, Gen.POSITIVE, x -> Np.log(x), (t, a, b) -> Math.log(a));
         floatFn("log2", FLOAT, Gen.POSITIVE, x -> Np.log2(x), (t, a, b) -> log2(a));
         floatFn("log10", FLOAT, Gen.POSITIVE, x -> Np.log10(x), (t, a, b) -> Math.log10(a));

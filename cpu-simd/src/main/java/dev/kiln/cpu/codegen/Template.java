@@ -360,26 +360,6 @@ record Template(
     }
 
     static boolean isTranscendental(Primitive p) {
-        return switch (p) {
-            case EXP,
-                    EXP2,
-                    LOG,
-                    LOG1P,
-                    EXPM1,
-                    SIN,
-                    COS,
-                    TAN,
-                    ASIN,
-                    ACOS,
-                    ATAN,
-                    SINH,
-                    COSH,
-                    TANH,
-                    LOGISTIC,
-                    CBRT,
-                    POW,
-                    ATAN2 -> true;
-            default -> false;
-        };
+        return p.cost() == Primitive.Cost.TRANSCENDENTAL;
     }
 }

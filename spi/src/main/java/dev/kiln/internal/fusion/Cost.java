@@ -19,12 +19,6 @@ final class Cost {
     private Cost() {}
 
     static boolean cheap(Primitive p) {
-        return switch (p) {
-            case NEG, ABS, SIGN, FLOOR, CEIL, ROUND, NOT, IS_FINITE -> true;
-            case ADD, SUB, MUL, MAX, MIN, AND, OR, XOR, SHIFT_LEFT, SHIFT_RIGHT_ARITHMETIC, SHIFT_RIGHT_LOGICAL -> true;
-            case EQ, NE, LT, LE, GT, GE, SELECT, CONVERT -> true;
-            case BROADCAST_IN_DIM, RESHAPE, TRANSPOSE, SLICE, REV, IOTA -> true;
-            default -> false;
-        };
+        return p.cost() == Primitive.Cost.CHEAP;
     }
 }

@@ -47,6 +47,7 @@ final class TranscendentalDecompositions {
     static void register(Map<Primitive, Decomposition> table) {
         // pow(2, x) is exact at integers; exp(x ln 2) rounds its argument (tens of ulps near the top)
         table.put(Primitive.EXP2, (p, out, in) -> op(Primitive.POW, full(in[0], 2), in[0]));
+        table.put(Primitive.EXP10, (p, out, in) -> op(Primitive.POW, full(in[0], 10), in[0]));
         // 1/sqrt(x): about 1.5 ulp; rsqrt(-0) = -inf comes out right
         table.put(Primitive.RSQRT, (p, out, in) -> div(full(in[0], 1), sqrt(in[0])));
         table.put(Primitive.CBRT, (p, out, in) -> wide(in[0], TranscendentalDecompositions::cbrt));

@@ -11,6 +11,7 @@ import dev.kiln.spi.Device;
 import dev.kiln.spi.HostBuffer;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -47,10 +48,90 @@ public final class ReferenceBackend implements Backend {
      * {@link Reductions}, {@link Movement}, {@link Indexing}, {@link DotGeneral}. Arguments are
      * trusted, as the frontend has checked them with its shape rules.
      */
-    /** The oracle computes every primitive itself, for every dtype. */
+    /**
+     * The primitives with scalar loops of its own, for every dtype. It is a list, not "all", so that a primitive
+     * added later with a decomposition runs through that decomposition here until it is added.
+     */
+    private static final Set<Primitive> IMPLEMENTED = Collections.unmodifiableSet(EnumSet.of(
+            Primitive.NEG,
+            Primitive.ABS,
+            Primitive.SIGN,
+            Primitive.EXP,
+            Primitive.EXP2,
+            Primitive.LOG,
+            Primitive.LOG1P,
+            Primitive.EXPM1,
+            Primitive.SQRT,
+            Primitive.RSQRT,
+            Primitive.CBRT,
+            Primitive.SIN,
+            Primitive.COS,
+            Primitive.TAN,
+            Primitive.ASIN,
+            Primitive.ACOS,
+            Primitive.ATAN,
+            Primitive.SINH,
+            Primitive.COSH,
+            Primitive.TANH,
+            Primitive.LOGISTIC,
+            Primitive.ERF,
+            Primitive.FLOOR,
+            Primitive.CEIL,
+            Primitive.ROUND,
+            Primitive.NOT,
+            Primitive.IS_FINITE,
+            Primitive.ADD,
+            Primitive.SUB,
+            Primitive.MUL,
+            Primitive.DIV,
+            Primitive.REM,
+            Primitive.POW,
+            Primitive.MAX,
+            Primitive.MIN,
+            Primitive.ATAN2,
+            Primitive.AND,
+            Primitive.OR,
+            Primitive.XOR,
+            Primitive.SHIFT_LEFT,
+            Primitive.SHIFT_RIGHT_ARITHMETIC,
+            Primitive.SHIFT_RIGHT_LOGICAL,
+            Primitive.EQ,
+            Primitive.NE,
+            Primitive.LT,
+            Primitive.LE,
+            Primitive.GT,
+            Primitive.GE,
+            Primitive.SELECT,
+            Primitive.CONVERT,
+            Primitive.REDUCE_SUM,
+            Primitive.REDUCE_PROD,
+            Primitive.REDUCE_MAX,
+            Primitive.REDUCE_MIN,
+            Primitive.REDUCE_AND,
+            Primitive.REDUCE_OR,
+            Primitive.ARGMAX,
+            Primitive.ARGMIN,
+            Primitive.CUMSUM,
+            Primitive.CUMPROD,
+            Primitive.CUMMAX,
+            Primitive.CUMMIN,
+            Primitive.BROADCAST_IN_DIM,
+            Primitive.RESHAPE,
+            Primitive.TRANSPOSE,
+            Primitive.SLICE,
+            Primitive.PAD,
+            Primitive.CONCATENATE,
+            Primitive.REV,
+            Primitive.TAKE,
+            Primitive.TAKE_ALONG_AXIS,
+            Primitive.DYNAMIC_SLICE,
+            Primitive.DYNAMIC_UPDATE_SLICE,
+            Primitive.IOTA,
+            Primitive.DOT_GENERAL));
+
     @Override
     public boolean implementsNatively(Primitive primitive, DType dtype) {
-        return true;
+        return IMPLEMENTED.contains(primitive);
     }
 
     @Override

@@ -29,7 +29,11 @@ import static dev.kiln.ir.Primitive.SINH;
 import static dev.kiln.ir.Primitive.SUB;
 
 import dev.kiln.Array;
+import dev.kiln.internal.lower.DerivedRules;
+import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * JVP rules of the elementwise unary and binary primitives. Each tangent is the operand's tangent
@@ -68,7 +72,8 @@ final class ElementwiseJvp {
             case LOGISTIC -> mul(t, () -> op(MUL, out, op(SUB, full(out, 1), out)));
             case ERF -> mul(t, () -> op(MUL, full(x, TWO_OVER_SQRT_PI), op(EXP, op(NEG, op(MUL, x, x)))));
             case SIGN, FLOOR, CEIL, ROUND, NOT, IS_FINITE -> null;
-            default -> throw new IllegalArgumentException(p + " is not a unary primitive");
+            // a primitive defined by its decomposition alone
+            default -> DerivedRules.jvp(p, Params.NONE, List.of(x), Arrays.asList(t));
         };
     }
 
@@ -87,7 +92,7 @@ final class ElementwiseJvp {
                 yield add(mul(tx, () -> op(DIV, y, norm)), mul(ty, () -> op(NEG, op(DIV, x, norm))));
             }
             case AND, OR, XOR, SHIFT_LEFT, SHIFT_RIGHT_ARITHMETIC, SHIFT_RIGHT_LOGICAL -> null;
-            default -> throw new IllegalArgumentException(p + " is not a binary primitive");
+            default -> DerivedRules.jvp(p, Params.NONE, List.of(x, y), Arrays.asList(tx, ty));
         };
     }
 

@@ -52,7 +52,7 @@ public final class JvpRules {
                         t.get(1) == null ? null : Lax.bind(p, params, x.get(0), t.get(1)));
             case COMPARE, ARG_REDUCE, CREATION -> null;
             // control-flow primitives have several outputs and never reach single-output rules
-            default -> throw new KilnException("no JVP rule for " + p.printName());
+            case CONTROL -> throw new KilnException("no single-output JVP rule for " + p.printName());
         };
     }
 

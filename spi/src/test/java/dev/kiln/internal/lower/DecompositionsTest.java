@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.Kiln;
+import dev.kiln.Np;
 import dev.kiln.internal.reference.ReferenceProvider;
 import dev.kiln.internal.rules.ShapeRules;
 import dev.kiln.ir.ArraySpec;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,6 +221,24 @@ class DecompositionsTest {
                 check(Primitive.DYNAMIC_SLICE, new Params.DynamicSlice(new int[] {2, 3}), ds);
                 check(Primitive.DYNAMIC_UPDATE_SLICE, Params.NONE, dus);
             }
+        }
+    }
+
+    @Test
+    void aPrimitiveDefinedByItsDecompositionAloneIsDifferentiableToAnyOrder() {
+        double[] xs = {-1.5, 0, 0.3, 2};
+        Function<Array, Array> f = x -> Np.sum(Np.exp10(x));
+        Function<Array, Array> df = Kiln.grad(f);
+        Function<Array, Array> d2f = Kiln.grad(x -> Np.sum(df.apply(x)));
+        Array x = Np.array(xs, 4);
+        double[] g = Kiln.jit(df).apply(x).toDoubleArray();
+        double[] g2 = d2f.apply(x).toDoubleArray();
+        double ln10 = Math.log(10);
+        for (int i = 0; i < xs.length; i++) {
+            double y = Math.pow(10, xs[i]);
+            assertTrue(ulpDistance(DType.FLOAT64, y * ln10, g[i]) <= 4, "d/dx 10^x at " + xs[i] + ": " + g[i]);
+            assertTrue(
+                    ulpDistance(DType.FLOAT64, y * ln10 * ln10, g2[i]) <= 8, "d2/dx2 10^x at " + xs[i] + ": " + g2[i]);
         }
     }
 
