@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.Kiln;
+import dev.kiln.spi.Lowering;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 
 /** Runs one case on one backend and says what happened; shared by the JUnit base and the runner. */
@@ -12,6 +13,12 @@ final class CaseExecution {
         if (reason.isPresent()) {
             return Outcome.excluded(reason.get());
         }
+        Lowering.takeDecomposedOnThisThread(); // forget what earlier work decomposed
+        Outcome o = execute(c, backend);
+        return o.withDecomposed(Lowering.takeDecomposedOnThisThread());
+    }
+
+    private static Outcome execute(Case c, String backend) {
         try {
             Kiln.withBackend(backend, () -> {
                 try {

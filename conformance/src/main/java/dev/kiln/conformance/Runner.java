@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Runs the conformance families without JUnit on backends found on the class path and prints the
  * support matrix: rows are ops, columns dtypes, cells {@code ok}, {@code F<n>}, {@code excl} or
- * {@code unsup}, then the failures and totals.
+ * {@code unsup} (with {@code +} where cases ran through decompositions into core primitives), then
+ * the failures, the decomposed primitives and totals.
  *
  * <pre>
  * java -cp ... dev.kiln.conformance.Runner                       # every available backend

@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.conformance.Outcome.Status;
+import dev.kiln.ir.Primitive;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Outcomes of conformance cases, by backend, row ({@code family op}) and dtype column, printed as a
@@ -23,16 +25,24 @@ public final class SupportMatrix {
 
     private static final class Cell {
         final EnumMap<Status, Integer> counts = new EnumMap<>(Status.class);
+        boolean decomposed;
 
-        void add(Status s) {
-            counts.merge(s, 1, Integer::sum);
+        void add(Outcome o) {
+            counts.merge(o.status(), 1, Integer::sum);
+            decomposed |= !o.decomposed().isEmpty();
         }
 
         int count(Status s) {
             return counts.getOrDefault(s, 0);
         }
 
+        /** The status, with {@code +} where some case ran through decompositions. */
         String render() {
+            String status = status();
+            return decomposed && !status.isEmpty() ? status + "+" : status;
+        }
+
+        private String status() {
             int fail = count(Status.FAIL);
             if (fail > 0) {
                 return "F" + fail;
@@ -54,6 +64,7 @@ public final class SupportMatrix {
         final Map<String, Integer> exclusions = new LinkedHashMap<>();
         final Map<String, Integer> unsupported = new TreeMap<>();
         final Map<String, Long> nanosByFamily = new LinkedHashMap<>();
+        final Map<Primitive, Integer> decomposed = new EnumMap<>(Primitive.class);
     }
 
     private final Map<String, Board> boards = new LinkedHashMap<>();
@@ -66,13 +77,24 @@ public final class SupportMatrix {
         b.cells
                 .computeIfAbsent(new Row(c.family(), c.op()), k -> new LinkedHashMap<>())
                 .computeIfAbsent(c.dtype(), k -> new Cell())
-                .add(o.status());
+                .add(o);
         b.totals.merge(o.status(), 1, Integer::sum);
+        for (Primitive p : o.decomposed()) {
+            b.decomposed.merge(p, 1, Integer::sum);
+        }
         b.nanosByFamily.merge(c.family(), nanos, Long::sum);
         switch (o.status()) {
             case FAIL -> {
                 if (b.failures.size() < SHOWN_FAILURES) {
-                    b.failures.add(c.path() + ": " + firstLines(o.detail(), 4));
+                    String through = o.decomposed().isEmpty()
+                            ? ""
+                            : " [through decompositions of "
+                                    + o.decomposed().stream()
+                                            .map(Primitive::printName)
+                                            .sorted()
+                                            .collect(Collectors.joining(", "))
+                                    + "]";
+                    b.failures.add(c.path() + through + ": " + firstLines(o.detail(), 4));
                 }
             }
             case EXCLUDED -> b.exclusions.merge(o.detail(), 1, Integer::sum);
@@ -130,7 +152,8 @@ public final class SupportMatrix {
         out.append("Kiln conformance, backend '")
                 .append(backend)
                 .append(
-                        "'   (ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive)\n");
+                        "'   (ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive;"
+                                + " +: some cases ran through decompositions into core primitives)\n");
         String header = String.format(Locale.ROOT, "%-12s %-24s", "family", "op");
         StringBuilder h = new StringBuilder(header);
         for (String c : COLUMNS) {
@@ -174,6 +197,20 @@ public final class SupportMatrix {
             out.append("Unsupported:\n");
             b.unsupported.forEach((msg, n) ->
                     out.append("  ").append(n).append(" cases: ").append(msg).append('\n'));
+        }
+        if (!b.decomposed.isEmpty()) {
+            out.append("Decomposed (+), cases that ran through each decomposition:");
+            int column = 0;
+            for (var e : b.decomposed.entrySet()) {
+                String item = " " + e.getKey().printName() + " " + e.getValue();
+                if (column + item.length() > 100) {
+                    out.append("\n ");
+                    column = 0;
+                }
+                out.append(item);
+                column += item.length();
+            }
+            out.append('\n');
         }
         out.append("Time by family:");
         b.nanosByFamily.forEach((f, ns) -> out.append(String.format(Locale.ROOT, " %s %.1fs", f, ns / 1e9)));
