@@ -681,6 +681,7 @@ DIFFERENTIABLE = [
     ("sign", [S2], s_signed(0.1, 2), lambda a: jnp.sign(a[0])),
     ("exp", [S2], s_uniform(-2, 2), lambda a: jnp.exp(a[0])),
     ("exp2", [S2], s_uniform(-2, 2), lambda a: jnp.exp2(a[0])),
+    ("exp10", [S2], s_uniform(-2, 2), lambda a: jnp.power(10.0, a[0])),
     ("log", [S2], s_uniform(0.5, 3), lambda a: jnp.log(a[0])),
     ("log2", [S2], s_uniform(0.5, 3), lambda a: jnp.log2(a[0])),
     ("log10", [S2], s_uniform(0.5, 3), lambda a: jnp.log10(a[0])),

@@ -104,6 +104,7 @@ public final class Tolerance {
     private static final Map<String, Long> TRANSCENDENTAL = Map.ofEntries(
             Map.entry("exp", 4L),
             Map.entry("exp2", 4L),
+            Map.entry("exp10", 4L),
             Map.entry("expm1", 4L),
             Map.entry("log", 4L),
             Map.entry("log2", 4L),

@@ -86,11 +86,10 @@ public final class BrokenBackendProvider implements BackendProvider {
             return reference.toHost(buffer);
         }
 
-        /** Claims everything, so its deliberate faults show. */
+        /** Claims what the reference claims, so its deliberate faults show. */
         @Override
         public boolean implementsNatively(Primitive primitive, DType dtype) {
-
-            return true;
+            return reference.implementsNatively(primitive, dtype);
         }
 
         @Override

@@ -237,6 +237,7 @@ final class Differentiable {
         unary("sign", signed(0.1, 2), Np::sign);
         unary("exp", uniform(-2, 2), Np::exp);
         unary("exp2", uniform(-2, 2), Np::exp2);
+        unary("exp10", uniform(-2, 2), Np::exp10);
         unary("log", uniform(0.5, 3), Np::log);
         unary("log2", uniform(0.5, 3), Np::log2);
         unary("log10", uniform(0.5, 3), Np::log10);

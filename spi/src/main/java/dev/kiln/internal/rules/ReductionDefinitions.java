@@ -1,6 +1,7 @@
 package dev.kiln.internal.rules;
 
 import static dev.kiln.internal.rules.Emit.allOnes;
+import static dev.kiln.internal.rules.Emit.and;
 import static dev.kiln.internal.rules.Emit.eq;
 import static dev.kiln.internal.rules.Emit.full;
 import static dev.kiln.internal.rules.Emit.iota;
@@ -36,9 +37,7 @@ final class ReductionDefinitions {
                     ? neg(op(Primitive.REDUCE_MAX, r, neg(x)))
                     : not(op(Primitive.REDUCE_MAX, r, not(x)));
         });
-        t.define(Primitive.REDUCE_PROD)
-                .decompose((p, out, in) ->
-                        tree(Primitive.MUL, (Params.Reduce) p, in[0], full(in[0].dtype(), 1, new int[0])));
+        t.define(Primitive.REDUCE_PROD).decompose((p, out, in) -> product((Params.Reduce) p, in[0]));
         t.define(Primitive.REDUCE_OR)
                 .decompose((p, out, in) -> in[0].dtype().isBool()
                         ? op(Primitive.REDUCE_MAX, p, in[0])
@@ -57,6 +56,24 @@ final class ReductionDefinitions {
                 .decompose((p, out, in) -> scan(Primitive.MAX, (Params.Cumulative) p, in[0], lowest(in[0].dtype())));
         t.define(Primitive.CUMMIN)
                 .decompose((p, out, in) -> scan(Primitive.MIN, (Params.Cumulative) p, in[0], highest(in[0].dtype())));
+    }
+
+    /**
+     * The product as a pairwise tree. A zero among finite values makes the product ±0 whatever the
+     * order, but a tree may first overflow to inf and then give inf·0 = NaN; the product of the
+     * signs (exact: ±1 and ±0 never overflow) says when that happens and carries the zero's sign.
+     */
+    private static Array product(Params.Reduce params, Array x) {
+        Array one = full(x.dtype(), 1, new int[0]);
+        Array tree = tree(Primitive.MUL, params, x, one);
+        if (!x.dtype().isFloating()) {
+            return tree;
+        }
+        Array signs = tree(Primitive.MUL, params, op(Primitive.SIGN, x), one);
+        Array anyInfinite =
+                op(Primitive.REDUCE_MAX, params, eq(op(Primitive.ABS, x), full(x, Double.POSITIVE_INFINITY)));
+        Array zero = and(eq(signs, full(signs, 0)), not(anyInfinite));
+        return select(zero, signs, tree);
     }
 
     /**
