@@ -19,6 +19,10 @@ public final class SupportMatrix {
 
     private static final int SHOWN_FAILURES = 40;
 
+    /** What the cells mean; printed above each table, and the words the README uses. */
+    public static final String LEGEND =
+            "ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive";
+
     private record Row(String family, String op) {}
 
     private static final class Cell {
@@ -129,8 +133,9 @@ public final class SupportMatrix {
         StringBuilder out = new StringBuilder();
         out.append("Kiln conformance, backend '")
                 .append(backend)
-                .append(
-                        "'   (ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive)\n");
+                .append("'   (")
+                .append(LEGEND)
+                .append(")\n");
         String header = String.format(Locale.ROOT, "%-12s %-24s", "family", "op");
         StringBuilder h = new StringBuilder(header);
         for (String c : COLUMNS) {
