@@ -182,12 +182,28 @@ public final class Tree {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new IllegalArgumentException(
                         "cannot read component " + c.getName() + " of record "
-                                + r.getClass().getName() + " (" + e
-                                + "); make the record public, or open its package to module dev.kiln",
+                                + r.getClass().getName() + " (" + e + "); " + recordAccessHint(r.getClass()),
                         e);
             }
         }
         return out;
+    }
+
+    /**
+     * How to let Kiln read and rebuild a record (it does so reflectively): in a named module, open
+     * the record's package to {@code dev.kiln} (a public record is not enough there); on the class
+     * path, make the record public.
+     */
+    static String recordAccessHint(Class<?> type) {
+        String pkg = type.getPackageName();
+        String opens = "opens " + (pkg.isEmpty() ? "<package>" : pkg) + " to dev.kiln;";
+        Module m = type.getModule();
+        if (m.isNamed()) {
+            return "add '" + opens + "' to the module-info.java of module " + m.getName()
+                    + " (Kiln reads and rebuilds records reflectively; making the record public is not enough)";
+        }
+        return "make the record public (and its enclosing classes); if it is in a named module, add '" + opens
+                + "' to that module's module-info.java instead";
     }
 
     /** Rebuilds a tree of structure {@code def} from leaves in flatten order. */
@@ -252,9 +268,7 @@ public final class Tree {
                             e.getCause());
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     throw new IllegalArgumentException(
-                            "cannot rebuild record " + type.getName() + " (" + e
-                                    + "); make the record public, or open its package to module dev.kiln",
-                            e);
+                            "cannot rebuild record " + type.getName() + " (" + e + "); " + recordAccessHint(type), e);
                 }
             }
         }

@@ -21,6 +21,11 @@ public final class SupportMatrix {
 
     private static final int SHOWN_FAILURES = 40;
 
+    /** What the cells mean; printed above each table, and the words the README uses. */
+    public static final String LEGEND =
+            "ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive;"
+                    + " +: some cases ran through decompositions into core primitives";
+
     private record Row(String family, String op) {}
 
     private static final class Cell {
@@ -151,9 +156,9 @@ public final class SupportMatrix {
         StringBuilder out = new StringBuilder();
         out.append("Kiln conformance, backend '")
                 .append(backend)
-                .append(
-                        "'   (ok: all passed, ok*: passed but some excluded, F<n>: n failed, excl: excluded, unsup: unsupported primitive;"
-                                + " +: some cases ran through decompositions into core primitives)\n");
+                .append("'   (")
+                .append(LEGEND)
+                .append(")\n");
         String header = String.format(Locale.ROOT, "%-12s %-24s", "family", "op");
         StringBuilder h = new StringBuilder(header);
         for (String c : COLUMNS) {

@@ -186,7 +186,9 @@ public final class BackendRegistry {
                 if (e.availability().available()) {
                     return e.name();
                 }
-                LOG.info("Kiln: backend '{}' is {}; falling back to the next one", e.name(), e.availability());
+                Notices.warnOnce(
+                        LOG,
+                        "Kiln: backend '" + e.name() + "' is " + e.availability() + "; falling back to the next one");
             }
         }
         throw new BackendUnavailableException(
