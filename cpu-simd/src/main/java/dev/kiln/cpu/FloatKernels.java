@@ -236,9 +236,9 @@ final class FloatKernels {
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
             // exp(-|x|) never overflows, so tiny results for very negative x stay exact instead of 1/inf = 0
             FloatVector v = FloatVector.fromArray(S, x, i);
+            // one division, e/(1+e) or 1/(1+e): e·(1/(1+e)) rounds once more and reached 3 ulps
             FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector r = one.div(one.add(e));
-            r.blend(e.mul(r), v.compare(VectorOperators.LT, 0f)).intoArray(y, i);
+            one.blend(e, v.compare(VectorOperators.LT, 0f)).div(one.add(e)).intoArray(y, i);
         }
         tail(Primitive.LOGISTIC, x, y, i, hi);
     }
