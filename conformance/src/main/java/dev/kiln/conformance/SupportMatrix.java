@@ -1,8 +1,11 @@
 package dev.kiln.conformance;
 
+import dev.kiln.Kiln;
 import dev.kiln.conformance.Outcome.Status;
 import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Backend;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +151,34 @@ public final class SupportMatrix {
     }
 
     /** The table of one backend: rows are family and op, columns dtypes. */
+    /**
+     * What the backend says of itself: capabilities, dtypes, and how many non-control primitives
+     * it implements natively (the others run as decompositions into the core).
+     */
+    static String describe(String name) {
+        Backend b;
+        try {
+            b = Kiln.backend(name);
+        } catch (RuntimeException e) {
+            return "  (backend not open: " + e.getMessage() + ")";
+        }
+        List<Primitive> ops = Arrays.stream(Primitive.values())
+                .filter(p -> p.kind() != Primitive.Kind.CONTROL)
+                .toList();
+        List<Primitive> decomposed = ops.stream()
+                .filter(p -> b.dtypes().stream().noneMatch(t -> b.implementsNatively(p, t)))
+                .toList();
+        return "  capabilities " + b.capabilities() + ", dtypes " + b.dtypes() + ", native primitives "
+                + (ops.size() - decomposed.size()) + " of " + ops.size()
+                + (decomposed.isEmpty()
+                        ? ""
+                        : " (decomposed: "
+                                + decomposed.stream()
+                                        .map(Primitive::printName)
+                                        .collect(java.util.stream.Collectors.joining(" "))
+                                + ")");
+    }
+
     public synchronized String render(String backend) {
         Board b = boards.get(backend);
         if (b == null) {
@@ -159,6 +190,7 @@ public final class SupportMatrix {
                 .append("'   (")
                 .append(LEGEND)
                 .append(")\n");
+        out.append(describe(backend)).append('\n');
         String header = String.format(Locale.ROOT, "%-12s %-24s", "family", "op");
         StringBuilder h = new StringBuilder(header);
         for (String c : COLUMNS) {

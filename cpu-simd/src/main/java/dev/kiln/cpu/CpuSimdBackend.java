@@ -63,8 +63,7 @@ public final class CpuSimdBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(
-                Capability.SIMD, Capability.MULTITHREADED, Capability.FLOAT64, Capability.INT64, Capability.FUSION);
+        return EnumSet.of(Capability.SIMD, Capability.MULTITHREADED, Capability.FUSION);
     }
 
     /** Generated code where {@link KernelCompiler} can write it, else op by op. */

@@ -46,7 +46,7 @@ final class PointwiseBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.FLOAT64, Capability.INT64, Capability.FUSION);
+        return EnumSet.of(Capability.FUSION);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.kiln.conformance.Case;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.BackendProvider;
 import dev.kiln.spi.BackendUnavailableException;
+import dev.kiln.spi.Capability;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,18 @@ final class DiscoveryFamily implements dev.kiln.conformance.Family {
             Check.that(a == b, "Kiln.backend(\"" + current + "\") returned two different instances");
             Check.that(a.name().equals(current), "backend opened as '" + current + "' calls itself '" + a.name() + "'");
             Check.that(!a.devices().isEmpty(), "backend '" + current + "' lists no devices");
+        }));
+        out.add(new Case(name(), "capabilities", Case.ANY_DTYPE, "match what the backend does", () -> {
+            Backend b = Kiln.currentBackend();
+            boolean compiles = overrides(b, "compileKernel", dev.kiln.spi.FusedKernel.class);
+            Check.that(
+                    b.capabilities().contains(Capability.FUSION) == compiles,
+                    "backend '" + b.name() + "' " + (compiles ? "overrides" : "does not override")
+                            + " compileKernel but " + (compiles ? "does not report" : "reports")
+                            + " Capability.FUSION; report FUSION exactly when it compiles fused kernels");
+            Check.that(
+                    b.dtypes().contains(dev.kiln.DType.BOOL),
+                    "backend '" + b.name() + "' lists no bool dtype; comparisons and select need it");
         }));
         out.add(new Case(name(), "Kiln.backend", Case.ANY_DTYPE, "unavailable backends say why and how to fix", () -> {
             for (Kiln.BackendInfo info : Kiln.backends()) {
@@ -141,6 +154,15 @@ final class DiscoveryFamily implements dev.kiln.conformance.Family {
     }
 
     /** Runs {@link DefaultBackendProbe} in a fresh JVM with {@code -Dkiln.backend=value} (none when null). */
+    /** Whether the backend's class (or a superclass below the interface) declares the method. */
+    private static boolean overrides(Backend b, String method, Class<?>... parameters) {
+        try {
+            return b.getClass().getMethod(method, parameters).getDeclaringClass() != Backend.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     private static String childDefault(String value) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");

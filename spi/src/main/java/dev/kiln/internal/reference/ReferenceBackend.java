@@ -30,7 +30,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.FLOAT64, Capability.INT64, Capability.REFERENCE);
+        return EnumSet.of(Capability.REFERENCE);
     }
 
     @Override
