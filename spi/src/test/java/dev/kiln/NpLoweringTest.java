@@ -210,10 +210,11 @@ class NpLoweringTest {
         assertArrayEquals(new int[] {2, 5, 3, 1}, out[0].shape());
         assertEquals(List.of(Primitive.SLICE, Primitive.REV, Primitive.RESHAPE), b.primitives());
         Params.Slice sl = (Params.Slice) b.calls.get(0).params();
-        assertArrayEquals(new int[] {1, 0, 1}, sl.start());
-        assertArrayEquals(new int[] {4, 5, 6}, sl.limit());
-        assertArrayEquals(new int[] {2, 1, 2}, sl.strides());
-        assertArrayEquals(new int[] {2}, ((Params.Rev) b.calls.get(1).params()).axes());
+        assertArrayEquals(new int[] {1, 0, 1}, sl.start().toArray());
+        assertArrayEquals(new int[] {4, 5, 6}, sl.limit().toArray());
+        assertArrayEquals(new int[] {2, 1, 2}, sl.strides().toArray());
+        assertArrayEquals(
+                new int[] {2}, ((Params.Rev) b.calls.get(1).params()).axes().toArray());
 
         spec("float32[5]", () -> f32(4, 5).get(Index.at(-1)));
         spec("float32[4]", () -> f32(4, 5).get(Index.all(), Index.at(2)));
@@ -272,16 +273,16 @@ class NpLoweringTest {
         RecordingBackend b = recording(() -> Np.matmul(f32(5, 2, 3), f32(3, 4)));
         assertEquals(List.of(Primitive.DOT_GENERAL), b.primitives());
         Params.DotGeneral d = (Params.DotGeneral) b.calls.get(0).params();
-        assertArrayEquals(new int[] {2}, d.lhsContract());
-        assertArrayEquals(new int[] {0}, d.rhsContract());
-        assertArrayEquals(new int[0], d.lhsBatch());
+        assertArrayEquals(new int[] {2}, d.lhsContract().toArray());
+        assertArrayEquals(new int[] {0}, d.rhsContract().toArray());
+        assertArrayEquals(new int[0], d.lhsBatch().toArray());
 
         RecordingBackend batched = recording(() -> Np.matmul(f32(5, 2, 3), f32(5, 3, 4)));
         Params.DotGeneral bd = (Params.DotGeneral) batched.calls.getLast().params();
-        assertArrayEquals(new int[] {0}, bd.lhsBatch());
-        assertArrayEquals(new int[] {0}, bd.rhsBatch());
-        assertArrayEquals(new int[] {2}, bd.lhsContract());
-        assertArrayEquals(new int[] {1}, bd.rhsContract());
+        assertArrayEquals(new int[] {0}, bd.lhsBatch().toArray());
+        assertArrayEquals(new int[] {0}, bd.rhsBatch().toArray());
+        assertArrayEquals(new int[] {2}, bd.lhsContract().toArray());
+        assertArrayEquals(new int[] {1}, bd.rhsContract().toArray());
     }
 
     @Test

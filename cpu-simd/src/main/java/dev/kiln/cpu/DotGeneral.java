@@ -46,10 +46,10 @@ public final class DotGeneral {
             HostBuffer lhs, HostBuffer rhs, Params.DotGeneral p, ArraySpec out, Object c, BlockDone done) {
         int[] ls = lhs.spec().shape();
         int[] rs = rhs.spec().shape();
-        int[] lb = p.lhsBatch();
-        int[] rb = p.rhsBatch();
-        int[] lc = p.lhsContract();
-        int[] rc = p.rhsContract();
+        int[] lb = p.lhsBatch().toArray();
+        int[] rb = p.rhsBatch().toArray();
+        int[] lc = p.lhsContract().toArray();
+        int[] rc = p.rhsContract().toArray();
         int[] lf = free(ls.length, lb, lc);
         int[] rf = free(rs.length, rb, rc);
         int batch = prod(ls, lb);

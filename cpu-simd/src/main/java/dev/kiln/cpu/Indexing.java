@@ -73,7 +73,7 @@ final class Indexing {
     /** dynamic_slice: starts clamped so that the window of {@code sizes} fits. */
     static Object dynamicSlice(HostBuffer x, List<HostBuffer> starts, Params.DynamicSlice p, ArraySpec out) {
         int[] s = x.spec().shape();
-        int[] sizes = p.sizes();
+        int[] sizes = p.sizes().toArray();
         int[] strides = Shape.strides(s);
         int off = 0;
         for (int d = 0; d < s.length; d++) {

@@ -21,7 +21,7 @@ final class Movement {
         int[] inShape = x.spec().shape();
         int[] inStrides = Shape.strides(inShape);
         int[] outShape = out.shape();
-        int[] dims = p.dims();
+        int[] dims = p.dims().toArray();
         int[] src = new int[outShape.length];
         for (int i = 0; i < dims.length; i++) {
             src[dims[i]] = inShape[i] == 1 ? 0 : inStrides[i];
@@ -32,7 +32,7 @@ final class Movement {
     }
 
     static Object transpose(HostBuffer x, Params.Transpose p, ArraySpec out) {
-        int[] perm = p.perm();
+        int[] perm = p.perm().toArray();
         int[] inStrides = Shape.strides(x.spec().shape());
         int[] src = new int[perm.length];
         for (int i = 0; i < perm.length; i++) {
@@ -52,8 +52,8 @@ final class Movement {
     }
 
     static Object slice(HostBuffer x, Params.Slice p, ArraySpec out) {
-        int[] start = p.start();
-        int[] step = p.strides();
+        int[] start = p.start().toArray();
+        int[] step = p.strides().toArray();
         int[] inStrides = Shape.strides(x.spec().shape());
         int off = 0;
         int[] src = new int[start.length];
@@ -74,8 +74,8 @@ final class Movement {
     static Object pad(HostBuffer x, HostBuffer value, Params.Pad p, ArraySpec out) {
         int[] inShape = x.spec().shape();
         int[] outShape = out.shape();
-        int[] lo = p.lo();
-        int[] interior = p.interior();
+        int[] lo = p.lo().toArray();
+        int[] interior = p.interior().toArray();
         int[] inStrides = Shape.strides(inShape);
         int[] outStrides = Shape.strides(outShape);
         Object y = Convert.allocate(out.dtype(), out.size());
@@ -123,7 +123,7 @@ final class Movement {
         int[] shape = x.spec().shape();
         int[] src = Shape.strides(shape);
         boolean[] reversed = new boolean[shape.length];
-        for (int a : p.axes()) {
+        for (int a : p.axes().toArray()) {
             reversed[a] = true;
         }
         int off = 0;

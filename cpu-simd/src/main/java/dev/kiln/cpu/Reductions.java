@@ -40,7 +40,7 @@ final class Reductions {
             fillIdentity(p, t, y);
             return y;
         }
-        View v = view(x.data(), x.spec().shape(), params.axes());
+        View v = view(x.data(), x.spec().shape(), params.axes().toArray());
         if (v.r() == 1) {
             return v.data();
         }

@@ -1,165 +1,93 @@
 package dev.kiln.ir;
 
 import dev.kiln.DType;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The static parameters of a primitive application, one record per family of primitives. Each
  * primitive names the record type it takes ({@link Primitive#paramsType()}); elementwise
  * primitives take {@link None}. Records compare by value so programs and kernels can be cached by
- * structure.
+ * structure: integer lists are {@link Ints}, so the generated {@code equals} and {@code hashCode}
+ * are the value ones, and each record over {@code Ints} also has a constructor taking {@code
+ * int[]}s, which it copies. {@link #text()} is how programs print parameters.
  */
 public sealed interface Params {
 
     /** No parameters (elementwise primitives, select). */
-    record None() implements Params {
-        @Override
-        public String toString() {
-            return "";
-        }
-    }
+    record None() implements Params {}
 
     None NONE = new None();
 
-    /** CONVERT: the target dtype. */
-    record Convert(DType to) implements Params {
-        @Override
-        public String toString() {
-            return "to=" + to;
-        }
+    /**
+     * The parameters as a program prints them between brackets after the primitive's name, such as
+     * {@code axes=[0, 2]} in {@code reduce_sum[axes=[0, 2]]}; empty for {@link None}. The records'
+     * own {@code toString} is the record form ({@code Reduce[axes=[0, 2]]}), for messages.
+     */
+    default String text() {
+        return switch (this) {
+            case None n -> "";
+            case Convert c -> "to=" + c.to();
+            case Reduce r -> "axes=" + r.axes();
+            case ArgReduce a -> "axis=" + a.axis() + " index_dtype=" + a.indexType();
+            case Cumulative c -> "axis=" + c.axis() + (c.reverse() ? " reverse" : "");
+            case BroadcastInDim b -> "shape=" + b.shape() + " dims=" + b.dims();
+            case Reshape r -> "shape=" + r.shape();
+            case Transpose t -> "perm=" + t.perm();
+            case Slice s -> "start=" + s.start() + " limit=" + s.limit() + " strides=" + s.strides();
+            case Pad p -> "lo=" + p.lo() + " hi=" + p.hi() + " interior=" + p.interior();
+            case Axis a -> "axis=" + a.axis();
+            case Rev r -> "axes=" + r.axes();
+            case DynamicSlice d -> "sizes=" + d.sizes();
+            case Iota i -> "dtype=" + i.dtype() + " shape=" + i.shape() + " dimension=" + i.dimension();
+            case DotGeneral d ->
+                "contract=(" + d.lhsContract() + "," + d.rhsContract() + ") batch=(" + d.lhsBatch() + "," + d.rhsBatch()
+                        + ")";
+            case Cond c -> "branches=" + c.branches().size();
+            case While w -> "cond_consts=" + w.condConsts() + " body_consts=" + w.bodyConsts();
+            case Scan s ->
+                "length=" + s.length() + " consts=" + s.consts() + " carries=" + s.carries()
+                        + (s.reverse() ? " reverse" : "");
+            case LinearCall l -> "residuals=" + l.residuals() + " outputs=" + l.outSpecs();
+        };
     }
 
+    /** CONVERT: the target dtype. */
+    record Convert(DType to) implements Params {}
+
     /** Reductions over a sorted list of distinct axes; the reduced axes are removed. */
-    record Reduce(int[] axes) implements Params {
-        public Reduce {
-            axes = axes.clone();
-        }
-
-        @Override
-        public int[] axes() {
-            return axes.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Reduce r && Arrays.equals(r.axes, axes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(axes);
-        }
-
-        @Override
-        public String toString() {
-            return "axes=" + Arrays.toString(axes);
+    record Reduce(Ints axes) implements Params {
+        public Reduce(int... axes) {
+            this(Ints.of(axes));
         }
     }
 
     /** ARGMAX / ARGMIN over one axis (removed), giving indices of {@code indexType}. */
-    record ArgReduce(int axis, DType indexType) implements Params {
-        @Override
-        public String toString() {
-            return "axis=" + axis + " index_dtype=" + indexType;
-        }
-    }
+    record ArgReduce(int axis, DType indexType) implements Params {}
 
     /** Cumulative ops along one axis, optionally from the end. */
-    record Cumulative(int axis, boolean reverse) implements Params {
-        @Override
-        public String toString() {
-            return "axis=" + axis + (reverse ? " reverse" : "");
-        }
-    }
+    record Cumulative(int axis, boolean reverse) implements Params {}
 
     /**
      * BROADCAST_IN_DIM: output {@code shape}; operand dimension {@code i} maps to output dimension
      * {@code dims[i]} (strictly increasing), where its length is 1 or equal to the output's.
      */
-    record BroadcastInDim(int[] shape, int[] dims) implements Params {
-        public BroadcastInDim {
-            shape = shape.clone();
-            dims = dims.clone();
-        }
-
-        @Override
-        public int[] shape() {
-            return shape.clone();
-        }
-
-        @Override
-        public int[] dims() {
-            return dims.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof BroadcastInDim b && Arrays.equals(b.shape, shape) && Arrays.equals(b.dims, dims);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(shape) * 31 + Arrays.hashCode(dims);
-        }
-
-        @Override
-        public String toString() {
-            return "shape=" + Arrays.toString(shape) + " dims=" + Arrays.toString(dims);
+    record BroadcastInDim(Ints shape, Ints dims) implements Params {
+        public BroadcastInDim(int[] shape, int[] dims) {
+            this(Ints.of(shape), Ints.of(dims));
         }
     }
 
     /** RESHAPE to a new shape with the same number of elements (row-major order is kept). */
-    record Reshape(int[] shape) implements Params {
-        public Reshape {
-            shape = shape.clone();
-        }
-
-        @Override
-        public int[] shape() {
-            return shape.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Reshape r && Arrays.equals(r.shape, shape);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(shape);
-        }
-
-        @Override
-        public String toString() {
-            return "shape=" + Arrays.toString(shape);
+    record Reshape(Ints shape) implements Params {
+        public Reshape(int... shape) {
+            this(Ints.of(shape));
         }
     }
 
     /** TRANSPOSE: output dimension {@code i} is operand dimension {@code perm[i]}. */
-    record Transpose(int[] perm) implements Params {
-        public Transpose {
-            perm = perm.clone();
-        }
-
-        @Override
-        public int[] perm() {
-            return perm.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Transpose t && Arrays.equals(t.perm, perm);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(perm);
-        }
-
-        @Override
-        public String toString() {
-            return "perm=" + Arrays.toString(perm);
+    record Transpose(Ints perm) implements Params {
+        public Transpose(int... perm) {
+            this(Ints.of(perm));
         }
     }
 
@@ -167,45 +95,9 @@ public sealed interface Params {
      * SLICE: per dimension, elements {@code start, start+stride, …} below {@code limit}; all
      * non-negative and in range ({@code 0 <= start <= limit <= dim}, {@code stride >= 1}).
      */
-    record Slice(int[] start, int[] limit, int[] strides) implements Params {
-        public Slice {
-            start = start.clone();
-            limit = limit.clone();
-            strides = strides.clone();
-        }
-
-        @Override
-        public int[] start() {
-            return start.clone();
-        }
-
-        @Override
-        public int[] limit() {
-            return limit.clone();
-        }
-
-        @Override
-        public int[] strides() {
-            return strides.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Slice s
-                    && Arrays.equals(s.start, start)
-                    && Arrays.equals(s.limit, limit)
-                    && Arrays.equals(s.strides, strides);
-        }
-
-        @Override
-        public int hashCode() {
-            return (Arrays.hashCode(start) * 31 + Arrays.hashCode(limit)) * 31 + Arrays.hashCode(strides);
-        }
-
-        @Override
-        public String toString() {
-            return "start=" + Arrays.toString(start) + " limit=" + Arrays.toString(limit) + " strides="
-                    + Arrays.toString(strides);
+    record Slice(Ints start, Ints limit, Ints strides) implements Params {
+        public Slice(int[] start, int[] limit, int[] strides) {
+            this(Ints.of(start), Ints.of(limit), Ints.of(strides));
         }
     }
 
@@ -213,134 +105,33 @@ public sealed interface Params {
      * PAD with a scalar value (the second operand): {@code lo}/{@code hi} elements before and after
      * each dimension (negative values crop) and {@code interior} elements between neighbours.
      */
-    record Pad(int[] lo, int[] hi, int[] interior) implements Params {
-        public Pad {
-            lo = lo.clone();
-            hi = hi.clone();
-            interior = interior.clone();
-        }
-
-        @Override
-        public int[] lo() {
-            return lo.clone();
-        }
-
-        @Override
-        public int[] hi() {
-            return hi.clone();
-        }
-
-        @Override
-        public int[] interior() {
-            return interior.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Pad p
-                    && Arrays.equals(p.lo, lo)
-                    && Arrays.equals(p.hi, hi)
-                    && Arrays.equals(p.interior, interior);
-        }
-
-        @Override
-        public int hashCode() {
-            return (Arrays.hashCode(lo) * 31 + Arrays.hashCode(hi)) * 31 + Arrays.hashCode(interior);
-        }
-
-        @Override
-        public String toString() {
-            return "lo=" + Arrays.toString(lo) + " hi=" + Arrays.toString(hi) + " interior="
-                    + Arrays.toString(interior);
+    record Pad(Ints lo, Ints hi, Ints interior) implements Params {
+        public Pad(int[] lo, int[] hi, int[] interior) {
+            this(Ints.of(lo), Ints.of(hi), Ints.of(interior));
         }
     }
 
     /** CONCATENATE along one axis; TAKE and TAKE_ALONG_AXIS along one axis. */
-    record Axis(int axis) implements Params {
-        @Override
-        public String toString() {
-            return "axis=" + axis;
-        }
-    }
+    record Axis(int axis) implements Params {}
 
     /** REV: reverse the listed axes. */
-    record Rev(int[] axes) implements Params {
-        public Rev {
-            axes = axes.clone();
-        }
-
-        @Override
-        public int[] axes() {
-            return axes.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Rev r && Arrays.equals(r.axes, axes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(axes);
-        }
-
-        @Override
-        public String toString() {
-            return "axes=" + Arrays.toString(axes);
+    record Rev(Ints axes) implements Params {
+        public Rev(int... axes) {
+            this(Ints.of(axes));
         }
     }
 
     /** DYNAMIC_SLICE: the size of the window taken in each dimension. */
-    record DynamicSlice(int[] sizes) implements Params {
-        public DynamicSlice {
-            sizes = sizes.clone();
-        }
-
-        @Override
-        public int[] sizes() {
-            return sizes.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DynamicSlice d && Arrays.equals(d.sizes, sizes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(sizes);
-        }
-
-        @Override
-        public String toString() {
-            return "sizes=" + Arrays.toString(sizes);
+    record DynamicSlice(Ints sizes) implements Params {
+        public DynamicSlice(int... sizes) {
+            this(Ints.of(sizes));
         }
     }
 
     /** IOTA: an array of {@code dtype} and {@code shape} whose value is the index along {@code dimension}. */
-    record Iota(DType dtype, int[] shape, int dimension) implements Params {
-        public Iota {
-            shape = shape.clone();
-        }
-
-        @Override
-        public int[] shape() {
-            return shape.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Iota i && i.dtype == dtype && Arrays.equals(i.shape, shape) && i.dimension == dimension;
-        }
-
-        @Override
-        public int hashCode() {
-            return (dtype.hashCode() * 31 + Arrays.hashCode(shape)) * 31 + dimension;
-        }
-
-        @Override
-        public String toString() {
-            return "dtype=" + dtype + " shape=" + Arrays.toString(shape) + " dimension=" + dimension;
+    record Iota(DType dtype, Ints shape, int dimension) implements Params {
+        public Iota(DType dtype, int[] shape, int dimension) {
+            this(dtype, Ints.of(shape), dimension);
         }
     }
 
@@ -349,52 +140,9 @@ public sealed interface Params {
      * {@code lhsBatch[i]} / {@code rhsBatch[i]}. Output dimensions: batch, then the lhs's free
      * dimensions in order, then the rhs's. Both operands have the output's dtype.
      */
-    record DotGeneral(int[] lhsContract, int[] rhsContract, int[] lhsBatch, int[] rhsBatch) implements Params {
-        public DotGeneral {
-            lhsContract = lhsContract.clone();
-            rhsContract = rhsContract.clone();
-            lhsBatch = lhsBatch.clone();
-            rhsBatch = rhsBatch.clone();
-        }
-
-        @Override
-        public int[] lhsContract() {
-            return lhsContract.clone();
-        }
-
-        @Override
-        public int[] rhsContract() {
-            return rhsContract.clone();
-        }
-
-        @Override
-        public int[] lhsBatch() {
-            return lhsBatch.clone();
-        }
-
-        @Override
-        public int[] rhsBatch() {
-            return rhsBatch.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DotGeneral d
-                    && Arrays.equals(d.lhsContract, lhsContract)
-                    && Arrays.equals(d.rhsContract, rhsContract)
-                    && Arrays.equals(d.lhsBatch, lhsBatch)
-                    && Arrays.equals(d.rhsBatch, rhsBatch);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.deepHashCode(new Object[] {lhsContract, rhsContract, lhsBatch, rhsBatch});
-        }
-
-        @Override
-        public String toString() {
-            return "contract=(" + Arrays.toString(lhsContract) + "," + Arrays.toString(rhsContract) + ") batch=("
-                    + Arrays.toString(lhsBatch) + "," + Arrays.toString(rhsBatch) + ")";
+    record DotGeneral(Ints lhsContract, Ints rhsContract, Ints lhsBatch, Ints rhsBatch) implements Params {
+        public DotGeneral(int[] lhsContract, int[] rhsContract, int[] lhsBatch, int[] rhsBatch) {
+            this(Ints.of(lhsContract), Ints.of(rhsContract), Ints.of(lhsBatch), Ints.of(rhsBatch));
         }
     }
 
@@ -407,11 +155,6 @@ public sealed interface Params {
         public Cond {
             branches = List.copyOf(branches);
         }
-
-        @Override
-        public String toString() {
-            return "branches=" + branches.size();
-        }
     }
 
     /**
@@ -419,12 +162,7 @@ public sealed interface Params {
      * for the body, then the loop carry. {@code cond} maps (its constants, carry) to a bool 0-d;
      * {@code body} maps (its constants, carry) to the next carry.
      */
-    record While(Program cond, Program body, int condConsts, int bodyConsts) implements Params {
-        @Override
-        public String toString() {
-            return "cond_consts=" + condConsts + " body_consts=" + bodyConsts;
-        }
-    }
+    record While(Program cond, Program body, int condConsts, int bodyConsts) implements Params {}
 
     /**
      * SCAN: operands are {@code consts} values, {@code carries} initial carry values, then the
@@ -432,12 +170,7 @@ public sealed interface Params {
      * carry, one slice of each input) to (next carry, one slice of each output); the outputs are the
      * final carry followed by the stacked output slices. {@code reverse} scans from the end.
      */
-    record Scan(Program body, int consts, int carries, int length, boolean reverse) implements Params {
-        @Override
-        public String toString() {
-            return "length=" + length + " consts=" + consts + " carries=" + carries + (reverse ? " reverse" : "");
-        }
-    }
+    record Scan(Program body, int consts, int carries, int length, boolean reverse) implements Params {}
 
     /**
      * CUSTOM_LINEAR: a function linear in its last operands whose transpose is supplied by the user
@@ -452,11 +185,6 @@ public sealed interface Params {
             implements Params {
         public LinearCall {
             outSpecs = List.copyOf(outSpecs);
-        }
-
-        @Override
-        public String toString() {
-            return "residuals=" + residuals + " outputs=" + outSpecs;
         }
     }
 }

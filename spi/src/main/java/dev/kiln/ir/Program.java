@@ -50,7 +50,7 @@ public record Program(List<Var> constants, List<Var> inputs, List<Eqn> eqns, Lis
                 b.append(i > 0 ? " " : "").append(name(v, names)).append(':').append(v.spec());
             }
             b.append(" = ").append(e.primitive().printName());
-            String params = e.params().toString();
+            String params = e.params().text();
             if (!params.isEmpty()) {
                 b.append('[').append(params).append(']');
             }

@@ -3,6 +3,7 @@ package dev.kiln.spi;
 import dev.kiln.DType;
 import dev.kiln.Shape;
 import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Ints;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.ArrayList;
@@ -306,7 +307,7 @@ public record FusedKernel(
             @Override
             public String toString() {
                 StringBuilder b = new StringBuilder(op.printName());
-                String p = params.toString();
+                String p = params.text();
                 if (!p.isEmpty()) {
                     b.append('[').append(p).append(']');
                 }
@@ -496,7 +497,7 @@ public record FusedKernel(
             case Root.Elementwise e -> new int[0];
             case Root.Reduce r -> r.axes();
             case Root.Matmul m -> {
-                int nc = m.dims().lhsContract().length;
+                int nc = m.dims().lhsContract().size();
                 int[] axes = new int[nc];
                 for (int i = 0; i < nc; i++) {
                     axes[i] = rank - nc + i;
@@ -621,16 +622,16 @@ public record FusedKernel(
     }
 
     private static void checkNatural(int[] space, Params.DotGeneral dims, Input in, boolean lhs) {
-        int[] contract = lhs ? dims.lhsContract() : dims.rhsContract();
-        int[] batch = lhs ? dims.lhsBatch() : dims.rhsBatch();
+        Ints contract = lhs ? dims.lhsContract() : dims.rhsContract();
+        Ints batch = lhs ? dims.lhsBatch() : dims.rhsBatch();
         int rank = in.spec.rank();
         int[] rs = Shape.strides(in.spec.shape());
         int[] want = new int[space.length];
-        int nb = batch.length;
-        int nc = contract.length;
+        int nb = batch.size();
+        int nc = contract.size();
         List<Integer> free = new ArrayList<>();
         for (int d = 0; d < rank; d++) {
-            if (!contains(batch, d) && !contains(contract, d)) {
+            if (!batch.contains(d) && !contract.contains(d)) {
                 free.add(d);
             }
         }
@@ -638,13 +639,13 @@ public record FusedKernel(
         int freeStart = lhs ? nb : space.length - nc - free.size();
         check(freeStart >= nb, "matmul space " + Arrays.toString(space) + " is too small for its operands");
         for (int i = 0; i < nb; i++) {
-            want[i] = rs[batch[i]];
+            want[i] = rs[batch.get(i)];
         }
         for (int i = 0; i < free.size(); i++) {
             want[freeStart + i] = rs[free.get(i)];
         }
         for (int i = 0; i < nc; i++) {
-            want[space.length - nc + i] = rs[contract[i]];
+            want[space.length - nc + i] = rs[contract.get(i)];
         }
         for (int d = 0; d < space.length; d++) {
             if (space[d] == 1) {
@@ -655,15 +656,6 @@ public record FusedKernel(
                 in.offset == 0 && Arrays.equals(want, in.strides),
                 "matmul " + (lhs ? "lhs" : "rhs") + " input " + in + " is not the whole operand in its natural layout "
                         + Arrays.toString(want));
-    }
-
-    private static boolean contains(int[] a, int v) {
-        for (int x : a) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void check(boolean ok, String message) {

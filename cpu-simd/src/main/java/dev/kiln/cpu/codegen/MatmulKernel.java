@@ -84,8 +84,10 @@ final class MatmulKernel implements CompiledKernel {
         if (dot < 0) {
             throw new UnsupportedKernelException("a matmul kernel without its product");
         }
-        int batch = dims.lhsBatch().length;
-        int lhsFree = k.inputs().get(root.lhs()).spec().rank() - batch - dims.lhsContract().length;
+        int batch = dims.lhsBatch().size();
+        int lhsFree = k.inputs().get(root.lhs()).spec().rank()
+                - batch
+                - dims.lhsContract().size();
         int rhsFree = outShape.length - batch - lhsFree;
         // the product's axes in the order it is computed: [batch, lhs free, rhs free], or with the
         // free groups swapped when the outputs want the transposed product

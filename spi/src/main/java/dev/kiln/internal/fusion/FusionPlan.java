@@ -213,7 +213,7 @@ public final class FusionPlan {
                         b.append(i > 0 ? " " : "").append(names.get(outs.get(i)));
                     }
                     b.append(" = ").append(e.eqn().primitive().printName());
-                    String params = e.eqn().params().toString();
+                    String params = e.eqn().params().text();
                     if (!params.isEmpty()) {
                         b.append('[').append(params).append(']');
                     }

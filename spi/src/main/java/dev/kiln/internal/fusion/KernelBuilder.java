@@ -4,6 +4,7 @@ import dev.kiln.internal.fusion.Cluster.Phase;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Eqn;
+import dev.kiln.ir.Ints;
 import dev.kiln.ir.Literal;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -171,27 +172,27 @@ final class KernelBuilder {
     /** The view of a whole dot_general operand in the matmul space {@code [batch, lhs free, rhs free, contract]}. */
     private View natural(Params.DotGeneral dims, Eqn dot, boolean lhs) {
         ArraySpec spec = dot.inputs().get(lhs ? 0 : 1).spec();
-        int[] batch = lhs ? dims.lhsBatch() : dims.rhsBatch();
-        int[] contract = lhs ? dims.lhsContract() : dims.rhsContract();
+        Ints batch = lhs ? dims.lhsBatch() : dims.rhsBatch();
+        Ints contract = lhs ? dims.lhsContract() : dims.rhsContract();
         int[] space = cluster.space;
         int rank = spec.rank();
-        int nb = batch.length;
-        int nc = contract.length;
+        int nb = batch.size();
+        int nc = contract.size();
         int free = rank - nb - nc;
         int freeStart = lhs ? nb : space.length - nc - free;
         long[] off = new long[rank];
         long[][] coef = new long[rank][space.length];
         for (int j = 0; j < nb; j++) {
-            coef[batch[j]][j] = 1;
+            coef[batch.get(j)][j] = 1;
         }
         int f = 0;
         for (int d = 0; d < rank; d++) {
-            if (!Partitioner.contains(batch, d) && !Partitioner.contains(contract, d)) {
+            if (!batch.contains(d) && !contract.contains(d)) {
                 coef[d][freeStart + f++] = 1;
             }
         }
         for (int j = 0; j < nc; j++) {
-            coef[contract[j]][space.length - nc + j] = 1;
+            coef[contract.get(j)][space.length - nc + j] = 1;
         }
         return View.multi(space, spec.shape(), off, coef);
     }

@@ -310,7 +310,7 @@ final class Partitioner {
         Eqn e = eqns.get(i);
         Var s = e.outputs().get(0);
         int[] space = e.inputs().get(0).spec().shape();
-        int[] axes = ((Params.Reduce) e.params()).axes();
+        int[] axes = ((Params.Reduce) e.params()).axes().toArray();
         View own = View.keptIdentity(space, axes, s.spec().shape());
         Readers r = readers(s);
         boolean must = r.mustMaterialise() || r.positionCount() > 1;
@@ -347,7 +347,7 @@ final class Partitioner {
         Params.DotGeneral dims = (Params.DotGeneral) e.params();
         int[] space =
                 matmulSpace(dims, e.inputs().get(0).spec(), e.inputs().get(1).spec());
-        int nc = dims.lhsContract().length;
+        int nc = dims.lhsContract().size();
         int[] reduced = new int[nc];
         for (int j = 0; j < nc; j++) {
             reduced[j] = space.length - nc + j;
@@ -390,32 +390,23 @@ final class Partitioner {
     /** {@code [batch…, lhs free…, rhs free…, contract…]}: dot_general's output shape, then the contracted extents. */
     static int[] matmulSpace(Params.DotGeneral dims, ArraySpec lhs, ArraySpec rhs) {
         List<Integer> s = new ArrayList<>();
-        for (int b : dims.lhsBatch()) {
+        for (int b : dims.lhsBatch().toArray()) {
             s.add(lhs.dim(b));
         }
         for (int d = 0; d < lhs.rank(); d++) {
-            if (!contains(dims.lhsBatch(), d) && !contains(dims.lhsContract(), d)) {
+            if (!dims.lhsBatch().contains(d) && !dims.lhsContract().contains(d)) {
                 s.add(lhs.dim(d));
             }
         }
         for (int d = 0; d < rhs.rank(); d++) {
-            if (!contains(dims.rhsBatch(), d) && !contains(dims.rhsContract(), d)) {
+            if (!dims.rhsBatch().contains(d) && !dims.rhsContract().contains(d)) {
                 s.add(rhs.dim(d));
             }
         }
-        for (int c : dims.lhsContract()) {
+        for (int c : dims.lhsContract().toArray()) {
             s.add(lhs.dim(c));
         }
         return s.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    static boolean contains(int[] a, int v) {
-        for (int x : a) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The view of a position used in one phase at one view, if that phase is the outer one. */

@@ -106,8 +106,8 @@ final class Simplify {
      */
     private static Eqn foldTransposes(Eqn e, Map<Var, Eqn> transposes) {
         Params.DotGeneral d = (Params.DotGeneral) e.params();
-        int[][] contract = {d.lhsContract(), d.rhsContract()};
-        int[][] batch = {d.lhsBatch(), d.rhsBatch()};
+        int[][] contract = {d.lhsContract().toArray(), d.rhsContract().toArray()};
+        int[][] batch = {d.lhsBatch().toArray(), d.rhsBatch().toArray()};
         List<Atom> ins = new ArrayList<>(e.inputs());
         boolean folded = false;
         for (int side = 0; side < 2; side++) {
@@ -115,7 +115,7 @@ final class Simplify {
                 continue;
             }
             Eqn t = transposes.get(v);
-            int[] perm = ((Params.Transpose) t.params()).perm();
+            int[] perm = ((Params.Transpose) t.params()).perm().toArray();
             boolean[] bound = new boolean[perm.length];
             for (int a : contract[side]) {
                 bound[a] = true;

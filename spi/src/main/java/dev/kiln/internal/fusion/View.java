@@ -129,7 +129,7 @@ final class View {
         long[][] c = new long[r][];
         switch (e.params()) {
             case Params.BroadcastInDim b -> {
-                int[] dims = b.dims();
+                int[] dims = b.dims().toArray();
                 for (int i = 0; i < r; i++) {
                     boolean expanded = operandShape[i] == 1;
                     o[i] = expanded ? 0 : off[dims[i]];
@@ -137,15 +137,15 @@ final class View {
                 }
             }
             case Params.Transpose t -> {
-                int[] perm = t.perm();
+                int[] perm = t.perm().toArray();
                 for (int i = 0; i < r; i++) {
                     o[perm[i]] = off[i];
                     c[perm[i]] = coef[i].clone();
                 }
             }
             case Params.Slice s -> {
-                int[] start = s.start();
-                int[] step = s.strides();
+                int[] start = s.start().toArray();
+                int[] step = s.strides().toArray();
                 for (int i = 0; i < r; i++) {
                     o[i] = start[i] + step[i] * off[i];
                     c[i] = scaled(coef[i], step[i]);
@@ -156,7 +156,7 @@ final class View {
                     o[i] = off[i];
                     c[i] = coef[i].clone();
                 }
-                for (int a : rev.axes()) {
+                for (int a : rev.axes().toArray()) {
                     o[a] = operandShape[a] - 1 - off[a];
                     c[a] = scaled(coef[a], -1);
                 }

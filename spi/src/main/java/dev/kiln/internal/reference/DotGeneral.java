@@ -18,12 +18,22 @@ final class DotGeneral {
     static HostBuffer apply(Params.DotGeneral params, ArraySpec out, HostBuffer lhs, HostBuffer rhs) {
         int[] ls = lhs.spec().shape();
         int[] rs = rhs.spec().shape();
-        int[] lhsBatch = offsets(ls, params.lhsBatch());
-        int[] rhsBatch = offsets(rs, params.rhsBatch());
-        int[] lhsFree = offsets(ls, freeDims(ls.length, params.lhsBatch(), params.lhsContract()));
-        int[] rhsFree = offsets(rs, freeDims(rs.length, params.rhsBatch(), params.rhsContract()));
-        int[] lhsContract = offsets(ls, params.lhsContract());
-        int[] rhsContract = offsets(rs, params.rhsContract());
+        int[] lhsBatch = offsets(ls, params.lhsBatch().toArray());
+        int[] rhsBatch = offsets(rs, params.rhsBatch().toArray());
+        int[] lhsFree = offsets(
+                ls,
+                freeDims(
+                        ls.length,
+                        params.lhsBatch().toArray(),
+                        params.lhsContract().toArray()));
+        int[] rhsFree = offsets(
+                rs,
+                freeDims(
+                        rs.length,
+                        params.rhsBatch().toArray(),
+                        params.rhsContract().toArray()));
+        int[] lhsContract = offsets(ls, params.lhsContract().toArray());
+        int[] rhsContract = offsets(rs, params.rhsContract().toArray());
 
         if (out.dtype().isFloating()) {
             double[] l = Widened.doubles(lhs);

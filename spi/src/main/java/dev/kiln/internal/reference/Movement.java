@@ -18,7 +18,7 @@ final class Movement {
     static HostBuffer broadcastInDim(Params.BroadcastInDim params, ArraySpec out, HostBuffer x) {
         int[] s = x.spec().shape();
         int[] strides = Shape.strides(s);
-        int[] dims = params.dims();
+        int[] dims = params.dims().toArray();
         int[] coef = new int[out.rank()];
         for (int i = 0; i < s.length; i++) {
             coef[dims[i]] = s[i] == 1 ? 0 : strides[i];
@@ -34,7 +34,7 @@ final class Movement {
     /** Output dimension {@code i} is operand dimension {@code perm[i]}. */
     static HostBuffer transpose(Params.Transpose params, ArraySpec out, HostBuffer x) {
         int[] strides = Shape.strides(x.spec().shape());
-        int[] perm = params.perm();
+        int[] perm = params.perm().toArray();
         int[] coef = new int[perm.length];
         for (int i = 0; i < perm.length; i++) {
             coef[i] = strides[perm[i]];
@@ -44,8 +44,8 @@ final class Movement {
 
     static HostBuffer slice(Params.Slice params, ArraySpec out, HostBuffer x) {
         int[] strides = Shape.strides(x.spec().shape());
-        int[] start = params.start();
-        int[] step = params.strides();
+        int[] start = params.start().toArray();
+        int[] step = params.strides().toArray();
         int base = 0;
         int[] coef = new int[strides.length];
         for (int i = 0; i < strides.length; i++) {
@@ -59,7 +59,7 @@ final class Movement {
         int[] s = x.spec().shape();
         int[] coef = Shape.strides(s);
         int base = 0;
-        for (int a : params.axes()) {
+        for (int a : params.axes().toArray()) {
             if (s[a] > 0) {
                 base += (s[a] - 1) * coef[a];
             }
@@ -77,8 +77,8 @@ final class Movement {
     static HostBuffer pad(Params.Pad params, ArraySpec out, HostBuffer x, HostBuffer value) {
         int[] s = x.spec().shape();
         int[] strides = Shape.strides(s);
-        int[] lo = params.lo();
-        int[] interior = params.interior();
+        int[] lo = params.lo().toArray();
+        int[] interior = params.interior().toArray();
         int rank = s.length;
         // per dimension, the operand offset of each output position, or -1 for padding
         int[][] along = new int[rank][];

@@ -17,7 +17,7 @@ final class Reductions {
     private Reductions() {}
 
     static HostBuffer reduce(Primitive p, Params.Reduce params, ArraySpec out, HostBuffer x) {
-        int[] toOut = outputIndexOf(x.spec().shape(), params.axes());
+        int[] toOut = outputIndexOf(x.spec().shape(), params.axes().toArray());
         DType d = x.spec().dtype();
         if (d.isFloating()) {
             double[] v = Widened.doubles(x);

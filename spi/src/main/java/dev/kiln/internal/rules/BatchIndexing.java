@@ -84,7 +84,7 @@ final class BatchIndexing {
     private static Batched dynamicSlice(Params.DynamicSlice ds, List<Array> values, int[] dims, int size) {
         Array x = values.get(0);
         int dx = dims[0];
-        int[] sizes = ds.sizes();
+        int[] sizes = ds.sizes().toArray();
         int rank = sizes.length;
         int[] full = unbatchedShape(x, dx);
         Array[] starts = new Array[rank];

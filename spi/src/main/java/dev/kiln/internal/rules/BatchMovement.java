@@ -29,17 +29,19 @@ final class BatchMovement {
             case BROADCAST_IN_DIM -> broadcastInDim((Params.BroadcastInDim) params, x, d, size);
             case RESHAPE -> {
                 // Row-major order only survives a reshape when the batch dimension leads.
-                int[] shape = insert(((Params.Reshape) params).shape(), 0, size);
+                int[] shape = insert(((Params.Reshape) params).shape().toArray(), 0, size);
                 yield new Batched(Lax.bind(p, new Params.Reshape(shape), moveBatch(x, d, 0)), 0);
             }
             case TRANSPOSE -> {
-                int[] perm = insert(shift(((Params.Transpose) params).perm(), d), 0, d);
+                int[] perm = insert(shift(((Params.Transpose) params).perm().toArray(), d), 0, d);
                 yield new Batched(Lax.bind(p, new Params.Transpose(perm), x), 0);
             }
             case SLICE -> {
                 Params.Slice s = (Params.Slice) params;
                 Params.Slice batched = new Params.Slice(
-                        insert(s.start(), d, 0), insert(s.limit(), d, size), insert(s.strides(), d, 1));
+                        insert(s.start().toArray(), d, 0),
+                        insert(s.limit().toArray(), d, size),
+                        insert(s.strides().toArray(), d, 1));
                 yield new Batched(Lax.bind(p, batched, x), d);
             }
             case PAD -> pad((Params.Pad) params, x, d, values.get(1), dims[1], size);
@@ -52,7 +54,14 @@ final class BatchMovement {
                 int axis = shift(((Params.Axis) params).axis(), target);
                 yield new Batched(Lax.bind(p, new Params.Axis(axis), ops), target);
             }
-            case REV -> new Batched(Lax.bind(p, new Params.Rev(shift(((Params.Rev) params).axes(), d)), x), d);
+            case REV ->
+                new Batched(
+                        Lax.bind(
+                                p,
+                                new Params.Rev(
+                                        shift(((Params.Rev) params).axes().toArray(), d)),
+                                x),
+                        d);
             default -> throw new KilnException(p.printName() + " is not a movement primitive");
         };
     }
@@ -62,13 +71,14 @@ final class BatchMovement {
      * dimension before it, which keeps the dimension map increasing without a transpose.
      */
     private static Batched broadcastInDim(Params.BroadcastInDim b, Array x, int d, int size) {
-        int[] dims = b.dims();
+        int[] dims = b.dims().toArray();
         int pos = d == 0 ? 0 : dims[d - 1] + 1;
         int[] newDims = new int[dims.length + 1];
         for (int i = 0; i < newDims.length; i++) {
             newDims[i] = i < d ? dims[i] : i == d ? pos : dims[i - 1] + 1;
         }
-        Params.BroadcastInDim params = new Params.BroadcastInDim(insert(b.shape(), pos, size), newDims);
+        Params.BroadcastInDim params =
+                new Params.BroadcastInDim(insert(b.shape().toArray(), pos, size), newDims);
         return new Batched(Lax.bind(Primitive.BROADCAST_IN_DIM, params, x), pos);
     }
 
@@ -98,6 +108,9 @@ final class BatchMovement {
 
     /** {@code pad} with a dimension at {@code d} that is not padded. */
     private static Params.Pad withUnpaddedDim(Params.Pad pad, int d) {
-        return new Params.Pad(insert(pad.lo(), d, 0), insert(pad.hi(), d, 0), insert(pad.interior(), d, 0));
+        return new Params.Pad(
+                insert(pad.lo().toArray(), d, 0),
+                insert(pad.hi().toArray(), d, 0),
+                insert(pad.interior().toArray(), d, 0));
     }
 }

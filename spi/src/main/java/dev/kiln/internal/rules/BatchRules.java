@@ -71,7 +71,7 @@ public final class BatchRules {
     }
 
     private static Batched reduce(Primitive p, Params.Reduce r, Array x, int d) {
-        int[] axes = r.axes();
+        int[] axes = r.axes().toArray();
         int removedBefore = 0;
         for (int a : axes) {
             if (a < d) {
@@ -94,10 +94,10 @@ public final class BatchRules {
      * position is returned instead of transposing.
      */
     private static Batched dotGeneral(Params.DotGeneral g, Array lhs, int dl, Array rhs, int dr) {
-        int[] lc = g.lhsContract();
-        int[] rc = g.rhsContract();
-        int[] lb = g.lhsBatch();
-        int[] rb = g.rhsBatch();
+        int[] lc = g.lhsContract().toArray();
+        int[] rc = g.rhsContract().toArray();
+        int[] lb = g.lhsBatch().toArray();
+        int[] rb = g.rhsBatch().toArray();
         if (dl != NOT_MAPPED && dr != NOT_MAPPED) {
             Params.DotGeneral params = new Params.DotGeneral(
                     shift(lc, dl), shift(rc, dr), insert(shift(lb, dl), 0, dl), insert(shift(rb, dr), 0, dr));

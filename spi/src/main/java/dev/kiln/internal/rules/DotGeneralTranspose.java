@@ -25,10 +25,10 @@ final class DotGeneralTranspose {
             Params.DotGeneral d, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs) {
         int lhsRank = specs.get(0).rank();
         int rhsRank = specs.get(1).rank();
-        int[] lc = d.lhsContract();
-        int[] rc = d.rhsContract();
-        int[] lb = d.lhsBatch();
-        int[] rb = d.rhsBatch();
+        int[] lc = d.lhsContract().toArray();
+        int[] rc = d.rhsContract().toArray();
+        int[] lb = d.lhsBatch().toArray();
+        int[] rb = d.rhsBatch().toArray();
         int lhsFree = lhsRank - lc.length - lb.length;
         if (linear[0]) {
             return Arrays.asList(

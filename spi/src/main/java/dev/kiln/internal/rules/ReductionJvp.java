@@ -25,8 +25,8 @@ final class ReductionJvp {
     static Array reduce(Primitive p, Params.Reduce params, Array x, Array out, Array t) {
         return switch (p) {
             case REDUCE_SUM -> linear(p, params, t);
-            case REDUCE_PROD -> reduceProd(params.axes(), x, t);
-            case REDUCE_MAX, REDUCE_MIN -> reduceExtreme(params.axes(), x, out, t);
+            case REDUCE_PROD -> reduceProd(params.axes().toArray(), x, t);
+            case REDUCE_MAX, REDUCE_MIN -> reduceExtreme(params.axes().toArray(), x, out, t);
             case REDUCE_AND, REDUCE_OR -> null;
             default -> throw new IllegalArgumentException(p + " is not a reduction");
         };

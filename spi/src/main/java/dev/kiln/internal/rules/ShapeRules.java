@@ -45,7 +45,7 @@ public final class ShapeRules {
             }
             case CONVERT -> in.get(0).withDType(((Params.Convert) params).to());
             case REDUCE -> {
-                int[] axes = ((Params.Reduce) params).axes();
+                int[] axes = ((Params.Reduce) params).axes().toArray();
                 yield in.get(0).withShape(removeAxes(p, in.get(0).shape(), axes));
             }
             case ARG_REDUCE -> {
@@ -65,8 +65,8 @@ public final class ShapeRules {
             case INDEXING -> indexing(p, params, in);
             case CREATION -> {
                 Params.Iota io = (Params.Iota) params;
-                checkAxis(p, io.dimension(), io.shape().length);
-                yield new ArraySpec(io.dtype(), io.shape());
+                checkAxis(p, io.dimension(), io.shape().size());
+                yield new ArraySpec(io.dtype(), io.shape().toArray());
             }
             case CONTRACTION -> dotGeneral(p, (Params.DotGeneral) params, in.get(0), in.get(1));
             case CONTROL -> throw fail(p, "has several outputs; use ControlFlow.outSpecs");
@@ -86,8 +86,8 @@ public final class ShapeRules {
         switch (p) {
             case BROADCAST_IN_DIM -> {
                 Params.BroadcastInDim b = (Params.BroadcastInDim) params;
-                int[] shape = b.shape();
-                int[] dims = b.dims();
+                int[] shape = b.shape().toArray();
+                int[] dims = b.dims().toArray();
                 if (dims.length != s.length) {
                     throw fail(
                             p,
@@ -111,14 +111,14 @@ public final class ShapeRules {
                 return x.withShape(shape);
             }
             case RESHAPE -> {
-                int[] shape = ((Params.Reshape) params).shape();
+                int[] shape = ((Params.Reshape) params).shape().toArray();
                 if (new ArraySpec(x.dtype(), shape).size() != x.size()) {
                     throw fail(p, "cannot reshape " + x + " to " + Arrays.toString(shape));
                 }
                 return x.withShape(shape);
             }
             case TRANSPOSE -> {
-                int[] perm = ((Params.Transpose) params).perm();
+                int[] perm = ((Params.Transpose) params).perm().toArray();
                 checkPermutation(p, perm, s.length);
                 int[] out = new int[s.length];
                 for (int i = 0; i < s.length; i++) {
@@ -128,9 +128,9 @@ public final class ShapeRules {
             }
             case SLICE -> {
                 Params.Slice sl = (Params.Slice) params;
-                int[] start = sl.start();
-                int[] limit = sl.limit();
-                int[] strides = sl.strides();
+                int[] start = sl.start().toArray();
+                int[] limit = sl.limit().toArray();
+                int[] strides = sl.strides().toArray();
                 if (start.length != s.length || limit.length != s.length || strides.length != s.length) {
                     throw fail(p, "needs start, limit and strides of rank " + s.length);
                 }
@@ -149,9 +149,9 @@ public final class ShapeRules {
                 if (v.rank() != 0 || v.dtype() != x.dtype()) {
                     throw fail(p, "needs a 0-d padding value of dtype " + x.dtype() + ", got " + v);
                 }
-                int[] lo = pad.lo();
-                int[] hi = pad.hi();
-                int[] interior = pad.interior();
+                int[] lo = pad.lo().toArray();
+                int[] hi = pad.hi().toArray();
+                int[] interior = pad.interior().toArray();
                 if (lo.length != s.length || hi.length != s.length || interior.length != s.length) {
                     throw fail(p, "needs lo, hi and interior of rank " + s.length);
                 }
@@ -189,7 +189,7 @@ public final class ShapeRules {
                 return x.withShape(out);
             }
             case REV -> {
-                for (int a : ((Params.Rev) params).axes()) {
+                for (int a : ((Params.Rev) params).axes().toArray()) {
                     checkAxis(p, a, s.length);
                 }
                 return x;
@@ -237,7 +237,7 @@ public final class ShapeRules {
                 return x.withShape(is);
             }
             case DYNAMIC_SLICE -> {
-                int[] sizes = ((Params.DynamicSlice) params).sizes();
+                int[] sizes = ((Params.DynamicSlice) params).sizes().toArray();
                 checkStartIndices(p, in.subList(1, in.size()), s.length);
                 if (sizes.length != s.length) {
                     throw fail(p, "needs one size per dimension of " + x);
@@ -273,10 +273,10 @@ public final class ShapeRules {
         if (l.dtype() != r.dtype()) {
             throw fail(p, "needs operands of one dtype, got " + l + " and " + r);
         }
-        int[] lc = d.lhsContract();
-        int[] rc = d.rhsContract();
-        int[] lb = d.lhsBatch();
-        int[] rb = d.rhsBatch();
+        int[] lc = d.lhsContract().toArray();
+        int[] rc = d.rhsContract().toArray();
+        int[] lb = d.lhsBatch().toArray();
+        int[] rb = d.rhsBatch().toArray();
         if (lc.length != rc.length || lb.length != rb.length) {
             throw fail(p, "contracting and batch dimension lists must pair up: " + d);
         }

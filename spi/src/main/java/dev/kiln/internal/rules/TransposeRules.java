@@ -60,15 +60,21 @@ public final class TransposeRules {
                         linear[1] ? Lax.bind(Primitive.SELECT, pred, ct, zero) : null,
                         linear[2] ? Lax.bind(Primitive.SELECT, pred, zero, ct) : null);
             }
-            case REDUCE_SUM -> List.of(unreduce(ct, specs.get(0).shape(), ((Params.Reduce) params).axes()));
+            case REDUCE_SUM ->
+                List.of(unreduce(
+                        ct,
+                        specs.get(0).shape(),
+                        ((Params.Reduce) params).axes().toArray()));
             case CUMSUM -> {
                 Params.Cumulative c = (Params.Cumulative) params;
                 yield List.of(Lax.bind(p, new Params.Cumulative(c.axis(), !c.reverse()), ct));
             }
             case BROADCAST_IN_DIM -> List.of(unbroadcast((Params.BroadcastInDim) params, ct, specs.get(0)));
             case RESHAPE -> List.of(Lax.reshape(ct, specs.get(0).shape()));
-            case TRANSPOSE -> List.of(Lax.transpose(ct, inverse(((Params.Transpose) params).perm())));
-            case REV -> List.of(Lax.rev(ct, ((Params.Rev) params).axes()));
+            case TRANSPOSE ->
+                List.of(Lax.transpose(
+                        ct, inverse(((Params.Transpose) params).perm().toArray())));
+            case REV -> List.of(Lax.rev(ct, ((Params.Rev) params).axes().toArray()));
             case SLICE -> List.of(unslice((Params.Slice) params, ct, specs.get(0)));
             case PAD -> unpad((Params.Pad) params, ct, linear);
             case CONCATENATE -> unconcatenate(((Params.Axis) params).axis(), ct, linear, specs);
@@ -90,8 +96,8 @@ public final class TransposeRules {
      * were expanded), then reshapes to restore the size-1 dimensions.
      */
     private static Array unbroadcast(Params.BroadcastInDim b, Array ct, ArraySpec operand) {
-        int[] dims = b.dims();
-        int[] outShape = b.shape();
+        int[] dims = b.dims().toArray();
+        int[] outShape = b.shape().toArray();
         boolean[] keep = new boolean[outShape.length];
         for (int i = 0; i < dims.length; i++) {
             keep[dims[i]] = operand.dim(i) == outShape[dims[i]];
@@ -109,8 +115,8 @@ public final class TransposeRules {
     /** Zeros everywhere the slice did not read: PAD with interior padding for strides. */
     private static Array unslice(Params.Slice sl, Array ct, ArraySpec operand) {
         int rank = operand.rank();
-        int[] start = sl.start();
-        int[] strides = sl.strides();
+        int[] start = sl.start().toArray();
+        int[] strides = sl.strides().toArray();
         int[] hi = new int[rank];
         int[] interior = new int[rank];
         for (int i = 0; i < rank; i++) {
@@ -130,9 +136,9 @@ public final class TransposeRules {
      */
     private static List<Array> unpad(Params.Pad pad, Array ct, boolean[] linear) {
         int rank = ct.ndim();
-        int[] lo = pad.lo();
-        int[] hi = pad.hi();
-        int[] interior = pad.interior();
+        int[] lo = pad.lo().toArray();
+        int[] hi = pad.hi().toArray();
+        int[] interior = pad.interior().toArray();
         int[] unLo = new int[rank];
         int[] unHi = new int[rank];
         int[] step = new int[rank];
