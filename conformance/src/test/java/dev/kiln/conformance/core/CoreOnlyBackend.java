@@ -81,7 +81,8 @@ final class CoreOnlyBackend implements Backend {
             case SELECT -> select(out, in.get(0), in.get(1), in.get(2));
             case CONVERT -> convert(out, in.get(0));
             case IOTA -> iota((Params.Iota) params, out);
-            case REDUCE_SUM, REDUCE_MAX -> reduce(p, ((Params.Reduce) params).axes(), out, in.get(0));
+            case REDUCE_SUM, REDUCE_MAX ->
+                reduce(p, ((Params.Reduce) params).axes().toArray(), out, in.get(0));
             case RESHAPE -> in.get(0).reshape(out.shape());
             case BROADCAST_IN_DIM, TRANSPOSE, SLICE, PAD -> movement(p, params, out, in);
             case TAKE -> take(((Params.Axis) params).axis(), out, in.get(0), in.get(1));
@@ -358,20 +359,20 @@ final class CoreOnlyBackend implements Backend {
         int base = 0;
         switch (params) {
             case Params.BroadcastInDim b -> {
-                int[] dims = b.dims();
+                int[] dims = b.dims().toArray();
                 for (int d = 0; d < shape.length; d++) {
                     coef[dims[d]] = shape[d] == 1 ? 0 : strides[d]; // a length-1 dimension repeats
                 }
             }
             case Params.Transpose t -> {
-                int[] perm = t.perm();
+                int[] perm = t.perm().toArray();
                 for (int d = 0; d < perm.length; d++) {
                     coef[d] = strides[perm[d]];
                 }
             }
             case Params.Slice s -> {
-                int[] start = s.start();
-                int[] step = s.strides();
+                int[] start = s.start().toArray();
+                int[] step = s.strides().toArray();
                 for (int d = 0; d < shape.length; d++) {
                     base += start[d] * strides[d];
                     coef[d] = step[d] * strides[d];
@@ -380,8 +381,8 @@ final class CoreOnlyBackend implements Backend {
             default -> {}
         }
         boolean pad = p == Primitive.PAD;
-        int[] lo = pad ? ((Params.Pad) params).lo() : null;
-        int[] interior = pad ? ((Params.Pad) params).interior() : null;
+        int[] lo = pad ? ((Params.Pad) params).lo().toArray() : null;
+        int[] interior = pad ? ((Params.Pad) params).interior().toArray() : null;
         int[] index = new int[outShape.length];
         int[] map = new int[out.size()];
         for (int i = 0; i < map.length; i++, next(index, outShape)) {
@@ -462,12 +463,22 @@ final class CoreOnlyBackend implements Backend {
     private static HostBuffer dot(Params.DotGeneral params, ArraySpec out, HostBuffer lhs, HostBuffer rhs) {
         int[] ls = lhs.spec().shape();
         int[] rs = rhs.spec().shape();
-        int[] lb = offsets(ls, params.lhsBatch());
-        int[] rb = offsets(rs, params.rhsBatch());
-        int[] lf = offsets(ls, free(ls.length, params.lhsBatch(), params.lhsContract()));
-        int[] rf = offsets(rs, free(rs.length, params.rhsBatch(), params.rhsContract()));
-        int[] lk = offsets(ls, params.lhsContract());
-        int[] rk = offsets(rs, params.rhsContract());
+        int[] lb = offsets(ls, params.lhsBatch().toArray());
+        int[] rb = offsets(rs, params.rhsBatch().toArray());
+        int[] lf = offsets(
+                ls,
+                free(
+                        ls.length,
+                        params.lhsBatch().toArray(),
+                        params.lhsContract().toArray()));
+        int[] rf = offsets(
+                rs,
+                free(
+                        rs.length,
+                        params.rhsBatch().toArray(),
+                        params.rhsContract().toArray()));
+        int[] lk = offsets(ls, params.lhsContract().toArray());
+        int[] rk = offsets(rs, params.rhsContract().toArray());
         HostBuffer r = HostBuffer.allocate(out);
         int o = 0;
         for (int b = 0; b < lb.length; b++) {

@@ -33,7 +33,7 @@ final class IndexingDefinitions {
         t.define(Primitive.CONCATENATE).decompose((p, out, in) -> concatenate(((Params.Axis) p).axis(), out, in));
         t.define(Primitive.REV).decompose((p, out, in) -> {
             Array x = in[0];
-            for (int axis : ((Params.Rev) p).axes()) {
+            for (int axis : ((Params.Rev) p).axes().toArray()) {
                 int n = x.shape()[axis];
                 Array reversed = sub(full(DType.INT32, n - 1, new int[] {n}), iota(DType.INT32, new int[] {n}, 0));
                 x = op(Primitive.TAKE, new Params.Axis(axis), x, reversed);
@@ -43,7 +43,8 @@ final class IndexingDefinitions {
         t.define(Primitive.TAKE_ALONG_AXIS)
                 .decompose((p, out, in) -> takeAlongAxis(((Params.Axis) p).axis(), in[0], in[1]));
         t.define(Primitive.DYNAMIC_SLICE)
-                .decompose((p, out, in) -> dynamicSlice(((Params.DynamicSlice) p).sizes(), in));
+                .decompose((p, out, in) ->
+                        dynamicSlice(((Params.DynamicSlice) p).sizes().toArray(), in));
         t.define(Primitive.DYNAMIC_UPDATE_SLICE).decompose((p, out, in) -> dynamicUpdateSlice(in));
     }
 

@@ -81,7 +81,7 @@ final class ReductionDefinitions {
      * into one of length n, padded with the identity to a power of two, then halved log₂ times.
      */
     private static Array tree(Primitive combine, Params.Reduce params, Array x, Array identity) {
-        int[] axes = params.axes();
+        int[] axes = params.axes().toArray();
         int rank = x.ndim();
         boolean[] reduced = new boolean[rank];
         for (int a : axes) {
