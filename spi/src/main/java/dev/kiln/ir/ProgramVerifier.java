@@ -2,6 +2,7 @@ package dev.kiln.ir;
 
 import dev.kiln.KilnException;
 import dev.kiln.internal.rules.ShapeRules;
+import dev.kiln.spi.Settings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,7 +16,7 @@ import java.util.Set;
  */
 public final class ProgramVerifier {
     /** Whether {@code kiln.checks=true} was set when Kiln started. */
-    public static final boolean ENABLED = Boolean.getBoolean("kiln.checks");
+    public static final boolean ENABLED = Settings.CHECKS.booleanValue();
 
     private ProgramVerifier() {}
 
