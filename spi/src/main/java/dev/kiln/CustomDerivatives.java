@@ -153,7 +153,7 @@ public final class CustomDerivatives {
             operands.addAll(tangents);
             List<Array> outTangents = Lax.bindAll(
                     Primitive.CUSTOM_LINEAR,
-                    new Params.LinearCall(transpose, res.leaves().size(), outSpecs),
+                    new Params.LinearCall<>(transpose, res.leaves().size(), outSpecs),
                     operands.toArray(Array[]::new));
             return Tree.unflatten(out.def(), pack("customVjp", trace, out.leaves(), outTangents));
         };

@@ -12,6 +12,7 @@ import dev.kiln.ir.Primitive;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.Settings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ import java.util.List;
  * single point to intercept.
  */
 final class Dispatch {
-    static final boolean CHECKS = Boolean.getBoolean("kiln.checks");
+    static final boolean CHECKS = Settings.CHECKS.booleanValue();
 
     private Dispatch() {}
 

@@ -1,11 +1,11 @@
 package dev.kiln;
 
 import dev.kiln.internal.trace.ProgramRunner;
+import dev.kiln.internal.trace.ProgramVerifier;
 import dev.kiln.internal.trace.StagingTrace;
 import dev.kiln.internal.trace.TraceStack;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Program;
-import dev.kiln.ir.ProgramVerifier;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.Executable;

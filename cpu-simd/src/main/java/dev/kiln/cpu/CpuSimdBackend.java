@@ -18,6 +18,7 @@ import dev.kiln.spi.UnsupportedPrimitiveException;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,17 +35,35 @@ public final class CpuSimdBackend implements Backend {
     static final String NAME = "cpu-simd";
 
     /** Fused kernels become generated Vector API classes, sharing this backend's thread pool. */
-    private final KernelCompiler kernels = new KernelCompiler(this, new Workers() {
-        @Override
-        public int threads() {
-            return Parallel.THREADS;
-        }
+    private final KernelCompiler kernels;
 
-        @Override
-        public void forRange(int n, int grain, int align, Range body) {
-            Parallel.forRange(n, grain, align, body::run);
+    /** A backend with every setting at its default (tests; the provider passes the options it was given). */
+    public CpuSimdBackend() {
+        this(Map.of());
+    }
+
+    /**
+     * A backend configured by {@code options} ({@link CpuSimdProvider#settings()}). The thread count is
+     * process-wide: when {@code kiln.cpu.threads} is given it sets the shared pool's size.
+     */
+    CpuSimdBackend(Map<String, String> options) {
+        if (options.get(CpuSimdProvider.THREADS.name()) != null) {
+            Parallel.configure(
+                    CpuSimdProvider.THREADS.intIn(options, Runtime.getRuntime().availableProcessors()));
         }
-    });
+        Workers workers = new Workers() {
+            @Override
+            public int threads() {
+                return Parallel.threads();
+            }
+
+            @Override
+            public void forRange(int n, int grain, int align, Range body) {
+                Parallel.forRange(n, grain, align, body::run);
+            }
+        };
+        this.kernels = new KernelCompiler(this, workers, CpuSimdProvider.CODEGEN.booleanIn(options));
+    }
 
     @Override
     public String name() {
@@ -53,7 +72,7 @@ public final class CpuSimdBackend implements Backend {
 
     @Override
     public List<Device> devices() {
-        return List.of(new Device(NAME, "cpu", 0, Parallel.THREADS + " threads, " + vectorBits() + "-bit vectors"));
+        return List.of(new Device(NAME, "cpu", 0, Parallel.threads() + " threads, " + vectorBits() + "-bit vectors"));
     }
 
     /** The width of the vectors the kernels use. */

@@ -4,6 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.BackendProvider;
+import dev.kiln.spi.Setting;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,20 @@ import java.util.Optional;
  */
 public final class CpuSimdProvider implements BackendProvider {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /** Whether fused kernels become generated classes. */
+    static final Setting CODEGEN = Setting.of(
+            "kiln.cpu.codegen",
+            "true",
+            "cpu-simd compiles fused kernels to generated Vector API classes; `false` runs every fused"
+                    + " kernel op by op");
+
+    /** How many threads split one operation. */
+    static final Setting THREADS = Setting.of(
+            "kiln.cpu.threads",
+            null,
+            "threads cpu-simd splits one operation over, the calling thread included (unset: one per"
+                    + " available processor)");
 
     @Override
     public String name() {
@@ -50,7 +65,7 @@ public final class CpuSimdProvider implements BackendProvider {
             }
             Class.forName("jdk.incubator.vector.FloatVector");
             return Availability.ok("Vector API with " + CpuSimdBackend.vectorBits() + "-bit vectors, "
-                    + Parallel.THREADS + " threads");
+                    + THREADS.intValue(Runtime.getRuntime().availableProcessors()) + " threads");
         } catch (Throwable t) {
             return Availability.unavailable(
                     "the Vector API could not be initialised: " + t, "run java 25 with --add-modules " + VECTOR_MODULE);
@@ -125,7 +140,13 @@ public final class CpuSimdProvider implements BackendProvider {
     }
 
     @Override
+    public List<Setting> settings() {
+        return List.of(CODEGEN, THREADS);
+    }
+
+    /** Reads {@link #CODEGEN} and {@link #THREADS} from {@code options}; absent ones take their defaults. */
+    @Override
     public Backend open(Map<String, String> options) {
-        return new CpuSimdBackend();
+        return new CpuSimdBackend(options);
     }
 }

@@ -48,7 +48,7 @@ final class MatmulBlocking {
         if (!parallel || blocks < 2) {
             return s.mc();
         }
-        blocks = (blocks + Parallel.THREADS - 1) / Parallel.THREADS * Parallel.THREADS;
+        blocks = (blocks + Parallel.threads() - 1) / Parallel.threads() * Parallel.threads();
         int rows = (m + blocks - 1) / blocks;
         return Math.min(s.mc(), (rows + s.mr() - 1) / s.mr() * s.mr());
     }
@@ -79,7 +79,7 @@ final class MatmulBlocking {
                     }
                 });
                 // units: (row block, group of panels); several groups only when row blocks are too few
-                int groups = split && mBlocks < 2 * Parallel.THREADS ? Math.min(panels, 2 * Parallel.THREADS) : 1;
+                int groups = split && mBlocks < 2 * Parallel.threads() ? Math.min(panels, 2 * Parallel.threads()) : 1;
                 int units = mBlocks * groups;
                 Parallel.forRange(units, split ? 1 : units + 1, 1, (lo, hi) -> {
                     for (int u = lo; u < hi; u++) {

@@ -44,7 +44,7 @@ final class MatmulF64 {
             return;
         }
         long perBatch = (long) m * n * k;
-        if (perBatch <= SMALL || (batch >= 2 * Parallel.THREADS && perBatch < (1L << 21))) {
+        if (perBatch <= SMALL || (batch >= 2 * Parallel.threads() && perBatch < (1L << 21))) {
             int grain = (int) Math.max(1, (1L << 18) / perBatch);
             Parallel.forRange(batch, grain, 1, (lo, hi) -> {
                 for (int t = lo; t < hi; t++) {

@@ -11,8 +11,13 @@ import java.util.concurrent.locks.LockSupport;
  * call from inside a chunk simply runs on fewer threads instead of deadlocking.
  */
 final class Parallel {
-    /** Threads that work on one range, the caller included; {@code -Dkiln.cpu.threads=N} overrides. */
-    static final int THREADS = threads();
+    /** The threads that work on one range (the caller included) and the pool of helpers, null when alone. */
+    private record Team(int threads, ForkJoinPool pool) {
+        static Team of(int threads) {
+            int n = Math.max(1, threads);
+            return new Team(n, n > 1 ? newPool(n - 1) : null);
+        }
+    }
 
     /** Elements below which a cheap elementwise op stays on the calling thread (waking a helper costs tens of µs). */
     static final int ELEMENTWISE_GRAIN = 1 << 18;
@@ -20,9 +25,29 @@ final class Parallel {
     /** The same for ops that cost tens of cycles per element (transcendentals, integer division). */
     static final int HEAVY_GRAIN = 1 << 14;
 
-    private static final ForkJoinPool POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
+    /**
+     * One per available processor until the backend is opened with {@code kiln.cpu.threads} ({@link
+     * #configure}). Helper threads start only when work is split, so the default costs nothing when
+     * it is replaced before first use.
+     */
+    private static volatile Team team = Team.of(Runtime.getRuntime().availableProcessors());
 
     private Parallel() {}
+
+    /** Threads that work on one range, the caller included. */
+    static int threads() {
+        return team.threads();
+    }
+
+    /**
+     * Uses {@code threads} threads (at least one) from now on. Ranges already running finish on the
+     * old pool, whose idle helpers then time out; it is never shut down under them.
+     */
+    static synchronized void configure(int threads) {
+        if (Math.max(1, threads) != team.threads()) {
+            team = Team.of(threads);
+        }
+    }
 
     /** Work on {@code [lo, hi)}. */
     @FunctionalInterface
@@ -35,14 +60,15 @@ final class Parallel {
      * boundaries are multiples of {@code align}; small ranges run on the calling thread.
      */
     static void forRange(int n, int grain, int align, Range body) {
-        int maxChunks = (int) Math.min((long) THREADS * 4, n / (long) Math.max(grain, 1));
-        if (POOL == null || maxChunks < 2) {
+        Team t = team;
+        int maxChunks = (int) Math.min((long) t.threads() * 4, n / (long) Math.max(grain, 1));
+        if (t.pool() == null || maxChunks < 2) {
             if (n > 0) {
                 body.run(0, n);
             }
             return;
         }
-        new Job(n, maxChunks, align, body).invoke();
+        new Job(t, n, maxChunks, align, body).invoke();
     }
 
     /** {@link #forRange(int, int, int, Range)} with chunk boundaries on a 64-element (one cache line of floats) grid. */
@@ -52,10 +78,11 @@ final class Parallel {
 
     /** Whether work of {@code n} elements at {@code grain} would be split. */
     static boolean splits(int n, int grain) {
-        return POOL != null && n / (long) Math.max(grain, 1) >= 2;
+        return team.pool() != null && n / (long) Math.max(grain, 1) >= 2;
     }
 
     private static final class Job implements Runnable {
+        private final Team team;
         private final int n;
         private final int chunks;
         private final int chunkSize;
@@ -65,7 +92,8 @@ final class Parallel {
         private final Thread waiter = Thread.currentThread();
         private volatile Throwable error;
 
-        Job(int n, int maxChunks, int align, Range body) {
+        Job(Team team, int n, int maxChunks, int align, Range body) {
+            this.team = team;
             this.n = n;
             this.body = body;
             int size = (int) (((long) n + maxChunks - 1) / maxChunks);
@@ -76,9 +104,9 @@ final class Parallel {
 
         /** Called by the thread that asked for the work: start helpers, work, wait for the chunks others claimed. */
         void invoke() {
-            int helpers = Math.min(THREADS, chunks) - 1;
+            int helpers = Math.min(team.threads(), chunks) - 1;
             for (int i = 0; i < helpers; i++) {
-                POOL.execute(this);
+                team.pool().execute(this);
             }
             work();
             while (done.get() < chunks) {
@@ -119,19 +147,6 @@ final class Parallel {
                 }
             }
         }
-    }
-
-    private static int threads() {
-        int available = Runtime.getRuntime().availableProcessors();
-        String p = System.getProperty("kiln.cpu.threads");
-        if (p != null) {
-            try {
-                return Math.max(1, Integer.parseInt(p.strip()));
-            } catch (NumberFormatException e) {
-                return available;
-            }
-        }
-        return Math.max(1, available);
     }
 
     private static ForkJoinPool newPool(int parallelism) {

@@ -41,6 +41,27 @@ class ProviderTest {
         assertEquals(1, backend.devices().size());
     }
 
+    /** The backend reads its settings from the options it is opened with, not from system properties. */
+    @Test
+    void readsItsSettingsFromTheOptions() {
+        assertEquals(
+                List.of("kiln.cpu.codegen", "kiln.cpu.threads"),
+                new CpuSimdProvider().settings().stream().map(s -> s.name()).toList());
+        assertTrue(dev.kiln.spi.Settings.all().containsAll(new CpuSimdProvider().settings()));
+        int before = Parallel.threads();
+        try {
+            var backend = new CpuSimdProvider().open(Map.of("kiln.cpu.threads", "3"));
+            assertEquals(3, Parallel.threads());
+            assertTrue(
+                    backend.devices().get(0).description().startsWith("3 threads"),
+                    backend.devices().get(0).toString());
+        } finally {
+            Parallel.configure(before);
+        }
+        new CpuSimdProvider().open(Map.of());
+        assertEquals(before, Parallel.threads(), "no kiln.cpu.threads option leaves the pool as it is");
+    }
+
     /** Child JVMs without the incubator module, or without C2: the probe says why and Kiln falls back. */
     @Test
     void fallsBackInJvmsThatCannotRunVectorCodeFast() throws Exception {

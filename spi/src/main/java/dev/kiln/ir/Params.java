@@ -177,11 +177,13 @@ public sealed interface Params {
      * (the tangent part of a {@code customVjp} function). Operands are {@code residuals} values the
      * transpose reads, then the tangents; the outputs have {@code outSpecs}. {@code transpose} maps
      * (residuals, output cotangents) to the tangents' cotangents. Compared by identity.
+     *
+     * @param <A> the frontend's array type ({@code dev.kiln.Array}); the IR leaves it open so that it
+     *     depends on no class of the frontend. Backends never run this primitive (only its transpose
+     *     runs, in the frontend).
      */
-    record LinearCall(
-            java.util.function.BiFunction<List<dev.kiln.Array>, List<dev.kiln.Array>, List<dev.kiln.Array>> transpose,
-            int residuals,
-            List<ArraySpec> outSpecs)
+    record LinearCall<A>(
+            java.util.function.BiFunction<List<A>, List<A>, List<A>> transpose, int residuals, List<ArraySpec> outSpecs)
             implements Params {
         public LinearCall {
             outSpecs = List.copyOf(outSpecs);

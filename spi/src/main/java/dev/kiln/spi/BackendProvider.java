@@ -1,5 +1,6 @@
 package dev.kiln.spi;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,21 @@ public interface BackendProvider {
      */
     Availability probe();
 
-    /** Opens the backend; called at most once per process by Kiln's registry. */
+    /**
+     * The settings this backend reads, each named {@code kiln.<backend>.*} (cpu-simd's are {@code
+     * kiln.cpu.*}); they are listed with Kiln's own by {@link Settings#all()}, reach {@link #open}
+     * with their values, and belong in the README's settings table. None by default.
+     */
+    default List<Setting> settings() {
+        return List.of();
+    }
+
+    /**
+     * Opens the backend; called at most once per process by Kiln's registry. {@code options} holds
+     * Kiln's own settings and this provider's {@link #settings()} with their values, and any other
+     * {@code kiln.<name()>.*} property that is set ({@link Settings#optionsFor}); read them with
+     * {@link Setting#in} and friends rather than from system properties. A backend created another
+     * way may be handed an empty map, which means every default.
+     */
     Backend open(Map<String, String> options);
 }

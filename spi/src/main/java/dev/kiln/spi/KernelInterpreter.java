@@ -2,7 +2,6 @@ package dev.kiln.spi;
 
 import dev.kiln.DType;
 import dev.kiln.Shape;
-import dev.kiln.internal.fusion.IndexMaps;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;

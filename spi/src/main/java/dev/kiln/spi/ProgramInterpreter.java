@@ -87,7 +87,7 @@ public final class ProgramInterpreter implements Executable {
                 yield carry;
             }
             case dev.kiln.ir.Params.Scan s -> scan(s, in);
-            case dev.kiln.ir.Params.LinearCall l ->
+            case dev.kiln.ir.Params.LinearCall<?> l ->
                 throw new UnsupportedPrimitiveException(
                         backend.name(),
                         dev.kiln.ir.Primitive.CUSTOM_LINEAR,

@@ -12,6 +12,7 @@ import dev.kiln.conformance.Tolerance;
 import dev.kiln.conformance.Tolerance.Rule;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.Setting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,8 +39,18 @@ import java.util.function.Function;
  * choose how many programs run and which.
  */
 final class FusionFamily implements Family {
-    private static final int PROGRAMS = Integer.getInteger("kiln.fusion.programs", 2000);
-    private static final long FIRST_SEED = Long.getLong("kiln.fusion.seed", 0L);
+    /** How many random programs run. */
+    static final Setting PROGRAMS_SETTING = Setting.of(
+            "kiln.fusion.programs", "2000", "how many random programs the conformance suite's fusion family runs");
+
+    /** The seed of the first random program. */
+    static final Setting SEED_SETTING = Setting.of(
+            "kiln.fusion.seed",
+            "0",
+            "the seed of the fusion family's first random program (the failure message of a case names its seed)");
+
+    private static final int PROGRAMS = PROGRAMS_SETTING.intValue(2000);
+    private static final long FIRST_SEED = SEED_SETTING.longValue(0L);
     private static final int[] ODD_SIZES = {1, 7, 8, 13, 31, 127, 128, 129, 1023, 4097};
 
     @Override

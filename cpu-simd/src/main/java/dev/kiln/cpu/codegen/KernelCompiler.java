@@ -51,9 +51,6 @@ public final class KernelCompiler {
     /** C2 does not compile methods with more bytecode than this (HotSpot's HugeMethodLimit). */
     static final int HUGE_METHOD = 8000;
 
-    static final boolean ENABLED = !"false"
-            .equalsIgnoreCase(System.getProperty("kiln.cpu.codegen", "true").strip());
-
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc NAME = ClassDesc.of(KernelCompiler.class.getPackageName(), "GeneratedKernelBody");
     private static final ClassHierarchyResolver RESOLVER = ClassHierarchyResolver.defaultResolver()
@@ -68,15 +65,24 @@ public final class KernelCompiler {
 
     private final Backend backend;
     private final Workers workers;
+    /** Whether code is generated at all ({@code kiln.cpu.codegen}); when not, every kernel falls back. */
+    private final boolean enabled;
     /** Kernels whose fallback was logged; bounded, so a program that makes endless new shapes stops logging. */
     private final Set<FusedKernel> reported = ConcurrentHashMap.newKeySet();
 
     private static final int MAX_REPORTED = 10_000;
     private final AtomicBoolean explained = new AtomicBoolean();
 
+    /** A compiler that generates code. */
     public KernelCompiler(Backend backend, Workers workers) {
+        this(backend, workers, true);
+    }
+
+    /** A compiler that generates code when {@code enabled}, else reports every kernel unsupported. */
+    public KernelCompiler(Backend backend, Workers workers, boolean enabled) {
         this.backend = backend;
         this.workers = workers;
+        this.enabled = enabled;
     }
 
     /**
@@ -114,7 +120,7 @@ public final class KernelCompiler {
 
     /** The kernel compiled to generated code. */
     public CompiledKernel compile(FusedKernel kernel) throws UnsupportedKernelException {
-        if (!ENABLED) {
+        if (!enabled) {
             throw new UnsupportedKernelException("code generation is off (-Dkiln.cpu.codegen=false)");
         }
         if (kernel.size() == 0) {

@@ -4,6 +4,7 @@ import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.BackendProvider;
 import dev.kiln.spi.BackendUnavailableException;
+import dev.kiln.spi.Settings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackendRegistry {
     /** The system property that names the backends to use, in order of preference; {@code *} is any. */
-    public static final String PROPERTY = "kiln.backend";
+    public static final String PROPERTY = Settings.BACKEND.name();
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendRegistry.class);
 
@@ -134,7 +135,8 @@ public final class BackendRegistry {
         synchronized (this) {
             return opened.computeIfAbsent(name, n -> {
                 try {
-                    return e.provider().open(Map.of());
+                    return e.provider()
+                            .open(Settings.optionsFor(name, e.provider().settings()));
                 } catch (RuntimeException ex) {
                     throw new BackendUnavailableException(
                             "backend '" + name + "' failed to open: " + ex.getMessage(), ex);
@@ -154,7 +156,7 @@ public final class BackendRegistry {
             synchronized (this) {
                 b = defaultBackend;
                 if (b == null) {
-                    b = open(chooseDefault(System.getProperty(PROPERTY, "*")));
+                    b = open(chooseDefault(Settings.BACKEND.value()));
                     defaultBackend = b;
                 }
             }

@@ -1,7 +1,7 @@
 package dev.kiln.internal.fusion;
 
+import dev.kiln.internal.trace.ProgramVerifier;
 import dev.kiln.ir.Program;
-import dev.kiln.ir.ProgramVerifier;
 import dev.kiln.ir.Var;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Executable;

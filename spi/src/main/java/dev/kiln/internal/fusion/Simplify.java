@@ -1,12 +1,12 @@
 package dev.kiln.internal.fusion;
 
+import dev.kiln.internal.trace.ProgramVerifier;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Eqn;
 import dev.kiln.ir.Literal;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Program;
-import dev.kiln.ir.ProgramVerifier;
 import dev.kiln.ir.Var;
 import dev.kiln.spi.FusedKernel;
 import java.util.ArrayList;

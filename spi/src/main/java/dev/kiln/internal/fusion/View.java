@@ -3,6 +3,7 @@ package dev.kiln.internal.fusion;
 import dev.kiln.ir.Eqn;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import dev.kiln.spi.IndexMaps;
 import java.util.Arrays;
 
 /**

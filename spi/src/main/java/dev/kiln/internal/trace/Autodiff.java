@@ -3,7 +3,6 @@ package dev.kiln.internal.trace;
 import dev.kiln.Array;
 import dev.kiln.Np;
 import dev.kiln.ir.Program;
-import dev.kiln.ir.ProgramVerifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -7,7 +7,6 @@ import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Program;
-import dev.kiln.ir.ProgramVerifier;
 import dev.kiln.ir.Var;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,7 +120,7 @@ public final class ControlFlow {
                 }
                 yield out;
             }
-            case Params.LinearCall l -> l.outSpecs();
+            case Params.LinearCall<?> l -> l.outSpecs();
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -153,7 +152,7 @@ public final class ControlFlow {
                 yield carry;
             }
             case Params.Scan s -> scanConcrete(s, args);
-            case Params.LinearCall l -> throw CustomLinear.forwardModeUnsupported();
+            case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }

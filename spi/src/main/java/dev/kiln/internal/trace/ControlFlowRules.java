@@ -33,7 +33,7 @@ final class ControlFlowRules {
             case Params.Cond c -> jvpCond(c, primals, tangents);
             case Params.While w -> jvpWhile(w, primals, tangents);
             case Params.Scan s -> jvpScan(s, primals, tangents);
-            case Params.LinearCall l -> throw CustomLinear.forwardModeUnsupported();
+            case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -231,7 +231,7 @@ final class ControlFlowRules {
         return switch (params) {
             case Params.Cond c -> transposeCond(c, cts, values, linear, specs);
             case Params.Scan s -> transposeScan(s, cts, values, linear, specs);
-            case Params.LinearCall l -> CustomLinear.transpose(l, cts, values, linear);
+            case Params.LinearCall<?> l -> CustomLinear.transpose(l, cts, values, linear);
             default ->
                 throw new KilnException("reverse-mode differentiation of " + p.printName()
                         + " is not supported (its trip count is not known when the program is built); use Lax.forLoop or"
@@ -373,7 +373,7 @@ final class ControlFlowRules {
             case Params.Cond c -> batchCond(c, values, dims, size);
             case Params.While w -> batchWhile(w, values, dims, size);
             case Params.Scan s -> batchScan(s, values, dims, size);
-            case Params.LinearCall l ->
+            case Params.LinearCall<?> l ->
                 throw new KilnException("customVjp: vmap over the tangent part of a customVjp"
                         + " function is not supported; apply vmap outside the differentiated function (vmap(grad(f)))");
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");

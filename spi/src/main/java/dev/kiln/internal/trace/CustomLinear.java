@@ -19,7 +19,9 @@ final class CustomLinear {
     }
 
     /** Cotangents of the tangent operands from the user's backward function; residuals get none. */
-    static List<Array> transpose(Params.LinearCall l, List<Array> cts, List<Array> values, boolean[] linear) {
+    static List<Array> transpose(Params.LinearCall<?> call, List<Array> cts, List<Array> values, boolean[] linear) {
+        @SuppressWarnings("unchecked") // only CustomDerivatives makes LinearCalls, always of Arrays
+        Params.LinearCall<Array> l = (Params.LinearCall<Array>) call;
         for (int i = 0; i < l.residuals(); i++) {
             if (linear[i]) {
                 throw new KilnException("customVjp: a residual depends on the tangents; this is a bug in Kiln");

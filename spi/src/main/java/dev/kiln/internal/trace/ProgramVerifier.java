@@ -1,7 +1,13 @@
-package dev.kiln.ir;
+package dev.kiln.internal.trace;
 
 import dev.kiln.KilnException;
 import dev.kiln.internal.rules.ShapeRules;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Atom;
+import dev.kiln.ir.Eqn;
+import dev.kiln.ir.Program;
+import dev.kiln.ir.Var;
+import dev.kiln.spi.Settings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -12,10 +18,13 @@ import java.util.Set;
  * Checks a {@link Program}'s well-formedness: every variable is defined once before it is used, and
  * every equation's declared output specs are what the primitive's shape rule computes. Kiln runs it
  * after tracing and after every rewrite when the system property {@code kiln.checks=true} is set.
+ *
+ * <p>Internal, not in {@code dev.kiln.ir}: it needs the shape rules ({@code internal.rules}) and the
+ * control-flow rules ({@code internal.trace}), and the exported packages depend on no internal one.
  */
 public final class ProgramVerifier {
     /** Whether {@code kiln.checks=true} was set when Kiln started. */
-    public static final boolean ENABLED = Boolean.getBoolean("kiln.checks");
+    public static final boolean ENABLED = Settings.CHECKS.booleanValue();
 
     private ProgramVerifier() {}
 
@@ -52,7 +61,7 @@ public final class ProgramVerifier {
             if (!ShapeRules.knows(e.primitive())) {
                 List<ArraySpec> want;
                 try {
-                    want = dev.kiln.internal.trace.ControlFlow.outSpecs(e.primitive(), e.params(), in);
+                    want = ControlFlow.outSpecs(e.primitive(), e.params(), in);
                 } catch (RuntimeException ex) {
                     throw fail(stage, p, "equation " + i + " is ill-typed: " + ex.getMessage());
                 }

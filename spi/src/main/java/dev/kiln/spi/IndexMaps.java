@@ -1,8 +1,10 @@
-package dev.kiln.internal.fusion;
+package dev.kiln.spi;
 
 /**
  * Arithmetic on affine index maps {@code offset + Σ coef[d] * p[d]} from a box of points {@code p}
- * into the row-major storage of an array: the form every fused kernel's inputs and outputs take.
+ * into the row-major storage of an array: the form every fused kernel's inputs and outputs take
+ * ({@link FusedKernel}). Kiln's planner uses it to build index maps and {@link KernelInterpreter}
+ * to read them back as movement primitives; a backend that lowers kernels itself may use it too.
  */
 public final class IndexMaps {
     private IndexMaps() {}
