@@ -2,7 +2,6 @@ package dev.kiln.internal.lower;
 
 import dev.kiln.Array;
 import dev.kiln.Kiln;
-import dev.kiln.Lax;
 import dev.kiln.internal.fusion.FusionPlanner;
 import dev.kiln.internal.rules.Decomposition;
 import dev.kiln.internal.rules.Definitions;
@@ -25,9 +24,7 @@ import dev.kiln.spi.Executable;
 import dev.kiln.spi.Lowering;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -84,8 +81,9 @@ public final class LoweringImpl implements Lowering.Implementation {
             for (Var v : program.inputs()) {
                 inputs.add(staging.newInput(v.spec()));
             }
-            List<Array> outputs =
-                    Kiln.withBackend(backend, () -> Emit.targeting(backend, () -> rewrite(program, constants, inputs)));
+            List<Array> outputs = Kiln.withBackend(
+                    backend,
+                    () -> Emit.targeting(backend, () -> ProgramRunner.run(program, constants, inputs, Emit::op)));
             raw = staging.build(outputs);
         } finally {
             TraceStack.pop(staging);
@@ -105,36 +103,6 @@ public final class LoweringImpl implements Lowering.Implementation {
         }
         List<ArraySpec> specs = e.inputs().stream().map(Atom::spec).toList();
         return Emit.natively(backend, e.primitive(), e.outputs().get(0).spec(), specs);
-    }
-
-    /** The program's equations applied through {@link Emit}, which decomposes the unclaimed ones. */
-    private static List<Array> rewrite(Program p, List<Array> constants, List<Array> inputs) {
-        Map<Var, Array> env = new IdentityHashMap<>();
-        for (int i = 0; i < constants.size(); i++) {
-            env.put(p.constants().get(i), constants.get(i));
-        }
-        for (int i = 0; i < inputs.size(); i++) {
-            env.put(p.inputs().get(i), inputs.get(i));
-        }
-        for (Eqn e : p.eqns()) {
-            Array[] in = new Array[e.inputs().size()];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = ProgramRunner.read(env, e.inputs().get(i));
-            }
-            if (e.primitive().kind() == Primitive.Kind.CONTROL) {
-                List<Array> outs = Lax.bindAll(e.primitive(), e.params(), in);
-                for (int i = 0; i < outs.size(); i++) {
-                    env.put(e.outputs().get(i), outs.get(i));
-                }
-            } else {
-                env.put(e.outputs().get(0), Emit.op(e.primitive(), e.params(), in));
-            }
-        }
-        List<Array> out = new ArrayList<>(p.outputs().size());
-        for (Atom a : p.outputs()) {
-            out.add(ProgramRunner.read(env, a));
-        }
-        return out;
     }
 
     @Override

@@ -20,7 +20,18 @@ import java.util.Map;
 public final class ProgramRunner {
     private ProgramRunner() {}
 
+    /** How a single-output equation is applied; control flow always binds through the trace stack. */
+    @FunctionalInterface
+    public interface Binder {
+        Array bind(dev.kiln.ir.Primitive primitive, dev.kiln.ir.Params params, Array[] operands);
+    }
+
     public static List<Array> run(Program p, List<Array> constants, List<Array> inputs) {
+        return run(p, constants, inputs, Lax::bind);
+    }
+
+    /** Runs {@code p}, applying each single-output equation with {@code binder}. */
+    public static List<Array> run(Program p, List<Array> constants, List<Array> inputs, Binder binder) {
         if (constants.size() != p.constants().size()
                 || inputs.size() != p.inputs().size()) {
             throw new IllegalArgumentException("program takes " + p.constants().size() + " constants and "
@@ -44,7 +55,7 @@ public final class ProgramRunner {
                     env.put(e.outputs().get(i), outs.get(i));
                 }
             } else {
-                env.put(e.outputs().get(0), Lax.bind(e.primitive(), e.params(), in));
+                env.put(e.outputs().get(0), binder.bind(e.primitive(), e.params(), in));
             }
         }
         List<Array> out = new ArrayList<>(p.outputs().size());
