@@ -266,19 +266,43 @@ final class Partitioner {
      * expensive work.
      */
     private boolean onlyCheapBelow(int i, int depth) {
-        if (depth > 32) {
-            return false;
-        }
-        for (Atom a : eqns.get(i).inputs()) {
-            Integer p = a instanceof Var v ? producer.get(v) : null;
-            if (p == null || category[p] != Category.FUSIBLE) {
-                continue;
+        int h = cheapHeights()[i];
+        return h >= 0 && depth + h <= MAX_CHEAP_DEPTH;
+    }
+
+    /** How deep {@link #onlyCheapBelow} looks: past this, work below counts as not cheap. */
+    private static final int MAX_CHEAP_DEPTH = 32;
+
+    /** Per equation, -1 if some fusible equation below it is expensive, else the longest fusible chain below it. */
+    private int[] cheapHeight;
+
+    /**
+     * Computed once, in program order (producers come first), so the walk is linear in the program:
+     * walking the inputs afresh for each question took time exponential in the depth of shared cheap
+     * work, which decompositions into the core make deep (a jitted threefry program on a core-only
+     * backend spent most of its planning there).
+     */
+    private int[] cheapHeights() {
+        if (cheapHeight == null) {
+            int[] h = new int[eqns.size()];
+            for (int i = 0; i < h.length; i++) {
+                int height = 0;
+                for (Atom a : eqns.get(i).inputs()) {
+                    Integer p = a instanceof Var v ? producer.get(v) : null;
+                    if (p == null || category[p] != Category.FUSIBLE) {
+                        continue;
+                    }
+                    if (!Cost.cheap(eqns.get(p).primitive()) || h[p] < 0) {
+                        height = -1;
+                        break;
+                    }
+                    height = Math.max(height, h[p] + 1);
+                }
+                h[i] = height;
             }
-            if (!Cost.cheap(eqns.get(p).primitive()) || !onlyCheapBelow(p, depth + 1)) {
-                return false;
-            }
+            cheapHeight = h;
         }
-        return true;
+        return cheapHeight;
     }
 
     private boolean fusableAt(int i, Cluster k, Phase ph, Set<View> views) {
