@@ -13,14 +13,14 @@ import java.util.Set;
 /**
  * Where each primitive's rules are defined, side by side, one block per primitive in its family's
  * file: {@link UnaryDefinitions}, {@link BinaryDefinitions}, {@link ReductionDefinitions}, {@link
- * IndexingDefinitions}. A block gives the primitive's derivative (for elementwise primitives; the
- * others' live with their families' JVP rules, {@link ReductionJvp} and {@link JvpRules}) and its
- * decomposition into the core. What a family shares (shape rule, batching rule) comes from its
+ * IndexingDefinitions}. A block gives the primitive's derivative (elementwise primitives,
+ * reductions and scans; those of movement, indexing and contraction are still in {@link JvpRules})
+ * and its decomposition into the core. What a family shares (shape rule, batching rule) comes from its
  * {@link Primitive.Kind}; the cost class and core membership are declared with the constant in
  * {@link Primitive}.
  *
- * <p>An elementwise primitive defined with a decomposition and no derivative gets the derivative of
- * the decomposition ({@link DerivedRules}); one that is not differentiable says so with {@link
+ * <p>A primitive defined with a decomposition and no derivative gets the derivative of the
+ * decomposition ({@link DerivedRules}); one that is not differentiable says so with {@link
  * Definition#zeroDerivative()}.
  */
 public final class Definitions {
@@ -36,11 +36,18 @@ public final class Definitions {
         Array tangent(Array x, Array y, Array out, Array tx, Array ty);
     }
 
+    /** The tangent of a primitive of one array operand with parameters (reductions, scans). */
+    @FunctionalInterface
+    interface OperandJvp {
+        Array tangent(Params params, Array x, Array out, Array t);
+    }
+
     /** One primitive's definition, filled in by its family's block. */
     static final class Definition {
         private final Primitive primitive;
         private UnaryJvp unaryJvp;
         private BinaryJvp binaryJvp;
+        private OperandJvp operandJvp;
         private boolean zeroDerivative;
         private Decomposition decomposition;
 
@@ -55,6 +62,11 @@ public final class Definitions {
 
         Definition jvp(BinaryJvp rule) {
             binaryJvp = rule;
+            return this;
+        }
+
+        Definition jvp(OperandJvp rule) {
+            operandJvp = rule;
             return this;
         }
 
@@ -120,6 +132,17 @@ public final class Definitions {
             return null;
         }
         return DerivedRules.jvp(p, Params.NONE, List.of(x), Arrays.asList(t));
+    }
+
+    static Array operandTangent(Primitive p, Params params, Array x, Array out, Array t) {
+        Definition d = TABLE.get(p);
+        if (d != null && d.operandJvp != null) {
+            return d.operandJvp.tangent(params, x, out, t);
+        }
+        if (d != null && d.zeroDerivative) {
+            return null;
+        }
+        return DerivedRules.jvp(p, params, List.of(x), Arrays.asList(t));
     }
 
     static Array binaryTangent(Primitive p, Array x, Array y, Array out, Array tx, Array ty) {

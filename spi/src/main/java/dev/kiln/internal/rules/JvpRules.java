@@ -21,7 +21,7 @@ import java.util.List;
  * {@link TransposeRules transpose rule}.
  *
  * <p>Where the rules live: elementwise primitives with their definitions ({@link Definitions}), reductions and scans
- * in {@link ReductionJvp}, and the primitives that are linear in their data operands (movement,
+ * with their definitions ({@link ReductionDefinitions}), and the primitives that are linear in their data operands (movement,
  * indexing, select, convert, dot_general) below. A primitive whose output is not floating point
  * (comparisons, argmax, integer arithmetic, iota, …) has a zero tangent, as in JAX.
  */
@@ -40,8 +40,7 @@ public final class JvpRules {
         return switch (p.kind()) {
             case UNARY -> Definitions.unaryTangent(p, x.get(0), out, t.get(0));
             case BINARY -> Definitions.binaryTangent(p, x.get(0), x.get(1), out, t.get(0), t.get(1));
-            case REDUCE -> ReductionJvp.reduce(p, (Params.Reduce) params, x.get(0), out, t.get(0));
-            case CUMULATIVE -> ReductionJvp.cumulative(p, (Params.Cumulative) params, x.get(0), out, t.get(0));
+            case REDUCE, CUMULATIVE -> Definitions.operandTangent(p, params, x.get(0), out, t.get(0));
             case SELECT -> selectTangent(x, t);
             case CONVERT -> x.get(0).dtype().isFloating() ? linear(p, params, t.get(0)) : null;
             case MOVEMENT -> movement(p, params, x, t);

@@ -14,12 +14,14 @@ import static dev.kiln.internal.rules.Emit.select;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.Lax;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
 
 /**
- * Reductions, arg-reductions and cumulative ops from {@code reduce_sum}, {@code reduce_max} and
+ * The reductions, arg-reductions and cumulative ops, one block each: the derivative and the
+ * decomposition into the core. Reductions, arg-reductions and cumulative ops from {@code reduce_sum}, {@code reduce_max} and
  * elementwise work: min through an order-reversing map, products and bitwise reductions as pairwise
  * trees (exact for integers; no exp-of-log, which fails on negatives), arg-reductions in two passes,
  * scans as ⌈log₂ n⌉ rounds of shift-and-combine.
@@ -28,34 +30,140 @@ final class ReductionDefinitions {
     private ReductionDefinitions() {}
 
     static void define(Definitions.Table t) {
+        t.define(Primitive.REDUCE_SUM).jvp((p, x, out, dx) -> Tangents.linear(Primitive.REDUCE_SUM, p, dx));
+        t.define(Primitive.REDUCE_MAX).jvp((p, x, out, dx) -> reduceExtreme(axes(p), x, out, dx));
         // -max(-x) for floats, ~max(~x) for integers and bool: exact, and the empty identities map
         // onto each other (-inf to +inf, INT_MIN to INT_MAX, 0 to all ones, false to true)
-        t.define(Primitive.REDUCE_MIN).decompose((p, out, in) -> {
-            Params.Reduce r = (Params.Reduce) p;
-            Array x = in[0];
-            return x.dtype().isFloating()
-                    ? neg(op(Primitive.REDUCE_MAX, r, neg(x)))
-                    : not(op(Primitive.REDUCE_MAX, r, not(x)));
-        });
-        t.define(Primitive.REDUCE_PROD).decompose((p, out, in) -> product((Params.Reduce) p, in[0]));
+        t.define(Primitive.REDUCE_MIN)
+                .jvp((p, x, out, dx) -> reduceExtreme(axes(p), x, out, dx))
+                .decompose((p, out, in) -> {
+                    Params.Reduce r = (Params.Reduce) p;
+                    Array x = in[0];
+                    return x.dtype().isFloating()
+                            ? neg(op(Primitive.REDUCE_MAX, r, neg(x)))
+                            : not(op(Primitive.REDUCE_MAX, r, not(x)));
+                });
+        t.define(Primitive.REDUCE_PROD)
+                .jvp((p, x, out, dx) -> reduceProd(axes(p), x, dx))
+                .decompose((p, out, in) -> product((Params.Reduce) p, in[0]));
         t.define(Primitive.REDUCE_OR)
+                .zeroDerivative()
                 .decompose((p, out, in) -> in[0].dtype().isBool()
                         ? op(Primitive.REDUCE_MAX, p, in[0])
                         : tree(Primitive.OR, (Params.Reduce) p, in[0], full(in[0].dtype(), 0, new int[0])));
         t.define(Primitive.REDUCE_AND)
+                .zeroDerivative()
                 .decompose((p, out, in) -> in[0].dtype().isBool()
                         ? not(op(Primitive.REDUCE_MAX, p, not(in[0])))
                         : tree(Primitive.AND, (Params.Reduce) p, in[0], allOnes(full(in[0].dtype(), 0, new int[0]))));
+        // integer results: no tangent (JvpRules returns a zero for the whole kind)
         t.define(Primitive.ARGMAX)
                 .decompose((p, out, in) -> argExtreme(Primitive.REDUCE_MAX, (Params.ArgReduce) p, in[0]));
         t.define(Primitive.ARGMIN)
                 .decompose((p, out, in) -> argExtreme(Primitive.REDUCE_MIN, (Params.ArgReduce) p, in[0]));
-        t.define(Primitive.CUMSUM).decompose((p, out, in) -> scan(Primitive.ADD, (Params.Cumulative) p, in[0], 0));
-        t.define(Primitive.CUMPROD).decompose((p, out, in) -> scan(Primitive.MUL, (Params.Cumulative) p, in[0], 1));
+        t.define(Primitive.CUMSUM)
+                .jvp((p, x, out, dx) -> Tangents.linear(Primitive.CUMSUM, p, dx))
+                .decompose((p, out, in) -> scan(Primitive.ADD, (Params.Cumulative) p, in[0], 0));
+        t.define(Primitive.CUMPROD)
+                .jvp((p, x, out, dx) -> cumprodTangent((Params.Cumulative) p, x, out, dx))
+                .decompose((p, out, in) -> scan(Primitive.MUL, (Params.Cumulative) p, in[0], 1));
         t.define(Primitive.CUMMAX)
+                .jvp((p, x, out, dx) -> cumulativeExtreme((Params.Cumulative) p, x, out, dx))
                 .decompose((p, out, in) -> scan(Primitive.MAX, (Params.Cumulative) p, in[0], lowest(in[0].dtype())));
         t.define(Primitive.CUMMIN)
+                .jvp((p, x, out, dx) -> cumulativeExtreme((Params.Cumulative) p, x, out, dx))
                 .decompose((p, out, in) -> scan(Primitive.MIN, (Params.Cumulative) p, in[0], highest(in[0].dtype())));
+    }
+
+    private static int[] axes(Params p) {
+        return ((Params.Reduce) p).axes().toArray();
+    }
+
+    /**
+     * {@code d prod(x) = sum_i t_i prod_{j != i} x_j}. The products of the other elements are the
+     * exclusive products from the left times those from the right (two cumprods), which is exact
+     * when some {@code x_j} are zero, unlike {@code prod(x) / x_i}.
+     */
+    private static Array reduceProd(int[] axes, Array x, Array t) {
+        if (axes.length == 0) {
+            return t;
+        }
+        int[] kept = Tangents.keptDims(x.ndim(), axes);
+        int[] perm = new int[x.ndim()];
+        System.arraycopy(kept, 0, perm, 0, kept.length);
+        System.arraycopy(axes, 0, perm, kept.length, axes.length);
+        int[] flat = new int[kept.length + 1];
+        int n = 1;
+        for (int i = 0; i < kept.length; i++) {
+            flat[i] = x.shape(kept[i]);
+        }
+        for (int a : axes) {
+            n *= x.shape(a);
+        }
+        flat[kept.length] = n;
+        int last = kept.length;
+        Array rows = Lax.reshape(Lax.transpose(x, perm), flat);
+        Array tRows = Lax.reshape(Lax.transpose(t, perm), flat);
+        Array fromLeft = Tangents.shift(cumprod(rows, last, false), last, 1, 1);
+        Array fromRight = Tangents.shift(cumprod(rows, last, true), last, -1, 1);
+        return Lax.reduceSum(Tangents.mul(tRows, op(Primitive.MUL, fromLeft, fromRight)), last);
+    }
+
+    private static Array cumprod(Array x, int axis, boolean reverse) {
+        return Lax.bind(Primitive.CUMPROD, new Params.Cumulative(axis, reverse), x);
+    }
+
+    /**
+     * JAX's rule: the tangent at the positions that attain the extreme, averaged over ties
+     * ({@code sum(t * mask) / sum(mask)} with {@code mask = (x == max)}).
+     */
+    private static Array reduceExtreme(int[] axes, Array x, Array out, Array t) {
+        Array mask = Tangents.indicator(op(Primitive.EQ, x, Tangents.unreduce(out, x.shape(), axes)), x);
+        return Tangents.div(Lax.reduceSum(Tangents.mul(t, mask), axes), Lax.reduceSum(mask, axes));
+    }
+
+    /**
+     * {@code out_k = out_{k-1} x_k} gives {@code dout_k = x_k dout_{k-1} + out_{k-1} t_k}. Solving
+     * that recurrence never divides by {@code x}, so it is exact with zeros.
+     */
+    private static Array cumprodTangent(Params.Cumulative params, Array x, Array out, Array t) {
+        int dir = params.reverse() ? -1 : 1;
+        Array exclusive = Tangents.shift(out, params.axis(), dir, 1);
+        return linearRecurrence(x, Tangents.mul(t, exclusive), params.axis(), dir);
+    }
+
+    /**
+     * The running extreme at {@code k} is {@code x_j} for the latest {@code j <= k} (earliest
+     * {@code j >= k} when reversed) where {@code x_j} equals the running extreme itself, so the
+     * tangent is {@code t_j}: the recurrence {@code y_k = t_k} where {@code x_k} attains the
+     * extreme, else {@code y_{k-1}}. Ties therefore take the tangent of the latest attaining
+     * element rather than an average (JAX's scan-based rule splits them by its scan tree).
+     */
+    private static Array cumulativeExtreme(Params.Cumulative params, Array x, Array out, Array t) {
+        Array attains = Tangents.indicator(op(Primitive.EQ, x, out), x);
+        Array keepsPrevious = op(Primitive.SUB, full(x, 1), attains);
+        return linearRecurrence(keepsPrevious, Tangents.mul(t, attains), params.axis(), params.reverse() ? -1 : 1);
+    }
+
+    /**
+     * Solves {@code y_k = a_k y_{k-1} + b_k} ({@code y} before the start is 0) along {@code axis}
+     * in direction {@code dir} with a Hillis–Steele scan over (multiplier, offset) pairs: {@code
+     * ceil(log2 n)} steps of shifts, multiplies and adds. It is linear in the offsets {@code b}
+     * (the tangents), with multipliers {@code a} from primals only, so its transpose needs only
+     * PAD, MUL and ADD (O(n log n) work, unlike a gather's one-hot transpose).
+     */
+    private static Array linearRecurrence(Array a, Array b, int axis, int dir) {
+        int n = a.shape(axis);
+        Array offsets = b;
+        Array multipliers = a;
+        for (int span = 1; span < n; span *= 2) {
+            // offsets_k covers (k - span, k]; extend it by the window before, carried through multipliers_k
+            offsets = Tangents.add(offsets, Tangents.mul(Tangents.shift(offsets, axis, dir * span, 0), multipliers));
+            if (2 * span < n) {
+                multipliers = op(Primitive.MUL, multipliers, Tangents.shift(multipliers, axis, dir * span, 1));
+            }
+        }
+        return offsets;
     }
 
     /**
