@@ -19,6 +19,7 @@ import static dev.kiln.internal.rules.Emit.xor;
 import static dev.kiln.ir.Primitive.*;
 
 import dev.kiln.Array;
+import java.util.Arrays;
 
 /**
  * The binary elementwise primitives and the comparisons, one block each: the derivative in both
@@ -29,14 +30,29 @@ final class BinaryDefinitions {
     private BinaryDefinitions() {}
 
     static void define(Definitions.Table d) {
-        d.define(ADD).jvp((x, y, out, tx, ty) -> Tangents.add(tx, ty));
+        d.define(ADD)
+                .jvp((x, y, out, tx, ty) -> Tangents.add(tx, ty))
+                .transpose((p, ct, x, linear, specs) -> Arrays.asList(linear[0] ? ct : null, linear[1] ? ct : null));
         // IEEE defines x - y as x + (-y)
         d.define(SUB)
                 .jvp((x, y, out, tx, ty) -> Tangents.sub(tx, ty))
+                .transpose((p, ct, x, linear, specs) ->
+                        Arrays.asList(linear[0] ? ct : null, linear[1] ? Tangents.neg(ct) : null))
                 .decompose((p, out, in) -> add(in[0], neg(in[1])));
-        d.define(MUL).jvp((x, y, out, tx, ty) -> Tangents.add(Tangents.mul(tx, y), Tangents.mul(ty, x)));
+        d.define(MUL)
+                .jvp((x, y, out, tx, ty) -> Tangents.add(Tangents.mul(tx, y), Tangents.mul(ty, x)))
+                .transpose((p, ct, x, linear, specs) -> {
+                    TransposeRules.requireOneLinear(MUL, linear);
+                    return linear[0] ? Arrays.asList(mul(ct, x.get(1)), null) : Arrays.asList(null, mul(x.get(0), ct));
+                });
         d.define(DIV)
-                .jvp((x, y, out, tx, ty) -> Tangents.sub(Tangents.div(tx, y), Tangents.mul(ty, () -> div(out, y))));
+                .jvp((x, y, out, tx, ty) -> Tangents.sub(Tangents.div(tx, y), Tangents.mul(ty, () -> div(out, y))))
+                .transpose((p, ct, x, linear, specs) -> {
+                    if (linear[1]) {
+                        throw TransposeRules.notLinear(DIV, "its divisor");
+                    }
+                    return Arrays.asList(div(ct, x.get(1)), null);
+                });
         // x rem y = x - y * trunc(x / y), and trunc is locally constant.
         d.define(REM).jvp((x, y, out, tx, ty) -> Tangents.sub(tx, Tangents.mul(ty, () -> truncate(div(x, y)))));
         d.define(POW)

@@ -1,6 +1,7 @@
 package dev.kiln.internal.rules;
 
 import dev.kiln.Array;
+import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
@@ -13,9 +14,10 @@ import java.util.Set;
 /**
  * Where each primitive's rules are defined, side by side, one block per primitive in its family's
  * file: {@link UnaryDefinitions}, {@link BinaryDefinitions}, {@link ReductionDefinitions}, {@link
- * IndexingDefinitions}. A block gives the primitive's derivative (elementwise primitives,
- * reductions and scans; those of movement, indexing and contraction are still in {@link JvpRules})
- * and its decomposition into the core. What a family shares (shape rule, batching rule) comes from its
+ * IndexingDefinitions}. A block gives the primitive's derivative and, for a linear one, its
+ * transpose (elementwise primitives, reductions and scans; those of movement, indexing and
+ * contraction are still in {@link JvpRules} and {@link TransposeRules}) and its decomposition into
+ * the core. What a family shares (shape rule, batching rule) comes from its
  * {@link Primitive.Kind}; the cost class and core membership are declared with the constant in
  * {@link Primitive}.
  *
@@ -42,12 +44,22 @@ public final class Definitions {
         Array tangent(Params params, Array x, Array out, Array t);
     }
 
+    /**
+     * The cotangents of a primitive's operands from its output's cotangent {@code ct}, for a
+     * primitive linear in the operands marked {@code linear} (null: not linear, or a zero).
+     */
+    @FunctionalInterface
+    interface TransposeRule {
+        List<Array> transpose(Params params, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs);
+    }
+
     /** One primitive's definition, filled in by its family's block. */
     static final class Definition {
         private final Primitive primitive;
         private UnaryJvp unaryJvp;
         private BinaryJvp binaryJvp;
         private OperandJvp operandJvp;
+        private TransposeRule transpose;
         private boolean zeroDerivative;
         private Decomposition decomposition;
 
@@ -67,6 +79,12 @@ public final class Definitions {
 
         Definition jvp(OperandJvp rule) {
             operandJvp = rule;
+            return this;
+        }
+
+        /** For a primitive linear in some operands. */
+        Definition transpose(TransposeRule rule) {
+            transpose = rule;
             return this;
         }
 
@@ -132,6 +150,12 @@ public final class Definitions {
             return null;
         }
         return DerivedRules.jvp(p, Params.NONE, List.of(x), Arrays.asList(t));
+    }
+
+    /** The transpose rule defined with {@code p}, or null (movement, indexing, contraction, or not linear). */
+    static TransposeRule transposeRule(Primitive p) {
+        Definition d = TABLE.get(p);
+        return d == null ? null : d.transpose;
     }
 
     static Array operandTangent(Primitive p, Params params, Array x, Array out, Array t) {

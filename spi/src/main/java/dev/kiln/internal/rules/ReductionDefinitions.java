@@ -18,6 +18,7 @@ import dev.kiln.Lax;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The reductions, arg-reductions and cumulative ops, one block each: the derivative and the
@@ -30,7 +31,10 @@ final class ReductionDefinitions {
     private ReductionDefinitions() {}
 
     static void define(Definitions.Table t) {
-        t.define(Primitive.REDUCE_SUM).jvp((p, x, out, dx) -> Tangents.linear(Primitive.REDUCE_SUM, p, dx));
+        t.define(Primitive.REDUCE_SUM)
+                .jvp((p, x, out, dx) -> Tangents.linear(Primitive.REDUCE_SUM, p, dx))
+                .transpose((p, ct, x, linear, specs) ->
+                        List.of(Tangents.unreduce(ct, specs.get(0).shape(), axes(p))));
         t.define(Primitive.REDUCE_MAX).jvp((p, x, out, dx) -> reduceExtreme(axes(p), x, out, dx));
         // -max(-x) for floats, ~max(~x) for integers and bool: exact, and the empty identities map
         // onto each other (-inf to +inf, INT_MIN to INT_MAX, 0 to all ones, false to true)
@@ -63,6 +67,11 @@ final class ReductionDefinitions {
                 .decompose((p, out, in) -> argExtreme(Primitive.REDUCE_MIN, (Params.ArgReduce) p, in[0]));
         t.define(Primitive.CUMSUM)
                 .jvp((p, x, out, dx) -> Tangents.linear(Primitive.CUMSUM, p, dx))
+                // the transpose of a running sum is the running sum the other way
+                .transpose((p, ct, x, linear, specs) -> {
+                    Params.Cumulative c = (Params.Cumulative) p;
+                    return List.of(Lax.bind(Primitive.CUMSUM, new Params.Cumulative(c.axis(), !c.reverse()), ct));
+                })
                 .decompose((p, out, in) -> scan(Primitive.ADD, (Params.Cumulative) p, in[0], 0));
         t.define(Primitive.CUMPROD)
                 .jvp((p, x, out, dx) -> cumprodTangent((Params.Cumulative) p, x, out, dx))

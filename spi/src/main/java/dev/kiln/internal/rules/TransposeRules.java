@@ -1,9 +1,7 @@
 package dev.kiln.internal.rules;
 
 import static dev.kiln.internal.rules.Tangents.inverse;
-import static dev.kiln.internal.rules.Tangents.neg;
 import static dev.kiln.internal.rules.Tangents.scalar;
-import static dev.kiln.internal.rules.Tangents.unreduce;
 import static dev.kiln.internal.rules.Tangents.zeros;
 
 import dev.kiln.Array;
@@ -23,7 +21,8 @@ import java.util.List;
  * JVP rule} applies to a tangent has a rule here; rules, like JVP rules, are written with {@link
  * Lax} so that they can be differentiated again.
  *
- * <p>Where the rules live: elementwise, reductions, scans and movement below; {@code dot_general}
+ * <p>Where the rules live: the elementwise primitives', reductions' and scans' with their
+ * definitions ({@link Definitions}); select, convert and movement below; {@code dot_general}
  * in {@link DotGeneralTranspose}; gathers and dynamic slices in {@link IndexingTranspose}.
  */
 public final class TransposeRules {
@@ -32,22 +31,11 @@ public final class TransposeRules {
     /** Cotangents per operand; {@code null} for non-linear operands (and for zero). */
     public static List<Array> transpose(
             Primitive p, Params params, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs) {
+        Definitions.TransposeRule defined = Definitions.transposeRule(p);
+        if (defined != null) {
+            return defined.transpose(params, ct, operands, linear, specs);
+        }
         return switch (p) {
-            case NEG -> List.of(neg(ct));
-            case ADD -> Arrays.asList(linear[0] ? ct : null, linear[1] ? ct : null);
-            case SUB -> Arrays.asList(linear[0] ? ct : null, linear[1] ? neg(ct) : null);
-            case MUL -> {
-                requireOneLinear(p, linear);
-                yield linear[0]
-                        ? Arrays.asList(Lax.bind(Primitive.MUL, ct, operands.get(1)), null)
-                        : Arrays.asList(null, Lax.bind(Primitive.MUL, operands.get(0), ct));
-            }
-            case DIV -> {
-                if (linear[1]) {
-                    throw notLinear(p, "its divisor");
-                }
-                yield Arrays.asList(Lax.bind(Primitive.DIV, ct, operands.get(1)), null);
-            }
             case CONVERT -> List.of(Lax.convert(ct, specs.get(0).dtype()));
             case SELECT -> {
                 if (linear[0]) {
@@ -59,15 +47,6 @@ public final class TransposeRules {
                         null,
                         linear[1] ? Lax.bind(Primitive.SELECT, pred, ct, zero) : null,
                         linear[2] ? Lax.bind(Primitive.SELECT, pred, zero, ct) : null);
-            }
-            case REDUCE_SUM ->
-                List.of(unreduce(
-                        ct,
-                        specs.get(0).shape(),
-                        ((Params.Reduce) params).axes().toArray()));
-            case CUMSUM -> {
-                Params.Cumulative c = (Params.Cumulative) params;
-                yield List.of(Lax.bind(p, new Params.Cumulative(c.axis(), !c.reverse()), ct));
             }
             case BROADCAST_IN_DIM -> List.of(unbroadcast((Params.BroadcastInDim) params, ct, specs.get(0)));
             case RESHAPE -> List.of(Lax.reshape(ct, specs.get(0).shape()));
@@ -176,7 +155,7 @@ public final class TransposeRules {
         return axes;
     }
 
-    private static void requireOneLinear(Primitive p, boolean[] linear) {
+    static void requireOneLinear(Primitive p, boolean[] linear) {
         if (linear[0] && linear[1]) {
             throw new KilnException(p.printName() + " of two linear values is not linear; this is a bug in a JVP rule");
         }

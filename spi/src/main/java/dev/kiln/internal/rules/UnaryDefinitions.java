@@ -29,6 +29,7 @@ import static dev.kiln.ir.Primitive.*;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,7 +57,10 @@ final class UnaryDefinitions {
 
     static void define(Definitions.Table d) {
         // x * -1 keeps -0 and NaN; integers wrap as negation does (unsigned: times all ones)
-        d.define(NEG).jvp((x, y, t) -> Tangents.neg(t)).decompose((p, out, in) -> negate(in[0]));
+        d.define(NEG)
+                .jvp((x, y, t) -> Tangents.neg(t))
+                .transpose((p, ct, x, linear, specs) -> List.of(Tangents.neg(ct)))
+                .decompose((p, out, in) -> negate(in[0]));
         // JAX's choice at 0: the derivative of |x| from the right.
         // max(x, -x): +0 for ±0 (max pins max(-0, +0) = +0), INT_MIN stays INT_MIN
         d.define(ABS)
