@@ -19,10 +19,13 @@ import static dev.kiln.internal.rules.Emit.xor;
 import static dev.kiln.ir.Primitive.*;
 
 import dev.kiln.Array;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The binary elementwise primitives and the comparisons, one block each: the derivative in both
+ * The binary elementwise primitives, select and the comparisons, one block each: the derivative in both
  * operands and, outside the core, the exact decomposition into core primitives. Comparisons have a
  * bool result and so no tangent (JvpRules returns a zero for them).
  */
@@ -77,6 +80,16 @@ final class BinaryDefinitions {
         d.define(SHIFT_RIGHT_LOGICAL).zeroDerivative();
         d.define(SHIFT_RIGHT_ARITHMETIC).zeroDerivative().decompose((p, out, in) -> shiftRightArithmetic(in[0], in[1]));
 
+        // linear in both branches; the predicate is boolean and carries no tangent
+        d.define(SELECT).naryJvp(BinaryDefinitions::selectTangent).transpose((p, ct, x, linear, specs) -> {
+            if (linear[0]) {
+                throw TransposeRules.notLinear(SELECT, "its predicate");
+            }
+            Array zero = Tangents.zeros(specs.get(1));
+            return Arrays.asList(
+                    null, linear[1] ? select(x.get(0), ct, zero) : null, linear[2] ? select(x.get(0), zero, ct) : null);
+        });
+
         // NOT(GT) would be true for NaN; these keep comparisons with NaN false (NE true)
         d.define(EQ);
         d.define(LT);
@@ -84,6 +97,16 @@ final class BinaryDefinitions {
         d.define(GT).decompose((p, out, in) -> lt(in[1], in[0]));
         d.define(LE).decompose((p, out, in) -> or(lt(in[0], in[1]), eq(in[0], in[1])));
         d.define(GE).decompose((p, out, in) -> or(lt(in[1], in[0]), eq(in[0], in[1])));
+    }
+
+    private static Array selectTangent(Primitive p, Params params, List<Array> x, List<Array> t) {
+        if (t.get(1) == null && t.get(2) == null) {
+            return null;
+        }
+        return select(
+                x.get(0),
+                Tangents.orZeros(t.get(1), x.get(1).spec()),
+                Tangents.orZeros(t.get(2), x.get(2).spec()));
     }
 
     /** max and min pass each operand's tangent where it alone attains the result, half of each on ties. */

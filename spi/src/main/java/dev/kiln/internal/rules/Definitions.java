@@ -14,10 +14,8 @@ import java.util.Set;
 /**
  * Where each primitive's rules are defined, side by side, one block per primitive in its family's
  * file: {@link UnaryDefinitions}, {@link BinaryDefinitions}, {@link ReductionDefinitions}, {@link
- * IndexingDefinitions}. A block gives the primitive's derivative and, for a linear one, its
- * transpose (elementwise primitives, reductions and scans; those of movement, indexing and
- * contraction are still in {@link JvpRules} and {@link TransposeRules}) and its decomposition into
- * the core. What a family shares (shape rule, batching rule) comes from its
+ * IndexingDefinitions}, {@link ContractionDefinitions}. A block gives the primitive's derivative and, for a linear one, its
+ * transpose, and its decomposition into the core. What a family shares (shape rule, batching rule) comes from its
  * {@link Primitive.Kind}; the cost class and core membership are declared with the constant in
  * {@link Primitive}.
  *
@@ -44,6 +42,12 @@ public final class Definitions {
         Array tangent(Params params, Array x, Array out, Array t);
     }
 
+    /** The tangent of a primitive of several operands that is linear in its data (movement, indexing). */
+    @FunctionalInterface
+    interface NaryJvp {
+        Array tangent(Primitive primitive, Params params, List<Array> x, List<Array> t);
+    }
+
     /**
      * The cotangents of a primitive's operands from its output's cotangent {@code ct}, for a
      * primitive linear in the operands marked {@code linear} (null: not linear, or a zero).
@@ -60,6 +64,7 @@ public final class Definitions {
         private BinaryJvp binaryJvp;
         private OperandJvp operandJvp;
         private TransposeRule transpose;
+        private NaryJvp naryJvp;
         private boolean zeroDerivative;
         private Decomposition decomposition;
 
@@ -79,6 +84,11 @@ public final class Definitions {
 
         Definition jvp(OperandJvp rule) {
             operandJvp = rule;
+            return this;
+        }
+
+        Definition naryJvp(NaryJvp rule) {
+            naryJvp = rule;
             return this;
         }
 
@@ -125,6 +135,7 @@ public final class Definitions {
         BinaryDefinitions.define(t);
         ReductionDefinitions.define(t);
         IndexingDefinitions.define(t);
+        ContractionDefinitions.define(t);
         TABLE = Collections.unmodifiableMap(t.byPrimitive);
     }
 
@@ -156,6 +167,14 @@ public final class Definitions {
     static TransposeRule transposeRule(Primitive p) {
         Definition d = TABLE.get(p);
         return d == null ? null : d.transpose;
+    }
+
+    static Array naryTangent(Primitive p, Params params, List<Array> x, List<Array> t) {
+        Definition d = TABLE.get(p);
+        if (d != null && d.naryJvp != null) {
+            return d.naryJvp.tangent(p, params, x, t);
+        }
+        return DerivedRules.jvp(p, params, x, t);
     }
 
     static Array operandTangent(Primitive p, Params params, Array x, Array out, Array t) {

@@ -17,35 +17,125 @@ import static dev.kiln.internal.rules.Emit.sub;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.Lax;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.List;
 
 /**
- * Movement and indexing from PAD, SELECT and the one gather, TAKE. These turn views into gathers or
- * whole-array selects, so backends that care about speed claim them; they exist so that a backend
- * is complete with the core alone.
+ * The movement and indexing primitives, one block each: the derivative (they are linear in the data
+ * they move), the transpose, and outside the core the decomposition. Decompositions build movement
+ * and indexing from PAD, SELECT and the one gather, TAKE; they turn views into gathers or
+ * whole-array selects, so backends that care about speed claim these primitives, and exist so that
+ * a backend is complete with the core alone.
  */
 final class IndexingDefinitions {
     private IndexingDefinitions() {}
 
     static void define(Definitions.Table t) {
-        t.define(Primitive.CONCATENATE).decompose((p, out, in) -> concatenate(((Params.Axis) p).axis(), out, in));
-        t.define(Primitive.REV).decompose((p, out, in) -> {
-            Array x = in[0];
-            for (int axis : ((Params.Rev) p).axes().toArray()) {
-                int n = x.shape()[axis];
-                Array reversed = sub(full(DType.INT32, n - 1, new int[] {n}), iota(DType.INT32, new int[] {n}, 0));
-                x = op(Primitive.TAKE, new Params.Axis(axis), x, reversed);
-            }
-            return x;
-        });
+        // no operands: nothing to differentiate, and in the core
+        t.define(Primitive.IOTA);
+
+        // movement is linear in its data operands: the tangent moves like the value; the transpose
+        // moves the cotangent back
+        t.define(Primitive.BROADCAST_IN_DIM)
+                .naryJvp(IndexingDefinitions::linearInFirst)
+                .transpose((p, ct, x, linear, specs) ->
+                        List.of(TransposeRules.unbroadcast((Params.BroadcastInDim) p, ct, specs.get(0))));
+        t.define(Primitive.RESHAPE)
+                .naryJvp(IndexingDefinitions::linearInFirst)
+                .transpose((p, ct, x, linear, specs) ->
+                        List.of(Lax.reshape(ct, specs.get(0).shape())));
+        t.define(Primitive.TRANSPOSE)
+                .naryJvp(IndexingDefinitions::linearInFirst)
+                .transpose((p, ct, x, linear, specs) -> List.of(Lax.transpose(
+                        ct, Tangents.inverse(((Params.Transpose) p).perm().toArray()))));
+        t.define(Primitive.SLICE)
+                .naryJvp(IndexingDefinitions::linearInFirst)
+                .transpose((p, ct, x, linear, specs) ->
+                        List.of(TransposeRules.unslice((Params.Slice) p, ct, specs.get(0))));
+        // linear in both the array and the padding value
+        t.define(Primitive.PAD)
+                .naryJvp(IndexingDefinitions::linearInAll)
+                .transpose((p, ct, x, linear, specs) -> TransposeRules.unpad((Params.Pad) p, ct, linear));
+        t.define(Primitive.CONCATENATE)
+                .naryJvp(IndexingDefinitions::linearInAll)
+                .transpose((p, ct, x, linear, specs) ->
+                        TransposeRules.unconcatenate(((Params.Axis) p).axis(), ct, linear, specs))
+                .decompose((p, out, in) -> concatenate(((Params.Axis) p).axis(), out, in));
+        t.define(Primitive.REV)
+                .naryJvp(IndexingDefinitions::linearInFirst)
+                .transpose((p, ct, x, linear, specs) ->
+                        List.of(Lax.rev(ct, ((Params.Rev) p).axes().toArray())))
+                .decompose((p, out, in) -> {
+                    Array x = in[0];
+                    for (int axis : ((Params.Rev) p).axes().toArray()) {
+                        int n = x.shape()[axis];
+                        Array reversed =
+                                sub(full(DType.INT32, n - 1, new int[] {n}), iota(DType.INT32, new int[] {n}, 0));
+                        x = op(Primitive.TAKE, new Params.Axis(axis), x, reversed);
+                    }
+                    return x;
+                });
+
+        // gathers and dynamic slices are linear in the data they read or write; the same (integer)
+        // indices are reused for the tangents, so clamping matches the primal
+        t.define(Primitive.TAKE)
+                .naryJvp(IndexingDefinitions::gatherTangent)
+                .transpose(indexingTranspose(Primitive.TAKE));
         t.define(Primitive.TAKE_ALONG_AXIS)
+                .naryJvp(IndexingDefinitions::gatherTangent)
+                .transpose(indexingTranspose(Primitive.TAKE_ALONG_AXIS))
                 .decompose((p, out, in) -> takeAlongAxis(((Params.Axis) p).axis(), in[0], in[1]));
         t.define(Primitive.DYNAMIC_SLICE)
+                .naryJvp(IndexingDefinitions::gatherTangent)
+                .transpose(indexingTranspose(Primitive.DYNAMIC_SLICE))
                 .decompose((p, out, in) ->
                         dynamicSlice(((Params.DynamicSlice) p).sizes().toArray(), in));
-        t.define(Primitive.DYNAMIC_UPDATE_SLICE).decompose((p, out, in) -> dynamicUpdateSlice(in));
+        t.define(Primitive.DYNAMIC_UPDATE_SLICE)
+                .naryJvp(IndexingDefinitions::updateTangent)
+                .transpose(indexingTranspose(Primitive.DYNAMIC_UPDATE_SLICE))
+                .decompose((p, out, in) -> dynamicUpdateSlice(in));
+    }
+
+    private static Definitions.TransposeRule indexingTranspose(Primitive p) {
+        return (params, ct, x, linear, specs) -> IndexingTranspose.transpose(p, params, ct, x, linear, specs);
+    }
+
+    /** The primitive applied to the first operand's tangent, the other operands as they are. */
+    private static Array linearInFirst(Primitive p, Params params, List<Array> x, List<Array> dx) {
+        return Tangents.linear(p, params, dx.get(0));
+    }
+
+    /** The primitive applied to every operand's tangent (zeros where one is a symbolic zero). */
+    private static Array linearInAll(Primitive p, Params params, List<Array> x, List<Array> dx) {
+        Array[] parts = new Array[x.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = Tangents.orZeros(dx.get(i), x.get(i).spec());
+        }
+        return Lax.bind(p, params, parts);
+    }
+
+    /** The update of the operand's tangent by the update's tangent, at the primal start indices. */
+    private static Array updateTangent(Primitive p, Params params, List<Array> x, List<Array> dx) {
+        if (dx.get(0) == null && dx.get(1) == null) {
+            return null;
+        }
+        Array[] operands = x.toArray(Array[]::new);
+        operands[0] = Tangents.orZeros(dx.get(0), x.get(0).spec());
+        operands[1] = Tangents.orZeros(dx.get(1), x.get(1).spec());
+        return Lax.bind(p, params, operands);
+    }
+
+    /** The gather applied to the data's tangent with the primal indices. */
+    private static Array gatherTangent(Primitive p, Params params, List<Array> x, List<Array> dx) {
+        if (dx.get(0) == null) {
+            return null;
+        }
+        Array[] operands = x.toArray(Array[]::new);
+        operands[0] = dx.get(0);
+        return Lax.bind(p, params, operands);
     }
 
     /** Each operand padded into place, then chosen by position along the axis. */

@@ -1,8 +1,6 @@
 package dev.kiln.internal.rules;
 
-import static dev.kiln.internal.rules.Tangents.inverse;
 import static dev.kiln.internal.rules.Tangents.scalar;
-import static dev.kiln.internal.rules.Tangents.zeros;
 
 import dev.kiln.Array;
 import dev.kiln.KilnException;
@@ -21,9 +19,9 @@ import java.util.List;
  * JVP rule} applies to a tangent has a rule here; rules, like JVP rules, are written with {@link
  * Lax} so that they can be differentiated again.
  *
- * <p>Where the rules live: the elementwise primitives', reductions' and scans' with their
- * definitions ({@link Definitions}); select, convert and movement below; {@code dot_general}
- * in {@link DotGeneralTranspose}; gathers and dynamic slices in {@link IndexingTranspose}.
+ * <p>Every rule is defined with its primitive ({@link Definitions}); this class finds it and holds
+ * the movement helpers those blocks call ({@code dot_general}'s are in {@link DotGeneralTranspose},
+ * the gathers' and dynamic slices' in {@link IndexingTranspose}).
  */
 public final class TransposeRules {
     private TransposeRules() {}
@@ -35,46 +33,16 @@ public final class TransposeRules {
         if (defined != null) {
             return defined.transpose(params, ct, operands, linear, specs);
         }
-        return switch (p) {
-            case CONVERT -> List.of(Lax.convert(ct, specs.get(0).dtype()));
-            case SELECT -> {
-                if (linear[0]) {
-                    throw notLinear(p, "its predicate");
-                }
-                Array pred = operands.get(0);
-                Array zero = zeros(specs.get(1));
-                yield Arrays.asList(
-                        null,
-                        linear[1] ? Lax.bind(Primitive.SELECT, pred, ct, zero) : null,
-                        linear[2] ? Lax.bind(Primitive.SELECT, pred, zero, ct) : null);
-            }
-            case BROADCAST_IN_DIM -> List.of(unbroadcast((Params.BroadcastInDim) params, ct, specs.get(0)));
-            case RESHAPE -> List.of(Lax.reshape(ct, specs.get(0).shape()));
-            case TRANSPOSE ->
-                List.of(Lax.transpose(
-                        ct, inverse(((Params.Transpose) params).perm().toArray())));
-            case REV -> List.of(Lax.rev(ct, ((Params.Rev) params).axes().toArray()));
-            case SLICE -> List.of(unslice((Params.Slice) params, ct, specs.get(0)));
-            case PAD -> unpad((Params.Pad) params, ct, linear);
-            case CONCATENATE -> unconcatenate(((Params.Axis) params).axis(), ct, linear, specs);
-            case DOT_GENERAL -> {
-                requireOneLinear(p, linear);
-                yield DotGeneralTranspose.transpose((Params.DotGeneral) params, ct, operands, linear, specs);
-            }
-            case TAKE, TAKE_ALONG_AXIS, DYNAMIC_SLICE, DYNAMIC_UPDATE_SLICE ->
-                IndexingTranspose.transpose(p, params, ct, operands, linear, specs);
-            default ->
-                throw new KilnException(
-                        "no transpose rule for " + p.printName()
-                                + ": it is not linear in any operand, so it should never act on a tangent; this is a bug in a JVP rule");
-        };
+        throw new KilnException(
+                "no transpose rule for " + p.printName()
+                        + ": it is not linear in any operand, so it should never act on a tangent; this is a bug in a JVP rule");
     }
 
     /**
      * Sums the cotangent over the dimensions the broadcast created (new ones and size-1 ones that
      * were expanded), then reshapes to restore the size-1 dimensions.
      */
-    private static Array unbroadcast(Params.BroadcastInDim b, Array ct, ArraySpec operand) {
+    static Array unbroadcast(Params.BroadcastInDim b, Array ct, ArraySpec operand) {
         int[] dims = b.dims().toArray();
         int[] outShape = b.shape().toArray();
         boolean[] keep = new boolean[outShape.length];
@@ -92,7 +60,7 @@ public final class TransposeRules {
     }
 
     /** Zeros everywhere the slice did not read: PAD with interior padding for strides. */
-    private static Array unslice(Params.Slice sl, Array ct, ArraySpec operand) {
+    static Array unslice(Params.Slice sl, Array ct, ArraySpec operand) {
         int rank = operand.rank();
         int[] start = sl.start().toArray();
         int[] strides = sl.strides().toArray();
@@ -113,7 +81,7 @@ public final class TransposeRules {
      * a strided slice skips the interior padding. The pad value was copied to every other position,
      * so its cotangent is the sum there: {@code sum(ct) - sum(operand's cotangent)}.
      */
-    private static List<Array> unpad(Params.Pad pad, Array ct, boolean[] linear) {
+    static List<Array> unpad(Params.Pad pad, Array ct, boolean[] linear) {
         int rank = ct.ndim();
         int[] lo = pad.lo().toArray();
         int[] hi = pad.hi().toArray();
@@ -136,7 +104,7 @@ public final class TransposeRules {
         return Arrays.asList(linear[0] ? operandCt : null, valueCt);
     }
 
-    private static List<Array> unconcatenate(int axis, Array ct, boolean[] linear, List<ArraySpec> specs) {
+    static List<Array> unconcatenate(int axis, Array ct, boolean[] linear, List<ArraySpec> specs) {
         List<Array> out = new ArrayList<>(specs.size());
         int offset = 0;
         for (int i = 0; i < specs.size(); i++) {

@@ -29,6 +29,7 @@ import static dev.kiln.ir.Primitive.*;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.Lax;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -119,6 +120,13 @@ final class UnaryDefinitions {
         d.define(ERF)
                 .jvp((x, y, t) -> Tangents.mul(t, () -> mul(full(x, TWO_OVER_SQRT_PI), exp(neg(mul(x, x))))))
                 .decompose((p, out, in) -> wide(in[0], UnaryDefinitions::erf));
+
+        // linear in its operand between float types; integer results carry no tangent
+        d.define(CONVERT)
+                .jvp((p, x, y, t) ->
+                        x.dtype().isFloating() && y.dtype().isFloating() ? Tangents.linear(CONVERT, p, t) : null)
+                .transpose((p, ct, x, linear, specs) ->
+                        List.of(Lax.convert(ct, specs.get(0).dtype())));
 
         d.define(FLOOR).zeroDerivative();
         // -floor(-x): exact, and ceil(-0.5) = -0
