@@ -10,7 +10,6 @@ import static dev.kiln.internal.rules.BatchRules.shift;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
-import dev.kiln.KilnException;
 import dev.kiln.Lax;
 import dev.kiln.internal.rules.BatchRules.Batched;
 import dev.kiln.ir.Params;
@@ -26,21 +25,25 @@ import java.util.List;
 final class BatchIndexing {
     private BatchIndexing() {}
 
-    static Batched batch(Primitive p, Params params, List<Array> values, int[] dims, int size) {
-        return switch (p) {
-            case TAKE -> take(values.get(0), dims[0], values.get(1), dims[1], ((Params.Axis) params).axis(), size);
-            case TAKE_ALONG_AXIS -> {
-                // Indices and operand match outside the axis, so both just need the batch in one place.
-                int target = dims[firstMapped(dims)];
-                Array x = materialize(values.get(0), dims[0], target, size);
-                Array idx = materialize(values.get(1), dims[1], target, size);
-                int axis = shift(((Params.Axis) params).axis(), target);
-                yield new Batched(Lax.bind(p, new Params.Axis(axis), x, idx), target);
-            }
-            case DYNAMIC_SLICE -> dynamicSlice((Params.DynamicSlice) params, values, dims, size);
-            case DYNAMIC_UPDATE_SLICE -> dynamicUpdateSlice(values, dims, size);
-            default -> throw new KilnException(p.printName() + " is not an indexing primitive");
-        };
+    static Batched take(Params params, List<Array> values, int[] dims, int size) {
+        return take(values.get(0), dims[0], values.get(1), dims[1], ((Params.Axis) params).axis(), size);
+    }
+
+    /** Indices and operand match outside the axis, so both just need the batch in one place. */
+    static Batched takeAlongAxis(Params params, List<Array> values, int[] dims, int size) {
+        int target = dims[firstMapped(dims)];
+        Array x = materialize(values.get(0), dims[0], target, size);
+        Array idx = materialize(values.get(1), dims[1], target, size);
+        int axis = shift(((Params.Axis) params).axis(), target);
+        return new Batched(Lax.bind(Primitive.TAKE_ALONG_AXIS, new Params.Axis(axis), x, idx), target);
+    }
+
+    static Batched dynamicSlice(Params params, List<Array> values, int[] dims, int size) {
+        return dynamicSlice((Params.DynamicSlice) params, values, dims, size);
+    }
+
+    static Batched dynamicUpdateSlice(Params params, List<Array> values, int[] dims, int size) {
+        return dynamicUpdateSlice(values, dims, size);
     }
 
     /**

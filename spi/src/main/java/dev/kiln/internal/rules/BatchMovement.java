@@ -10,7 +10,6 @@ import static dev.kiln.internal.rules.BatchRules.shift;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
-import dev.kiln.KilnException;
 import dev.kiln.Lax;
 import dev.kiln.internal.rules.BatchRules.Batched;
 import dev.kiln.ir.Params;
@@ -18,52 +17,55 @@ import dev.kiln.ir.Primitive;
 import java.util.Arrays;
 import java.util.List;
 
-/** Batching rules of the shape and data-movement primitives. */
+/** Batching rules of the shape and data-movement primitives, named by their definition blocks. */
 final class BatchMovement {
     private BatchMovement() {}
 
-    static Batched batch(Primitive p, Params params, List<Array> values, int[] dims, int size) {
-        Array x = values.get(0);
+    static Batched broadcastInDim(Params params, List<Array> values, int[] dims, int size) {
+        return broadcastInDim((Params.BroadcastInDim) params, values.get(0), dims[0], size);
+    }
+
+    /** Row-major order only survives a reshape when the batch dimension leads. */
+    static Batched reshape(Params params, List<Array> values, int[] dims, int size) {
+        int[] shape = insert(((Params.Reshape) params).shape().toArray(), 0, size);
+        return new Batched(
+                Lax.bind(Primitive.RESHAPE, new Params.Reshape(shape), moveBatch(values.get(0), dims[0], 0)), 0);
+    }
+
+    static Batched transpose(Params params, List<Array> values, int[] dims, int size) {
         int d = dims[0];
-        return switch (p) {
-            case BROADCAST_IN_DIM -> broadcastInDim((Params.BroadcastInDim) params, x, d, size);
-            case RESHAPE -> {
-                // Row-major order only survives a reshape when the batch dimension leads.
-                int[] shape = insert(((Params.Reshape) params).shape().toArray(), 0, size);
-                yield new Batched(Lax.bind(p, new Params.Reshape(shape), moveBatch(x, d, 0)), 0);
-            }
-            case TRANSPOSE -> {
-                int[] perm = insert(shift(((Params.Transpose) params).perm().toArray(), d), 0, d);
-                yield new Batched(Lax.bind(p, new Params.Transpose(perm), x), 0);
-            }
-            case SLICE -> {
-                Params.Slice s = (Params.Slice) params;
-                Params.Slice batched = new Params.Slice(
-                        insert(s.start().toArray(), d, 0),
-                        insert(s.limit().toArray(), d, size),
-                        insert(s.strides().toArray(), d, 1));
-                yield new Batched(Lax.bind(p, batched, x), d);
-            }
-            case PAD -> pad((Params.Pad) params, x, d, values.get(1), dims[1], size);
-            case CONCATENATE -> {
-                int target = dims[firstMapped(dims)];
-                Array[] ops = new Array[values.size()];
-                for (int i = 0; i < ops.length; i++) {
-                    ops[i] = materialize(values.get(i), dims[i], target, size);
-                }
-                int axis = shift(((Params.Axis) params).axis(), target);
-                yield new Batched(Lax.bind(p, new Params.Axis(axis), ops), target);
-            }
-            case REV ->
-                new Batched(
-                        Lax.bind(
-                                p,
-                                new Params.Rev(
-                                        shift(((Params.Rev) params).axes().toArray(), d)),
-                                x),
-                        d);
-            default -> throw new KilnException(p.printName() + " is not a movement primitive");
-        };
+        int[] perm = insert(shift(((Params.Transpose) params).perm().toArray(), d), 0, d);
+        return new Batched(Lax.bind(Primitive.TRANSPOSE, new Params.Transpose(perm), values.get(0)), 0);
+    }
+
+    static Batched slice(Params params, List<Array> values, int[] dims, int size) {
+        int d = dims[0];
+        Params.Slice s = (Params.Slice) params;
+        Params.Slice batched = new Params.Slice(
+                insert(s.start().toArray(), d, 0),
+                insert(s.limit().toArray(), d, size),
+                insert(s.strides().toArray(), d, 1));
+        return new Batched(Lax.bind(Primitive.SLICE, batched, values.get(0)), d);
+    }
+
+    static Batched pad(Params params, List<Array> values, int[] dims, int size) {
+        return pad((Params.Pad) params, values.get(0), dims[0], values.get(1), dims[1], size);
+    }
+
+    static Batched concatenate(Params params, List<Array> values, int[] dims, int size) {
+        int target = dims[firstMapped(dims)];
+        Array[] ops = new Array[values.size()];
+        for (int i = 0; i < ops.length; i++) {
+            ops[i] = materialize(values.get(i), dims[i], target, size);
+        }
+        int axis = shift(((Params.Axis) params).axis(), target);
+        return new Batched(Lax.bind(Primitive.CONCATENATE, new Params.Axis(axis), ops), target);
+    }
+
+    static Batched rev(Params params, List<Array> values, int[] dims, int size) {
+        int d = dims[0];
+        Params.Rev batched = new Params.Rev(shift(((Params.Rev) params).axes().toArray(), d));
+        return new Batched(Lax.bind(Primitive.REV, batched, values.get(0)), d);
     }
 
     /**

@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * Where each primitive's rules are defined, side by side, one block per primitive in its family's
  * file: {@link UnaryDefinitions}, {@link BinaryDefinitions}, {@link ReductionDefinitions}, {@link
- * IndexingDefinitions}, {@link ContractionDefinitions}. A block gives the primitive's derivative and, for a linear one, its
- * transpose, and its decomposition into the core. What a family shares (shape rule, batching rule) comes from its
+ * IndexingDefinitions}, {@link ContractionDefinitions}. A block gives the primitive's derivative,
+ * its transpose where it is linear, its batching rule where its kind has no shared one, and its
+ * decomposition into the core. What a family shares (shape rule, batching rule) comes from its
  * {@link Primitive.Kind}; the cost class and core membership are declared with the constant in
  * {@link Primitive}.
  *
@@ -57,6 +58,12 @@ public final class Definitions {
         List<Array> transpose(Params params, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs);
     }
 
+    /** The batching rule of a primitive whose kind has no shared one (movement, indexing). */
+    @FunctionalInterface
+    interface BatchRule {
+        BatchRules.Batched batch(Params params, List<Array> values, int[] dims, int size);
+    }
+
     /** One primitive's definition, filled in by its family's block. */
     static final class Definition {
         private final Primitive primitive;
@@ -65,6 +72,7 @@ public final class Definitions {
         private OperandJvp operandJvp;
         private TransposeRule transpose;
         private NaryJvp naryJvp;
+        private BatchRule batch;
         private boolean zeroDerivative;
         private Decomposition decomposition;
 
@@ -89,6 +97,11 @@ public final class Definitions {
 
         Definition naryJvp(NaryJvp rule) {
             naryJvp = rule;
+            return this;
+        }
+
+        Definition batch(BatchRule rule) {
+            batch = rule;
             return this;
         }
 
@@ -167,6 +180,12 @@ public final class Definitions {
     static TransposeRule transposeRule(Primitive p) {
         Definition d = TABLE.get(p);
         return d == null ? null : d.transpose;
+    }
+
+    /** The batching rule defined with {@code p}, or null where its kind's shared rule applies. */
+    static BatchRule batchRule(Primitive p) {
+        Definition d = TABLE.get(p);
+        return d == null ? null : d.batch;
     }
 
     static Array naryTangent(Primitive p, Params params, List<Array> x, List<Array> t) {
