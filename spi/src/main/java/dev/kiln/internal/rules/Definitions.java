@@ -15,8 +15,8 @@ import java.util.Set;
  * Where each primitive's rules are defined, side by side, one block per primitive in its family's
  * file: {@link UnaryDefinitions}, {@link BinaryDefinitions}, {@link ReductionDefinitions}, {@link
  * IndexingDefinitions}, {@link ContractionDefinitions}. A block gives the primitive's derivative,
- * its transpose where it is linear, its batching rule where its kind has no shared one, and its
- * decomposition into the core. What a family shares (shape rule, batching rule) comes from its
+ * its transpose where it is linear, its shape and batching rules where its kind has no shared ones,
+ * and its decomposition into the core. What a family shares (shape rule, batching rule) comes from its
  * {@link Primitive.Kind}; the cost class and core membership are declared with the constant in
  * {@link Primitive}.
  *
@@ -58,6 +58,12 @@ public final class Definitions {
         List<Array> transpose(Params params, Array ct, List<Array> operands, boolean[] linear, List<ArraySpec> specs);
     }
 
+    /** The output spec of a primitive whose kind has no shared shape rule (movement, indexing), with its checks. */
+    @FunctionalInterface
+    interface ShapeRule {
+        ArraySpec outSpec(Primitive p, Params params, List<ArraySpec> in);
+    }
+
     /** The batching rule of a primitive whose kind has no shared one (movement, indexing). */
     @FunctionalInterface
     interface BatchRule {
@@ -73,6 +79,7 @@ public final class Definitions {
         private TransposeRule transpose;
         private NaryJvp naryJvp;
         private BatchRule batch;
+        private ShapeRule shape;
         private boolean zeroDerivative;
         private Decomposition decomposition;
 
@@ -97,6 +104,11 @@ public final class Definitions {
 
         Definition naryJvp(NaryJvp rule) {
             naryJvp = rule;
+            return this;
+        }
+
+        Definition shape(ShapeRule rule) {
+            shape = rule;
             return this;
         }
 
@@ -180,6 +192,12 @@ public final class Definitions {
     static TransposeRule transposeRule(Primitive p) {
         Definition d = TABLE.get(p);
         return d == null ? null : d.transpose;
+    }
+
+    /** The shape rule defined with {@code p}, or null where its kind's shared rule applies. */
+    static ShapeRule shapeRule(Primitive p) {
+        Definition d = TABLE.get(p);
+        return d == null ? null : d.shape;
     }
 
     /** The batching rule defined with {@code p}, or null where its kind's shared rule applies. */

@@ -40,37 +40,44 @@ final class IndexingDefinitions {
         // movement is linear in its data operands: the tangent moves like the value; the transpose
         // moves the cotangent back
         t.define(Primitive.BROADCAST_IN_DIM)
+                .shape(ShapeRules::broadcastInDim)
                 .batch(BatchMovement::broadcastInDim)
                 .naryJvp(IndexingDefinitions::linearInFirst)
                 .transpose((p, ct, x, linear, specs) ->
                         List.of(TransposeRules.unbroadcast((Params.BroadcastInDim) p, ct, specs.get(0))));
         t.define(Primitive.RESHAPE)
+                .shape(ShapeRules::reshape)
                 .batch(BatchMovement::reshape)
                 .naryJvp(IndexingDefinitions::linearInFirst)
                 .transpose((p, ct, x, linear, specs) ->
                         List.of(Lax.reshape(ct, specs.get(0).shape())));
         t.define(Primitive.TRANSPOSE)
+                .shape(ShapeRules::transpose)
                 .batch(BatchMovement::transpose)
                 .naryJvp(IndexingDefinitions::linearInFirst)
                 .transpose((p, ct, x, linear, specs) -> List.of(Lax.transpose(
                         ct, Tangents.inverse(((Params.Transpose) p).perm().toArray()))));
         t.define(Primitive.SLICE)
+                .shape(ShapeRules::slice)
                 .batch(BatchMovement::slice)
                 .naryJvp(IndexingDefinitions::linearInFirst)
                 .transpose((p, ct, x, linear, specs) ->
                         List.of(TransposeRules.unslice((Params.Slice) p, ct, specs.get(0))));
         // linear in both the array and the padding value
         t.define(Primitive.PAD)
+                .shape(ShapeRules::pad)
                 .batch(BatchMovement::pad)
                 .naryJvp(IndexingDefinitions::linearInAll)
                 .transpose((p, ct, x, linear, specs) -> TransposeRules.unpad((Params.Pad) p, ct, linear));
         t.define(Primitive.CONCATENATE)
+                .shape(ShapeRules::concatenate)
                 .batch(BatchMovement::concatenate)
                 .naryJvp(IndexingDefinitions::linearInAll)
                 .transpose((p, ct, x, linear, specs) ->
                         TransposeRules.unconcatenate(((Params.Axis) p).axis(), ct, linear, specs))
                 .decompose((p, out, in) -> concatenate(((Params.Axis) p).axis(), out, in));
         t.define(Primitive.REV)
+                .shape(ShapeRules::rev)
                 .batch(BatchMovement::rev)
                 .naryJvp(IndexingDefinitions::linearInFirst)
                 .transpose((p, ct, x, linear, specs) ->
@@ -89,21 +96,25 @@ final class IndexingDefinitions {
         // gathers and dynamic slices are linear in the data they read or write; the same (integer)
         // indices are reused for the tangents, so clamping matches the primal
         t.define(Primitive.TAKE)
+                .shape(ShapeRules::take)
                 .batch(BatchIndexing::take)
                 .naryJvp(IndexingDefinitions::gatherTangent)
                 .transpose(indexingTranspose(Primitive.TAKE));
         t.define(Primitive.TAKE_ALONG_AXIS)
+                .shape(ShapeRules::takeAlongAxis)
                 .batch(BatchIndexing::takeAlongAxis)
                 .naryJvp(IndexingDefinitions::gatherTangent)
                 .transpose(indexingTranspose(Primitive.TAKE_ALONG_AXIS))
                 .decompose((p, out, in) -> takeAlongAxis(((Params.Axis) p).axis(), in[0], in[1]));
         t.define(Primitive.DYNAMIC_SLICE)
+                .shape(ShapeRules::dynamicSlice)
                 .batch(BatchIndexing::dynamicSlice)
                 .naryJvp(IndexingDefinitions::gatherTangent)
                 .transpose(indexingTranspose(Primitive.DYNAMIC_SLICE))
                 .decompose((p, out, in) ->
                         dynamicSlice(((Params.DynamicSlice) p).sizes().toArray(), in));
         t.define(Primitive.DYNAMIC_UPDATE_SLICE)
+                .shape(ShapeRules::dynamicUpdateSlice)
                 .batch(BatchIndexing::dynamicUpdateSlice)
                 .naryJvp(IndexingDefinitions::updateTangent)
                 .transpose(indexingTranspose(Primitive.DYNAMIC_UPDATE_SLICE))

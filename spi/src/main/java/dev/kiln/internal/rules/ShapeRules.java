@@ -61,8 +61,13 @@ public final class ShapeRules {
                 checkAxis(p, ((Params.Cumulative) params).axis(), in.get(0).rank());
                 yield in.get(0);
             }
-            case MOVEMENT -> movement(p, params, in);
-            case INDEXING -> indexing(p, params, in);
+            case MOVEMENT, INDEXING -> {
+                Definitions.ShapeRule rule = Definitions.shapeRule(p);
+                if (rule == null) {
+                    throw fail(p, "has no shape rule in its definition block");
+                }
+                yield rule.outSpec(p, params, in);
+            }
             case CREATION -> {
                 Params.Iota io = (Params.Iota) params;
                 checkAxis(p, io.dimension(), io.shape().size());
@@ -80,193 +85,216 @@ public final class ShapeRules {
         return a;
     }
 
-    private static ArraySpec movement(Primitive p, Params params, List<ArraySpec> in) {
+    /** The shape rule of {@code broadcast_in_dim}. */
+    static ArraySpec broadcastInDim(Primitive p, Params params, List<ArraySpec> in) {
         ArraySpec x = in.get(0);
         int[] s = x.shape();
-        switch (p) {
-            case BROADCAST_IN_DIM -> {
-                Params.BroadcastInDim b = (Params.BroadcastInDim) params;
-                int[] shape = b.shape().toArray();
-                int[] dims = b.dims().toArray();
-                if (dims.length != s.length) {
-                    throw fail(
-                            p,
-                            "needs one target dimension per operand dimension, got " + Arrays.toString(dims) + " for "
-                                    + x);
-                }
-                for (int i = 0; i < dims.length; i++) {
-                    if (dims[i] < 0 || dims[i] >= shape.length || (i > 0 && dims[i] <= dims[i - 1])) {
-                        throw fail(
-                                p,
-                                "dims " + Arrays.toString(dims) + " must be increasing and within rank "
-                                        + shape.length);
-                    }
-                    if (s[i] != 1 && s[i] != shape[dims[i]]) {
-                        throw fail(
-                                p,
-                                "cannot broadcast " + x + " to " + Arrays.toString(shape) + " with dims "
-                                        + Arrays.toString(dims));
-                    }
-                }
-                return x.withShape(shape);
-            }
-            case RESHAPE -> {
-                int[] shape = ((Params.Reshape) params).shape().toArray();
-                if (new ArraySpec(x.dtype(), shape).size() != x.size()) {
-                    throw fail(p, "cannot reshape " + x + " to " + Arrays.toString(shape));
-                }
-                return x.withShape(shape);
-            }
-            case TRANSPOSE -> {
-                int[] perm = ((Params.Transpose) params).perm().toArray();
-                checkPermutation(p, perm, s.length);
-                int[] out = new int[s.length];
-                for (int i = 0; i < s.length; i++) {
-                    out[i] = s[perm[i]];
-                }
-                return x.withShape(out);
-            }
-            case SLICE -> {
-                Params.Slice sl = (Params.Slice) params;
-                int[] start = sl.start().toArray();
-                int[] limit = sl.limit().toArray();
-                int[] strides = sl.strides().toArray();
-                if (start.length != s.length || limit.length != s.length || strides.length != s.length) {
-                    throw fail(p, "needs start, limit and strides of rank " + s.length);
-                }
-                int[] out = new int[s.length];
-                for (int i = 0; i < s.length; i++) {
-                    if (start[i] < 0 || start[i] > limit[i] || limit[i] > s[i] || strides[i] < 1) {
-                        throw fail(p, "window " + sl + " does not fit " + x);
-                    }
-                    out[i] = (limit[i] - start[i] + strides[i] - 1) / strides[i];
-                }
-                return x.withShape(out);
-            }
-            case PAD -> {
-                Params.Pad pad = (Params.Pad) params;
-                ArraySpec v = in.get(1);
-                if (v.rank() != 0 || v.dtype() != x.dtype()) {
-                    throw fail(p, "needs a 0-d padding value of dtype " + x.dtype() + ", got " + v);
-                }
-                int[] lo = pad.lo().toArray();
-                int[] hi = pad.hi().toArray();
-                int[] interior = pad.interior().toArray();
-                if (lo.length != s.length || hi.length != s.length || interior.length != s.length) {
-                    throw fail(p, "needs lo, hi and interior of rank " + s.length);
-                }
-                int[] out = new int[s.length];
-                for (int i = 0; i < s.length; i++) {
-                    if (interior[i] < 0) {
-                        throw fail(p, "interior padding must be >= 0, got " + pad);
-                    }
-                    out[i] = lo[i] + hi[i] + s[i] + Math.max(0, s[i] - 1) * interior[i];
-                    if (out[i] < 0) {
-                        throw fail(p, "padding " + pad + " crops " + x + " below zero length");
-                    }
-                }
-                return x.withShape(out);
-            }
-            case CONCATENATE -> {
-                int axis = ((Params.Axis) params).axis();
-                if (in.isEmpty()) {
-                    throw fail(p, "needs at least one operand");
-                }
-                checkAxis(p, axis, s.length);
-                int[] out = s.clone();
-                out[axis] = 0;
-                for (ArraySpec a : in) {
-                    int[] as = a.shape();
-                    boolean fits = a.dtype() == x.dtype() && as.length == s.length;
-                    for (int i = 0; fits && i < s.length; i++) {
-                        fits = i == axis || as[i] == s[i];
-                    }
-                    if (!fits) {
-                        throw fail(p, "operands " + in + " do not match outside axis " + axis);
-                    }
-                    out[axis] += as[axis];
-                }
-                return x.withShape(out);
-            }
-            case REV -> {
-                for (int a : ((Params.Rev) params).axes().toArray()) {
-                    checkAxis(p, a, s.length);
-                }
-                return x;
-            }
-            default -> throw fail(p, "is not a movement primitive");
+        Params.BroadcastInDim b = (Params.BroadcastInDim) params;
+        int[] shape = b.shape().toArray();
+        int[] dims = b.dims().toArray();
+        if (dims.length != s.length) {
+            throw fail(
+                    p, "needs one target dimension per operand dimension, got " + Arrays.toString(dims) + " for " + x);
         }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0 || dims[i] >= shape.length || (i > 0 && dims[i] <= dims[i - 1])) {
+                throw fail(p, "dims " + Arrays.toString(dims) + " must be increasing and within rank " + shape.length);
+            }
+            if (s[i] != 1 && s[i] != shape[dims[i]]) {
+                throw fail(
+                        p,
+                        "cannot broadcast " + x + " to " + Arrays.toString(shape) + " with dims "
+                                + Arrays.toString(dims));
+            }
+        }
+        return x.withShape(shape);
     }
 
-    private static ArraySpec indexing(Primitive p, Params params, List<ArraySpec> in) {
+    /** The shape rule of {@code reshape}. */
+    static ArraySpec reshape(Primitive p, Params params, List<ArraySpec> in) {
         ArraySpec x = in.get(0);
         int[] s = x.shape();
-        switch (p) {
-            case TAKE -> {
-                int axis = ((Params.Axis) params).axis();
-                checkAxis(p, axis, s.length);
-                ArraySpec idx = in.get(1);
-                checkIndexType(p, idx);
-                int[] is = idx.shape();
-                int[] out = new int[s.length - 1 + is.length];
-                System.arraycopy(s, 0, out, 0, axis);
-                System.arraycopy(is, 0, out, axis, is.length);
-                System.arraycopy(s, axis + 1, out, axis + is.length, s.length - axis - 1);
-                if (s[axis] == 0 && idx.size() > 0) {
-                    throw fail(p, "cannot take from an empty axis");
-                }
-                return x.withShape(out);
-            }
-            case TAKE_ALONG_AXIS -> {
-                int axis = ((Params.Axis) params).axis();
-                checkAxis(p, axis, s.length);
-                ArraySpec idx = in.get(1);
-                checkIndexType(p, idx);
-                int[] is = idx.shape();
-                if (is.length != s.length) {
-                    throw fail(p, "needs indices of rank " + s.length + ", got " + idx);
-                }
-                for (int i = 0; i < s.length; i++) {
-                    if (i != axis && is[i] != s[i]) {
-                        throw fail(p, "indices " + idx + " must match " + x + " outside axis " + axis);
-                    }
-                }
-                if (s[axis] == 0 && idx.size() > 0) {
-                    throw fail(p, "cannot take from an empty axis");
-                }
-                return x.withShape(is);
-            }
-            case DYNAMIC_SLICE -> {
-                int[] sizes = ((Params.DynamicSlice) params).sizes().toArray();
-                checkStartIndices(p, in.subList(1, in.size()), s.length);
-                if (sizes.length != s.length) {
-                    throw fail(p, "needs one size per dimension of " + x);
-                }
-                for (int i = 0; i < s.length; i++) {
-                    if (sizes[i] < 0 || sizes[i] > s[i]) {
-                        throw fail(p, "window " + Arrays.toString(sizes) + " does not fit " + x);
-                    }
-                }
-                return x.withShape(sizes);
-            }
-            case DYNAMIC_UPDATE_SLICE -> {
-                if (in.size() < 2) {
-                    throw fail(p, "needs an operand, an update and start indices");
-                }
-                ArraySpec u = in.get(1);
-                checkStartIndices(p, in.subList(2, in.size()), s.length);
-                if (u.dtype() != x.dtype() || u.rank() != s.length) {
-                    throw fail(p, "update " + u + " does not match " + x);
-                }
-                for (int i = 0; i < s.length; i++) {
-                    if (u.dim(i) > s[i]) {
-                        throw fail(p, "update " + u + " is larger than " + x);
-                    }
-                }
-                return x;
-            }
-            default -> throw fail(p, "is not an indexing primitive");
+        int[] shape = ((Params.Reshape) params).shape().toArray();
+        if (new ArraySpec(x.dtype(), shape).size() != x.size()) {
+            throw fail(p, "cannot reshape " + x + " to " + Arrays.toString(shape));
         }
+        return x.withShape(shape);
+    }
+
+    /** The shape rule of {@code transpose}. */
+    static ArraySpec transpose(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        int[] perm = ((Params.Transpose) params).perm().toArray();
+        checkPermutation(p, perm, s.length);
+        int[] out = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[perm[i]];
+        }
+        return x.withShape(out);
+    }
+
+    /** The shape rule of {@code slice}. */
+    static ArraySpec slice(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        Params.Slice sl = (Params.Slice) params;
+        int[] start = sl.start().toArray();
+        int[] limit = sl.limit().toArray();
+        int[] strides = sl.strides().toArray();
+        if (start.length != s.length || limit.length != s.length || strides.length != s.length) {
+            throw fail(p, "needs start, limit and strides of rank " + s.length);
+        }
+        int[] out = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            if (start[i] < 0 || start[i] > limit[i] || limit[i] > s[i] || strides[i] < 1) {
+                throw fail(p, "window " + sl + " does not fit " + x);
+            }
+            out[i] = (limit[i] - start[i] + strides[i] - 1) / strides[i];
+        }
+        return x.withShape(out);
+    }
+
+    /** The shape rule of {@code pad}. */
+    static ArraySpec pad(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        Params.Pad pad = (Params.Pad) params;
+        ArraySpec v = in.get(1);
+        if (v.rank() != 0 || v.dtype() != x.dtype()) {
+            throw fail(p, "needs a 0-d padding value of dtype " + x.dtype() + ", got " + v);
+        }
+        int[] lo = pad.lo().toArray();
+        int[] hi = pad.hi().toArray();
+        int[] interior = pad.interior().toArray();
+        if (lo.length != s.length || hi.length != s.length || interior.length != s.length) {
+            throw fail(p, "needs lo, hi and interior of rank " + s.length);
+        }
+        int[] out = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            if (interior[i] < 0) {
+                throw fail(p, "interior padding must be >= 0, got " + pad);
+            }
+            out[i] = lo[i] + hi[i] + s[i] + Math.max(0, s[i] - 1) * interior[i];
+            if (out[i] < 0) {
+                throw fail(p, "padding " + pad + " crops " + x + " below zero length");
+            }
+        }
+        return x.withShape(out);
+    }
+
+    /** The shape rule of {@code concatenate}. */
+    static ArraySpec concatenate(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        int axis = ((Params.Axis) params).axis();
+        if (in.isEmpty()) {
+            throw fail(p, "needs at least one operand");
+        }
+        checkAxis(p, axis, s.length);
+        int[] out = s.clone();
+        out[axis] = 0;
+        for (ArraySpec a : in) {
+            int[] as = a.shape();
+            boolean fits = a.dtype() == x.dtype() && as.length == s.length;
+            for (int i = 0; fits && i < s.length; i++) {
+                fits = i == axis || as[i] == s[i];
+            }
+            if (!fits) {
+                throw fail(p, "operands " + in + " do not match outside axis " + axis);
+            }
+            out[axis] += as[axis];
+        }
+        return x.withShape(out);
+    }
+
+    /** The shape rule of {@code rev}. */
+    static ArraySpec rev(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        for (int a : ((Params.Rev) params).axes().toArray()) {
+            checkAxis(p, a, s.length);
+        }
+        return x;
+    }
+
+    /** The shape rule of {@code take}. */
+    static ArraySpec take(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        int axis = ((Params.Axis) params).axis();
+        checkAxis(p, axis, s.length);
+        ArraySpec idx = in.get(1);
+        checkIndexType(p, idx);
+        int[] is = idx.shape();
+        int[] out = new int[s.length - 1 + is.length];
+        System.arraycopy(s, 0, out, 0, axis);
+        System.arraycopy(is, 0, out, axis, is.length);
+        System.arraycopy(s, axis + 1, out, axis + is.length, s.length - axis - 1);
+        if (s[axis] == 0 && idx.size() > 0) {
+            throw fail(p, "cannot take from an empty axis");
+        }
+        return x.withShape(out);
+    }
+
+    /** The shape rule of {@code take_along_axis}. */
+    static ArraySpec takeAlongAxis(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        int axis = ((Params.Axis) params).axis();
+        checkAxis(p, axis, s.length);
+        ArraySpec idx = in.get(1);
+        checkIndexType(p, idx);
+        int[] is = idx.shape();
+        if (is.length != s.length) {
+            throw fail(p, "needs indices of rank " + s.length + ", got " + idx);
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (i != axis && is[i] != s[i]) {
+                throw fail(p, "indices " + idx + " must match " + x + " outside axis " + axis);
+            }
+        }
+        if (s[axis] == 0 && idx.size() > 0) {
+            throw fail(p, "cannot take from an empty axis");
+        }
+        return x.withShape(is);
+    }
+
+    /** The shape rule of {@code dynamic_slice}. */
+    static ArraySpec dynamicSlice(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        int[] sizes = ((Params.DynamicSlice) params).sizes().toArray();
+        checkStartIndices(p, in.subList(1, in.size()), s.length);
+        if (sizes.length != s.length) {
+            throw fail(p, "needs one size per dimension of " + x);
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (sizes[i] < 0 || sizes[i] > s[i]) {
+                throw fail(p, "window " + Arrays.toString(sizes) + " does not fit " + x);
+            }
+        }
+        return x.withShape(sizes);
+    }
+
+    /** The shape rule of {@code dynamic_update_slice}. */
+    static ArraySpec dynamicUpdateSlice(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        if (in.size() < 2) {
+            throw fail(p, "needs an operand, an update and start indices");
+        }
+        ArraySpec u = in.get(1);
+        checkStartIndices(p, in.subList(2, in.size()), s.length);
+        if (u.dtype() != x.dtype() || u.rank() != s.length) {
+            throw fail(p, "update " + u + " does not match " + x);
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (u.dim(i) > s[i]) {
+                throw fail(p, "update " + u + " is larger than " + x);
+            }
+        }
+        return x;
     }
 
     private static ArraySpec dotGeneral(Primitive p, Params.DotGeneral d, ArraySpec l, ArraySpec r) {
