@@ -74,7 +74,7 @@ class ElementwiseTest {
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             for (Primitive p : FLOAT_UNARY) {
                 for (int n : sizes()) {
-                    HostBuffer x = Exec.random(t, n * 31L + p.ordinal(), true, n);
+                    HostBuffer x = Exec.random(t, n * 31L + p.name().hashCode(), true, n);
                     HostBuffer got = run(p, x);
                     HostBuffer want = HostBuffer.allocate(x.spec());
                     for (int i = 0; i < n; i++) {
@@ -91,8 +91,8 @@ class ElementwiseTest {
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             for (Primitive p : FLOAT_BINARY) {
                 for (int n : sizes()) {
-                    HostBuffer a = Exec.random(t, n * 7L + p.ordinal(), true, n);
-                    HostBuffer b = Exec.random(t, n * 13L + p.ordinal(), true, n);
+                    HostBuffer a = Exec.random(t, n * 7L + p.name().hashCode(), true, n);
+                    HostBuffer b = Exec.random(t, n * 13L + p.name().hashCode(), true, n);
                     HostBuffer got = run(p, a, b);
                     HostBuffer want = HostBuffer.allocate(a.spec());
                     for (int i = 0; i < n; i++) {
@@ -498,8 +498,8 @@ class ElementwiseTest {
                     continue;
                 }
                 for (int n : new int[] {13, 129}) {
-                    HostBuffer a = Exec.random(t, n + p.ordinal(), true, n);
-                    HostBuffer b = Exec.random(t, n * 3L + p.ordinal(), true, n);
+                    HostBuffer a = Exec.random(t, n + p.name().hashCode(), true, n);
+                    HostBuffer b = Exec.random(t, n * 3L + p.name().hashCode(), true, n);
                     HostBuffer[] in = p.arity() == 1 ? new HostBuffer[] {a} : new HostBuffer[] {a, b};
                     HostBuffer want;
                     try {
