@@ -12,6 +12,7 @@ import dev.kiln.ir.Primitive;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.Lowering;
 import dev.kiln.spi.Settings;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,9 +92,11 @@ final class Dispatch {
             buffers.add(a.backend() == backend ? a.buffer() : backend.fromHost(a.toHost()));
         }
         ArraySpec out = ShapeRules.outSpec(p, params, specs);
-        Array decomposed = LoweringImpl.decomposeEagerly(backend, p, params, out, args);
-        if (decomposed != null) {
-            return decomposed;
+        if (!backend.implementsNatively(p, Lowering.claimDType(p, out, specs))) {
+            Array decomposed = LoweringImpl.decomposeEagerly(backend, p, params, out, args);
+            if (decomposed != null) {
+                return decomposed;
+            }
         }
         Buffer result = backend.execute(p, params, out, buffers);
         if (CHECKS && !result.spec().equals(out)) {

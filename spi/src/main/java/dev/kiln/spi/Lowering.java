@@ -92,21 +92,25 @@ public final class Lowering {
      */
     public static Buffer execute(
             Backend backend, Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs) {
-        if (backend.implementsNatively(primitive, claimDType(primitive, out, inputs))) {
+        int k = claimOperand(primitive, inputs.size());
+        DType claim = k < 0 ? out.dtype() : inputs.get(k).spec().dtype();
+        if (backend.implementsNatively(primitive, claim)) {
             return backend.execute(primitive, params, out, inputs);
         }
         return implementation().execute(backend, primitive, params, out, inputs);
     }
 
     /**
-     * The dtype a claim is made for: the first operand's, the value operands' for {@code select}, the
-     * output's for primitives without operands.
+     * The dtype a claim is made for ({@link Backend#implementsNatively}): the first operand's, the
+     * value operands' for {@code select}, the output's for primitives without operands.
      */
-    public static DType claimDType(Primitive primitive, ArraySpec out, List<? extends Buffer> inputs) {
-        if (inputs.isEmpty()) {
-            return out.dtype();
-        }
-        return inputs.get(primitive == Primitive.SELECT ? 1 : 0).spec().dtype();
+    public static DType claimDType(Primitive primitive, ArraySpec out, List<ArraySpec> operands) {
+        int k = claimOperand(primitive, operands.size());
+        return k < 0 ? out.dtype() : operands.get(k).dtype();
+    }
+
+    private static int claimOperand(Primitive primitive, int operands) {
+        return operands == 0 ? -1 : primitive == Primitive.SELECT ? 1 : 0;
     }
 
     /**

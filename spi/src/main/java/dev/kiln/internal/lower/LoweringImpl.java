@@ -3,7 +3,6 @@ package dev.kiln.internal.lower;
 import dev.kiln.Array;
 import dev.kiln.Kiln;
 import dev.kiln.internal.fusion.FusionPlanner;
-import dev.kiln.internal.rules.Decomposition;
 import dev.kiln.internal.rules.Definitions;
 import dev.kiln.internal.rules.Emit;
 import dev.kiln.internal.trace.ArrayInternals;
@@ -39,24 +38,15 @@ public final class LoweringImpl implements Lowering.Implementation {
 
     private LoweringImpl() {}
 
-    /** Loads this class, which installs it in {@link Lowering}. */
-    public static void ensureInstalled() {}
-
     /**
-     * Applies {@code p} to concrete arrays on {@code backend} through its decomposition, or returns
-     * null when the backend claims it or it has none.
+     * Applies {@code p}, which {@code backend} does not claim, to concrete arrays through its
+     * decomposition, or returns null when it has none (a core primitive the backend lacks).
      */
     public static Array decomposeEagerly(Backend backend, Primitive p, Params params, ArraySpec out, Array[] in) {
-        List<ArraySpec> specs = new ArrayList<>(in.length);
-        for (Array a : in) {
-            specs.add(a.spec());
-        }
-        Decomposition d = Definitions.decomposition(p);
-        if (d == null || Emit.natively(backend, p, out, specs)) {
+        if (Definitions.decomposition(p) == null) {
             return null;
         }
-        Emit.DECOMPOSED.get().add(p);
-        return Kiln.withBackend(backend, () -> Emit.targeting(backend, () -> d.apply(params, out, in)));
+        return Kiln.withBackend(backend, () -> Emit.targeting(backend, () -> Emit.decompose(p, params, out, in)));
     }
 
     @Override
@@ -102,7 +92,8 @@ public final class LoweringImpl implements Lowering.Implementation {
             return true;
         }
         List<ArraySpec> specs = e.inputs().stream().map(Atom::spec).toList();
-        return Emit.natively(backend, e.primitive(), e.outputs().get(0).spec(), specs);
+        ArraySpec out = e.outputs().get(0).spec();
+        return backend.implementsNatively(e.primitive(), Lowering.claimDType(e.primitive(), out, specs));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import dev.kiln.spi.Backend;
+import dev.kiln.spi.Lowering;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,13 +47,6 @@ public final class Emit {
         return b == null || b.dtypes().contains(DType.FLOAT64);
     }
 
-    public static boolean natively(Backend backend, Primitive p, ArraySpec out, List<ArraySpec> in) {
-        DType claim = in.isEmpty()
-                ? out.dtype()
-                : in.get(p == Primitive.SELECT ? 1 : 0).dtype();
-        return backend.implementsNatively(p, claim);
-    }
-
     /** {@code p} applied to {@code in}: bound where the target claims it, decomposed otherwise. */
     public static Array op(Primitive p, Params params, Array... in) {
         Backend target = TARGET.get();
@@ -62,15 +56,24 @@ public final class Emit {
                 specs.add(a.spec());
             }
             ArraySpec out = ShapeRules.outSpec(p, params, specs);
-            if (!natively(target, p, out, specs)) {
-                Decomposition d = Definitions.decomposition(p);
-                if (d != null) {
-                    DECOMPOSED.get().add(p);
-                    return d.apply(params, out, in);
+            if (!target.implementsNatively(p, Lowering.claimDType(p, out, specs))) {
+                Array decomposed = decompose(p, params, out, in);
+                if (decomposed != null) {
+                    return decomposed;
                 }
             }
         }
         return Lax.bind(p, params, in);
+    }
+
+    /** {@code p}'s decomposition applied to {@code in} (and noted), or null when it has none. */
+    public static Array decompose(Primitive p, Params params, ArraySpec out, Array[] in) {
+        Decomposition d = Definitions.decomposition(p);
+        if (d == null) {
+            return null;
+        }
+        DECOMPOSED.get().add(p);
+        return d.apply(params, out, in);
     }
 
     static Array op(Primitive p, Array... in) {
