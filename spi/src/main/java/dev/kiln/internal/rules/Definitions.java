@@ -4,7 +4,6 @@ import dev.kiln.Array;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -49,6 +48,12 @@ public final class Definitions {
         Array tangent(Primitive primitive, Params params, List<Array> x, List<Array> t);
     }
 
+    /** The form every derivative is kept in; the interfaces above are the forms blocks write. */
+    @FunctionalInterface
+    private interface Jvp {
+        Array tangent(Primitive primitive, Params params, List<Array> x, List<Array> t, Array out);
+    }
+
     /**
      * The cotangents of a primitive's operands from its output's cotangent {@code ct}, for a
      * primitive linear in the operands marked {@code linear} (null: not linear, or a zero).
@@ -73,11 +78,8 @@ public final class Definitions {
     /** One primitive's definition, filled in by its family's block. */
     static final class Definition {
         private final Primitive primitive;
-        private UnaryJvp unaryJvp;
-        private BinaryJvp binaryJvp;
-        private OperandJvp operandJvp;
+        private Jvp jvp;
         private TransposeRule transpose;
-        private NaryJvp naryJvp;
         private BatchRule batch;
         private ShapeRule shape;
         private boolean zeroDerivative;
@@ -88,22 +90,22 @@ public final class Definitions {
         }
 
         Definition jvp(UnaryJvp rule) {
-            unaryJvp = rule;
+            jvp = (p, params, x, t, out) -> rule.tangent(x.get(0), out, t.get(0));
             return this;
         }
 
         Definition jvp(BinaryJvp rule) {
-            binaryJvp = rule;
+            jvp = (p, params, x, t, out) -> rule.tangent(x.get(0), x.get(1), out, t.get(0), t.get(1));
             return this;
         }
 
         Definition jvp(OperandJvp rule) {
-            operandJvp = rule;
+            jvp = (p, params, x, t, out) -> rule.tangent(params, x.get(0), out, t.get(0));
             return this;
         }
 
         Definition naryJvp(NaryJvp rule) {
-            naryJvp = rule;
+            jvp = (p, params, x, t, out) -> rule.tangent(p, params, x, t);
             return this;
         }
 
@@ -130,7 +132,7 @@ public final class Definitions {
         }
 
         Definition decompose(Decomposition d) {
-            if (primitive.isCore()) {
+            if (primitive != null && primitive.isCore()) {
                 throw new IllegalStateException(primitive + " is in the core and cannot have a decomposition");
             }
             decomposition = d;
@@ -166,10 +168,15 @@ public final class Definitions {
 
     private Definitions() {}
 
+    private static final Definition NONE = new Definition(null);
+
+    private static Definition of(Primitive p) {
+        return TABLE.getOrDefault(p, NONE);
+    }
+
     /** The decomposition of {@code p} into the core, or null for core and control primitives. */
     public static Decomposition decomposition(Primitive p) {
-        Definition d = TABLE.get(p);
-        return d == null ? null : d.decomposition;
+        return of(p).decomposition;
     }
 
     /** The primitives that have a definition block. */
@@ -177,62 +184,30 @@ public final class Definitions {
         return TABLE.keySet();
     }
 
-    static Array unaryTangent(Primitive p, Array x, Array out, Array t) {
-        Definition d = TABLE.get(p);
-        if (d != null && d.unaryJvp != null) {
-            return d.unaryJvp.tangent(x, out, t);
+    /**
+     * The tangent of {@code p}'s output (null for a zero): its block's rule, zero where the block
+     * says so, else the derivative of its decomposition.
+     */
+    static Array tangent(Primitive p, Params params, List<Array> x, List<Array> t, Array out) {
+        Definition d = of(p);
+        if (d.jvp != null) {
+            return d.jvp.tangent(p, params, x, t, out);
         }
-        if (d != null && d.zeroDerivative) {
-            return null;
-        }
-        return DerivedRules.jvp(p, Params.NONE, List.of(x), Arrays.asList(t));
+        return d.zeroDerivative ? null : DerivedRules.jvp(p, params, x, t, out.spec());
     }
 
-    /** The transpose rule defined with {@code p}, or null (movement, indexing, contraction, or not linear). */
+    /** The transpose rule defined with {@code p}, or null (not linear in any operand). */
     static TransposeRule transposeRule(Primitive p) {
-        Definition d = TABLE.get(p);
-        return d == null ? null : d.transpose;
+        return of(p).transpose;
     }
 
     /** The shape rule defined with {@code p}, or null where its kind's shared rule applies. */
     static ShapeRule shapeRule(Primitive p) {
-        Definition d = TABLE.get(p);
-        return d == null ? null : d.shape;
+        return of(p).shape;
     }
 
     /** The batching rule defined with {@code p}, or null where its kind's shared rule applies. */
     static BatchRule batchRule(Primitive p) {
-        Definition d = TABLE.get(p);
-        return d == null ? null : d.batch;
-    }
-
-    static Array naryTangent(Primitive p, Params params, List<Array> x, List<Array> t) {
-        Definition d = TABLE.get(p);
-        if (d != null && d.naryJvp != null) {
-            return d.naryJvp.tangent(p, params, x, t);
-        }
-        return DerivedRules.jvp(p, params, x, t);
-    }
-
-    static Array operandTangent(Primitive p, Params params, Array x, Array out, Array t) {
-        Definition d = TABLE.get(p);
-        if (d != null && d.operandJvp != null) {
-            return d.operandJvp.tangent(params, x, out, t);
-        }
-        if (d != null && d.zeroDerivative) {
-            return null;
-        }
-        return DerivedRules.jvp(p, params, List.of(x), Arrays.asList(t));
-    }
-
-    static Array binaryTangent(Primitive p, Array x, Array y, Array out, Array tx, Array ty) {
-        Definition d = TABLE.get(p);
-        if (d != null && d.binaryJvp != null) {
-            return d.binaryJvp.tangent(x, y, out, tx, ty);
-        }
-        if (d != null && d.zeroDerivative) {
-            return null;
-        }
-        return DerivedRules.jvp(p, Params.NONE, List.of(x, y), Arrays.asList(tx, ty));
+        return of(p).batch;
     }
 }

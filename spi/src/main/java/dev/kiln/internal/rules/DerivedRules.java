@@ -16,18 +16,16 @@ import java.util.List;
  * associative scan). The formula then fixes the derivative, so a primitive whose decomposition has
  * a kink where the function has none (a max, an abs) needs a rule of its own.
  */
-public final class DerivedRules {
+final class DerivedRules {
     private DerivedRules() {}
 
     /** The tangent of {@code p}'s output, from the JVP of its decomposition. */
-    public static Array jvp(Primitive p, Params params, List<Array> primals, List<Array> tangents) {
+    static Array jvp(Primitive p, Params params, List<Array> primals, List<Array> tangents, ArraySpec out) {
         Decomposition d = Definitions.decomposition(p);
         if (d == null) {
             throw new KilnException("no JVP rule for " + p.printName()
                     + ", and no decomposition to derive one from; define one with the primitive");
         }
-        ArraySpec out =
-                ShapeRules.outSpec(p, params, primals.stream().map(Array::spec).toList());
         List<Array> t = new ArrayList<>(tangents.size());
         for (int i = 0; i < tangents.size(); i++) {
             Array x = primals.get(i);

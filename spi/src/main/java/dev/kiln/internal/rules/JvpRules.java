@@ -32,11 +32,8 @@ public final class JvpRules {
 
     private static Array tangent(Primitive p, Params params, List<Array> x, List<Array> t, Array out) {
         return switch (p.kind()) {
-            case UNARY -> Definitions.unaryTangent(p, x.get(0), out, t.get(0));
-            case BINARY -> Definitions.binaryTangent(p, x.get(0), x.get(1), out, t.get(0), t.get(1));
-            case REDUCE, CUMULATIVE -> Definitions.operandTangent(p, params, x.get(0), out, t.get(0));
-            case SELECT, MOVEMENT, INDEXING, CONTRACTION -> Definitions.naryTangent(p, params, x, t);
-            case CONVERT -> Definitions.operandTangent(p, params, x.get(0), out, t.get(0));
+            case UNARY, BINARY, SELECT, CONVERT, REDUCE, CUMULATIVE, MOVEMENT, INDEXING, CONTRACTION ->
+                Definitions.tangent(p, params, x, t, out);
             case COMPARE, ARG_REDUCE, CREATION -> null;
             // control-flow primitives have several outputs and never reach single-output rules
             case CONTROL -> throw new KilnException("no single-output JVP rule for " + p.printName());
