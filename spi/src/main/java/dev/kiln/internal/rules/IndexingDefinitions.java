@@ -3,7 +3,6 @@ package dev.kiln.internal.rules;
 import static dev.kiln.internal.rules.Emit.add;
 import static dev.kiln.internal.rules.Emit.and;
 import static dev.kiln.internal.rules.Emit.broadcast;
-import static dev.kiln.internal.rules.Emit.convert;
 import static dev.kiln.internal.rules.Emit.full;
 import static dev.kiln.internal.rules.Emit.ge;
 import static dev.kiln.internal.rules.Emit.iota;
@@ -193,12 +192,10 @@ final class IndexingDefinitions {
     private static Array takeAlongAxis(int axis, Array x, Array indices) {
         int[] xs = x.shape();
         int[] is = indices.shape();
-        long size = 1;
-        for (int d : xs) {
-            size *= d;
-        }
-        DType index = size > Integer.MAX_VALUE ? DType.INT64 : indices.dtype();
-        Array idx = clamp(convert(indices, index), 0, xs[axis] - 1);
+        // arrays hold at most 2^31 - 1 elements, so the linear index fits the indices' own dtype
+        int size = x.spec().size();
+        DType index = indices.dtype();
+        Array idx = clamp(indices, 0, xs[axis] - 1);
         Array linear = null;
         long stride = 1;
         for (int d = xs.length - 1; d >= 0; d--) {
@@ -207,7 +204,7 @@ final class IndexingDefinitions {
             linear = linear == null ? term : add(linear, term);
             stride *= xs[d];
         }
-        Array flat = op(Primitive.RESHAPE, new Params.Reshape(new int[] {(int) size}), x);
+        Array flat = op(Primitive.RESHAPE, new Params.Reshape(new int[] {size}), x);
         return op(Primitive.TAKE, new Params.Axis(0), flat, linear);
     }
 

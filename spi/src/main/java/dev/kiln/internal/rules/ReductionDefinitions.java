@@ -282,9 +282,7 @@ final class ReductionDefinitions {
         int axis = params.axis();
         int n = x.shape()[axis];
         int rank = x.ndim();
-        Array fill = x.dtype().kind() == DType.Kind.UNSIGNED && identity < 0
-                ? full(x.dtype(), 0, new int[0])
-                : full(x.dtype(), identity, new int[0]);
+        Array fill = full(x.dtype(), identity, new int[0]);
         for (int s = 1; s < n; s *= 2) {
             int[] lo = new int[rank];
             int[] hi = new int[rank];

@@ -65,7 +65,7 @@ public final class ProgramRunner {
         return out;
     }
 
-    public static Array read(Map<Var, Array> env, Atom a) {
+    static Array read(Map<Var, Array> env, Atom a) {
         if (a instanceof Literal l) {
             return ArrayInternals.get().constant(l.value());
         }
