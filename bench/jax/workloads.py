@@ -24,6 +24,7 @@ import jax.numpy as jnp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mlp_step  # noqa: E402  (the MLP step as bench/jax/mlp_step.py defines it)
+import programs  # noqa: E402  (the sizes of Programs.java)
 
 
 def sum_fma(x, y, z):
@@ -56,6 +57,66 @@ def matmul(a, b):
 def sgd_eager(params, x, y):
     grads = jax.grad(mlp_step.loss)(params, x, y)
     return [p - 0.01 * g for p, g in zip(params, grads)]
+
+
+# ---- typical programs (bench/src/main/java/dev/kiln/bench/Programs.java; sizes in programs.py)
+
+def matvec(w, x):
+    return w @ x
+
+
+def tanh_quadratic(a, x):
+    return jnp.sum(jnp.tanh(a @ x))
+
+
+def hvp(a, x, v):
+    return jax.jvp(jax.grad(lambda y: tanh_quadratic(a, y)), (x,), (v,))[1]
+
+
+def rnn_loss(params, xs):
+    w, u, b = params
+    h0 = jnp.zeros((programs.RNN_BATCH, programs.RNN_HIDDEN), jnp.float32)
+
+    def step(h, x):
+        return jnp.tanh(h @ w + x @ u + b), None
+
+    last, _ = jax.lax.scan(step, h0, xs)
+    return jnp.mean(jnp.square(last))
+
+
+def rnn_grad(params, xs):
+    return jax.grad(rnn_loss)(params, xs)
+
+
+def attention(q, k, v):
+    s = (q @ jnp.swapaxes(k, 1, 2)) * (1.0 / np.sqrt(programs.ATT_DIM))
+    e = jnp.exp(s - jnp.max(s, axis=2, keepdims=True))
+    return (e / jnp.sum(e, axis=2, keepdims=True)) @ v
+
+
+def gelu(x):
+    return 0.5 * x * (1.0 + jnp.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x * x * x)))
+
+
+def gelu_mlp_loss(params, x):
+    w1, b1, w2, b2 = params
+    out = gelu(x @ w1 + b1) @ w2 + b2
+    return jnp.mean(jnp.square(out))
+
+
+def gelu_mlp_grad(params, x):
+    return jax.grad(gelu_mlp_loss)(params, x)
+
+
+def example_loss(params, xy):
+    w1, b1, w2, b2 = params
+    x, y = xy[:programs.PEX_IN], xy[programs.PEX_IN:]
+    out = jnp.tanh(x @ w1 + b1) @ w2 + b2
+    return jnp.sum(jnp.square(out - y))
+
+
+def per_example_grads(params, batch):
+    return jax.vmap(jax.grad(example_loss), in_axes=(None, 0))(params, batch)
 
 
 def uniform(rng, shape, scale=1.0):
@@ -127,6 +188,29 @@ def workloads(rng, sizes):
     labels = jnp.arange(256) * 7 % 10
     out.append(("mlp_step", sgd_eager, (params, batch, labels)))
     out.append(("dispatch_add8", jnp.add, (uniform(rng, (8,)), uniform(rng, (8,)))))
+    out.extend(program_workloads(rng))
+    return out
+
+
+def program_workloads(rng):
+    """The typical programs of Programs.java, at its sizes."""
+    p = programs
+    mv = p.MATVEC
+    hv = p.HVP
+    out = [("matvec_4096", matvec, (uniform(rng, (mv, mv)), uniform(rng, (mv,)))),
+           ("hvp_2048", hvp, (uniform(rng, (hv, hv), hv ** -0.5), uniform(rng, (hv,)), uniform(rng, (hv,))))]
+    rnn = (uniform(rng, (p.RNN_HIDDEN, p.RNN_HIDDEN), p.RNN_HIDDEN ** -0.5),
+           uniform(rng, (p.RNN_IN, p.RNN_HIDDEN), p.RNN_IN ** -0.5),
+           jnp.zeros(p.RNN_HIDDEN, jnp.float32))
+    out.append(("rnn_grad", rnn_grad, (rnn, uniform(rng, (p.RNN_STEPS, p.RNN_BATCH, p.RNN_IN)))))
+    qkv = (p.ATT_BATCH, p.ATT_SEQ, p.ATT_DIM)
+    out.append(("attention", attention, (uniform(rng, qkv), uniform(rng, qkv), uniform(rng, qkv))))
+    mlp = (uniform(rng, (p.GELU_IO, p.GELU_HIDDEN), p.GELU_IO ** -0.5), jnp.zeros(p.GELU_HIDDEN, jnp.float32),
+           uniform(rng, (p.GELU_HIDDEN, p.GELU_IO), p.GELU_HIDDEN ** -0.5), jnp.zeros(p.GELU_IO, jnp.float32))
+    out.append(("gelu_mlp_grad", gelu_mlp_grad, (mlp, uniform(rng, (p.GELU_BATCH, p.GELU_IO)))))
+    pex = (uniform(rng, (p.PEX_IN, p.PEX_HIDDEN), p.PEX_IN ** -0.5), jnp.zeros(p.PEX_HIDDEN, jnp.float32),
+           uniform(rng, (p.PEX_HIDDEN,), p.PEX_HIDDEN ** -0.5), jnp.zeros((), jnp.float32))
+    out.append(("per_example_grads", per_example_grads, (pex, uniform(rng, (p.PEX_BATCH, p.PEX_IN + 1)))))
     return out
 
 

@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Compare {
     /** The runs in order: measured limits first, so a busy machine shows up in them too. */
-    static final List<String> RUNS = List.of("limits", "workloads", "training", "compile", "reference", "jax");
+    static final List<String> RUNS =
+            List.of("limits", "workloads", "training", "programs", "compile", "reference", "jax", "torch");
 
     /** Options from the command line (and {@code -Dbench.quick}). */
     record Settings(boolean quick, Path root, Path out, Path python, Path wheels, Set<String> runs) {
@@ -87,13 +88,15 @@ public final class Compare {
 
     static String usage() {
         return """
-                Compare [--quick | --full] [--runs limits,workloads,training,compile,reference,jax] [--table-only]
+                Compare [--quick | --full] [--runs limits,workloads,training,programs,compile,reference,jax,torch]
+                        [--table-only]
                         [--root DIR] [--out DIR] [--python PATH] [--wheels DIR]
                   --quick        short JMH runs, matmul up to 1024, no reference backend (-Dbench.quick=true too)
                   --runs LIST    only these steps; the table also uses results left in --out by earlier runs
                   --table-only   print the table from the results already in --out
                   --root DIR     the repository (default: -Dbench.root or .); --out defaults to ROOT/build/bench
-                  --python PATH  a Python with JAX 0.10.2 (default ROOT/build/venv/bin/python, created if missing)
+                  --python PATH  a Python with JAX 0.10.2 (default ROOT/build/venv/bin/python, created if missing;
+                                 the torch run installs PyTorch 2.13 there from the local index if it lacks it)
                   --wheels DIR   where pip finds the jax/jaxlib wheels when it creates that venv
                 """;
     }
@@ -119,6 +122,8 @@ public final class Compare {
         for (String run : s.runs()) {
             if (run.equals("jax")) {
                 runJax(s);
+            } else if (run.equals("torch")) {
+                runTorch(s);
             } else {
                 runJmh(s, run);
             }
@@ -128,15 +133,22 @@ public final class Compare {
         ComparisonTable.KilnResults kiln = ComparisonTable.KilnResults.load(ComparisonTable.kilnFiles(s.out()));
         Path jaxFile = s.out().resolve("jax.json");
         Object jax = Files.exists(jaxFile) ? Json.parse(ComparisonTable.read(jaxFile)) : Map.of();
+        Path torchFile = s.out().resolve("torch.json");
+        Object torch = Files.exists(torchFile) ? Json.parse(ComparisonTable.read(torchFile)) : Map.of();
+        int cores = Runtime.getRuntime().availableProcessors();
+        String title = "Kiln vs JAX and PyTorch, " + (s.quick() ? "quick" : "full") + " mode";
+        String notes = notes(s, kiln, jax, torch, loadBefore, loadAfter, start);
         StringBuilder md = new StringBuilder();
-        md.append("# Kiln vs JAX, ").append(s.quick() ? "quick" : "full").append(" mode\n\n");
-        md.append(ComparisonTable.render(kiln, jax, Runtime.getRuntime().availableProcessors()));
-        md.append("\n").append(notes(s, kiln, jax, loadBefore, loadAfter, start));
+        md.append("# ").append(title).append("\n\n");
+        md.append(ComparisonTable.render(kiln, jax, torch, cores));
+        md.append("\n").append(notes);
         Path table = s.out().resolve("comparison.md");
         Files.writeString(table, md);
+        Path page = s.out().resolve("comparison.html");
+        Files.writeString(page, ComparisonPage.render(title, kiln, jax, torch, cores, notes));
         System.out.println();
         System.out.println(md);
-        System.out.println("(written to " + table + ")");
+        System.out.println("(written to " + table + " and " + page + ")");
     }
 
     // ------------------------------------------------------------------ JMH
@@ -148,7 +160,7 @@ public final class Compare {
             case "limits" ->
                 o.include("\\.Limits\\.")
                         .forks(1)
-                        .warmupIterations(1)
+                        .warmupIterations(3)
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(s.quick() ? 8 : 20)
                         .measurementTime(TimeValue.milliseconds(300));
@@ -169,6 +181,14 @@ public final class Compare {
                 o.include("\\.MlpStep\\.")
                         .param("backend", ComparisonTable.FAST_BACKEND)
                         .warmupIterations(s.quick() ? 10 : 15)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
+            // grad, jvp, scan and vmap programs: C2 needs several seconds for their kernels too
+            case "programs" ->
+                o.include("\\.Programs\\.")
+                        .param("backend", ComparisonTable.FAST_BACKEND)
+                        .warmupIterations(s.quick() ? 6 : 10)
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(s.quick() ? 3 : 5)
                         .measurementTime(TimeValue.seconds(1));
@@ -236,6 +256,59 @@ public final class Compare {
                 Duration.ofNanos(System.nanoTime() - t).toSeconds());
     }
 
+    // ------------------------------------------------------------------ PyTorch
+
+    /**
+     * Runs {@code torch/workloads.py} with the same Python; installs PyTorch 2.13 (CPU) into the
+     * default venv from the configured local package index when it is missing.
+     */
+    private static void runTorch(Settings s) throws IOException, InterruptedException {
+        if (!Files.isExecutable(s.python()) && !createVenv(s)) {
+            return;
+        }
+        if (!hasModule(s, "torch")) {
+            if (!s.python().startsWith(s.root().resolve("build/venv"))) {
+                System.out.println("[compare] " + s.python() + " has no torch; the PyTorch columns stay empty");
+                return;
+            }
+            System.out.println("[compare] installing torch 2.13 (CPU) into build/venv from the local package index");
+            int rc = new ProcessBuilder(s.python().resolveSibling("pip").toString(), "install", "-q", "torch==2.13.*")
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+            if (rc != 0) {
+                System.out.println("[compare] could not install torch (exit " + rc
+                        + "); install torch 2.13 into the venv by hand; the PyTorch columns stay empty");
+                return;
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                s.python().toString(),
+                s.root().resolve("bench/torch/workloads.py").toString(),
+                "--out",
+                s.out().resolve("torch.json").toString()));
+        if (s.quick()) {
+            cmd.add("--quick");
+        }
+        System.out.println("[compare] PyTorch: " + String.join(" ", cmd));
+        long t = System.nanoTime();
+        int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        System.out.printf(
+                Locale.ROOT,
+                "[compare] PyTorch exited with %d after %d s%n",
+                rc,
+                Duration.ofNanos(System.nanoTime() - t).toSeconds());
+    }
+
+    private static boolean hasModule(Settings s, String module) throws IOException, InterruptedException {
+        return new ProcessBuilder(s.python().toString(), "-c", "import " + module)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor()
+                == 0;
+    }
+
     /** Creates the default venv with JAX from local wheels; false (with the reason printed) if that fails. */
     private static boolean createVenv(Settings s) throws IOException, InterruptedException {
         Path venv = s.root().resolve("build/venv");
@@ -277,6 +350,7 @@ public final class Compare {
             Settings s,
             ComparisonTable.KilnResults kiln,
             Object jax,
+            Object torch,
             String loadBefore,
             String loadAfter,
             Instant start) {
@@ -295,6 +369,13 @@ public final class Compare {
                                 + (int) Json.number(jax, "cpu_count") + " CPUs, XLA_FLAGS='" + Json.at(jax, "xla_flags")
                                 + "'; "
                                 + Json.at(jax, "method"));
+        Object tv = Json.at(torch, "torch_version");
+        n.put(
+                "PyTorch",
+                tv == null
+                        ? "not run (no torch.json)"
+                        : "PyTorch " + tv + " on " + (int) Json.number(torch, "threads") + " threads, eager and"
+                                + " torch.compile (Inductor); " + Json.at(torch, "method"));
         n.put(
                 "Load average (1/5/15 min)",
                 "before " + loadBefore + ", after " + loadAfter

@@ -125,6 +125,7 @@ final class ComparisonTable {
                 Map.of(),
                 "mlp_step",
                 new Limit(Bound.FMA, MLP_FLOP)));
+        w.addAll(programs());
         w.add(new Workload(
                 "jit first call, new kernel (median)",
                 "CompileLatency",
@@ -153,6 +154,48 @@ final class ComparisonTable {
                 "dispatch_add8",
                 Limit.none()));
         return w;
+    }
+
+    /** The typical programs of {@link Programs}, with what bounds each from below. */
+    private static List<Workload> programs() {
+        List<Workload> w = new ArrayList<>();
+        long mv = Programs.MATVEC;
+        w.add(program("W @ x, 4096×4096 f32", "matvec", "matvec_4096", new Limit(Bound.READ, 4.0 * mv * mv)));
+        long hv = Programs.HVP;
+        // A is read at least twice: by the forward product and by the transposed one
+        w.add(program(
+                "Hessian-vector product, sum(tanh(A x)), 2048",
+                "hvp",
+                "hvp_2048",
+                new Limit(Bound.READ, 8.0 * hv * hv)));
+        double t = Programs.RNN_STEPS;
+        double b = Programs.RNN_BATCH;
+        double h = Programs.RNN_HIDDEN;
+        double in = Programs.RNN_IN;
+        // forward h·W and x·U; backward dW, dh and dU (no dx: the inputs are data)
+        double rnnFlop = 2 * t * b * (h * h + in * h) + 2 * t * b * (2 * h * h + in * h);
+        w.add(program(
+                "grad of scan RNN, 32 steps, batch 32, 64→256", "rnnGrad", "rnn_grad", new Limit(Bound.FMA, rnnFlop)));
+        double attFlop = 4.0 * Programs.ATT_BATCH * Programs.ATT_SEQ * Programs.ATT_SEQ * Programs.ATT_DIM;
+        w.add(program("attention softmax(q kᵀ) v, 16×256×64", "attention", "attention", new Limit(Bound.FMA, attFlop)));
+        // forward x·W1 and h·W2; backward dW2, dh and dW1 (no dx)
+        double geluFlop = 10.0 * Programs.GELU_BATCH * Programs.GELU_IO * Programs.GELU_HIDDEN;
+        w.add(program(
+                "grad of GELU MLP 512-1024-512, batch 256",
+                "geluMlpGrad",
+                "gelu_mlp_grad",
+                new Limit(Bound.FMA, geluFlop)));
+        double pexFlop = 4.0 * Programs.PEX_BATCH * Programs.PEX_IN * Programs.PEX_HIDDEN;
+        w.add(program(
+                "per-example grads vmap(grad), 256 × (64-128-1)",
+                "perExampleGrads",
+                "per_example_grads",
+                new Limit(Bound.FMA, pexFlop)));
+        return w;
+    }
+
+    private static Workload program(String label, String method, String key, Limit limit) {
+        return new Workload(label, "Programs", method + "Eager", method + "Jit", null, Map.of(), key, limit);
     }
 
     /** Flop of one MLP step: forward x·W1 and h·W2, backward dW2, dh and dW1 (no dx: x is data). */
@@ -271,8 +314,8 @@ final class ComparisonTable {
             return new MachineLimits(
                     Limits.TRIAD_BYTES / r.bestSeconds("Limits", "triad", Map.of("threads", "1")),
                     Limits.TRIAD_BYTES / r.bestSeconds("Limits", "triad", Map.of("threads", "2")),
-                    Limits.SUM_BYTES / r.bestSeconds("Limits", "readSum", Map.of("threads", "1")),
-                    Limits.SUM_BYTES / r.bestSeconds("Limits", "readSum", Map.of("threads", "2")),
+                    read(r, "1"),
+                    read(r, "2"),
                     fma(r, 1),
                     fma(r, 2),
                     Limits.fmaFlopPerThread(Limits.PREFERRED.length())
@@ -280,6 +323,14 @@ final class ComparisonTable {
                     Limits.fmaFlopPerThread(Limits.S256.length())
                             / r.bestSeconds("Limits", "fmaPeak256", Map.of("threads", "1")),
                     cores);
+        }
+
+        /** The faster of the one-stream and three-stream reads on this many threads. */
+        private static double read(KilnResults r, String threads) {
+            Map<String, String> p = Map.of("threads", threads);
+            return max(
+                    Limits.SUM_BYTES / r.bestSeconds("Limits", "readSum", p),
+                    Limits.STREAMS_BYTES / r.bestSeconds("Limits", "readStreams", p));
         }
 
         /** The better of the preferred-width and 256-bit FMA loops, all threads' flop together. */
@@ -334,7 +385,7 @@ final class ComparisonTable {
         String summary() {
             return String.format(
                     Locale.ROOT,
-                    "STREAM triad %.1f GB/s on 2 threads, %.1f on 1; read-only sum %.1f GB/s on 2 threads, %.1f on 1; "
+                    "STREAM triad %.1f GB/s on 2 threads, %.1f on 1; read-only (best of 1 and 3 streams) %.1f GB/s on 2 threads, %.1f on 1; "
                             + "f32 FMA %.0f GFLOP/s on 1 thread (%d-bit vectors %.0f, 256-bit %.0f) and %.0f on 2 threads "
                             + "(wall clock, with the machine's other work); roofs used for the floors: read %.1f GB/s, "
                             + "triad %.1f GB/s, FMA %.0f GFLOP/s (%d cores × the 1-thread peak, or the 2-thread figure if higher)",
@@ -356,17 +407,37 @@ final class ComparisonTable {
 
     // ------------------------------------------------------------------ rendering
 
-    /** The Markdown table, a line of measured limits above it, and the rows that had no result. */
-    static String render(KilnResults kiln, Object jax, int cores) {
-        MachineLimits limits = MachineLimits.from(kiln, cores);
-        StringBuilder md = new StringBuilder();
-        md.append("Limits measured here (Limits, fastest iteration): ")
-                .append(limits.summary())
-                .append(".\n\n");
-        md.append("| workload | Kiln eager | Kiln jit | plain Java (1 thread) | JAX eager | JAX jit "
-                + "| Kiln jit / JAX jit | limit (floor) | floor / Kiln jit |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
-        List<String> missing = new ArrayList<>();
+    /** One row's numbers, in seconds (NaN where not measured). */
+    record Row(
+            Workload workload,
+            String backend,
+            double eager,
+            double jit,
+            double plain,
+            double jaxEager,
+            double jaxJit,
+            double torchEager,
+            double torchCompiled,
+            double floor) {
+        /** The fastest of JAX jit, PyTorch eager and PyTorch compiled. */
+        double bestPeer() {
+            double best = Double.NaN;
+            for (double v : new double[] {jaxJit, torchEager, torchCompiled}) {
+                if (!Double.isNaN(v) && (Double.isNaN(best) || v < best)) {
+                    best = v;
+                }
+            }
+            return best;
+        }
+
+        String label() {
+            return backend.equals(FAST_BACKEND) ? workload.label() : workload.label() + " — " + backend;
+        }
+    }
+
+    /** Every row with any result, in table order, and the rows Kiln has no result for. */
+    static List<Row> rows(KilnResults kiln, Object jax, Object torch, MachineLimits limits, List<String> missing) {
+        List<Row> rows = new ArrayList<>();
         for (String backend : List.of(FAST_BACKEND, SLOW_BACKEND)) {
             for (Workload w : workloads()) {
                 Map<String, String> params = withBackend(w.params(), backend);
@@ -378,34 +449,98 @@ final class ComparisonTable {
                 double plain = kiln.seconds(w.benchClass(), w.plain(), w.params());
                 double jaxEager = Json.number(jax, "results", w.jaxKey(), "eager", "median_s");
                 double jaxJit = Json.number(jax, "results", w.jaxKey(), "jit", "median_s");
-                if (Double.isNaN(eager) && Double.isNaN(jit) && Double.isNaN(plain) && Double.isNaN(jaxJit)) {
+                double torchEager = Json.number(torch, "results", w.jaxKey(), "eager", "median_s");
+                double torchCompiled = Json.number(torch, "results", w.jaxKey(), "compiled", "median_s");
+                if (Double.isNaN(eager)
+                        && Double.isNaN(jit)
+                        && Double.isNaN(plain)
+                        && Double.isNaN(jaxJit)
+                        && Double.isNaN(torchEager)) {
                     continue; // not part of this mode (quick mode has no 2048 matmul)
                 }
-                double floor = limits.floorSeconds(w.limit());
                 if (Double.isNaN(jit) || (w.eager() != null && Double.isNaN(eager))) {
                     missing.add(w.label() + " [" + backend + "]");
                 }
-                String label = backend.equals(FAST_BACKEND) ? w.label() : w.label() + " — " + backend;
-                md.append("| ")
-                        .append(label)
-                        .append(" | ")
-                        .append(time(eager))
-                        .append(" | ")
-                        .append(time(jit))
-                        .append(" | ")
-                        .append(time(plain))
-                        .append(" | ")
-                        .append(time(jaxEager))
-                        .append(" | ")
-                        .append(time(jaxJit))
-                        .append(" | ")
-                        .append(ratio(jit / jaxJit))
-                        .append(" | ")
-                        .append(Double.isNaN(floor) ? "—" : time(floor) + " (" + limits.describe(w.limit()) + ")")
-                        .append(" | ")
-                        .append(percent(floor / jit))
-                        .append(" |\n");
+                rows.add(new Row(
+                        w,
+                        backend,
+                        eager,
+                        jit,
+                        plain,
+                        jaxEager,
+                        jaxJit,
+                        torchEager,
+                        torchCompiled,
+                        limits.floorSeconds(w.limit())));
             }
+        }
+        return rows;
+    }
+
+    /** The Markdown table without PyTorch results. */
+    static String render(KilnResults kiln, Object jax, int cores) {
+        return render(kiln, jax, Map.of(), cores);
+    }
+
+    /**
+     * The Markdown table, a line of measured limits above it, the geometric means of the ratios
+     * below it, and the rows that had no result.
+     */
+    static String render(KilnResults kiln, Object jax, Object torch, int cores) {
+        MachineLimits limits = MachineLimits.from(kiln, cores);
+        StringBuilder md = new StringBuilder();
+        md.append("Limits measured here (Limits, fastest iteration): ")
+                .append(limits.summary())
+                .append(".\n\n");
+        md.append("| workload | Kiln eager | Kiln jit | plain Java (1 thread) | JAX eager | JAX jit "
+                + "| PyTorch eager | PyTorch compiled | Kiln jit / JAX jit | Kiln jit / best peer "
+                + "| limit (floor) | floor / Kiln jit |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        List<String> missing = new ArrayList<>();
+        List<Row> rows = rows(kiln, jax, torch, limits, missing);
+        List<String> overRoof = new ArrayList<>();
+        for (Row r : rows) {
+            md.append("| ")
+                    .append(r.label())
+                    .append(" | ")
+                    .append(time(r.eager()))
+                    .append(" | ")
+                    .append(time(r.jit()))
+                    .append(" | ")
+                    .append(time(r.plain()))
+                    .append(" | ")
+                    .append(time(r.jaxEager()))
+                    .append(" | ")
+                    .append(time(r.jaxJit()))
+                    .append(" | ")
+                    .append(time(r.torchEager()))
+                    .append(" | ")
+                    .append(time(r.torchCompiled()))
+                    .append(" | ")
+                    .append(ratio(r.jit() / r.jaxJit()))
+                    .append(" | ")
+                    .append(ratio(r.jit() / r.bestPeer()))
+                    .append(" | ")
+                    .append(
+                            Double.isNaN(r.floor())
+                                    ? "—"
+                                    : time(r.floor()) + " ("
+                                            + limits.describe(r.workload().limit()) + ")")
+                    .append(" | ")
+                    .append(percent(r.floor() / r.jit()))
+                    .append(" |\n");
+            for (double t : new double[] {r.jit(), r.jaxJit(), r.torchCompiled()}) {
+                if (t < r.floor()) {
+                    overRoof.add(r.label());
+                    break;
+                }
+            }
+        }
+        md.append(geometricMeans(rows));
+        if (!overRoof.isEmpty()) {
+            md.append("\nFaster than the floor (a roof was measured too low): ")
+                    .append(String.join("; ", overRoof))
+                    .append(".\n");
         }
         if (!missing.isEmpty()) {
             md.append("\nNo Kiln result for: ")
@@ -413,6 +548,37 @@ final class ComparisonTable {
                     .append(" (not run in this mode, or failed: see the jmh-*.log files).\n");
         }
         return md.toString();
+    }
+
+    /** Geometric means of Kiln jit over JAX jit and over the best peer, over the rows that have both. */
+    static String geometricMeans(List<Row> rows) {
+        double logJax = 0;
+        double logPeer = 0;
+        int nJax = 0;
+        int nPeer = 0;
+        for (Row r : rows) {
+            if (!r.backend().equals(FAST_BACKEND) || r.workload().limit().bound() == Bound.NONE) {
+                continue; // fixed costs (dispatch, compilation) are shown but not averaged
+            }
+            double j = r.jit() / r.jaxJit();
+            if (Double.isFinite(j) && j > 0) {
+                logJax += Math.log(j);
+                nJax++;
+            }
+            double p = r.jit() / r.bestPeer();
+            if (Double.isFinite(p) && p > 0) {
+                logPeer += Math.log(p);
+                nPeer++;
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "\nGeometric mean of Kiln jit / JAX jit over %d workloads: %s; of Kiln jit / best peer over %d: %s"
+                        + " (dispatch and first-call rows not included).\n",
+                nJax,
+                nJax == 0 ? "—" : ratio(Math.exp(logJax / nJax)),
+                nPeer,
+                nPeer == 0 ? "—" : ratio(Math.exp(logPeer / nPeer)));
     }
 
     private static Map<String, String> withBackend(Map<String, String> params, String backend) {

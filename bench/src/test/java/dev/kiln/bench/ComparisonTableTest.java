@@ -98,9 +98,40 @@ class ComparisonTableTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals(
-                "| sum(x + y·z), 16M f32 | 40.0 ms | 20.0 ms | 30.0 ms | 50.0 ms | 8.00 ms | 2.50× "
+                "| sum(x + y·z), 16M f32 | 40.0 ms | 20.0 ms | 30.0 ms | 50.0 ms | 8.00 ms | — | — | 2.50× | 2.50× "
                         + "| 10.0 ms (201 MB at 20.1 GB/s read) | 50% |",
                 row);
+        assertTrue(md.contains("Kiln jit / JAX jit over 1 workloads: 2.50×"), md);
+
+        // PyTorch compiled at 5 ms is the best peer; the three-stream read at 40.2 GB/s raises the roof
+        r.add(
+                "l.json",
+                "["
+                        + entry(
+                                "Limits.readStreams",
+                                "\"threads\" : \"2\"",
+                                Limits.STREAMS_BYTES / 40.2e9 * 1e3,
+                                Limits.STREAMS_BYTES / 30e9 * 1e3,
+                                "ms/op")
+                        + "]");
+        Object torch = Json.parse("{\"results\": {\"sum_fma_16M\": {\"eager\": {\"median_s\": 0.03}, "
+                + "\"compiled\": {\"median_s\": 0.005}}}}");
+        String withTorch = ComparisonTable.render(r, jax, torch, 2);
+        String torchRow = withTorch
+                .lines()
+                .filter(l -> l.startsWith("| sum(x + y·z)"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "| sum(x + y·z), 16M f32 | 40.0 ms | 20.0 ms | 30.0 ms | 50.0 ms | 8.00 ms | 30.0 ms | 5.00 ms "
+                        + "| 2.50× | 4.00× | 5.01 ms (201 MB at 40.2 GB/s read) | 25% |",
+                torchRow);
+        assertTrue(withTorch.contains("of Kiln jit / best peer over 1: 4.00×"), withTorch);
+        String page = ComparisonPage.render("t", r, jax, torch, 2, "notes <here>");
+        assertTrue(page.contains("<h2>sum(x + y·z), 16M f32</h2>"), page);
+        assertTrue(page.contains("stroke-dasharray"), "the floor is drawn");
+        assertTrue(page.contains("PyTorch compiled</text>"), page);
+        assertTrue(page.contains("notes &lt;here&gt;"), page);
         // no reference results: no reference rows; a row that JAX has but Kiln lacks is listed
         assertTrue(md.lines().noneMatch(l -> l.contains("— reference")));
         assertTrue(md.contains("No Kiln result for: tanh(x + y·z)"));
