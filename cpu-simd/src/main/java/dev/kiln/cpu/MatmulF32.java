@@ -63,6 +63,10 @@ final class MatmulF32 {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
+        if (MatvecF32.applies(m, n, k, a, b)) {
+            MatvecF32.multiply(batch, m, n, k, a, b, c, done);
+            return;
+        }
         long perBatch = (long) m * n * k;
         if (perBatch <= SMALL || (batch >= 2 * Parallel.threads() && perBatch < (1L << 21))) {
             int grain = (int) Math.max(1, (1L << 18) / perBatch);

@@ -100,6 +100,38 @@ class MatmulTest {
         }
     }
 
+    /**
+     * Products with a free dimension of 1 (W·x, xᵀ·W) take the matrix-vector kernels: every layout of
+     * the matrix (contraction contiguous or output contiguous), odd lengths that leave vector tails
+     * and row groups short of four, lengths that split over threads, and batches.
+     */
+    @Test
+    void matrixVectorProducts() {
+        DType t = DType.FLOAT32;
+        long seed = 50;
+        for (int[] mk : new int[][] {{1, 20000}, {7, 3001}, {33, 1029}, {1027, 129}, {4099, 35}, {3, 9000}}) {
+            int rows = mk[0];
+            int k = mk[1];
+            HostBuffer w = Exec.random(t, seed++, false, rows, k);
+            HostBuffer wt = Exec.random(t, seed++, false, k, rows);
+            HostBuffer x = Exec.random(t, seed++, false, k, 1);
+            HostBuffer xRow = Exec.random(t, seed++, false, 1, k);
+            // W·x with W row-major (dot rows) and with W stored transposed (axpy)
+            checkMatmul(t, w, x, MATMUL, 1, rows, 1, k, false, false);
+            Params.DotGeneral tn = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
+            checkMatmul(t, wt, x, tn, 1, rows, 1, k, true, false);
+            // xᵀ·W with W row-major (axpy) and with W stored transposed (dot rows)
+            checkMatmul(t, xRow, wt, MATMUL, 1, 1, rows, k, false, false);
+            Params.DotGeneral nt = new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]);
+            checkMatmul(t, xRow, w, nt, 1, 1, rows, k, false, true);
+        }
+        // a batch of matrix-vector products: [B, M, K] x [B, K, 1]
+        HostBuffer ba = Exec.random(t, 70, false, 3, 301, 257);
+        HostBuffer bx = Exec.random(t, 71, false, 3, 257, 1);
+        Params.DotGeneral batched = new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+        checkMatmul(t, ba, bx, batched, 3, 301, 1, 257, false, false);
+    }
+
     /** Batch dims that are not leading and contracting dims split in two need a transpose first. */
     @Test
     void generalDimensionNumbers() {
