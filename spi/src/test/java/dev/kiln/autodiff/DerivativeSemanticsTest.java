@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.DiffOption;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.Np;
@@ -109,11 +110,12 @@ class DerivativeSemanticsTest {
     }
 
     @Test
-    void integerInputsGetZeroGradients() {
+    void integerInputsGetZeroGradientsWithAllowInt() {
         onReference(() -> {
             Array x = Np.array(new double[] {1, 2, 3});
             Array n = Np.array(new int[] {4, 5, 6});
-            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(a.get(0), a.get(1))))
+            // without DiffOption.ALLOW_INT this is a DTypeException, as in JAX (IntegerInputsTest)
+            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(a.get(0), a.get(1))), DiffOption.ALLOW_INT)
                     .apply(List.of(x, n));
             assertArrayEquals(new double[] {4, 5, 6}, g.get(0).toDoubleArray());
             assertEquals(DType.INT32, g.get(1).dtype());
