@@ -219,6 +219,14 @@ public final class Kiln {
 
     /**
      * Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure).
+     * Integer and bool primals are a {@link DTypeException} (see the overload with options).
+     */
+    public static <T, R> Jvp<R> jvp(Function<T, R> f, T primals, T tangents) {
+        return jvp("jvp", f, primals, tangents, false);
+    }
+
+    /**
+     * Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure).
      * Integer and bool primals are a {@link DTypeException} unless {@link DiffOption#ALLOW_INT} is
      * passed, which holds them constant and ignores their tangents (JAX wants {@code float0}
      * tangents for them).
