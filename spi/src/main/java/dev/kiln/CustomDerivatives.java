@@ -2,6 +2,7 @@ package dev.kiln;
 
 import dev.kiln.internal.trace.ArrayInternals;
 import dev.kiln.internal.trace.Autodiff;
+import dev.kiln.internal.trace.BatchTrace;
 import dev.kiln.internal.trace.JvpTrace;
 import dev.kiln.internal.trace.StagingTrace;
 import dev.kiln.internal.trace.Trace;
@@ -19,9 +20,13 @@ import java.util.function.Function;
  * the implementation behind {@code Kiln.customJvp} and {@code Kiln.checkpoint}.
  *
  * <p>Both act when the innermost transformation their argument belongs to is a differentiation
- * (a JVP trace: {@code jvp}, {@code grad}, {@code vjp}, …). When it is another transformation
- * ({@code vmap} or {@code jit} inside the differentiated function) the function is simply traced
- * through, so its ordinary derivative is used; likewise when no argument is being differentiated.
+ * (a JVP trace: {@code jvp}, {@code grad}, {@code vjp}, …). When it is a {@code vmap} inside a
+ * differentiation ({@code grad(x -> sum(vmap(f)(x)))}), the custom function is batched as a
+ * whole, as JAX batches {@code custom_jvp_call}/{@code custom_vjp_call}: the function and its
+ * rules are vmapped over the arguments' batch axes and the result is handed to the
+ * differentiation below, so the rule still applies. Under {@code jit} (which traces straight
+ * through inside a transformation) the same holds; when no argument is being differentiated the
+ * function is simply applied.
  * Every value the function depends on that is being differentiated must be passed as an argument:
  * a captured traced value of the same differentiation cannot be routed through the custom rule
  * and is reported as an error.
@@ -45,6 +50,10 @@ public final class CustomDerivatives {
     public static <T, R> Function<T, R> customJvp(Function<T, R> f, JvpRule<T, R> rule) {
         return x -> {
             Tree.Flat in = Tree.flatten(x);
+            BatchTrace batch = batchOverDifferentiation(in.leaves());
+            if (batch != null) {
+                return throughBatch(batch, in, axes -> customJvp(batched(f, axes), batched(rule, axes)));
+            }
             JvpTrace trace = innermostJvp(in.leaves());
             if (trace == null) {
                 return f.apply(x);
@@ -121,6 +130,11 @@ public final class CustomDerivatives {
             Function<T, R> f, Function<T, Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
         return x -> {
             Tree.Flat in = Tree.flatten(x);
+            BatchTrace batch = batchOverDifferentiation(in.leaves());
+            if (batch != null) {
+                return throughBatch(
+                        batch, in, axes -> customVjp(batched(f, axes), batchedForward(fwd, axes), batched(bwd, axes)));
+            }
             JvpTrace trace = innermostJvp(in.leaves());
             if (trace == null) {
                 return f.apply(x);
@@ -157,6 +171,159 @@ public final class CustomDerivatives {
                     operands.toArray(Array[]::new));
             return Tree.unflatten(out.def(), pack("customVjp", trace, out.leaves(), outTangents));
         };
+    }
+
+    /**
+     * The innermost transformation among the leaves when it is a {@code vmap} with a differentiation
+     * somewhere below it (seen through the batched values), else null.
+     */
+    private static BatchTrace batchOverDifferentiation(List<Array> leaves) {
+        return top(leaves) instanceof BatchTrace b && differentiatedBelow(leaves) ? b : null;
+    }
+
+    private static boolean differentiatedBelow(List<Array> leaves) {
+        for (Array leaf : leaves) {
+            Tracer t = ArrayInternals.get().tracer(leaf);
+            if (t instanceof JvpTrace.JvpTracer) {
+                return true;
+            }
+            if (t instanceof BatchTrace.BatchTracer b && differentiatedBelow(List.of(b.value()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Trace top(List<Array> leaves) {
+        Trace top = null;
+        for (Array leaf : leaves) {
+            Tracer t = ArrayInternals.get().tracer(leaf);
+            if (t != null && (top == null || t.trace().level() > top.level())) {
+                top = t.trace();
+            }
+        }
+        return top;
+    }
+
+    /**
+     * Applies a custom-derivative function to the arguments' values below {@code batch}: {@code
+     * make} builds it from the arguments' batch axes (null where not mapped), with its parts vmapped
+     * so that every output has its batch axis first; the outputs are then batched again at axis 0.
+     */
+    private static <T, R> R throughBatch(BatchTrace batch, Tree.Flat in, Function<Integer[], Function<T, R>> make) {
+        List<Array> values = new ArrayList<>(in.leaves().size());
+        Integer[] axes = new Integer[in.leaves().size()];
+        boolean mapped = false;
+        for (int i = 0; i < axes.length; i++) {
+            BatchTrace.BatchTracer t = batch.unpack(in.leaves().get(i));
+            values.add(t.value());
+            axes[i] = t.batchDim() == BatchTrace.NOT_MAPPED ? null : t.batchDim();
+            mapped |= axes[i] != null;
+        }
+        T args = Tree.unflatten(in.def(), values);
+        if (!mapped) {
+            // nothing varies over the batch: the function runs once, below the batch
+            Tree.Flat out = Tree.flatten(make.apply(null).apply(args));
+            return Tree.unflatten(
+                    out.def(),
+                    out.leaves().stream()
+                            .map(a -> batch.pack(a, BatchTrace.NOT_MAPPED))
+                            .toList());
+        }
+        Tree.Flat out = Tree.flatten(make.apply(axes).apply(args));
+        return Tree.unflatten(
+                out.def(), out.leaves().stream().map(a -> batch.pack(a, 0)).toList());
+    }
+
+    /** {@code f} vmapped over {@code axes} (one per leaf of its argument; null: all unmapped, f itself). */
+    @SuppressWarnings("unchecked")
+    private static <T, R> Function<T, R> batched(Function<T, R> f, Integer[] axes) {
+        if (axes == null) {
+            return f;
+        }
+        return x -> (R) Transforms.vmap(o -> f.apply((T) o), x, axes.clone(), 0);
+    }
+
+    /** A JVP rule vmapped over the primals' axes; each tangent is batched like its primal. */
+    @SuppressWarnings("unchecked")
+    private static <T, R> JvpRule<T, R> batched(JvpRule<T, R> rule, Integer[] axes) {
+        if (axes == null) {
+            return rule;
+        }
+        return (primals, tangents) -> {
+            Object[] r = (Object[]) Transforms.vmap(
+                    o -> {
+                        Object[] pt = (Object[]) o;
+                        Kiln.Jvp<R> j = rule.apply((T) pt[0], (T) pt[1]);
+                        return new Object[] {j.out(), j.tangent()};
+                    },
+                    new Object[] {primals, tangents},
+                    concat(axes, axes),
+                    0);
+            return new Kiln.Jvp<>((R) r[0], (R) r[1]);
+        };
+    }
+
+    /** A customVjp forward function vmapped over {@code axes}: outputs and residuals batched at axis 0. */
+    @SuppressWarnings("unchecked")
+    private static <T, R> Function<T, Forward<R>> batchedForward(Function<T, Forward<R>> fwd, Integer[] axes) {
+        if (axes == null) {
+            return fwd;
+        }
+        return x -> {
+            Object[] r = (Object[]) Transforms.vmap(
+                    o -> {
+                        Forward<R> fr = fwd.apply((T) o);
+                        return new Object[] {fr.out(), fr.residuals()};
+                    },
+                    x,
+                    axes.clone(),
+                    0);
+            return new Forward<>((R) r[0], r[1]);
+        };
+    }
+
+    /**
+     * A customVjp backward function vmapped over the batch (residuals and output cotangents have it
+     * at axis 0); each argument cotangent moves to its argument's batch axis, and is summed over the
+     * batch for an argument shared by the whole batch.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T, R> BiFunction<Object, R, T> batched(BiFunction<Object, R, T> bwd, Integer[] axes) {
+        if (axes == null) {
+            return bwd;
+        }
+        return (residuals, ct) -> {
+            Tree.Flat r = Tree.flatten(residuals);
+            Tree.Flat c = Tree.flatten(ct);
+            Integer[] zeros = new Integer[r.leaves().size() + c.leaves().size()];
+            java.util.Arrays.fill(zeros, 0);
+            Object cts = Transforms.vmap(
+                    o -> {
+                        Object[] rc = (Object[]) o;
+                        return bwd.apply(rc[0], (R) rc[1]);
+                    },
+                    new Object[] {residuals, ct},
+                    zeros,
+                    0);
+            Tree.Flat g = Tree.flatten(cts);
+            if (g.leaves().size() != axes.length) {
+                // the structure check of customVjp reports it
+                return (T) cts;
+            }
+            List<Array> placed = new ArrayList<>(axes.length);
+            for (int i = 0; i < axes.length; i++) {
+                Array leaf = g.leaves().get(i);
+                placed.add(axes[i] == null ? Np.sum(leaf, 0) : Np.moveaxis(leaf, 0, axes[i]));
+            }
+            return (T) Tree.unflatten(g.def(), placed);
+        };
+    }
+
+    private static Integer[] concat(Integer[] a, Integer[] b) {
+        Integer[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** The JVP trace of the innermost transformation among the leaves, or null if that is not a JVP. */

@@ -130,6 +130,15 @@ public final class Kiln {
         return x -> Transforms.valueAndGrad("grad", f, x).grad();
     }
 
+    /**
+     * {@link #grad(Function)} with options: {@link DiffOption#ALLOW_INT} accepts integer and bool
+     * leaves, whose gradients are zeros of their own dtype.
+     */
+    public static <T> Function<T, T> grad(Function<T, Array> f, DiffOption... options) {
+        boolean allowInt = Transforms.allowInt(options);
+        return x -> Transforms.valueAndGrad("grad", f, x, 0, allowInt).grad();
+    }
+
     /** The gradient with respect to the first argument of a scalar-valued function of two. */
     public static <A, B> BiFunction<A, B, A> grad(BiFunction<A, B, Array> f) {
         return (a, b) ->
@@ -139,6 +148,12 @@ public final class Kiln {
     /** The value and the gradient of a scalar-valued function of one tree. */
     public static <T> Function<T, ValueAndGrad<T>> valueAndGrad(Function<T, Array> f) {
         return x -> Transforms.valueAndGrad("valueAndGrad", f, x);
+    }
+
+    /** {@link #valueAndGrad(Function)} with options (see {@link DiffOption}). */
+    public static <T> Function<T, ValueAndGrad<T>> valueAndGrad(Function<T, Array> f, DiffOption... options) {
+        boolean allowInt = Transforms.allowInt(options);
+        return x -> Transforms.valueAndGrad("valueAndGrad", f, x, 0, allowInt);
     }
 
     /** The value and the gradient with respect to the first argument of a function of two. */
@@ -180,6 +195,7 @@ public final class Kiln {
             Object[] selected = new Object[argnums.length];
             for (int i = 0; i < argnums.length; i++) {
                 selected[i] = argnums[i] == 0 ? a : b;
+                Transforms.requireRealInputs("grad", Tree.flatten(selected[i]).leaves(), argnums[i], false);
             }
             Object[] g = Transforms.valueAndGrad(
                             "grad",
@@ -201,14 +217,32 @@ public final class Kiln {
         };
     }
 
-    /** Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure). */
+    /**
+     * Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure).
+     * Integer and bool primals are a {@link DTypeException} (see the overload with options).
+     */
     public static <T, R> Jvp<R> jvp(Function<T, R> f, T primals, T tangents) {
+        return jvp("jvp", f, primals, tangents, false);
+    }
+
+    /**
+     * Forward mode: {@code f(primals)} and its derivative along {@code tangents} (same structure).
+     * Integer and bool primals are a {@link DTypeException} unless {@link DiffOption#ALLOW_INT} is
+     * passed, which holds them constant and ignores their tangents (JAX wants {@code float0}
+     * tangents for them).
+     */
+    public static <T, R> Jvp<R> jvp(Function<T, R> f, T primals, T tangents, DiffOption... options) {
+        return jvp("jvp", f, primals, tangents, Transforms.allowInt(options));
+    }
+
+    private static <T, R> Jvp<R> jvp(String fn, Function<T, R> f, T primals, T tangents, boolean allowInt) {
         Tree.Flat p = Tree.flatten(primals);
         Tree.Flat t = Tree.flatten(tangents);
         if (!p.def().equals(t.def())) {
             throw new IllegalArgumentException("jvp: primals and tangents differ in structure: " + p.def() + " vs "
                     + t.def() + "; pass tangents shaped like the primals");
         }
+        Transforms.requireRealInputs(fn, p.leaves(), 0, allowInt);
         checkLeaves("jvp", "tangent", "primal", p.leaves(), t.leaves());
         Tree.Def[] outDef = new Tree.Def[1];
         Autodiff.JvpResult r =
@@ -246,9 +280,13 @@ public final class Kiln {
                 t -> Tree.unflatten(out, lin.apply(Tree.flatten(t).leaves())));
     }
 
-    /** The Jacobian by forward mode: shape {@code out.shape + x.shape}. */
+    /**
+     * The Jacobian by forward mode: shape {@code out.shape + x.shape}. {@code x} must be floating
+     * (as in JAX, which has no integer opt-in here: use {@link #jvp} for that).
+     */
     public static Function<Array, Array> jacfwd(Function<Array, Array> f) {
         return x -> {
+            Transforms.requireRealInputs("jacfwd", List.of(x), 0, false);
             int n = x.size();
             Array basis = Np.reshape(Np.eye(n, n, 0, x.dtype()), concat(new int[] {n}, x.shape()));
             Array cols = vmap((Array t) -> jvp(f, x, t).tangent()).apply(basis);
@@ -258,9 +296,19 @@ public final class Kiln {
         };
     }
 
-    /** The Jacobian by reverse mode: shape {@code out.shape + x.shape}. */
+    /** The Jacobian by reverse mode: shape {@code out.shape + x.shape}; {@code x} must be floating. */
     public static Function<Array, Array> jacrev(Function<Array, Array> f) {
+        return jacrev(f, new DiffOption[0]);
+    }
+
+    /**
+     * {@link #jacrev(Function)} with options: {@link DiffOption#ALLOW_INT} accepts an integer or bool
+     * {@code x}, whose Jacobian is zeros of its dtype.
+     */
+    public static Function<Array, Array> jacrev(Function<Array, Array> f, DiffOption... options) {
+        boolean allowInt = Transforms.allowInt(options);
         return x -> {
+            Transforms.requireRealInputs("jacrev", List.of(x), 0, allowInt);
             Vjp<Array, Array> v = vjp(f, x);
             int m = v.out().size();
             Array basis = Np.reshape(
@@ -273,7 +321,11 @@ public final class Kiln {
 
     /** The Hessian of a scalar function: {@code jacfwd(jacrev(f))}. */
     public static Function<Array, Array> hessian(Function<Array, Array> f) {
-        return jacfwd(jacrev(f));
+        Function<Array, Array> h = jacfwd(jacrev(f));
+        return x -> {
+            Transforms.requireRealInputs("hessian", List.of(x), 0, false);
+            return h.apply(x);
+        };
     }
 
     /** Vectorises {@code f} over axis 0 of every array leaf of its argument; outputs are stacked on axis 0. */

@@ -37,28 +37,23 @@ final class Loops {
                     + Shape.toString(index.shape()) + "; reduce it (e.g. with Np.all or Np.any) first");
         }
         Array idx = index.dtype() == DType.INT32 ? index : Np.astype(index, DType.INT32);
-        if (!idx.isTraced()) {
-            int i = (int) Math.max(0, Math.min(branches.size() - 1, idx.longItem()));
-            return branches.get(i).apply(operand);
-        }
         Tree.Flat in = Tree.flatten(operand);
         List<ArraySpec> specs = in.leaves().stream().map(Array::spec).toList();
+        if (!idx.isTraced()) {
+            int i = (int) Math.max(0, Math.min(branches.size() - 1, idx.longItem()));
+            R result = branches.get(i).apply(operand);
+            if (branches.size() > 1) {
+                checkOtherBranches(fn, branches, i, in, specs, Tree.flatten(result));
+            }
+            return result;
+        }
         List<ControlFlow.Closed> traced = new ArrayList<>();
         Tree.Def outDef = null;
         for (int b = 0; b < branches.size(); b++) {
-            Function<T, R> branch = branches.get(b);
             Tree.Def[] def = new Tree.Def[1];
-            traced.add(ControlFlow.trace(
-                    leaves -> {
-                        Tree.Flat out = Tree.flatten(branch.apply(Tree.unflatten(in.def(), leaves)));
-                        def[0] = out.def();
-                        return out.leaves();
-                    },
-                    specs,
-                    fn));
-            if (outDef != null && !outDef.equals(def[0])) {
-                throw new IllegalArgumentException(fn + ": branches return different structures: " + outDef + " and "
-                        + def[0] + "; every branch must return the same tree of arrays");
+            traced.add(traceBranch(fn, branches.get(b), in, specs, def));
+            if (outDef != null) {
+                checkSameStructure(fn, outDef, def[0]);
             }
             outDef = def[0];
         }
@@ -67,10 +62,7 @@ final class Loops {
         List<Array> constValues = merged.constants();
         List<ArraySpec> out0 = programs.get(0).outputSpecs();
         for (Program p : programs) {
-            if (!p.outputSpecs().equals(out0)) {
-                throw new ShapeException(fn + ": branches return arrays of different types: " + out0 + " and "
-                        + p.outputSpecs() + "; every branch must return the same shapes and dtypes");
-            }
+            checkSameSpecs(fn, out0, p.outputSpecs());
         }
         List<Array> args = new ArrayList<>();
         args.add(idx);
@@ -80,12 +72,71 @@ final class Loops {
         return Tree.unflatten(outDef, out);
     }
 
+    private static <T, R> ControlFlow.Closed traceBranch(
+            String fn, Function<T, R> branch, Tree.Flat in, List<ArraySpec> specs, Tree.Def[] def) {
+        return ControlFlow.trace(
+                leaves -> {
+                    Tree.Flat out = Tree.flatten(branch.apply(Tree.unflatten(in.def(), leaves)));
+                    def[0] = out.def();
+                    return out.leaves();
+                },
+                specs,
+                fn);
+    }
+
+    /**
+     * An eager cond runs one branch; the others are traced (not run) so that they are held to the
+     * same agreement of structure, shapes and dtypes as a traced cond, with the same errors.
+     */
+    private static <T, R> void checkOtherBranches(
+            String fn,
+            List<Function<T, R>> branches,
+            int taken,
+            Tree.Flat in,
+            List<ArraySpec> specs,
+            Tree.Flat result) {
+        List<ArraySpec> resultSpecs = result.leaves().stream().map(Array::spec).toList();
+        for (int b = 0; b < branches.size(); b++) {
+            if (b == taken) {
+                continue;
+            }
+            Tree.Def[] def = new Tree.Def[1];
+            ControlFlow.Closed other = traceBranch(fn, branches.get(b), in, specs, def);
+            Tree.Def first = b < taken ? def[0] : result.def();
+            Tree.Def second = b < taken ? result.def() : def[0];
+            checkSameStructure(fn, first, second);
+            List<ArraySpec> otherSpecs = other.program().outputSpecs();
+            checkSameSpecs(fn, b < taken ? otherSpecs : resultSpecs, b < taken ? resultSpecs : otherSpecs);
+        }
+    }
+
+    private static void checkSameStructure(String fn, Tree.Def a, Tree.Def b) {
+        if (!a.equals(b)) {
+            throw new IllegalArgumentException(fn + ": branches return different structures: " + a + " and " + b
+                    + "; every branch must return the same tree of arrays");
+        }
+    }
+
+    private static void checkSameSpecs(String fn, List<ArraySpec> a, List<ArraySpec> b) {
+        if (!a.equals(b)) {
+            throw new ShapeException(fn + ": branches return arrays of different types: " + a + " and " + b
+                    + "; every branch must return the same shapes and dtypes");
+        }
+    }
+
     static <T> T whileLoop(Function<T, Array> cond, Function<T, T> body, T init) {
         Tree.Flat in = Tree.flatten(init);
         if (eager(in.leaves())) {
             T carry = init;
             while (checkPredicate(cond.apply(carry)).booleanItem()) {
                 carry = body.apply(carry);
+                // the same check as the traced loop's: a carry that changes type would loop forever
+                Tree.Flat out = Tree.flatten(carry);
+                checkCarry(
+                        "whileLoop",
+                        in,
+                        out.def(),
+                        out.leaves().stream().map(Array::spec).toList());
             }
             return carry;
         }

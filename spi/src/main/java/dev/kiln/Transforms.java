@@ -36,9 +36,47 @@ final class Transforms {
         return o instanceof Array a ? "an Array of shape " + Shape.toString(a.shape()) : String.valueOf(o);
     }
 
+    static boolean allowInt(DiffOption... options) {
+        for (DiffOption o : options) {
+            if (o == DiffOption.ALLOW_INT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Differentiated inputs must be floating, as in JAX: an integer or bool leaf would silently get a
+     * zero derivative. {@code argument} is the position of the tree among the function's arguments.
+     */
+    static void requireRealInputs(String fn, List<Array> leaves, int argument, boolean allowInt) {
+        if (allowInt) {
+            return;
+        }
+        for (int i = 0; i < leaves.size(); i++) {
+            Array leaf = leaves.get(i);
+            if (!leaf.dtype().isFloating()) {
+                String where = leaves.size() == 1
+                        ? "argument " + argument
+                        : "leaf " + i + " (in Tree.flatten order) of argument " + argument;
+                throw new DTypeException(fn + " requires real-valued inputs (a floating dtype), but got "
+                        + leaf.dtype() + " for " + where + ". If you want to use integer or bool inputs, "
+                        + (fn.equals("jacfwd") || fn.equals("hessian")
+                                ? "use Kiln.jvp with DiffOption.ALLOW_INT directly"
+                                : "pass DiffOption.ALLOW_INT (they are held constant and get zeros of their dtype)")
+                        + ", or astype a floating dtype, or pass them as an argument that is not differentiated");
+            }
+        }
+    }
+
     /** Value and gradient of a scalar function of one tree; the gradient has the argument's structure. */
     static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, Array> f, T x) {
+        return valueAndGrad(fn, f, x, 0, false);
+    }
+
+    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, Array> f, T x, int argument, boolean allowInt) {
         Tree.Flat flat = Tree.flatten(x);
+        requireRealInputs(fn, flat.leaves(), argument, allowInt);
         Tree.Def[] outDef = new Tree.Def[1];
         @SuppressWarnings("unchecked")
         Function<Object, Object> g = o -> scalarOutput(fn, f.apply((T) o));
@@ -57,6 +95,7 @@ final class Transforms {
     /** Value, gradient and auxiliary output of a function returning {@code WithAux(loss, aux)}. */
     static <T, X> Kiln.ValueAndGradAux<T, X> valueAndGradWithAux(Function<T, Kiln.WithAux<X>> f, T x) {
         Tree.Flat flat = Tree.flatten(x);
+        requireRealInputs("valueAndGradWithAux", flat.leaves(), 0, false);
         Tree.Def[] outDef = new Tree.Def[1];
         @SuppressWarnings("unchecked")
         Function<Object, Object> g = o -> {

@@ -6,10 +6,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -114,11 +117,15 @@ public final class Tree {
     /** Takes a tree apart into its leaves (depth first, in component/key order) and its structure. */
     public static Flat flatten(Object tree) {
         List<Array> leaves = new ArrayList<>();
-        Def def = flatten(tree, leaves);
+        Def def = flatten(tree, leaves, Collections.newSetFromMap(new IdentityHashMap<>()));
         return new Flat(leaves, def);
     }
 
-    private static Def flatten(Object t, List<Array> leaves) {
+    /**
+     * {@code path} holds the containers between the root and {@code t} (by identity), so that a tree
+     * that contains itself is reported instead of recursing until the stack overflows.
+     */
+    private static Def flatten(Object t, List<Array> leaves, Set<Object> path) {
         if (t instanceof Array a) {
             leaves.add(a);
             return LEAF;
@@ -126,15 +133,29 @@ public final class Tree {
         if (t == null) {
             return new StaticDef(null);
         }
+        if (!path.add(t)) {
+            throw new KilnException(
+                    "Tree.flatten: the tree contains itself: a " + t.getClass().getSimpleName()
+                            + " is among its own descendants, so it has no finite list of leaves; pass a tree without"
+                            + " cycles (copy the shared container, or hold the back reference outside the tree)");
+        }
+        try {
+            return flattenContainer(t, leaves, path);
+        } finally {
+            path.remove(t);
+        }
+    }
+
+    private static Def flattenContainer(Object t, List<Array> leaves, Set<Object> path) {
         Node<?> custom = REGISTERED.get(t.getClass());
         if (custom != null) {
-            return node(Kind.CUSTOM, t.getClass(), childrenOf(custom, t), leaves);
+            return node(Kind.CUSTOM, t.getClass(), childrenOf(custom, t), leaves, path);
         }
         if (t instanceof Record r) {
-            return node(Kind.RECORD, r.getClass(), recordComponents(r), leaves);
+            return node(Kind.RECORD, r.getClass(), recordComponents(r), leaves, path);
         }
         if (t instanceof List<?> l) {
-            return node(Kind.LIST, null, new ArrayList<>(l), leaves);
+            return node(Kind.LIST, null, new ArrayList<>(l), leaves, path);
         }
         if (t instanceof Map<?, ?> m) {
             TreeMap<String, Object> sorted = new TreeMap<>();
@@ -144,13 +165,13 @@ public final class Tree {
                 }
                 sorted.put(k, e.getValue());
             }
-            return node(Kind.MAP, List.copyOf(sorted.keySet()), new ArrayList<>(sorted.values()), leaves);
+            return node(Kind.MAP, List.copyOf(sorted.keySet()), new ArrayList<>(sorted.values()), leaves, path);
         }
         if (t instanceof Array[] arr) {
-            return node(Kind.ARRAY_OF_ARRAYS, null, new ArrayList<>(Arrays.asList(arr)), leaves);
+            return node(Kind.ARRAY_OF_ARRAYS, null, new ArrayList<>(Arrays.asList(arr)), leaves, path);
         }
         if (t instanceof Object[] arr) {
-            return node(Kind.OBJECTS, null, new ArrayList<>(Arrays.asList(arr)), leaves);
+            return node(Kind.OBJECTS, null, new ArrayList<>(Arrays.asList(arr)), leaves, path);
         }
         return new StaticDef(t);
     }
@@ -160,11 +181,11 @@ public final class Tree {
         return node.children().apply((T) t);
     }
 
-    private static Def node(Kind kind, Object key, List<Object> children, List<Array> leaves) {
+    private static Def node(Kind kind, Object key, List<Object> children, List<Array> leaves, Set<Object> path) {
         List<Def> defs = new ArrayList<>(children.size());
         int count = 0;
         for (Object c : children) {
-            Def d = flatten(c, leaves);
+            Def d = flatten(c, leaves, path);
             defs.add(d);
             count += d.leafCount();
         }

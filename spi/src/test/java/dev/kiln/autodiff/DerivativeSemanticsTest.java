@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.DiffOption;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.Np;
@@ -109,11 +110,12 @@ class DerivativeSemanticsTest {
     }
 
     @Test
-    void integerInputsGetZeroGradients() {
+    void integerInputsGetZeroGradientsWithAllowInt() {
         onReference(() -> {
             Array x = Np.array(new double[] {1, 2, 3});
             Array n = Np.array(new int[] {4, 5, 6});
-            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(a.get(0), a.get(1))))
+            // without DiffOption.ALLOW_INT this is a DTypeException, as in JAX (IntegerInputsTest)
+            List<Array> g = Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(a.get(0), a.get(1))), DiffOption.ALLOW_INT)
                     .apply(List.of(x, n));
             assertArrayEquals(new double[] {4, 5, 6}, g.get(0).toDoubleArray());
             assertEquals(DType.INT32, g.get(1).dtype());
@@ -249,6 +251,37 @@ class DerivativeSemanticsTest {
             List<Array> g0 = Kiln.grad((List<Array> a) -> Np.power(a.get(0), a.get(1)))
                     .apply(List.of(Np.scalar(0.0), Np.scalar(0.0)));
             EXACT.assertClose("pow(0, 0)", new double[] {0, 0}, FiniteDifferences.flat(g0));
+            return null;
+        });
+    }
+
+    /**
+     * JAX's regression test for its issue 12033: the Hessian of {@code x ** y} at x = 4, y = 0.
+     * Expected values from JAX 0.10.2 (float64): {@code jax.jacfwd(jax.jacfwd(jnp.power, (0, 1)),
+     * (0, 1))(4.0, 0.0)} and the same with {@code jacrev} give ((0, 0.25), (0.25, 1.92181206)),
+     * that is ((0, 1/x), (1/x, ln(x)^2)); the mixed partials agree in both orders.
+     */
+    @Test
+    void powSecondDerivativeAtAZeroExponent() {
+        onReference(() -> {
+            Function<Array, Array> f = v -> Np.power(v.get("0"), v.get("1"));
+            Array point = Np.array(new double[] {4.0, 0.0});
+            double[] expected = {0, 0.25, 0.25, Math.log(4) * Math.log(4)}; // JAX printed 1.92181206
+            Tolerance tol = Tolerance.rounding();
+            tol.assertClose(
+                    "jacfwd(jacfwd)",
+                    expected,
+                    Kiln.jacfwd(Kiln.jacfwd(f)).apply(point).toDoubleArray());
+            tol.assertClose(
+                    "jacrev(jacrev)",
+                    expected,
+                    Kiln.jacrev(Kiln.jacrev(f)).apply(point).toDoubleArray());
+            tol.assertClose("hessian", expected, Kiln.hessian(f).apply(point).toDoubleArray());
+            // d/dy of d/dx, taken with scalar arguments in both orders
+            double dydx = grad(y -> Kiln.grad((Array x) -> Np.power(x, y)).apply(Np.scalar(4.0)), Np.scalar(0.0))[0];
+            double dxdy = grad(x -> Kiln.grad((Array y) -> Np.power(x, y)).apply(Np.scalar(0.0)), Np.scalar(4.0))[0];
+            tol.assertClose("d/dy d/dx", new double[] {0.25}, new double[] {dydx});
+            tol.assertClose("d/dx d/dy", new double[] {0.25}, new double[] {dxdy});
             return null;
         });
     }

@@ -269,4 +269,73 @@ class ControlFlowTest {
             return null;
         });
     }
+
+    /**
+     * Eager control flow makes the traced path's checks, with the same errors: a body that changes
+     * the carry's shape or dtype, and branches that disagree, whichever branch runs.
+     */
+    @Test
+    void eagerControlFlowChecksLikeTracedControlFlow() {
+        ref(() -> {
+            Array x = Np.array(new int[] {1, 2, 3});
+            // a dtype change: before the check this ran three times and returned float64
+            for (Function<Array, Array> body : List.<Function<Array, Array>>of(
+                    c -> Np.astype(c.add(1), dev.kiln.DType.FLOAT64), c -> Np.concatenate(new Array[] {c, c}, 0))) {
+                ShapeException eager = assertThrows(
+                        ShapeException.class, () -> Lax.whileLoop((Array c) -> Np.less(Np.sum(c), 30), body, x));
+                ShapeException traced = assertThrows(ShapeException.class, () -> Kiln.jit(
+                                (Array a) -> Lax.whileLoop((Array c) -> Np.less(Np.sum(c), 30), body, a))
+                        .apply(x));
+                assertTrue(eager.getMessage().contains("same structure"), eager.getMessage());
+                assertEquals(traced.getMessage(), eager.getMessage());
+            }
+            // a body that returns a fresh array of another shape (this one looped forever before)
+            assertThrows(
+                    ShapeException.class,
+                    () -> Lax.whileLoop((Array c) -> Np.less(Np.sum(c), 10), (Array c) -> Np.ones(5), Np.ones(3)));
+            // the body that keeps the carry's type still runs
+            assertArrayEquals(
+                    new int[] {4, 5, 6},
+                    Lax.whileLoop((Array c) -> Np.less(Np.sum(c), 15), (Array c) -> c.add(1), x)
+                            .toIntArray());
+
+            Array f = Np.array(new float[] {1, 2, 3});
+            Function<Array, Array> keep = a -> a.multiply(2);
+            Function<Array, Array> wider = a -> Np.astype(a, dev.kiln.DType.FLOAT64);
+            Function<Array, Array> longer = a -> Np.concatenate(new Array[] {a, a}, 0);
+            for (Function<Array, Array> other : List.of(wider, longer)) {
+                for (boolean p : new boolean[] {true, false}) {
+                    ShapeException eager =
+                            assertThrows(ShapeException.class, () -> Lax.cond(Np.scalar(p), keep, other, f));
+                    ShapeException traced = assertThrows(
+                            ShapeException.class, () -> Kiln.jit((Array a) -> Lax.cond(Np.scalar(p), keep, other, a))
+                                    .apply(f));
+                    assertEquals(traced.getMessage(), eager.getMessage());
+                }
+                for (int i = 0; i < 3; i++) {
+                    Array index = Np.scalar(i);
+                    ShapeException eager = assertThrows(
+                            ShapeException.class, () -> Lax.switchCase(index, List.of(keep, keep, other), f));
+                    assertTrue(eager.getMessage().startsWith("switchCase:"), eager.getMessage());
+                }
+            }
+            // different structures: the same IllegalArgumentException as traced, whichever branch is taken
+            Function<Array, Object> single = a -> a;
+            Function<Array, Object> pair = a -> List.of(a, a);
+            for (boolean p : new boolean[] {true, false}) {
+                RuntimeException eager =
+                        assertThrows(RuntimeException.class, () -> Lax.cond(Np.scalar(p), single, pair, f));
+                RuntimeException traced = assertThrows(
+                        RuntimeException.class, () -> Kiln.jit((Array a) -> Lax.cond(Np.scalar(p), single, pair, a))
+                                .apply(f));
+                assertEquals(traced.getClass(), eager.getClass());
+                assertEquals(traced.getMessage(), eager.getMessage());
+            }
+            // agreeing branches still run eagerly, one of them
+            assertArrayEquals(
+                    new float[] {2, 4, 6},
+                    Lax.cond(Np.scalar(true), keep, a -> a.add(1), f).toFloatArray());
+            return null;
+        });
+    }
 }

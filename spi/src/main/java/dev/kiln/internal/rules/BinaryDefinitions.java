@@ -121,14 +121,25 @@ final class BinaryDefinitions {
     }
 
     /**
-     * {@code d(x^y)/dx = y x^(y-1)}, taken as 0 where {@code y == 0} (as JAX does) so that {@code
-     * 0^0} does not give {@code 0 * inf}.
+     * {@code d(x^y)/dx = y x^(y-1)}. For integer exponents it is taken as 0 where {@code y == 0}
+     * (as JAX does), so that {@code 0^0} does not give {@code 0 * inf}. A floating exponent keeps
+     * the plain formula wherever the base is nonzero: a select on {@code y == 0} alone would make
+     * this factor constant in {@code y} there and lose the mixed second derivative {@code
+     * d/dy d/dx x^y = 1/x} at {@code y = 0} (JAX issue 12033). Only at the single point {@code x ==
+     * 0, y == 0}, where the formula is {@code 0 * inf}, is it taken as 0 (the value JAX gives for an
+     * integer exponent, which is what {@code Np.power(x, 0)} writes; JAX's floating rule gives NaN
+     * there).
      */
     private static Array powBase(Array x, Array y) {
-        Array yZero = eq(y, full(y, 0));
-        Array safeY = select(yZero, full(y, 1), y);
-        Array jac = mul(safeY, op(POW, x, sub(y, full(y, 1))));
-        return select(yZero, full(y, 0), jac);
+        if (!y.dtype().isFloating()) {
+            Array yZero = eq(y, full(y, 0));
+            Array safeY = select(yZero, full(y, 1), y);
+            Array jac = mul(safeY, op(POW, x, sub(y, full(y, 1))));
+            return select(yZero, full(y, 0), jac);
+        }
+        Array jac = mul(y, op(POW, x, sub(y, full(y, 1))));
+        Array both = and(eq(x, full(x, 0)), eq(y, full(y, 0)));
+        return select(both, full(y, 0), jac);
     }
 
     /** {@code d(x^y)/dy = log(x) x^y}, with {@code log} of a zero base replaced by 0 (as JAX does). */
