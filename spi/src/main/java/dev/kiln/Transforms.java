@@ -33,11 +33,16 @@ final class Transforms {
     }
 
     static String describe(Object o) {
-        return o instanceof Array a ? "an Array of shape " + Shape.toString(a.shape()) : String.valueOf(o);
+        if (o == null) {
+            return "null";
+        }
+        return o instanceof Array a
+                ? "an Array of shape " + Shape.toString(a.shape())
+                : "a " + o.getClass().getSimpleName() + " (" + o + ")";
     }
 
     /** Value and gradient of a scalar function of one tree; the gradient has the argument's structure. */
-    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, Array> f, T x) {
+    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, ?> f, T x) {
         Tree.Flat flat = Tree.flatten(x);
         Tree.Def[] outDef = new Tree.Def[1];
         @SuppressWarnings("unchecked")
@@ -60,7 +65,11 @@ final class Transforms {
         Tree.Def[] outDef = new Tree.Def[1];
         @SuppressWarnings("unchecked")
         Function<Object, Object> g = o -> {
-            Kiln.WithAux<X> r = f.apply((T) o);
+            Object result = f.apply((T) o);
+            if (!(result instanceof Kiln.WithAux<?> r)) {
+                throw new TreeException("valueAndGradWithAux: the function must return a Kiln.WithAux(loss, aux), got "
+                        + describe(result) + "; return new Kiln.WithAux<>(loss, aux)");
+            }
             return new Object[] {scalarOutput("valueAndGradWithAux", r.value()), r.aux()};
         };
         Autodiff.Linearized lin = Autodiff.linearize(flat(g, flat.def(), outDef), flat.leaves());
@@ -100,8 +109,7 @@ final class Transforms {
             size = leaf.shape()[ax];
         }
         if (size < 0) {
-            throw new IllegalArgumentException(
-                    "vmap: no argument is mapped (every in_axes entry is null); map at least one");
+            throw new TreeException("vmap: no argument is mapped (every in_axes entry is null); map at least one");
         }
         int axisSize = size;
         BatchTrace trace = TraceStack.push(level -> new BatchTrace(level, axisSize));
