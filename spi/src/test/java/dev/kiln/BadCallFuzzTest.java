@@ -49,6 +49,8 @@ class BadCallFuzzTest {
     private static final long SEED = 0x6b696c6eL;
     private static final int RANDOM_COMBINATIONS = 24;
     private static final long CALL_TIMEOUT_S = 10;
+    /** For a call that asked for 2^20 or more of something (see {@link #asksForHugeWork}). */
+    private static final long HUGE_CALL_TIMEOUT_S = 2;
 
     enum Outcome {
         SUCCESS,
@@ -70,6 +72,8 @@ class BadCallFuzzTest {
     private final Map<String, Problem> problems = new TreeMap<>();
     private ExecutorService worker = newWorker();
     private int calls;
+    private boolean followingUp;
+    private final List<String> hugeRequests = new ArrayList<>();
 
     private record Problem(String what, String reproducer, String detail, int[] count) {}
 
@@ -103,6 +107,7 @@ class BadCallFuzzTest {
                 .append('\n');
         rawByType.forEach((k, v) ->
                 report.append("  raw ").append(k).append(": ").append(v).append('\n'));
+        hugeRequests.forEach(h -> report.append("  huge request: ").append(h).append('\n'));
         System.out.println("[bad-call fuzz] " + report);
         if (!problems.isEmpty()) {
             report.append(problems.size()).append(" problems, by method and exception type:\n");
@@ -151,7 +156,7 @@ class BadCallFuzzTest {
             }
             for (Method m : c.getDeclaredMethods()) {
                 int mod = m.getModifiers();
-                if (!Modifier.isPublic(mod) || m.isSynthetic() || m.isBridge()) {
+                if (!Modifier.isPublic(mod) || m.isSynthetic() || m.isBridge() || enumMethodOfJava(c, m)) {
                     continue;
                 }
                 if (Modifier.isStatic(mod) || c == Array.class || c.isEnum()) {
@@ -163,6 +168,13 @@ class BadCallFuzzTest {
         out.sort(Comparator.comparing((Method m) -> m.getName().equals("register"))
                 .thenComparing(BadCallFuzzTest::signature));
         return out;
+    }
+
+    /** {@code values()} and {@code valueOf(String)} of an enum: written by javac, with Java's own contract. */
+    private static boolean enumMethodOfJava(Class<?> c, Method m) {
+        return c.isEnum()
+                && Modifier.isStatic(m.getModifiers())
+                && (m.getName().equals("values") || m.getName().equals("valueOf") && m.getParameterCount() == 1);
     }
 
     private static boolean isPublicApi(Class<?> c) {
@@ -238,7 +250,9 @@ class BadCallFuzzTest {
                     throw e.getCause();
                 }
             });
+            followingUp = true;
             followUp(m, repro, result);
+            followingUp = false;
         }
     }
 
@@ -247,8 +261,13 @@ class BadCallFuzzTest {
         if (result == null || result == NO_RESULT) {
             return;
         }
-        List<Arg> trees = BadCallArgs.objects(false);
-        int[] picks = {0, 1, 2, 3, 4, 5, 7, 8, 16, 22, 23, 27, 28};
+        // a returned Function<Array, Array> (jacfwd) gets arrays: anything else needs an unchecked cast
+        boolean arraysOnly = m.getGenericReturnType() instanceof java.lang.reflect.ParameterizedType p
+                && p.getActualTypeArguments()[0] == Array.class;
+        List<Arg> trees = arraysOnly ? BadCallArgs.arrays() : BadCallArgs.objects(false);
+        int[] picks = arraysOnly
+                ? new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13}
+                : new int[] {0, 1, 2, 3, 4, 5, 7, 8, 16, 22, 23, 27, 28};
         if (result instanceof Function<?, ?> f && !Proxy.isProxyClass(f.getClass())) {
             @SuppressWarnings("unchecked")
             Function<Object, Object> fn = (Function<Object, Object>) f;
@@ -325,13 +344,14 @@ class BadCallFuzzTest {
         });
         Object[] done;
         try {
-            done = future.get(CALL_TIMEOUT_S, TimeUnit.SECONDS);
+            done = future.get(asksForHugeWork(args) ? HUGE_CALL_TIMEOUT_S : CALL_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             worker.shutdownNow();
             worker = newWorker();
             if (asksForHugeWork(args)) {
                 count(Outcome.HUGE_REQUEST);
+                hugeRequests.add(repro + " (out of time)");
                 return NO_RESULT;
             }
             record(Outcome.HANG, signature(m) + " did not return within " + CALL_TIMEOUT_S + " s", repro, "");
@@ -347,6 +367,9 @@ class BadCallFuzzTest {
         Outcome o = t instanceof OutOfMemoryError && asksForHugeWork(args)
                 ? Outcome.HUGE_REQUEST
                 : classify(m, function, args, t);
+        if (o == Outcome.HUGE_REQUEST) {
+            hugeRequests.add(repro + " (out of memory)");
+        }
         if (o == Outcome.RAW) {
             rawByType.merge(t.getClass().getSimpleName(), 1, Integer::sum);
             record(o, signature(m) + ": " + t.getClass().getName(), repro, describe(t));
@@ -389,7 +412,7 @@ class BadCallFuzzTest {
         return s.toString();
     }
 
-    private static Outcome classify(Method m, String function, Arg[] args, Throwable t) {
+    private Outcome classify(Method m, String function, Arg[] args, Throwable t) {
         if (t instanceof BadCallArgs.UserFailure || BadCallArgs.THROWN_IN_CALLBACKS.contains(t)) {
             return Outcome.USER_EXCEPTION;
         }
@@ -404,6 +427,10 @@ class BadCallFuzzTest {
             var matcher = NPE_NAME.matcher(t.getMessage());
             if (matcher.matches()) {
                 String name = matcher.group(1);
+                if (followingUp) {
+                    // a call of a function the method returned: its parameters have no names to compare
+                    return Outcome.NAMED_NPE;
+                }
                 for (Parameter p : m.getParameters()) {
                     if (p.getName().equals(name)) {
                         return Outcome.NAMED_NPE;
