@@ -6,6 +6,7 @@ import dev.kiln.ir.ArraySpec;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.HostBuffer;
+import java.util.Objects;
 
 /**
  * An immutable n-dimensional array on a backend. Operations never change an array; they return new
@@ -782,6 +783,7 @@ public final class Array {
 
     /** {@link Np#reshape(Array, int...) Np.reshape}: a new shape, one {@code -1} inferred. */
     public Array reshape(int... shape) {
+        Objects.requireNonNull(shape, "shape");
         return Np.reshape(this, shape);
     }
 
@@ -792,6 +794,7 @@ public final class Array {
 
     /** {@link Np#transpose(Array, int...) Np.transpose}: the axes permuted. */
     public Array transpose(int... axes) {
+        Objects.requireNonNull(axes, "axes");
         return Np.transpose(this, axes);
     }
 
@@ -812,11 +815,13 @@ public final class Array {
 
     /** {@link Np#squeeze(Array, int...) Np.squeeze} of the named axes. */
     public Array squeeze(int... axes) {
+        Objects.requireNonNull(axes, "axes");
         return Np.squeeze(this, axes);
     }
 
     /** {@link Np#flip(Array, int...) Np.flip} of the named axes. */
     public Array flip(int... axes) {
+        Objects.requireNonNull(axes, "axes");
         return Np.flip(this, axes);
     }
 
@@ -827,26 +832,31 @@ public final class Array {
 
     /** {@link Np#broadcastTo(Array, int...) Np.broadcastTo}. */
     public Array broadcastTo(int... shape) {
+        Objects.requireNonNull(shape, "shape");
         return Np.broadcastTo(this, shape);
     }
 
     /** {@link Np#matmul(Array, Array) Np.matmul}{@code (this, other)}. */
     public Array matmul(Array other) {
+        Objects.requireNonNull(other, "other");
         return Np.matmul(this, other);
     }
 
     /** {@link Np#dot(Array, Array) Np.dot}{@code (this, other)}. */
     public Array dot(Array other) {
+        Objects.requireNonNull(other, "other");
         return Np.dot(this, other);
     }
 
     /** {@link Np#astype(Array, DType) Np.astype}: this array converted to {@code dtype}. */
     public Array astype(DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
         return Np.astype(this, dtype);
     }
 
     /** Basic indexing, {@code x[idx...]}; see {@link Np#index(Array, Index...)}. */
     public Array get(Index... idx) {
+        NullChecks.elements(idx, "idx");
         return Np.index(this, idx);
     }
 
@@ -855,16 +865,19 @@ public final class Array {
      * Np#index(Array, String)}.
      */
     public Array get(String idx) {
+        Objects.requireNonNull(idx, "idx");
         return Np.index(this, idx);
     }
 
     /** {@link Np#take(Array, Array, int) Np.take} along one axis (out-of-range indices clamp). */
     public Array take(Array indices, int axis) {
+        Objects.requireNonNull(indices, "indices");
         return Np.take(this, indices, axis);
     }
 
     /** {@link Np#take(Array, Array) Np.take} from the flattened array (out-of-range indices clamp). */
     public Array take(Array indices) {
+        Objects.requireNonNull(indices, "indices");
         return Np.take(this, indices);
     }
 

@@ -12,6 +12,7 @@ import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -48,6 +49,8 @@ public final class CustomDerivatives {
      * differentiate the rule.
      */
     public static <T, R> Function<T, R> customJvp(Function<T, R> f, JvpRule<T, R> rule) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(rule, "rule");
         return x -> {
             Tree.Flat in = Tree.flatten(x);
             BatchTrace batch = batchOverDifferentiation(in.leaves());
@@ -70,7 +73,7 @@ public final class CustomDerivatives {
             Tree.Flat out = Tree.flatten(r.out());
             Tree.Flat tan = Tree.flatten(r.tangent());
             if (!out.def().equals(tan.def())) {
-                throw new IllegalArgumentException("customJvp: the rule's tangent has structure " + tan.def()
+                throw new TreeException("customJvp: the rule's tangent has structure " + tan.def()
                         + " but its output has " + out.def() + "; return a tangent shaped like the output");
             }
             return Tree.unflatten(out.def(), pack("customJvp", trace, out.leaves(), tan.leaves()));
@@ -84,6 +87,7 @@ public final class CustomDerivatives {
      * derivatives are unchanged; forward mode is unaffected.
      */
     public static <T, R> Function<T, R> checkpoint(Function<T, R> f) {
+        Objects.requireNonNull(f, "f");
         return new Function<>() {
             @Override
             public R apply(T x) {
@@ -128,6 +132,9 @@ public final class CustomDerivatives {
      */
     public static <T, R> Function<T, R> customVjp(
             Function<T, R> f, Function<T, Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(fwd, "fwd");
+        Objects.requireNonNull(bwd, "bwd");
         return x -> {
             Tree.Flat in = Tree.flatten(x);
             BatchTrace batch = batchOverDifferentiation(in.leaves());

@@ -1,6 +1,7 @@
 package dev.kiln;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Element types of Kiln arrays and JAX's type-promotion lattice over them.
@@ -65,6 +66,7 @@ public enum DType {
 
     /** The dtype with the given JAX name ({@code "float32"}, {@code "int32"}, {@code "bool"}, …). */
     public static DType fromName(String name) {
+        Objects.requireNonNull(name, "name");
         String n = name.toLowerCase(Locale.ROOT);
         for (DType d : values()) {
             if (d.jaxName.equals(n) || d.name().equalsIgnoreCase(n)) {
@@ -77,6 +79,8 @@ public enum DType {
 
     /** The dtype two strongly typed operands promote to, as {@code jnp.promote_types(a, b)}. */
     public static DType promote(DType a, DType b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         if (a == b) {
             return a;
         }
@@ -106,6 +110,7 @@ public enum DType {
      * integer arrays into {@link #FLOAT32}, as in JAX.
      */
     public static DType promoteWeak(DType a, boolean scalarIsFloating) {
+        Objects.requireNonNull(a, "a");
         if (scalarIsFloating) {
             return a.isFloating() ? a : FLOAT32;
         }

@@ -94,6 +94,7 @@ public sealed interface Index {
      * @throws IndexException naming the part that cannot be read
      */
     static Index[] parse(String text) {
+        java.util.Objects.requireNonNull(text, "text");
         String body = text.strip();
         if (body.startsWith("[") && body.endsWith("]")) {
             body = body.substring(1, body.length() - 1).strip();

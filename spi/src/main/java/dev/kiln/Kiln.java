@@ -10,6 +10,7 @@ import dev.kiln.ir.Program;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,6 +44,7 @@ public final class Kiln {
 
     /** The backend with this name, opened once per process. */
     public static Backend backend(String name) {
+        Objects.requireNonNull(name, "name");
         return BackendRegistry.get().open(name);
     }
 
@@ -54,6 +56,8 @@ public final class Kiln {
 
     /** Runs {@code body} with {@code backend} as this thread's current backend. */
     public static <T> T withBackend(Backend backend, Supplier<T> body) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(body, "body");
         Backend previous = CURRENT.get();
         CURRENT.set(backend);
         try {
@@ -69,11 +73,15 @@ public final class Kiln {
 
     /** Runs {@code body} with the backend of this name as this thread's current backend. */
     public static <T> T withBackend(String name, Supplier<T> body) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(body, "body");
         return withBackend(backend(name), body);
     }
 
     /** The same array's data on another backend (a copy, unless it is already there). */
     public static Array devicePut(Array x, Backend backend) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(backend, "backend");
         return Dispatch.transfer(x, backend);
     }
 
@@ -98,18 +106,21 @@ public final class Kiln {
      * {@code f} happen while it is traced only.
      */
     public static <T, R> Function<T, R> jit(Function<T, R> f) {
+        Objects.requireNonNull(f, "f");
         Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
         return x -> uncheckedCast(j.call(new Object[] {x}));
     }
 
     /** {@link #jit(Function)} for two arguments; either may be a tree, and non-array values are static. */
     public static <A, B, R> BiFunction<A, B, R> jit(BiFunction<A, B, R> f) {
+        Objects.requireNonNull(f, "f");
         Jitted j = new Jitted(args -> f.apply(uncheckedCast(args[0]), uncheckedCast(args[1])));
         return (a, b) -> uncheckedCast(j.call(new Object[] {a, b}));
     }
 
     /** The program {@code f} traces to for this argument, like {@code jax.make_jaxpr}. */
     public static <T> Function<T, Program> makeProgram(Function<T, ?> f) {
+        Objects.requireNonNull(f, "f");
         Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
         return x -> j.program(new Object[] {x});
     }
@@ -121,12 +132,14 @@ public final class Kiln {
      * programs themselves may run them differently.
      */
     public static <T> Function<T, String> explain(Function<T, ?> f) {
+        Objects.requireNonNull(f, "f");
         Function<T, Program> traced = makeProgram(f);
         return x -> dev.kiln.internal.fusion.FusionPlanner.plan(traced.apply(x)).explain();
     }
 
     /** The gradient of a scalar-valued function of one tree (reverse mode). */
     public static <T> Function<T, T> grad(Function<T, Array> f) {
+        Objects.requireNonNull(f, "f");
         return x -> Transforms.valueAndGrad("grad", f, x).grad();
     }
 
@@ -141,12 +154,14 @@ public final class Kiln {
 
     /** The gradient with respect to the first argument of a scalar-valued function of two. */
     public static <A, B> BiFunction<A, B, A> grad(BiFunction<A, B, Array> f) {
+        Objects.requireNonNull(f, "f");
         return (a, b) ->
                 Transforms.valueAndGrad("grad", (A x) -> f.apply(x, b), a).grad();
     }
 
     /** The value and the gradient of a scalar-valued function of one tree. */
     public static <T> Function<T, ValueAndGrad<T>> valueAndGrad(Function<T, Array> f) {
+        Objects.requireNonNull(f, "f");
         return x -> Transforms.valueAndGrad("valueAndGrad", f, x);
     }
 
@@ -158,6 +173,7 @@ public final class Kiln {
 
     /** The value and the gradient with respect to the first argument of a function of two. */
     public static <A, B> BiFunction<A, B, ValueAndGrad<A>> valueAndGrad(BiFunction<A, B, Array> f) {
+        Objects.requireNonNull(f, "f");
         return (a, b) -> Transforms.valueAndGrad("valueAndGrad", (A x) -> f.apply(x, b), a);
     }
 
@@ -172,6 +188,7 @@ public final class Kiln {
      * predictions, new state) that is not differentiated, as JAX's {@code has_aux=True}.
      */
     public static <T, X> Function<T, ValueAndGradAux<T, X>> valueAndGradWithAux(Function<T, WithAux<X>> f) {
+        Objects.requireNonNull(f, "f");
         return x -> Transforms.valueAndGradWithAux(f, x);
     }
 
@@ -181,13 +198,15 @@ public final class Kiln {
      * argument, for both an {@code Object[]} of the two gradients.
      */
     public static <A, B> BiFunction<A, B, Object> grad(BiFunction<A, B, Array> f, int... argnums) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(argnums, "argnums");
         if (argnums.length == 0 || argnums.length > 2) {
-            throw new IllegalArgumentException(
+            throw new IndexException(
                     "grad: argnums must name argument 0, 1 or both, got " + java.util.Arrays.toString(argnums));
         }
         for (int n : argnums) {
             if (n != 0 && n != 1) {
-                throw new IllegalArgumentException(
+                throw new IndexException(
                         "grad: argnum " + n + " is out of range for a function of two arguments; use 0 or 1");
             }
         }
@@ -236,11 +255,12 @@ public final class Kiln {
     }
 
     private static <T, R> Jvp<R> jvp(String fn, Function<T, R> f, T primals, T tangents, boolean allowInt) {
+        Objects.requireNonNull(f, "f");
         Tree.Flat p = Tree.flatten(primals);
         Tree.Flat t = Tree.flatten(tangents);
         if (!p.def().equals(t.def())) {
-            throw new IllegalArgumentException("jvp: primals and tangents differ in structure: " + p.def() + " vs "
-                    + t.def() + "; pass tangents shaped like the primals");
+            throw new TreeException("jvp: primals and tangents differ in structure: " + p.def() + " vs " + t.def()
+                    + "; pass tangents shaped like the primals");
         }
         Transforms.requireRealInputs(fn, p.leaves(), 0, allowInt);
         checkLeaves("jvp", "tangent", "primal", p.leaves(), t.leaves());
@@ -252,6 +272,7 @@ public final class Kiln {
 
     /** Reverse mode: {@code f(primals)} and the pull-back of output cotangents. */
     public static <T, R> Vjp<T, R> vjp(Function<T, R> f, T primals) {
+        Objects.requireNonNull(f, "f");
         Tree.Flat p = Tree.flatten(primals);
         Tree.Def[] outDef = new Tree.Def[1];
         Autodiff.Linearized lin =
@@ -260,8 +281,8 @@ public final class Kiln {
         return new Vjp<>(Tree.unflatten(out, lin.primals()), ct -> {
             Tree.Flat c = Tree.flatten(ct);
             if (!c.def().equals(out)) {
-                throw new IllegalArgumentException(
-                        "vjp: the cotangent's structure " + c.def() + " differs from the output's " + out);
+                throw new TreeException("vjp: the cotangent's structure " + c.def() + " differs from the output's "
+                        + out + "; pass a cotangent shaped like the output");
             }
             checkLeaves("vjp", "cotangent", "output", lin.primals(), c.leaves());
             return Tree.unflatten(p.def(), lin.transpose(c.leaves()));
@@ -270,14 +291,21 @@ public final class Kiln {
 
     /** {@code f(primals)} and the linear function of input tangents that is its derivative there. */
     public static <T, R> Linearized<T, R> linearize(Function<T, R> f, T primals) {
+        Objects.requireNonNull(f, "f");
         Tree.Flat p = Tree.flatten(primals);
         Tree.Def[] outDef = new Tree.Def[1];
         Autodiff.Linearized lin =
                 Autodiff.linearize(Transforms.flat(o -> f.apply(uncheckedCast(o)), p.def(), outDef), p.leaves());
         Tree.Def out = outDef[0];
-        return new Linearized<>(
-                Tree.unflatten(out, lin.primals()),
-                t -> Tree.unflatten(out, lin.apply(Tree.flatten(t).leaves())));
+        return new Linearized<>(Tree.unflatten(out, lin.primals()), t -> {
+            Tree.Flat tf = Tree.flatten(t);
+            if (!tf.def().equals(p.def())) {
+                throw new TreeException("linearize: the tangent's structure " + tf.def() + " differs from the primals' "
+                        + p.def() + "; pass tangents shaped like the primals");
+            }
+            checkLeaves("linearize", "tangent", "primal", p.leaves(), tf.leaves());
+            return Tree.unflatten(out, lin.apply(tf.leaves()));
+        });
     }
 
     /**
@@ -285,11 +313,14 @@ public final class Kiln {
      * (as in JAX, which has no integer opt-in here: use {@link #jvp} for that).
      */
     public static Function<Array, Array> jacfwd(Function<Array, Array> f) {
+        Objects.requireNonNull(f, "f");
+        Function<Array, Array> g = arrayValued(f);
         return x -> {
+            Objects.requireNonNull(x, "x");
             Transforms.requireRealInputs("jacfwd", List.of(x), 0, false);
             int n = x.size();
             Array basis = Np.reshape(Np.eye(n, n, 0, x.dtype()), concat(new int[] {n}, x.shape()));
-            Array cols = vmap((Array t) -> jvp(f, x, t).tangent()).apply(basis);
+            Array cols = vmap((Array t) -> jvp(g, x, t).tangent()).apply(basis);
             // cols: (n, *out) -> (*out, *x.shape)
             Array moved = Np.moveaxis(cols, 0, -1);
             return Np.reshape(moved, concat(dropLast(moved.shape()), x.shape()));
@@ -306,10 +337,14 @@ public final class Kiln {
      * {@code x}, whose Jacobian is zeros of its dtype.
      */
     public static Function<Array, Array> jacrev(Function<Array, Array> f, DiffOption... options) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(options, "options");
         boolean allowInt = Transforms.allowInt(options);
+        Function<Array, Array> g = arrayValued(f);
         return x -> {
+            Objects.requireNonNull(x, "x");
             Transforms.requireRealInputs("jacrev", List.of(x), 0, allowInt);
-            Vjp<Array, Array> v = vjp(f, x);
+            Vjp<Array, Array> v = vjp(g, x);
             int m = v.out().size();
             Array basis = Np.reshape(
                     Np.eye(m, m, 0, v.out().dtype()),
@@ -321,15 +356,30 @@ public final class Kiln {
 
     /** The Hessian of a scalar function: {@code jacfwd(jacrev(f))}. */
     public static Function<Array, Array> hessian(Function<Array, Array> f) {
+        Objects.requireNonNull(f, "f");
         Function<Array, Array> h = jacfwd(jacrev(f));
         return x -> {
+            Objects.requireNonNull(x, "x");
             Transforms.requireRealInputs("hessian", List.of(x), 0, false);
             return h.apply(x);
         };
     }
 
+    /** {@code f}, checked to return an Array (the Jacobian functions take and return arrays, not trees). */
+    private static Function<Array, Array> arrayValued(Function<Array, ?> f) {
+        return x -> {
+            Object out = f.apply(x);
+            if (!(out instanceof Array a)) {
+                throw new TreeException("the function must return an Array, got " + Transforms.describe(out)
+                        + "; the Jacobian functions take and return single arrays (use jvp or vjp for trees)");
+            }
+            return a;
+        };
+    }
+
     /** Vectorises {@code f} over axis 0 of every array leaf of its argument; outputs are stacked on axis 0. */
     public static <T, R> Function<T, R> vmap(Function<T, R> f) {
+        Objects.requireNonNull(f, "f");
         return vmap(f, 0, 0);
     }
 
@@ -339,6 +389,7 @@ public final class Kiln {
      * axis at {@code outAxis}.
      */
     public static <T, R> Function<T, R> vmap(Function<T, R> f, Integer inAxis, int outAxis) {
+        Objects.requireNonNull(f, "f");
         return x -> {
             Integer[] axes = new Integer[Tree.flatten(x).leaves().size()];
             java.util.Arrays.fill(axes, inAxis);
@@ -351,11 +402,13 @@ public final class Kiln {
      * order ({@code null} for leaves shared by the whole batch), like a per-leaf {@code in_axes}.
      */
     public static <T, R> Function<T, R> vmap(Function<T, R> f, Integer[] leafAxes, int outAxis) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(leafAxes, "leafAxes");
         return x -> {
             int n = Tree.flatten(x).leaves().size();
             if (leafAxes.length != n) {
-                throw new IllegalArgumentException("vmap: " + leafAxes.length + " in_axes entries for an argument with "
-                        + n + " array leaves; give one entry (an axis or null) per leaf, in Tree.flatten order");
+                throw new TreeException("vmap: " + leafAxes.length + " in_axes entries for an argument with " + n
+                        + " array leaves; give one entry (an axis or null) per leaf, in Tree.flatten order");
             }
             return uncheckedCast(Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, leafAxes.clone(), outAxis));
         };
@@ -367,6 +420,7 @@ public final class Kiln {
      */
     public static <A, B, R> BiFunction<A, B, R> vmap(
             BiFunction<A, B, R> f, Integer inAxisA, Integer inAxisB, int outAxis) {
+        Objects.requireNonNull(f, "f");
         return (a, b) -> {
             int na = Tree.flatten(a).leaves().size();
             int nb = Tree.flatten(b).leaves().size();
@@ -387,22 +441,29 @@ public final class Kiln {
 
     /** {@code f} with derivatives taken from {@code rule} (like {@code jax.custom_jvp}); see {@link CustomDerivatives#customJvp}. */
     public static <T, R> Function<T, R> customJvp(Function<T, R> f, CustomDerivatives.JvpRule<T, R> rule) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(rule, "rule");
         return CustomDerivatives.customJvp(f, rule);
     }
 
     /** {@code f} with its reverse-mode derivative taken from {@code bwd} (like {@code jax.custom_vjp}); see {@link CustomDerivatives#customVjp}. */
     public static <T, R> Function<T, R> customVjp(
             Function<T, R> f, Function<T, CustomDerivatives.Forward<R>> fwd, BiFunction<Object, R, T> bwd) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(fwd, "fwd");
+        Objects.requireNonNull(bwd, "bwd");
         return CustomDerivatives.customVjp(f, fwd, bwd);
     }
 
     /** {@code f} with its intermediates recomputed in the backward pass (like {@code jax.checkpoint}). */
     public static <T, R> Function<T, R> checkpoint(Function<T, R> f) {
+        Objects.requireNonNull(f, "f");
         return CustomDerivatives.checkpoint(f);
     }
 
     /** {@code x} itself, but treated as a constant by differentiation (its tangent is zero). */
     public static Array stopGradient(Array x) {
+        Objects.requireNonNull(x, "x");
         Tracer t = ArrayInternals.get().tracer(x);
         if (t == null) {
             return x;

@@ -4,6 +4,7 @@ import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -16,41 +17,60 @@ public final class Lax {
 
     /** Applies one primitive to operands whose dtypes and shapes already fit it. */
     public static Array bind(Primitive primitive, Params params, Array... operands) {
+        Objects.requireNonNull(primitive, "primitive");
+        Objects.requireNonNull(params, "params");
+        NullChecks.elements(operands, "operands");
         return Dispatch.bind(primitive, params, operands);
     }
 
     /** Applies a primitive with several outputs (a control-flow primitive); others give one output. */
     public static java.util.List<Array> bindAll(Primitive primitive, Params params, Array... operands) {
+        Objects.requireNonNull(primitive, "primitive");
+        Objects.requireNonNull(params, "params");
+        NullChecks.elements(operands, "operands");
         return Dispatch.bindAll(primitive, params, operands);
     }
 
     /** Applies an elementwise primitive with no parameters. */
     public static Array bind(Primitive primitive, Array... operands) {
+        Objects.requireNonNull(primitive, "primitive");
+        NullChecks.elements(operands, "operands");
         return Dispatch.bind(primitive, Params.NONE, operands);
     }
 
     /** Converts to another dtype with {@link Primitive#CONVERT} (no-op when it already has it). */
     public static Array convert(Array x, DType to) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(to, "to");
         return x.dtype() == to ? x : Dispatch.bind(Primitive.CONVERT, new Params.Convert(to), x);
     }
 
     /** Broadcasts {@code x} to {@code shape}, mapping operand dimension i to output {@code dims[i]}. */
     public static Array broadcastInDim(Array x, int[] shape, int... dims) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(dims, "dims");
         return Dispatch.bind(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(shape, dims), x);
     }
 
     /** Reshapes without checking anything beyond the element count. */
     public static Array reshape(Array x, int... shape) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(shape, "shape");
         return Arrays.equals(x.shape(), shape) ? x : Dispatch.bind(Primitive.RESHAPE, new Params.Reshape(shape), x);
     }
 
     /** An array of {@code shape} whose value is the index along {@code dimension}. */
     public static Array iota(DType dtype, int[] shape, int dimension) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         return Dispatch.bind(Primitive.IOTA, new Params.Iota(dtype, shape, dimension));
     }
 
     /** Permutes dimensions: output dimension {@code i} is operand dimension {@code perm[i]}; identity is a no-op. */
     public static Array transpose(Array x, int... perm) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(perm, "perm");
         for (int i = 0; i < perm.length; i++) {
             if (perm[i] != i) {
                 return Dispatch.bind(Primitive.TRANSPOSE, new Params.Transpose(perm), x);
@@ -64,7 +84,18 @@ public final class Lax {
      * dimension (all non-negative and in range); the whole array is a no-op.
      */
     public static Array slice(Array x, int[] start, int[] limit, int[] strides) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(strides, "strides");
         int[] s = x.shape();
+        if (start.length != s.length || limit.length != s.length || strides.length != s.length) {
+            throw new ShapeException(
+                    "slice: start, limit and strides need one entry per dimension of the operand of shape "
+                            + Shape.toString(s) + ", got " + start.length + ", " + limit.length + " and "
+                            + strides.length
+                            + "; give " + s.length + " of each");
+        }
         boolean whole = true;
         for (int i = 0; i < s.length && whole; i++) {
             whole = start[i] == 0 && limit[i] == s[i] && (strides[i] == 1 || s[i] <= 1);
@@ -74,6 +105,9 @@ public final class Lax {
 
     /** {@link #slice(Array, int[], int[], int[])} with unit strides. */
     public static Array slice(Array x, int[] start, int[] limit) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(limit, "limit");
         int[] ones = new int[start.length];
         Arrays.fill(ones, 1);
         return slice(x, start, limit, ones);
@@ -81,10 +115,12 @@ public final class Lax {
 
     /** The elements of one axis from {@code start} (inclusive) to {@code limit} (exclusive). */
     public static Array sliceInDim(Array x, int axis, int start, int limit) {
-        int[] lo = new int[x.ndim()];
+        Objects.requireNonNull(x, "x");
         int[] hi = x.shape();
-        lo[axis] = start;
-        hi[axis] = limit;
+        int ax = Shape.axis("sliceInDim", axis, hi.length);
+        int[] lo = new int[hi.length];
+        lo[ax] = start;
+        hi[ax] = limit;
         return slice(x, lo, hi);
     }
 
@@ -93,16 +129,27 @@ public final class Lax {
      * each dimension (negative crops), {@code interior} between neighbours.
      */
     public static Array pad(Array x, Array value, int[] lo, int[] hi, int[] interior) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(lo, "lo");
+        Objects.requireNonNull(hi, "hi");
+        Objects.requireNonNull(interior, "interior");
         return Dispatch.bind(Primitive.PAD, new Params.Pad(lo, hi, interior), x, value);
     }
 
     /** Joins arrays of one dtype that match outside {@code axis}; a single operand is returned as is. */
     public static Array concatenate(Array[] xs, int axis) {
+        NullChecks.elements(xs, "xs");
+        if (xs.length == 0) {
+            throw new ShapeException("concatenate: needs at least one array, got none; pass the arrays to join");
+        }
         return xs.length == 1 ? xs[0] : Dispatch.bind(Primitive.CONCATENATE, new Params.Axis(axis), xs);
     }
 
     /** Reverses the listed axes; no axes is a no-op. */
     public static Array rev(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         return axes.length == 0 ? x : Dispatch.bind(Primitive.REV, new Params.Rev(axes), x);
     }
 
@@ -111,14 +158,22 @@ public final class Lax {
      * axes, which are removed; no axes is a no-op.
      */
     public static Array reduce(Primitive reduction, Array x, int... axes) {
+        Objects.requireNonNull(reduction, "reduction");
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         if (reduction.kind() != Primitive.Kind.REDUCE) {
-            throw new IllegalArgumentException(reduction + " is not a reduction primitive");
+            throw new KilnException("reduce: " + reduction + " is not a reduction primitive; pass one of "
+                    + java.util.Arrays.stream(Primitive.values())
+                            .filter(q -> q.kind() == Primitive.Kind.REDUCE)
+                            .toList());
         }
         return axes.length == 0 ? x : Dispatch.bind(reduction, new Params.Reduce(axes), x);
     }
 
     /** Sums over sorted distinct axes, keeping the dtype. */
     public static Array reduceSum(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         return reduce(Primitive.REDUCE_SUM, x, axes);
     }
 
@@ -129,6 +184,12 @@ public final class Lax {
      */
     public static Array dotGeneral(
             Array lhs, Array rhs, int[] lhsContract, int[] rhsContract, int[] lhsBatch, int[] rhsBatch) {
+        Objects.requireNonNull(lhs, "lhs");
+        Objects.requireNonNull(rhs, "rhs");
+        Objects.requireNonNull(lhsContract, "lhsContract");
+        Objects.requireNonNull(rhsContract, "rhsContract");
+        Objects.requireNonNull(lhsBatch, "lhsBatch");
+        Objects.requireNonNull(rhsBatch, "rhsBatch");
         return Dispatch.bind(
                 Primitive.DOT_GENERAL, new Params.DotGeneral(lhsContract, rhsContract, lhsBatch, rhsBatch), lhs, rhs);
     }
@@ -143,6 +204,9 @@ public final class Lax {
      * @throws DTypeException when a start is not a 0-d integer array
      */
     public static Array dynamicSlice(Array x, Array[] starts, int... sizes) {
+        Objects.requireNonNull(x, "x");
+        NullChecks.elements(starts, "starts");
+        Objects.requireNonNull(sizes, "sizes");
         int[] s = x.shape();
         if (sizes.length != s.length) {
             throw new ShapeException("dynamicSlice: " + sizes.length + " sizes given for an array of shape "
@@ -168,6 +232,9 @@ public final class Lax {
      * @throws DTypeException when dtypes differ or a start is not a 0-d integer array
      */
     public static Array dynamicUpdateSlice(Array x, Array update, Array... starts) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(update, "update");
+        NullChecks.elements(starts, "starts");
         int[] s = x.shape();
         int[] u = update.shape();
         if (update.dtype() != x.dtype()) {
@@ -237,6 +304,9 @@ public final class Lax {
      * a {@code cond} primitive and must return the same structure, shapes and dtypes.
      */
     public static <T, R> R cond(Array predicate, Function<T, R> onTrue, Function<T, R> onFalse, T operand) {
+        Objects.requireNonNull(predicate, "predicate");
+        Objects.requireNonNull(onTrue, "onTrue");
+        Objects.requireNonNull(onFalse, "onFalse");
         if (predicate.dtype() != DType.BOOL) {
             throw new DTypeException("cond: the predicate must be a bool array, got " + predicate.dtype()
                     + "; compare first (e.g. Np.greater(x, 0))");
@@ -246,6 +316,8 @@ public final class Lax {
 
     /** {@code branches.get(index)(operand)}, with the index clamped into range as XLA does. */
     public static <T, R> R switchCase(Array index, List<Function<T, R>> branches, T operand) {
+        Objects.requireNonNull(index, "index");
+        NullChecks.elements(branches, "branches");
         if (!index.dtype().isInteger()) {
             throw new DTypeException("switchCase: the index must be an integer array, got " + index.dtype());
         }
@@ -257,6 +329,8 @@ public final class Lax {
      * carry keeps its structure, shapes and dtypes. Differentiable in forward mode.
      */
     public static <T> T whileLoop(Function<T, Array> cond, Function<T, T> body, T init) {
+        Objects.requireNonNull(cond, "cond");
+        Objects.requireNonNull(body, "body");
         return Loops.whileLoop(cond, body, init);
     }
 
@@ -265,6 +339,7 @@ public final class Lax {
      * this static trip count it is a {@link #scan}, so it is differentiable in reverse mode too.
      */
     public static <T> T forLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
+        Objects.requireNonNull(body, "body");
         int n = Math.max(0, upper - lower);
         Object[] start = {Np.scalar(lower), init};
         ScanResult<Object[], Object> r = scan(
@@ -288,12 +363,14 @@ public final class Lax {
      * carry and the slices stacked. Differentiable in both modes, and batchable.
      */
     public static <C, X, Y> ScanResult<C, Y> scan(BiFunction<C, X, Step<C, Y>> f, C init, X xs) {
+        Objects.requireNonNull(f, "f");
         return Loops.scan(f, init, xs, -1, false);
     }
 
     /** {@link #scan(BiFunction, Object, Object)} with an explicit length (needed when {@code xs} is null) and direction. */
     public static <C, X, Y> ScanResult<C, Y> scan(
             BiFunction<C, X, Step<C, Y>> f, C init, X xs, int length, boolean reverse) {
+        Objects.requireNonNull(f, "f");
         return Loops.scan(f, init, xs, length, reverse);
     }
 }

@@ -30,7 +30,7 @@ final class Loops {
 
     static <T, R> R switchCase(String fn, Array index, List<Function<T, R>> branches, T operand) {
         if (branches.isEmpty()) {
-            throw new IllegalArgumentException(fn + ": needs at least one branch");
+            throw new TreeException(fn + ": needs at least one branch");
         }
         if (index.ndim() != 0) {
             throw new ShapeException(fn + ": the predicate/index must be a 0-d array, got shape "
@@ -112,7 +112,7 @@ final class Loops {
 
     private static void checkSameStructure(String fn, Tree.Def a, Tree.Def b) {
         if (!a.equals(b)) {
-            throw new IllegalArgumentException(fn + ": branches return different structures: " + a + " and " + b
+            throw new TreeException(fn + ": branches return different structures: " + a + " and " + b
                     + "; every branch must return the same tree of arrays");
         }
     }
@@ -167,7 +167,11 @@ final class Loops {
         return Tree.unflatten(in.def(), out);
     }
 
-    private static Array checkPredicate(Array p) {
+    private static Array checkPredicate(Object result) {
+        if (!(result instanceof Array p)) {
+            throw new TreeException("whileLoop: the condition must return a 0-d bool array, got "
+                    + Transforms.describe(result) + "; compare and reduce (e.g. Np.less(i, n) or Np.any(...))");
+        }
         if (p.ndim() != 0 || p.dtype() != DType.BOOL) {
             throw new ShapeException("whileLoop: the condition must return a 0-d bool array, got " + p.spec()
                     + "; compare and reduce (e.g. Np.less(i, n) or Np.any(...))");
@@ -201,7 +205,7 @@ final class Loops {
             n = x.shape()[0];
         }
         if (n < 0) {
-            throw new IllegalArgumentException("scan: pass a length when there are no scanned inputs");
+            throw new ShapeException("scan: pass a length when there are no scanned inputs");
         }
         int len = n;
         List<ArraySpec> specs = new ArrayList<>();
@@ -213,7 +217,11 @@ final class Loops {
                 leaves -> {
                     C c = Tree.unflatten(carry.def(), leaves.subList(0, nc));
                     X x = Tree.unflatten(xsFlat.def(), leaves.subList(nc, leaves.size()));
-                    Lax.Step<C, Y> step = f.apply(c, x);
+                    Object result = f.apply(c, x);
+                    if (!(result instanceof Lax.Step<?, ?> step)) {
+                        throw new TreeException("scan: the body must return a Lax.Step(carry, y), got "
+                                + Transforms.describe(result) + "; return Lax.Step.of(newCarry, y)");
+                    }
                     Tree.Flat cOut = Tree.flatten(step.carry());
                     Tree.Flat yOut = Tree.flatten(step.y());
                     outDefs[0] = cOut.def();
@@ -224,7 +232,8 @@ final class Loops {
                 },
                 specs,
                 "scan");
-        checkCarry("scan", carry, outDefs[0], body.program().outputSpecs().subList(0, nc));
+        List<ArraySpec> outSpecs = body.program().outputSpecs();
+        checkCarry("scan", carry, outDefs[0], outSpecs.subList(0, Math.min(nc, outSpecs.size())));
         List<Array> args = new ArrayList<>(body.constants());
         args.addAll(carry.leaves());
         args.addAll(xsFlat.leaves());

@@ -2,6 +2,7 @@ package dev.kiln;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** Shape and data-movement functions behind {@link Np}: reshape, transpose, join, split, pad, tile. */
 final class Movement {
@@ -273,6 +274,7 @@ final class Movement {
     }
 
     static Array pad(Array x, int[][] padWidth, double constant) {
+        Objects.requireNonNull(padWidth, "padWidth");
         int rank = x.ndim();
         int[] lo = new int[rank];
         int[] hi = new int[rank];

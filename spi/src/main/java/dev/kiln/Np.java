@@ -5,6 +5,7 @@ import dev.kiln.ir.Primitive;
 import dev.kiln.spi.HostBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * NumPy-style functions on {@link Array}s, with JAX's semantics: type promotion as {@code
@@ -20,31 +21,43 @@ public final class Np {
 
     /** A float32 array holding {@code data} (copied); with no shape given it is 1-d. */
     public static Array array(float[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
         return fromHost(DType.FLOAT32, data.clone(), data.length, shape);
     }
 
     /** A float64 array holding {@code data} (copied); with no shape given it is 1-d. */
     public static Array array(double[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
         return fromHost(DType.FLOAT64, data.clone(), data.length, shape);
     }
 
     /** An int32 array holding {@code data} (copied); with no shape given it is 1-d. */
     public static Array array(int[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
         return fromHost(DType.INT32, data.clone(), data.length, shape);
     }
 
     /** An int64 array holding {@code data} (copied); with no shape given it is 1-d. */
     public static Array array(long[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
         return fromHost(DType.INT64, data.clone(), data.length, shape);
     }
 
     /** A bool array holding {@code data} (copied); with no shape given it is 1-d. */
     public static Array array(boolean[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
         return fromHost(DType.BOOL, data.clone(), data.length, shape);
     }
 
     /** A uint32 array whose elements are the bits of {@code data} read as unsigned. */
     public static Array arrayUint32(int[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
         return fromHost(DType.UINT32, data.clone(), data.length, shape);
     }
 
@@ -158,47 +171,59 @@ public final class Np {
 
     /** An array of {@code shape} and {@code dtype} whose every element is {@code value}. */
     public static Array full(DType dtype, double value, int... shape) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         Array v = filled(dtype, value);
         return shape.length == 0 ? v : Lax.broadcastInDim(v, checkShape("full", shape));
     }
 
     /** A float32 array of {@code shape} whose every element is {@code value}. */
     public static Array full(double value, int... shape) {
+        Objects.requireNonNull(shape, "shape");
         return full(DType.FLOAT32, value, shape);
     }
 
     /** Zeros of {@code dtype}. */
     public static Array zeros(DType dtype, int... shape) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         return full(dtype, 0, shape);
     }
 
     /** float32 zeros. */
     public static Array zeros(int... shape) {
+        Objects.requireNonNull(shape, "shape");
         return full(DType.FLOAT32, 0, shape);
     }
 
     /** Ones of {@code dtype}. */
     public static Array ones(DType dtype, int... shape) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         return full(dtype, 1, shape);
     }
 
     /** float32 ones. */
     public static Array ones(int... shape) {
+        Objects.requireNonNull(shape, "shape");
         return full(DType.FLOAT32, 1, shape);
     }
 
     /** Zeros of {@code x}'s dtype and shape. */
     public static Array zerosLike(Array x) {
+        Objects.requireNonNull(x, "x");
         return full(x.dtype(), 0, x.shape());
     }
 
     /** Ones of {@code x}'s dtype and shape. */
     public static Array onesLike(Array x) {
+        Objects.requireNonNull(x, "x");
         return full(x.dtype(), 1, x.shape());
     }
 
     /** {@code value} in every element, with {@code x}'s dtype and shape. */
     public static Array fullLike(Array x, double value) {
+        Objects.requireNonNull(x, "x");
         return full(x.dtype(), value, x.shape());
     }
 
@@ -215,7 +240,8 @@ public final class Np {
     /** {@code [start, start+step, …]} up to but excluding {@code stop}, as int32. */
     public static Array arange(int start, int stop, int step) {
         if (step == 0) {
-            throw new IllegalArgumentException("arange: step must not be 0");
+            throw new ShapeException(
+                    "arange: step must not be 0; use a positive step to count up or a negative one to count down");
         }
         int n = Math.max(0, (int) Math.ceil((stop - (double) start) / step));
         Array i = Lax.iota(DType.INT32, new int[] {n}, 0);
@@ -225,7 +251,8 @@ public final class Np {
     /** {@code [start, start+step, …]} up to but excluding {@code stop}, as float32. */
     public static Array arange(double start, double stop, double step) {
         if (step == 0 || Double.isNaN(step)) {
-            throw new IllegalArgumentException("arange: step must be a non-zero number, got " + step);
+            throw new ShapeException("arange: step must be a non-zero number, got " + step
+                    + "; use a positive step to count up or a negative one to count down");
         }
         int n = Math.max(0, (int) Math.ceil((stop - start) / step));
         Array i = Lax.iota(DType.FLOAT32, new int[] {n}, 0);
@@ -239,8 +266,9 @@ public final class Np {
 
     /** {@code num} evenly spaced values; {@code endpoint} decides whether {@code stop} is the last. */
     public static Array linspace(double start, double stop, int num, boolean endpoint, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
         if (num < 0) {
-            throw new IllegalArgumentException("linspace: num must be >= 0, got " + num);
+            throw new ShapeException("linspace: num must be >= 0, got " + num + "; pass the number of points wanted");
         }
         requireFloat("linspace", dtype);
         double div = endpoint ? num - 1 : num;
@@ -266,6 +294,7 @@ public final class Np {
 
     /** An n×m matrix with ones on diagonal {@code k} (positive above the main diagonal). */
     public static Array eye(int n, int m, int k, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
         checkShape("eye", n, m);
         Array rows = Lax.iota(DType.INT32, new int[] {n, m}, 0);
         Array cols = Lax.iota(DType.INT32, new int[] {n, m}, 1);
@@ -327,6 +356,8 @@ public final class Np {
 
     /** The array converted to {@code dtype} (a no-op when it already has it). */
     public static Array astype(Array x, DType dtype) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(dtype, "dtype");
         return Lax.convert(x, dtype);
     }
 
@@ -362,7 +393,8 @@ public final class Np {
                         weakInt = true;
                     }
                 }
-                case null, default -> throw notAnOperand(o);
+                case null -> throw notAnOperand(o);
+                default -> throw notAnOperand(o);
             }
         }
         if (strong == null) {
@@ -398,7 +430,8 @@ public final class Np {
             case Array a -> astype(a, dtype);
             case Boolean b -> filled(dtype, b ? 1L : 0L);
             case Number n -> weak(n, dtype);
-            case null, default -> throw notAnOperand(o);
+            case null -> throw notAnOperand(o);
+            default -> throw notAnOperand(o);
         };
     }
 
@@ -736,6 +769,7 @@ public final class Np {
      * @throws DTypeException for bool (use {@link #logicalNot})
      */
     public static Array negative(Array x) {
+        Objects.requireNonNull(x, "x");
         if (x.dtype() == DType.BOOL) {
             throw new DTypeException("negative: bool arrays cannot be negated; use logicalNot, or astype(int32) first");
         }
@@ -744,16 +778,19 @@ public final class Np {
 
     /** {@code +x}: the array itself. */
     public static Array positive(Array x) {
+        Objects.requireNonNull(x, "x");
         return x;
     }
 
     /** Absolute value; bool and unsigned arrays are returned unchanged. */
     public static Array abs(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype() == DType.BOOL || x.dtype() == DType.UINT32 ? x : Lax.bind(Primitive.ABS, x);
     }
 
     /** Same as {@link #abs}. */
     public static Array absolute(Array x) {
+        Objects.requireNonNull(x, "x");
         return abs(x);
     }
 
@@ -763,6 +800,7 @@ public final class Np {
      * @throws DTypeException for bool
      */
     public static Array sign(Array x) {
+        Objects.requireNonNull(x, "x");
         if (x.dtype() == DType.BOOL) {
             throw new DTypeException("sign: bool arrays have no sign; astype(int32) first");
         }
@@ -776,145 +814,173 @@ public final class Np {
 
     /** {@code e^x}; integer and bool input becomes float32. */
     public static Array exp(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.EXP, x);
     }
 
     /** {@code 2^x}; integer and bool input becomes float32. */
     public static Array exp2(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.EXP2, x);
     }
 
     /** {@code 10^x}; integer and bool input becomes float32. */
     public static Array exp10(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.EXP10, x);
     }
 
     /** Natural logarithm; integer and bool input becomes float32. */
     public static Array log(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.LOG, x);
     }
 
     /** Base-2 logarithm, {@code log(x) / log(2)}; integer and bool input becomes float32. */
     public static Array log2(Array x) {
+        Objects.requireNonNull(x, "x");
         Array l = log(x);
         return Lax.bind(Primitive.DIV, l, constant(l, Math.log(2)));
     }
 
     /** Base-10 logarithm, {@code log(x) / log(10)}; integer and bool input becomes float32. */
     public static Array log10(Array x) {
+        Objects.requireNonNull(x, "x");
         Array l = log(x);
         return Lax.bind(Primitive.DIV, l, constant(l, Math.log(10)));
     }
 
     /** {@code log(1 + x)}, accurate near 0; integer and bool input becomes float32. */
     public static Array log1p(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.LOG1P, x);
     }
 
     /** {@code e^x - 1}, accurate near 0; integer and bool input becomes float32. */
     public static Array expm1(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.EXPM1, x);
     }
 
     /** Square root (NaN for negatives); integer and bool input becomes float32. */
     public static Array sqrt(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.SQRT, x);
     }
 
     /** {@code 1 / sqrt(x)}; integer and bool input becomes float32. */
     public static Array rsqrt(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.RSQRT, x);
     }
 
     /** Cube root (negative for negatives); integer and bool input becomes float32. */
     public static Array cbrt(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.CBRT, x);
     }
 
     /** {@code x * x} in the input's dtype (bool becomes int32). */
     public static Array square(Array x) {
+        Objects.requireNonNull(x, "x");
         Array v = x.dtype() == DType.BOOL ? Lax.convert(x, DType.INT32) : x;
         return Lax.bind(Primitive.MUL, v, v);
     }
 
     /** {@code 1 / x}; integer and bool input becomes float32. */
     public static Array reciprocal(Array x) {
+        Objects.requireNonNull(x, "x");
         Array v = Lax.convert(x, Reductions.inexact(x.dtype()));
         return Lax.bind(Primitive.DIV, constant(v, 1), v);
     }
 
     /** Sine (radians); integer and bool input becomes float32. */
     public static Array sin(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.SIN, x);
     }
 
     /** Cosine (radians); integer and bool input becomes float32. */
     public static Array cos(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.COS, x);
     }
 
     /** Tangent (radians); integer and bool input becomes float32. */
     public static Array tan(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.TAN, x);
     }
 
     /** Inverse sine (NaN outside [-1, 1]); integer and bool input becomes float32. */
     public static Array arcsin(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.ASIN, x);
     }
 
     /** Inverse cosine (NaN outside [-1, 1]); integer and bool input becomes float32. */
     public static Array arccos(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.ACOS, x);
     }
 
     /** Inverse tangent; integer and bool input becomes float32. */
     public static Array arctan(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.ATAN, x);
     }
 
     /** Hyperbolic sine; integer and bool input becomes float32. */
     public static Array sinh(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.SINH, x);
     }
 
     /** Hyperbolic cosine; integer and bool input becomes float32. */
     public static Array cosh(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.COSH, x);
     }
 
     /** Hyperbolic tangent; integer and bool input becomes float32. */
     public static Array tanh(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.TANH, x);
     }
 
     /** The logistic sigmoid {@code 1 / (1 + e^-x)}; integer and bool input becomes float32. */
     public static Array sigmoid(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.LOGISTIC, x);
     }
 
     /** Same as {@link #sigmoid}. */
     public static Array logistic(Array x) {
+        Objects.requireNonNull(x, "x");
         return sigmoid(x);
     }
 
     /** The error function; integer and bool input becomes float32. */
     public static Array erf(Array x) {
+        Objects.requireNonNull(x, "x");
         return inexactUnary(Primitive.ERF, x);
     }
 
     /** Round toward negative infinity; integer and bool arrays are returned unchanged. */
     public static Array floor(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? Lax.bind(Primitive.FLOOR, x) : x;
     }
 
     /** Round toward positive infinity; integer and bool arrays are returned unchanged. */
     public static Array ceil(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? Lax.bind(Primitive.CEIL, x) : x;
     }
 
     /** Round to the nearest integer, halves to even; integer and bool arrays are returned unchanged. */
     public static Array round(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? Lax.bind(Primitive.ROUND, x) : x;
     }
 
@@ -926,6 +992,7 @@ public final class Np {
      * @throws DTypeException for integer arrays with negative {@code decimals}
      */
     public static Array round(Array x, int decimals) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             if (decimals < 0 && x.dtype() != DType.BOOL) {
                 throw new DTypeException("round: integer arrays with negative decimals (" + decimals
@@ -942,16 +1009,19 @@ public final class Np {
 
     /** Same as {@link #round(Array, int)}. */
     public static Array around(Array x, int decimals) {
+        Objects.requireNonNull(x, "x");
         return round(x, decimals);
     }
 
     /** Whether each element is NaN (bool); always false for integer and bool arrays. */
     public static Array isnan(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? Lax.bind(Primitive.NE, x, x) : full(DType.BOOL, 0, x.shape());
     }
 
     /** Whether each element is +inf or -inf (bool); always false for integer and bool arrays. */
     public static Array isinf(Array x) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return full(DType.BOOL, 0, x.shape());
         }
@@ -960,11 +1030,13 @@ public final class Np {
 
     /** Whether each element is neither infinite nor NaN (bool); always true for integer and bool arrays. */
     public static Array isfinite(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? Lax.bind(Primitive.IS_FINITE, x) : full(DType.BOOL, 1, x.shape());
     }
 
     /** Logical not of each element's truth value (non-zero is true); the result is bool. */
     public static Array logicalNot(Array x) {
+        Objects.requireNonNull(x, "x");
         return Lax.bind(Primitive.NOT, Lax.convert(x, DType.BOOL));
     }
 
@@ -974,12 +1046,14 @@ public final class Np {
      * @throws DTypeException for float arrays
      */
     public static Array bitwiseNot(Array x) {
+        Objects.requireNonNull(x, "x");
         requireIntegral("bitwiseNot", x.dtype());
         return Lax.bind(Primitive.NOT, x);
     }
 
     /** Same as {@link #bitwiseNot}. */
     public static Array invert(Array x) {
+        Objects.requireNonNull(x, "x");
         return bitwiseNot(x);
     }
 
@@ -988,6 +1062,7 @@ public final class Np {
      * one; integer and bool arrays are returned unchanged.
      */
     public static Array nanToNum(Array x) {
+        Objects.requireNonNull(x, "x");
         return nanToNum(x, 0, null, null);
     }
 
@@ -997,6 +1072,7 @@ public final class Np {
      * returned unchanged.
      */
     public static Array nanToNum(Array x, double nan, Double posinf, Double neginf) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return x;
         }
@@ -1021,6 +1097,7 @@ public final class Np {
      * maximum(min, x))} with promotion; a {@code null} bound is not applied. NaN propagates.
      */
     public static Array clip(Array x, Object min, Object max) {
+        Objects.requireNonNull(x, "x");
         Array out = x;
         if (min != null && max != null) {
             // both bounds are checked before either computes
@@ -1042,6 +1119,7 @@ public final class Np {
      * without 64-bit defaults).
      */
     public static Array sum(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.sum(x, null, false);
     }
 
@@ -1051,6 +1129,7 @@ public final class Np {
      * @throws AxisException when the axis is out of range
      */
     public static Array sum(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.sum(x, new int[] {axis}, false);
     }
 
@@ -1061,11 +1140,13 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array sum(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.sum(x, axes, keepdims);
     }
 
     /** Product over all axes; bool multiplies as int32, other dtypes keep theirs. */
     public static Array prod(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.prod(x, null, false);
     }
 
@@ -1075,6 +1156,7 @@ public final class Np {
      * @throws AxisException when out of range
      */
     public static Array prod(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.prod(x, new int[] {axis}, false);
     }
 
@@ -1084,6 +1166,7 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array prod(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.prod(x, axes, keepdims);
     }
 
@@ -1093,11 +1176,13 @@ public final class Np {
      * @throws ShapeException for an empty array: the reduction has no identity
      */
     public static Array max(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.max(x, null, false);
     }
 
     /** Largest element along one axis; see {@link #max(Array)}. */
     public static Array max(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.max(x, new int[] {axis}, false);
     }
 
@@ -1108,6 +1193,7 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array max(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.max(x, axes, keepdims);
     }
 
@@ -1117,11 +1203,13 @@ public final class Np {
      * @throws ShapeException for an empty array: the reduction has no identity
      */
     public static Array min(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.min(x, null, false);
     }
 
     /** Smallest element along one axis; see {@link #min(Array)}. */
     public static Array min(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.min(x, new int[] {axis}, false);
     }
 
@@ -1132,16 +1220,19 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array min(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.min(x, axes, keepdims);
     }
 
     /** Arithmetic mean of all elements; integers and bool give float32. An empty array gives NaN. */
     public static Array mean(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.mean(x, null, false);
     }
 
     /** Mean along one axis; see {@link #mean(Array)}. */
     public static Array mean(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.mean(x, new int[] {axis}, false);
     }
 
@@ -1151,21 +1242,25 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array mean(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.mean(x, axes, keepdims);
     }
 
     /** Population variance of all elements (ddof 0); integers and bool give float32. */
     public static Array var(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.var(x, null, false, 0);
     }
 
     /** Variance along one axis (ddof 0); see {@link #var(Array)}. */
     public static Array var(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.var(x, new int[] {axis}, false, 0);
     }
 
     /** Variance over {@code axes} ({@code null} = all) with ddof 0; see {@link #var(Array)}. */
     public static Array var(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.var(x, axes, keepdims, 0);
     }
 
@@ -1176,21 +1271,25 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array var(Array x, int[] axes, boolean keepdims, int ddof) {
+        Objects.requireNonNull(x, "x");
         return Reductions.var(x, axes, keepdims, ddof);
     }
 
     /** Standard deviation of all elements (ddof 0): {@code sqrt(var)}; integers and bool give float32. */
     public static Array std(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.std(x, null, false, 0);
     }
 
     /** Standard deviation along one axis (ddof 0); see {@link #std(Array)}. */
     public static Array std(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.std(x, new int[] {axis}, false, 0);
     }
 
     /** Standard deviation over {@code axes} ({@code null} = all) with ddof 0. */
     public static Array std(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.std(x, axes, keepdims, 0);
     }
 
@@ -1200,16 +1299,19 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array std(Array x, int[] axes, boolean keepdims, int ddof) {
+        Objects.requireNonNull(x, "x");
         return Reductions.std(x, axes, keepdims, ddof);
     }
 
     /** Whether every element is non-zero (bool); true for an empty array. */
     public static Array all(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.all(x, null, false);
     }
 
     /** Whether every element along one axis is non-zero (bool). */
     public static Array all(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.all(x, new int[] {axis}, false);
     }
 
@@ -1219,16 +1321,19 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array all(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.all(x, axes, keepdims);
     }
 
     /** Whether any element is non-zero (bool); false for an empty array. */
     public static Array any(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.any(x, null, false);
     }
 
     /** Whether any element along one axis is non-zero (bool). */
     public static Array any(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.any(x, new int[] {axis}, false);
     }
 
@@ -1238,6 +1343,7 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array any(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.any(x, axes, keepdims);
     }
 
@@ -1246,11 +1352,13 @@ public final class Np {
      * -inf, and empty reductions, give -inf); integers and bool give float32.
      */
     public static Array logSumExp(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.logSumExp(x, null, false);
     }
 
     /** {@link #logSumExp(Array)} along one axis. */
     public static Array logSumExp(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.logSumExp(x, new int[] {axis}, false);
     }
 
@@ -1260,6 +1368,7 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array logSumExp(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.logSumExp(x, axes, keepdims);
     }
 
@@ -1270,11 +1379,13 @@ public final class Np {
      * @throws ShapeException for an empty array
      */
     public static Array argmax(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.argReduce("argmax", Primitive.ARGMAX, x, null, false);
     }
 
     /** int32 indices of the largest elements along one axis; see {@link #argmax(Array)}. */
     public static Array argmax(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.argReduce("argmax", Primitive.ARGMAX, x, axis, false);
     }
 
@@ -1285,6 +1396,7 @@ public final class Np {
      * @throws AxisException when the axis is out of range
      */
     public static Array argmax(Array x, int axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.argReduce("argmax", Primitive.ARGMAX, x, axis, keepdims);
     }
 
@@ -1295,11 +1407,13 @@ public final class Np {
      * @throws ShapeException for an empty array
      */
     public static Array argmin(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.argReduce("argmin", Primitive.ARGMIN, x, null, false);
     }
 
     /** int32 indices of the smallest elements along one axis; see {@link #argmin(Array)}. */
     public static Array argmin(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.argReduce("argmin", Primitive.ARGMIN, x, axis, false);
     }
 
@@ -1310,11 +1424,13 @@ public final class Np {
      * @throws AxisException when the axis is out of range
      */
     public static Array argmin(Array x, int axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Reductions.argReduce("argmin", Primitive.ARGMIN, x, axis, keepdims);
     }
 
     /** Running sum of the flattened array; bool sums as int32, other dtypes keep theirs. */
     public static Array cumsum(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cumsum", Primitive.CUMSUM, x, null);
     }
 
@@ -1324,11 +1440,13 @@ public final class Np {
      * @throws AxisException when out of range
      */
     public static Array cumsum(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cumsum", Primitive.CUMSUM, x, axis);
     }
 
     /** Running product of the flattened array; bool multiplies as int32. */
     public static Array cumprod(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cumprod", Primitive.CUMPROD, x, null);
     }
 
@@ -1338,11 +1456,13 @@ public final class Np {
      * @throws AxisException when out of range
      */
     public static Array cumprod(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cumprod", Primitive.CUMPROD, x, axis);
     }
 
     /** Running maximum of the flattened array; bool computes as int32, as jnp's cumulative reductions. */
     public static Array cummax(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cummax", Primitive.CUMMAX, x, null);
     }
 
@@ -1352,11 +1472,13 @@ public final class Np {
      * @throws AxisException when out of range
      */
     public static Array cummax(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cummax", Primitive.CUMMAX, x, axis);
     }
 
     /** Running minimum of the flattened array; bool computes as int32. */
     public static Array cummin(Array x) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cummin", Primitive.CUMMIN, x, null);
     }
 
@@ -1366,6 +1488,7 @@ public final class Np {
      * @throws AxisException when out of range
      */
     public static Array cummin(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Reductions.cumulative("cummin", Primitive.CUMMIN, x, axis);
     }
 
@@ -1384,16 +1507,20 @@ public final class Np {
      *     dimension is otherwise negative
      */
     public static Array reshape(Array x, int... shape) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(shape, "shape");
         return Movement.reshape(x, shape);
     }
 
     /** The elements as a 1-d array, in row-major order. */
     public static Array ravel(Array x) {
+        Objects.requireNonNull(x, "x");
         return Lax.reshape(x, x.size());
     }
 
     /** The array with its axes reversed (the matrix transpose for 2-d). */
     public static Array transpose(Array x) {
+        Objects.requireNonNull(x, "x");
         return Movement.reverseAxes(x);
     }
 
@@ -1404,6 +1531,8 @@ public final class Np {
      * @throws AxisException when {@code axes} is not a permutation of all axes
      */
     public static Array transpose(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         return Movement.transpose(x, axes);
     }
 
@@ -1413,6 +1542,7 @@ public final class Np {
      * @throws AxisException when an axis is out of range
      */
     public static Array swapaxes(Array x, int a, int b) {
+        Objects.requireNonNull(x, "x");
         return Movement.swapaxes(x, a, b);
     }
 
@@ -1423,11 +1553,13 @@ public final class Np {
      * @throws AxisException when an axis is out of range
      */
     public static Array moveaxis(Array x, int source, int destination) {
+        Objects.requireNonNull(x, "x");
         return Movement.moveaxis(x, source, destination);
     }
 
     /** The array without its length-1 axes. */
     public static Array squeeze(Array x) {
+        Objects.requireNonNull(x, "x");
         return Movement.squeeze(x);
     }
 
@@ -1438,6 +1570,8 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array squeeze(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         return Movement.squeeze(x, axes);
     }
 
@@ -1448,6 +1582,7 @@ public final class Np {
      * @throws AxisException when the axis is out of range for rank + 1
      */
     public static Array expandDims(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Movement.expandDims(x, axis);
     }
 
@@ -1457,6 +1592,8 @@ public final class Np {
      * @throws ShapeException when it does not broadcast
      */
     public static Array broadcastTo(Array x, int... shape) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(shape, "shape");
         checkShape("broadcastTo", shape);
         return broadcastTo("broadcastTo", x, shape);
     }
@@ -1468,11 +1605,13 @@ public final class Np {
      * @throws AxisException when the axis is out of range
      */
     public static Array concatenate(Array[] xs, int axis) {
+        NullChecks.elements(xs, "xs");
         return Movement.concatenate(xs, axis);
     }
 
     /** {@link #concatenate(Array[], int)} for a list. */
     public static Array concatenate(List<Array> xs, int axis) {
+        NullChecks.elements(xs, "xs");
         return Movement.concatenate(xs, axis);
     }
 
@@ -1484,11 +1623,13 @@ public final class Np {
      * @throws AxisException when the axis is out of range for rank + 1
      */
     public static Array stack(Array[] xs, int axis) {
+        NullChecks.elements(xs, "xs");
         return Movement.stack(xs, axis);
     }
 
     /** {@link #stack(Array[], int)} for a list. */
     public static Array stack(List<Array> xs, int axis) {
+        NullChecks.elements(xs, "xs");
         return Movement.stack(xs.toArray(new Array[0]), axis);
     }
 
@@ -1498,6 +1639,7 @@ public final class Np {
      * @throws ShapeException when {@code sections} does not divide the axis length
      */
     public static Array[] split(Array x, int sections, int axis) {
+        Objects.requireNonNull(x, "x");
         return Movement.split(x, sections, axis);
     }
 
@@ -1507,11 +1649,14 @@ public final class Np {
      * pieces).
      */
     public static Array[] splitAt(Array x, int[] indices, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
         return Movement.splitAt(x, indices, axis);
     }
 
     /** The array with every axis reversed. */
     public static Array flip(Array x) {
+        Objects.requireNonNull(x, "x");
         return Movement.flip(x);
     }
 
@@ -1521,6 +1666,8 @@ public final class Np {
      * @throws AxisException when an axis is out of range or repeated
      */
     public static Array flip(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         return Movement.flip(x, axes);
     }
 
@@ -1531,11 +1678,13 @@ public final class Np {
      * @throws ShapeException when the rows do not fit the rank or a width is negative
      */
     public static Array pad(Array x, int[][] padWidth) {
+        Objects.requireNonNull(x, "x");
         return Movement.pad(x, padWidth, 0);
     }
 
     /** {@link #pad(Array, int[][])} with {@code constant} (cast to the array's dtype) as the fill value. */
     public static Array pad(Array x, int[][] padWidth, double constant) {
+        Objects.requireNonNull(x, "x");
         return Movement.pad(x, padWidth, constant);
     }
 
@@ -1546,6 +1695,8 @@ public final class Np {
      * @throws KilnException for any other mode
      */
     public static Array pad(Array x, int[][] padWidth, String mode) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(mode, "mode");
         if (!"constant".equals(mode)) {
             throw new KilnException("pad: mode '" + mode + "' is not supported; Kiln pads in 'constant' mode only"
                     + " (use pad(x, padWidth, value)), build edge or reflect padding from slices and concatenate");
@@ -1560,11 +1711,14 @@ public final class Np {
      * @throws ShapeException when a repetition count is negative
      */
     public static Array tile(Array x, int... reps) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(reps, "reps");
         return Movement.tile(x, reps);
     }
 
     /** Each element of the flattened array repeated {@code repeats} times. */
     public static Array repeat(Array x, int repeats) {
+        Objects.requireNonNull(x, "x");
         return Movement.repeat(ravel(x), repeats, 0);
     }
 
@@ -1575,6 +1729,7 @@ public final class Np {
      * @throws AxisException when the axis is out of range
      */
     public static Array repeat(Array x, int repeats, int axis) {
+        Objects.requireNonNull(x, "x");
         return Movement.repeat(x, repeats, axis);
     }
 
@@ -1589,6 +1744,8 @@ public final class Np {
      *     size), there are more indices than axes, or more than one ellipsis
      */
     public static Array index(Array x, Index... idx) {
+        Objects.requireNonNull(x, "x");
+        NullChecks.elements(idx, "idx");
         return Indexing.basic(x, idx);
     }
 
@@ -1598,6 +1755,8 @@ public final class Np {
      * @throws IndexException when the text cannot be parsed or an index is out of range
      */
     public static Array index(Array x, String idx) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(idx, "idx");
         return Indexing.basic(x, Index.parse(idx));
     }
 
@@ -1609,6 +1768,8 @@ public final class Np {
      * @throws DTypeException when the indices are not integers
      */
     public static Array take(Array x, Array indices) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
         return Indexing.take(ravel(x), indices, 0);
     }
 
@@ -1622,6 +1783,8 @@ public final class Np {
      * @throws AxisException when the axis is out of range
      */
     public static Array take(Array x, Array indices, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
         return Indexing.take(x, indices, axis);
     }
 
@@ -1634,6 +1797,8 @@ public final class Np {
      * @throws DTypeException when the indices are not integers
      */
     public static Array takeAlongAxis(Array x, Array indices, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
         return Indexing.takeAlongAxis(x, indices, axis);
     }
 
@@ -1642,11 +1807,14 @@ public final class Np {
      * jax.nn.one_hot}: negative and out-of-range indices give all-zero rows.
      */
     public static Array oneHot(Array indices, int numClasses) {
+        Objects.requireNonNull(indices, "indices");
         return Indexing.oneHot(indices, numClasses, DType.FLOAT32);
     }
 
     /** {@link #oneHot(Array, int)} in {@code dtype}. */
     public static Array oneHot(Array indices, int numClasses, DType dtype) {
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(dtype, "dtype");
         return Indexing.oneHot(indices, numClasses, dtype);
     }
 
@@ -1658,6 +1826,9 @@ public final class Np {
      *     not fit
      */
     public static Array dynamicSlice(Array x, int[] starts, int[] sizes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(starts, "starts");
+        Objects.requireNonNull(sizes, "sizes");
         return Indexing.dynamicSlice(x, starts, sizes);
     }
 
@@ -1672,6 +1843,8 @@ public final class Np {
      *     dimensions do not broadcast
      */
     public static Array matmul(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         return Contraction.matmul(a, b);
     }
 
@@ -1683,11 +1856,15 @@ public final class Np {
      * @throws ShapeException when the summed dimensions differ
      */
     public static Array dot(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         return Contraction.dot(a, b);
     }
 
     /** The outer product of the flattened arrays: {@code out[i, j] = a[i] * b[j]}, promoted. */
     public static Array outer(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         return Contraction.outer(a, b);
     }
 
@@ -1702,6 +1879,8 @@ public final class Np {
      * @throws KilnException when the spec cannot be read
      */
     public static Array einsum(String spec, Array... operands) {
+        Objects.requireNonNull(spec, "spec");
+        NullChecks.elements(operands, "operands");
         return Einsum.einsum(spec, operands);
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Counter-based random numbers that reproduce {@code jax.random} (JAX 0.10.2, default
@@ -40,6 +41,7 @@ public final class Random {
 
     /** Two new keys, shape {@code (2, 2)}, as {@code jax.random.split(key)}. */
     public static Array split(Array key) {
+        Objects.requireNonNull(key, "key");
         return split(key, 2);
     }
 
@@ -49,6 +51,7 @@ public final class Random {
      * @throws ShapeException when {@code num} is negative
      */
     public static Array split(Array key, int num) {
+        Objects.requireNonNull(key, "key");
         checkKey("split", key);
         return Threefry.split(key, checkShape("split", num));
     }
@@ -58,6 +61,7 @@ public final class Random {
      * data} is read as its 32 bits unsigned, so {@code -1} folds in {@code 0xFFFFFFFF}.
      */
     public static Array foldIn(Array key, int data) {
+        Objects.requireNonNull(key, "key");
         checkKey("foldIn", key);
         return Threefry.foldIn(key, data);
     }
@@ -66,12 +70,16 @@ public final class Random {
 
     /** Uniformly random uint32 values, as {@code jax.random.bits(key, shape, jnp.uint32)}. */
     public static Array bits(Array key, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
         checkKey("bits", key);
         return Threefry.bits(key, checkShape("bits", shape));
     }
 
     /** float32 values uniform in {@code [0, 1)}, as {@code jax.random.uniform(key, shape)}. */
     public static Array uniform(Array key, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
         return uniform(key, DType.FLOAT32, 0, 1, shape);
     }
 
@@ -84,6 +92,9 @@ public final class Random {
      * @throws DTypeException when {@code dtype} is not float32 or float64
      */
     public static Array uniform(Array key, DType dtype, double minval, double maxval, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         checkKey("uniform", key);
         checkFloat("uniform", dtype);
         return uniformIn(key, dtype, minval, maxval, checkShape("uniform", shape));
@@ -91,6 +102,8 @@ public final class Random {
 
     /** Standard normal float32 values, as {@code jax.random.normal(key, shape)}. */
     public static Array normal(Array key, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
         return normal(key, DType.FLOAT32, shape);
     }
 
@@ -101,6 +114,9 @@ public final class Random {
      * @throws DTypeException when {@code dtype} is not float32 or float64
      */
     public static Array normal(Array key, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         checkKey("normal", key);
         checkFloat("normal", dtype);
         int[] s = checkShape("normal", shape);
@@ -114,6 +130,8 @@ public final class Random {
      * shape)}: a float32 uniform sample below {@code p} rounded to float32.
      */
     public static Array bernoulli(Array key, double p, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
         checkKey("bernoulli", key);
         int[] s = checkShape("bernoulli", shape);
         Array u = uniformIn(key, DType.FLOAT32, 0, 1, s);
@@ -127,6 +145,8 @@ public final class Random {
      * not powers of two are slightly biased.
      */
     public static Array randint(Array key, int minval, int maxval, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
         checkKey("randint", key);
         int[] s = checkShape("randint", shape);
         Array keys = Threefry.split(key, new int[] {2});
@@ -155,6 +175,8 @@ public final class Random {
      * @throws AxisException when the axis is out of range
      */
     public static Array categorical(Array key, Array logits, int axis) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(logits, "logits");
         checkKey("categorical", key);
         checkFloat("categorical", logits.dtype());
         int a = Shape.axis("categorical", axis, logits.ndim());
@@ -178,6 +200,7 @@ public final class Random {
      * @throws ShapeException when {@code n} is negative
      */
     public static Array permutation(Array key, int n) {
+        Objects.requireNonNull(key, "key");
         checkKey("permutation", key);
         checkShape("permutation", n);
         return shuffle(key, Lax.iota(DType.INT32, new int[] {n}, 0));
@@ -189,6 +212,8 @@ public final class Random {
      * @throws ShapeException when {@code x} is 0-d
      */
     public static Array permutation(Array key, Array x) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(x, "x");
         checkKey("permutation", key);
         if (x.ndim() == 0) {
             throw new ShapeException("permutation: x must have at least one dimension, got a 0-d array;"
@@ -207,6 +232,8 @@ public final class Random {
      * interval. Infinite bounds are allowed.
      */
     public static Array truncatedNormal(Array key, double lower, double upper, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
         checkKey("truncatedNormal", key);
         int[] s = checkShape("truncatedNormal", shape);
         float lo = (float) lower;

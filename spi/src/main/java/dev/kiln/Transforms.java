@@ -33,11 +33,18 @@ final class Transforms {
     }
 
     static String describe(Object o) {
-        return o instanceof Array a ? "an Array of shape " + Shape.toString(a.shape()) : String.valueOf(o);
+        if (o == null) {
+            return "null";
+        }
+        return o instanceof Array a
+                ? "an Array of shape " + Shape.toString(a.shape())
+                : "a " + o.getClass().getSimpleName() + " (" + o + ")";
     }
 
     static boolean allowInt(DiffOption... options) {
+        java.util.Objects.requireNonNull(options, "options");
         for (DiffOption o : options) {
+            java.util.Objects.requireNonNull(o, "options[i]");
             if (o == DiffOption.ALLOW_INT) {
                 return true;
             }
@@ -59,7 +66,7 @@ final class Transforms {
                 String where = leaves.size() == 1
                         ? "argument " + argument
                         : "leaf " + i + " (in Tree.flatten order) of argument " + argument;
-                throw new DTypeException(fn + " requires real-valued inputs (a floating dtype), but got "
+                throw new DTypeException(fn + ": differentiated inputs must be real-valued (a floating dtype), but got "
                         + leaf.dtype() + " for " + where + ". If you want to use integer or bool inputs, "
                         + (fn.equals("jacfwd") || fn.equals("hessian")
                                 ? "use Kiln.jvp with DiffOption.ALLOW_INT directly"
@@ -70,11 +77,11 @@ final class Transforms {
     }
 
     /** Value and gradient of a scalar function of one tree; the gradient has the argument's structure. */
-    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, Array> f, T x) {
+    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, ?> f, T x) {
         return valueAndGrad(fn, f, x, 0, false);
     }
 
-    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, Array> f, T x, int argument, boolean allowInt) {
+    static <T> Kiln.ValueAndGrad<T> valueAndGrad(String fn, Function<T, ?> f, T x, int argument, boolean allowInt) {
         Tree.Flat flat = Tree.flatten(x);
         requireRealInputs(fn, flat.leaves(), argument, allowInt);
         Tree.Def[] outDef = new Tree.Def[1];
@@ -99,7 +106,11 @@ final class Transforms {
         Tree.Def[] outDef = new Tree.Def[1];
         @SuppressWarnings("unchecked")
         Function<Object, Object> g = o -> {
-            Kiln.WithAux<X> r = f.apply((T) o);
+            Object result = f.apply((T) o);
+            if (!(result instanceof Kiln.WithAux<?> r)) {
+                throw new TreeException("valueAndGradWithAux: the function must return a Kiln.WithAux(loss, aux), got "
+                        + describe(result) + "; return new Kiln.WithAux<>(loss, aux)");
+            }
             return new Object[] {scalarOutput("valueAndGradWithAux", r.value()), r.aux()};
         };
         Autodiff.Linearized lin = Autodiff.linearize(flat(g, flat.def(), outDef), flat.leaves());
@@ -139,8 +150,7 @@ final class Transforms {
             size = leaf.shape()[ax];
         }
         if (size < 0) {
-            throw new IllegalArgumentException(
-                    "vmap: no argument is mapped (every in_axes entry is null); map at least one");
+            throw new TreeException("vmap: no argument is mapped (every in_axes entry is null); map at least one");
         }
         int axisSize = size;
         BatchTrace trace = TraceStack.push(level -> new BatchTrace(level, axisSize));

@@ -40,6 +40,9 @@ public final class Tree {
     /** Makes instances of {@code type} trees with the given children and rebuild functions. */
     public static <T> void register(
             Class<T> type, Function<T, List<Object>> children, Function<List<Object>, T> rebuild) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(children, "children");
+        Objects.requireNonNull(rebuild, "rebuild");
         REGISTERED.put(type, new Node<>(children, rebuild));
     }
 
@@ -161,7 +164,7 @@ public final class Tree {
             TreeMap<String, Object> sorted = new TreeMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof String k)) {
-                    throw new IllegalArgumentException("tree maps need String keys, got " + e.getKey());
+                    throw new TreeException("tree maps need String keys, got " + e.getKey());
                 }
                 sorted.put(k, e.getValue());
             }
@@ -201,7 +204,7 @@ public final class Tree {
                 m.setAccessible(true);
                 out.add(m.invoke(r));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalArgumentException(
+                throw new TreeException(
                         "cannot read component " + c.getName() + " of record "
                                 + r.getClass().getName() + " (" + e + "); " + recordAccessHint(r.getClass()),
                         e);
@@ -230,9 +233,11 @@ public final class Tree {
     /** Rebuilds a tree of structure {@code def} from leaves in flatten order. */
     @SuppressWarnings("unchecked")
     public static <T> T unflatten(Def def, List<Array> leaves) {
+        Objects.requireNonNull(def, "def");
+        Objects.requireNonNull(leaves, "leaves");
         if (leaves.size() != def.leafCount()) {
-            throw new IllegalArgumentException(
-                    "structure " + def + " has " + def.leafCount() + " leaves, got " + leaves.size());
+            throw new TreeException("unflatten: structure " + def + " has " + def.leafCount() + " leaves, got "
+                    + leaves.size() + "; pass one array per leaf of the structure");
         }
         int[] cursor = {0};
         return (T) build(def, leaves, cursor);
@@ -284,11 +289,11 @@ public final class Tree {
                     c.setAccessible(true);
                     return c.newInstance(children.toArray());
                 } catch (InvocationTargetException e) {
-                    throw new IllegalArgumentException(
+                    throw new TreeException(
                             "the constructor of record " + type.getName() + " rejected its components: " + e.getCause(),
                             e.getCause());
                 } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new IllegalArgumentException(
+                    throw new TreeException(
                             "cannot rebuild record " + type.getName() + " (" + e + "); " + recordAccessHint(type), e);
                 }
             }
@@ -302,21 +307,37 @@ public final class Tree {
 
     /** The same structure with {@code f} applied to every leaf. */
     public static <T> T map(Function<Array, Array> f, T tree) {
+        Objects.requireNonNull(f, "f");
         Flat flat = flatten(tree);
-        return unflatten(flat.def(), flat.leaves().stream().map(f).toList());
+        Function<Array, ?> g = f;
+        List<Array> out = new ArrayList<>(flat.leaves().size());
+        for (Array leaf : flat.leaves()) {
+            out.add(mappedLeaf(g.apply(leaf)));
+        }
+        return unflatten(flat.def(), out);
+    }
+
+    private static Array mappedLeaf(Object result) {
+        if (!(result instanceof Array a)) {
+            throw new TreeException("map: the function must return an Array for each leaf, got "
+                    + Transforms.describe(result) + "; return an array (Tree.map keeps the tree's structure)");
+        }
+        return a;
     }
 
     /** Combines two trees of one structure leaf by leaf. */
     public static <T> T map(BiFunction<Array, Array, Array> f, T a, T b) {
+        Objects.requireNonNull(f, "f");
+        BiFunction<Array, Array, ?> g = f;
         Flat fa = flatten(a);
         Flat fb = flatten(b);
         if (!fa.def().equals(fb.def())) {
-            throw new IllegalArgumentException(
-                    "Tree.map: the trees differ in structure: " + fa.def() + " vs " + fb.def());
+            throw new TreeException("Tree.map: the trees differ in structure: " + fa.def() + " vs " + fb.def()
+                    + "; pass two trees of one structure");
         }
         List<Array> out = new ArrayList<>(fa.leaves().size());
         for (int i = 0; i < fa.leaves().size(); i++) {
-            out.add(f.apply(fa.leaves().get(i), fb.leaves().get(i)));
+            out.add(mappedLeaf(g.apply(fa.leaves().get(i), fb.leaves().get(i))));
         }
         return unflatten(fa.def(), out);
     }

@@ -54,9 +54,10 @@ class LayeringTest {
 
     /**
      * The classes of {@code dev.kiln} a backend may use, besides Kiln's exceptions ({@link
-     * KilnException} and its subclasses); together they form the node {@link #VALUES_NODE}.
+     * KilnException} and its subclasses, and {@code PublicName}, with which they find the public
+     * function a message starts with); together they form the node {@link #VALUES_NODE}.
      */
-    static final Set<String> VALUES = Set.of("dev.kiln.DType", "dev.kiln.Shape");
+    static final Set<String> VALUES = Set.of("dev.kiln.DType", "dev.kiln.Shape", "dev.kiln.PublicName");
 
     private static final String VALUES_NODE = "dev.kiln(DType,Shape,exceptions)";
 

@@ -504,7 +504,7 @@ class ElementwiseTest {
                     HostBuffer want;
                     try {
                         want = Exec.run(ref, p, Params.NONE, in);
-                    } catch (UnsupportedPrimitiveException | IllegalArgumentException e) {
+                    } catch (IllegalArgumentException e) { // UnsupportedPrimitiveException is one (a KilnException)
                         continue;
                     }
                     assertClose(want, Exec.run(p, Params.NONE, in), 4, "vs reference: " + p + " " + t + " n=" + n);

@@ -29,7 +29,7 @@ class IntegerInputsTest {
 
     static void rejected(String fn, String dtype, Executable call) {
         DTypeException e = assertThrows(DTypeException.class, call, fn);
-        assertTrue(e.getMessage().startsWith(fn + " requires real-valued inputs"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(fn + ": differentiated inputs must be real-valued"), e.getMessage());
         assertTrue(e.getMessage().contains("got " + dtype + " for argument"), e.getMessage());
     }
 
