@@ -19,6 +19,8 @@ public final class Distributed {
     private static final Distributed INSTANCE = new Distributed();
 
     private volatile dev.kiln.internal.parallel.Mpi mpi;
+    /** Initialised without mpirun: a job of this one process. */
+    private volatile boolean single;
 
     private Distributed() {}
 
@@ -44,7 +46,41 @@ public final class Distributed {
 
     /** Whether {@link #initialize()} has run. */
     public boolean isInitialized() {
-        return mpi != null;
+        return mpi != null || single;
+    }
+
+    /**
+     * Waits until every process of the job has reached this point ({@code MPI_Barrier}).
+     *
+     * @throws DeviceException before {@link #initialize()}
+     */
+    public void barrier() {
+        requireInitialized("barrier");
+        if (mpi != null) {
+            mpi.barrier();
+        }
+    }
+
+    /**
+     * The sum over every process of the job of {@code x} (same shape everywhere), computed with one
+     * {@code MPI_Allreduce}; the process's own value in a job of one process.
+     *
+     * @throws DeviceException before {@link #initialize()}: call {@code Kiln.distributed().initialize()} first
+     */
+    public Array sumOverProcesses(Array x) {
+        requireInitialized("sumOverProcesses");
+        if (mpi == null) {
+            return x;
+        }
+        return new Array(
+                x.backend(), x.backend().fromHost(mpi.allReduce(x.toHost(), dev.kiln.spi.Communicator.ReduceOp.SUM)));
+    }
+
+    private void requireInitialized(String fn) {
+        if (!isInitialized()) {
+            throw new DeviceException("Distributed." + fn + ": this process has not joined the job; call"
+                    + " Kiln.distributed().initialize() first (it works with or without mpirun)");
+        }
     }
 
     /** This process's index in the job (0 without {@link #initialize()}). */
@@ -95,6 +131,16 @@ public final class Distributed {
     static Device globalDevice(Device local) {
         int me = INSTANCE.processIndex();
         return me == 0 ? local : new Device(local.backend(), local.kind(), local.id(), local.description(), me);
+    }
+
+    /** A pmap under mpirun before the job is joined would silently run each process alone: refuse it. */
+    static void checkJoined(String fn) {
+        if (!INSTANCE.isInitialized() && dev.kiln.internal.parallel.Mpi.underMpirun()) {
+            throw new DeviceException(fn + ": this process was started by mpirun (rank "
+                    + System.getenv("OMPI_COMM_WORLD_RANK") + " of " + System.getenv("OMPI_COMM_WORLD_SIZE")
+                    + ") but has not joined the job; call Kiln.distributed().initialize() first, so that collectives"
+                    + " span every process");
+        }
     }
 
     static Group group(List<Device> devices, String axisName) {

@@ -56,6 +56,7 @@ final class Pmap {
     }
 
     Object call(Object args) {
+        Distributed.checkJoined("pmap");
         Tree.Flat flat = Tree.flatten(args);
         Integer[] inAxes = options.leafAxes(flat.leaves().size());
         int n = mappedSize(flat, inAxes);
