@@ -72,8 +72,8 @@ class MpiJobTest {
                                 "-cp",
                                 "\"" + System.getProperty("java.class.path") + "\"")));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // mpirun's java support expects an argument after the class name (without one, Open MPI 4.1's
-        // mpirun crashes joining the command line), and does not pass the first one on: give it one
+        // Open MPI 4.1's mpirun crashes (opal_argv_join) when a java command has no program argument
+        // after the class name: give it one, which MpiWorker ignores
         cmd.addAll(List.of(java, "@" + args, MpiWorker.class.getName(), "job"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Process p = pb.start();
