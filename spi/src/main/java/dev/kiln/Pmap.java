@@ -125,7 +125,7 @@ final class Pmap {
             }
             Integer outAxis = options.outAxis();
             if (outAxis == null) {
-                leaves.add(shards.get(0));
+                leaves.add(shards.get(firstLocal(views)));
                 continue;
             }
             ArraySpec one = shards.get(0).spec();
@@ -268,7 +268,28 @@ final class Pmap {
         if (first != null) {
             throw new KilnException("pmap: a device failed: " + first, first);
         }
-        return group.complete(results, views);
+        // unmapped outputs (out_axes null) are the same on every device: this process's own first one will
+        // do, and nothing needs to cross processes
+        return options.outAxis() == null ? fillFromFirstLocal(results, local) : group.complete(results, views);
+    }
+
+    private static List<List<Buffer>> fillFromFirstLocal(List<List<Buffer>> results, List<Integer> local) {
+        List<Buffer> mine = results.get(local.get(0));
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) == null) {
+                results.set(i, mine);
+            }
+        }
+        return results;
+    }
+
+    private static int firstLocal(List<Backend> views) {
+        for (int i = 0; i < views.size(); i++) {
+            if (views.get(i) != null) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static int[] drop(int[] s) {
