@@ -6,6 +6,7 @@ import dev.kiln.ir.ArraySpec;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.HostBuffer;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -52,6 +53,7 @@ public final class Array {
         this.buffer = buffer;
         this.spec = buffer.spec();
         this.tracer = null;
+        this.shards = null;
     }
 
     private Array(Tracer tracer) {
@@ -59,6 +61,61 @@ public final class Array {
         this.buffer = null;
         this.spec = tracer.spec();
         this.tracer = tracer;
+        this.shards = null;
+    }
+
+    /** A {@code pmap} result: one slice of axis 0 per device, gathered into one buffer only when asked. */
+    Array(List<Array> shards, ArraySpec spec) {
+        this.backend = shards.get(0).backend;
+        this.buffer = null;
+        this.spec = spec;
+        this.tracer = null;
+        this.shards = List.copyOf(shards);
+    }
+
+    /** For a sharded array, its slices along axis 0 in device order; else null. */
+    private final List<Array> shards;
+    /** A sharded array's data gathered onto its first device, once it is needed. */
+    private Buffer gathered;
+
+    /**
+     * Whether this array is spread over several devices (a {@link Kiln#pmap} result): one buffer per
+     * device, each holding one slice of axis 0.
+     */
+    public boolean isSharded() {
+        return shards != null;
+    }
+
+    /**
+     * The per-device pieces: for a sharded array its slices along axis 0 in device order (each on
+     * its device), else a list of this array alone.
+     */
+    public List<Array> shards() {
+        if (tracer != null) {
+            throw concretization("shards()");
+        }
+        return shards != null ? shards : List.of(this);
+    }
+
+    /** The device holding this array's data (a sharded array's first device). */
+    public dev.kiln.spi.Device device() {
+        if (tracer != null) {
+            throw concretization("device()");
+        }
+        return backend.device();
+    }
+
+    /** The shards stacked into one buffer on the first shard's device, once: at host level, so it never gets staged. */
+    private synchronized Buffer gather() {
+        if (gathered == null) {
+            HostBuffer out = HostBuffer.allocate(spec);
+            int n = spec.size() / Math.max(1, shards.size());
+            for (int i = 0; i < shards.size(); i++) {
+                System.arraycopy(shards.get(i).toHost().data(), 0, out.data(), i * n, n);
+            }
+            gathered = backend.fromHost(out);
+        }
+        return gathered;
     }
 
     /** Whether this array is a stand-in for a value being traced by {@code jit}, {@code grad} or {@code vmap}. */
@@ -114,7 +171,7 @@ public final class Array {
         if (tracer != null) {
             throw concretization("buffer()");
         }
-        return buffer;
+        return shards != null ? gather() : buffer;
     }
 
     /** The data on the host, in row-major order, in this array's own dtype. */
@@ -122,7 +179,7 @@ public final class Array {
         if (tracer != null) {
             throw concretization("reading its values");
         }
-        return backend.toHost(buffer);
+        return backend.toHost(buffer());
     }
 
     /** The elements in row-major order, converted to float as {@code astype(float32)} would. */

@@ -33,6 +33,9 @@ final class Dispatch {
      */
     static Array bind(Primitive p, Params params, Array... args) {
         Trace top = topTrace(args);
+        if (p.kind() == Primitive.Kind.COLLECTIVE) {
+            top = Collectives.raise(top, params);
+        }
         if (top != null) {
             return top.process(p, params, liftAll(top, args));
         }
@@ -85,6 +88,16 @@ final class Dispatch {
 
     private static Array execute(Primitive p, Params params, Array[] args) {
         Backend backend = args.length > 0 ? args[0].backend() : Kiln.currentBackend();
+        if (p.kind() == Primitive.Kind.COLLECTIVE) {
+            List<Buffer> in = new ArrayList<>(args.length);
+            for (Array a : args) {
+                in.add(a.backend() == backend ? a.buffer() : backend.fromHost(a.toHost()));
+            }
+            List<ArraySpec> specs =
+                    java.util.Arrays.stream(args).map(Array::spec).toList();
+            ArraySpec out = ShapeRules.outSpec(p, params, specs);
+            return new Array(backend, dev.kiln.internal.parallel.CollectiveOps.execute(backend, p, params, out, in));
+        }
         List<ArraySpec> specs = new ArrayList<>(args.length);
         List<Buffer> buffers = new ArrayList<>(args.length);
         for (Array a : args) {

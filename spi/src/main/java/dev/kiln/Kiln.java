@@ -9,6 +9,8 @@ import dev.kiln.internal.trace.Tracer;
 import dev.kiln.ir.Program;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
+import dev.kiln.spi.Device;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -83,6 +85,100 @@ public final class Kiln {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(backend, "backend");
         return Dispatch.transfer(x, backend);
+    }
+
+    /**
+     * Every device of every available backend (opening them), or after {@link #distributed()} is
+     * initialised, the default backend's devices of every process of the job, process 0's first.
+     */
+    public static List<Device> devices() {
+        List<Device> out = new ArrayList<>();
+        for (BackendInfo b : backends()) {
+            if (b.availability().available()) {
+                out.addAll(devices(b.name()));
+            }
+        }
+        return out;
+    }
+
+    /** The devices of one backend (every process's, for the default backend of a distributed job). */
+    public static List<Device> devices(String backend) {
+        Objects.requireNonNull(backend, "backend");
+        List<Device> global = Distributed.globalDevices(backend);
+        return global != null ? global : backend(backend).devices();
+    }
+
+    /** The same array on {@code device} (a copy, unless it is already there). */
+    public static Array devicePut(Array x, Device device) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(device, "device");
+        Backend b = Distributed.localBackend(backend(device.backend()), device);
+        if (b == null) {
+            throw new DeviceException(
+                    "devicePut: device " + device + " belongs to process " + device.process() + ", not to this one ("
+                            + processIndex() + "); each process can only place arrays on its own devices");
+        }
+        return Dispatch.transfer(x, b);
+    }
+
+    /** The processes of this job ({@code mpirun}); call {@code initialize()} on it to join them. */
+    public static Distributed distributed() {
+        return Distributed.get();
+    }
+
+    /** This process's index in a distributed job (0 when there is none). */
+    public static int processIndex() {
+        return Distributed.get().processIndex();
+    }
+
+    /** The number of processes in a distributed job (1 when there is none). */
+    public static int processCount() {
+        return Distributed.get().processCount();
+    }
+
+    /**
+     * Maps {@code f} over axis 0 of every array leaf of its argument with one slice per device of the
+     * current backend (see {@link #pmap(Function, PmapOptions)}).
+     */
+    public static <T, R> Function<T, R> pmap(Function<T, R> f) {
+        Objects.requireNonNull(f, "f");
+        return pmap(f, new PmapOptions(null, 0, null, 0, null));
+    }
+
+    /** {@link #pmap(Function)} with the mapped axis named {@code axisName} for {@link Lax} collectives. */
+    public static <T, R> Function<T, R> pmap(Function<T, R> f, String axisName) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(axisName, "axisName");
+        return pmap(f, PmapOptions.axisName(axisName));
+    }
+
+    /**
+     * Maps {@code f} over devices, one slice of the mapped axis per device: {@code f} is traced and
+     * compiled once, and the slices run at once, each on its device's thread. Collectives over the
+     * axis name ({@link Lax#psum} and the others) exchange data between the devices. The result's
+     * mapped outputs are sharded arrays (one buffer per device, see {@link Array#isSharded()}); a later
+     * {@code pmap} over the same devices takes them without gathering. An axis longer than the number of
+     * devices is an error ({@code -Dkiln.cpu.devices=N} gives cpu-simd N devices). Inside another
+     * transformation, {@code pmap} is traced as {@code vmap} with its axis name (same values).
+     */
+    public static <T, R> Function<T, R> pmap(Function<T, R> f, PmapOptions options) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(options, "options");
+        Pmap p = new Pmap(o -> f.apply(uncheckedCast(o)), options);
+        return x -> uncheckedCast(p.call(x));
+    }
+
+    /** {@link #pmap(Function, PmapOptions)} for two arguments; {@code options}' per-leaf axes cover both, in order. */
+    public static <A, B, R> BiFunction<A, B, R> pmap(BiFunction<A, B, R> f, PmapOptions options) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(options, "options");
+        Pmap p = new Pmap(
+                o -> {
+                    Object[] ab = (Object[]) o;
+                    return f.apply(uncheckedCast(ab[0]), uncheckedCast(ab[1]));
+                },
+                options);
+        return (a, b) -> uncheckedCast(p.call(new Object[] {a, b}));
     }
 
     // ---------------------------------------------------------------- transformations
@@ -381,6 +477,29 @@ public final class Kiln {
     public static <T, R> Function<T, R> vmap(Function<T, R> f) {
         Objects.requireNonNull(f, "f");
         return vmap(f, 0, 0);
+    }
+
+    /**
+     * Vectorises {@code f} over axis 0 of every array leaf, naming the batch axis {@code axisName} so
+     * that {@link Lax} collectives ({@code psum}, {@code allGather}, {@code axisIndex}, …) can treat the
+     * batch as the members of a mapped axis, as they would the devices of {@link #pmap}.
+     */
+    public static <T, R> Function<T, R> vmap(Function<T, R> f, String axisName) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(axisName, "axisName");
+        return vmap(f, VmapOptions.axisName(axisName));
+    }
+
+    /** Vectorises {@code f} as {@code options} say (axis name, per-leaf input axes, output axis). */
+    public static <T, R> Function<T, R> vmap(Function<T, R> f, VmapOptions options) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(options, "options");
+        return x -> {
+            int n = Tree.flatten(x).leaves().size();
+            Integer[] axes = options.leafAxes(n, "vmap");
+            return uncheckedCast(
+                    Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, axes, options.outAxis(), options.axisName()));
+        };
     }
 
     /**

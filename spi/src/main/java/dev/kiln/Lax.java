@@ -373,4 +373,80 @@ public final class Lax {
         Objects.requireNonNull(f, "f");
         return Loops.scan(f, init, xs, length, reverse);
     }
+
+    // ---------------------------------------------------------------- collectives over a named axis
+
+    /**
+     * The sum of {@code x} over the members of the mapped axis {@code axisName} (a {@link
+     * Kiln#pmap} axis, or a {@link Kiln#vmap(java.util.function.Function, String)} one); every member
+     * gets the total. Its transpose is a psum of the cotangents, as in JAX.
+     */
+    public static Array psum(Array x, String axisName) {
+        return Collectives.reduce(dev.kiln.ir.Primitive.PSUM, "psum", x, axisName);
+    }
+
+    /** The mean of {@code x} over the members of {@code axisName}: {@code psum(x) / axisSize}. */
+    public static Array pmean(Array x, String axisName) {
+        int n = Collectives.axisSize(axisName);
+        return Np.divide(psum(x, axisName), n);
+    }
+
+    /** The elementwise maximum over the members of {@code axisName} (NaN wins). */
+    public static Array pmax(Array x, String axisName) {
+        return Collectives.reduce(dev.kiln.ir.Primitive.PMAX, "pmax", x, axisName);
+    }
+
+    /** The elementwise minimum over the members of {@code axisName} (NaN wins). */
+    public static Array pmin(Array x, String axisName) {
+        return Collectives.reduce(dev.kiln.ir.Primitive.PMIN, "pmin", x, axisName);
+    }
+
+    /** Every member's {@code x} stacked on a new leading axis, in member order. */
+    public static Array allGather(Array x, String axisName) {
+        return allGather(x, axisName, 0, false);
+    }
+
+    /**
+     * Every member's {@code x}, stacked on a new axis {@code axis} or, when {@code tiled},
+     * concatenated along {@code axis}. Its transpose is {@link #psumScatter}.
+     */
+    public static Array allGather(Array x, String axisName, int axis, boolean tiled) {
+        return Collectives.allGather(x, axisName, axis, tiled);
+    }
+
+    /**
+     * The sum over members, scattered: member i keeps block i of {@code axis} ({@code axis} has one
+     * entry per member, removed from the result, or, when {@code tiled}, a multiple of the member
+     * count, cut into equal blocks). Its transpose is {@link #allGather}.
+     */
+    public static Array psumScatter(Array x, String axisName, int axis, boolean tiled) {
+        return Collectives.psumScatter(x, axisName, axis, tiled);
+    }
+
+    /**
+     * Sends each member's {@code x} along the {@code {source, destination}} pairs of {@code perm};
+     * a member no pair sends to gets zeros. Its transpose is the inverse permutation.
+     */
+    public static Array ppermute(Array x, String axisName, int[][] perm) {
+        return Collectives.ppermute(x, axisName, perm);
+    }
+
+    /**
+     * Splits {@code splitAxis} (whose length is the member count) and sends block j to member j;
+     * each member stacks what it receives, in member order, on a new axis {@code concatAxis} of the
+     * result (whose other axes are {@code x}'s without {@code splitAxis}).
+     */
+    public static Array allToAll(Array x, String axisName, int splitAxis, int concatAxis) {
+        return Collectives.allToAll(x, axisName, splitAxis, concatAxis);
+    }
+
+    /** This member's index along {@code axisName}, an int32 scalar. */
+    public static Array axisIndex(String axisName) {
+        return Collectives.axisIndex(axisName);
+    }
+
+    /** The number of members of {@code axisName}. */
+    public static int axisSize(String axisName) {
+        return Collectives.axisSize(axisName);
+    }
 }

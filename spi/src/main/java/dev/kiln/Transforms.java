@@ -134,6 +134,11 @@ final class Transforms {
 
     /** Batches {@code f} over axis {@code inAxes[i]} of leaf i (null: not batched), output batch axis {@code outAxis}. */
     static Object vmap(Function<Object, Object> f, Object args, Integer[] inAxes, int outAxis) {
+        return vmap(f, args, inAxes, outAxis, null);
+    }
+
+    /** {@link #vmap(Function, Object, Integer[], int)} with a name collectives can use for the batch axis. */
+    static Object vmap(Function<Object, Object> f, Object args, Integer[] inAxes, int outAxis, String axisName) {
         Tree.Flat flat = Tree.flatten(args);
         int size = -1;
         for (int i = 0; i < inAxes.length; i++) {
@@ -153,7 +158,9 @@ final class Transforms {
             throw new TreeException("vmap: no argument is mapped (every in_axes entry is null); map at least one");
         }
         int axisSize = size;
-        BatchTrace trace = TraceStack.push(level -> new BatchTrace(level, axisSize));
+        BatchTrace trace = TraceStack.push(level -> new BatchTrace(level, axisSize, axisName));
+        dev.kiln.internal.parallel.AxisEnv.Frame frame =
+                axisName == null ? null : dev.kiln.internal.parallel.AxisEnv.push(axisName, axisSize, trace);
         Tree.Flat out;
         try {
             List<Array> in = new ArrayList<>();
@@ -163,6 +170,9 @@ final class Transforms {
             }
             out = Tree.flatten(f.apply(Tree.unflatten(flat.def(), in)));
         } finally {
+            if (frame != null) {
+                dev.kiln.internal.parallel.AxisEnv.pop(frame);
+            }
             TraceStack.pop(trace);
         }
         List<Array> results = new ArrayList<>();

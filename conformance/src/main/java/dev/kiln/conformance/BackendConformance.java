@@ -134,6 +134,11 @@ public abstract class BackendConformance {
         return family("fusion");
     }
 
+    @TestFactory
+    Stream<DynamicNode> parallel() {
+        return family("parallel");
+    }
+
     @AfterAll
     void printSupportMatrix() {
         System.out.println(matrix.render(backend()));

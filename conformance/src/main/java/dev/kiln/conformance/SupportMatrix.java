@@ -163,7 +163,7 @@ public final class SupportMatrix {
             return "  (backend not open: " + e.getMessage() + ")";
         }
         List<Primitive> ops = Arrays.stream(Primitive.values())
-                .filter(p -> p.kind() != Primitive.Kind.CONTROL)
+                .filter(p -> p.kind() != Primitive.Kind.CONTROL && p.kind() != Primitive.Kind.COLLECTIVE)
                 .toList();
         List<Primitive> decomposed = ops.stream()
                 .filter(p -> b.dtypes().stream().noneMatch(t -> b.implementsNatively(p, t)))

@@ -63,6 +63,52 @@ public final class CpuSimdBackend implements Backend {
             }
         };
         this.kernels = new KernelCompiler(this, workers, CpuSimdProvider.CODEGEN.booleanIn(options));
+        int count = CpuSimdProvider.DEVICES.intIn(options, 1);
+        if (count < 1) {
+            throw new IllegalArgumentException(
+                    "kiln.cpu.devices must be at least 1, got " + count + "; set -Dkiln.cpu.devices=N with N >= 1");
+        }
+        int threads = Parallel.threads();
+        Device[] devs = new Device[count];
+        Backend[] vs = new Backend[count];
+        Object[] ts = new Object[count];
+        for (int i = 0; i < count; i++) {
+            int share = Math.max(1, threads / count + (i < threads % count ? 1 : 0));
+            devs[i] = new Device(NAME, "cpu", i, share + " threads, " + vectorBits() + "-bit vectors");
+            ts[i] = count == 1 ? null : Parallel.newTeam(share);
+        }
+        this.deviceList = List.of(devs);
+        this.teams = ts;
+        for (int i = 0; i < count; i++) {
+            vs[i] = i == 0 ? this : new CpuDevice(this, devs[i]);
+        }
+        this.views = vs;
+    }
+
+    private final List<Device> deviceList;
+    /** Per device: its thread team, or null where the shared pool is used (one device). */
+    private final Object[] teams;
+    /** Per device: the backend object bound to it (device 0 is this backend). */
+    private final Backend[] views;
+
+    @Override
+    public Backend onDevice(Device device) {
+        int i = indexOf(device);
+        return views[i];
+    }
+
+    @Override
+    public <T> T runOn(Device device, java.util.function.Supplier<T> work) {
+        Object team = teams[indexOf(device)];
+        return team == null ? work.get() : Parallel.withTeam(team, work);
+    }
+
+    private int indexOf(Device device) {
+        if (device.backend().equals(NAME) && device.id() >= 0 && device.id() < deviceList.size()) {
+            return device.id();
+        }
+        throw new IllegalArgumentException("onDevice: backend '" + NAME + "' has no device " + device
+                + "; its devices are " + deviceList + " (set -Dkiln.cpu.devices=N for more)");
     }
 
     @Override
@@ -72,7 +118,7 @@ public final class CpuSimdBackend implements Backend {
 
     @Override
     public List<Device> devices() {
-        return List.of(new Device(NAME, "cpu", 0, Parallel.threads() + " threads, " + vectorBits() + "-bit vectors"));
+        return deviceList;
     }
 
     /** The width of the vectors the kernels use. */

@@ -37,6 +37,13 @@ public final class CpuSimdProvider implements BackendProvider {
             "threads cpu-simd splits one operation over, the calling thread included (unset: one per"
                     + " available processor)");
 
+    /** How many devices the CPU is presented as (for pmap), each with its share of the threads. */
+    static final Setting DEVICES = Setting.of(
+            "kiln.cpu.devices",
+            "1",
+            "devices cpu-simd presents the CPU as, for `Kiln.pmap` (like XLA's host device count flag);"
+                    + " each gets an equal share of the `kiln.cpu.threads` threads, at least one");
+
     @Override
     public String name() {
         return CpuSimdBackend.NAME;
@@ -141,7 +148,7 @@ public final class CpuSimdProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(CODEGEN, THREADS);
+        return List.of(CODEGEN, THREADS, DEVICES);
     }
 
     /** Reads {@link #CODEGEN} and {@link #THREADS} from {@code options}; absent ones take their defaults. */

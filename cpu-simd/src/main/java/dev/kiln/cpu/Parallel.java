@@ -34,9 +34,38 @@ final class Parallel {
 
     private Parallel() {}
 
+    /** A team set for the current thread (a device's share of the threads), or null for the shared one. */
+    private static final ThreadLocal<Team> DEVICE_TEAM = new ThreadLocal<>();
+
+    /** The team ranges split over on this thread. */
+    private static Team current() {
+        Team t = DEVICE_TEAM.get();
+        return t != null ? t : team;
+    }
+
+    /** A team of {@code threads} threads (the caller included) with helpers of its own, for one device. */
+    static Object newTeam(int threads) {
+        return Team.of(threads);
+    }
+
+    /** Runs {@code work} with ranges on this thread split over {@code deviceTeam} (from {@link #newTeam}). */
+    static <T> T withTeam(Object deviceTeam, java.util.function.Supplier<T> work) {
+        Team previous = DEVICE_TEAM.get();
+        DEVICE_TEAM.set((Team) deviceTeam);
+        try {
+            return work.get();
+        } finally {
+            if (previous == null) {
+                DEVICE_TEAM.remove();
+            } else {
+                DEVICE_TEAM.set(previous);
+            }
+        }
+    }
+
     /** Threads that work on one range, the caller included. */
     static int threads() {
-        return team.threads();
+        return current().threads();
     }
 
     /**
@@ -60,7 +89,7 @@ final class Parallel {
      * boundaries are multiples of {@code align}; small ranges run on the calling thread.
      */
     static void forRange(int n, int grain, int align, Range body) {
-        Team t = team;
+        Team t = current();
         int maxChunks = (int) Math.min((long) t.threads() * 4, n / (long) Math.max(grain, 1));
         if (t.pool() == null || maxChunks < 2) {
             if (n > 0) {
@@ -78,7 +107,7 @@ final class Parallel {
 
     /** Whether work of {@code n} elements at {@code grain} would be split. */
     static boolean splits(int n, int grain) {
-        return team.pool() != null && n / (long) Math.max(grain, 1) >= 2;
+        return current().pool() != null && n / (long) Math.max(grain, 1) >= 2;
     }
 
     private static final class Job implements Runnable {

@@ -31,8 +31,29 @@ public final class Main {
                 "  final held-out accuracy %.3f (stated: at least %.2f)%n", accuracy, DigitsMlp.STATED_ACCURACY);
 
         System.out.println();
+        System.out.println("== Example: the same MLP trained data-parallel with pmap (gradients averaged with pmean)");
+        List<dev.kiln.spi.Device> devices = Kiln.devices(backend.name());
+        DataParallelMlp.Result one = DataParallelMlp.train(60, devices.subList(0, 1), System.out);
+        if (devices.size() > 1) {
+            DataParallelMlp.Result all = DataParallelMlp.train(60, devices, System.out);
+            System.out.printf(
+                    "  step time on %d devices vs 1: %.2fx faster; largest parameter difference %.2g%n",
+                    devices.size(),
+                    one.stepMillis() / all.stepMillis(),
+                    maxDifference(DataParallelMlp.flat(one.params()), DataParallelMlp.flat(all.params())));
+        }
+
+        System.out.println();
         System.out.println("== Conformance support matrix");
         List<String> names = Runner.availableBackends(System.out);
         Runner.run(names, System.out);
+    }
+
+    private static double maxDifference(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
     }
 }

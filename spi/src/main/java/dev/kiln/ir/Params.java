@@ -48,6 +48,7 @@ public sealed interface Params {
                 "length=" + s.length() + " consts=" + s.consts() + " carries=" + s.carries()
                         + (s.reverse() ? " reverse" : "");
             case LinearCall l -> "residuals=" + l.residuals() + " outputs=" + l.outSpecs();
+            case Collective c -> c.describe();
         };
     }
 
@@ -74,6 +75,34 @@ public sealed interface Params {
     record BroadcastInDim(Ints shape, Ints dims) implements Params {
         public BroadcastInDim(int[] shape, int[] dims) {
             this(Ints.of(shape), Ints.of(dims));
+        }
+    }
+
+    /**
+     * The collectives: the axis name and its size (fixed when the collective is bound), {@code axis}
+     * (all_gather's stacking axis, psum_scatter's scattered axis, all_to_all's split axis), {@code
+     * axis2} (all_to_all's concatenation axis), {@code tiled} (all_gather and psum_scatter
+     * concatenate or split instead of adding an axis), and ppermute's {@code (source, destination)}
+     * pairs, flattened.
+     */
+    record Collective(String axisName, int axisSize, int axis, int axis2, boolean tiled, Ints perm) implements Params {
+        /** For psum, pmax, pmin and axis_index. */
+        public Collective(String axisName, int axisSize) {
+            this(axisName, axisSize, 0, 0, false, Ints.of());
+        }
+
+        String describe() {
+            String s = "axis_name=" + axisName + " size=" + axisSize;
+            if (axis != 0 || axis2 != 0) {
+                s += " axis=" + axis + " axis2=" + axis2;
+            }
+            if (tiled) {
+                s += " tiled";
+            }
+            if (perm.size() > 0) {
+                s += " perm=" + perm;
+            }
+            return s;
         }
     }
 

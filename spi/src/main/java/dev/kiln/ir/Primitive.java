@@ -128,6 +128,24 @@ public enum Primitive {
     IOTA(Kind.CREATION, 0, Params.Iota.class),
     DOT_GENERAL(Kind.CONTRACTION, 2, Params.DotGeneral.class),
 
+    // collectives over a named mapped axis (pmap, or vmap with an axis name); see Params.Collective
+    /** Sum over the named axis; every member gets the total. */
+    PSUM(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** Maximum over the named axis. */
+    PMAX(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** Minimum over the named axis. */
+    PMIN(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** Every member's operand, stacked (or concatenated, when tiled) at {@code axis}. */
+    ALL_GATHER(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** The sum over the named axis, of which member i keeps block i of {@code axis}. */
+    PSUM_SCATTER(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** Sends each member's operand to another ({@code perm} holds source, destination pairs); others get zeros. */
+    PPERMUTE(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** Splits {@code axis} in blocks, sends block j to member j, concatenates what arrives along {@code axis2}. */
+    ALL_TO_ALL(Kind.COLLECTIVE, 1, Params.Collective.class),
+    /** No operands: the member's index along the named axis, an int32 scalar. */
+    AXIS_INDEX(Kind.COLLECTIVE, 0, Params.Collective.class),
+
     // control flow: several outputs and sub-programs; Kiln runs these itself (backends see the
     // primitives of the sub-programs through execute, or whole programs through compile)
     /** {@code switch(index, operands…)} over the branch programs of {@link Params.Cond}. */
@@ -250,7 +268,9 @@ public enum Primitive {
         INDEXING,
         CREATION,
         CONTRACTION,
-        CONTROL
+        CONTROL,
+        /** Communication over a named mapped axis; Kiln runs these itself, through the backend's collectives. */
+        COLLECTIVE
     }
 
     private final Kind kind;

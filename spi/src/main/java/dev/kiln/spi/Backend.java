@@ -24,6 +24,67 @@ public interface Backend {
     /** The devices this backend computes on; the first is the default. */
     List<Device> devices();
 
+    /**
+     * The device this backend object places buffers on and computes on. A backend with several
+     * devices returns one object per device from {@link #onDevice}; the default is the first device.
+     */
+    default Device device() {
+        return devices().get(0);
+    }
+
+    /**
+     * This backend bound to one of its {@link #devices()}: arrays whose backend is the result live on
+     * that device, and operations on them run there. The default knows one device and returns this
+     * backend for it. A backend with several devices returns one object per device (the same one each
+     * time, since Kiln compares backends by identity to see whether data must move).
+     *
+     * @throws IllegalArgumentException when {@code device} is not one of this backend's
+     */
+    default Backend onDevice(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        throw new IllegalArgumentException(
+                "onDevice: backend '" + name() + "' has no device " + device + "; its devices are " + devices());
+    }
+
+    /**
+     * Runs {@code work} on the calling thread as {@code device}'s computation: {@code pmap} compiles
+     * a program once and each device's thread runs it inside this call. A backend binds what the
+     * device owns for the duration (cpu-simd: the device's share of worker threads; a GPU backend:
+     * the device's queue). The default just runs it.
+     */
+    default <T> T runOn(Device device, java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
+    // ---------------------------------------------------------------- collectives (see Communicator)
+
+    /** {@link Communicator#allReduce} on this backend's buffers; the default goes through host memory. */
+    default Buffer allReduce(Buffer in, Communicator.ReduceOp op, Communicator comm) {
+        return fromHost(comm.allReduce(toHost(in), op));
+    }
+
+    /** {@link Communicator#allGather} on this backend's buffers; the default goes through host memory. */
+    default Buffer allGather(Buffer in, Communicator comm) {
+        return fromHost(comm.allGather(toHost(in)));
+    }
+
+    /** {@link Communicator#reduceScatter} on this backend's buffers; the default goes through host memory. */
+    default Buffer reduceScatter(Buffer in, Communicator.ReduceOp op, Communicator comm) {
+        return fromHost(comm.reduceScatter(toHost(in), op));
+    }
+
+    /** {@link Communicator#permute} on this backend's buffers; the default goes through host memory. */
+    default Buffer permute(Buffer in, int[] sources, Communicator comm) {
+        return fromHost(comm.permute(toHost(in), sources));
+    }
+
+    /** {@link Communicator#allToAll} on this backend's buffers; the default goes through host memory. */
+    default Buffer allToAll(Buffer in, Communicator comm) {
+        return fromHost(comm.allToAll(toHost(in)));
+    }
+
     /** Optional abilities; see {@link Capability}. */
     Set<Capability> capabilities();
 

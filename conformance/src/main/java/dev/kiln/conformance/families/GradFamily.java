@@ -359,7 +359,9 @@ final class GradFamily implements Family {
         }
         List<Primitive> missing = new ArrayList<>();
         for (Primitive p : Primitive.values()) {
-            if (!NOT_DIFFERENTIATED.contains(p) && !reached.contains(p)) {
+            // collectives need a named axis: the family 'parallel' differentiates each of them under
+            // vmap and pmap against finite differences
+            if (!NOT_DIFFERENTIATED.contains(p) && !reached.contains(p) && p.kind() != Primitive.Kind.COLLECTIVE) {
                 missing.add(p);
             }
         }

@@ -98,6 +98,9 @@ public final class LoweringImpl implements Lowering.Implementation {
 
     @Override
     public Buffer execute(Backend backend, Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs) {
+        if (primitive.kind() == Primitive.Kind.COLLECTIVE) {
+            return dev.kiln.internal.parallel.CollectiveOps.execute(backend, primitive, params, out, inputs);
+        }
         ArrayInternals ai = ArrayInternals.get();
         Array[] in = new Array[inputs.size()];
         for (int i = 0; i < in.length; i++) {

@@ -159,6 +159,8 @@ public final class ReferenceBackend implements Backend {
             case CONTRACTION -> DotGeneral.apply((Params.DotGeneral) params, out, in.get(0), in.get(1));
             case CONTROL ->
                 throw unsupported(primitive, "control flow is run by Kiln's program interpreter, not by execute");
+            case COLLECTIVE ->
+                throw unsupported(primitive, "collectives are run by Kiln through the backend's collective methods");
         };
     }
 

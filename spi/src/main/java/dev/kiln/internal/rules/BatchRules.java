@@ -58,6 +58,8 @@ public final class BatchRules {
                         + " has no operands and is never batched; reaching its batching rule is a bug in the tracer");
             // control flow has several outputs and goes through BatchTrace.processAll instead
             case CONTROL -> throw new KilnException(p.printName() + " is batched by the control-flow rules, not here");
+            // a collective's batching depends on whether it names the batching trace's axis
+            case COLLECTIVE -> throw new KilnException(p.printName() + " is batched by BatchTrace with its axis name");
         };
     }
 

@@ -163,6 +163,7 @@ public final class Definitions {
         ReductionDefinitions.define(t);
         IndexingDefinitions.define(t);
         ContractionDefinitions.define(t);
+        ParallelDefinitions.define(t);
         TABLE = Collections.unmodifiableMap(t.byPrimitive);
     }
 

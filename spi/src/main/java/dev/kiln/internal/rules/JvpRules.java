@@ -32,7 +32,7 @@ public final class JvpRules {
 
     private static Array tangent(Primitive p, Params params, List<Array> x, List<Array> t, Array out) {
         return switch (p.kind()) {
-            case UNARY, BINARY, SELECT, CONVERT, REDUCE, CUMULATIVE, MOVEMENT, INDEXING, CONTRACTION ->
+            case UNARY, BINARY, SELECT, CONVERT, REDUCE, CUMULATIVE, MOVEMENT, INDEXING, CONTRACTION, COLLECTIVE ->
                 Definitions.tangent(p, params, x, t, out);
             case COMPARE, ARG_REDUCE, CREATION -> null;
             // control-flow primitives have several outputs and never reach single-output rules

@@ -61,7 +61,7 @@ public final class ShapeRules {
                 checkAxis(p, ((Params.Cumulative) params).axis(), in.get(0).rank());
                 yield in.get(0);
             }
-            case MOVEMENT, INDEXING -> {
+            case MOVEMENT, INDEXING, COLLECTIVE -> {
                 Definitions.ShapeRule rule = Definitions.shapeRule(p);
                 if (rule == null) {
                     throw fail(p, "has no shape rule in its definition block");

@@ -51,10 +51,22 @@ public final class BatchTrace extends Trace {
     }
 
     private final int axisSize;
+    /** The axis name collectives use to reach this trace, or null. */
+    private final String axisName;
 
     public BatchTrace(int level, int axisSize) {
+        this(level, axisSize, null);
+    }
+
+    public BatchTrace(int level, int axisSize, String axisName) {
         super(level);
         this.axisSize = axisSize;
+        this.axisName = axisName;
+    }
+
+    /** The name of the batched axis ({@code vmap(f, axisName)}), or null. */
+    public String axisName() {
+        return axisName;
     }
 
     @Override
@@ -94,6 +106,12 @@ public final class BatchTrace extends Trace {
             values.add(t.value());
             dims[i] = t.batchDim();
             any |= dims[i] != NOT_MAPPED;
+        }
+        if (primitive.kind() == Primitive.Kind.COLLECTIVE
+                && (any || ((Params.Collective) params).axisName().equals(axisName))) {
+            BatchRules.Batched out = dev.kiln.internal.rules.CollectiveBatching.batch(
+                    primitive, (Params.Collective) params, values, dims, axisSize, axisName);
+            return pack(out.value(), out.batchDim());
         }
         if (!any) {
             return pack(dev.kiln.Lax.bind(primitive, params, values.toArray(Array[]::new)), NOT_MAPPED);

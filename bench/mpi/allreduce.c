@@ -1,0 +1,36 @@
+/* The baseline for Kiln's psum over MPI: MPI_Allreduce (float sum) of 1, 16 and 64 MB, median of
+ * timed iterations after warm-up, each iteration between barriers. Built by run-psum.sh with mpicc. */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+    int provided, rank, size;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int mbs[] = {1, 16, 64};
+    int iters = argc > 1 ? atoi(argv[1]) : 20;
+    for (int m = 0; m < 3; m++) {
+        int n = mbs[m] * (1 << 18);
+        float *in = malloc(sizeof(float) * n), *out = malloc(sizeof(float) * n);
+        for (int i = 0; i < n; i++) in[i] = (float)(rank + 1);
+        double *t = malloc(sizeof(double) * iters);
+        for (int k = -3; k < iters; k++) {
+            MPI_Barrier(MPI_COMM_WORLD);
+            double t0 = MPI_Wtime();
+            MPI_Allreduce(in, out, n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+            if (k >= 0) t[k] = MPI_Wtime() - t0;
+        }
+        qsort(t, iters, sizeof(double), cmp);
+        if (rank == 0) printf("C MPI_Allreduce %2d MB: median %.3f ms (check %.0f)\n", mbs[m], t[iters / 2] * 1e3, out[n - 1]);
+        free(in); free(out); free(t);
+    }
+    MPI_Finalize();
+    return 0;
+}

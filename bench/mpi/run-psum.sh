@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# psum of 1, 16 and 64 MB float32 over 2 MPI processes: Kiln (bench/PsumOverMpi) next to a plain C
+# MPI_Allreduce (mpi/allreduce.c), same launch options, one after the other. Needs Open MPI
+# (openmpi-bin, libopenmpi-dev), JDK 25 in JAVA_HOME and the modules compiled (./mvnw -o -q compile).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=bench/target/mpi
+mkdir -p "$out"
+mpicc -O2 -o "$out/allreduce" bench/mpi/allreduce.c
+root=()
+[ "$(id -u)" = 0 ] && root=(--allow-run-as-root)
+cp=$(ls -d spi/target/classes cpu-simd/target/classes bench/target/classes | tr '\n' ':')
+cp+=$(find ~/.m2/repository/org/slf4j -name 'slf4j-api-*.jar' | head -1)
+printf '%s\n' --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dkiln.cpu.threads=1 \
+  -cp "\"$cp\"" > "$out/java.args"
+for round in 1 2; do
+  mpirun "${root[@]}" -np 2 --bind-to none "$out/allreduce" "${ITERS:-20}"
+  mpirun "${root[@]}" -np 2 --bind-to none "$JAVA_HOME/bin/java" "@$out/java.args" dev.kiln.bench.PsumOverMpi "${ITERS:-20}"
+done

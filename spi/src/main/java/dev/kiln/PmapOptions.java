@@ -1,0 +1,67 @@
+package dev.kiln;
+
+import dev.kiln.spi.Device;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How {@link Kiln#pmap(java.util.function.Function, PmapOptions)} maps a function over devices: the
+ * axis name collectives use (null: none), the mapped input axis of every array leaf ({@code inAxis},
+ * or one entry per leaf in {@link Tree#flatten} order, null for a leaf every device gets whole), the
+ * output axis ({@code null}: outputs are not mapped, and device 0's is returned), and the devices (null:
+ * the first devices of the current backend, after {@link Kiln#distributed()} every process's). Values
+ * in the argument that are not arrays are static: part of what the function is compiled for, the same
+ * on every device.
+ */
+public record PmapOptions(String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices) {
+    /** Axis 0 in and out, named {@code name}, on the default devices. */
+    public static PmapOptions axisName(String name) {
+        return new PmapOptions(name, 0, null, 0, null);
+    }
+
+    /** Every array leaf mapped over {@code axis} (null: none). */
+    public PmapOptions inAxes(Integer axis) {
+        return new PmapOptions(axisName, axis, null, outAxis, devices);
+    }
+
+    /** One input axis per array leaf, in {@link Tree#flatten} order (null: not mapped). */
+    public PmapOptions inAxes(Integer... perLeaf) {
+        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices);
+    }
+
+    /** The mapped axis placed at {@code axis} in every output (null: outputs are not mapped). */
+    public PmapOptions outAxes(Integer axis) {
+        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices);
+    }
+
+    /** Runs on these devices (one per slice, in order); see {@link Kiln#devices()}. */
+    public PmapOptions devices(List<Device> chosen) {
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen));
+    }
+
+    Integer[] leafAxes(int leaves) {
+        return new VmapOptions(axisName, inAxis, leafAxes, 0).leafAxes(leaves, "pmap");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PmapOptions p
+                && Objects.equals(axisName, p.axisName)
+                && Objects.equals(inAxis, p.inAxis)
+                && Arrays.equals(leafAxes, p.leafAxes)
+                && Objects.equals(outAxis, p.outAxis)
+                && Objects.equals(devices, p.devices);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(axisName, inAxis, Arrays.hashCode(leafAxes), outAxis, devices);
+    }
+
+    @Override
+    public String toString() {
+        return "PmapOptions[axisName=" + axisName + ", inAxis=" + inAxis + ", leafAxes=" + Arrays.toString(leafAxes)
+                + ", outAxis=" + outAxis + ", devices=" + devices + "]";
+    }
+}

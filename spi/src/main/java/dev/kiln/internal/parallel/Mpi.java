@@ -1,0 +1,363 @@
+package dev.kiln.internal.parallel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.kiln.DType;
+import dev.kiln.DeviceException;
+import dev.kiln.KilnException;
+import dev.kiln.spi.Communicator.ReduceOp;
+import dev.kiln.spi.Device;
+import dev.kiln.spi.HostBuffer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+/**
+ * Open MPI's {@code libmpi} bound with {@code java.lang.foreign}: the calls Kiln's collectives need,
+ * on {@code MPI_COMM_WORLD}. Open MPI's handles are addresses of exported globals ({@code
+ * MPI_COMM_WORLD} is {@code &ompi_mpi_comm_world}), so this binding is specific to Open MPI. Every
+ * call is made under one lock (one leader thread per process talks to MPI at a time), and data crosses
+ * through native memory, never heap arrays.
+ */
+public final class Mpi {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final int RTLD_NOW = 2;
+    private static final int RTLD_GLOBAL = 0x100;
+    private static final int MPI_THREAD_MULTIPLE = 3;
+    private static final String LIBRARY = "libmpi.so.40";
+
+    private final SymbolLookup mpi;
+    private final MethodHandle allreduce;
+    private final MethodHandle allgather;
+    private final MethodHandle reduceScatterBlock;
+    private final MethodHandle alltoall;
+    private final MethodHandle abort;
+    private final MethodHandle finalizeCall;
+    private final MethodHandle barrier;
+    private final MemorySegment world;
+    private final int rank;
+    private final int size;
+    private final int[] deviceCounts;
+    private boolean finalized;
+
+    private Mpi(SymbolLookup mpi, int localDevices) throws Throwable {
+        this.mpi = mpi;
+        MethodHandle initThread = fn("MPI_Init_thread", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+        MethodHandle commRank = fn("MPI_Comm_rank", JAVA_INT, ADDRESS, ADDRESS);
+        MethodHandle commSize = fn("MPI_Comm_size", JAVA_INT, ADDRESS, ADDRESS);
+        allreduce = fn("MPI_Allreduce", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        allgather = fn("MPI_Allgather", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        reduceScatterBlock =
+                fn("MPI_Reduce_scatter_block", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        alltoall = fn("MPI_Alltoall", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+        abort = fn("MPI_Abort", JAVA_INT, ADDRESS, JAVA_INT);
+        finalizeCall = fn("MPI_Finalize", JAVA_INT);
+        barrier = fn("MPI_Barrier", JAVA_INT, ADDRESS);
+        world = mpi.findOrThrow("ompi_mpi_comm_world");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment provided = a.allocate(JAVA_INT);
+            ok(
+                    (int) initThread.invokeExact(MemorySegment.NULL, MemorySegment.NULL, MPI_THREAD_MULTIPLE, provided),
+                    "MPI_Init_thread");
+            MemorySegment v = a.allocate(JAVA_INT);
+            ok((int) commRank.invokeExact(world, v), "MPI_Comm_rank");
+            rank = v.get(JAVA_INT, 0);
+            ok((int) commSize.invokeExact(world, v), "MPI_Comm_size");
+            size = v.get(JAVA_INT, 0);
+            MemorySegment mine = a.allocate(JAVA_INT);
+            mine.set(JAVA_INT, 0, localDevices);
+            MemorySegment all = a.allocate(JAVA_INT, size);
+            MemorySegment intType = mpi.findOrThrow("ompi_mpi_int32_t");
+            ok((int) allgather.invokeExact(mine, 1, intType, all, 1, intType, world), "MPI_Allgather");
+            deviceCounts = all.toArray(JAVA_INT);
+        }
+    }
+
+    private MethodHandle fn(String name, ValueLayout ret, ValueLayout... args) {
+        return LINKER.downcallHandle(mpi.findOrThrow(name), FunctionDescriptor.of(ret, args));
+    }
+
+    /** Whether this process was started by {@code mpirun} (Open MPI sets these variables in each rank). */
+    public static boolean underMpirun() {
+        return System.getenv("OMPI_COMM_WORLD_SIZE") != null;
+    }
+
+    /**
+     * Loads libmpi ({@code RTLD_GLOBAL}, as Open MPI's plugins need), initialises MPI and exchanges the
+     * number of devices each process has. Installs a handler that aborts the whole job, naming this
+     * rank, when a thread dies of an uncaught exception, and finalises MPI at exit.
+     */
+    public static Mpi start(int localDevices) {
+        SymbolLookup lookup;
+        try {
+            MethodHandle dlopen = LINKER.downcallHandle(
+                    LINKER.defaultLookup().findOrThrow("dlopen"), FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+            MemorySegment handle;
+            try (Arena a = Arena.ofConfined()) {
+                handle = (MemorySegment) dlopen.invokeExact(a.allocateFrom(LIBRARY), RTLD_NOW | RTLD_GLOBAL);
+            }
+            if (handle.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("dlopen(" + LIBRARY + ") returned NULL");
+            }
+            lookup = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+        } catch (Throwable t) {
+            throw new DeviceException(
+                    "Distributed.initialize: cannot load Open MPI's " + LIBRARY + " (" + t.getMessage()
+                            + "); install Open MPI (Debian: apt-get install openmpi-bin libopenmpi-dev) and start the program"
+                            + " with mpirun",
+                    t);
+        }
+        Mpi m;
+        try {
+            m = new Mpi(lookup, localDevices);
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("Distributed.initialize: MPI could not be initialised: " + t, t);
+        }
+        m.installHandlers();
+        return m;
+    }
+
+    private void installHandlers() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (previous != null) {
+                previous.uncaughtException(thread, e);
+            } else {
+                e.printStackTrace();
+            }
+            abort("uncaught " + e + " in thread " + thread.getName(), 1);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(this::finalizeAtExit, "kiln-mpi-finalize"));
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int deviceCount(int process) {
+        return deviceCounts[process];
+    }
+
+    /** Takes the whole job down: prints why, with this rank, and calls MPI_Abort. */
+    public void abort(String why, int code) {
+        System.err.println("Kiln: process " + rank + " of " + size + " is ending the job: " + why);
+        System.err.flush();
+        try {
+            int ignored = (int) abort.invokeExact(world, code);
+        } catch (Throwable t) {
+            Runtime.getRuntime().halt(code);
+        }
+    }
+
+    /** Finalises MPI once; every process must call it (done at JVM exit). */
+    public synchronized void finish() {
+        if (!finalized) {
+            finalized = true;
+            try {
+                ok((int) finalizeCall.invokeExact(), "MPI_Finalize");
+            } catch (KilnException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new DeviceException("MPI_Finalize failed: " + t, t);
+            }
+        }
+    }
+
+    private void finalizeAtExit() {
+        // a process leaving normally waits for its peers in MPI_Finalize; one that cannot (they are gone)
+        // must not hang the exit
+        Thread t = new Thread(this::finish, "kiln-mpi-finalize-call");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(20_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public synchronized void barrier() {
+        try {
+            ok((int) barrier.invokeExact(world), "MPI_Barrier");
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("MPI_Barrier failed: " + t, t);
+        }
+    }
+
+    // ------------------------------------------------------------------ data
+
+    private MemorySegment type(DType t) {
+        return mpi.findOrThrow(
+                switch (t) {
+                    case FLOAT32 -> "ompi_mpi_float";
+                    case FLOAT64 -> "ompi_mpi_double";
+                    case INT32 -> "ompi_mpi_int32_t";
+                    case UINT32 -> "ompi_mpi_uint32_t";
+                    case INT64 -> "ompi_mpi_int64_t";
+                    case BOOL -> "ompi_mpi_c_bool";
+                });
+    }
+
+    private MemorySegment op(DType t, ReduceOp op) {
+        if (t == DType.BOOL) {
+            return mpi.findOrThrow(op == ReduceOp.MIN ? "ompi_mpi_op_land" : "ompi_mpi_op_lor");
+        }
+        return mpi.findOrThrow(
+                switch (op) {
+                    case SUM -> "ompi_mpi_op_sum";
+                    case MAX -> "ompi_mpi_op_max";
+                    case MIN -> "ompi_mpi_op_min";
+                });
+    }
+
+    private static MemorySegment toNative(Arena a, HostBuffer h) {
+        ValueLayout l = layout(h.spec().dtype());
+        MemorySegment s = a.allocate(l.byteSize() * Math.max(1, h.spec().size()), 64);
+        switch (h.data()) {
+            case float[] f -> MemorySegment.copy(f, 0, s, ValueLayout.JAVA_FLOAT, 0, f.length);
+            case double[] d -> MemorySegment.copy(d, 0, s, ValueLayout.JAVA_DOUBLE, 0, d.length);
+            case int[] i -> MemorySegment.copy(i, 0, s, ValueLayout.JAVA_INT, 0, i.length);
+            case long[] g -> MemorySegment.copy(g, 0, s, ValueLayout.JAVA_LONG, 0, g.length);
+            case boolean[] b -> {
+                for (int k = 0; k < b.length; k++) {
+                    s.set(ValueLayout.JAVA_BYTE, k, (byte) (b[k] ? 1 : 0));
+                }
+            }
+            default ->
+                throw new IllegalArgumentException("no host storage " + h.data().getClass());
+        }
+        return s;
+    }
+
+    private static HostBuffer fromNative(MemorySegment s, dev.kiln.ir.ArraySpec spec) {
+        HostBuffer h = HostBuffer.allocate(spec);
+        switch (h.data()) {
+            case float[] f -> MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, f, 0, f.length);
+            case double[] d -> MemorySegment.copy(s, ValueLayout.JAVA_DOUBLE, 0, d, 0, d.length);
+            case int[] i -> MemorySegment.copy(s, ValueLayout.JAVA_INT, 0, i, 0, i.length);
+            case long[] g -> MemorySegment.copy(s, ValueLayout.JAVA_LONG, 0, g, 0, g.length);
+            case boolean[] b -> {
+                for (int k = 0; k < b.length; k++) {
+                    b[k] = s.get(ValueLayout.JAVA_BYTE, k) != 0;
+                }
+            }
+            default ->
+                throw new IllegalArgumentException("no host storage " + h.data().getClass());
+        }
+        return h;
+    }
+
+    private static ValueLayout layout(DType t) {
+        return switch (t) {
+            case FLOAT32 -> ValueLayout.JAVA_FLOAT;
+            case FLOAT64 -> ValueLayout.JAVA_DOUBLE;
+            case INT32, UINT32 -> ValueLayout.JAVA_INT;
+            case INT64 -> ValueLayout.JAVA_LONG;
+            case BOOL -> ValueLayout.JAVA_BYTE;
+        };
+    }
+
+    /** MPI_Allreduce of {@code in} over every process. */
+    public synchronized HostBuffer allReduce(HostBuffer in, ReduceOp op) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = toNative(a, in);
+            MemorySegment r = a.allocate(s.byteSize(), 64);
+            int n = in.spec().size();
+            ok(
+                    (int) allreduce.invokeExact(
+                            s, r, n, type(in.spec().dtype()), op(in.spec().dtype(), op), world),
+                    "MPI_Allreduce");
+            return fromNative(r, in.spec());
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("MPI_Allreduce failed: " + t, t);
+        }
+    }
+
+    /** MPI_Allreduce on native memory already laid out (for benchmarks and large sums). */
+    public synchronized void allReduceNative(MemorySegment in, MemorySegment out, int n, DType t, ReduceOp op) {
+        try {
+            ok((int) allreduce.invokeExact(in, out, n, type(t), op(t, op), world), "MPI_Allreduce");
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t2) {
+            throw new DeviceException("MPI_Allreduce failed: " + t2, t2);
+        }
+    }
+
+    /** MPI_Allgather: every process's {@code in} (equal specs), concatenated in rank order, as {@code out}. */
+    public synchronized HostBuffer allGather(HostBuffer in, dev.kiln.ir.ArraySpec out) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = toNative(a, in);
+            MemorySegment r = a.allocate(s.byteSize() * size, 64);
+            MemorySegment t = type(in.spec().dtype());
+            int n = in.spec().size();
+            ok((int) allgather.invokeExact(s, n, t, r, n, t, world), "MPI_Allgather");
+            return fromNative(r, out);
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("MPI_Allgather failed: " + t, t);
+        }
+    }
+
+    /** MPI_Reduce_scatter_block: {@code in} holds {@code size} equal blocks; this process gets the reduced block of its rank. */
+    public synchronized HostBuffer reduceScatterBlock(HostBuffer in, ReduceOp op, dev.kiln.ir.ArraySpec out) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = toNative(a, in);
+            MemorySegment r = a.allocate(s.byteSize() / size + 8, 64);
+            int n = out.size();
+            ok(
+                    (int) reduceScatterBlock.invokeExact(
+                            s, r, n, type(in.spec().dtype()), op(in.spec().dtype(), op), world),
+                    "MPI_Reduce_scatter_block");
+            return fromNative(r, out);
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("MPI_Reduce_scatter_block failed: " + t, t);
+        }
+    }
+
+    /** MPI_Alltoall: {@code in} holds {@code size} equal blocks, block q going to rank q; the result holds block p from rank p. */
+    public synchronized HostBuffer allToAll(HostBuffer in) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = toNative(a, in);
+            MemorySegment r = a.allocate(s.byteSize(), 64);
+            MemorySegment t = type(in.spec().dtype());
+            int n = in.spec().size() / size;
+            ok((int) alltoall.invokeExact(s, n, t, r, n, t, world), "MPI_Alltoall");
+            return fromNative(r, in.spec());
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DeviceException("MPI_Alltoall failed: " + t, t);
+        }
+    }
+
+    private static void ok(int rc, String what) {
+        if (rc != 0) {
+            throw new DeviceException(what + " returned error code " + rc);
+        }
+    }
+
+    /** The group of one pmap call whose devices span processes. */
+    public Group group(List<Device> devices, List<Integer> local) {
+        return new MpiGroup(this, devices, local);
+    }
+}
