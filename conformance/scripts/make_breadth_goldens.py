@@ -301,8 +301,166 @@ def shapes():
          lambda _: jnp.tri(3, 4, 1, dtype=jnp.float32))
 
 
+def sorting():
+    from jax import lax
+    for dt in FLOATS:
+        c = mg.float_corners(dt)
+        ties = np.concatenate([c, c[::3], np.array([0.0, -0.0, 1.0, 1.0, np.nan], dtype=dt)])
+        case("sort corners " + dt, "Np.sort", {"axis": 0}, [ties], lambda a: jnp.sort(a, axis=0))
+        case("argsort corners " + dt, "Np.argsort", {"axis": 0}, [ties],
+             lambda a: jnp.argsort(a, axis=0, stable=True).astype(I32))
+        m = rng.normal(size=(5, 7)).astype(dt)
+        m[1, 2] = m[1, 5]
+        m[3, 0] = m[0, 0]
+        for axis in (0, 1, None):
+            case("sort axis=%s %s" % (axis, dt), "Np.sort", {"axis": axis}, [m],
+                 lambda a, axis=axis: jnp.sort(a, axis=axis), wrt=(0,))
+            case("argsort axis=%s %s" % (axis, dt), "Np.argsort", {"axis": axis}, [m],
+                 lambda a, axis=axis: jnp.argsort(a, axis=axis, stable=True).astype(I32))
+        withnan = m.copy()
+        withnan[2, 3] = np.nan
+        withnan[4, :] = np.nan
+        for q in (0.0, 0.25, 0.5, 0.75, 1.0):  # exact in float32, so q (n - 1) rounds alike
+            for axis in (1, None):
+                case("quantile q=%s axis=%s %s" % (q, axis, dt), "Np.quantile", {"q": q, "axis": axis}, [m],
+                     lambda a, q=q, axis=axis: jnp.quantile(a, q, axis=axis), wrt=(0,))
+            case("quantile nan q=%s %s" % (q, dt), "Np.quantile", {"q": q, "axis": 1}, [withnan],
+                 lambda a, q=q: jnp.quantile(a, q, axis=1))
+            case("nanquantile q=%s %s" % (q, dt), "Np.nanquantile", {"q": q, "axis": 1}, [withnan],
+                 lambda a, q=q: jnp.nanquantile(a, q, axis=1))
+        case("median axis=0 " + dt, "Np.median", {"axis": 0}, [m], lambda a: jnp.median(a, axis=0), wrt=(0,))
+        case("median all " + dt, "Np.median", {"axis": None}, [m], lambda a: jnp.median(a), wrt=(0,))
+        case("nanmedian axis=1 " + dt, "Np.nanmedian", {"axis": 1}, [withnan], lambda a: jnp.nanmedian(a, axis=1))
+        case("percentile 37.5 axis=1 " + dt, "Np.percentile", {"q": 37.5, "axis": 1}, [m],
+             lambda a: jnp.percentile(a, 37.5, axis=1), wrt=(0,))
+        srt = np.sort(np.concatenate([rng.normal(size=6), [0.5, 0.5, 0.5, np.nan]])).astype(dt)
+        vals = np.array([[-5, 0.5, 0.0], [np.nan, 3.0, srt[2]]], dtype=dt)
+        for side in ("left", "right"):
+            case("searchsorted %s %s" % (side, dt), "Np.searchsorted", {"side": side}, [srt, vals],
+                 lambda a, v, side=side: jnp.searchsorted(a, v, side=side).astype(I32))
+        t = rng.integers(-3, 4, (4, 9)).astype(dt) + 0.0
+        case("topK values k=3 " + dt, "Lax.topK", {"k": 3, "out": 0}, [t], lambda a: lax.top_k(a, 3)[0])
+        case("topK indices k=3 " + dt, "Lax.topK", {"k": 3, "out": 1}, [t], lambda a: lax.top_k(a, 3)[1].astype(I32))
+        case("topK grad k=4 " + dt, "Lax.topK", {"k": 4, "out": 0}, [m], lambda a: lax.top_k(a, 4)[0], wrt=(0,))
+        p3 = rng.normal(size=(3, 4)).astype(dt)
+        for mode in ("edge", "reflect", "symmetric", "wrap"):
+            case("pad %s %s" % (mode, dt), "Np.pad", {"mode": mode}, [p3],
+                 lambda a, mode=mode: jnp.pad(a, ((1, 2), (2, 3)), mode=mode), wrt=(0,))
+        case("map sum of squares " + dt, "Lax.map", {}, [p3], lambda a: lax.map(lambda r: jnp.sum(r * r), a), wrt=(0,))
+        case("associativeScan add axis=1 " + dt, "Lax.associativeScan", {"op": "add", "axis": 1}, [m],
+             lambda a: lax.associative_scan(jnp.add, a, axis=1), wrt=(0,))
+        case("associativeScan max axis=0 " + dt, "Lax.associativeScan", {"op": "max", "axis": 0}, [m],
+             lambda a: lax.associative_scan(jnp.maximum, a, axis=0))
+    iv = rng.integers(-5, 6, (3, 8)).astype(I32)
+    case("sort int32 axis=1", "Np.sort", {"axis": 1}, [iv], lambda a: jnp.sort(a, axis=1))
+    case("argsort int32 axis=1", "Np.argsort", {"axis": 1}, [iv], lambda a: jnp.argsort(a, axis=1, stable=True).astype(I32))
+
+
+def more():
+    z = np.zeros((), I32)
+    for dt in FLOATS:
+        m = rng.normal(size=(4, 6)).astype(dt)
+        v = rng.normal(size=(5,)).astype(dt)
+        k = rng.normal(size=(3,)).astype(dt)
+        case("arrayEqual same " + dt, "Np.arrayEqual", {}, [m, m], jnp.array_equal)
+        case("arrayEqual differ " + dt, "Np.arrayEqual", {}, [m, m * 2], jnp.array_equal)
+        case("arrayEquiv broadcast " + dt, "Np.arrayEquiv", {}, [m, m[:1]], jnp.array_equiv)
+        for i, n in enumerate((4, 5)):
+            case("arraySplit 6 into %d part %d %s" % (n, i, dt), "Np.arraySplit", {"n": n, "axis": 1}, [m],
+                 lambda a, n=n: jnp.array_split(a, n, axis=1))
+        case("hsplit 3 " + dt, "Np.hsplit", {"n": 3}, [m], lambda a: jnp.hsplit(a, 3))
+        case("vsplit 2 " + dt, "Np.vsplit", {"n": 2}, [m], lambda a: jnp.vsplit(a, 2))
+        case("broadcastArrays " + dt, "Np.broadcastArrays", {}, [m, v[:1], m[:1]],
+             lambda *a: jnp.broadcast_arrays(*a))
+        case("cumulativeSum initial " + dt, "Np.cumulativeSum", {"axis": 1, "initial": True}, [m],
+             lambda a: jnp.cumulative_sum(a, axis=1, include_initial=True), wrt=(0,))
+        case("cumulativeProd " + dt, "Np.cumulativeProd", {"axis": 0, "initial": False}, [m],
+             lambda a: jnp.cumulative_prod(a, axis=0), wrt=(0,))
+        for n in (1, 2):
+            case("diff n=%d %s" % (n, dt), "Np.diff", {"n": n, "axis": 1}, [m], lambda a, n=n: jnp.diff(a, n, axis=1),
+                 wrt=(0,))
+        case("ediff1d " + dt, "Np.ediff1d", {}, [m], jnp.ediff1d)
+        case("diagflat k=1 " + dt, "Np.diagflat", {"k": 1}, [m[:2, :2]], lambda a: jnp.diagflat(a, 1), wrt=(0,))
+        case("fillDiagonal " + dt, "Np.fillDiagonal", {}, [m], lambda a: jnp.fill_diagonal(a, 7.0, inplace=False))
+        case("isin " + dt, "Np.isin", {}, [m.round(), np.array([0.0, 1.0, -1.0], dtype=dt)], jnp.isin)
+        case("ldexp " + dt, "Np.ldexp", {}, [m, rng.integers(-10, 10, (6,)).astype(I32)], jnp.ldexp)
+        case("trapezoid dx=0.5 " + dt, "Np.trapezoid", {"dx": 0.5, "axis": 1}, [m],
+             lambda a: jnp.trapezoid(a, dx=0.5, axis=1), wrt=(0,))
+        xp = np.sort(rng.uniform(-2, 2, 7)).astype(dt)
+        fp = rng.normal(size=7).astype(dt)
+        xs = np.concatenate([rng.uniform(-3, 3, 9), xp[:2]]).astype(dt)
+        case("interp " + dt, "Np.interp", {}, [xs, xp, fp], jnp.interp, wrt=(0, 2))
+        for right in (False, True):
+            case("digitize right=%s %s" % (right, dt), "Np.digitize", {"right": right},
+                 [np.concatenate([xs, xp[:3]]), xp], lambda a, b, right=right: jnp.digitize(a, b, right=right).astype(I32))
+        conds = [m > 1, m < -1]
+        case("select " + dt, "Np.select", {}, [conds[0], conds[1], m, m * 2],
+             lambda c0, c1, a, b: jnp.select([c0, c1], [a, b], -1.0))
+        p = rng.normal(size=(4,)).astype(dt)
+        case("polyval " + dt, "Np.polyval", {}, [p, m], jnp.polyval, wrt=(0, 1))
+        case("polyadd " + dt, "Np.polyadd", {}, [p, k], jnp.polyadd)
+        case("polysub " + dt, "Np.polysub", {}, [k, p], jnp.polysub)
+        case("polymul " + dt, "Np.polymul", {}, [p, k], jnp.polymul, wrt=(0, 1))
+        case("polyder m=2 " + dt, "Np.polyder", {"m": 2}, [p], lambda a: jnp.polyder(a, 2))
+        case("polyint m=1 " + dt, "Np.polyint", {"m": 1}, [p], lambda a: jnp.polyint(a, 1))
+        for mode in ("full", "same", "valid"):
+            case("convolve %s %s" % (mode, dt), "Np.convolve", {"mode": mode}, [v, k],
+                 lambda a, b, mode=mode: jnp.convolve(a, b, mode=mode), wrt=(0, 1))
+            case("convolve swapped %s %s" % (mode, dt), "Np.convolve", {"mode": mode}, [k, v],
+                 lambda a, b, mode=mode: jnp.convolve(a, b, mode=mode))
+            case("correlate %s %s" % (mode, dt), "Np.correlate", {"mode": mode}, [v, k],
+                 lambda a, b, mode=mode: jnp.correlate(a, b, mode=mode), wrt=(0, 1))
+        case("cov " + dt, "Np.cov", {}, [m], jnp.cov, wrt=(0,))
+        case("corrcoef " + dt, "Np.corrcoef", {}, [m], jnp.corrcoef, wrt=(0,))
+        for inc in (False, True):
+            case("vander increasing=%s %s" % (inc, dt), "Np.vander", {"n": 4, "increasing": inc}, [v],
+                 lambda a, inc=inc: jnp.vander(a, 4, increasing=inc), wrt=(0,))
+        case("unstack axis=1 " + dt, "Np.unstack", {"axis": 1}, [m[:, :3]], lambda a: jnp.unstack(a, axis=1))
+        case("resize (5,5) " + dt, "Np.resize", {"shape": (5, 5)}, [m[:2, :3]], lambda a: jnp.resize(a, (5, 5)))
+        t3 = rng.normal(size=(2, 3, 4)).astype(dt)
+        case("rollaxis 2 to 0 " + dt, "Np.rollaxis", {"axis": 2, "start": 0}, [t3], lambda a: jnp.rollaxis(a, 2, 0))
+        case("append axis=None " + dt, "Np.append", {"axis": None}, [m, v], lambda a, b: jnp.append(a, b))
+        case("append axis=0 " + dt, "Np.append", {"axis": 0}, [m, m[:1]], lambda a, b: jnp.append(a, b, axis=0))
+        case("delete [0,-1] axis=1 " + dt, "Np.delete", {"idx": (0, -1), "axis": 1}, [m],
+             lambda a: jnp.delete(a, jnp.array([0, -1]), axis=1), wrt=(0,))
+        case("vecdot " + dt, "Np.vecdot", {}, [m, m[::-1]], jnp.vecdot, wrt=(0, 1))
+        case("matvec " + dt, "Np.matvec", {}, [t3, rng.normal(size=(4,)).astype(dt)], jnp.matvec, wrt=(0, 1))
+        case("vecmat " + dt, "Np.vecmat", {}, [rng.normal(size=(3,)).astype(dt), t3], jnp.vecmat, wrt=(0, 1))
+        case("lexsort " + dt, "Np.lexsort", {}, [m[0].round(), m[1].round(), (m[2] > 0).astype(dt)],
+             lambda *a: jnp.lexsort(a).astype(I32))
+        sparse = np.where(rng.random((4, 6)) < 0.4, m, 0).astype(dt)
+        for size in (3, 12):
+            case("flatnonzero size=%d %s" % (size, dt), "Np.flatnonzero", {"size": size}, [sparse],
+                 lambda a, size=size: jnp.flatnonzero(a, size=size, fill_value=-1).astype(I32))
+            case("argwhere size=%d %s" % (size, dt), "Np.argwhere", {"size": size}, [sparse],
+                 lambda a, size=size: jnp.argwhere(a, size=size, fill_value=-1).astype(I32))
+        case("applyAlongAxis sum of squares " + dt, "Np.applyAlongAxis", {"axis": 0}, [m],
+             lambda a: jnp.apply_along_axis(lambda r: jnp.sum(r * r), 0, a), wrt=(0,))
+    for fn, f in (("Np.hamming", jnp.hamming), ("Np.hanning", jnp.hanning), ("Np.blackman", jnp.blackman),
+                  ("Np.bartlett", jnp.bartlett)):
+        for n in (1, 6, 9):
+            case("%s %d" % (fn, n), fn, {"n": n}, [z], lambda _, f=f, n=n: f(n).astype(F32))
+    case("geomspace 1..1000 7", "Np.geomspace", {}, [z], lambda _: jnp.geomspace(1, 1000, 7, dtype=F32))
+    case("logspace 0..3 5 base 2", "Np.logspace", {}, [z], lambda _: jnp.logspace(0, 3, 5, base=2.0, dtype=F32))
+    for n, k, mm in ((4, 0, 4), (3, 1, 5), (4, -1, 3)):
+        for lower, fn, f in ((False, "Np.triuIndices", jnp.triu_indices), (True, "Np.trilIndices", jnp.tril_indices)):
+            case("%s %d,%d,%d" % (fn, n, k, mm), fn, {"n": n, "k": k, "m": mm}, [z],
+                 lambda _, f=f, n=n, k=k, mm=mm: [i.astype(I32) for i in f(n, k, mm)])
+    idx = rng.integers(0, 5, (11,)).astype(I32)
+    case("bincount length=6", "Np.bincount", {"n": 6}, [idx], lambda a: jnp.bincount(a, length=6).astype(I32))
+    case("bincount weights", "Np.bincount", {"n": 6}, [idx, rng.normal(size=11).astype(F32)],
+         lambda a, w: jnp.bincount(a, w, length=6))
+    flat = rng.integers(0, 24, (7,)).astype(I32)
+    case("unravelIndex (2,3,4)", "Np.unravelIndex", {"shape": (2, 3, 4)}, [flat],
+         lambda a: [i.astype(I32) for i in jnp.unravel_index(a, (2, 3, 4))])
+    case("ravelMultiIndex (2,3,4)", "Np.ravelMultiIndex", {"shape": (2, 3, 4)},
+         [flat % 2, flat % 3, flat % 4], lambda a, b, c: jnp.ravel_multi_index((a, b, c), (2, 3, 4)).astype(I32))
+
+
 def main():
     nn()
+    more()
+    sorting()
     special()
     elementwise()
     reductions()

@@ -131,11 +131,11 @@ public final class Nn {
     /**
      * {@code max(x, 0) + alpha * expm1(min(x, 0) / alpha)}.
      *
-     * @throws IllegalArgumentException when alpha is 0
+     * @throws KilnException when alpha is 0
      */
     public static Array celu(Array x, double alpha) {
         if (alpha == 0) {
-            throw new IllegalArgumentException("celu: alpha must be non-zero (it divides x); pass alpha != 0");
+            throw new KilnException("celu: alpha must be non-zero (it divides x); pass alpha != 0");
         }
         Array a = inexact(x);
         return Np.add(Np.maximum(a, 0.0), Np.multiply(Np.expm1(Np.divide(Np.minimum(a, 0.0), alpha)), alpha));
@@ -389,7 +389,7 @@ public final class Nn {
                     "oneHot: indices must be integers, got " + x.dtype() + "; astype an integer dtype first");
         }
         if (numClasses < 0) {
-            throw new IllegalArgumentException("oneHot: numClasses must be >= 0, got " + numClasses);
+            throw new KilnException("oneHot: numClasses must be >= 0, got " + numClasses);
         }
         int rank = x.ndim() + 1;
         int a = Shape.axis("oneHot", axis, rank);

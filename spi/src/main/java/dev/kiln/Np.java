@@ -1547,8 +1547,7 @@ public final class Np {
      */
     public static Array pad(Array x, int[][] padWidth, String mode) {
         if (!"constant".equals(mode)) {
-            throw new KilnException("pad: mode '" + mode + "' is not supported; Kiln pads in 'constant' mode only"
-                    + " (use pad(x, padWidth, value)), build edge or reflect padding from slices and concatenate");
+            return Padding.pad(x, padWidth, mode);
         }
         return Movement.pad(x, padWidth, 0);
     }
@@ -2631,7 +2630,7 @@ public final class Np {
      */
     public static Array[] meshgrid(String indexing, Array... xs) {
         if (!indexing.equals("xy") && !indexing.equals("ij")) {
-            throw new IllegalArgumentException("meshgrid: indexing must be \"xy\" or \"ij\", got \"" + indexing + "\"");
+            throw new KilnException("meshgrid: indexing must be \"xy\" or \"ij\", got \"" + indexing + "\"");
         }
         int n = xs.length;
         int[] shape = new int[n];
@@ -2664,5 +2663,787 @@ public final class Np {
             grids[i] = Lax.iota(DType.INT32, dims, i);
         }
         return dims.length == 0 ? zeros(DType.INT32, 0) : stack(grids, 0);
+    }
+
+    // ---------------------------------------------------------------- sorting and order statistics
+
+    /** The flattened array sorted ascending (NaN last, stable). */
+    public static Array sort(Array x) {
+        return Sorting.sort("sort", x, null, false);
+    }
+
+    /** {@code x} sorted ascending along {@code axis} ({@code null} = flattened), NaN last, stable. */
+    public static Array sort(Array x, Integer axis) {
+        return Sorting.sort("sort", x, axis, false);
+    }
+
+    /** {@link #sort(Array, Integer)}, descending ({@code true}: largest first, NaN first). */
+    public static Array sort(Array x, Integer axis, boolean descending) {
+        return Sorting.sort("sort", x, axis, descending);
+    }
+
+    /** The int32 indices that sort the flattened array (stable, NaN last). */
+    public static Array argsort(Array x) {
+        return Sorting.argsort("argsort", x, null, false);
+    }
+
+    /** The int32 indices that sort {@code x} along {@code axis} ({@code null} = flattened). */
+    public static Array argsort(Array x, Integer axis) {
+        return Sorting.argsort("argsort", x, axis, false);
+    }
+
+    /** {@link #argsort(Array, Integer)}, descending (ties keep their order). */
+    public static Array argsort(Array x, Integer axis, boolean descending) {
+        return Sorting.argsort("argsort", x, axis, descending);
+    }
+
+    /**
+     * Where each of {@code v} would be inserted into the sorted 1-d {@code a} (int32), before equal
+     * elements.
+     */
+    public static Array searchsorted(Array a, Array v) {
+        return Sorting.searchsorted(a, v, "left");
+    }
+
+    /** {@link #searchsorted(Array, Array)} with {@code side} "left" or "right". */
+    public static Array searchsorted(Array a, Array v, String side) {
+        return Sorting.searchsorted(a, v, side);
+    }
+
+    /**
+     * The {@code q}-th quantile ({@code q} in [0, 1]) along {@code axis} ({@code null} = all), linear
+     * interpolation between the two nearest ranks; NaN where a slice holds NaN.
+     */
+    public static Array quantile(Array x, double q, Integer axis, boolean keepdims) {
+        return Sorting.quantile("quantile", x, q, axis, keepdims, false);
+    }
+
+    /** {@link #quantile} with {@code p} in percent. */
+    public static Array percentile(Array x, double p, Integer axis, boolean keepdims) {
+        return Sorting.quantile("percentile", x, p / 100, axis, keepdims, false);
+    }
+
+    /** The median along {@code axis} ({@code null} = all). */
+    public static Array median(Array x, Integer axis, boolean keepdims) {
+        return Sorting.quantile("median", x, 0.5, axis, keepdims, false);
+    }
+
+    /** The median of all elements. */
+    public static Array median(Array x) {
+        return median(x, null, false);
+    }
+
+    /** {@link #quantile} ignoring NaN (NaN only where a slice is all NaN). */
+    public static Array nanquantile(Array x, double q, Integer axis, boolean keepdims) {
+        return Sorting.quantile("nanquantile", x, q, axis, keepdims, true);
+    }
+
+    /** {@link #percentile} ignoring NaN. */
+    public static Array nanpercentile(Array x, double p, Integer axis, boolean keepdims) {
+        return Sorting.quantile("nanpercentile", x, p / 100, axis, keepdims, true);
+    }
+
+    /** {@link #median} ignoring NaN. */
+    public static Array nanmedian(Array x, Integer axis, boolean keepdims) {
+        return Sorting.quantile("nanmedian", x, 0.5, axis, keepdims, true);
+    }
+
+    // ---------------------------------------------------------------- more NumPy helpers (issue 14)
+
+    /** Whether the arrays have the same shape and equal elements (a 0-d bool; NaN is unequal). */
+    public static Array arrayEqual(Array a, Array b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            return scalar(false);
+        }
+        return all(equal(a, b));
+    }
+
+    /** Whether the arrays broadcast together and are equal everywhere (a 0-d bool). */
+    public static Array arrayEquiv(Array a, Array b) {
+        try {
+            broadcastShapes("arrayEquiv", a.shape(), b.shape());
+        } catch (ShapeException e) {
+            return scalar(false);
+        }
+        return all(equal(a, b));
+    }
+
+    /** {@code sections} pieces along {@code axis}, the first {@code n % sections} one element longer. */
+    public static Array[] arraySplit(Array x, int sections, int axis) {
+        if (sections <= 0) {
+            throw new KilnException("arraySplit: sections must be positive, got " + sections);
+        }
+        int a = Shape.axis("arraySplit", axis, x.ndim());
+        int n = x.shape(a);
+        int each = n / sections, extra = n % sections;
+        Array[] out = new Array[sections];
+        int start = 0;
+        for (int i = 0; i < sections; i++) {
+            int len = each + (i < extra ? 1 : 0);
+            out[i] = Lax.sliceInDim(x, a, start, start + len);
+            start += len;
+        }
+        return out;
+    }
+
+    /** Equal pieces along the second axis (the first for 1-d arrays). */
+    public static Array[] hsplit(Array x, int sections) {
+        return split(x, sections, x.ndim() == 1 ? 0 : 1);
+    }
+
+    /** Equal pieces along the first axis. */
+    public static Array[] vsplit(Array x, int sections) {
+        if (x.ndim() < 2) {
+            throw new ShapeException("vsplit: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        return split(x, sections, 0);
+    }
+
+    /** Equal pieces along the third axis. */
+    public static Array[] dsplit(Array x, int sections) {
+        if (x.ndim() < 3) {
+            throw new ShapeException("dsplit: needs at least 3 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        return split(x, sections, 2);
+    }
+
+    /** Every array broadcast to the common shape. */
+    public static Array[] broadcastArrays(Array... xs) {
+        return broadcastAll("broadcastArrays", xs);
+    }
+
+    /** The common broadcast shape. */
+    public static int[] broadcastShapes(int[]... shapes) {
+        return broadcastShapes("broadcastShapes", shapes);
+    }
+
+    /** The cumulative sum along {@code axis}, with a leading 0 when {@code includeInitial}. */
+    public static Array cumulativeSum(Array x, int axis, boolean includeInitial) {
+        Array c = cumsum(x, axis);
+        return includeInitial ? prependIdentity(c, axis, 0) : c;
+    }
+
+    /** The cumulative product along {@code axis}, with a leading 1 when {@code includeInitial}. */
+    public static Array cumulativeProd(Array x, int axis, boolean includeInitial) {
+        Array c = cumprod(x, axis);
+        return includeInitial ? prependIdentity(c, axis, 1) : c;
+    }
+
+    private static Array prependIdentity(Array c, int axis, double value) {
+        int a = Shape.axis("cumulative", axis, c.ndim());
+        int[] lo = new int[c.ndim()];
+        int[] hi = new int[c.ndim()];
+        lo[a] = 1;
+        return Lax.pad(c, filled(c.dtype(), value), lo, hi, new int[c.ndim()]);
+    }
+
+    /** The n-th discrete difference along {@code axis}. */
+    public static Array diff(Array x, int n, int axis) {
+        if (n < 0) {
+            throw new KilnException("diff: order n must be non-negative, got " + n);
+        }
+        int a = Shape.axis("diff", axis, x.ndim());
+        Array out = x;
+        for (int i = 0; i < n; i++) {
+            int len = out.shape(a);
+            if (len == 0) {
+                break;
+            }
+            Array hi = Lax.sliceInDim(out, a, 1, len);
+            Array lo = Lax.sliceInDim(out, a, 0, len - 1);
+            out = out.dtype() == DType.BOOL ? notEqual(hi, lo) : subtract(hi, lo);
+        }
+        return out;
+    }
+
+    /** The first difference along the last axis. */
+    public static Array diff(Array x) {
+        return diff(x, 1, -1);
+    }
+
+    /** The differences of the flattened array. */
+    public static Array ediff1d(Array x) {
+        return diff(ravel(x), 1, 0);
+    }
+
+    /** A 2-d array with the flattened input on diagonal {@code k}. */
+    public static Array diagflat(Array v, int k) {
+        return diag(ravel(v), k);
+    }
+
+    /** The (row, column) int32 indices of the upper triangle from diagonal {@code k} of an n x m array. */
+    public static Array[] triuIndices(int n, int k, int m) {
+        return triangleIndices(n, k, m, false);
+    }
+
+    /** The (row, column) int32 indices of the lower triangle up to diagonal {@code k} of an n x m array. */
+    public static Array[] trilIndices(int n, int k, int m) {
+        return triangleIndices(n, k, m, true);
+    }
+
+    private static Array[] triangleIndices(int n, int k, int m, boolean lower) {
+        java.util.List<Integer> rows = new java.util.ArrayList<>();
+        java.util.List<Integer> cols = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                if (lower ? j - i <= k : j - i >= k) {
+                    rows.add(i);
+                    cols.add(j);
+                }
+            }
+        }
+        int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
+        int[] c = cols.stream().mapToInt(Integer::intValue).toArray();
+        return new Array[] {array(r, r.length), array(c, c.length)};
+    }
+
+    /** The int32 indices of the main diagonal of an n-sized, ndim-dimensional array (ndim copies of arange(n)). */
+    public static Array[] diagIndices(int n, int ndim) {
+        Array[] out = new Array[ndim];
+        java.util.Arrays.fill(out, arange(n));
+        return out;
+    }
+
+    /** {@code x} with its main diagonal (of the last two axes' leading square) set to {@code value}. */
+    public static Array fillDiagonal(Array x, Object value) {
+        if (x.ndim() < 2) {
+            throw new ShapeException(
+                    "fillDiagonal: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        Array on = diagMask("fillDiagonal", x, 0, true);
+        on = logicalAnd(on, diagMask("fillDiagonal", x, 0, false));
+        return where(on, astype(asArray(value), x.dtype()), x);
+    }
+
+    /** {@code num} numbers spaced evenly on a log scale from start to stop (float32). */
+    public static Array geomspace(double start, double stop, int num) {
+        if (start == 0 || stop == 0 || Math.signum(start) != Math.signum(stop)) {
+            throw new KilnException(
+                    "geomspace: start and stop must be non-zero and of one sign, got " + start + ", " + stop);
+        }
+        double sign = Math.signum(start);
+        Array logs = linspace(Math.log10(Math.abs(start)), Math.log10(Math.abs(stop)), num, true, DType.FLOAT64);
+        Array r = multiply(power(10.0, logs), sign);
+        if (num > 0) {
+            // the ends exactly, as NumPy sets them
+            r = Lax.dynamicUpdateSlice(r, full(DType.FLOAT64, start, 1), scalar(0));
+            r = Lax.dynamicUpdateSlice(r, full(DType.FLOAT64, stop, 1), scalar(num - 1));
+        }
+        return astype(r, DType.FLOAT32);
+    }
+
+    /** {@code base ** linspace(start, stop, num)} (float32). */
+    public static Array logspace(double start, double stop, int num, double base) {
+        return astype(power(base, linspace(start, stop, num, true, DType.FLOAT64)), DType.FLOAT32);
+    }
+
+    /** Whether each element of {@code element} occurs in {@code testElements} (bool). */
+    public static Array isin(Array element, Array testElements) {
+        Array t = ravel(testElements);
+        Array e = expandDims(element, element.ndim());
+        int[] shape = java.util.Arrays.copyOf(element.shape(), element.ndim() + 1);
+        shape[element.ndim()] = t.size();
+        Array tb = Lax.broadcastInDim(t, shape, element.ndim());
+        return any(equal(e, tb), new int[] {element.ndim()}, false);
+    }
+
+    /** The real part: the array itself (Kiln has no complex dtypes). */
+    public static Array real(Array x) {
+        return x;
+    }
+
+    /** The imaginary part: zeros (Kiln has no complex dtypes). */
+    public static Array imag(Array x) {
+        return zerosLike(x);
+    }
+
+    /** The complex conjugate: the array itself (Kiln has no complex dtypes). */
+    public static Array conj(Array x) {
+        return x;
+    }
+
+    /** Same as {@link #conj}. */
+    public static Array conjugate(Array x) {
+        return x;
+    }
+
+    /** Whether each element has a non-zero imaginary part: false everywhere. */
+    public static Array iscomplex(Array x) {
+        return full(DType.BOOL, 0, x.shape());
+    }
+
+    /** Whether each element has a zero imaginary part: true everywhere. */
+    public static Array isreal(Array x) {
+        return full(DType.BOOL, 1, x.shape());
+    }
+
+    /** Whether the dtype is complex: never in Kiln. */
+    public static boolean iscomplexobj(Array x) {
+        return false;
+    }
+
+    /** Whether the dtype is real: always in Kiln. */
+    public static boolean isrealobj(Array x) {
+        return true;
+    }
+
+    /** {@code x * 2^e} for integer exponents {@code e}. */
+    public static Array ldexp(Array x, Array e) {
+        if (e.dtype().isFloating()) {
+            throw new DTypeException("ldexp: the exponent must be an integer array, got " + e.dtype());
+        }
+        Array v = Nn.inexact(x);
+        return multiply(v, exp2(Lax.convert(e, v.dtype())));
+    }
+
+    private static Array window(int m, double[] cosTerms) {
+        if (m <= 0) {
+            return zeros(DType.FLOAT32, 0);
+        }
+        if (m == 1) {
+            return ones(DType.FLOAT32, 1);
+        }
+        Array n = astype(arange(m), DType.FLOAT32);
+        Array out = full(DType.FLOAT32, cosTerms[0], m);
+        for (int k = 1; k < cosTerms.length; k++) {
+            Array c = cos(multiply(n, 2 * Math.PI * k / (m - 1)));
+            out = add(out, multiply(c, cosTerms[k]));
+        }
+        return out;
+    }
+
+    /** The Hamming window of {@code m} points (float32). */
+    public static Array hamming(int m) {
+        return window(m, new double[] {0.54, -0.46});
+    }
+
+    /** The Hann window of {@code m} points (float32). */
+    public static Array hanning(int m) {
+        return window(m, new double[] {0.5, -0.5});
+    }
+
+    /** The Blackman window of {@code m} points (float32). */
+    public static Array blackman(int m) {
+        return window(m, new double[] {0.42, -0.5, 0.08});
+    }
+
+    /** The triangular (Bartlett) window of {@code m} points (float32). */
+    public static Array bartlett(int m) {
+        if (m <= 1) {
+            return m <= 0 ? zeros(DType.FLOAT32, 0) : ones(DType.FLOAT32, 1);
+        }
+        Array n = astype(arange(m), DType.FLOAT32);
+        double half = (m - 1) / 2.0;
+        return subtract(1.0, abs(divide(subtract(n, half), half)));
+    }
+
+    /** The integral of {@code y} along {@code axis} by the trapezoidal rule with spacing {@code dx}. */
+    public static Array trapezoid(Array y, double dx, int axis) {
+        int a = Shape.axis("trapezoid", axis, y.ndim());
+        int n = y.shape(a);
+        Array v = Nn.inexact(y);
+        if (n < 2) {
+            return sum(zerosLike(v), a);
+        }
+        Array mid = add(Lax.sliceInDim(v, a, 1, n), Lax.sliceInDim(v, a, 0, n - 1));
+        return multiply(sum(mid, a), dx / 2);
+    }
+
+    /**
+     * Piecewise-linear interpolation of the points (xp, fp) at {@code x}; xp increasing; outside the
+     * range the end values fp[0] and fp[-1].
+     */
+    public static Array interp(Array x, Array xp, Array fp) {
+        if (xp.ndim() != 1 || fp.ndim() != 1 || xp.shape(0) != fp.shape(0) || xp.shape(0) == 0) {
+            throw new ShapeException("interp: xp and fp must be 1-d of one non-zero length, got "
+                    + Shape.toString(xp.shape()) + " and " + Shape.toString(fp.shape()));
+        }
+        DType t = inexactType(x, xp, fp);
+        Array xv = Lax.convert(x, t), xpv = Lax.convert(xp, t), fpv = Lax.convert(fp, t);
+        int n = xp.shape(0);
+        Array i = clip(Sorting.searchsorted(xpv, xv, "right"), 1, Math.max(1, n - 1));
+        Array lo = subtract(i, 1);
+        Array x0 = take(xpv, lo, 0), x1 = take(xpv, i, 0);
+        Array f0 = take(fpv, lo, 0), f1 = take(fpv, i, 0);
+        Array dx = subtract(x1, x0);
+        Array safe = where(equal(dx, 0.0), onesLike(dx), dx);
+        Array f = add(f0, multiply(divide(subtract(xv, x0), safe), subtract(f1, f0)));
+        f = where(equal(dx, 0.0), f0, f);
+        Array first = Lax.reshape(Lax.sliceInDim(fpv, 0, 0, 1), new int[0]);
+        Array last = Lax.reshape(Lax.sliceInDim(fpv, 0, n - 1, n), new int[0]);
+        Array xFirst = Lax.reshape(Lax.sliceInDim(xpv, 0, 0, 1), new int[0]);
+        Array xLast = Lax.reshape(Lax.sliceInDim(xpv, 0, n - 1, n), new int[0]);
+        f = where(less(xv, xFirst), first, f);
+        return where(greater(xv, xLast), last, f);
+    }
+
+    /** The index of the bin of each value (bins increasing): {@code bins[i-1] <= x < bins[i]}. */
+    public static Array digitize(Array x, Array bins, boolean right) {
+        return Sorting.searchsorted(bins, x, right ? "left" : "right");
+    }
+
+    /** The int32 count of each value 0..length-1 among the non-negative integers {@code x}. */
+    public static Array bincount(Array x, int length) {
+        if (x.ndim() != 1 || x.dtype().isFloating()) {
+            throw new DTypeException(
+                    "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
+        }
+        return sum(Nn.oneHot(x, length, -1, DType.INT32), 0);
+    }
+
+    /** {@code bincount} with weights: the sum of the weights of each value. */
+    public static Array bincount(Array x, Array weights, int length) {
+        Array oh = Nn.oneHot(x, length, -1, inexactType(weights));
+        return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
+    }
+
+    /** The first choice whose condition holds, element-wise; {@code otherwise} where none does. */
+    public static Array select(Array[] conditions, Array[] choices, Object otherwise) {
+        if (conditions.length != choices.length) {
+            throw new KilnException("select: " + conditions.length + " conditions but " + choices.length + " choices");
+        }
+        Array out = asArray(otherwise);
+        for (int i = conditions.length - 1; i >= 0; i--) {
+            out = where(conditions[i], choices[i], out);
+        }
+        return out;
+    }
+
+    /** The polynomial with coefficients {@code p} (highest power first) evaluated at {@code x} (Horner). */
+    public static Array polyval(Array p, Array x) {
+        if (p.ndim() != 1) {
+            throw new ShapeException("polyval: coefficients must be 1-d, got shape " + Shape.toString(p.shape()));
+        }
+        DType t = resultType(p, x);
+        Array acc = zerosLike(Lax.convert(x, t));
+        for (int i = 0; i < p.shape(0); i++) {
+            Array c = Lax.reshape(Lax.sliceInDim(Lax.convert(p, t), 0, i, i + 1), new int[0]);
+            acc = add(multiply(acc, Lax.convert(x, t)), c);
+        }
+        return acc;
+    }
+
+    /** The sum of two polynomials (coefficients highest power first). */
+    public static Array polyadd(Array a, Array b) {
+        int n = Math.max(a.shape(0), b.shape(0));
+        return add(padFront(a, n), padFront(b, n));
+    }
+
+    /** The difference of two polynomials. */
+    public static Array polysub(Array a, Array b) {
+        int n = Math.max(a.shape(0), b.shape(0));
+        return subtract(padFront(a, n), padFront(b, n));
+    }
+
+    private static Array padFront(Array a, int n) {
+        return Lax.pad(a, filled(a.dtype(), 0), new int[] {n - a.shape(0)}, new int[] {0}, new int[] {0});
+    }
+
+    /** The product of two polynomials (the full convolution of the coefficients). */
+    public static Array polymul(Array a, Array b) {
+        return convolve(a, b, "full");
+    }
+
+    /** The m-th derivative of a polynomial. */
+    public static Array polyder(Array p, int m) {
+        Array out = p;
+        for (int k = 0; k < m; k++) {
+            int n = out.shape(0);
+            if (n <= 1) {
+                return zeros(out.dtype(), 0);
+            }
+            Array powers = Lax.convert(arange(n - 1, 0, -1), out.dtype());
+            out = multiply(Lax.sliceInDim(out, 0, 0, n - 1), powers);
+        }
+        return out;
+    }
+
+    /** The m-th antiderivative of a polynomial with integration constants 0. */
+    public static Array polyint(Array p, int m) {
+        Array out = Nn.inexact(p);
+        for (int k = 0; k < m; k++) {
+            int n = out.shape(0);
+            Array divisors = Lax.convert(arange(n, 0, -1), out.dtype());
+            out = Lax.pad(divide(out, divisors), filled(out.dtype(), 0), new int[] {0}, new int[] {1}, new int[] {0});
+        }
+        return out;
+    }
+
+    /**
+     * The discrete linear convolution of 1-d arrays, {@code mode} "full" (length n + m - 1), "same"
+     * (length max(n, m), centred) or "valid" (length max(n, m) - min(n, m) + 1).
+     */
+    public static Array convolve(Array a, Array v, String mode) {
+        return correlateImpl("convolve", a, flip(v, 0), mode);
+    }
+
+    /** The cross-correlation of 1-d arrays (no conjugation), modes as {@link #convolve}; default "valid". */
+    public static Array correlate(Array a, Array v, String mode) {
+        return correlateImpl("correlate", a, v, mode);
+    }
+
+    private static Array correlateImpl(String fn, Array a, Array v, String mode) {
+        if (a.ndim() != 1 || v.ndim() != 1 || a.shape(0) == 0 || v.shape(0) == 0) {
+            throw new ShapeException(fn + ": needs two non-empty 1-d arrays, got shapes " + Shape.toString(a.shape())
+                    + " and " + Shape.toString(v.shape()));
+        }
+        boolean swap = v.shape(0) > a.shape(0);
+        DType t = resultType(a, v);
+        Array x = Lax.convert(swap ? v : a, t);
+        Array k = Lax.convert(swap ? a : v, t);
+        if (swap) {
+            // correlate(a, v) with v longer is the reverse of correlate(v, a)
+            k = flip(k, 0);
+        }
+        int n = x.shape(0), m = k.shape(0);
+        int padLo, padHi;
+        switch (mode) {
+            case "full" -> {
+                padLo = m - 1;
+                padHi = m - 1;
+            }
+            case "same" -> {
+                padLo = m / 2;
+                padHi = m - 1 - m / 2;
+            }
+            case "valid" -> {
+                padLo = 0;
+                padHi = 0;
+            }
+            default ->
+                throw new KilnException(fn + ": mode must be \"full\", \"same\" or \"valid\", got \"" + mode + "\"");
+        }
+        Array xp = Lax.pad(x, filled(t, 0), new int[] {padLo}, new int[] {padHi}, new int[] {0});
+        int outLen = n + padLo + padHi - m + 1;
+        Array out = zeros(t, outLen);
+        for (int j = 0; j < m; j++) {
+            Array kj = Lax.reshape(Lax.sliceInDim(k, 0, j, j + 1), new int[0]);
+            out = add(out, multiply(Lax.sliceInDim(xp, 0, j, j + outLen), kj));
+        }
+        return swap ? flip(out, 0) : out;
+    }
+
+    /** The covariance matrix of the rows of {@code m} (variables in rows, observations in columns), ddof 1. */
+    public static Array cov(Array m) {
+        Array x = Nn.inexact(atleast2d(m));
+        int n = x.shape(1);
+        Array centered = subtract(x, mean(x, new int[] {1}, true));
+        Array c = divide(matmul(centered, transpose(centered)), (double) (n - 1));
+        return m.ndim() < 2 ? Lax.reshape(c, new int[0]) : c;
+    }
+
+    /** The correlation coefficients of the rows of {@code m}, clipped to [-1, 1]. */
+    public static Array corrcoef(Array m) {
+        Array c = cov(m);
+        if (c.ndim() == 0) {
+            return divide(c, c);
+        }
+        Array d = sqrt(diagonal(c));
+        Array r = divide(divide(c, expandDims(d, 1)), expandDims(d, 0));
+        return clip(r, -1.0, 1.0);
+    }
+
+    /** The Vandermonde matrix of {@code x} with {@code n} columns, decreasing powers unless {@code increasing}. */
+    public static Array vander(Array x, int n, boolean increasing) {
+        if (x.ndim() != 1) {
+            throw new ShapeException("vander: needs a 1-d array, got shape " + Shape.toString(x.shape()));
+        }
+        Array[] cols = new Array[n];
+        Array p = onesLike(x);
+        for (int i = 0; i < n; i++) {
+            cols[increasing ? i : n - 1 - i] = p;
+            p = multiply(p, x);
+        }
+        return n == 0 ? zeros(x.dtype(), x.shape(0), 0) : stack(cols, 1);
+    }
+
+    /** The slices along {@code axis}. */
+    public static Array[] unstack(Array x, int axis) {
+        int a = Shape.axis("unstack", axis, x.ndim());
+        Array[] out = new Array[x.shape(a)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = squeeze(Lax.sliceInDim(x, a, i, i + 1), a);
+        }
+        return out;
+    }
+
+    /** The flattened array repeated (or cut) to fill {@code shape}. */
+    public static Array resize(Array x, int... shape) {
+        int total = Shape.size(checkShape("resize", shape));
+        Array flat = ravel(x);
+        if (total == 0) {
+            return zeros(x.dtype(), shape);
+        }
+        if (flat.size() == 0) {
+            return zeros(x.dtype(), shape);
+        }
+        int reps = (total + flat.size() - 1) / flat.size();
+        return reshape(Lax.sliceInDim(tile(flat, reps), 0, 0, total), shape);
+    }
+
+    /** Moves {@code axis} to position {@code start} (NumPy's rollaxis). */
+    public static Array rollaxis(Array x, int axis, int start) {
+        int a = Shape.axis("rollaxis", axis, x.ndim());
+        int s = start < 0 ? start + x.ndim() : start;
+        if (s < 0 || s > x.ndim()) {
+            throw new AxisException("rollaxis: start " + start + " is out of range for rank " + x.ndim());
+        }
+        return moveaxis(x, a, a < s ? s - 1 : s);
+    }
+
+    /** The array itself (Kiln arrays are immutable). */
+    public static Array copy(Array x) {
+        return x;
+    }
+
+    /** {@code values} appended along {@code axis} ({@code null}: both flattened). */
+    public static Array append(Array x, Array values, Integer axis) {
+        if (axis == null) {
+            DType t = resultType(x, values);
+            return concatenate(new Array[] {astype(ravel(x), t), astype(ravel(values), t)}, 0);
+        }
+        DType t = resultType(x, values);
+        return concatenate(new Array[] {astype(x, t), astype(values, t)}, axis);
+    }
+
+    /** {@code x} without the entries at the (static) {@code indices} along {@code axis}. */
+    public static Array delete(Array x, int[] indices, int axis) {
+        int a = Shape.axis("delete", axis, x.ndim());
+        int n = x.shape(a);
+        boolean[] drop = new boolean[n];
+        for (int i : indices) {
+            int j = i < 0 ? i + n : i;
+            if (j < 0 || j >= n) {
+                throw new IndexException(
+                        "delete: index " + i + " is out of bounds for axis " + axis + " of length " + n);
+            }
+            drop[j] = true;
+        }
+        int[] keep =
+                java.util.stream.IntStream.range(0, n).filter(i -> !drop[i]).toArray();
+        return take(x, array(keep, keep.length), a);
+    }
+
+    /** {@code sum(a * b)} along {@code axis}. */
+    public static Array vecdot(Array a, Array b, int axis) {
+        Array p = multiply(a, b);
+        return sum(p, new int[] {axis}, false);
+    }
+
+    /** {@link #vecdot(Array, Array, int)} along the last axis. */
+    public static Array vecdot(Array a, Array b) {
+        return vecdot(a, b, -1);
+    }
+
+    /** The matrix-vector product of stacks: {@code [..., n, m] x [..., m] -> [..., n]}. */
+    public static Array matvec(Array m, Array v) {
+        return squeeze(matmul(m, expandDims(v, v.ndim())), -1);
+    }
+
+    /** The vector-matrix product of stacks: {@code [..., n] x [..., n, m] -> [..., m]}. */
+    public static Array vecmat(Array v, Array m) {
+        return squeeze(matmul(expandDims(v, v.ndim() - 1), m), -2);
+    }
+
+    /** The int32 multi-indices (one array per dimension) of flat {@code indices} into {@code shape}. */
+    public static Array[] unravelIndex(Array indices, int... shape) {
+        Array[] out = new Array[shape.length];
+        Array rest = Lax.convert(indices, DType.INT32);
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int n = Math.max(shape[d], 1);
+            out[d] = mod(rest, n);
+            rest = floorDivide(rest, n);
+        }
+        return out;
+    }
+
+    /** The flat int32 indices of the multi-indices {@code idx} into {@code shape}. */
+    public static Array ravelMultiIndex(Array[] idx, int... shape) {
+        if (idx.length != shape.length) {
+            throw new ShapeException(
+                    "ravelMultiIndex: " + idx.length + " index arrays for a shape of rank " + shape.length);
+        }
+        Array out = Lax.convert(idx[0], DType.INT32);
+        for (int d = 1; d < shape.length; d++) {
+            out = add(multiply(out, shape[d]), Lax.convert(idx[d], DType.INT32));
+        }
+        return out;
+    }
+
+    /**
+     * The int32 indices that sort by the last key first, then the one before it, and so on
+     * (stable), as {@code numpy.lexsort} over 1-d keys.
+     */
+    public static Array lexsort(Array... keys) {
+        if (keys.length == 0) {
+            throw new KilnException("lexsort: needs at least one key");
+        }
+        Array order = Sorting.argsortLast(keys[0], false);
+        for (int i = 1; i < keys.length; i++) {
+            Array k = take(keys[i], order, 0);
+            order = take(order, Sorting.argsortLast(k, false), 0);
+        }
+        return order;
+    }
+
+    /**
+     * The int32 indices of the non-zero elements of the flattened array, padded with {@code fill} to
+     * the static {@code size} (JAX's {@code flatnonzero(size=...)}), so that it works under jit.
+     */
+    public static Array flatnonzero(Array x, int size, int fill) {
+        Array flat = ravel(x);
+        Array isZero = Lax.convert(equal(flat, 0), DType.INT32);
+        Array order = Sorting.argsortLast(isZero, false);
+        Array count = sum(logicalNot(Lax.convert(isZero, DType.BOOL)));
+        int n = flat.size();
+        Array first = size <= n ? Lax.sliceInDim(order, 0, 0, size) : pad(order, new int[][] {{0, size - n}}, 0);
+        Array valid = less(arange(size), count);
+        return where(valid, first, full(DType.INT32, fill, size));
+    }
+
+    /** The multi-indices (one int32 array per dimension) of the non-zero elements, padded to {@code size}. */
+    public static Array[] nonzero(Array x, int size, int fill) {
+        Array flat = flatnonzero(x, size, -1);
+        Array valid = greaterEqual(flat, 0);
+        Array[] idx = unravelIndex(where(valid, flat, zerosLike(flat)), x.shape());
+        for (int d = 0; d < idx.length; d++) {
+            idx[d] = where(valid, idx[d], full(DType.INT32, fill, size));
+        }
+        return idx;
+    }
+
+    /** The indices of the non-zero elements as rows of an int32 {@code [size, ndim]} array. */
+    public static Array argwhere(Array x, int size, int fill) {
+        Array[] idx = nonzero(x, size, fill);
+        return idx.length == 0 ? zeros(DType.INT32, size, 0) : stack(idx, 1);
+    }
+
+    /** {@code f} applied to the 1-d slices along {@code axis} (through vmap), results in their place. */
+    public static Array applyAlongAxis(java.util.function.UnaryOperator<Array> f, int axis, Array x) {
+        int a = Shape.axis("applyAlongAxis", axis, x.ndim());
+        Array moved = moveaxis(x, a, -1);
+        int[] lead = java.util.Arrays.copyOf(moved.shape(), moved.ndim() - 1);
+        int rows = Shape.size(lead);
+        Array flat = reshape(moved, rows, x.shape(a));
+        Array r = Kiln.vmap((Array row) -> f.apply(row)).apply(flat);
+        int[] shape = new int[lead.length + r.ndim() - 1];
+        System.arraycopy(lead, 0, shape, 0, lead.length);
+        System.arraycopy(r.shape(), 1, shape, lead.length, r.ndim() - 1);
+        Array back = reshape(r, shape);
+        return r.ndim() == 2 ? moveaxis(back, -1, a) : back;
+    }
+
+    /** An array built from its index grids: {@code f} receives one int32 grid per dimension. */
+    public static Array fromfunction(java.util.function.Function<Array[], Array> f, int... shape) {
+        Array[] grids = new Array[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            grids[i] = Lax.iota(DType.INT32, checkShape("fromfunction", shape), i);
+        }
+        return f.apply(grids);
+    }
+
+    /** The common dtype of two dtypes under JAX's promotion table. */
+    public static DType promoteTypes(DType a, DType b) {
+        return DType.promote(a, b);
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.conformance.families;
 import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.Kiln;
+import dev.kiln.Lax;
 import dev.kiln.Nn;
 import dev.kiln.Np;
 import dev.kiln.Special;
@@ -61,7 +62,49 @@ final class BreadthFamily implements Family {
                 out.add(new Case("breadth", op, dtype, "grad, jax " + l.name, () -> grad(l)));
             }
         }
+        errors(out);
         return out;
+    }
+
+    private static Array m23() {
+        return Np.reshape(Np.astype(Np.arange(6), DType.FLOAT32), 2, 3);
+    }
+
+    private static Array v3() {
+        return Np.arange(3);
+    }
+
+    /** Bad input gets a typed Kiln error whose message starts with the public function's name. */
+    private static void errors(List<Case> out) {
+        Map<String, java.util.function.Supplier<Object>> bad = new java.util.LinkedHashMap<>();
+        bad.put("glu", () -> Nn.glu(m23(), 1));
+        bad.put("oneHot", () -> Nn.oneHot(m23(), 3));
+        bad.put("dotProductAttention", () -> Nn.dotProductAttention(m23(), m23(), m23(), false));
+        bad.put("celu", () -> Nn.celu(m23(), 0));
+        bad.put("gcd", () -> Np.gcd(m23(), m23()));
+        bad.put("cross", () -> Np.cross(m23(), Np.reshape(m23(), 3, 2)));
+        bad.put("diagonal", () -> Np.diagonal(m23(), 0, 1, 1));
+        bad.put("tensordot", () -> Np.tensordot(m23(), m23(), new int[] {1}, new int[] {1, 0}));
+        bad.put("quantile", () -> Np.quantile(m23(), 1.5, 1, false));
+        bad.put("searchsorted", () -> Np.searchsorted(m23(), v3()));
+        bad.put("topK", () -> Lax.topK(m23(), 4));
+        bad.put("pad", () -> Np.pad(m23(), new int[][] {{0, 0}, {3, 0}}, "reflect"));
+        bad.put("meshgrid", () -> Np.meshgrid("yx", v3()));
+        bad.put("average", () -> Np.average(m23(), 1, v3().reshape(3, 1)));
+        for (var e : bad.entrySet()) {
+            String fn = e.getKey();
+            out.add(new Case("breadth", "errors", Case.ANY_DTYPE, fn + " rejects bad input", () -> {
+                try {
+                    e.getValue().get();
+                } catch (dev.kiln.KilnException k) {
+                    Check.that(
+                            k.getMessage().startsWith(fn + ":"),
+                            "message should start with '" + fn + ":', got: " + k.getMessage());
+                    return;
+                }
+                throw new AssertionError(fn + " accepted bad input without a KilnException");
+            }));
+        }
     }
 
     private static List<Line> read() {
@@ -116,6 +159,10 @@ final class BreadthFamily implements Family {
         return s == null || s.isEmpty() || s.equals("none")
                 ? null
                 : Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static Integer axisOrNull(Map<String, String> p) {
+        return p.get("axis").equals("none") ? null : Integer.valueOf(p.get("axis"));
     }
 
     private static int integer(Map<String, String> p, String key) {
@@ -244,6 +291,76 @@ final class BreadthFamily implements Family {
                     case "Np.expandDims" -> Np.expandDims(x, ints(p.get("axes")));
                     case "Np.indices" -> Np.indices(ints(p.get("dims")));
                     case "Np.tri" -> Np.tri(integer(p, "n"), integer(p, "m"), integer(p, "k"), DType.FLOAT32);
+                    case "Np.sort" -> Np.sort(x, axisOrNull(p));
+                    case "Np.argsort" -> Np.argsort(x, axisOrNull(p));
+                    case "Np.quantile" -> Np.quantile(x, Double.parseDouble(p.get("q")), axisOrNull(p), false);
+                    case "Np.nanquantile" -> Np.nanquantile(x, Double.parseDouble(p.get("q")), axisOrNull(p), false);
+                    case "Np.percentile" -> Np.percentile(x, Double.parseDouble(p.get("q")), axisOrNull(p), false);
+                    case "Np.median" -> Np.median(x, axisOrNull(p), false);
+                    case "Np.nanmedian" -> Np.nanmedian(x, axisOrNull(p), false);
+                    case "Np.searchsorted" -> Np.searchsorted(a[0], a[1], p.get("side"));
+                    case "Lax.topK" -> Lax.topK(x, integer(p, "k"))[integer(p, "out")];
+                    case "Np.pad" -> Np.pad(x, new int[][] {{1, 2}, {2, 3}}, p.get("mode"));
+                    case "Lax.map" -> Lax.map((Array row) -> Np.sum(Np.multiply(row, row)), x);
+                    case "Lax.associativeScan" ->
+                        Lax.associativeScan(
+                                p.get("op").equals("add") ? (u, v) -> Np.add(u, v) : (u, v) -> Np.maximum(u, v),
+                                x,
+                                integer(p, "axis"));
+                    case "Np.arrayEqual" -> Np.arrayEqual(a[0], a[1]);
+                    case "Np.arrayEquiv" -> Np.arrayEquiv(a[0], a[1]);
+                    case "Np.arraySplit" -> Np.arraySplit(x, integer(p, "n"), integer(p, "axis"));
+                    case "Np.hsplit" -> Np.hsplit(x, integer(p, "n"));
+                    case "Np.vsplit" -> Np.vsplit(x, integer(p, "n"));
+                    case "Np.broadcastArrays" -> Np.broadcastArrays(a);
+                    case "Np.cumulativeSum" -> Np.cumulativeSum(x, integer(p, "axis"), "1".equals(p.get("initial")));
+                    case "Np.cumulativeProd" -> Np.cumulativeProd(x, integer(p, "axis"), "1".equals(p.get("initial")));
+                    case "Np.diff" -> Np.diff(x, integer(p, "n"), integer(p, "axis"));
+                    case "Np.ediff1d" -> Np.ediff1d(x);
+                    case "Np.diagflat" -> Np.diagflat(x, integer(p, "k"));
+                    case "Np.fillDiagonal" -> Np.fillDiagonal(x, 7.0);
+                    case "Np.isin" -> Np.isin(a[0], a[1]);
+                    case "Np.ldexp" -> Np.ldexp(a[0], a[1]);
+                    case "Np.trapezoid" -> Np.trapezoid(x, Double.parseDouble(p.get("dx")), integer(p, "axis"));
+                    case "Np.interp" -> Np.interp(a[0], a[1], a[2]);
+                    case "Np.digitize" -> Np.digitize(a[0], a[1], "1".equals(p.get("right")));
+                    case "Np.select" -> Np.select(new Array[] {a[0], a[1]}, new Array[] {a[2], a[3]}, -1.0);
+                    case "Np.polyval" -> Np.polyval(a[0], a[1]);
+                    case "Np.polyadd" -> Np.polyadd(a[0], a[1]);
+                    case "Np.polysub" -> Np.polysub(a[0], a[1]);
+                    case "Np.polymul" -> Np.polymul(a[0], a[1]);
+                    case "Np.polyder" -> Np.polyder(x, integer(p, "m"));
+                    case "Np.polyint" -> Np.polyint(x, integer(p, "m"));
+                    case "Np.convolve" -> Np.convolve(a[0], a[1], p.get("mode"));
+                    case "Np.correlate" -> Np.correlate(a[0], a[1], p.get("mode"));
+                    case "Np.cov" -> Np.cov(x);
+                    case "Np.corrcoef" -> Np.corrcoef(x);
+                    case "Np.vander" -> Np.vander(x, integer(p, "n"), "1".equals(p.get("increasing")));
+                    case "Np.unstack" -> Np.unstack(x, integer(p, "axis"));
+                    case "Np.resize" -> Np.resize(x, ints(p.get("shape")));
+                    case "Np.rollaxis" -> Np.rollaxis(x, integer(p, "axis"), integer(p, "start"));
+                    case "Np.append" -> Np.append(a[0], a[1], axisOrNull(p));
+                    case "Np.delete" -> Np.delete(x, ints(p.get("idx")), integer(p, "axis"));
+                    case "Np.vecdot" -> Np.vecdot(a[0], a[1]);
+                    case "Np.matvec" -> Np.matvec(a[0], a[1]);
+                    case "Np.vecmat" -> Np.vecmat(a[0], a[1]);
+                    case "Np.lexsort" -> Np.lexsort(a);
+                    case "Np.flatnonzero" -> Np.flatnonzero(x, integer(p, "size"), -1);
+                    case "Np.argwhere" -> Np.argwhere(x, integer(p, "size"), -1);
+                    case "Np.applyAlongAxis" ->
+                        Np.applyAlongAxis(row -> Np.sum(Np.multiply(row, row)), integer(p, "axis"), x);
+                    case "Np.hamming" -> Np.hamming(integer(p, "n"));
+                    case "Np.hanning" -> Np.hanning(integer(p, "n"));
+                    case "Np.blackman" -> Np.blackman(integer(p, "n"));
+                    case "Np.bartlett" -> Np.bartlett(integer(p, "n"));
+                    case "Np.geomspace" -> Np.geomspace(1, 1000, 7);
+                    case "Np.logspace" -> Np.logspace(0, 3, 5, 2.0);
+                    case "Np.triuIndices" -> Np.triuIndices(integer(p, "n"), integer(p, "k"), integer(p, "m"));
+                    case "Np.trilIndices" -> Np.trilIndices(integer(p, "n"), integer(p, "k"), integer(p, "m"));
+                    case "Np.bincount" ->
+                        a.length > 1 ? Np.bincount(a[0], a[1], integer(p, "n")) : Np.bincount(x, integer(p, "n"));
+                    case "Np.unravelIndex" -> Np.unravelIndex(x, ints(p.get("shape")));
+                    case "Np.ravelMultiIndex" -> Np.ravelMultiIndex(a, ints(p.get("shape")));
                     default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
@@ -321,8 +438,70 @@ final class BreadthFamily implements Family {
                     e,
                     got,
                     rule(l.fn, e.spec().dtype()),
-                    e.spec().dtype().isFloating() ? Tolerance.maxMagnitude(Host.doubles(e)) : null);
+                    e.spec().dtype().isFloating() ? scale(l, e) : null);
         }
+    }
+
+    /** Reductions whose results may cancel: their error is relative to the terms, not the result. */
+    private static final java.util.Set<String> SUMS = java.util.Set.of(
+            "Np.average",
+            "Np.nansum",
+            "Np.nanmean",
+            "Np.nanvar",
+            "Np.nanstd",
+            "Np.nancumsum",
+            "Np.nanprod",
+            "Np.tensordot",
+            "Np.inner",
+            "Np.vdot",
+            "Np.trace",
+            "Nn.standardize",
+            "Np.cumulativeSum",
+            "Np.cumulativeProd",
+            "Np.trapezoid",
+            "Np.polyval",
+            "Np.polymul",
+            "Np.convolve",
+            "Np.correlate",
+            "Np.cov",
+            "Np.corrcoef",
+            "Np.vecdot",
+            "Np.matvec",
+            "Np.vecmat",
+            "Np.applyAlongAxis",
+            "Np.interp",
+            "Lax.map",
+            "Lax.associativeScan",
+            "Np.bincount");
+
+    /**
+     * The per-element scale of the relative bound: the largest magnitude of the result, or for
+     * sums and products of many terms the number of terms times the largest input magnitudes (a
+     * bound on the sum of |terms| that a summation's rounding error is relative to).
+     */
+    private static double[] scale(Line l, HostBuffer expected) {
+        double[] s = Tolerance.maxMagnitude(Host.doubles(expected));
+        if (!SUMS.contains(l.fn)) {
+            return s;
+        }
+        double bound = 1;
+        long terms = 1;
+        for (Object o : l.inputs) {
+            HostBuffer h = (HostBuffer) o;
+            double max = 0;
+            for (double v : Host.doubles(h)) {
+                if (Double.isFinite(v)) {
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+            bound *= Math.max(max, 1);
+            terms = Math.max(terms, h.spec().size());
+        }
+        double b = bound * terms;
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.max(s[i], b);
+        }
+        return s;
     }
 
     private static void grad(Line l) {
