@@ -449,4 +449,54 @@ public final class Lax {
     public static int axisSize(String axisName) {
         return Collectives.axisSize(axisName);
     }
+
+    // ---------------------------------------------------------------- breadth, part 1 (issue 14)
+
+    /**
+     * The {@code k} largest elements along the last axis and their int32 indices, largest first
+     * (ties: lower index first), as {@code jax.lax.top_k}: {@code [values, indices]}.
+     *
+     * @throws ShapeException when k is negative or larger than the last axis
+     */
+    public static Array[] topK(Array x, int k) {
+        if (x.ndim() == 0 || k < 0 || k > x.shape(x.ndim() - 1)) {
+            throw new ShapeException(
+                    "topK: k = " + k + " must lie in [0, " + (x.ndim() == 0 ? 0 : x.shape(x.ndim() - 1))
+                            + "], the length of the last axis of shape " + Shape.toString(x.shape()));
+        }
+        int last = x.ndim() - 1;
+        Array order = sliceInDim(Sorting.argsortLast(x, true), last, 0, k);
+        return new Array[] {Np.takeAlongAxis(x, order, last), order};
+    }
+
+    /** Same as {@link #forLoop}, spelled as {@code jax.lax.fori_loop}. */
+    public static <T> T foriLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
+        return forLoop(lower, upper, body, init);
+    }
+
+    /**
+     * {@code f} applied to each slice of {@code xs} along its leading axis, results stacked, as
+     * {@code jax.lax.map} (a {@link #scan} with no carry).
+     */
+    public static <X, Y> Y map(Function<X, Y> f, X xs) {
+        ScanResult<Array, Y> r = scan((Array c, X x) -> Step.of(c, f.apply(x)), Np.zeros(DType.INT32), xs);
+        return r.ys();
+    }
+
+    /**
+     * All prefix combinations of {@code elems} along {@code axis} under the associative {@code fn}
+     * ({@code out[i] = fn(...fn(fn(x[0], x[1]), x[2])..., x[i])}), as {@code jax.lax.associative_scan}:
+     * {@code ceil(log2 n)} rounds, each combining every element with the one {@code 2^r} before it.
+     */
+    public static Array associativeScan(java.util.function.BinaryOperator<Array> fn, Array elems, int axis) {
+        int a = Shape.axis("associativeScan", axis, elems.ndim());
+        int n = elems.shape(a);
+        Array x = elems;
+        for (int d = 1; d < n; d <<= 1) {
+            Array head = sliceInDim(x, a, 0, d);
+            Array combined = fn.apply(sliceInDim(x, a, 0, n - d), sliceInDim(x, a, d, n));
+            x = concatenate(new Array[] {head, combined}, a);
+        }
+        return x;
+    }
 }

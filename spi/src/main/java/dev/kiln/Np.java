@@ -1698,8 +1698,7 @@ public final class Np {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(mode, "mode");
         if (!"constant".equals(mode)) {
-            throw new KilnException("pad: mode '" + mode + "' is not supported; Kiln pads in 'constant' mode only"
-                    + " (use pad(x, padWidth, value)), build edge or reflect padding from slices and concatenate");
+            return Padding.pad(x, padWidth, mode);
         }
         return Movement.pad(x, padWidth, 0);
     }
@@ -1882,5 +1881,1748 @@ public final class Np {
         Objects.requireNonNull(spec, "spec");
         NullChecks.elements(operands, "operands");
         return Einsum.einsum(spec, operands);
+    }
+
+    // ================================================================ breadth, part 1 (issue 14)
+    // Composites over existing primitives: elementwise functions, NaN-aware reductions, shape and
+    // construction helpers. Each keeps JAX's semantics for NaN, inf, signed zero and dtypes.
+
+    /** Same as {@link #arcsin}. */
+    public static Array asin(Array x) {
+        return arcsin(x);
+    }
+
+    /** Same as {@link #arccos}. */
+    public static Array acos(Array x) {
+        return arccos(x);
+    }
+
+    /** Same as {@link #arctan}. */
+    public static Array atan(Array x) {
+        return arctan(x);
+    }
+
+    /** Same as {@link #arctan2}. */
+    public static Array atan2(Object a, Object b) {
+        return arctan2(a, b);
+    }
+
+    /** Same as {@link #power}. */
+    public static Array pow(Object a, Object b) {
+        return power(a, b);
+    }
+
+    /** Same as {@link #divide}. */
+    public static Array trueDivide(Object a, Object b) {
+        return divide(a, b);
+    }
+
+    /** Same as {@link #bitwiseNot}. */
+    public static Array bitwiseInvert(Array x) {
+        return bitwiseNot(x);
+    }
+
+    /** Same as {@link #leftShift}. */
+    public static Array bitwiseLeftShift(Object a, Object b) {
+        return leftShift(a, b);
+    }
+
+    /** Same as {@link #rightShift}. */
+    public static Array bitwiseRightShift(Object a, Object b) {
+        return rightShift(a, b);
+    }
+
+    /** Inverse hyperbolic sine, odd and stable near 0 and for large |x|; integers become float32. */
+    public static Array arcsinh(Array x) {
+        Array v = Nn.inexact(x);
+        Array a = abs(v);
+        double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
+        Array a2 = multiply(a, a);
+        Array moderate = log1p(add(a, divide(a2, add(sqrt(add(a2, 1.0)), 1.0))));
+        Array large = add(log(a), Math.log(2));
+        Array r = where(greater(a, big), large, moderate);
+        Array signed = where(less(v, 0.0), negative(r), r);
+        // zero (of either sign) passes through, as does NaN
+        return where(equal(v, 0.0), v, signed);
+    }
+
+    /** Inverse hyperbolic cosine (NaN below 1), accurate near 1; integers become float32. */
+    public static Array arccosh(Array x) {
+        Array v = Nn.inexact(x);
+        double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
+        Array t = subtract(v, 1.0);
+        Array moderate = log1p(add(t, sqrt(multiply(t, add(v, 1.0)))));
+        Array large = add(log(v), Math.log(2));
+        Array r = where(greater(v, big), large, moderate);
+        return where(less(v, 1.0), fullLike(r, Double.NaN), r);
+    }
+
+    /** Inverse hyperbolic tangent (±inf at ±1, NaN beyond), odd; integers become float32. */
+    public static Array arctanh(Array x) {
+        Array v = Nn.inexact(x);
+        return multiply(log1p(divide(multiply(v, 2.0), subtract(1.0, v))), 0.5);
+    }
+
+    /** Same as {@link #arcsinh}. */
+    public static Array asinh(Array x) {
+        return arcsinh(x);
+    }
+
+    /** Same as {@link #arccosh}. */
+    public static Array acosh(Array x) {
+        return arccosh(x);
+    }
+
+    /** Same as {@link #arctanh}. */
+    public static Array atanh(Array x) {
+        return arctanh(x);
+    }
+
+    /** Rounds toward zero; integer and bool arrays are returned unchanged. */
+    public static Array trunc(Array x) {
+        return x.dtype().isFloating() ? where(less(x, 0.0), ceil(x), floor(x)) : x;
+    }
+
+    /** Same as {@link #trunc}. */
+    public static Array fix(Array x) {
+        return trunc(x);
+    }
+
+    /** Rounds to the nearest integer, halves to even (as {@link #round(Array)}). */
+    public static Array rint(Array x) {
+        return x.dtype().isFloating() ? round(x) : Nn.inexact(x);
+    }
+
+    /** Whether the sign is negative (bool), true for -0.0; NaN's sign is not inspected. */
+    public static Array signbit(Array x) {
+        if (!x.dtype().isFloating()) {
+            return x.dtype() == DType.BOOL || x.dtype() == DType.UINT32
+                    ? zerosLike(Lax.convert(x, DType.BOOL))
+                    : less(x, 0);
+        }
+        Array negZero = logicalAnd(equal(x, 0.0), less(divide(1.0, x), 0.0));
+        return logicalOr(less(x, 0.0), negZero);
+    }
+
+    /** {@code |a|} with the sign of {@code b} (including -0.0); integers become float32. */
+    public static Array copysign(Object a, Object b) {
+        Array[] ab = prepare("copysign", inexactType(a, b), a, b);
+        Array m = abs(ab[0]);
+        return where(signbit(ab[1]), negative(m), m);
+    }
+
+    /** The remainder of truncated division, with the sign of the dividend (C's fmod). */
+    public static Array fmod(Object a, Object b) {
+        DType t = numericType(a, b);
+        if (t == DType.BOOL) {
+            t = DType.INT32;
+        }
+        return binary("fmod", Primitive.REM, a, b, t);
+    }
+
+    /** {@code [floorDivide(a, b), mod(a, b)]}. */
+    public static Array[] divmod(Object a, Object b) {
+        return new Array[] {floorDivide(a, b), mod(a, b)};
+    }
+
+    /** {@code [x - trunc(x), trunc(x)]}, the fractional and integral parts with x's sign. */
+    public static Array[] modf(Array x) {
+        Array v = Nn.inexact(x);
+        Array whole = where(greaterEqual(v, 0.0), floor(v), ceil(v));
+        return new Array[] {subtract(v, whole), whole};
+    }
+
+    /** {@code sqrt(a^2 + b^2)} without overflow or underflow; inf if either is infinite. */
+    public static Array hypot(Object a, Object b) {
+        Array[] ab = prepare("hypot", inexactType(a, b), a, b);
+        Array x = abs(ab[0]);
+        Array y = abs(ab[1]);
+        Array big = maximum(x, y);
+        Array small = minimum(x, y);
+        Array safe = where(equal(big, 0.0), onesLike(big), big);
+        Array r = divide(small, safe);
+        Array out = multiply(big, sqrt(add(multiply(r, r), 1.0)));
+        out = where(equal(big, 0.0), zerosLike(out), out);
+        return where(logicalOr(isinf(x), isinf(y)), fullLike(out, Double.POSITIVE_INFINITY), out);
+    }
+
+    /** {@code log(e^a + e^b)} without overflow, with JAX's derivative (finite at infinite inputs). */
+    public static Array logaddexp(Object a, Object b) {
+        return logaddexpLike("logaddexp", a, b, false);
+    }
+
+    /** {@code log2(2^a + 2^b)} without overflow, with JAX's derivative. */
+    public static Array logaddexp2(Object a, Object b) {
+        return logaddexpLike("logaddexp2", a, b, true);
+    }
+
+    private static Array logaddexpLike(String fn, Object a, Object b, boolean base2) {
+        Array[] ab = prepare(fn, inexactType(a, b), a, b);
+        return Kiln.<Array[], Array>customJvp(p -> logaddexpValue(p[0], p[1], base2), (p, t) -> {
+                    Array out = logaddexpValue(p[0], p[1], base2);
+                    Array ro = replaceInf(out);
+                    Array w0 = base2 ? exp2(subtract(replaceInf(p[0]), ro)) : exp(subtract(replaceInf(p[0]), ro));
+                    Array w1 = base2 ? exp2(subtract(replaceInf(p[1]), ro)) : exp(subtract(replaceInf(p[1]), ro));
+                    return new Kiln.Jvp<>(out, add(multiply(t[0], w0), multiply(t[1], w1)));
+                })
+                .apply(ab);
+    }
+
+    private static Array replaceInf(Array x) {
+        return where(isinf(x), zerosLike(x), x);
+    }
+
+    private static Array logaddexpValue(Array x, Array y, boolean base2) {
+        Array amax = maximum(x, y);
+        Array delta = subtract(x, y);
+        Array negAbs = negative(abs(delta));
+        Array tail = base2 ? multiply(log1p(exp2(negAbs)), 1 / Math.log(2)) : log1p(exp(negAbs));
+        return where(isnan(delta), add(x, y), add(amax, tail));
+    }
+
+    /** {@code sin(pi x) / (pi x)}, 1 at 0. */
+    public static Array sinc(Array x) {
+        Array v = Nn.inexact(x);
+        Array zero = equal(v, 0.0);
+        Array safe = multiply(where(zero, onesLike(v), v), Math.PI);
+        return where(zero, onesLike(v), divide(sin(safe), safe));
+    }
+
+    /** Degrees to radians; integers become float32. */
+    public static Array deg2rad(Array x) {
+        return multiply(Nn.inexact(x), Math.PI / 180);
+    }
+
+    /** Radians to degrees; integers become float32. */
+    public static Array rad2deg(Array x) {
+        return multiply(Nn.inexact(x), 180 / Math.PI);
+    }
+
+    /** Same as {@link #deg2rad}. */
+    public static Array radians(Array x) {
+        return deg2rad(x);
+    }
+
+    /** Same as {@link #rad2deg}. */
+    public static Array degrees(Array x) {
+        return rad2deg(x);
+    }
+
+    /** Absolute value as a float (integers become float32). */
+    public static Array fabs(Array x) {
+        return abs(Nn.inexact(x));
+    }
+
+    /** Element-wise maximum that ignores NaN (NaN only where both are NaN). */
+    public static Array fmax(Object a, Object b) {
+        Array[] ab = prepare("fmax", resultType(a, b), a, b);
+        return where(isnan(ab[0]), ab[1], where(isnan(ab[1]), ab[0], maximum(ab[0], ab[1])));
+    }
+
+    /** Element-wise minimum that ignores NaN (NaN only where both are NaN). */
+    public static Array fmin(Object a, Object b) {
+        Array[] ab = prepare("fmin", resultType(a, b), a, b);
+        return where(isnan(ab[0]), ab[1], where(isnan(ab[1]), ab[0], minimum(ab[0], ab[1])));
+    }
+
+    /** Whether each element is -inf. */
+    public static Array isneginf(Array x) {
+        return logicalAnd(isinf(x), x.dtype().isFloating() ? less(x, 0.0) : zerosLike(Lax.convert(x, DType.BOOL)));
+    }
+
+    /** Whether each element is +inf. */
+    public static Array isposinf(Array x) {
+        return logicalAnd(isinf(x), x.dtype().isFloating() ? greater(x, 0.0) : zerosLike(Lax.convert(x, DType.BOOL)));
+    }
+
+    /** 0 where {@code x1 < 0}, 1 where {@code x1 > 0}, {@code x2} where {@code x1 == 0}; NaN stays NaN. */
+    public static Array heaviside(Object x1, Object x2) {
+        Array[] xy = prepare("heaviside", inexactType(x1, x2), x1, x2);
+        Array x = xy[0];
+        return where(less(x, 0.0), zerosLike(x), where(greater(x, 0.0), onesLike(x), where(isnan(x), x, xy[1])));
+    }
+
+    /** {@code a ** b} computed in the inexact promoted dtype (integers become float32). */
+    public static Array floatPower(Object a, Object b) {
+        Array[] ab = prepare("floatPower", inexactType(a, b), a, b);
+        return power(ab[0], ab[1]);
+    }
+
+    /**
+     * Whether {@code |a - b| <= atol + rtol |b|} element-wise (rtol 1e-5, atol 1e-8); infinities are
+     * close only to themselves, NaN to nothing.
+     */
+    public static Array isclose(Object a, Object b) {
+        return isclose(a, b, 1e-5, 1e-8, false);
+    }
+
+    /** {@link #isclose(Object, Object)} with explicit tolerances and NaN equality. */
+    public static Array isclose(Object a, Object b, double rtol, double atol, boolean equalNan) {
+        DType t = resultType(a, b);
+        if (!t.isFloating()) {
+            Array[] ab = prepare("isclose", t, a, b);
+            return equal(ab[0], ab[1]);
+        }
+        Array[] ab = prepare("isclose", t, a, b);
+        Array x = ab[0];
+        Array y = ab[1];
+        Array close = lessEqual(abs(subtract(x, y)), add(multiply(abs(y), rtol), atol));
+        Array anyInf = logicalOr(isinf(x), isinf(y));
+        close = where(anyInf, equal(x, y), close);
+        if (equalNan) {
+            close = logicalOr(close, logicalAnd(isnan(x), isnan(y)));
+        }
+        return close;
+    }
+
+    /** Whether every element pair is {@link #isclose} (a 0-d bool). */
+    public static Array allclose(Object a, Object b) {
+        return all(isclose(a, b));
+    }
+
+    /** {@link #allclose(Object, Object)} with explicit tolerances. */
+    public static Array allclose(Object a, Object b, double rtol, double atol, boolean equalNan) {
+        return all(isclose(a, b, rtol, atol, equalNan));
+    }
+
+    /**
+     * The greatest common divisor of integers (non-negative; gcd(0, 0) = 0).
+     *
+     * @throws DTypeException for float operands
+     */
+    public static Array gcd(Object a, Object b) {
+        DType t = resultType(a, b);
+        if (t.isFloating() || t == DType.BOOL) {
+            throw new DTypeException("gcd: needs integer operands, got " + t + "; astype an integer dtype first");
+        }
+        Array[] ab = prepare("gcd", t, a, b);
+        Array[] init = {abs(ab[0]), abs(ab[1])};
+        Array[] out = Lax.whileLoop(
+                c -> any(notEqual(c[1], 0)),
+                c -> {
+                    Array zero = equal(c[1], 0);
+                    Array safe = where(zero, onesLike(c[1]), c[1]);
+                    return new Array[] {where(zero, c[0], c[1]), where(zero, zerosLike(c[1]), mod(c[0], safe))};
+                },
+                init);
+        return out[0];
+    }
+
+    /**
+     * The least common multiple of integers (non-negative; 0 if either is 0).
+     *
+     * @throws DTypeException for float operands
+     */
+    public static Array lcm(Object a, Object b) {
+        DType t = resultType(a, b);
+        if (t.isFloating() || t == DType.BOOL) {
+            throw new DTypeException("lcm: needs integer operands, got " + t + "; astype an integer dtype first");
+        }
+        Array[] ab = prepare("lcm", t, a, b);
+        Array d = gcd(ab[0], ab[1]);
+        Array zero = equal(d, 0);
+        Array safe = where(zero, onesLike(d), d);
+        return where(zero, zerosLike(d), abs(multiply(ab[0], floorDivide(ab[1], safe))));
+    }
+
+    // ---------------------------------------------------------------- NaN-aware reductions and statistics
+
+    private static Array nanReplaced(Array x, double value) {
+        return x.dtype().isFloating() ? where(isnan(x), fullLike(x, value), x) : x;
+    }
+
+    private static Array nonNanCount(Array x, int[] axes, boolean keepdims) {
+        Array ok = x.dtype().isFloating() ? logicalNot(isnan(x)) : full(DType.BOOL, 1, x.shape());
+        return sum(ok, axes, keepdims);
+    }
+
+    /** The sum with NaN treated as 0, over {@code axes} ({@code null} = all). */
+    public static Array nansum(Array x, int[] axes, boolean keepdims) {
+        return sum(nanReplaced(x, 0), axes, keepdims);
+    }
+
+    /** {@link #nansum(Array, int[], boolean)} over all elements. */
+    public static Array nansum(Array x) {
+        return nansum(x, null, false);
+    }
+
+    /** The product with NaN treated as 1. */
+    public static Array nanprod(Array x, int[] axes, boolean keepdims) {
+        return prod(nanReplaced(x, 1), axes, keepdims);
+    }
+
+    /** {@link #nanprod(Array, int[], boolean)} over all elements. */
+    public static Array nanprod(Array x) {
+        return nanprod(x, null, false);
+    }
+
+    /** The maximum ignoring NaN; NaN where a slice is all NaN. */
+    public static Array nanmax(Array x, int[] axes, boolean keepdims) {
+        if (!x.dtype().isFloating()) {
+            return max(x, axes, keepdims);
+        }
+        Array r = max(nanReplaced(x, Double.NEGATIVE_INFINITY), axes, keepdims);
+        return where(all(isnan(x), axes, keepdims), fullLike(r, Double.NaN), r);
+    }
+
+    /** {@link #nanmax(Array, int[], boolean)} over all elements. */
+    public static Array nanmax(Array x) {
+        return nanmax(x, null, false);
+    }
+
+    /** The minimum ignoring NaN; NaN where a slice is all NaN. */
+    public static Array nanmin(Array x, int[] axes, boolean keepdims) {
+        if (!x.dtype().isFloating()) {
+            return min(x, axes, keepdims);
+        }
+        Array r = min(nanReplaced(x, Double.POSITIVE_INFINITY), axes, keepdims);
+        return where(all(isnan(x), axes, keepdims), fullLike(r, Double.NaN), r);
+    }
+
+    /** {@link #nanmin(Array, int[], boolean)} over all elements. */
+    public static Array nanmin(Array x) {
+        return nanmin(x, null, false);
+    }
+
+    /** The mean of the non-NaN elements (NaN where there are none); integers become float32. */
+    public static Array nanmean(Array x, int[] axes, boolean keepdims) {
+        Array v = Nn.inexact(x);
+        Array n = Lax.convert(nonNanCount(v, axes, keepdims), v.dtype());
+        return divide(nansum(v, axes, keepdims), n);
+    }
+
+    /** {@link #nanmean(Array, int[], boolean)} over all elements. */
+    public static Array nanmean(Array x) {
+        return nanmean(x, null, false);
+    }
+
+    /** The variance of the non-NaN elements, divided by {@code count - ddof}. */
+    public static Array nanvar(Array x, int[] axes, boolean keepdims, int ddof) {
+        Array v = Nn.inexact(x);
+        Array mean = nanmean(v, axes, true);
+        Array centered = nanReplaced(subtract(v, mean), 0);
+        Array n = subtract(Lax.convert(nonNanCount(v, axes, keepdims), v.dtype()), (double) ddof);
+        Array s = sum(multiply(centered, centered), axes, keepdims);
+        return divide(s, where(lessEqual(n, 0.0), fullLike(n, Double.NaN), n));
+    }
+
+    /** {@link #nanvar(Array, int[], boolean, int)} over all elements, ddof 0. */
+    public static Array nanvar(Array x) {
+        return nanvar(x, null, false, 0);
+    }
+
+    /** The standard deviation of the non-NaN elements. */
+    public static Array nanstd(Array x, int[] axes, boolean keepdims, int ddof) {
+        return sqrt(nanvar(x, axes, keepdims, ddof));
+    }
+
+    /** {@link #nanstd(Array, int[], boolean, int)} over all elements, ddof 0. */
+    public static Array nanstd(Array x) {
+        return nanstd(x, null, false, 0);
+    }
+
+    /** The index of the largest non-NaN element along {@code axis}; -1 where a slice is all NaN. */
+    public static Array nanargmax(Array x, int axis) {
+        if (!x.dtype().isFloating()) {
+            return argmax(x, axis);
+        }
+        Array r = argmax(nanReplaced(x, Double.NEGATIVE_INFINITY), axis);
+        return where(all(isnan(x), new int[] {axis}, false), fullLike(r, -1), r);
+    }
+
+    /** The index of the smallest non-NaN element along {@code axis}; -1 where a slice is all NaN. */
+    public static Array nanargmin(Array x, int axis) {
+        if (!x.dtype().isFloating()) {
+            return argmin(x, axis);
+        }
+        Array r = argmin(nanReplaced(x, Double.POSITIVE_INFINITY), axis);
+        return where(all(isnan(x), new int[] {axis}, false), fullLike(r, -1), r);
+    }
+
+    /** The cumulative sum with NaN treated as 0. */
+    public static Array nancumsum(Array x, int axis) {
+        return cumsum(nanReplaced(x, 0), axis);
+    }
+
+    /** The cumulative product with NaN treated as 1. */
+    public static Array nancumprod(Array x, int axis) {
+        return cumprod(nanReplaced(x, 1), axis);
+    }
+
+    /** {@code max - min} over {@code axes} ({@code null} = all). */
+    public static Array ptp(Array x, int[] axes, boolean keepdims) {
+        return subtract(max(x, axes, keepdims), min(x, axes, keepdims));
+    }
+
+    /** {@link #ptp(Array, int[], boolean)} over all elements. */
+    public static Array ptp(Array x) {
+        return ptp(x, null, false);
+    }
+
+    /** Same as {@link #max(Array, int[], boolean)}. */
+    public static Array amax(Array x, int[] axes, boolean keepdims) {
+        return max(x, axes, keepdims);
+    }
+
+    /** Same as {@link #min(Array, int[], boolean)}. */
+    public static Array amin(Array x, int[] axes, boolean keepdims) {
+        return min(x, axes, keepdims);
+    }
+
+    /** The number of non-zero (true) elements over {@code axes} ({@code null} = all), as int32. */
+    public static Array countNonzero(Array x, int[] axes, boolean keepdims) {
+        return sum(notEqual(x, 0), axes, keepdims);
+    }
+
+    /** {@link #countNonzero(Array, int[], boolean)} over all elements. */
+    public static Array countNonzero(Array x) {
+        return countNonzero(x, null, false);
+    }
+
+    /**
+     * The weighted mean {@code sum(x w) / sum(w)} along {@code axis} ({@code null} = all): {@code
+     * weights} has x's shape, or is 1-d with the length of that axis.
+     *
+     * @throws ShapeException when the weights fit neither form
+     */
+    public static Array average(Array x, Integer axis, Array weights) {
+        if (weights == null) {
+            return axis == null ? mean(x) : mean(x, axis);
+        }
+        DType t = inexactType(x, weights);
+        Array v = Lax.convert(x, t);
+        Array w = Lax.convert(weights, t);
+        if (!java.util.Arrays.equals(v.shape(), w.shape())) {
+            if (axis == null || w.ndim() != 1 || w.shape(0) != v.shape(Shape.axis("average", axis, v.ndim()))) {
+                throw new ShapeException("average: weights of shape " + Shape.toString(w.shape())
+                        + " fit neither x's shape " + Shape.toString(v.shape())
+                        + " nor, 1-d, the length of the averaged axis; pass weights of x's shape");
+            }
+            int a = Shape.axis("average", axis, v.ndim());
+            w = Lax.broadcastInDim(w, v.shape(), a);
+        }
+        int[] axes = axis == null ? null : new int[] {axis};
+        return divide(sum(multiply(v, w), axes, false), sum(w, axes, false));
+    }
+
+    // ---------------------------------------------------------------- shape and construction helpers
+
+    /** Same as {@link #concatenate(Array[], int)}. */
+    public static Array concat(Array[] xs, int axis) {
+        return concatenate(xs, axis);
+    }
+
+    /** Same as {@link #transpose(Array, int...)}. */
+    public static Array permuteDims(Array x, int... axes) {
+        return transpose(x, axes);
+    }
+
+    /** Swaps the last two axes. */
+    public static Array matrixTranspose(Array x) {
+        if (x.ndim() < 2) {
+            throw new ShapeException(
+                    "matrixTranspose: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        return swapaxes(x, -1, -2);
+    }
+
+    /** The number of dimensions. */
+    public static int ndim(Array x) {
+        return x.ndim();
+    }
+
+    /** The shape. */
+    public static int[] shape(Array x) {
+        return x.shape();
+    }
+
+    /** The number of elements. */
+    public static int size(Array x) {
+        return x.size();
+    }
+
+    /** Zeros of {@code dtype} (Kiln arrays are always initialised). */
+    public static Array empty(DType dtype, int... shape) {
+        return zeros(dtype, shape);
+    }
+
+    /** Zeros like {@code x} (Kiln arrays are always initialised). */
+    public static Array emptyLike(Array x) {
+        return zerosLike(x);
+    }
+
+    /** The n x n identity matrix (float32). */
+    public static Array identity(int n) {
+        return eye(n);
+    }
+
+    /** {@link #identity(int)} in {@code dtype}. */
+    public static Array identity(int n, DType dtype) {
+        return eye(n, n, 0, dtype);
+    }
+
+    /** {@code x} with new axes of length 1 at each of {@code axes} (positions in the result). */
+    public static Array expandDims(Array x, int... axes) {
+        int rank = x.ndim() + axes.length;
+        int[] ax = Shape.axes("expandDims", axes, rank);
+        if (ax.length != axes.length) {
+            throw new AxisException("expandDims: repeated axis in " + java.util.Arrays.toString(axes));
+        }
+        int[] shape = new int[rank];
+        boolean[] isNew = new boolean[rank];
+        for (int a : ax) {
+            isNew[a] = true;
+        }
+        for (int i = 0, j = 0; i < rank; i++) {
+            shape[i] = isNew[i] ? 1 : x.shape(j++);
+        }
+        return reshape(x, shape);
+    }
+
+    /** Reverses the second axis. */
+    public static Array fliplr(Array x) {
+        return flip(x, 1);
+    }
+
+    /** Reverses the first axis. */
+    public static Array flipud(Array x) {
+        return flip(x, 0);
+    }
+
+    /** A matrix with ones at and below diagonal {@code k} (n x m, float32). */
+    public static Array tri(int n, int m, int k) {
+        return tri(n, m, k, DType.FLOAT32);
+    }
+
+    /** {@link #tri(int, int, int)} in {@code dtype}. */
+    public static Array tri(int n, int m, int k, DType dtype) {
+        Array i = Lax.iota(DType.INT32, new int[] {n, m}, 0);
+        Array j = Lax.iota(DType.INT32, new int[] {n, m}, 1);
+        return Lax.convert(lessEqual(subtract(j, i), k), dtype);
+    }
+
+    private static Array diagMask(String fn, Array x, int k, boolean lower) {
+        if (x.ndim() < 2) {
+            throw new ShapeException(fn + ": needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        int n = x.shape(x.ndim() - 2), m = x.shape(x.ndim() - 1);
+        Array i = Lax.iota(DType.INT32, new int[] {n, m}, 0);
+        Array j = Lax.iota(DType.INT32, new int[] {n, m}, 1);
+        Array d = subtract(j, i);
+        return lower ? lessEqual(d, k) : greaterEqual(d, k);
+    }
+
+    /** The lower triangle (at and below diagonal {@code k}) of the last two axes, zeros elsewhere. */
+    public static Array tril(Array x, int k) {
+        return where(diagMask("tril", x, k, true), x, zerosLike(x));
+    }
+
+    /** {@link #tril(Array, int)} with k = 0. */
+    public static Array tril(Array x) {
+        return tril(x, 0);
+    }
+
+    /** The upper triangle (at and above diagonal {@code k}) of the last two axes, zeros elsewhere. */
+    public static Array triu(Array x, int k) {
+        return where(diagMask("triu", x, k, false), x, zerosLike(x));
+    }
+
+    /** {@link #triu(Array, int)} with k = 0. */
+    public static Array triu(Array x) {
+        return triu(x, 0);
+    }
+
+    /**
+     * Diagonal {@code offset} of the plane of {@code axis1} and {@code axis2}: those axes are removed
+     * and the diagonal becomes the last axis.
+     */
+    public static Array diagonal(Array x, int offset, int axis1, int axis2) {
+        int a1 = Shape.axis("diagonal", axis1, x.ndim());
+        int a2 = Shape.axis("diagonal", axis2, x.ndim());
+        if (a1 == a2) {
+            throw new AxisException("diagonal: axis1 and axis2 are the same axis (" + a1 + "); pass two distinct axes");
+        }
+        int[] perm = new int[x.ndim()];
+        for (int i = 0, j = 0; i < x.ndim(); i++) {
+            if (i != a1 && i != a2) {
+                perm[j++] = i;
+            }
+        }
+        perm[x.ndim() - 2] = a1;
+        perm[x.ndim() - 1] = a2;
+        Array t = transpose(x, perm);
+        int n = x.shape(a1), m = x.shape(a2);
+        int len = Math.max(0, Math.min(n - Math.max(0, -offset), m - Math.max(0, offset)));
+        int[] lead = java.util.Arrays.copyOf(t.shape(), x.ndim() - 2);
+        int[] flat = java.util.Arrays.copyOf(lead, lead.length + 1);
+        flat[lead.length] = n * m;
+        Array f = reshape(t, flat);
+        int[] idx = new int[len];
+        for (int i = 0; i < len; i++) {
+            idx[i] = (i + Math.max(0, -offset)) * m + i + Math.max(0, offset);
+        }
+        if (len == 0 || n * m == 0) {
+            int[] shape = java.util.Arrays.copyOf(lead, lead.length + 1);
+            shape[lead.length] = 0;
+            return zeros(x.dtype(), shape);
+        }
+        return take(f, array(idx, len), -1);
+    }
+
+    /** The main diagonal of the first two axes. */
+    public static Array diagonal(Array x) {
+        return diagonal(x, 0, 0, 1);
+    }
+
+    /** The sum of diagonal {@code offset} of the first two axes. */
+    public static Array trace(Array x, int offset) {
+        Array d = diagonal(x, offset, 0, 1);
+        return sum(d, -1);
+    }
+
+    /** The sum of the main diagonal. */
+    public static Array trace(Array x) {
+        return trace(x, 0);
+    }
+
+    /** A 1-d array's values on diagonal {@code k} of a square matrix, or a matrix's diagonal {@code k}. */
+    public static Array diag(Array v, int k) {
+        if (v.ndim() == 2) {
+            return diagonal(v, k, 0, 1);
+        }
+        if (v.ndim() != 1) {
+            throw new ShapeException("diag: needs a 1-d or 2-d array, got shape " + Shape.toString(v.shape()));
+        }
+        int len = v.shape(0);
+        int n = len + Math.abs(k);
+        Array i = Lax.iota(DType.INT32, new int[] {n, n}, 0);
+        Array j = Lax.iota(DType.INT32, new int[] {n, n}, 1);
+        Array on = equal(subtract(j, i), k);
+        if (len == 0) {
+            return zeros(v.dtype(), n, n);
+        }
+        Array src = clip(k >= 0 ? i : j, 0, len - 1);
+        return where(
+                on,
+                take(v, src, 0),
+                zerosLike(Lax.broadcastInDim(Lax.reshape(Lax.sliceInDim(v, 0, 0, 1), new int[0]), new int[] {n, n})));
+    }
+
+    /** {@link #diag(Array, int)} with k = 0. */
+    public static Array diag(Array v) {
+        return diag(v, 0);
+    }
+
+    /** Rolls elements by {@code shift} along {@code axis}; elements leaving one end enter at the other. */
+    public static Array roll(Array x, int shift, int axis) {
+        int a = Shape.axis("roll", axis, x.ndim());
+        int n = x.shape(a);
+        if (n == 0) {
+            return x;
+        }
+        int s = Math.floorMod(shift, n);
+        if (s == 0) {
+            return x;
+        }
+        return concatenate(new Array[] {Lax.sliceInDim(x, a, n - s, n), Lax.sliceInDim(x, a, 0, n - s)}, a);
+    }
+
+    /** Rolls the flattened array and restores the shape. */
+    public static Array roll(Array x, int shift) {
+        return reshape(roll(ravel(x), shift, 0), x.shape());
+    }
+
+    /** Rotates by 90 degrees {@code k} times in the plane of the first two axes. */
+    public static Array rot90(Array x, int k) {
+        return rot90(x, k, 0, 1);
+    }
+
+    /** Rotates by 90 degrees {@code k} times from {@code axis0} towards {@code axis1}. */
+    public static Array rot90(Array x, int k, int axis0, int axis1) {
+        int a0 = Shape.axis("rot90", axis0, x.ndim());
+        int a1 = Shape.axis("rot90", axis1, x.ndim());
+        if (a0 == a1) {
+            throw new AxisException("rot90: the two axes must differ, got " + axis0 + " and " + axis1);
+        }
+        int r = Math.floorMod(k, 4);
+        return switch (r) {
+            case 0 -> x;
+            case 2 -> flip(x, a0, a1);
+            case 1 -> swapaxes(flip(x, a1), a0, a1);
+            default -> flip(swapaxes(x, a0, a1), a1);
+        };
+    }
+
+    /**
+     * Sums products over {@code axesA} of a paired with {@code axesB} of b; the result has a's free
+     * axes then b's.
+     */
+    public static Array tensordot(Array a, Array b, int[] axesA, int[] axesB) {
+        if (axesA.length != axesB.length) {
+            throw new AxisException("tensordot: " + axesA.length + " axes of a paired with " + axesB.length
+                    + " of b; pass the same number of axes for each");
+        }
+        int[] ca = new int[axesA.length];
+        int[] cb = new int[axesB.length];
+        for (int i = 0; i < ca.length; i++) {
+            ca[i] = Shape.axis("tensordot", axesA[i], a.ndim());
+            cb[i] = Shape.axis("tensordot", axesB[i], b.ndim());
+            if (a.shape(ca[i]) != b.shape(cb[i])) {
+                throw new ShapeException("tensordot: axis " + ca[i] + " of a (length " + a.shape(ca[i])
+                        + ") is paired with axis " + cb[i] + " of b (length " + b.shape(cb[i]) + ")");
+            }
+        }
+        DType t = resultType(a, b);
+        return Lax.dotGeneral(Lax.convert(a, t), Lax.convert(b, t), ca, cb, new int[0], new int[0]);
+    }
+
+    /** {@link #tensordot(Array, Array, int[], int[])} over the last {@code n} axes of a and the first n of b. */
+    public static Array tensordot(Array a, Array b, int n) {
+        int[] axesA = new int[n];
+        int[] axesB = new int[n];
+        for (int i = 0; i < n; i++) {
+            axesA[i] = a.ndim() - n + i;
+            axesB[i] = i;
+        }
+        return tensordot(a, b, axesA, axesB);
+    }
+
+    /** Sums products over the last axes of a and b (a scalar times an array for 0-d operands). */
+    public static Array inner(Array a, Array b) {
+        if (a.ndim() == 0 || b.ndim() == 0) {
+            return multiply(a, b);
+        }
+        return tensordot(a, b, new int[] {-1}, new int[] {-1});
+    }
+
+    /** The dot product of the flattened arrays. */
+    public static Array vdot(Array a, Array b) {
+        return dot(ravel(a), ravel(b));
+    }
+
+    /** The Kronecker product: blocks of b scaled by each element of a. */
+    public static Array kron(Array a, Array b) {
+        int rank = Math.max(a.ndim(), b.ndim());
+        Array x = atLeastRank(a, rank);
+        Array y = atLeastRank(b, rank);
+        int[] xs = new int[2 * rank];
+        int[] ys = new int[2 * rank];
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            xs[2 * i] = x.shape(i);
+            xs[2 * i + 1] = 1;
+            ys[2 * i] = 1;
+            ys[2 * i + 1] = y.shape(i);
+            out[i] = x.shape(i) * y.shape(i);
+        }
+        return reshape(multiply(reshape(x, xs), reshape(y, ys)), out);
+    }
+
+    private static Array atLeastRank(Array x, int rank) {
+        if (x.ndim() >= rank) {
+            return x;
+        }
+        int[] shape = new int[rank];
+        java.util.Arrays.fill(shape, 1);
+        System.arraycopy(x.shape(), 0, shape, rank - x.ndim(), x.ndim());
+        return reshape(x, shape);
+    }
+
+    /**
+     * The cross product of 3-vectors along the last axis (broadcasting the others).
+     *
+     * @throws ShapeException when the last axes do not have length 3
+     */
+    public static Array cross(Array a, Array b) {
+        if (a.ndim() == 0 || b.ndim() == 0 || a.shape(a.ndim() - 1) != 3 || b.shape(b.ndim() - 1) != 3) {
+            throw new ShapeException("cross: needs 3-vectors along the last axis, got shapes "
+                    + Shape.toString(a.shape()) + " and " + Shape.toString(b.shape()));
+        }
+        Array[] c = new Array[3];
+        Array[] ax = new Array[3];
+        Array[] bx = new Array[3];
+        for (int i = 0; i < 3; i++) {
+            ax[i] = Lax.reshape(
+                    Lax.sliceInDim(a, a.ndim() - 1, i, i + 1), java.util.Arrays.copyOf(a.shape(), a.ndim() - 1));
+            bx[i] = Lax.reshape(
+                    Lax.sliceInDim(b, b.ndim() - 1, i, i + 1), java.util.Arrays.copyOf(b.shape(), b.ndim() - 1));
+        }
+        for (int i = 0; i < 3; i++) {
+            int j = (i + 1) % 3, k = (i + 2) % 3;
+            c[i] = subtract(multiply(ax[j], bx[k]), multiply(ax[k], bx[j]));
+        }
+        return stack(c, -1);
+    }
+
+    /** 0-d arrays become 1-d of length 1; others are returned unchanged. */
+    public static Array atleast1d(Array x) {
+        return x.ndim() >= 1 ? x : reshape(x, 1);
+    }
+
+    /** 0-d arrays become (1, 1), 1-d (1, n); others are returned unchanged. */
+    public static Array atleast2d(Array x) {
+        return x.ndim() >= 2 ? x : reshape(x, 1, x.ndim() == 0 ? 1 : x.shape(0));
+    }
+
+    /** 0-d become (1, 1, 1), 1-d (1, n, 1), 2-d (m, n, 1); others are returned unchanged. */
+    public static Array atleast3d(Array x) {
+        return switch (x.ndim()) {
+            case 0 -> reshape(x, 1, 1, 1);
+            case 1 -> reshape(x, 1, x.shape(0), 1);
+            case 2 -> reshape(x, x.shape(0), x.shape(1), 1);
+            default -> x;
+        };
+    }
+
+    private static Array[] mapped(Array[] xs, java.util.function.UnaryOperator<Array> f) {
+        Array[] out = new Array[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            out[i] = f.apply(xs[i]);
+        }
+        return out;
+    }
+
+    /** Joins along the second axis (the first for 1-d arrays). */
+    public static Array hstack(Array... xs) {
+        Array[] a = mapped(xs, Np::atleast1d);
+        return concatenate(a, a[0].ndim() == 1 ? 0 : 1);
+    }
+
+    /** Joins along the first axis after making every array at least 2-d. */
+    public static Array vstack(Array... xs) {
+        return concatenate(mapped(xs, Np::atleast2d), 0);
+    }
+
+    /** Joins along the third axis after making every array at least 3-d. */
+    public static Array dstack(Array... xs) {
+        return concatenate(mapped(xs, Np::atleast3d), 2);
+    }
+
+    /** Joins 1-d arrays as columns (and 2-d arrays along their second axis). */
+    public static Array columnStack(Array... xs) {
+        return concatenate(mapped(xs, x -> x.ndim() < 2 ? reshape(x, x.size(), 1) : x), 1);
+    }
+
+    /**
+     * Coordinate grids from 1-d arrays: with {@code "xy"} indexing the first two output axes are
+     * swapped (Cartesian), with {@code "ij"} they follow the inputs (matrix).
+     */
+    public static Array[] meshgrid(String indexing, Array... xs) {
+        if (!indexing.equals("xy") && !indexing.equals("ij")) {
+            throw new KilnException("meshgrid: indexing must be \"xy\" or \"ij\", got \"" + indexing + "\"");
+        }
+        int n = xs.length;
+        int[] shape = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (xs[i].ndim() != 1) {
+                throw new ShapeException(
+                        "meshgrid: needs 1-d arrays, argument " + i + " has shape " + Shape.toString(xs[i].shape()));
+            }
+            shape[i] = xs[i].shape(0);
+        }
+        boolean swap = indexing.equals("xy") && n >= 2;
+        if (swap) {
+            int t = shape[0];
+            shape[0] = shape[1];
+            shape[1] = t;
+        }
+        Array[] out = new Array[n];
+        for (int i = 0; i < n; i++) {
+            int dim = swap && i < 2 ? 1 - i : i;
+            out[i] = Lax.broadcastInDim(xs[i], shape, dim);
+        }
+        return out;
+    }
+
+    /** The int32 index grids of an array of shape {@code dims}, stacked: shape {@code (len(dims), *dims)}. */
+    public static Array indices(int... dims) {
+        checkShape("indices", dims);
+        Array[] grids = new Array[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            grids[i] = Lax.iota(DType.INT32, dims, i);
+        }
+        return dims.length == 0 ? zeros(DType.INT32, 0) : stack(grids, 0);
+    }
+
+    // ---------------------------------------------------------------- sorting and order statistics
+
+    /** The flattened array sorted ascending (NaN last, stable). */
+    public static Array sort(Array x) {
+        return Sorting.sort("sort", x, null, false);
+    }
+
+    /** {@code x} sorted ascending along {@code axis} ({@code null} = flattened), NaN last, stable. */
+    public static Array sort(Array x, Integer axis) {
+        return Sorting.sort("sort", x, axis, false);
+    }
+
+    /** {@link #sort(Array, Integer)}, descending ({@code true}: largest first, NaN first). */
+    public static Array sort(Array x, Integer axis, boolean descending) {
+        return Sorting.sort("sort", x, axis, descending);
+    }
+
+    /** The int32 indices that sort the flattened array (stable, NaN last). */
+    public static Array argsort(Array x) {
+        return Sorting.argsort("argsort", x, null, false);
+    }
+
+    /** The int32 indices that sort {@code x} along {@code axis} ({@code null} = flattened). */
+    public static Array argsort(Array x, Integer axis) {
+        return Sorting.argsort("argsort", x, axis, false);
+    }
+
+    /** {@link #argsort(Array, Integer)}, descending (ties keep their order). */
+    public static Array argsort(Array x, Integer axis, boolean descending) {
+        return Sorting.argsort("argsort", x, axis, descending);
+    }
+
+    /**
+     * Where each of {@code v} would be inserted into the sorted 1-d {@code a} (int32), before equal
+     * elements.
+     */
+    public static Array searchsorted(Array a, Array v) {
+        return Sorting.searchsorted(a, v, "left");
+    }
+
+    /** {@link #searchsorted(Array, Array)} with {@code side} "left" or "right". */
+    public static Array searchsorted(Array a, Array v, String side) {
+        return Sorting.searchsorted(a, v, side);
+    }
+
+    /**
+     * The {@code q}-th quantile ({@code q} in [0, 1]) along {@code axis} ({@code null} = all), linear
+     * interpolation between the two nearest ranks; NaN where a slice holds NaN.
+     */
+    public static Array quantile(Array x, double q, Integer axis, boolean keepdims) {
+        return Sorting.quantile("quantile", x, q, axis, keepdims, false);
+    }
+
+    /** {@link #quantile} with {@code p} in percent. */
+    public static Array percentile(Array x, double p, Integer axis, boolean keepdims) {
+        return Sorting.quantile("percentile", x, p / 100, axis, keepdims, false);
+    }
+
+    /** The median along {@code axis} ({@code null} = all). */
+    public static Array median(Array x, Integer axis, boolean keepdims) {
+        return Sorting.quantile("median", x, 0.5, axis, keepdims, false);
+    }
+
+    /** The median of all elements. */
+    public static Array median(Array x) {
+        return median(x, null, false);
+    }
+
+    /** {@link #quantile} ignoring NaN (NaN only where a slice is all NaN). */
+    public static Array nanquantile(Array x, double q, Integer axis, boolean keepdims) {
+        return Sorting.quantile("nanquantile", x, q, axis, keepdims, true);
+    }
+
+    /** {@link #percentile} ignoring NaN. */
+    public static Array nanpercentile(Array x, double p, Integer axis, boolean keepdims) {
+        return Sorting.quantile("nanpercentile", x, p / 100, axis, keepdims, true);
+    }
+
+    /** {@link #median} ignoring NaN. */
+    public static Array nanmedian(Array x, Integer axis, boolean keepdims) {
+        return Sorting.quantile("nanmedian", x, 0.5, axis, keepdims, true);
+    }
+
+    // ---------------------------------------------------------------- more NumPy helpers (issue 14)
+
+    /** Whether the arrays have the same shape and equal elements (a 0-d bool; NaN is unequal). */
+    public static Array arrayEqual(Array a, Array b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            return scalar(false);
+        }
+        return all(equal(a, b));
+    }
+
+    /** Whether the arrays broadcast together and are equal everywhere (a 0-d bool). */
+    public static Array arrayEquiv(Array a, Array b) {
+        try {
+            broadcastShapes("arrayEquiv", a.shape(), b.shape());
+        } catch (ShapeException e) {
+            return scalar(false);
+        }
+        return all(equal(a, b));
+    }
+
+    /** {@code sections} pieces along {@code axis}, the first {@code n % sections} one element longer. */
+    public static Array[] arraySplit(Array x, int sections, int axis) {
+        if (sections <= 0) {
+            throw new KilnException("arraySplit: sections must be positive, got " + sections);
+        }
+        int a = Shape.axis("arraySplit", axis, x.ndim());
+        int n = x.shape(a);
+        int each = n / sections, extra = n % sections;
+        Array[] out = new Array[sections];
+        int start = 0;
+        for (int i = 0; i < sections; i++) {
+            int len = each + (i < extra ? 1 : 0);
+            out[i] = Lax.sliceInDim(x, a, start, start + len);
+            start += len;
+        }
+        return out;
+    }
+
+    /** Equal pieces along the second axis (the first for 1-d arrays). */
+    public static Array[] hsplit(Array x, int sections) {
+        return split(x, sections, x.ndim() == 1 ? 0 : 1);
+    }
+
+    /** Equal pieces along the first axis. */
+    public static Array[] vsplit(Array x, int sections) {
+        if (x.ndim() < 2) {
+            throw new ShapeException("vsplit: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        return split(x, sections, 0);
+    }
+
+    /** Equal pieces along the third axis. */
+    public static Array[] dsplit(Array x, int sections) {
+        if (x.ndim() < 3) {
+            throw new ShapeException("dsplit: needs at least 3 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        return split(x, sections, 2);
+    }
+
+    /** Every array broadcast to the common shape. */
+    public static Array[] broadcastArrays(Array... xs) {
+        return broadcastAll("broadcastArrays", xs);
+    }
+
+    /** The common broadcast shape. */
+    public static int[] broadcastShapes(int[]... shapes) {
+        return broadcastShapes("broadcastShapes", shapes);
+    }
+
+    /** The cumulative sum along {@code axis}, with a leading 0 when {@code includeInitial}. */
+    public static Array cumulativeSum(Array x, int axis, boolean includeInitial) {
+        Array c = cumsum(x, axis);
+        return includeInitial ? prependIdentity(c, axis, 0) : c;
+    }
+
+    /** The cumulative product along {@code axis}, with a leading 1 when {@code includeInitial}. */
+    public static Array cumulativeProd(Array x, int axis, boolean includeInitial) {
+        Array c = cumprod(x, axis);
+        return includeInitial ? prependIdentity(c, axis, 1) : c;
+    }
+
+    private static Array prependIdentity(Array c, int axis, double value) {
+        int a = Shape.axis("cumulative", axis, c.ndim());
+        int[] lo = new int[c.ndim()];
+        int[] hi = new int[c.ndim()];
+        lo[a] = 1;
+        return Lax.pad(c, filled(c.dtype(), value), lo, hi, new int[c.ndim()]);
+    }
+
+    /** The n-th discrete difference along {@code axis}. */
+    public static Array diff(Array x, int n, int axis) {
+        if (n < 0) {
+            throw new KilnException("diff: order n must be non-negative, got " + n);
+        }
+        int a = Shape.axis("diff", axis, x.ndim());
+        Array out = x;
+        for (int i = 0; i < n; i++) {
+            int len = out.shape(a);
+            if (len == 0) {
+                break;
+            }
+            Array hi = Lax.sliceInDim(out, a, 1, len);
+            Array lo = Lax.sliceInDim(out, a, 0, len - 1);
+            out = out.dtype() == DType.BOOL ? notEqual(hi, lo) : subtract(hi, lo);
+        }
+        return out;
+    }
+
+    /** The first difference along the last axis. */
+    public static Array diff(Array x) {
+        return diff(x, 1, -1);
+    }
+
+    /** The differences of the flattened array. */
+    public static Array ediff1d(Array x) {
+        return diff(ravel(x), 1, 0);
+    }
+
+    /** A 2-d array with the flattened input on diagonal {@code k}. */
+    public static Array diagflat(Array v, int k) {
+        return diag(ravel(v), k);
+    }
+
+    /** The (row, column) int32 indices of the upper triangle from diagonal {@code k} of an n x m array. */
+    public static Array[] triuIndices(int n, int k, int m) {
+        return triangleIndices(n, k, m, false);
+    }
+
+    /** The (row, column) int32 indices of the lower triangle up to diagonal {@code k} of an n x m array. */
+    public static Array[] trilIndices(int n, int k, int m) {
+        return triangleIndices(n, k, m, true);
+    }
+
+    private static Array[] triangleIndices(int n, int k, int m, boolean lower) {
+        java.util.List<Integer> rows = new java.util.ArrayList<>();
+        java.util.List<Integer> cols = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                if (lower ? j - i <= k : j - i >= k) {
+                    rows.add(i);
+                    cols.add(j);
+                }
+            }
+        }
+        int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
+        int[] c = cols.stream().mapToInt(Integer::intValue).toArray();
+        return new Array[] {array(r, r.length), array(c, c.length)};
+    }
+
+    /** The int32 indices of the main diagonal of an n-sized, ndim-dimensional array (ndim copies of arange(n)). */
+    public static Array[] diagIndices(int n, int ndim) {
+        Array[] out = new Array[ndim];
+        java.util.Arrays.fill(out, arange(n));
+        return out;
+    }
+
+    /** {@code x} with its main diagonal (of the last two axes' leading square) set to {@code value}. */
+    public static Array fillDiagonal(Array x, Object value) {
+        if (x.ndim() < 2) {
+            throw new ShapeException(
+                    "fillDiagonal: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
+        }
+        Array on = diagMask("fillDiagonal", x, 0, true);
+        on = logicalAnd(on, diagMask("fillDiagonal", x, 0, false));
+        return where(on, astype(asArray(value), x.dtype()), x);
+    }
+
+    /** {@code num} numbers spaced evenly on a log scale from start to stop (float32). */
+    public static Array geomspace(double start, double stop, int num) {
+        if (start == 0 || stop == 0 || Math.signum(start) != Math.signum(stop)) {
+            throw new KilnException(
+                    "geomspace: start and stop must be non-zero and of one sign, got " + start + ", " + stop);
+        }
+        double sign = Math.signum(start);
+        Array logs = linspace(Math.log10(Math.abs(start)), Math.log10(Math.abs(stop)), num, true, DType.FLOAT64);
+        Array r = multiply(power(10.0, logs), sign);
+        if (num > 0) {
+            // the ends exactly, as NumPy sets them
+            r = Lax.dynamicUpdateSlice(r, full(DType.FLOAT64, start, 1), scalar(0));
+            r = Lax.dynamicUpdateSlice(r, full(DType.FLOAT64, stop, 1), scalar(num - 1));
+        }
+        return astype(r, DType.FLOAT32);
+    }
+
+    /** {@code base ** linspace(start, stop, num)} (float32). */
+    public static Array logspace(double start, double stop, int num, double base) {
+        return astype(power(base, linspace(start, stop, num, true, DType.FLOAT64)), DType.FLOAT32);
+    }
+
+    /** Whether each element of {@code element} occurs in {@code testElements} (bool). */
+    public static Array isin(Array element, Array testElements) {
+        Array t = ravel(testElements);
+        Array e = expandDims(element, element.ndim());
+        int[] shape = java.util.Arrays.copyOf(element.shape(), element.ndim() + 1);
+        shape[element.ndim()] = t.size();
+        Array tb = Lax.broadcastInDim(t, shape, element.ndim());
+        return any(equal(e, tb), new int[] {element.ndim()}, false);
+    }
+
+    /** The real part: the array itself (Kiln has no complex dtypes). */
+    public static Array real(Array x) {
+        return x;
+    }
+
+    /** The imaginary part: zeros (Kiln has no complex dtypes). */
+    public static Array imag(Array x) {
+        return zerosLike(x);
+    }
+
+    /** The complex conjugate: the array itself (Kiln has no complex dtypes). */
+    public static Array conj(Array x) {
+        return x;
+    }
+
+    /** Same as {@link #conj}. */
+    public static Array conjugate(Array x) {
+        return x;
+    }
+
+    /** Whether each element has a non-zero imaginary part: false everywhere. */
+    public static Array iscomplex(Array x) {
+        return full(DType.BOOL, 0, x.shape());
+    }
+
+    /** Whether each element has a zero imaginary part: true everywhere. */
+    public static Array isreal(Array x) {
+        return full(DType.BOOL, 1, x.shape());
+    }
+
+    /** Whether the dtype is complex: never in Kiln. */
+    public static boolean iscomplexobj(Array x) {
+        return false;
+    }
+
+    /** Whether the dtype is real: always in Kiln. */
+    public static boolean isrealobj(Array x) {
+        return true;
+    }
+
+    /** {@code x * 2^e} for integer exponents {@code e}. */
+    public static Array ldexp(Array x, Array e) {
+        if (e.dtype().isFloating()) {
+            throw new DTypeException("ldexp: the exponent must be an integer array, got " + e.dtype());
+        }
+        Array v = Nn.inexact(x);
+        return multiply(v, exp2(Lax.convert(e, v.dtype())));
+    }
+
+    private static Array window(int m, double[] cosTerms) {
+        if (m <= 0) {
+            return zeros(DType.FLOAT32, 0);
+        }
+        if (m == 1) {
+            return ones(DType.FLOAT32, 1);
+        }
+        Array n = astype(arange(m), DType.FLOAT32);
+        Array out = full(DType.FLOAT32, cosTerms[0], m);
+        for (int k = 1; k < cosTerms.length; k++) {
+            Array c = cos(multiply(n, 2 * Math.PI * k / (m - 1)));
+            out = add(out, multiply(c, cosTerms[k]));
+        }
+        return out;
+    }
+
+    /** The Hamming window of {@code m} points (float32). */
+    public static Array hamming(int m) {
+        return window(m, new double[] {0.54, -0.46});
+    }
+
+    /** The Hann window of {@code m} points (float32). */
+    public static Array hanning(int m) {
+        return window(m, new double[] {0.5, -0.5});
+    }
+
+    /** The Blackman window of {@code m} points (float32). */
+    public static Array blackman(int m) {
+        return window(m, new double[] {0.42, -0.5, 0.08});
+    }
+
+    /** The triangular (Bartlett) window of {@code m} points (float32). */
+    public static Array bartlett(int m) {
+        if (m <= 1) {
+            return m <= 0 ? zeros(DType.FLOAT32, 0) : ones(DType.FLOAT32, 1);
+        }
+        Array n = astype(arange(m), DType.FLOAT32);
+        double half = (m - 1) / 2.0;
+        return subtract(1.0, abs(divide(subtract(n, half), half)));
+    }
+
+    /** The integral of {@code y} along {@code axis} by the trapezoidal rule with spacing {@code dx}. */
+    public static Array trapezoid(Array y, double dx, int axis) {
+        int a = Shape.axis("trapezoid", axis, y.ndim());
+        int n = y.shape(a);
+        Array v = Nn.inexact(y);
+        if (n < 2) {
+            return sum(zerosLike(v), a);
+        }
+        Array mid = add(Lax.sliceInDim(v, a, 1, n), Lax.sliceInDim(v, a, 0, n - 1));
+        return multiply(sum(mid, a), dx / 2);
+    }
+
+    /**
+     * Piecewise-linear interpolation of the points (xp, fp) at {@code x}; xp increasing; outside the
+     * range the end values fp[0] and fp[-1].
+     */
+    public static Array interp(Array x, Array xp, Array fp) {
+        if (xp.ndim() != 1 || fp.ndim() != 1 || xp.shape(0) != fp.shape(0) || xp.shape(0) == 0) {
+            throw new ShapeException("interp: xp and fp must be 1-d of one non-zero length, got "
+                    + Shape.toString(xp.shape()) + " and " + Shape.toString(fp.shape()));
+        }
+        DType t = inexactType(x, xp, fp);
+        Array xv = Lax.convert(x, t), xpv = Lax.convert(xp, t), fpv = Lax.convert(fp, t);
+        int n = xp.shape(0);
+        Array i = clip(Sorting.searchsorted(xpv, xv, "right"), 1, Math.max(1, n - 1));
+        Array lo = subtract(i, 1);
+        Array x0 = take(xpv, lo, 0), x1 = take(xpv, i, 0);
+        Array f0 = take(fpv, lo, 0), f1 = take(fpv, i, 0);
+        Array dx = subtract(x1, x0);
+        Array safe = where(equal(dx, 0.0), onesLike(dx), dx);
+        Array f = add(f0, multiply(divide(subtract(xv, x0), safe), subtract(f1, f0)));
+        f = where(equal(dx, 0.0), f0, f);
+        Array first = Lax.reshape(Lax.sliceInDim(fpv, 0, 0, 1), new int[0]);
+        Array last = Lax.reshape(Lax.sliceInDim(fpv, 0, n - 1, n), new int[0]);
+        Array xFirst = Lax.reshape(Lax.sliceInDim(xpv, 0, 0, 1), new int[0]);
+        Array xLast = Lax.reshape(Lax.sliceInDim(xpv, 0, n - 1, n), new int[0]);
+        f = where(less(xv, xFirst), first, f);
+        return where(greater(xv, xLast), last, f);
+    }
+
+    /** The index of the bin of each value (bins increasing): {@code bins[i-1] <= x < bins[i]}. */
+    public static Array digitize(Array x, Array bins, boolean right) {
+        return Sorting.searchsorted(bins, x, right ? "left" : "right");
+    }
+
+    /** The int32 count of each value 0..length-1 among the non-negative integers {@code x}. */
+    public static Array bincount(Array x, int length) {
+        if (x.ndim() != 1 || x.dtype().isFloating()) {
+            throw new DTypeException(
+                    "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
+        }
+        return sum(Nn.oneHot(x, length, -1, DType.INT32), 0);
+    }
+
+    /** {@code bincount} with weights: the sum of the weights of each value. */
+    public static Array bincount(Array x, Array weights, int length) {
+        Array oh = Nn.oneHot(x, length, -1, inexactType(weights));
+        return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
+    }
+
+    /** The first choice whose condition holds, element-wise; {@code otherwise} where none does. */
+    public static Array select(Array[] conditions, Array[] choices, Object otherwise) {
+        if (conditions.length != choices.length) {
+            throw new KilnException("select: " + conditions.length + " conditions but " + choices.length + " choices");
+        }
+        Array out = asArray(otherwise);
+        for (int i = conditions.length - 1; i >= 0; i--) {
+            out = where(conditions[i], choices[i], out);
+        }
+        return out;
+    }
+
+    /** The polynomial with coefficients {@code p} (highest power first) evaluated at {@code x} (Horner). */
+    public static Array polyval(Array p, Array x) {
+        if (p.ndim() != 1) {
+            throw new ShapeException("polyval: coefficients must be 1-d, got shape " + Shape.toString(p.shape()));
+        }
+        DType t = resultType(p, x);
+        Array acc = zerosLike(Lax.convert(x, t));
+        for (int i = 0; i < p.shape(0); i++) {
+            Array c = Lax.reshape(Lax.sliceInDim(Lax.convert(p, t), 0, i, i + 1), new int[0]);
+            acc = add(multiply(acc, Lax.convert(x, t)), c);
+        }
+        return acc;
+    }
+
+    /** The sum of two polynomials (coefficients highest power first). */
+    public static Array polyadd(Array a, Array b) {
+        int n = Math.max(a.shape(0), b.shape(0));
+        return add(padFront(a, n), padFront(b, n));
+    }
+
+    /** The difference of two polynomials. */
+    public static Array polysub(Array a, Array b) {
+        int n = Math.max(a.shape(0), b.shape(0));
+        return subtract(padFront(a, n), padFront(b, n));
+    }
+
+    private static Array padFront(Array a, int n) {
+        return Lax.pad(a, filled(a.dtype(), 0), new int[] {n - a.shape(0)}, new int[] {0}, new int[] {0});
+    }
+
+    /** The product of two polynomials (the full convolution of the coefficients). */
+    public static Array polymul(Array a, Array b) {
+        return convolve(a, b, "full");
+    }
+
+    /** The m-th derivative of a polynomial. */
+    public static Array polyder(Array p, int m) {
+        Array out = p;
+        for (int k = 0; k < m; k++) {
+            int n = out.shape(0);
+            if (n <= 1) {
+                return zeros(out.dtype(), 0);
+            }
+            Array powers = Lax.convert(arange(n - 1, 0, -1), out.dtype());
+            out = multiply(Lax.sliceInDim(out, 0, 0, n - 1), powers);
+        }
+        return out;
+    }
+
+    /** The m-th antiderivative of a polynomial with integration constants 0. */
+    public static Array polyint(Array p, int m) {
+        Array out = Nn.inexact(p);
+        for (int k = 0; k < m; k++) {
+            int n = out.shape(0);
+            Array divisors = Lax.convert(arange(n, 0, -1), out.dtype());
+            out = Lax.pad(divide(out, divisors), filled(out.dtype(), 0), new int[] {0}, new int[] {1}, new int[] {0});
+        }
+        return out;
+    }
+
+    /**
+     * The discrete linear convolution of 1-d arrays, {@code mode} "full" (length n + m - 1), "same"
+     * (length max(n, m), centred) or "valid" (length max(n, m) - min(n, m) + 1).
+     */
+    public static Array convolve(Array a, Array v, String mode) {
+        return correlateImpl("convolve", a, flip(v, 0), mode);
+    }
+
+    /** The cross-correlation of 1-d arrays (no conjugation), modes as {@link #convolve}; default "valid". */
+    public static Array correlate(Array a, Array v, String mode) {
+        return correlateImpl("correlate", a, v, mode);
+    }
+
+    private static Array correlateImpl(String fn, Array a, Array v, String mode) {
+        if (a.ndim() != 1 || v.ndim() != 1 || a.shape(0) == 0 || v.shape(0) == 0) {
+            throw new ShapeException(fn + ": needs two non-empty 1-d arrays, got shapes " + Shape.toString(a.shape())
+                    + " and " + Shape.toString(v.shape()));
+        }
+        boolean swap = v.shape(0) > a.shape(0);
+        DType t = resultType(a, v);
+        Array x = Lax.convert(swap ? v : a, t);
+        Array k = Lax.convert(swap ? a : v, t);
+        if (swap) {
+            // correlate(a, v) with v longer is the reverse of correlate(v, a)
+            k = flip(k, 0);
+        }
+        int n = x.shape(0), m = k.shape(0);
+        int padLo, padHi;
+        switch (mode) {
+            case "full" -> {
+                padLo = m - 1;
+                padHi = m - 1;
+            }
+            case "same" -> {
+                padLo = m / 2;
+                padHi = m - 1 - m / 2;
+            }
+            case "valid" -> {
+                padLo = 0;
+                padHi = 0;
+            }
+            default ->
+                throw new KilnException(fn + ": mode must be \"full\", \"same\" or \"valid\", got \"" + mode + "\"");
+        }
+        Array xp = Lax.pad(x, filled(t, 0), new int[] {padLo}, new int[] {padHi}, new int[] {0});
+        int outLen = n + padLo + padHi - m + 1;
+        Array out = zeros(t, outLen);
+        for (int j = 0; j < m; j++) {
+            Array kj = Lax.reshape(Lax.sliceInDim(k, 0, j, j + 1), new int[0]);
+            out = add(out, multiply(Lax.sliceInDim(xp, 0, j, j + outLen), kj));
+        }
+        return swap ? flip(out, 0) : out;
+    }
+
+    /** The covariance matrix of the rows of {@code m} (variables in rows, observations in columns), ddof 1. */
+    public static Array cov(Array m) {
+        Array x = Nn.inexact(atleast2d(m));
+        int n = x.shape(1);
+        Array centered = subtract(x, mean(x, new int[] {1}, true));
+        Array c = divide(matmul(centered, transpose(centered)), (double) (n - 1));
+        return m.ndim() < 2 ? Lax.reshape(c, new int[0]) : c;
+    }
+
+    /** The correlation coefficients of the rows of {@code m}, clipped to [-1, 1]. */
+    public static Array corrcoef(Array m) {
+        Array c = cov(m);
+        if (c.ndim() == 0) {
+            return divide(c, c);
+        }
+        Array d = sqrt(diagonal(c));
+        Array r = divide(divide(c, expandDims(d, 1)), expandDims(d, 0));
+        return clip(r, -1.0, 1.0);
+    }
+
+    /** The Vandermonde matrix of {@code x} with {@code n} columns, decreasing powers unless {@code increasing}. */
+    public static Array vander(Array x, int n, boolean increasing) {
+        if (x.ndim() != 1) {
+            throw new ShapeException("vander: needs a 1-d array, got shape " + Shape.toString(x.shape()));
+        }
+        Array[] cols = new Array[n];
+        Array p = onesLike(x);
+        for (int i = 0; i < n; i++) {
+            cols[increasing ? i : n - 1 - i] = p;
+            p = multiply(p, x);
+        }
+        return n == 0 ? zeros(x.dtype(), x.shape(0), 0) : stack(cols, 1);
+    }
+
+    /** The slices along {@code axis}. */
+    public static Array[] unstack(Array x, int axis) {
+        int a = Shape.axis("unstack", axis, x.ndim());
+        Array[] out = new Array[x.shape(a)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = squeeze(Lax.sliceInDim(x, a, i, i + 1), a);
+        }
+        return out;
+    }
+
+    /** The flattened array repeated (or cut) to fill {@code shape}. */
+    public static Array resize(Array x, int... shape) {
+        int total = Shape.size(checkShape("resize", shape));
+        Array flat = ravel(x);
+        if (total == 0) {
+            return zeros(x.dtype(), shape);
+        }
+        if (flat.size() == 0) {
+            return zeros(x.dtype(), shape);
+        }
+        int reps = (total + flat.size() - 1) / flat.size();
+        return reshape(Lax.sliceInDim(tile(flat, reps), 0, 0, total), shape);
+    }
+
+    /** Moves {@code axis} to position {@code start} (NumPy's rollaxis). */
+    public static Array rollaxis(Array x, int axis, int start) {
+        int a = Shape.axis("rollaxis", axis, x.ndim());
+        int s = start < 0 ? start + x.ndim() : start;
+        if (s < 0 || s > x.ndim()) {
+            throw new AxisException("rollaxis: start " + start + " is out of range for rank " + x.ndim());
+        }
+        return moveaxis(x, a, a < s ? s - 1 : s);
+    }
+
+    /** The array itself (Kiln arrays are immutable). */
+    public static Array copy(Array x) {
+        return x;
+    }
+
+    /** {@code values} appended along {@code axis} ({@code null}: both flattened). */
+    public static Array append(Array x, Array values, Integer axis) {
+        if (axis == null) {
+            DType t = resultType(x, values);
+            return concatenate(new Array[] {astype(ravel(x), t), astype(ravel(values), t)}, 0);
+        }
+        DType t = resultType(x, values);
+        return concatenate(new Array[] {astype(x, t), astype(values, t)}, axis);
+    }
+
+    /** {@code x} without the entries at the (static) {@code indices} along {@code axis}. */
+    public static Array delete(Array x, int[] indices, int axis) {
+        int a = Shape.axis("delete", axis, x.ndim());
+        int n = x.shape(a);
+        boolean[] drop = new boolean[n];
+        for (int i : indices) {
+            int j = i < 0 ? i + n : i;
+            if (j < 0 || j >= n) {
+                throw new IndexException(
+                        "delete: index " + i + " is out of bounds for axis " + axis + " of length " + n);
+            }
+            drop[j] = true;
+        }
+        int[] keep =
+                java.util.stream.IntStream.range(0, n).filter(i -> !drop[i]).toArray();
+        return take(x, array(keep, keep.length), a);
+    }
+
+    /** {@code sum(a * b)} along {@code axis}. */
+    public static Array vecdot(Array a, Array b, int axis) {
+        Array p = multiply(a, b);
+        return sum(p, new int[] {axis}, false);
+    }
+
+    /** {@link #vecdot(Array, Array, int)} along the last axis. */
+    public static Array vecdot(Array a, Array b) {
+        return vecdot(a, b, -1);
+    }
+
+    /** The matrix-vector product of stacks: {@code [..., n, m] x [..., m] -> [..., n]}. */
+    public static Array matvec(Array m, Array v) {
+        return squeeze(matmul(m, expandDims(v, v.ndim())), -1);
+    }
+
+    /** The vector-matrix product of stacks: {@code [..., n] x [..., n, m] -> [..., m]}. */
+    public static Array vecmat(Array v, Array m) {
+        return squeeze(matmul(expandDims(v, v.ndim() - 1), m), -2);
+    }
+
+    /** The int32 multi-indices (one array per dimension) of flat {@code indices} into {@code shape}. */
+    public static Array[] unravelIndex(Array indices, int... shape) {
+        Array[] out = new Array[shape.length];
+        Array rest = Lax.convert(indices, DType.INT32);
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int n = Math.max(shape[d], 1);
+            out[d] = mod(rest, n);
+            rest = floorDivide(rest, n);
+        }
+        return out;
+    }
+
+    /** The flat int32 indices of the multi-indices {@code idx} into {@code shape}. */
+    public static Array ravelMultiIndex(Array[] idx, int... shape) {
+        if (idx.length != shape.length) {
+            throw new ShapeException(
+                    "ravelMultiIndex: " + idx.length + " index arrays for a shape of rank " + shape.length);
+        }
+        Array out = Lax.convert(idx[0], DType.INT32);
+        for (int d = 1; d < shape.length; d++) {
+            out = add(multiply(out, shape[d]), Lax.convert(idx[d], DType.INT32));
+        }
+        return out;
+    }
+
+    /**
+     * The int32 indices that sort by the last key first, then the one before it, and so on
+     * (stable), as {@code numpy.lexsort} over 1-d keys.
+     */
+    public static Array lexsort(Array... keys) {
+        if (keys.length == 0) {
+            throw new KilnException("lexsort: needs at least one key");
+        }
+        Array order = Sorting.argsortLast(keys[0], false);
+        for (int i = 1; i < keys.length; i++) {
+            Array k = take(keys[i], order, 0);
+            order = take(order, Sorting.argsortLast(k, false), 0);
+        }
+        return order;
+    }
+
+    /**
+     * The int32 indices of the non-zero elements of the flattened array, padded with {@code fill} to
+     * the static {@code size} (JAX's {@code flatnonzero(size=...)}), so that it works under jit.
+     */
+    public static Array flatnonzero(Array x, int size, int fill) {
+        Array flat = ravel(x);
+        Array isZero = Lax.convert(equal(flat, 0), DType.INT32);
+        Array order = Sorting.argsortLast(isZero, false);
+        Array count = sum(logicalNot(Lax.convert(isZero, DType.BOOL)));
+        int n = flat.size();
+        Array first = size <= n ? Lax.sliceInDim(order, 0, 0, size) : pad(order, new int[][] {{0, size - n}}, 0);
+        Array valid = less(arange(size), count);
+        return where(valid, first, full(DType.INT32, fill, size));
+    }
+
+    /** The multi-indices (one int32 array per dimension) of the non-zero elements, padded to {@code size}. */
+    public static Array[] nonzero(Array x, int size, int fill) {
+        Array flat = flatnonzero(x, size, -1);
+        Array valid = greaterEqual(flat, 0);
+        Array[] idx = unravelIndex(where(valid, flat, zerosLike(flat)), x.shape());
+        for (int d = 0; d < idx.length; d++) {
+            idx[d] = where(valid, idx[d], full(DType.INT32, fill, size));
+        }
+        return idx;
+    }
+
+    /** The indices of the non-zero elements as rows of an int32 {@code [size, ndim]} array. */
+    public static Array argwhere(Array x, int size, int fill) {
+        Array[] idx = nonzero(x, size, fill);
+        return idx.length == 0 ? zeros(DType.INT32, size, 0) : stack(idx, 1);
+    }
+
+    /** {@code f} applied to the 1-d slices along {@code axis} (through vmap), results in their place. */
+    public static Array applyAlongAxis(java.util.function.UnaryOperator<Array> f, int axis, Array x) {
+        int a = Shape.axis("applyAlongAxis", axis, x.ndim());
+        Array moved = moveaxis(x, a, -1);
+        int[] lead = java.util.Arrays.copyOf(moved.shape(), moved.ndim() - 1);
+        int rows = Shape.size(lead);
+        Array flat = reshape(moved, rows, x.shape(a));
+        Array r = Kiln.vmap((Array row) -> f.apply(row)).apply(flat);
+        int[] shape = new int[lead.length + r.ndim() - 1];
+        System.arraycopy(lead, 0, shape, 0, lead.length);
+        System.arraycopy(r.shape(), 1, shape, lead.length, r.ndim() - 1);
+        Array back = reshape(r, shape);
+        return r.ndim() == 2 ? moveaxis(back, -1, a) : back;
+    }
+
+    /** An array built from its index grids: {@code f} receives one int32 grid per dimension. */
+    public static Array fromfunction(java.util.function.Function<Array[], Array> f, int... shape) {
+        Array[] grids = new Array[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            grids[i] = Lax.iota(DType.INT32, checkShape("fromfunction", shape), i);
+        }
+        return f.apply(grids);
+    }
+
+    /** The common dtype of two dtypes under JAX's promotion table. */
+    public static DType promoteTypes(DType a, DType b) {
+        return DType.promote(a, b);
     }
 }

@@ -20,6 +20,7 @@ public final class Families {
                 new BufferFamily(),
                 new DiscoveryFamily(),
                 new GoldenFamily(),
+                new BreadthFamily(),
                 new JitFamily(),
                 new GradFamily(),
                 new VmapFamily(),

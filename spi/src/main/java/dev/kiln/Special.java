@@ -1,0 +1,344 @@
+package dev.kiln;
+
+/**
+ * Special functions in the spirit of {@code jax.scipy.special}, written as composites of array
+ * primitives (so they differentiate, batch, jit and run on every backend). Float32 inputs are
+ * evaluated in float64 and rounded back where a rational approximation is involved ({@link #erfc},
+ * {@link #gammaln}, {@link #digamma}), which keeps them within a few ulps. Integer and bool inputs
+ * become float32.
+ *
+ * <p>Derivatives follow JAX's rules: {@code erfc' = -2/sqrt(pi) e^{-x^2}}, {@code erfinv' =
+ * sqrt(pi)/2 e^{erfinv(x)^2}}, {@code gammaln' = digamma}, {@code xlogy} and {@code xlog1py} with
+ * JAX's custom derivatives.
+ */
+public final class Special {
+    private Special() {}
+
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+    static Array inexact(Array x) {
+        return Nn.inexact(x);
+    }
+
+    /** The error function. */
+    public static Array erf(Array x) {
+        return Np.erf(x);
+    }
+
+    /**
+     * The complementary error function {@code 1 - erf(x)}, accurate in the tail (where {@code 1 -
+     * erf(x)} would round to 0): rational approximations on {@code |x| < 0.84375}, {@code [0.84375,
+     * 1.25)}, {@code [1.25, 1/0.35)} and beyond, in float64.
+     */
+    public static Array erfc(Array x) {
+        Array a = inexact(x);
+        return Kiln.<Array, Array>customJvp(Special::erfcValue, (p, t) -> {
+                    Array out = erfcValue(p);
+                    Array d = Np.multiply(Np.exp(Np.negative(Np.square(p))), -TWO_OVER_SQRT_PI);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, d));
+                })
+                .apply(a);
+    }
+
+    // fdlibm's coefficients (Sun Microsystems' s_erf.c), highest power first
+    private static final double ERX = 8.45062911510467529297e-01;
+    private static final double[] PP = {
+        -2.37630166566501626084e-05,
+        -5.77027029648944159157e-03,
+        -2.84817495755985104766e-02,
+        -3.25042107247001499370e-01,
+        1.28379167095512558561e-01
+    };
+    private static final double[] QQ = {
+        -3.96022827877536812320e-06,
+        1.32494738004321644526e-04,
+        5.08130628187576562776e-03,
+        6.50222499887672944485e-02,
+        3.97917223959155352819e-01,
+        1.0
+    };
+    private static final double[] PA = {
+        -2.16637559486879084300e-03,
+        3.54783043256182359371e-02,
+        -1.10894694282396677476e-01,
+        3.18346619901161753674e-01,
+        -3.72207876035701323847e-01,
+        4.14856118683748331666e-01,
+        -2.36211856075265944077e-03
+    };
+    private static final double[] QA = {
+        1.19844998467991074170e-02,
+        1.36370839120290507362e-02,
+        1.26171219808761642112e-01,
+        7.18286544141962662868e-02,
+        5.40397917702171048937e-01,
+        1.06420880400844228286e-01,
+        1.0
+    };
+    private static final double[] RA = {
+        -9.81432934416914548592e+00,
+        -8.12874355063065934246e+01,
+        -1.84605092906711035994e+02,
+        -1.62396669462573470355e+02,
+        -6.23753324503260060396e+01,
+        -1.05586262253232909814e+01,
+        -6.93858572707181764372e-01,
+        -9.86494403484714822705e-03
+    };
+    private static final double[] SA = {
+        -6.04244152148580987438e-02,
+        6.57024977031928170135e+00,
+        1.08635005541779435134e+02,
+        4.29008140027567833386e+02,
+        6.45387271733267880336e+02,
+        4.34565877475229228821e+02,
+        1.37657754143519042600e+02,
+        1.96512716674392571292e+01,
+        1.0
+    };
+    private static final double[] RB = {
+        -4.83519191608651397019e+02,
+        -1.02509513161107724954e+03,
+        -6.37566443368389627722e+02,
+        -1.60636384855821916062e+02,
+        -1.77579549177547519889e+01,
+        -7.99283237680523006574e-01,
+        -9.86494292470009928597e-03
+    };
+    private static final double[] SB = {
+        -2.24409524465858183362e+01,
+        4.74528541206955367215e+02,
+        2.55305040643316442583e+03,
+        3.19985821950859553908e+03,
+        1.53672958608443695994e+03,
+        3.25792512996573918826e+02,
+        3.03380607434824582924e+01,
+        1.0
+    };
+
+    private static Array erfcValue(Array x) {
+        DType dt = x.dtype();
+        Array v = Lax.convert(x, DType.FLOAT64);
+        Array a = Np.abs(v);
+        Array negative = Np.less(v, 0.0);
+        // |x| < 0.84375: 1 - erf(x), erf(x) = x + x P/Q(x^2), rearranged for x in [1/4, 0.84375)
+        Array x2 = Np.multiply(v, v);
+        Array r = Np.multiply(v, Np.divide(horner(x2, PP), horner(x2, QQ)));
+        Array small = Np.where(
+                Np.less(v, 0.25), Np.subtract(1.0, Np.add(v, r)), Np.subtract(0.5, Np.add(Np.subtract(v, 0.5), r)));
+        // 0.84375 <= |x| < 1.25: erfc(|x|) = 1 - erx - P/Q(|x| - 1)
+        Array s = Np.subtract(a, 1.0);
+        Array pq = Np.divide(horner(s, PA), horner(s, QA));
+        Array mid = Np.where(negative, Np.add(1.0 + ERX, pq), Np.subtract(1.0 - ERX, pq));
+        // |x| >= 1.25: exp(-x^2 - 0.5625 + R/S(1/x^2)) / |x|, with x^2 split so -z^2 is exact
+        Array safe = Np.where(Np.less(a, 1.25), Np.fullLike(a, 2.0), a);
+        Array inv = Np.divide(1.0, Np.multiply(safe, safe));
+        Array nearer = Np.less(safe, 1 / 0.35);
+        Array rs = Np.where(
+                nearer, Np.divide(horner(inv, RA), horner(inv, SA)), Np.divide(horner(inv, RB), horner(inv, SB)));
+        Array z = Lax.convert(Lax.convert(safe, DType.FLOAT32), DType.FLOAT64);
+        Array e1 = Np.exp(Np.subtract(Np.negative(Np.multiply(z, z)), 0.5625));
+        Array e2 = Np.exp(Np.add(Np.multiply(Np.subtract(z, safe), Np.add(z, safe)), rs));
+        Array tail = Np.divide(Np.multiply(e1, e2), safe);
+        tail = Np.where(Np.greaterEqual(safe, 28.0), Np.zerosLike(tail), tail);
+        Array large = Np.where(negative, Np.subtract(2.0, tail), tail);
+        Array out = Np.where(Np.less(a, 0.84375), small, Np.where(Np.less(a, 1.25), mid, large));
+        out = Np.where(Np.isnan(v), v, out);
+        return Lax.convert(out, dt);
+    }
+
+    /** The polynomial with {@code c} (highest power first) at {@code x}. */
+    static Array horner(Array x, double[] c) {
+        Array acc = Np.fullLike(x, c[0]);
+        for (int i = 1; i < c.length; i++) {
+            acc = Np.add(Np.multiply(acc, x), c[i]);
+        }
+        return acc;
+    }
+
+    /** The inverse error function on (-1, 1); ±1 give ±inf, outside is NaN. */
+    public static Array erfinv(Array x) {
+        Array a = inexact(x);
+        return Kiln.<Array, Array>customJvp(ErfInv::apply, (p, t) -> {
+                    Array out = ErfInv.apply(p);
+                    Array d = Np.multiply(Np.exp(Np.square(out)), Math.sqrt(Math.PI) / 2);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, d));
+                })
+                .apply(a);
+    }
+
+    /** The logistic sigmoid {@code 1 / (1 + e^-x)}. */
+    public static Array expit(Array x) {
+        return Np.sigmoid(x);
+    }
+
+    /** {@code log(x / (1 - x))}, the inverse of {@link #expit}, with derivative {@code 1 / (x (1 - x))}. */
+    public static Array logit(Array x) {
+        Array a = inexact(x);
+        return Kiln.<Array, Array>customJvp(Special::logitValue, (p, t) -> {
+                    Array d = Np.multiply(p, Np.subtract(1.0, p));
+                    return new Kiln.Jvp<>(logitValue(p), Np.divide(t, d));
+                })
+                .apply(a);
+    }
+
+    private static Array logitValue(Array p) {
+        return Np.log(Np.divide(p, Np.subtract(1.0, p)));
+    }
+
+    /** {@code x log(y)}, 0 where {@code x = 0} (unless y is NaN), with JAX's derivative. */
+    public static Array xlogy(Object x, Object y) {
+        return xlogLike("xlogy", x, y, false);
+    }
+
+    /** {@code x log(1 + y)}, 0 where {@code x = 0} (unless y is NaN), with JAX's derivative. */
+    public static Array xlog1py(Object x, Object y) {
+        return xlogLike("xlog1py", x, y, true);
+    }
+
+    private static Array xlogLike(String fn, Object x, Object y, boolean plusOne) {
+        DType t = Np.inexactType(x, y);
+        Array[] xy = Np.prepare(fn, t, x, y);
+        return Kiln.<Array[], Array>customJvp(a -> xlogValue(a[0], a[1], plusOne), (p, tan) -> {
+                    Array out = xlogValue(p[0], p[1], plusOne);
+                    Array logy = plusOne ? Np.log1p(p[1]) : Np.log(p[1]);
+                    Array denom = plusOne ? Np.add(p[1], 1.0) : p[1];
+                    Array d = Np.add(Np.multiply(tan[0], logy), Np.multiply(tan[1], Np.divide(p[0], denom)));
+                    return new Kiln.Jvp<>(out, d);
+                })
+                .apply(xy);
+    }
+
+    private static Array xlogValue(Array x, Array y, boolean plusOne) {
+        Array ok = Np.logicalOr(Np.notEqual(x, 0.0), Np.isnan(y));
+        Array v = Np.multiply(x, plusOne ? Np.log1p(y) : Np.log(y));
+        return Np.where(ok, v, Np.zerosLike(v));
+    }
+
+    /** {@code -x log(x)} for {@code x > 0}, 0 at 0, -inf for negative x. */
+    public static Array entr(Array x) {
+        Array a = inexact(x);
+        Array v = Np.negative(xlogy(a, a));
+        return Np.where(Np.less(a, 0.0), Np.fullLike(a, Double.NEGATIVE_INFINITY), v);
+    }
+
+    /** The standard normal CDF, {@code erfc(-x / sqrt 2) / 2}, in JAX's three-branch form. */
+    public static Array ndtr(Array x) {
+        Array a = inexact(x);
+        double halfSqrt2 = 0.5 * Math.sqrt(2);
+        Array w = Np.multiply(a, halfSqrt2);
+        Array z = Np.abs(w);
+        Array y = Np.where(
+                Np.less(z, halfSqrt2),
+                Np.add(1.0, Np.erf(w)),
+                Np.where(Np.greater(w, 0.0), Np.subtract(2.0, erfc(z)), erfc(z)));
+        return Np.multiply(y, 0.5);
+    }
+
+    // Lanczos approximation (g = 7, nine terms), as XLA evaluates lgamma and digamma
+    private static final double LANCZOS_G = 7;
+    private static final double[] LANCZOS = {
+        676.520368121885098567009190444019,
+        -1259.13921672240287047156078755283,
+        771.3234287776530788486528258894,
+        -176.61502916214059906584551354,
+        12.507343278686904814458936853,
+        -0.13857109526572011689554707,
+        9.984369578019570859563e-6,
+        1.50563273514931155834e-7
+    };
+    private static final double LANCZOS_BASE = 0.99999999999980993227684700473478;
+    private static final double LOG_PI = Math.log(Math.PI);
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    /** The Lanczos sum and its derivative's numerator at {@code z = x - 1} (x >= 0.5). */
+    private static Array[] lanczos(Array z) {
+        Array num = Np.fullLike(z, LANCZOS_BASE);
+        Array dnum = Np.zerosLike(z);
+        for (int i = 0; i < LANCZOS.length; i++) {
+            Array d = Np.add(z, (double) (i + 1));
+            num = Np.add(num, Np.divide(Np.fullLike(z, LANCZOS[i]), d));
+            dnum = Np.subtract(dnum, Np.divide(Np.fullLike(z, LANCZOS[i]), Np.multiply(d, d)));
+        }
+        return new Array[] {num, dnum};
+    }
+
+    /** {@code log|sin(pi x)|}, with the argument reduced to {@code [0, 1/2]} first. */
+    private static Array logSinPi(Array x) {
+        Array ax = Np.abs(x);
+        Array frac = Np.subtract(ax, Np.floor(ax));
+        Array reduced = Np.where(Np.greater(frac, 0.5), Np.subtract(1.0, frac), frac);
+        return Np.log(Np.sin(Np.multiply(reduced, Math.PI)));
+    }
+
+    /** {@code log|Gamma(x)|}; +inf at 0 and the negative integers. Its derivative is {@link #digamma}. */
+    public static Array gammaln(Array x) {
+        Array a = inexact(x);
+        return Kiln.<Array, Array>customJvp(Special::gammalnValue, (p, t) -> {
+                    return new Kiln.Jvp<>(gammalnValue(p), Np.multiply(t, digamma(p)));
+                })
+                .apply(a);
+    }
+
+    private static Array gammalnValue(Array x) {
+        DType dt = x.dtype();
+        Array v = Lax.convert(x, DType.FLOAT64);
+        Array reflect = Np.less(v, 0.5);
+        Array y = Np.where(reflect, Np.subtract(1.0, v), v); // y >= 0.5
+        Array z = Np.subtract(y, 1.0);
+        Array num = lanczos(z)[0];
+        Array t = Np.add(z, LANCZOS_G + 0.5);
+        // log(t) = log(g + 1/2) + log1p(z / (g + 1/2)) keeps precision for large z
+        Array logT = Np.add(Np.log1p(Np.divide(z, LANCZOS_G + 0.5)), Math.log(LANCZOS_G + 0.5));
+        Array direct = Np.add(Np.subtract(Np.add(Np.multiply(Np.add(z, 0.5), logT), HALF_LOG_2PI), t), Np.log(num));
+        Array reflected = Np.subtract(Np.subtract(LOG_PI, logSinPi(v)), direct);
+        Array out = Np.where(reflect, reflected, direct);
+        Array pole = Np.logicalAnd(Np.lessEqual(v, 0.0), Np.equal(v, Np.floor(v)));
+        out = Np.where(Np.logicalOr(pole, Np.isinf(v)), Np.fullLike(out, Double.POSITIVE_INFINITY), out);
+        out = Np.where(Np.isnan(v), v, out);
+        return Lax.convert(out, dt);
+    }
+
+    /** The digamma function {@code Gamma'(x) / Gamma(x)}; NaN at 0 and the negative integers. */
+    public static Array digamma(Array x) {
+        Array a = inexact(x);
+        DType dt = a.dtype();
+        Array v = Lax.convert(a, DType.FLOAT64);
+        Array reflect = Np.less(v, 0.5);
+        Array y = Np.where(reflect, Np.subtract(1.0, v), v);
+        Array z = Np.subtract(y, 1.0);
+        Array[] l = lanczos(z);
+        Array t = Np.add(z, LANCZOS_G + 0.5);
+        Array logT = Np.add(Np.log1p(Np.divide(z, LANCZOS_G + 0.5)), Math.log(LANCZOS_G + 0.5));
+        Array direct = Np.subtract(Np.add(logT, Np.divide(l[1], l[0])), Np.divide(LANCZOS_G, t));
+        // digamma(1 - x) - pi / tan(pi x), with the argument of tan reduced to [-1/2, 1/2] (tan has
+        // period pi), so that tiny |x| keeps its precision
+        Array frac = Np.subtract(v, Np.round(v));
+        Array cot = Np.divide(Math.PI, Np.tan(Np.multiply(frac, Math.PI)));
+        Array out = Np.where(reflect, Np.subtract(direct, cot), direct);
+        Array pole = Np.logicalAnd(Np.lessEqual(v, 0.0), Np.equal(v, Np.floor(v)));
+        out = Np.where(pole, Np.fullLike(out, Double.NaN), out);
+        return Lax.convert(out, dt);
+    }
+
+    /** {@code log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)}. */
+    public static Array betaln(Array a, Array b) {
+        Array[] ab = Np.prepare("betaln", Np.inexactType(a, b), a, b);
+        return Np.subtract(Np.add(gammaln(ab[0]), gammaln(ab[1])), gammaln(Np.add(ab[0], ab[1])));
+    }
+
+    /** Same as {@link Nn#logsumexp(Array, int[], boolean)}. */
+    public static Array logsumexp(Array x, int[] axes, boolean keepdims) {
+        return Np.logSumExp(x, axes, keepdims);
+    }
+
+    /** Same as {@link Nn#softmax(Array, int)}. */
+    public static Array softmax(Array x, int axis) {
+        return Nn.softmax(x, axis);
+    }
+
+    /** Same as {@link Nn#logSoftmax(Array, int)}. */
+    public static Array logSoftmax(Array x, int axis) {
+        return Nn.logSoftmax(x, axis);
+    }
+}
