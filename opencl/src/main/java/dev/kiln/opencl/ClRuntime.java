@@ -34,6 +34,7 @@ final class ClRuntime {
     private final String buildOptions;
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final long defaultGroup;
     private final AtomicInteger builds = new AtomicInteger();
     private final AtomicLong buildNanos = new AtomicLong();
 
@@ -42,10 +43,21 @@ final class ClRuntime {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
         this.context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-        this.queue = clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null);
+        this.queue = createQueue(context, device);
+        this.defaultGroup = Math.max(1, Math.min(64, device.maxWorkGroupSize()));
         // exact math: no -cl-fast-relaxed-math; float32 division and sqrt correctly rounded where the
         // device can (with fp64, float32 division, sqrt and transcendentals are computed in double)
         this.buildOptions = device.correctlyRoundedDivideSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+    }
+
+    @SuppressWarnings("deprecation")
+    private static cl_command_queue createQueue(cl_context context, ClDevice device) {
+        try {
+            return clCreateCommandQueueWithProperties(context, device.id(), new cl_queue_properties(), null);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            // an OpenCL 1.x driver has only the older entry point
+            return clCreateCommandQueue(context, device.id(), 0, null);
+        }
     }
 
     ClDevice device() {
@@ -102,8 +114,9 @@ final class ClRuntime {
     // ------------------------------------------------------------------ kernels
 
     /**
-     * Enqueues {@code name} from {@code source} over {@code global} work items (rounded up to a
-     * multiple of {@code local}, or of 64 where {@code local} is 0; kernels check their bound).
+     * Enqueues {@code name} from {@code source} over {@code global} work items, rounded up to a
+     * multiple of the work-group size {@code local} (0: 64, or the device's maximum if smaller);
+     * kernels check their bound.
      * Arguments are {@code cl_mem}, {@link ClBuffer}, {@code Integer}, {@code Long}, {@code Float},
      * {@code Double}, or {@link Local} for local memory.
      */
@@ -125,10 +138,11 @@ final class ClRuntime {
                 default -> throw new IllegalArgumentException("kernel argument " + a);
             }
         }
-        long group = local > 0 ? local : 64;
+        // a fixed work-group size: PoCL compiles machine code per (kernel, work-group size), so letting
+        // the driver pick one per global size would compile each kernel again for every array length
+        long group = local > 0 ? local : defaultGroup;
         long rounded = (global + group - 1) / group * group;
-        clEnqueueNDRangeKernel(
-                queue, k, 1, null, new long[] {rounded}, local > 0 ? new long[] {local} : null, 0, null, null);
+        clEnqueueNDRangeKernel(queue, k, 1, null, new long[] {rounded}, new long[] {group}, 0, null, null);
     }
 
     /** Local memory of this many bytes, as a kernel argument. */

@@ -22,7 +22,7 @@ import org.jocl.cl_mem;
 
 /**
  * Kiln on one OpenCL device. Every core primitive ({@link Primitive#core()}) has a kernel, for
- * bool, int32, float32, and float64 where the device has {@code cl_khr_fp64}; Kiln decomposes the
+ * bool, int32, int64, uint32, float32, and float64 where the device has {@code cl_khr_fp64}; Kiln decomposes the
  * other primitives into these. Operations are enqueued on the device's in-order queue without
  * waiting; reading data to the host waits for what came before it.
  */
@@ -36,8 +36,8 @@ final class OpenClBackend implements Backend {
         this.rt = new ClRuntime(device);
         this.fp64 = device.fp64();
         this.dtypes = fp64
-                ? EnumSet.of(DType.BOOL, DType.INT32, DType.FLOAT32, DType.FLOAT64)
-                : EnumSet.of(DType.BOOL, DType.INT32, DType.FLOAT32);
+                ? EnumSet.allOf(DType.class)
+                : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
         this.device = new Device(OpenClProvider.NAME, device.type(), device.index(), device.describe());
     }
 

@@ -55,11 +55,18 @@ final class Sources {
                     + " : x == y ? (signbit(x) ? y : x) : (x > y ? x : y); }\n");
         }
         // integer power by repeated squaring, wrapping; a negative exponent gives the truncated reciprocal
-        b.append("inline int kipow(int base, int e) {\n"
-                + "  if (e < 0) return base == 1 ? 1 : base == -1 ? ((e & 1) == 0 ? 1 : -1) : 0;\n"
-                + "  uint r = 1, s = (uint) base;\n"
-                + "  for (uint k = (uint) e; k != 0; k >>= 1, s *= s) if (k & 1) r *= s;\n"
-                + "  return (int) r;\n}\n");
+        String[][] pows = {{"int", "uint"}, {"long", "ulong"}, {"uint", "uint"}};
+        for (String[] tu : pows) {
+            String t = tu[0];
+            String u = tu[1];
+            b.append("inline " + t + " kipow_" + t + "(" + t + " base, " + t + " e) {\n");
+            if (!t.equals("uint")) {
+                b.append("  if (e < 0) return base == 1 ? 1 : base == -1 ? ((e & 1) == 0 ? 1 : -1) : 0;\n");
+            }
+            b.append("  " + u + " r = 1, s = (" + u + ") base;\n"
+                    + "  for (" + u + " k = (" + u + ") e; k != 0; k >>= 1, s *= s) if (k & 1) r *= s;\n"
+                    + "  return (" + t + ") r;\n}\n");
+        }
         return b.toString();
     }
 
@@ -67,7 +74,7 @@ final class Sources {
     static String expression(Primitive p, DType d, boolean fp64) {
         return switch (d) {
             case FLOAT32, FLOAT64 -> floatExpression(p, d, fp64);
-            case INT32 -> intExpression(p);
+            case INT32, INT64, UINT32 -> intExpression(p, d);
             case BOOL ->
                 switch (p) {
                     case AND -> "x & y";
@@ -111,18 +118,33 @@ final class Sources {
         };
     }
 
-    private static String intExpression(Primitive p) {
+    /**
+     * Integer arithmetic on {@code t} (int, long or uint) through its unsigned twin {@code u}, so
+     * that overflow wraps: division by zero gives all ones, {@code MIN / -1} wraps to MIN, shifts
+     * by the bit width or more (the amount read as unsigned) give 0.
+     */
+    private static String intExpression(Primitive p, DType d) {
+        String t = ctype(d);
+        boolean unsigned = d == DType.UINT32;
+        String u = d == DType.INT64 ? "ulong" : "uint";
+        String width = d == DType.INT64 ? "64" : "32";
+        String wrap = unsigned ? "" : "(" + t + ") ";
         return switch (p) {
-            case ADD -> "(int) ((uint) x + (uint) y)";
-            case MUL -> "(int) ((uint) x * (uint) y)";
-            case DIV -> "y == 0 ? -1 : y == -1 ? (int) (0u - (uint) x) : x / y";
-            case REM -> "y == 0 ? x : y == -1 ? 0 : x % y";
+            case ADD -> wrap + "((" + u + ") x + (" + u + ") y)";
+            case MUL -> wrap + "((" + u + ") x * (" + u + ") y)";
+            case DIV ->
+                unsigned
+                        ? "y == 0 ? 0xFFFFFFFFu : x / y"
+                        : "y == 0 ? (" + t + ") -1 : y == -1 ? " + wrap + "((" + u + ") 0 - (" + u + ") x) : x / y";
+            case REM -> unsigned ? "y == 0 ? x : x % y" : "y == 0 ? x : y == -1 ? (" + t + ") 0 : x % y";
             case MAX -> "max(x, y)";
             case AND -> "x & y";
             case XOR -> "x ^ y";
-            case SHIFT_LEFT -> "(uint) y >= 32u ? 0 : (int) ((uint) x << (uint) y)";
-            case SHIFT_RIGHT_LOGICAL -> "(uint) y >= 32u ? 0 : (int) ((uint) x >> (uint) y)";
-            case POW -> "kipow(x, y)";
+            case SHIFT_LEFT ->
+                "(" + u + ") y >= " + width + " ? (" + t + ") 0 : " + wrap + "((" + u + ") x << (" + u + ") y)";
+            case SHIFT_RIGHT_LOGICAL ->
+                "(" + u + ") y >= " + width + " ? (" + t + ") 0 : " + wrap + "((" + u + ") x >> (" + u + ") y)";
+            case POW -> "kipow_" + t + "(x, y)";
             case EQ -> "(uchar) (x == y)";
             case LT -> "(uchar) (x < y)";
             default -> null;
@@ -139,9 +161,17 @@ final class Sources {
             return "(" + t + ") x";
         }
         if (from.isFloating() && !to.isFloating()) {
-            return "isnan(x) ? 0 : convert_" + t + "_sat_rtz(x)";
+            return "isnan(x) ? (" + t + ") 0 : convert_" + t + "_sat_rtz(x)";
         }
-        return "convert_" + t + (to.isFloating() ? "_rte" : "") + "(x)";
+        if (to.isFloating()) {
+            return "convert_" + t + "_rte(x)"; // rounds once, also from int64
+        }
+        // integer to integer keeps the low bits (well defined through unsigned types)
+        return switch (to) {
+            case INT32 -> "as_int((uint) x)";
+            case UINT32 -> "(uint) x";
+            default -> from == DType.UINT32 ? "(long) x" : "(long) x";
+        };
     }
 
     /** A kernel applying {@code expr} to {@code x} (and {@code y}) elementwise. */
@@ -248,11 +278,12 @@ final class Sources {
                 step = sum ? "a += (" + acc + ") v;" : "a = " + max + "(a, (" + acc + ") v);";
                 fin = "(" + t + ") a";
             }
-            case INT32 -> {
-                acc = sum ? "uint" : "int";
-                init = sum ? "0" : "INT_MIN";
-                step = sum ? "a += (uint) v;" : "a = max(a, v);";
-                fin = "(int) a";
+            case INT32, INT64, UINT32 -> {
+                String u = d == DType.INT64 ? "ulong" : "uint";
+                acc = sum ? u : t;
+                init = sum ? "0" : d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0";
+                step = sum ? "a += (" + u + ") v;" : "a = max(a, v);";
+                fin = "(" + t + ") a";
             }
             case BOOL -> {
                 acc = "uchar";
@@ -294,10 +325,10 @@ final class Sources {
                 step = "a += (" + acc + ") x * (" + acc + ") y;";
                 fin = "(" + t + ") a";
             }
-            case INT32 -> {
-                acc = "uint";
-                step = "a += (uint) x * (uint) y;";
-                fin = "(int) a";
+            case INT32, INT64, UINT32 -> {
+                acc = d == DType.INT64 ? "ulong" : "uint";
+                step = "a += (" + acc + ") x * (" + acc + ") y;";
+                fin = "(" + t + ") a";
             }
             case BOOL -> {
                 acc = "uchar";
