@@ -43,7 +43,12 @@ final class ClDiscovery {
             // JOCL copies its native library into java.io.tmpdir, which must exist
             String tmp = System.getProperty("java.io.tmpdir");
             if (tmp != null) {
-                Files.createDirectories(Path.of(tmp));
+                Path dir = Path.of(tmp);
+                Files.createDirectories(dir);
+                if (!dir.isAbsolute()) {
+                    // JOCL loads the copy by this path, and System.load wants an absolute one
+                    System.setProperty("java.io.tmpdir", dir.toAbsolutePath().toString());
+                }
             }
         } catch (Exception | Error e) {
             // the load below reports the real problem, if any

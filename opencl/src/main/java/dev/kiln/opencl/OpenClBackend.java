@@ -8,8 +8,11 @@ import dev.kiln.ir.Primitive;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.Capability;
+import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Device;
+import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.KernelInterpreter;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +131,50 @@ final class OpenClBackend implements Backend {
 
     private ClBuffer allocate(ArraySpec spec) {
         return new ClBuffer(spec, rt.allocate((long) spec.size() * spec.dtype().byteSize()), rt);
+    }
+
+    // ------------------------------------------------------------------ fused kernels
+
+    /**
+     * Elementwise and reduction kernels become one OpenCL C kernel each ({@link FusedRenderer});
+     * the others (matmul roots) run op by op, through {@link #execute}.
+     */
+    @Override
+    public CompiledKernel compileKernel(FusedKernel kernel) {
+        FusedRenderer.Rendered r;
+        try {
+            r = FusedRenderer.render(kernel, fp64);
+        } catch (FusedRenderer.Unsupported e) {
+            return new KernelInterpreter(this, kernel);
+        }
+        rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
+        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
+        ClBuffer literals = new ClBuffer(
+                ArraySpec.of(DType.INT64, r.literals().length),
+                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
+                rt);
+        int m = FusedRenderer.reducedCount(kernel);
+        boolean reduces = kernel.reducedAxes().length > 0;
+        return inputs -> {
+            List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
+            List<Object> args = new ArrayList<>();
+            for (Buffer b : inputs) {
+                args.add(cl(b));
+            }
+            for (FusedKernel.Output o : kernel.outputs()) {
+                ClBuffer out = allocate(o.spec());
+                outs.add(out);
+                args.add(out);
+            }
+            args.add(table);
+            args.add(literals);
+            args.add(r.points());
+            if (reduces) {
+                args.add(m);
+            }
+            rt.launch(r.source(), "k", r.points(), 0, args.toArray());
+            return outs;
+        };
     }
 
     // ------------------------------------------------------------------ primitives
