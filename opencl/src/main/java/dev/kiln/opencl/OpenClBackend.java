@@ -35,8 +35,11 @@ final class OpenClBackend implements Backend {
     private final boolean fp64;
     private final Device device;
 
-    OpenClBackend(ClDevice device) {
+    private final boolean fuse;
+
+    OpenClBackend(ClDevice device, boolean fuse) {
         this.rt = new ClRuntime(device);
+        this.fuse = fuse;
         this.fp64 = device.fp64();
         this.dtypes = fp64
                 ? EnumSet.allOf(DType.class)
@@ -142,6 +145,9 @@ final class OpenClBackend implements Backend {
     @Override
     public CompiledKernel compileKernel(FusedKernel kernel) {
         FusedRenderer.Rendered r;
+        if (!fuse) {
+            return new KernelInterpreter(this, kernel);
+        }
         try {
             r = FusedRenderer.render(kernel, fp64);
         } catch (FusedRenderer.Unsupported e) {

@@ -24,6 +24,13 @@ public final class OpenClProvider implements BackendProvider {
             "the OpenCL device the opencl backend computes on: its index in the list Kiln.backends() prints, or"
                     + " part of its name (unset: the first GPU, else the first device)");
 
+    /** Whether fused kernels become OpenCL C kernels of their own. */
+    static final Setting FUSE = Setting.of(
+            "kiln.opencl.fuse",
+            "true",
+            "opencl writes each fused elementwise or reduction kernel as one OpenCL C kernel (one build per"
+                    + " kernel structure); `false` runs fused kernels op by op on prebuilt kernels");
+
     public OpenClProvider() {}
 
     @Override
@@ -60,7 +67,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(DEVICE);
+        return List.of(DEVICE, FUSE);
     }
 
     @Override
@@ -73,6 +80,6 @@ public final class OpenClProvider implements BackendProvider {
         ClDevice device = ClDiscovery.select(r.devices(), spec)
                 .orElseThrow(() -> new BackendUnavailableException(
                         "opencl: -D" + DEVICE.name() + "=" + spec + " names no OpenCL device"));
-        return new OpenClBackend(device);
+        return new OpenClBackend(device, FUSE.booleanIn(options));
     }
 }
