@@ -174,6 +174,20 @@ public final class Array {
         return shards != null ? gather() : buffer;
     }
 
+    /**
+     * Waits until this array's value has been computed and returns it, as JAX's {@code
+     * block_until_ready}: backends that enqueue work asynchronously (opencl) return from operations
+     * before the device has finished them, so time a computation up to this call. Returns at once
+     * on synchronous backends.
+     */
+    public Array blockUntilReady() {
+        if (tracer != null) {
+            throw concretization("blockUntilReady()");
+        }
+        buffer.blockUntilReady();
+        return this;
+    }
+
     /** The data on the host, in row-major order, in this array's own dtype. */
     public HostBuffer toHost() {
         if (tracer != null) {

@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Compare {
     /** The runs in order: measured limits first, so a busy machine shows up in them too. */
     static final List<String> RUNS =
-            List.of("limits", "workloads", "training", "programs", "compile", "reference", "jax", "torch");
+            List.of("limits", "workloads", "training", "programs", "compile", "reference", "opencl", "jax", "torch");
 
     /** Options from the command line (and {@code -Dbench.quick}). */
     record Settings(boolean quick, Path root, Path out, Path python, Path wheels, Set<String> runs) {
@@ -88,7 +88,7 @@ public final class Compare {
 
     static String usage() {
         return """
-                Compare [--quick | --full] [--runs limits,workloads,training,programs,compile,reference,jax,torch]
+                Compare [--quick | --full] [--runs limits,workloads,training,programs,compile,reference,opencl,jax,torch]
                         [--table-only]
                         [--root DIR] [--out DIR] [--python PATH] [--wheels DIR]
                   --quick        short JMH runs, matmul up to 1024, no reference backend (-Dbench.quick=true too)
@@ -124,6 +124,8 @@ public final class Compare {
                 runJax(s);
             } else if (run.equals("torch")) {
                 runTorch(s);
+            } else if (run.equals(ComparisonTable.OPENCL_BACKEND) && !openClAvailable()) {
+                System.out.println("[compare] skipping the opencl run: " + openClAvailability());
             } else {
                 runJmh(s, run);
             }
@@ -215,6 +217,18 @@ public final class Compare {
                         .warmupTime(TimeValue.seconds(2))
                         .measurementIterations(3)
                         .measurementTime(TimeValue.seconds(2));
+            // eager and jit on the OpenCL device (PoCL's CPU device where no GPU is present)
+            case "opencl" -> {
+                o.include("\\.(Elementwise|RowOps|Matmul)\\..*(Eager|Jit)$")
+                        .forks(1)
+                        .param("backend", ComparisonTable.OPENCL_BACKEND)
+                        .warmupIterations(s.quick() ? 2 : 3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1))
+                        // the generic dot kernel on PoCL takes seconds per 2048³ product
+                        .param("n", "256", "1024");
+            }
             default -> throw new IllegalArgumentException(run);
         }
         Path json = s.out().resolve("kiln-" + run + ".json");
@@ -229,6 +243,20 @@ public final class Compare {
                 run,
                 results,
                 Duration.ofNanos(System.nanoTime() - t).toSeconds());
+    }
+
+    private static String openClAvailability() {
+        return dev.kiln.Kiln.backends().stream()
+                .filter(b -> b.name().equals(ComparisonTable.OPENCL_BACKEND))
+                .map(b -> b.availability().toString())
+                .findFirst()
+                .orElse("the opencl backend is not on the class path");
+    }
+
+    private static boolean openClAvailable() {
+        return dev.kiln.Kiln.backends().stream()
+                .anyMatch(b -> b.name().equals(ComparisonTable.OPENCL_BACKEND)
+                        && b.availability().available());
     }
 
     // ------------------------------------------------------------------ JAX

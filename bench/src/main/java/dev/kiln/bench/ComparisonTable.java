@@ -52,6 +52,7 @@ final class ComparisonTable {
 
     static final String FAST_BACKEND = "cpu-simd";
     static final String SLOW_BACKEND = "reference";
+    static final String OPENCL_BACKEND = "opencl";
 
     private static final int MLP_FLOP = mlpFlop();
 
@@ -438,13 +439,13 @@ final class ComparisonTable {
     /** Every row with any result, in table order, and the rows Kiln has no result for. */
     static List<Row> rows(KilnResults kiln, Object jax, Object torch, MachineLimits limits, List<String> missing) {
         List<Row> rows = new ArrayList<>();
-        for (String backend : List.of(FAST_BACKEND, SLOW_BACKEND)) {
+        for (String backend : List.of(FAST_BACKEND, SLOW_BACKEND, OPENCL_BACKEND)) {
             for (Workload w : workloads()) {
                 Map<String, String> params = withBackend(w.params(), backend);
                 double eager = kiln.seconds(w.benchClass(), w.eager(), params);
                 double jit = kiln.seconds(w.benchClass(), w.jit(), params);
-                if (backend.equals(SLOW_BACKEND) && Double.isNaN(eager) && Double.isNaN(jit)) {
-                    continue; // the slow backend runs a subset, and only in full mode
+                if (!backend.equals(FAST_BACKEND) && Double.isNaN(eager) && Double.isNaN(jit)) {
+                    continue; // the other backends run a subset (reference only in full mode)
                 }
                 double plain = kiln.seconds(w.benchClass(), w.plain(), w.params());
                 double jaxEager = Json.number(jax, "results", w.jaxKey(), "eager", "median_s");

@@ -89,12 +89,12 @@ public class Elementwise {
 
     @Benchmark
     public Array sumFmaEager(OnKiln s) {
-        return Kiln.withBackend(s.on, () -> Workloads.sumFma(s.xyz));
+        return Kiln.withBackend(s.on, () -> Workloads.sumFma(s.xyz)).blockUntilReady();
     }
 
     @Benchmark
     public Array sumFmaJit(OnKiln s) {
-        return s.sumFma.apply(s.xyz);
+        return s.sumFma.apply(s.xyz).blockUntilReady();
     }
 
     @Benchmark
@@ -104,12 +104,12 @@ public class Elementwise {
 
     @Benchmark
     public Array tanhChainEager(OnKiln s) {
-        return Kiln.withBackend(s.on, () -> Workloads.tanhChain(s.xyz));
+        return Kiln.withBackend(s.on, () -> Workloads.tanhChain(s.xyz)).blockUntilReady();
     }
 
     @Benchmark
     public Array tanhChainJit(OnKiln s) {
-        return s.tanhChain.apply(s.xyz);
+        return s.tanhChain.apply(s.xyz).blockUntilReady();
     }
 
     @Benchmark

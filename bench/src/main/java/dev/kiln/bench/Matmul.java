@@ -129,12 +129,12 @@ public class Matmul {
 
     @Benchmark
     public Array matmulEager(OnKiln s) {
-        return Kiln.withBackend(s.on, () -> Workloads.matmul(s.a, s.b));
+        return Kiln.withBackend(s.on, () -> Workloads.matmul(s.a, s.b)).blockUntilReady();
     }
 
     @Benchmark
     public Array matmulJit(OnKiln s) {
-        return s.matmul.apply(s.a, s.b);
+        return s.matmul.apply(s.a, s.b).blockUntilReady();
     }
 
     @Benchmark
@@ -144,12 +144,12 @@ public class Matmul {
 
     @Benchmark
     public Array denseEager(DenseOnKiln s) {
-        return Kiln.withBackend(s.on, () -> Workloads.dense(s.layer));
+        return Kiln.withBackend(s.on, () -> Workloads.dense(s.layer)).blockUntilReady();
     }
 
     @Benchmark
     public Array denseJit(DenseOnKiln s) {
-        return s.dense.apply(s.layer);
+        return s.dense.apply(s.layer).blockUntilReady();
     }
 
     @Benchmark

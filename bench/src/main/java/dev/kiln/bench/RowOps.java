@@ -93,12 +93,12 @@ public class RowOps {
 
     @Benchmark
     public Array softmaxEager(OnKiln s) {
-        return Kiln.withBackend(s.on, () -> Workloads.softmax(s.input.x()));
+        return Kiln.withBackend(s.on, () -> Workloads.softmax(s.input.x())).blockUntilReady();
     }
 
     @Benchmark
     public Array softmaxJit(OnKiln s) {
-        return s.softmax.apply(s.input.x());
+        return s.softmax.apply(s.input.x()).blockUntilReady();
     }
 
     @Benchmark
@@ -108,12 +108,12 @@ public class RowOps {
 
     @Benchmark
     public Array layerNormEager(OnKiln s) {
-        return Kiln.withBackend(s.on, () -> Workloads.layerNorm(s.input));
+        return Kiln.withBackend(s.on, () -> Workloads.layerNorm(s.input)).blockUntilReady();
     }
 
     @Benchmark
     public Array layerNormJit(OnKiln s) {
-        return s.layerNorm.apply(s.input);
+        return s.layerNorm.apply(s.input).blockUntilReady();
     }
 
     @Benchmark

@@ -10,4 +10,11 @@ import dev.kiln.ir.ArraySpec;
 public interface Buffer {
     /** The dtype and shape of the data. */
     ArraySpec spec();
+
+    /**
+     * Waits until the computation that produces this buffer has finished. Backends that enqueue work
+     * asynchronously (opencl) override it; the default returns at once, as synchronous backends'
+     * buffers are complete when they are returned.
+     */
+    default void blockUntilReady() {}
 }

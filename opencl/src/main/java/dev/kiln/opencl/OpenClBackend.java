@@ -1,0 +1,515 @@
+package dev.kiln.opencl;
+
+import dev.kiln.DType;
+import dev.kiln.Shape;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.Buffer;
+import dev.kiln.spi.Capability;
+import dev.kiln.spi.CompiledKernel;
+import dev.kiln.spi.Device;
+import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.KernelInterpreter;
+import dev.kiln.spi.UnsupportedPrimitiveException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.jocl.Pointer;
+import org.jocl.cl_mem;
+
+/**
+ * Kiln on one OpenCL device. Every core primitive ({@link Primitive#core()}) has a kernel, for
+ * bool, int32, int64, uint32, float32, and float64 where the device has {@code cl_khr_fp64}; Kiln decomposes the
+ * other primitives into these. Operations are enqueued on the device's in-order queue without
+ * waiting; reading data to the host waits for what came before it.
+ */
+final class OpenClBackend implements Backend {
+    private final ClRuntime rt;
+    private final Set<DType> dtypes;
+    private final boolean fp64;
+    private final Device device;
+
+    private final boolean fuse;
+
+    OpenClBackend(ClDevice device, boolean fuse) {
+        this.rt = new ClRuntime(device);
+        this.fuse = fuse;
+        this.fp64 = device.fp64();
+        this.dtypes = fp64
+                ? EnumSet.allOf(DType.class)
+                : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
+        this.device = new Device(OpenClProvider.NAME, device.type(), device.index(), device.describe());
+    }
+
+    @Override
+    public String name() {
+        return OpenClProvider.NAME;
+    }
+
+    @Override
+    public List<Device> devices() {
+        return List.of(device);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.noneOf(Capability.class);
+    }
+
+    @Override
+    public Set<DType> dtypes() {
+        return dtypes;
+    }
+
+    ClRuntime runtime() {
+        return rt;
+    }
+
+    // ------------------------------------------------------------------ transfers
+
+    @Override
+    public Buffer fromHost(HostBuffer host) {
+        ArraySpec spec = host.spec();
+        requireDType("fromHost", spec.dtype());
+        long bytes = (long) spec.size() * spec.dtype().byteSize();
+        Pointer p =
+                switch (spec.dtype()) {
+                    case FLOAT32 -> Pointer.to(host.floats());
+                    case FLOAT64 -> Pointer.to(host.doubles());
+                    case INT32, UINT32 -> Pointer.to(host.ints());
+                    case INT64 -> Pointer.to(host.longs());
+                    case BOOL -> {
+                        boolean[] b = host.bools();
+                        byte[] bytesOf = new byte[b.length];
+                        for (int i = 0; i < b.length; i++) {
+                            bytesOf[i] = (byte) (b[i] ? 1 : 0);
+                        }
+                        yield Pointer.to(bytesOf);
+                    }
+                };
+        return new ClBuffer(spec, rt.upload(p, bytes), rt);
+    }
+
+    @Override
+    public HostBuffer toHost(Buffer buffer) {
+        if (buffer instanceof HostBuffer h) {
+            return h;
+        }
+        ClBuffer b = cl(buffer);
+        ArraySpec spec = b.spec();
+        long bytes = (long) spec.size() * spec.dtype().byteSize();
+        HostBuffer h = HostBuffer.allocate(spec);
+        switch (spec.dtype()) {
+            case FLOAT32 -> rt.read(b.mem(), Pointer.to(h.floats()), bytes);
+            case FLOAT64 -> rt.read(b.mem(), Pointer.to(h.doubles()), bytes);
+            case INT32, UINT32 -> rt.read(b.mem(), Pointer.to(h.ints()), bytes);
+            case INT64 -> rt.read(b.mem(), Pointer.to(h.longs()), bytes);
+            case BOOL -> {
+                byte[] raw = new byte[spec.size()];
+                rt.read(b.mem(), Pointer.to(raw), bytes);
+                boolean[] out = h.bools();
+                for (int i = 0; i < raw.length; i++) {
+                    out[i] = raw[i] != 0;
+                }
+            }
+        }
+        return h;
+    }
+
+    private ClBuffer cl(Buffer b) {
+        return switch (b) {
+            case ClBuffer c -> c;
+            case HostBuffer h -> (ClBuffer) fromHost(h);
+            default ->
+                throw new IllegalArgumentException(
+                        "opencl: a buffer of another backend (" + b.getClass().getName() + ") was passed to opencl");
+        };
+    }
+
+    private ClBuffer allocate(ArraySpec spec) {
+        return new ClBuffer(spec, rt.allocate((long) spec.size() * spec.dtype().byteSize()), rt);
+    }
+
+    // ------------------------------------------------------------------ fused kernels
+
+    /**
+     * Elementwise and reduction kernels become one OpenCL C kernel each ({@link FusedRenderer});
+     * the others (matmul roots) run op by op, through {@link #execute}.
+     */
+    @Override
+    public CompiledKernel compileKernel(FusedKernel kernel) {
+        FusedRenderer.Rendered r;
+        if (!fuse) {
+            return new KernelInterpreter(this, kernel);
+        }
+        try {
+            r = FusedRenderer.render(kernel, fp64);
+        } catch (FusedRenderer.Unsupported e) {
+            return new KernelInterpreter(this, kernel);
+        }
+        rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
+        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
+        ClBuffer literals = new ClBuffer(
+                ArraySpec.of(DType.INT64, r.literals().length),
+                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
+                rt);
+        int m = FusedRenderer.reducedCount(kernel);
+        boolean reduces = kernel.reducedAxes().length > 0;
+        return inputs -> {
+            List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
+            List<Object> args = new ArrayList<>();
+            for (Buffer b : inputs) {
+                args.add(cl(b));
+            }
+            for (FusedKernel.Output o : kernel.outputs()) {
+                ClBuffer out = allocate(o.spec());
+                outs.add(out);
+                args.add(out);
+            }
+            args.add(table);
+            args.add(literals);
+            args.add(r.points());
+            if (reduces) {
+                args.add(m);
+            }
+            rt.launch(r.source(), "k", r.points(), 0, args.toArray());
+            return outs;
+        };
+    }
+
+    // ------------------------------------------------------------------ primitives
+
+    @Override
+    public Buffer execute(Primitive p, Params params, ArraySpec out, List<Buffer> inputs) {
+        if (!p.isCore()) {
+            throw new UnsupportedPrimitiveException(
+                    name(), p, "not a core primitive; Kiln decomposes it unless a backend claims it");
+        }
+        List<ClBuffer> in = new ArrayList<>(inputs.size());
+        for (Buffer b : inputs) {
+            in.add(cl(b));
+        }
+        for (ClBuffer b : in) {
+            requireDType(p, b.spec().dtype());
+        }
+        requireDType(p, out.dtype());
+        return switch (p) {
+            case ADD, MUL, DIV, REM, MAX, AND, XOR, SHIFT_LEFT, SHIFT_RIGHT_LOGICAL, ATAN2, POW, EQ, LT ->
+                elementwise(p, out, in.get(0), in.get(1));
+            case FLOOR, SQRT, EXP, LOG, EXPM1, LOG1P, SIN, COS -> unary(p, out, in.get(0));
+            case SELECT -> select(out, in.get(0), in.get(1), in.get(2));
+            case CONVERT -> convert(out, in.get(0));
+            case IOTA -> iota((Params.Iota) params, out);
+            case REDUCE_SUM, REDUCE_MAX ->
+                reduce(p, ((Params.Reduce) params).axes().toArray(), out, in.get(0));
+            case RESHAPE -> in.get(0).view(out);
+            case BROADCAST_IN_DIM, TRANSPOSE, SLICE -> affine(params, out, in.get(0));
+            case PAD -> pad((Params.Pad) params, out, in.get(0), in.get(1));
+            case TAKE -> take(((Params.Axis) params).axis(), out, in.get(0), in.get(1));
+            case DOT_GENERAL -> dot((Params.DotGeneral) params, out, in.get(0), in.get(1));
+            default -> throw new UnsupportedPrimitiveException(name(), p, "not a core primitive");
+        };
+    }
+
+    private void requireDType(Object what, DType d) {
+        if (!dtypes.contains(d)) {
+            String why = d == DType.FLOAT64
+                    ? "float64 needs cl_khr_fp64, which " + rt.device().name() + " does not have"
+                    : d + " is not among opencl's dtypes " + dtypes;
+            if (what instanceof Primitive p) {
+                throw new UnsupportedPrimitiveException(name(), p, why);
+            }
+            throw new dev.kiln.DTypeException("opencl." + what + ": " + why);
+        }
+    }
+
+    private ClBuffer elementwise(Primitive p, ArraySpec out, ClBuffer a, ClBuffer b) {
+        DType d = a.spec().dtype();
+        String expr = Sources.expression(p, d, fp64);
+        if (expr == null) {
+            throw new UnsupportedPrimitiveException(name(), p, d + " operands");
+        }
+        String t = Sources.ctype(d);
+        return run(Sources.elementwise(fp64, expr, Sources.ctype(out.dtype()), t, t), out, a, b);
+    }
+
+    private ClBuffer unary(Primitive p, ArraySpec out, ClBuffer a) {
+        DType d = a.spec().dtype();
+        if (!d.isFloating()) {
+            if (p == Primitive.FLOOR) {
+                return a; // integers are their own floor; buffers are immutable, so share it
+            }
+            throw new UnsupportedPrimitiveException(name(), p, d + " operands; Kiln converts integers to float first");
+        }
+        String t = Sources.ctype(d);
+        return run(Sources.elementwise(fp64, Sources.expression(p, d, fp64), t, t), out, a);
+    }
+
+    private ClBuffer convert(ArraySpec out, ClBuffer a) {
+        DType from = a.spec().dtype();
+        if (from == out.dtype()) {
+            return a;
+        }
+        return run(
+                Sources.elementwise(
+                        fp64, Sources.conversion(from, out.dtype()), Sources.ctype(out.dtype()), Sources.ctype(from)),
+                out,
+                a);
+    }
+
+    private ClBuffer run(String source, ArraySpec out, ClBuffer... in) {
+        ClBuffer r = allocate(out);
+        Object[] args = new Object[in.length + 2];
+        System.arraycopy(in, 0, args, 0, in.length);
+        args[in.length] = r;
+        args[in.length + 1] = out.size();
+        rt.launch(source, "k", out.size(), 0, args);
+        return r;
+    }
+
+    private ClBuffer select(ArraySpec out, ClBuffer pred, ClBuffer onTrue, ClBuffer onFalse) {
+        ClBuffer r = allocate(out);
+        rt.launch(Sources.select(Sources.bits(out.dtype())), "k", out.size(), 0, pred, onTrue, onFalse, r, out.size());
+        return r;
+    }
+
+    private ClBuffer iota(Params.Iota params, ArraySpec out) {
+        int[] shape = out.shape();
+        int stride = Shape.size(Arrays.copyOfRange(shape, params.dimension() + 1, shape.length));
+        ClBuffer r = allocate(out);
+        rt.launch(
+                Sources.iota(out.dtype(), fp64),
+                "k",
+                out.size(),
+                0,
+                r,
+                out.size(),
+                Math.max(1, stride),
+                Math.max(1, shape[params.dimension()]));
+        return r;
+    }
+
+    // ------------------------------------------------------------------ movement
+
+    private ClBuffer affine(Params params, ArraySpec out, ClBuffer a) {
+        int[] shape = a.spec().shape();
+        int[] strides = Shape.strides(shape);
+        int[] outShape = out.shape();
+        int[] coef = new int[outShape.length];
+        int base = 0;
+        switch (params) {
+            case Params.BroadcastInDim b -> {
+                int[] dims = b.dims().toArray();
+                for (int d = 0; d < shape.length; d++) {
+                    coef[dims[d]] = shape[d] == 1 ? 0 : strides[d];
+                }
+            }
+            case Params.Transpose t -> {
+                int[] perm = t.perm().toArray();
+                for (int d = 0; d < perm.length; d++) {
+                    coef[d] = strides[perm[d]];
+                }
+            }
+            case Params.Slice s -> {
+                int[] start = s.start().toArray();
+                int[] step = s.strides().toArray();
+                for (int d = 0; d < shape.length; d++) {
+                    base += start[d] * strides[d];
+                    coef[d] = step[d] * strides[d];
+                }
+            }
+            default -> throw new IllegalArgumentException(params.toString());
+        }
+        int r = outShape.length;
+        int[] table = new int[2 + 2 * r];
+        table[0] = r;
+        table[1] = base;
+        System.arraycopy(outShape, 0, table, 2, r);
+        System.arraycopy(coef, 0, table, 2 + r, r);
+        ClBuffer result = allocate(out);
+        if (out.size() > 0) {
+            cl_mem t = rt.upload(table);
+            rt.launch(Sources.affineGather(Sources.bits(out.dtype())), "k", out.size(), 0, a, result, t, out.size());
+            ClRuntime.release(t);
+        }
+        return result;
+    }
+
+    private ClBuffer pad(Params.Pad params, ArraySpec out, ClBuffer a, ClBuffer value) {
+        int[] shape = a.spec().shape();
+        int r = shape.length;
+        int[] table = new int[1 + 5 * r];
+        table[0] = r;
+        System.arraycopy(out.shape(), 0, table, 1, r);
+        System.arraycopy(params.lo().toArray(), 0, table, 1 + r, r);
+        System.arraycopy(params.interior().toArray(), 0, table, 1 + 2 * r, r);
+        System.arraycopy(shape, 0, table, 1 + 3 * r, r);
+        System.arraycopy(Shape.strides(shape), 0, table, 1 + 4 * r, r);
+        ClBuffer result = allocate(out);
+        if (out.size() > 0) {
+            cl_mem t = rt.upload(table);
+            rt.launch(Sources.pad(Sources.bits(out.dtype())), "k", out.size(), 0, a, value, result, t, out.size());
+            ClRuntime.release(t);
+        }
+        return result;
+    }
+
+    private ClBuffer take(int axis, ArraySpec out, ClBuffer a, ClBuffer indices) {
+        int[] shape = a.spec().shape();
+        int inner = Shape.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
+        ClBuffer result = allocate(out);
+        rt.launch(
+                Sources.take(
+                        Sources.bits(out.dtype()), Sources.ctype(indices.spec().dtype())),
+                "k",
+                out.size(),
+                0,
+                a,
+                indices,
+                result,
+                out.size(),
+                Math.max(1, indices.spec().size()),
+                shape[axis],
+                Math.max(1, inner));
+        return result;
+    }
+
+    // ------------------------------------------------------------------ reductions and dot
+
+    private ClBuffer reduce(Primitive p, int[] axes, ArraySpec out, ClBuffer a) {
+        int[] shape = a.spec().shape();
+        int[] strides = Shape.strides(shape);
+        boolean[] reduced = new boolean[shape.length];
+        for (int axis : axes) {
+            reduced[axis] = true;
+        }
+        int[] kept = IntStream.range(0, shape.length).filter(d -> !reduced[d]).toArray();
+        int[] red = IntStream.range(0, shape.length).filter(d -> reduced[d]).toArray();
+        int[] table = new int[2 + 2 * kept.length + 2 * red.length];
+        table[0] = kept.length;
+        table[1] = red.length;
+        int at = 2;
+        for (int d : kept) {
+            table[at++] = shape[d];
+        }
+        for (int d : kept) {
+            table[at++] = strides[d];
+        }
+        int m = 1;
+        for (int d : red) {
+            table[at++] = shape[d];
+            m *= shape[d];
+        }
+        for (int d : red) {
+            table[at++] = strides[d];
+        }
+        ClBuffer result = allocate(out);
+        if (out.size() > 0) {
+            cl_mem t = rt.upload(table);
+            rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
+            ClRuntime.release(t);
+        }
+        return result;
+    }
+
+    private ClBuffer dot(Params.DotGeneral params, ArraySpec out, ClBuffer lhs, ClBuffer rhs) {
+        int[] ls = lhs.spec().shape();
+        int[] rs = rhs.spec().shape();
+        int[] lb = offsets(ls, params.lhsBatch().toArray());
+        int[] rb = offsets(rs, params.rhsBatch().toArray());
+        int[] lf = offsets(
+                ls,
+                free(
+                        ls.length,
+                        params.lhsBatch().toArray(),
+                        params.lhsContract().toArray()));
+        int[] rf = offsets(
+                rs,
+                free(
+                        rs.length,
+                        params.rhsBatch().toArray(),
+                        params.rhsContract().toArray()));
+        int[] lk = offsets(ls, params.lhsContract().toArray());
+        int[] rk = offsets(rs, params.rhsContract().toArray());
+        int[][] parts = {lb, rb, lf, rf, lk, rk};
+        int total = 0;
+        int[] starts = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            starts[i] = total;
+            total += parts[i].length;
+        }
+        int[] table = new int[total];
+        for (int i = 0; i < parts.length; i++) {
+            System.arraycopy(parts[i], 0, table, starts[i], parts[i].length);
+        }
+        ClBuffer result = allocate(out);
+        if (out.size() > 0) {
+            cl_mem t = rt.upload(table);
+            rt.launch(
+                    Sources.dotGeneral(out.dtype(), fp64),
+                    "k",
+                    out.size(),
+                    0,
+                    lhs,
+                    rhs,
+                    result,
+                    t,
+                    out.size(),
+                    lf.length,
+                    rf.length,
+                    lk.length,
+                    starts[0],
+                    starts[1],
+                    starts[2],
+                    starts[3],
+                    starts[4],
+                    starts[5]);
+            ClRuntime.release(t);
+        }
+        return result;
+    }
+
+    private static int[] free(int rank, int[] batch, int[] contract) {
+        boolean[] used = new boolean[rank];
+        for (int d : batch) {
+            used[d] = true;
+        }
+        for (int d : contract) {
+            used[d] = true;
+        }
+        return IntStream.range(0, rank).filter(d -> !used[d]).toArray();
+    }
+
+    /** The operand offset of every index of the listed dimensions, in row-major order of the list. */
+    private static int[] offsets(int[] shape, int[] dims) {
+        int[] strides = Shape.strides(shape);
+        int[] sub = new int[dims.length];
+        int[] coef = new int[dims.length];
+        for (int d = 0; d < dims.length; d++) {
+            sub[d] = shape[dims[d]];
+            coef[d] = strides[dims[d]];
+        }
+        int[] result = new int[Shape.size(sub)];
+        int[] index = new int[dims.length];
+        for (int i = 0; i < result.length; i++) {
+            int s = 0;
+            for (int d = 0; d < dims.length; d++) {
+                s += index[d] * coef[d];
+            }
+            result[i] = s;
+            for (int d = dims.length - 1; d >= 0; d--) {
+                if (++index[d] < sub[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.kiln.opencl;
+
+import dev.kiln.spi.Availability;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.BackendProvider;
+import dev.kiln.spi.BackendUnavailableException;
+import dev.kiln.spi.Setting;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Provides {@link OpenClBackend}. Its priority depends on the devices found: above cpu-simd (150)
+ * when a GPU is present, so a GPU machine computes on the GPU by default, and below it (50) when the
+ * only devices are CPUs (PoCL), where the Vector API backend is faster.
+ */
+public final class OpenClProvider implements BackendProvider {
+    static final String NAME = "opencl";
+
+    /** Which OpenCL device to compute on. */
+    static final Setting DEVICE = Setting.of(
+            "kiln.opencl.device",
+            null,
+            "the OpenCL device the opencl backend computes on: its index in the list Kiln.backends() prints, or"
+                    + " part of its name (unset: the first GPU, else the first device)");
+
+    /** Whether fused kernels become OpenCL C kernels of their own. */
+    static final Setting FUSE = Setting.of(
+            "kiln.opencl.fuse",
+            "true",
+            "opencl writes each fused elementwise or reduction kernel as one OpenCL C kernel (one build per"
+                    + " kernel structure); `false` runs fused kernels op by op on prebuilt kernels");
+
+    public OpenClProvider() {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        ClDiscovery.Result r = ClDiscovery.get();
+        return r.ok() && r.devices().stream().anyMatch(ClDevice::isGpu) ? 150 : 50;
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            ClDiscovery.Result r = ClDiscovery.get();
+            if (!r.ok()) {
+                return Availability.unavailable(r.problem(), r.fix());
+            }
+            String spec = DEVICE.value();
+            var chosen = ClDiscovery.select(r.devices(), spec);
+            String list = r.devices().stream().map(ClDevice::describe).collect(Collectors.joining("; "));
+            if (chosen.isEmpty()) {
+                return Availability.unavailable(
+                        "-D" + DEVICE.name() + "=" + spec + " names no OpenCL device; devices: " + list,
+                        "name a device by its index or part of its name, or leave " + DEVICE.name() + " unset");
+            }
+            return Availability.ok("computes on " + chosen.get().describe() + "; devices: " + list);
+        } catch (Throwable t) {
+            return Availability.unavailable("OpenCL discovery failed: " + t, "check the OpenCL driver with clinfo");
+        }
+    }
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(DEVICE, FUSE);
+    }
+
+    @Override
+    public Backend open(Map<String, String> options) {
+        ClDiscovery.Result r = ClDiscovery.get();
+        if (!r.ok()) {
+            throw new BackendUnavailableException("opencl: " + r.problem() + "; fix: " + r.fix());
+        }
+        String spec = DEVICE.in(options);
+        ClDevice device = ClDiscovery.select(r.devices(), spec)
+                .orElseThrow(() -> new BackendUnavailableException(
+                        "opencl: -D" + DEVICE.name() + "=" + spec + " names no OpenCL device"));
+        return new OpenClBackend(device, FUSE.booleanIn(options));
+    }
+}

@@ -1,0 +1,352 @@
+package dev.kiln.opencl;
+
+import dev.kiln.DType;
+import dev.kiln.ir.Primitive;
+
+/**
+ * OpenCL C for the core primitives. Every kernel takes its sizes, shapes and strides as arguments
+ * (small ones by value, shape tables in an int buffer), so one program serves every shape; a
+ * program's source depends only on the primitive and the dtypes, which keeps the number of builds
+ * (each costs about 0.1 s on PoCL) small.
+ *
+ * <p>Semantics follow {@link Primitive}'s javadoc, which is Java's and XLA's: integer arithmetic
+ * wraps (done on unsigned values, where C leaves signed overflow undefined), integer division by
+ * zero gives -1 and its remainder the dividend, shifts by 32 or more give 0, {@code max} propagates
+ * NaN and orders -0 below +0, float to int conversion truncates and saturates with NaN giving 0.
+ * With {@code fp64}, float32 division, square root and transcendentals are computed in double and
+ * rounded once, as Kiln's reference backend does, so results do not depend on the accuracy of the
+ * device's float built-ins; elements that are only moved are copied as bits.
+ */
+final class Sources {
+    private Sources() {}
+
+    /** The C type of a dtype's elements; bool is one byte holding 0 or 1. */
+    static String ctype(DType d) {
+        return switch (d) {
+            case BOOL -> "uchar";
+            case INT32 -> "int";
+            case INT64 -> "long";
+            case UINT32 -> "uint";
+            case FLOAT32 -> "float";
+            case FLOAT64 -> "double";
+        };
+    }
+
+    /** An unsigned type of the same width, for copying elements as bits. */
+    static String bits(DType d) {
+        return switch (d.byteSize()) {
+            case 1 -> "uchar";
+            case 4 -> "uint";
+            default -> "ulong";
+        };
+    }
+
+    /** What every program starts with: fp64 where present, and the helper functions. */
+    static String header(boolean fp64) {
+        StringBuilder b = new StringBuilder();
+        if (fp64) {
+            b.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n");
+        }
+        // max of Java and XLA: NaN if either is NaN, and max(-0, +0) = +0
+        b.append("inline float kmaxf(float x, float y) { return isnan(x) ? x : isnan(y) ? y"
+                + " : x == y ? (signbit(x) ? y : x) : (x > y ? x : y); }\n");
+        if (fp64) {
+            b.append("inline double kmaxd(double x, double y) { return isnan(x) ? x : isnan(y) ? y"
+                    + " : x == y ? (signbit(x) ? y : x) : (x > y ? x : y); }\n");
+        }
+        // integer power by repeated squaring, wrapping; a negative exponent gives the truncated reciprocal
+        String[][] pows = {{"int", "uint"}, {"long", "ulong"}, {"uint", "uint"}};
+        for (String[] tu : pows) {
+            String t = tu[0];
+            String u = tu[1];
+            b.append("inline " + t + " kipow_" + t + "(" + t + " base, " + t + " e) {\n");
+            if (!t.equals("uint")) {
+                b.append("  if (e < 0) return base == 1 ? 1 : base == -1 ? ((e & 1) == 0 ? 1 : -1) : 0;\n");
+            }
+            b.append("  " + u + " r = 1, s = (" + u + ") base;\n"
+                    + "  for (" + u + " k = (" + u + ") e; k != 0; k >>= 1, s *= s) if (k & 1) r *= s;\n"
+                    + "  return (" + t + ") r;\n}\n");
+        }
+        return b.toString();
+    }
+
+    /** The C expression of an elementwise primitive on {@code x} (and {@code y}) of dtype {@code d}. */
+    static String expression(Primitive p, DType d, boolean fp64) {
+        return switch (d) {
+            case FLOAT32, FLOAT64 -> floatExpression(p, d, fp64);
+            case INT32, INT64, UINT32 -> intExpression(p, d);
+            case BOOL ->
+                switch (p) {
+                    case AND -> "x & y";
+                    case MAX -> "x | y";
+                    case XOR -> "x ^ y";
+                    case EQ -> "(uchar) (x == y)";
+                    case LT -> "(uchar) (!x && y)";
+                    default -> null;
+                };
+            default -> null;
+        };
+    }
+
+    private static String floatExpression(Primitive p, DType d, boolean fp64) {
+        boolean single = d == DType.FLOAT32;
+        String t = ctype(d);
+        // float32 through double, rounded once, where the device has doubles
+        String c = single && fp64 ? "double" : t;
+        String cx = c.equals(t) ? "x" : "(" + c + ") x";
+        String cy = c.equals(t) ? "y" : "(" + c + ") y";
+        String round = c.equals(t) ? "" : "(" + t + ") ";
+        return switch (p) {
+            case ADD -> "x + y";
+            case MUL -> "x * y";
+            case DIV -> round + "(" + cx + " / " + cy + ")";
+            case REM -> "fmod(x, y)";
+            case MAX -> single ? "kmaxf(x, y)" : "kmaxd(x, y)";
+            case ATAN2 -> round + "atan2(" + cx + ", " + cy + ")";
+            case POW -> round + "pow(" + cx + ", " + cy + ")";
+            case EQ -> "(uchar) (x == y)";
+            case LT -> "(uchar) (x < y)";
+            case FLOOR -> "floor(x)";
+            case SQRT -> round + "sqrt(" + cx + ")";
+            case EXP -> round + "exp(" + cx + ")";
+            case LOG -> round + "log(" + cx + ")";
+            case EXPM1 -> round + "expm1(" + cx + ")";
+            case LOG1P -> round + "log1p(" + cx + ")";
+            case SIN -> round + "sin(" + cx + ")";
+            case COS -> round + "cos(" + cx + ")";
+            default -> null;
+        };
+    }
+
+    /**
+     * Integer arithmetic on {@code t} (int, long or uint) through its unsigned twin {@code u}, so
+     * that overflow wraps: division by zero gives all ones, {@code MIN / -1} wraps to MIN, shifts
+     * by the bit width or more (the amount read as unsigned) give 0.
+     */
+    private static String intExpression(Primitive p, DType d) {
+        String t = ctype(d);
+        boolean unsigned = d == DType.UINT32;
+        String u = d == DType.INT64 ? "ulong" : "uint";
+        String width = d == DType.INT64 ? "64" : "32";
+        String wrap = unsigned ? "" : "(" + t + ") ";
+        return switch (p) {
+            case ADD -> wrap + "((" + u + ") x + (" + u + ") y)";
+            case MUL -> wrap + "((" + u + ") x * (" + u + ") y)";
+            case DIV ->
+                unsigned
+                        ? "y == 0 ? 0xFFFFFFFFu : x / y"
+                        : "y == 0 ? (" + t + ") -1 : y == -1 ? " + wrap + "((" + u + ") 0 - (" + u + ") x) : x / y";
+            case REM -> unsigned ? "y == 0 ? x : x % y" : "y == 0 ? x : y == -1 ? (" + t + ") 0 : x % y";
+            case MAX -> "max(x, y)";
+            case AND -> "x & y";
+            case XOR -> "x ^ y";
+            case SHIFT_LEFT ->
+                "(" + u + ") y >= " + width + " ? (" + t + ") 0 : " + wrap + "((" + u + ") x << (" + u + ") y)";
+            case SHIFT_RIGHT_LOGICAL ->
+                "(" + u + ") y >= " + width + " ? (" + t + ") 0 : " + wrap + "((" + u + ") x >> (" + u + ") y)";
+            case POW -> "kipow_" + t + "(x, y)";
+            case EQ -> "(uchar) (x == y)";
+            case LT -> "(uchar) (x < y)";
+            default -> null;
+        };
+    }
+
+    /** The C expression converting {@code x} of dtype {@code from} to {@code to}. */
+    static String conversion(DType from, DType to) {
+        String t = ctype(to);
+        if (to == DType.BOOL) {
+            return "(uchar) (x != 0)"; // NaN is true
+        }
+        if (from == DType.BOOL) {
+            return "(" + t + ") x";
+        }
+        if (from.isFloating() && !to.isFloating()) {
+            return "isnan(x) ? (" + t + ") 0 : convert_" + t + "_sat_rtz(x)";
+        }
+        if (to.isFloating()) {
+            return "convert_" + t + "_rte(x)"; // rounds once, also from int64
+        }
+        // integer to integer keeps the low bits (well defined through unsigned types)
+        return switch (to) {
+            case INT32 -> "as_int((uint) x)";
+            case UINT32 -> "(uint) x";
+            default -> from == DType.UINT32 ? "(long) x" : "(long) x";
+        };
+    }
+
+    /** A kernel applying {@code expr} to {@code x} (and {@code y}) elementwise. */
+    static String elementwise(boolean fp64, String expr, String outType, String... inTypes) {
+        StringBuilder b = new StringBuilder(header(fp64));
+        b.append("__kernel void k(");
+        String[] names = {"x", "y"};
+        for (int i = 0; i < inTypes.length; i++) {
+            b.append("__global const ")
+                    .append(inTypes[i])
+                    .append(" *in")
+                    .append(i)
+                    .append(", ");
+        }
+        b.append("__global ").append(outType).append(" *out, const int n) {\n");
+        b.append("  int i = get_global_id(0);\n  if (i >= n) return;\n");
+        for (int i = 0; i < inTypes.length; i++) {
+            b.append("  ")
+                    .append(inTypes[i])
+                    .append(' ')
+                    .append(names[i])
+                    .append(" = in")
+                    .append(i)
+                    .append("[i];\n");
+        }
+        b.append("  out[i] = ").append(expr).append(";\n}\n");
+        return b.toString();
+    }
+
+    static String select(String t) {
+        return "__kernel void k(__global const uchar *p, __global const " + t + " *a, __global const " + t + " *b,"
+                + " __global " + t + " *out, const int n) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n  out[i] = p[i] ? a[i] : b[i];\n}\n";
+    }
+
+    /** Element i holds its index along one dimension: (i / stride) % dim. */
+    static String iota(DType d, boolean fp64) {
+        String t = ctype(d);
+        String v = d == DType.BOOL ? "(uchar) (v != 0)" : "(" + t + ") v";
+        return (fp64 && d == DType.FLOAT64 ? header(true) : "")
+                + "__kernel void k(__global " + t + " *out, const int n, const int stride, const int dim) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n  int v = (i / stride) % dim;\n"
+                + "  out[i] = " + v + ";\n}\n";
+    }
+
+    /**
+     * Output element i reads {@code src[base + Σ coef[d] * index[d]]} where index is i's multi-index
+     * in the output shape: broadcast, transpose and slice. {@code p = [rank, base, shape..., coef...]}.
+     */
+    static String affineGather(String t) {
+        return "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
+                + " const int n) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n"
+                + "  int rank = p[0], off = p[1], rest = i;\n"
+                + "  for (int d = rank - 1; d >= 0; d--) {\n"
+                + "    int s = p[2 + d];\n    int q = rest % s;\n    rest /= s;\n    off += q * p[2 + rank + d];\n  }\n"
+                + "  out[i] = src[off];\n}\n";
+    }
+
+    /**
+     * Pad with low, high (possibly negative) and interior padding. {@code p = [rank, outShape...,
+     * lo..., interior..., inShape..., inStrides...]}; the padding value is element 0 of {@code pv}.
+     */
+    static String pad(String t) {
+        return "__kernel void k(__global const " + t + " *src, __global const " + t + " *pv, __global " + t
+                + " *out, __global const int *p, const int n) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n"
+                + "  int r = p[0], off = 0, rest = i;\n"
+                + "  for (int d = r - 1; d >= 0; d--) {\n"
+                + "    int s = p[1 + d];\n    int q = rest % s;\n    rest /= s;\n"
+                + "    int t = q - p[1 + r + d], step = p[1 + 2 * r + d] + 1;\n"
+                + "    if (t < 0 || t % step != 0 || t / step >= p[1 + 3 * r + d]) { out[i] = pv[0]; return; }\n"
+                + "    off += t / step * p[1 + 4 * r + d];\n  }\n"
+                + "  out[i] = src[off];\n}\n";
+    }
+
+    /** {@code out[o, j, r] = a[o, clamp(idx[j], 0, dim - 1), r]}. */
+    static String take(String t, String indexType) {
+        return "__kernel void k(__global const " + t + " *a, __global const " + indexType + " *idx, __global " + t
+                + " *out, const int n, const int nidx, const int dim, const int inner) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n"
+                + "  int r = i % inner, t = i / inner, j = t % nidx, o = t / nidx;\n"
+                + "  long q = (long) idx[j];\n  int row = q < 0 ? 0 : q >= dim ? dim - 1 : (int) q;\n"
+                + "  out[i] = a[((long) o * dim + row) * inner + r];\n}\n";
+    }
+
+    /**
+     * Reduces over some axes: output element o starts at the offset of its kept indices and walks
+     * the reduced ones. {@code p = [kept, reduced, keptShape..., keptStrides..., redShape...,
+     * redStrides...]}; {@code m} is the number of elements reduced into each output.
+     */
+    static String reduce(Primitive p, DType d, boolean fp64) {
+        boolean sum = p == Primitive.REDUCE_SUM;
+        String t = ctype(d);
+        String acc;
+        String init;
+        String step;
+        String fin;
+        switch (d) {
+            case FLOAT32, FLOAT64 -> {
+                acc = fp64 ? "double" : "float";
+                String max = fp64 ? "kmaxd" : "kmaxf";
+                init = sum ? "0" : "-INFINITY";
+                step = sum ? "a += (" + acc + ") v;" : "a = " + max + "(a, (" + acc + ") v);";
+                fin = "(" + t + ") a";
+            }
+            case INT32, INT64, UINT32 -> {
+                String u = d == DType.INT64 ? "ulong" : "uint";
+                acc = sum ? u : t;
+                init = sum ? "0" : d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0";
+                step = sum ? "a += (" + u + ") v;" : "a = max(a, v);";
+                fin = "(" + t + ") a";
+            }
+            case BOOL -> {
+                acc = "uchar";
+                init = "0";
+                step = "a |= v;";
+                fin = "a";
+            }
+            default -> throw new IllegalArgumentException(d.toString());
+        }
+        return header(fp64)
+                + "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
+                + " const int n, const int m) {\n"
+                + "  int o = get_global_id(0);\n  if (o >= n) return;\n"
+                + "  int kr = p[0], rr = p[1], base = 0, rest = o;\n"
+                + "  for (int d = kr - 1; d >= 0; d--) {\n"
+                + "    int s = p[2 + d];\n    base += (rest % s) * p[2 + kr + d];\n    rest /= s;\n  }\n"
+                + "  __global const int *rs = p + 2 + 2 * kr;\n"
+                + "  " + acc + " a = " + init + ";\n"
+                + "  for (int j = 0; j < m; j++) {\n"
+                + "    int off = base, r = j;\n"
+                + "    for (int d = rr - 1; d >= 0; d--) {\n"
+                + "      int s = rs[d];\n      off += (r % s) * rs[rr + d];\n      r /= s;\n    }\n"
+                + "    " + t + " v = src[off];\n    " + step + "\n  }\n"
+                + "  out[o] = " + fin + ";\n}\n";
+    }
+
+    /**
+     * {@code out[b, i, j] = Σ_k lhs[lb[b] + lf[i] + lk[k]] · rhs[rb[b] + rf[j] + rk[k]]}, the offset
+     * tables of the batch, free and contracting indices packed in {@code tab} at the given starts.
+     */
+    static String dotGeneral(DType d, boolean fp64) {
+        String t = ctype(d);
+        String acc;
+        String step;
+        String fin;
+        switch (d) {
+            case FLOAT32, FLOAT64 -> {
+                acc = fp64 ? "double" : "float";
+                step = "a += (" + acc + ") x * (" + acc + ") y;";
+                fin = "(" + t + ") a";
+            }
+            case INT32, INT64, UINT32 -> {
+                acc = d == DType.INT64 ? "ulong" : "uint";
+                step = "a += (" + acc + ") x * (" + acc + ") y;";
+                fin = "(" + t + ") a";
+            }
+            case BOOL -> {
+                acc = "uchar";
+                step = "a |= x & y;";
+                fin = "a";
+            }
+            default -> throw new IllegalArgumentException(d.toString());
+        }
+        return header(fp64)
+                + "__kernel void k(__global const " + t + " *lhs, __global const " + t + " *rhs, __global " + t
+                + " *out, __global const int *tab, const int n, const int ni, const int nj, const int nk,"
+                + " const int lb, const int rb, const int lf, const int rf, const int lk, const int rk) {\n"
+                + "  int g = get_global_id(0);\n  if (g >= n) return;\n"
+                + "  int j = g % nj, i = (g / nj) % ni, b = g / (nj * ni);\n"
+                + "  int l0 = tab[lb + b] + tab[lf + i], r0 = tab[rb + b] + tab[rf + j];\n"
+                + "  " + acc + " a = 0;\n"
+                + "  for (int k = 0; k < nk; k++) {\n"
+                + "    " + t + " x = lhs[l0 + tab[lk + k]], y = rhs[r0 + tab[rk + k]];\n    " + step + "\n  }\n"
+                + "  out[g] = " + fin + ";\n}\n";
+    }
+}
