@@ -38,6 +38,7 @@ final class StableHlo {
         s.addAll(EnumSet.of(
                 Primitive.SUB,
                 Primitive.NEG,
+                Primitive.ABS,
                 Primitive.MIN,
                 Primitive.OR,
                 Primitive.NOT,
@@ -301,8 +302,19 @@ final class StableHlo {
             case MUL -> op(indent, bool ? "stablehlo.and" : "stablehlo.multiply", in, inSpecs, out);
             case DIV -> op(indent, "stablehlo.divide", in, inSpecs, out);
             case REM -> op(indent, "stablehlo.remainder", in, inSpecs, out);
-            case MAX -> op(indent, bool ? "stablehlo.or" : "stablehlo.maximum", in, inSpecs, out);
-            case MIN -> op(indent, bool ? "stablehlo.and" : "stablehlo.minimum", in, inSpecs, out);
+            case MAX ->
+                bool
+                        ? op(indent, "stablehlo.or", in, inSpecs, out)
+                        : isFloat(d)
+                                ? floatMaxMin(indent, true, in.get(0), in.get(1), out)
+                                : op(indent, "stablehlo.maximum", in, inSpecs, out);
+            case MIN ->
+                bool
+                        ? op(indent, "stablehlo.and", in, inSpecs, out)
+                        : isFloat(d)
+                                ? floatMaxMin(indent, false, in.get(0), in.get(1), out)
+                                : op(indent, "stablehlo.minimum", in, inSpecs, out);
+            case ABS -> op(indent, "stablehlo.abs", in, inSpecs, out);
             case AND -> op(indent, "stablehlo.and", in, inSpecs, out);
             case OR -> op(indent, "stablehlo.or", in, inSpecs, out);
             case XOR -> op(indent, "stablehlo.xor", in, inSpecs, out);
@@ -311,7 +323,10 @@ final class StableHlo {
             case SHIFT_LEFT -> op(indent, "stablehlo.shift_left", in, inSpecs, out);
             case SHIFT_RIGHT_LOGICAL -> op(indent, "stablehlo.shift_right_logical", in, inSpecs, out);
             case ATAN2 -> op(indent, "stablehlo.atan2", in, inSpecs, out);
-            case POW -> op(indent, "stablehlo.power", in, inSpecs, out);
+            case POW ->
+                d == DType.INT32 || d == DType.INT64
+                        ? integerPower(indent, in.get(0), in.get(1), out)
+                        : op(indent, "stablehlo.power", in, inSpecs, out);
             case FLOOR -> op(indent, "stablehlo.floor", in, inSpecs, out);
             case SQRT -> op(indent, "stablehlo.sqrt", in, inSpecs, out);
             case EXP -> op(indent, "stablehlo.exponential", in, inSpecs, out);
@@ -436,6 +451,59 @@ final class StableHlo {
         };
     }
 
+    static boolean isFloat(DType d) {
+        return d == DType.FLOAT32 || d == DType.FLOAT64;
+    }
+
+    /**
+     * Kiln's float max and min: NaN propagates, and {@code max(-0, +0) = +0}, {@code min(-0, +0) =
+     * -0} (Java's Math.max and min). XLA:CPU's plugin here compiles stablehlo.maximum to a compare
+     * and select that returns the other operand for NaN, so the rule is written out; XLA fuses it.
+     */
+    private String floatMaxMin(String indent, boolean max, String a, String b, ArraySpec t) {
+        List<ArraySpec> two = List.of(t, t);
+        ArraySpec p = t.withDType(DType.BOOL);
+        String gt = compare(indent, "GT", a, b, t);
+        String lt = compare(indent, "LT", a, b, t);
+        String zero = filled(t, 0, 0, indent);
+        String isZero = compare(indent, "EQ", a, zero, t);
+        String tie;
+        if (max) {
+            tie = op(indent, "stablehlo.add", List.of(a, b), two, t);
+        } else {
+            String na = op(indent, "stablehlo.negate", List.of(a), List.of(t), t);
+            String nb = op(indent, "stablehlo.negate", List.of(b), List.of(t), t);
+            String sum = op(indent, "stablehlo.add", List.of(na, nb), two, t);
+            tie = op(indent, "stablehlo.negate", List.of(sum), List.of(t), t);
+        }
+        String equal = op(indent, "stablehlo.select", List.of(isZero, tie, a), List.of(p, t, t), t);
+        String inner = op(indent, "stablehlo.select", List.of(max ? lt : gt, b, equal), List.of(p, t, t), t);
+        String ordered = op(indent, "stablehlo.select", List.of(max ? gt : lt, a, inner), List.of(p, t, t), t);
+        String aNan = compare(indent, "NE", a, a, t);
+        String bNan = compare(indent, "NE", b, b, t);
+        String nan = op(indent, "stablehlo.or", List.of(aNan, bNan), List.of(p, p), p);
+        String both = op(indent, "stablehlo.add", List.of(a, b), two, t);
+        return op(indent, "stablehlo.select", List.of(nan, both, ordered), List.of(p, t, t), t);
+    }
+
+    /** Signed integer power with Kiln's rule for negative exponents: 1 for base 1, ±1 for base -1, else 0. */
+    private String integerPower(String indent, String a, String b, ArraySpec t) {
+        List<ArraySpec> two = List.of(t, t);
+        ArraySpec p = t.withDType(DType.BOOL);
+        String pow = op(indent, "stablehlo.power", List.of(a, b), two, t);
+        String zero = filled(t, 0, 0, indent);
+        String one = filled(t, 1, 1, indent);
+        String minusOne = filled(t, -1, -1, indent);
+        String negative = compare(indent, "LT", b, zero, t);
+        String baseOne = compare(indent, "EQ", a, one, t);
+        String baseMinusOne = compare(indent, "EQ", a, minusOne, t);
+        String odd = compare(indent, "NE", op(indent, "stablehlo.and", List.of(b, one), two, t), zero, t);
+        String sign = op(indent, "stablehlo.select", List.of(odd, minusOne, one), List.of(p, t, t), t);
+        String small = op(indent, "stablehlo.select", List.of(baseMinusOne, sign, zero), List.of(p, t, t), t);
+        String value = op(indent, "stablehlo.select", List.of(baseOne, one, small), List.of(p, t, t), t);
+        return op(indent, "stablehlo.select", List.of(negative, value, pow), List.of(p, t, t), t);
+    }
+
     private static void dimsAttribute(List<String> into, String name, Ints dims) {
         if (!dims.isEmpty()) {
             into.add(name + " = " + list(dims.toArray()));
@@ -532,14 +600,16 @@ final class StableHlo {
         String v = fresh();
         String a = fresh();
         String b = fresh();
-        String r = fresh();
         String t = type(scalar);
         line(
                 indent,
                 v + " = \"stablehlo.reduce\"(" + x + ", " + initV + ") <{dimensions = " + array(axes.toArray())
                         + "}> ({");
         line(indent, "^bb0(" + a + ": " + t + ", " + b + ": " + t + "):");
-        line(indent + "  ", r + " = \"" + combiner + "\"(" + a + ", " + b + ") : (" + t + ", " + t + ") -> " + t);
+        boolean floatMinMax = isFloat(d) && (p == Primitive.REDUCE_MAX || p == Primitive.REDUCE_MIN);
+        String r = floatMinMax
+                ? floatMaxMin(indent + "  ", p == Primitive.REDUCE_MAX, a, b, scalar)
+                : op(indent + "  ", combiner, List.of(a, b), List.of(scalar, scalar), scalar);
         line(indent + "  ", "\"stablehlo.return\"(" + r + ") : (" + t + ") -> ()");
         line(indent, "}) : (" + type(in) + ", " + t + ") -> " + type(out));
         return v;
