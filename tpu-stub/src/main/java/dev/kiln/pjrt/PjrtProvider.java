@@ -1,0 +1,70 @@
+package dev.kiln.pjrt;
+
+import dev.kiln.spi.Availability;
+import dev.kiln.spi.Backend;
+import dev.kiln.spi.BackendProvider;
+import dev.kiln.spi.BackendUnavailableException;
+import dev.kiln.spi.Setting;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Provides {@link PjrtBackend}: Kiln programs lowered to StableHLO and run by a PJRT plugin. Its
+ * priority (10) is below cpu-simd's, so it runs only when named ({@code -Dkiln.backend=pjrt}).
+ * The probe loads the plugin and creates its client; it never throws, and reports the plugin's own
+ * words when something fails (no plugin found, a library that does not load, an API version Kiln
+ * does not speak, a client that cannot start, such as libtpu with no TPU attached).
+ */
+public final class PjrtProvider implements BackendProvider {
+    /** Which PJRT plugin to use. */
+    static final Setting PLUGIN = Setting.of(
+            "kiln.pjrt.plugin",
+            null,
+            "the PJRT plugin the pjrt backend runs on: a path to a plugin .so, or tpu, cuda or cpu (unset:"
+                    + " $PJRT_PLUGIN_LIBRARY_PATH, else the first of cuda, tpu, cpu that starts)");
+
+    /** Where Kiln's XLA:CPU plugin is. */
+    static final Setting CPU_PLUGIN = Setting.of(
+            "kiln.pjrt.cpu-plugin",
+            null,
+            "path of Kiln's XLA:CPU PJRT plugin, the plugin named cpu (unset: tpu-stub/target/native/"
+                    + "libkiln_pjrt_cpu.so under the working directory or its parent)");
+
+    @Override
+    public String name() {
+        return PjrtBackend.NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(PLUGIN, CPU_PLUGIN);
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            PjrtSession session = PjrtSession.connect(PLUGIN.value(), System.getenv(), CPU_PLUGIN.value());
+            return Availability.ok(session.describe());
+        } catch (PjrtSession.NotAvailable e) {
+            return Availability.unavailable(e.reason(), e.fix());
+        } catch (Throwable t) {
+            return Availability.unavailable(
+                    "the PJRT plugin could not be opened: " + t,
+                    "choose another plugin with -Dkiln.pjrt.plugin=<path|tpu|cuda|cpu>");
+        }
+    }
+
+    @Override
+    public Backend open(Map<String, String> options) {
+        try {
+            return new PjrtBackend(PjrtSession.connect(PLUGIN.in(options), System.getenv(), CPU_PLUGIN.in(options)));
+        } catch (PjrtSession.NotAvailable e) {
+            throw new BackendUnavailableException("pjrt: " + e.reason() + "; fix: " + e.fix());
+        }
+    }
+}
