@@ -340,7 +340,12 @@ public final class Lax {
      */
     public static <T> T forLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
         Objects.requireNonNull(body, "body");
-        int n = Math.max(0, upper - lower);
+        long count = Math.max(0, (long) upper - lower);
+        if (count > Integer.MAX_VALUE) {
+            throw new ShapeException("forLoop: " + lower + " to " + upper + " is " + count
+                    + " iterations, more than a loop can count (2^31 - 1); split the loop");
+        }
+        int n = (int) count;
         Object[] start = {Np.scalar(lower), init};
         ScanResult<Object[], Object> r = scan(
                 (Object[] c, Object x) -> {

@@ -362,7 +362,6 @@ final class BadCallArgs {
                     new Arg(Registered.class, "Registered.class"),
                     new Arg(null, "null"),
                     new Arg(Array.class, "Array.class"),
-                    new Arg(Pair.class, "Pair.class"),
                     new Arg(List.class, "List.class"),
                     new Arg(int.class, "int.class"));
         }
