@@ -17,8 +17,26 @@ class PjrtConformanceTest extends BackendConformance {
         return "pjrt";
     }
 
+    /**
+     * Why the per-op families are left out of the README's test command unless {@code
+     * -Dkiln.pjrt.suite=full}: every eager case compiles its own XLA executable (40–140 ms each on
+     * this machine), and the elementwise, jit and reductions families have thousands of distinct
+     * ones: the whole suite took 34 minutes on a shared 2-core machine, over CI's budget. They
+     * passed there apart from the exclusions below; the other families run in every build.
+     */
+    static final String CI_TIME = "left out of the default build for time (each case compiles its own XLA executable);"
+            + " run with -Dkiln.pjrt.suite=full";
+
     @Override
     protected Exclusions exclusions() {
+        Exclusions base = xlaDifferences();
+        if ("full".equals(System.getProperty("kiln.pjrt.suite", "ci"))) {
+            return base;
+        }
+        return base.exclude("elementwise", CI_TIME).exclude("jit", CI_TIME).exclude("reductions", CI_TIME);
+    }
+
+    private static Exclusions xlaDifferences() {
         return Exclusions.none()
                 .exclude("elementwise/*/float32/corners", FTZ)
                 .exclude("elementwise/*/float64/corners", FTZ)
