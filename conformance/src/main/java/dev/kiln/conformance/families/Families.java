@@ -26,6 +26,7 @@ public final class Families {
                 new ControlFamily(),
                 new PytreeFamily(),
                 new RandomFamily(),
-                new FusionFamily());
+                new FusionFamily(),
+                new DeterminismFamily());
     }
 }
