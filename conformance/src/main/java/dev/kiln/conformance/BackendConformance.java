@@ -134,6 +134,11 @@ public abstract class BackendConformance {
         return family("fusion");
     }
 
+    @TestFactory
+    Stream<DynamicNode> determinism() {
+        return family("determinism");
+    }
+
     @AfterAll
     void printSupportMatrix() {
         System.out.println(matrix.render(backend()));
