@@ -34,34 +34,32 @@ public final class FixedLanes {
      * n (MAX and MIN do not depend on order).
      */
     public static float reduce(FloatVector v, VectorOperators.Associative op) {
-        if (op == VectorOperators.ADD) {
-            for (int n = v.length() / 2; n >= 1; n /= 2) {
-                v = v.add(v.slice(n));
+        boolean add = op == VectorOperators.ADD;
+        if (add || op == VectorOperators.MUL) {
+            // through an array: slice with a varying offset is not compiled to a lane shift
+            float[] a = v.toArray();
+            for (int n = a.length / 2; n >= 1; n /= 2) {
+                for (int i = 0; i < n; i++) {
+                    a[i] = add ? a[i] + a[i + n] : a[i] * a[i + n];
+                }
             }
-            return v.lane(0);
-        }
-        if (op == VectorOperators.MUL) {
-            for (int n = v.length() / 2; n >= 1; n /= 2) {
-                v = v.mul(v.slice(n));
-            }
-            return v.lane(0);
+            return a[0];
         }
         return v.reduceLanes(op);
     }
 
     /** {@code v.reduceLanes(op)} in a fixed order for ADD and MUL (see the float form). */
     public static double reduce(DoubleVector v, VectorOperators.Associative op) {
-        if (op == VectorOperators.ADD) {
-            for (int n = v.length() / 2; n >= 1; n /= 2) {
-                v = v.add(v.slice(n));
+        boolean add = op == VectorOperators.ADD;
+        if (add || op == VectorOperators.MUL) {
+            // through an array: slice with a varying offset is not compiled to a lane shift
+            double[] a = v.toArray();
+            for (int n = a.length / 2; n >= 1; n /= 2) {
+                for (int i = 0; i < n; i++) {
+                    a[i] = add ? a[i] + a[i + n] : a[i] * a[i + n];
+                }
             }
-            return v.lane(0);
-        }
-        if (op == VectorOperators.MUL) {
-            for (int n = v.length() / 2; n >= 1; n /= 2) {
-                v = v.mul(v.slice(n));
-            }
-            return v.lane(0);
+            return a[0];
         }
         return v.reduceLanes(op);
     }
@@ -77,6 +75,11 @@ public final class FixedLanes {
         if (op == VectorOperators.TANH) {
             return tanh(v);
         }
+        return perLane(v, op);
+    }
+
+    /** Lane by lane with {@link Math}: kept out of {@code lanewise} so that stays small enough to inline. */
+    private static FloatVector perLane(FloatVector v, VectorOperators.Unary op) {
         float[] a = v.toArray();
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) unary(op, a[i]);
@@ -92,6 +95,11 @@ public final class FixedLanes {
         if (op == VectorOperators.LOG) {
             return log(v);
         }
+        return perLane(v, op);
+    }
+
+    /** Lane by lane with {@link Math}: kept out of {@code lanewise} so that stays small enough to inline. */
+    private static DoubleVector perLane(DoubleVector v, VectorOperators.Unary op) {
         double[] a = v.toArray();
         for (int i = 0; i < a.length; i++) {
             a[i] = unary(op, a[i]);
