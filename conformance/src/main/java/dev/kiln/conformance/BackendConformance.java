@@ -139,6 +139,11 @@ public abstract class BackendConformance {
         return family("parallel");
     }
 
+    @TestFactory
+    Stream<DynamicNode> determinism() {
+        return family("determinism");
+    }
+
     @AfterAll
     void printSupportMatrix() {
         System.out.println(matrix.render(backend()));

@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.cpu.codegen.FixedLanes;
 import dev.kiln.ir.Primitive;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
@@ -89,7 +90,8 @@ final class DoubleKernels {
     private static void exp(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.EXP)
+                    .intoArray(y, i);
         }
         tail(Primitive.EXP, x, y, i, hi);
     }
@@ -98,7 +100,8 @@ final class DoubleKernels {
         DoubleVector two = DoubleVector.broadcast(S, 2.0);
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            two.lanewise(VectorOperators.POW, DoubleVector.fromArray(S, x, i)).intoArray(y, i);
+            FixedLanes.lanewise(two, VectorOperators.POW, DoubleVector.fromArray(S, x, i))
+                    .intoArray(y, i);
         }
         tail(Primitive.EXP2, x, y, i, hi);
     }
@@ -106,7 +109,8 @@ final class DoubleKernels {
     private static void log(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.LOG)
+                    .intoArray(y, i);
         }
         tail(Primitive.LOG, x, y, i, hi);
     }
@@ -114,7 +118,8 @@ final class DoubleKernels {
     private static void log1p(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.LOG1P).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.LOG1P)
+                    .intoArray(y, i);
         }
         tail(Primitive.LOG1P, x, y, i, hi);
     }
@@ -122,7 +127,8 @@ final class DoubleKernels {
     private static void expm1(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.EXPM1).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.EXPM1)
+                    .intoArray(y, i);
         }
         tail(Primitive.EXPM1, x, y, i, hi);
     }
@@ -147,7 +153,8 @@ final class DoubleKernels {
     private static void cbrt(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.CBRT).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.CBRT)
+                    .intoArray(y, i);
         }
         tail(Primitive.CBRT, x, y, i, hi);
     }
@@ -155,7 +162,8 @@ final class DoubleKernels {
     private static void sin(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.SIN).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.SIN)
+                    .intoArray(y, i);
         }
         tail(Primitive.SIN, x, y, i, hi);
     }
@@ -163,7 +171,8 @@ final class DoubleKernels {
     private static void cos(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.COS).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.COS)
+                    .intoArray(y, i);
         }
         tail(Primitive.COS, x, y, i, hi);
     }
@@ -171,7 +180,8 @@ final class DoubleKernels {
     private static void tan(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.TAN).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.TAN)
+                    .intoArray(y, i);
         }
         tail(Primitive.TAN, x, y, i, hi);
     }
@@ -179,7 +189,8 @@ final class DoubleKernels {
     private static void asin(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.ASIN).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.ASIN)
+                    .intoArray(y, i);
         }
         tail(Primitive.ASIN, x, y, i, hi);
     }
@@ -187,7 +198,8 @@ final class DoubleKernels {
     private static void acos(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.ACOS).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.ACOS)
+                    .intoArray(y, i);
         }
         tail(Primitive.ACOS, x, y, i, hi);
     }
@@ -195,7 +207,8 @@ final class DoubleKernels {
     private static void atan(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.ATAN).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.ATAN)
+                    .intoArray(y, i);
         }
         tail(Primitive.ATAN, x, y, i, hi);
     }
@@ -203,7 +216,8 @@ final class DoubleKernels {
     private static void sinh(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.SINH).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.SINH)
+                    .intoArray(y, i);
         }
         tail(Primitive.SINH, x, y, i, hi);
     }
@@ -211,7 +225,8 @@ final class DoubleKernels {
     private static void cosh(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.COSH).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.COSH)
+                    .intoArray(y, i);
         }
         tail(Primitive.COSH, x, y, i, hi);
     }
@@ -219,7 +234,8 @@ final class DoubleKernels {
     private static void tanh(double[] x, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+            FixedLanes.lanewise(DoubleVector.fromArray(S, x, i), VectorOperators.TANH)
+                    .intoArray(y, i);
         }
         tail(Primitive.TANH, x, y, i, hi);
     }
@@ -230,7 +246,7 @@ final class DoubleKernels {
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
             // exp(-|x|) never overflows, so tiny results for very negative x stay exact instead of 1/inf = 0
             DoubleVector v = DoubleVector.fromArray(S, x, i);
-            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            DoubleVector e = FixedLanes.lanewise(v.abs().neg(), VectorOperators.EXP);
             DoubleVector r = one.div(one.add(e));
             r.blend(e.mul(r), v.compare(VectorOperators.LT, 0.0)).intoArray(y, i);
         }
@@ -358,7 +374,7 @@ final class DoubleKernels {
             VectorMask<Double> exact = x.compare(VectorOperators.EQ, 1.0)
                     .or(x.compare(VectorOperators.EQ, -1.0)
                             .and(e.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY)));
-            x.lanewise(VectorOperators.POW, e).blend(one, exact).intoArray(y, i);
+            FixedLanes.lanewise(x, VectorOperators.POW, e).blend(one, exact).intoArray(y, i);
         }
         tail(Primitive.POW, a, b, y, i, hi);
     }
@@ -366,8 +382,7 @@ final class DoubleKernels {
     private static void atan2(double[] a, double[] b, double[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            DoubleVector.fromArray(S, a, i)
-                    .lanewise(VectorOperators.ATAN2, DoubleVector.fromArray(S, b, i))
+            FixedLanes.lanewise(DoubleVector.fromArray(S, a, i), VectorOperators.ATAN2, DoubleVector.fromArray(S, b, i))
                     .intoArray(y, i);
         }
         tail(Primitive.ATAN2, a, b, y, i, hi);

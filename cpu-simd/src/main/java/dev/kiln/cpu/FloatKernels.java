@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.cpu.codegen.FixedLanes;
 import dev.kiln.ir.Primitive;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -95,7 +96,8 @@ final class FloatKernels {
     private static void exp(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.EXP)
+                    .intoArray(y, i);
         }
         tail(Primitive.EXP, x, y, i, hi);
     }
@@ -104,7 +106,8 @@ final class FloatKernels {
         FloatVector two = FloatVector.broadcast(S, 2f);
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            two.lanewise(VectorOperators.POW, FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            FixedLanes.lanewise(two, VectorOperators.POW, FloatVector.fromArray(S, x, i))
+                    .intoArray(y, i);
         }
         tail(Primitive.EXP2, x, y, i, hi);
     }
@@ -112,7 +115,8 @@ final class FloatKernels {
     private static void log(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.LOG)
+                    .intoArray(y, i);
         }
         tail(Primitive.LOG, x, y, i, hi);
     }
@@ -120,7 +124,8 @@ final class FloatKernels {
     private static void log1p(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG1P).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.LOG1P)
+                    .intoArray(y, i);
         }
         tail(Primitive.LOG1P, x, y, i, hi);
     }
@@ -128,7 +133,8 @@ final class FloatKernels {
     private static void expm1(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXPM1).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.EXPM1)
+                    .intoArray(y, i);
         }
         tail(Primitive.EXPM1, x, y, i, hi);
     }
@@ -153,7 +159,8 @@ final class FloatKernels {
     private static void cbrt(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.CBRT).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.CBRT)
+                    .intoArray(y, i);
         }
         tail(Primitive.CBRT, x, y, i, hi);
     }
@@ -161,7 +168,8 @@ final class FloatKernels {
     private static void sin(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.SIN).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.SIN)
+                    .intoArray(y, i);
         }
         tail(Primitive.SIN, x, y, i, hi);
     }
@@ -169,7 +177,8 @@ final class FloatKernels {
     private static void cos(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.COS).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.COS)
+                    .intoArray(y, i);
         }
         tail(Primitive.COS, x, y, i, hi);
     }
@@ -177,7 +186,8 @@ final class FloatKernels {
     private static void tan(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TAN).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.TAN)
+                    .intoArray(y, i);
         }
         tail(Primitive.TAN, x, y, i, hi);
     }
@@ -185,7 +195,8 @@ final class FloatKernels {
     private static void asin(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.ASIN).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.ASIN)
+                    .intoArray(y, i);
         }
         tail(Primitive.ASIN, x, y, i, hi);
     }
@@ -193,7 +204,8 @@ final class FloatKernels {
     private static void acos(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.ACOS).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.ACOS)
+                    .intoArray(y, i);
         }
         tail(Primitive.ACOS, x, y, i, hi);
     }
@@ -201,7 +213,8 @@ final class FloatKernels {
     private static void atan(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.ATAN).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.ATAN)
+                    .intoArray(y, i);
         }
         tail(Primitive.ATAN, x, y, i, hi);
     }
@@ -209,7 +222,8 @@ final class FloatKernels {
     private static void sinh(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.SINH).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.SINH)
+                    .intoArray(y, i);
         }
         tail(Primitive.SINH, x, y, i, hi);
     }
@@ -217,7 +231,8 @@ final class FloatKernels {
     private static void cosh(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.COSH).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.COSH)
+                    .intoArray(y, i);
         }
         tail(Primitive.COSH, x, y, i, hi);
     }
@@ -225,7 +240,8 @@ final class FloatKernels {
     private static void tanh(float[] x, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+            FixedLanes.lanewise(FloatVector.fromArray(S, x, i), VectorOperators.TANH)
+                    .intoArray(y, i);
         }
         tail(Primitive.TANH, x, y, i, hi);
     }
@@ -237,7 +253,7 @@ final class FloatKernels {
             // exp(-|x|) never overflows, so tiny results for very negative x stay exact instead of 1/inf = 0
             FloatVector v = FloatVector.fromArray(S, x, i);
             // one division, e/(1+e) or 1/(1+e): e·(1/(1+e)) rounds once more and reached 3 ulps
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector e = FixedLanes.lanewise(v.abs().neg(), VectorOperators.EXP);
             one.blend(e, v.compare(VectorOperators.LT, 0f)).div(one.add(e)).intoArray(y, i);
         }
         tail(Primitive.LOGISTIC, x, y, i, hi);
@@ -300,7 +316,7 @@ final class FloatKernels {
             // a² = sq + sqLow exactly, and exp(-(sq + sqLow)) ≈ exp(-sq)·(1 - sqLow)
             FloatVector sq = a.mul(a);
             FloatVector sqLow = a.fma(a, sq.neg());
-            FloatVector e = sq.neg().lanewise(VectorOperators.EXP).mul(one.sub(sqLow));
+            FloatVector e = FixedLanes.lanewise(sq.neg(), VectorOperators.EXP).mul(one.sub(sqLow));
             FloatVector big = one.sub(e.mul(g)).blend(one, a.compare(VectorOperators.GE, 4f));
             big = big.blend(big.neg(), v.compare(VectorOperators.LT, 0f));
             small.blend(big, a.compare(VectorOperators.GE, 1f)).intoArray(y, i);
@@ -424,7 +440,7 @@ final class FloatKernels {
             VectorMask<Float> exact = x.compare(VectorOperators.EQ, 1f)
                     .or(x.compare(VectorOperators.EQ, -1f)
                             .and(e.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)));
-            x.lanewise(VectorOperators.POW, e).blend(one, exact).intoArray(y, i);
+            FixedLanes.lanewise(x, VectorOperators.POW, e).blend(one, exact).intoArray(y, i);
         }
         tail(Primitive.POW, a, b, y, i, hi);
     }
@@ -432,8 +448,7 @@ final class FloatKernels {
     private static void atan2(float[] a, float[] b, float[] y, int lo, int hi) {
         int i = lo;
         for (int end = lo + S.loopBound(hi - lo); i < end; i += L) {
-            FloatVector.fromArray(S, a, i)
-                    .lanewise(VectorOperators.ATAN2, FloatVector.fromArray(S, b, i))
+            FixedLanes.lanewise(FloatVector.fromArray(S, a, i), VectorOperators.ATAN2, FloatVector.fromArray(S, b, i))
                     .intoArray(y, i);
         }
         tail(Primitive.ATAN2, a, b, y, i, hi);

@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.cpu.codegen.FixedLanes;
 import dev.kiln.ir.Primitive;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -102,7 +103,7 @@ final class FloatReductions {
         for (; i + L <= hi; i += L) {
             s0 = s0.add(FloatVector.fromArray(S, x, i));
         }
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        double s = FixedLanes.reduce(s0.add(s1).add(s2.add(s3)), VectorOperators.ADD);
         for (; i < hi; i++) {
             s += x[i];
         }

@@ -28,6 +28,7 @@ public final class Families {
                 new PytreeFamily(),
                 new RandomFamily(),
                 new FusionFamily(),
-                new ParallelFamily());
+                new ParallelFamily(),
+                new DeterminismFamily());
     }
 }

@@ -373,7 +373,8 @@ final class KernelEmitter extends ArrayAccess {
     private void reduceLanes(Node.Reduce red, int acc) {
         cb.aload(acc);
         Asm.getStatic(cb, VectorOperators.class, operator(red.reducer()));
-        Asm.call(cb, vectorClass(red.dtype()), "reduceLanes", VectorOperators.Associative.class);
+        // a fixed order of lanes, whatever the JIT's state (FixedLanes)
+        Asm.call(cb, FixedLanes.class, "reduce", vectorClass(red.dtype()), VectorOperators.Associative.class);
         if (red.dtype() == DType.FLOAT32) {
             cb.f2d();
         }

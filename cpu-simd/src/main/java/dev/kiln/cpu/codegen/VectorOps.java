@@ -192,13 +192,13 @@ abstract class VectorOps {
             case EXP, LOG, LOG1P, EXPM1, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, CBRT -> {
                 cb.aload(slotOf(x));
                 Asm.getStatic(cb, VectorOperators.class, p.name());
-                Asm.call(cb, vc, "lanewise", VectorOperators.Unary.class);
+                Asm.call(cb, FixedLanes.class, "lanewise", vc, VectorOperators.Unary.class);
             }
             case EXP2 -> {
                 broadcast(d, 2);
                 Asm.getStatic(cb, VectorOperators.class, "POW");
                 cb.aload(slotOf(x));
-                Asm.call(cb, vc, "lanewise", VectorOperators.Binary.class, Vector.class);
+                Asm.call(cb, FixedLanes.class, "lanewise", vc, VectorOperators.Binary.class, Vector.class);
             }
             case RSQRT -> {
                 broadcast(d, 1);
@@ -214,7 +214,7 @@ abstract class VectorOps {
                 Asm.call(cb, vc, "abs");
                 Asm.call(cb, vc, "neg");
                 Asm.getStatic(cb, VectorOperators.class, "EXP");
-                Asm.call(cb, vc, "lanewise", VectorOperators.Unary.class);
+                Asm.call(cb, FixedLanes.class, "lanewise", vc, VectorOperators.Unary.class);
                 cb.astore(e);
                 broadcast(d, 1);
                 broadcast(d, 1);
@@ -346,7 +346,7 @@ abstract class VectorOps {
                 cb.aload(slotOf(a));
                 Asm.getStatic(cb, VectorOperators.class, "ATAN2");
                 cb.aload(slotOf(b));
-                Asm.call(cb, vc, "lanewise", VectorOperators.Binary.class, Vector.class);
+                Asm.call(cb, FixedLanes.class, "lanewise", vc, VectorOperators.Binary.class, Vector.class);
             }
             case POW -> {
                 // C99 pow(1, y) = 1 and pow(-1, ±inf) = 1 whatever the JIT state (as FloatKernels)
@@ -371,7 +371,7 @@ abstract class VectorOps {
                 cb.aload(slotOf(a));
                 Asm.getStatic(cb, VectorOperators.class, "POW");
                 cb.aload(slotOf(b));
-                Asm.call(cb, vc, "lanewise", VectorOperators.Binary.class, Vector.class);
+                Asm.call(cb, FixedLanes.class, "lanewise", vc, VectorOperators.Binary.class, Vector.class);
                 broadcast(d, 1);
                 cb.aload(exact);
                 Asm.call(cb, vc, "blend", Vector.class, VectorMask.class);
