@@ -446,6 +446,34 @@ def more():
         for lower, fn, f in ((False, "Np.triuIndices", jnp.triu_indices), (True, "Np.trilIndices", jnp.tril_indices)):
             case("%s %d,%d,%d" % (fn, n, k, mm), fn, {"n": n, "k": k, "m": mm}, [z],
                  lambda _, f=f, n=n, k=k, mm=mm: [i.astype(I32) for i in f(n, k, mm)])
+    for dt in FLOATS:
+        m = rng.normal(size=(4, 6)).astype(dt)
+        for kth in (0, 2, 5):
+            case("partition kth=%d %s" % (kth, dt), "Np.partition", {"kth": kth, "axis": 1}, [m],
+                 lambda a, kth=kth: jnp.partition(a, kth, axis=1))
+            case("argpartition kth=%d %s" % (kth, dt), "Np.argpartition", {"kth": kth, "axis": 1}, [m],
+                 lambda a, kth=kth: jnp.argpartition(a, kth, axis=1).astype(I32))
+        case("angle " + dt, "Np.angle", {}, [corners(dt)], jnp.angle)
+        case("histogram 5 bins " + dt, "Np.histogram", {"bins": 5}, [m], lambda a: jnp.histogram(a, 5))
+        case("histogramBinEdges 4 " + dt, "Np.histogramBinEdges", {"bins": 4}, [m],
+             lambda a: jnp.histogram_bin_edges(a, 4))
+        case("gradient axis=1 " + dt, "Np.gradient", {"axis": 1}, [m], lambda a: jnp.gradient(a, axis=1), wrt=(0,))
+        case("choose " + dt, "Np.choose", {}, [rng.integers(0, 3, (4, 6)).astype(I32), m, m * 2, -m],
+             lambda i, *c: jnp.choose(i, c, mode="clip"))
+        case("applyOverAxes sum 0,1 " + dt, "Np.applyOverAxes", {"axes": (0, 1)}, [m],
+             lambda a: jnp.apply_over_axes(jnp.sum, a, (0, 1)), wrt=(0,))
+        case("poly " + dt, "Np.poly", {}, [rng.normal(size=(4,)).astype(dt)], jnp.poly, wrt=(0,))
+        ph = np.cumsum(rng.uniform(-4, 4, (3, 9)), axis=1).astype(dt)
+        case("unwrap " + dt, "Np.unwrap", {"axis": 1}, [ph], lambda a: jnp.unwrap(a, axis=1), wrt=(0,))
+        case("insert at 2 axis=1 " + dt, "Np.insert", {"index": 2, "axis": 1}, [m],
+             lambda a: jnp.insert(a, 2, 9.5, axis=1))
+        case("ix " + dt, "Np.ix", {}, [m[0], m[1, :3]], lambda *a: jnp.ix_(*a))
+    sq = np.zeros((4, 4), F32)
+    case("diagIndicesFrom (4,4)", "Np.diagIndicesFrom", {}, [sq], lambda a: [i.astype(I32) for i in jnp.diag_indices_from(a)])
+    case("trilIndicesFrom k=1", "Np.trilIndicesFrom", {"k": 1}, [np.zeros((3, 5), F32)],
+         lambda a: [i.astype(I32) for i in jnp.tril_indices_from(a, 1)])
+    case("triuIndicesFrom k=-1", "Np.triuIndicesFrom", {"k": -1}, [np.zeros((3, 5), F32)],
+         lambda a: [i.astype(I32) for i in jnp.triu_indices_from(a, -1)])
     idx = rng.integers(0, 5, (11,)).astype(I32)
     case("bincount length=6", "Np.bincount", {"n": 6}, [idx], lambda a: jnp.bincount(a, length=6).astype(I32))
     case("bincount weights", "Np.bincount", {"n": 6}, [idx, rng.normal(size=11).astype(F32)],

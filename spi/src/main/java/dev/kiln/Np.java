@@ -3281,8 +3281,13 @@ public final class Np {
         if (conditions.length != choices.length) {
             throw new KilnException("select: " + conditions.length + " conditions but " + choices.length + " choices");
         }
-        Array out = asArray(otherwise);
-        for (int i = conditions.length - 1; i >= 0; i--) {
+        if (conditions.length == 0) {
+            throw new KilnException("select: needs at least one condition");
+        }
+        int last = conditions.length - 1;
+        // the default enters where() as given, so a Java number stays weakly typed
+        Array out = where(conditions[last], choices[last], otherwise);
+        for (int i = last - 1; i >= 0; i--) {
             out = where(conditions[i], choices[i], out);
         }
         return out;
@@ -3353,6 +3358,10 @@ public final class Np {
      * (length max(n, m), centred) or "valid" (length max(n, m) - min(n, m) + 1).
      */
     public static Array convolve(Array a, Array v, String mode) {
+        if (a.ndim() == 1 && v.ndim() == 1 && v.shape(0) > a.shape(0)) {
+            // convolution commutes; the longer operand is the signal, as NumPy arranges it
+            return correlateImpl("convolve", v, flip(a, 0), mode);
+        }
         return correlateImpl("convolve", a, flip(v, 0), mode);
     }
 
@@ -3369,11 +3378,8 @@ public final class Np {
         boolean swap = v.shape(0) > a.shape(0);
         DType t = resultType(a, v);
         Array x = Lax.convert(swap ? v : a, t);
+        // correlate(a, v) with v longer is correlate(v, a) reversed
         Array k = Lax.convert(swap ? a : v, t);
-        if (swap) {
-            // correlate(a, v) with v longer is the reverse of correlate(v, a)
-            k = flip(k, 0);
-        }
         int n = x.shape(0), m = k.shape(0);
         int padLo, padHi;
         switch (mode) {
@@ -3624,5 +3630,220 @@ public final class Np {
     /** The common dtype of two dtypes under JAX's promotion table. */
     public static DType promoteTypes(DType a, DType b) {
         return DType.promote(a, b);
+    }
+
+    /**
+     * {@code x} partitioned along {@code axis} as {@code jnp.partition}: the {@code kth + 1}
+     * smallest elements ascending, then the others largest first.
+     */
+    public static Array partition(Array x, int kth, int axis) {
+        int a = Shape.axis("partition", axis, x.ndim());
+        int n = x.shape(a);
+        int k = kth < 0 ? kth + n : kth;
+        if (k < 0 || k >= n) {
+            throw new AxisException("partition: kth " + kth + " is out of range for length " + n);
+        }
+        return Sorting.alongAxis(x, a, v -> {
+            Array bottom = negative(Lax.topK(negative(v), k + 1)[0]);
+            Array top = Lax.topK(v, n - k - 1)[0];
+            return concatenate(new Array[] {bottom, top}, v.ndim() - 1);
+        });
+    }
+
+    /**
+     * The int32 indices that partition {@code x} along {@code axis} as {@code jnp.argpartition}: the
+     * {@code kth + 1} smallest first (ascending), then the remaining indices in increasing order.
+     */
+    public static Array argpartition(Array x, int kth, int axis) {
+        int a = Shape.axis("argpartition", axis, x.ndim());
+        int n = x.shape(a);
+        int k = kth < 0 ? kth + n : kth;
+        if (k < 0 || k >= n) {
+            throw new AxisException("argpartition: kth " + kth + " is out of range for length " + n);
+        }
+        return Sorting.alongAxis(x, a, v -> {
+            int last = v.ndim() - 1;
+            Array bottom = Lax.topK(negative(v), k + 1)[1];
+            // mark the chosen positions, then list the others in index order
+            Array chosen = any(
+                    equal(expandDims(bottom, last + 1), Lax.iota(DType.INT32, withLast(bottom.shape(), n), last + 1)),
+                    new int[] {last},
+                    false);
+            Array rest =
+                    Lax.sliceInDim(Sorting.argsortLast(Lax.convert(chosen, DType.INT32), false), last, 0, n - k - 1);
+            return concatenate(new Array[] {bottom, rest}, last);
+        });
+    }
+
+    private static int[] withLast(int[] shape, int n) {
+        int[] s = java.util.Arrays.copyOf(shape, shape.length + 1);
+        s[shape.length] = n;
+        return s;
+    }
+
+    /** The angle of each element in radians, {@code atan2(0, x)}: pi for negative reals and -0.0, 0 otherwise. */
+    public static Array angle(Array x) {
+        Array v = Nn.inexact(x);
+        return arctan2(zerosLike(v), v);
+    }
+
+    /** The indices of the main diagonal of the square array {@code x}. */
+    public static Array[] diagIndicesFrom(Array x) {
+        for (int d : x.shape()) {
+            if (d != x.shape(0) || x.ndim() < 2) {
+                throw new ShapeException(
+                        "diagIndicesFrom: needs a square array of rank >= 2, got shape " + Shape.toString(x.shape()));
+            }
+        }
+        return diagIndices(x.shape(0), x.ndim());
+    }
+
+    /** {@link #trilIndices} for the shape of the 2-d {@code x}. */
+    public static Array[] trilIndicesFrom(Array x, int k) {
+        if (x.ndim() != 2) {
+            throw new ShapeException("trilIndicesFrom: needs a 2-d array, got shape " + Shape.toString(x.shape()));
+        }
+        return trilIndices(x.shape(0), k, x.shape(1));
+    }
+
+    /** {@link #triuIndices} for the shape of the 2-d {@code x}. */
+    public static Array[] triuIndicesFrom(Array x, int k) {
+        if (x.ndim() != 2) {
+            throw new ShapeException("triuIndicesFrom: needs a 2-d array, got shape " + Shape.toString(x.shape()));
+        }
+        return triuIndices(x.shape(0), k, x.shape(1));
+    }
+
+    /** An open mesh: the i-th 1-d array reshaped to length along axis i and 1 elsewhere. */
+    public static Array[] ix(Array... xs) {
+        Array[] out = new Array[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i].ndim() != 1) {
+                throw new ShapeException(
+                        "ix: needs 1-d arrays, argument " + i + " has shape " + Shape.toString(xs[i].shape()));
+            }
+            int[] shape = new int[xs.length];
+            java.util.Arrays.fill(shape, 1);
+            shape[i] = xs[i].shape(0);
+            out[i] = reshape(xs[i], shape);
+        }
+        return out;
+    }
+
+    /** {@code bins + 1} equal-width edges spanning x's minimum to maximum (widened by 1/2 if they are equal). */
+    public static Array histogramBinEdges(Array x, int bins) {
+        if (bins <= 0) {
+            throw new KilnException("histogramBinEdges: bins must be positive, got " + bins);
+        }
+        Array v = Nn.inexact(x);
+        Array lo = min(v);
+        Array hi = max(v);
+        Array same = equal(lo, hi);
+        lo = where(same, subtract(lo, 0.5), lo);
+        hi = where(same, add(hi, 0.5), hi);
+        Array steps = divide(Lax.convert(arange(bins + 1), v.dtype()), (double) bins);
+        Array edges = add(lo, multiply(subtract(hi, lo), steps));
+        return Lax.dynamicUpdateSlice(edges, reshape(hi, 1), scalar(bins));
+    }
+
+    /** The counts of x in {@code bins} equal-width bins over its range (the last bin closed) and the edges. */
+    public static Array[] histogram(Array x, int bins) {
+        Array v = ravel(Nn.inexact(x));
+        Array edges = histogramBinEdges(v, bins);
+        Array idx = Sorting.searchsorted(edges, v, "right");
+        Array last = Lax.reshape(Lax.sliceInDim(edges, 0, bins, bins + 1), new int[0]);
+        idx = where(equal(v, last), full(DType.INT32, bins, v.shape()), idx);
+        Array counts = sum(Nn.oneHot(idx, bins + 1, -1, v.dtype()), 0);
+        return new Array[] {Lax.sliceInDim(counts, 0, 1, bins + 1), edges};
+    }
+
+    /**
+     * The gradient of sampled values along {@code axis} with unit spacing: central differences
+     * inside, one-sided at the ends.
+     */
+    public static Array gradient(Array f, int axis) {
+        int a = Shape.axis("gradient", axis, f.ndim());
+        int n = f.shape(a);
+        if (n < 2) {
+            throw new ShapeException("gradient: needs at least 2 samples along axis " + axis + ", got " + n);
+        }
+        Array v = Nn.inexact(f);
+        Array first = subtract(Lax.sliceInDim(v, a, 1, 2), Lax.sliceInDim(v, a, 0, 1));
+        Array last = subtract(Lax.sliceInDim(v, a, n - 1, n), Lax.sliceInDim(v, a, n - 2, n - 1));
+        if (n == 2) {
+            return concatenate(new Array[] {first, last}, a);
+        }
+        Array mid = divide(subtract(Lax.sliceInDim(v, a, 2, n), Lax.sliceInDim(v, a, 0, n - 2)), 2.0);
+        return concatenate(new Array[] {first, mid, last}, a);
+    }
+
+    /** Element-wise choice among {@code choices} by the integer {@code index} (clipped into range). */
+    public static Array choose(Array index, Array... choices) {
+        if (index.dtype().isFloating()) {
+            throw new DTypeException("choose: the index must be an integer array, got " + index.dtype());
+        }
+        Array idx = clip(index, 0, choices.length - 1);
+        Array out = choices[choices.length - 1];
+        for (int i = choices.length - 2; i >= 0; i--) {
+            out = where(equal(idx, i), choices[i], out);
+        }
+        return broadcastTo(out, broadcastShapes("choose", idx.shape(), out.shape()));
+    }
+
+    /** {@code f(x, axis)} applied over each of {@code axes} in turn, keeping the reduced dimensions. */
+    public static Array applyOverAxes(java.util.function.BiFunction<Array, Integer, Array> f, Array x, int... axes) {
+        Array out = x;
+        for (int axis : axes) {
+            int a = Shape.axis("applyOverAxes", axis, x.ndim());
+            Array r = f.apply(out, a);
+            out = r.ndim() == out.ndim() ? r : expandDims(r, a);
+        }
+        return out;
+    }
+
+    /** The coefficients (highest power first) of the monic polynomial with the given roots. */
+    public static Array poly(Array roots) {
+        if (roots.ndim() != 1) {
+            throw new ShapeException("poly: needs 1-d roots, got shape " + Shape.toString(roots.shape()));
+        }
+        Array r = Nn.inexact(roots);
+        Array c = ones(r.dtype(), 1);
+        for (int i = 0; i < r.shape(0); i++) {
+            Array root = Lax.sliceInDim(r, 0, i, i + 1);
+            c = convolve(c, concatenate(new Array[] {ones(r.dtype(), 1), negative(root)}, 0), "full");
+        }
+        return c;
+    }
+
+    /** Phase angles unwrapped along {@code axis}: jumps larger than pi become their 2 pi complements. */
+    public static Array unwrap(Array p, int axis) {
+        int a = Shape.axis("unwrap", axis, p.ndim());
+        Array v = Nn.inexact(p);
+        int n = v.shape(a);
+        if (n < 2) {
+            return v;
+        }
+        Array dd = diff(v, 1, a);
+        Array ddmod = subtract(mod(add(dd, Math.PI), 2 * Math.PI), Math.PI);
+        ddmod = where(logicalAnd(equal(ddmod, -Math.PI), greater(dd, 0.0)), fullLike(ddmod, Math.PI), ddmod);
+        Array correct = subtract(ddmod, dd);
+        correct = where(less(abs(dd), Math.PI), zerosLike(correct), correct);
+        Array rest = add(Lax.sliceInDim(v, a, 1, n), cumsum(correct, a));
+        return concatenate(new Array[] {Lax.sliceInDim(v, a, 0, 1), rest}, a);
+    }
+
+    /** {@code values} (broadcast to one slice) inserted before position {@code index} along {@code axis}. */
+    public static Array insert(Array x, int index, Object values, int axis) {
+        int a = Shape.axis("insert", axis, x.ndim());
+        int n = x.shape(a);
+        int i = index < 0 ? index + n : index;
+        if (i < 0 || i > n) {
+            throw new IndexException(
+                    "insert: index " + index + " is out of bounds for axis " + axis + " of length " + n);
+        }
+        int[] shape = x.shape().clone();
+        shape[a] = 1;
+        Array slice = broadcastTo(astype(asArray(values), x.dtype()), shape);
+        return concatenate(new Array[] {Lax.sliceInDim(x, a, 0, i), slice, Lax.sliceInDim(x, a, i, n)}, a);
     }
 }

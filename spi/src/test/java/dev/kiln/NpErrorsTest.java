@@ -117,7 +117,11 @@ class NpErrorsTest {
         fails(ShapeException.class, () -> Np.split(f32(7), 2, 0), "equal division");
         fails(ShapeException.class, () -> Np.pad(f32(2, 3), new int[][] {{1, 1}, {1, 1}, {1, 1}}), "pad", "3 rows");
         fails(ShapeException.class, () -> Np.pad(f32(2, 3), new int[][] {{-1, 1}}), "negative");
-        fails(KilnException.class, () -> Np.pad(f32(2, 3), new int[][] {{1, 1}}, "reflect"), "reflect", "constant");
+        fails(
+                KilnException.class,
+                () -> Np.pad(f32(2, 3), new int[][] {{1, 1}, {1, 1}}, "linear_ramp"),
+                "linear_ramp",
+                "constant");
         fails(ShapeException.class, () -> Np.tile(f32(2), -1), "tile");
         fails(ShapeException.class, () -> Np.repeat(f32(2), -1), "repeat");
         fails(ShapeException.class, () -> Np.takeAlongAxis(f32(2, 3), i32(3), 1), "same number of dimensions");

@@ -100,6 +100,11 @@ public abstract class BackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> breadth() {
+        return family("breadth");
+    }
+
+    @TestFactory
     Stream<DynamicNode> jit() {
         return family("jit");
     }

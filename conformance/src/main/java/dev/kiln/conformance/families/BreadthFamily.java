@@ -30,7 +30,9 @@ import java.util.function.Function;
  * elementwise, NaN-aware reduction and shape helpers of {@code Np}) against values and gradients
  * computed by JAX ({@code conformance/scripts/make_breadth_goldens.py} wrote {@code breadth.txt}).
  * Every line is checked eagerly; lines with gradients also check {@code Kiln.grad} of {@code
- * sum(w * f)} against {@code jax.grad}, and the {@code Nn} lines also run under {@code jit}.
+ * sum(w * f)} against {@code jax.grad}, the {@code Nn} lines also run under {@code jit}, and the
+ * element-wise functions' corner-value lines also run under {@code vmap}, one element per example.
+ * Bad input must raise a {@code KilnException} whose message starts with the function's name.
  */
 final class BreadthFamily implements Family {
     private static final String RESOURCE = "/dev/kiln/conformance/goldens/breadth.txt";
@@ -60,6 +62,9 @@ final class BreadthFamily implements Family {
             }
             if (!l.grads.isEmpty()) {
                 out.add(new Case("breadth", op, dtype, "grad, jax " + l.name, () -> grad(l)));
+            }
+            if (l.name.endsWith(" corners")) {
+                out.add(new Case("breadth", op, dtype, "vmap, jax " + l.name, () -> vmapped(l)));
             }
         }
         errors(out);
@@ -361,6 +366,21 @@ final class BreadthFamily implements Family {
                         a.length > 1 ? Np.bincount(a[0], a[1], integer(p, "n")) : Np.bincount(x, integer(p, "n"));
                     case "Np.unravelIndex" -> Np.unravelIndex(x, ints(p.get("shape")));
                     case "Np.ravelMultiIndex" -> Np.ravelMultiIndex(a, ints(p.get("shape")));
+                    case "Np.partition" -> Np.partition(x, integer(p, "kth"), integer(p, "axis"));
+                    case "Np.argpartition" -> Np.argpartition(x, integer(p, "kth"), integer(p, "axis"));
+                    case "Np.angle" -> Np.angle(x);
+                    case "Np.histogram" -> Np.histogram(x, integer(p, "bins"));
+                    case "Np.histogramBinEdges" -> Np.histogramBinEdges(x, integer(p, "bins"));
+                    case "Np.gradient" -> Np.gradient(x, integer(p, "axis"));
+                    case "Np.choose" -> Np.choose(a[0], Arrays.copyOfRange(a, 1, a.length));
+                    case "Np.applyOverAxes" -> Np.applyOverAxes((u, ax) -> Np.sum(u, ax), x, ints(p.get("axes")));
+                    case "Np.poly" -> Np.poly(x);
+                    case "Np.unwrap" -> Np.unwrap(x, integer(p, "axis"));
+                    case "Np.insert" -> Np.insert(x, integer(p, "index"), 9.5, integer(p, "axis"));
+                    case "Np.ix" -> Np.ix(a);
+                    case "Np.diagIndicesFrom" -> Np.diagIndicesFrom(x);
+                    case "Np.trilIndicesFrom" -> Np.trilIndicesFrom(x, integer(p, "k"));
+                    case "Np.triuIndicesFrom" -> Np.triuIndicesFrom(x, integer(p, "k"));
                     default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
@@ -438,6 +458,26 @@ final class BreadthFamily implements Family {
                     e,
                     got,
                     rule(l.fn, e.spec().dtype()),
+                    e.spec().dtype().isFloating() ? scale(l, e) : null);
+        }
+    }
+
+    /**
+     * An element-wise function batched by {@code vmap} over its (1-d) input, one 0-d element per
+     * example, against JAX's values: the batching rules of every piece of the composite.
+     */
+    private static void vmapped(Line l) {
+        Array x = arrays(l.inputs)[0];
+        Array[] actual = Kiln.vmap((Array e) -> Arrays.asList(call(l.fn, l.params, new Array[] {e})))
+                .apply(x)
+                .toArray(new Array[0]);
+        for (int i = 0; i < actual.length; i++) {
+            HostBuffer e = l.outputs.get(i);
+            Check.same(
+                    l.fn + " under vmap vs JAX (" + l.name + ")",
+                    e,
+                    flushLikeXla(e, actual[i].toHost()),
+                    Tolerance.twoWays(rule(l.fn, e.spec().dtype())),
                     e.spec().dtype().isFloating() ? scale(l, e) : null);
         }
     }
