@@ -59,7 +59,8 @@ final class OpenClBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class);
+        // compileKernel writes fused kernels as OpenCL C (unless kiln.opencl.fuse=false)
+        return EnumSet.of(Capability.FUSION);
     }
 
     @Override
