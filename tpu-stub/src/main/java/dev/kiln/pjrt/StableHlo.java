@@ -554,14 +554,24 @@ final class StableHlo {
         String hiV = filled(from, hi, 0, indent);
         String clamped = op(indent, "stablehlo.clamp", List.of(loV, x, hiV), List.of(from, from, from), from);
         String converted = op(indent, "stablehlo.convert", List.of(clamped), List.of(from), to);
-        String isNan = compare(indent, "NE", x, x, from);
-        String zero = filled(to, 0, 0, indent);
-        return op(
+        // values at or above 2^bits (beyond the clamp's representable bound) give the type's maximum
+        double limit = to.dtype() == DType.INT32
+                ? 2147483648.0
+                : to.dtype() == DType.UINT32 ? 4294967296.0 : 9223372036854775808.0;
+        long max = to.dtype() == DType.INT32
+                ? Integer.MAX_VALUE
+                : to.dtype() == DType.UINT32 ? 0xffffffffL : Long.MAX_VALUE;
+        ArraySpec p = from.withDType(DType.BOOL);
+        String above = compare(indent, "GE", x, filled(from, limit, 0, indent), from);
+        String saturated = op(
                 indent,
                 "stablehlo.select",
-                List.of(isNan, zero, converted),
-                List.of(from.withDType(DType.BOOL), to, to),
+                List.of(above, filled(to, max, max, indent), converted),
+                List.of(p, to, to),
                 to);
+        String isNan = compare(indent, "NE", x, x, from);
+        String zero = filled(to, 0, 0, indent);
+        return op(indent, "stablehlo.select", List.of(isNan, zero, saturated), List.of(p, to, to), to);
     }
 
     private String reduce(Primitive p, Ints axes, String x, ArraySpec in, ArraySpec out, String indent) {

@@ -12,6 +12,10 @@ class PjrtConformanceTest extends BackendConformance {
     static final String FTZ = "XLA:CPU runs every executable with subnormal inputs and results flushed to zero"
             + " (FTZ/DAZ, as JAX on CPU does); these corner values include subnormals";
 
+    /** Measured: 9 of the 144 int32 corner pairs, all with the exponent 2^30. */
+    static final String INT_POW = "XLA:CPU's integer power ignores the high bits of large exponents: 0^(2^30) and"
+            + " (-2^31)^(2^30) give 1 where Kiln's repeated squaring with wraparound gives 0";
+
     @Override
     protected String backend() {
         return "pjrt";
@@ -45,6 +49,8 @@ class PjrtConformanceTest extends BackendConformance {
                 .exclude("elementwise/astype/float32/to bool", FTZ)
                 .exclude("elementwise/astype/float32/to float64", FTZ)
                 .exclude("elementwise/astype/float64/to bool", FTZ)
+                .exclude("elementwise/power/int32/corners", INT_POW)
+                .exclude("jit/power/int32/corners", INT_POW)
                 .exclude(
                         "elementwise/log1p/float64/n=*",
                         "XLA:CPU's float64 log1p is up to 34 ulp off near -0.5 (measured), beyond the 4 ulp"
