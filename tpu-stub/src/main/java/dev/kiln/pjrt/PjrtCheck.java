@@ -16,7 +16,7 @@ public final class PjrtCheck {
 
     public static void main(String[] args) {
         String spec = args.length > 0 ? args[0] : "cpu";
-        Map<String, String> env = System.getenv();
+        Map<String, String> env = PjrtPlugins.environment();
         PjrtPlugins.Located located = PjrtPlugins.locate(spec, env, PjrtProvider.CPU_PLUGIN.value());
         if (located.problem() != null) {
             System.out.println("unavailable: plugin " + located.name() + ": " + located.problem());

@@ -17,6 +17,22 @@ import java.util.stream.Stream;
  * its path). With neither set, the names are tried in the order cuda, tpu, cpu.
  */
 final class PjrtPlugins {
+
+    /** The environment variables plugin discovery reads (only these: the rest of the environment is not Kiln's). */
+    static java.util.Map<String, String> environment() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        put(env, "PJRT_PLUGIN_LIBRARY_PATH", System.getenv("PJRT_PLUGIN_LIBRARY_PATH"));
+        put(env, "TPU_LIBRARY_PATH", System.getenv("TPU_LIBRARY_PATH"));
+        put(env, "VIRTUAL_ENV", System.getenv("VIRTUAL_ENV"));
+        return env;
+    }
+
+    private static void put(java.util.Map<String, String> env, String name, String value) {
+        if (value != null) {
+            env.put(name, value);
+        }
+    }
+
     private PjrtPlugins() {}
 
     static final List<String> NAMES = List.of("cuda", "tpu", "cpu");

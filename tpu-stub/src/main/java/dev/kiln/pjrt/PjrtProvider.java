@@ -48,7 +48,7 @@ public final class PjrtProvider implements BackendProvider {
     @Override
     public Availability probe() {
         try {
-            PjrtSession session = PjrtSession.connect(PLUGIN.value(), System.getenv(), CPU_PLUGIN.value());
+            PjrtSession session = PjrtSession.connect(PLUGIN.value(), PjrtPlugins.environment(), CPU_PLUGIN.value());
             return Availability.ok(session.describe());
         } catch (PjrtSession.NotAvailable e) {
             return Availability.unavailable(e.reason(), e.fix());
@@ -62,7 +62,8 @@ public final class PjrtProvider implements BackendProvider {
     @Override
     public Backend open(Map<String, String> options) {
         try {
-            return new PjrtBackend(PjrtSession.connect(PLUGIN.in(options), System.getenv(), CPU_PLUGIN.in(options)));
+            return new PjrtBackend(
+                    PjrtSession.connect(PLUGIN.in(options), PjrtPlugins.environment(), CPU_PLUGIN.in(options)));
         } catch (PjrtSession.NotAvailable e) {
             throw new BackendUnavailableException("pjrt: " + e.reason() + "; fix: " + e.fix());
         }
