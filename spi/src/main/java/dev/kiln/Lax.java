@@ -464,6 +464,7 @@ public final class Lax {
      * @throws ShapeException when k is negative or larger than the last axis
      */
     public static Array[] topK(Array x, int k) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() == 0 || k < 0 || k > x.shape(x.ndim() - 1)) {
             throw new ShapeException(
                     "topK: k = " + k + " must lie in [0, " + (x.ndim() == 0 ? 0 : x.shape(x.ndim() - 1))
@@ -484,6 +485,7 @@ public final class Lax {
      * {@code jax.lax.map} (a {@link #scan} with no carry).
      */
     public static <X, Y> Y map(Function<X, Y> f, X xs) {
+        java.util.Objects.requireNonNull(f, "f");
         ScanResult<Array, Y> r = scan((Array c, X x) -> Step.of(c, f.apply(x)), Np.zeros(DType.INT32), xs);
         return r.ys();
     }
@@ -494,12 +496,18 @@ public final class Lax {
      * {@code ceil(log2 n)} rounds, each combining every element with the one {@code 2^r} before it.
      */
     public static Array associativeScan(java.util.function.BinaryOperator<Array> fn, Array elems, int axis) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(elems, "elems");
         int a = Shape.axis("associativeScan", axis, elems.ndim());
         int n = elems.shape(a);
         Array x = elems;
         for (int d = 1; d < n; d <<= 1) {
             Array head = sliceInDim(x, a, 0, d);
-            Array combined = fn.apply(sliceInDim(x, a, 0, n - d), sliceInDim(x, a, d, n));
+            Object res = fn.apply(sliceInDim(x, a, 0, n - d), sliceInDim(x, a, d, n));
+            if (!(res instanceof Array combined)) {
+                throw new TreeException("associativeScan: the function must return an Array, got "
+                        + Transforms.describe(res) + "; return the combination of its two arguments");
+            }
             x = concatenate(new Array[] {head, combined}, a);
         }
         return x;

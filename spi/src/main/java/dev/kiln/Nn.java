@@ -1,6 +1,7 @@
 package dev.kiln;
 
 import dev.kiln.ir.Primitive;
+import java.util.Objects;
 
 /**
  * Neural-network functions in the spirit of {@code jax.nn}: activations, softmax and its relatives,
@@ -21,6 +22,7 @@ public final class Nn {
 
     /** {@code x} in its float dtype, or float32 for integers and bool. */
     static Array inexact(Array x) {
+        java.util.Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? x : Lax.convert(x, DType.FLOAT32);
     }
 
@@ -75,6 +77,7 @@ public final class Nn {
 
     /** {@code x / (|x| + 1)}. */
     public static Array softSign(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Np.divide(a, Np.add(Np.abs(a), 1));
     }
@@ -92,6 +95,7 @@ public final class Nn {
 
     /** {@code x * tanh(softplus(x))}. */
     public static Array mish(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Np.multiply(a, Np.tanh(softplus(a)));
     }
@@ -104,11 +108,13 @@ public final class Nn {
 
     /** {@code x} for {@code x > 0}, else {@code alpha (e^x - 1)}; alpha 1. */
     public static Array elu(Array x) {
+        Objects.requireNonNull(x, "x");
         return elu(x, 1.0);
     }
 
     /** {@code x} for {@code x > 0}, else {@code alpha (e^x - 1)}. */
     public static Array elu(Array x, double alpha) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         Array positive = Np.greater(a, 0);
         // the exponential only sees non-positive values, so neither it nor its derivative overflows
@@ -125,6 +131,7 @@ public final class Nn {
 
     /** {@code max(x, 0) + alpha * expm1(min(x, 0) / alpha)}; alpha 1. */
     public static Array celu(Array x) {
+        Objects.requireNonNull(x, "x");
         return celu(x, 1.0);
     }
 
@@ -134,6 +141,7 @@ public final class Nn {
      * @throws KilnException when alpha is 0
      */
     public static Array celu(Array x, double alpha) {
+        Objects.requireNonNull(x, "x");
         if (alpha == 0) {
             throw new KilnException("celu: alpha must be non-zero (it divides x); pass alpha != 0");
         }
@@ -143,11 +151,13 @@ public final class Nn {
 
     /** {@code x} for {@code x >= 0}, else {@code 0.01 x}. */
     public static Array leakyRelu(Array x) {
+        Objects.requireNonNull(x, "x");
         return leakyRelu(x, 1e-2);
     }
 
     /** {@code x} for {@code x >= 0}, else {@code negativeSlope * x}. */
     public static Array leakyRelu(Array x, double negativeSlope) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Np.where(Np.greaterEqual(a, 0), a, Np.multiply(a, negativeSlope));
     }
@@ -160,12 +170,14 @@ public final class Nn {
 
     /** {@code relu6(x + 3) / 6}. */
     public static Array hardSigmoid(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Np.divide(relu6(Np.add(a, 3.0)), 6.0);
     }
 
     /** {@code x * hardSigmoid(x)}. */
     public static Array hardSilu(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Np.multiply(a, hardSigmoid(a));
     }
@@ -180,6 +192,7 @@ public final class Nn {
      * + 0.044715 x^3)))}, which is {@code jax.nn.gelu}'s default.
      */
     public static Array gelu(Array x) {
+        Objects.requireNonNull(x, "x");
         return gelu(x, true);
     }
 
@@ -188,6 +201,7 @@ public final class Nn {
      * is false, else the tanh approximation.
      */
     public static Array gelu(Array x, boolean approximate) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         if (approximate) {
             Array cube = Np.multiply(Np.multiply(a, a), a);
@@ -199,6 +213,7 @@ public final class Nn {
 
     /** {@code (x + sqrt(x^2 + 4)) / 2}. */
     public static Array squareplus(Array x) {
+        Objects.requireNonNull(x, "x");
         return squareplus(x, 4);
     }
 
@@ -210,6 +225,7 @@ public final class Nn {
 
     /** 0 for {@code x <= -1}, {@code x} for {@code x >= 1}, else {@code (x + 1)^2 / 4}. */
     public static Array sparsePlus(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         Array quad = Np.divide(Np.square(Np.add(a, 1.0)), 4.0);
         return Np.where(Np.lessEqual(a, -1.0), zeros(a), Np.where(Np.greaterEqual(a, 1.0), a, quad));
@@ -226,6 +242,7 @@ public final class Nn {
      * derivative {@code 1 / expm1(x)}.
      */
     public static Array log1mexp(Array x) {
+        Objects.requireNonNull(x, "x");
         return Kiln.<Array, Array>customJvp(Nn::log1mexpValue, (p, t) -> {
                     Array out = log1mexpValue(p);
                     return new Kiln.Jvp<>(out, Np.divide(t, Np.expm1(p)));
@@ -247,6 +264,7 @@ public final class Nn {
      * @throws ShapeException when the axis has odd length
      */
     public static Array glu(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("glu", axis, x.ndim());
         int n = x.shape(a);
         if (n % 2 != 0) {
@@ -261,6 +279,7 @@ public final class Nn {
 
     /** {@link #glu(Array, int)} along the last axis. */
     public static Array glu(Array x) {
+        Objects.requireNonNull(x, "x");
         return glu(x, -1);
     }
 
@@ -293,11 +312,13 @@ public final class Nn {
 
     /** {@link #logmeanexp(Array, int[], boolean)} over all elements. */
     public static Array logmeanexp(Array x) {
+        Objects.requireNonNull(x, "x");
         return logmeanexp(x, null, false);
     }
 
     /** The softmax along the last axis. */
     public static Array softmax(Array x) {
+        Objects.requireNonNull(x, "x");
         return softmax(x, -1);
     }
 
@@ -307,11 +328,13 @@ public final class Nn {
      * in JAX).
      */
     public static Array softmax(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return softmax(x, new int[] {axis});
     }
 
     /** The softmax over several axes at once. */
     public static Array softmax(Array x, int[] axes) {
+        Objects.requireNonNull(x, "x");
         int[] ax = Reductions.axes("softmax", x, axes);
         return Kiln.<Array, Array>customJvp(a -> softmaxValue(a, ax), (p, t) -> {
                     Array y = softmaxValue(p, ax);
@@ -329,16 +352,19 @@ public final class Nn {
 
     /** The log of the softmax along the last axis. */
     public static Array logSoftmax(Array x) {
+        Objects.requireNonNull(x, "x");
         return logSoftmax(x, -1);
     }
 
     /** {@code x - max - log(sum(exp(x - max)))} along {@code axis}, the maximum held constant. */
     public static Array logSoftmax(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return logSoftmax(x, new int[] {axis});
     }
 
     /** The log-softmax over several axes at once. */
     public static Array logSoftmax(Array x, int[] axes) {
+        Objects.requireNonNull(x, "x");
         int[] ax = Reductions.axes("logSoftmax", x, axes);
         Array a = inexact(x);
         Array shifted = Np.subtract(a, Kiln.stopGradient(Np.max(a, ax, true)));
@@ -355,11 +381,13 @@ public final class Nn {
 
     /** {@link #standardize(Array, int)} along the last axis. */
     public static Array standardize(Array x) {
+        Objects.requireNonNull(x, "x");
         return standardize(x, -1);
     }
 
     /** {@link #standardize(Array, int)} over {@code axes} ({@code null} = all) with {@code epsilon}. */
     public static Array standardize(Array x, int[] axes, double epsilon) {
+        Objects.requireNonNull(x, "x");
         Reductions.axes("standardize", x, axes);
         Array a = inexact(x);
         Array mean = Np.mean(a, axes, true);
@@ -373,6 +401,7 @@ public final class Nn {
      * of {@code [0, numClasses)} give all-zero rows.
      */
     public static Array oneHot(Array x, int numClasses) {
+        Objects.requireNonNull(x, "x");
         return oneHot(x, numClasses, -1, DType.FLOAT32);
     }
 
@@ -384,6 +413,8 @@ public final class Nn {
      * @throws DTypeException when x is not an integer array
      */
     public static Array oneHot(Array x, int numClasses, int axis, DType dtype) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(dtype, "dtype");
         if (x.dtype().isFloating()) {
             throw new DTypeException(
                     "oneHot: indices must be integers, got " + x.dtype() + "; astype an integer dtype first");
@@ -424,6 +455,9 @@ public final class Nn {
      */
     public static Array dotProductAttention(
             Array query, Array key, Array value, Array bias, Array mask, boolean isCausal, Double scale) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
         String fn = "dotProductAttention";
         int rank = query.ndim();
         if (rank != 3 && rank != 4 || key.ndim() != rank || value.ndim() != rank) {
@@ -491,6 +525,9 @@ public final class Nn {
 
     /** {@link #dotProductAttention(Array, Array, Array, Array, Array, boolean, Double)} without bias or mask. */
     public static Array dotProductAttention(Array query, Array key, Array value, boolean isCausal) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
         return dotProductAttention(query, key, value, null, null, isCausal, null);
     }
 }

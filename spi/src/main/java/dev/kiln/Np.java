@@ -456,6 +456,9 @@ public final class Np {
 
     /** The common broadcast shape of {@code shapes}, or throws naming the function and both shapes. */
     static int[] broadcastShapes(String fn, int[]... shapes) {
+        if (shapes.length == 0) {
+            return new int[0];
+        }
         int[] shape = shapes[0];
         for (int i = 1; i < shapes.length; i++) {
             int[] next = Shape.broadcast(shape, shapes[i]);
@@ -1695,6 +1698,7 @@ public final class Np {
      * @throws KilnException for any other mode
      */
     public static Array pad(Array x, int[][] padWidth, String mode) {
+        Objects.requireNonNull(padWidth, "padWidth");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(mode, "mode");
         if (!"constant".equals(mode)) {
@@ -1934,6 +1938,7 @@ public final class Np {
 
     /** Inverse hyperbolic sine, odd and stable near 0 and for large |x|; integers become float32. */
     public static Array arcsinh(Array x) {
+        Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         Array a = abs(v);
         double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
@@ -1948,6 +1953,7 @@ public final class Np {
 
     /** Inverse hyperbolic cosine (NaN below 1), accurate near 1; integers become float32. */
     public static Array arccosh(Array x) {
+        Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
         Array t = subtract(v, 1.0);
@@ -1970,31 +1976,37 @@ public final class Np {
 
     /** Same as {@link #arccosh}. */
     public static Array acosh(Array x) {
+        Objects.requireNonNull(x, "x");
         return arccosh(x);
     }
 
     /** Same as {@link #arctanh}. */
     public static Array atanh(Array x) {
+        Objects.requireNonNull(x, "x");
         return arctanh(x);
     }
 
     /** Rounds toward zero; integer and bool arrays are returned unchanged. */
     public static Array trunc(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? where(less(x, 0.0), ceil(x), floor(x)) : x;
     }
 
     /** Same as {@link #trunc}. */
     public static Array fix(Array x) {
+        Objects.requireNonNull(x, "x");
         return trunc(x);
     }
 
     /** Rounds to the nearest integer, halves to even (as {@link #round(Array)}). */
     public static Array rint(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? round(x) : Nn.inexact(x);
     }
 
     /** Whether the sign is negative (bool), true for -0.0; NaN's sign is not inspected. */
     public static Array signbit(Array x) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return x.dtype() == DType.BOOL || x.dtype() == DType.UINT32
                     ? zerosLike(Lax.convert(x, DType.BOOL))
@@ -2027,6 +2039,7 @@ public final class Np {
 
     /** {@code [x - trunc(x), trunc(x)]}, the fractional and integral parts with x's sign. */
     public static Array[] modf(Array x) {
+        Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         Array whole = where(greaterEqual(v, 0.0), floor(v), ceil(v));
         return new Array[] {subtract(v, whole), whole};
@@ -2090,6 +2103,7 @@ public final class Np {
 
     /** Degrees to radians; integers become float32. */
     public static Array deg2rad(Array x) {
+        Objects.requireNonNull(x, "x");
         return multiply(Nn.inexact(x), Math.PI / 180);
     }
 
@@ -2105,11 +2119,13 @@ public final class Np {
 
     /** Same as {@link #rad2deg}. */
     public static Array degrees(Array x) {
+        Objects.requireNonNull(x, "x");
         return rad2deg(x);
     }
 
     /** Absolute value as a float (integers become float32). */
     public static Array fabs(Array x) {
+        Objects.requireNonNull(x, "x");
         return abs(Nn.inexact(x));
     }
 
@@ -2228,6 +2244,7 @@ public final class Np {
     // ---------------------------------------------------------------- NaN-aware reductions and statistics
 
     private static Array nanReplaced(Array x, double value) {
+        Objects.requireNonNull(x, "x");
         return x.dtype().isFloating() ? where(isnan(x), fullLike(x, value), x) : x;
     }
 
@@ -2243,6 +2260,7 @@ public final class Np {
 
     /** {@link #nansum(Array, int[], boolean)} over all elements. */
     public static Array nansum(Array x) {
+        Objects.requireNonNull(x, "x");
         return nansum(x, null, false);
     }
 
@@ -2258,6 +2276,7 @@ public final class Np {
 
     /** The maximum ignoring NaN; NaN where a slice is all NaN. */
     public static Array nanmax(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return max(x, axes, keepdims);
         }
@@ -2267,11 +2286,13 @@ public final class Np {
 
     /** {@link #nanmax(Array, int[], boolean)} over all elements. */
     public static Array nanmax(Array x) {
+        Objects.requireNonNull(x, "x");
         return nanmax(x, null, false);
     }
 
     /** The minimum ignoring NaN; NaN where a slice is all NaN. */
     public static Array nanmin(Array x, int[] axes, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return min(x, axes, keepdims);
         }
@@ -2281,6 +2302,7 @@ public final class Np {
 
     /** {@link #nanmin(Array, int[], boolean)} over all elements. */
     public static Array nanmin(Array x) {
+        Objects.requireNonNull(x, "x");
         return nanmin(x, null, false);
     }
 
@@ -2293,11 +2315,13 @@ public final class Np {
 
     /** {@link #nanmean(Array, int[], boolean)} over all elements. */
     public static Array nanmean(Array x) {
+        Objects.requireNonNull(x, "x");
         return nanmean(x, null, false);
     }
 
     /** The variance of the non-NaN elements, divided by {@code count - ddof}. */
     public static Array nanvar(Array x, int[] axes, boolean keepdims, int ddof) {
+        Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         Array mean = nanmean(v, axes, true);
         Array centered = nanReplaced(subtract(v, mean), 0);
@@ -2313,6 +2337,7 @@ public final class Np {
 
     /** The standard deviation of the non-NaN elements. */
     public static Array nanstd(Array x, int[] axes, boolean keepdims, int ddof) {
+        Objects.requireNonNull(x, "x");
         return sqrt(nanvar(x, axes, keepdims, ddof));
     }
 
@@ -2323,6 +2348,7 @@ public final class Np {
 
     /** The index of the largest non-NaN element along {@code axis}; -1 where a slice is all NaN. */
     public static Array nanargmax(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return argmax(x, axis);
         }
@@ -2332,6 +2358,7 @@ public final class Np {
 
     /** The index of the smallest non-NaN element along {@code axis}; -1 where a slice is all NaN. */
     public static Array nanargmin(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         if (!x.dtype().isFloating()) {
             return argmin(x, axis);
         }
@@ -2346,6 +2373,7 @@ public final class Np {
 
     /** The cumulative product with NaN treated as 1. */
     public static Array nancumprod(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return cumprod(nanReplaced(x, 1), axis);
     }
 
@@ -2419,6 +2447,7 @@ public final class Np {
 
     /** Swaps the last two axes. */
     public static Array matrixTranspose(Array x) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() < 2) {
             throw new ShapeException(
                     "matrixTranspose: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
@@ -2428,16 +2457,19 @@ public final class Np {
 
     /** The number of dimensions. */
     public static int ndim(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.ndim();
     }
 
     /** The shape. */
     public static int[] shape(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.shape();
     }
 
     /** The number of elements. */
     public static int size(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.size();
     }
 
@@ -2463,6 +2495,8 @@ public final class Np {
 
     /** {@code x} with new axes of length 1 at each of {@code axes} (positions in the result). */
     public static Array expandDims(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         int rank = x.ndim() + axes.length;
         int[] ax = Shape.axes("expandDims", axes, rank);
         if (ax.length != axes.length) {
@@ -2496,12 +2530,14 @@ public final class Np {
 
     /** {@link #tri(int, int, int)} in {@code dtype}. */
     public static Array tri(int n, int m, int k, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
         Array i = Lax.iota(DType.INT32, new int[] {n, m}, 0);
         Array j = Lax.iota(DType.INT32, new int[] {n, m}, 1);
         return Lax.convert(lessEqual(subtract(j, i), k), dtype);
     }
 
     private static Array diagMask(String fn, Array x, int k, boolean lower) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() < 2) {
             throw new ShapeException(fn + ": needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
         }
@@ -2519,11 +2555,13 @@ public final class Np {
 
     /** {@link #tril(Array, int)} with k = 0. */
     public static Array tril(Array x) {
+        Objects.requireNonNull(x, "x");
         return tril(x, 0);
     }
 
     /** The upper triangle (at and above diagonal {@code k}) of the last two axes, zeros elsewhere. */
     public static Array triu(Array x, int k) {
+        Objects.requireNonNull(x, "x");
         return where(diagMask("triu", x, k, false), x, zerosLike(x));
     }
 
@@ -2537,6 +2575,7 @@ public final class Np {
      * and the diagonal becomes the last axis.
      */
     public static Array diagonal(Array x, int offset, int axis1, int axis2) {
+        Objects.requireNonNull(x, "x");
         int a1 = Shape.axis("diagonal", axis1, x.ndim());
         int a2 = Shape.axis("diagonal", axis2, x.ndim());
         if (a1 == a2) {
@@ -2571,6 +2610,7 @@ public final class Np {
 
     /** The main diagonal of the first two axes. */
     public static Array diagonal(Array x) {
+        Objects.requireNonNull(x, "x");
         return diagonal(x, 0, 0, 1);
     }
 
@@ -2582,11 +2622,13 @@ public final class Np {
 
     /** The sum of the main diagonal. */
     public static Array trace(Array x) {
+        Objects.requireNonNull(x, "x");
         return trace(x, 0);
     }
 
     /** A 1-d array's values on diagonal {@code k} of a square matrix, or a matrix's diagonal {@code k}. */
     public static Array diag(Array v, int k) {
+        Objects.requireNonNull(v, "v");
         if (v.ndim() == 2) {
             return diagonal(v, k, 0, 1);
         }
@@ -2610,11 +2652,13 @@ public final class Np {
 
     /** {@link #diag(Array, int)} with k = 0. */
     public static Array diag(Array v) {
+        Objects.requireNonNull(v, "v");
         return diag(v, 0);
     }
 
     /** Rolls elements by {@code shift} along {@code axis}; elements leaving one end enter at the other. */
     public static Array roll(Array x, int shift, int axis) {
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("roll", axis, x.ndim());
         int n = x.shape(a);
         if (n == 0) {
@@ -2634,11 +2678,13 @@ public final class Np {
 
     /** Rotates by 90 degrees {@code k} times in the plane of the first two axes. */
     public static Array rot90(Array x, int k) {
+        Objects.requireNonNull(x, "x");
         return rot90(x, k, 0, 1);
     }
 
     /** Rotates by 90 degrees {@code k} times from {@code axis0} towards {@code axis1}. */
     public static Array rot90(Array x, int k, int axis0, int axis1) {
+        Objects.requireNonNull(x, "x");
         int a0 = Shape.axis("rot90", axis0, x.ndim());
         int a1 = Shape.axis("rot90", axis1, x.ndim());
         if (a0 == a1) {
@@ -2658,6 +2704,10 @@ public final class Np {
      * axes then b's.
      */
     public static Array tensordot(Array a, Array b, int[] axesA, int[] axesB) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(axesA, "axesA");
+        Objects.requireNonNull(axesB, "axesB");
         if (axesA.length != axesB.length) {
             throw new AxisException("tensordot: " + axesA.length + " axes of a paired with " + axesB.length
                     + " of b; pass the same number of axes for each");
@@ -2678,6 +2728,12 @@ public final class Np {
 
     /** {@link #tensordot(Array, Array, int[], int[])} over the last {@code n} axes of a and the first n of b. */
     public static Array tensordot(Array a, Array b, int n) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (n < 0 || n > a.ndim() || n > b.ndim()) {
+            throw new AxisException("tensordot: cannot contract " + n + " axes of arrays with " + a.ndim() + " and "
+                    + b.ndim() + " dimensions; pass 0.." + Math.min(a.ndim(), b.ndim()));
+        }
         int[] axesA = new int[n];
         int[] axesB = new int[n];
         for (int i = 0; i < n; i++) {
@@ -2689,6 +2745,8 @@ public final class Np {
 
     /** Sums products over the last axes of a and b (a scalar times an array for 0-d operands). */
     public static Array inner(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         if (a.ndim() == 0 || b.ndim() == 0) {
             return multiply(a, b);
         }
@@ -2697,11 +2755,15 @@ public final class Np {
 
     /** The dot product of the flattened arrays. */
     public static Array vdot(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         return dot(ravel(a), ravel(b));
     }
 
     /** The Kronecker product: blocks of b scaled by each element of a. */
     public static Array kron(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         int rank = Math.max(a.ndim(), b.ndim());
         Array x = atLeastRank(a, rank);
         Array y = atLeastRank(b, rank);
@@ -2734,6 +2796,8 @@ public final class Np {
      * @throws ShapeException when the last axes do not have length 3
      */
     public static Array cross(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         if (a.ndim() == 0 || b.ndim() == 0 || a.shape(a.ndim() - 1) != 3 || b.shape(b.ndim() - 1) != 3) {
             throw new ShapeException("cross: needs 3-vectors along the last axis, got shapes "
                     + Shape.toString(a.shape()) + " and " + Shape.toString(b.shape()));
@@ -2756,16 +2820,19 @@ public final class Np {
 
     /** 0-d arrays become 1-d of length 1; others are returned unchanged. */
     public static Array atleast1d(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.ndim() >= 1 ? x : reshape(x, 1);
     }
 
     /** 0-d arrays become (1, 1), 1-d (1, n); others are returned unchanged. */
     public static Array atleast2d(Array x) {
+        Objects.requireNonNull(x, "x");
         return x.ndim() >= 2 ? x : reshape(x, 1, x.ndim() == 0 ? 1 : x.shape(0));
     }
 
     /** 0-d become (1, 1, 1), 1-d (1, n, 1), 2-d (m, n, 1); others are returned unchanged. */
     public static Array atleast3d(Array x) {
+        Objects.requireNonNull(x, "x");
         return switch (x.ndim()) {
             case 0 -> reshape(x, 1, 1, 1);
             case 1 -> reshape(x, 1, x.shape(0), 1);
@@ -2775,6 +2842,10 @@ public final class Np {
     }
 
     private static Array[] mapped(Array[] xs, java.util.function.UnaryOperator<Array> f) {
+        NullChecks.elements(xs, "xs");
+        if (xs.length == 0) {
+            throw new ShapeException("stack: needs at least one array; pass one or more arrays");
+        }
         Array[] out = new Array[xs.length];
         for (int i = 0; i < xs.length; i++) {
             out[i] = f.apply(xs[i]);
@@ -2784,12 +2855,14 @@ public final class Np {
 
     /** Joins along the second axis (the first for 1-d arrays). */
     public static Array hstack(Array... xs) {
+        Objects.requireNonNull(xs, "xs");
         Array[] a = mapped(xs, Np::atleast1d);
         return concatenate(a, a[0].ndim() == 1 ? 0 : 1);
     }
 
     /** Joins along the first axis after making every array at least 2-d. */
     public static Array vstack(Array... xs) {
+        Objects.requireNonNull(xs, "xs");
         return concatenate(mapped(xs, Np::atleast2d), 0);
     }
 
@@ -2800,6 +2873,7 @@ public final class Np {
 
     /** Joins 1-d arrays as columns (and 2-d arrays along their second axis). */
     public static Array columnStack(Array... xs) {
+        Objects.requireNonNull(xs, "xs");
         return concatenate(mapped(xs, x -> x.ndim() < 2 ? reshape(x, x.size(), 1) : x), 1);
     }
 
@@ -2808,6 +2882,8 @@ public final class Np {
      * swapped (Cartesian), with {@code "ij"} they follow the inputs (matrix).
      */
     public static Array[] meshgrid(String indexing, Array... xs) {
+        Objects.requireNonNull(indexing, "indexing");
+        Objects.requireNonNull(xs, "xs");
         if (!indexing.equals("xy") && !indexing.equals("ij")) {
             throw new KilnException("meshgrid: indexing must be \"xy\" or \"ij\", got \"" + indexing + "\"");
         }
@@ -2836,6 +2912,7 @@ public final class Np {
 
     /** The int32 index grids of an array of shape {@code dims}, stacked: shape {@code (len(dims), *dims)}. */
     public static Array indices(int... dims) {
+        Objects.requireNonNull(dims, "dims");
         checkShape("indices", dims);
         Array[] grids = new Array[dims.length];
         for (int i = 0; i < dims.length; i++) {
@@ -2853,11 +2930,13 @@ public final class Np {
 
     /** {@code x} sorted ascending along {@code axis} ({@code null} = flattened), NaN last, stable. */
     public static Array sort(Array x, Integer axis) {
+        Objects.requireNonNull(x, "x");
         return Sorting.sort("sort", x, axis, false);
     }
 
     /** {@link #sort(Array, Integer)}, descending ({@code true}: largest first, NaN first). */
     public static Array sort(Array x, Integer axis, boolean descending) {
+        Objects.requireNonNull(x, "x");
         return Sorting.sort("sort", x, axis, descending);
     }
 
@@ -2868,11 +2947,13 @@ public final class Np {
 
     /** The int32 indices that sort {@code x} along {@code axis} ({@code null} = flattened). */
     public static Array argsort(Array x, Integer axis) {
+        Objects.requireNonNull(x, "x");
         return Sorting.argsort("argsort", x, axis, false);
     }
 
     /** {@link #argsort(Array, Integer)}, descending (ties keep their order). */
     public static Array argsort(Array x, Integer axis, boolean descending) {
+        Objects.requireNonNull(x, "x");
         return Sorting.argsort("argsort", x, axis, descending);
     }
 
@@ -2881,11 +2962,15 @@ public final class Np {
      * elements.
      */
     public static Array searchsorted(Array a, Array v) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(v, "v");
         return Sorting.searchsorted(a, v, "left");
     }
 
     /** {@link #searchsorted(Array, Array)} with {@code side} "left" or "right". */
     public static Array searchsorted(Array a, Array v, String side) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(v, "v");
         return Sorting.searchsorted(a, v, side);
     }
 
@@ -2899,6 +2984,7 @@ public final class Np {
 
     /** {@link #quantile} with {@code p} in percent. */
     public static Array percentile(Array x, double p, Integer axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Sorting.quantile("percentile", x, p / 100, axis, keepdims, false);
     }
 
@@ -2909,11 +2995,13 @@ public final class Np {
 
     /** The median of all elements. */
     public static Array median(Array x) {
+        Objects.requireNonNull(x, "x");
         return median(x, null, false);
     }
 
     /** {@link #quantile} ignoring NaN (NaN only where a slice is all NaN). */
     public static Array nanquantile(Array x, double q, Integer axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Sorting.quantile("nanquantile", x, q, axis, keepdims, true);
     }
 
@@ -2924,6 +3012,7 @@ public final class Np {
 
     /** {@link #median} ignoring NaN. */
     public static Array nanmedian(Array x, Integer axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         return Sorting.quantile("nanmedian", x, 0.5, axis, keepdims, true);
     }
 
@@ -2931,6 +3020,8 @@ public final class Np {
 
     /** Whether the arrays have the same shape and equal elements (a 0-d bool; NaN is unequal). */
     public static Array arrayEqual(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {
             return scalar(false);
         }
@@ -2939,6 +3030,8 @@ public final class Np {
 
     /** Whether the arrays broadcast together and are equal everywhere (a 0-d bool). */
     public static Array arrayEquiv(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         try {
             broadcastShapes("arrayEquiv", a.shape(), b.shape());
         } catch (ShapeException e) {
@@ -2949,6 +3042,7 @@ public final class Np {
 
     /** {@code sections} pieces along {@code axis}, the first {@code n % sections} one element longer. */
     public static Array[] arraySplit(Array x, int sections, int axis) {
+        Objects.requireNonNull(x, "x");
         if (sections <= 0) {
             throw new KilnException("arraySplit: sections must be positive, got " + sections);
         }
@@ -2967,11 +3061,13 @@ public final class Np {
 
     /** Equal pieces along the second axis (the first for 1-d arrays). */
     public static Array[] hsplit(Array x, int sections) {
+        Objects.requireNonNull(x, "x");
         return split(x, sections, x.ndim() == 1 ? 0 : 1);
     }
 
     /** Equal pieces along the first axis. */
     public static Array[] vsplit(Array x, int sections) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() < 2) {
             throw new ShapeException("vsplit: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
         }
@@ -2980,6 +3076,7 @@ public final class Np {
 
     /** Equal pieces along the third axis. */
     public static Array[] dsplit(Array x, int sections) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() < 3) {
             throw new ShapeException("dsplit: needs at least 3 dimensions, got shape " + Shape.toString(x.shape()));
         }
@@ -2988,11 +3085,13 @@ public final class Np {
 
     /** Every array broadcast to the common shape. */
     public static Array[] broadcastArrays(Array... xs) {
+        NullChecks.elements(xs, "xs");
         return broadcastAll("broadcastArrays", xs);
     }
 
     /** The common broadcast shape. */
     public static int[] broadcastShapes(int[]... shapes) {
+        Objects.requireNonNull(shapes, "shapes");
         return broadcastShapes("broadcastShapes", shapes);
     }
 
@@ -3018,6 +3117,7 @@ public final class Np {
 
     /** The n-th discrete difference along {@code axis}. */
     public static Array diff(Array x, int n, int axis) {
+        Objects.requireNonNull(x, "x");
         if (n < 0) {
             throw new KilnException("diff: order n must be non-negative, got " + n);
         }
@@ -3037,6 +3137,7 @@ public final class Np {
 
     /** The first difference along the last axis. */
     public static Array diff(Array x) {
+        Objects.requireNonNull(x, "x");
         return diff(x, 1, -1);
     }
 
@@ -3047,6 +3148,7 @@ public final class Np {
 
     /** A 2-d array with the flattened input on diagonal {@code k}. */
     public static Array diagflat(Array v, int k) {
+        Objects.requireNonNull(v, "v");
         return diag(ravel(v), k);
     }
 
@@ -3078,6 +3180,9 @@ public final class Np {
 
     /** The int32 indices of the main diagonal of an n-sized, ndim-dimensional array (ndim copies of arange(n)). */
     public static Array[] diagIndices(int n, int ndim) {
+        if (n < 0 || ndim < 0) {
+            throw new ShapeException("diagIndices: n and ndim must be non-negative, got " + n + " and " + ndim);
+        }
         Array[] out = new Array[ndim];
         java.util.Arrays.fill(out, arange(n));
         return out;
@@ -3085,6 +3190,8 @@ public final class Np {
 
     /** {@code x} with its main diagonal (of the last two axes' leading square) set to {@code value}. */
     public static Array fillDiagonal(Array x, Object value) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(value, "value");
         if (x.ndim() < 2) {
             throw new ShapeException(
                     "fillDiagonal: needs at least 2 dimensions, got shape " + Shape.toString(x.shape()));
@@ -3118,6 +3225,8 @@ public final class Np {
 
     /** Whether each element of {@code element} occurs in {@code testElements} (bool). */
     public static Array isin(Array element, Array testElements) {
+        Objects.requireNonNull(element, "element");
+        Objects.requireNonNull(testElements, "testElements");
         Array t = ravel(testElements);
         Array e = expandDims(element, element.ndim());
         int[] shape = java.util.Arrays.copyOf(element.shape(), element.ndim() + 1);
@@ -3148,11 +3257,13 @@ public final class Np {
 
     /** Whether each element has a non-zero imaginary part: false everywhere. */
     public static Array iscomplex(Array x) {
+        Objects.requireNonNull(x, "x");
         return full(DType.BOOL, 0, x.shape());
     }
 
     /** Whether each element has a zero imaginary part: true everywhere. */
     public static Array isreal(Array x) {
+        Objects.requireNonNull(x, "x");
         return full(DType.BOOL, 1, x.shape());
     }
 
@@ -3168,6 +3279,8 @@ public final class Np {
 
     /** {@code x * 2^e} for integer exponents {@code e}. */
     public static Array ldexp(Array x, Array e) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(e, "e");
         if (e.dtype().isFloating()) {
             throw new DTypeException("ldexp: the exponent must be an integer array, got " + e.dtype());
         }
@@ -3218,6 +3331,7 @@ public final class Np {
 
     /** The integral of {@code y} along {@code axis} by the trapezoidal rule with spacing {@code dx}. */
     public static Array trapezoid(Array y, double dx, int axis) {
+        Objects.requireNonNull(y, "y");
         int a = Shape.axis("trapezoid", axis, y.ndim());
         int n = y.shape(a);
         Array v = Nn.inexact(y);
@@ -3233,6 +3347,9 @@ public final class Np {
      * range the end values fp[0] and fp[-1].
      */
     public static Array interp(Array x, Array xp, Array fp) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(xp, "xp");
+        Objects.requireNonNull(fp, "fp");
         if (xp.ndim() != 1 || fp.ndim() != 1 || xp.shape(0) != fp.shape(0) || xp.shape(0) == 0) {
             throw new ShapeException("interp: xp and fp must be 1-d of one non-zero length, got "
                     + Shape.toString(xp.shape()) + " and " + Shape.toString(fp.shape()));
@@ -3258,11 +3375,13 @@ public final class Np {
 
     /** The index of the bin of each value (bins increasing): {@code bins[i-1] <= x < bins[i]}. */
     public static Array digitize(Array x, Array bins, boolean right) {
+        Objects.requireNonNull(bins, "bins");
         return Sorting.searchsorted(bins, x, right ? "left" : "right");
     }
 
     /** The int32 count of each value 0..length-1 among the non-negative integers {@code x}. */
     public static Array bincount(Array x, int length) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() != 1 || x.dtype().isFloating()) {
             throw new DTypeException(
                     "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
@@ -3272,12 +3391,16 @@ public final class Np {
 
     /** {@code bincount} with weights: the sum of the weights of each value. */
     public static Array bincount(Array x, Array weights, int length) {
+        Objects.requireNonNull(x, "x");
         Array oh = Nn.oneHot(x, length, -1, inexactType(weights));
         return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
     }
 
     /** The first choice whose condition holds, element-wise; {@code otherwise} where none does. */
     public static Array select(Array[] conditions, Array[] choices, Object otherwise) {
+        Objects.requireNonNull(conditions, "conditions");
+        Objects.requireNonNull(choices, "choices");
+        Objects.requireNonNull(otherwise, "otherwise");
         if (conditions.length != choices.length) {
             throw new KilnException("select: " + conditions.length + " conditions but " + choices.length + " choices");
         }
@@ -3295,6 +3418,8 @@ public final class Np {
 
     /** The polynomial with coefficients {@code p} (highest power first) evaluated at {@code x} (Horner). */
     public static Array polyval(Array p, Array x) {
+        Objects.requireNonNull(p, "p");
+        Objects.requireNonNull(x, "x");
         if (p.ndim() != 1) {
             throw new ShapeException("polyval: coefficients must be 1-d, got shape " + Shape.toString(p.shape()));
         }
@@ -3309,12 +3434,16 @@ public final class Np {
 
     /** The sum of two polynomials (coefficients highest power first). */
     public static Array polyadd(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         int n = Math.max(a.shape(0), b.shape(0));
         return add(padFront(a, n), padFront(b, n));
     }
 
     /** The difference of two polynomials. */
     public static Array polysub(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         int n = Math.max(a.shape(0), b.shape(0));
         return subtract(padFront(a, n), padFront(b, n));
     }
@@ -3325,6 +3454,8 @@ public final class Np {
 
     /** The product of two polynomials (the full convolution of the coefficients). */
     public static Array polymul(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
         return convolve(a, b, "full");
     }
 
@@ -3344,6 +3475,7 @@ public final class Np {
 
     /** The m-th antiderivative of a polynomial with integration constants 0. */
     public static Array polyint(Array p, int m) {
+        Objects.requireNonNull(p, "p");
         Array out = Nn.inexact(p);
         for (int k = 0; k < m; k++) {
             int n = out.shape(0);
@@ -3358,6 +3490,8 @@ public final class Np {
      * (length max(n, m), centred) or "valid" (length max(n, m) - min(n, m) + 1).
      */
     public static Array convolve(Array a, Array v, String mode) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(v, "v");
         if (a.ndim() == 1 && v.ndim() == 1 && v.shape(0) > a.shape(0)) {
             // convolution commutes; the longer operand is the signal, as NumPy arranges it
             return correlateImpl("convolve", v, flip(a, 0), mode);
@@ -3367,6 +3501,8 @@ public final class Np {
 
     /** The cross-correlation of 1-d arrays (no conjugation), modes as {@link #convolve}; default "valid". */
     public static Array correlate(Array a, Array v, String mode) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(v, "v");
         return correlateImpl("correlate", a, v, mode);
     }
 
@@ -3410,6 +3546,7 @@ public final class Np {
 
     /** The covariance matrix of the rows of {@code m} (variables in rows, observations in columns), ddof 1. */
     public static Array cov(Array m) {
+        Objects.requireNonNull(m, "m");
         Array x = Nn.inexact(atleast2d(m));
         int n = x.shape(1);
         Array centered = subtract(x, mean(x, new int[] {1}, true));
@@ -3419,6 +3556,7 @@ public final class Np {
 
     /** The correlation coefficients of the rows of {@code m}, clipped to [-1, 1]. */
     public static Array corrcoef(Array m) {
+        Objects.requireNonNull(m, "m");
         Array c = cov(m);
         if (c.ndim() == 0) {
             return divide(c, c);
@@ -3430,8 +3568,12 @@ public final class Np {
 
     /** The Vandermonde matrix of {@code x} with {@code n} columns, decreasing powers unless {@code increasing}. */
     public static Array vander(Array x, int n, boolean increasing) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() != 1) {
             throw new ShapeException("vander: needs a 1-d array, got shape " + Shape.toString(x.shape()));
+        }
+        if (n < 0) {
+            throw new ShapeException("vander: the number of columns must be non-negative, got " + n);
         }
         Array[] cols = new Array[n];
         Array p = onesLike(x);
@@ -3444,6 +3586,7 @@ public final class Np {
 
     /** The slices along {@code axis}. */
     public static Array[] unstack(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("unstack", axis, x.ndim());
         Array[] out = new Array[x.shape(a)];
         for (int i = 0; i < out.length; i++) {
@@ -3454,6 +3597,8 @@ public final class Np {
 
     /** The flattened array repeated (or cut) to fill {@code shape}. */
     public static Array resize(Array x, int... shape) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(shape, "shape");
         int total = Shape.size(checkShape("resize", shape));
         Array flat = ravel(x);
         if (total == 0) {
@@ -3468,6 +3613,7 @@ public final class Np {
 
     /** Moves {@code axis} to position {@code start} (NumPy's rollaxis). */
     public static Array rollaxis(Array x, int axis, int start) {
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("rollaxis", axis, x.ndim());
         int s = start < 0 ? start + x.ndim() : start;
         if (s < 0 || s > x.ndim()) {
@@ -3493,6 +3639,8 @@ public final class Np {
 
     /** {@code x} without the entries at the (static) {@code indices} along {@code axis}. */
     public static Array delete(Array x, int[] indices, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
         int a = Shape.axis("delete", axis, x.ndim());
         int n = x.shape(a);
         boolean[] drop = new boolean[n];
@@ -3522,16 +3670,22 @@ public final class Np {
 
     /** The matrix-vector product of stacks: {@code [..., n, m] x [..., m] -> [..., n]}. */
     public static Array matvec(Array m, Array v) {
+        Objects.requireNonNull(m, "m");
+        Objects.requireNonNull(v, "v");
         return squeeze(matmul(m, expandDims(v, v.ndim())), -1);
     }
 
     /** The vector-matrix product of stacks: {@code [..., n] x [..., n, m] -> [..., m]}. */
     public static Array vecmat(Array v, Array m) {
+        Objects.requireNonNull(v, "v");
+        Objects.requireNonNull(m, "m");
         return squeeze(matmul(expandDims(v, v.ndim() - 1), m), -2);
     }
 
     /** The int32 multi-indices (one array per dimension) of flat {@code indices} into {@code shape}. */
     public static Array[] unravelIndex(Array indices, int... shape) {
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(shape, "shape");
         Array[] out = new Array[shape.length];
         Array rest = Lax.convert(indices, DType.INT32);
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -3544,6 +3698,8 @@ public final class Np {
 
     /** The flat int32 indices of the multi-indices {@code idx} into {@code shape}. */
     public static Array ravelMultiIndex(Array[] idx, int... shape) {
+        NullChecks.elements(idx, "idx");
+        Objects.requireNonNull(shape, "shape");
         if (idx.length != shape.length) {
             throw new ShapeException(
                     "ravelMultiIndex: " + idx.length + " index arrays for a shape of rank " + shape.length);
@@ -3560,6 +3716,7 @@ public final class Np {
      * (stable), as {@code numpy.lexsort} over 1-d keys.
      */
     public static Array lexsort(Array... keys) {
+        NullChecks.elements(keys, "keys");
         if (keys.length == 0) {
             throw new KilnException("lexsort: needs at least one key");
         }
@@ -3605,12 +3762,22 @@ public final class Np {
 
     /** {@code f} applied to the 1-d slices along {@code axis} (through vmap), results in their place. */
     public static Array applyAlongAxis(java.util.function.UnaryOperator<Array> f, int axis, Array x) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("applyAlongAxis", axis, x.ndim());
         Array moved = moveaxis(x, a, -1);
         int[] lead = java.util.Arrays.copyOf(moved.shape(), moved.ndim() - 1);
         int rows = Shape.size(lead);
         Array flat = reshape(moved, rows, x.shape(a));
-        Array r = Kiln.vmap((Array row) -> f.apply(row)).apply(flat);
+        Array r = Kiln.vmap((Array row) -> {
+                    Object out = f.apply(row);
+                    if (!(out instanceof Array result)) {
+                        throw new TreeException("applyAlongAxis: the function must return an Array, got "
+                                + Transforms.describe(out) + "; return one array per slice");
+                    }
+                    return result;
+                })
+                .apply(flat);
         int[] shape = new int[lead.length + r.ndim() - 1];
         System.arraycopy(lead, 0, shape, 0, lead.length);
         System.arraycopy(r.shape(), 1, shape, lead.length, r.ndim() - 1);
@@ -3620,11 +3787,18 @@ public final class Np {
 
     /** An array built from its index grids: {@code f} receives one int32 grid per dimension. */
     public static Array fromfunction(java.util.function.Function<Array[], Array> f, int... shape) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(shape, "shape");
         Array[] grids = new Array[shape.length];
         for (int i = 0; i < shape.length; i++) {
             grids[i] = Lax.iota(DType.INT32, checkShape("fromfunction", shape), i);
         }
-        return f.apply(grids);
+        Object out = f.apply(grids);
+        if (!(out instanceof Array result)) {
+            throw new TreeException("fromfunction: the function must return an Array, got " + Transforms.describe(out)
+                    + "; return one array computed from the index grids");
+        }
+        return result;
     }
 
     /** The common dtype of two dtypes under JAX's promotion table. */
@@ -3637,6 +3811,7 @@ public final class Np {
      * smallest elements ascending, then the others largest first.
      */
     public static Array partition(Array x, int kth, int axis) {
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("partition", axis, x.ndim());
         int n = x.shape(a);
         int k = kth < 0 ? kth + n : kth;
@@ -3655,6 +3830,7 @@ public final class Np {
      * {@code kth + 1} smallest first (ascending), then the remaining indices in increasing order.
      */
     public static Array argpartition(Array x, int kth, int axis) {
+        Objects.requireNonNull(x, "x");
         int a = Shape.axis("argpartition", axis, x.ndim());
         int n = x.shape(a);
         int k = kth < 0 ? kth + n : kth;
@@ -3683,12 +3859,14 @@ public final class Np {
 
     /** The angle of each element in radians, {@code atan2(0, x)}: pi for negative reals and -0.0, 0 otherwise. */
     public static Array angle(Array x) {
+        Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         return arctan2(zerosLike(v), v);
     }
 
     /** The indices of the main diagonal of the square array {@code x}. */
     public static Array[] diagIndicesFrom(Array x) {
+        Objects.requireNonNull(x, "x");
         for (int d : x.shape()) {
             if (d != x.shape(0) || x.ndim() < 2) {
                 throw new ShapeException(
@@ -3700,6 +3878,7 @@ public final class Np {
 
     /** {@link #trilIndices} for the shape of the 2-d {@code x}. */
     public static Array[] trilIndicesFrom(Array x, int k) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() != 2) {
             throw new ShapeException("trilIndicesFrom: needs a 2-d array, got shape " + Shape.toString(x.shape()));
         }
@@ -3708,6 +3887,7 @@ public final class Np {
 
     /** {@link #triuIndices} for the shape of the 2-d {@code x}. */
     public static Array[] triuIndicesFrom(Array x, int k) {
+        Objects.requireNonNull(x, "x");
         if (x.ndim() != 2) {
             throw new ShapeException("triuIndicesFrom: needs a 2-d array, got shape " + Shape.toString(x.shape()));
         }
@@ -3716,6 +3896,7 @@ public final class Np {
 
     /** An open mesh: the i-th 1-d array reshaped to length along axis i and 1 elsewhere. */
     public static Array[] ix(Array... xs) {
+        NullChecks.elements(xs, "xs");
         Array[] out = new Array[xs.length];
         for (int i = 0; i < xs.length; i++) {
             if (xs[i].ndim() != 1) {
@@ -3748,6 +3929,7 @@ public final class Np {
 
     /** The counts of x in {@code bins} equal-width bins over its range (the last bin closed) and the edges. */
     public static Array[] histogram(Array x, int bins) {
+        Objects.requireNonNull(x, "x");
         Array v = ravel(Nn.inexact(x));
         Array edges = histogramBinEdges(v, bins);
         Array idx = Sorting.searchsorted(edges, v, "right");
@@ -3762,6 +3944,7 @@ public final class Np {
      * inside, one-sided at the ends.
      */
     public static Array gradient(Array f, int axis) {
+        Objects.requireNonNull(f, "f");
         int a = Shape.axis("gradient", axis, f.ndim());
         int n = f.shape(a);
         if (n < 2) {
@@ -3779,6 +3962,8 @@ public final class Np {
 
     /** Element-wise choice among {@code choices} by the integer {@code index} (clipped into range). */
     public static Array choose(Array index, Array... choices) {
+        Objects.requireNonNull(index, "index");
+        NullChecks.elements(choices, "choices");
         if (index.dtype().isFloating()) {
             throw new DTypeException("choose: the index must be an integer array, got " + index.dtype());
         }
@@ -3792,10 +3977,17 @@ public final class Np {
 
     /** {@code f(x, axis)} applied over each of {@code axes} in turn, keeping the reduced dimensions. */
     public static Array applyOverAxes(java.util.function.BiFunction<Array, Integer, Array> f, Array x, int... axes) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         Array out = x;
         for (int axis : axes) {
             int a = Shape.axis("applyOverAxes", axis, x.ndim());
-            Array r = f.apply(out, a);
+            Object res = f.apply(out, a);
+            if (!(res instanceof Array r)) {
+                throw new TreeException("applyOverAxes: the function must return an Array, got "
+                        + Transforms.describe(res) + "; return the array reduced (or not) along the axis");
+            }
             out = r.ndim() == out.ndim() ? r : expandDims(r, a);
         }
         return out;
@@ -3803,6 +3995,7 @@ public final class Np {
 
     /** The coefficients (highest power first) of the monic polynomial with the given roots. */
     public static Array poly(Array roots) {
+        Objects.requireNonNull(roots, "roots");
         if (roots.ndim() != 1) {
             throw new ShapeException("poly: needs 1-d roots, got shape " + Shape.toString(roots.shape()));
         }
@@ -3817,6 +4010,7 @@ public final class Np {
 
     /** Phase angles unwrapped along {@code axis}: jumps larger than pi become their 2 pi complements. */
     public static Array unwrap(Array p, int axis) {
+        Objects.requireNonNull(p, "p");
         int a = Shape.axis("unwrap", axis, p.ndim());
         Array v = Nn.inexact(p);
         int n = v.shape(a);
@@ -3834,6 +4028,8 @@ public final class Np {
 
     /** {@code values} (broadcast to one slice) inserted before position {@code index} along {@code axis}. */
     public static Array insert(Array x, int index, Object values, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(values, "values");
         int a = Shape.axis("insert", axis, x.ndim());
         int n = x.shape(a);
         int i = index < 0 ? index + n : index;

@@ -9,6 +9,7 @@ final class Reductions {
 
     /** Every axis of {@code x} when {@code axes} is null, else the normalised, sorted, distinct axes. */
     static int[] axes(String fn, Array x, int[] axes) {
+        java.util.Objects.requireNonNull(x, "x");
         return axes == null ? Movement.identity(x.ndim()) : Shape.axes(fn, axes, x.ndim());
     }
 

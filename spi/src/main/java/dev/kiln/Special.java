@@ -1,5 +1,7 @@
 package dev.kiln;
 
+import java.util.Objects;
+
 /**
  * Special functions in the spirit of {@code jax.scipy.special}, written as composites of array
  * primitives (so they differentiate, batch, jit and run on every backend). Float32 inputs are
@@ -31,6 +33,7 @@ public final class Special {
      * 1.25)}, {@code [1.25, 1/0.35)} and beyond, in float64.
      */
     public static Array erfc(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Kiln.<Array, Array>customJvp(Special::erfcValue, (p, t) -> {
                     Array out = erfcValue(p);
@@ -158,6 +161,7 @@ public final class Special {
 
     /** The inverse error function on (-1, 1); ±1 give ±inf, outside is NaN. */
     public static Array erfinv(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Kiln.<Array, Array>customJvp(ErfInv::apply, (p, t) -> {
                     Array out = ErfInv.apply(p);
@@ -174,6 +178,7 @@ public final class Special {
 
     /** {@code log(x / (1 - x))}, the inverse of {@link #expit}, with derivative {@code 1 / (x (1 - x))}. */
     public static Array logit(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Kiln.<Array, Array>customJvp(Special::logitValue, (p, t) -> {
                     Array d = Np.multiply(p, Np.subtract(1.0, p));
@@ -217,6 +222,7 @@ public final class Special {
 
     /** {@code -x log(x)} for {@code x > 0}, 0 at 0, -inf for negative x. */
     public static Array entr(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         Array v = Np.negative(xlogy(a, a));
         return Np.where(Np.less(a, 0.0), Np.fullLike(a, Double.NEGATIVE_INFINITY), v);
@@ -224,6 +230,7 @@ public final class Special {
 
     /** The standard normal CDF, {@code erfc(-x / sqrt 2) / 2}, in JAX's three-branch form. */
     public static Array ndtr(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         double halfSqrt2 = 0.5 * Math.sqrt(2);
         Array w = Np.multiply(a, halfSqrt2);
@@ -273,6 +280,7 @@ public final class Special {
 
     /** {@code log|Gamma(x)|}; +inf at 0 and the negative integers. Its derivative is {@link #digamma}. */
     public static Array gammaln(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         return Kiln.<Array, Array>customJvp(Special::gammalnValue, (p, t) -> {
                     return new Kiln.Jvp<>(gammalnValue(p), Np.multiply(t, digamma(p)));
@@ -301,6 +309,7 @@ public final class Special {
 
     /** The digamma function {@code Gamma'(x) / Gamma(x)}; NaN at 0 and the negative integers. */
     public static Array digamma(Array x) {
+        Objects.requireNonNull(x, "x");
         Array a = inexact(x);
         DType dt = a.dtype();
         Array v = Lax.convert(a, DType.FLOAT64);
@@ -339,6 +348,7 @@ public final class Special {
 
     /** Same as {@link Nn#logSoftmax(Array, int)}. */
     public static Array logSoftmax(Array x, int axis) {
+        Objects.requireNonNull(x, "x");
         return Nn.logSoftmax(x, axis);
     }
 }
