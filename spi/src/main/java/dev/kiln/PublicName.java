@@ -69,6 +69,11 @@ final class PublicName {
             StackFrame candidate = null;
             for (StackFrame f : (Iterable<StackFrame>) frames::iterator) {
                 Class<?> c = f.getDeclaringClass();
+                if (c == PublicName.class || Throwable.class.isAssignableFrom(c)) {
+                    // the error's own construction: an error made outside Kiln's code (a backend
+                    // module's) has no public function on the stack and keeps its message
+                    continue;
+                }
                 if (IS_KILN.get(c)) {
                     candidate = f;
                 } else if (candidate != null && !lookedThrough(c)) {
