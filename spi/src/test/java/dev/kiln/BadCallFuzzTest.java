@@ -74,7 +74,6 @@ class BadCallFuzzTest {
     private int calls;
     private boolean followingUp;
     private final List<String> hugeRequests = new ArrayList<>();
-    private final List<Runnable> deferred = new ArrayList<>();
 
     private record Problem(String what, String reproducer, String detail, int[] count) {}
 
@@ -96,19 +95,11 @@ class BadCallFuzzTest {
         List<Method> methods = apiMethods();
         assertTrue(methods.size() > 300, "found only " + methods.size() + " public API methods");
         Map<String, Long> nanosByMethod = new java.util.HashMap<>();
-        boolean deferredDone = false;
         for (Method m : methods) {
-            if (!deferredDone && m.getName().equals("register")) {
-                // the calls given up on run before Tree.register changes what every later call sees
-                deferred.forEach(Runnable::run);
-                deferred.clear();
-                deferredDone = true;
-            }
             long t0 = System.nanoTime();
             fuzz(m);
             nanosByMethod.merge(signature(m), System.nanoTime() - t0, Long::sum);
         }
-        deferred.forEach(Runnable::run);
         if (Boolean.getBoolean("kiln.fuzz.timing")) {
             nanosByMethod.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())

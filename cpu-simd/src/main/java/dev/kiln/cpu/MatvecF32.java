@@ -1,6 +1,8 @@
 package dev.kiln.cpu;
 
+import dev.kiln.cpu.codegen.FixedLanes;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -182,10 +184,10 @@ final class MatvecF32 {
             s2 = FloatVector.fromArray(S, mat, r2 + p).fma(x, s2);
             s3 = FloatVector.fromArray(S, mat, r3 + p).fma(x, s3);
         }
-        float t0 = sumLanes(s0);
-        float t1 = sumLanes(s1);
-        float t2 = sumLanes(s2);
-        float t3 = sumLanes(s3);
+        float t0 = FixedLanes.reduce(s0, VectorOperators.ADD);
+        float t1 = FixedLanes.reduce(s1, VectorOperators.ADD);
+        float t2 = FixedLanes.reduce(s2, VectorOperators.ADD);
+        float t3 = FixedLanes.reduce(s3, VectorOperators.ADD);
         for (; p < k; p++) {
             float x = v[p];
             t0 = Math.fma(mat[r0 + p], x, t0);
@@ -206,23 +208,9 @@ final class MatvecF32 {
         for (; p < bound; p += L) {
             s = FloatVector.fromArray(S, mat, r + p).fma(FloatVector.fromArray(S, v, p), s);
         }
-        float t = sumLanes(s);
+        float t = FixedLanes.reduce(s, VectorOperators.ADD);
         for (; p < k; p++) {
             t = Math.fma(mat[r + p], v[p], t);
-        }
-        return t;
-    }
-
-    /**
-     * The lanes' sum in one fixed order (lane 0 first). {@code reduceLanes} leaves the order to the
-     * implementation, and its intrinsic and its Java fallback (which runs before C2 compiles the
-     * caller) add in different orders, so the bits of a result would depend on JIT warm-up.
-     */
-    private static float sumLanes(FloatVector s) {
-        float[] lanes = s.toArray();
-        float t = 0;
-        for (float x : lanes) {
-            t += x;
         }
         return t;
     }
