@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.DType;
+import dev.kiln.ir.Primitive;
 import java.util.Map;
 import java.util.Set;
 
@@ -104,7 +105,6 @@ public final class Tolerance {
     private static final Map<String, Long> TRANSCENDENTAL = Map.ofEntries(
             Map.entry("exp", 4L),
             Map.entry("exp2", 4L),
-            Map.entry("exp10", 4L),
             Map.entry("expm1", 4L),
             Map.entry("log", 4L),
             Map.entry("log2", 4L),
@@ -124,6 +124,28 @@ public final class Tolerance {
             Map.entry("erf", 4L),
             Map.entry("power", 8L),
             Map.entry("logSumExp", 4L));
+
+    /** The rule of a transcendental primitive that has no entry of its own in {@link #TRANSCENDENTAL}. */
+    private static final long DEFAULT_TRANSCENDENTAL_ULPS = 4;
+
+    /**
+     * The cost class that the primitive named like {@code op} ({@code "exp10"} names {@code EXP10})
+     * declares, or null when no primitive has that name.
+     */
+    private static Primitive.Cost primitiveCost(String op) {
+        StringBuilder constant = new StringBuilder();
+        for (char c : op.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                constant.append('_');
+            }
+            constant.append(Character.toUpperCase(c));
+        }
+        try {
+            return Primitive.valueOf(constant.toString()).cost();
+        } catch (IllegalArgumentException notAPrimitive) {
+            return null;
+        }
+    }
 
     /** Functions whose result passes through zero at a non-zero argument (cancellation there). */
     private static final Set<String> NEEDS_ABSOLUTE_FLOOR =
@@ -162,6 +184,11 @@ public final class Tolerance {
         if (t != null) {
             double floor = NEEDS_ABSOLUTE_FLOOR.contains(op) ? 4 * epsilon(resultDType) : 0;
             return new Rule(t, floor, 0, signed);
+        }
+        if (primitiveCost(op) == Primitive.Cost.TRANSCENDENTAL) {
+            // a primitive declared transcendental in its definition (Primitive.cost()) and not listed
+            // above, such as exp10: the transcendental default
+            return new Rule(DEFAULT_TRANSCENDENTAL_ULPS, 0, 0, signed);
         }
         // sign, floor, ceil, round, negative, abs and the like return an exact value
         return signed ? EXACT_SIGNED : EXACT;

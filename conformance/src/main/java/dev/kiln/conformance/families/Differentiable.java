@@ -66,12 +66,37 @@ final class Differentiable {
 
     private static final Map<String, Fn> TABLE = new LinkedHashMap<>();
 
+    /** Every function: this table's rows, then the elementwise ops whose {@link Ops.Op#gradAt()} is set. */
     static List<Fn> all() {
-        return Collections.unmodifiableList(new ArrayList<>(TABLE.values()));
+        return Collections.unmodifiableList(new ArrayList<>(WithOps.ALL.values()));
     }
 
     static Fn get(String key) {
-        return TABLE.get(key);
+        return WithOps.ALL.get(key);
+    }
+
+    /**
+     * The table joined with the op table's differentiable rows, built on first use: {@link Ops}
+     * refers to this class's samplers in its own initializer, so the join cannot happen in ours.
+     */
+    private static final class WithOps {
+        static final Map<String, Fn> ALL = join();
+
+        private static Map<String, Fn> join() {
+            Map<String, Fn> all = new LinkedHashMap<>(TABLE);
+            for (Ops.Op op : Ops.all()) {
+                if (op.gradAt() == null) {
+                    continue;
+                }
+                int[][] shapes = op.arity() == 1 ? new int[][] {S} : new int[][] {S, S};
+                Fn fn = new Fn(op.name(), "", shapes, op.gradAt(), a -> op.apply(a.toArray()));
+                if (all.put(fn.key(), fn) != null) {
+                    throw new IllegalStateException("differentiable function " + fn.key()
+                            + " is both in Differentiable and marked with gradAt in Ops; keep one");
+                }
+            }
+            return all;
+        }
     }
 
     /** Host buffers as arrays on the current backend. */
@@ -237,7 +262,6 @@ final class Differentiable {
         unary("sign", signed(0.1, 2), Np::sign);
         unary("exp", uniform(-2, 2), Np::exp);
         unary("exp2", uniform(-2, 2), Np::exp2);
-        unary("exp10", uniform(-2, 2), Np::exp10);
         unary("log", uniform(0.5, 3), Np::log);
         unary("log2", uniform(0.5, 3), Np::log2);
         unary("log10", uniform(0.5, 3), Np::log10);

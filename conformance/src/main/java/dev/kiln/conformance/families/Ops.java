@@ -38,6 +38,12 @@ final class Ops {
      * in (int32 to float32 for {@code exp}), {@code result} to the output dtype (bool for
      * comparisons). Either oracle may be null where the op has none for that kind of dtype.
      */
+    /**
+     * <p>{@code gradAt}, where not null, also makes the op a function of the derivative families
+     * ({@link Differentiable}), with inputs drawn from that sampler; its JAX twin goes in {@code
+     * DIFFERENTIABLE} of {@code make_goldens.py} under the same name. Ops whose derivative rows need
+     * more than one operand shape or a variant keep their rows in {@link Differentiable}.
+     */
     record Op(
             String name,
             int arity,
@@ -48,7 +54,8 @@ final class Ops {
             Real real,
             Int integer,
             UnaryOperator<DType> compute,
-            UnaryOperator<DType> result) {
+            UnaryOperator<DType> result,
+            Differentiable.Sampler gradAt) {
 
         Array apply(Object... operands) {
             return np.apply(operands);
@@ -91,7 +98,7 @@ final class Ops {
                 (t, a, b) -> Long.signum(a));
         floatFn("exp", FLOAT_INT, Gen.EXP, x -> Np.exp(x), (t, a, b) -> Math.exp(a));
         floatFn("exp2", FLOAT, Gen.EXP, x -> Np.exp2(x), (t, a, b) -> Math.pow(2, a));
-        floatFn("exp10", FLOAT, Gen.EXP, x -> Np.exp10(x), (t, a, b) -> Math.pow(10, a));
+        floatFn("exp10", FLOAT, Gen.EXP, x -> Np.exp10(x), (t, a, b) -> Math.pow(10, a), Differentiable.uniform(-2, 2));
         floatFn("log", FLOAT_INT, Gen.POSITIVE, x -> Np.log(x), (t, a, b) -> Math.log(a));
         floatFn("log2", FLOAT, Gen.POSITIVE, x -> Np.log2(x), (t, a, b) -> log2(a));
         floatFn("log10", FLOAT, Gen.POSITIVE, x -> Np.log10(x), (t, a, b) -> Math.log10(a));
@@ -289,21 +296,34 @@ final class Ops {
     }
 
     private static void add(Op op) {
-        TABLE.put(op.name(), op);
+        if (TABLE.put(op.name(), op) != null) {
+            throw new IllegalStateException("duplicate elementwise op " + op.name());
+        }
     }
 
     private static void unary(
             String name, List<DType> dtypes, Domain d, Function<Array, Array> f, Real real, Int integer) {
-        add(new Op(name, 1, dtypes, d, null, args -> f.apply((Array) args[0]), real, integer, SAME, SAME));
+        add(new Op(name, 1, dtypes, d, null, args -> f.apply((Array) args[0]), real, integer, SAME, SAME, null));
     }
 
     /** A float function: integer inputs are computed in float32, as JAX does. */
     private static void floatFn(String name, List<DType> dtypes, Domain d, Function<Array, Array> f, Real real) {
-        add(new Op(name, 1, dtypes, d, null, args -> f.apply((Array) args[0]), real, null, TO_FLOAT, TO_FLOAT));
+        floatFn(name, dtypes, d, f, real, null);
+    }
+
+    /** A float function that is also checked by the derivative families, at inputs drawn from {@code gradAt}. */
+    private static void floatFn(
+            String name,
+            List<DType> dtypes,
+            Domain d,
+            Function<Array, Array> f,
+            Real real,
+            Differentiable.Sampler gradAt) {
+        add(new Op(name, 1, dtypes, d, null, args -> f.apply((Array) args[0]), real, null, TO_FLOAT, TO_FLOAT, gradAt));
     }
 
     private static void predicate(String name, Function<Array, Array> f, Real real) {
-        add(new Op(name, 1, FLOAT, Gen.SMALL, null, args -> f.apply((Array) args[0]), real, null, SAME, TO_BOOL));
+        add(new Op(name, 1, FLOAT, Gen.SMALL, null, args -> f.apply((Array) args[0]), real, null, SAME, TO_BOOL, null));
     }
 
     private interface Binary {
@@ -332,7 +352,7 @@ final class Ops {
             Int integer,
             UnaryOperator<DType> compute,
             UnaryOperator<DType> result) {
-        add(new Op(name, 2, dtypes, d1, d2, args -> f.apply(args[0], args[1]), real, integer, compute, result));
+        add(new Op(name, 2, dtypes, d1, d2, args -> f.apply(args[0], args[1]), real, integer, compute, result, null));
     }
 
     private static void compare(String name, Binary f, Real real, Int integer) {
