@@ -11,7 +11,7 @@ import java.util.function.Function;
 /**
  * Kiln's {@code psum} across the processes of an {@code mpirun} job (one device each), timed like
  * {@code mpi/allreduce.c}: 1, 16 and 64 MB of float32, median of timed calls after warm-up, each
- * between barriers. Run by {@code mpi/run-psum.sh}, next to the C program, in the same job setup.
+ * between barriers. Arguments: the number of timed calls (20), and the sizes in MB ("1,16,64"). Run by {@code mpi/run-psum.sh}, next to the C program, in the same job setup.
  */
 public final class PsumOverMpi {
     private PsumOverMpi() {}
@@ -24,7 +24,10 @@ public final class PsumOverMpi {
         Function<Array, Array> psum = Kiln.pmap(
                 (Array a) -> Lax.psum(a, "p"), PmapOptions.axisName("p").outAxes(null));
         Function<Array, Array> place = Kiln.pmap((Array a) -> a, "p");
-        for (int mb : new int[] {1, 16, 64}) {
+        int[] sizes = args.length > 1
+                ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 16, 64};
+        for (int mb : sizes) {
             int n = mb << 18;
             // every process's row, placed once on its device (the timed calls take the shards as they are)
             Array x = place.apply(Np.ones(p, n));

@@ -27,7 +27,7 @@ class MpiJobTest {
     static void findMpirun() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "mpirun"))) {
-                mpirun = Path.of(dir, "mpirun").toString();
+                mpirun = realPath(Path.of(dir, "mpirun"));
                 return;
             }
         }
@@ -120,5 +120,17 @@ class MpiJobTest {
         Job j = run(2, 1, "uninitialized", true);
         assertEquals(0, j.exit(), j.output());
         assertEquals(2, count(j.output(), "call Kiln.distributed().initialize() first"), j.output());
+    }
+
+    /**
+     * The installed program behind a link: Open MPI derives its prefix from the path it was started
+     * by, and /bin/mpirun (where /bin links to /usr/bin) gives a bare "/" that mpirun refuses.
+     */
+    private static String realPath(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return p.toString();
+        }
     }
 }

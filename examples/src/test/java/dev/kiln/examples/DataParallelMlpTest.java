@@ -60,8 +60,8 @@ class DataParallelMlpTest {
         String mpirun = null;
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "mpirun"))) {
-                mpirun = Path.of(dir, "mpirun").toString();
-                break; // the first on PATH, as a shell would (with /bin/mpirun Open MPI derives a bare "/" prefix)
+                mpirun = realPath(Path.of(dir, "mpirun"));
+                break; // the first on PATH, as a shell would
             }
         }
         if (mpirun == null) {
@@ -111,5 +111,17 @@ class DataParallelMlpTest {
         double rel = relativeDifference(one, mpi);
         System.out.printf("1 device vs 2 processes x 2 devices after %d steps: largest difference %.3g%n", STEPS, rel);
         assertTrue(rel <= TOLERANCE, "1 device vs 2x2 differ by " + rel);
+    }
+
+    /**
+     * The installed program behind a link: Open MPI derives its prefix from the path it was started
+     * by, and /bin/mpirun (where /bin links to /usr/bin) gives a bare "/" that mpirun refuses.
+     */
+    private static String realPath(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (java.io.IOException e) {
+            return p.toString();
+        }
     }
 }

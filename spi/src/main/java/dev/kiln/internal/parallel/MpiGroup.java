@@ -188,8 +188,12 @@ final class MpiGroup implements Group {
             return throughLeader(
                     li,
                     in,
+                    // with one device in this process its buffer goes to MPI as it is (MPI only reads it)
                     all -> mpi.allReduce(
-                            HostCollectives.reduce(all, 0, in.spec().size(), in.spec(), op), op));
+                            all.size() == 1
+                                    ? all.get(0)
+                                    : HostCollectives.reduce(all, 0, in.spec().size(), in.spec(), op),
+                            op));
         }
 
         @Override
