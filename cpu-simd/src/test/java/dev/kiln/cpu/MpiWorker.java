@@ -74,6 +74,9 @@ public final class MpiWorker {
         compare("psumScatter tiled", x, a -> Lax.psumScatter(a, "i", 0, true));
         compare("psumScatter", x, a -> Lax.psumScatter(a.reshape(n, 2), "i", 0, false));
         compare("ppermute", x, a -> Lax.ppermute(a, "i", shift(n)));
+        // a partial permutation: the first and last devices swap, the others receive zeros
+        compare("ppermute partial", x, a -> Lax.ppermute(a, "i", new int[][] {{0, n - 1}, {n - 1, 0}}));
+        compare("ppermute within processes", x, a -> Lax.ppermute(a, "i", pairs(n)));
         compare("allToAll", x, a -> Lax.allToAll(a.reshape(n, 2), "i", 0, 1));
         compare("axisIndex", x, a -> a.multiply(0).add(Lax.axisIndex("i").astype(DType.FLOAT32)));
         compare("int32 psum", x.astype(DType.INT32), a -> Lax.psum(a, "i"));
@@ -86,6 +89,16 @@ public final class MpiWorker {
         check(close(want, z), "pmap of a sharded pmap result");
         Kiln.distributed().barrier();
         say("DONE process " + rank + " of " + size);
+    }
+
+    /** Neighbours 2k and 2k+1 swap: with two devices per process every pair stays inside one. */
+    private static int[][] pairs(int n) {
+        int[][] p = new int[n - n % 2][];
+        for (int j = 0; j + 1 < n; j += 2) {
+            p[j] = new int[] {j, j + 1};
+            p[j + 1] = new int[] {j + 1, j};
+        }
+        return p;
     }
 
     private static int[][] shift(int n) {

@@ -37,6 +37,9 @@ public final class Mpi {
     private final MethodHandle allgather;
     private final MethodHandle reduceScatterBlock;
     private final MethodHandle alltoall;
+    private final MethodHandle isend;
+    private final MethodHandle irecv;
+    private final MethodHandle waitall;
     private final MethodHandle abort;
     private final MethodHandle finalizeCall;
     private final MethodHandle barrier;
@@ -61,6 +64,9 @@ public final class Mpi {
         allgather = fn("MPI_Allgather", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         reduceScatterBlock =
                 fn("MPI_Reduce_scatter_block", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        isend = fn("MPI_Isend", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        irecv = fn("MPI_Irecv", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        waitall = fn("MPI_Waitall", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
         alltoall = fn("MPI_Alltoall", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         abort = fn("MPI_Abort", JAVA_INT, ADDRESS, JAVA_INT);
         finalizeCall = fn("MPI_Finalize", JAVA_INT);
@@ -245,6 +251,12 @@ public final class Mpi {
     private MemorySegment toNative(HostBuffer h) {
         ValueLayout l = layout(h.spec().dtype());
         MemorySegment s = scratch(0, l.byteSize() * Math.max(1, h.spec().size()));
+        copyIn(h, s);
+        return s;
+    }
+
+    /** Copies {@code h}'s elements to the start of {@code s}. */
+    private static void copyIn(HostBuffer h, MemorySegment s) {
         switch (h.data()) {
             case float[] f -> MemorySegment.copy(f, 0, s, ValueLayout.JAVA_FLOAT, 0, f.length);
             case double[] d -> MemorySegment.copy(d, 0, s, ValueLayout.JAVA_DOUBLE, 0, d.length);
@@ -258,11 +270,16 @@ public final class Mpi {
             default ->
                 throw new IllegalArgumentException("no host storage " + h.data().getClass());
         }
-        return s;
     }
 
     private static HostBuffer fromNative(MemorySegment s, dev.kiln.ir.ArraySpec spec) {
         HostBuffer h = HostBuffer.allocate(spec);
+        copyOut(s, h);
+        return h;
+    }
+
+    /** Copies the start of {@code s} into {@code h}'s elements. */
+    private static void copyOut(MemorySegment s, HostBuffer h) {
         switch (h.data()) {
             case float[] f -> MemorySegment.copy(s, ValueLayout.JAVA_FLOAT, 0, f, 0, f.length);
             case double[] d -> MemorySegment.copy(s, ValueLayout.JAVA_DOUBLE, 0, d, 0, d.length);
@@ -276,7 +293,6 @@ public final class Mpi {
             default ->
                 throw new IllegalArgumentException("no host storage " + h.data().getClass());
         }
-        return h;
     }
 
     private static ValueLayout layout(DType t) {
@@ -365,6 +381,70 @@ public final class Mpi {
             throw e;
         } catch (Throwable t) {
             throw new DeviceException("MPI_Alltoall failed: " + t, t);
+        }
+    }
+
+    /** One message of {@link #exchange}: a buffer to or from process {@code peer}, matched by {@code tag}. */
+    public record Message(int peer, int tag, HostBuffer buffer) {}
+
+    /**
+     * Point-to-point exchange (what {@code ppermute} needs): every send and receive is posted at
+     * once ({@code MPI_Isend}, {@code MPI_Irecv}) and then awaited ({@code MPI_Waitall}), so no
+     * order of the pairs can deadlock. Receives fill their buffers in place. All buffers have the
+     * same spec.
+     */
+    public synchronized void exchange(List<Message> sends, List<Message> receives) {
+        int count = sends.size() + receives.size();
+        if (count == 0) {
+            return;
+        }
+        HostBuffer any = (sends.isEmpty() ? receives : sends).get(0).buffer();
+        ValueLayout l = layout(any.spec().dtype());
+        long bytes = l.byteSize() * Math.max(1, any.spec().size());
+        int n = any.spec().size();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = scratch(0, bytes * Math.max(1, sends.size()));
+            MemorySegment in = scratch(1, bytes * Math.max(1, receives.size()));
+            MemorySegment requests = a.allocate(ADDRESS, count);
+            MemorySegment t = type(any.spec().dtype());
+            int r = 0;
+            for (int k = 0; k < receives.size(); k++) {
+                Message m = receives.get(k);
+                ok(
+                        (int) irecv.invokeExact(
+                                in.asSlice(k * bytes, bytes),
+                                n,
+                                t,
+                                m.peer(),
+                                m.tag(),
+                                world,
+                                requests.asSlice(r++ * ADDRESS.byteSize(), ADDRESS.byteSize())),
+                        "MPI_Irecv");
+            }
+            for (int k = 0; k < sends.size(); k++) {
+                Message m = sends.get(k);
+                MemorySegment slot = out.asSlice(k * bytes, bytes);
+                copyIn(m.buffer(), slot);
+                ok(
+                        (int) isend.invokeExact(
+                                slot,
+                                n,
+                                t,
+                                m.peer(),
+                                m.tag(),
+                                world,
+                                requests.asSlice(r++ * ADDRESS.byteSize(), ADDRESS.byteSize())),
+                        "MPI_Isend");
+            }
+            // Open MPI's MPI_STATUSES_IGNORE is a null pointer
+            ok((int) waitall.invokeExact(count, requests, MemorySegment.NULL), "MPI_Waitall");
+            for (int k = 0; k < receives.size(); k++) {
+                copyOut(in.asSlice(k * bytes, bytes), receives.get(k).buffer());
+            }
+        } catch (KilnException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new DeviceException("MPI point-to-point exchange failed: " + e, e);
         }
     }
 

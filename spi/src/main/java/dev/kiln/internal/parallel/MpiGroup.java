@@ -22,13 +22,14 @@ import java.util.function.Function;
  * of its result: all-reduce is a local reduction then {@code MPI_Allreduce}; all-gather a local stack then
  * {@code MPI_Allgather}; reduce-scatter a local reduction then {@code MPI_Reduce_scatter_block} of the
  * process's blocks; all-to-all one {@code MPI_Alltoall} of the blocks packed by destination process;
- * permute goes through the all-gather.
+ * permute copies the pairs inside a process and sends only the others, point to point.
  */
 final class MpiGroup implements Group {
     private final Mpi mpi;
     private final int n;
     private final int perProcess;
     private final int first;
+    private final int[] processOf;
     private final List<Integer> local;
     private final CyclicBarrier barrier;
     private final Object[] slots;
@@ -43,8 +44,10 @@ final class MpiGroup implements Group {
         this.perProcess = local.size();
         this.first = local.get(0);
         int[] count = new int[mpi.size()];
+        this.processOf = new int[n];
         for (int i = 0; i < n; i++) {
             int p = devices.get(i).process();
+            processOf[i] = p;
             count[p]++;
             if (i > 0 && p < devices.get(i - 1).process()) {
                 throw new DeviceException("pmap: devices spanning processes must be listed process by process (as"
@@ -216,10 +219,8 @@ final class MpiGroup implements Group {
 
         @Override
         public HostBuffer permute(HostBuffer in, int[] sources) {
-            HostBuffer all =
-                    throughLeader(li, in, xs -> mpi.allGather(HostCollectives.stack(xs), stackedSpec(in.spec(), n)));
-            int s = sources[rank];
-            return s < 0 ? HostBuffer.allocate(in.spec()) : HostCollectives.blockOf(all, s);
+            HostBuffer[] mine = throughLeader(li, in, xs -> exchange(xs, sources));
+            return mine[li];
         }
 
         @Override
@@ -259,6 +260,40 @@ final class MpiGroup implements Group {
             }
             return out;
         }
+    }
+
+    /**
+     * The leader's part of a permutation: each local member's result is the input of its source
+     * (zeros where it has none); sources in this process are copied, the rest arrive by MPI
+     * point-to-point messages tagged with the receiving member's index, and this process's inputs
+     * go to the members elsewhere that take them.
+     */
+    private HostBuffer[] exchange(List<HostBuffer> inputs, int[] sources) {
+        HostBuffer[] out = new HostBuffer[perProcess];
+        List<Mpi.Message> receives = new ArrayList<>();
+        for (int li = 0; li < perProcess; li++) {
+            int s = sources[first + li];
+            out[li] = HostBuffer.allocate(inputs.get(li).spec());
+            if (s >= first && s < first + perProcess) {
+                System.arraycopy(
+                        inputs.get(s - first).data(),
+                        0,
+                        out[li].data(),
+                        0,
+                        out[li].spec().size());
+            } else if (s >= 0) {
+                receives.add(new Mpi.Message(processOf[s], first + li, out[li]));
+            }
+        }
+        List<Mpi.Message> sends = new ArrayList<>();
+        for (int d = 0; d < n; d++) {
+            int s = sources[d];
+            if (s >= first && s < first + perProcess && (d < first || d >= first + perProcess)) {
+                sends.add(new Mpi.Message(processOf[d], d, inputs.get(s - first)));
+            }
+        }
+        mpi.exchange(sends, receives);
+        return out;
     }
 
     @Override
