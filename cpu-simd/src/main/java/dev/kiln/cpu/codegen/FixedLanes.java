@@ -197,9 +197,41 @@ public final class FixedLanes {
      * e^x: x = k ln2 + r with |r| <= ln2/2 (k rounded by adding 1.5·2^23, which also leaves k in the
      * low bits), e^r by its Taylor polynomial of degree 7 (truncation below 2^-27), then scaled by
      * 2^k in two steps so that subnormal results round once. Overflow gives inf, underflow 0, NaN
-     * stays NaN. Within 2 ulp of the correctly rounded result.
+     * stays NaN. Within 2 ulp of the correctly rounded result. A vector whose lanes all give normal
+     * results takes a shorter path with the same bits (so a lane's bits do not depend on its
+     * neighbours).
      */
     public static FloatVector exp(FloatVector x) {
+        VectorMask<Float> normal = x.compare(VectorOperators.GE, -86f).and(x.compare(VectorOperators.LE, 88f));
+        if (normal.allTrue()) {
+            return expNormal(x);
+        }
+        return expAnywhere(x);
+    }
+
+    /**
+     * e^x for -86 <= x <= 88, where 2^k (k in [-124, 127]) times the polynomial (in [0.7, 1.42]) is a
+     * normal float: the scaling is exact, so adding k to the exponent bits gives the same bits as
+     * {@link #expAnywhere}'s two multiplications, in fewer operations (no clamping, no special cases).
+     */
+    private static FloatVector expNormal(FloatVector x) {
+        FloatVector t =
+                x.fma(FloatVector.broadcast(x.species(), 1.44269504f), FloatVector.broadcast(x.species(), 12582912f));
+        FloatVector kf = t.sub(12582912f);
+        FloatVector r = kf.fma(FloatVector.broadcast(x.species(), -LN2_HI_F), x);
+        r = kf.fma(FloatVector.broadcast(x.species(), -LN2_LO_F), r);
+        FloatVector p = FloatVector.broadcast(x.species(), EXP_F[0]);
+        for (int i = 1; i < EXP_F.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(x.species(), EXP_F[i]));
+        }
+        // t's bits are 0x4B400000 + k; shifted by 23 only k << 23 remains
+        return p.reinterpretAsInts()
+                .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                .reinterpretAsFloats();
+    }
+
+    /** e^x for every x (see {@link #exp(FloatVector)}). */
+    private static FloatVector expAnywhere(FloatVector x) {
         FloatVector c = x.max(-104f).min(89f);
         FloatVector t =
                 c.fma(FloatVector.broadcast(x.species(), 1.44269504f), FloatVector.broadcast(x.species(), 12582912f));
@@ -240,6 +272,33 @@ public final class FixedLanes {
 
     /** e^x in double, as the float form: degree 13, 1.5·2^52 for rounding k. */
     public static DoubleVector exp(DoubleVector x) {
+        VectorMask<Double> normal = x.compare(VectorOperators.GE, -700.0).and(x.compare(VectorOperators.LE, 700.0));
+        if (normal.allTrue()) {
+            return expNormal(x);
+        }
+        return expAnywhere(x);
+    }
+
+    /** e^x for |x| <= 700 with k added to the exponent bits (exact there; see the float form). */
+    private static DoubleVector expNormal(DoubleVector x) {
+        DoubleVector t = x.fma(
+                DoubleVector.broadcast(x.species(), 1.4426950408889634),
+                DoubleVector.broadcast(x.species(), 6755399441055744.0));
+        DoubleVector kf = t.sub(6755399441055744.0);
+        DoubleVector r = kf.fma(DoubleVector.broadcast(x.species(), -LN2_HI), x);
+        r = kf.fma(DoubleVector.broadcast(x.species(), -LN2_LO), r);
+        DoubleVector p = DoubleVector.broadcast(x.species(), EXP_D[0]);
+        for (int i = 1; i < EXP_D.length; i++) {
+            p = p.fma(r, DoubleVector.broadcast(x.species(), EXP_D[i]));
+        }
+        // t's bits are 0x4338000000000000 + k; shifted by 52 only k << 52 remains
+        return p.reinterpretAsLongs()
+                .add(t.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52))
+                .reinterpretAsDoubles();
+    }
+
+    /** e^x for every x (see {@link #exp(DoubleVector)}). */
+    private static DoubleVector expAnywhere(DoubleVector x) {
         DoubleVector c = x.max(-746.0).min(710.0);
         DoubleVector t = c.fma(
                 DoubleVector.broadcast(x.species(), 1.4426950408889634),
@@ -430,11 +489,11 @@ public final class FixedLanes {
     }
 
     // sin and cos: Cody-Waite reduction by pi/2 (in three parts, with fused multiply-adds), Taylor
-    // polynomials on [-pi/4, pi/4], the quadrant's sign and choice by bit operations. Arguments above REDUCE_MAX (and
-    // inf, NaN) go lane by lane
-    // with Math, blended in, so every lane's bits depend on its own argument only.
+    // polynomials on [-pi/4, pi/4], the quadrant's sign and choice by bit operations. Arguments above
+    // REDUCE_MAX and ±inf go lane by lane with Math, blended in, so every lane's bits depend on its own
+    // argument only; NaN stays NaN in the vector arithmetic.
 
-    /** Largest |x| reduced in vector arithmetic: k = x·2/pi stays below 2^20, the reduction error below 2^-100. */
+    /** Largest |x| reduced in vector arithmetic: k = x·2/pi stays below 2^16, so the rest of pi/2 beyond its three parts adds far less than an ulp of r. */
     private static final double REDUCE_MAX = 1.0e5;
 
     private static final double TWO_OVER_PI = 0.6366197723675814;
@@ -464,21 +523,18 @@ public final class FixedLanes {
         return c;
     }
 
-    /** sin (cos when {@code cos}) of double lanes; |x| above {@link #REDUCE_MAX}, inf and NaN lane by lane. */
+    /** sin (cos when {@code cos}) of double lanes; |x| above {@link #REDUCE_MAX} and inf lane by lane. */
     public static DoubleVector sinCos(DoubleVector x, boolean cos) {
         DoubleVector y = sinCosReduced(x, cos);
-        VectorMask<Double> far = x.abs()
-                .compare(VectorOperators.GT, REDUCE_MAX)
-                .or(x.test(VectorOperators.IS_NAN)
-                        .not()
-                        .and(x.test(VectorOperators.IS_FINITE).not()));
+        // |x| > 1e5 and ±inf; NaN lanes stay NaN in the vector arithmetic
+        VectorMask<Double> far = x.abs().compare(VectorOperators.GT, REDUCE_MAX);
         if (far.anyTrue()) {
             y = y.blend(perLane(x, cos ? VectorOperators.COS : VectorOperators.SIN), far);
         }
         return y;
     }
 
-    /** sin (cos when {@code cos}) of float lanes, in float arithmetic; |x| above 1e5, inf and NaN lane by lane. */
+    /** sin (cos when {@code cos}) of float lanes, in float arithmetic; |x| above 1e5 and inf lane by lane. */
     public static FloatVector sinCos(FloatVector x, boolean cos) {
         VectorSpecies<Float> sp = x.species();
         // k = round(x·2/pi), left in the low bits of t by the added 1.5·2^23
@@ -497,11 +553,8 @@ public final class FixedLanes {
         y = y.reinterpretAsInts()
                 .lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30))
                 .reinterpretAsFloats();
-        VectorMask<Float> far = x.abs()
-                .compare(VectorOperators.GT, (float) REDUCE_MAX)
-                .or(x.test(VectorOperators.IS_NAN)
-                        .not()
-                        .and(x.test(VectorOperators.IS_FINITE).not()));
+        // |x| > 1e5 and ±inf; NaN lanes stay NaN in the vector arithmetic
+        VectorMask<Float> far = x.abs().compare(VectorOperators.GT, (float) REDUCE_MAX);
         if (far.anyTrue()) {
             y = y.blend(perLane(x, cos ? VectorOperators.COS : VectorOperators.SIN), far);
         }

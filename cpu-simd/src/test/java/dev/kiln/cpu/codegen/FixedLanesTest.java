@@ -56,7 +56,8 @@ class FixedLanesTest {
         double[] x = new double[N];
         System.arraycopy(special, 0, x, 0, special.length);
         for (int i = special.length; i < N; i++) {
-            double scale = Math.pow(10, r.nextInt(-6, 7));
+            // half at every scale, half within [-100, 100] (whole vectors on exp's short path)
+            double scale = Math.pow(10, r.nextBoolean() ? r.nextInt(-6, 7) : r.nextInt(-1, 3));
             x[i] = (r.nextDouble() * 2 - 1) * scale;
         }
         return x;
@@ -234,5 +235,15 @@ class FixedLanesTest {
     @Test
     void tanhFloat32() {
         checkFloat(VectorOperators.TANH, Math::tanh, 3);
+    }
+
+    @Test
+    void expFloat64() {
+        checkDouble(VectorOperators.EXP, Math::exp, 2);
+    }
+
+    @Test
+    void expFloat32() {
+        checkFloat(VectorOperators.EXP, Math::exp, 2);
     }
 }
