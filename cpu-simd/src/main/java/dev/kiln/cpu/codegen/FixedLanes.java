@@ -19,11 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * library that rounds differently). Measured: one jitted sum, softmax or tanh called 16,000 times on
  * one thread gave 8,000 to 14,000 results that differed from the first. Kiln promises the same bits
  * for the same program, inputs and settings, so kernels reduce lanes here in a fixed order
- * (pairwise: lane i with lane i + n/2, halving), compute exp, log (float32 and float64) and
- * float32 tanh with exactly rounded vector arithmetic only (within 1 ulp), and evaluate the other
- * transcendentals per lane with {@link Math} (whose intrinsics HotSpot keeps identical in the
- * interpreter and both compilers), in double for float lanes, rounded once: exact but 10 to 30
- * times slower than the vector library, until they get vector forms too. Every other operation a
+ * (pairwise: lane i with lane i + n/2, halving), compute exp, log, tanh, sin and cos (float32 and
+ * float64) with exactly rounded vector arithmetic only (within 1 to 3 ulp), and evaluate the other
+ * transcendentals (expm1, log1p, tan, the inverse and hyperbolic functions, cbrt, pow, atan2) per
+ * lane with {@link Math} (whose intrinsics HotSpot keeps identical in the interpreter and both
+ * compilers), in double for float lanes, rounded once: exact but 10 to 30 times slower than the
+ * vector forms, until they get vector forms too. Every other operation a
  * kernel uses (add, mul, fma, div, sqrt, compares, blends, conversions) is exactly rounded and so
  * identical either way.
  */
