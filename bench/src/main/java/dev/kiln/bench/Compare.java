@@ -113,6 +113,8 @@ public final class Compare {
             return;
         }
         Files.createDirectories(s.out());
+        // JMH keeps its lock file in java.io.tmpdir (the pom points it at target/tmp, which a clean build lacks)
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         String loadBefore = loadAverage();
         Instant start = Instant.now();
         if (s.quick()) {

@@ -7,6 +7,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API operations whose results depend on the JIT's state, done so they do not.
@@ -18,11 +19,12 @@ import jdk.incubator.vector.VectorOperators;
  * library that rounds differently). Measured: one jitted sum, softmax or tanh called 16,000 times on
  * one thread gave 8,000 to 14,000 results that differed from the first. Kiln promises the same bits
  * for the same program, inputs and settings, so kernels reduce lanes here in a fixed order
- * (pairwise: lane i with lane i + n/2, halving), compute exp, log (float32 and float64) and
- * float32 tanh with exactly rounded vector arithmetic only (within 1 ulp), and evaluate the other
- * transcendentals per lane with {@link Math} (whose intrinsics HotSpot keeps identical in the
- * interpreter and both compilers), in double for float lanes, rounded once: exact but 10 to 30
- * times slower than the vector library, until they get vector forms too. Every other operation a
+ * (pairwise: lane i with lane i + n/2, halving), compute exp, log, tanh, sin and cos (float32 and
+ * float64) with exactly rounded vector arithmetic only (within 1 to 3 ulp), and evaluate the other
+ * transcendentals (expm1, log1p, tan, the inverse and hyperbolic functions, cbrt, pow, atan2) per
+ * lane with {@link Math} (whose intrinsics HotSpot keeps identical in the interpreter and both
+ * compilers), in double for float lanes, rounded once: exact but 10 to 30 times slower than the
+ * vector forms, until they get vector forms too. Every other operation a
  * kernel uses (add, mul, fma, div, sqrt, compares, blends, conversions) is exactly rounded and so
  * identical either way.
  */
@@ -75,6 +77,12 @@ public final class FixedLanes {
         if (op == VectorOperators.TANH) {
             return tanh(v);
         }
+        if (op == VectorOperators.SIN) {
+            return sinCos(v, false);
+        }
+        if (op == VectorOperators.COS) {
+            return sinCos(v, true);
+        }
         return perLane(v, op);
     }
 
@@ -94,6 +102,15 @@ public final class FixedLanes {
         }
         if (op == VectorOperators.LOG) {
             return log(v);
+        }
+        if (op == VectorOperators.TANH) {
+            return tanh(v);
+        }
+        if (op == VectorOperators.SIN) {
+            return sinCos(v, false);
+        }
+        if (op == VectorOperators.COS) {
+            return sinCos(v, true);
         }
         return perLane(v, op);
     }
@@ -181,9 +198,41 @@ public final class FixedLanes {
      * e^x: x = k ln2 + r with |r| <= ln2/2 (k rounded by adding 1.5·2^23, which also leaves k in the
      * low bits), e^r by its Taylor polynomial of degree 7 (truncation below 2^-27), then scaled by
      * 2^k in two steps so that subnormal results round once. Overflow gives inf, underflow 0, NaN
-     * stays NaN. Within 2 ulp of the correctly rounded result.
+     * stays NaN. Within 2 ulp of the correctly rounded result. A vector whose lanes all give normal
+     * results takes a shorter path with the same bits (so a lane's bits do not depend on its
+     * neighbours).
      */
     public static FloatVector exp(FloatVector x) {
+        VectorMask<Float> normal = x.compare(VectorOperators.GE, -86f).and(x.compare(VectorOperators.LE, 88f));
+        if (normal.allTrue()) {
+            return expNormal(x);
+        }
+        return expAnywhere(x);
+    }
+
+    /**
+     * e^x for -86 <= x <= 88, where 2^k (k in [-124, 127]) times the polynomial (in [0.7, 1.42]) is a
+     * normal float: the scaling is exact, so adding k to the exponent bits gives the same bits as
+     * {@link #expAnywhere}'s two multiplications, in fewer operations (no clamping, no special cases).
+     */
+    private static FloatVector expNormal(FloatVector x) {
+        FloatVector t =
+                x.fma(FloatVector.broadcast(x.species(), 1.44269504f), FloatVector.broadcast(x.species(), 12582912f));
+        FloatVector kf = t.sub(12582912f);
+        FloatVector r = kf.fma(FloatVector.broadcast(x.species(), -LN2_HI_F), x);
+        r = kf.fma(FloatVector.broadcast(x.species(), -LN2_LO_F), r);
+        FloatVector p = FloatVector.broadcast(x.species(), EXP_F[0]);
+        for (int i = 1; i < EXP_F.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(x.species(), EXP_F[i]));
+        }
+        // t's bits are 0x4B400000 + k; shifted by 23 only k << 23 remains
+        return p.reinterpretAsInts()
+                .add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                .reinterpretAsFloats();
+    }
+
+    /** e^x for every x (see {@link #exp(FloatVector)}). */
+    private static FloatVector expAnywhere(FloatVector x) {
         FloatVector c = x.max(-104f).min(89f);
         FloatVector t =
                 c.fma(FloatVector.broadcast(x.species(), 1.44269504f), FloatVector.broadcast(x.species(), 12582912f));
@@ -224,6 +273,33 @@ public final class FixedLanes {
 
     /** e^x in double, as the float form: degree 13, 1.5·2^52 for rounding k. */
     public static DoubleVector exp(DoubleVector x) {
+        VectorMask<Double> normal = x.compare(VectorOperators.GE, -700.0).and(x.compare(VectorOperators.LE, 700.0));
+        if (normal.allTrue()) {
+            return expNormal(x);
+        }
+        return expAnywhere(x);
+    }
+
+    /** e^x for |x| <= 700 with k added to the exponent bits (exact there; see the float form). */
+    private static DoubleVector expNormal(DoubleVector x) {
+        DoubleVector t = x.fma(
+                DoubleVector.broadcast(x.species(), 1.4426950408889634),
+                DoubleVector.broadcast(x.species(), 6755399441055744.0));
+        DoubleVector kf = t.sub(6755399441055744.0);
+        DoubleVector r = kf.fma(DoubleVector.broadcast(x.species(), -LN2_HI), x);
+        r = kf.fma(DoubleVector.broadcast(x.species(), -LN2_LO), r);
+        DoubleVector p = DoubleVector.broadcast(x.species(), EXP_D[0]);
+        for (int i = 1; i < EXP_D.length; i++) {
+            p = p.fma(r, DoubleVector.broadcast(x.species(), EXP_D[i]));
+        }
+        // t's bits are 0x4338000000000000 + k; shifted by 52 only k << 52 remains
+        return p.reinterpretAsLongs()
+                .add(t.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 52))
+                .reinterpretAsDoubles();
+    }
+
+    /** e^x for every x (see {@link #exp(DoubleVector)}). */
+    private static DoubleVector expAnywhere(DoubleVector x) {
         DoubleVector c = x.max(-746.0).min(710.0);
         DoubleVector t = c.fma(
                 DoubleVector.broadcast(x.species(), 1.4426950408889634),
@@ -249,7 +325,7 @@ public final class FixedLanes {
     /**
      * tanh of float lanes: for |x| >= 0.55, sign(x)·(1 − 2/(e^{2|x|} + 1)) (the result is above
      * 1/2, so the subtraction adds at most an ulp); below, the odd Taylor series to x^19 (relative
-     * truncation below 2^-27). Within 4 ulp. Float64 tanh goes lane by lane.
+     * truncation below 2^-27). Within 4 ulp.
      */
     public static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
@@ -268,6 +344,57 @@ public final class FixedLanes {
         y = y.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
+
+    /**
+     * tanh of double lanes, as the float form: sign(x)·(1 − 2/(e^{2|x|} + 1)) for |x| >= 0.55, the odd
+     * Taylor series to x^39 below (relative truncation below 2^-54).
+     */
+    public static DoubleVector tanh(DoubleVector x) {
+        DoubleVector a = x.abs();
+        DoubleVector e = exp(a.add(a));
+        DoubleVector one = DoubleVector.broadcast(x.species(), 1.0);
+        DoubleVector big = one.sub(DoubleVector.broadcast(x.species(), 2.0).div(e.add(one)));
+        DoubleVector y = tanhSeries(a).blend(big, a.compare(VectorOperators.GE, 0.55));
+        // x's sign bit (so tanh(-0) = -0)
+        y = y.reinterpretAsLongs()
+                .or(x.reinterpretAsLongs().and(0x8000000000000000L))
+                .reinterpretAsDoubles();
+        return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** a + a·z·P(z), z = a², the series of tanh to a^39 (its own method so that tanh stays small enough to inline). */
+    private static DoubleVector tanhSeries(DoubleVector a) {
+        DoubleVector z = a.mul(a);
+        DoubleVector p = DoubleVector.broadcast(a.species(), TANH_SERIES_D[TANH_SERIES_D.length - 1]);
+        for (int i = TANH_SERIES_D.length - 2; i >= 1; i--) {
+            p = p.fma(z, DoubleVector.broadcast(a.species(), TANH_SERIES_D[i]));
+        }
+        return a.fma(z.mul(p), a);
+    }
+
+    /** The coefficients of x^1, x^3, ..., x^39 in tanh's Taylor series: 2^2n (2^2n − 1) B_2n / (2n)!. */
+    private static final double[] TANH_SERIES_D = {
+        1.0,
+        -0.3333333333333333,
+        0.13333333333333333,
+        -0.05396825396825397,
+        0.021869488536155203,
+        -0.008863235529902197,
+        0.003592128036572481,
+        -0.0014558343870513183,
+        0.000590027440945586,
+        -0.00023912911424355248,
+        9.691537956929451e-05,
+        -3.927832388331683e-05,
+        1.5918905069328964e-05,
+        -6.451689215655431e-06,
+        2.6147711512907546e-06,
+        -1.0597268320104654e-06,
+        4.294911078273806e-07,
+        -1.7406618963571648e-07,
+        7.054636946400968e-08,
+        -2.859136662305254e-08
+    };
 
     private static final double[] TANH_SERIES = {
         1.0,
@@ -360,5 +487,178 @@ public final class FixedLanes {
         y = y.blend(Double.NaN, x.compare(VectorOperators.LT, 0.0));
         y = y.blend(x, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY));
         return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    // sin and cos: Cody-Waite reduction by pi/2 (in three parts, with fused multiply-adds), Taylor
+    // polynomials on [-pi/4, pi/4], the quadrant's sign and choice by bit operations. Arguments above
+    // REDUCE_MAX and ±inf go lane by lane with Math, blended in, so every lane's bits depend on its own
+    // argument only; NaN stays NaN in the vector arithmetic.
+
+    /** Largest |x| reduced in vector arithmetic: k = x·2/pi stays below 2^16, so the rest of pi/2 beyond its three parts adds far less than an ulp of r. */
+    private static final double REDUCE_MAX = 1.0e5;
+
+    private static final double TWO_OVER_PI = 0.6366197723675814;
+    /** pi/2 as the sum of three doubles. */
+    private static final double PIO2_1 = 1.5707963267948966;
+
+    private static final double PIO2_2 = 6.123233995736766e-17;
+    private static final double PIO2_3 = -1.4973849048591698e-33;
+
+    /** (-1)^n/(2n+1)! for n = 8 down to 1: sin r = r + r·z·P(z), z = r², truncation below 2^-62 on [-pi/4, pi/4]. */
+    private static final double[] SIN_D = taylor(8, 1);
+
+    /** (-1)^n/(2n)! for n = 8 down to 2: cos r = 1 - z/2 + z²·Q(z), truncation below 2^-58. */
+    private static final double[] COS_D = taylor(8, 2);
+
+    /** (-1)^n/(2n+odd)! for n = top down to from, odd = 1 when from = 1 (sine), 0 otherwise (cosine). */
+    private static double[] taylor(int top, int from) {
+        int odd = from == 1 ? 1 : 0;
+        double[] c = new double[top - from + 1];
+        for (int n = top; n >= from; n--) {
+            double f = 1;
+            for (int i = 2; i <= 2 * n + odd; i++) {
+                f *= i;
+            }
+            c[top - n] = (n % 2 == 0 ? 1 : -1) / f;
+        }
+        return c;
+    }
+
+    /** sin (cos when {@code cos}) of double lanes; |x| above {@link #REDUCE_MAX} and inf lane by lane. */
+    public static DoubleVector sinCos(DoubleVector x, boolean cos) {
+        DoubleVector y = sinCosReduced(x, cos);
+        // |x| > 1e5 and ±inf; NaN lanes stay NaN in the vector arithmetic
+        VectorMask<Double> far = x.abs().compare(VectorOperators.GT, REDUCE_MAX);
+        if (far.anyTrue()) {
+            y = y.blend(perLane(x, cos ? VectorOperators.COS : VectorOperators.SIN), far);
+        }
+        return y;
+    }
+
+    /** sin (cos when {@code cos}) of float lanes, in float arithmetic; |x| above 1e5 and inf lane by lane. */
+    public static FloatVector sinCos(FloatVector x, boolean cos) {
+        VectorSpecies<Float> sp = x.species();
+        // k = round(x·2/pi), left in the low bits of t by the added 1.5·2^23
+        FloatVector t = x.fma(FloatVector.broadcast(sp, TWO_OVER_PI_F), FloatVector.broadcast(sp, 12582912f));
+        FloatVector nk = t.sub(12582912f).neg();
+        FloatVector r = nk.fma(FloatVector.broadcast(sp, PIO2_1F), x);
+        r = nk.fma(FloatVector.broadcast(sp, PIO2_2F), r);
+        r = nk.fma(FloatVector.broadcast(sp, PIO2_3F), r);
+        FloatVector z = r.mul(r);
+        IntVector q = t.reinterpretAsInts();
+        if (cos) {
+            q = q.add(1);
+        }
+        FloatVector y = sinPolynomial(r, z)
+                .blend(cosPolynomial(z), q.and(1).compare(VectorOperators.NE, 0).cast(sp));
+        y = y.reinterpretAsInts()
+                .lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30))
+                .reinterpretAsFloats();
+        // |x| > 1e5 and ±inf; NaN lanes stay NaN in the vector arithmetic
+        VectorMask<Float> far = x.abs().compare(VectorOperators.GT, (float) REDUCE_MAX);
+        if (far.anyTrue()) {
+            y = y.blend(perLane(x, cos ? VectorOperators.COS : VectorOperators.SIN), far);
+        }
+        return y;
+    }
+
+    private static final float TWO_OVER_PI_F = 0.63661975f;
+    /** pi/2 as the sum of three floats (the rest is below 2^-75). */
+    private static final float PIO2_1F = 1.5707964f;
+
+    private static final float PIO2_2F = -4.371139e-8f;
+    private static final float PIO2_3F = -1.7151245e-15f;
+
+    /** For float lanes: sin to r^11, cos to r^12 (truncation below 2^-36 on [-pi/4, pi/4]). */
+    private static final float[] SIN_F = toFloats(taylor(5, 1));
+
+    private static final float[] COS_F = toFloats(taylor(5, 2));
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    /** sin r = r + r·z·P(z), float lanes. */
+    private static FloatVector sinPolynomial(FloatVector r, FloatVector z) {
+        FloatVector p = FloatVector.broadcast(r.species(), SIN_F[0]);
+        for (int i = 1; i < SIN_F.length; i++) {
+            p = p.fma(z, FloatVector.broadcast(r.species(), SIN_F[i]));
+        }
+        return r.fma(z.mul(p), r);
+    }
+
+    /** cos r = (1 - z/2) + z²·Q(z), float lanes. */
+    private static FloatVector cosPolynomial(FloatVector z) {
+        FloatVector p = FloatVector.broadcast(z.species(), COS_F[0]);
+        for (int i = 1; i < COS_F.length; i++) {
+            p = p.fma(z, FloatVector.broadcast(z.species(), COS_F[i]));
+        }
+        return z.mul(z)
+                .fma(p, z.fma(FloatVector.broadcast(z.species(), -0.5f), FloatVector.broadcast(z.species(), 1f)));
+    }
+
+    /** sin or cos for |x| <= REDUCE_MAX: x = k·pi/2 + r, then ±sin r or ±cos r by k mod 4. */
+    private static DoubleVector sinCosReduced(DoubleVector x, boolean cos) {
+        VectorSpecies<Double> sp = x.species();
+        // k = round(x·2/pi), left in the low bits of t by the added 1.5·2^52
+        DoubleVector t = x.fma(DoubleVector.broadcast(sp, TWO_OVER_PI), DoubleVector.broadcast(sp, 6755399441055744.0));
+        DoubleVector k = t.sub(6755399441055744.0);
+        DoubleVector nk = k.neg();
+        DoubleVector r = nk.fma(DoubleVector.broadcast(sp, PIO2_1), x);
+        r = nk.fma(DoubleVector.broadcast(sp, PIO2_2), r);
+        r = nk.fma(DoubleVector.broadcast(sp, PIO2_3), r);
+        DoubleVector z = r.mul(r);
+        DoubleVector y = sinPolynomial(r, z).blend(cosPolynomial(z), odd(t, cos));
+        return y.reinterpretAsLongs()
+                .lanewise(VectorOperators.XOR, signOf(t, cos))
+                .reinterpretAsDoubles();
+    }
+
+    // the pieces of sinCosReduced are methods of their own so that each stays small enough for C2 to inline
+
+    /** sin r = r + r·z·P(z). */
+    private static DoubleVector sinPolynomial(DoubleVector r, DoubleVector z) {
+        double[] c = SIN_D;
+        DoubleVector p = DoubleVector.broadcast(r.species(), c[0]);
+        for (int i = 1; i < c.length; i++) {
+            p = p.fma(z, DoubleVector.broadcast(r.species(), c[i]));
+        }
+        return r.fma(z.mul(p), r);
+    }
+
+    /** cos r = (1 - z/2) + z²·Q(z). */
+    private static DoubleVector cosPolynomial(DoubleVector z) {
+        double[] c = COS_D;
+        DoubleVector p = DoubleVector.broadcast(z.species(), c[0]);
+        for (int i = 1; i < c.length; i++) {
+            p = p.fma(z, DoubleVector.broadcast(z.species(), c[i]));
+        }
+        return z.mul(z)
+                .fma(p, z.fma(DoubleVector.broadcast(z.species(), -0.5), DoubleVector.broadcast(z.species(), 1.0)));
+    }
+
+    /**
+     * Lanes whose quadrant q = k mod 4 (from the low bits of t; one quadrant on for cos, as cos x =
+     * sin(x + pi/2)) is odd: they take the cosine polynomial.
+     */
+    private static VectorMask<Double> odd(DoubleVector t, boolean cos) {
+        LongVector q = t.reinterpretAsLongs();
+        if (cos) {
+            q = q.add(1L);
+        }
+        return q.and(1L).compare(VectorOperators.NE, 0L).cast(t.species());
+    }
+
+    /** The sign bit for quadrants 2 and 3. */
+    private static LongVector signOf(DoubleVector t, boolean cos) {
+        LongVector q = t.reinterpretAsLongs();
+        if (cos) {
+            q = q.add(1L);
+        }
+        return q.and(2L).lanewise(VectorOperators.LSHL, 62);
     }
 }
