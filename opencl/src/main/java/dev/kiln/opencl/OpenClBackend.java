@@ -36,11 +36,15 @@ final class OpenClBackend implements Backend {
     private final Device device;
 
     private final boolean fuse;
+    // the tiled product's tile sizes for this device (null: the generic kernel only)
+    private final int[] tiled;
+    private final java.util.concurrent.atomic.AtomicLong tiledProducts = new java.util.concurrent.atomic.AtomicLong();
 
-    OpenClBackend(ClDevice device, boolean fuse) {
+    OpenClBackend(ClDevice device, boolean fuse, boolean tiledDot) {
         this.rt = new ClRuntime(device);
         this.fuse = fuse;
         this.fp64 = device.fp64();
+        this.tiled = tiledDot ? tileParameters(device, fp64) : null;
         this.dtypes = fp64
                 ? EnumSet.allOf(DType.class)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
@@ -94,7 +98,7 @@ final class OpenClBackend implements Backend {
                         yield Pointer.to(bytesOf);
                     }
                 };
-        return new ClBuffer(spec, rt.upload(p, bytes), rt);
+        return ClBuffer.pooled(spec, rt.uploadPooled(p, bytes), rt, bytes);
     }
 
     @Override
@@ -134,7 +138,8 @@ final class OpenClBackend implements Backend {
     }
 
     private ClBuffer allocate(ArraySpec spec) {
-        return new ClBuffer(spec, rt.allocate((long) spec.size() * spec.dtype().byteSize()), rt);
+        long bytes = (long) spec.size() * spec.dtype().byteSize();
+        return ClBuffer.pooled(spec, rt.allocatePooled(bytes), rt, bytes);
     }
 
     // ------------------------------------------------------------------ fused kernels
@@ -438,6 +443,13 @@ final class OpenClBackend implements Backend {
                         params.rhsContract().toArray()));
         int[] lk = offsets(ls, params.lhsContract().toArray());
         int[] rk = offsets(rs, params.rhsContract().toArray());
+        if (tiled != null && out.dtype().isFloating() && out.size() > 0 && lk.length > 0) {
+            int[] strides = {stride(lb), stride(lf), stride(lk), stride(rb), stride(rf), stride(rk)};
+            long work = (long) out.size() * lk.length;
+            if (Arrays.stream(strides).allMatch(v -> v >= 0) && work >= TILED_MIN_WORK) {
+                return tiledDot(out, lhs, rhs, lb.length, lf.length, rf.length, lk.length, strides);
+            }
+        }
         int[][] parts = {lb, rb, lf, rf, lk, rk};
         int total = 0;
         int[] starts = new int[parts.length];
@@ -473,6 +485,71 @@ final class OpenClBackend implements Backend {
                     starts[5]);
             ClRuntime.release(t);
         }
+        return result;
+    }
+
+    /** Products of at least this many multiply-adds take the tiled kernel (when their strides allow). */
+    static final long TILED_MIN_WORK = 1 << 12;
+
+    /**
+     * The tiled product's parameters for this device, from its reported sizes: {@code tm, tn, tk,
+     * rm, rn}; null where even the smallest tiles do not fit its work-group or local memory.
+     */
+    static int[] tileParameters(ClDevice device, boolean fp64) {
+        int elem = fp64 ? 8 : 4;
+        int[][] candidates = {{64, 64, 16, 4, 4}, {32, 32, 16, 2, 2}, {16, 16, 8, 2, 2}};
+        for (int[] c : candidates) {
+            long items = (long) (c[0] / c[3]) * (c[1] / c[4]);
+            long local = (long) c[2] * (c[0] + 1 + c[1] + 1) * elem;
+            if (items <= device.maxWorkGroupSize() && local <= device.localMemBytes()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The common difference of an offset table that is an arithmetic progression from 0, else -1. */
+    private static int stride(int[] offsets) {
+        if (offsets.length < 2) {
+            return 0;
+        }
+        int d = offsets[1] - offsets[0];
+        for (int i = 0; i < offsets.length; i++) {
+            if (offsets[i] != (long) i * d) {
+                return -1;
+            }
+        }
+        return d;
+    }
+
+    /** Products computed by the tiled kernel so far (for tests). */
+    long tiledProducts() {
+        return tiledProducts.get();
+    }
+
+    private ClBuffer tiledDot(ArraySpec out, ClBuffer lhs, ClBuffer rhs, int b, int m, int n, int k, int[] s) {
+        int[] p = tiled;
+        tiledProducts.incrementAndGet();
+        ClBuffer result = allocate(out);
+        long[] groups = {(n + p[1] - 1) / p[1], (m + p[0] - 1) / p[0], b};
+        long[] local = {p[1] / p[4], p[0] / p[3], 1};
+        rt.launch3(
+                Sources.tiledDot(out.dtype(), fp64, p[0], p[1], p[2], p[3], p[4]),
+                "k",
+                groups,
+                local,
+                lhs,
+                rhs,
+                result,
+                m,
+                n,
+                k,
+                s[0],
+                s[1],
+                s[2],
+                s[3],
+                s[4],
+                s[5]);
         return result;
     }
 

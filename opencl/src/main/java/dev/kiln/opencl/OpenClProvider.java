@@ -31,6 +31,13 @@ public final class OpenClProvider implements BackendProvider {
             "opencl writes each fused elementwise or reduction kernel as one OpenCL C kernel (one build per"
                     + " kernel structure); `false` runs fused kernels op by op on prebuilt kernels");
 
+    /** Whether large float products take the tiled kernel. */
+    static final Setting TILED = Setting.of(
+            "kiln.opencl.tiled",
+            "true",
+            "opencl computes float dot_general products whose operands reduce to one stride per index kind with"
+                    + " a kernel tiled through local memory; `false` uses the generic one-item-per-output kernel");
+
     public OpenClProvider() {}
 
     @Override
@@ -67,7 +74,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(DEVICE, FUSE);
+        return List.of(DEVICE, FUSE, TILED);
     }
 
     @Override
@@ -80,6 +87,6 @@ public final class OpenClProvider implements BackendProvider {
         ClDevice device = ClDiscovery.select(r.devices(), spec)
                 .orElseThrow(() -> new BackendUnavailableException(
                         "opencl: -D" + DEVICE.name() + "=" + spec + " names no OpenCL device"));
-        return new OpenClBackend(device, FUSE.booleanIn(options));
+        return new OpenClBackend(device, FUSE.booleanIn(options), TILED.booleanIn(options));
     }
 }
