@@ -38,13 +38,18 @@ final class OpenClBackend implements Backend {
     private final boolean fuse;
     // the tiled product's tile sizes for this device (null: the generic kernel only)
     private final int[] tiled;
+    private final boolean fastPaths;
     private final java.util.concurrent.atomic.AtomicLong tiledProducts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong groupReductions = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong twoStageReductions =
+            new java.util.concurrent.atomic.AtomicLong();
 
-    OpenClBackend(ClDevice device, boolean fuse, boolean tiledDot) {
+    OpenClBackend(ClDevice device, boolean fuse, boolean fastPaths) {
         this.rt = new ClRuntime(device);
         this.fuse = fuse;
         this.fp64 = device.fp64();
-        this.tiled = tiledDot ? tileParameters(device, fp64) : null;
+        this.fastPaths = fastPaths;
+        this.tiled = fastPaths ? tileParameters(device, fp64) : null;
         this.dtypes = fp64
                 ? EnumSet.allOf(DType.class)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
@@ -415,12 +420,125 @@ final class OpenClBackend implements Backend {
         for (int d : red) {
             table[at++] = strides[d];
         }
+        int rstride = collapsedStride(shape, strides, red);
+        // a work-group per output where the outputs alone cannot fill the device's lanes (on PoCL's two
+        // cores, one item per row of a 4096-row softmax is faster than 4096 groups with barriers)
+        ClDevice dev = rt.device();
+        long lanes = (long) Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 256 : 64) * 4;
+        if (fastPaths && out.size() > 0 && out.size() < lanes && m >= GROUP_REDUCE_MIN && rstride > 0) {
+            return groupReduce(p, out, a, kept, shape, strides, m, rstride);
+        }
         ClBuffer result = allocate(out);
         if (out.size() > 0) {
             cl_mem t = rt.upload(table);
             rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
             ClRuntime.release(t);
         }
+        return result;
+    }
+
+    /** Reductions of at least this many elements per output use work-group tree reductions. */
+    static final int GROUP_REDUCE_MIN = 256;
+
+    /** Reductions done by work-group trees so far, and how many of them in two stages (for tests). */
+    long[] groupReductions() {
+        return new long[] {groupReductions.get(), twoStageReductions.get()};
+    }
+
+    /**
+     * The one stride that walks the reduced dimensions in row-major order, or -1 where they do not
+     * collapse into one (a reduction over the first and last axes, say).
+     */
+    private static int collapsedStride(int[] shape, int[] strides, int[] red) {
+        int stride = -1;
+        int span = 0; // the stride the next outer reduced dimension must have
+        for (int i = red.length - 1; i >= 0; i--) {
+            int d = red[i];
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (stride < 0) {
+                stride = strides[d];
+            } else if (strides[d] != span) {
+                return -1;
+            }
+            span = strides[d] * shape[d];
+        }
+        return stride < 0 ? 1 : stride;
+    }
+
+    /**
+     * A tree reduction, one work-group per output; where there are too few outputs to fill the
+     * device, each output's elements are split into chunks reduced by groups of their own, and the
+     * partial results are reduced by a second launch.
+     */
+    private ClBuffer groupReduce(
+            Primitive p, ArraySpec out, ClBuffer a, int[] kept, int[] shape, int[] strides, int m, int rstride) {
+        DType d = a.spec().dtype();
+        ClDevice dev = rt.device();
+        int group = (int) Long.highestOneBit(Math.max(1, Math.min(dev.isGpu() ? 256 : 64, dev.maxWorkGroupSize())));
+        int target = Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 8 : 4);
+        int n = out.size();
+        int chunks = (int) Math.max(1, Math.min((target + n - 1) / n, m / (16L * group)));
+        Sources.Fold f = Sources.fold(p, d, fp64);
+        int accBytes = f.acc().equals("double") || f.acc().contains("long")
+                ? 8
+                : f.acc().equals("uchar") ? 1 : 4;
+        int[] table = new int[1 + 2 * kept.length];
+        table[0] = kept.length;
+        for (int i = 0; i < kept.length; i++) {
+            table[1 + i] = shape[kept[i]];
+            table[1 + kept.length + i] = strides[kept[i]];
+        }
+        groupReductions.incrementAndGet();
+        ClBuffer result = allocate(out);
+        cl_mem t = rt.upload(table);
+        ClRuntime.Local scratch = new ClRuntime.Local((long) group * accBytes);
+        if (chunks == 1) {
+            rt.launch(
+                    Sources.reduceGroup(p, d, fp64, false, false),
+                    "k",
+                    (long) n * group,
+                    group,
+                    a,
+                    result,
+                    t,
+                    m,
+                    1,
+                    rstride,
+                    scratch);
+        } else {
+            twoStageReductions.incrementAndGet();
+            cl_mem partial = rt.allocate((long) n * chunks * accBytes);
+            rt.launch(
+                    Sources.reduceGroup(p, d, fp64, false, true),
+                    "k",
+                    (long) n * chunks * group,
+                    group,
+                    a,
+                    partial,
+                    t,
+                    m,
+                    chunks,
+                    rstride,
+                    scratch);
+            // the partials of output o are contiguous: a kept table of one dimension of stride `chunks`
+            cl_mem t2 = rt.upload(new int[] {1, n, chunks});
+            rt.launch(
+                    Sources.reduceGroup(p, d, fp64, true, false),
+                    "k",
+                    (long) n * group,
+                    group,
+                    partial,
+                    result,
+                    t2,
+                    chunks,
+                    1,
+                    1,
+                    scratch);
+            ClRuntime.release(partial, t2);
+        }
+        ClRuntime.release(t);
         return result;
     }
 

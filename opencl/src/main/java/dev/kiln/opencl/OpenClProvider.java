@@ -31,12 +31,13 @@ public final class OpenClProvider implements BackendProvider {
             "opencl writes each fused elementwise or reduction kernel as one OpenCL C kernel (one build per"
                     + " kernel structure); `false` runs fused kernels op by op on prebuilt kernels");
 
-    /** Whether large float products take the tiled kernel. */
-    static final Setting TILED = Setting.of(
-            "kiln.opencl.tiled",
+    /** Whether the fast native paths (tiled products, work-group reductions) are used. */
+    static final Setting FAST_PATHS = Setting.of(
+            "kiln.opencl.fast-paths",
             "true",
-            "opencl computes float dot_general products whose operands reduce to one stride per index kind with"
-                    + " a kernel tiled through local memory; `false` uses the generic one-item-per-output kernel");
+            "opencl computes large float products with a kernel tiled through local memory and long reductions"
+                    + " with work-group trees (two stages when few outputs); `false` uses only the generic"
+                    + " one-item-per-output kernels (for comparisons)");
 
     public OpenClProvider() {}
 
@@ -74,7 +75,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(DEVICE, FUSE, TILED);
+        return List.of(DEVICE, FUSE, FAST_PATHS);
     }
 
     @Override
@@ -87,6 +88,6 @@ public final class OpenClProvider implements BackendProvider {
         ClDevice device = ClDiscovery.select(r.devices(), spec)
                 .orElseThrow(() -> new BackendUnavailableException(
                         "opencl: -D" + DEVICE.name() + "=" + spec + " names no OpenCL device"));
-        return new OpenClBackend(device, FUSE.booleanIn(options), TILED.booleanIn(options));
+        return new OpenClBackend(device, FUSE.booleanIn(options), FAST_PATHS.booleanIn(options));
     }
 }

@@ -397,4 +397,66 @@ final class Sources {
                 + "    int i = i0 + ty + r * WY, j = j0 + tx + c * WX;\n"
                 + "    if (i < M && j < N) out[((long) b * M + i) * N + j] = acc[r][c];\n  }\n}\n";
     }
+
+    /** The accumulator's C type, its identity, and how to fold {@code v} into {@code a}, for a reduction. */
+    record Fold(String acc, String init, String step) {}
+
+    static Fold fold(Primitive p, DType d, boolean fp64) {
+        boolean sum = p == Primitive.REDUCE_SUM;
+        return switch (d) {
+            case FLOAT32, FLOAT64 -> {
+                String acc = fp64 ? "double" : "float";
+                String max = fp64 ? "kmaxd" : "kmaxf";
+                yield new Fold(
+                        acc,
+                        sum ? "0" : "-INFINITY",
+                        sum ? "a += (" + acc + ") v;" : "a = " + max + "(a, (" + acc + ") v);");
+            }
+            case INT32, INT64, UINT32 -> {
+                String u = d == DType.INT64 ? "ulong" : "uint";
+                String t = ctype(d);
+                yield new Fold(
+                        sum ? u : t,
+                        sum ? "0" : d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0",
+                        sum ? "a += (" + u + ") v;" : "a = max(a, v);");
+            }
+            case BOOL -> new Fold("uchar", "0", "a |= v;");
+        };
+    }
+
+    /**
+     * A work-group tree reduction: group {@code g} reduces chunk {@code g % chunks} of output
+     * {@code g / chunks}, whose elements are {@code src[base + j·rstride]} for j below {@code m}
+     * ({@code base} from the kept indices, as in {@link #reduce}); its items fold a strided share each,
+     * then combine their partial results in local memory in log2(group size) steps. With more than
+     * one chunk, the partial results (in the accumulator's type) are reduced again by a second launch
+     * ({@code partialIn}), which is how long axes with few outputs (a full sum) use the whole device.
+     */
+    static String reduceGroup(Primitive p, DType d, boolean fp64, boolean partialIn, boolean partialOut) {
+        Fold f = fold(p, d, fp64);
+        String t = ctype(d);
+        String in = partialIn ? f.acc() : t;
+        String out = partialOut ? f.acc() : t;
+        String combine = f.step()
+                .replace("v", "s[lid + h]")
+                .replace("a ", "s[lid] ")
+                .replace("(a,", "(s[lid],")
+                .replace("a |=", "s[lid] |=");
+        return header(fp64)
+                + "__kernel void k(__global const " + in + " *src, __global " + out + " *out, __global const int *p,"
+                + " const int m, const int chunks, const int rstride, __local " + f.acc() + " *s) {\n"
+                + "  const int g = get_group_id(0), lid = get_local_id(0), L = get_local_size(0);\n"
+                + "  const int o = g / chunks, c = g % chunks;\n"
+                + "  int kr = p[0], base = 0, rest = o;\n"
+                + "  for (int d = kr - 1; d >= 0; d--) {\n"
+                + "    int sz = p[1 + d];\n    base += (rest % sz) * p[1 + kr + d];\n    rest /= sz;\n  }\n"
+                + "  const int per = m / chunks + (m % chunks != 0), lo = c * per, hi = min(m, lo + per);\n"
+                + "  " + f.acc() + " a = " + f.init() + ";\n"
+                + "  for (int j = lo + lid; j < hi; j += L) {\n"
+                + "    " + in + " v = src[base + (long) j * rstride];\n    " + f.step() + "\n  }\n"
+                + "  s[lid] = a;\n  barrier(CLK_LOCAL_MEM_FENCE);\n"
+                + "  for (int h = L / 2; h > 0; h >>= 1) {\n"
+                + "    if (lid < h) { " + combine + " }\n    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n"
+                + "  if (lid == 0) out[g] = (" + out + ") s[0];\n}\n";
+    }
 }

@@ -130,4 +130,66 @@ class FastPathsTest {
                 .toIntArray();
         assertArrayEquals(want, got);
     }
+
+    /** One reduction on opencl and on the reference backend; {@code stages} says which path must run. */
+    private static void reduction(boolean max, DType dtype, int[] shape, int[] axes, int stages) {
+        Array x = random(dtype, 3, shape);
+        double[] data = x.toDoubleArray();
+        if (dtype.isFloating() && max && data.length > 500) {
+            data[data.length / 2] = Double.NaN; // max propagates NaN from anywhere in the row
+        }
+        double[] in = data;
+        long[] before = backend().groupReductions();
+        Supplier<Array> make = () -> Np.array(in, shape).astype(dtype);
+        double[] got = on(
+                        "opencl",
+                        () -> max ? make.get().max(axes, false) : make.get().sum(axes, false))
+                .toDoubleArray();
+        long[] after = backend().groupReductions();
+        assertEquals(stages > 0, after[0] > before[0], "work-group reduction taken");
+        assertEquals(stages > 1, after[1] > before[1], "two stages");
+        Supplier<Array> ref = () -> Np.array(in, shape).astype(dtype);
+        double[] want = on(
+                        "reference",
+                        () -> max ? ref.get().max(axes, false) : ref.get().sum(axes, false))
+                .toDoubleArray();
+        double[] scale =
+                on("reference", () -> Np.abs(ref.get()).sum(axes, false)).toDoubleArray();
+        int m = 1;
+        for (int d : axes) {
+            m *= shape[d];
+        }
+        double eps = dtype == DType.FLOAT32 ? 0x1p-24 : dtype == DType.FLOAT64 ? 0x1p-52 : 0;
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            if (Double.isNaN(want[i])) {
+                assertTrue(Double.isNaN(got[i]), "element " + i + " should be NaN, is " + got[i]);
+                continue;
+            }
+            double bound =
+                    max ? 0 : (m + 1) * eps * scale[i] + (dtype == DType.FLOAT32 ? Math.ulp((float) want[i]) : 0);
+            assertTrue(
+                    Math.abs(got[i] - want[i]) <= bound,
+                    "element " + i + ": " + got[i] + " vs " + want[i] + " (bound " + bound + ")");
+        }
+    }
+
+    @Test
+    void workGroupReductionsMatchTheReference() {
+        // a full reduction of a long vector: two stages
+        reduction(false, DType.FLOAT32, a(100_003), a(0), 2);
+        reduction(true, DType.FLOAT32, a(100_003), a(0), 2);
+        reduction(false, DType.FLOAT64, a(70_001), a(0), 2);
+        // long rows: one group per row; a column reduction (stride 37)
+        reduction(false, DType.FLOAT32, a(37, 1000), a(1), 1);
+        reduction(true, DType.FLOAT32, a(37, 1000), a(1), 1);
+        reduction(false, DType.FLOAT32, a(1000, 37), a(0), 1);
+        // trailing axes that collapse into one stride; integers wrap exactly
+        reduction(false, DType.FLOAT32, a(5, 30, 40), a(1, 2), 1);
+        reduction(false, DType.INT32, a(3, 5000), a(1), 2); // three rows cannot fill the device: chunks
+        reduction(true, DType.INT32, a(50_000), a(0), 2);
+        // axes that do not collapse, and short rows, keep the generic kernel
+        reduction(false, DType.FLOAT32, a(30, 7, 40), a(0, 2), 0);
+        reduction(false, DType.FLOAT32, a(300, 20), a(1), 0);
+    }
 }
