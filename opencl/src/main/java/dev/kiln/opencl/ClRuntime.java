@@ -56,7 +56,7 @@ final class ClRuntime {
         long global = Math.max(device.globalMemBytes(), 256L << 20);
         this.memoryBudget = global / 10 * 9;
         this.poolLimit = memoryBudget;
-        this.gcThreshold = Math.min(global / 4, 1L << 30);
+        this.gcThreshold = Math.min(global / 4, 512L << 20);
         this.defaultGroup = Math.max(1, Math.min(64, device.maxWorkGroupSize()));
         // exact math: no -cl-fast-relaxed-math; float32 division and sqrt correctly rounded where the
         // device can (with fp64, float32 division, sqrt and transcendentals are computed in double)
@@ -99,7 +99,7 @@ final class ClRuntime {
      * first touch of 64 MiB on a loaded 2-core machine, where the kernel that fills it takes 15 ms),
      * so buffers are recycled by size class (four per octave) instead of released: {@link
      * #recycle} puts them back. When the arrays alive hold more than a threshold (a quarter of the
-     * device's memory, at most 1 GiB, raised to twice what stays alive after a collection), the
+     * device's memory, at most 512 MiB, raised to twice what stays alive after a collection), the
      * collector is asked to find the unreachable ones first, as the JDK does for direct buffers.
      * The pool keeps what it gets back, up to 90% of the device's memory, and frees buffers of other
      * sizes when a new one would not fit.
