@@ -4,10 +4,16 @@
 #   1. builds what it needs (offline if the Maven repository already has the dependencies),
 #   2. prints the OpenCL platforms and devices (clinfo, and Kiln's own discovery),
 #   3. runs the conformance runner on opencl (and cpu-simd beside it),
-#   4. runs the comparison workloads (fused elementwise, row ops, matmul) on opencl and cpu-simd.
-# It installs nothing. Usage: scripts/device-check.sh [output folder]   (default build/device-check)
-# Options through the environment: DEVICE=<index or name part> (kiln.opencl.device),
-# FAMILIES=<comma list> (conformance families; default all), QUICK=true|false (bench length).
+#   4. measures the device's copy bandwidth and float32 FMA peak with kernels of its own, and Kiln's
+#      fused elementwise kernel and float32 matmul (4096^3 on a GPU) as shares of them,
+#   5. runs the comparison workloads (fused elementwise, row ops, matmul) on opencl and cpu-simd.
+# It installs nothing (Maven may download the project's own dependencies if ~/.m2 lacks them).
+# It is not part of the test suite. Usage: scripts/device-check.sh [output folder]
+# (default build/device-check). Options through the environment: DEVICE=<index or name part>
+# (kiln.opencl.device), FAMILIES=<comma list> (conformance families; default all),
+# QUICK=true|false (bench length, default true), ELEMENTS=<n> and MATMUL=<n> (step 4's sizes),
+# SKIP=<steps> (any of conformance,limits,workloads: steps to leave out), BENCH=<JMH regex>
+# (step 5's benchmarks; default the elementwise, row and matmul workloads, eager and jit).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,14 +35,18 @@ log "output folder: $OUT"
 log "date: $(date -u +%FT%TZ); host: $(uname -n); java: $(java -version 2>&1 | head -n 1)"
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1
 
-# 1. build (offline first; online only if the local repository lacks something)
+# 1. build (offline first; if the local Maven repository lacks something, Maven downloads the
+#    project's own dependencies: nothing is installed on the machine). The classpath is written in
+#    the same reactor run, so the sibling modules resolve to their freshly built jars.
 log "building (log: build.log)"
-if ! ./mvnw -B -q -o -DskipTests package -pl opencl,conformance,bench -am > "$OUT/build.log" 2>&1; then
-  ./mvnw -B -q -DskipTests package -pl opencl,conformance,bench -am >> "$OUT/build.log" 2>&1 \
-    || { log "build failed; see $OUT/build.log"; exit 1; }
+BUILD=(-B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$OUT/bench.cp" -pl opencl,conformance,bench -am)
+if ! ./mvnw -o "${BUILD[@]}" > "$OUT/build.log" 2>&1; then
+  log "offline build failed; retrying with Maven downloading the project's dependencies"
+  ./mvnw "${BUILD[@]}" >> "$OUT/build.log" 2>&1 || { log "build failed; see $OUT/build.log"; exit 1; }
 fi
-./mvnw -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile="$OUT/bench.cp" >> "$OUT/build.log" 2>&1
-CP="$(cat "$OUT/bench.cp"):bench/target/classes:opencl/target/classes:conformance/target/classes:cpu-simd/target/classes:spi/target/classes"
+# the bench's classpath (every module's jar, JOCL, JMH, the conformance suite), and the opencl
+# module's test classes for DeviceCheckMain
+CP="$(cat "$OUT/bench.cp"):bench/target/classes:opencl/target/test-classes"
 JAVA=(java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$OUT/tmp"
       -Xss8m -XX:+UseParallelGC)
 [ -n "${DEVICE:-}" ] && JAVA+=("-Dkiln.opencl.device=$DEVICE")
@@ -56,7 +66,10 @@ public class Backends {
 JAVA
 "${JAVA[@]}" -cp "$CP" "$OUT/Backends.java" 2>&1 | tee "$OUT/backends.txt" | tee -a "$OUT/summary.txt"
 
+skipped() { [[ ",${SKIP:-}," == *",$1,"* ]]; }
+
 # 3. conformance on opencl and cpu-simd
+if skipped conformance; then log "conformance: skipped"; else
 FAM=()
 [ -n "${FAMILIES:-}" ] && FAM=("--families=$FAMILIES")
 for b in opencl cpu-simd; do
@@ -67,14 +80,29 @@ for b in opencl cpu-simd; do
   log "  $b: exit $rc in $(( $(date +%s) - start )) s: $(grep -E "^$b: [0-9]+ passed" "$OUT/conformance-$b.txt" | tail -n 1)"
 done
 
-# 4. comparison workloads on opencl and cpu-simd (JMH), side by side
+fi
+
+# 4. the device's own limits in this run (a copy kernel, a register-loop FMA kernel) and Kiln's fused
+#    elementwise kernel and float32 matmul as shares of them (the GPU targets: >= 70% and >= 40%)
+if skipped limits; then log "device limits: skipped"; else
+log "device limits and Kiln's share of them (device-limits.txt)"
+"${JAVA[@]}" -Xmx8g ${ELEMENTS:+-Dcheck.elements=$ELEMENTS} ${MATMUL:+-Dcheck.matmul=$MATMUL} -cp "$CP" \
+  dev.kiln.opencl.DeviceCheckMain > "$OUT/device-limits.txt" 2>&1
+log "  exit $?:"
+grep -v '^WARNING' "$OUT/device-limits.txt" | tee -a "$OUT/summary.txt"
+
+fi
+
+# 5. comparison workloads on opencl and cpu-simd (JMH), side by side
+if skipped workloads; then log "workloads: skipped"; else
 log "comparison workloads on opencl and cpu-simd (jmh-workloads.log, workloads.json)"
 N=("-p" "n=256,1024,4096")
 [ "$QUICK" = true ] && N=("-p" "n=256,1024")
-"${JAVA[@]}" -cp "$CP" org.openjdk.jmh.Main '\.(Elementwise|RowOps|Matmul)\..*(Eager|Jit)$' \
+"${JAVA[@]}" -cp "$CP" org.openjdk.jmh.Main "${BENCH:-\\.(Elementwise|RowOps|Matmul)\\..*(Eager|Jit)\$}" \
   -p backend=opencl,cpu-simd "${N[@]}" -f 1 -wi 3 -w 1 -i 5 -r 1 \
   -jvmArgsAppend "--enable-native-access=ALL-UNNAMED -Djava.io.tmpdir=$OUT/tmp ${DEVICE:+-Dkiln.opencl.device=$DEVICE}" \
   -rf json -rff "$OUT/workloads.json" > "$OUT/jmh-workloads.log" 2>&1
 log "  JMH exit $?; results:"
 sed -n '/^Benchmark/,$p' "$OUT/jmh-workloads.log" | tee -a "$OUT/summary.txt"
+fi
 log "done; everything is under $OUT"

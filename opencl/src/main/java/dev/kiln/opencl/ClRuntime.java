@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import static org.jocl.CL.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,14 @@ final class ClRuntime {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final long defaultGroup;
     private final AtomicInteger builds = new AtomicInteger();
+    // buffers of collected arrays by size class, for reuse (see allocatePooled)
+    private final Map<Long, ArrayDeque<cl_mem>> pool = new HashMap<>();
+    private long pooledBytes;
+    private long liveBytes;
+    private final long poolLimit;
+    private long gcThreshold;
+    private final AtomicInteger collections = new AtomicInteger();
+    private final long memoryBudget;
     private final AtomicLong buildNanos = new AtomicLong();
 
     ClRuntime(ClDevice device) {
@@ -44,6 +53,10 @@ final class ClRuntime {
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
         this.context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
         this.queue = createQueue(context, device);
+        long global = Math.max(device.globalMemBytes(), 256L << 20);
+        this.memoryBudget = global / 10 * 9;
+        this.poolLimit = memoryBudget;
+        this.gcThreshold = Math.min(global / 4, 512L << 20);
         this.defaultGroup = Math.max(1, Math.min(64, device.maxWorkGroupSize()));
         // exact math: no -cl-fast-relaxed-math; float32 division and sqrt correctly rounded where the
         // device can (with fp64, float32 division, sqrt and transcendentals are computed in double)
@@ -64,6 +77,11 @@ final class ClRuntime {
         return device;
     }
 
+    /** Collections asked for by {@link #allocatePooled}. */
+    int collections() {
+        return collections.get();
+    }
+
     /** Programs built so far in this process, and the time spent building them. */
     int builds() {
         return builds.get();
@@ -75,13 +93,127 @@ final class ClRuntime {
 
     // ------------------------------------------------------------------ memory
 
+    /**
+     * A device buffer of at least {@code bytes} for an array, from the pool of buffers whose arrays
+     * were collected, else new. Fresh memory is expensive on a CPU device (PoCL: some 0.4 s for the
+     * first touch of 64 MiB on a loaded 2-core machine, where the kernel that fills it takes 15 ms),
+     * so buffers are recycled by size class (four per octave) instead of released: {@link
+     * #recycle} puts them back. When the arrays alive hold more than a threshold (a quarter of the
+     * device's memory, at most 512 MiB, raised to twice what stays alive after a collection), the
+     * collector is asked to find the unreachable ones first, as the JDK does for direct buffers.
+     * The pool keeps what it gets back, up to 90% of the device's memory, and frees buffers of other
+     * sizes when a new one would not fit.
+     */
+    cl_mem allocatePooled(long bytes) {
+        long c = sizeClass(bytes);
+        cl_mem m;
+        boolean crowded;
+        synchronized (pool) {
+            m = take(c);
+            crowded = m == null && liveBytes + c > gcThreshold;
+        }
+        if (crowded) {
+            System.gc();
+            collections.incrementAndGet();
+            for (int i = 0; i < 50 && m == null; i++) {
+                synchronized (pool) {
+                    m = take(c);
+                    if (m == null && liveBytes + c <= gcThreshold) {
+                        break;
+                    }
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (crowded) {
+            synchronized (pool) {
+                // the arrays alive really hold this much: collect again only when they hold twice as much
+                if (liveBytes + c > gcThreshold) {
+                    gcThreshold = Math.min(memoryBudget, Math.max(gcThreshold, 2 * (liveBytes + c)));
+                }
+            }
+        }
+        if (m == null) {
+            synchronized (pool) {
+                // make room: free pooled buffers of other sizes before asking the device for more
+                while (pooledBytes > 0 && liveBytes + pooledBytes + c > memoryBudget) {
+                    releaseOnePooled();
+                }
+            }
+            m = allocate(c);
+        }
+        synchronized (pool) {
+            liveBytes += c;
+        }
+        return m;
+    }
+
+    /** Puts an array's buffer from {@link #allocatePooled} back, or releases it if the pool is full. */
+    void recycle(cl_mem m, long bytes) {
+        long c = sizeClass(bytes);
+        synchronized (pool) {
+            liveBytes -= c;
+            if (pooledBytes + c <= poolLimit) {
+                pool.computeIfAbsent(c, k -> new ArrayDeque<>()).push(m);
+                pooledBytes += c;
+                return;
+            }
+        }
+        release(m);
+    }
+
+    /** The capacity actually allocated for {@code bytes}: four size classes per power of two. */
+    long sizeClass(long bytes) {
+        long b = Math.max(bytes, 256);
+        long high = Long.highestOneBit(b);
+        long quarter = Math.max(1, high / 4);
+        long c = (b + quarter - 1) / quarter * quarter;
+        return c > device.maxAllocBytes() ? b : c;
+    }
+
+    private cl_mem take(long c) {
+        ArrayDeque<cl_mem> q = pool.get(c);
+        if (q == null || q.isEmpty()) {
+            return null;
+        }
+        pooledBytes -= c;
+        return q.pop();
+    }
+
+    private void releaseOnePooled() {
+        for (Map.Entry<Long, ArrayDeque<cl_mem>> e : pool.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                release(e.getValue().pop());
+                pooledBytes -= e.getKey();
+                return;
+            }
+        }
+        pooledBytes = 0;
+    }
+
     /** A new device buffer of {@code bytes} (at least one byte: OpenCL has no empty buffers). */
-    synchronized cl_mem allocate(long bytes) {
+    cl_mem allocate(long bytes) {
         return clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(bytes, 1), null, null);
     }
 
+    /** A device buffer holding a copy of {@code host} ({@code bytes} long), from the pool. */
+    cl_mem uploadPooled(Pointer host, long bytes) {
+        cl_mem m = allocatePooled(bytes);
+        if (bytes > 0) {
+            synchronized (this) {
+                clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, host, 0, null, null);
+            }
+        }
+        return m;
+    }
+
     /** A new device buffer holding a copy of {@code host} ({@code bytes} long). */
-    synchronized cl_mem upload(Pointer host, long bytes) {
+    cl_mem upload(Pointer host, long bytes) {
         if (bytes == 0) {
             return allocate(1);
         }
@@ -125,6 +257,31 @@ final class ClRuntime {
             return;
         }
         cl_kernel k = kernel(source, name);
+        setArgs(k, args);
+        // a fixed work-group size: PoCL compiles machine code per (kernel, work-group size), so letting
+        // the driver pick one per global size would compile each kernel again for every array length
+        long group = local > 0 ? local : defaultGroup;
+        long rounded = (global + group - 1) / group * group;
+        clEnqueueNDRangeKernel(queue, k, 1, null, new long[] {rounded}, new long[] {group}, 0, null, null);
+    }
+
+    /**
+     * Enqueues {@code name} over a 3-D range of {@code groups[d]} work-groups of {@code local[d]}
+     * items each (for kernels that fix their work-group size, such as the tiled product).
+     */
+    synchronized void launch3(String source, String name, long[] groups, long[] local, Object... args) {
+        for (long g : groups) {
+            if (g <= 0) {
+                return;
+            }
+        }
+        cl_kernel k = kernel(source, name);
+        setArgs(k, args);
+        long[] global = {groups[0] * local[0], groups[1] * local[1], groups[2] * local[2]};
+        clEnqueueNDRangeKernel(queue, k, 3, null, global, local, 0, null, null);
+    }
+
+    private static void setArgs(cl_kernel k, Object[] args) {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             switch (a) {
@@ -138,11 +295,6 @@ final class ClRuntime {
                 default -> throw new IllegalArgumentException("kernel argument " + a);
             }
         }
-        // a fixed work-group size: PoCL compiles machine code per (kernel, work-group size), so letting
-        // the driver pick one per global size would compile each kernel again for every array length
-        long group = local > 0 ? local : defaultGroup;
-        long rounded = (global + group - 1) / group * group;
-        clEnqueueNDRangeKernel(queue, k, 1, null, new long[] {rounded}, new long[] {group}, 0, null, null);
     }
 
     /** Local memory of this many bytes, as a kernel argument. */

@@ -36,11 +36,20 @@ final class OpenClBackend implements Backend {
     private final Device device;
 
     private final boolean fuse;
+    // the tiled product's tile sizes for this device (null: the generic kernel only)
+    private final int[] tiled;
+    private final boolean fastPaths;
+    private final java.util.concurrent.atomic.AtomicLong tiledProducts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong groupReductions = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong twoStageReductions =
+            new java.util.concurrent.atomic.AtomicLong();
 
-    OpenClBackend(ClDevice device, boolean fuse) {
+    OpenClBackend(ClDevice device, boolean fuse, boolean fastPaths) {
         this.rt = new ClRuntime(device);
         this.fuse = fuse;
         this.fp64 = device.fp64();
+        this.fastPaths = fastPaths;
+        this.tiled = fastPaths ? tileParameters(device, fp64) : null;
         this.dtypes = fp64
                 ? EnumSet.allOf(DType.class)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
@@ -94,7 +103,7 @@ final class OpenClBackend implements Backend {
                         yield Pointer.to(bytesOf);
                     }
                 };
-        return new ClBuffer(spec, rt.upload(p, bytes), rt);
+        return ClBuffer.pooled(spec, rt.uploadPooled(p, bytes), rt, bytes);
     }
 
     @Override
@@ -134,7 +143,8 @@ final class OpenClBackend implements Backend {
     }
 
     private ClBuffer allocate(ArraySpec spec) {
-        return new ClBuffer(spec, rt.allocate((long) spec.size() * spec.dtype().byteSize()), rt);
+        long bytes = (long) spec.size() * spec.dtype().byteSize();
+        return ClBuffer.pooled(spec, rt.allocatePooled(bytes), rt, bytes);
     }
 
     // ------------------------------------------------------------------ fused kernels
@@ -410,12 +420,125 @@ final class OpenClBackend implements Backend {
         for (int d : red) {
             table[at++] = strides[d];
         }
+        int rstride = collapsedStride(shape, strides, red);
+        // a work-group per output where the outputs alone cannot fill the device's lanes (on PoCL's two
+        // cores, one item per row of a 4096-row softmax is faster than 4096 groups with barriers)
+        ClDevice dev = rt.device();
+        long lanes = (long) Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 256 : 64) * 4;
+        if (fastPaths && out.size() > 0 && out.size() < lanes && m >= GROUP_REDUCE_MIN && rstride > 0) {
+            return groupReduce(p, out, a, kept, shape, strides, m, rstride);
+        }
         ClBuffer result = allocate(out);
         if (out.size() > 0) {
             cl_mem t = rt.upload(table);
             rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
             ClRuntime.release(t);
         }
+        return result;
+    }
+
+    /** Reductions of at least this many elements per output use work-group tree reductions. */
+    static final int GROUP_REDUCE_MIN = 256;
+
+    /** Reductions done by work-group trees so far, and how many of them in two stages (for tests). */
+    long[] groupReductions() {
+        return new long[] {groupReductions.get(), twoStageReductions.get()};
+    }
+
+    /**
+     * The one stride that walks the reduced dimensions in row-major order, or -1 where they do not
+     * collapse into one (a reduction over the first and last axes, say).
+     */
+    private static int collapsedStride(int[] shape, int[] strides, int[] red) {
+        int stride = -1;
+        int span = 0; // the stride the next outer reduced dimension must have
+        for (int i = red.length - 1; i >= 0; i--) {
+            int d = red[i];
+            if (shape[d] == 1) {
+                continue;
+            }
+            if (stride < 0) {
+                stride = strides[d];
+            } else if (strides[d] != span) {
+                return -1;
+            }
+            span = strides[d] * shape[d];
+        }
+        return stride < 0 ? 1 : stride;
+    }
+
+    /**
+     * A tree reduction, one work-group per output; where there are too few outputs to fill the
+     * device, each output's elements are split into chunks reduced by groups of their own, and the
+     * partial results are reduced by a second launch.
+     */
+    private ClBuffer groupReduce(
+            Primitive p, ArraySpec out, ClBuffer a, int[] kept, int[] shape, int[] strides, int m, int rstride) {
+        DType d = a.spec().dtype();
+        ClDevice dev = rt.device();
+        int group = (int) Long.highestOneBit(Math.max(1, Math.min(dev.isGpu() ? 256 : 64, dev.maxWorkGroupSize())));
+        int target = Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 8 : 4);
+        int n = out.size();
+        int chunks = (int) Math.max(1, Math.min((target + n - 1) / n, m / (16L * group)));
+        Sources.Fold f = Sources.fold(p, d, fp64);
+        int accBytes = f.acc().equals("double") || f.acc().contains("long")
+                ? 8
+                : f.acc().equals("uchar") ? 1 : 4;
+        int[] table = new int[1 + 2 * kept.length];
+        table[0] = kept.length;
+        for (int i = 0; i < kept.length; i++) {
+            table[1 + i] = shape[kept[i]];
+            table[1 + kept.length + i] = strides[kept[i]];
+        }
+        groupReductions.incrementAndGet();
+        ClBuffer result = allocate(out);
+        cl_mem t = rt.upload(table);
+        ClRuntime.Local scratch = new ClRuntime.Local((long) group * accBytes);
+        if (chunks == 1) {
+            rt.launch(
+                    Sources.reduceGroup(p, d, fp64, false, false),
+                    "k",
+                    (long) n * group,
+                    group,
+                    a,
+                    result,
+                    t,
+                    m,
+                    1,
+                    rstride,
+                    scratch);
+        } else {
+            twoStageReductions.incrementAndGet();
+            cl_mem partial = rt.allocate((long) n * chunks * accBytes);
+            rt.launch(
+                    Sources.reduceGroup(p, d, fp64, false, true),
+                    "k",
+                    (long) n * chunks * group,
+                    group,
+                    a,
+                    partial,
+                    t,
+                    m,
+                    chunks,
+                    rstride,
+                    scratch);
+            // the partials of output o are contiguous: a kept table of one dimension of stride `chunks`
+            cl_mem t2 = rt.upload(new int[] {1, n, chunks});
+            rt.launch(
+                    Sources.reduceGroup(p, d, fp64, true, false),
+                    "k",
+                    (long) n * group,
+                    group,
+                    partial,
+                    result,
+                    t2,
+                    chunks,
+                    1,
+                    1,
+                    scratch);
+            ClRuntime.release(partial, t2);
+        }
+        ClRuntime.release(t);
         return result;
     }
 
@@ -438,6 +561,13 @@ final class OpenClBackend implements Backend {
                         params.rhsContract().toArray()));
         int[] lk = offsets(ls, params.lhsContract().toArray());
         int[] rk = offsets(rs, params.rhsContract().toArray());
+        if (tiled != null && out.dtype().isFloating() && out.size() > 0 && lk.length > 0) {
+            int[] strides = {stride(lb), stride(lf), stride(lk), stride(rb), stride(rf), stride(rk)};
+            long work = (long) out.size() * lk.length;
+            if (Arrays.stream(strides).allMatch(v -> v >= 0) && work >= TILED_MIN_WORK) {
+                return tiledDot(out, lhs, rhs, lb.length, lf.length, rf.length, lk.length, strides);
+            }
+        }
         int[][] parts = {lb, rb, lf, rf, lk, rk};
         int total = 0;
         int[] starts = new int[parts.length];
@@ -473,6 +603,71 @@ final class OpenClBackend implements Backend {
                     starts[5]);
             ClRuntime.release(t);
         }
+        return result;
+    }
+
+    /** Products of at least this many multiply-adds take the tiled kernel (when their strides allow). */
+    static final long TILED_MIN_WORK = 1 << 12;
+
+    /**
+     * The tiled product's parameters for this device, from its reported sizes: {@code tm, tn, tk,
+     * rm, rn}; null where even the smallest tiles do not fit its work-group or local memory.
+     */
+    static int[] tileParameters(ClDevice device, boolean fp64) {
+        int elem = fp64 ? 8 : 4;
+        int[][] candidates = {{64, 64, 16, 4, 4}, {32, 32, 16, 2, 2}, {16, 16, 8, 2, 2}};
+        for (int[] c : candidates) {
+            long items = (long) (c[0] / c[3]) * (c[1] / c[4]);
+            long local = (long) c[2] * (c[0] + 1 + c[1] + 1) * elem;
+            if (items <= device.maxWorkGroupSize() && local <= device.localMemBytes()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The common difference of an offset table that is an arithmetic progression from 0, else -1. */
+    private static int stride(int[] offsets) {
+        if (offsets.length < 2) {
+            return 0;
+        }
+        int d = offsets[1] - offsets[0];
+        for (int i = 0; i < offsets.length; i++) {
+            if (offsets[i] != (long) i * d) {
+                return -1;
+            }
+        }
+        return d;
+    }
+
+    /** Products computed by the tiled kernel so far (for tests). */
+    long tiledProducts() {
+        return tiledProducts.get();
+    }
+
+    private ClBuffer tiledDot(ArraySpec out, ClBuffer lhs, ClBuffer rhs, int b, int m, int n, int k, int[] s) {
+        int[] p = tiled;
+        tiledProducts.incrementAndGet();
+        ClBuffer result = allocate(out);
+        long[] groups = {(n + p[1] - 1) / p[1], (m + p[0] - 1) / p[0], b};
+        long[] local = {p[1] / p[4], p[0] / p[3], 1};
+        rt.launch3(
+                Sources.tiledDot(out.dtype(), fp64, p[0], p[1], p[2], p[3], p[4]),
+                "k",
+                groups,
+                local,
+                lhs,
+                rhs,
+                result,
+                m,
+                n,
+                k,
+                s[0],
+                s[1],
+                s[2],
+                s[3],
+                s[4],
+                s[5]);
         return result;
     }
 

@@ -31,6 +31,14 @@ public final class OpenClProvider implements BackendProvider {
             "opencl writes each fused elementwise or reduction kernel as one OpenCL C kernel (one build per"
                     + " kernel structure); `false` runs fused kernels op by op on prebuilt kernels");
 
+    /** Whether the fast native paths (tiled products, work-group reductions) are used. */
+    static final Setting FAST_PATHS = Setting.of(
+            "kiln.opencl.fast-paths",
+            "true",
+            "opencl computes large float products with a kernel tiled through local memory and long reductions"
+                    + " with work-group trees (two stages when few outputs); `false` uses only the generic"
+                    + " one-item-per-output kernels (for comparisons)");
+
     public OpenClProvider() {}
 
     @Override
@@ -67,7 +75,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(DEVICE, FUSE);
+        return List.of(DEVICE, FUSE, FAST_PATHS);
     }
 
     @Override
@@ -80,6 +88,6 @@ public final class OpenClProvider implements BackendProvider {
         ClDevice device = ClDiscovery.select(r.devices(), spec)
                 .orElseThrow(() -> new BackendUnavailableException(
                         "opencl: -D" + DEVICE.name() + "=" + spec + " names no OpenCL device"));
-        return new OpenClBackend(device, FUSE.booleanIn(options));
+        return new OpenClBackend(device, FUSE.booleanIn(options), FAST_PATHS.booleanIn(options));
     }
 }

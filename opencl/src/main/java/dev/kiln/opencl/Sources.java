@@ -349,4 +349,114 @@ final class Sources {
                 + "    " + t + " x = lhs[l0 + tab[lk + k]], y = rhs[r0 + tab[rk + k]];\n    " + step + "\n  }\n"
                 + "  out[g] = " + fin + ";\n}\n";
     }
+
+    /**
+     * A tiled product for float dtypes: {@code out[b, i, j] = Σ_k lhs[b·lbs + i·lis + k·lks] ·
+     * rhs[b·rbs + j·rjs + k·rks]}, where each operand's batch, free and contracting indices each
+     * reduce to one stride. A work-group of {@code (tn/rn) × (tm/rm)} items computes a {@code tm ×
+     * tn} tile of the output, staging {@code tk}-deep slices of both operands in local memory; each
+     * item keeps an {@code rm × rn} block of sums in registers (register blocking), reading {@code rm
+     * + rn} values from local memory for {@code rm·rn} multiply-adds. Rows and columns of the block
+     * are spread {@code tm/rm} (and {@code tn/rn}) apart, so neighbouring items read neighbouring
+     * local words. float32 sums in float, as every GPU BLAS does (the tolerance of products grows
+     * with the number of terms); float64 in double.
+     */
+    static String tiledDot(DType d, boolean fp64, int tm, int tn, int tk, int rm, int rn) {
+        String t = ctype(d);
+        return (fp64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : "")
+                + "#define TM " + tm + "\n#define TN " + tn + "\n#define TK " + tk + "\n#define RM " + rm
+                + "\n#define RN " + rn + "\n#define WX (TN / RN)\n#define WY (TM / RM)\n"
+                + "__kernel __attribute__((reqd_work_group_size(WX, WY, 1)))\n"
+                + "void k(__global const " + t + " *lhs, __global const " + t + " *rhs, __global " + t + " *out,"
+                + " const int M, const int N, const int K, const int lbs, const int lis, const int lks,"
+                + " const int rbs, const int rjs, const int rks) {\n"
+                + "  __local " + t + " As[TK][TM + 1];\n  __local " + t + " Bs[TK][TN + 1];\n"
+                + "  const int tx = get_local_id(0), ty = get_local_id(1), lid = ty * WX + tx;\n"
+                + "  const int j0 = get_group_id(0) * TN, i0 = get_group_id(1) * TM, b = get_group_id(2);\n"
+                + "  lhs += (long) b * lbs;\n  rhs += (long) b * rbs;\n"
+                + "  " + t + " acc[RM][RN];\n"
+                + "  for (int r = 0; r < RM; r++) for (int c = 0; c < RN; c++) acc[r][c] = 0;\n"
+                + "  for (int k0 = 0; k0 < K; k0 += TK) {\n"
+                // lhs slice: consecutive items take consecutive k (row-major lhs is read along rows)
+                + "    for (int e = lid; e < TK * TM; e += WX * WY) {\n"
+                + "      int kk = e % TK, ii = e / TK, i = i0 + ii, k = k0 + kk;\n"
+                + "      As[kk][ii] = i < M && k < K ? lhs[(long) i * lis + (long) k * lks] : 0;\n    }\n"
+                // rhs slice: consecutive items take consecutive j (row-major rhs is read along rows)
+                + "    for (int e = lid; e < TK * TN; e += WX * WY) {\n"
+                + "      int jj = e % TN, kk = e / TN, j = j0 + jj, k = k0 + kk;\n"
+                + "      Bs[kk][jj] = j < N && k < K ? rhs[(long) j * rjs + (long) k * rks] : 0;\n    }\n"
+                + "    barrier(CLK_LOCAL_MEM_FENCE);\n"
+                + "    for (int kk = 0; kk < TK; kk++) {\n"
+                + "      " + t + " a[RM], w[RN];\n"
+                + "      for (int r = 0; r < RM; r++) a[r] = As[kk][ty + r * WY];\n"
+                + "      for (int c = 0; c < RN; c++) w[c] = Bs[kk][tx + c * WX];\n"
+                + "      for (int r = 0; r < RM; r++) for (int c = 0; c < RN; c++) acc[r][c] += a[r] * w[c];\n"
+                + "    }\n"
+                + "    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n"
+                + "  for (int r = 0; r < RM; r++) for (int c = 0; c < RN; c++) {\n"
+                + "    int i = i0 + ty + r * WY, j = j0 + tx + c * WX;\n"
+                + "    if (i < M && j < N) out[((long) b * M + i) * N + j] = acc[r][c];\n  }\n}\n";
+    }
+
+    /** The accumulator's C type, its identity, and how to fold {@code v} into {@code a}, for a reduction. */
+    record Fold(String acc, String init, String step) {}
+
+    static Fold fold(Primitive p, DType d, boolean fp64) {
+        boolean sum = p == Primitive.REDUCE_SUM;
+        return switch (d) {
+            case FLOAT32, FLOAT64 -> {
+                String acc = fp64 ? "double" : "float";
+                String max = fp64 ? "kmaxd" : "kmaxf";
+                yield new Fold(
+                        acc,
+                        sum ? "0" : "-INFINITY",
+                        sum ? "a += (" + acc + ") v;" : "a = " + max + "(a, (" + acc + ") v);");
+            }
+            case INT32, INT64, UINT32 -> {
+                String u = d == DType.INT64 ? "ulong" : "uint";
+                String t = ctype(d);
+                yield new Fold(
+                        sum ? u : t,
+                        sum ? "0" : d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0",
+                        sum ? "a += (" + u + ") v;" : "a = max(a, v);");
+            }
+            case BOOL -> new Fold("uchar", "0", "a |= v;");
+        };
+    }
+
+    /**
+     * A work-group tree reduction: group {@code g} reduces chunk {@code g % chunks} of output
+     * {@code g / chunks}, whose elements are {@code src[base + j·rstride]} for j below {@code m}
+     * ({@code base} from the kept indices, as in {@link #reduce}); its items fold a strided share each,
+     * then combine their partial results in local memory in log2(group size) steps. With more than
+     * one chunk, the partial results (in the accumulator's type) are reduced again by a second launch
+     * ({@code partialIn}), which is how long axes with few outputs (a full sum) use the whole device.
+     */
+    static String reduceGroup(Primitive p, DType d, boolean fp64, boolean partialIn, boolean partialOut) {
+        Fold f = fold(p, d, fp64);
+        String t = ctype(d);
+        String in = partialIn ? f.acc() : t;
+        String out = partialOut ? f.acc() : t;
+        String combine = f.step()
+                .replace("v", "s[lid + h]")
+                .replace("a ", "s[lid] ")
+                .replace("(a,", "(s[lid],")
+                .replace("a |=", "s[lid] |=");
+        return header(fp64)
+                + "__kernel void k(__global const " + in + " *src, __global " + out + " *out, __global const int *p,"
+                + " const int m, const int chunks, const int rstride, __local " + f.acc() + " *s) {\n"
+                + "  const int g = get_group_id(0), lid = get_local_id(0), L = get_local_size(0);\n"
+                + "  const int o = g / chunks, c = g % chunks;\n"
+                + "  int kr = p[0], base = 0, rest = o;\n"
+                + "  for (int d = kr - 1; d >= 0; d--) {\n"
+                + "    int sz = p[1 + d];\n    base += (rest % sz) * p[1 + kr + d];\n    rest /= sz;\n  }\n"
+                + "  const int per = m / chunks + (m % chunks != 0), lo = c * per, hi = min(m, lo + per);\n"
+                + "  " + f.acc() + " a = " + f.init() + ";\n"
+                + "  for (int j = lo + lid; j < hi; j += L) {\n"
+                + "    " + in + " v = src[base + (long) j * rstride];\n    " + f.step() + "\n  }\n"
+                + "  s[lid] = a;\n  barrier(CLK_LOCAL_MEM_FENCE);\n"
+                + "  for (int h = L / 2; h > 0; h >>= 1) {\n"
+                + "    if (lid < h) { " + combine + " }\n    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n"
+                + "  if (lid == 0) out[g] = (" + out + ") s[0];\n}\n";
+    }
 }

@@ -1,0 +1,195 @@
+package dev.kiln.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.Array;
+import dev.kiln.DType;
+import dev.kiln.Kiln;
+import dev.kiln.Lax;
+import dev.kiln.Np;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast native paths (the tiled product, the work-group reductions) against the reference
+ * backend, on odd sizes that leave partial tiles and groups, transposed and batched operands, and
+ * the layouts that must fall back to the generic kernels. Each case also checks which path ran.
+ */
+class FastPathsTest {
+    private static OpenClBackend backend() {
+        return (OpenClBackend) Kiln.backend(OpenClProvider.NAME);
+    }
+
+    private static Array random(DType dtype, long seed, int... shape) {
+        Random r = new Random(seed);
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextDouble() * 2 - 1;
+        }
+        return Np.array(v, shape).astype(dtype);
+    }
+
+    private static <T> T on(String backend, Supplier<T> body) {
+        return Kiln.withBackend(backend, body);
+    }
+
+    /**
+     * One product on opencl and on the reference backend: within {@code k} rounding steps of the
+     * result's dtype relative to the sum of the magnitudes of the terms (float32 sums in float).
+     */
+    private static void product(
+            DType dtype, int[] ls, int[] rs, int[] lc, int[] rc, int[] lb, int[] rb, boolean tiled) {
+        Array lhs = random(dtype, 1, ls);
+        Array rhs = random(dtype, 2, rs);
+        long before = backend().tiledProducts();
+        double[] got = on(
+                        "opencl",
+                        () -> Lax.dotGeneral(
+                                Np.array(lhs.toDoubleArray(), ls).astype(dtype),
+                                Np.array(rhs.toDoubleArray(), rs).astype(dtype),
+                                lc,
+                                rc,
+                                lb,
+                                rb))
+                .toDoubleArray();
+        assertEquals(tiled, backend().tiledProducts() > before, "tiled path taken");
+        double[] want = on(
+                        "reference",
+                        () -> Lax.dotGeneral(
+                                Np.array(lhs.toDoubleArray(), ls), Np.array(rhs.toDoubleArray(), rs), lc, rc, lb, rb))
+                .toDoubleArray();
+        double[] scale = on(
+                        "reference",
+                        () -> Lax.dotGeneral(
+                                Np.abs(Np.array(lhs.toDoubleArray(), ls)),
+                                Np.abs(Np.array(rhs.toDoubleArray(), rs)),
+                                lc,
+                                rc,
+                                lb,
+                                rb))
+                .toDoubleArray();
+        int k = 1;
+        for (int d : lc) {
+            k *= ls[d];
+        }
+        double eps = dtype == DType.FLOAT32 ? 0x1p-23 : 0x1p-52;
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            double bound = (k + 1) * eps * scale[i];
+            assertTrue(
+                    Math.abs(got[i] - want[i]) <= bound,
+                    "element " + i + ": " + got[i] + " vs " + want[i] + " (bound " + bound + ")");
+        }
+    }
+
+    private static int[] a(int... v) {
+        return v;
+    }
+
+    @Test
+    void tiledProductsMatchTheReference() {
+        // partial tiles in every direction, K not a multiple of the tile depth
+        product(DType.FLOAT32, a(67, 129), a(129, 45), a(1), a(0), a(), a(), true);
+        // transposed lhs, transposed rhs
+        product(DType.FLOAT32, a(129, 67), a(129, 45), a(0), a(0), a(), a(), true);
+        product(DType.FLOAT32, a(67, 129), a(45, 129), a(1), a(1), a(), a(), true);
+        // batched, and a batch dimension in the middle of each operand
+        product(DType.FLOAT32, a(3, 33, 70), a(3, 70, 65), a(2), a(1), a(0), a(0), true);
+        product(DType.FLOAT32, a(33, 3, 70), a(70, 3, 65), a(2), a(0), a(1), a(1), true);
+        // two contracting dimensions that reduce to one stride; a matrix-vector product
+        product(DType.FLOAT32, a(20, 6, 7), a(6, 7, 40), a(1, 2), a(0, 1), a(), a(), true);
+        product(DType.FLOAT32, a(66, 200), a(200), a(1), a(0), a(), a(), true);
+        // float64, larger than one tile
+        product(DType.FLOAT64, a(130, 70), a(70, 90), a(1), a(0), a(), a(), true);
+    }
+
+    @Test
+    void otherLayoutsAndSmallProductsUseTheGenericKernel() {
+        // contracting dimensions in swapped order on the rhs: no single stride
+        product(DType.FLOAT32, a(5, 6, 7, 8), a(7, 6, 9), a(1, 2), a(1, 0), a(), a(), false);
+        // below the size where tiling pays
+        product(DType.FLOAT32, a(7, 9), a(9, 5), a(1), a(0), a(), a(), false);
+    }
+
+    @Test
+    void integerProductsStayExact() {
+        Array l = Np.arange(6 * 700).reshape(6, 700).astype(DType.INT32);
+        Array r = Np.arange(700 * 5).reshape(700, 5).astype(DType.INT32);
+        int[] got = on("opencl", () -> Np.matmul(Np.array(l.toIntArray(), 6, 700), Np.array(r.toIntArray(), 700, 5)))
+                .toIntArray();
+        int[] want = on(
+                        "reference",
+                        () -> Np.matmul(Np.array(l.toIntArray(), 6, 700), Np.array(r.toIntArray(), 700, 5)))
+                .toIntArray();
+        assertArrayEquals(want, got);
+    }
+
+    /** One reduction on opencl and on the reference backend; {@code stages} says which path must run. */
+    private static void reduction(boolean max, DType dtype, int[] shape, int[] axes, int stages) {
+        Array x = random(dtype, 3, shape);
+        double[] data = x.toDoubleArray();
+        if (dtype.isFloating() && max && data.length > 500) {
+            data[data.length / 2] = Double.NaN; // max propagates NaN from anywhere in the row
+        }
+        double[] in = data;
+        long[] before = backend().groupReductions();
+        Supplier<Array> make = () -> Np.array(in, shape).astype(dtype);
+        double[] got = on(
+                        "opencl",
+                        () -> max ? make.get().max(axes, false) : make.get().sum(axes, false))
+                .toDoubleArray();
+        long[] after = backend().groupReductions();
+        assertEquals(stages > 0, after[0] > before[0], "work-group reduction taken");
+        assertEquals(stages > 1, after[1] > before[1], "two stages");
+        Supplier<Array> ref = () -> Np.array(in, shape).astype(dtype);
+        double[] want = on(
+                        "reference",
+                        () -> max ? ref.get().max(axes, false) : ref.get().sum(axes, false))
+                .toDoubleArray();
+        double[] scale =
+                on("reference", () -> Np.abs(ref.get()).sum(axes, false)).toDoubleArray();
+        int m = 1;
+        for (int d : axes) {
+            m *= shape[d];
+        }
+        double eps = dtype == DType.FLOAT32 ? 0x1p-24 : dtype == DType.FLOAT64 ? 0x1p-52 : 0;
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            if (Double.isNaN(want[i])) {
+                assertTrue(Double.isNaN(got[i]), "element " + i + " should be NaN, is " + got[i]);
+                continue;
+            }
+            double bound =
+                    max ? 0 : (m + 1) * eps * scale[i] + (dtype == DType.FLOAT32 ? Math.ulp((float) want[i]) : 0);
+            assertTrue(
+                    Math.abs(got[i] - want[i]) <= bound,
+                    "element " + i + ": " + got[i] + " vs " + want[i] + " (bound " + bound + ")");
+        }
+    }
+
+    @Test
+    void workGroupReductionsMatchTheReference() {
+        // a full reduction of a long vector: two stages
+        reduction(false, DType.FLOAT32, a(100_003), a(0), 2);
+        reduction(true, DType.FLOAT32, a(100_003), a(0), 2);
+        reduction(false, DType.FLOAT64, a(70_001), a(0), 2);
+        // long rows: one group per row; a column reduction (stride 37)
+        reduction(false, DType.FLOAT32, a(37, 1000), a(1), 1);
+        reduction(true, DType.FLOAT32, a(37, 1000), a(1), 1);
+        reduction(false, DType.FLOAT32, a(1000, 37), a(0), 1);
+        // trailing axes that collapse into one stride; integers wrap exactly
+        reduction(false, DType.FLOAT32, a(5, 30, 40), a(1, 2), 1);
+        reduction(false, DType.INT32, a(3, 5000), a(1), 2); // three rows cannot fill the device: chunks
+        reduction(true, DType.INT32, a(50_000), a(0), 2);
+        // axes that do not collapse, and short rows, keep the generic kernel
+        reduction(false, DType.FLOAT32, a(30, 7, 40), a(0, 2), 0);
+        reduction(false, DType.FLOAT32, a(300, 20), a(1), 0);
+    }
+}
