@@ -28,15 +28,6 @@ final class PjrtClient {
     /** Frees device buffers and executables that Kiln no longer references. */
     static final Cleaner CLEANER = Cleaner.create();
 
-    /**
-     * {@code xla.CompileOptionsProto}: executable_build_options {device_ordinal: -1, num_replicas: 1,
-     * num_partitions: 1}. Not portable, so the executable runs on its default device assignment
-     * (device 0) and execute_device stays null.
-     */
-    private static final byte[] COMPILE_OPTIONS = {
-        0x1a, 0x0f, 0x08, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01, 0x20, 0x01, 0x28, 0x01
-    };
-
     final PjrtApi api;
     final MemorySegment client;
     private final MemorySegment device;
@@ -137,8 +128,13 @@ final class PjrtClient {
         };
     }
 
-    /** Compiles a StableHLO module given as MLIR text. */
+    /** Compiles a StableHLO module given as MLIR text with XLA's default options. */
     PjrtExecutable compile(String mlir) {
+        return compile(mlir, CompileOptions.DEFAULT);
+    }
+
+    /** Compiles a StableHLO module given as MLIR text with these {@link CompileOptions} bytes. */
+    PjrtExecutable compile(String mlir, byte[] options) {
         try (Arena arena = Arena.ofConfined()) {
             byte[] code = mlir.getBytes(StandardCharsets.UTF_8);
             MemorySegment program = api.args(arena, PROGRAM);
@@ -149,8 +145,8 @@ final class PjrtClient {
             MemorySegment a = api.args(arena, CLIENT_COMPILE_ARGS);
             a.set(ADDRESS, ARG0, client);
             a.set(ADDRESS, ARG1, program);
-            a.set(ADDRESS, ARG2, arena.allocateFrom(JAVA_BYTE, COMPILE_OPTIONS));
-            a.set(JAVA_LONG, ARG3, COMPILE_OPTIONS.length);
+            a.set(ADDRESS, ARG2, arena.allocateFrom(JAVA_BYTE, options));
+            a.set(JAVA_LONG, ARG3, options.length);
             api.call(CLIENT_COMPILE, "PJRT_Client_Compile", a);
             return new PjrtExecutable(this, a.get(ADDRESS, ARG4));
         }
