@@ -152,12 +152,35 @@ final class PjrtClient {
         }
     }
 
+    /** Staging memory kept per thread up to this size; larger transfers get their own. */
+    private static final long KEPT_STAGING = 64L << 20;
+
+    /**
+     * Each thread's native staging memory for transfers, reused while it is large enough: a fresh
+     * allocation per transfer (zeroed, then page-faulted in) cost several milliseconds per MB on a
+     * virtual machine, more than the copies themselves.
+     */
+    private static final ThreadLocal<MemorySegment[]> STAGING = ThreadLocal.withInitial(() -> new MemorySegment[1]);
+
+    /** Native memory of at least {@code bytes}, not zeroed, valid until this thread's next transfer. */
+    private static MemorySegment staging(long bytes, Arena fallback) {
+        long size = Math.max(64, bytes);
+        if (size > KEPT_STAGING) {
+            return fallback.allocate(size, 64);
+        }
+        MemorySegment[] slot = STAGING.get();
+        if (slot[0] == null || slot[0].byteSize() < size) {
+            slot[0] = Arena.ofAuto().allocate(Long.highestOneBit(size - 1) << 1, 64);
+        }
+        return slot[0];
+    }
+
     /** Copies a host array to the device; the copy is finished when this returns. */
     PjrtBuffer fromHost(HostBuffer host) {
         ArraySpec spec = host.spec();
         try (Arena arena = Arena.ofConfined()) {
             long bytes = spec.size() * elementBytes(spec.dtype());
-            MemorySegment data = arena.allocate(Math.max(1, bytes), 8);
+            MemorySegment data = staging(bytes, arena);
             switch (spec.dtype()) {
                 case BOOL -> {
                     boolean[] b = host.bools();
@@ -200,7 +223,7 @@ final class PjrtClient {
         ArraySpec spec = buffer.spec();
         try (Arena arena = Arena.ofConfined()) {
             long bytes = spec.size() * elementBytes(spec.dtype());
-            MemorySegment dst = arena.allocate(Math.max(1, bytes), 8);
+            MemorySegment dst = staging(bytes, arena);
             MemorySegment a = api.args(arena, BUFFER_TO_HOST_ARGS);
             a.set(ADDRESS, ARG0, buffer.handle());
             a.set(ADDRESS, TO_HOST_DST, dst);
