@@ -33,10 +33,10 @@ public final class PjrtProvider implements BackendProvider {
     /** Which executables XLA compiles with its quick options. */
     static final Setting QUICK_COMPILE = Setting.of(
             "kiln.pjrt.quick-compile",
-            "eager",
+            "none",
             "which executables XLA compiles with quick options (LLVM -O0, loop emitters; compiles about"
-                    + " three times faster, runs large arrays slower): eager (one-primitive modules), all, or"
-                    + " none");
+                    + " three times faster, runs large arrays slower): none (XLA's defaults, as JAX), eager"
+                    + " (one-primitive modules), or all (the test build)");
 
     @Override
     public String name() {
@@ -80,7 +80,7 @@ public final class PjrtProvider implements BackendProvider {
 
     /** The {@code kiln.pjrt.quick-compile} value as [eager modules quick, programs quick]. */
     static boolean[] quickCompile(String value) {
-        return switch (value == null ? "eager" : value.strip()) {
+        return switch (value == null ? "none" : value.strip()) {
             case "eager" -> new boolean[] {true, false};
             case "all" -> new boolean[] {true, true};
             case "none" -> new boolean[] {false, false};
