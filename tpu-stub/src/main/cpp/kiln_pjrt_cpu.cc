@@ -11,9 +11,12 @@
 // plugin shares the wheel's type ids for async values instead of registering its own).
 
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -35,12 +38,67 @@
 #include "xla/pjrt/proto/compile_options.pb.h"
 #include "xla/shape_util.h"
 
+// The few MLIR entry points the plugin calls, declared by hand: the wheel exports them from
+// libtensorflow_framework but ships no MLIR headers. Only what the calls need is declared: an
+// MLIR context is one pointer to its implementation (room is left to spare), an operation is
+// only ever pointed to.
+namespace mlir {
+class Operation {
+ public:
+  void erase();
+};
+class MLIRContext {
+ public:
+  enum Threading { DISABLED, ENABLED };
+  explicit MLIRContext(Threading multithreading);
+  ~MLIRContext();
+
+ private:
+  alignas(16) unsigned char storage_[256];
+};
+namespace mhlo {
+// Seven flags, all false by default (mhlo_passes.h.inc in the wheel).
+struct ChloLegalizeToHighLevelMhloPassOptions {
+  bool enable_acosh_ = false;
+  bool enable_acos_ = false;
+  bool enable_atanh_ = false;
+  bool enable_cosh_ = false;
+  bool enable_sinh_ = false;
+  bool enable_asin_ = false;
+  bool enable_asinh_ = false;
+};
+}  // namespace mhlo
+}  // namespace mlir
+
+namespace kiln {
+// Laid out as mlir::OwningOpRef<mlir::ModuleOp> (one ModuleOp), and like it erases the module.
+class OwnedModule {
+ public:
+  OwnedModule(OwnedModule&& other) noexcept : module_(other.module_) { other.module_ = mlir::ModuleOp(); }
+  OwnedModule& operator=(OwnedModule&& other) = delete;
+  ~OwnedModule() {
+    if (module_) module_.getOperation()->erase();
+  }
+  mlir::ModuleOp get() const { return module_; }
+
+ private:
+  mlir::ModuleOp module_;
+};
+}  // namespace kiln
+
 namespace xla {
-// Exported by libtensorflow_cc; declared here because its header pulls in MLIR headers the
-// wheel does not ship.
+// Exported by libtensorflow_cc; declared here because their header pulls in MLIR headers the
+// wheel does not ship. ParseMlirModuleString returns absl::StatusOr<mlir::OwningOpRef<
+// mlir::ModuleOp>>, laid out as kiln::OwnedModule.
 absl::Status ParseMlirModuleStringAndConvertToXlaComputation(
     absl::string_view mlir_module_str, XlaComputation& xla_computation, bool use_tuple_args,
     bool return_tuple);
+absl::StatusOr<kiln::OwnedModule> ParseMlirModuleString(absl::string_view mlir_module_str,
+                                                        mlir::MLIRContext& context);
+absl::Status MlirToXlaComputation(mlir::ModuleOp module, XlaComputation& xla_computation,
+                                  bool use_tuple_args, bool return_tuple,
+                                  ExecutableBuildOptions* exec_build_options,
+                                  const mlir::mhlo::ChloLegalizeToHighLevelMhloPassOptions& chlo);
 }  // namespace xla
 
 // ---- The opaque types of the C API, as this plugin defines them ----
@@ -345,6 +403,36 @@ PJRT_Error* ClientAddressableDevices(PJRT_Client_AddressableDevices_Args* args) 
   return nullptr;
 }
 
+// StableHLO text to an XLA computation. XLA's one-call conversion makes a new MLIR context per
+// program and loads every dialect into it, which was about half the compile time of a small
+// program; the plugin keeps one context (single-threaded, under a lock) and makes a new one
+// every 2,000 programs, so the attributes it keeps uniqued do not grow without bound.
+// KILN_PJRT_FRESH_CONTEXT=1 uses XLA's one-call conversion instead.
+absl::Status ToXlaComputation(absl::string_view text, xla::XlaComputation& computation) {
+  static const bool fresh = [] {
+    const char* v = std::getenv("KILN_PJRT_FRESH_CONTEXT");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  if (fresh) {
+    return xla::ParseMlirModuleStringAndConvertToXlaComputation(text, computation, false, false);
+  }
+  static std::mutex mutex;
+  static std::unique_ptr<mlir::MLIRContext> context;
+  static int uses = 0;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (context == nullptr || uses >= 2000) {
+    context.reset();
+    context = std::make_unique<mlir::MLIRContext>(mlir::MLIRContext::DISABLED);
+    uses = 0;
+  }
+  ++uses;
+  absl::StatusOr<kiln::OwnedModule> module = xla::ParseMlirModuleString(text, *context);
+  if (!module.ok()) return module.status();
+  return xla::MlirToXlaComputation(module->get(), computation, /*use_tuple_args=*/false,
+                                   /*return_tuple=*/false, /*exec_build_options=*/nullptr,
+                                   mlir::mhlo::ChloLegalizeToHighLevelMhloPassOptions{});
+}
+
 PJRT_Error* ClientCompile(PJRT_Client_Compile_Args* args) {
   KILN_CHECK_ARGS(PJRT_Client_Compile_Args, args);
   if (args->program == nullptr) return InvalidArgument("PJRT_Client_Compile: no program");
@@ -362,9 +450,8 @@ PJRT_Error* ClientCompile(PJRT_Client_Compile_Args* args) {
   absl::StatusOr<xla::CompileOptions> options = xla::CompileOptions::FromProto(proto);
   KILN_RETURN_IF_ERROR(options.status());
   xla::XlaComputation computation;
-  KILN_RETURN_IF_ERROR(xla::ParseMlirModuleStringAndConvertToXlaComputation(
-      absl::string_view(args->program->code, args->program->code_size), computation,
-      /*use_tuple_args=*/false, /*return_tuple=*/false));
+  KILN_RETURN_IF_ERROR(ToXlaComputation(
+      absl::string_view(args->program->code, args->program->code_size), computation));
   absl::StatusOr<std::unique_ptr<xla::PjRtLoadedExecutable>> executable =
       args->client->client->CompileAndLoad(computation, std::move(*options));
   KILN_RETURN_IF_ERROR(executable.status());
@@ -573,6 +660,8 @@ PJRT_Error* LoadedExecutableExecute(PJRT_LoadedExecutable_Execute_Args* args) {
     arguments.push_back(argument->buffer.get());
   }
   xla::ExecuteOptions options;
+  // The call waits for the result anyway: run it on the calling thread, not the client's pool.
+  options.execution_mode = xla::ExecuteOptions::ExecutionMode::kSynchronous;
   std::vector<std::unique_ptr<xla::PjRtBuffer>> outputs;
   absl::Status done = absl::OkStatus();
   if (args->execute_device != nullptr) {

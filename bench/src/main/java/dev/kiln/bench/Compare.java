@@ -28,8 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Compare {
     /** The runs in order: measured limits first, so a busy machine shows up in them too. */
-    static final List<String> RUNS =
-            List.of("limits", "workloads", "training", "programs", "compile", "reference", "opencl", "jax", "torch");
+    static final List<String> RUNS = List.of(
+            "limits", "workloads", "training", "programs", "compile", "reference", "opencl", "pjrt", "jax", "torch");
 
     /** Options from the command line (and {@code -Dbench.quick}). */
     record Settings(boolean quick, Path root, Path out, Path python, Path wheels, Set<String> runs) {
@@ -88,7 +88,7 @@ public final class Compare {
 
     static String usage() {
         return """
-                Compare [--quick | --full] [--runs limits,workloads,training,programs,compile,reference,opencl,jax,torch]
+                Compare [--quick | --full] [--runs limits,workloads,training,programs,compile,reference,opencl,pjrt,jax,torch]
                         [--table-only]
                         [--root DIR] [--out DIR] [--python PATH] [--wheels DIR]
                   --quick        short JMH runs, matmul up to 1024, no reference backend (-Dbench.quick=true too)
@@ -126,8 +126,10 @@ public final class Compare {
                 runJax(s);
             } else if (run.equals("torch")) {
                 runTorch(s);
-            } else if (run.equals(ComparisonTable.OPENCL_BACKEND) && !openClAvailable()) {
-                System.out.println("[compare] skipping the opencl run: " + openClAvailability());
+            } else if (run.equals(ComparisonTable.OPENCL_BACKEND) && !available(run)) {
+                System.out.println("[compare] skipping the opencl run: " + availability(run));
+            } else if (run.equals(ComparisonTable.PJRT_BACKEND) && !available(run)) {
+                System.out.println("[compare] skipping the pjrt run: " + availability(run));
             } else {
                 runJmh(s, run);
             }
@@ -231,6 +233,20 @@ public final class Compare {
                         // the generic dot kernel on PoCL takes seconds per 2048³ product
                         .param("n", "256", "1024");
             }
+            // eager and jit through the PJRT plugin (Kiln's XLA:CPU plugin where no TPU or GPU
+            // plugin is installed): jitted programs are compiled by XLA as JAX's are
+            case "pjrt" -> {
+                o.include("\\.(Elementwise|RowOps|Matmul|MlpStep|Dispatch)\\..*(Eager|Jit)$")
+                        .forks(1)
+                        .param("backend", ComparisonTable.PJRT_BACKEND)
+                        .warmupIterations(s.quick() ? 3 : 5)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(s.quick() ? 3 : 5)
+                        .measurementTime(TimeValue.seconds(1));
+                if (s.quick()) {
+                    o.param("n", "256", "1024");
+                }
+            }
             default -> throw new IllegalArgumentException(run);
         }
         Path json = s.out().resolve("kiln-" + run + ".json");
@@ -247,18 +263,17 @@ public final class Compare {
                 Duration.ofNanos(System.nanoTime() - t).toSeconds());
     }
 
-    private static String openClAvailability() {
+    private static String availability(String backend) {
         return dev.kiln.Kiln.backends().stream()
-                .filter(b -> b.name().equals(ComparisonTable.OPENCL_BACKEND))
+                .filter(b -> b.name().equals(backend))
                 .map(b -> b.availability().toString())
                 .findFirst()
-                .orElse("the opencl backend is not on the class path");
+                .orElse("the " + backend + " backend is not on the class path");
     }
 
-    private static boolean openClAvailable() {
+    private static boolean available(String backend) {
         return dev.kiln.Kiln.backends().stream()
-                .anyMatch(b -> b.name().equals(ComparisonTable.OPENCL_BACKEND)
-                        && b.availability().available());
+                .anyMatch(b -> b.name().equals(backend) && b.availability().available());
     }
 
     // ------------------------------------------------------------------ JAX

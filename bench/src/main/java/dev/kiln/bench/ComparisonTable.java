@@ -53,6 +53,7 @@ final class ComparisonTable {
     static final String FAST_BACKEND = "cpu-simd";
     static final String SLOW_BACKEND = "reference";
     static final String OPENCL_BACKEND = "opencl";
+    static final String PJRT_BACKEND = "pjrt";
 
     private static final int MLP_FLOP = mlpFlop();
 
@@ -439,7 +440,7 @@ final class ComparisonTable {
     /** Every row with any result, in table order, and the rows Kiln has no result for. */
     static List<Row> rows(KilnResults kiln, Object jax, Object torch, MachineLimits limits, List<String> missing) {
         List<Row> rows = new ArrayList<>();
-        for (String backend : List.of(FAST_BACKEND, SLOW_BACKEND, OPENCL_BACKEND)) {
+        for (String backend : List.of(FAST_BACKEND, SLOW_BACKEND, OPENCL_BACKEND, PJRT_BACKEND)) {
             for (Workload w : workloads()) {
                 Map<String, String> params = withBackend(w.params(), backend);
                 double eager = kiln.seconds(w.benchClass(), w.eager(), params);

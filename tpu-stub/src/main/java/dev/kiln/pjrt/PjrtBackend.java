@@ -39,11 +39,21 @@ final class PjrtBackend implements Backend {
     private final Map<EagerKey, PjrtExecutable> eager = lru();
     final AtomicLong compiles = new AtomicLong();
     final AtomicLong fallbacks = new AtomicLong();
+    /** Nanoseconds spent in the plugin's compile (StableHLO parse, XLA passes, code generation). */
+    final AtomicLong compileNanos = new AtomicLong();
 
     private record EagerKey(Primitive primitive, Params params, List<ArraySpec> inputs, ArraySpec out) {}
 
-    PjrtBackend(PjrtSession session) {
+    /** Compile options for eager one-primitive modules and for whole programs. */
+    private final byte[] eagerOptions;
+
+    private final byte[] programOptions;
+
+    /** {@code quick}: whether eager modules, and whether whole programs, get {@link CompileOptions#QUICK}. */
+    PjrtBackend(PjrtSession session, boolean[] quick) {
         this.session = session;
+        this.eagerOptions = quick[0] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
+        this.programOptions = quick[1] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
         this.client = session.client;
         this.devices = List.of(new Device(
                 NAME,
@@ -104,12 +114,15 @@ final class PjrtBackend implements Backend {
         };
     }
 
-    private PjrtExecutable compiled(String text) {
-        PjrtExecutable e = byText.get(text);
+    private PjrtExecutable compiled(String text, byte[] options) {
+        String key = options == CompileOptions.DEFAULT ? text : "quick\n" + text;
+        PjrtExecutable e = byText.get(key);
         if (e == null) {
-            e = client.compile(text);
+            long t0 = System.nanoTime();
+            e = client.compile(text, options);
+            compileNanos.addAndGet(System.nanoTime() - t0);
             compiles.incrementAndGet();
-            byText.put(text, e);
+            byText.put(key, e);
         }
         return e;
     }
@@ -131,7 +144,7 @@ final class PjrtBackend implements Backend {
             } catch (StableHlo.Unsupported u) {
                 throw new dev.kiln.spi.UnsupportedPrimitiveException(NAME, primitive, u.getMessage());
             }
-            e = compiled(text);
+            e = compiled(text, eagerOptions);
             e.checkOutputs(List.of(out), primitive.printName());
             eager.put(key, e);
         }
@@ -150,7 +163,7 @@ final class PjrtBackend implements Backend {
             fallbacks.incrementAndGet();
             return Lowering.compile(this, program);
         }
-        PjrtExecutable e = compiled(text);
+        PjrtExecutable e = compiled(text, programOptions);
         List<ArraySpec> outs = program.outputSpecs();
         e.checkOutputs(outs, "the lowered program");
         return arguments -> {

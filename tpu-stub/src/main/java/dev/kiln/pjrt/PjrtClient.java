@@ -28,15 +28,6 @@ final class PjrtClient {
     /** Frees device buffers and executables that Kiln no longer references. */
     static final Cleaner CLEANER = Cleaner.create();
 
-    /**
-     * {@code xla.CompileOptionsProto}: executable_build_options {device_ordinal: -1, num_replicas: 1,
-     * num_partitions: 1}. Not portable, so the executable runs on its default device assignment
-     * (device 0) and execute_device stays null.
-     */
-    private static final byte[] COMPILE_OPTIONS = {
-        0x1a, 0x0f, 0x08, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01, 0x20, 0x01, 0x28, 0x01
-    };
-
     final PjrtApi api;
     final MemorySegment client;
     private final MemorySegment device;
@@ -137,8 +128,13 @@ final class PjrtClient {
         };
     }
 
-    /** Compiles a StableHLO module given as MLIR text. */
+    /** Compiles a StableHLO module given as MLIR text with XLA's default options. */
     PjrtExecutable compile(String mlir) {
+        return compile(mlir, CompileOptions.DEFAULT);
+    }
+
+    /** Compiles a StableHLO module given as MLIR text with these {@link CompileOptions} bytes. */
+    PjrtExecutable compile(String mlir, byte[] options) {
         try (Arena arena = Arena.ofConfined()) {
             byte[] code = mlir.getBytes(StandardCharsets.UTF_8);
             MemorySegment program = api.args(arena, PROGRAM);
@@ -149,11 +145,34 @@ final class PjrtClient {
             MemorySegment a = api.args(arena, CLIENT_COMPILE_ARGS);
             a.set(ADDRESS, ARG0, client);
             a.set(ADDRESS, ARG1, program);
-            a.set(ADDRESS, ARG2, arena.allocateFrom(JAVA_BYTE, COMPILE_OPTIONS));
-            a.set(JAVA_LONG, ARG3, COMPILE_OPTIONS.length);
+            a.set(ADDRESS, ARG2, arena.allocateFrom(JAVA_BYTE, options));
+            a.set(JAVA_LONG, ARG3, options.length);
             api.call(CLIENT_COMPILE, "PJRT_Client_Compile", a);
             return new PjrtExecutable(this, a.get(ADDRESS, ARG4));
         }
+    }
+
+    /** Staging memory kept per thread up to this size; larger transfers get their own. */
+    private static final long KEPT_STAGING = 64L << 20;
+
+    /**
+     * Each thread's native staging memory for transfers, reused while it is large enough: a fresh
+     * allocation per transfer (zeroed, then page-faulted in) cost several milliseconds per MB on a
+     * virtual machine, more than the copies themselves.
+     */
+    private static final ThreadLocal<MemorySegment[]> STAGING = ThreadLocal.withInitial(() -> new MemorySegment[1]);
+
+    /** Native memory of at least {@code bytes}, not zeroed, valid until this thread's next transfer. */
+    private static MemorySegment staging(long bytes, Arena fallback) {
+        long size = Math.max(64, bytes);
+        if (size > KEPT_STAGING) {
+            return fallback.allocate(size, 64);
+        }
+        MemorySegment[] slot = STAGING.get();
+        if (slot[0] == null || slot[0].byteSize() < size) {
+            slot[0] = Arena.ofAuto().allocate(Long.highestOneBit(size - 1) << 1, 64);
+        }
+        return slot[0];
     }
 
     /** Copies a host array to the device; the copy is finished when this returns. */
@@ -161,7 +180,7 @@ final class PjrtClient {
         ArraySpec spec = host.spec();
         try (Arena arena = Arena.ofConfined()) {
             long bytes = spec.size() * elementBytes(spec.dtype());
-            MemorySegment data = arena.allocate(Math.max(1, bytes), 8);
+            MemorySegment data = staging(bytes, arena);
             switch (spec.dtype()) {
                 case BOOL -> {
                     boolean[] b = host.bools();
@@ -204,7 +223,7 @@ final class PjrtClient {
         ArraySpec spec = buffer.spec();
         try (Arena arena = Arena.ofConfined()) {
             long bytes = spec.size() * elementBytes(spec.dtype());
-            MemorySegment dst = arena.allocate(Math.max(1, bytes), 8);
+            MemorySegment dst = staging(bytes, arena);
             MemorySegment a = api.args(arena, BUFFER_TO_HOST_ARGS);
             a.set(ADDRESS, ARG0, buffer.handle());
             a.set(ADDRESS, TO_HOST_DST, dst);

@@ -110,40 +110,68 @@ final class PjrtExecutable {
         }
     }
 
-    /** Runs on the client's default device; outputs take {@code specs}. */
+    /** Bytes of per-thread scratch for the execute call's structs (enough for 1,000 arguments and outputs). */
+    private static final long SCRATCH_BYTES = 8192;
+
+    private static final long AT_OPTIONS = 0;
+    private static final long AT_ARGS = AT_OPTIONS + EXECUTE_OPTIONS;
+    private static final long AT_ARG_LISTS = AT_ARGS + EXECUTE_ARGS;
+    private static final long AT_OUT_LISTS = AT_ARG_LISTS + 8;
+    private static final long AT_LISTS = AT_OUT_LISTS + 8;
+
+    /**
+     * Each thread's scratch memory for the execute call's structs, reused call after call (an arena
+     * per call cost more than the call itself); freed with the thread.
+     */
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_BYTES, 8));
+
+    /**
+     * Runs on the client's default device; outputs take {@code specs}. No completion event is asked
+     * for: the outputs are ready when the plugin says so (a read waits for them), and an execution
+     * that fails reports it on the outputs' first use, or here where the plugin runs synchronously.
+     */
     List<PjrtBuffer> run(List<PjrtBuffer> arguments, List<ArraySpec> specs) {
-        PjrtApi api = client.api;
-        try (Arena arena = Arena.ofConfined()) {
-            int n = arguments.size();
-            MemorySegment argList = arena.allocate(ADDRESS, Math.max(1, n));
-            for (int i = 0; i < n; i++) {
-                argList.setAtIndex(ADDRESS, i, arguments.get(i).handle());
+        int n = arguments.size();
+        long bytes = AT_LISTS + 8L * (Math.max(1, n) + Math.max(1, numOutputs));
+        if (bytes > SCRATCH_BYTES) {
+            try (Arena arena = Arena.ofConfined()) {
+                return run(arena.allocate(bytes, 8), arguments, specs);
             }
-            MemorySegment argLists = arena.allocate(ADDRESS, 1);
-            argLists.setAtIndex(ADDRESS, 0, argList);
-            MemorySegment outList = arena.allocate(ADDRESS, Math.max(1, numOutputs));
-            MemorySegment outLists = arena.allocate(ADDRESS, 1);
-            outLists.setAtIndex(ADDRESS, 0, outList);
-            MemorySegment events = arena.allocate(ADDRESS, 1);
-            MemorySegment options = api.args(arena, EXECUTE_OPTIONS);
-            MemorySegment a = api.args(arena, EXECUTE_ARGS);
-            a.set(ADDRESS, ARG0, handle);
-            a.set(ADDRESS, ARG1, options);
-            a.set(ADDRESS, EXECUTE_ARGUMENT_LISTS, argLists);
-            a.set(JAVA_LONG, EXECUTE_NUM_DEVICES, 1);
-            a.set(JAVA_LONG, EXECUTE_NUM_ARGS, n);
-            a.set(ADDRESS, EXECUTE_OUTPUT_LISTS, outLists);
-            a.set(ADDRESS, EXECUTE_COMPLETE_EVENTS, events);
-            api.call(LOADED_EXECUTABLE_EXECUTE, "PJRT_LoadedExecutable_Execute", a);
-            List<PjrtBuffer> outputs = new ArrayList<>(numOutputs);
-            for (int i = 0; i < numOutputs; i++) {
-                outputs.add(new PjrtBuffer(client, outList.getAtIndex(ADDRESS, i), specs.get(i)));
-            }
-            api.awaitAndDestroy(events.getAtIndex(ADDRESS, 0), "execution");
-            Reference.reachabilityFence(arguments);
-            Reference.reachabilityFence(this);
-            return outputs;
         }
+        return run(SCRATCH.get(), arguments, specs);
+    }
+
+    private List<PjrtBuffer> run(MemorySegment scratch, List<PjrtBuffer> arguments, List<ArraySpec> specs) {
+        PjrtApi api = client.api;
+        int n = arguments.size();
+        long atOutList = AT_LISTS + 8L * Math.max(1, n);
+        scratch.asSlice(0, atOutList + 8L * Math.max(1, numOutputs)).fill((byte) 0);
+        MemorySegment options = scratch.asSlice(AT_OPTIONS, EXECUTE_OPTIONS);
+        options.set(JAVA_LONG, 0, EXECUTE_OPTIONS);
+        MemorySegment argList = scratch.asSlice(AT_LISTS, 8L * Math.max(1, n));
+        for (int i = 0; i < n; i++) {
+            argList.setAtIndex(ADDRESS, i, arguments.get(i).handle());
+        }
+        MemorySegment outList = scratch.asSlice(atOutList, 8L * Math.max(1, numOutputs));
+        scratch.set(ADDRESS, AT_ARG_LISTS, argList);
+        scratch.set(ADDRESS, AT_OUT_LISTS, outList);
+        MemorySegment a = scratch.asSlice(AT_ARGS, EXECUTE_ARGS);
+        a.set(JAVA_LONG, 0, EXECUTE_ARGS);
+        a.set(ADDRESS, ARG0, handle);
+        a.set(ADDRESS, ARG1, options);
+        a.set(ADDRESS, EXECUTE_ARGUMENT_LISTS, scratch.asSlice(AT_ARG_LISTS, 8));
+        a.set(JAVA_LONG, EXECUTE_NUM_DEVICES, 1);
+        a.set(JAVA_LONG, EXECUTE_NUM_ARGS, n);
+        a.set(ADDRESS, EXECUTE_OUTPUT_LISTS, scratch.asSlice(AT_OUT_LISTS, 8));
+        api.call(LOADED_EXECUTABLE_EXECUTE, "PJRT_LoadedExecutable_Execute", a);
+        List<PjrtBuffer> outputs = new ArrayList<>(numOutputs);
+        for (int i = 0; i < numOutputs; i++) {
+            outputs.add(new PjrtBuffer(client, outList.getAtIndex(ADDRESS, i), specs.get(i)));
+        }
+        Reference.reachabilityFence(arguments);
+        Reference.reachabilityFence(this);
+        return outputs;
     }
 
     private static void destroyLoaded(PjrtApi api, MemorySegment handle) {

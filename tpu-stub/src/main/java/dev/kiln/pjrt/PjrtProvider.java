@@ -30,6 +30,14 @@ public final class PjrtProvider implements BackendProvider {
             "path of Kiln's XLA:CPU PJRT plugin, the plugin named cpu (unset: tpu-stub/target/native/"
                     + "libkiln_pjrt_cpu.so under the working directory or its parent)");
 
+    /** Which executables XLA compiles with its quick options. */
+    static final Setting QUICK_COMPILE = Setting.of(
+            "kiln.pjrt.quick-compile",
+            "none",
+            "which executables XLA compiles with quick options (LLVM -O0, loop emitters; compiles about"
+                    + " three times faster, runs large arrays slower): none (XLA's defaults, as JAX), eager"
+                    + " (one-primitive modules), or all (the test build)");
+
     @Override
     public String name() {
         return PjrtBackend.NAME;
@@ -42,7 +50,7 @@ public final class PjrtProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(PLUGIN, CPU_PLUGIN);
+        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE);
     }
 
     @Override
@@ -63,9 +71,22 @@ public final class PjrtProvider implements BackendProvider {
     public Backend open(Map<String, String> options) {
         try {
             return new PjrtBackend(
-                    PjrtSession.connect(PLUGIN.in(options), PjrtPlugins.environment(), CPU_PLUGIN.in(options)));
+                    PjrtSession.connect(PLUGIN.in(options), PjrtPlugins.environment(), CPU_PLUGIN.in(options)),
+                    quickCompile(QUICK_COMPILE.in(options)));
         } catch (PjrtSession.NotAvailable e) {
             throw new BackendUnavailableException("pjrt: " + e.reason() + "; fix: " + e.fix());
         }
+    }
+
+    /** The {@code kiln.pjrt.quick-compile} value as [eager modules quick, programs quick]. */
+    static boolean[] quickCompile(String value) {
+        return switch (value == null ? "none" : value.strip()) {
+            case "eager" -> new boolean[] {true, false};
+            case "all" -> new boolean[] {true, true};
+            case "none" -> new boolean[] {false, false};
+            default ->
+                throw new BackendUnavailableException(
+                        "pjrt: the setting kiln.pjrt.quick-compile is '" + value + "'; set it to eager, all or none");
+        };
     }
 }

@@ -106,4 +106,61 @@ class PjrtBindingTest {
         // the client still works after errors
         compilesAndRunsStableHlo();
     }
+
+    @Test
+    void compileOptionsBytes() {
+        // executable_build_options {device_ordinal: -1, num_replicas: 1, num_partitions: 1}
+        byte[] plain = {0x1a, 0x0f, 0x08, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01, 0x20, 0x01, 0x28, 0x01};
+        assertArrayEquals(plain, CompileOptions.DEFAULT);
+        // then env_option_overrides {key: "k", value {bool_field: false}} and {key: "n", value {int_field: 0}}
+        byte[] overrides = CompileOptions.encode(new java.util.LinkedHashMap<>(Map.of("k", false)));
+        byte[] entry = {0x3a, 0x07, 0x0a, 0x01, 'k', 0x12, 0x02, 0x10, 0x00};
+        assertArrayEquals(entry, java.util.Arrays.copyOfRange(overrides, plain.length, overrides.length));
+        byte[] number = CompileOptions.encode(Map.of("n", 0L));
+        byte[] numberEntry = {0x3a, 0x07, 0x0a, 0x01, 'n', 0x12, 0x02, 0x18, 0x00};
+        assertArrayEquals(numberEntry, java.util.Arrays.copyOfRange(number, plain.length, number.length));
+    }
+
+    @Test
+    void quickOptionsCompileTheSameResults() {
+        String module =
+                """
+                func.func public @main(%a: tensor<9xf32>) -> tensor<9xf32> {
+                  %0 = "stablehlo.exponential"(%a) : (tensor<9xf32>) -> tensor<9xf32>
+                  %1 = "stablehlo.tanh"(%0) : (tensor<9xf32>) -> tensor<9xf32>
+                  %2 = "stablehlo.log_plus_one"(%1) : (tensor<9xf32>) -> tensor<9xf32>
+                  "func.return"(%2) : (tensor<9xf32>) -> ()
+                }
+                """;
+        ArraySpec v = ArraySpec.of(DType.FLOAT32, 9);
+        PjrtBuffer a = session.client.fromHost(
+                HostBuffer.wrap(v, new float[] {-3, -1, -0.25f, 0, 0.5f, 1, 2.5f, 7, Float.NaN}));
+        float[] plain = session.client
+                .toHost(session.client
+                        .compile(module)
+                        .run(List.of(a), List.of(v))
+                        .get(0))
+                .floats();
+        float[] quick = session.client
+                .toHost(session.client
+                        .compile(module, CompileOptions.QUICK_BYTES)
+                        .run(List.of(a), List.of(v))
+                        .get(0))
+                .floats();
+        assertArrayEquals(plain, quick);
+        PjrtException unknown = assertThrows(
+                PjrtException.class,
+                () -> session.client.compile(module, CompileOptions.encode(Map.of("kiln_no_such_option", true))));
+        assertTrue(unknown.getMessage().contains("kiln_no_such_option"), unknown.getMessage());
+    }
+
+    @Test
+    void quickCompileSettingValues() {
+        assertArrayEquals(new boolean[] {false, false}, PjrtProvider.quickCompile(null));
+        assertArrayEquals(new boolean[] {true, false}, PjrtProvider.quickCompile("eager"));
+        assertArrayEquals(new boolean[] {true, true}, PjrtProvider.quickCompile(" all "));
+        dev.kiln.spi.BackendUnavailableException bad =
+                assertThrows(dev.kiln.spi.BackendUnavailableException.class, () -> PjrtProvider.quickCompile("fast"));
+        assertTrue(bad.getMessage().contains("kiln.pjrt.quick-compile is 'fast'"), bad.getMessage());
+    }
 }

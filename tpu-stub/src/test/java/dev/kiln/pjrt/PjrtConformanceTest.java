@@ -4,8 +4,11 @@ import dev.kiln.conformance.BackendConformance;
 import dev.kiln.conformance.Exclusions;
 
 /**
- * The shared conformance suite on the PJRT backend, through Kiln's XLA:CPU plugin (real XLA).
- * Excluded are only cases where XLA:CPU itself differs from Kiln's reference semantics.
+ * The whole shared conformance suite on the PJRT backend, through Kiln's XLA:CPU plugin (real XLA).
+ * Excluded are only cases where XLA:CPU itself differs from Kiln's reference semantics. The build
+ * runs it with {@code kiln.pjrt.quick-compile=all}: each eager case compiles its own XLA executable,
+ * and XLA's quick options (LLVM -O0, loop emitters) compile them about three times faster with the
+ * same results.
  */
 class PjrtConformanceTest extends BackendConformance {
     /** XLA:CPU executes with subnormals flushed to zero; the corner values include subnormals. */
@@ -21,23 +24,9 @@ class PjrtConformanceTest extends BackendConformance {
         return "pjrt";
     }
 
-    /**
-     * Why the per-op families are left out of the README's test command unless {@code
-     * -Dkiln.pjrt.suite=full}: every eager case compiles its own XLA executable (40–140 ms each on
-     * this machine), and the elementwise, jit and reductions families have thousands of distinct
-     * ones: the whole suite took 34 minutes on a shared 2-core machine, over CI's budget. They
-     * passed there apart from the exclusions below; the other families run in every build.
-     */
-    static final String CI_TIME = "left out of the default build for time (each case compiles its own XLA executable);"
-            + " run with -Dkiln.pjrt.suite=full";
-
     @Override
     protected Exclusions exclusions() {
-        Exclusions base = xlaDifferences();
-        if ("full".equals(System.getProperty("kiln.pjrt.suite", "ci"))) {
-            return base;
-        }
-        return base.exclude("elementwise", CI_TIME).exclude("jit", CI_TIME).exclude("reductions", CI_TIME);
+        return xlaDifferences();
     }
 
     private static Exclusions xlaDifferences() {
