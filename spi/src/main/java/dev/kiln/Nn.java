@@ -415,10 +415,8 @@ public final class Nn {
     public static Array oneHot(Array x, int numClasses, int axis, DType dtype) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(dtype, "dtype");
-        if (x.dtype().isFloating()) {
-            throw new DTypeException(
-                    "oneHot: indices must be integers, got " + x.dtype() + "; astype an integer dtype first");
-        }
+        // float indices are accepted as jax.nn.one_hot does: a row is hot where x equals its class
+        // exactly, so 1.5 or NaN give an all-zero row
         if (numClasses < 0) {
             throw new KilnException("oneHot: numClasses must be >= 0, got " + numClasses);
         }
