@@ -632,6 +632,13 @@ public final class Np {
 
     /** {@code a ** b} with promotion; bool operands compute as int32. */
     public static Array power(Object a, Object b) {
+        if ((b instanceof Integer || b instanceof Long)
+                && ((Number) b).longValue() < 0
+                && a instanceof Array x
+                && !x.dtype().isFloating()) {
+            throw new DTypeException("power: integers cannot be raised to a negative power, got " + x.dtype() + " ** "
+                    + b + "; astype a float dtype first");
+        }
         return binary("power", Primitive.POW, a, b, numericType(a, b));
     }
 
@@ -1954,7 +1961,17 @@ public final class Np {
     /** Inverse hyperbolic cosine (NaN below 1), accurate near 1; integers become float32. */
     public static Array arccosh(Array x) {
         Objects.requireNonNull(x, "x");
-        Array v = Nn.inexact(x);
+        return Kiln.<Array, Array>customJvp(
+                        Np::arccoshValue,
+                        (p, t) -> new Kiln.Jvp<>(arccoshValue(p), multiply(t, rsqrt(subtract(square(p), 1.0)))))
+                .apply(Nn.inexact(x));
+    }
+
+    /**
+     * arccosh's value; its derivative is JAX's {@code 1 / sqrt(x^2 - 1)} (inf at 1), not the chain
+     * rule through this formula (NaN at 1).
+     */
+    private static Array arccoshValue(Array v) {
         double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
         Array t = subtract(v, 1.0);
         Array moderate = log1p(add(t, sqrt(multiply(t, add(v, 1.0)))));
@@ -2029,6 +2046,13 @@ public final class Np {
         if (t == DType.BOOL) {
             t = DType.INT32;
         }
+        if (t.isInteger()) {
+            // as jnp.fmod: an integer divisor of 0 counts as 1, so x fmod 0 is 0 (not x)
+            Array[] xs = prepare("fmod", t, a, b);
+            Array y = Lax.bind(
+                    Primitive.SELECT, Lax.bind(Primitive.EQ, xs[1], constant(xs[1], 0)), constant(xs[1], 1), xs[1]);
+            return Lax.bind(Primitive.REM, xs[0], y);
+        }
         return binary("fmod", Primitive.REM, a, b, t);
     }
 
@@ -2055,7 +2079,9 @@ public final class Np {
         Array safe = where(equal(big, 0.0), onesLike(big), big);
         Array r = divide(small, safe);
         Array out = multiply(big, sqrt(add(multiply(r, r), 1.0)));
-        out = where(equal(big, 0.0), zerosLike(out), out);
+        // big itself (not a constant 0) where it is 0, as jnp.hypot: the derivative at (0, 0) is
+        // then that of max(|a|, |b|), 1/2 to each side of the tie
+        out = where(equal(big, 0.0), big, out);
         return where(logicalOr(isinf(x), isinf(y)), fullLike(out, Double.POSITIVE_INFINITY), out);
     }
 
@@ -2081,8 +2107,12 @@ public final class Np {
                 .apply(ab);
     }
 
+    /**
+     * {@code x} with +inf replaced by 0, as JAX's logaddexp derivative: -inf stays, so the weight
+     * {@code exp(-inf - out)} of an operand at -inf is 0 (softplus'(-inf) = 0).
+     */
     private static Array replaceInf(Array x) {
-        return where(isinf(x), zerosLike(x), x);
+        return where(isposinf(x), zerosLike(x), x);
     }
 
     private static Array logaddexpValue(Array x, Array y, boolean base2) {
@@ -2132,13 +2162,15 @@ public final class Np {
     /** Element-wise maximum that ignores NaN (NaN only where both are NaN). */
     public static Array fmax(Object a, Object b) {
         Array[] ab = prepare("fmax", resultType(a, b), a, b);
-        return where(isnan(ab[0]), ab[1], where(isnan(ab[1]), ab[0], maximum(ab[0], ab[1])));
+        // as jnp.fmax: a where a > b or b is NaN, else b (so a tie's derivative goes to b)
+        return where(logicalOr(greater(ab[0], ab[1]), isnan(ab[1])), ab[0], ab[1]);
     }
 
     /** Element-wise minimum that ignores NaN (NaN only where both are NaN). */
     public static Array fmin(Object a, Object b) {
         Array[] ab = prepare("fmin", resultType(a, b), a, b);
-        return where(isnan(ab[0]), ab[1], where(isnan(ab[1]), ab[0], minimum(ab[0], ab[1])));
+        // as jnp.fmin: a where a < b or b is NaN, else b (so a tie's derivative goes to b)
+        return where(logicalOr(less(ab[0], ab[1]), isnan(ab[1])), ab[0], ab[1]);
     }
 
     /** Whether each element is -inf. */
@@ -2923,9 +2955,10 @@ public final class Np {
 
     // ---------------------------------------------------------------- sorting and order statistics
 
-    /** The flattened array sorted ascending (NaN last, stable). */
+    /** {@code x} sorted ascending along its last axis (NaN last, stable), as {@code jnp.sort(x)}. */
     public static Array sort(Array x) {
-        return Sorting.sort("sort", x, null, false);
+        Objects.requireNonNull(x, "x");
+        return Sorting.sort("sort", x, -1, false);
     }
 
     /** {@code x} sorted ascending along {@code axis} ({@code null} = flattened), NaN last, stable. */
@@ -2940,9 +2973,13 @@ public final class Np {
         return Sorting.sort("sort", x, axis, descending);
     }
 
-    /** The int32 indices that sort the flattened array (stable, NaN last). */
+    /**
+     * The int32 indices that sort {@code x} along its last axis (stable, NaN last), as {@code
+     * jnp.argsort(x)}.
+     */
     public static Array argsort(Array x) {
-        return Sorting.argsort("argsort", x, null, false);
+        Objects.requireNonNull(x, "x");
+        return Sorting.argsort("argsort", x, -1, false);
     }
 
     /** The int32 indices that sort {@code x} along {@code axis} ({@code null} = flattened). */
@@ -3386,13 +3423,23 @@ public final class Np {
             throw new DTypeException(
                     "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
         }
-        return sum(Nn.oneHot(x, length, -1, DType.INT32), 0);
+        // as jnp.bincount: negative values count in bin 0, values >= length are dropped
+        return sum(Nn.oneHot(clip(x, 0, null), length, -1, DType.INT32), 0);
     }
 
     /** {@code bincount} with weights: the sum of the weights of each value. */
     public static Array bincount(Array x, Array weights, int length) {
         Objects.requireNonNull(x, "x");
-        Array oh = Nn.oneHot(x, length, -1, inexactType(weights));
+        Objects.requireNonNull(weights, "weights");
+        if (x.ndim() != 1 || x.dtype().isFloating()) {
+            throw new DTypeException(
+                    "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
+        }
+        if (!Arrays.equals(x.shape(), weights.shape())) {
+            throw new ShapeException("bincount: weights must have the shape of x, got "
+                    + Shape.toString(weights.shape()) + " for x of shape " + Shape.toString(x.shape()));
+        }
+        Array oh = Nn.oneHot(clip(x, 0, null), length, -1, inexactType(weights));
         return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
     }
 
