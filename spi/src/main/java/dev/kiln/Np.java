@@ -270,6 +270,10 @@ public final class Np {
         if (num < 0) {
             throw new ShapeException("linspace: num must be >= 0, got " + num + "; pass the number of points wanted");
         }
+        if (dtype.isInteger()) {
+            // as jnp.linspace with an integer dtype: the float64 points, floored
+            return astype(floor(linspace(start, stop, num, endpoint, DType.FLOAT64)), dtype);
+        }
         requireFloat("linspace", dtype);
         double div = endpoint ? num - 1 : num;
         double step = div > 0 ? (stop - start) / div : 0;
@@ -1661,6 +1665,17 @@ public final class Np {
     public static Array[] splitAt(Array x, int[] indices, int axis) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(indices, "indices");
+        int n = x.shape(Shape.axis("splitAt", axis, x.ndim()));
+        int previous = 0;
+        for (int i : indices) {
+            int at = i < 0 ? i + n : i;
+            if (at < previous || at > n) {
+                throw new ShapeException("splitAt: indices " + Arrays.toString(indices)
+                        + " must be non-decreasing and within the axis of length " + n
+                        + " (jnp.split takes no negative sizes); sort them or clip them to the axis");
+            }
+            previous = at;
+        }
         return Movement.splitAt(x, indices, axis);
     }
 
@@ -3412,8 +3427,23 @@ public final class Np {
 
     /** The index of the bin of each value (bins increasing): {@code bins[i-1] <= x < bins[i]}. */
     public static Array digitize(Array x, Array bins, boolean right) {
+        Objects.requireNonNull(x, "x");
         Objects.requireNonNull(bins, "bins");
-        return Sorting.searchsorted(bins, x, right ? "left" : "right");
+        if (bins.ndim() != 1) {
+            throw new ShapeException("digitize: bins must be 1-d, got shape " + Shape.toString(bins.shape()));
+        }
+        int n = bins.shape(0);
+        if (n == 0) {
+            return zeros(DType.INT32, x.shape());
+        }
+        String side = right ? "left" : "right";
+        // as jnp.digitize: decreasing bins count from the other end
+        Array increasing = greaterEqual(
+                Lax.sliceInDim(bins, 0, n - 1, n).reshape(),
+                Lax.sliceInDim(bins, 0, 0, 1).reshape());
+        Array up = Sorting.searchsorted(bins, x, side);
+        Array down = subtract(n, Sorting.searchsorted(flip(bins), x, side));
+        return where(increasing, up, down);
     }
 
     /** The int32 count of each value 0..length-1 among the non-negative integers {@code x}. */
@@ -3539,6 +3569,10 @@ public final class Np {
     public static Array convolve(Array a, Array v, String mode) {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(v, "v");
+        // as jnp.convolve: integer and bool operands convolve as float32
+        DType t = inexactType(a, v);
+        a = astype(a, t);
+        v = astype(v, t);
         if (a.ndim() == 1 && v.ndim() == 1 && v.shape(0) > a.shape(0)) {
             // convolution commutes; the longer operand is the signal, as NumPy arranges it
             return correlateImpl("convolve", v, flip(a, 0), mode);
@@ -3550,7 +3584,8 @@ public final class Np {
     public static Array correlate(Array a, Array v, String mode) {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(v, "v");
-        return correlateImpl("correlate", a, v, mode);
+        DType t = inexactType(a, v); // as jnp.correlate: integer and bool operands as float32
+        return correlateImpl("correlate", astype(a, t), astype(v, t), mode);
     }
 
     private static Array correlateImpl(String fn, Array a, Array v, String mode) {
@@ -3739,6 +3774,11 @@ public final class Np {
             int n = Math.max(shape[d], 1);
             out[d] = mod(rest, n);
             rest = floorDivide(rest, n);
+        }
+        // as jnp.unravel_index: an index past the end gives the last position, one before -size the
+        // first (what is left after the divisions says which)
+        for (int d = 0; d < shape.length; d++) {
+            out[d] = where(greater(rest, 0), Math.max(shape[d], 1) - 1, where(less(rest, -1), 0, out[d]));
         }
         return out;
     }
