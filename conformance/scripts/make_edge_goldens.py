@@ -142,6 +142,29 @@ def shapes():
          lambda v: jax.nn.one_hot(v, 3, dtype=jnp.float32))
 
 
+def more():
+    z = np.zeros((), I32)
+    x = f32(0, 1, 1.5, 3, 2, -1)
+    for right in (False, True):
+        case("digitize decreasing bins right=%s" % right, "Np.digitize", {"right": right}, [x, f32(3, 2, 1)],
+             lambda v, b, right=right: jnp.digitize(v, b, right=right).astype(I32))
+    for start, stop in ((0, 10), (-5, 0)):
+        case("linspace int32 %d..%d" % (start, stop), "Np.linspaceInt", {"start": start, "stop": stop, "num": 4},
+             [z], lambda _, a=start, b=stop: jnp.linspace(a, b, 4, dtype=jnp.int32))
+    e = np.zeros((0,), F32)
+    case("softmax of empty", "Nn.softmax", {"axis": -1}, [e], lambda v: jax.nn.softmax(v, axis=-1))
+    case("logSoftmax of empty", "Nn.logSoftmax", {"axis": -1}, [e], lambda v: jax.nn.log_softmax(v, axis=-1))
+    case("unravelIndex out of bounds", "Np.unravelIndex", {"shape": (2, 3, 4)}, [i32(-1, 24, 5, -24, -25, 100)],
+         lambda v: [o.astype(I32) for o in jnp.unravel_index(v, (2, 3, 4))])
+    case("convolve int32", "Np.convolve", {"mode": "full"}, [i32(1, 2), i32(3, 4, 5)],
+         lambda u, v: jnp.convolve(u, v, mode="full").astype(F32))  # float64 under x64, float32 in Kiln
+    case("correlate int32", "Np.correlate", {"mode": "same"}, [i32(1, 2, 3, 4), i32(1, 1)],
+         lambda u, v: jnp.correlate(u, v, mode="same").astype(F32))
+    for idx in ((1, 10), (3, 1)):
+        error("splitAt indices %s" % (idx,), "Np.splitAt", {"idx": idx, "axis": 0}, [f32(1, 2, 3, 4)],
+              lambda v, idx=idx: jnp.split(v, list(idx)), "splitAt")
+
+
 def main():
     mbg.LINES.clear()
     integers()
@@ -150,6 +173,7 @@ def main():
     sorting()
     derivatives()
     shapes()
+    more()
     path = os.path.join(mg.OUT, "edges.txt")
     with open(path, "w") as f:
         f.write("# JAX %s edge cases for Kiln's breadth family, made by"

@@ -438,6 +438,9 @@ final class BreadthFamily implements Family {
                     case "Np.clip" -> Np.clip(x, Double.valueOf(p.get("lo")), Double.valueOf(p.get("hi")));
                     case "Np.sortDefault" -> Np.sort(x);
                     case "Np.argsortDefault" -> Np.argsort(x);
+                    case "Np.linspaceInt" ->
+                        Np.linspace(integer(p, "start"), integer(p, "stop"), integer(p, "num"), true, DType.INT32);
+                    case "Np.splitAt" -> Np.splitAt(x, ints(p.get("idx")), integer(p, "axis"));
                     case "Lax.transpose" -> Lax.transpose(x, ints(p.get("perm")));
                     default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
                 };
