@@ -16,8 +16,20 @@ final class ArrayPrinter {
     private ArrayPrinter() {}
 
     static String print(Array a) {
-        HostBuffer h = a.toHost();
         int[] shape = a.shape();
+        if (a.size() == 0) {
+            // as JAX: an empty array prints its shape, Array([], shape=(2, 0), dtype=float32)
+            StringBuilder s = new StringBuilder("Array([], shape=(");
+            for (int i = 0; i < shape.length; i++) {
+                s.append(i > 0 ? ", " : "").append(shape[i]);
+            }
+            return s.append(shape.length == 1 ? ",)" : ")")
+                    .append(", dtype=")
+                    .append(a.dtype().jaxName())
+                    .append(')')
+                    .toString();
+        }
+        HostBuffer h = a.toHost();
         boolean summarise = a.size() > THRESHOLD;
         String[] text = new String[a.size()];
         int intWidth = 0;

@@ -71,6 +71,17 @@ public final class Lax {
     public static Array transpose(Array x, int... perm) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(perm, "perm");
+        boolean[] seen = new boolean[x.ndim()];
+        boolean valid = perm.length == x.ndim();
+        for (int i = 0; valid && i < perm.length; i++) {
+            valid = perm[i] >= 0 && perm[i] < perm.length && !seen[perm[i]];
+            seen[valid ? perm[i] : 0] = true;
+        }
+        if (!valid) {
+            throw new AxisException("transpose: " + Arrays.toString(perm)
+                    + " is not a permutation of the axes of an array of shape " + Shape.toString(x.shape())
+                    + "; give each axis in [0, " + x.ndim() + ") once");
+        }
         for (int i = 0; i < perm.length; i++) {
             if (perm[i] != i) {
                 return Dispatch.bind(Primitive.TRANSPOSE, new Params.Transpose(perm), x);

@@ -336,6 +336,9 @@ public final class Nn {
     public static Array softmax(Array x, int[] axes) {
         Objects.requireNonNull(x, "x");
         int[] ax = Reductions.axes("softmax", x, axes);
+        if (x.size() == 0) {
+            return inexact(x); // as jax.nn.softmax: an empty input gives an empty output
+        }
         return Kiln.<Array, Array>customJvp(a -> softmaxValue(a, ax), (p, t) -> {
                     Array y = softmaxValue(p, ax);
                     Array dot = Np.sum(Np.multiply(y, t), ax, true);
@@ -367,6 +370,9 @@ public final class Nn {
         Objects.requireNonNull(x, "x");
         int[] ax = Reductions.axes("logSoftmax", x, axes);
         Array a = inexact(x);
+        if (a.size() == 0) {
+            return a; // as jax.nn.log_softmax: an empty input gives an empty output
+        }
         Array shifted = Np.subtract(a, Kiln.stopGradient(Np.max(a, ax, true)));
         return Np.subtract(shifted, Np.log(Np.sum(Np.exp(shifted), ax, true)));
     }
@@ -415,10 +421,8 @@ public final class Nn {
     public static Array oneHot(Array x, int numClasses, int axis, DType dtype) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(dtype, "dtype");
-        if (x.dtype().isFloating()) {
-            throw new DTypeException(
-                    "oneHot: indices must be integers, got " + x.dtype() + "; astype an integer dtype first");
-        }
+        // float indices are accepted as jax.nn.one_hot does: a row is hot where x equals its class
+        // exactly, so 1.5 or NaN give an all-zero row
         if (numClasses < 0) {
             throw new KilnException("oneHot: numClasses must be >= 0, got " + numClasses);
         }

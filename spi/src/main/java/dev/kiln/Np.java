@@ -270,6 +270,10 @@ public final class Np {
         if (num < 0) {
             throw new ShapeException("linspace: num must be >= 0, got " + num + "; pass the number of points wanted");
         }
+        if (dtype.isInteger()) {
+            // as jnp.linspace with an integer dtype: the float64 points, floored
+            return astype(floor(linspace(start, stop, num, endpoint, DType.FLOAT64)), dtype);
+        }
         requireFloat("linspace", dtype);
         double div = endpoint ? num - 1 : num;
         double step = div > 0 ? (stop - start) / div : 0;
@@ -632,6 +636,13 @@ public final class Np {
 
     /** {@code a ** b} with promotion; bool operands compute as int32. */
     public static Array power(Object a, Object b) {
+        if ((b instanceof Integer || b instanceof Long)
+                && ((Number) b).longValue() < 0
+                && a instanceof Array x
+                && !x.dtype().isFloating()) {
+            throw new DTypeException("power: integers cannot be raised to a negative power, got " + x.dtype() + " ** "
+                    + b + "; astype a float dtype first");
+        }
         return binary("power", Primitive.POW, a, b, numericType(a, b));
     }
 
@@ -1654,6 +1665,17 @@ public final class Np {
     public static Array[] splitAt(Array x, int[] indices, int axis) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(indices, "indices");
+        int n = x.shape(Shape.axis("splitAt", axis, x.ndim()));
+        int previous = 0;
+        for (int i : indices) {
+            int at = i < 0 ? i + n : i;
+            if (at < previous || at > n) {
+                throw new ShapeException("splitAt: indices " + Arrays.toString(indices)
+                        + " must be non-decreasing and within the axis of length " + n
+                        + " (jnp.split takes no negative sizes); sort them or clip them to the axis");
+            }
+            previous = at;
+        }
         return Movement.splitAt(x, indices, axis);
     }
 
@@ -1954,7 +1976,17 @@ public final class Np {
     /** Inverse hyperbolic cosine (NaN below 1), accurate near 1; integers become float32. */
     public static Array arccosh(Array x) {
         Objects.requireNonNull(x, "x");
-        Array v = Nn.inexact(x);
+        return Kiln.<Array, Array>customJvp(
+                        Np::arccoshValue,
+                        (p, t) -> new Kiln.Jvp<>(arccoshValue(p), multiply(t, rsqrt(subtract(square(p), 1.0)))))
+                .apply(Nn.inexact(x));
+    }
+
+    /**
+     * arccosh's value; its derivative is JAX's {@code 1 / sqrt(x^2 - 1)} (inf at 1), not the chain
+     * rule through this formula (NaN at 1).
+     */
+    private static Array arccoshValue(Array v) {
         double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
         Array t = subtract(v, 1.0);
         Array moderate = log1p(add(t, sqrt(multiply(t, add(v, 1.0)))));
@@ -2029,6 +2061,13 @@ public final class Np {
         if (t == DType.BOOL) {
             t = DType.INT32;
         }
+        if (t.isInteger()) {
+            // as jnp.fmod: an integer divisor of 0 counts as 1, so x fmod 0 is 0 (not x)
+            Array[] xs = prepare("fmod", t, a, b);
+            Array y = Lax.bind(
+                    Primitive.SELECT, Lax.bind(Primitive.EQ, xs[1], constant(xs[1], 0)), constant(xs[1], 1), xs[1]);
+            return Lax.bind(Primitive.REM, xs[0], y);
+        }
         return binary("fmod", Primitive.REM, a, b, t);
     }
 
@@ -2055,7 +2094,9 @@ public final class Np {
         Array safe = where(equal(big, 0.0), onesLike(big), big);
         Array r = divide(small, safe);
         Array out = multiply(big, sqrt(add(multiply(r, r), 1.0)));
-        out = where(equal(big, 0.0), zerosLike(out), out);
+        // big itself (not a constant 0) where it is 0, as jnp.hypot: the derivative at (0, 0) is
+        // then that of max(|a|, |b|), 1/2 to each side of the tie
+        out = where(equal(big, 0.0), big, out);
         return where(logicalOr(isinf(x), isinf(y)), fullLike(out, Double.POSITIVE_INFINITY), out);
     }
 
@@ -2081,8 +2122,12 @@ public final class Np {
                 .apply(ab);
     }
 
+    /**
+     * {@code x} with +inf replaced by 0, as JAX's logaddexp derivative: -inf stays, so the weight
+     * {@code exp(-inf - out)} of an operand at -inf is 0 (softplus'(-inf) = 0).
+     */
     private static Array replaceInf(Array x) {
-        return where(isinf(x), zerosLike(x), x);
+        return where(isposinf(x), zerosLike(x), x);
     }
 
     private static Array logaddexpValue(Array x, Array y, boolean base2) {
@@ -2132,13 +2177,15 @@ public final class Np {
     /** Element-wise maximum that ignores NaN (NaN only where both are NaN). */
     public static Array fmax(Object a, Object b) {
         Array[] ab = prepare("fmax", resultType(a, b), a, b);
-        return where(isnan(ab[0]), ab[1], where(isnan(ab[1]), ab[0], maximum(ab[0], ab[1])));
+        // as jnp.fmax: a where a > b or b is NaN, else b (so a tie's derivative goes to b)
+        return where(logicalOr(greater(ab[0], ab[1]), isnan(ab[1])), ab[0], ab[1]);
     }
 
     /** Element-wise minimum that ignores NaN (NaN only where both are NaN). */
     public static Array fmin(Object a, Object b) {
         Array[] ab = prepare("fmin", resultType(a, b), a, b);
-        return where(isnan(ab[0]), ab[1], where(isnan(ab[1]), ab[0], minimum(ab[0], ab[1])));
+        // as jnp.fmin: a where a < b or b is NaN, else b (so a tie's derivative goes to b)
+        return where(logicalOr(less(ab[0], ab[1]), isnan(ab[1])), ab[0], ab[1]);
     }
 
     /** Whether each element is -inf. */
@@ -2923,9 +2970,10 @@ public final class Np {
 
     // ---------------------------------------------------------------- sorting and order statistics
 
-    /** The flattened array sorted ascending (NaN last, stable). */
+    /** {@code x} sorted ascending along its last axis (NaN last, stable), as {@code jnp.sort(x)}. */
     public static Array sort(Array x) {
-        return Sorting.sort("sort", x, null, false);
+        Objects.requireNonNull(x, "x");
+        return Sorting.sort("sort", x, -1, false);
     }
 
     /** {@code x} sorted ascending along {@code axis} ({@code null} = flattened), NaN last, stable. */
@@ -2940,9 +2988,13 @@ public final class Np {
         return Sorting.sort("sort", x, axis, descending);
     }
 
-    /** The int32 indices that sort the flattened array (stable, NaN last). */
+    /**
+     * The int32 indices that sort {@code x} along its last axis (stable, NaN last), as {@code
+     * jnp.argsort(x)}.
+     */
     public static Array argsort(Array x) {
-        return Sorting.argsort("argsort", x, null, false);
+        Objects.requireNonNull(x, "x");
+        return Sorting.argsort("argsort", x, -1, false);
     }
 
     /** The int32 indices that sort {@code x} along {@code axis} ({@code null} = flattened). */
@@ -3375,8 +3427,23 @@ public final class Np {
 
     /** The index of the bin of each value (bins increasing): {@code bins[i-1] <= x < bins[i]}. */
     public static Array digitize(Array x, Array bins, boolean right) {
+        Objects.requireNonNull(x, "x");
         Objects.requireNonNull(bins, "bins");
-        return Sorting.searchsorted(bins, x, right ? "left" : "right");
+        if (bins.ndim() != 1) {
+            throw new ShapeException("digitize: bins must be 1-d, got shape " + Shape.toString(bins.shape()));
+        }
+        int n = bins.shape(0);
+        if (n == 0) {
+            return zeros(DType.INT32, x.shape());
+        }
+        String side = right ? "left" : "right";
+        // as jnp.digitize: decreasing bins count from the other end
+        Array increasing = greaterEqual(
+                Lax.sliceInDim(bins, 0, n - 1, n).reshape(),
+                Lax.sliceInDim(bins, 0, 0, 1).reshape());
+        Array up = Sorting.searchsorted(bins, x, side);
+        Array down = subtract(n, Sorting.searchsorted(flip(bins), x, side));
+        return where(increasing, up, down);
     }
 
     /** The int32 count of each value 0..length-1 among the non-negative integers {@code x}. */
@@ -3386,13 +3453,23 @@ public final class Np {
             throw new DTypeException(
                     "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
         }
-        return sum(Nn.oneHot(x, length, -1, DType.INT32), 0);
+        // as jnp.bincount: negative values count in bin 0, values >= length are dropped
+        return sum(Nn.oneHot(clip(x, 0, null), length, -1, DType.INT32), 0);
     }
 
     /** {@code bincount} with weights: the sum of the weights of each value. */
     public static Array bincount(Array x, Array weights, int length) {
         Objects.requireNonNull(x, "x");
-        Array oh = Nn.oneHot(x, length, -1, inexactType(weights));
+        Objects.requireNonNull(weights, "weights");
+        if (x.ndim() != 1 || x.dtype().isFloating()) {
+            throw new DTypeException(
+                    "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
+        }
+        if (!Arrays.equals(x.shape(), weights.shape())) {
+            throw new ShapeException("bincount: weights must have the shape of x, got "
+                    + Shape.toString(weights.shape()) + " for x of shape " + Shape.toString(x.shape()));
+        }
+        Array oh = Nn.oneHot(clip(x, 0, null), length, -1, inexactType(weights));
         return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
     }
 
@@ -3492,6 +3569,10 @@ public final class Np {
     public static Array convolve(Array a, Array v, String mode) {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(v, "v");
+        // as jnp.convolve: integer and bool operands convolve as float32
+        DType t = inexactType(a, v);
+        a = astype(a, t);
+        v = astype(v, t);
         if (a.ndim() == 1 && v.ndim() == 1 && v.shape(0) > a.shape(0)) {
             // convolution commutes; the longer operand is the signal, as NumPy arranges it
             return correlateImpl("convolve", v, flip(a, 0), mode);
@@ -3503,7 +3584,8 @@ public final class Np {
     public static Array correlate(Array a, Array v, String mode) {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(v, "v");
-        return correlateImpl("correlate", a, v, mode);
+        DType t = inexactType(a, v); // as jnp.correlate: integer and bool operands as float32
+        return correlateImpl("correlate", astype(a, t), astype(v, t), mode);
     }
 
     private static Array correlateImpl(String fn, Array a, Array v, String mode) {
@@ -3692,6 +3774,11 @@ public final class Np {
             int n = Math.max(shape[d], 1);
             out[d] = mod(rest, n);
             rest = floorDivide(rest, n);
+        }
+        // as jnp.unravel_index: an index past the end gives the last position, one before -size the
+        // first (what is left after the divisions says which)
+        for (int d = 0; d < shape.length; d++) {
+            out[d] = where(greater(rest, 0), Math.max(shape[d], 1) - 1, where(less(rest, -1), 0, out[d]));
         }
         return out;
     }

@@ -224,8 +224,11 @@ public final class Special {
     public static Array entr(Array x) {
         Objects.requireNonNull(x, "x");
         Array a = inexact(x);
-        Array v = Np.negative(xlogy(a, a));
-        return Np.where(Np.less(a, 0.0), Np.fullLike(a, Double.NEGATIVE_INFINITY), v);
+        // x log x with derivative log(x) + 1, as JAX: entr'(0) = -inf + ... = inf, not NaN
+        Array xlogx = Kiln.<Array, Array>customJvp(
+                        u -> xlogy(u, u), (p, t) -> new Kiln.Jvp<>(xlogy(p, p), Np.multiply(t, Np.add(Np.log(p), 1.0))))
+                .apply(a);
+        return Np.where(Np.less(a, 0.0), Np.fullLike(a, Double.NEGATIVE_INFINITY), Np.negative(xlogx));
     }
 
     /** The standard normal CDF, {@code erfc(-x / sqrt 2) / 2}, in JAX's three-branch form. */

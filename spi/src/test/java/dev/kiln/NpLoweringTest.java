@@ -7,6 +7,7 @@ import static dev.kiln.RecordingBackend.recording;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
@@ -174,15 +175,18 @@ class NpLoweringTest {
             for (Array a : p) {
                 assertArrayEquals(new int[] {2, 2}, a.shape());
             }
-            Array[] q = Np.splitAt(f32(7), new int[] {2, 5, 9}, 0);
+            Array[] q = Np.splitAt(f32(7), new int[] {2, 5, 7}, 0);
             assertArrayEquals(new int[] {2}, q[0].shape());
             assertArrayEquals(new int[] {3}, q[1].shape());
             assertArrayEquals(new int[] {2}, q[2].shape());
             assertArrayEquals(new int[] {0}, q[3].shape());
-            Array[] r = Np.splitAt(f32(7), new int[] {-2, 3}, 0);
-            assertArrayEquals(new int[] {5}, r[0].shape());
-            assertArrayEquals(new int[] {0}, r[1].shape());
+            Array[] r = Np.splitAt(f32(7), new int[] {-5, 3}, 0);
+            assertArrayEquals(new int[] {2}, r[0].shape());
+            assertArrayEquals(new int[] {1}, r[1].shape());
             assertArrayEquals(new int[] {4}, r[2].shape());
+            // jnp.split rejects what would be a negative size (NumPy gave empty pieces)
+            assertThrows(ShapeException.class, () -> Np.splitAt(f32(7), new int[] {2, 5, 9}, 0));
+            assertThrows(ShapeException.class, () -> Np.splitAt(f32(7), new int[] {-2, 3}, 0));
         });
     }
 

@@ -37,13 +37,17 @@ import java.util.function.Function;
 final class BreadthFamily implements Family {
     private static final String RESOURCE = "/dev/kiln/conformance/goldens/breadth.txt";
 
+    /** Edge cases from JAX's test suite ({@code make_edge_goldens.py}), in the same format. */
+    private static final String EDGES = "/dev/kiln/conformance/goldens/edges.txt";
+
     private record Line(
             String name,
             String fn,
             Map<String, String> params,
             List<Object> inputs,
             List<HostBuffer> outputs,
-            List<HostBuffer> grads) {}
+            List<HostBuffer> grads,
+            String error) {}
 
     @Override
     public String name() {
@@ -53,7 +57,13 @@ final class BreadthFamily implements Family {
     @Override
     public List<Case> cases() {
         List<Case> out = new ArrayList<>();
-        for (Line l : read()) {
+        List<Line> lines = new ArrayList<>(read(RESOURCE));
+        lines.addAll(read(EDGES));
+        for (Line l : lines) {
+            if (l.error != null) {
+                out.add(new Case("breadth", l.fn, Case.ANY_DTYPE, "jax raises, " + l.name, () -> rejects(l)));
+                continue;
+            }
             String dtype = l.outputs.get(0).spec().dtype().toString();
             String op = l.fn;
             out.add(new Case("breadth", op, dtype, "jax " + l.name, () -> value(l, false)));
@@ -83,7 +93,7 @@ final class BreadthFamily implements Family {
     private static void errors(List<Case> out) {
         Map<String, java.util.function.Supplier<Object>> bad = new java.util.LinkedHashMap<>();
         bad.put("glu", () -> Nn.glu(m23(), 1));
-        bad.put("oneHot", () -> Nn.oneHot(m23(), 3));
+        bad.put("oneHot", () -> Nn.oneHot(v3(), -1));
         bad.put("dotProductAttention", () -> Nn.dotProductAttention(m23(), m23(), m23(), false));
         bad.put("celu", () -> Nn.celu(m23(), 0));
         bad.put("gcd", () -> Np.gcd(m23(), m23()));
@@ -112,12 +122,30 @@ final class BreadthFamily implements Family {
         }
     }
 
-    private static List<Line> read() {
+    /**
+     * A call JAX rejects: Kiln must raise a KilnException whose message starts with the name the
+     * golden line gives (the public function's name).
+     */
+    private static void rejects(Line l) {
+        Array[] in = arrays(l.inputs);
+        try {
+            call(l.fn, l.params, in);
+        } catch (dev.kiln.KilnException k) {
+            Check.that(
+                    k.getMessage().startsWith(l.error + ":"),
+                    l.fn + " (" + l.name + "): message should start with '" + l.error + ":', got: " + k.getMessage());
+            return;
+        }
+        throw new AssertionError(l.fn + " accepted what JAX rejects (" + l.name + ") without a KilnException");
+    }
+
+    private static List<Line> read(String resource) {
         List<Line> lines = new ArrayList<>();
-        try (InputStream in = BreadthFamily.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = BreadthFamily.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("golden file " + RESOURCE + " is missing from the class path;"
-                        + " regenerate it with conformance/scripts/make_breadth_goldens.py");
+                throw new IllegalStateException("golden file " + resource + " is missing from the class path;"
+                        + " regenerate it with conformance/scripts/make_breadth_goldens.py"
+                        + " (edges.txt: make_edge_goldens.py)");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String s = r.readLine(); s != null; s = r.readLine()) {
@@ -126,14 +154,21 @@ final class BreadthFamily implements Family {
                 }
                 String[] f = s.split("\t", -1);
                 if (f.length != 6) {
-                    throw new IllegalStateException("malformed line in " + RESOURCE + ": " + f.length + " fields");
+                    throw new IllegalStateException("malformed line in " + resource + ": " + f.length + " fields");
                 }
+                boolean error = f[4].startsWith("error:");
                 List<Object> inputs = new ArrayList<>();
                 for (String v : f[3].split(";")) {
                     inputs.add(GoldenFamily.decode(v));
                 }
                 lines.add(new Line(
-                        f[0], f[1], params(f[2]), inputs, buffers(f[4]), f[5].equals("-") ? List.of() : buffers(f[5])));
+                        f[0],
+                        f[1],
+                        params(f[2]),
+                        inputs,
+                        error ? List.of() : buffers(f[4]),
+                        f[5].equals("-") ? List.of() : buffers(f[5]),
+                        error ? f[4].substring("error:".length()) : null));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -381,6 +416,32 @@ final class BreadthFamily implements Family {
                     case "Np.diagIndicesFrom" -> Np.diagIndicesFrom(x);
                     case "Np.trilIndicesFrom" -> Np.trilIndicesFrom(x, integer(p, "k"));
                     case "Np.triuIndicesFrom" -> Np.triuIndicesFrom(x, integer(p, "k"));
+                    // edge cases (edges.txt)
+                    case "Np.mod" -> Np.mod(a[0], a[1]);
+                    case "Np.floorDivide" -> Np.floorDivide(a[0], a[1]);
+                    case "Np.leftShift" -> Np.leftShift(a[0], a[1]);
+                    case "Np.rightShift" -> Np.rightShift(a[0], a[1]);
+                    case "Np.astype" -> Np.astype(x, DType.fromName(p.get("dtype")));
+                    case "Np.abs" -> Np.abs(x);
+                    case "Np.powerInt" -> Np.power(x, Integer.valueOf(p.get("exp")));
+                    case "Np.sum" -> Np.sum(x, ints(p.get("axes")), "1".equals(p.get("keepdims")));
+                    case "Np.prod" -> Np.prod(x, ints(p.get("axes")), "1".equals(p.get("keepdims")));
+                    case "Np.mean" -> Np.mean(x, ints(p.get("axes")), "1".equals(p.get("keepdims")));
+                    case "Np.max" -> Np.max(x, ints(p.get("axes")), "1".equals(p.get("keepdims")));
+                    case "Np.var" -> Np.var(x, ints(p.get("axes")), false, integer(p, "ddof"));
+                    case "Np.std" -> Np.std(x, ints(p.get("axes")), false, integer(p, "ddof"));
+                    case "Np.argmax" -> axisOrNull(p) == null ? Np.argmax(x) : Np.argmax(x, axisOrNull(p));
+                    case "Np.argmin" -> axisOrNull(p) == null ? Np.argmin(x) : Np.argmin(x, axisOrNull(p));
+                    case "Np.cummax" -> Np.cummax(x, integer(p, "axis"));
+                    case "Np.cumsum" -> Np.cumsum(x, integer(p, "axis"));
+                    case "Np.round" -> Np.round(x, integer(p, "decimals"));
+                    case "Np.clip" -> Np.clip(x, Double.valueOf(p.get("lo")), Double.valueOf(p.get("hi")));
+                    case "Np.sortDefault" -> Np.sort(x);
+                    case "Np.argsortDefault" -> Np.argsort(x);
+                    case "Np.linspaceInt" ->
+                        Np.linspace(integer(p, "start"), integer(p, "stop"), integer(p, "num"), true, DType.INT32);
+                    case "Np.splitAt" -> Np.splitAt(x, ints(p.get("idx")), integer(p, "axis"));
+                    case "Lax.transpose" -> Lax.transpose(x, ints(p.get("perm")));
                     default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Writes edges.txt: edge cases taken from JAX's own test suite (lax_numpy_test.py,
+lax_numpy_reducers_test.py, lax_test.py, lax_autodiff_test.py, nn_test.py, special tests) where
+Kiln and JAX 0.10.2 once differed, plus the neighbouring corners that agreed (0-size and scalar
+operands, NaN and inf, ties, integer division by zero and overflow, float-to-int conversion).
+
+The lines have the six fields of breadth.txt (make_breadth_goldens.py) and are read by the same
+`breadth` family. A case where JAX raises is written with the outputs field `error:NAME`: Kiln must
+raise a KilnException whose message starts with `NAME:`.
+
+Run from the repository root (a minute or two):
+    build/venv/bin/python conformance/scripts/make_edge_goldens.py
+"""
+
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_breadth_goldens as mbg  # noqa: E402  (sets jax_enable_x64 and the CPU platform)
+import make_goldens as mg  # noqa: E402
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import jax.scipy.special as jss  # noqa: E402
+from jax import lax  # noqa: E402
+
+F32, F64, I32 = mg.F32, mg.F64, mg.I32
+NAN, INF = np.nan, np.inf
+case = mbg.case
+
+
+def f32(*v):
+    return np.array(v, F32)
+
+
+def i32(*v):
+    return np.array(v, I32)
+
+
+def error(name, fn, params, inputs, f, kiln_name):
+    """A call JAX rejects: Kiln must raise a KilnException whose message starts with kiln_name."""
+    try:
+        f(*[mg.jaxval(i) for i in inputs])
+    except (TypeError, ValueError, IndexError, NotImplementedError) as e:
+        print("  %-40s JAX: %s: %s" % (name, type(e).__name__, str(e).split("\n")[0][:80]))
+    else:
+        raise AssertionError(name + ": JAX accepted it")
+    ptext = "-" if not params else ";".join("%s=%s" % (k, mg.fmt_param(v)) for k, v in params.items())
+    mbg.LINES.append("\t".join([name, fn, ptext, ";".join(mg.enc(i) for i in inputs), "error:" + kiln_name, "-"]))
+
+
+def integers():
+    # integer division and remainder by zero: jnp.fmod/mod/floor_divide replace a zero divisor
+    a, b = i32(5, -5, 0, 7, -2**31), i32(0, 0, 0, -2, -1)
+    case("fmod int32 by zero", "Np.fmod", {}, [a, b], jnp.fmod)
+    case("mod int32 by zero", "Np.mod", {}, [a, b], jnp.mod)
+    case("floorDivide int32 by zero", "Np.floorDivide", {}, [a, b], jnp.floor_divide)
+    # shifts by the width or more give 0 (or -1 for a negative value shifted right)
+    case("leftShift int32 by >= 32", "Np.leftShift", {}, [i32(1, 1, 1, -1), i32(31, 32, 33, 40)], jnp.left_shift)
+    case("rightShift int32 by >= 32", "Np.rightShift", {}, [i32(-8, 8, -8, 8), i32(1, 32, 33, 40)], jnp.right_shift)
+    # float -> int saturates, NaN -> 0
+    x = f32(1e10, -1e10, NAN, INF, -INF, 2.7, -2.7)
+    case("astype float32 out of int32 range", "Np.astype", {"dtype": "int32"}, [x], lambda v: v.astype(jnp.int32))
+    case("astype float32 to bool", "Np.astype", {"dtype": "bool"}, [f32(0, -0.0, NAN, 0.1)], lambda v: v.astype(bool))
+    case("abs int32 min", "Np.abs", {}, [i32(-2**31, -3)], jnp.abs)
+    error("power int32 ** negative literal", "Np.powerInt", {"exp": -1}, [i32(2, 3)], lambda v: jnp.power(v, -1),
+          "power")
+    case("bincount negative and too large", "Np.bincount", {"n": 3}, [i32(-1, 0, 5, 2, -7)],
+         lambda v: jnp.bincount(v, length=3).astype(I32))
+    case("bincount weights negative", "Np.bincount", {"n": 3}, [i32(-1, 0, 5, 2), f32(0.5, 1, 2, 4)],
+         lambda v, w: jnp.bincount(v, w, length=3))
+
+
+def reductions():
+    e = np.zeros((0,), F32)
+    e23 = np.zeros((2, 0), F32)
+    case("sum of empty", "Np.sum", {"axes": None}, [e], jnp.sum)
+    case("prod of empty", "Np.prod", {"axes": None}, [e], jnp.prod)
+    case("mean of empty", "Np.mean", {"axes": None}, [e], jnp.mean)
+    case("max over an empty axis of (2,0) along 0", "Np.max", {"axes": (0,)}, [e23], lambda v: jnp.max(v, 0))
+    error("max of empty", "Np.max", {"axes": None}, [e], jnp.max, "max")
+    error("argmax of empty", "Np.argmax", {"axis": None}, [e], jnp.argmax, "argmax")
+    v = f32(1, NAN, 3, NAN)
+    case("argmax with NaN", "Np.argmax", {"axis": None}, [v], lambda x: jnp.argmax(x).astype(I32))
+    case("argmin with NaN", "Np.argmin", {"axis": None}, [v], lambda x: jnp.argmin(x).astype(I32))
+    case("argmax ties", "Np.argmax", {"axis": None}, [f32(1, 3, 3, 2)], lambda x: jnp.argmax(x).astype(I32))
+    case("max with NaN", "Np.max", {"axes": None}, [v], jnp.max)
+    case("var ddof = n", "Np.var", {"axes": None, "ddof": 3}, [f32(1, 2, 3)], lambda x: jnp.var(x, ddof=3))
+    case("std ddof = 1", "Np.std", {"axes": None, "ddof": 1}, [f32(1, 2, 3, 4)], lambda x: jnp.std(x, ddof=1))
+    m = np.arange(6, dtype=F32).reshape(1, 2, 3)
+    case("sum axes (-1, 0) keepdims", "Np.sum", {"axes": (-1, 0), "keepdims": True}, [m],
+         lambda x: jnp.sum(x, (-1, 0), keepdims=True))
+    case("cummax with NaN", "Np.cummax", {"axis": 0}, [f32(1, NAN, 3, 0)], lambda x: lax.cummax(x, 0))
+    case("cumsum axis -1", "Np.cumsum", {"axis": -1}, [m[0]], lambda x: jnp.cumsum(x, -1))
+
+
+def rounding():
+    case("round half to even", "Np.round", {"decimals": 0}, [f32(0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.5, 0.49999997)],
+         jnp.round)
+    error("round int32 decimals -1", "Np.round", {"decimals": -1}, [i32(15, 25, -35, 1234)],
+          lambda x: jnp.round(x, -1), "round")
+    case("clip NaN", "Np.clip", {"lo": 0.0, "hi": 1.0}, [f32(NAN, -1, 2, 0.5)], lambda x: jnp.clip(x, 0.0, 1.0))
+    case("clip lo > hi", "Np.clip", {"lo": 2.0, "hi": 1.0}, [f32(-1, 0.5, 3)], lambda x: jnp.clip(x, 2.0, 1.0))
+
+
+def sorting():
+    x = f32(3, NAN, -INF, 1, NAN, INF, 0.0, -0.0)
+    case("sort NaN and signed zeros", "Np.sort", {"axis": -1}, [x], jnp.sort)
+    m = np.array([[3, 1, 2], [NAN, 0, -1]], F32)
+    case("sort default axis of a matrix", "Np.sortDefault", {}, [m], jnp.sort)
+    case("argsort default axis of a matrix", "Np.argsortDefault", {}, [m], lambda v: jnp.argsort(v).astype(I32))
+    error("sort of a scalar", "Np.sortDefault", {}, [np.asarray(1.0, F32)], jnp.sort, "sort")
+    error("argsort of a scalar", "Np.argsortDefault", {}, [np.asarray(1.0, F32)], jnp.argsort, "argsort")
+
+
+def derivatives():
+    for dt in mg.FLOATS:
+        x = np.array([-INF, 0.0, 2.0, -3.0], dt)
+        case("softplus grad at -inf " + dt, "Nn.softplus", {}, [x], jax.nn.softplus, wrt=(0,))
+        a = np.array([-INF, INF, 0.0, 1.0], dt)
+        b = np.array([0.0, 1.0, -INF, -INF], dt)
+        case("logaddexp grad with -inf " + dt, "Np.logaddexp", {}, [a, b], jnp.logaddexp, wrt=(0, 1))
+        a = np.array([1.0, 0.0, 2.0, NAN, 5.0], dt)
+        b = np.array([1.0, 1.0, NAN, 3.0, 5.0], dt)
+        case("fmax grad at ties " + dt, "Np.fmax", {}, [a, b], jnp.fmax, wrt=(0, 1))
+        case("fmin grad at ties " + dt, "Np.fmin", {}, [a, b], jnp.fmin, wrt=(0, 1))
+        a = np.array([0.0, 3.0, 0.0, -4.0], dt)
+        b = np.array([0.0, 4.0, 2.0, 0.0], dt)
+        case("hypot grad at (0, 0) " + dt, "Np.hypot", {}, [a, b], jnp.hypot, wrt=(0, 1))
+        case("arccosh grad at 1 " + dt, "Np.arccosh", {}, [np.array([1.0, 2.0, 10.0], dt)], jnp.arccosh, wrt=(0,))
+        case("entr grad at 0 " + dt, "Special.entr", {}, [np.array([0.0, 0.5, 2.0], dt)], jss.entr, wrt=(0,))
+
+
+def shapes():
+    error("transpose with a short permutation", "Lax.transpose", {"perm": (0,)}, [np.zeros((2, 3), F32)],
+          lambda v: lax.transpose(v, (0,)), "transpose")
+    error("transpose with a repeated axis", "Lax.transpose", {"perm": (0, 0)}, [np.zeros((2, 3), F32)],
+          lambda v: lax.transpose(v, (0, 0)), "transpose")
+    case("oneHot of float indices", "Nn.oneHot", {"n": 3, "axis": -1}, [f32(1.0, 1.5, NAN, 2.0, -1.0)],
+         lambda v: jax.nn.one_hot(v, 3, dtype=jnp.float32))
+
+
+def more():
+    z = np.zeros((), I32)
+    x = f32(0, 1, 1.5, 3, 2, -1)
+    for right in (False, True):
+        case("digitize decreasing bins right=%s" % right, "Np.digitize", {"right": right}, [x, f32(3, 2, 1)],
+             lambda v, b, right=right: jnp.digitize(v, b, right=right).astype(I32))
+    for start, stop in ((0, 10), (-5, 0)):
+        case("linspace int32 %d..%d" % (start, stop), "Np.linspaceInt", {"start": start, "stop": stop, "num": 4},
+             [z], lambda _, a=start, b=stop: jnp.linspace(a, b, 4, dtype=jnp.int32))
+    e = np.zeros((0,), F32)
+    case("softmax of empty", "Nn.softmax", {"axis": -1}, [e], lambda v: jax.nn.softmax(v, axis=-1))
+    case("logSoftmax of empty", "Nn.logSoftmax", {"axis": -1}, [e], lambda v: jax.nn.log_softmax(v, axis=-1))
+    case("unravelIndex out of bounds", "Np.unravelIndex", {"shape": (2, 3, 4)}, [i32(-1, 24, 5, -24, -25, 100)],
+         lambda v: [o.astype(I32) for o in jnp.unravel_index(v, (2, 3, 4))])
+    case("convolve int32", "Np.convolve", {"mode": "full"}, [i32(1, 2), i32(3, 4, 5)],
+         lambda u, v: jnp.convolve(u, v, mode="full").astype(F32))  # float64 under x64, float32 in Kiln
+    case("correlate int32", "Np.correlate", {"mode": "same"}, [i32(1, 2, 3, 4), i32(1, 1)],
+         lambda u, v: jnp.correlate(u, v, mode="same").astype(F32))
+    for idx in ((1, 10), (3, 1)):
+        error("splitAt indices %s" % (idx,), "Np.splitAt", {"idx": idx, "axis": 0}, [f32(1, 2, 3, 4)],
+              lambda v, idx=idx: jnp.split(v, list(idx)), "splitAt")
+
+
+def main():
+    mbg.LINES.clear()
+    integers()
+    reductions()
+    rounding()
+    sorting()
+    derivatives()
+    shapes()
+    more()
+    path = os.path.join(mg.OUT, "edges.txt")
+    with open(path, "w") as f:
+        f.write("# JAX %s edge cases for Kiln's breadth family, made by"
+                " conformance/scripts/make_edge_goldens.py; do not edit\n" % jax.__version__)
+        for line in mbg.LINES:
+            f.write(line + "\n")
+    print("edges %5d cases %8d bytes" % (len(mbg.LINES), os.path.getsize(path)))
+
+
+if __name__ == "__main__":
+    main()
