@@ -343,10 +343,10 @@ final class ShapeFamily implements Family {
                 h -> splitAt(h[0], new int[] {3, 7}, 0)));
         l.add(new Spec(
                 "splitAt",
-                "(3,6) at [0,2,20] axis 1",
+                "(3,6) at [0,2,6] axis 1 (empty first and last pieces)",
                 new int[][] {{3, 6}},
-                a -> Np.splitAt(a[0], new int[] {0, 2, 20}, 1),
-                h -> splitAt(h[0], new int[] {0, 2, 20}, 1)));
+                a -> Np.splitAt(a[0], new int[] {0, 2, 6}, 1),
+                h -> splitAt(h[0], new int[] {0, 2, 6}, 1)));
     }
 
     // ---------------------------------------------------------------- Java oracles
