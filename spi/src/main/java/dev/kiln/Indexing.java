@@ -94,6 +94,8 @@ final class Indexing {
                     axis++;
                 }
                 case Index.Ellipsis e -> throw new AssertionError("ellipsis was expanded");
+                case Index.Ints a -> throw new AssertionError("array indices go through AdvancedIndexing");
+                case Index.Mask m -> throw new AssertionError("masks go through AdvancedIndexing");
             }
         }
         Array out = Lax.slice(x, start, limit, stride);

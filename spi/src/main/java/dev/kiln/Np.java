@@ -1739,9 +1739,11 @@ public final class Np {
     // ---------------------------------------------------------------- indexing
 
     /**
-     * NumPy basic indexing, {@code x[idx...]}: integers remove their axis, slices keep it, {@link
+     * NumPy indexing, {@code x[idx...]}: integers remove their axis, slices keep it, {@link
      * Index#newAxis()} inserts one and {@link Index#ellipsis()} fills the middle; unnamed trailing
-     * axes are taken whole.
+     * axes are taken whole. Integer arrays ({@link Index#of(Array)}) gather, broadcasting together,
+     * with out-of-range positions clamped as JAX reads them; a bool mask ({@link Index#mask}) selects
+     * where it is true, on concrete arrays only.
      *
      * @throws IndexException when an integer is out of range (naming the axis, the index and the
      *     size), there are more indices than axes, or more than one ellipsis
@@ -1749,7 +1751,7 @@ public final class Np {
     public static Array index(Array x, Index... idx) {
         Objects.requireNonNull(x, "x");
         NullChecks.elements(idx, "idx");
-        return Indexing.basic(x, idx);
+        return AdvancedIndexing.get("index", x, idx);
     }
 
     /**
