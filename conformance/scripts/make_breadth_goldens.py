@@ -518,6 +518,7 @@ def at_case(name, op, spec, inputs, wrt=(), **kw):
 
 
 def indexing():
+    rng = np.random.default_rng(20261207)  # its own stream: the other families' inputs stay as they were
     i32 = lambda *v: np.array(v, dtype=I32)
     for dt in FLOATS:
         x5 = rng.normal(size=(5,)).astype(dt)
@@ -585,7 +586,6 @@ def indexing():
 
 
 def main():
-    indexing()
     nn()
     more()
     sorting()
@@ -593,6 +593,7 @@ def main():
     elementwise()
     reductions()
     shapes()
+    indexing()
     path = os.path.join(mg.OUT, "breadth.txt")
     with open(path, "w") as f:
         f.write("# JAX %s golden values for Kiln's breadth family, made by"

@@ -40,7 +40,13 @@ final class AdvancedIndexing {
         if (x.size() == 0 || plan.flat.size() == 0) {
             return Np.zeros(x.dtype(), plan.flat.shape());
         }
-        return Lax.bind(Primitive.TAKE, new Params.Axis(0), Lax.reshape(x, x.size()), plan.flat);
+        Array read = Lax.bind(Primitive.TAKE, new Params.Axis(0), Lax.reshape(x, x.size()), plan.flat);
+        if (plan.valid == null) {
+            return read;
+        }
+        // JAX reads an out-of-range position clamped but drops its cotangent (the transpose of its
+        // gather is a scatter-add that drops out-of-range indices): the same value, no gradient there
+        return Lax.bind(Primitive.SELECT, plan.valid, read, Kiln.stopGradient(read));
     }
 
     /** {@code x.at[idx].get(mode='fill', fill_value=fill)}: out-of-range positions read {@code fill}. */
@@ -139,7 +145,8 @@ final class AdvancedIndexing {
                 int[] covered = Arrays.copyOfRange(s, cursor, Math.min(cursor + ms.length, rank));
                 if (!Arrays.equals(ms, covered)) {
                     throw new IndexException(fn + ": a boolean mask of shape " + Shape.toString(ms)
-                            + " does not match the indexed dimensions " + Shape.toString(covered) + " of an array of shape "
+                            + " does not match the indexed dimensions " + Shape.toString(covered)
+                            + " of an array of shape "
                             + Shape.toString(s) + "; give a mask of exactly those dimensions");
                 }
                 full.addAll(expandMask(fn, m.mask()));
@@ -249,7 +256,9 @@ final class AdvancedIndexing {
                     int dim = entryDim[e];
                     Array pos = Lax.bind(
                             Primitive.ADD,
-                            Lax.bind(Primitive.MUL, Lax.iota(DType.INT32, new int[] {n}, 0),
+                            Lax.bind(
+                                    Primitive.MUL,
+                                    Lax.iota(DType.INT32, new int[] {n}, 0),
                                     Np.full(DType.INT32, (double) r[2] * strides[axis], n)),
                             Np.full(DType.INT32, (double) r[0] * strides[axis], n));
                     flat = Lax.bind(Primitive.ADD, flat, Lax.broadcastInDim(pos, out, new int[] {dim}));
@@ -260,7 +269,8 @@ final class AdvancedIndexing {
                     DType t = q.dtype();
                     if (t != DType.UINT32) {
                         Array negative = Lax.bind(Primitive.LT, q, Np.full(t, 0, q.shape()));
-                        q = Lax.bind(Primitive.SELECT, negative, Lax.bind(Primitive.ADD, q, Np.full(t, size, q.shape())), q);
+                        q = Lax.bind(
+                                Primitive.SELECT, negative, Lax.bind(Primitive.ADD, q, Np.full(t, size, q.shape())), q);
                     }
                     Array ok = Lax.bind(
                             Primitive.AND,
@@ -271,7 +281,9 @@ final class AdvancedIndexing {
                             Lax.bind(Primitive.MAX, q, Np.full(t, 0, q.shape())),
                             Np.full(t, Math.max(size - 1, 0), q.shape()));
                     Array term = Lax.bind(
-                            Primitive.MUL, Lax.convert(clamped, DType.INT32), Np.full(DType.INT32, strides[axis], q.shape()));
+                            Primitive.MUL,
+                            Lax.convert(clamped, DType.INT32),
+                            Np.full(DType.INT32, strides[axis], q.shape()));
                     flat = Lax.bind(Primitive.ADD, flat, spread(term, advShape, out, advDims));
                     Array v = spread(ok, advShape, out, advDims);
                     valid = valid == null ? v : Lax.bind(Primitive.AND, valid, v);

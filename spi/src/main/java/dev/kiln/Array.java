@@ -963,13 +963,13 @@ public final class Array {
         return Np.index(this, idx);
     }
 
-    /** {@link Np#take(Array, Array, int) Np.take} along one axis (out-of-range indices clamp). */
+    /** {@link Np#take(Array, Array, int) Np.take} along one axis (out-of-range indices read the fill value, as JAX). */
     public Array take(Array indices, int axis) {
         Objects.requireNonNull(indices, "indices");
         return Np.take(this, indices, axis);
     }
 
-    /** {@link Np#take(Array, Array) Np.take} from the flattened array (out-of-range indices clamp). */
+    /** {@link Np#take(Array, Array) Np.take} from the flattened array (out-of-range indices read the fill value, as JAX). */
     public Array take(Array indices) {
         Objects.requireNonNull(indices, "indices");
         return Np.take(this, indices);

@@ -62,8 +62,8 @@ public sealed interface Index {
         public Ints {
             java.util.Objects.requireNonNull(indices, "indices");
             if (!indices.dtype().isInteger()) {
-                throw new IndexException("Index.of: an array index must hold integers or bools, got "
-                        + indices.dtype() + "; astype(DType.INT32) it first");
+                throw new IndexException("Index.of: an array index must hold integers or bools, got " + indices.dtype()
+                        + "; astype(DType.INT32) it first");
             }
         }
 

@@ -105,7 +105,10 @@ final class ScatterRules {
                 Array tangent = null;
                 if (dx != null) {
                     Array factor = Lax.bind(
-                            Primitive.SCATTER, new Params.Scatter(axis, Mode.MUL), Tangents.full(operand, 1), indices,
+                            Primitive.SCATTER,
+                            new Params.Scatter(axis, Mode.MUL),
+                            Tangents.full(operand, 1),
+                            indices,
                             updates);
                     tangent = Lax.bind(Primitive.MUL, dx, factor);
                 }
@@ -188,8 +191,7 @@ final class ScatterRules {
         Array u = materialize(values.get(2), dims[2], 0, size);
         Array idx = values.get(1);
         if (dims[1] == NOT_MAPPED) {
-            return new Batched(
-                    Lax.bind(Primitive.SCATTER, new Params.Scatter(axis + 1, p.mode()), x, idx, u), 0);
+            return new Batched(Lax.bind(Primitive.SCATTER, new Params.Scatter(axis + 1, p.mode()), x, idx, u), 0);
         }
         idx = moveBatch(idx, dims[1], 0);
         // x: [B, pre, n, post] -> [pre, B*n, post]; u: [B, pre, I, post] -> [pre, B, I, post]
@@ -210,10 +212,9 @@ final class ScatterRules {
                 Primitive.AND,
                 Lax.bind(Primitive.GE, idx, Tangents.full(idx, 0)),
                 Lax.bind(Primitive.LT, idx, Tangents.full(idx, n)));
-        Array flat = Lax.bind(
-                Primitive.SELECT, ok, Lax.bind(Primitive.ADD, idx, offsets), Tangents.full(idx, -1));
-        Array scattered = Lax.bind(
-                Primitive.SCATTER, new Params.Scatter(axis, p.mode()), Lax.reshape(xm, merged), flat, um);
+        Array flat = Lax.bind(Primitive.SELECT, ok, Lax.bind(Primitive.ADD, idx, offsets), Tangents.full(idx, -1));
+        Array scattered =
+                Lax.bind(Primitive.SCATTER, new Params.Scatter(axis, p.mode()), Lax.reshape(xm, merged), flat, um);
         return new Batched(Lax.reshape(scattered, s), axis);
     }
 
@@ -243,11 +244,12 @@ final class ScatterRules {
             // or, and, and, or for ADD, MUL, MIN, MAX; SET keeps its values
             Array xi = Emit.convert(x, DType.INT32);
             Array ui = Emit.convert(updates, DType.INT32);
-            Mode m = switch (p.mode()) {
-                case ADD -> Mode.MAX;
-                case MUL -> Mode.MIN;
-                default -> p.mode();
-            };
+            Mode m =
+                    switch (p.mode()) {
+                        case ADD -> Mode.MAX;
+                        case MUL -> Mode.MIN;
+                        default -> p.mode();
+                    };
             Array r = decompose(new Params.Scatter(axis, m), xi.spec(), new Array[] {xi, indices, ui});
             return Emit.ne(r, Emit.full(r, 0));
         }
@@ -259,38 +261,41 @@ final class ScatterRules {
         Array hit = Emit.eq(
                 Emit.op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(new int[] {k, n}, new int[] {0}), ir),
                 Emit.iota(it, new int[] {k, n}, 1));
-        Array result = switch (p.mode()) {
-            case ADD -> Emit.add(xr, added(ur, hit, pre, k, n, post));
-            case SET -> {
-                Array position = Emit.iota(DType.INT32, new int[] {k, n}, 0);
-                Array last = Emit.op(
-                        Primitive.REDUCE_MAX,
-                        new Params.Reduce(0),
-                        Emit.select(hit, position, Emit.full(position, -1)));
-                Array clamped = Emit.max(last, Emit.full(last, 0));
-                Array picked = Emit.op(Primitive.TAKE, new Params.Axis(1), ur, clamped);
-                Array any = Emit.op(
-                        Primitive.BROADCAST_IN_DIM,
-                        new Params.BroadcastInDim(new int[] {pre, n, post}, new int[] {1}),
-                        Emit.ge(last, Emit.full(last, 0)));
-                yield Emit.select(any, picked, xr);
-            }
-            case MUL, MIN, MAX -> {
-                int[] big = {pre, k, n, post};
-                Array h = Emit.op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(big, new int[] {1, 2}), hit);
-                Array v = Emit.op(Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(big, new int[] {0, 1, 3}), ur);
-                Primitive reduce = p.mode() == Mode.MUL
-                        ? Primitive.REDUCE_PROD
-                        : p.mode() == Mode.MIN ? Primitive.REDUCE_MIN : Primitive.REDUCE_MAX;
-                Array chosen = Emit.select(h, v, Emit.broadcast(identity(p.mode(), x.dtype()), big));
-                Array reduced = Emit.op(reduce, new Params.Reduce(1), chosen);
-                yield switch (p.mode()) {
-                    case MUL -> Emit.mul(xr, reduced);
-                    case MIN -> Emit.min(xr, reduced);
-                    default -> Emit.max(xr, reduced);
+        Array result =
+                switch (p.mode()) {
+                    case ADD -> Emit.add(xr, added(ur, hit, pre, k, n, post));
+                    case SET -> {
+                        Array position = Emit.iota(DType.INT32, new int[] {k, n}, 0);
+                        Array last = Emit.op(
+                                Primitive.REDUCE_MAX,
+                                new Params.Reduce(0),
+                                Emit.select(hit, position, Emit.full(position, -1)));
+                        Array clamped = Emit.max(last, Emit.full(last, 0));
+                        Array picked = Emit.op(Primitive.TAKE, new Params.Axis(1), ur, clamped);
+                        Array any = Emit.op(
+                                Primitive.BROADCAST_IN_DIM,
+                                new Params.BroadcastInDim(new int[] {pre, n, post}, new int[] {1}),
+                                Emit.ge(last, Emit.full(last, 0)));
+                        yield Emit.select(any, picked, xr);
+                    }
+                    case MUL, MIN, MAX -> {
+                        int[] big = {pre, k, n, post};
+                        Array h = Emit.op(
+                                Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(big, new int[] {1, 2}), hit);
+                        Array v = Emit.op(
+                                Primitive.BROADCAST_IN_DIM, new Params.BroadcastInDim(big, new int[] {0, 1, 3}), ur);
+                        Primitive reduce = p.mode() == Mode.MUL
+                                ? Primitive.REDUCE_PROD
+                                : p.mode() == Mode.MIN ? Primitive.REDUCE_MIN : Primitive.REDUCE_MAX;
+                        Array chosen = Emit.select(h, v, Emit.broadcast(identity(p.mode(), x.dtype()), big));
+                        Array reduced = Emit.op(reduce, new Params.Reduce(1), chosen);
+                        yield switch (p.mode()) {
+                            case MUL -> Emit.mul(xr, reduced);
+                            case MIN -> Emit.min(xr, reduced);
+                            default -> Emit.max(xr, reduced);
+                        };
+                    }
                 };
-            }
-        };
         return Emit.op(Primitive.RESHAPE, new Params.Reshape(s), result);
     }
 
@@ -336,13 +341,16 @@ final class ScatterRules {
     /** The value that leaves the mode's combination unchanged, as a 0-d array of {@code t}. */
     private static Array identity(Mode m, DType t) {
         if (t.isFloating()) {
-            return dev.kiln.Np.full(t, m == Mode.MUL ? 1.0 : m == Mode.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+            return dev.kiln.Np.full(
+                    t, m == Mode.MUL ? 1.0 : m == Mode.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
         }
-        long value = switch (m) {
-            case MUL -> 1;
-            case MIN -> t == DType.INT32 ? Integer.MAX_VALUE : t == DType.UINT32 ? 0xFFFF_FFFFL : Long.MAX_VALUE;
-            default -> t == DType.INT32 ? Integer.MIN_VALUE : t == DType.UINT32 ? 0 : Long.MIN_VALUE;
-        };
+        long value =
+                switch (m) {
+                    case MUL -> 1;
+                    case MIN ->
+                        t == DType.INT32 ? Integer.MAX_VALUE : t == DType.UINT32 ? 0xFFFF_FFFFL : Long.MAX_VALUE;
+                    default -> t == DType.INT32 ? Integer.MIN_VALUE : t == DType.UINT32 ? 0 : Long.MIN_VALUE;
+                };
         return dev.kiln.Np.full(t, (double) value); // int64 extremes saturate exactly
     }
 

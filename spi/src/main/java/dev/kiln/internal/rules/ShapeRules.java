@@ -258,8 +258,10 @@ public final class ShapeRules {
         System.arraycopy(is, 0, want, axis, is.length);
         System.arraycopy(s, axis + 1, want, axis + is.length, s.length - axis - 1);
         if (!java.util.Arrays.equals(want, u.shape())) {
-            throw fail(p, "needs updates of shape " + java.util.Arrays.toString(want) + " for operand " + x
-                    + " and indices " + idx + " along axis " + axis + ", got " + u);
+            throw fail(
+                    p,
+                    "needs updates of shape " + java.util.Arrays.toString(want) + " for operand " + x + " and indices "
+                            + idx + " along axis " + axis + ", got " + u);
         }
         return x;
     }
