@@ -74,7 +74,7 @@ final class AdvancedIndexing {
         if (values == null) {
             throw new NullPointerException(fn + ": values is null; pass an Array or a number");
         }
-        Plan plan = plan(fn, x, idx);
+        Plan plan = plan(fn, x, idx, true);
         Array v = Np.operand(values, x.dtype());
         int[] target = plan.flat.shape();
         if (!broadcastsTo(v.shape(), target)) {
@@ -111,6 +111,14 @@ final class AdvancedIndexing {
 
     /** The flat positions of {@code x[idx]}, with masks expanded into their (concrete) nonzero indices. */
     static Plan plan(String fn, Array x, Index[] idx) {
+        return plan(fn, x, idx, false);
+    }
+
+    /**
+     * The plan; with {@code dropOutOfRange} (updates), an integer out of range makes every
+     * position invalid, so the update is dropped as JAX drops it, instead of an {@link IndexException}.
+     */
+    static Plan plan(String fn, Array x, Index[] idx, boolean dropOutOfRange) {
         NullChecks.elements(idx, "idx");
         int[] s = x.shape();
         int rank = s.length;
@@ -244,7 +252,12 @@ final class AdvancedIndexing {
                 case Index.At at -> {
                     int size = s[axis];
                     int p = at.index() < 0 ? at.index() + size : at.index();
-                    if (p < 0 || p >= size) {
+                    if ((p < 0 || p >= size) && dropOutOfRange) {
+                        Array none = Np.full(DType.BOOL, 0, out);
+                        valid = valid == null ? none : Lax.bind(Primitive.AND, valid, none);
+                        p = Math.max(0, Math.min(p, size - 1)); // any in-range position
+                    }
+                    if ((p < 0 || p >= size) && !dropOutOfRange) {
                         throw new IndexException(fn + ": index " + at.index() + " is out of bounds for axis " + axis
                                 + " with size " + size + "; use an index in [" + (-size) + ", " + (size - 1) + "]");
                     }

@@ -89,6 +89,15 @@ class AtUpdateTest {
     }
 
     @Test
+    void anUpdateAtAnIntegerOutOfRangeIsDroppedAsInJax() {
+        Array x = rows(2, 3, 0);
+        assertArrayEquals(x.toDoubleArray(), x.at(Index.at(5)).set(9).toDoubleArray(), 0);
+        assertArrayEquals(
+                x.toDoubleArray(), x.at(Index.all(), Index.at(-4)).add(9).toDoubleArray(), 0);
+        assertThrows(IndexException.class, () -> x.get(Index.at(5)));
+    }
+
+    @Test
     void valuesThatDoNotBroadcastAreATypedError() {
         Array x = rows(4, 5, 0);
         ShapeException e =
