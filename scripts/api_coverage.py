@@ -18,6 +18,7 @@ Namespaces and the Kiln classes that stand for them:
     jax.lax             dev.kiln.Lax
     jax.random          dev.kiln.Random
     jax.scipy.special   dev.kiln.Special
+    jax.ops             dev.kiln.Ops
 
 Run from the repository root:
 
@@ -40,6 +41,7 @@ NAMESPACES = [
     ("jax.lax", ["dev.kiln.Lax"]),
     ("jax.random", ["dev.kiln.Random"]),
     ("jax.scipy.special", ["dev.kiln.Special"]),
+    ("jax.ops", ["dev.kiln.Ops"]),
 ]
 
 # JAX name -> Kiln name, where removing underscores and case is not enough

@@ -119,6 +119,32 @@ def per_example_grads(params, batch):
     return jax.vmap(jax.grad(example_loss), in_axes=(None, 0))(params, batch)
 
 
+def tf_layer_norm(x, scale, bias):
+    return jax.nn.standardize(x, axis=-1, epsilon=1e-5) * scale + bias
+
+
+def tf_block(p, x):
+    """The examples' transformer block (dev.kiln.examples.TransformerBlock)."""
+    b, t, d = x.shape
+    heads = lambda y: y.reshape(b, t, programs.TF_HEADS, d // programs.TF_HEADS)
+    ln1s, ln1b, wq, wk, wv, wo, ln2s, ln2b, w1, b1, w2, b2 = p
+    h = tf_layer_norm(x, ln1s, ln1b)
+    a = jax.nn.dot_product_attention(heads(h @ wq), heads(h @ wk), heads(h @ wv), is_causal=True)
+    x = x + a.reshape(b, t, d) @ wo
+    h = tf_layer_norm(x, ln2s, ln2b)
+    return x + jax.nn.gelu(h @ w1 + b1) @ w2 + b2
+
+
+def tf_loss(p, x, target):
+    return jnp.mean(jnp.square(tf_block(p, x) - target))
+
+
+def transformer_step(p, x, target):
+    """One SGD step: the loss, its gradient over every weight, and p - 0.01 g."""
+    loss, g = jax.value_and_grad(tf_loss)(p, x, target)
+    return [w - 0.01 * gw for w, gw in zip(p, g)], loss
+
+
 def uniform(rng, shape, scale=1.0):
     return jnp.asarray(rng.uniform(-scale, scale, size=shape).astype(np.float32))
 
@@ -211,6 +237,12 @@ def program_workloads(rng):
     pex = (uniform(rng, (p.PEX_IN, p.PEX_HIDDEN), p.PEX_IN ** -0.5), jnp.zeros(p.PEX_HIDDEN, jnp.float32),
            uniform(rng, (p.PEX_HIDDEN,), p.PEX_HIDDEN ** -0.5), jnp.zeros((), jnp.float32))
     out.append(("per_example_grads", per_example_grads, (pex, uniform(rng, (p.PEX_BATCH, p.PEX_IN + 1)))))
+    d, f = p.TF_DIM, p.TF_HIDDEN
+    tf = [jnp.ones(d, jnp.float32), jnp.zeros(d, jnp.float32)] + [uniform(rng, (d, d), d ** -0.5) for _ in range(4)] \
+        + [jnp.ones(d, jnp.float32), jnp.zeros(d, jnp.float32), uniform(rng, (d, f), d ** -0.5),
+           jnp.zeros(f, jnp.float32), uniform(rng, (f, d), f ** -0.5), jnp.zeros(d, jnp.float32)]
+    tokens = (p.TF_BATCH, p.TF_SEQ, p.TF_DIM)
+    out.append(("transformer_step", transformer_step, (tf, uniform(rng, tokens), uniform(rng, tokens))))
     return out
 
 

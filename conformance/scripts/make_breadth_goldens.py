@@ -485,6 +485,106 @@ def more():
          [flat % 2, flat % 3, flat % 4], lambda a, b, c: jnp.ravel_multi_index((a, b, c), (2, 3, 4)).astype(I32))
 
 
+def parse_index(spec, xs):
+    """The index tuple of a spec like "@2,1:5:2,...,None" (@k: the k-th input as an array index)."""
+    out = []
+    for part in spec.split(","):
+        part = part.strip()
+        if part.startswith("@"):
+            out.append(xs[int(part[1:])])
+        elif part == "...":
+            out.append(Ellipsis)
+        elif part == "None":
+            out.append(None)
+        elif ":" in part:
+            b = [int(v) if v.strip() else None for v in part.split(":")]
+            out.append(slice(*b))
+        else:
+            out.append(int(part))
+    return tuple(out)
+
+
+def at_case(name, op, spec, inputs, wrt=(), **kw):
+    """x.at[spec].<mode>(inputs[1]) (get: no values); inputs[0] is x."""
+    def f(*xs):
+        ref = xs[0].at[parse_index(spec, xs)]
+        if op == "get":
+            return ref.get(**kw)
+        return getattr(ref, op)(xs[1], **kw)
+    params = {"idx": spec}
+    if "fill_value" in kw:
+        params["fill"] = kw["fill_value"]
+    case(name, "At." + op, params, inputs, f, wrt=wrt)
+
+
+def indexing():
+    rng = np.random.default_rng(20261207)  # its own stream: the other families' inputs stay as they were
+    i32 = lambda *v: np.array(v, dtype=I32)
+    for dt in FLOATS:
+        x5 = rng.normal(size=(5,)).astype(dt)
+        dup = i32(10, -1, -7, 1, 1, 3)
+        u6 = rng.normal(size=(6,)).astype(dt)
+        for mode in ("add", "set", "min", "max"):
+            at_case("at[dup, oob].%s %s" % (mode, dt), mode, "@2", [x5, u6, dup], wrt=(0, 1))
+        at_case("at[dup, oob].multiply %s" % dt, "multiply", "@2", [x5, u6, dup], wrt=(0,))
+        uniq = i32(4, 0, -2)
+        at_case("at[unique].multiply %s" % dt, "multiply", "@2", [x5, u6[:3], uniq], wrt=(0, 1),
+                unique_indices=True)
+        ties = np.array([2.0, 2.0, 0.5], dtype=dt)
+        xt = np.array([0.0, 1.0, 2.0, 3.0, 4.0], dtype=dt)
+        at_case("at[ties].max %s" % dt, "max", "@2", [xt, ties, i32(1, 1, 2)], wrt=(0, 1))
+        at_case("at[ties].min %s" % dt, "min", "@2", [xt, -ties, i32(1, 1, 2)], wrt=(0, 1))
+        at_case("at[oob].get clamps %s" % dt, "get", "@1", [x5, i32(10, -1, -7, 2)], wrt=(0,))
+        at_case("at[oob].get fill %s" % dt, "get", "@1", [x5, i32(10, -1, -7, 2)], mode="fill", fill_value=-9.5)
+        m = rng.normal(size=(4, 6)).astype(dt)
+        at_case("at[int, slice].add %s" % dt, "add", "@2,1:6:2", [m, rng.normal(size=(3,)).astype(dt),
+                                                                    i32(0, 3, 0)], wrt=(0, 1))
+        at_case("at[int, slice].set %s" % dt, "set", "@2,1:6:2", [m, rng.normal(size=(2, 3)).astype(dt),
+                                                                    i32(2, -1)], wrt=(0, 1))
+        at_case("at[slice, step].set scalar %s" % dt, "set", "::2,-1", [m, np.array(7.5, dtype=dt)], wrt=(0, 1))
+        at_case("at[negative step].add %s" % dt, "add", "3:0:-2,2:", [m, rng.normal(size=(2, 4)).astype(dt)],
+                wrt=(0, 1))
+        t = rng.normal(size=(3, 4, 5)).astype(dt)
+        at_case("at[:, a, b] adjacent set %s" % dt, "set", ":,@2,@3",
+                [t, rng.normal(size=(3, 2, 2)).astype(dt), i32(0, 3), i32([1], [4]).reshape(2, 1)], wrt=(0, 1))
+        at_case("at[a, :, b] apart add %s" % dt, "add", "@2,:,@3",
+                [t, rng.normal(size=(3, 4)).astype(dt), i32(0, 2, 2), i32(4, -1, 0)], wrt=(0, 1))
+        at_case("at[1, ..., a] get %s" % dt, "get", "1,...,@1", [t, i32(0, 4, 4)], wrt=(0,))
+        at_case("at[a, None] get %s" % dt, "get", "@1,None", [m, i32(3, 1)], wrt=(0,))
+        at_case("at[2d index].add %s" % dt, "add", "@2", [m, rng.normal(size=(2, 2, 6)).astype(dt),
+                                                         i32(0, 1, 1, 3).reshape(2, 2)], wrt=(0, 1))
+        mask = m > 0.3
+        at_case("at[mask].set %s" % dt, "set", "@2", [m, np.array(0.0, dtype=dt), mask], wrt=(0,))
+        at_case("at[mask rows].add %s" % dt, "add", "@2", [m, rng.normal(size=(6,)).astype(dt),
+                                                           np.array([True, False, True, True])], wrt=(0, 1))
+        case("index mask " + dt, "Np.index", {"idx": "@1"}, [m, mask], lambda a, k: a[k], wrt=(0,))
+        case("index int arrays " + dt, "Np.index", {"idx": "@1,@2"}, [m, i32(0, 3, -1), i32(5, 0, 2)],
+             lambda a, i, j: a[i, j], wrt=(0,))
+        idx = i32(10, -1, -7, 2, 0)
+        for mode in ("fill", "clip", "wrap"):
+            case("take %s %s" % (mode, dt), "Np.take", {"mode": mode, "axis": "none"}, [m, idx],
+                 lambda a, i, mode=mode: jnp.take(a, i, mode=mode), wrt=(0,))
+            case("take axis=1 %s %s" % (mode, dt), "Np.take", {"mode": mode, "axis": 1}, [m, idx],
+                 lambda a, i, mode=mode: jnp.take(a, i, axis=1, mode=mode), wrt=(0,))
+        ia = np.array([[6, -1, 0, 2, -7, 1]] * 4, dtype=I32)
+        for mode in ("fill", "clip"):
+            case("takeAlongAxis %s %s" % (mode, dt), "Np.takeAlongAxis", {"mode": mode, "axis": 1}, [m, ia],
+                 lambda a, i, mode=mode: jnp.take_along_axis(a, i, axis=1, mode=mode), wrt=(0,))
+        data = rng.normal(size=(7, 3)).astype(dt)
+        ids = i32(0, 2, 2, -1, 4, 0, 9)
+        for op in ("sum", "max", "min", "prod"):
+            fn = getattr(jax.ops, "segment_" + op)
+            case("segment_%s %s" % (op, dt), "Ops.segment" + op.capitalize(), {"n": 5}, [data, ids],
+                 lambda d, i, fn=fn: fn(d, i, num_segments=5), wrt=(0,) if op in ("sum", "max") else ())
+    iv = np.arange(5, dtype=I32) * 10
+    for mode in ("add", "set", "min", "max", "multiply"):
+        at_case("at[dup, oob].%s int32" % mode, mode, "@2", [iv, i32(3, -4, 5, 6, 7, 8), i32(10, -1, -7, 1, 1, 3)])
+    case("take fill int32", "Np.take", {"mode": "fill", "axis": "none"}, [iv, i32(9, -1, -6)],
+         lambda a, i: jnp.take(a, i))
+    case("segment_min int32", "Ops.segmentMin", {"n": 3}, [i32(2, 3, 4), i32(0, 0, 1)],
+         lambda d, i: jax.ops.segment_min(d, i, num_segments=3))
+
+
 def main():
     nn()
     more()
@@ -493,6 +593,7 @@ def main():
     elementwise()
     reductions()
     shapes()
+    indexing()
     path = os.path.join(mg.OUT, "breadth.txt")
     with open(path, "w") as f:
         f.write("# JAX %s golden values for Kiln's breadth family, made by"

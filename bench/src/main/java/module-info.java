@@ -1,6 +1,7 @@
 /** JMH benchmarks for Kiln's backends, the machine's limits, and the side-by-side comparison with JAX. */
 module dev.kiln.bench {
     requires dev.kiln;
+    requires dev.kiln.examples;
     requires jdk.incubator.vector;
     requires jmh.core;
 

@@ -925,7 +925,30 @@ public final class Array {
         return Np.astype(this, dtype);
     }
 
-    /** Basic indexing, {@code x[idx...]}; see {@link Np#index(Array, Index...)}. */
+    /**
+     * The functional updates at an index, JAX's {@code x.at[idx]}: {@code x.at(Index.of(i)).add(v)}
+     * or {@code x.at(Index.at(0), Index.all()).set(0)}; see {@link IndexUpdate}.
+     */
+    public IndexUpdate at(Index... idx) {
+        NullChecks.elements(idx, "idx");
+        return new IndexUpdate(this, idx.clone());
+    }
+
+    /** {@code x.at[indices]}: {@link #at(Index...)} with one integer-array (or mask) index. */
+    public IndexUpdate at(Array indices) {
+        Objects.requireNonNull(indices, "indices");
+        return at(Index.of(indices));
+    }
+
+    /** {@code x.at[i]}: {@link #at(Index...)} with one integer index. */
+    public IndexUpdate at(int i) {
+        return at(Index.at(i));
+    }
+
+    /**
+     * Indexing, {@code x[idx...]}: basic (integers, slices, new axes, ellipsis) and advanced
+     * (integer arrays, masks); see {@link Np#index(Array, Index...)}.
+     */
     public Array get(Index... idx) {
         NullChecks.elements(idx, "idx");
         return Np.index(this, idx);
@@ -940,13 +963,13 @@ public final class Array {
         return Np.index(this, idx);
     }
 
-    /** {@link Np#take(Array, Array, int) Np.take} along one axis (out-of-range indices clamp). */
+    /** {@link Np#take(Array, Array, int) Np.take} along one axis (out-of-range indices read the fill value, as JAX). */
     public Array take(Array indices, int axis) {
         Objects.requireNonNull(indices, "indices");
         return Np.take(this, indices, axis);
     }
 
-    /** {@link Np#take(Array, Array) Np.take} from the flattened array (out-of-range indices clamp). */
+    /** {@link Np#take(Array, Array) Np.take} from the flattened array (out-of-range indices read the fill value, as JAX). */
     public Array take(Array indices) {
         Objects.requireNonNull(indices, "indices");
         return Np.take(this, indices);

@@ -52,6 +52,69 @@ public sealed interface Index {
         }
     }
 
+    /**
+     * An integer array index ("fancy" indexing), as {@code x[jnp.array([0, 2])]}: negative values
+     * count from the end; the array indices of one index broadcast together and give the result's
+     * dimensions (at the place of the first if they are adjacent, else in front, as NumPy does).
+     * Reading clamps an out-of-range position; an update ({@link Array#at}) drops it, as JAX does.
+     */
+    record Ints(Array indices) implements Index {
+        public Ints {
+            java.util.Objects.requireNonNull(indices, "indices");
+            if (!indices.dtype().isInteger()) {
+                throw new IndexException("Index.of: an array index must hold integers or bools, got " + indices.dtype()
+                        + "; astype(DType.INT32) it first");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "int" + Shape.toString(indices.shape());
+        }
+    }
+
+    /**
+     * A boolean mask over one or more axes, as {@code x[mask]}: selects the positions where it is
+     * true, so the result's size depends on the values. It needs a concrete mask (not under {@code
+     * jit}, as in JAX); under {@code jit} use {@code Np.where(mask, ...)} or the indices of {@code
+     * Np.nonzero(mask, size, fill)}.
+     */
+    record Mask(Array mask) implements Index {
+        public Mask {
+            java.util.Objects.requireNonNull(mask, "mask");
+            if (mask.dtype() != DType.BOOL) {
+                throw new IndexException("Index.mask: a mask must be bool, got " + mask.dtype()
+                        + "; compare to get one (x.greater(0)) or use Index.of for integer positions");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "bool" + Shape.toString(mask.shape());
+        }
+    }
+
+    /**
+     * An array index: integer positions ({@link Ints}) or, for a bool array, a mask ({@link Mask}).
+     *
+     * @throws IndexException when the array is a float array
+     */
+    static Index of(Array indices) {
+        java.util.Objects.requireNonNull(indices, "indices");
+        return indices.dtype() == DType.BOOL ? new Mask(indices) : new Ints(indices);
+    }
+
+    /** Integer positions given as Java ints, as {@code x[[0, 2, -1]]}. */
+    static Index of(int... positions) {
+        java.util.Objects.requireNonNull(positions, "positions");
+        return new Ints(Np.array(positions));
+    }
+
+    /** A boolean mask index; see {@link Mask}. */
+    static Index mask(Array mask) {
+        return new Mask(mask);
+    }
+
     /** The element at {@code i} along one axis (negative counts from the end); removes the axis. */
     static Index at(int i) {
         return new At(i);

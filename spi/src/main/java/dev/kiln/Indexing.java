@@ -94,6 +94,8 @@ final class Indexing {
                     axis++;
                 }
                 case Index.Ellipsis e -> throw new AssertionError("ellipsis was expanded");
+                case Index.Ints a -> throw new AssertionError("array indices go through AdvancedIndexing");
+                case Index.Mask m -> throw new AssertionError("masks go through AdvancedIndexing");
             }
         }
         Array out = Lax.slice(x, start, limit, stride);
@@ -162,23 +164,100 @@ final class Indexing {
     }
 
     static Array take(Array x, Array indices, int axis) {
-        int a = Shape.axis("take", axis, x.ndim());
-        requireTakeable("take", x, indices, a);
-        return Lax.bind(Primitive.TAKE, new Params.Axis(a), x, wrapNegative("take", indices, x.shape(a)));
+        return take(x, indices, axis, "fill");
     }
 
-    private static void requireTakeable(String fn, Array x, Array indices, int axis) {
+    /**
+     * {@code jnp.take(x, indices, axis, mode)}: "fill" (JAX's default: negative indices count from
+     * the end, others out of range read the fill value), "clip" (clamped into range; negative
+     * indices read element 0, as in JAX) or "wrap" (taken modulo the axis length).
+     */
+    static Array take(Array x, Array indices, int axis, String mode) {
+        int a = Shape.axis("take", axis, x.ndim());
         if (!indices.dtype().isInteger()) {
-            throw new DTypeException(fn + ": indices must be integers, got " + indices.dtype()
-                    + "; astype(DType.INT32) them first (bool masks are not supported)");
+            throw new DTypeException("take: indices must be integers, got " + indices.dtype()
+                    + "; astype(DType.INT32) them first (for a bool mask use Np.index with Index.mask)");
         }
-        if (x.shape(axis) == 0 && indices.size() > 0) {
-            throw new IndexException(fn + ": cannot take from axis " + axis + " of shape " + Shape.toString(x.shape())
-                    + " because it is empty; there is nothing to clamp the indices to");
+        int n = x.shape(a);
+        Array q =
+                switch (checkMode("take", mode, true)) {
+                    case "fill" -> wrapNegative("take", indices, n);
+                    case "clip" -> indices;
+                    default -> n == 0 ? indices : Np.mod(indices, Np.full(indices.dtype(), n));
+                };
+        return gatherChecked("take", x, q, a, mode.equals("fill"), false);
+    }
+
+    /** The mode, checked: fill or clip (and wrap where allowed). */
+    static String checkMode(String fn, String mode, boolean wrapAllowed) {
+        java.util.Objects.requireNonNull(mode, "mode");
+        if (mode.equals("fill") || mode.equals("clip") || (wrapAllowed && mode.equals("wrap"))) {
+            return mode;
         }
+        throw new KilnException(fn + ": unknown mode \"" + mode + "\"; use \"fill\" (JAX's default), \"clip\""
+                + (wrapAllowed ? " or \"wrap\"" : ""));
+    }
+
+    /**
+     * TAKE (or TAKE_ALONG_AXIS) of {@code q}, whose negative values are already resolved: with
+     * {@code fill}, positions out of range read JAX's fill value (NaN, the most negative signed
+     * integer, the largest unsigned one, true); otherwise they clamp.
+     */
+    private static Array gatherChecked(String fn, Array x, Array q, int axis, boolean fill, boolean along) {
+        int n = x.shape(axis);
+        if (n == 0 && q.size() > 0) {
+            if (!fill) {
+                throw new IndexException(fn + ": cannot take from axis " + axis + " of shape "
+                        + Shape.toString(x.shape()) + " because it is empty; there is nothing to clamp the indices to");
+            }
+            int[] shape = along ? q.shape() : takeShape(x.shape(), q.shape(), axis);
+            return Np.full(x.dtype(), fillValue(x.dtype()), shape);
+        }
+        Primitive p = along ? Primitive.TAKE_ALONG_AXIS : Primitive.TAKE;
+        Array read = Lax.bind(p, new Params.Axis(axis), x, q);
+        if (!fill || q.size() == 0) {
+            return read;
+        }
+        DType t = q.dtype();
+        Array ok = Lax.bind(
+                Primitive.AND,
+                Lax.bind(Primitive.GE, q, Np.full(t, 0, q.shape())),
+                Lax.bind(Primitive.LT, q, Np.full(t, n, q.shape())));
+        if (!along) {
+            int[] dims = new int[q.ndim()];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = axis + i;
+            }
+            ok = Lax.broadcastInDim(ok, read.shape(), dims);
+        }
+        return Lax.bind(Primitive.SELECT, ok, read, Np.full(x.dtype(), fillValue(x.dtype()), read.shape()));
+    }
+
+    private static int[] takeShape(int[] s, int[] is, int axis) {
+        int[] out = new int[s.length - 1 + is.length];
+        System.arraycopy(s, 0, out, 0, axis);
+        System.arraycopy(is, 0, out, axis, is.length);
+        System.arraycopy(s, axis + 1, out, axis + is.length, s.length - axis - 1);
+        return out;
+    }
+
+    /** JAX's fill for out-of-range reads. */
+    static double fillValue(DType t) {
+        return switch (t) {
+            case FLOAT32, FLOAT64 -> Double.NaN;
+            case INT32 -> Integer.MIN_VALUE;
+            case INT64 -> -9.223372036854775808E18;
+            case UINT32 -> 4294967295.0;
+            case BOOL -> 1;
+        };
     }
 
     static Array takeAlongAxis(Array x, Array indices, int axis) {
+        return takeAlongAxis(x, indices, axis, "fill");
+    }
+
+    static Array takeAlongAxis(Array x, Array indices, int axis, String mode) {
+        checkMode("takeAlongAxis", mode, false);
         int rank = x.ndim();
         if (indices.ndim() != rank) {
             throw new ShapeException("takeAlongAxis: indices of shape " + Shape.toString(indices.shape())
@@ -206,10 +285,14 @@ final class Indexing {
             xOut[d] = n;
             iOut[d] = n;
         }
-        requireTakeable("takeAlongAxis", x, indices, a);
+        if (!indices.dtype().isInteger()) {
+            throw new DTypeException("takeAlongAxis: indices must be integers, got " + indices.dtype()
+                    + "; astype(DType.INT32) them first");
+        }
         Array xb = Np.broadcastTo("takeAlongAxis", x, xOut);
         Array ib = Np.broadcastTo("takeAlongAxis", indices, iOut);
-        return Lax.bind(Primitive.TAKE_ALONG_AXIS, new Params.Axis(a), xb, wrapNegative("takeAlongAxis", ib, xs[a]));
+        return gatherChecked(
+                "takeAlongAxis", xb, wrapNegative("takeAlongAxis", ib, xs[a]), a, mode.equals("fill"), true);
     }
 
     static Array oneHot(Array indices, int numClasses, DType dtype) {

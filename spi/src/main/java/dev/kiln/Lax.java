@@ -483,7 +483,7 @@ public final class Lax {
         }
         int last = x.ndim() - 1;
         Array order = sliceInDim(Sorting.argsortLast(x, true), last, 0, k);
-        return new Array[] {Np.takeAlongAxis(x, order, last), order};
+        return new Array[] {Np.takeAlongAxis(x, order, last, "clip"), order};
     }
 
     /** Same as {@link #forLoop}, spelled as {@code jax.lax.fori_loop}. */

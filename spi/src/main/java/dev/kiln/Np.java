@@ -1761,9 +1761,11 @@ public final class Np {
     // ---------------------------------------------------------------- indexing
 
     /**
-     * NumPy basic indexing, {@code x[idx...]}: integers remove their axis, slices keep it, {@link
+     * NumPy indexing, {@code x[idx...]}: integers remove their axis, slices keep it, {@link
      * Index#newAxis()} inserts one and {@link Index#ellipsis()} fills the middle; unnamed trailing
-     * axes are taken whole.
+     * axes are taken whole. Integer arrays ({@link Index#of(Array)}) gather, broadcasting together,
+     * with out-of-range positions clamped as JAX reads them; a bool mask ({@link Index#mask}) selects
+     * where it is true, on concrete arrays only.
      *
      * @throws IndexException when an integer is out of range (naming the axis, the index and the
      *     size), there are more indices than axes, or more than one ellipsis
@@ -1771,7 +1773,7 @@ public final class Np {
     public static Array index(Array x, Index... idx) {
         Objects.requireNonNull(x, "x");
         NullChecks.elements(idx, "idx");
-        return Indexing.basic(x, idx);
+        return AdvancedIndexing.get("index", x, idx);
     }
 
     /**
@@ -1787,8 +1789,9 @@ public final class Np {
 
     /**
      * Elements of the flattened array at integer {@code indices}; the result has the indices'
-     * shape. Negative indices count from the end. Out-of-range indices are clamped into range, as
-     * {@code jnp.take(..., mode='clip')}: Kiln does not follow JAX's default of filling with NaN.
+     * shape. As {@code jnp.take}'s default mode "fill": negative indices count from the end, and
+     * indices still out of range read NaN (floats), the most negative value (signed integers), the
+     * largest (unsigned) or true (bool). {@link #take(Array, Array, int, String)} has the other modes.
      *
      * @throws DTypeException when the indices are not integers
      */
@@ -1800,11 +1803,9 @@ public final class Np {
 
     /**
      * Elements along {@code axis} at integer {@code indices}: that axis is replaced by the indices'
-     * shape. Negative indices count from the end; out-of-range indices are clamped into range (as
-     * {@code mode='clip'}, not JAX's default NaN fill).
+     * shape; out-of-range indices as {@link #take(Array, Array)} (JAX's "fill").
      *
      * @throws DTypeException when the indices are not integers
-     * @throws IndexException when the axis is empty but indices are given
      * @throws AxisException when the axis is out of range
      */
     public static Array take(Array x, Array indices, int axis) {
@@ -1814,9 +1815,33 @@ public final class Np {
     }
 
     /**
+     * {@code jnp.take(x, indices, axis, mode=mode)}: "fill" (the default, see {@link #take(Array,
+     * Array)}), "clip" (clamped into range, negative indices read the first element, as JAX does)
+     * or "wrap" (indices taken modulo the axis length).
+     *
+     * @throws KilnException when the mode is not one of these
+     * @throws IndexException when clipping from an empty axis
+     */
+    public static Array take(Array x, Array indices, int axis, String mode) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(mode, "mode");
+        return Indexing.take(x, indices, axis, mode);
+    }
+
+    /** {@link #take(Array, Array, int, String)} from the flattened array. */
+    public static Array take(Array x, Array indices, String mode) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(mode, "mode");
+        return Indexing.take(ravel(x), indices, 0, mode);
+    }
+
+    /**
      * Picks along {@code axis} by {@code indices} of the same rank, as {@code
-     * numpy.take_along_axis}; outside the axis the indices and the array broadcast against each
-     * other. Negative indices count from the end; out-of-range ones are clamped.
+     * jnp.take_along_axis}; outside the axis the indices and the array broadcast against each
+     * other. Negative indices count from the end; indices still out of range read the fill value of
+     * {@link #take(Array, Array)} (JAX's default mode "fill").
      *
      * @throws ShapeException when ranks differ or the shapes do not broadcast
      * @throws DTypeException when the indices are not integers
@@ -1825,6 +1850,14 @@ public final class Np {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(indices, "indices");
         return Indexing.takeAlongAxis(x, indices, axis);
+    }
+
+    /** {@link #takeAlongAxis(Array, Array, int)} with mode "fill" or "clip" (clamped into range). */
+    public static Array takeAlongAxis(Array x, Array indices, int axis, String mode) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(mode, "mode");
+        return Indexing.takeAlongAxis(x, indices, axis, mode);
     }
 
     /**
@@ -2652,7 +2685,7 @@ public final class Np {
             shape[lead.length] = 0;
             return zeros(x.dtype(), shape);
         }
-        return take(f, array(idx, len), -1);
+        return take(f, array(idx, len), -1, "clip");
     }
 
     /** The main diagonal of the first two axes. */
@@ -2693,7 +2726,7 @@ public final class Np {
         Array src = clip(k >= 0 ? i : j, 0, len - 1);
         return where(
                 on,
-                take(v, src, 0),
+                take(v, src, 0, "clip"),
                 zerosLike(Lax.broadcastInDim(Lax.reshape(Lax.sliceInDim(v, 0, 0, 1), new int[0]), new int[] {n, n})));
     }
 
@@ -3411,8 +3444,8 @@ public final class Np {
         int n = xp.shape(0);
         Array i = clip(Sorting.searchsorted(xpv, xv, "right"), 1, Math.max(1, n - 1));
         Array lo = subtract(i, 1);
-        Array x0 = take(xpv, lo, 0), x1 = take(xpv, i, 0);
-        Array f0 = take(fpv, lo, 0), f1 = take(fpv, i, 0);
+        Array x0 = take(xpv, lo, 0, "clip"), x1 = take(xpv, i, 0, "clip");
+        Array f0 = take(fpv, lo, 0, "clip"), f1 = take(fpv, i, 0, "clip");
         Array dx = subtract(x1, x0);
         Array safe = where(equal(dx, 0.0), onesLike(dx), dx);
         Array f = add(f0, multiply(divide(subtract(xv, x0), safe), subtract(f1, f0)));
@@ -3736,7 +3769,7 @@ public final class Np {
         }
         int[] keep =
                 java.util.stream.IntStream.range(0, n).filter(i -> !drop[i]).toArray();
-        return take(x, array(keep, keep.length), a);
+        return take(x, array(keep, keep.length), a, "clip");
     }
 
     /** {@code sum(a * b)} along {@code axis}. */
@@ -3809,8 +3842,8 @@ public final class Np {
         }
         Array order = Sorting.argsortLast(keys[0], false);
         for (int i = 1; i < keys.length; i++) {
-            Array k = take(keys[i], order, 0);
-            order = take(order, Sorting.argsortLast(k, false), 0);
+            Array k = take(keys[i], order, 0, "clip");
+            order = take(order, Sorting.argsortLast(k, false), 0, "clip");
         }
         return order;
     }

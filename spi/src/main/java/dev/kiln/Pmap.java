@@ -72,7 +72,8 @@ final class Pmap {
             Object out = Transforms.vmap(
                     body, args, inAxes, options.outAxis() == null ? 0 : options.outAxis(), options.axisName());
             return options.outAxis() == null
-                    ? Tree.map(a -> Np.take(a, Np.array(new int[] {0}), 0).reshape(drop(a.shape())), out)
+                    ? Tree.map(
+                            a -> Np.take(a, Np.array(new int[] {0}), 0, "clip").reshape(drop(a.shape())), out)
                     : out;
         }
         Backend base = backend.onDevice(devices.get(0));
@@ -109,7 +110,7 @@ final class Pmap {
                     slices.get(i).add(null); // another process's device: that process computes this slice
                     continue;
                 }
-                Array s = Np.take(m, Np.array(new int[] {i}), 0).reshape(dropAxis(m.shape(), 0));
+                Array s = Np.take(m, Np.array(new int[] {i}), 0, "clip").reshape(dropAxis(m.shape(), 0));
                 slices.get(i).add(Kiln.devicePut(s, views.get(i)));
             }
         }

@@ -222,7 +222,7 @@ public final class Random {
         if (x.shape(0) == 0) {
             return x;
         }
-        return Np.take(x, shuffle(key, Lax.iota(DType.INT32, new int[] {x.shape(0)}, 0)), 0);
+        return Np.take(x, shuffle(key, Lax.iota(DType.INT32, new int[] {x.shape(0)}, 0)), 0, "clip");
     }
 
     /**

@@ -137,10 +137,10 @@ final class Sorting {
     static Array sort(String fn, Array x, Integer axis, boolean descending) {
         if (axis == null) {
             Array flat = Np.ravel(x);
-            return Np.takeAlongAxis(flat, argsortLast(flat, descending), 0);
+            return Np.takeAlongAxis(flat, argsortLast(flat, descending), 0, "clip");
         }
         int a = Shape.axis(fn, axis, x.ndim());
-        return alongAxis(x, a, v -> Np.takeAlongAxis(v, argsortLast(v, descending), v.ndim() - 1));
+        return alongAxis(x, a, v -> Np.takeAlongAxis(v, argsortLast(v, descending), v.ndim() - 1, "clip"));
     }
 
     /**
@@ -168,7 +168,7 @@ final class Sorting {
             Array anyNan = Np.any(Np.isnan(moved), new int[] {moved.ndim() - 1}, true);
             moved = Np.where(anyNan, Np.fullLike(moved, Double.NaN), moved);
         }
-        Array sorted = Np.takeAlongAxis(moved, argsortLast(moved, false), moved.ndim() - 1);
+        Array sorted = Np.takeAlongAxis(moved, argsortLast(moved, false), moved.ndim() - 1, "clip");
         int last = sorted.ndim() - 1;
         Array count = nan
                 ? Lax.convert(Np.sum(Np.logicalNot(Np.isnan(sorted)), new int[] {last}, true), v.dtype())
@@ -181,8 +181,8 @@ final class Sorting {
         Array top = Np.subtract(count, 1.0);
         Array lowIdx = Lax.convert(Np.maximum(Np.minimum(low, top), 0.0), DType.INT32);
         Array highIdx = Lax.convert(Np.maximum(Np.minimum(high, top), 0.0), DType.INT32);
-        Array lowValue = Np.takeAlongAxis(sorted, lowIdx, last);
-        Array highValue = Np.takeAlongAxis(sorted, highIdx, last);
+        Array lowValue = Np.takeAlongAxis(sorted, lowIdx, last, "clip");
+        Array highValue = Np.takeAlongAxis(sorted, highIdx, last, "clip");
         Array r = Np.add(Np.multiply(lowValue, lowWeight), Np.multiply(highValue, highWeight));
         r = Np.moveaxis(r, -1, a);
         return keepdims ? r : Np.squeeze(r, a);

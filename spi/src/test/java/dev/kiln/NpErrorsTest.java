@@ -144,7 +144,7 @@ class NpErrorsTest {
         fails(IndexException.class, () -> f32(2, 3).get("1,,2"), "empty");
         fails(IndexException.class, () -> f32(2, 3).get("1:2:3:4"), "colons");
         fails(IndexException.class, () -> Index.slice(1, 2, 0), "zero");
-        fails(IndexException.class, () -> f32(0).take(i32(1), 0), "empty");
+        fails(IndexException.class, () -> Np.take(f32(0), i32(1), 0, "clip"), "empty");
         fails(IndexException.class, () -> Np.scalar(1f).get("0"), "too many indices");
     }
 

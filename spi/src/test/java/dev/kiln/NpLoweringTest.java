@@ -247,7 +247,7 @@ class NpLoweringTest {
         spec("int32[4,3]", () -> Np.oneHot(i32(4), 3, DType.INT32));
         spec("float32[2,3]", () -> Np.dynamicSlice(f32(4, 5), new int[] {1, -2}, new int[] {2, 3}));
         spec("float32[4,5]", () -> Lax.dynamicUpdateSlice(f32(4, 5), f32(2, 2), Np.scalar(1), Np.scalar(3L)));
-        RecordingBackend b = recording(() -> Np.take(f32(4, 5), Np.arrayUint32(new int[] {1}), 0));
+        RecordingBackend b = recording(() -> Np.take(f32(4, 5), Np.arrayUint32(new int[] {1}), 0, "clip"));
         assertEquals(List.of(Primitive.TAKE), b.primitives());
     }
 

@@ -416,7 +416,12 @@ class NpValuesTest {
     void gathers() {
         ref(() -> {
             Array v = a(10, 20, 30);
-            close(new float[] {30, 10, 30, 10}, Np.take(v, ai(-1, 0, 5, -7)));
+            // JAX's modes: fill (the default) wraps negatives and fills the rest with NaN; clip
+            // clamps without wrapping; wrap takes the index modulo the length
+            float[] filled = Np.take(v, ai(-1, 0, 5, -7)).toFloatArray();
+            assertTrue(filled[0] == 30 && filled[1] == 10 && Float.isNaN(filled[2]) && Float.isNaN(filled[3]));
+            close(new float[] {10, 10, 30, 10}, Np.take(v, ai(-1, 0, 5, -7), "clip"));
+            close(new float[] {30, 10, 30, 30}, Np.take(v, ai(-1, 0, 5, -7), "wrap"));
             Array m = range(3, 4);
             Array cols = Np.take(m, ai(3, -1, 0), 1);
             assertArrayEquals(new int[] {3, 3}, cols.shape());

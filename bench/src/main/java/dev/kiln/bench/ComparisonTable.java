@@ -193,6 +193,16 @@ final class ComparisonTable {
                 "perExampleGrads",
                 "per_example_grads",
                 new Limit(Bound.FMA, pexFlop)));
+        // per token: q, k, v, o projections (4 D^2) and the MLP (2 D F), plus causal attention
+        // (about 2 T D for scores and values); the step is forward + backward, three times the forward
+        double tokens = (double) Programs.TF_BATCH * Programs.TF_SEQ;
+        double d = Programs.TF_DIM;
+        double tfForward = 2 * tokens * (4 * d * d + 2 * d * Programs.TF_HIDDEN + 2 * Programs.TF_SEQ * d);
+        w.add(program(
+                "transformer block SGD step, 8×128, d 256, 4 heads, MLP 1024",
+                "transformerStep",
+                "transformer_step",
+                new Limit(Bound.FMA, 3 * tfForward)));
         return w;
     }
 

@@ -4,6 +4,7 @@ import dev.kiln.Array;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.Np;
+import dev.kiln.examples.TransformerBlock;
 import dev.kiln.spi.Backend;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -24,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Typical JAX programs beyond single kernels, each run op by op and under {@code Kiln.jit}: a
  * matrix-vector product, a Hessian-vector product ({@code jvp} of {@code grad}) through one, the
  * gradient of a {@code scan} RNN, batched attention, the gradient of a GELU MLP, and per-example
- * gradients ({@code vmap} of {@code grad}). {@code jax/workloads.py} and {@code torch/workloads.py}
+ * gradients ({@code vmap} of {@code grad}) and a transformer block's SGD step. {@code jax/workloads.py} and {@code torch/workloads.py}
  * write the same programs at the same sizes; the sizes are the constants below.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -71,6 +72,14 @@ public class Programs {
 
     static final int PEX_IN = 64;
     static final int PEX_HIDDEN = 128;
+
+    /** Transformer block training step: batch, sequence, width, heads, MLP width. */
+    static final int TF_BATCH = 8;
+
+    static final int TF_SEQ = 128;
+    static final int TF_DIM = 256;
+    static final int TF_HEADS = 4;
+    static final int TF_HIDDEN = 1024;
 
     // ------------------------------------------------------------------ the programs
 
@@ -153,6 +162,17 @@ public class Programs {
         return Kiln.vmap((Array xy) -> g.apply(p, xy)).apply(batch);
     }
 
+    /** A batch for the transformer step: inputs and regression targets, {@code [batch, seq, dim]}. */
+    public record TfBatch(Array x, Array target) {}
+
+    /**
+     * One SGD step of the examples' transformer block (layer norm, causal attention, GELU MLP,
+     * residuals): forward, gradient of the mean squared error over every weight, and the update.
+     */
+    static TransformerBlock.Step transformerStep(TransformerBlock.Params p, TfBatch b) {
+        return TransformerBlock.step(p, b.x(), b.target(), TF_HEADS, 0.01f);
+    }
+
     // ------------------------------------------------------------------ state
 
     /** Inputs on a Kiln backend and the jitted programs. */
@@ -176,12 +196,15 @@ public class Programs {
         Array geluX;
         Mlp pex;
         Array pexBatch;
+        TransformerBlock.Params tf;
+        TfBatch tfBatch;
         BiFunction<Array, Array, Array> matvecJit;
         Function<Array[], Array> hvpJit;
         BiFunction<Rnn, Array, Rnn> rnnJit;
         Function<Array[], Array> attentionJit;
         BiFunction<Mlp, Array, Mlp> geluJit;
         BiFunction<Mlp, Array, Mlp> pexJit;
+        BiFunction<TransformerBlock.Params, TfBatch, TransformerBlock.Step> tfJit;
 
         @Setup
         public void setup() {
@@ -228,6 +251,11 @@ public class Programs {
                         Np.array(Data.uniform(PEX_HIDDEN, 36, (float) (1 / Math.sqrt(PEX_HIDDEN))), PEX_HIDDEN),
                         Np.zeros());
                 pexBatch = Np.array(Data.uniform(PEX_BATCH * (PEX_IN + 1), 37), PEX_BATCH, PEX_IN + 1);
+                tf = TransformerBlock.init(TF_DIM, TF_HIDDEN);
+                int tokens = TF_BATCH * TF_SEQ * TF_DIM;
+                tfBatch = new TfBatch(
+                        Np.array(Data.uniform(tokens, 38), TF_BATCH, TF_SEQ, TF_DIM),
+                        Np.array(Data.uniform(tokens, 39), TF_BATCH, TF_SEQ, TF_DIM));
                 return null;
             });
             matvecJit = Kiln.jit(Programs::matvec);
@@ -236,6 +264,7 @@ public class Programs {
             attentionJit = Kiln.jit((Array[] a) -> attention(a[0], a[1], a[2]));
             geluJit = Kiln.jit(Programs::geluMlpGrad);
             pexJit = Kiln.jit(Programs::perExampleGrads);
+            tfJit = Kiln.jit(Programs::transformerStep);
         }
     }
 
@@ -301,5 +330,15 @@ public class Programs {
     @Benchmark
     public Mlp perExampleGradsJit(OnKiln s) {
         return s.pexJit.apply(s.pex, s.pexBatch);
+    }
+
+    @Benchmark
+    public TransformerBlock.Step transformerStepEager(OnKiln s) {
+        return eager(s, () -> transformerStep(s.tf, s.tfBatch));
+    }
+
+    @Benchmark
+    public TransformerBlock.Step transformerStepJit(OnKiln s) {
+        return s.tfJit.apply(s.tf, s.tfBatch);
     }
 }

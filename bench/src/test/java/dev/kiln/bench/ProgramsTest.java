@@ -116,4 +116,9 @@ class ProgramsTest {
     void perExampleGrads() {
         check("perExampleGrads", bench::perExampleGradsEager, bench::perExampleGradsJit);
     }
+
+    @Test
+    void transformerStep() {
+        check("transformerStep", bench::transformerStepEager, bench::transformerStepJit);
+    }
 }

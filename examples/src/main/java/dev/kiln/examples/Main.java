@@ -31,6 +31,10 @@ public final class Main {
                 "  final held-out accuracy %.3f (stated: at least %.2f)%n", accuracy, DigitsMlp.STATED_ACCURACY);
 
         System.out.println();
+        System.out.println("== Example: a transformer block (causal attention, GELU MLP), jit-compiled SGD steps");
+        TransformerBlock.run(System.out);
+
+        System.out.println();
         System.out.println("== Example: the same MLP trained data-parallel with pmap (gradients averaged with pmean)");
         List<dev.kiln.spi.Device> devices = Kiln.devices(backend.name());
         DataParallelMlp.Result one = DataParallelMlp.train(60, devices.subList(0, 1), System.out);

@@ -36,6 +36,7 @@ public sealed interface Params {
             case Slice s -> "start=" + s.start() + " limit=" + s.limit() + " strides=" + s.strides();
             case Pad p -> "lo=" + p.lo() + " hi=" + p.hi() + " interior=" + p.interior();
             case Axis a -> "axis=" + a.axis();
+            case Scatter s -> "axis=" + s.axis() + " mode=" + s.mode().name().toLowerCase(java.util.Locale.ROOT);
             case Rev r -> "axes=" + r.axes();
             case DynamicSlice d -> "sizes=" + d.sizes();
             case Iota i -> "dtype=" + i.dtype() + " shape=" + i.shape() + " dimension=" + i.dimension();
@@ -142,6 +143,29 @@ public sealed interface Params {
 
     /** CONCATENATE along one axis; TAKE and TAKE_ALONG_AXIS along one axis. */
     record Axis(int axis) implements Params {}
+
+    /**
+     * SCATTER along {@code axis}, combining each update into the operand with {@code mode}.
+     */
+    record Scatter(int axis, Mode mode) implements Params {
+        /** How an update combines with the value it lands on. */
+        public enum Mode {
+            /** Replaces it (the last of repeated indices wins). */
+            SET,
+            /** Adds to it (repeated indices accumulate, as a scatter-add). */
+            ADD,
+            /** Multiplies it. */
+            MUL,
+            /** Keeps the smaller (NaN propagates). */
+            MIN,
+            /** Keeps the larger (NaN propagates). */
+            MAX
+        }
+
+        public Scatter {
+            java.util.Objects.requireNonNull(mode, "mode");
+        }
+    }
 
     /** REV: reverse the listed axes. */
     record Rev(Ints axes) implements Params {

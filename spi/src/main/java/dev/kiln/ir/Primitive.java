@@ -123,6 +123,14 @@ public enum Primitive {
     DYNAMIC_SLICE(Kind.INDEXING, -1, Params.DynamicSlice.class),
     /** Operands: the array, the update, then one 0-d integer start index per dimension (clamped). */
     DYNAMIC_UPDATE_SLICE(Kind.INDEXING, -1),
+    /**
+     * {@code scatter(operand, indices, updates)} along an axis, the inverse of {@link #TAKE}: the
+     * updates have the shape {@code take(operand, indices)} would give, and each is combined into the
+     * operand at its index by the mode ({@link Params.Scatter.Mode}). Indices are int32 or int64;
+     * an index outside {@code [0, n)} drops its update (no wrapping, no clamping). Repeated indices
+     * combine every update for ADD, MUL, MIN and MAX; for SET the last in row-major order wins.
+     */
+    SCATTER(Kind.INDEXING, 3, Params.Scatter.class),
 
     /** No operands. */
     IOTA(Kind.CREATION, 0, Params.Iota.class),

@@ -182,6 +182,16 @@ final class PrimitiveCases {
                 "take_along_axis1",
                 a -> Lax.bind(TAKE_ALONG_AXIS, new Params.Axis(1), a, along),
                 r -> uniform(r, -2, 2, 3, 5)));
+        // scatter in each mode, differentiated in the operand and the updates (distinct indices, one
+        // out of range; MUL's update derivative assumes distinct indices)
+        Array sidx = Np.array(new int[] {3, -1, 0, 7});
+        for (Params.Scatter.Mode mode : Params.Scatter.Mode.values()) {
+            c.add(new Case(
+                    "scatter_" + mode.name().toLowerCase(java.util.Locale.ROOT),
+                    r -> new Instance(
+                            a -> Lax.bind(Primitive.SCATTER, new Params.Scatter(1, mode), a.get(0), sidx, a.get(1)),
+                            List.of(uniform(r, -2, 2, 2, 5), uniform(r, -2, 2, 2, 4)))));
+        }
         Array along0 = Np.array(new int[] {3, 0, 1, 1, 1, 2}, 2, 3);
         c.add(single(
                 "take_along_axis0",

@@ -149,6 +149,17 @@ class BatchRulesTest {
                 .named("uint32"));
         ops.add(new Op(Primitive.TAKE_ALONG_AXIS, new Params.Axis(1), floats(3, 4), ints(-1, 5, 3, 5)));
         ops.add(new Op(Primitive.TAKE_ALONG_AXIS, new Params.Axis(0), floats(4, 2), ints(0, 3, 1, 2)).named("axis=0"));
+        for (Params.Scatter.Mode mode : Params.Scatter.Mode.values()) {
+            ops.add(new Op(Primitive.SCATTER, new Params.Scatter(1, mode), floats(3, 5), ints(-1, 6, 4), floats(3, 4))
+                    .named(mode.name()));
+        }
+        ops.add(new Op(
+                        Primitive.SCATTER,
+                        new Params.Scatter(0, Params.Scatter.Mode.ADD),
+                        floats(4),
+                        ints(0, 3),
+                        floats())
+                .named("0-d index"));
         ops.add(new Op(
                 Primitive.DYNAMIC_SLICE,
                 new Params.DynamicSlice(new int[] {2, 4}),

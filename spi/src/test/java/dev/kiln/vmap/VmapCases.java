@@ -164,6 +164,12 @@ final class VmapCases {
         c.add(c2("take scalar index", floats(4, 5), ints(0, 3), (x, i) -> Np.take(x, i, 0)));
         c.add(c2("takeAlongAxis", floats(3, 4), ints(-4, 3, 3, 2), (x, i) -> Np.takeAlongAxis(x, i, 1)));
         c.add(c1("oneHot", ints(-1, 5, 4), i -> Np.oneHot(i, 5, DType.FLOAT64)));
+        // scatters: repeated and out-of-range indices
+        c.add(c2("at[] add", floats(5, 3), ints(-6, 7, 4), (x, i) -> x.at(dev.kiln.Index.of(i))
+                .add(2.5)));
+        c.add(c2("at[] max", floats(5, 3), ints(-6, 7, 4), (x, i) -> x.at(dev.kiln.Index.of(i))
+                .max(0.25)));
+        c.add(c2("segmentSum", floats(4, 3), ints(-1, 4, 4), (x, i) -> dev.kiln.Ops.segmentSum(x, i, 3)));
         c.add(c1(
                 "dynamicSlice static starts",
                 floats(5, 6),

@@ -2,10 +2,12 @@ package dev.kiln.conformance.families;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.Index;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.Nn;
 import dev.kiln.Np;
+import dev.kiln.Ops;
 import dev.kiln.Special;
 import dev.kiln.conformance.Case;
 import dev.kiln.conformance.Family;
@@ -67,7 +69,7 @@ final class BreadthFamily implements Family {
             String dtype = l.outputs.get(0).spec().dtype().toString();
             String op = l.fn;
             out.add(new Case("breadth", op, dtype, "jax " + l.name, () -> value(l, false)));
-            if (l.fn.startsWith("Nn.")) {
+            if (l.fn.startsWith("Nn.") || (l.fn.startsWith("At.") && !l.name.contains("mask"))) {
                 out.add(new Case("breadth", op, dtype, "jit, jax " + l.name, () -> value(l, true)));
             }
             if (!l.grads.isEmpty()) {
@@ -106,6 +108,9 @@ final class BreadthFamily implements Family {
         bad.put("pad", () -> Np.pad(m23(), new int[][] {{0, 0}, {3, 0}}, "reflect"));
         bad.put("meshgrid", () -> Np.meshgrid("yx", v3()));
         bad.put("average", () -> Np.average(m23(), 1, v3().reshape(3, 1)));
+        bad.put("at.add", () -> m23().at(Index.of(0, 1)).add(Np.zeros(3, 3)));
+        bad.put("take", () -> Np.take(m23(), v3(), 0, "raise"));
+        bad.put("segmentSum", () -> Ops.segmentSum(m23(), v3(), 2));
         for (var e : bad.entrySet()) {
             String fn = e.getKey();
             out.add(new Case("breadth", "errors", Case.ANY_DTYPE, fn + " rejects bad input", () -> {
@@ -207,6 +212,17 @@ final class BreadthFamily implements Family {
 
     private static int integer(Map<String, String> p, String key) {
         return Integer.parseInt(p.get(key));
+    }
+
+    /** The index of a spec such as {@code "@2,1:5:2,...,None"}: {@code @k} is input k as an array index. */
+    private static Index[] index(Map<String, String> p, Array[] a) {
+        String[] parts = p.get("idx").split(",");
+        Index[] out = new Index[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i].strip();
+            out[i] = part.startsWith("@") ? Index.of(a[Integer.parseInt(part.substring(1))]) : Index.parse(part)[0];
+        }
+        return out;
     }
 
     private static Array[] arrays(List<Object> in) {
@@ -331,6 +347,25 @@ final class BreadthFamily implements Family {
                     case "Np.expandDims" -> Np.expandDims(x, ints(p.get("axes")));
                     case "Np.indices" -> Np.indices(ints(p.get("dims")));
                     case "Np.tri" -> Np.tri(integer(p, "n"), integer(p, "m"), integer(p, "k"), DType.FLOAT32);
+                    case "At.add" -> x.at(index(p, a)).add(a[1]);
+                    case "At.set" -> x.at(index(p, a)).set(a[1]);
+                    case "At.multiply" -> x.at(index(p, a)).multiply(a[1]);
+                    case "At.min" -> x.at(index(p, a)).min(a[1]);
+                    case "At.max" -> x.at(index(p, a)).max(a[1]);
+                    case "At.get" ->
+                        p.containsKey("fill")
+                                ? x.at(index(p, a)).get(Double.parseDouble(p.get("fill")))
+                                : x.at(index(p, a)).get();
+                    case "Np.index" -> Np.index(x, index(p, a));
+                    case "Np.take" ->
+                        p.get("axis").equals("none")
+                                ? Np.take(x, a[1], p.get("mode"))
+                                : Np.take(x, a[1], integer(p, "axis"), p.get("mode"));
+                    case "Np.takeAlongAxis" -> Np.takeAlongAxis(x, a[1], integer(p, "axis"), p.get("mode"));
+                    case "Ops.segmentSum" -> Ops.segmentSum(x, a[1], integer(p, "n"));
+                    case "Ops.segmentProd" -> Ops.segmentProd(x, a[1], integer(p, "n"));
+                    case "Ops.segmentMax" -> Ops.segmentMax(x, a[1], integer(p, "n"));
+                    case "Ops.segmentMin" -> Ops.segmentMin(x, a[1], integer(p, "n"));
                     case "Np.sort" -> Np.sort(x, axisOrNull(p));
                     case "Np.argsort" -> Np.argsort(x, axisOrNull(p));
                     case "Np.quantile" -> Np.quantile(x, Double.parseDouble(p.get("q")), axisOrNull(p), false);

@@ -393,6 +393,12 @@ final class Differentiable {
                 s2,
                 uniform(-2, 2),
                 x -> Np.takeAlongAxis(x, Np.array(new int[] {0, 3, 2, 2, 1, 0}, 3, 2), 1));
+        add("atAdd", "rows [3,0,3] of (4,5)", new int[][] {{4, 5}, {3, 5}}, uniform(-2, 2), a -> a.get(0)
+                .at(dev.kiln.Index.of(3, 0, 3))
+                .add(a.get(1)));
+        add("atSet", "[1:, [4,0]] of (4,5)", new int[][] {{4, 5}, {3, 2}}, uniform(-2, 2), a -> a.get(0)
+                .at(dev.kiln.Index.slice(1, null), dev.kiln.Index.of(4, 0))
+                .set(a.get(1)));
         unary(
                 "dynamicSlice",
                 "at (1,2) size (2,2)",

@@ -225,7 +225,7 @@ final class ErrorFamily implements Family {
                 index,
                 "take",
                 "from an empty axis",
-                () -> Np.take(f32(0, 3), Np.zeros(DType.INT32, 2), 0),
+                () -> Np.take(f32(0, 3), Np.zeros(DType.INT32, 2), 0, "clip"),
                 "empty");
 
         transformations(out, shape, dtype, axis);

@@ -1,5 +1,6 @@
 package dev.kiln.internal.reference;
 
+import dev.kiln.DType;
 import dev.kiln.Shape;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
@@ -81,6 +82,78 @@ final class Indexing {
         HostBuffer result = Elements.copy(x);
         Elements.scatter(update, Elements.affineMap(update.spec().shape(), base, strides), result);
         return result;
+    }
+
+    /**
+     * {@code x} with each update combined in at its index along the axis, in row-major order of
+     * the updates; an index outside {@code [0, n)} drops its update. Floats combine in double and
+     * round once; integers wrap to the dtype; bools combine as or (ADD, MAX) and and (MUL, MIN).
+     */
+    static HostBuffer scatter(Params.Scatter params, ArraySpec out, HostBuffer x, HostBuffer indices, HostBuffer u) {
+        int[] s = x.spec().shape();
+        int axis = params.axis();
+        int dim = s[axis];
+        int outer = Shape.size(Arrays.copyOfRange(s, 0, axis));
+        int inner = Shape.size(Arrays.copyOfRange(s, axis + 1, s.length));
+        long[] idx = Widened.longs(indices);
+        int k = idx.length;
+        if (out.dtype().isFloating()) {
+            double[] v = Widened.doubles(x);
+            double[] w = Widened.doubles(u);
+            for (int o = 0; o < outer; o++) {
+                for (int j = 0; j < k; j++) {
+                    if (idx[j] < 0 || idx[j] >= dim) {
+                        continue;
+                    }
+                    int base = (o * dim + (int) idx[j]) * inner;
+                    int from = (o * k + j) * inner;
+                    for (int r = 0; r < inner; r++) {
+                        v[base + r] = combine(params.mode(), v[base + r], w[from + r]);
+                    }
+                }
+            }
+            return Widened.ofDoubles(out, v);
+        }
+        long[] v = Widened.longs(x);
+        long[] w = Widened.longs(u);
+        boolean bool = out.dtype() == DType.BOOL;
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < k; j++) {
+                if (idx[j] < 0 || idx[j] >= dim) {
+                    continue;
+                }
+                int base = (o * dim + (int) idx[j]) * inner;
+                int from = (o * k + j) * inner;
+                for (int r = 0; r < inner; r++) {
+                    long a = v[base + r];
+                    long b = w[from + r];
+                    v[base + r] = bool
+                            ? switch (params.mode()) {
+                                case SET -> b;
+                                case ADD, MAX -> a | b;
+                                case MUL, MIN -> a & b;
+                            }
+                            : switch (params.mode()) {
+                                case SET -> b;
+                                case ADD -> a + b;
+                                case MUL -> a * b;
+                                case MIN -> Math.min(a, b);
+                                case MAX -> Math.max(a, b);
+                            };
+                }
+            }
+        }
+        return Widened.ofLongs(out, v);
+    }
+
+    private static double combine(Params.Scatter.Mode mode, double a, double b) {
+        return switch (mode) {
+            case SET -> b;
+            case ADD -> a + b;
+            case MUL -> a * b;
+            case MIN -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
+            case MAX -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
+        };
     }
 
     /** The index along {@code dimension}, in the output dtype. */

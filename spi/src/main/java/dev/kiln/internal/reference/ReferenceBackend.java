@@ -126,6 +126,7 @@ public final class ReferenceBackend implements Backend {
             Primitive.TAKE_ALONG_AXIS,
             Primitive.DYNAMIC_SLICE,
             Primitive.DYNAMIC_UPDATE_SLICE,
+            Primitive.SCATTER,
             Primitive.IOTA,
             Primitive.DOT_GENERAL));
 
@@ -183,6 +184,7 @@ public final class ReferenceBackend implements Backend {
             case TAKE_ALONG_AXIS -> Indexing.takeAlongAxis((Params.Axis) params, out, in.get(0), in.get(1));
             case DYNAMIC_SLICE -> Indexing.dynamicSlice(out, in.get(0), in.subList(1, in.size()));
             case DYNAMIC_UPDATE_SLICE -> Indexing.dynamicUpdateSlice(in.get(0), in.get(1), in.subList(2, in.size()));
+            case SCATTER -> Indexing.scatter((Params.Scatter) params, out, in.get(0), in.get(1), in.get(2));
             default -> throw unsupported(p, "not an indexing primitive");
         };
     }

@@ -48,6 +48,12 @@ public final class Definitions {
         Array tangent(Primitive primitive, Params params, List<Array> x, List<Array> t);
     }
 
+    /** The tangent of a primitive of several operands that needs its primal output (scatter). */
+    @FunctionalInterface
+    interface NaryOutJvp {
+        Array tangent(Params params, List<Array> x, List<Array> t, Array out);
+    }
+
     /** The form every derivative is kept in; the interfaces above are the forms blocks write. */
     @FunctionalInterface
     private interface Jvp {
@@ -106,6 +112,11 @@ public final class Definitions {
 
         Definition naryJvp(NaryJvp rule) {
             jvp = (p, params, x, t, out) -> rule.tangent(p, params, x, t);
+            return this;
+        }
+
+        Definition naryJvpWithOutput(NaryOutJvp rule) {
+            jvp = (p, params, x, t, out) -> rule.tangent(params, x, t, out);
             return this;
         }
 

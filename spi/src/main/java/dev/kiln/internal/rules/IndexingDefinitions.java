@@ -118,6 +118,14 @@ final class IndexingDefinitions {
                 .naryJvp(IndexingDefinitions::updateTangent)
                 .transpose(indexingTranspose(Primitive.DYNAMIC_UPDATE_SLICE))
                 .decompose((p, out, in) -> dynamicUpdateSlice(in));
+        // scatter: linear in operand and updates for ADD only; the other modes' derivatives are
+        // written with ADD (ScatterRules)
+        t.define(Primitive.SCATTER)
+                .shape(ShapeRules::scatter)
+                .batch(ScatterRules::batch)
+                .naryJvpWithOutput(ScatterRules::jvp)
+                .transpose(ScatterRules::transpose)
+                .decompose(ScatterRules::decompose);
     }
 
     private static Definitions.TransposeRule indexingTranspose(Primitive p) {

@@ -16,10 +16,12 @@ import java.util.List;
  * Transpose rules of the gathers and dynamic slices: linear in the data they read or write, with
  * the integer index operands passed through unchanged.
  *
- * <p>The transpose of a gather is a scatter-add. Kiln has no scatter primitive yet, so it is built
- * as a contraction of the cotangent with a one-hot encoding of the (clamped) indices: correct and
- * differentiable, but it materialises an {@code indices.size × axis length} matrix, so it costs
- * O(indices · n) memory and time instead of O(indices). A SCATTER_ADD primitive would remove that.
+ * <p>The transpose of a gather is a scatter-add. It is built here as a contraction of the cotangent
+ * with a one-hot encoding of the (clamped) indices: correct and differentiable, but it
+ * materialises an {@code indices.size × axis length} matrix, so it costs O(indices · n) memory and
+ * time instead of O(indices). The SCATTER primitive (ADD mode) is the O(indices) form; these rules
+ * move to it once the fast backends claim it, since until then it decomposes into the same
+ * contraction (plus counts of infinite updates).
  */
 final class IndexingTranspose {
     private IndexingTranspose() {}

@@ -237,6 +237,35 @@ public final class ShapeRules {
         return x.withShape(out);
     }
 
+    /**
+     * The shape rule of {@code scatter}: integer indices, and updates of the operand's dtype shaped
+     * as {@code take(operand, indices)} along the axis; the output is the operand's spec.
+     */
+    static ArraySpec scatter(Primitive p, Params params, List<ArraySpec> in) {
+        ArraySpec x = in.get(0);
+        int[] s = x.shape();
+        int axis = ((Params.Scatter) params).axis();
+        checkAxis(p, axis, s.length);
+        ArraySpec idx = in.get(1);
+        checkIndexType(p, idx);
+        ArraySpec u = in.get(2);
+        if (u.dtype() != x.dtype()) {
+            throw fail(p, "needs updates of the operand's dtype " + x.dtype() + ", got " + u);
+        }
+        int[] is = idx.shape();
+        int[] want = new int[s.length - 1 + is.length];
+        System.arraycopy(s, 0, want, 0, axis);
+        System.arraycopy(is, 0, want, axis, is.length);
+        System.arraycopy(s, axis + 1, want, axis + is.length, s.length - axis - 1);
+        if (!java.util.Arrays.equals(want, u.shape())) {
+            throw fail(
+                    p,
+                    "needs updates of shape " + java.util.Arrays.toString(want) + " for operand " + x + " and indices "
+                            + idx + " along axis " + axis + ", got " + u);
+        }
+        return x;
+    }
+
     /** The shape rule of {@code take_along_axis}. */
     static ArraySpec takeAlongAxis(Primitive p, Params params, List<ArraySpec> in) {
         ArraySpec x = in.get(0);

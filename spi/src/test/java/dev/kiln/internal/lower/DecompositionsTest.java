@@ -99,6 +99,8 @@ class DecompositionsTest {
             case TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, LOGISTIC, CBRT, RSQRT, EXP2 -> t == DType.FLOAT64 ? 4 : 1;
             case ERF -> t == DType.FLOAT64 ? 64 : 1;
             case REDUCE_PROD -> 8; // a pairwise tree instead of the reference's left-to-right product
+            // repeated updates are combined with each other before the operand, in the dtype
+            case SCATTER -> 4;
             default -> 0;
         };
     }
@@ -212,6 +214,15 @@ class DecompositionsTest {
             HostBuffer idx0 =
                     HostBuffer.wrap(ArraySpec.of(DType.INT32, 2, 5), new int[] {0, 3, 9, -1, 2, 1, 1, 2, 3, 0});
             check(Primitive.TAKE_ALONG_AXIS, new Params.Axis(0), List.of(a, idx0));
+            // scatter: repeated and out-of-range indices (dropped), along each axis, every mode
+            HostBuffer sidx = HostBuffer.wrap(ArraySpec.of(DType.INT32, 2, 3), new int[] {1, 4, -1, 1, 7, 0});
+            HostBuffer u1 = values(t, 4 * 6, 3, 2).reshape(4, 2, 3);
+            HostBuffer u0 = values(t, 6 * 5, 3, 2).reshape(2, 3, 5);
+            HostBuffer sidx0 = HostBuffer.wrap(ArraySpec.of(DType.INT32, 2, 3), new int[] {1, 3, -1, 1, 4, 0});
+            for (Params.Scatter.Mode mode : Params.Scatter.Mode.values()) {
+                check(Primitive.SCATTER, new Params.Scatter(1, mode), List.of(a, sidx, u1));
+                check(Primitive.SCATTER, new Params.Scatter(0, mode), List.of(a, sidx0, u0));
+            }
             for (int[] starts : List.of(new int[] {0, 0}, new int[] {1, 3}, new int[] {-5, 9}, new int[] {3, 1})) {
                 List<HostBuffer> ds = new ArrayList<>(List.of(a));
                 List<HostBuffer> dus = new ArrayList<>(List.of(a, b));
