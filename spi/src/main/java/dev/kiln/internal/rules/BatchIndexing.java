@@ -66,12 +66,8 @@ final class BatchIndexing {
             return new Batched(Lax.bind(Primitive.TAKE, new Params.Axis(axis), x, idx), axis + di);
         }
         Array xm = moveBatch(x, dx, axis);
-        int[] s = xm.shape();
-        int n = s[axis + 1];
-        int[] merged = new int[s.length - 1];
-        System.arraycopy(s, 0, merged, 0, axis);
-        merged[axis] = size * n;
-        System.arraycopy(s, axis + 2, merged, axis + 1, s.length - axis - 2);
+        int n = xm.shape()[axis + 1];
+        int[] merged = BatchRules.mergeBatchIntoAxis(xm.shape(), axis);
         Array ib = moveBatch(idx, di, 0);
         int[] is = ib.shape();
         Array offsets = Lax.bind(Primitive.MUL, Lax.iota(DType.INT32, is, 0), constant(DType.INT32, n, is));

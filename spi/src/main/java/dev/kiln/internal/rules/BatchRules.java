@@ -174,6 +174,18 @@ public final class BatchRules {
         return false;
     }
 
+    /**
+     * The shape {@code s} (a batch of size {@code s[axis]} just before dimension {@code axis + 1})
+     * with the batch merged into that dimension: {@code [pre, B, n, post] -> [pre, B*n, post]}.
+     */
+    static int[] mergeBatchIntoAxis(int[] s, int axis) {
+        int[] merged = new int[s.length - 1];
+        System.arraycopy(s, 0, merged, 0, axis);
+        merged[axis] = s[axis] * s[axis + 1];
+        System.arraycopy(s, axis + 2, merged, axis + 1, s.length - axis - 2);
+        return merged;
+    }
+
     /** {@code v} with its batch dimension moved from {@code from} to {@code to}. */
     static Array moveBatch(Array v, int from, int to) {
         return from == to ? v : Np.moveaxis(v, from, to);

@@ -196,12 +196,8 @@ final class ScatterRules {
         idx = moveBatch(idx, dims[1], 0);
         // x: [B, pre, n, post] -> [pre, B*n, post]; u: [B, pre, I, post] -> [pre, B, I, post]
         Array xm = moveBatch(x, 0, axis);
-        int[] s = xm.shape();
-        int n = s[axis + 1];
-        int[] merged = new int[s.length - 1];
-        System.arraycopy(s, 0, merged, 0, axis);
-        merged[axis] = size * n;
-        System.arraycopy(s, axis + 2, merged, axis + 1, s.length - axis - 2);
+        int n = xm.shape()[axis + 1];
+        int[] merged = BatchRules.mergeBatchIntoAxis(xm.shape(), axis);
         Array um = moveBatch(u, 0, axis);
         int[] is = idx.shape();
         Array offsets = Lax.bind(
@@ -215,7 +211,7 @@ final class ScatterRules {
         Array flat = Lax.bind(Primitive.SELECT, ok, Lax.bind(Primitive.ADD, idx, offsets), Tangents.full(idx, -1));
         Array scattered =
                 Lax.bind(Primitive.SCATTER, new Params.Scatter(axis, p.mode()), Lax.reshape(xm, merged), flat, um);
-        return new Batched(Lax.reshape(scattered, s), axis);
+        return new Batched(Lax.reshape(scattered, xm.shape()), axis);
     }
 
     // ---- decomposition ----------------------------------------------------------------------
