@@ -32,11 +32,29 @@ final class FusedRenderer {
      * then offset and strides of each input, output and iota]}), the literals as bits, and the
      * number of work items (output points).
      */
-    record Rendered(String source, int[] table, long[] literals, int points) {}
+    record Rendered(String source, int[] table, long[] literals, int points, String groupSource, List<String> accs) {
+        Rendered(String source, int[] table, long[] literals, int points) {
+            this(source, table, literals, points, null, List.of());
+        }
+    }
+
+    /** The work-group size of the rendered work-group reductions ({@link #groupSource}). */
+    static int groupSize(ClDevice device) {
+        return (int) Long.highestOneBit(Math.max(1, Math.min(device.isGpu() ? 256 : 64, device.maxWorkGroupSize())));
+    }
 
     private FusedRenderer() {}
 
     static Rendered render(FusedKernel k, boolean fp64) {
+        return render(k, fp64, 64);
+    }
+
+    /**
+     * As {@link #render(FusedKernel, boolean)}; a reduction kernel also gets {@link
+     * Rendered#groupSource}, its work-group variant of {@code group} items (a power of two), and
+     * {@link Rendered#accs}, the C types of its accumulators (one per Reduce node, in node order).
+     */
+    static Rendered render(FusedKernel k, boolean fp64, int group) {
         if (!(k.root() instanceof FusedKernel.Root.Elementwise) && !(k.root() instanceof FusedKernel.Root.Reduce)) {
             throw new Unsupported("root " + k.root());
         }
@@ -72,17 +90,7 @@ final class FusedRenderer {
         StringBuilder body = new StringBuilder();
         body.append("  int g = get_global_id(0);\n  if (g >= points) return;\n");
         // the kept coordinates from the work item's index
-        body.append("  int rest = g;\n");
-        for (int i = kept.length - 1; i >= 0; i--) {
-            int d = kept[i];
-            body.append("  int p")
-                    .append(d)
-                    .append(" = rest % tab[")
-                    .append(d)
-                    .append("]; rest /= tab[")
-                    .append(d)
-                    .append("];\n");
-        }
+        body.append(keptCoordinates(kept));
         // map slots: input i at 'inputMap[i]' in the table
         int[] inputMap = new int[k.inputs().size()];
         for (int i = 0; i < inputMap.length; i++) {
@@ -108,6 +116,15 @@ final class FusedRenderer {
         StringBuilder inner = new StringBuilder();
         StringBuilder epi = new StringBuilder();
         StringBuilder init = new StringBuilder();
+        // the work-group variant: each reducer's partial results combined in local memory
+        List<String> accs = new ArrayList<>();
+        StringBuilder toLocal = new StringBuilder();
+        StringBuilder combine = new StringBuilder();
+        StringBuilder fromLocal = new StringBuilder();
+        StringBuilder toPart = new StringBuilder();
+        StringBuilder fromPart = new StringBuilder();
+        StringBuilder locals = new StringBuilder();
+        StringBuilder parts = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             StringBuilder to = i < epilogue ? inner : epi;
@@ -183,6 +200,31 @@ final class FusedRenderer {
                     inner.append("    ")
                             .append(fold("a" + i, "v" + r.arg(), r.dtype(), sum, acc, fp64))
                             .append('\n');
+                    int slot = accs.size();
+                    accs.add(acc);
+                    locals.append("  __local ")
+                            .append(acc)
+                            .append(" s")
+                            .append(i)
+                            .append("[GS];\n");
+                    parts.append(", __global ").append(acc).append(" *part").append(slot);
+                    toLocal.append("  s")
+                            .append(i)
+                            .append("[lid] = a")
+                            .append(i)
+                            .append(";\n");
+                    combine.append("      ")
+                            .append(fold("s" + i + "[lid]", "s" + i + "[lid + h]", r.dtype(), sum, acc, fp64))
+                            .append('\n');
+                    fromLocal.append("    a").append(i).append(" = s").append(i).append("[0];\n");
+                    toPart.append("      part")
+                            .append(slot)
+                            .append("[grp] = s")
+                            .append(i)
+                            .append("[0];\n");
+                    fromPart.append("    ")
+                            .append(fold("a" + i, "part" + slot + "[base + j]", r.dtype(), sum, acc, fp64))
+                            .append('\n');
                     to.append("    ")
                             .append(t)
                             .append(' ')
@@ -209,31 +251,144 @@ final class FusedRenderer {
         }
         body.append(init);
         if (reduced.length > 0) {
-            body.append("  for (int j = 0; j < m_red; j++) {\n");
-            body.append("    int rr = j;\n");
-            for (int i = reduced.length - 1; i >= 0; i--) {
-                int d = reduced[i];
-                body.append("    int p")
-                        .append(d)
-                        .append(" = rr % tab[")
-                        .append(d)
-                        .append("]; rr /= tab[")
-                        .append(d)
-                        .append("];\n");
-            }
+            String coords = reducedCoordinates(reduced);
+            body.append("  for (int j = 0; j < m_red; j++) {\n").append(coords);
             body.append(inner).append("  }\n");
             body.append("  {\n");
-            for (int d : reduced) {
-                body.append("    const int p").append(d).append(" = 0;\n"); // epilogue maps are 0 along reduced axes
-            }
+            String zeros = zeros(reduced);
+            body.append(zeros); // epilogue maps are 0 along reduced axes
             body.append(epi).append("  }\n");
-            String src = helpers + sig.toString().replace("const int points)", "const int points, const int m_red)")
-                    + body + "}\n";
-            return new Rendered(src, toArray(table), toLongs(literals), pointsOf(space, kept));
+            String reduceSig = sig.toString().replace("const int points)", "const int points, const int m_red)");
+            String src = helpers + reduceSig + body + "}\n";
+            String groupSig = sig.toString()
+                    .replace("const int points)", "const int points, const int m_red, const int chunks" + parts + ")");
+            String groupSrc = groupSource(
+                    helpers.toString(),
+                    group,
+                    groupSig,
+                    keptCoordinates(kept),
+                    init.toString(),
+                    locals.toString(),
+                    coords,
+                    inner.toString(),
+                    zeros,
+                    epi.toString(),
+                    toLocal.toString(),
+                    combine.toString(),
+                    fromLocal.toString(),
+                    toPart.toString(),
+                    fromPart.toString());
+            return new Rendered(
+                    src, toArray(table), toLongs(literals), pointsOf(space, kept), groupSrc, List.copyOf(accs));
         }
         body.append("  {\n").append(inner).append(epi).append("  }\n");
         return new Rendered(
                 helpers + sig.toString() + body + "}\n", toArray(table), toLongs(literals), pointsOf(space, kept));
+    }
+
+    /**
+     * The work-group variant of a reduction kernel, two kernels in one program. {@code kg}: group
+     * {@code grp} reduces chunk {@code grp % chunks} of output {@code grp / chunks}; its items take
+     * every {@code GS}-th reduced point of the chunk (evaluating the inner nodes and storing the
+     * inner outputs there), then combine their accumulators in local memory in log2(GS) steps. With
+     * one chunk, item 0 then evaluates the epilogue and stores the outputs; with several, it stores
+     * the group's accumulators in {@code part*}, and {@code k2} (one group per output) reduces the
+     * {@code chunks} partial results of each output the same way before the epilogue. Accumulators
+     * keep their type across both stages (double for float32 sums where the device has fp64;
+     * integer sums on unsigned types, which wrap), so the result is the per-item kernel's up to
+     * the order of a float sum's terms.
+     */
+    private static String groupSource(
+            String helpers,
+            int group,
+            String sig,
+            String keptCoords,
+            String init,
+            String locals,
+            String coords,
+            String inner,
+            String zeros,
+            String epi,
+            String toLocal,
+            String combine,
+            String fromLocal,
+            String toPart,
+            String fromPart) {
+        String tree = "  barrier(CLK_LOCAL_MEM_FENCE);\n"
+                + "  for (int h = GS / 2; h > 0; h >>= 1) {\n    if (lid < h) {\n" + combine + "    }\n"
+                + "    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n";
+        StringBuilder b = new StringBuilder(helpers);
+        b.append("#define GS ").append(group).append('\n');
+        b.append(sig.replace("__kernel void k(", "__kernel __attribute__((reqd_work_group_size(GS, 1, 1))) void k("));
+        b.append(locals);
+        b.append("  const int lid = get_local_id(0), grp = get_group_id(0);\n");
+        b.append("  const int g = grp / chunks, c = grp % chunks;\n");
+        b.append(keptCoords).append(init);
+        b.append("  const int per = m_red / chunks + (m_red % chunks != 0), lo = c * per,"
+                + " hi = min(m_red, lo + per);\n");
+        b.append("  for (int j = lo + lid; j < hi; j += GS) {\n")
+                .append(coords)
+                .append(inner)
+                .append("  }\n");
+        b.append(toLocal).append(tree);
+        b.append("  if (lid != 0) return;\n");
+        b.append("  if (chunks > 1) {\n").append(toPart).append("    return;\n  }\n");
+        b.append("  {\n").append(fromLocal).append(zeros).append(epi).append("  }\n}\n");
+        // the second stage
+        b.append(sig.replace("__kernel void k(", "__kernel __attribute__((reqd_work_group_size(GS, 1, 1))) void k2("));
+        b.append(locals);
+        b.append("  const int lid = get_local_id(0), g = get_group_id(0), base = g * chunks;\n");
+        b.append(keptCoords).append(init);
+        b.append("  for (int j = lid; j < chunks; j += GS) {\n")
+                .append(fromPart)
+                .append("  }\n");
+        b.append(toLocal).append(tree);
+        b.append("  if (lid != 0) return;\n");
+        b.append("  {\n").append(fromLocal).append(zeros).append(epi).append("  }\n}\n");
+        return b.toString();
+    }
+
+    /** The kept coordinates {@code p<d>} of output point {@code g}. */
+    private static String keptCoordinates(int[] kept) {
+        StringBuilder b = new StringBuilder("  int rest = g;\n");
+        for (int i = kept.length - 1; i >= 0; i--) {
+            int d = kept[i];
+            b.append("  int p")
+                    .append(d)
+                    .append(" = rest % tab[")
+                    .append(d)
+                    .append("]; rest /= tab[")
+                    .append(d)
+                    .append("];\n");
+        }
+        return b.toString();
+    }
+
+    /** The reduced coordinates {@code p<d>} of reduced point {@code j} (j itself for one axis). */
+    private static String reducedCoordinates(int[] reduced) {
+        if (reduced.length == 1) {
+            return "    int p" + reduced[0] + " = j;\n";
+        }
+        StringBuilder b = new StringBuilder("    int rr = j;\n");
+        for (int i = reduced.length - 1; i >= 0; i--) {
+            int d = reduced[i];
+            b.append("    int p")
+                    .append(d)
+                    .append(" = rr % tab[")
+                    .append(d)
+                    .append("]; rr /= tab[")
+                    .append(d)
+                    .append("];\n");
+        }
+        return b.toString();
+    }
+
+    private static String zeros(int[] reduced) {
+        StringBuilder b = new StringBuilder();
+        for (int d : reduced) {
+            b.append("    const int p").append(d).append(" = 0;\n");
+        }
+        return b.toString();
     }
 
     /** Number of elements folded into each output of a reduction kernel. */

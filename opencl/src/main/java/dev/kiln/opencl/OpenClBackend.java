@@ -159,8 +159,9 @@ final class OpenClBackend implements Backend {
         if (!fuse) {
             return new KernelInterpreter(this, kernel);
         }
+        int group = FusedRenderer.groupSize(rt.device());
         try {
-            r = FusedRenderer.render(kernel, fp64);
+            r = FusedRenderer.render(kernel, fp64, group);
         } catch (FusedRenderer.Unsupported e) {
             return new KernelInterpreter(this, kernel);
         }
@@ -172,6 +173,12 @@ final class OpenClBackend implements Backend {
                 rt);
         int m = FusedRenderer.reducedCount(kernel);
         boolean reduces = kernel.reducedAxes().length > 0;
+        int n = r.points();
+        // a reduction root with long rows: work-group trees (in two stages where the rows are too few)
+        int chunks = reduces && useGroupReduction(n, m) ? reductionChunks(n, m, group) : 0;
+        if (chunks > 0) {
+            rt.program(r.groupSource());
+        }
         return inputs -> {
             List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
             List<Object> args = new ArrayList<>();
@@ -185,13 +192,68 @@ final class OpenClBackend implements Backend {
             }
             args.add(table);
             args.add(literals);
-            args.add(r.points());
+            args.add(n);
             if (reduces) {
                 args.add(m);
             }
-            rt.launch(r.source(), "k", r.points(), 0, args.toArray());
+            if (chunks == 0) {
+                rt.launch(r.source(), "k", n, 0, args.toArray());
+                return outs;
+            }
+            fusedGroupReductions.incrementAndGet();
+            args.add(chunks);
+            List<cl_mem> parts = new ArrayList<>();
+            for (String acc : r.accs()) {
+                if (chunks > 1) {
+                    cl_mem part = rt.allocate((long) n * chunks * accBytes(acc));
+                    parts.add(part);
+                    args.add(part);
+                } else {
+                    args.add(literals); // not read with one chunk
+                }
+            }
+            rt.launch(r.groupSource(), "k", (long) n * chunks * group, group, args.toArray());
+            if (chunks > 1) {
+                fusedTwoStage.incrementAndGet();
+                rt.launch(r.groupSource(), "k2", (long) n * group, group, args.toArray());
+                ClRuntime.release(parts.toArray(new cl_mem[0]));
+            }
             return outs;
         };
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong fusedGroupReductions =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong fusedTwoStage = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Rendered fused reductions run as work-group trees so far, and how many of them in two stages (for tests). */
+    long[] fusedGroupReductions() {
+        return new long[] {fusedGroupReductions.get(), fusedTwoStage.get()};
+    }
+
+    /**
+     * Whether a reduction into {@code outputs} results of {@code m} elements each runs as work-group
+     * tree reductions (one group per output or per chunk of one) rather than one work item per
+     * output: for rows of at least {@link #GROUP_REDUCE_MIN} elements, always on a GPU (a group
+     * reads a row with neighbouring items on neighbouring elements), and on other devices only where
+     * the outputs alone cannot fill the device's lanes (on PoCL's two cores, one item per row of a
+     * 4096-row softmax is faster than 4096 groups with barriers).
+     */
+    private boolean useGroupReduction(long outputs, long m) {
+        ClDevice dev = rt.device();
+        long lanes = (long) Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 256 : 64) * 4;
+        return fastPaths && outputs > 0 && m >= GROUP_REDUCE_MIN && (dev.isGpu() || outputs < lanes);
+    }
+
+    /** Chunks per output: enough groups to fill the device, each of at least 16 elements per item. */
+    private int reductionChunks(long outputs, long m, int group) {
+        ClDevice dev = rt.device();
+        int target = Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 8 : 4);
+        return (int) Math.max(1, Math.min((target + outputs - 1) / outputs, m / (16L * group)));
+    }
+
+    private static int accBytes(String acc) {
+        return acc.equals("double") || acc.contains("long") ? 8 : acc.equals("uchar") ? 1 : 4;
     }
 
     // ------------------------------------------------------------------ primitives
@@ -423,9 +485,7 @@ final class OpenClBackend implements Backend {
         int rstride = collapsedStride(shape, strides, red);
         // a work-group per output where the outputs alone cannot fill the device's lanes (on PoCL's two
         // cores, one item per row of a 4096-row softmax is faster than 4096 groups with barriers)
-        ClDevice dev = rt.device();
-        long lanes = (long) Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 256 : 64) * 4;
-        if (fastPaths && out.size() > 0 && out.size() < lanes && m >= GROUP_REDUCE_MIN && rstride > 0) {
+        if (useGroupReduction(out.size(), m) && rstride > 0) {
             return groupReduce(p, out, a, kept, shape, strides, m, rstride);
         }
         ClBuffer result = allocate(out);
@@ -475,15 +535,11 @@ final class OpenClBackend implements Backend {
     private ClBuffer groupReduce(
             Primitive p, ArraySpec out, ClBuffer a, int[] kept, int[] shape, int[] strides, int m, int rstride) {
         DType d = a.spec().dtype();
-        ClDevice dev = rt.device();
-        int group = (int) Long.highestOneBit(Math.max(1, Math.min(dev.isGpu() ? 256 : 64, dev.maxWorkGroupSize())));
-        int target = Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 8 : 4);
+        int group = FusedRenderer.groupSize(rt.device());
         int n = out.size();
-        int chunks = (int) Math.max(1, Math.min((target + n - 1) / n, m / (16L * group)));
+        int chunks = reductionChunks(n, m, group);
         Sources.Fold f = Sources.fold(p, d, fp64);
-        int accBytes = f.acc().equals("double") || f.acc().contains("long")
-                ? 8
-                : f.acc().equals("uchar") ? 1 : 4;
+        int accBytes = accBytes(f.acc());
         int[] table = new int[1 + 2 * kept.length];
         table[0] = kept.length;
         for (int i = 0; i < kept.length; i++) {

@@ -1,0 +1,207 @@
+package dev.kiln.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.Array;
+import dev.kiln.DType;
+import dev.kiln.Kiln;
+import dev.kiln.Np;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast paths inside rendered fused kernels (jitted functions on opencl, against the same
+ * functions on the reference backend), on odd sizes and corner cases; each case also checks which
+ * path ran, so that a case cannot pass through the old one. Runs in the build's fused-kernel JVM.
+ */
+class FusedFastPathsTest {
+    /** A backend of its own with the defaults (renderer and fast paths on), whatever this JVM's flags. */
+    private static final OpenClBackend FUSED = (OpenClBackend) new OpenClProvider().open(java.util.Map.of());
+
+    private static OpenClBackend backend() {
+        return FUSED;
+    }
+
+    private static double[] random(long seed, int n) {
+        Random r = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextDouble() * 2 - 1;
+        }
+        return v;
+    }
+
+    private static int[] a(int... v) {
+        return v;
+    }
+
+    /**
+     * {@code f} jitted on opencl and on the reference backend, on arrays made from {@code data} (one
+     * per argument, all of {@code shape} and {@code dtype}); returns opencl's result and the reference's.
+     */
+    private static double[][] both(Function<List<Array>, Array> f, DType dtype, int[] shape, double[]... data) {
+        double[][] r = new double[2][];
+        dev.kiln.spi.Backend[] backends = {FUSED, Kiln.backend("reference")};
+        for (int b = 0; b < 2; b++) {
+            r[b] = Kiln.withBackend(backends[b], () -> {
+                        Array[] args = new Array[data.length];
+                        for (int i = 0; i < data.length; i++) {
+                            args[i] = Np.array(data[i], shape).astype(dtype);
+                        }
+                        return Kiln.jit(f).apply(List.of(args));
+                    })
+                    .toDoubleArray();
+        }
+        assertEquals(r[1].length, r[0].length);
+        return r;
+    }
+
+    /** Runs {@code body} and checks how many rendered work-group reductions (and two-stage ones) it made. */
+    private static void expectGroups(boolean group, boolean twoStage, Runnable body) {
+        long[] before = backend().fusedGroupReductions();
+        body.run();
+        long[] after = backend().fusedGroupReductions();
+        assertEquals(group, after[0] > before[0], "rendered work-group reduction taken");
+        assertEquals(twoStage, after[1] > before[1], "two stages");
+    }
+
+    /** Float sums within a few rounding steps of the sum of magnitudes; NaN where the reference has NaN. */
+    private static void close(double[][] r, double[] scale, double eps) {
+        for (int i = 0; i < r[1].length; i++) {
+            if (Double.isNaN(r[1][i])) {
+                assertTrue(Double.isNaN(r[0][i]), "element " + i + " should be NaN, is " + r[0][i]);
+                continue;
+            }
+            double bound = 8 * eps * scale[i] + Math.ulp((float) r[1][i]);
+            assertTrue(
+                    Math.abs(r[0][i] - r[1][i]) <= bound,
+                    "element " + i + ": " + r[0][i] + " vs " + r[1][i] + " (bound " + bound + ")");
+        }
+    }
+
+    @Test
+    void fullSumOfAnExpressionRunsInTwoStages() {
+        int n = 100_003;
+        double[] x = random(1, n);
+        double[] y = random(2, n);
+        double[] z = random(3, n);
+        Function<List<Array>, Array> f = v -> Np.sum(v.get(0).add(v.get(1).multiply(v.get(2))));
+        expectGroups(true, true, () -> {
+            double[][] r = both(f, DType.FLOAT32, a(n), x, y, z);
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += Math.abs((float) x[i]) + Math.abs((float) y[i] * (float) z[i]);
+            }
+            close(r, new double[] {s}, 0x1p-24 * 4);
+        });
+    }
+
+    @Test
+    void rowSoftmaxUsesOneGroupPerRow() {
+        // 37 rows of 1000: row max and row sum each reduce on a group of their own per row
+        int[] shape = a(37, 1000);
+        double[] x = random(4, 37 * 1000);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 20;
+        }
+        Function<List<Array>, Array> softmax = v -> {
+            Array e = Np.exp(v.get(0).subtract(Np.max(v.get(0), a(1), true)));
+            return e.divide(Np.sum(e, a(1), true));
+        };
+        expectGroups(true, false, () -> {
+            double[][] r = both(softmax, DType.FLOAT32, shape, x);
+            for (int i = 0; i < r[1].length; i++) {
+                assertTrue(
+                        Math.abs(r[0][i] - r[1][i]) <= 8 * Math.ulp((float) r[1][i]) + 0x1p-24 * 4,
+                        "element " + i + ": " + r[0][i] + " vs " + r[1][i]);
+            }
+        });
+    }
+
+    @Test
+    void maxPropagatesNaNFromAnywhereInTheRow() {
+        int[] shape = a(5, 3001);
+        double[] x = random(5, 5 * 3001);
+        x[2 * 3001 + 1777] = Double.NaN; // row 2, the middle of some item's share
+        x[4 * 3001 + 3000] = Double.NaN; // row 4, its last element
+        Function<List<Array>, Array> f = v -> Np.max(v.get(0).multiply(2.0), a(1), false);
+        expectGroups(true, true, () -> {
+            double[][] r = both(f, DType.FLOAT32, shape, x);
+            assertTrue(Double.isNaN(r[0][2]) && Double.isNaN(r[0][4]), "NaN rows: " + r[0][2] + ", " + r[0][4]);
+            assertArrayEquals(r[1], r[0], 0.0);
+        });
+    }
+
+    @Test
+    void integerSumsWrapExactly() {
+        // squares of values near 2^20 overflow int32 many times over
+        int n = 3 * 7001;
+        double[] x = new double[n];
+        Random rnd = new Random(6);
+        for (int i = 0; i < n; i++) {
+            x[i] = (1 << 20) + rnd.nextInt(1 << 20) - (i % 3 == 0 ? 3 << 20 : 0);
+        }
+        Function<List<Array>, Array> f = v -> Np.sum(v.get(0).multiply(v.get(0)), a(1), false);
+        expectGroups(true, true, () -> {
+            double[][] r = both(f, DType.INT32, a(3, 7001), x);
+            assertArrayEquals(r[1], r[0], 0.0);
+        });
+        Function<List<Array>, Array> g = v -> Np.max(v.get(0).multiply(v.get(0)), a(0), false);
+        expectGroups(
+                true,
+                true,
+                () -> assertArrayEquals(both(g, DType.INT64, a(n), x)[1], both(g, DType.INT64, a(n), x)[0], 0.0));
+    }
+
+    @Test
+    void argmaxKeepsTheFirstOfTiedMaxima() {
+        // rows of 2000 drawn from 5 values: many ties, the first index wins as in the reference
+        int[] shape = a(9, 2000);
+        double[] x = new double[9 * 2000];
+        Random rnd = new Random(7);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextInt(5);
+        }
+        x[3 * 2000 + 1500] = Double.NaN; // NaN is the maximum of its row
+        Function<List<Array>, Array> f = v -> Np.argmax(v.get(0).add(1.0), 1);
+        expectGroups(true, false, () -> {
+            double[][] r = both(f, DType.FLOAT32, shape, x);
+            assertArrayEquals(r[1], r[0], 0.0);
+            assertEquals(1500.0, r[0][3]);
+        });
+    }
+
+    @Test
+    void axesThatDoNotCollapseAndInnerOutputs() {
+        // a reduction over the first and last axes (no single stride), storing x*y as well
+        int[] shape = a(30, 7, 40);
+        double[] x = random(8, 30 * 7 * 40);
+        double[] y = random(9, 30 * 7 * 40);
+        Function<List<Array>, Array> f = v -> {
+            Array p = v.get(0).multiply(v.get(1));
+            return Np.concatenate(List.of(Np.sum(p, a(0, 2), false), p.reshape(-1)), 0);
+        };
+        expectGroups(true, false, () -> {
+            double[][] r = both(f, DType.FLOAT32, shape, x, y);
+            double[] scale = new double[r[1].length];
+            java.util.Arrays.fill(scale, 1200);
+            close(r, scale, 0x1p-24 * 4);
+        });
+    }
+
+    @Test
+    void shortRowsKeepOneItemPerRow() {
+        double[] x = random(10, 300 * 20);
+        Function<List<Array>, Array> f = v -> Np.sum(Np.exp(v.get(0)), a(1), false);
+        expectGroups(false, false, () -> {
+            double[][] r = both(f, DType.FLOAT32, a(300, 20), x);
+            double[] scale = new double[300];
+            java.util.Arrays.fill(scale, 60);
+            close(r, scale, 0x1p-24 * 4);
+        });
+    }
+}
