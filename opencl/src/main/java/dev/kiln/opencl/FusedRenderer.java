@@ -40,6 +40,16 @@ final class FusedRenderer {
 
     /** The work-group size of the rendered work-group reductions ({@link #groupSource}). */
     static int groupSize(ClDevice device) {
+        return Math.abs(groupArgument(device));
+    }
+
+    /** The group argument of {@link #render(FusedKernel, boolean, int)} for a device. */
+    static int groupArgument(ClDevice device) {
+        int size = groupSize0(device);
+        return device.isGpu() ? size : -size;
+    }
+
+    private static int groupSize0(ClDevice device) {
         return (int) Long.highestOneBit(Math.max(1, Math.min(device.isGpu() ? 256 : 64, device.maxWorkGroupSize())));
     }
 
@@ -264,7 +274,8 @@ final class FusedRenderer {
                     .replace("const int points)", "const int points, const int m_red, const int chunks" + parts + ")");
             String groupSrc = groupSource(
                     helpers.toString(),
-                    group,
+                    Math.abs(group),
+                    group < 0,
                     groupSig,
                     keptCoordinates(kept),
                     init.toString(),
@@ -301,6 +312,7 @@ final class FusedRenderer {
     private static String groupSource(
             String helpers,
             int group,
+            boolean contiguous,
             String sig,
             String keptCoords,
             String init,
@@ -326,7 +338,12 @@ final class FusedRenderer {
         b.append(keptCoords).append(init);
         b.append("  const int per = m_red / chunks + (m_red % chunks != 0), lo = c * per,"
                 + " hi = min(m_red, lo + per);\n");
-        b.append("  for (int j = lo + lid; j < hi; j += GS) {\n")
+        // a GPU's items read neighbouring elements together; a CPU's item reads a contiguous run
+        b.append(
+                        contiguous
+                                ? "  const int span = (hi - lo + GS - 1) / GS, j0 = lo + lid * span;\n"
+                                        + "  for (int j = j0, je = min(hi, j0 + span); j < je; j++) {\n"
+                                : "  for (int j = lo + lid; j < hi; j += GS) {\n")
                 .append(coords)
                 .append(inner)
                 .append("  }\n");

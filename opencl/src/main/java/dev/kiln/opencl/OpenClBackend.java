@@ -161,7 +161,11 @@ final class OpenClBackend implements Backend {
         }
         int group = FusedRenderer.groupSize(rt.device());
         try {
-            r = FusedRenderer.render(kernel, fp64, group);
+            int layout = FusedRenderer.groupArgument(rt.device());
+            if (interleavedReductions != null) {
+                layout = interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
+            }
+            r = FusedRenderer.render(kernel, fp64, layout);
         } catch (FusedRenderer.Unsupported e) {
             return new KernelInterpreter(this, kernel);
         }
@@ -221,6 +225,13 @@ final class OpenClBackend implements Backend {
             return outs;
         };
     }
+
+    /**
+     * Whether the items of rendered work-group reductions read every group-size-th element (true) or
+     * a contiguous run each (false); null: as suits the device (interleaved on a GPU). For tests, which
+     * run the GPU's layout on PoCL too.
+     */
+    volatile Boolean interleavedReductions;
 
     private final java.util.concurrent.atomic.AtomicLong fusedGroupReductions =
             new java.util.concurrent.atomic.AtomicLong();

@@ -22,8 +22,19 @@ class FusedFastPathsTest {
     /** A backend of its own with the defaults (renderer and fast paths on), whatever this JVM's flags. */
     private static final OpenClBackend FUSED = (OpenClBackend) new OpenClProvider().open(java.util.Map.of());
 
+    /** The same, with the work-group reductions' items reading every group-size-th element, as on a GPU. */
+    private static final OpenClBackend INTERLEAVED = (OpenClBackend) new OpenClProvider().open(java.util.Map.of());
+
+    static {
+        INTERLEAVED.interleavedReductions = true;
+        FUSED.interleavedReductions = false;
+    }
+
+    /** The opencl backend a case runs on ({@link #expectGroups} runs each case on both). */
+    private static OpenClBackend current = FUSED;
+
     private static OpenClBackend backend() {
-        return FUSED;
+        return current;
     }
 
     private static double[] random(long seed, int n) {
@@ -45,7 +56,7 @@ class FusedFastPathsTest {
      */
     private static double[][] both(Function<List<Array>, Array> f, DType dtype, int[] shape, double[]... data) {
         double[][] r = new double[2][];
-        dev.kiln.spi.Backend[] backends = {FUSED, Kiln.backend("reference")};
+        dev.kiln.spi.Backend[] backends = {current, Kiln.backend("reference")};
         for (int b = 0; b < 2; b++) {
             r[b] = Kiln.withBackend(backends[b], () -> {
                         Array[] args = new Array[data.length];
@@ -62,11 +73,16 @@ class FusedFastPathsTest {
 
     /** Runs {@code body} and checks how many rendered work-group reductions (and two-stage ones) it made. */
     private static void expectGroups(boolean group, boolean twoStage, Runnable body) {
-        long[] before = backend().fusedGroupReductions();
-        body.run();
-        long[] after = backend().fusedGroupReductions();
-        assertEquals(group, after[0] > before[0], "rendered work-group reduction taken");
-        assertEquals(twoStage, after[1] > before[1], "two stages");
+        for (OpenClBackend b : List.of(FUSED, INTERLEAVED)) {
+            current = b;
+            long[] before = b.fusedGroupReductions();
+            body.run();
+            long[] after = b.fusedGroupReductions();
+            String which = b == FUSED ? " (device's layout)" : " (interleaved layout)";
+            assertEquals(group, after[0] > before[0], "rendered work-group reduction taken" + which);
+            assertEquals(twoStage, after[1] > before[1], "two stages" + which);
+        }
+        current = FUSED;
     }
 
     /** Float sums within a few rounding steps of the sum of magnitudes; NaN where the reference has NaN. */
