@@ -65,7 +65,28 @@ final class FusedRenderer {
      * {@link Rendered#accs}, the C types of its accumulators (one per Reduce node, in node order).
      */
     static Rendered render(FusedKernel k, boolean fp64, int group) {
-        if (!(k.root() instanceof FusedKernel.Root.Elementwise) && !(k.root() instanceof FusedKernel.Root.Reduce)) {
+        return render(k, fp64, group, null);
+    }
+
+    /**
+     * A kernel with a matmul root as the tiled product ({@link Sources#tiledKernel}) of tile sizes
+     * {@code tile = {tm, tn, tk, rm, rn}}, whose epilogue runs on each sum of the tile in registers
+     * and stores the outputs: one kernel, no intermediate product in memory. The caller checks that
+     * the operands' batch, free and contracting indices each reduce to one stride, and passes {@code
+     * M, N, K} and those strides after the usual arguments.
+     */
+    static Rendered renderMatmul(FusedKernel k, boolean fp64, int[] tile) {
+        if (!(k.root() instanceof FusedKernel.Root.Matmul)) {
+            throw new Unsupported("root " + k.root());
+        }
+        return render(k, fp64, 64, tile);
+    }
+
+    private static Rendered render(FusedKernel k, boolean fp64, int group, int[] tile) {
+        boolean matmul = k.root() instanceof FusedKernel.Root.Matmul && tile != null;
+        if (!(k.root() instanceof FusedKernel.Root.Elementwise)
+                && !(k.root() instanceof FusedKernel.Root.Reduce)
+                && !matmul) {
             throw new Unsupported("root " + k.root());
         }
         int rank = k.rank();
@@ -245,7 +266,12 @@ final class FusedRenderer {
                             .append(i)
                             .append(";\n");
                 }
-                case Node.DotResult dr -> throw new Unsupported("dot_result");
+                case Node.DotResult dr -> {
+                    if (!matmul) {
+                        throw new Unsupported("dot_result");
+                    }
+                    to.append("    ").append(t).append(' ').append(v).append(" = acc[r][c];\n");
+                }
             }
         }
         for (int o = 0; o < k.outputs().size(); o++) {
@@ -260,6 +286,28 @@ final class FusedRenderer {
                     .append(";\n");
         }
         body.append(init);
+        if (matmul) {
+            FusedKernel.Root.Matmul mm = (FusedKernel.Root.Matmul) k.root();
+            String head = "__kernel void k(";
+            String params = sig.substring(head.length(), sig.indexOf("const int points)"));
+            String operand = Sources.ctype(k.inputs().get(mm.lhs()).spec().dtype());
+            String prelude = "  __global const " + operand + " *lhs = in" + mm.lhs() + ", *rhs = in" + mm.rhs() + ";\n";
+            String store = "if (i < M && j < N) {\n    const int g = (b * M + i) * N + j;\n"
+                    + keptCoordinates(kept).replace("\n  ", "\n    ").replaceFirst("^  ", "    ")
+                    + zeros(reduced) + epi + "    }";
+            String src = Sources.tiledKernel(
+                    k.inputs().get(mm.lhs()).spec().dtype(),
+                    helpers.toString(),
+                    params,
+                    prelude,
+                    store,
+                    tile[0],
+                    tile[1],
+                    tile[2],
+                    tile[3],
+                    tile[4]);
+            return new Rendered(src, toArray(table), toLongs(literals), pointsOf(space, kept));
+        }
         if (reduced.length > 0) {
             String coords = reducedCoordinates(reduced);
             body.append("  for (int j = 0; j < m_red; j++) {\n").append(coords);

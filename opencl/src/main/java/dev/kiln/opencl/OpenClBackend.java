@@ -159,6 +159,9 @@ final class OpenClBackend implements Backend {
         if (!fuse) {
             return new KernelInterpreter(this, kernel);
         }
+        if (kernel.root() instanceof FusedKernel.Root.Matmul mm) {
+            return compileMatmul(kernel, mm);
+        }
         int group = FusedRenderer.groupSize(rt.device());
         try {
             int layout = FusedRenderer.groupArgument(rt.device());
@@ -232,6 +235,71 @@ final class OpenClBackend implements Backend {
      * run the GPU's layout on PoCL too.
      */
     volatile Boolean interleavedReductions;
+
+    /**
+     * A kernel with a matmul root: where the product takes the tiled kernel, one kernel that applies
+     * the epilogue to each tile in registers before the store; else op by op.
+     */
+    private CompiledKernel compileMatmul(FusedKernel kernel, FusedKernel.Root.Matmul mm) {
+        DType dtype = null;
+        for (FusedKernel.Node n : kernel.nodes()) {
+            if (n instanceof FusedKernel.Node.DotResult d) {
+                dtype = d.dtype();
+            }
+        }
+        int[] ls = kernel.inputs().get(mm.lhs()).spec().shape();
+        int[] rs = kernel.inputs().get(mm.rhs()).spec().shape();
+        long points = 1;
+        for (int d : kernel.keptAxes()) {
+            points *= kernel.space()[d];
+        }
+        int[] plan = dtype == null ? null : tiledPlan(mm.dims(), ls, rs, dtype, points);
+        FusedRenderer.Rendered r;
+        try {
+            if (plan == null) {
+                throw new FusedRenderer.Unsupported("a product the tiled kernel does not take");
+            }
+            r = FusedRenderer.renderMatmul(kernel, fp64, tiled);
+        } catch (FusedRenderer.Unsupported e) {
+            return new KernelInterpreter(this, kernel);
+        }
+        rt.program(r.source());
+        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
+        ClBuffer literals = new ClBuffer(
+                ArraySpec.of(DType.INT64, r.literals().length),
+                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
+                rt);
+        int[] p = tiled;
+        long[] groups = {(plan[2] + p[1] - 1) / p[1], (plan[1] + p[0] - 1) / p[0], plan[0]};
+        long[] local = {p[1] / p[4], p[0] / p[3], 1};
+        return inputs -> {
+            List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
+            List<Object> args = new ArrayList<>();
+            for (Buffer b : inputs) {
+                args.add(cl(b));
+            }
+            for (FusedKernel.Output o : kernel.outputs()) {
+                ClBuffer out = allocate(o.spec());
+                outs.add(out);
+                args.add(out);
+            }
+            args.add(table);
+            args.add(literals);
+            for (int i = 1; i < plan.length; i++) {
+                args.add(plan[i]);
+            }
+            fusedMatmuls.incrementAndGet();
+            rt.launch3(r.source(), "k", groups, local, args.toArray());
+            return outs;
+        };
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong fusedMatmuls = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Matmul-rooted fused kernels run as one tiled kernel with their epilogue so far (for tests). */
+    long fusedMatmuls() {
+        return fusedMatmuls.get();
+    }
 
     private final java.util.concurrent.atomic.AtomicLong fusedGroupReductions =
             new java.util.concurrent.atomic.AtomicLong();
@@ -609,9 +677,13 @@ final class OpenClBackend implements Backend {
         return result;
     }
 
-    private ClBuffer dot(Params.DotGeneral params, ArraySpec out, ClBuffer lhs, ClBuffer rhs) {
-        int[] ls = lhs.spec().shape();
-        int[] rs = rhs.spec().shape();
+    /**
+     * The tiled product's sizes and strides for this product, {@code {batch, M, N, K, lbs, lis, lks,
+     * rbs, rjs, rks}}: where tiles are on, the result is a float dtype of at least {@link
+     * #TILED_MIN_WORK} multiply-adds, and each operand's batch, free and contracting indices reduce
+     * to one stride; else null.
+     */
+    private int[] tiledPlan(Params.DotGeneral params, int[] ls, int[] rs, DType dtype, long outSize) {
         int[] lb = offsets(ls, params.lhsBatch().toArray());
         int[] rb = offsets(rs, params.rhsBatch().toArray());
         int[] lf = offsets(
@@ -628,13 +700,50 @@ final class OpenClBackend implements Backend {
                         params.rhsContract().toArray()));
         int[] lk = offsets(ls, params.lhsContract().toArray());
         int[] rk = offsets(rs, params.rhsContract().toArray());
-        if (tiled != null && out.dtype().isFloating() && out.size() > 0 && lk.length > 0) {
-            int[] strides = {stride(lb), stride(lf), stride(lk), stride(rb), stride(rf), stride(rk)};
-            long work = (long) out.size() * lk.length;
-            if (Arrays.stream(strides).allMatch(v -> v >= 0) && work >= TILED_MIN_WORK) {
-                return tiledDot(out, lhs, rhs, lb.length, lf.length, rf.length, lk.length, strides);
-            }
+        if (tiled == null || !dtype.isFloating() || outSize <= 0 || lk.length == 0) {
+            return null;
         }
+        int[] strides = {stride(lb), stride(lf), stride(lk), stride(rb), stride(rf), stride(rk)};
+        if (!Arrays.stream(strides).allMatch(v -> v >= 0) || outSize * lk.length < TILED_MIN_WORK) {
+            return null;
+        }
+        return new int[] {
+            lb.length,
+            lf.length,
+            rf.length,
+            lk.length,
+            strides[0],
+            strides[1],
+            strides[2],
+            strides[3],
+            strides[4],
+            strides[5]
+        };
+    }
+
+    private ClBuffer dot(Params.DotGeneral params, ArraySpec out, ClBuffer lhs, ClBuffer rhs) {
+        int[] ls = lhs.spec().shape();
+        int[] rs = rhs.spec().shape();
+        int[] plan = tiledPlan(params, ls, rs, out.dtype(), out.size());
+        if (plan != null) {
+            return tiledDot(out, lhs, rhs, plan[0], plan[1], plan[2], plan[3], Arrays.copyOfRange(plan, 4, 10));
+        }
+        int[] lb = offsets(ls, params.lhsBatch().toArray());
+        int[] rb = offsets(rs, params.rhsBatch().toArray());
+        int[] lf = offsets(
+                ls,
+                free(
+                        ls.length,
+                        params.lhsBatch().toArray(),
+                        params.lhsContract().toArray()));
+        int[] rf = offsets(
+                rs,
+                free(
+                        rs.length,
+                        params.rhsBatch().toArray(),
+                        params.rhsContract().toArray()));
+        int[] lk = offsets(ls, params.lhsContract().toArray());
+        int[] rk = offsets(rs, params.rhsContract().toArray());
         int[][] parts = {lb, rb, lf, rf, lk, rk};
         int total = 0;
         int[] starts = new int[parts.length];

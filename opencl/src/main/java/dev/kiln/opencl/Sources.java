@@ -363,13 +363,46 @@ final class Sources {
      */
     static String tiledDot(DType d, boolean fp64, int tm, int tn, int tk, int rm, int rn) {
         String t = ctype(d);
-        return (fp64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : "")
+        return tiledKernel(
+                d,
+                (fp64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : ""),
+                "__global const " + t + " *lhs, __global const " + t + " *rhs, __global " + t + " *out,",
+                "",
+                "if (i < M && j < N) out[((long) b * M + i) * N + j] = acc[r][c];",
+                tm,
+                tn,
+                tk,
+                rm,
+                rn);
+    }
+
+    /**
+     * The tiled product of {@link #tiledDot} with its own program prefix, leading parameters, prelude
+     * (which must define {@code lhs} and {@code rhs} where the parameters do not) and store statement,
+     * which sees the block's sum {@code acc[r][c]} of output row {@code i}, column {@code j} and batch
+     * {@code b} (it must check {@code i < M && j < N}). A fused kernel with a matmul root stores
+     * through its epilogue this way, applied to the tile in registers.
+     */
+    static String tiledKernel(
+            DType d,
+            String prefix,
+            String params,
+            String prelude,
+            String store,
+            int tm,
+            int tn,
+            int tk,
+            int rm,
+            int rn) {
+        String t = ctype(d);
+        return prefix
                 + "#define TM " + tm + "\n#define TN " + tn + "\n#define TK " + tk + "\n#define RM " + rm
                 + "\n#define RN " + rn + "\n#define WX (TN / RN)\n#define WY (TM / RM)\n"
                 + "__kernel __attribute__((reqd_work_group_size(WX, WY, 1)))\n"
-                + "void k(__global const " + t + " *lhs, __global const " + t + " *rhs, __global " + t + " *out,"
+                + "void k(" + params
                 + " const int M, const int N, const int K, const int lbs, const int lis, const int lks,"
                 + " const int rbs, const int rjs, const int rks) {\n"
+                + prelude
                 + "  __local " + t + " As[TK][TM + 1];\n  __local " + t + " Bs[TK][TN + 1];\n"
                 + "  const int tx = get_local_id(0), ty = get_local_id(1), lid = ty * WX + tx;\n"
                 + "  const int j0 = get_group_id(0) * TN, i0 = get_group_id(1) * TM, b = get_group_id(2);\n"
@@ -395,7 +428,7 @@ final class Sources {
                 + "    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n"
                 + "  for (int r = 0; r < RM; r++) for (int c = 0; c < RN; c++) {\n"
                 + "    int i = i0 + ty + r * WY, j = j0 + tx + c * WX;\n"
-                + "    if (i < M && j < N) out[((long) b * M + i) * N + j] = acc[r][c];\n  }\n}\n";
+                + "    " + store + "\n  }\n}\n";
     }
 
     /** The accumulator's C type, its identity, and how to fold {@code v} into {@code a}, for a reduction. */

@@ -220,4 +220,80 @@ class FusedFastPathsTest {
             close(r, scale, 0x1p-24 * 4);
         });
     }
+
+    /**
+     * {@code f(lhs, rhs, bias)} jitted on opencl and on the reference backend (float32), checking whether
+     * the product ran as one tiled kernel with its epilogue; each element within {@code k + 1}
+     * rounding steps of the sum of the magnitudes of the terms, plus a few ulps for the epilogue.
+     */
+    private static void matmul(
+            Function<List<Array>, Array> f,
+            Function<List<Array>, Array> scaleOf,
+            int[][] shapes,
+            int k,
+            boolean fused) {
+        double[][] data = new double[shapes.length][];
+        for (int i = 0; i < shapes.length; i++) {
+            int n = 1;
+            for (int d : shapes[i]) {
+                n *= d;
+            }
+            data[i] = random(20 + i, n);
+        }
+        dev.kiln.spi.Backend[] backends = {FUSED, Kiln.backend("reference"), Kiln.backend("reference")};
+        double[][] r = new double[3][];
+        long before = FUSED.fusedMatmuls();
+        for (int b = 0; b < 3; b++) {
+            Function<List<Array>, Array> g = b < 2 ? f : scaleOf;
+            r[b] = Kiln.withBackend(backends[b], () -> {
+                        Array[] args = new Array[shapes.length];
+                        for (int i = 0; i < shapes.length; i++) {
+                            args[i] = Np.array(data[i], shapes[i]).astype(DType.FLOAT32);
+                        }
+                        return Kiln.jit(g).apply(List.of(args));
+                    })
+                    .toDoubleArray();
+        }
+        assertEquals(fused, FUSED.fusedMatmuls() > before, "one tiled kernel with its epilogue");
+        assertEquals(r[1].length, r[0].length);
+        for (int i = 0; i < r[1].length; i++) {
+            double bound = (k + 1) * 0x1p-24 * r[2][i] + 4 * Math.ulp((float) r[1][i]) + 0x1p-24 * 4;
+            assertTrue(
+                    Math.abs(r[0][i] - r[1][i]) <= bound,
+                    "element " + i + ": " + r[0][i] + " vs " + r[1][i] + " (bound " + bound + ")");
+        }
+    }
+
+    @Test
+    void matmulWithItsEpilogueIsOneTiledKernel() {
+        // partial tiles everywhere; the bias broadcast along rows; tanh and a scale in the epilogue
+        matmul(
+                v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))).multiply(1.5),
+                v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
+                new int[][] {{67, 129}, {129, 45}, {45}},
+                129,
+                true);
+        // a transposed lhs and a bias per row (broadcast along columns)
+        matmul(
+                v -> Np.maximum(Np.matmul(v.get(0).T(), v.get(1)).add(v.get(2).reshape(67, 1)), 0.0),
+                v -> Np.matmul(Np.abs(v.get(0)).T(), Np.abs(v.get(1)))
+                        .add(Np.abs(v.get(2)).reshape(67, 1)),
+                new int[][] {{129, 67}, {129, 45}, {67}},
+                129,
+                true);
+        // batched
+        matmul(
+                v -> Np.exp(Np.matmul(v.get(0), v.get(1)).multiply(0.1)).add(v.get(2)),
+                v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
+                new int[][] {{3, 33, 70}, {3, 70, 65}, {65}},
+                70,
+                true);
+        // too small to tile: op by op, as before
+        matmul(
+                v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))),
+                v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
+                new int[][] {{7, 9}, {9, 5}, {5}},
+                9,
+                false);
+    }
 }
