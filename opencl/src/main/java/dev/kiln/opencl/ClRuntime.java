@@ -354,6 +354,11 @@ final class ClRuntime {
         }
     }
 
+    /** The sources of the programs built so far (for tests that check which kernel ran). */
+    synchronized List<String> sources() {
+        return new ArrayList<>(programs.keySet());
+    }
+
     /** Names of the kernels built, for diagnostics. */
     synchronized List<String> kernelNames() {
         List<String> names = new ArrayList<>();

@@ -170,7 +170,13 @@ final class FusedRenderer {
                             .append(" = in")
                             .append(l.input())
                             .append('[')
-                            .append(offset(inputMap[l.input()], rank))
+                            .append(
+                                    flat(
+                                                    k.inputs().get(l.input()).strides(),
+                                                    k.inputs().get(l.input()).offset(),
+                                                    k)
+                                            ? "g"
+                                            : offset(inputMap[l.input()], rank))
                             .append("];\n");
                 case Node.Literal lit -> {
                     int j = literals.size();
@@ -280,7 +286,7 @@ final class FusedRenderer {
             to.append("    out")
                     .append(o)
                     .append('[')
-                    .append(offset(outputMap[o], rank))
+                    .append(flat(out.strides(), out.offset(), k) ? "g" : offset(outputMap[o], rank))
                     .append("] = v")
                     .append(out.node())
                     .append(";\n");
@@ -475,6 +481,27 @@ final class FusedRenderer {
     }
 
     /** {@code tab[at] + Σ tab[at + 1 + d] * p_d}. */
+    /**
+     * Whether a map of an elementwise kernel is the row-major order of the space itself (offset 0),
+     * so that element {@code g} is point {@code g}: such loads and stores index with the work item's
+     * number, which lets the device's compiler vectorise them (a computed offset is a gather). Which
+     * maps are flat is part of the kernel's structure, so the source still does not depend on sizes.
+     */
+    private static boolean flat(int[] strides, int offset, FusedKernel k) {
+        if (offset != 0 || k.reducedAxes().length > 0 || k.root() instanceof FusedKernel.Root.Matmul) {
+            return false;
+        }
+        int[] space = k.space();
+        int s = 1;
+        for (int d = space.length - 1; d >= 0; d--) {
+            if (space[d] != 1 && strides[d] != s) {
+                return false;
+            }
+            s *= space[d];
+        }
+        return true;
+    }
+
     private static String offset(int at, int rank) {
         StringBuilder b = new StringBuilder("tab[" + at + "]");
         for (int d = 0; d < rank; d++) {

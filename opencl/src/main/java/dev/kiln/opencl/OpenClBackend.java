@@ -337,8 +337,24 @@ final class OpenClBackend implements Backend {
 
     // ------------------------------------------------------------------ primitives
 
+    /**
+     * The core, and with the fast paths on, float32 {@code tanh} through the device's float built-in
+     * (on PoCL within 1 ulp of the reference over a sweep of 8.7M inputs, {@code Float32MathMain};
+     * about three times faster than Kiln's decomposition, which takes {@code expm1} in double).
+     */
+    @Override
+    public boolean implementsNatively(Primitive primitive, DType dtype) {
+        if (primitive == Primitive.TANH) {
+            return fastPaths && dtype == DType.FLOAT32;
+        }
+        return primitive.isCore() && dtypes.contains(dtype);
+    }
+
     @Override
     public Buffer execute(Primitive p, Params params, ArraySpec out, List<Buffer> inputs) {
+        if (p == Primitive.TANH && implementsNatively(p, out.dtype())) {
+            return unary(p, out, cl(inputs.get(0)));
+        }
         if (!p.isCore()) {
             throw new UnsupportedPrimitiveException(
                     name(), p, "not a core primitive; Kiln decomposes it unless a backend claims it");

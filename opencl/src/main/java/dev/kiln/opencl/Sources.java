@@ -114,6 +114,8 @@ final class Sources {
             case LOG1P -> round + "log1p(" + cx + ")";
             case SIN -> round + "sin(" + cx + ")";
             case COS -> round + "cos(" + cx + ")";
+            // claimed for float32 only, with the fast paths (OpenClBackend.implementsNatively)
+            case TANH -> single ? "tanh(x)" : null;
             default -> null;
         };
     }

@@ -296,4 +296,41 @@ class FusedFastPathsTest {
                 9,
                 false);
     }
+
+    /**
+     * float32 {@code tanh} inside a fused kernel is the device's float built-in (claimed natively with
+     * the fast paths), within the tolerance table's rule of the reference's {@code StrictMath.tanh}
+     * rounded to float over special values and a sweep of float32 inputs; without the fast paths it
+     * is Kiln's decomposition again.
+     */
+    @Test
+    void float32TanhIsTheBuiltInWithinTheTolerance() {
+        float[] sweep = Float32MathMain.sweep(-30f, 30f, 4099);
+        double[] x = new double[sweep.length + 5];
+        for (int i = 0; i < sweep.length; i++) {
+            x[i] = sweep[i];
+        }
+        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e6, -1e-40};
+        System.arraycopy(special, 0, x, sweep.length, special.length);
+        Function<List<Array>, Array> f = v -> Np.tanh(v.get(0).multiply(1.0f)).add(0.0f);
+        java.util.Set<String> before = new java.util.HashSet<>(FUSED.runtime().sources());
+        double[][] r = both(f, DType.FLOAT32, a(x.length), x);
+        List<String> built = FUSED.runtime().sources().stream()
+                .filter(src -> !before.contains(src))
+                .toList();
+        assertTrue(
+                built.stream().anyMatch(src -> src.contains(" tanh(x)") && !src.contains("expm1")),
+                "the fused kernel calls the float built-in: " + built);
+        dev.kiln.conformance.Tolerance.Rule rule = dev.kiln.conformance.Tolerance.elementwise("tanh", DType.FLOAT32);
+        for (int i = 0; i < x.length; i++) {
+            assertTrue(
+                    rule.accepts(DType.FLOAT32, r[1][i], r[0][i], 1),
+                    "tanh(" + (float) x[i] + "): " + r[0][i] + " vs " + r[1][i] + " (" + rule + ")");
+        }
+        OpenClBackend off =
+                (OpenClBackend) new OpenClProvider().open(java.util.Map.of("kiln.opencl.fast-paths", "false"));
+        assertTrue(off.implementsNatively(dev.kiln.ir.Primitive.EXP, DType.FLOAT32));
+        assertTrue(!off.implementsNatively(dev.kiln.ir.Primitive.TANH, DType.FLOAT32), "fast paths off: decomposed");
+        assertTrue(!FUSED.implementsNatively(dev.kiln.ir.Primitive.TANH, DType.FLOAT64), "float64 stays decomposed");
+    }
 }
