@@ -253,7 +253,7 @@ final class OpenClBackend implements Backend {
         for (int d : kernel.keptAxes()) {
             points *= kernel.space()[d];
         }
-        int[] plan = dtype == null ? null : tiledPlan(mm.dims(), ls, rs, dtype, points);
+        int[] plan = dtype == null || !matmulEpilogues ? null : tiledPlan(mm.dims(), ls, rs, dtype, points);
         FusedRenderer.Rendered r;
         try {
             if (plan == null) {
@@ -295,6 +295,12 @@ final class OpenClBackend implements Backend {
     }
 
     private final java.util.concurrent.atomic.AtomicLong fusedMatmuls = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Whether matmul-rooted kernels run as one tiled kernel with their epilogue (with the fast
+     * paths); false runs them op by op, the tiled product then the epilogue (for comparisons).
+     */
+    volatile boolean matmulEpilogues = true;
 
     /** Matmul-rooted fused kernels run as one tiled kernel with their epilogue so far (for tests). */
     long fusedMatmuls() {
@@ -347,6 +353,9 @@ final class OpenClBackend implements Backend {
         if (primitive == Primitive.TANH) {
             return fastPaths && dtype == DType.FLOAT32;
         }
+        if (primitive.kind() == Primitive.Kind.CUMULATIVE) {
+            return fastPaths && dtype != DType.BOOL && dtypes.contains(dtype);
+        }
         return primitive.isCore() && dtypes.contains(dtype);
     }
 
@@ -354,6 +363,10 @@ final class OpenClBackend implements Backend {
     public Buffer execute(Primitive p, Params params, ArraySpec out, List<Buffer> inputs) {
         if (p == Primitive.TANH && implementsNatively(p, out.dtype())) {
             return unary(p, out, cl(inputs.get(0)));
+        }
+        if (p.kind() == Primitive.Kind.CUMULATIVE
+                && implementsNatively(p, inputs.get(0).spec().dtype())) {
+            return scan(p, (Params.Cumulative) params, out, cl(inputs.get(0)));
         }
         if (!p.isCore()) {
             throw new UnsupportedPrimitiveException(
@@ -590,6 +603,50 @@ final class OpenClBackend implements Backend {
             ClRuntime.release(t);
         }
         return result;
+    }
+
+    /**
+     * A cumulative op along one axis by the work-efficient scan of {@link Sources#scan}: each line
+     * cut into enough chunks (of at least 64 elements) to give the device work for all its lanes.
+     */
+    private ClBuffer scan(Primitive p, Params.Cumulative params, ArraySpec out, ClBuffer x) {
+        int[] shape = x.spec().shape();
+        int axis = params.axis();
+        int dim = shape[axis];
+        int inner = Shape.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
+        int outer = Shape.size(Arrays.copyOfRange(shape, 0, axis));
+        ClBuffer y = allocate(out);
+        if (out.size() == 0) {
+            return y;
+        }
+        int lines = outer * inner;
+        ClDevice dev = rt.device();
+        long target = (long) Math.max(1, dev.computeUnits()) * (dev.isGpu() ? 2048 : 64);
+        int chunks = (int) Math.max(1, Math.min((target + lines - 1) / lines, dim / 64));
+        int chunk = (dim + chunks - 1) / chunks;
+        chunks = (dim + chunk - 1) / chunk; // no empty chunk
+        DType d = x.spec().dtype();
+        String src = Sources.scan(p, d, fp64);
+        int reverse = params.reverse() ? 1 : 0;
+        scans.incrementAndGet();
+        if (chunks == 1) {
+            rt.launch(src, "k3", lines, 0, x, y, x, lines, dim, inner, chunk, 1, reverse);
+            return y;
+        }
+        String acc = d.isFloating() ? (fp64 ? "double" : "float") : d == DType.INT64 ? "long" : "int";
+        cl_mem sums = rt.allocate((long) lines * chunks * accBytes(acc));
+        rt.launch(src, "k1", (long) lines * chunks, 0, x, sums, lines, dim, inner, chunk, chunks, reverse);
+        rt.launch(src, "k2", lines, 0, sums, lines, chunks);
+        rt.launch(src, "k3", (long) lines * chunks, 0, x, y, sums, lines, dim, inner, chunk, chunks, reverse);
+        ClRuntime.release(sums);
+        return y;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong scans = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Cumulative ops computed by the native scan so far (for tests). */
+    long scans() {
+        return scans.get();
     }
 
     /** Reductions of at least this many elements per output use work-group tree reductions. */

@@ -115,7 +115,9 @@ final class Sources {
             case SIN -> round + "sin(" + cx + ")";
             case COS -> round + "cos(" + cx + ")";
             // claimed for float32 only, with the fast paths (OpenClBackend.implementsNatively)
-            case TANH -> single ? "tanh(x)" : null;
+            // the built-in, saturated where the correctly rounded result is ±1 (|x| > 9.01): PoCL's
+            // tanh gives 1 - 2^-24 there, one ulp short, which turns gelu(-inf) into -inf, not NaN
+            case TANH -> single ? "(fabs(x) > 10.0f ? copysign(1.0f, x) : tanh(x))" : null;
             default -> null;
         };
     }
@@ -493,5 +495,78 @@ final class Sources {
                 + "  for (int h = L / 2; h > 0; h >>= 1) {\n"
                 + "    if (lid < h) { " + combine + " }\n    barrier(CLK_LOCAL_MEM_FENCE);\n  }\n"
                 + "  if (lid == 0) out[g] = (" + out + ") s[0];\n}\n";
+    }
+
+    /**
+     * A work-efficient scan along one axis (CUMSUM, CUMPROD, CUMMAX, CUMMIN), in three kernels of one
+     * program: a reduce-then-scan over chunks. The array is {@code lines = outer · inner} lines of
+     * {@code dim} elements ({@code inner} apart), each cut into {@code chunks} chunks of {@code chunk}
+     * elements, taken from the end where {@code reverse}. {@code k1}: one item per chunk folds it
+     * into {@code sums}; {@code k2}: one item per line turns its chunks' totals into exclusive
+     * prefixes, in order; {@code k3}: one item per chunk scans it again from its prefix, writing
+     * every output. Two reads and one write of the data, O(n) work. Floats run in double where the
+     * device has fp64, rounding each output once, as the reference does; integer sums and products
+     * wrap (unsigned); max and min propagate NaN and order -0 below +0.
+     */
+    static String scan(Primitive p, DType d, boolean fp64) {
+        String t = ctype(d);
+        String acc;
+        String comb;
+        switch (d) {
+            case FLOAT32, FLOAT64 -> {
+                acc = fp64 ? "double" : "float";
+                String sfx = fp64 ? "d" : "f";
+                comb = switch (p) {
+                    case CUMSUM -> "a + v";
+                    case CUMPROD -> "a * v";
+                    case CUMMAX -> "kmax" + sfx + "(a, v)";
+                    case CUMMIN -> "kmin" + sfx + "(a, v)";
+                    default -> throw new IllegalArgumentException(p.toString());
+                };
+            }
+            case INT32, INT64, UINT32 -> {
+                boolean arith = p == Primitive.CUMSUM || p == Primitive.CUMPROD;
+                acc = arith ? (d == DType.INT64 ? "ulong" : "uint") : t;
+                comb = switch (p) {
+                    case CUMSUM -> "a + v";
+                    case CUMPROD -> "a * v";
+                    case CUMMAX -> "max(a, v)";
+                    case CUMMIN -> "min(a, v)";
+                    default -> throw new IllegalArgumentException(p.toString());
+                };
+            }
+            default -> throw new IllegalArgumentException(d.toString());
+        }
+        String args = "const int lines, const int dim, const int inner, const int chunk, const int chunks,"
+                + " const int reverse";
+        String at = "  const int L = g / chunks, c = g % chunks, lo = c * chunk, hi = min(dim, lo + chunk);\n"
+                + "  const long base = (long) (L / inner) * dim * inner + L % inner;\n"
+                + "#define AT(j) (base + (long) (reverse ? dim - 1 - (j) : (j)) * inner)\n";
+        String fn = "inline " + acc + " comb(" + acc + " a, " + acc + " v) { return " + comb + "; }\n";
+        String mins = "inline float kminf(float x, float y) { return isnan(x) ? x : isnan(y) ? y"
+                + " : x == y ? (signbit(x) ? x : y) : (x < y ? x : y); }\n"
+                + (fp64
+                        ? "inline double kmind(double x, double y) { return isnan(x) ? x : isnan(y) ? y"
+                                + " : x == y ? (signbit(x) ? x : y) : (x < y ? x : y); }\n"
+                        : "");
+        return header(fp64) + mins + fn
+                + "__kernel void k1(__global const " + t + " *x, __global " + acc + " *sums, " + args + ") {\n"
+                + "  const int g = get_global_id(0);\n  if (g >= lines * chunks) return;\n" + at
+                + "  " + acc + " a = (" + acc + ") x[AT(lo)];\n"
+                + "  for (int j = lo + 1; j < hi; j++) a = comb(a, (" + acc + ") x[AT(j)]);\n"
+                + "  sums[g] = a;\n}\n"
+                + "__kernel void k2(__global " + acc + " *sums, const int lines, const int chunks) {\n"
+                + "  const int L = get_global_id(0);\n  if (L >= lines) return;\n"
+                + "  __global " + acc + " *s = sums + (long) L * chunks;\n"
+                + "  " + acc + " run = s[0];\n"
+                + "  for (int c = 1; c < chunks; c++) { " + acc + " v = s[c]; s[c] = run; run = comb(run, v); }\n}\n"
+                + "__kernel void k3(__global const " + t + " *x, __global " + t + " *y, __global const " + acc
+                + " *sums, " + args + ") {\n"
+                + "  const int g = get_global_id(0);\n  if (g >= lines * chunks) return;\n" + at
+                + "  " + acc + " a = (" + acc + ") x[AT(lo)];\n"
+                + "  if (c > 0) a = comb(sums[g], a);\n"
+                + "  y[AT(lo)] = (" + t + ") a;\n"
+                + "  for (int j = lo + 1; j < hi; j++) {\n"
+                + "    a = comb(a, (" + acc + ") x[AT(j)]);\n    y[AT(j)] = (" + t + ") a;\n  }\n}\n";
     }
 }

@@ -192,4 +192,85 @@ class FastPathsTest {
         reduction(false, DType.FLOAT32, a(30, 7, 40), a(0, 2), 0);
         reduction(false, DType.FLOAT32, a(300, 20), a(1), 0);
     }
+
+    /**
+     * One cumulative op through the backend's {@code execute} on opencl and on the reference backend
+     * (both directions); checks that the native scan ran, integers and max/min exactly, floats by the
+     * tolerance table's rule for cumulative sums and products.
+     */
+    private static void scan(dev.kiln.ir.Primitive p, DType dtype, int[] shape, int axis, boolean nan) {
+        Array x = random(dtype, 11, shape);
+        double[] data = x.toDoubleArray();
+        if (p == dev.kiln.ir.Primitive.CUMPROD && dtype.isFloating()) {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = 1 + data[i] / 64; // products of many terms stay in range
+            }
+        }
+        if (!dtype.isFloating()) {
+            Random r = new Random(12);
+            for (int i = 0; i < data.length; i++) {
+                data[i] = r.nextInt(1 << 20) - (1 << 19); // sums and products that wrap
+            }
+        }
+        if (nan) {
+            data[data.length / 3] = Double.NaN;
+            data[data.length / 2] = -0.0;
+        }
+        dev.kiln.ir.ArraySpec spec = dev.kiln.ir.ArraySpec.of(dtype, shape);
+        for (boolean reverse : new boolean[] {false, true}) {
+            dev.kiln.spi.HostBuffer host =
+                    on("reference", () -> Np.array(data, shape).astype(dtype)).toHost();
+            dev.kiln.ir.Params.Cumulative params = new dev.kiln.ir.Params.Cumulative(axis, reverse);
+            OpenClBackend b = backend();
+            assertTrue(b.implementsNatively(p, dtype), p + " on " + dtype + " is claimed");
+            long before = b.scans();
+            dev.kiln.spi.HostBuffer got = b.toHost(b.execute(p, params, spec, java.util.List.of(b.fromHost(host))));
+            assertTrue(b.scans() > before, "native scan taken");
+            dev.kiln.spi.Backend ref = Kiln.backend("reference");
+            dev.kiln.spi.HostBuffer want = ref.toHost(ref.execute(p, params, spec, java.util.List.of(host)));
+            String op = p.name().toLowerCase(java.util.Locale.ROOT);
+            int n = shape[axis];
+            dev.kiln.conformance.Tolerance.Rule rule = op.equals("cummax") || op.equals("cummin")
+                    ? dev.kiln.conformance.Tolerance.exact()
+                    : dev.kiln.conformance.Tolerance.reduction(op, dtype, n);
+            for (int i = 0; i < spec.size(); i++) {
+                double w = want.getDouble(i);
+                double g = got.getDouble(i);
+                String where = p + " " + dtype + " " + java.util.Arrays.toString(shape) + " axis " + axis
+                        + (reverse ? " reversed" : "") + ", element " + i + ": " + g + " vs " + w;
+                if (!dtype.isFloating()) {
+                    assertEquals(want.getLong(i), got.getLong(i), where);
+                } else {
+                    // relative rules are relative to the sum of magnitudes: bounded here by n times the largest
+                    assertTrue(rule.accepts(dtype, w, g, n * 2.0), where + " (" + rule + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void scansMatchTheReference() {
+        var sum = dev.kiln.ir.Primitive.CUMSUM;
+        var prod = dev.kiln.ir.Primitive.CUMPROD;
+        var max = dev.kiln.ir.Primitive.CUMMAX;
+        var min = dev.kiln.ir.Primitive.CUMMIN;
+        // one long line: many chunks; lines along the first, middle and last axes
+        scan(sum, DType.FLOAT32, a(100_003), 0, false);
+        scan(sum, DType.FLOAT32, a(37, 1001), 1, false);
+        scan(sum, DType.FLOAT32, a(1001, 37), 0, false);
+        scan(sum, DType.FLOAT64, a(5, 777, 3), 1, false);
+        scan(prod, DType.FLOAT32, a(3, 5000), 1, false);
+        // NaN propagates from where it appears on; -0 below +0
+        scan(max, DType.FLOAT32, a(20_011), 0, true);
+        scan(min, DType.FLOAT32, a(7, 3001), 1, true);
+        scan(max, DType.FLOAT64, a(3001, 7), 0, true);
+        // integers wrap exactly
+        scan(sum, DType.INT32, a(50_001), 0, false);
+        scan(prod, DType.INT32, a(9, 1111), 1, false);
+        scan(sum, DType.INT64, a(1111, 9), 0, false);
+        scan(max, DType.UINT32, a(4, 3000), 1, false);
+        scan(min, DType.INT32, a(3000, 4), 0, false);
+        // short lines: one chunk each
+        scan(sum, DType.FLOAT32, a(300, 20), 1, false);
+    }
 }

@@ -88,17 +88,34 @@ public final class FastPathsTimingMain {
                     return best(runs, () -> jf.apply(List.of(in)));
                 });
             }
+            if (w.name().equals("mlp")) {
+                // the same with the tiled product, but its epilogue in a kernel of its own
+                OpenClBackend apart = (OpenClBackend) new OpenClProvider().open(Map.of());
+                apart.matmulEpilogues = false;
+                double t = Kiln.withBackend(apart, () -> {
+                    Array[] in = new Array[w.shapes().length];
+                    for (int i = 0; i < in.length; i++) {
+                        in[i] = random(i + 1, w.shapes()[i]).astype(DType.FLOAT32);
+                    }
+                    Function<List<Array>, Array> jf = Kiln.jit(w.f());
+                    return best(runs, () -> jf.apply(List.of(in)));
+                });
+                System.out.printf(
+                        Locale.ROOT, "%-10s tiled product, epilogue apart %9.1f ms   load %s%n", w.name(), t, load());
+            }
             System.out.printf(
                     Locale.ROOT,
                     "%-10s fast-paths off %9.1f ms   on %9.1f ms   (%.2fx)   load %s   on: %s group reductions, %s"
-                            + " tiled products%n",
+                            + " tiled products, %s fused matmuls, %s scans%n",
                     w.name(),
                     ms[0],
                     ms[1],
                     ms[0] / ms[1],
                     load(),
                     java.util.Arrays.toString(((OpenClBackend) fast).fusedGroupReductions()),
-                    ((OpenClBackend) fast).tiledProducts());
+                    ((OpenClBackend) fast).tiledProducts(),
+                    ((OpenClBackend) fast).fusedMatmuls(),
+                    ((OpenClBackend) fast).scans());
         }
     }
 

@@ -311,6 +311,7 @@ class FusedFastPathsTest {
             x[i] = sweep[i];
         }
         double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e6, -1e-40};
+        // saturation is exact (1 + tanh(-inf) must be 0, as gelu(-inf) relies on)
         System.arraycopy(special, 0, x, sweep.length, special.length);
         Function<List<Array>, Array> f = v -> Np.tanh(v.get(0).multiply(1.0f)).add(0.0f);
         java.util.Set<String> before = new java.util.HashSet<>(FUSED.runtime().sources());
