@@ -35,9 +35,11 @@ public final class OpenClProvider implements BackendProvider {
     static final Setting FAST_PATHS = Setting.of(
             "kiln.opencl.fast-paths",
             "true",
-            "opencl computes large float products with a kernel tiled through local memory and long reductions"
-                    + " with work-group trees (two stages when few outputs); `false` uses only the generic"
-                    + " one-item-per-output kernels (for comparisons)");
+            "opencl computes large float products with a kernel tiled through local memory (with a fused"
+                    + " kernel's epilogue applied to the tile), long reductions with work-group trees (two stages"
+                    + " when few outputs, also inside fused kernels), cumulative ops with a native scan and float32"
+                    + " tanh with the device's built-in; `false` uses only the generic one-item-per-output kernels"
+                    + " and Kiln's decompositions (for comparisons)");
 
     public OpenClProvider() {}
 
