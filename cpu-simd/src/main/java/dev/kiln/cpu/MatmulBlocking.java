@@ -115,4 +115,21 @@ final class MatmulBlocking {
             }
         }
     }
+
+    /** Products per batch below which whole batches go to threads (each packs its own operands in its own cache). */
+    static final long BATCH_SPLIT = 1L << 24;
+
+    /**
+     * Whether a batched product runs whole batches on each thread (no barriers, no shared packing)
+     * rather than the batches one after another, each split across the threads: when the batches
+     * are not large and share out evenly, or nearly (at least two per thread). Batched attention
+     * (16 heads of 256×64 by 64×256, 2^22 products each) took the other way before, paying a
+     * thread hand-off and a barrier per block of every head.
+     */
+    static boolean splitByBatch(int batch, long perBatch, int threads) {
+        if (perBatch >= BATCH_SPLIT || batch < 2) {
+            return false;
+        }
+        return batch >= 2 * threads || (batch >= threads && batch % threads == 0);
+    }
 }

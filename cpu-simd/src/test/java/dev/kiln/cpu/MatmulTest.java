@@ -3,6 +3,8 @@ package dev.kiln.cpu;
 import static dev.kiln.cpu.Exec.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.DType;
@@ -96,6 +98,57 @@ class MatmulTest {
                 Params.DotGeneral batched =
                         new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
                 checkMatmul(t, ba, bb, batched, bs, s[1], s[3], s[2], false, false);
+            }
+        }
+    }
+
+    /**
+     * Batched products of attention's kind (several heads, each large enough to pack) go to threads
+     * batch by batch; odd batch counts, a transposed operand (q·kᵀ), odd sizes that leave edge
+     * panels; and the per-thread spare packed-B buffer, reused from a larger product into a smaller
+     * one with edge columns, leaves no stale values behind.
+     */
+    @Test
+    void batchedProductsSplitByBatchAndSpareBuffersReused() {
+        assertTrue(MatmulBlocking.splitByBatch(16, 256L * 256 * 64, 2), "attention's heads go to threads whole");
+        assertTrue(MatmulBlocking.splitByBatch(3, 1L << 22, 3));
+        assertFalse(MatmulBlocking.splitByBatch(3, 1L << 22, 2), "three batches on two threads: split each");
+        assertFalse(MatmulBlocking.splitByBatch(1, 1L << 20, 2));
+        assertFalse(MatmulBlocking.splitByBatch(64, MatmulBlocking.BATCH_SPLIT, 2), "large batches: split each");
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] s : new int[][] {{5, 67, 33, 71}, {4, 130, 64, 97}, {2, 256, 64, 256}}) {
+                int bs = s[0];
+                HostBuffer ba = Exec.random(t, 11, false, bs, s[1], s[2]);
+                HostBuffer bb = Exec.random(t, 12, false, bs, s[3], s[2]);
+                // [B, M, K] x [B, N, K] contracting K: q·kᵀ
+                Params.DotGeneral qk =
+                        new Params.DotGeneral(new int[] {2}, new int[] {2}, new int[] {0}, new int[] {0});
+                checkMatmul(t, ba, bb, qk, bs, s[1], s[3], s[2], false, true);
+            }
+            // a large product leaves a large spare buffer; smaller ones with edge panels reuse it
+            checkMatmul(
+                    t,
+                    Exec.random(t, 13, false, 90, 300),
+                    Exec.random(t, 14, false, 300, 257),
+                    MATMUL,
+                    1,
+                    90,
+                    257,
+                    300,
+                    false,
+                    false);
+            for (int n : new int[] {33, 7, 1 + 2 * 16}) {
+                checkMatmul(
+                        t,
+                        Exec.random(t, 15 + n, false, 40, 29),
+                        Exec.random(t, 16 + n, false, 29, n),
+                        MATMUL,
+                        1,
+                        40,
+                        n,
+                        29,
+                        false,
+                        false);
             }
         }
     }

@@ -17,10 +17,34 @@ import java.util.Map;
 public final class ProgramInterpreter implements Executable {
     private final Backend backend;
     private final Program program;
+    /** How sub-programs of control flow (branches, loop conditions and bodies) are made runnable; null: interpreted. */
+    private final java.util.function.Function<Program, Executable> subprograms;
+    /** Sub-programs made runnable so far (a loop body is compiled once, not once per run of the loop). */
+    private final Map<Program, Executable> made = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
     public ProgramInterpreter(Backend backend, Program program) {
+        this(backend, program, null);
+    }
+
+    /**
+     * Runs {@code program} equation by equation, and the sub-programs of its control flow (a {@code
+     * scan} or {@code while} body, a {@code cond} branch) as {@code subprograms} makes them, once
+     * each: a jitted program passes {@link Backend#compile}, so a loop body runs as its fused
+     * kernels every step instead of one dispatch per primitive per step.
+     */
+    public ProgramInterpreter(
+            Backend backend, Program program, java.util.function.Function<Program, Executable> subprograms) {
         this.backend = backend;
         this.program = program;
+        this.subprograms = subprograms;
+    }
+
+    /** A sub-program of control flow, ready to run. */
+    private Executable sub(Program p) {
+        if (subprograms == null) {
+            return new ProgramInterpreter(backend, p);
+        }
+        return made.computeIfAbsent(p, subprograms);
     }
 
     @Override
@@ -71,15 +95,15 @@ public final class ProgramInterpreter implements Executable {
             case dev.kiln.ir.Params.Cond c -> {
                 long i = backend.toHost(in.get(0)).getLong(0);
                 int branch = (int) Math.max(0, Math.min(c.branches().size() - 1, i));
-                yield new ProgramInterpreter(backend, c.branches().get(branch)).run(in.subList(1, in.size()));
+                yield sub(c.branches().get(branch)).run(in.subList(1, in.size()));
             }
             case dev.kiln.ir.Params.While w -> {
                 int k = w.condConsts() + w.bodyConsts();
                 List<Buffer> condConsts = in.subList(0, w.condConsts());
                 List<Buffer> bodyConsts = in.subList(w.condConsts(), k);
                 List<Buffer> carry = List.copyOf(in.subList(k, in.size()));
-                ProgramInterpreter cond = new ProgramInterpreter(backend, w.cond());
-                ProgramInterpreter body = new ProgramInterpreter(backend, w.body());
+                Executable cond = sub(w.cond());
+                Executable body = sub(w.body());
                 while (backend.toHost(cond.run(concat(condConsts, carry)).get(0))
                         .bools()[0]) {
                     carry = body.run(concat(bodyConsts, carry));
@@ -106,7 +130,7 @@ public final class ProgramInterpreter implements Executable {
         for (int k = 0; k < ny; k++) {
             ys.add(new ArrayList<>());
         }
-        ProgramInterpreter body = new ProgramInterpreter(backend, s.body());
+        Executable body = sub(s.body());
         for (int step = 0; step < s.length(); step++) {
             int i = s.reverse() ? s.length() - 1 - step : step;
             Buffer index =

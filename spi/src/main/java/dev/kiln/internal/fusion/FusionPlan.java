@@ -89,7 +89,8 @@ public final class FusionPlan {
                         case GroupStep g -> KernelCache.compile(backend, g.group());
                         case EqnStep e ->
                             e.eqn().primitive().kind() == dev.kiln.ir.Primitive.Kind.CONTROL
-                                    ? new ProgramInterpreter(backend, alone(e.eqn()))
+                                    // loop bodies and branches compiled as whole programs (fused kernels), once
+                                    ? new ProgramInterpreter(backend, alone(e.eqn()), backend::compile)
                                     : null;
                     });
         }
