@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An array on a PJRT device. Its device memory is freed (PJRT_Buffer_Destroy) by a {@link
- * java.lang.ref.Cleaner} once the buffer is unreachable.
+ * java.lang.ref.Cleaner} once the buffer is unreachable; the client's {@link LiveBytes} counts it
+ * from before the plugin allocates it (the caller reserves it) until then.
  */
 final class PjrtBuffer implements Buffer {
     private final PjrtClient client;
@@ -18,7 +19,17 @@ final class PjrtBuffer implements Buffer {
         this.handle = handle;
         this.spec = spec;
         PjrtApi api = client.api;
-        PjrtClient.CLEANER.register(this, () -> PjrtClient.destroyBuffer(api, handle));
+        LiveBytes live = client.live;
+        long bytes = bytes(spec);
+        PjrtClient.CLEANER.register(this, () -> {
+            live.release(bytes);
+            PjrtClient.destroyBuffer(api, handle);
+        });
+    }
+
+    /** The device bytes a buffer of {@code spec} is counted for in {@link LiveBytes}. */
+    static long bytes(ArraySpec spec) {
+        return spec.size() * PjrtClient.elementBytes(spec.dtype());
     }
 
     @Override

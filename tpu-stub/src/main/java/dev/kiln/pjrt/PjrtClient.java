@@ -29,6 +29,9 @@ final class PjrtClient {
     static final Cleaner CLEANER = Cleaner.create();
 
     final PjrtApi api;
+    /** Bytes held by this client's live buffers (see {@link LiveBytes}). */
+    final LiveBytes live = new LiveBytes();
+
     final MemorySegment client;
     private final MemorySegment device;
     private final String platformName;
@@ -206,11 +209,19 @@ final class PjrtClient {
             a.set(JAVA_LONG, BFH_NUM_DIMS, shape.length);
             a.set(JAVA_INT, BFH_SEMANTICS, SEMANTICS_IMMUTABLE_ONLY_DURING_CALL);
             a.set(ADDRESS, BFH_DEVICE, device);
-            api.call(CLIENT_BUFFER_FROM_HOST, "PJRT_Client_BufferFromHostBuffer", a);
-            MemorySegment buffer = a.get(ADDRESS, BFH_BUFFER);
+            live.reserve(bytes);
+            MemorySegment buffer;
+            try {
+                api.call(CLIENT_BUFFER_FROM_HOST, "PJRT_Client_BufferFromHostBuffer", a);
+                buffer = a.get(ADDRESS, BFH_BUFFER);
+            } catch (RuntimeException e) {
+                live.release(bytes);
+                throw e;
+            }
             try {
                 api.awaitAndDestroy(a.get(ADDRESS, BFH_DONE_EVENT), "copy to the device");
             } catch (PjrtException e) {
+                live.release(bytes);
                 destroyBuffer(api, buffer);
                 throw e;
             }

@@ -164,7 +164,17 @@ final class PjrtExecutable {
         a.set(JAVA_LONG, EXECUTE_NUM_DEVICES, 1);
         a.set(JAVA_LONG, EXECUTE_NUM_ARGS, n);
         a.set(ADDRESS, EXECUTE_OUTPUT_LISTS, scratch.asSlice(AT_OUT_LISTS, 8));
-        api.call(LOADED_EXECUTABLE_EXECUTE, "PJRT_LoadedExecutable_Execute", a);
+        long outBytes = 0;
+        for (ArraySpec spec : specs) {
+            outBytes += PjrtBuffer.bytes(spec);
+        }
+        client.live.reserve(outBytes);
+        try {
+            api.call(LOADED_EXECUTABLE_EXECUTE, "PJRT_LoadedExecutable_Execute", a);
+        } catch (RuntimeException e) {
+            client.live.release(outBytes);
+            throw e;
+        }
         List<PjrtBuffer> outputs = new ArrayList<>(numOutputs);
         for (int i = 0; i < numOutputs; i++) {
             outputs.add(new PjrtBuffer(client, outList.getAtIndex(ADDRESS, i), specs.get(i)));

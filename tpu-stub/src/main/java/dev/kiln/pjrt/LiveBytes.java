@@ -1,0 +1,64 @@
+package dev.kiln.pjrt;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bytes held by a client's live device buffers, and the garbage collection that frees the
+ * unreachable ones before the plugin allocates more.
+ *
+ * <p>A {@link PjrtBuffer} is a few dozen bytes of Java heap in front of up to gigabytes of plugin
+ * memory, released by a {@link java.lang.ref.Cleaner} only after a collection finds it unreachable.
+ * Nothing in the Java heap's occupancy says that a collection is due, so a loop of eager operations
+ * on large arrays kept every intermediate alive until the process ran out of memory (an eager 16M
+ * {@code Random.uniform} on pjrt reached 8.8 GB and was killed). As the JDK does for direct buffers,
+ * an allocation that would take the live bytes past a threshold first asks for a collection and
+ * waits briefly for the cleaners; the threshold is then twice what really stayed alive (at least
+ * {@link #FLOOR}), so a program whose arrays are all in use is not collected again and again.
+ */
+final class LiveBytes {
+    /** The threshold's least value; {@code -Dkiln.pjrt.gc-threshold-mb} changes it. */
+    static final long FLOOR = Long.getLong("kiln.pjrt.gc-threshold-mb", 512) << 20;
+
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong collections = new AtomicLong();
+    private volatile long threshold = FLOOR;
+
+    /** Counts {@code bytes} about to be allocated by the plugin, collecting first when crowded. */
+    void reserve(long bytes) {
+        if (live.get() + bytes > threshold) {
+            collect(bytes);
+        }
+        live.addAndGet(bytes);
+    }
+
+    /** Counts {@code bytes} freed (or never allocated after a {@link #reserve}). */
+    void release(long bytes) {
+        live.addAndGet(-bytes);
+    }
+
+    long live() {
+        return live.get();
+    }
+
+    long collections() {
+        return collections.get();
+    }
+
+    private synchronized void collect(long bytes) {
+        if (live.get() + bytes <= threshold) {
+            return; // another thread's collection made room
+        }
+        System.gc();
+        collections.incrementAndGet();
+        // the cleaners run on their own thread after the collection: give them up to 100 ms
+        for (int i = 0; i < 50 && live.get() + bytes > threshold; i++) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threshold = Math.max(FLOOR, 2 * (live.get() + bytes));
+    }
+}
