@@ -486,6 +486,23 @@ public final class Lax {
         return new Array[] {Np.takeAlongAxis(x, order, last, "clip"), order};
     }
 
+    /**
+     * The representable value next to {@code x} in the direction of {@code y}, as {@code
+     * jax.lax.nextafter}: both operands of one floating dtype (no promotion, unlike {@link
+     * Np#nextafter}), broadcast as NumPy does.
+     *
+     * @throws DTypeException when the dtypes differ or are not floating
+     */
+    public static Array nextafter(Array x, Array y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.dtype() != y.dtype() || !x.dtype().isFloating()) {
+            throw new DTypeException("nextafter: operands must share one floating dtype, got " + x.dtype() + " and "
+                    + y.dtype() + "; convert them first (Lax.convert), or use Np.nextafter, which promotes");
+        }
+        return Np.nextafter(x, y);
+    }
+
     /** Same as {@link #forLoop}, spelled as {@code jax.lax.fori_loop}. */
     public static <T> T foriLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
         return forLoop(lower, upper, body, init);

@@ -2088,6 +2088,16 @@ public final class Np {
         return where(signbit(ab[1]), negative(m), m);
     }
 
+    /**
+     * The representable value next to {@code a} in the direction of {@code b}, element-wise (C's and
+     * NumPy's {@code nextafter}), bit-exact: {@code b} where {@code a == b}, subnormals included.
+     * Operands are promoted to a common floating dtype (integers to float32) and broadcast. Not
+     * differentiable, as in JAX.
+     */
+    public static Array nextafter(Object a, Object b) {
+        return binary("nextafter", Primitive.NEXTAFTER, a, b, inexactType(a, b));
+    }
+
     /** The remainder of truncated division, with the sign of the dividend (C's fmod). */
     public static Array fmod(Object a, Object b) {
         DType t = numericType(a, b);
