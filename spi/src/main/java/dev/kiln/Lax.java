@@ -503,6 +503,27 @@ public final class Lax {
         return Np.nextafter(x, y);
     }
 
+    /** {@code jax.lax.bessel_i0e}: {@link Special#i0e} of a floating array. */
+    public static Array besselI0e(Array x) {
+        return Special.i0e(requireFloating("besselI0e", x));
+    }
+
+    /** {@code jax.lax.bessel_i1e}: {@link Special#i1e} of a floating array. */
+    public static Array besselI1e(Array x) {
+        return Special.i1e(requireFloating("besselI1e", x));
+    }
+
+    private static Array requireFloating(String fn, Array x) {
+        Objects.requireNonNull(x, "x");
+        if (!x.dtype().isFloating()) {
+            throw new DTypeException(fn + ": x must be float32 or float64, got " + x.dtype()
+                    + "; convert it first (Lax.convert), or use Special."
+                    + fn.replace("bessel", "").toLowerCase(java.util.Locale.ROOT)
+                    + ", which promotes");
+        }
+        return x;
+    }
+
     /** Same as {@link #forLoop}, spelled as {@code jax.lax.fori_loop}. */
     public static <T> T foriLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
         return forLoop(lower, upper, body, init);

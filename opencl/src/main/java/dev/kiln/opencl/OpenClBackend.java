@@ -77,6 +77,17 @@ final class OpenClBackend implements Backend {
         return dtypes;
     }
 
+    /**
+     * The core, and {@code nextafter} on floats through OpenCL C's exact {@code nextafter} builtin
+     * (Kiln's arithmetic decomposition of it would need subnormal arithmetic, which OpenCL devices
+     * may flush to zero).
+     */
+    @Override
+    public boolean implementsNatively(Primitive primitive, DType dtype) {
+        boolean claimed = primitive.isCore() || (primitive == Primitive.NEXTAFTER && dtype.isFloating());
+        return claimed && dtypes.contains(dtype);
+    }
+
     ClRuntime runtime() {
         return rt;
     }
@@ -198,7 +209,7 @@ final class OpenClBackend implements Backend {
 
     @Override
     public Buffer execute(Primitive p, Params params, ArraySpec out, List<Buffer> inputs) {
-        if (!p.isCore()) {
+        if (!p.isCore() && p != Primitive.NEXTAFTER) {
             throw new UnsupportedPrimitiveException(
                     name(), p, "not a core primitive; Kiln decomposes it unless a backend claims it");
         }
@@ -211,7 +222,7 @@ final class OpenClBackend implements Backend {
         }
         requireDType(p, out.dtype());
         return switch (p) {
-            case ADD, MUL, DIV, REM, MAX, AND, XOR, SHIFT_LEFT, SHIFT_RIGHT_LOGICAL, ATAN2, POW, EQ, LT ->
+            case ADD, MUL, DIV, REM, MAX, AND, XOR, SHIFT_LEFT, SHIFT_RIGHT_LOGICAL, ATAN2, POW, EQ, LT, NEXTAFTER ->
                 elementwise(p, out, in.get(0), in.get(1));
             case FLOOR, SQRT, EXP, LOG, EXPM1, LOG1P, SIN, COS -> unary(p, out, in.get(0));
             case SELECT -> select(out, in.get(0), in.get(1), in.get(2));

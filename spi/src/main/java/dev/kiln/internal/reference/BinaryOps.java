@@ -36,6 +36,9 @@ final class BinaryOps {
 
     /** {@code nextafter} in the operands' own precision (Java's {@code Math.nextAfter} is C's). */
     private static HostBuffer nextAfter(ArraySpec out, HostBuffer a, HostBuffer b) {
+        if (!a.spec().dtype().isFloating()) {
+            throw ReferenceBackend.unsupported(Primitive.NEXTAFTER, a.spec().dtype() + " operands");
+        }
         double[] x = Widened.doubles(a);
         double[] y = Widened.doubles(b);
         boolean f32 = a.spec().dtype() == DType.FLOAT32;
