@@ -61,10 +61,11 @@ final class Uniques {
         if (wantCounts) {
             // run starts, then n after the last run (flatnonzero's fill 0 marks the missing ones)
             Array starts = Np.flatnonzero(mask, s + 1, 0);
-            Array head = Lax.sliceInDim(starts, 0, 0, s);
-            Array tail = Lax.sliceInDim(starts, 0, 1, s + 1);
-            tail = Np.where(Np.notEqual(tail, 0), tail, Np.full(DType.INT32, n));
-            counts = Np.subtract(tail, head);
+            Array first0 = Lax.sliceInDim(starts, 0, 0, 1);
+            Array rest = Lax.sliceInDim(starts, 0, 1, s + 1);
+            rest = Np.where(Np.notEqual(rest, 0), rest, Np.full(DType.INT32, n));
+            starts = Np.concatenate(new Array[] {first0, rest}, 0);
+            counts = Np.subtract(Lax.sliceInDim(starts, 0, 1, s + 1), Lax.sliceInDim(starts, 0, 0, s));
         }
         return new Unique(values, indices, inverse, counts);
     }

@@ -295,7 +295,7 @@ final class BreadthFamily implements Family {
                     case "Lax.nextafter" -> Lax.nextafter(a[0], a[1]);
                     case "Np.unique" -> unique(p, x);
                     case "Np.uniqueRows" ->
-                        Kiln.vmap((Array r) -> Np.unique(r, integer(p, "size"), Double.valueOf(p.get("fill"))))
+                        Kiln.vmap((Array row) -> Np.unique(row, integer(p, "size"), Double.valueOf(p.get("fill"))))
                                 .apply(x);
                     case "Np.uniqueValues" -> Np.uniqueValues(x);
                     case "Np.uniqueCounts" -> parts(Np.uniqueCounts(x, null, null));
