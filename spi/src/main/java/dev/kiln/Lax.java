@@ -486,6 +486,44 @@ public final class Lax {
         return new Array[] {Np.takeAlongAxis(x, order, last, "clip"), order};
     }
 
+    /**
+     * The representable value next to {@code x} in the direction of {@code y}, as {@code
+     * jax.lax.nextafter}: both operands of one floating dtype (no promotion, unlike {@link
+     * Np#nextafter}), broadcast as NumPy does.
+     *
+     * @throws DTypeException when the dtypes differ or are not floating
+     */
+    public static Array nextafter(Array x, Array y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.dtype() != y.dtype() || !x.dtype().isFloating()) {
+            throw new DTypeException("nextafter: operands must share one floating dtype, got " + x.dtype() + " and "
+                    + y.dtype() + "; convert them first (Lax.convert), or use Np.nextafter, which promotes");
+        }
+        return Np.nextafter(x, y);
+    }
+
+    /** {@code jax.lax.bessel_i0e}: {@link Special#i0e} of a floating array. */
+    public static Array besselI0e(Array x) {
+        return Special.i0e(requireFloating("besselI0e", x));
+    }
+
+    /** {@code jax.lax.bessel_i1e}: {@link Special#i1e} of a floating array. */
+    public static Array besselI1e(Array x) {
+        return Special.i1e(requireFloating("besselI1e", x));
+    }
+
+    private static Array requireFloating(String fn, Array x) {
+        Objects.requireNonNull(x, "x");
+        if (!x.dtype().isFloating()) {
+            throw new DTypeException(fn + ": x must be float32 or float64, got " + x.dtype()
+                    + "; convert it first (Lax.convert), or use Special."
+                    + fn.replace("bessel", "").toLowerCase(java.util.Locale.ROOT)
+                    + ", which promotes");
+        }
+        return x;
+    }
+
     /** Same as {@link #forLoop}, spelled as {@code jax.lax.fori_loop}. */
     public static <T> T foriLoop(int lower, int upper, BiFunction<Array, T, T> body, T init) {
         return forLoop(lower, upper, body, init);

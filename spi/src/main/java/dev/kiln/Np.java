@@ -2088,6 +2088,21 @@ public final class Np {
         return where(signbit(ab[1]), negative(m), m);
     }
 
+    /**
+     * The representable value next to {@code a} in the direction of {@code b}, element-wise (C's and
+     * NumPy's {@code nextafter}), bit-exact: {@code b} where {@code a == b}, subnormals included.
+     * Operands are promoted to a common floating dtype (integers to float32) and broadcast. Not
+     * differentiable, as in JAX.
+     */
+    public static Array nextafter(Object a, Object b) {
+        return binary("nextafter", Primitive.NEXTAFTER, a, b, inexactType(a, b));
+    }
+
+    /** The modified Bessel function of order 0, as {@code jnp.i0}; same as {@link Special#i0}. */
+    public static Array i0(Array x) {
+        return Special.i0(x);
+    }
+
     /** The remainder of truncated division, with the sign of the dividend (C's fmod). */
     public static Array fmod(Object a, Object b) {
         DType t = numericType(a, b);
@@ -3861,6 +3876,70 @@ public final class Np {
         Array first = size <= n ? Lax.sliceInDim(order, 0, 0, size) : pad(order, new int[][] {{0, size - n}}, 0);
         Array valid = less(arange(size), count);
         return where(valid, first, full(DType.INT32, fill, size));
+    }
+
+    /**
+     * The sorted unique values of the flattened {@code x}, as {@code jnp.unique(x)} (NaNs count as
+     * one value). The result's length depends on the data, so {@code x} must be concrete: inside
+     * {@code jit}, {@code grad} or {@code vmap} use {@link #unique(Array, int, Number)}.
+     */
+    public static Array unique(Array x) {
+        return Uniques.unique("unique", x, false, false, false, true, null, null)
+                .values();
+    }
+
+    /**
+     * The sorted unique values of the flattened {@code x} padded (or cut) to a static {@code size},
+     * as {@code jnp.unique(x, size=size, fill_value=fill)}; {@code fill} null pads with the smallest
+     * value, as JAX does. Works under every transformation.
+     */
+    public static Array unique(Array x, int size, Number fill) {
+        return Uniques.unique("unique", x, false, false, false, true, size, fill)
+                .values();
+    }
+
+    /**
+     * {@code jnp.unique(x, return_index, return_inverse, return_counts, equal_nan=equalNan,
+     * size=size, fill_value=fill)} over the flattened {@code x}: the components not asked for are
+     * null in the result. {@code size} null reads the number of unique values from the data (so
+     * {@code x} must be concrete); padded entries have index and count as JAX gives them.
+     */
+    public static Unique unique(
+            Array x,
+            boolean returnIndex,
+            boolean returnInverse,
+            boolean returnCounts,
+            boolean equalNan,
+            Integer size,
+            Number fill) {
+        return Uniques.unique("unique", x, returnIndex, returnInverse, returnCounts, equalNan, size, fill);
+    }
+
+    /** {@code jnp.unique_values(x)}: the sorted unique values, every NaN its own value; {@code x} concrete. */
+    public static Array uniqueValues(Array x) {
+        return Uniques.unique("uniqueValues", x, false, false, false, false, null, null)
+                .values();
+    }
+
+    /** {@code jnp.unique_values(x, size=size, fill_value=fill)}. */
+    public static Array uniqueValues(Array x, int size, Number fill) {
+        return Uniques.unique("uniqueValues", x, false, false, false, false, size, fill)
+                .values();
+    }
+
+    /** {@code jnp.unique_counts}: values and counts ({@code size} null: {@code x} concrete). */
+    public static Unique uniqueCounts(Array x, Integer size, Number fill) {
+        return Uniques.unique("uniqueCounts", x, false, false, true, false, size, fill);
+    }
+
+    /** {@code jnp.unique_inverse}: values and inverse indices ({@code size} null: {@code x} concrete). */
+    public static Unique uniqueInverse(Array x, Integer size, Number fill) {
+        return Uniques.unique("uniqueInverse", x, false, true, false, false, size, fill);
+    }
+
+    /** {@code jnp.unique_all}: values, first indices, inverse indices and counts. */
+    public static Unique uniqueAll(Array x, Integer size, Number fill) {
+        return Uniques.unique("uniqueAll", x, true, true, true, false, size, fill);
     }
 
     /** The multi-indices (one int32 array per dimension) of the non-zero elements, padded to {@code size}. */

@@ -333,6 +333,52 @@ public final class Special {
         return Lax.convert(out, dt);
     }
 
+    /**
+     * The exponentially scaled modified Bessel function of order 0, {@code e^-|x| I0(x)}, as {@code
+     * jax.scipy.special.i0e}. Its derivative is JAX's: {@code i1e(x) - sign(x) i0e(x)}.
+     */
+    public static Array i0e(Array x) {
+        Objects.requireNonNull(x, "x");
+        Array a = inexact(x);
+        return Kiln.<Array, Array>customJvp(Bessel::i0e, (p, t) -> {
+                    Array d = Np.subtract(i1e(p), Np.multiply(Np.sign(p), i0e(p)));
+                    return new Kiln.Jvp<>(Bessel.i0e(p), Np.multiply(t, d));
+                })
+                .apply(a);
+    }
+
+    /**
+     * The exponentially scaled modified Bessel function of order 1, {@code e^-|x| I1(x)}, as {@code
+     * jax.scipy.special.i1e}. Its derivative is JAX's: {@code i0e(x) - i1e(x) (sign(x) + 1/x)}, and
+     * its limit 1/2 where {@code |x|} is at most the dtype's epsilon.
+     */
+    public static Array i1e(Array x) {
+        Objects.requireNonNull(x, "x");
+        Array a = inexact(x);
+        return Kiln.<Array, Array>customJvp(Bessel::i1e, (p, t) -> {
+                    double eps = p.dtype() == DType.FLOAT64 ? Math.ulp(1.0) : Math.ulp(1f);
+                    Array notTiny = Np.greater(Np.abs(p), eps);
+                    Array safe = Np.where(notTiny, p, Np.fullLike(p, eps));
+                    Array y = i1e(p);
+                    Array d = Np.subtract(i0e(safe), Np.multiply(y, Np.add(Np.sign(safe), Np.reciprocal(safe))));
+                    d = Np.where(notTiny, d, Np.fullLike(d, 0.5));
+                    return new Kiln.Jvp<>(Bessel.i1e(p), Np.multiply(t, d));
+                })
+                .apply(a);
+    }
+
+    /** The modified Bessel function of order 0, {@code exp(|x|) i0e(x)}, as {@code jax.scipy.special.i0}. */
+    public static Array i0(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Np.multiply(Np.exp(Np.abs(a)), i0e(a));
+    }
+
+    /** The modified Bessel function of order 1, {@code exp(|x|) i1e(x)}, as {@code jax.scipy.special.i1}. */
+    public static Array i1(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Np.multiply(Np.exp(Np.abs(a)), i1e(a));
+    }
+
     /** {@code log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)}. */
     public static Array betaln(Array a, Array b) {
         Array[] ab = Np.prepare("betaln", Np.inexactType(a, b), a, b);

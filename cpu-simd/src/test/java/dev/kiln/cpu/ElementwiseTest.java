@@ -497,6 +497,11 @@ class ElementwiseTest {
                         && p.kind() != Primitive.Kind.COMPARE) {
                     continue;
                 }
+                // unclaimed primitives (NEXTAFTER) never reach execute: Kiln runs their
+                // decomposition, which spi's DecompositionsTest checks against the reference
+                if (!Exec.CPU.implementsNatively(p, t)) {
+                    continue;
+                }
                 for (int n : new int[] {13, 129}) {
                     HostBuffer a = Exec.random(t, n + p.name().hashCode(), true, n);
                     HostBuffer b = Exec.random(t, n * 3L + p.name().hashCode(), true, n);

@@ -344,12 +344,18 @@ final class OpenClBackend implements Backend {
     // ------------------------------------------------------------------ primitives
 
     /**
-     * The core, and with the fast paths on, float32 {@code tanh} through the device's float built-in
-     * (on PoCL within 1 ulp of the reference over a sweep of 8.7M inputs, {@code Float32MathMain};
-     * about three times faster than Kiln's decomposition, which takes {@code expm1} in double).
+     * The core; {@code nextafter} on floats through OpenCL C's exact {@code nextafter} builtin
+     * (Kiln's arithmetic decomposition of it would need subnormal arithmetic, which OpenCL devices
+     * may flush to zero); and with the fast paths on, float32 {@code tanh} through the device's
+     * float built-in (on PoCL within 1 ulp of the reference over a sweep of 8.7M inputs, {@code
+     * Float32MathMain}; about three times faster than Kiln's decomposition, which takes {@code
+     * expm1} in double) and the cumulative ops as a native scan.
      */
     @Override
     public boolean implementsNatively(Primitive primitive, DType dtype) {
+        if (primitive == Primitive.NEXTAFTER) {
+            return dtype.isFloating() && dtypes.contains(dtype);
+        }
         if (primitive == Primitive.TANH) {
             return fastPaths && dtype == DType.FLOAT32;
         }
@@ -368,7 +374,7 @@ final class OpenClBackend implements Backend {
                 && implementsNatively(p, inputs.get(0).spec().dtype())) {
             return scan(p, (Params.Cumulative) params, out, cl(inputs.get(0)));
         }
-        if (!p.isCore()) {
+        if (!p.isCore() && p != Primitive.NEXTAFTER) {
             throw new UnsupportedPrimitiveException(
                     name(), p, "not a core primitive; Kiln decomposes it unless a backend claims it");
         }
@@ -381,7 +387,7 @@ final class OpenClBackend implements Backend {
         }
         requireDType(p, out.dtype());
         return switch (p) {
-            case ADD, MUL, DIV, REM, MAX, AND, XOR, SHIFT_LEFT, SHIFT_RIGHT_LOGICAL, ATAN2, POW, EQ, LT ->
+            case ADD, MUL, DIV, REM, MAX, AND, XOR, SHIFT_LEFT, SHIFT_RIGHT_LOGICAL, ATAN2, POW, EQ, LT, NEXTAFTER ->
                 elementwise(p, out, in.get(0), in.get(1));
             case FLOOR, SQRT, EXP, LOG, EXPM1, LOG1P, SIN, COS -> unary(p, out, in.get(0));
             case SELECT -> select(out, in.get(0), in.get(1), in.get(2));

@@ -103,6 +103,8 @@ final class Sources {
             case REM -> "fmod(x, y)";
             case MAX -> single ? "kmaxf(x, y)" : "kmaxd(x, y)";
             case ATAN2 -> round + "atan2(" + cx + ", " + cy + ")";
+            // in the operands' own precision: widening would step by a float64 ulp
+            case NEXTAFTER -> "nextafter(x, y)";
             case POW -> round + "pow(" + cx + ", " + cy + ")";
             case EQ -> "(uchar) (x == y)";
             case LT -> "(uchar) (x < y)";

@@ -65,6 +65,14 @@ public enum Primitive {
     MAX(Kind.BINARY, 2),
     MIN(Kind.BINARY, 2),
     ATAN2(Kind.BINARY, 2),
+    /**
+     * {@code nextafter(x, y)} on floats: the representable value next to {@code x} in the direction
+     * of {@code y}, exactly as C's {@code nextafter}: {@code y} where {@code x == y} (so {@code
+     * nextafter(0, -0) = -0}), the smallest subnormal of {@code y}'s sign from a zero, the largest
+     * finite value from an infinity, infinity past the largest finite value, NaN where either is NaN.
+     * Not differentiable (JAX defines no derivative).
+     */
+    NEXTAFTER(Kind.BINARY, 2),
     AND(Kind.BINARY, 2),
     OR(Kind.BINARY, 2),
     XOR(Kind.BINARY, 2),

@@ -101,6 +101,7 @@ final class VmapCases {
         c.add(c2("maximum", x23, x23, Np::maximum));
         c.add(c2("minimum", x23, x23, Np::minimum));
         c.add(c2("arctan2", x23, x23, Np::arctan2));
+        c.add(c2("nextafter", x23, x23, Np::nextafter));
         c.add(c2("bitwiseAnd", ints(-99, 99, 2, 3), ints(-99, 99, 2, 3), Np::bitwiseAnd));
         c.add(c2("bitwiseOr", ints(-99, 99, 2, 3), ints(-99, 99, 2, 3), Np::bitwiseOr));
         c.add(c2("bitwiseXor", ints(-99, 99, 2, 3), ints(-99, 99, 2, 3), Np::bitwiseXor));

@@ -53,7 +53,8 @@ final class StableHlo {
                 Primitive.REDUCE_MIN,
                 Primitive.REDUCE_PROD,
                 Primitive.REDUCE_AND,
-                Primitive.REDUCE_OR));
+                Primitive.REDUCE_OR,
+                Primitive.NEXTAFTER));
         return s;
     }
 
@@ -323,6 +324,9 @@ final class StableHlo {
             case SHIFT_LEFT -> op(indent, "stablehlo.shift_left", in, inSpecs, out);
             case SHIFT_RIGHT_LOGICAL -> op(indent, "stablehlo.shift_right_logical", in, inSpecs, out);
             case ATAN2 -> op(indent, "stablehlo.atan2", in, inSpecs, out);
+            // CHLO's op works on the bits (XLA expands it with bit casts), so subnormal results
+            // survive XLA:CPU's flush-to-zero, which would defeat Kiln's arithmetic decomposition
+            case NEXTAFTER -> op(indent, "chlo.next_after", in, inSpecs, out);
             case POW ->
                 d == DType.INT32 || d == DType.INT64
                         ? integerPower(indent, in.get(0), in.get(1), out)

@@ -69,7 +69,8 @@ final class BreadthFamily implements Family {
             String dtype = l.outputs.get(0).spec().dtype().toString();
             String op = l.fn;
             out.add(new Case("breadth", op, dtype, "jax " + l.name, () -> value(l, false)));
-            if (l.fn.startsWith("Nn.") || (l.fn.startsWith("At.") && !l.name.contains("mask"))) {
+            boolean staticSize = l.fn.equals("Np.unique") && !"none".equals(l.params.get("size"));
+            if (l.fn.startsWith("Nn.") || (l.fn.startsWith("At.") && !l.name.contains("mask")) || staticSize) {
                 out.add(new Case("breadth", op, dtype, "jit, jax " + l.name, () -> value(l, true)));
             }
             if (!l.grads.isEmpty()) {
@@ -111,6 +112,10 @@ final class BreadthFamily implements Family {
         bad.put("at.add", () -> m23().at(Index.of(0, 1)).add(Np.zeros(3, 3)));
         bad.put("take", () -> Np.take(m23(), v3(), 0, "raise"));
         bad.put("segmentSum", () -> Ops.segmentSum(m23(), v3(), 2));
+        bad.put("unique", () -> Kiln.jit((Array a) -> Np.unique(a)).apply(m23()));
+        bad.put("uniqueAll", () -> Np.uniqueAll(m23(), -1, 0));
+        bad.put("nextafter", () -> Kiln.grad((Array a) -> Np.sum(Np.nextafter(a, 2.0)))
+                .apply(m23()));
         for (var e : bad.entrySet()) {
             String fn = e.getKey();
             out.add(new Case("breadth", "errors", Case.ANY_DTYPE, fn + " rejects bad input", () -> {
@@ -282,6 +287,20 @@ final class BreadthFamily implements Family {
                     case "Special.xlogy" -> Special.xlogy(a[0], a[1]);
                     case "Special.xlog1py" -> Special.xlog1py(a[0], a[1]);
                     case "Special.betaln" -> Special.betaln(a[0], a[1]);
+                    case "Special.i0e" -> Special.i0e(x);
+                    case "Special.i1e" -> Special.i1e(x);
+                    case "Special.i0" -> Special.i0(x);
+                    case "Special.i1" -> Special.i1(x);
+                    case "Np.nextafter" -> Np.nextafter(a[0], a[1]);
+                    case "Lax.nextafter" -> Lax.nextafter(a[0], a[1]);
+                    case "Np.unique" -> unique(p, x);
+                    case "Np.uniqueRows" ->
+                        Kiln.vmap((Array row) -> Np.unique(row, integer(p, "size"), Double.valueOf(p.get("fill"))))
+                                .apply(x);
+                    case "Np.uniqueValues" -> Np.uniqueValues(x);
+                    case "Np.uniqueCounts" -> parts(Np.uniqueCounts(x, null, null));
+                    case "Np.uniqueInverse" -> parts(Np.uniqueInverse(x, null, null));
+                    case "Np.uniqueAll" -> parts(Np.uniqueAll(x, null, null));
                     case "Np.arcsinh" -> Np.arcsinh(x);
                     case "Np.arccosh" -> Np.arccosh(x);
                     case "Np.arctanh" -> Np.arctanh(x);
@@ -482,6 +501,26 @@ final class BreadthFamily implements Family {
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
     }
 
+    /** {@code Np.unique} with the golden line's options; its results in JAX's order. */
+    private static Array[] unique(Map<String, String> p, Array x) {
+        Integer size = p.get("size").equals("none") ? null : integer(p, "size");
+        Number fill = p.get("fill").equals("none") ? null : Double.valueOf(p.get("fill"));
+        boolean index = "1".equals(p.get("index"));
+        boolean inverse = "1".equals(p.get("inverse"));
+        boolean counts = "1".equals(p.get("counts"));
+        if (!index && !inverse && !counts && "1".equals(p.get("equalNan"))) {
+            return new Array[] {size == null ? Np.unique(x) : Np.unique(x, size, fill)};
+        }
+        return parts(Np.unique(x, index, inverse, counts, "1".equals(p.get("equalNan")), size, fill));
+    }
+
+    /** The components of a {@link dev.kiln.Unique} that were asked for, in JAX's order. */
+    private static Array[] parts(dev.kiln.Unique u) {
+        return java.util.stream.Stream.of(u.values(), u.indices(), u.inverseIndices(), u.counts())
+                .filter(java.util.Objects::nonNull)
+                .toArray(Array[]::new);
+    }
+
     // ---------------------------------------------------------------- tolerances
 
     /**
@@ -503,7 +542,7 @@ final class BreadthFamily implements Family {
 
     /** The rule for a value: ulps element-wise, or the composite rule relative to the largest magnitude. */
     private static Rule rule(String fn, DType t) {
-        if (!t.isFloating()) {
+        if (!t.isFloating() || EXACT.contains(fn)) {
             return Tolerance.exact();
         }
         Rule composite = Tolerance.composite(softmaxPrecision(fn, t));
@@ -577,6 +616,17 @@ final class BreadthFamily implements Family {
                     e.spec().dtype().isFloating() ? scale(l, e) : null);
         }
     }
+
+    /** Functions whose results are selected, not computed: bit for bit (NaN matches any NaN). */
+    private static final java.util.Set<String> EXACT = java.util.Set.of(
+            "Np.nextafter",
+            "Lax.nextafter",
+            "Np.unique",
+            "Np.uniqueRows",
+            "Np.uniqueValues",
+            "Np.uniqueCounts",
+            "Np.uniqueInverse",
+            "Np.uniqueAll");
 
     /** Reductions whose results may cancel: their error is relative to the terms, not the result. */
     private static final java.util.Set<String> SUMS = java.util.Set.of(

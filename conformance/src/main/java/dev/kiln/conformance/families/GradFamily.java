@@ -324,6 +324,8 @@ final class GradFamily implements Family {
      * family's; custom_linear is made by {@code Kiln.customVjp}, not by any {@code Np} function.
      */
     private static final Set<Primitive> NOT_DIFFERENTIATED = java.util.EnumSet.of(
+            // JAX defines no derivative (Kiln raises, as JAX does; the breadth family checks the error)
+            Primitive.NEXTAFTER,
             Primitive.NOT,
             Primitive.IS_FINITE,
             Primitive.AND,

@@ -13,6 +13,9 @@ final class BinaryOps {
 
     static HostBuffer apply(Primitive p, ArraySpec out, HostBuffer a, HostBuffer b) {
         DType d = a.spec().dtype();
+        if (p == Primitive.NEXTAFTER) {
+            return nextAfter(out, a, b);
+        }
         if (d.isFloating()) {
             DoubleBinaryOperator f = floatFunction(p);
             double[] x = Widened.doubles(a);
@@ -29,6 +32,20 @@ final class BinaryOps {
             x[i] = f.applyAsLong(x[i], y[i]);
         }
         return Widened.ofLongs(out, x);
+    }
+
+    /** {@code nextafter} in the operands' own precision (Java's {@code Math.nextAfter} is C's). */
+    private static HostBuffer nextAfter(ArraySpec out, HostBuffer a, HostBuffer b) {
+        if (!a.spec().dtype().isFloating()) {
+            throw ReferenceBackend.unsupported(Primitive.NEXTAFTER, a.spec().dtype() + " operands");
+        }
+        double[] x = Widened.doubles(a);
+        double[] y = Widened.doubles(b);
+        boolean f32 = a.spec().dtype() == DType.FLOAT32;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = f32 ? Math.nextAfter((float) x[i], y[i]) : Math.nextAfter(x[i], y[i]);
+        }
+        return Widened.ofDoubles(out, x);
     }
 
     /** Comparisons: IEEE for floats (NaN is unordered, so only NE holds), unsigned for uint32. */

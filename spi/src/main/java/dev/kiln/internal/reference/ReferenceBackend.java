@@ -89,6 +89,7 @@ public final class ReferenceBackend implements Backend {
             Primitive.MAX,
             Primitive.MIN,
             Primitive.ATAN2,
+            Primitive.NEXTAFTER,
             Primitive.AND,
             Primitive.OR,
             Primitive.XOR,

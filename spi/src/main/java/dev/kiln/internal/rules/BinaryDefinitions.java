@@ -19,6 +19,7 @@ import static dev.kiln.internal.rules.Emit.xor;
 import static dev.kiln.ir.Primitive.*;
 
 import dev.kiln.Array;
+import dev.kiln.KilnException;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 import java.util.Arrays;
@@ -72,6 +73,14 @@ final class BinaryDefinitions {
             Array norm = add(mul(x, x), mul(y, y));
             return Tangents.add(Tangents.mul(tx, () -> div(y, norm)), Tangents.mul(ty, () -> neg(div(x, norm))));
         });
+
+        // JAX defines no derivative: differentiating through it is an error there and here
+        d.define(NEXTAFTER)
+                .jvp((x, y, out, tx, ty) -> {
+                    throw new KilnException("nextafter: not differentiable (JAX defines no derivative for"
+                            + " nextafter); apply Kiln.stopGradient to its operands where no derivative is wanted");
+                })
+                .decompose((p, out, in) -> NextAfter.decompose(in[0], in[1]));
 
         d.define(AND).zeroDerivative();
         d.define(OR).zeroDerivative().decompose((p, out, in) -> xor(xor(in[0], in[1]), and(in[0], in[1])));

@@ -125,7 +125,8 @@ class DecompositionsTest {
                 Primitive.ERF,
                 Primitive.CEIL,
                 Primitive.ROUND,
-                Primitive.IS_FINITE)) {
+                Primitive.IS_FINITE,
+                Primitive.NEXTAFTER)) {
             floats.forEach(t -> cases.add(Arguments.of(p, t)));
         }
         for (Primitive p : List.of(
@@ -159,6 +160,69 @@ class DecompositionsTest {
             in.add(values(t, n, 17 * k + 1, k));
         }
         check(p, Params.NONE, in);
+    }
+
+    /**
+     * nextafter bit for bit at the places its power-of-two arithmetic could slip: zeros, subnormals,
+     * the smallest normal, exact powers of two (where the spacing below halves), the largest finite
+     * value and infinities, each toward every direction (and toward itself).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("floatTypes")
+    void nextafterIsBitExactAtItsEdges(DType t) {
+        boolean f32 = t == DType.FLOAT32;
+        double tiny = f32 ? Float.MIN_VALUE : Double.MIN_VALUE;
+        double normal = f32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        double big = f32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        List<Double> from = new ArrayList<>();
+        for (double v : new double[] {
+            0,
+            tiny,
+            2 * tiny,
+            3 * tiny,
+            normal - tiny,
+            normal,
+            2 * normal,
+            normal + tiny,
+            0.5,
+            1,
+            2,
+            3,
+            1024,
+            0.1,
+            1.0 / 3,
+            f32 ? 16777216 : 9007199254740992.0,
+            big,
+            big / 2,
+            Math.ulp(1.0),
+            Double.POSITIVE_INFINITY
+        }) {
+            from.add(v);
+            from.add(-v);
+        }
+        from.add(Double.NaN);
+        double[] toward = {Double.NEGATIVE_INFINITY, -1, -0.0, 0, 1, Double.POSITIVE_INFINITY, Double.NaN};
+        int n = from.size() * (toward.length + 1);
+        HostBuffer x = HostBuffer.allocate(ArraySpec.of(t, n));
+        HostBuffer y = HostBuffer.allocate(ArraySpec.of(t, n));
+        int i = 0;
+        for (double a : from) {
+            for (int k = 0; k <= toward.length; k++, i++) {
+                double b = k < toward.length ? toward[k] : a;
+                if (f32) {
+                    x.floats()[i] = (float) a;
+                    y.floats()[i] = (float) b;
+                } else {
+                    x.doubles()[i] = a;
+                    y.doubles()[i] = b;
+                }
+            }
+        }
+        check(Primitive.NEXTAFTER, Params.NONE, List.of(x, y));
+    }
+
+    static Stream<DType> floatTypes() {
+        return Stream.of(DType.FLOAT32, DType.FLOAT64);
     }
 
     @Test
