@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #FLOOR}), so a program whose arrays are all in use is not collected again and again.
  */
 final class LiveBytes {
-    /** The threshold's least value; {@code -Dkiln.pjrt.gc-threshold-mb} changes it. */
-    static final long FLOOR = Long.getLong("kiln.pjrt.gc-threshold-mb", 512) << 20;
+    /** The threshold's least value: the setting {@code kiln.pjrt.gc-threshold-mb}. */
+    static final long FLOOR = (long) Math.max(1, PjrtProvider.GC_THRESHOLD_MB.intValue(512)) << 20;
 
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong collections = new AtomicLong();

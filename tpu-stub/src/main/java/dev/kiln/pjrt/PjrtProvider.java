@@ -38,6 +38,13 @@ public final class PjrtProvider implements BackendProvider {
                     + " three times faster, runs large arrays slower): none (XLA's defaults, as JAX), eager"
                     + " (one-primitive modules), or all (the test build)");
 
+    /** Live device memory past which an allocation first asks for a garbage collection. */
+    static final Setting GC_THRESHOLD_MB = Setting.of(
+            "kiln.pjrt.gc-threshold-mb",
+            "512",
+            "live pjrt device memory, in MiB, past which an allocation first asks the JVM for a garbage"
+                    + " collection so that unreachable arrays' buffers are freed (then twice what stayed alive)");
+
     @Override
     public String name() {
         return PjrtBackend.NAME;
@@ -50,7 +57,7 @@ public final class PjrtProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE);
+        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE, GC_THRESHOLD_MB);
     }
 
     @Override
