@@ -36,6 +36,7 @@ public final class Mpi {
     private final MethodHandle allreduce;
     /** The same function, called with heap arrays in place (see {@link #allReduce}). */
     private final MethodHandle allreduceOnHeap;
+
     private final MethodHandle allgather;
     private final MethodHandle reduceScatterBlock;
     private final MethodHandle alltoall;
@@ -361,7 +362,9 @@ public final class Mpi {
             case double[] d -> MemorySegment.ofArray(d);
             case int[] i -> MemorySegment.ofArray(i);
             case long[] g -> MemorySegment.ofArray(g);
-            default -> throw new IllegalArgumentException("no heap segment for " + h.data().getClass());
+            default ->
+                throw new IllegalArgumentException(
+                        "no heap segment for " + h.data().getClass());
         };
     }
 
@@ -372,7 +375,12 @@ public final class Mpi {
             int n = in.spec().size();
             ok(
                     (int) allreduce.invokeExact(
-                            IN_PLACE, s, n, type(in.spec().dtype()), op(in.spec().dtype(), op), world),
+                            IN_PLACE,
+                            s,
+                            n,
+                            type(in.spec().dtype()),
+                            op(in.spec().dtype(), op),
+                            world),
                     "MPI_Allreduce");
             return fromNative(s, in.spec());
         } catch (KilnException e) {

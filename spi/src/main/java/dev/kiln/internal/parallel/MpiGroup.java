@@ -195,7 +195,8 @@ final class MpiGroup implements Group {
                     // with several, their local reduction is a fresh buffer, which MPI reduces in place
                     all -> all.size() == 1
                             ? mpi.allReduce(all.get(0), op, false)
-                            : mpi.allReduce(HostCollectives.reduce(all, 0, in.spec().size(), in.spec(), op), op, true));
+                            : mpi.allReduce(
+                                    HostCollectives.reduce(all, 0, in.spec().size(), in.spec(), op), op, true));
         }
 
         @Override
