@@ -104,6 +104,23 @@ final class Pmap {
                 }
                 continue;
             }
+            if (ax == 0 && !leaf.isSharded() && leaf.buffer() instanceof dev.kiln.spi.HostBuffer h) {
+                // the data is in host memory already: each device's slice is one contiguous copy, with no
+                // operation dispatched per slice
+                int[] one = dropAxis(leaf.shape(), 0);
+                ArraySpec sliceSpec = leaf.spec().withShape(one);
+                int len = sliceSpec.size();
+                for (int i = 0; i < n; i++) {
+                    if (views.get(i) == null) {
+                        slices.get(i).add(null);
+                        continue;
+                    }
+                    dev.kiln.spi.HostBuffer part = dev.kiln.spi.HostBuffer.allocate(sliceSpec);
+                    System.arraycopy(h.data(), i * len, part.data(), 0, len);
+                    slices.get(i).add(new Array(views.get(i), views.get(i).fromHost(part)));
+                }
+                continue;
+            }
             Array m = ax == 0 ? leaf : Np.moveaxis(leaf, ax, 0);
             for (int i = 0; i < n; i++) {
                 if (views.get(i) == null) {

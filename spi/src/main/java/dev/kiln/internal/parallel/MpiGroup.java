@@ -191,7 +191,7 @@ final class MpiGroup implements Group {
             return throughLeader(
                     li,
                     in,
-                    // with one device in this process its buffer goes to MPI as it is (MPI only reads it);
+                    // with one device in this process its buffer goes to MPI as it is (MPI copies it);
                     // with several, their local reduction is a fresh buffer, which MPI reduces in place
                     all -> all.size() == 1
                             ? mpi.allReduce(all.get(0), op, false)
