@@ -17,10 +17,12 @@ int main(int argc, char **argv) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     int mbs[] = {1, 16, 64};
-    int iters = argc > 1 ? atoi(argv[1]) : 20;
-    int warmup = argc > 2 ? atoi(argv[2]) : 5;
+    int iters0 = argc > 1 ? atoi(argv[1]) : 20;
+    int warmup0 = argc > 2 ? atoi(argv[2]) : 5;
     for (int m = 0; m < 3; m++) {
         int n = mbs[m] * (1 << 18);
+        int scale = mbs[m] < 16 ? 16 / mbs[m] : 1;
+        int iters = iters0 * scale, warmup = warmup0 * scale;
         float *in = malloc(sizeof(float) * n), *out = malloc(sizeof(float) * n);
         for (int i = 0; i < n; i++) in[i] = (float)(rank + 1);
         double *t = malloc(sizeof(double) * iters);

@@ -83,7 +83,8 @@ public final class MpiWorker {
         compare("float64 pmax", x.astype(DType.FLOAT64), a -> Lax.pmax(a, "i"));
         compare("grad through psum", x, Kiln.grad((Array a) -> Np.sum(Np.sin(Lax.psum(a.multiply(a), "i")))));
         // large enough for MPI to work on the arrays where they lie in the heap (Mpi.HEAP_PATH_BYTES)
-        Array big = Np.arange(n * 20001).astype(DType.FLOAT32).reshape(n, 20001).multiply(0.25f);
+        Array big =
+                Np.arange(n * 524_289).astype(DType.FLOAT32).reshape(n, 524_289).multiply(0.25f);
         compare("psum large", big, a -> Lax.psum(a, "i"));
         compare("float64 pmax large", big.astype(DType.FLOAT64), a -> Lax.pmax(a, "i"));
         compare("int32 psum large", big.astype(DType.INT32), a -> Lax.psum(a, "i"));

@@ -313,10 +313,12 @@ public final class Mpi {
     }
 
     /**
-     * Below this many bytes an all-reduce goes through the native staging memory (two copies that cost
-     * less than the extra barrier of the heap path); from it on, MPI reads and writes the heap arrays.
+     * Below this many bytes an all-reduce goes through the native staging memory: its two copies cost
+     * a fraction of a millisecond there, while the heap path's extra {@code MPI_Barrier} is one more
+     * meeting of the processes, which on a loaded machine can wait for a descheduled peer. From it on,
+     * MPI works on the heap arrays.
      */
-    static final long HEAP_PATH_BYTES = 64 << 10;
+    static final long HEAP_PATH_BYTES = 2 << 20;
 
     /**
      * MPI_Allreduce of {@code in} over every process. With {@code mayOverwrite} the caller owns {@code
