@@ -73,7 +73,8 @@ public final class Distributed {
             return x;
         }
         return new Array(
-                x.backend(), x.backend().fromHost(mpi.allReduce(x.toHost(), dev.kiln.spi.Communicator.ReduceOp.SUM)));
+                x.backend(),
+                x.backend().fromHost(mpi.allReduce(x.toHost(), dev.kiln.spi.Communicator.ReduceOp.SUM, false)));
     }
 
     private void requireInitialized(String fn) {

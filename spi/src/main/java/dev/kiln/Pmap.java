@@ -104,6 +104,23 @@ final class Pmap {
                 }
                 continue;
             }
+            if (ax == 0 && !leaf.isSharded() && leaf.buffer() instanceof dev.kiln.spi.HostBuffer h) {
+                // the data is in host memory already: each device's slice is one contiguous copy, with no
+                // operation dispatched per slice
+                int[] one = dropAxis(leaf.shape(), 0);
+                ArraySpec sliceSpec = leaf.spec().withShape(one);
+                int len = sliceSpec.size();
+                for (int i = 0; i < n; i++) {
+                    if (views.get(i) == null) {
+                        slices.get(i).add(null);
+                        continue;
+                    }
+                    dev.kiln.spi.HostBuffer part = dev.kiln.spi.HostBuffer.allocate(sliceSpec);
+                    System.arraycopy(h.data(), i * len, part.data(), 0, len);
+                    slices.get(i).add(new Array(views.get(i), views.get(i).fromHost(part)));
+                }
+                continue;
+            }
             Array m = ax == 0 ? leaf : Np.moveaxis(leaf, ax, 0);
             for (int i = 0; i < n; i++) {
                 if (views.get(i) == null) {
@@ -215,7 +232,7 @@ final class Pmap {
             Compiled c, List<List<Array>> slices, List<Backend> views, List<Device> devices, int n, Backend base) {
         dev.kiln.internal.parallel.Group group = Distributed.group(devices, options.axisName());
         List<Integer> local = group.localIndices();
-        List<Future<List<Buffer>>> futures = new ArrayList<>();
+        List<java.util.concurrent.Callable<List<Buffer>>> work = new ArrayList<>();
         List<List<Buffer>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             results.add(null);
@@ -233,7 +250,7 @@ final class Pmap {
             Device device = view.device();
             String name = options.axisName() == null ? "" : options.axisName();
             int rank = i;
-            futures.add(POOL.submit(() -> {
+            work.add(() -> {
                 try {
                     return Running.with(
                             name,
@@ -243,12 +260,23 @@ final class Pmap {
                     group.abort(rank, t);
                     throw t;
                 }
-            }));
+            });
+        }
+        // the first local device runs on this thread and the others on pool threads: a process with one
+        // device hands nothing over, and one with several wakes one thread fewer
+        List<Future<List<Buffer>>> futures = new ArrayList<>();
+        for (int k = 1; k < work.size(); k++) {
+            futures.add(POOL.submit(work.get(k)));
         }
         Throwable first = null;
-        for (int k = 0; k < local.size(); k++) {
+        try {
+            results.set(local.get(0), work.get(0).call());
+        } catch (Throwable t) {
+            first = t;
+        }
+        for (int k = 1; k < local.size(); k++) {
             try {
-                results.set(local.get(k), futures.get(k).get());
+                results.set(local.get(k), futures.get(k - 1).get());
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (first == null || group.isRootCause(cause)) {

@@ -10,30 +10,38 @@ import java.util.function.Function;
 
 /**
  * Kiln's {@code psum} across the processes of an {@code mpirun} job (one device each), timed like
- * {@code mpi/allreduce.c}: 1, 16 and 64 MB of float32, median of timed calls after warm-up, each
- * between barriers. Arguments: the number of timed calls (20), and the sizes in MB ("1,16,64"). Run by {@code mpi/run-psum.sh}, next to the C program, in the same job setup.
+ * {@code mpi/allreduce.c}: 1, 16 and 64 MB of float32, each timed call between barriers, after as
+ * many untimed warm-up calls as the C program makes; prints the median and the minimum. Arguments:
+ * timed calls (20), warm-up calls (5), both multiplied by 16 / MB below 16 MB (short calls need more
+ * of them to be seen past the noise, and the JIT needs them to compile the path), sizes in MB
+ * ("1,16,64"). Run by {@code mpi/run-psum.sh},
+ * next to the C program, in the same job setup.
  */
 public final class PsumOverMpi {
     private PsumOverMpi() {}
 
     public static void main(String[] args) {
-        int iters = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int iters0 = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Kiln.distributed().initialize();
         int rank = Kiln.processIndex();
         int p = Kiln.processCount();
         Function<Array, Array> psum = Kiln.pmap(
                 (Array a) -> Lax.psum(a, "p"), PmapOptions.axisName("p").outAxes(null));
         Function<Array, Array> place = Kiln.pmap((Array a) -> a, "p");
-        int[] sizes = args.length > 1
-                ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+        int warmup0 = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int[] sizes = args.length > 2
+                ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 16, 64};
         for (int mb : sizes) {
             int n = mb << 18;
+            int scale = mb < 16 ? 16 / mb : 1;
+            int iters = iters0 * scale;
+            int warmup = warmup0 * scale;
             // every process's row, placed once on its device (the timed calls take the shards as they are)
             Array x = place.apply(Np.ones(p, n));
             double[] t = new double[iters];
             Array out = null;
-            for (int k = -3; k < iters; k++) {
+            for (int k = -warmup; k < iters; k++) {
                 Kiln.distributed().barrier();
                 long t0 = System.nanoTime();
                 out = psum.apply(x);
@@ -44,7 +52,10 @@ public final class PsumOverMpi {
             Arrays.sort(t);
             float check = out.toFloatArray()[n - 1];
             if (rank == 0) {
-                System.out.printf("Kiln psum       %2d MB: median %.3f ms (check %.0f)%n", mb, t[iters / 2], check);
+                System.out.print(String.format(
+                        "Kiln psum       %2d MB: median %8.3f ms  min %8.3f ms (check %.0f)%n",
+                        mb, t[iters / 2], t[0], check));
+                System.out.flush();
             }
         }
     }

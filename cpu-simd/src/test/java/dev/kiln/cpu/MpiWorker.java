@@ -82,6 +82,16 @@ public final class MpiWorker {
         compare("int32 psum", x.astype(DType.INT32), a -> Lax.psum(a, "i"));
         compare("float64 pmax", x.astype(DType.FLOAT64), a -> Lax.pmax(a, "i"));
         compare("grad through psum", x, Kiln.grad((Array a) -> Np.sum(Np.sin(Lax.psum(a.multiply(a), "i")))));
+        // large enough for MPI to work on the arrays where they lie in the heap (Mpi.HEAP_PATH_BYTES)
+        Array big =
+                Np.arange(n * 524_289).astype(DType.FLOAT32).reshape(n, 524_289).multiply(0.25f);
+        compare("psum large", big, a -> Lax.psum(a, "i"));
+        compare("float64 pmax large", big.astype(DType.FLOAT64), a -> Lax.pmax(a, "i"));
+        compare("int32 psum large", big.astype(DType.INT32), a -> Lax.psum(a, "i"));
+        Array placed = Kiln.pmap((Array a) -> a, "i").apply(big);
+        Array summed = Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i").apply(placed);
+        check(close(Kiln.vmap((Array a) -> Lax.psum(a, "i"), "i").apply(big), summed), "psum large of shards");
+        check(close(big, placed), "psum large left the shards it summed alone");
         // a sharded result feeds the next pmap
         Array y = Kiln.pmap((Array a) -> a.multiply(2), "i").apply(x);
         Array z = Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i").apply(y);

@@ -26,7 +26,8 @@ import java.util.function.BiFunction;
  * on several CPU devices ({@code -Dkiln.cpu.devices=N}) and on several processes started by {@code
  * mpirun} (each with its devices).
  *
- * <p>Run: {@code java ... dev.kiln.examples.DataParallelMlp [steps] [devices] [params-out-file]}; under
+ * <p>Run: {@code java ... dev.kiln.examples.DataParallelMlp [steps] [devices] [params-out-file]}
+ * ({@code -Ddataparallel.hidden=N} for a wider hidden layer); under
  * {@code mpirun} it joins the job and uses every process's devices.
  */
 public final class DataParallelMlp {
@@ -47,6 +48,11 @@ public final class DataParallelMlp {
 
     /** Trains for {@code steps} steps over {@code devices}, the same data and order whatever the devices. */
     public static Result train(int steps, List<Device> devices, PrintStream out) {
+        return train(steps, devices, DigitsMlp.HIDDEN, out);
+    }
+
+    /** {@link #train(int, List, PrintStream)} with a hidden layer of {@code hidden} units. */
+    public static Result train(int steps, List<Device> devices, int hidden, PrintStream out) {
         int d = devices.size();
         if (GLOBAL_BATCH % d != 0) {
             throw new IllegalArgumentException(
@@ -57,9 +63,9 @@ public final class DataParallelMlp {
         Array y = labels(data);
         SplittableRandom rng = new SplittableRandom(0);
         Params params = new Params(
-                glorot(rng, 64, DigitsMlp.HIDDEN),
-                Np.zeros(DigitsMlp.HIDDEN),
-                glorot(rng, DigitsMlp.HIDDEN, DigitsMlp.CLASSES),
+                glorot(rng, 64, hidden),
+                Np.zeros(hidden),
+                glorot(rng, hidden, DigitsMlp.CLASSES),
                 Np.zeros(DigitsMlp.CLASSES));
         // parameters go whole to every device (null: not mapped); the batch is split on axis 0
         BiFunction<Params, Batch, Params> pstep = Kiln.pmap(
@@ -128,7 +134,10 @@ public final class DataParallelMlp {
                     "data-parallel digits MLP: %d process%s%n",
                     Kiln.processCount(), Kiln.processCount() == 1 ? "" : "es");
         }
-        Result r = train(steps, devices, out);
+        // -Ddataparallel.hidden=N: a wider hidden layer (the default is the digits MLP's 64 units), to see
+        // the step time when there is more arithmetic per step
+        int hidden = Integer.getInteger("dataparallel.hidden", DigitsMlp.HIDDEN);
+        Result r = train(steps, devices, hidden, out);
         if (args.length > 2 && Kiln.processIndex() == 0) {
             float[] v = flat(r.params());
             StringBuilder sb = new StringBuilder();

@@ -17,14 +17,19 @@ import java.util.concurrent.CyclicBarrier;
  */
 public final class LocalGroup {
     private final int size;
-    private final Object[] slots;
+    /** Two sets of slots, one per exchange parity. */
+    private final Object[][] slots;
+    /** Per member, how many exchanges it has made (only that member's thread touches its entry). */
+    private final int[] rounds;
+
     private final CyclicBarrier barrier;
     private volatile Throwable failure;
     private volatile int failedRank = -1;
 
     public LocalGroup(int size) {
         this.size = size;
-        this.slots = new Object[size];
+        this.slots = new Object[2][size];
+        this.rounds = new int[size];
         this.barrier = new CyclicBarrier(size);
     }
 
@@ -42,13 +47,18 @@ public final class LocalGroup {
         barrier.reset();
     }
 
-    /** Publishes {@code value} for {@code rank}, then returns every member's, in rank order. */
+    /**
+     * Publishes {@code value} for {@code rank}, then returns every member's, in rank order. One barrier
+     * per exchange: exchanges alternate between two sets of slots, and a member can only write a set
+     * again two exchanges later, after the barrier of the exchange between, which every member reaches
+     * only once it has read this one.
+     */
     List<Object> exchange(int rank, Object value) {
-        slots[rank] = value;
+        int parity = rounds[rank]++ & 1;
+        Object[] mine = slots[parity];
+        mine[rank] = value;
         await();
-        List<Object> all = new ArrayList<>(Arrays.asList(slots.clone()));
-        await();
-        return all;
+        return Arrays.asList(mine.clone());
     }
 
     private void await() {
