@@ -763,22 +763,13 @@ final class OpenClBackend implements Backend {
      * to one stride; else null.
      */
     private int[] tiledPlan(Params.DotGeneral params, int[] ls, int[] rs, DType dtype, long outSize) {
-        int[] lb = offsets(ls, params.lhsBatch().toArray());
-        int[] rb = offsets(rs, params.rhsBatch().toArray());
-        int[] lf = offsets(
-                ls,
-                free(
-                        ls.length,
-                        params.lhsBatch().toArray(),
-                        params.lhsContract().toArray()));
-        int[] rf = offsets(
-                rs,
-                free(
-                        rs.length,
-                        params.rhsBatch().toArray(),
-                        params.rhsContract().toArray()));
-        int[] lk = offsets(ls, params.lhsContract().toArray());
-        int[] rk = offsets(rs, params.rhsContract().toArray());
+        int[][] parts = dotOffsets(params, ls, rs);
+        int[] lb = parts[0];
+        int[] rb = parts[1];
+        int[] lf = parts[2];
+        int[] rf = parts[3];
+        int[] lk = parts[4];
+        int[] rk = parts[5];
         if (tiled == null || !dtype.isFloating() || outSize <= 0 || lk.length == 0) {
             return null;
         }
@@ -800,6 +791,25 @@ final class OpenClBackend implements Backend {
         };
     }
 
+    /**
+     * The element offsets of a product's index groups, in the order lhs batch, rhs batch, lhs free,
+     * rhs free, lhs contracting, rhs contracting (each from its operand's row-major strides).
+     */
+    private static int[][] dotOffsets(Params.DotGeneral params, int[] ls, int[] rs) {
+        int[] lBatch = params.lhsBatch().toArray();
+        int[] rBatch = params.rhsBatch().toArray();
+        int[] lContract = params.lhsContract().toArray();
+        int[] rContract = params.rhsContract().toArray();
+        return new int[][] {
+            offsets(ls, lBatch),
+            offsets(rs, rBatch),
+            offsets(ls, free(ls.length, lBatch, lContract)),
+            offsets(rs, free(rs.length, rBatch, rContract)),
+            offsets(ls, lContract),
+            offsets(rs, rContract)
+        };
+    }
+
     private ClBuffer dot(Params.DotGeneral params, ArraySpec out, ClBuffer lhs, ClBuffer rhs) {
         int[] ls = lhs.spec().shape();
         int[] rs = rhs.spec().shape();
@@ -807,23 +817,10 @@ final class OpenClBackend implements Backend {
         if (plan != null) {
             return tiledDot(out, lhs, rhs, plan[0], plan[1], plan[2], plan[3], Arrays.copyOfRange(plan, 4, 10));
         }
-        int[] lb = offsets(ls, params.lhsBatch().toArray());
-        int[] rb = offsets(rs, params.rhsBatch().toArray());
-        int[] lf = offsets(
-                ls,
-                free(
-                        ls.length,
-                        params.lhsBatch().toArray(),
-                        params.lhsContract().toArray()));
-        int[] rf = offsets(
-                rs,
-                free(
-                        rs.length,
-                        params.rhsBatch().toArray(),
-                        params.rhsContract().toArray()));
-        int[] lk = offsets(ls, params.lhsContract().toArray());
-        int[] rk = offsets(rs, params.rhsContract().toArray());
-        int[][] parts = {lb, rb, lf, rf, lk, rk};
+        int[][] parts = dotOffsets(params, ls, rs);
+        int[] lf = parts[2];
+        int[] rf = parts[3];
+        int[] lk = parts[4];
         int total = 0;
         int[] starts = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
