@@ -50,14 +50,21 @@ final class LiveBytes {
         }
         System.gc();
         collections.incrementAndGet();
-        // the cleaners run on their own thread after the collection: give them up to 100 ms
-        for (int i = 0; i < 50 && live.get() + bytes > threshold; i++) {
+        // the cleaners run on their own thread after the collection: wait while they are still
+        // freeing (the count falls), for at most a second, so the threshold below is set from what
+        // really stayed alive and not from a count the cleaners had not caught up with yet
+        long last = live.get();
+        int still = 0;
+        for (int i = 0; i < 500 && live.get() + bytes > threshold && still < 25; i++) {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
+            long now = live.get();
+            still = now < last ? 0 : still + 1;
+            last = now;
         }
         threshold = Math.max(FLOOR, 2 * (live.get() + bytes));
     }
