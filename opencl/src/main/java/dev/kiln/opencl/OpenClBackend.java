@@ -188,17 +188,7 @@ final class OpenClBackend implements Backend {
         }
         return inputs -> {
             List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
-            List<Object> args = new ArrayList<>();
-            for (Buffer b : inputs) {
-                args.add(cl(b));
-            }
-            for (FusedKernel.Output o : kernel.outputs()) {
-                ClBuffer out = allocate(o.spec());
-                outs.add(out);
-                args.add(out);
-            }
-            args.add(table);
-            args.add(literals);
+            List<Object> args = fusedArgs(kernel, inputs, outs, table, literals);
             args.add(n);
             if (reduces) {
                 args.add(m);
@@ -274,17 +264,7 @@ final class OpenClBackend implements Backend {
         long[] local = {p[1] / p[4], p[0] / p[3], 1};
         return inputs -> {
             List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
-            List<Object> args = new ArrayList<>();
-            for (Buffer b : inputs) {
-                args.add(cl(b));
-            }
-            for (FusedKernel.Output o : kernel.outputs()) {
-                ClBuffer out = allocate(o.spec());
-                outs.add(out);
-                args.add(out);
-            }
-            args.add(table);
-            args.add(literals);
+            List<Object> args = fusedArgs(kernel, inputs, outs, table, literals);
             for (int i = 1; i < plan.length; i++) {
                 args.add(plan[i]);
             }
@@ -789,6 +769,26 @@ final class OpenClBackend implements Backend {
             strides[4],
             strides[5]
         };
+    }
+
+    /**
+     * A rendered fused kernel's leading arguments: its inputs, its outputs (allocated here and added
+     * to {@code outs}), the index table and the literals.
+     */
+    private List<Object> fusedArgs(
+            FusedKernel kernel, List<Buffer> inputs, List<Buffer> outs, Object table, Object literals) {
+        List<Object> args = new ArrayList<>();
+        for (Buffer b : inputs) {
+            args.add(cl(b));
+        }
+        for (FusedKernel.Output o : kernel.outputs()) {
+            ClBuffer out = allocate(o.spec());
+            outs.add(out);
+            args.add(out);
+        }
+        args.add(table);
+        args.add(literals);
+        return args;
     }
 
     /**
