@@ -54,7 +54,8 @@ final class StableHlo {
                 Primitive.REDUCE_PROD,
                 Primitive.REDUCE_AND,
                 Primitive.REDUCE_OR,
-                Primitive.NEXTAFTER));
+                Primitive.NEXTAFTER,
+                Primitive.TANH));
         return s;
     }
 
@@ -337,6 +338,7 @@ final class StableHlo {
             case LOG -> op(indent, "stablehlo.log", in, inSpecs, out);
             case EXPM1 -> op(indent, "stablehlo.exponential_minus_one", in, inSpecs, out);
             case LOG1P -> op(indent, "stablehlo.log_plus_one", in, inSpecs, out);
+            case TANH -> tanh(indent, in.get(0), out);
             case SIN -> op(indent, "stablehlo.sine", in, inSpecs, out);
             case COS -> op(indent, "stablehlo.cosine", in, inSpecs, out);
             case EQ -> compare(indent, "EQ", in.get(0), in.get(1), inSpecs.get(0));
@@ -464,6 +466,43 @@ final class StableHlo {
      * -0} (Java's Math.max and min). XLA:CPU's plugin here compiles stablehlo.maximum to a compare
      * and select that returns the other operand for NaN, so the rule is written out; XLA fuses it.
      */
+    /**
+     * tanh in the operand's own type, from two forms chosen per element: below |x| = {@link
+     * #TANH_SPLIT}, XLA's own {@code stablehlo.tanh}; beyond, e / (e + 2) with e = expm1(2x) on x
+     * clamped to ±10 (float32) or ±20 (float64), where tanh has already rounded to ±1. XLA's tanh
+     * alone is up to 6 ulps off near ±1 (which 1 - tanh² in a gradient turns into percent errors);
+     * the expm1 form alone up to 6 ulps off near 0.25 (XLA's float32 expm1); together at most 4
+     * over {@code PjrtTanhTest}'s sweep, the policy's bound for tanh. It stays in float32 for
+     * float32 (the core's decomposition widens to float64, and XLA:CPU then keeps a float64
+     * temporary), and each expensive value has one user, since XLA:CPU splits a loop with a
+     * temporary between rather than compute such a value twice. ±0 and NaN pass through.
+     */
+    private String tanh(String indent, String x, ArraySpec t) {
+        List<ArraySpec> one = List.of(t);
+        List<ArraySpec> two = List.of(t, t);
+        double bound = t.dtype() == DType.FLOAT32 ? 10 : 20;
+        // clamped by comparisons, which are false for NaN (XLA:CPU's vectorised minimum and maximum
+        // may drop a NaN)
+        ArraySpec p = t.withDType(DType.BOOL);
+        List<ArraySpec> choice = List.of(p, t, t);
+        String high = filled(t, bound, 0, indent);
+        String low = filled(t, -bound, 0, indent);
+        String below = op(indent, "stablehlo.select", List.of(compare(indent, "GT", x, high, t), high, x), choice, t);
+        String clamped =
+                op(indent, "stablehlo.select", List.of(compare(indent, "LT", below, low, t), low, below), choice, t);
+        String twice = op(indent, "stablehlo.multiply", List.of(clamped, filled(t, 2, 2, indent)), two, t);
+        String e = op(indent, "stablehlo.exponential_minus_one", List.of(twice), one, t);
+        String den = op(indent, "stablehlo.add", List.of(e, filled(t, 2, 2, indent)), two, t);
+        String outer = op(indent, "stablehlo.divide", List.of(e, den), two, t);
+        String inner = op(indent, "stablehlo.tanh", List.of(x), one, t);
+        String a = op(indent, "stablehlo.abs", List.of(x), one, t);
+        String small = compare(indent, "LT", a, filled(t, TANH_SPLIT, 0, indent), t);
+        return op(indent, "stablehlo.select", List.of(small, inner, outer), choice, t);
+    }
+
+    /** Where {@link #tanh} changes from XLA's tanh to the expm1 form. */
+    static final double TANH_SPLIT = 1;
+
     private String floatMaxMin(String indent, boolean max, String a, String b, ArraySpec t) {
         List<ArraySpec> two = List.of(t, t);
         ArraySpec p = t.withDType(DType.BOOL);
