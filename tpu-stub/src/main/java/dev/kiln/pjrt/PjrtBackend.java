@@ -118,6 +118,7 @@ final class PjrtBackend implements Backend {
         String key = options == CompileOptions.DEFAULT ? text : "quick\n" + text;
         PjrtExecutable e = byText.get(key);
         if (e == null) {
+            dump(text);
             long t0 = System.nanoTime();
             e = client.compile(text, options);
             compileNanos.addAndGet(System.nanoTime() - t0);
@@ -125,6 +126,24 @@ final class PjrtBackend implements Backend {
             byText.put(key, e);
         }
         return e;
+    }
+
+    /** Writes {@code text} into the folder {@code kiln.pjrt.dump-dir} names, if it names one. */
+    private void dump(String text) {
+        String dir = PjrtProvider.DUMP_DIR.value();
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(dir, "module-" + compiles.get() + ".mlir");
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(
+                    "pjrt: cannot write the StableHLO module to " + file + " (-Dkiln.pjrt.dump-dir): " + ex.getMessage()
+                            + "; name a folder the process can write, or unset the setting",
+                    ex);
+        }
     }
 
     @Override

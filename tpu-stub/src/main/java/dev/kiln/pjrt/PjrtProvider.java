@@ -45,6 +45,13 @@ public final class PjrtProvider implements BackendProvider {
             "live pjrt device memory, in MiB, past which an allocation first asks the JVM for a garbage"
                     + " collection so that unreachable arrays' buffers are freed (then twice what stayed alive)");
 
+    /** A folder that receives every StableHLO module handed to the plugin, for reading or replaying. */
+    static final Setting DUMP_DIR = Setting.of(
+            "kiln.pjrt.dump-dir",
+            null,
+            "a folder into which the pjrt backend writes each StableHLO module it compiles"
+                    + " (module-<n>.mlir, in compile order), to read what XLA was given or to replay it elsewhere");
+
     @Override
     public String name() {
         return PjrtBackend.NAME;
@@ -57,7 +64,7 @@ public final class PjrtProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE, GC_THRESHOLD_MB);
+        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE, GC_THRESHOLD_MB, DUMP_DIR);
     }
 
     @Override

@@ -659,13 +659,26 @@ final class StableHlo {
                 v + " = \"stablehlo.reduce\"(" + x + ", " + initV + ") <{dimensions = " + array(axes.toArray())
                         + "}> ({");
         line(indent, "^bb0(" + a + ": " + t + ", " + b + ": " + t + "):");
-        boolean floatMinMax = isFloat(d) && (p == Primitive.REDUCE_MAX || p == Primitive.REDUCE_MIN);
-        String r = floatMinMax
-                ? floatMaxMin(indent + "  ", p == Primitive.REDUCE_MAX, a, b, scalar)
-                : op(indent + "  ", combiner, List.of(a, b), List.of(scalar, scalar), scalar);
+        String r = op(indent + "  ", combiner, List.of(a, b), List.of(scalar, scalar), scalar);
         line(indent + "  ", "\"stablehlo.return\"(" + r + ") : (" + t + ") -> ()");
         line(indent, "}) : (" + type(in) + ", " + t + ") -> " + type(out));
-        return v;
+        boolean floatMinMax = isFloat(d) && (p == Primitive.REDUCE_MAX || p == Primitive.REDUCE_MIN);
+        if (!floatMinMax) {
+            return v;
+        }
+        // XLA vectorises a reduction only when its body is one plain operation, and its vectorised
+        // maximum and minimum may drop a NaN: so a plain reduction, then NaN where any element was
+        // NaN (a second, boolean reduction XLA runs beside it). The sign of a zero maximum may
+        // differ from the reference's (the tolerance policy compares -0 and +0 as equal for max/min)
+        String isNan = compare(indent, "NE", x, x, in);
+        String anyNan =
+                reduce(Primitive.REDUCE_OR, axes, isNan, in.withDType(DType.BOOL), out.withDType(DType.BOOL), indent);
+        return op(
+                indent,
+                "stablehlo.select",
+                List.of(anyNan, filled(out, Double.NaN, 0, indent), v),
+                List.of(out.withDType(DType.BOOL), out, out),
+                out);
     }
 
     private static String lowest(DType d) {

@@ -14,10 +14,12 @@ class PjrtDigitsMlpTest {
         assertTrue(Kiln.backend("pjrt") instanceof PjrtBackend, "the registry opens the pjrt backend");
         PjrtBackend backend = (PjrtBackend) Kiln.backend("pjrt");
         long compilesBefore = backend.compiles.get();
+        long fallbacksBefore = backend.fallbacks.get();
         double accuracy = Kiln.withBackend(
                 "pjrt", () -> DigitsMlp.train(30, 128, new PrintStream(PrintStream.nullOutputStream())));
         System.out.println("digits MLP on pjrt: held-out accuracy " + accuracy + ", "
-                + (backend.compiles.get() - compilesBefore) + " XLA compilations, " + backend.fallbacks.get()
+                + (backend.compiles.get() - compilesBefore) + " XLA compilations, "
+                + (backend.fallbacks.get() - fallbacksBefore)
                 + " programs run through Kiln's interpreter instead of one module");
         assertTrue(
                 accuracy >= DigitsMlp.STATED_ACCURACY,
