@@ -131,16 +131,21 @@ final class PjrtBackend implements Backend {
     /** Writes {@code text} into the folder {@code kiln.pjrt.dump-dir} names, if it names one. */
     private void dump(String text) {
         String dir = PjrtProvider.DUMP_DIR.value();
-        if (dir == null || dir.isBlank()) {
-            return;
+        if (dir != null && !dir.isBlank()) {
+            dumpTo(java.nio.file.Path.of(dir), compiles.get(), text);
         }
-        java.nio.file.Path file = java.nio.file.Path.of(dir, "module-" + compiles.get() + ".mlir");
+    }
+
+    /** Writes module number {@code n} into {@code dir} as {@code module-<n>.mlir}; returns the file. */
+    static java.nio.file.Path dumpTo(java.nio.file.Path dir, long n, String text) {
+        java.nio.file.Path file = dir.resolve("module-" + n + ".mlir");
         try {
-            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.createDirectories(dir);
             java.nio.file.Files.writeString(file, text);
+            return file;
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(
-                    "pjrt: cannot write the StableHLO module to " + file + " (-Dkiln.pjrt.dump-dir): " + ex.getMessage()
+                    "pjrt: cannot write the StableHLO module to " + file + " (-Dkiln.pjrt.dump-dir): " + ex
                             + "; name a folder the process can write, or unset the setting",
                     ex);
         }
