@@ -82,6 +82,16 @@ public final class MpiWorker {
         compare("int32 psum", x.astype(DType.INT32), a -> Lax.psum(a, "i"));
         compare("float64 pmax", x.astype(DType.FLOAT64), a -> Lax.pmax(a, "i"));
         compare("grad through psum", x, Kiln.grad((Array a) -> Np.sum(Np.sin(Lax.psum(a.multiply(a), "i")))));
+        // under jit and grad, pmap stays a pmap over every process's devices
+        Function<Array, Array> body = a -> Np.multiply(Lax.psum(Np.sin(a), "i"), a);
+        check(
+                close(
+                        Kiln.vmap(body, "i").apply(x),
+                        Kiln.jit(Kiln.pmap(body, "i")).apply(x)),
+                "jit(pmap f) across processes");
+        Function<Array, Array> lossP = a -> Np.sum(Kiln.pmap(body, "i").apply(a));
+        Function<Array, Array> lossV = a -> Np.sum(Kiln.vmap(body, "i").apply(a));
+        check(close(Kiln.grad(lossV).apply(x), Kiln.grad(lossP).apply(x)), "grad(pmap f) across processes");
         // large enough for MPI to work on the arrays where they lie in the heap (Mpi.HEAP_PATH_BYTES)
         Array big =
                 Np.arange(n * 524_289).astype(DType.FLOAT32).reshape(n, 524_289).multiply(0.25f);
