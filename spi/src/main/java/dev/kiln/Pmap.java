@@ -128,6 +128,7 @@ final class Pmap {
         Backend base = backend.onDevice(devices.get(0));
         List<ArraySpec> specs = new ArrayList<>();
         List<Array> leaves = new ArrayList<>(flat.leaves().size());
+        Integer[] sliced = inAxes.clone(); // every mapped leaf's axis moved to 0
         for (int k = 0; k < flat.leaves().size(); k++) {
             Array leaf = flat.leaves().get(k);
             Integer ax = inAxes[k];
@@ -138,13 +139,20 @@ final class Pmap {
             }
             specs.add(leaf.spec().withShape(dropAxis(leaf.shape(), ax)));
             leaves.add(ax == 0 ? leaf : Np.moveaxis(leaf, ax, 0));
-            inAxes[k] = 0;
+            sliced[k] = 0;
         }
         Key key = new Key(flat.def(), specs, devices, base);
         Compiled c = cache.computeIfAbsent(key, kk -> trace(flat, specs, n, base));
+        if (c.constants().stream().anyMatch(Array::isTraced)) {
+            // the function closes over values of an enclosing transformation (grad of a closure, say):
+            // bind a pmap equation, whose rules carry those values, and do not keep the program, since
+            // they change per call
+            cache.remove(key);
+            return staged(flat, inAxes, n, backend, devices);
+        }
         boolean[] outMapped = new boolean[c.program().outputs().size()];
         java.util.Arrays.fill(outMapped, options.outAxis() != null);
-        List<Array> outs = execute(c.executable(), c.constants(), leaves, inAxes, outMapped, devices, base, axis);
+        List<Array> outs = execute(c.executable(), c.constants(), leaves, sliced, outMapped, devices, base, axis);
         return Tree.unflatten(c.outStructure(), placeOutputs(outs));
     }
 

@@ -293,6 +293,57 @@ class PmapTransformsTest {
         });
     }
 
+    /**
+     * Other axes in and out, a list argument, and a value the function closes over (it becomes an
+     * operand every device gets whole, so its gradient is the devices' total).
+     */
+    @Test
+    void axesPytreesAndClosures() {
+        onCpu(() -> {
+            for (int d : DEVICE_COUNTS) {
+                List<Device> ds = devices(d);
+                Function<List<Array>, Array> f =
+                        xs -> Np.add(Np.multiply(Lax.psum(Np.sin(xs.get(0)), "i"), xs.get(1)), Np.cos(xs.get(1)));
+                Function<List<Array>, Array> p = Kiln.pmap(
+                        f, PmapOptions.axisName("i").inAxes(1).outAxes(1).devices(ds));
+                Function<List<Array>, Array> v = Kiln.vmap(f, new VmapOptions("i", 1, null, 1));
+                List<Array> xs = List.of(input(71L + d, 3, d), input(81L + d, 3, d));
+                close(
+                        "jit(pmap) with in and out axis 1 over " + d,
+                        v.apply(xs),
+                        Kiln.jit(p).apply(xs));
+                Array w = input(91L + d, 3, d);
+                Function<List<Array>, List<Array>> gp =
+                        Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(p.apply(a), w)));
+                Function<List<Array>, List<Array>> gv =
+                        Kiln.grad((List<Array> a) -> Np.sum(Np.multiply(v.apply(a), w)));
+                List<Array> want = gv.apply(xs);
+                long[] before = runs(ds);
+                List<Array> got = gp.apply(xs);
+                ranOnEveryDevice(ds, before, 2, "grad(pmap) of a list with axis 1 over " + d);
+                close("grad(pmap) of a list, leaf 0, over " + d, want.get(0), got.get(0));
+                close("grad(pmap) of a list, leaf 1, over " + d, want.get(1), got.get(1));
+                Array x = input(101L + d, d, 4);
+                Function<Array, Array> closedP = c -> Np.sum(Kiln.pmap(
+                                (Array a) -> Np.multiply(Lax.pmean(Np.multiply(a, c), "i"), Np.sin(c)),
+                                PmapOptions.axisName("i").devices(ds))
+                        .apply(x));
+                Function<Array, Array> closedV = c ->
+                        Np.sum(Kiln.vmap((Array a) -> Np.multiply(Lax.pmean(Np.multiply(a, c), "i"), Np.sin(c)), "i")
+                                .apply(x));
+                Array c = input(111L + d, 4);
+                before = runs(ds);
+                Array gc = Kiln.grad(closedP).apply(c);
+                ranOnEveryDevice(ds, before, 2, "grad through a value pmap's function closes over, over " + d);
+                close(
+                        "grad through a closed-over value over " + d,
+                        Kiln.grad(closedV).apply(c),
+                        gc);
+            }
+            return null;
+        });
+    }
+
     @Test
     void pmapOfGradAndVmapOfPmap() {
         onCpu(() -> {
