@@ -40,7 +40,13 @@ import java.util.function.Function;
 final class Pmap {
     private record Key(Tree.Def structure, List<ArraySpec> specs, List<Device> devices, Backend backend) {}
 
-    private record Compiled(Program program, List<Array> constants, Tree.Def outStructure, Executable executable) {}
+    /** {@code donatable}: per input, whether its only use is one psum, pmax or pmin (so it may be reduced in place). */
+    private record Compiled(
+            Program program,
+            List<Array> constants,
+            Tree.Def outStructure,
+            Executable executable,
+            boolean[] donatable) {}
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final AtomicInteger UNNAMED = new AtomicInteger();
@@ -152,7 +158,16 @@ final class Pmap {
         }
         boolean[] outMapped = new boolean[c.program().outputs().size()];
         java.util.Arrays.fill(outMapped, options.outAxis() != null);
-        List<Array> outs = execute(c.executable(), c.constants(), leaves, sliced, outMapped, devices, base, axis);
+        boolean[] donated = null;
+        if (options.donated()) {
+            // only a mapped leaf's slice is the device's own; one every device shares is never overwritten
+            donated = c.donatable().clone();
+            for (int k = 0; k < donated.length; k++) {
+                donated[k] &= sliced[k] != null;
+            }
+        }
+        List<Array> outs =
+                execute(c.executable(), c.constants(), leaves, sliced, outMapped, devices, base, axis, donated);
         return Tree.unflatten(c.outStructure(), placeOutputs(outs));
     }
 
@@ -266,7 +281,7 @@ final class Pmap {
         for (int j = 0; j < outMapped.length; j++) {
             outMapped[j] = p.outAxes().get(j) == 0;
         }
-        return execute(exe, List.of(), operands, inAxes, outMapped, devices, base, p.axisName());
+        return execute(exe, List.of(), operands, inAxes, outMapped, devices, base, p.axisName(), null);
     }
 
     /**
@@ -282,7 +297,8 @@ final class Pmap {
             boolean[] outMapped,
             List<Device> devices,
             Backend base,
-            String axisName) {
+            String axisName,
+            boolean[] donated) {
         int n = devices.size();
         List<Backend> views = new ArrayList<>(n);
         for (Device d : devices) {
@@ -301,9 +317,10 @@ final class Pmap {
                 }
                 continue;
             }
-            if (leaf.isSharded() && shardDevices(leaf).equals(devices)) {
+            if (leaf.isSharded() && ownShardsOn(leaf, devices, views)) {
                 for (int i = 0; i < n; i++) {
-                    slices.get(i).add(leaf.shards().get(i));
+                    slices.get(i)
+                            .add(views.get(i) == null ? null : leaf.shards().get(i));
                 }
                 continue;
             }
@@ -337,7 +354,7 @@ final class Pmap {
         for (boolean m : outMapped) {
             anyMapped |= m;
         }
-        List<List<Buffer>> outs = run(exe, constants, slices, views, devices, n, base, axisName, anyMapped);
+        List<List<Buffer>> outs = run(exe, constants, slices, views, devices, n, base, axisName, anyMapped, donated);
         List<Array> result = new ArrayList<>();
         for (int k = 0; k < outMapped.length; k++) {
             List<Array> shards = new ArrayList<>(n);
@@ -398,12 +415,22 @@ final class Pmap {
         return List.copyOf(all.subList(0, n));
     }
 
-    private static List<Device> shardDevices(Array a) {
-        List<Device> out = new ArrayList<>();
-        for (Array s : a.shards()) {
-            out.add(Distributed.globalDevice(s.device()));
+    /**
+     * Whether {@code a} is sharded over {@code devices} as far as this process can tell: one shard per
+     * device, and each of this process's devices holding its own. (Shards of other processes' devices
+     * are copies held here, and are not read: those processes compute their slices.)
+     */
+    private static boolean ownShardsOn(Array a, List<Device> devices, List<Backend> views) {
+        if (a.shards().size() != devices.size()) {
+            return false;
         }
-        return out;
+        for (int i = 0; i < devices.size(); i++) {
+            if (views.get(i) != null
+                    && !Distributed.globalDevice(a.shards().get(i).device()).equals(devices.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Compiled trace(Tree.Flat flat, List<ArraySpec> specs, int n, Backend base) {
@@ -425,7 +452,36 @@ final class Pmap {
             TraceStack.pop(staging);
         }
         Program p = ProgramVerifier.checked(staging.build(outFlat.leaves()), "pmap tracing");
-        return new Compiled(p, staging.constants(), outFlat.def(), base.compile(p));
+        return new Compiled(p, staging.constants(), outFlat.def(), base.compile(p), donatable(p));
+    }
+
+    /** Per input of {@code p}: read by exactly one equation, a psum, pmax or pmin, and not an output. */
+    private static boolean[] donatable(Program p) {
+        java.util.Map<dev.kiln.ir.Var, Integer> uses = new java.util.IdentityHashMap<>();
+        java.util.Set<dev.kiln.ir.Var> reduced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (dev.kiln.ir.Eqn e : p.eqns()) {
+            for (dev.kiln.ir.Atom a : e.inputs()) {
+                if (a instanceof dev.kiln.ir.Var v) {
+                    uses.merge(v, 1, Integer::sum);
+                    if (e.primitive() == Primitive.PSUM
+                            || e.primitive() == Primitive.PMAX
+                            || e.primitive() == Primitive.PMIN) {
+                        reduced.add(v);
+                    }
+                }
+            }
+        }
+        for (dev.kiln.ir.Atom a : p.outputs()) {
+            if (a instanceof dev.kiln.ir.Var v) {
+                uses.merge(v, 2, Integer::sum);
+            }
+        }
+        boolean[] out = new boolean[p.inputs().size()];
+        for (int i = 0; i < out.length; i++) {
+            dev.kiln.ir.Var v = p.inputs().get(i);
+            out[i] = uses.getOrDefault(v, 0) == 1 && reduced.contains(v);
+        }
+        return out;
     }
 
     /** Runs the program on every local device's thread at once; the first failure is rethrown. */
@@ -438,7 +494,8 @@ final class Pmap {
             int n,
             Backend base,
             String axisName,
-            boolean anyMapped) {
+            boolean anyMapped,
+            boolean[] donated) {
         dev.kiln.internal.parallel.Group group = Distributed.group(devices, axisName);
         List<Integer> local = group.localIndices();
         List<java.util.concurrent.Callable<List<Buffer>>> work = new ArrayList<>();
@@ -455,6 +512,17 @@ final class Pmap {
             for (Array a : slices.get(i)) {
                 in.add(Kiln.devicePut(a, view).buffer());
             }
+            java.util.Set<Object> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            if (donated != null) {
+                java.util.Map<Object, Integer> seen = new java.util.IdentityHashMap<>();
+                in.forEach(b -> seen.merge(b, 1, Integer::sum));
+                for (int k = 0; k < donated.length; k++) {
+                    Buffer b = in.get(constants.size() + k);
+                    if (donated[k] && seen.get(b) == 1) { // a buffer passed twice is read twice
+                        mine.add(b);
+                    }
+                }
+            }
             Communicator comm = group.member(i);
             Device device = view.device();
             String name = axisName == null ? "" : axisName;
@@ -466,7 +534,7 @@ final class Pmap {
                             comm,
                             () -> base.runOn(device, () -> {
                                 DeviceRuns.record(devices.get(rank));
-                                return exe.run(in);
+                                return mine.isEmpty() ? exe.run(in) : Running.donating(mine, () -> exe.run(in));
                             }));
                 } catch (Throwable t) {
                     group.abort(rank, t);

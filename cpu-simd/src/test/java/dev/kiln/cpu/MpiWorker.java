@@ -102,6 +102,27 @@ public final class MpiWorker {
         Array summed = Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i").apply(placed);
         check(close(Kiln.vmap((Array a) -> Lax.psum(a, "i"), "i").apply(big), summed), "psum large of shards");
         check(close(big, placed), "psum large left the shards it summed alone");
+        // donated shards: with one device per process MPI reduces each shard where it lies
+        Array donatedArg = Kiln.pmap((Array a) -> a, "i").apply(big);
+        Array donatedSum = Kiln.pmap(
+                        (Array a) -> Lax.psum(a, "i"), PmapOptions.axisName("i").donate())
+                .apply(donatedArg);
+        if (local == 1) {
+            check(
+                    donatedSum.shards().get(rank).buffer()
+                            == donatedArg.shards().get(rank).buffer(),
+                    "a donated shard is reduced in place and becomes the result");
+        }
+        check(
+                close(Kiln.vmap((Array a) -> Lax.psum(a, "i"), "i").apply(big), donatedSum),
+                "psum large of donated shards");
+        Array twice = Kiln.pmap(
+                        (Array a, Array b) -> Lax.psum(a, "i").add(b),
+                        PmapOptions.axisName("i").donate())
+                .apply(placed, placed);
+        check(
+                close(Kiln.vmap((Array a) -> Lax.psum(a, "i").add(a), "i").apply(big), twice),
+                "donated shard passed twice");
         // a sharded result feeds the next pmap
         Array y = Kiln.pmap((Array a) -> a.multiply(2), "i").apply(x);
         Array z = Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i").apply(y);
