@@ -158,8 +158,10 @@ public final class Kiln {
      * axis name ({@link Lax#psum} and the others) exchange data between the devices. The result's
      * mapped outputs are sharded arrays (one buffer per device, see {@link Array#isSharded()}); a later
      * {@code pmap} over the same devices takes them without gathering. An axis longer than the number of
-     * devices is an error ({@code -Dkiln.cpu.devices=N} gives cpu-simd N devices). Inside another
-     * transformation, {@code pmap} is traced as {@code vmap} with its axis name (same values).
+     * devices is an error ({@code -Dkiln.cpu.devices=N} gives cpu-simd N devices). Inside {@code
+     * jit}, {@code grad}, {@code jvp}, {@code vjp} or {@code vmap} it stays one {@code pmap} step of
+     * the traced program, run over the devices, whose derivative and batched form are {@code pmap}s
+     * too; inside another {@code pmap}'s function it is traced as {@code vmap} with its axis name.
      */
     public static <T, R> Function<T, R> pmap(Function<T, R> f, PmapOptions options) {
         Objects.requireNonNull(f, "f");

@@ -1,11 +1,17 @@
 package dev.kiln;
 
 import dev.kiln.internal.parallel.AxisEnv;
+import dev.kiln.internal.parallel.DeviceRuns;
+import dev.kiln.internal.parallel.PmapCalls;
 import dev.kiln.internal.parallel.Running;
+import dev.kiln.internal.trace.ControlFlow;
 import dev.kiln.internal.trace.ProgramVerifier;
 import dev.kiln.internal.trace.StagingTrace;
 import dev.kiln.internal.trace.TraceStack;
 import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Ints;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Program;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
@@ -24,31 +30,76 @@ import java.util.function.Function;
 /**
  * {@code pmap}: the function is traced once for one slice, compiled once by the backend, and run on
  * each device's own thread with that device's slice; collectives in it meet through the axis's {@link
- * Communicator}. Inside another transformation ({@code grad}, {@code jit}, {@code vmap}, an outer
- * {@code pmap}) it is traced as {@code vmap} with the same axis name, which computes the same values,
- * so the enclosing transformation sees ordinary array code (its program then runs where that
- * transformation runs it).
+ * Communicator}. Inside another transformation ({@code jit}, {@code grad}, {@code jvp}, {@code vmap}) it
+ * is one {@link Primitive#PMAP} equation holding the traced body (JAX's {@code xla_pmap}): the
+ * transformation's rules make new {@code pmap}s of the transformed body ({@code PmapRules}), and when
+ * the equation runs (eagerly, or as a step of a compiled program) {@link #runEquation} splits its
+ * operands over the devices again. A {@code pmap} inside another {@code pmap}'s body is traced as
+ * {@code vmap} with its axis name: each outer device runs the inner axis itself.
  */
 final class Pmap {
     private record Key(Tree.Def structure, List<ArraySpec> specs, List<Device> devices, Backend backend) {}
 
-    private record Compiled(Program program, List<Array> constants, Tree.Def outStructure, Executable executable) {}
+    /** {@code donatable}: per input, whether its only use is one psum, pmax or pmin (so it may be reduced in place). */
+    private record Compiled(
+            Program program,
+            List<Array> constants,
+            Tree.Def outStructure,
+            Executable executable,
+            boolean[] donatable) {}
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final AtomicInteger UNNAMED = new AtomicInteger();
+    /** How deep this thread is in tracing pmap bodies: an inner pmap is traced as vmap. */
+    private static final ThreadLocal<int[]> BODY_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** Bodies of pmap equations compiled for a device-0 backend, by identity, the most recent kept. */
+    private static final java.util.Map<BodyKey, Executable> BODIES =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<BodyKey, Executable> eldest) {
+                    return size() > 64;
+                }
+            });
+
+    private record BodyKey(Program body, Backend backend) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BodyKey k && k.body == body && k.backend == backend;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(body) * 31 + System.identityHashCode(backend);
+        }
+    }
+
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kiln-pmap-" + THREADS.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
 
+    static {
+        PmapCalls.install(new PmapCalls() {
+            @Override
+            public List<Array> run(Params.Pmap params, List<Array> operands) {
+                return runEquation(params, operands);
+            }
+        });
+    }
+
     private final Function<Object, Object> body;
     private final PmapOptions options;
+    /** The axis name collectives and the derivative rules use: the user's, or one made for this pmap. */
+    private final String axis;
+
     private final ConcurrentHashMap<Key, Compiled> cache = new ConcurrentHashMap<>();
     private final AtomicInteger traces = new AtomicInteger();
 
     Pmap(Function<Object, Object> body, PmapOptions options) {
         this.body = body;
         this.options = options;
+        this.axis = options.axisName() != null ? options.axisName() : "pmap#" + UNNAMED.incrementAndGet();
     }
 
     int traceCount() {
@@ -64,11 +115,12 @@ final class Pmap {
         for (Array leaf : flat.leaves()) {
             traced |= leaf.isTraced();
         }
+        boolean nested = traced && BODY_DEPTH.get()[0] > 0;
         Backend backend = options.devices() != null && !options.devices().isEmpty()
                 ? Kiln.backend(options.devices().get(0).backend())
                 : Kiln.currentBackend();
-        List<Device> devices = chooseDevices(n, backend, traced);
-        if (traced) {
+        List<Device> devices = chooseDevices(n, backend, nested);
+        if (nested) {
             Object out = Transforms.vmap(
                     body, args, inAxes, options.outAxis() == null ? 0 : options.outAxis(), options.axisName());
             return options.outAxis() == null
@@ -76,7 +128,178 @@ final class Pmap {
                             a -> Np.take(a, Np.array(new int[] {0}), 0, "clip").reshape(drop(a.shape())), out)
                     : out;
         }
+        if (traced) {
+            return staged(flat, inAxes, n, backend, devices);
+        }
         Backend base = backend.onDevice(devices.get(0));
+        List<ArraySpec> specs = new ArrayList<>();
+        List<Array> leaves = new ArrayList<>(flat.leaves().size());
+        Integer[] sliced = inAxes.clone(); // every mapped leaf's axis moved to 0
+        for (int k = 0; k < flat.leaves().size(); k++) {
+            Array leaf = flat.leaves().get(k);
+            Integer ax = inAxes[k];
+            if (ax == null) {
+                specs.add(leaf.spec());
+                leaves.add(leaf);
+                continue;
+            }
+            specs.add(leaf.spec().withShape(dropAxis(leaf.shape(), ax)));
+            leaves.add(ax == 0 ? leaf : Np.moveaxis(leaf, ax, 0));
+            sliced[k] = 0;
+        }
+        Key key = new Key(flat.def(), specs, devices, base);
+        Compiled c = cache.computeIfAbsent(key, kk -> trace(flat, specs, n, base));
+        if (c.constants().stream().anyMatch(Array::isTraced)) {
+            // the function closes over values of an enclosing transformation (grad of a closure, say):
+            // bind a pmap equation, whose rules carry those values, and do not keep the program, since
+            // they change per call
+            cache.remove(key);
+            return staged(flat, inAxes, n, backend, devices);
+        }
+        boolean[] outMapped = new boolean[c.program().outputs().size()];
+        java.util.Arrays.fill(outMapped, options.outAxis() != null);
+        boolean[] donated = null;
+        if (options.donated()) {
+            // only a mapped leaf's slice is the device's own; one every device shares is never overwritten
+            donated = c.donatable().clone();
+            for (int k = 0; k < donated.length; k++) {
+                donated[k] &= sliced[k] != null;
+            }
+        }
+        List<Array> outs =
+                execute(c.executable(), c.constants(), leaves, sliced, outMapped, devices, base, axis, donated);
+        return Tree.unflatten(c.outStructure(), placeOutputs(outs));
+    }
+
+    /** The outputs with the mapped axis moved from 0 to {@code out_axes}. */
+    private List<Array> placeOutputs(List<Array> outs) {
+        Integer outAxis = options.outAxis();
+        if (outAxis == null) {
+            return outs;
+        }
+        List<Array> placed = new ArrayList<>(outs.size());
+        for (Array a : outs) {
+            int ax = Shape.axis("pmap out_axes", outAxis, a.ndim());
+            placed.add(ax == 0 ? a : Np.moveaxis(a, 0, ax));
+        }
+        return placed;
+    }
+
+    /**
+     * Inside {@code jit}, {@code grad}, {@code jvp} or {@code vmap}: traces the body into a closed
+     * program and binds one {@code pmap} equation, so the enclosing transformation keeps it whole (its
+     * rules make a {@code pmap} of the transformed body) and it runs over the devices when executed.
+     */
+    private Object staged(Tree.Flat flat, Integer[] inAxes, int n, Backend backend, List<Device> devices) {
+        List<Array> operands = new ArrayList<>();
+        List<ArraySpec> specs = new ArrayList<>();
+        List<Integer> axes = new ArrayList<>();
+        for (int k = 0; k < flat.leaves().size(); k++) {
+            Array leaf = flat.leaves().get(k);
+            Integer ax = inAxes[k];
+            if (ax == null) {
+                operands.add(leaf);
+                specs.add(leaf.spec());
+                axes.add(-1);
+            } else {
+                operands.add(ax == 0 ? leaf : Np.moveaxis(leaf, ax, 0));
+                specs.add(leaf.spec().withShape(dropAxis(leaf.shape(), ax)));
+                axes.add(0);
+            }
+        }
+        Backend base = backend.onDevice(devices.get(0));
+        Tree.Def[] outDef = new Tree.Def[1];
+        traces.incrementAndGet();
+        ControlFlow.Closed c = ControlFlow.trace(
+                in -> {
+                    AxisEnv.Frame frame = AxisEnv.push(axis, n, null);
+                    BODY_DEPTH.get()[0]++;
+                    try {
+                        Object tracedArgs = Tree.unflatten(flat.def(), in);
+                        Tree.Flat out = Tree.flatten(Kiln.withBackend(base, () -> body.apply(tracedArgs)));
+                        outDef[0] = out.def();
+                        return out.leaves();
+                    } finally {
+                        BODY_DEPTH.get()[0]--;
+                        AxisEnv.pop(frame);
+                    }
+                },
+                specs,
+                "pmap");
+        Program program = ProgramVerifier.checked(c.program(), "pmap tracing");
+        int[] inAx = new int[c.constants().size() + axes.size()];
+        java.util.Arrays.fill(inAx, -1);
+        for (int k = 0; k < axes.size(); k++) {
+            inAx[c.constants().size() + k] = axes.get(k);
+        }
+        int[] outAx = new int[program.outputs().size()];
+        java.util.Arrays.fill(outAx, options.outAxis() == null ? -1 : 0);
+        Params.Pmap params = new Params.Pmap(
+                program, axis, n, Ints.of(inAx), Ints.of(outAx), backend.name(), positions(backend, devices));
+        List<Array> args = new ArrayList<>(c.constants());
+        args.addAll(operands);
+        List<Array> outs = Lax.bindAll(Primitive.PMAP, params, args.toArray(Array[]::new));
+        return Tree.unflatten(outDef[0], placeOutputs(outs));
+    }
+
+    /** The devices as positions in the backend's device list; empty for its first {@code devices.size()}. */
+    private static Ints positions(Backend backend, List<Device> devices) {
+        List<Device> all = Kiln.devices(backend.name());
+        int[] pos = new int[devices.size()];
+        boolean first = true;
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = all.indexOf(devices.get(i));
+            if (pos[i] < 0) {
+                throw new DeviceException("pmap: device " + devices.get(i) + " is not one of backend '" + backend.name()
+                        + "''s devices " + all + "; choose devices from Kiln.devices(\"" + backend.name() + "\")");
+            }
+            first &= pos[i] == i;
+        }
+        return first ? Ints.of() : Ints.of(pos);
+    }
+
+    /** Runs a {@code pmap} equation on concrete operands: the runtime behind {@link PmapCalls}. */
+    static List<Array> runEquation(Params.Pmap p, List<Array> operands) {
+        List<Device> all = Kiln.devices(p.backend());
+        List<Device> devices = new ArrayList<>(p.size());
+        for (int i = 0; i < p.size(); i++) {
+            int at = p.devices().isEmpty() ? i : p.devices().get(i);
+            if (at >= all.size()) {
+                throw new DeviceException("pmap: the program maps an axis of length " + p.size() + " over device " + at
+                        + " of backend '" + p.backend() + "', which has only " + all.size() + " devices " + all
+                        + "; run it where that many devices are available");
+            }
+            devices.add(all.get(at));
+        }
+        Backend base = Kiln.backend(p.backend()).onDevice(devices.get(0));
+        Executable exe = BODIES.computeIfAbsent(new BodyKey(p.body(), base), k -> base.compile(p.body()));
+        Integer[] inAxes = new Integer[operands.size()];
+        for (int i = 0; i < inAxes.length; i++) {
+            inAxes[i] = p.inAxes().get(i) == 0 ? 0 : null;
+        }
+        boolean[] outMapped = new boolean[p.outAxes().size()];
+        for (int j = 0; j < outMapped.length; j++) {
+            outMapped[j] = p.outAxes().get(j) == 0;
+        }
+        return execute(exe, List.of(), operands, inAxes, outMapped, devices, base, p.axisName(), null);
+    }
+
+    /**
+     * Slices the mapped leaves (axis 0) over the devices, runs {@code exe} on every local device at
+     * once, and returns the outputs: a mapped one as a sharded array, an unmapped one as this process's
+     * first device's result.
+     */
+    private static List<Array> execute(
+            Executable exe,
+            List<Array> constants,
+            List<Array> leaves,
+            Integer[] inAxes,
+            boolean[] outMapped,
+            List<Device> devices,
+            Backend base,
+            String axisName,
+            boolean[] donated) {
+        int n = devices.size();
         List<Backend> views = new ArrayList<>(n);
         for (Device d : devices) {
             views.add(Distributed.localBackend(base, d));
@@ -86,25 +309,22 @@ final class Pmap {
         for (int i = 0; i < n; i++) {
             slices.add(new ArrayList<>());
         }
-        List<ArraySpec> specs = new ArrayList<>();
-        for (int k = 0; k < flat.leaves().size(); k++) {
-            Array leaf = flat.leaves().get(k);
-            Integer ax = inAxes[k];
-            if (ax == null) {
-                specs.add(leaf.spec());
+        for (int k = 0; k < leaves.size(); k++) {
+            Array leaf = leaves.get(k);
+            if (inAxes[k] == null) {
                 for (int i = 0; i < n; i++) {
                     slices.get(i).add(views.get(i) == null ? null : Kiln.devicePut(leaf, views.get(i)));
                 }
                 continue;
             }
-            specs.add(leaf.spec().withShape(dropAxis(leaf.shape(), ax)));
-            if (ax == 0 && leaf.isSharded() && shardDevices(leaf).equals(devices)) {
+            if (leaf.isSharded() && ownShardsOn(leaf, devices, views)) {
                 for (int i = 0; i < n; i++) {
-                    slices.get(i).add(leaf.shards().get(i));
+                    slices.get(i)
+                            .add(views.get(i) == null ? null : leaf.shards().get(i));
                 }
                 continue;
             }
-            if (ax == 0 && !leaf.isSharded() && leaf.buffer() instanceof dev.kiln.spi.HostBuffer h) {
+            if (!leaf.isSharded() && leaf.buffer() instanceof dev.kiln.spi.HostBuffer h) {
                 // the data is in host memory already: each device's slice is one contiguous copy, with no
                 // operation dispatched per slice
                 int[] one = dropAxis(leaf.shape(), 0);
@@ -121,40 +341,38 @@ final class Pmap {
                 }
                 continue;
             }
-            Array m = ax == 0 ? leaf : Np.moveaxis(leaf, ax, 0);
             for (int i = 0; i < n; i++) {
                 if (views.get(i) == null) {
                     slices.get(i).add(null); // another process's device: that process computes this slice
                     continue;
                 }
-                Array s = Np.take(m, Np.array(new int[] {i}), 0, "clip").reshape(dropAxis(m.shape(), 0));
+                Array s = Np.take(leaf, Np.array(new int[] {i}), 0, "clip").reshape(dropAxis(leaf.shape(), 0));
                 slices.get(i).add(Kiln.devicePut(s, views.get(i)));
             }
         }
-        Key key = new Key(flat.def(), specs, devices, base);
-        Compiled c = cache.computeIfAbsent(key, kk -> trace(flat, specs, n, base));
-        List<List<Buffer>> outs = run(c, slices, views, devices, n, base);
-        List<Array> leaves = new ArrayList<>();
-        for (int k = 0; k < c.program().outputs().size(); k++) {
+        boolean anyMapped = false;
+        for (boolean m : outMapped) {
+            anyMapped |= m;
+        }
+        List<List<Buffer>> outs = run(exe, constants, slices, views, devices, n, base, axisName, anyMapped, donated);
+        List<Array> result = new ArrayList<>();
+        for (int k = 0; k < outMapped.length; k++) {
             List<Array> shards = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 shards.add(new Array(
                         views.get(i) != null ? views.get(i) : base, outs.get(i).get(k)));
             }
-            Integer outAxis = options.outAxis();
-            if (outAxis == null) {
-                leaves.add(shards.get(firstLocal(views)));
+            if (!outMapped[k]) {
+                result.add(shards.get(firstLocal(views)));
                 continue;
             }
             ArraySpec one = shards.get(0).spec();
             int[] shape = new int[one.rank() + 1];
             shape[0] = n;
             System.arraycopy(one.shape(), 0, shape, 1, one.rank());
-            Array sharded = new Array(shards, one.withShape(shape));
-            int ax = Shape.axis("pmap out_axes", outAxis, shape.length);
-            leaves.add(ax == 0 ? sharded : Np.moveaxis(sharded, 0, ax));
+            result.add(new Array(shards, one.withShape(shape)));
         }
-        return Tree.unflatten(c.outStructure(), leaves);
+        return result;
     }
 
     private int mappedSize(Tree.Flat flat, Integer[] inAxes) {
@@ -181,7 +399,7 @@ final class Pmap {
         return size;
     }
 
-    private List<Device> chooseDevices(int n, Backend backend, boolean traced) {
+    private List<Device> chooseDevices(int n, Backend backend, boolean nested) {
         List<Device> all = options.devices() != null ? options.devices() : Kiln.devices(backend.name());
         if (n > all.size()) {
             throw new DeviceException("pmap: the mapped axis has length " + n + " but only " + all.size()
@@ -190,25 +408,36 @@ final class Pmap {
                     + all.size() + ", or give more devices (cpu-simd: -Dkiln.cpu.devices=" + n
                     + "; several processes: mpirun with Kiln.distributed().initialize())");
         }
-        if (options.devices() != null && n != all.size() && !traced) {
+        if (options.devices() != null && n != all.size() && !nested) {
             throw new DeviceException("pmap: " + all.size() + " devices were chosen but the mapped axis has length " + n
                     + "; choose exactly one device per slice");
         }
         return List.copyOf(all.subList(0, n));
     }
 
-    private static List<Device> shardDevices(Array a) {
-        List<Device> out = new ArrayList<>();
-        for (Array s : a.shards()) {
-            out.add(Distributed.globalDevice(s.device()));
+    /**
+     * Whether {@code a} is sharded over {@code devices} as far as this process can tell: one shard per
+     * device, and each of this process's devices holding its own. (Shards of other processes' devices
+     * are copies held here, and are not read: those processes compute their slices.)
+     */
+    private static boolean ownShardsOn(Array a, List<Device> devices, List<Backend> views) {
+        if (a.shards().size() != devices.size()) {
+            return false;
         }
-        return out;
+        for (int i = 0; i < devices.size(); i++) {
+            if (views.get(i) != null
+                    && !Distributed.globalDevice(a.shards().get(i).device()).equals(devices.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Compiled trace(Tree.Flat flat, List<ArraySpec> specs, int n, Backend base) {
         traces.incrementAndGet();
         StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "pmap", true));
-        AxisEnv.Frame frame = options.axisName() == null ? null : AxisEnv.push(options.axisName(), n, null);
+        AxisEnv.Frame frame = AxisEnv.push(axis, n, null);
+        BODY_DEPTH.get()[0]++;
         Tree.Flat outFlat;
         try {
             List<Array> inputs = new ArrayList<>(specs.size());
@@ -218,19 +447,56 @@ final class Pmap {
             Object tracedArgs = Tree.unflatten(flat.def(), inputs);
             outFlat = Tree.flatten(Kiln.withBackend(base, () -> body.apply(tracedArgs)));
         } finally {
-            if (frame != null) {
-                AxisEnv.pop(frame);
-            }
+            BODY_DEPTH.get()[0]--;
+            AxisEnv.pop(frame);
             TraceStack.pop(staging);
         }
         Program p = ProgramVerifier.checked(staging.build(outFlat.leaves()), "pmap tracing");
-        return new Compiled(p, staging.constants(), outFlat.def(), base.compile(p));
+        return new Compiled(p, staging.constants(), outFlat.def(), base.compile(p), donatable(p));
+    }
+
+    /** Per input of {@code p}: read by exactly one equation, a psum, pmax or pmin, and not an output. */
+    private static boolean[] donatable(Program p) {
+        java.util.Map<dev.kiln.ir.Var, Integer> uses = new java.util.IdentityHashMap<>();
+        java.util.Set<dev.kiln.ir.Var> reduced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (dev.kiln.ir.Eqn e : p.eqns()) {
+            for (dev.kiln.ir.Atom a : e.inputs()) {
+                if (a instanceof dev.kiln.ir.Var v) {
+                    uses.merge(v, 1, Integer::sum);
+                    if (e.primitive() == Primitive.PSUM
+                            || e.primitive() == Primitive.PMAX
+                            || e.primitive() == Primitive.PMIN) {
+                        reduced.add(v);
+                    }
+                }
+            }
+        }
+        for (dev.kiln.ir.Atom a : p.outputs()) {
+            if (a instanceof dev.kiln.ir.Var v) {
+                uses.merge(v, 2, Integer::sum);
+            }
+        }
+        boolean[] out = new boolean[p.inputs().size()];
+        for (int i = 0; i < out.length; i++) {
+            dev.kiln.ir.Var v = p.inputs().get(i);
+            out[i] = uses.getOrDefault(v, 0) == 1 && reduced.contains(v);
+        }
+        return out;
     }
 
     /** Runs the program on every local device's thread at once; the first failure is rethrown. */
-    private List<List<Buffer>> run(
-            Compiled c, List<List<Array>> slices, List<Backend> views, List<Device> devices, int n, Backend base) {
-        dev.kiln.internal.parallel.Group group = Distributed.group(devices, options.axisName());
+    private static List<List<Buffer>> run(
+            Executable exe,
+            List<Array> constants,
+            List<List<Array>> slices,
+            List<Backend> views,
+            List<Device> devices,
+            int n,
+            Backend base,
+            String axisName,
+            boolean anyMapped,
+            boolean[] donated) {
+        dev.kiln.internal.parallel.Group group = Distributed.group(devices, axisName);
         List<Integer> local = group.localIndices();
         List<java.util.concurrent.Callable<List<Buffer>>> work = new ArrayList<>();
         List<List<Buffer>> results = new ArrayList<>();
@@ -240,22 +506,36 @@ final class Pmap {
         for (int i : local) {
             Backend view = views.get(i);
             List<Buffer> in = new ArrayList<>();
-            for (Array a : c.constants()) {
+            for (Array a : constants) {
                 in.add(Kiln.devicePut(a, view).buffer());
             }
             for (Array a : slices.get(i)) {
                 in.add(Kiln.devicePut(a, view).buffer());
             }
+            java.util.Set<Object> mine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            if (donated != null) {
+                java.util.Map<Object, Integer> seen = new java.util.IdentityHashMap<>();
+                in.forEach(b -> seen.merge(b, 1, Integer::sum));
+                for (int k = 0; k < donated.length; k++) {
+                    Buffer b = in.get(constants.size() + k);
+                    if (donated[k] && seen.get(b) == 1) { // a buffer passed twice is read twice
+                        mine.add(b);
+                    }
+                }
+            }
             Communicator comm = group.member(i);
             Device device = view.device();
-            String name = options.axisName() == null ? "" : options.axisName();
+            String name = axisName == null ? "" : axisName;
             int rank = i;
             work.add(() -> {
                 try {
                     return Running.with(
                             name,
                             comm,
-                            () -> base.runOn(device, () -> c.executable().run(in)));
+                            () -> base.runOn(device, () -> {
+                                DeviceRuns.record(devices.get(rank));
+                                return mine.isEmpty() ? exe.run(in) : Running.donating(mine, () -> exe.run(in));
+                            }));
                 } catch (Throwable t) {
                     group.abort(rank, t);
                     throw t;
@@ -298,7 +578,7 @@ final class Pmap {
         }
         // unmapped outputs (out_axes null) are the same on every device: this process's own first one will
         // do, and nothing needs to cross processes
-        return options.outAxis() == null ? fillFromFirstLocal(results, local) : group.complete(results, views);
+        return anyMapped ? group.complete(results, views) : fillFromFirstLocal(results, local);
     }
 
     private static List<List<Buffer>> fillFromFirstLocal(List<List<Buffer>> results, List<Integer> local) {

@@ -12,32 +12,51 @@ import java.util.Objects;
  * output axis ({@code null}: outputs are not mapped, and device 0's is returned), and the devices (null:
  * the first devices of the current backend, after {@link Kiln#distributed()} every process's). Values
  * in the argument that are not arrays are static: part of what the function is compiled for, the same
- * on every device.
+ * on every device. {@code donated}: the caller gives up the mapped array arguments (see {@link
+ * #donate()}).
  */
-public record PmapOptions(String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices) {
+public record PmapOptions(
+        String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices, boolean donated) {
+    /** Options that donate nothing. */
+    public PmapOptions(String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices) {
+        this(axisName, inAxis, leafAxes, outAxis, devices, false);
+    }
+
     /** Axis 0 in and out, named {@code name}, on the default devices. */
     public static PmapOptions axisName(String name) {
         return new PmapOptions(name, 0, null, 0, null);
     }
 
+    /**
+     * Donates the mapped array arguments, as JAX's {@code donate_argnums}: the caller will not use them
+     * after the call, so a device's slice that the function only reduces across devices ({@code
+     * psum}, {@code pmax}, {@code pmin} of an argument used nowhere else) may be reduced in place and
+     * become the result, with no copy and no new array. Where that applies (an eager {@code pmap}
+     * over MPI processes with one device each, on a backend whose buffers are host memory), a
+     * donated argument's values afterwards are undefined; elsewhere donating changes nothing.
+     */
+    public PmapOptions donate() {
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, true);
+    }
+
     /** Every array leaf mapped over {@code axis} (null: none). */
     public PmapOptions inAxes(Integer axis) {
-        return new PmapOptions(axisName, axis, null, outAxis, devices);
+        return new PmapOptions(axisName, axis, null, outAxis, devices, donated);
     }
 
     /** One input axis per array leaf, in {@link Tree#flatten} order (null: not mapped). */
     public PmapOptions inAxes(Integer... perLeaf) {
-        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices);
+        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices, donated);
     }
 
     /** The mapped axis placed at {@code axis} in every output (null: outputs are not mapped). */
     public PmapOptions outAxes(Integer axis) {
-        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices);
+        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices, donated);
     }
 
     /** Runs on these devices (one per slice, in order); see {@link Kiln#devices()}. */
     public PmapOptions devices(List<Device> chosen) {
-        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen));
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen), donated);
     }
 
     Integer[] leafAxes(int leaves) {
@@ -51,17 +70,18 @@ public record PmapOptions(String axisName, Integer inAxis, Integer[] leafAxes, I
                 && Objects.equals(inAxis, p.inAxis)
                 && Arrays.equals(leafAxes, p.leafAxes)
                 && Objects.equals(outAxis, p.outAxis)
-                && Objects.equals(devices, p.devices);
+                && Objects.equals(devices, p.devices)
+                && donated == p.donated;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(axisName, inAxis, Arrays.hashCode(leafAxes), outAxis, devices);
+        return Objects.hash(axisName, inAxis, Arrays.hashCode(leafAxes), outAxis, devices, donated);
     }
 
     @Override
     public String toString() {
         return "PmapOptions[axisName=" + axisName + ", inAxis=" + inAxis + ", leafAxes=" + Arrays.toString(leafAxes)
-                + ", outAxis=" + outAxis + ", devices=" + devices + "]";
+                + ", outAxis=" + outAxis + ", devices=" + devices + (donated ? ", donated" : "") + "]";
     }
 }

@@ -15,7 +15,11 @@ import java.util.function.Function;
  * timed calls (20), warm-up calls (5), both multiplied by 16 / MB below 16 MB (short calls need more
  * of them to be seen past the noise, and the JIT needs them to compile the path), sizes in MB
  * ("1,16,64"). Run by {@code mpi/run-psum.sh},
- * next to the C program, in the same job setup.
+ * next to the C program, in the same job setup. Each size is timed twice: as a plain {@code psum}, which
+ * leaves its argument alone (the result is a new array: a copy of the argument that MPI reduces in
+ * place), and with the argument donated ({@link PmapOptions#donate()}: MPI reduces the argument's own
+ * array, which becomes the result, as an {@code MPI_IN_PLACE} C program would); the donated argument is
+ * placed afresh before each call, outside the timed part.
  */
 public final class PsumOverMpi {
     private PsumOverMpi() {}
@@ -27,6 +31,9 @@ public final class PsumOverMpi {
         int p = Kiln.processCount();
         Function<Array, Array> psum = Kiln.pmap(
                 (Array a) -> Lax.psum(a, "p"), PmapOptions.axisName("p").outAxes(null));
+        Function<Array, Array> donated = Kiln.pmap(
+                (Array a) -> Lax.psum(a, "p"),
+                PmapOptions.axisName("p").outAxes(null).donate());
         Function<Array, Array> place = Kiln.pmap((Array a) -> a, "p");
         int warmup0 = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int[] sizes = args.length > 2
@@ -38,24 +45,28 @@ public final class PsumOverMpi {
             int iters = iters0 * scale;
             int warmup = warmup0 * scale;
             // every process's row, placed once on its device (the timed calls take the shards as they are)
-            Array x = place.apply(Np.ones(p, n));
-            double[] t = new double[iters];
-            Array out = null;
-            for (int k = -warmup; k < iters; k++) {
-                Kiln.distributed().barrier();
-                long t0 = System.nanoTime();
-                out = psum.apply(x);
-                if (k >= 0) {
-                    t[k] = (System.nanoTime() - t0) / 1e6;
+            Array ones = Np.ones(p, n);
+            Array x = place.apply(ones);
+            for (boolean donate : new boolean[] {false, true}) {
+                double[] t = new double[iters];
+                Array out = null;
+                for (int k = -warmup; k < iters; k++) {
+                    Array arg = donate ? place.apply(ones) : x;
+                    Kiln.distributed().barrier();
+                    long t0 = System.nanoTime();
+                    out = (donate ? donated : psum).apply(arg);
+                    if (k >= 0) {
+                        t[k] = (System.nanoTime() - t0) / 1e6;
+                    }
                 }
-            }
-            Arrays.sort(t);
-            float check = out.toFloatArray()[n - 1];
-            if (rank == 0) {
-                System.out.print(String.format(
-                        "Kiln psum       %2d MB: median %8.3f ms  min %8.3f ms (check %.0f)%n",
-                        mb, t[iters / 2], t[0], check));
-                System.out.flush();
+                Arrays.sort(t);
+                float check = out.toFloatArray()[n - 1];
+                if (rank == 0) {
+                    System.out.print(String.format(
+                            "Kiln psum%s %2d MB: median %8.3f ms  min %8.3f ms (check %.0f)%n",
+                            donate ? " donated" : "        ", mb, t[iters / 2], t[0], check));
+                    System.out.flush();
+                }
             }
         }
     }

@@ -82,6 +82,16 @@ public final class MpiWorker {
         compare("int32 psum", x.astype(DType.INT32), a -> Lax.psum(a, "i"));
         compare("float64 pmax", x.astype(DType.FLOAT64), a -> Lax.pmax(a, "i"));
         compare("grad through psum", x, Kiln.grad((Array a) -> Np.sum(Np.sin(Lax.psum(a.multiply(a), "i")))));
+        // under jit and grad, pmap stays a pmap over every process's devices
+        Function<Array, Array> body = a -> Np.multiply(Lax.psum(Np.sin(a), "i"), a);
+        check(
+                close(
+                        Kiln.vmap(body, "i").apply(x),
+                        Kiln.jit(Kiln.pmap(body, "i")).apply(x)),
+                "jit(pmap f) across processes");
+        Function<Array, Array> lossP = a -> Np.sum(Kiln.pmap(body, "i").apply(a));
+        Function<Array, Array> lossV = a -> Np.sum(Kiln.vmap(body, "i").apply(a));
+        check(close(Kiln.grad(lossV).apply(x), Kiln.grad(lossP).apply(x)), "grad(pmap f) across processes");
         // large enough for MPI to work on the arrays where they lie in the heap (Mpi.HEAP_PATH_BYTES)
         Array big =
                 Np.arange(n * 524_289).astype(DType.FLOAT32).reshape(n, 524_289).multiply(0.25f);
@@ -92,6 +102,27 @@ public final class MpiWorker {
         Array summed = Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i").apply(placed);
         check(close(Kiln.vmap((Array a) -> Lax.psum(a, "i"), "i").apply(big), summed), "psum large of shards");
         check(close(big, placed), "psum large left the shards it summed alone");
+        // donated shards: with one device per process MPI reduces each shard where it lies
+        Array donatedArg = Kiln.pmap((Array a) -> a, "i").apply(big);
+        Array donatedSum = Kiln.pmap(
+                        (Array a) -> Lax.psum(a, "i"), PmapOptions.axisName("i").donate())
+                .apply(donatedArg);
+        if (local == 1) {
+            check(
+                    donatedSum.shards().get(rank).buffer()
+                            == donatedArg.shards().get(rank).buffer(),
+                    "a donated shard is reduced in place and becomes the result");
+        }
+        check(
+                close(Kiln.vmap((Array a) -> Lax.psum(a, "i"), "i").apply(big), donatedSum),
+                "psum large of donated shards");
+        Array twice = Kiln.pmap(
+                        (Array a, Array b) -> Lax.psum(a, "i").add(b),
+                        PmapOptions.axisName("i").donate())
+                .apply(placed, placed);
+        check(
+                close(Kiln.vmap((Array a) -> Lax.psum(a, "i").add(a), "i").apply(big), twice),
+                "donated shard passed twice");
         // a sharded result feeds the next pmap
         Array y = Kiln.pmap((Array a) -> a.multiply(2), "i").apply(x);
         Array z = Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i").apply(y);

@@ -50,6 +50,7 @@ public sealed interface Params {
                         + (s.reverse() ? " reverse" : "");
             case LinearCall l -> "residuals=" + l.residuals() + " outputs=" + l.outSpecs();
             case Collective c -> c.describe();
+            case Pmap p -> p.describe();
         };
     }
 
@@ -240,6 +241,24 @@ public sealed interface Params {
             implements Params {
         public LinearCall {
             outSpecs = List.copyOf(outSpecs);
+        }
+    }
+
+    /**
+     * PMAP: {@code body} (a program without constants) runs once per device, on {@code size} devices
+     * at once, with the named axis bound for its collectives. Operand {@code i} is split along axis 0
+     * (of length {@code size}), one slice per device, where {@code inAxes[i]} is 0, and given whole to
+     * every device where it is -1. Output {@code j} stacks the devices' results along a new axis 0
+     * where {@code outAxes[j]} is 0, and is device 0's result where it is -1. The devices are
+     * positions in the device list of backend {@code backend} ({@code Kiln.devices(backend)}, every
+     * process's in a distributed job); {@code devices} empty means the first {@code size}. Kiln runs
+     * this primitive itself; backends see the body through {@code compile}.
+     */
+    record Pmap(Program body, String axisName, int size, Ints inAxes, Ints outAxes, String backend, Ints devices)
+            implements Params {
+        String describe() {
+            return "axis_name=" + axisName + " size=" + size + " in_axes=" + inAxes + " out_axes=" + outAxes
+                    + (devices.isEmpty() ? "" : " devices=" + devices) + " backend=" + backend;
         }
     }
 }

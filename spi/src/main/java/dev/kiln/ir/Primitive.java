@@ -171,7 +171,9 @@ public enum Primitive {
     /** A loop over the leading axis of its inputs with a carry; see {@link Params.Scan}. */
     SCAN(Kind.CONTROL, -1, Params.Scan.class),
     /** The tangent part of a {@code customVjp} function; see {@link Params.LinearCall}. */
-    CUSTOM_LINEAR(Kind.CONTROL, -1, Params.LinearCall.class);
+    CUSTOM_LINEAR(Kind.CONTROL, -1, Params.LinearCall.class),
+    /** A program run once per device, each on its slice of the mapped operands; see {@link Params.Pmap}. */
+    PMAP(Kind.CONTROL, -1, Params.Pmap.class);
 
     /**
      * The core every backend implements natively: arithmetic ({@code add mul div rem max}), bits

@@ -41,6 +41,8 @@ public final class Lowering {
         Buffer execute(Backend backend, Primitive primitive, Params params, ArraySpec out, List<Buffer> inputs);
 
         Set<Primitive> decomposedOnThisThread();
+
+        List<Buffer> runPmap(Backend backend, Params.Pmap params, List<Buffer> inputs);
     }
 
     /** Called once, by Kiln's compiler as it is loaded. */
@@ -111,6 +113,16 @@ public final class Lowering {
 
     private static int claimOperand(Primitive primitive, int operands) {
         return operands == 0 ? -1 : primitive == Primitive.SELECT ? 1 : 0;
+    }
+
+    /**
+     * Runs a {@link Primitive#PMAP} equation of a program that {@code backend} runs: its operands are
+     * split over the equation's devices, its body runs on each of them at once (compiled once), and
+     * the outputs come back as buffers of {@code backend}. Kiln's interpreters call it for that
+     * primitive, so a backend's {@code compile} need not know it.
+     */
+    public static List<Buffer> runPmap(Backend backend, Params.Pmap params, List<Buffer> inputs) {
+        return implementation().runPmap(backend, params, inputs);
     }
 
     /**

@@ -116,6 +116,7 @@ public final class ProgramInterpreter implements Executable {
                         backend.name(),
                         dev.kiln.ir.Primitive.CUSTOM_LINEAR,
                         "the tangent part of a customVjp function only runs transposed");
+            case dev.kiln.ir.Params.Pmap m -> Lowering.runPmap(backend, m, in);
             default -> throw new IllegalArgumentException("not a control-flow primitive: " + params);
         };
     }

@@ -362,8 +362,11 @@ final class GradFamily implements Family {
         List<Primitive> missing = new ArrayList<>();
         for (Primitive p : Primitive.values()) {
             // collectives need a named axis: the family 'parallel' differentiates each of them under
-            // vmap and pmap against finite differences
-            if (!NOT_DIFFERENTIATED.contains(p) && !reached.contains(p) && p.kind() != Primitive.Kind.COLLECTIVE) {
+            // vmap and pmap against finite differences, and pmap itself (grad(pmap f))
+            if (!NOT_DIFFERENTIATED.contains(p)
+                    && !reached.contains(p)
+                    && p.kind() != Primitive.Kind.COLLECTIVE
+                    && p != Primitive.PMAP) {
                 missing.add(p);
             }
         }

@@ -157,6 +157,14 @@ final class ParallelFamily implements Family {
                 name(), "composition", "float32", "grad(pmap f) vs finite differences", ParallelFamily::gradOfPmap));
         out.add(new Case(name(), "composition", "float32", "jit(pmap f) equals vmap", ParallelFamily::jitOfPmap));
         out.add(new Case(
+                name(),
+                "composition",
+                "float64",
+                "jit(grad(pmap f)), shared weights, vs grad(vmap f)",
+                ParallelFamily::jitGradOfPmap));
+        out.add(new Case(
+                name(), "composition", "float32", "vmap(pmap f) equals vmap(vmap f)", ParallelFamily::vmapOfPmap));
+        out.add(new Case(
                 name(), "composition", "float32", "pmap(vmap f) with both axes named", ParallelFamily::pmapOfVmap));
         out.add(new Case(name(), "composition", "float32", "nested pmap over a 2x2 mesh", ParallelFamily::nested));
         out.add(new Case(
@@ -424,6 +432,45 @@ final class ParallelFamily implements Family {
                 Kiln.jit(Kiln.pmap(f, "i")).apply(x).toHost(),
                 Tolerance.reduction("sum", DType.FLOAT32, d),
                 null);
+    }
+
+    /**
+     * Data-parallel shape: weights every device gets whole, data split, the loss averaged with pmean
+     * and returned unmapped; the gradient of the weights is the devices' total, as under vmap.
+     */
+    private static void jitGradOfPmap() {
+        int d = Math.min(3, deviceCount());
+        List<Device> devices = Kiln.devices(Kiln.currentBackend().name()).subList(0, d);
+        java.util.function.BiFunction<Array, Array, Array> f =
+                (w, x) -> Lax.pmean(Np.sum(Np.square(Np.tanh(Np.matmul(x, w)))), "i");
+        java.util.function.BiFunction<Array, Array, Array> p = Kiln.pmap(
+                f, PmapOptions.axisName("i").inAxes(null, 0).outAxes(null).devices(devices));
+        Function<Object[], Array> v = Kiln.vmap(
+                (Object[] a) -> f.apply((Array) a[0], (Array) a[1]),
+                new dev.kiln.VmapOptions("i", null, new Integer[] {null, 0}, 0));
+        Array w = input(4, 3).astype(DType.FLOAT64);
+        Array x = Np.cos(input(d, 2, 4)).astype(DType.FLOAT64);
+        Array got = Kiln.jit(Kiln.grad((Array q) -> p.apply(q, x))).apply(w);
+        Array want = Kiln.grad((Array q) -> Np.take(v.apply(new Object[] {q, x}), Np.scalar(0), 0))
+                .apply(w);
+        Check.same(
+                "jit(grad(pmap f)) vs grad(vmap f)",
+                want.toHost(),
+                got.toHost(),
+                Tolerance.twoWays(Tolerance.derivative(DType.FLOAT64)),
+                scale(want.toHost()));
+    }
+
+    private static void vmapOfPmap() {
+        int d = Math.min(2, deviceCount());
+        Function<Array, Array> f = x -> Np.subtract(Np.exp(x), Lax.pmean(Np.multiply(x, x), "i"));
+        Array x = input(3, d, 4);
+        Check.same(
+                "vmap(pmap f) vs vmap(vmap f)",
+                Kiln.vmap(Kiln.vmap(f, "i")).apply(x).toHost(),
+                Kiln.vmap(Kiln.pmap(f, "i")).apply(x).toHost(),
+                Tolerance.twoWays(Tolerance.composite(DType.FLOAT32)),
+                scale(Kiln.vmap(Kiln.vmap(f, "i")).apply(x).toHost()));
     }
 
     private static void pmapOfVmap() {

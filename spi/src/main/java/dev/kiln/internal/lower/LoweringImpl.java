@@ -55,6 +55,11 @@ public final class LoweringImpl implements Lowering.Implementation {
     }
 
     @Override
+    public List<Buffer> runPmap(Backend backend, Params.Pmap params, List<Buffer> inputs) {
+        return dev.kiln.internal.parallel.PmapCalls.get().runBuffers(backend, params, inputs);
+    }
+
+    @Override
     public Program decompose(Backend backend, Program program) {
         if (program.eqns().stream().allMatch(e -> claimed(backend, e))) {
             return program;

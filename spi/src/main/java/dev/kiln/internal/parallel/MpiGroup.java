@@ -191,10 +191,11 @@ final class MpiGroup implements Group {
             return throughLeader(
                     li,
                     in,
-                    // with one device in this process its buffer goes to MPI as it is (MPI copies it);
-                    // with several, their local reduction is a fresh buffer, which MPI reduces in place
+                    // with one device in this process its buffer goes to MPI as it is (MPI copies it,
+                    // unless the caller donated it); with several, their local reduction is a fresh
+                    // buffer, which MPI reduces in place
                     all -> all.size() == 1
-                            ? mpi.allReduce(all.get(0), op, false)
+                            ? mpi.allReduce(all.get(0), op, Running.isDonated(all.get(0)))
                             : mpi.allReduce(
                                     HostCollectives.reduce(all, 0, in.spec().size(), in.spec(), op), op, true));
         }

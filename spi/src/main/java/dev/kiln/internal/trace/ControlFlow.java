@@ -121,6 +121,7 @@ public final class ControlFlow {
                 yield out;
             }
             case Params.LinearCall<?> l -> l.outSpecs();
+            case Params.Pmap m -> PmapRules.outSpecs(m, in);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -153,6 +154,7 @@ public final class ControlFlow {
             }
             case Params.Scan s -> scanConcrete(s, args);
             case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
+            case Params.Pmap m -> dev.kiln.internal.parallel.PmapCalls.get().run(m, args);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }

@@ -34,6 +34,7 @@ final class ControlFlowRules {
             case Params.While w -> jvpWhile(w, primals, tangents);
             case Params.Scan s -> jvpScan(s, primals, tangents);
             case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
+            case Params.Pmap m -> PmapRules.jvp(m, primals, tangents);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -232,6 +233,7 @@ final class ControlFlowRules {
             case Params.Cond c -> transposeCond(c, cts, values, linear, specs);
             case Params.Scan s -> transposeScan(s, cts, values, linear, specs);
             case Params.LinearCall<?> l -> CustomLinear.transpose(l, cts, values, linear);
+            case Params.Pmap m -> PmapRules.transpose(m, cts, values, linear, specs);
             default ->
                 throw new KilnException("reverse-mode differentiation of " + p.printName()
                         + " is not supported (its trip count is not known when the program is built); use Lax.forLoop or"
@@ -376,6 +378,7 @@ final class ControlFlowRules {
             case Params.LinearCall<?> l ->
                 throw new KilnException("customVjp: vmap over the tangent part of a customVjp"
                         + " function is not supported; apply vmap outside the differentiated function (vmap(grad(f)))");
+            case Params.Pmap m -> PmapRules.batch(trace, m, values, dims);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
