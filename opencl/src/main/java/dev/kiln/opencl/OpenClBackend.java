@@ -248,6 +248,13 @@ final class OpenClBackend implements Backend {
         }
         RowGroupRenderer.Rendered r;
         try {
+            int longest = 0;
+            for (FusedKernel k : group.kernels()) {
+                longest = Math.max(longest, k.size() / Math.max(1, group.rows()));
+            }
+            if (longest < rowGroupMinWidth) {
+                throw new FusedRenderer.Unsupported("rows of " + longest + " points, fewer than " + rowGroupMinWidth);
+            }
             int layout = FusedRenderer.groupArgument(rt.device());
             if (interleavedReductions != null) {
                 layout = interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
@@ -305,6 +312,15 @@ final class OpenClBackend implements Backend {
     long[] rowGroupRuns() {
         return new long[] {rowGroupKernels.get(), rowGroupFallbacks.get()};
     }
+
+    /**
+     * Kernel groups whose longest row (the points of a kernel's space per row) is shorter than this
+     * run kernel by kernel: with a work-group per row, short rows leave most items idle at every
+     * barrier (on PoCL, softmax over 65536 × 17 took 280-350 ms as one kernel against 50-80 ms kernel
+     * by kernel, where 4096 × 1024 took 120-170 ms against 170-260 ms). Tests lower it to run the group
+     * kernel on short rows too.
+     */
+    volatile int rowGroupMinWidth = GROUP_REDUCE_MIN;
 
     /**
      * Whether kernel groups that can run as one kernel with a work-group per row do (true, the

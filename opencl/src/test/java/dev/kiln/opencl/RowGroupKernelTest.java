@@ -33,6 +33,9 @@ class RowGroupKernelTest {
     static {
         DEVICE_LAYOUT.interleavedReductions = null;
         INTERLEAVED.interleavedReductions = !DEVICE_LAYOUT.runtime().device().isGpu();
+        // the group kernel on short rows too (by default rows under 256 points run kernel by kernel)
+        DEVICE_LAYOUT.rowGroupMinWidth = 1;
+        INTERLEAVED.rowGroupMinWidth = 1;
     }
 
     private static final int[] WIDTHS = {1, 3, 17, 1023, 1024, 4097};
@@ -277,8 +280,8 @@ class RowGroupKernelTest {
     @Test
     void theRowIsReadFromGlobalMemoryOnce() {
         OpenClBackend b = (OpenClBackend) new OpenClProvider().open(Map.of());
-        double[][] r = both(b, RowGroupKernelTest::softmax, DType.FLOAT32, new int[][] {{4, 100}}, random(9, 400, 4));
-        compare("softmax", DType.FLOAT32, 100, r);
+        double[][] r = both(b, RowGroupKernelTest::softmax, DType.FLOAT32, new int[][] {{4, 300}}, random(9, 1200, 4));
+        compare("softmax", DType.FLOAT32, 300, r);
         List<String> group = b.runtime().sources().stream()
                 .filter(s -> s.contains(" void rows("))
                 .toList();
@@ -295,6 +298,28 @@ class RowGroupKernelTest {
             n++;
         }
         return n;
+    }
+
+    /** By default, short rows (many idle items per work-group) run kernel by kernel, with the same results. */
+    @Test
+    void shortRowsRunKernelByKernelByDefault() {
+        OpenClBackend b = (OpenClBackend) new OpenClProvider().open(Map.of());
+        for (int w : new int[] {17, 255}) {
+            long[] before = b.rowGroupRuns();
+            double[][] r =
+                    both(b, RowGroupKernelTest::softmax, DType.FLOAT32, new int[][] {{7, w}}, random(w, 7 * w, 9));
+            long[] after = b.rowGroupRuns();
+            assertEquals(0, after[0] - before[0], "width " + w + ": no group kernel");
+            assertEquals(1, after[1] - before[1], "width " + w + ": kernel by kernel");
+            compare("softmax width " + w, DType.FLOAT32, w, r);
+        }
+        long before = b.rowGroupRuns()[0];
+        compare(
+                "softmax width 256",
+                DType.FLOAT32,
+                256,
+                both(b, RowGroupKernelTest::softmax, DType.FLOAT32, new int[][] {{7, 256}}, random(3, 7 * 256, 9)));
+        assertEquals(1, b.rowGroupRuns()[0] - before, "width 256: the group kernel");
     }
 
     /** A row longer than the device's local memory holds runs kernel by kernel, as before, with the same results. */
