@@ -89,7 +89,6 @@ final class FusedRenderer {
                 && !matmul) {
             throw new Unsupported("root " + k.root());
         }
-        int rank = k.rank();
         int[] space = k.space();
         int[] kept = k.keptAxes();
         int[] reduced = k.reducedAxes();
@@ -122,175 +121,11 @@ final class FusedRenderer {
         body.append("  int g = get_global_id(0);\n  if (g >= points) return;\n");
         // the kept coordinates from the work item's index
         body.append(keptCoordinates(kept));
-        // map slots: input i at 'inputMap[i]' in the table
-        int[] inputMap = new int[k.inputs().size()];
-        for (int i = 0; i < inputMap.length; i++) {
-            inputMap[i] = table.size();
-            FusedKernel.Input in = k.inputs().get(i);
-            table.add(in.offset());
-            for (int s : in.strides()) {
-                table.add(s);
-            }
-        }
-        int[] outputMap = new int[k.outputs().size()];
-        for (int i = 0; i < outputMap.length; i++) {
-            outputMap[i] = table.size();
-            FusedKernel.Output out = k.outputs().get(i);
-            table.add(out.offset());
-            for (int s : out.strides()) {
-                table.add(s);
-            }
-        }
-        List<Node> nodes = k.nodes();
-        int epilogue = k.epilogueStart();
-        // accumulators of the reduce nodes
-        StringBuilder inner = new StringBuilder();
-        StringBuilder epi = new StringBuilder();
-        StringBuilder init = new StringBuilder();
-        // the work-group variant: each reducer's partial results combined in local memory
-        List<String> accs = new ArrayList<>();
-        StringBuilder toLocal = new StringBuilder();
-        StringBuilder combine = new StringBuilder();
-        StringBuilder fromLocal = new StringBuilder();
-        StringBuilder toPart = new StringBuilder();
-        StringBuilder fromPart = new StringBuilder();
-        StringBuilder locals = new StringBuilder();
-        StringBuilder parts = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            Node n = nodes.get(i);
-            StringBuilder to = i < epilogue ? inner : epi;
-            String t = Sources.ctype(n.dtype());
-            String v = "v" + i;
-            switch (n) {
-                case Node.Load l ->
-                    to.append("    ")
-                            .append(t)
-                            .append(' ')
-                            .append(v)
-                            .append(" = in")
-                            .append(l.input())
-                            .append('[')
-                            .append(
-                                    flat(
-                                                    k.inputs().get(l.input()).strides(),
-                                                    k.inputs().get(l.input()).offset(),
-                                                    k)
-                                            ? "g"
-                                            : offset(inputMap[l.input()], rank))
-                            .append("];\n");
-                case Node.Literal lit -> {
-                    int j = literals.size();
-                    literals.add(lit.bits());
-                    String value =
-                            switch (lit.dtype()) {
-                                case FLOAT32 -> "as_float((uint) lit[" + j + "])";
-                                case FLOAT64 -> "as_double(lit[" + j + "])";
-                                case BOOL -> "(uchar) (lit[" + j + "] != 0)";
-                                default -> "(" + t + ") lit[" + j + "]";
-                            };
-                    to.append("    const ")
-                            .append(t)
-                            .append(' ')
-                            .append(v)
-                            .append(" = ")
-                            .append(value)
-                            .append(";\n");
-                }
-                case Node.Iota io -> {
-                    int at = table.size();
-                    table.add(io.offset());
-                    for (int s : io.strides()) {
-                        table.add(s);
-                    }
-                    String fn = function(helpers, "iota" + i, Sources.conversion(DType.INT64, n.dtype()), t, "long");
-                    to.append("    ")
-                            .append(t)
-                            .append(' ')
-                            .append(v)
-                            .append(" = ")
-                            .append(fn)
-                            .append("((long) (")
-                            .append(offset(at, rank))
-                            .append("));\n");
-                }
-                case Node.Op op ->
-                    to.append("    ")
-                            .append(t)
-                            .append(' ')
-                            .append(v)
-                            .append(" = ")
-                            .append(opCall(helpers, i, op, nodes, fp64))
-                            .append(";\n");
-                case Node.Reduce r -> {
-                    if (r.reducer() != Primitive.REDUCE_SUM && r.reducer() != Primitive.REDUCE_MAX) {
-                        throw new Unsupported("reducer " + r.reducer());
-                    }
-                    boolean sum = r.reducer() == Primitive.REDUCE_SUM;
-                    String acc = accType(r.dtype(), sum, fp64);
-                    init.append("  ")
-                            .append(acc)
-                            .append(" a")
-                            .append(i)
-                            .append(" = ")
-                            .append(identity(r.dtype(), sum))
-                            .append(";\n");
-                    inner.append("    ")
-                            .append(fold("a" + i, "v" + r.arg(), r.dtype(), sum, acc, fp64))
-                            .append('\n');
-                    int slot = accs.size();
-                    accs.add(acc);
-                    locals.append("  __local ")
-                            .append(acc)
-                            .append(" s")
-                            .append(i)
-                            .append("[GS];\n");
-                    parts.append(", __global ").append(acc).append(" *part").append(slot);
-                    toLocal.append("  s")
-                            .append(i)
-                            .append("[lid] = a")
-                            .append(i)
-                            .append(";\n");
-                    combine.append("      ")
-                            .append(fold("s" + i + "[lid]", "s" + i + "[lid + h]", r.dtype(), sum, acc, fp64))
-                            .append('\n');
-                    fromLocal.append("    a").append(i).append(" = s").append(i).append("[0];\n");
-                    toPart.append("      part")
-                            .append(slot)
-                            .append("[grp] = s")
-                            .append(i)
-                            .append("[0];\n");
-                    fromPart.append("    ")
-                            .append(fold("a" + i, "part" + slot + "[base + j]", r.dtype(), sum, acc, fp64))
-                            .append('\n');
-                    to.append("    ")
-                            .append(t)
-                            .append(' ')
-                            .append(v)
-                            .append(" = (")
-                            .append(t)
-                            .append(") a")
-                            .append(i)
-                            .append(";\n");
-                }
-                case Node.DotResult dr -> {
-                    if (!matmul) {
-                        throw new Unsupported("dot_result");
-                    }
-                    to.append("    ").append(t).append(' ').append(v).append(" = acc[r][c];\n");
-                }
-            }
-        }
-        for (int o = 0; o < k.outputs().size(); o++) {
-            FusedKernel.Output out = k.outputs().get(o);
-            StringBuilder to = out.node() < epilogue ? inner : epi;
-            to.append("    out")
-                    .append(o)
-                    .append('[')
-                    .append(flat(out.strides(), out.offset(), k) ? "g" : offset(outputMap[o], rank))
-                    .append("] = v")
-                    .append(out.node())
-                    .append(";\n");
-        }
+        Parts parts = parts(k, fp64, matmul, helpers, table, literals, Naming.PLAIN);
+        StringBuilder inner = parts.inner;
+        StringBuilder epi = parts.epi;
+        StringBuilder init = parts.init;
+        List<String> accs = parts.accs;
         body.append(init);
         if (matmul) {
             FusedKernel.Root.Matmul mm = (FusedKernel.Root.Matmul) k.root();
@@ -325,7 +160,9 @@ final class FusedRenderer {
             String reduceSig = sig.toString().replace("const int points)", "const int points, const int m_red)");
             String src = helpers + reduceSig + body + "}\n";
             String groupSig = sig.toString()
-                    .replace("const int points)", "const int points, const int m_red, const int chunks" + parts + ")");
+                    .replace(
+                            "const int points)",
+                            "const int points, const int m_red, const int chunks" + parts.parts + ")");
             String groupSrc = groupSource(
                     helpers.toString(),
                     Math.abs(group),
@@ -333,22 +170,270 @@ final class FusedRenderer {
                     groupSig,
                     keptCoordinates(kept),
                     init.toString(),
-                    locals.toString(),
+                    parts.locals.toString(),
                     coords,
                     inner.toString(),
                     zeros,
                     epi.toString(),
-                    toLocal.toString(),
-                    combine.toString(),
-                    fromLocal.toString(),
-                    toPart.toString(),
-                    fromPart.toString());
+                    parts.toLocal.toString(),
+                    parts.combine.toString(),
+                    parts.fromLocal.toString(),
+                    parts.toPart.toString(),
+                    parts.fromPart.toString());
             return new Rendered(
                     src, toArray(table), toLongs(literals), pointsOf(space, kept), groupSrc, List.copyOf(accs));
         }
         body.append("  {\n").append(inner).append(epi).append("  }\n");
         return new Rendered(
                 helpers + sig.toString() + body + "}\n", toArray(table), toLongs(literals), pointsOf(space, kept));
+    }
+
+    /**
+     * How a kernel's rendered nodes name what they touch: {@link #PLAIN} for a kernel of its own
+     * (inputs {@code in<i>}, outputs {@code out<o>}); a member of a row group ({@link
+     * RowGroupRenderer}) prefixes its helper functions and local arrays and may read and write local
+     * memory instead.
+     */
+    interface Naming {
+        Naming PLAIN = new Naming() {};
+
+        /** Prepended to the names of helper functions and local arrays. */
+        default String prefix() {
+            return "";
+        }
+
+        /** The expression loading input {@code input} at element {@code index}. */
+        default String load(int input, String index, boolean inner) {
+            return "in" + input + "[" + index + "]";
+        }
+
+        /** The statement storing {@code value} as output {@code output} at element {@code index}. */
+        default String store(int output, String index, String value, boolean inner) {
+            return "out" + output + "[" + index + "] = " + value + ";";
+        }
+    }
+
+    /**
+     * A kernel's nodes as C: {@code inner} (per point of the reduced loop: inner nodes, folds, inner
+     * stores), {@code epi} (per output point: epilogue nodes and stores), {@code init} (accumulators),
+     * and for the work-group variants the local arrays, the steps that combine them and the partial
+     * results; {@code accs} are the accumulators' C types, one per Reduce node.
+     */
+    static final class Parts {
+        final StringBuilder inner = new StringBuilder();
+        final StringBuilder epi = new StringBuilder();
+        final StringBuilder init = new StringBuilder();
+        final StringBuilder toLocal = new StringBuilder();
+        final StringBuilder combine = new StringBuilder();
+        final StringBuilder fromLocal = new StringBuilder();
+        final StringBuilder toPart = new StringBuilder();
+        final StringBuilder fromPart = new StringBuilder();
+        final StringBuilder locals = new StringBuilder();
+        final StringBuilder parts = new StringBuilder();
+        final List<String> accs = new ArrayList<>();
+    }
+
+    /**
+     * Renders {@code k}'s nodes and stores, appending its index maps (offset, then strides; inputs,
+     * outputs, then iotas in node order) to {@code table}, its literals to {@code literals} and its
+     * helper functions to {@code helpers}. The caller has placed the space's sizes in the table.
+     */
+    static Parts parts(
+            FusedKernel k,
+            boolean fp64,
+            boolean matmul,
+            StringBuilder helpers,
+            List<Integer> table,
+            List<Long> literals,
+            Naming naming) {
+        // map slots: input i at 'inputMap[i]' in the table
+        int[] inputMap = new int[k.inputs().size()];
+        for (int i = 0; i < inputMap.length; i++) {
+            inputMap[i] = table.size();
+            FusedKernel.Input in = k.inputs().get(i);
+            table.add(in.offset());
+            for (int s : in.strides()) {
+                table.add(s);
+            }
+        }
+        int[] outputMap = new int[k.outputs().size()];
+        for (int i = 0; i < outputMap.length; i++) {
+            outputMap[i] = table.size();
+            FusedKernel.Output o = k.outputs().get(i);
+            table.add(o.offset());
+            for (int s : o.strides()) {
+                table.add(s);
+            }
+        }
+        List<Node> nodes = k.nodes();
+        int epilogue = k.epilogueStart();
+        Parts out = new Parts();
+        // accumulators of the reduce nodes
+        StringBuilder inner = out.inner;
+        StringBuilder epi = out.epi;
+        StringBuilder init = out.init;
+        // the work-group variant: each reducer's partial results combined in local memory
+        List<String> accs = out.accs;
+        StringBuilder toLocal = out.toLocal;
+        StringBuilder combine = out.combine;
+        StringBuilder fromLocal = out.fromLocal;
+        StringBuilder toPart = out.toPart;
+        StringBuilder fromPart = out.fromPart;
+        StringBuilder locals = out.locals;
+        StringBuilder parts = out.parts;
+        String pre = naming.prefix();
+        int rank = k.rank();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            StringBuilder to = i < epilogue ? inner : epi;
+            String t = Sources.ctype(n.dtype());
+            String v = "v" + i;
+            switch (n) {
+                case Node.Load l ->
+                    to.append("    ")
+                            .append(t)
+                            .append(' ')
+                            .append(v)
+                            .append(" = ")
+                            .append(naming.load(
+                                    l.input(),
+                                    flat(
+                                                    k.inputs().get(l.input()).strides(),
+                                                    k.inputs().get(l.input()).offset(),
+                                                    k)
+                                            ? "g"
+                                            : offset(inputMap[l.input()], rank),
+                                    i < epilogue))
+                            .append(";\n");
+                case Node.Literal lit -> {
+                    int j = literals.size();
+                    literals.add(lit.bits());
+                    String value =
+                            switch (lit.dtype()) {
+                                case FLOAT32 -> "as_float((uint) lit[" + j + "])";
+                                case FLOAT64 -> "as_double(lit[" + j + "])";
+                                case BOOL -> "(uchar) (lit[" + j + "] != 0)";
+                                default -> "(" + t + ") lit[" + j + "]";
+                            };
+                    to.append("    const ")
+                            .append(t)
+                            .append(' ')
+                            .append(v)
+                            .append(" = ")
+                            .append(value)
+                            .append(";\n");
+                }
+                case Node.Iota io -> {
+                    int at = table.size();
+                    table.add(io.offset());
+                    for (int s : io.strides()) {
+                        table.add(s);
+                    }
+                    String fn =
+                            function(helpers, pre + "iota" + i, Sources.conversion(DType.INT64, n.dtype()), t, "long");
+                    to.append("    ")
+                            .append(t)
+                            .append(' ')
+                            .append(v)
+                            .append(" = ")
+                            .append(fn)
+                            .append("((long) (")
+                            .append(offset(at, rank))
+                            .append("));\n");
+                }
+                case Node.Op op ->
+                    to.append("    ")
+                            .append(t)
+                            .append(' ')
+                            .append(v)
+                            .append(" = ")
+                            .append(opCall(helpers, pre, i, op, nodes, fp64))
+                            .append(";\n");
+                case Node.Reduce r -> {
+                    if (r.reducer() != Primitive.REDUCE_SUM && r.reducer() != Primitive.REDUCE_MAX) {
+                        throw new Unsupported("reducer " + r.reducer());
+                    }
+                    boolean sum = r.reducer() == Primitive.REDUCE_SUM;
+                    String acc = accType(r.dtype(), sum, fp64);
+                    init.append("  ")
+                            .append(acc)
+                            .append(" a")
+                            .append(i)
+                            .append(" = ")
+                            .append(identity(r.dtype(), sum))
+                            .append(";\n");
+                    inner.append("    ")
+                            .append(fold("a" + i, "v" + r.arg(), r.dtype(), sum, acc, fp64))
+                            .append('\n');
+                    int slot = accs.size();
+                    accs.add(acc);
+                    locals.append("  __local ")
+                            .append(acc)
+                            .append(" ")
+                            .append(pre)
+                            .append("s")
+                            .append(i)
+                            .append("[GS];\n");
+                    parts.append(", __global ").append(acc).append(" *part").append(slot);
+                    toLocal.append("  ")
+                            .append(pre)
+                            .append("s")
+                            .append(i)
+                            .append("[lid] = a")
+                            .append(i)
+                            .append(";\n");
+                    combine.append("      ")
+                            .append(fold(
+                                    pre + "s" + i + "[lid]", pre + "s" + i + "[lid + h]", r.dtype(), sum, acc, fp64))
+                            .append('\n');
+                    fromLocal
+                            .append("    a")
+                            .append(i)
+                            .append(" = ")
+                            .append(pre)
+                            .append("s")
+                            .append(i)
+                            .append("[0];\n");
+                    toPart.append("      part")
+                            .append(slot)
+                            .append("[grp] = ")
+                            .append(pre)
+                            .append("s")
+                            .append(i)
+                            .append("[0];\n");
+                    fromPart.append("    ")
+                            .append(fold("a" + i, "part" + slot + "[base + j]", r.dtype(), sum, acc, fp64))
+                            .append('\n');
+                    to.append("    ")
+                            .append(t)
+                            .append(' ')
+                            .append(v)
+                            .append(" = (")
+                            .append(t)
+                            .append(") a")
+                            .append(i)
+                            .append(";\n");
+                }
+                case Node.DotResult dr -> {
+                    if (!matmul) {
+                        throw new Unsupported("dot_result");
+                    }
+                    to.append("    ").append(t).append(' ').append(v).append(" = acc[r][c];\n");
+                }
+            }
+        }
+        for (int o = 0; o < k.outputs().size(); o++) {
+            FusedKernel.Output output = k.outputs().get(o);
+            StringBuilder to = output.node() < epilogue ? inner : epi;
+            to.append("    ")
+                    .append(naming.store(
+                            o,
+                            flat(output.strides(), output.offset(), k) ? "g" : offset(outputMap[o], rank),
+                            "v" + output.node(),
+                            output.node() < epilogue))
+                    .append('\n');
+        }
+        return out;
     }
 
     /**
@@ -520,7 +605,7 @@ final class FusedRenderer {
         return name;
     }
 
-    private static String opCall(StringBuilder helpers, int i, Node.Op op, List<Node> nodes, boolean fp64) {
+    private static String opCall(StringBuilder helpers, String pre, int i, Node.Op op, List<Node> nodes, boolean fp64) {
         int[] a = op.args();
         DType in = nodes.get(a[0]).dtype();
         String t = Sources.ctype(in);
@@ -534,7 +619,7 @@ final class FusedRenderer {
             if (to == in) {
                 return "v" + a[0];
             }
-            return function(helpers, "f" + i, Sources.conversion(in, to), out, t) + "(v" + a[0] + ")";
+            return function(helpers, pre + "f" + i, Sources.conversion(in, to), out, t) + "(v" + a[0] + ")";
         }
         if (p == Primitive.FLOOR && !in.isFloating()) {
             return "v" + a[0];
@@ -544,9 +629,9 @@ final class FusedRenderer {
             throw new Unsupported(p + " on " + in);
         }
         if (a.length == 1) {
-            return function(helpers, "f" + i, expr, out, t) + "(v" + a[0] + ")";
+            return function(helpers, pre + "f" + i, expr, out, t) + "(v" + a[0] + ")";
         }
-        return function(helpers, "f" + i, expr, out, t, t) + "(v" + a[0] + ", v" + a[1] + ")";
+        return function(helpers, pre + "f" + i, expr, out, t, t) + "(v" + a[0] + ", v" + a[1] + ")";
     }
 
     private static String accType(DType d, boolean sum, boolean fp64) {

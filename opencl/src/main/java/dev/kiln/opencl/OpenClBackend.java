@@ -12,6 +12,7 @@ import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Device;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.KernelGroup;
 import dev.kiln.spi.KernelInterpreter;
 import dev.kiln.spi.UnsupportedPrimitiveException;
 import java.util.ArrayList;
@@ -220,6 +221,114 @@ final class OpenClBackend implements Backend {
     }
 
     /**
+     * A group of kernels over the same rows ({@link KernelGroup}: a row softmax, a layer norm): with
+     * the renderer and the fast paths, one kernel with one work-group per row whose stages are the
+     * group's kernels, separated by barriers, with per-row values and rows read more than once kept
+     * in local memory ({@link RowGroupRenderer}); where it cannot be written so (rows that do not fit
+     * the device's local memory, a kernel that keeps axes besides the rows, another reducer), the
+     * kernels one after another, as compiled by {@link #compileKernel}.
+     */
+    @Override
+    public CompiledKernel compileKernelGroup(KernelGroup group) {
+        // the members are compiled only when the kernels run one by one (each costs a build)
+        java.util.function.Supplier<CompiledKernel> sequence = new java.util.function.Supplier<>() {
+            private CompiledKernel compiled;
+
+            @Override
+            public synchronized CompiledKernel get() {
+                if (compiled == null) {
+                    compiled = group.inSequence(
+                            group.kernels().stream().map(k -> compileKernel(k)).toList());
+                }
+                return compiled;
+            }
+        };
+        if (!fuse || !fastPaths) {
+            return sequence.get();
+        }
+        RowGroupRenderer.Rendered r;
+        try {
+            int longest = 0;
+            for (FusedKernel k : group.kernels()) {
+                longest = Math.max(longest, k.size() / Math.max(1, group.rows()));
+            }
+            if (longest < rowGroupMinWidth) {
+                throw new FusedRenderer.Unsupported("rows of " + longest + " points, fewer than " + rowGroupMinWidth);
+            }
+            int layout = FusedRenderer.groupArgument(rt.device());
+            if (interleavedReductions != null) {
+                layout = interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
+            }
+            r = RowGroupRenderer.render(group, fp64, layout, rt.device().localMemBytes());
+        } catch (FusedRenderer.Unsupported e) {
+            CompiledKernel fallback = sequence.get();
+            return inputs -> {
+                rowGroupFallbacks.incrementAndGet();
+                return fallback.run(inputs);
+            };
+        }
+        rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
+        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
+        ClBuffer literals = new ClBuffer(
+                ArraySpec.of(DType.INT64, r.literals().length),
+                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
+                rt);
+        int gs = FusedRenderer.groupSize(rt.device());
+        return inputs -> {
+            if (!rowGroups) {
+                return sequence.get().run(inputs);
+            }
+            List<Object> args = new ArrayList<>();
+            for (Buffer b : inputs) {
+                args.add(cl(b));
+            }
+            List<Buffer> outs = new ArrayList<>(group.results());
+            for (FusedKernel k : group.kernels()) {
+                for (FusedKernel.Output o : k.outputs()) {
+                    ClBuffer out = allocate(o.spec());
+                    outs.add(out);
+                    args.add(out);
+                }
+            }
+            args.add(table);
+            args.add(literals);
+            for (long bytes : r.localArrays()) {
+                args.add(new ClRuntime.Local(bytes));
+            }
+            rowGroupKernels.incrementAndGet();
+            rt.launch(r.source(), "rows", (long) r.rows() * gs, gs, args.toArray());
+            return outs;
+        };
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong rowGroupKernels = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rowGroupFallbacks =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Kernel groups run so far as one kernel with a work-group per row, and run kernel by kernel
+     * because the group could not be written so (for tests).
+     */
+    long[] rowGroupRuns() {
+        return new long[] {rowGroupKernels.get(), rowGroupFallbacks.get()};
+    }
+
+    /**
+     * Kernel groups whose longest row (the points of a kernel's space per row) is shorter than this
+     * run kernel by kernel: with a work-group per row, short rows leave most items idle at every
+     * barrier (on PoCL, softmax over 65536 × 17 took 280-350 ms as one kernel against 50-80 ms kernel
+     * by kernel, where 4096 × 1024 took 120-170 ms against 170-260 ms). Tests lower it to run the group
+     * kernel on short rows too.
+     */
+    volatile int rowGroupMinWidth = GROUP_REDUCE_MIN;
+
+    /**
+     * Whether kernel groups that can run as one kernel with a work-group per row do (true, the
+     * default); false runs their kernels one by one (for comparisons and tests).
+     */
+    volatile boolean rowGroups = true;
+
+    /**
      * Whether the items of rendered work-group reductions read every group-size-th element (true) or
      * a contiguous run each (false); null: as suits the device (interleaved on a GPU). For tests, which
      * run the GPU's layout on PoCL too.
@@ -317,7 +426,7 @@ final class OpenClBackend implements Backend {
         return (int) Math.max(1, Math.min((target + outputs - 1) / outputs, m / (16L * group)));
     }
 
-    private static int accBytes(String acc) {
+    static int accBytes(String acc) {
         return acc.equals("double") || acc.contains("long") ? 8 : acc.equals("uchar") ? 1 : 4;
     }
 

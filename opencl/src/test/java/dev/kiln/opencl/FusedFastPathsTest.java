@@ -28,6 +28,10 @@ class FusedFastPathsTest {
     static {
         INTERLEAVED.interleavedReductions = true;
         FUSED.interleavedReductions = false;
+        // the cases here test each kernel's own paths: kernel groups (a softmax's three kernels, an
+        // argmax's two) run kernel by kernel, not as one kernel per row (RowGroupKernelTest covers that)
+        FUSED.rowGroups = false;
+        INTERLEAVED.rowGroups = false;
     }
 
     /** The opencl backend a case runs on ({@link #expectGroups} runs each case on both). */
