@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToDoubleFunction;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -61,6 +62,21 @@ public class Limits {
 
     static final double STREAMS_BYTES = 12.0 * STREAMS_N;
 
+    /**
+     * Row length of the row-group read: the read-sum array ({@link #SUM_N} floats, 268 MB) taken as
+     * 16384 rows of 4096, the shape of {@code W @ x}'s matrix, four times as large (the table's
+     * 4096×4096 matrix is 67 MB).
+     */
+    static final int ROW_LENGTH = 4096;
+
+    /** Rows read together: four row streams, each vector of {@code x} feeding four FMAs. */
+    static final int ROW_GROUP = 4;
+
+    /** Row groups per claimed chunk: 128 rows, 2 MB. */
+    static final int ROW_CHUNK = 32;
+
+    static final double ROWS_BYTES = SUM_BYTES;
+
     /** Loop trips of the FMA kernel per thread and call. */
     static final int FMA_TRIPS = 1 << 18;
 
@@ -85,6 +101,8 @@ public class Limits {
     float[] x;
     float[] y;
     float[] z;
+    float[] rowVector;
+    float[] rowSums;
     ExecutorService helpers;
 
     @Setup
@@ -100,6 +118,8 @@ public class Limits {
         x = Data.uniform(STREAMS_N, 17);
         y = Data.uniform(STREAMS_N, 18);
         z = Data.uniform(STREAMS_N, 19);
+        rowVector = Data.uniform(ROW_LENGTH, 20);
+        rowSums = new float[SUM_N / ROW_LENGTH];
         helpers = threads > 1
                 ? Executors.newFixedThreadPool(threads - 1, r -> {
                     Thread t = new Thread(r, "limits-helper");
@@ -207,6 +227,56 @@ public class Limits {
             s += x[i] + y[i] + z[i];
         }
         return s;
+    }
+
+    /**
+     * Reads the 268 MB array as rows, the way Kiln's matrix-vector kernel reads a matrix: groups of
+     * four rows at once (four streams 16 KB apart, each vector load feeding an FMA with a vector that
+     * stays in L1), the threads claiming chunks of 128 rows as they go (so a thread slowed by other
+     * work does not hold the others up). On some machines four nearby streams keep more lines in
+     * flight than one long stream or three far-apart ones; the read roof is the fastest of the three
+     * reads, so that no kernel reads faster than the roof its floor uses.
+     */
+    @Benchmark
+    public double readRows() {
+        AtomicInteger next = new AtomicInteger();
+        return split(t -> readRows(f, rowVector, rowSums, next));
+    }
+
+    private static double readRows(float[] mat, float[] v, float[] out, AtomicInteger next) {
+        int groups = mat.length / ROW_LENGTH / ROW_GROUP;
+        int chunk;
+        while ((chunk = next.getAndIncrement()) * ROW_CHUNK < groups) {
+            int end = Math.min(groups, (chunk + 1) * ROW_CHUNK);
+            for (int g = chunk * ROW_CHUNK; g < end; g++) {
+                rowGroup(mat, g * ROW_GROUP, v, out);
+            }
+        }
+        return out[0];
+    }
+
+    /** Four dot products of rows {@code row…row+3} with {@code v}, into {@code out}. */
+    private static void rowGroup(float[] mat, int row, float[] v, float[] out) {
+        int step = PREFERRED.length();
+        int r0 = row * ROW_LENGTH;
+        int r1 = r0 + ROW_LENGTH;
+        int r2 = r1 + ROW_LENGTH;
+        int r3 = r2 + ROW_LENGTH;
+        FloatVector s0 = FloatVector.zero(PREFERRED);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < ROW_LENGTH; p += step) {
+            FloatVector x = FloatVector.fromArray(PREFERRED, v, p);
+            s0 = FloatVector.fromArray(PREFERRED, mat, r0 + p).fma(x, s0);
+            s1 = FloatVector.fromArray(PREFERRED, mat, r1 + p).fma(x, s1);
+            s2 = FloatVector.fromArray(PREFERRED, mat, r2 + p).fma(x, s2);
+            s3 = FloatVector.fromArray(PREFERRED, mat, r3 + p).fma(x, s3);
+        }
+        out[row] = s0.reduceLanes(VectorOperators.ADD);
+        out[row + 1] = s1.reduceLanes(VectorOperators.ADD);
+        out[row + 2] = s2.reduceLanes(VectorOperators.ADD);
+        out[row + 3] = s3.reduceLanes(VectorOperators.ADD);
     }
 
     @Benchmark
