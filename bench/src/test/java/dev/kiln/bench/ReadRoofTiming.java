@@ -49,8 +49,8 @@ public final class ReadRoofTiming {
         bytes.put("Limits.readSum (1 stream, 268 MB)", Limits.SUM_BYTES);
         runs.put("Limits.readStreams (3 streams, 201 MB)", limits::readStreams);
         bytes.put("Limits.readStreams (3 streams, 201 MB)", Limits.STREAMS_BYTES);
-        runs.put("Limits.readRows (row groups, 268 MB)", limits::readRows);
-        bytes.put("Limits.readRows (row groups, 268 MB)", Limits.ROWS_BYTES);
+        runs.put("Limits.readRows (row groups, 67 MB)", limits::readRows);
+        bytes.put("Limits.readRows (row groups, 67 MB)", Limits.ROWS_BYTES);
         for (int i = 0; i < sizes.length; i++) {
             int s = i;
             String name = "Kiln jit W @ x " + sizes[i] + "x" + sizes[i];
