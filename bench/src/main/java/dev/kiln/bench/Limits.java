@@ -26,10 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * This machine's limits, measured rather than copied, for the comparison table's roofline column:
- * STREAM triad bandwidth (read two streams, write one), read-only bandwidth (a vectorised sum), and
- * the float32 FMA peak (independent FMA chains on registers, 512-bit and 256-bit vectors: some
- * cores run 512-bit FMAs at half rate). Each runs on 1 and on 2 threads, the work split in equal
- * parts, as Kiln's CPU backend splits large work. Sizes are far larger than the caches.
+ * STREAM triad bandwidth (read two streams, write one), read-only bandwidth (a vectorised sum of
+ * one stream, of three, and a row-group read as the matrix-vector kernel does), and the float32 FMA
+ * peak (independent FMA chains on registers, 512-bit and 256-bit vectors: some cores run 512-bit
+ * FMAs at half rate). Each runs on 1 and on 2 threads, as Kiln's CPU backend splits large work.
+ * Sizes are far larger than the caches, except the row-group read's 67 MB matrix, which is the
+ * size of the table's {@code W @ x} matrix on purpose (see {@link #ROW_LENGTH}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
