@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToDoubleFunction;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -25,10 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * This machine's limits, measured rather than copied, for the comparison table's roofline column:
- * STREAM triad bandwidth (read two streams, write one), read-only bandwidth (a vectorised sum), and
- * the float32 FMA peak (independent FMA chains on registers, 512-bit and 256-bit vectors: some
- * cores run 512-bit FMAs at half rate). Each runs on 1 and on 2 threads, the work split in equal
- * parts, as Kiln's CPU backend splits large work. Sizes are far larger than the caches.
+ * STREAM triad bandwidth (read two streams, write one), read-only bandwidth (a vectorised sum of
+ * one stream, of three, and a row-group read as the matrix-vector kernel does), and the float32 FMA
+ * peak (independent FMA chains on registers, 512-bit and 256-bit vectors: some cores run 512-bit
+ * FMAs at half rate). Each runs on 1 and on 2 threads, as Kiln's CPU backend splits large work.
+ * Sizes are far larger than the caches, except the row-group read's 67 MB matrix, which is the
+ * size of the table's {@code W @ x} matrix on purpose (see {@link #ROW_LENGTH}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -61,6 +64,27 @@ public class Limits {
 
     static final double STREAMS_BYTES = 12.0 * STREAMS_N;
 
+    /**
+     * The row-group read's matrix: the first {@link #ROWS_N} floats of the read-sum array taken as
+     * 4096 rows of 4096, the size and shape of {@code W @ x}'s matrix in the table (67 MB). Not far
+     * larger than the caches, on purpose: a product that reads the same 67 MB matrix call after
+     * call finds part of it still in the last-level cache (on the 2-core Zen 5 VM, in one JVM at
+     * load 12: Kiln's {@code W @ x} read 43.6 GB/s from a 4096² matrix and 28.0 GB/s from an 8192²
+     * one of 268 MB, where the one-stream read of 268 MB gave 24.1), and its floor must be measured
+     * in the same regime or it shows more than 100%.
+     */
+    static final int ROW_LENGTH = 4096;
+
+    static final int ROWS_N = ROW_LENGTH * ROW_LENGTH;
+
+    /** Rows read together: four row streams, each vector of {@code x} feeding four FMAs. */
+    static final int ROW_GROUP = 4;
+
+    /** Row groups per claimed chunk: 128 rows, 2 MB. */
+    static final int ROW_CHUNK = 32;
+
+    static final double ROWS_BYTES = 4.0 * ROWS_N;
+
     /** Loop trips of the FMA kernel per thread and call. */
     static final int FMA_TRIPS = 1 << 18;
 
@@ -85,6 +109,8 @@ public class Limits {
     float[] x;
     float[] y;
     float[] z;
+    float[] rowVector;
+    float[] rowSums;
     ExecutorService helpers;
 
     @Setup
@@ -100,6 +126,8 @@ public class Limits {
         x = Data.uniform(STREAMS_N, 17);
         y = Data.uniform(STREAMS_N, 18);
         z = Data.uniform(STREAMS_N, 19);
+        rowVector = Data.uniform(ROW_LENGTH, 20);
+        rowSums = new float[ROWS_N / ROW_LENGTH];
         helpers = threads > 1
                 ? Executors.newFixedThreadPool(threads - 1, r -> {
                     Thread t = new Thread(r, "limits-helper");
@@ -207,6 +235,55 @@ public class Limits {
             s += x[i] + y[i] + z[i];
         }
         return s;
+    }
+
+    /**
+     * Reads a 67 MB matrix ({@link #ROWS_N}) as rows, the way Kiln's matrix-vector kernel reads
+     * {@code W @ x}'s matrix, call after call: groups of four rows at once (four streams 16 KB apart, each vector load feeding an FMA with a vector that
+     * stays in L1), the threads claiming chunks of 128 rows as they go (so a thread slowed by other
+     * work does not hold the others up). The read roof is the fastest of the three reads, so that no
+     * kernel reads faster than the roof its floor uses.
+     */
+    @Benchmark
+    public double readRows() {
+        AtomicInteger next = new AtomicInteger();
+        return split(t -> readRows(f, rowVector, rowSums, next));
+    }
+
+    private static double readRows(float[] mat, float[] v, float[] out, AtomicInteger next) {
+        int groups = ROWS_N / ROW_LENGTH / ROW_GROUP;
+        int chunk;
+        while ((chunk = next.getAndIncrement()) * ROW_CHUNK < groups) {
+            int end = Math.min(groups, (chunk + 1) * ROW_CHUNK);
+            for (int g = chunk * ROW_CHUNK; g < end; g++) {
+                rowGroup(mat, g * ROW_GROUP, v, out);
+            }
+        }
+        return out[0];
+    }
+
+    /** Four dot products of rows {@code row…row+3} with {@code v}, into {@code out}. */
+    private static void rowGroup(float[] mat, int row, float[] v, float[] out) {
+        int step = PREFERRED.length();
+        int r0 = row * ROW_LENGTH;
+        int r1 = r0 + ROW_LENGTH;
+        int r2 = r1 + ROW_LENGTH;
+        int r3 = r2 + ROW_LENGTH;
+        FloatVector s0 = FloatVector.zero(PREFERRED);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < ROW_LENGTH; p += step) {
+            FloatVector x = FloatVector.fromArray(PREFERRED, v, p);
+            s0 = FloatVector.fromArray(PREFERRED, mat, r0 + p).fma(x, s0);
+            s1 = FloatVector.fromArray(PREFERRED, mat, r1 + p).fma(x, s1);
+            s2 = FloatVector.fromArray(PREFERRED, mat, r2 + p).fma(x, s2);
+            s3 = FloatVector.fromArray(PREFERRED, mat, r3 + p).fma(x, s3);
+        }
+        out[row] = s0.reduceLanes(VectorOperators.ADD);
+        out[row + 1] = s1.reduceLanes(VectorOperators.ADD);
+        out[row + 2] = s2.reduceLanes(VectorOperators.ADD);
+        out[row + 3] = s3.reduceLanes(VectorOperators.ADD);
     }
 
     @Benchmark

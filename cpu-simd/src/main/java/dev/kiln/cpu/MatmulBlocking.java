@@ -1,10 +1,11 @@
 package dev.kiln.cpu;
 
 /**
- * The blocking schedule that {@link MatmulF32} and {@link MatmulF64} share: B packed per (KC × NC)
- * block into NR-column panels, A per row block into MR-row panels, the micro-kernel over every
- * (MR × NR) tile, the work split over threads by row block (or, when row blocks are few, by groups
- * of panels), and {@link DotGeneral.BlockDone} told of each finished block of C. The element type
+ * The blocking schedule that {@link MatmulF32} and {@link MatmulF64} share: B packed per block of
+ * columns (all of K at once, KC rows per panel) into NR-column panels, A per (row block, k block)
+ * into MR-row panels, the micro-kernel over every (MR × NR) tile, the work split over threads by
+ * row block (or, when there are fewer micro-panels of rows than four per thread, by groups of
+ * panels), and {@link DotGeneral.BlockDone} told of each finished block of C. The element type
  * lives behind {@link Typed}: its packing and tile calls take only ints, so the per-tile call does
  * not box vectors.
  */
@@ -38,68 +39,93 @@ final class MatmulBlocking {
     }
 
     /**
-     * Rows per A block: at most {@code mc}, and for a matmul split across threads, as many blocks as
-     * a multiple of the thread count, so no thread is left with one block more than the others (1024
-     * rows in blocks of 96 are 11 blocks, 6 for one thread and 5 for the other; in 12 blocks of 86
-     * rounded up to whole micro-tiles, 6 each).
+     * Row blocks of at most {@code mc} rows (whole micro-panels, their sizes differing by at most
+     * one micro-panel). For a matmul split across threads, at least four per thread where there are
+     * enough micro-panels (a thread that starts late or is held up by other work then leaves less
+     * undone at the end, and a product with few rows is split by rows rather than by columns, which
+     * would pack its A blocks once per column group), and a multiple of the thread count, so that
+     * threads taking blocks in turn get the same number of rows to within a micro-panel (1024 rows
+     * in 12-row panels on two threads: 86 panels in eight blocks of 10 or 11, 43 per thread).
      */
-    static int rowBlock(int m, boolean parallel, Sizes s) {
-        int blocks = (m + s.mc() - 1) / s.mc();
-        if (!parallel || blocks < 2) {
-            return s.mc();
+    static int rowBlocks(int m, boolean parallel, Sizes s) {
+        int panels = (m + s.mr() - 1) / s.mr();
+        int perBlock = Math.max(1, s.mc() / s.mr());
+        int blocks = (panels + perBlock - 1) / perBlock;
+        if (parallel) {
+            int threads = Parallel.threads();
+            blocks = Math.max(blocks, Math.min(panels, 4 * threads));
+            blocks = (blocks + threads - 1) / threads * threads;
         }
-        blocks = (blocks + Parallel.threads() - 1) / Parallel.threads() * Parallel.threads();
-        int rows = (m + blocks - 1) / blocks;
-        return Math.min(s.mc(), (rows + s.mr() - 1) / s.mr() * s.mr());
+        return Math.min(blocks, panels);
     }
 
-    /** {@code C[M, N] += A[M, K]·B[K, N]} for batch {@code t}, C row-major from {@code cOff}. */
+    /** Elements of packed B at most per column block when all of K is packed at once. */
+    static final int B_BLOCK = 1 << 20;
+
+    /**
+     * {@code C[M, N] += A[M, K]·B[K, N]} for batch {@code t}, C row-major from {@code cOff}.
+     *
+     * <p>Per block of columns, all of K is packed at once (every k block's panels, the threads
+     * sharing the packing), then each thread takes whole row blocks and runs every k block of them:
+     * two hand-offs between threads per column block (a single column block while B has at most
+     * {@link #B_BLOCK} elements, as at 1024²), where packing one k block at a time took two per k
+     * block (four for a 1024³ product in float32), each a helper's wake-up and a wait at the end.
+     */
     static void run(
             int m, int n, int k, int t, int cOff, boolean parallel, DotGeneral.BlockDone done, Sizes s, Typed typed) {
         int mr = s.mr();
         int nr = s.nr();
-        int rowBlock = rowBlock(m, parallel, s);
-        int mBlocks = (m + rowBlock - 1) / rowBlock;
+        int mPanels = (m + mr - 1) / mr;
+        int mBlocks = rowBlocks(m, parallel, s);
+        int rowBlock = Math.min(m, (mPanels + mBlocks - 1) / mBlocks * mr);
         int donePanels = s.donePanels();
-        for (int jc = 0; jc < n; jc += s.nc()) {
-            int nc = Math.min(s.nc(), n - jc);
+        int kBlocks = (k + s.kc() - 1) / s.kc();
+        // columns per block: all of K packed at once, at most B_BLOCK elements
+        int ncMax = Math.max(nr, Math.min(s.nc(), B_BLOCK / Math.max(1, k) / nr * nr));
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
             int panels = (nc + nr - 1) / nr;
-            typed.newBPack(panels * nr * Math.min(s.kc(), k));
-            for (int pc = 0; pc < k; pc += s.kc()) {
-                int kc = Math.min(s.kc(), k - pc);
-                int jc0 = jc;
-                int pc0 = pc;
-                boolean last = pc + kc == k;
-                long work = (long) kc * nc * Math.min(m, rowBlock);
-                boolean split = parallel && work * mBlocks >= (1L << 20);
-                // pack B: panel q holds columns jc + q·NR … as kc rows of NR elements
-                Parallel.forRange(panels, split ? 4 : panels + 1, 1, (lo, hi) -> {
-                    for (int q = lo; q < hi; q++) {
-                        typed.packB(pc0, kc, jc0 + q * nr, Math.min(nr, nc - q * nr), q * nr * kc);
-                    }
-                });
-                // units: (row block, group of panels); several groups only when row blocks are too few
-                int groups = split && mBlocks < 2 * Parallel.threads() ? Math.min(panels, 2 * Parallel.threads()) : 1;
-                int units = mBlocks * groups;
-                Parallel.forRange(units, split ? 1 : units + 1, 1, (lo, hi) -> {
-                    for (int u = lo; u < hi; u++) {
-                        int ic = u / groups * rowBlock;
-                        int g = u % groups;
-                        int mc = Math.min(rowBlock, m - ic);
-                        Object aPack = typed.packA(ic, mc, pc0, kc);
-                        int q0 = (int) ((long) panels * g / groups);
-                        int q1 = (int) ((long) panels * (g + 1) / groups);
+            int jc0 = jc;
+            // k block pc's panels start at pc·panels·nr; panel q of it at that + q·nr·kc
+            typed.newBPack(panels * nr * k);
+            long work = (long) k * nc * Math.min(m, rowBlock);
+            boolean split = parallel && work * mBlocks >= (1L << 20);
+            Parallel.forRange(kBlocks * panels, split ? 4 : kBlocks * panels + 1, 1, (lo, hi) -> {
+                for (int u = lo; u < hi; u++) {
+                    int pc = u / panels * s.kc();
+                    int q = u % panels;
+                    int kc = Math.min(s.kc(), k - pc);
+                    typed.packB(pc, kc, jc0 + q * nr, Math.min(nr, nc - q * nr), pc * panels * nr + q * nr * kc);
+                }
+            });
+            // units: (row block, group of panels); several groups only when row blocks are too few
+            int groups = split && mBlocks < 2 * Parallel.threads() ? Math.min(panels, 2 * Parallel.threads()) : 1;
+            int units = mBlocks * groups;
+            Parallel.forRange(units, split ? 1 : units + 1, 1, (lo, hi) -> {
+                for (int u = lo; u < hi; u++) {
+                    int b = u / groups;
+                    int ic = (int) ((long) mPanels * b / mBlocks) * mr;
+                    int mc = Math.min(m, (int) ((long) mPanels * (b + 1) / mBlocks) * mr) - ic;
+                    int g = u % groups;
+                    int q0 = (int) ((long) panels * g / groups);
+                    int q1 = (int) ((long) panels * (g + 1) / groups);
+                    for (int pc = 0; pc < k; pc += s.kc()) {
+                        int kc = Math.min(s.kc(), k - pc);
+                        boolean last = pc + kc == k;
+                        Object aPack = typed.packA(ic, mc, pc, kc);
+                        int bBlock = pc * panels * nr;
                         for (int qa = q0; qa < q1; qa += donePanels) {
                             int qb = Math.min(q1, qa + donePanels);
                             for (int q = qa; q < qb; q++) {
                                 int j = jc0 + q * nr;
                                 int cols = Math.min(nr, n - j);
+                                int bAt = bBlock + q * nr * kc;
                                 for (int ir = 0; ir < mc; ir += mr) {
                                     typed.tile(
                                             aPack,
                                             kc,
                                             ir * kc,
-                                            q * nr * kc,
+                                            bAt,
                                             cOff + (ic + ir) * n + j,
                                             Math.min(mr, mc - ir),
                                             cols);
@@ -111,8 +137,8 @@ final class MatmulBlocking {
                             }
                         }
                     }
-                });
-            }
+                }
+            });
         }
     }
 

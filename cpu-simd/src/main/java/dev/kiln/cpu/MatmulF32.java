@@ -29,6 +29,13 @@ final class MatmulF32 {
      * 16: there C2 spills an accumulator, and the store-to-load round trip it adds to every step of
      * k costs a third of the throughput (measured on a 2-core AVX2 EPYC VM, tile in L1: 6×16 at 37
      * GFLOP/s, 4×16 at 56). So 256-bit and narrower vectors use four rows.
+     *
+     * <p>On the 2-core Zen 5 VM (AVX-512, two 512-bit FMA pipes, 48 KiB L1, 1 MiB L2 per core) the
+     * 6×32 kernel alone, its panels in L1 or L2 ({@code MatmulTiming kernel}, fastest of 20000
+     * batches), ran at 217–237 GFLOP/s on one thread, the FMA chains' peak (about 225): larger
+     * tiles (12×32 with 24 accumulators: 220–235; 6×64: 237; 14×32: 189, 8×48: 178, both short of
+     * registers) gained nothing, and a B panel of 64 or 128 KiB read from L2 (k = 512, 1024) cost
+     * nothing either. What a full product loses is outside the kernel.
      */
     static final int MR = S.vectorBitSize() >= 512 ? 6 : 4;
 
@@ -195,6 +202,14 @@ final class MatmulF32 {
                 }
                 continue;
             }
+            if (rows == MR && rowStride == 1) {
+                // A stored transposed: the panel's rows are contiguous at each k
+                int s0 = base + ic + ir + pc * colStride;
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, s0 + p * colStride, aPack, panel + p * MR, MR);
+                }
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 int dst = panel + r;
                 if (r >= rows) {
@@ -244,7 +259,7 @@ final class MatmulF32 {
     }
 
     /** Adds A-panel times B-panel to a full MR × NR tile of C at {@code cAt} (row stride {@code ldc}). */
-    private static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
+    static void kernel(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc) {
         if (MR == 6) {
             kernel6(kc, ap, aAt, bp, bAt, c, cAt, ldc);
         } else {
