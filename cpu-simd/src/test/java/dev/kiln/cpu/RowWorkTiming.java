@@ -100,6 +100,9 @@ public final class RowWorkTiming {
         while (System.nanoTime() < warm) {
             f.get();
         }
+        long reused = dev.kiln.spi.OutputArrays.reuses();
+        f.get();
+        reused = dev.kiln.spi.OutputArrays.reuses() - reused;
         double best = Double.MAX_VALUE;
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
@@ -108,6 +111,6 @@ public final class RowWorkTiming {
             }
             best = Math.min(best, (System.nanoTime() - t0) / 1e6 / calls);
         }
-        return String.format("%s %.3f ms  ", name, best);
+        return String.format("%s %.3f ms (%d arrays reused per call)  ", name, best, reused);
     }
 }

@@ -53,6 +53,28 @@ public final class OutputArrays {
         return HostBuffer.allocate(spec);
     }
 
+    /**
+     * A zero-filled buffer for {@code spec}, for a caller that adds into it (a matmul's product) and
+     * gives it back ({@link Run#giveBack}) when done: inside a run, an array the run no longer reads,
+     * cleared; else a new one.
+     */
+    public static HostBuffer allocateZeroed(ArraySpec spec) {
+        if (!RUN.isBound()) {
+            return HostBuffer.allocate(spec);
+        }
+        HostBuffer b = RUN.get().take(spec);
+        switch (b.data()) {
+            case float[] f -> java.util.Arrays.fill(f, 0f);
+            case double[] d -> java.util.Arrays.fill(d, 0d);
+            case int[] i -> java.util.Arrays.fill(i, 0);
+            case long[] l -> java.util.Arrays.fill(l, 0L);
+            case boolean[] z -> java.util.Arrays.fill(z, false);
+            default ->
+                throw new IllegalStateException("not a host array: " + b.data().getClass());
+        }
+        return b;
+    }
+
     /** How many times, in this process, an array was handed out again instead of allocated (for tests and profiles). */
     public static long reuses() {
         return REUSES.sum();

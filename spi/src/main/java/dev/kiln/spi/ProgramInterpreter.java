@@ -142,24 +142,35 @@ public final class ProgramInterpreter implements Executable {
                     backend.fromHost(HostBuffer.wrap(dev.kiln.ir.ArraySpec.of(dev.kiln.DType.INT32), new int[] {i}));
             List<Buffer> args = new ArrayList<>(consts);
             args.addAll(carry);
+            List<Buffer> slices = new ArrayList<>(xs.size());
             for (Buffer x : xs) {
                 int[] shape = x.spec().shape();
                 dev.kiln.ir.ArraySpec slice = x.spec().withShape(java.util.Arrays.copyOfRange(shape, 1, shape.length));
-                args.add(Lowering.execute(
-                        backend, dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
+                Buffer row = hostSlice(x, slice, i);
+                slices.add(
+                        row != null
+                                ? row
+                                : Lowering.execute(
+                                        backend,
+                                        dev.kiln.ir.Primitive.TAKE,
+                                        new dev.kiln.ir.Params.Axis(0),
+                                        slice,
+                                        List.of(x, index)));
             }
+            args.addAll(slices);
             List<Buffer> out = body.run(args);
             List<Buffer> last = carry;
             carry = out.subList(0, s.carries());
             for (int k = 0; k < ny; k++) {
                 ys.get(k).add(out.get(s.carries() + k));
             }
+            List<List<Buffer>> live = new ArrayList<>(ys);
+            live.add(out);
+            live.add(in);
             if (step > 0) {
-                List<List<Buffer>> live = new ArrayList<>(ys);
-                live.add(out);
-                live.add(in);
                 reuse(last, live);
             }
+            reuse(slices, live);
         }
         List<Buffer> result = new ArrayList<>(carry);
         for (int k = 0; k < ny; k++) {
@@ -197,6 +208,21 @@ public final class ProgramInterpreter implements Executable {
         ys.forEach(stacked::addAll);
         reuse(stacked, List.of(result, in));
         return result;
+    }
+
+    /**
+     * Row {@code i} of {@code x} along its leading axis copied into an array of the running compiled
+     * program ({@link OutputArrays}), which the loop gives back after the step; null (take it with the
+     * backend's {@code take}) outside a compiled program or where {@code x} is not a host array.
+     */
+    private Buffer hostSlice(Buffer x, dev.kiln.ir.ArraySpec slice, int i) {
+        if (OutputArrays.current() == null || !(x instanceof HostBuffer h)) {
+            return null;
+        }
+        HostBuffer row = OutputArrays.allocate(slice);
+        int n = slice.size();
+        System.arraycopy(h.data(), i * n, row.data(), 0, n);
+        return backend.fromHost(row);
     }
 
     /**

@@ -58,6 +58,12 @@ class OutputReuseTest {
                 Array g = Np.sum(f.multiply(f), new int[] {0}, true);
                 return List.of(f.multiply(g), g);
             }),
+            new Chain("matmuls with epilogues, one product feeding the next", a -> {
+                Array x = a.get(0).multiply(0.125f);
+                Array h = Np.tanh(Np.matmul(x, Np.transpose(x)).add(1f));
+                Array g = Np.exp(Np.matmul(h, x).multiply(0.25f)).subtract(x);
+                return List.of(g, Cases.softmax(Np.matmul(Np.transpose(x), g)));
+            }),
             new Chain("scan keeping each carry as an output row, carry and outputs returned", a -> {
                 Array x = a.get(0);
                 Lax.ScanResult<Array, Array> r = Lax.scan(
