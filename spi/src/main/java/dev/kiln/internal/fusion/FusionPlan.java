@@ -98,7 +98,8 @@ public final class FusionPlan {
                                     : null;
                     });
         }
-        if (!OutputArrays.Pool.enabled()) {
+        // collectives hand buffers to other devices' threads, which read them after this step
+        if (!OutputArrays.Pool.enabled() || hasCollectives(program)) {
             return arguments -> run(backend, compiled, arguments, null);
         }
         List<List<Var>> dying = dying();
@@ -137,6 +138,26 @@ public final class FusionPlan {
         }
         last.forEach((v, i) -> dying.get(i).add(v));
         return dying;
+    }
+
+    /** Whether {@code p} or a sub-program of its control flow holds a collective. */
+    private static boolean hasCollectives(Program p) {
+        for (Eqn e : p.eqns()) {
+            if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.COLLECTIVE) {
+                return true;
+            }
+            boolean inside =
+                    switch (e.params()) {
+                        case dev.kiln.ir.Params.Cond c -> c.branches().stream().anyMatch(FusionPlan::hasCollectives);
+                        case dev.kiln.ir.Params.While w -> hasCollectives(w.cond()) || hasCollectives(w.body());
+                        case dev.kiln.ir.Params.Scan sc -> hasCollectives(sc.body());
+                        default -> false;
+                    };
+            if (inside) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Var> defines(Step s) {
