@@ -102,11 +102,16 @@ public final class ProgramInterpreter implements Executable {
                 List<Buffer> condConsts = in.subList(0, w.condConsts());
                 List<Buffer> bodyConsts = in.subList(w.condConsts(), k);
                 List<Buffer> carry = List.copyOf(in.subList(k, in.size()));
+                List<Buffer> initial = carry;
                 Executable cond = sub(w.cond());
                 Executable body = sub(w.body());
                 while (backend.toHost(cond.run(concat(condConsts, carry)).get(0))
                         .bools()[0]) {
-                    carry = body.run(concat(bodyConsts, carry));
+                    List<Buffer> next = body.run(concat(bodyConsts, carry));
+                    if (carry != initial) {
+                        reuse(carry, List.of(next, in));
+                    }
+                    carry = next;
                 }
                 yield carry;
             }
@@ -138,17 +143,35 @@ public final class ProgramInterpreter implements Executable {
                     backend.fromHost(HostBuffer.wrap(dev.kiln.ir.ArraySpec.of(dev.kiln.DType.INT32), new int[] {i}));
             List<Buffer> args = new ArrayList<>(consts);
             args.addAll(carry);
+            List<Buffer> slices = new ArrayList<>(xs.size());
             for (Buffer x : xs) {
                 int[] shape = x.spec().shape();
                 dev.kiln.ir.ArraySpec slice = x.spec().withShape(java.util.Arrays.copyOfRange(shape, 1, shape.length));
-                args.add(Lowering.execute(
-                        backend, dev.kiln.ir.Primitive.TAKE, new dev.kiln.ir.Params.Axis(0), slice, List.of(x, index)));
+                Buffer row = hostSlice(x, slice, i);
+                slices.add(
+                        row != null
+                                ? row
+                                : Lowering.execute(
+                                        backend,
+                                        dev.kiln.ir.Primitive.TAKE,
+                                        new dev.kiln.ir.Params.Axis(0),
+                                        slice,
+                                        List.of(x, index)));
             }
+            args.addAll(slices);
             List<Buffer> out = body.run(args);
+            List<Buffer> last = carry;
             carry = out.subList(0, s.carries());
             for (int k = 0; k < ny; k++) {
                 ys.get(k).add(out.get(s.carries() + k));
             }
+            List<List<Buffer>> live = new ArrayList<>(ys);
+            live.add(out);
+            live.add(in);
+            if (step > 0) {
+                reuse(last, live);
+            }
+            reuse(slices, live);
         }
         List<Buffer> result = new ArrayList<>(carry);
         for (int k = 0; k < ny; k++) {
@@ -182,7 +205,52 @@ public final class ProgramInterpreter implements Executable {
                     y.withShape(all),
                     rows));
         }
+        List<Buffer> stacked = new ArrayList<>();
+        ys.forEach(stacked::addAll);
+        reuse(stacked, List.of(result, in));
         return result;
+    }
+
+    /**
+     * Row {@code i} of {@code x} along its leading axis copied into an array of the running compiled
+     * program ({@link OutputArrays}), which the loop gives back after the step; null (take it with the
+     * backend's {@code take}) outside a compiled program or where {@code x} is not a host array.
+     */
+    private Buffer hostSlice(Buffer x, dev.kiln.ir.ArraySpec slice, int i) {
+        if (OutputArrays.current() == null || !(x instanceof HostBuffer h)) {
+            return null;
+        }
+        HostBuffer row = OutputArrays.allocate(slice);
+        int n = slice.size();
+        System.arraycopy(h.data(), i * n, row.data(), 0, n);
+        return backend.fromHost(row);
+    }
+
+    /**
+     * Gives the running compiled program ({@link OutputArrays}) the arrays of a loop's previous carry,
+     * which the loop no longer reads, except those that a buffer of {@code live} shares (the new carry,
+     * the outputs kept for stacking, the loop's operands). Arrays the run did not hand out are left
+     * alone. Outside a compiled program nothing is reused.
+     */
+    private static void reuse(List<Buffer> dead, List<List<Buffer>> live) {
+        OutputArrays.Run run = OutputArrays.current();
+        if (run == null) {
+            return;
+        }
+        java.util.Set<Object> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (List<Buffer> l : live) {
+            for (Buffer b : l) {
+                if (b instanceof HostBuffer h) {
+                    kept.add(h.data());
+                }
+            }
+        }
+        for (Buffer b : dead) {
+            if (b instanceof HostBuffer h && run.owns(h.data()) && !kept.contains(h.data())) {
+                run.giveBack(h.data());
+                kept.add(h.data());
+            }
+        }
     }
 
     private static List<Buffer> concat(List<Buffer> a, List<Buffer> b) {

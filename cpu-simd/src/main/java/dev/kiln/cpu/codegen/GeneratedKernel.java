@@ -6,6 +6,7 @@ import dev.kiln.spi.Buffer;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.OutputArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,7 +104,8 @@ final class GeneratedKernel implements CompiledKernel {
         System.arraycopy(ramps, 0, a, inputs, ramps.length);
         List<Buffer> result = new ArrayList<>(outputs.size());
         for (int k = 0; k < outputs.size(); k++) {
-            HostBuffer out = HostBuffer.allocate(outputs.get(k));
+            // every generated loop nest writes each output point once, so a reused array will do
+            HostBuffer out = OutputArrays.allocate(outputs.get(k));
             a[outputMaps[k]] = out.data();
             result.add(out);
         }

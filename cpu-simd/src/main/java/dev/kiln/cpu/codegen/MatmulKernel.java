@@ -11,6 +11,7 @@ import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.FusedKernel.Node;
 import dev.kiln.spi.HostBuffer;
+import dev.kiln.spi.OutputArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -189,7 +190,9 @@ final class MatmulKernel implements CompiledKernel {
 
     /** The product, with the epilogue run over each block of it as the matmul finishes the block. */
     private List<Buffer> inBlocks(GeneratedKernel g, HostBuffer a, HostBuffer b, List<Buffer> inputs) {
-        HostBuffer p = HostBuffer.allocate(product);
+        // the product lives only while the epilogue reads it: within a compiled program's run its
+        // array comes from the run and goes back after (cleared first: the matmul adds into it)
+        HostBuffer p = OutputArrays.allocateZeroed(product);
         GeneratedKernel.Call call = g.bind(epilogueArguments(p, inputs));
         long perBatch = (long) rows * cols;
         DotGeneral.apply(a, b, root.dims(), product, p.data(), (t, r0, rs, c0, cs) -> {
@@ -203,6 +206,10 @@ final class MatmulKernel implements CompiledKernel {
                 g.points(call, at, at + cs);
             }
         });
+        OutputArrays.Run run = OutputArrays.current();
+        if (run != null) {
+            run.giveBack(p.data());
+        }
         return call.results();
     }
 

@@ -9,14 +9,18 @@ import dev.kiln.spi.Buffer;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.Executable;
 import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.HostBuffer;
 import dev.kiln.spi.KernelGroup;
 import dev.kiln.spi.Lowering;
+import dev.kiln.spi.OutputArrays;
 import dev.kiln.spi.ProgramInterpreter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A program cut into steps, in an order that respects their dependencies: fused kernels, and
@@ -94,10 +98,145 @@ public final class FusionPlan {
                                     : null;
                     });
         }
-        return arguments -> run(backend, compiled, arguments);
+        // collectives hand buffers to other devices' threads, which read them after this step
+        if (!OutputArrays.Pool.enabled() || hasCollectives(program)) {
+            return arguments -> run(backend, compiled, arguments, null);
+        }
+        List<List<Var>> dying = dying();
+        OutputArrays.Pool pool = new OutputArrays.Pool();
+        return arguments -> pool.run(() -> run(backend, compiled, arguments, new Lives(dying)));
     }
 
-    private List<Buffer> run(Backend backend, List<Object> compiled, List<Buffer> arguments) {
+    /**
+     * Per step, the variables no later step reads and the program does not return: after the step
+     * their arrays may be reused ({@link OutputArrays}), unless another live variable shares them.
+     */
+    private List<List<Var>> dying() {
+        Map<Var, Integer> last = new IdentityHashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            for (Var v : defines(steps.get(i))) {
+                last.put(v, i);
+            }
+            for (Var v : reads(steps.get(i))) {
+                last.put(v, i);
+            }
+        }
+        for (Atom a : program.outputs()) {
+            if (a instanceof Var v) {
+                last.remove(v);
+            }
+        }
+        for (Var v : program.inputs()) {
+            last.remove(v);
+        }
+        for (Var v : program.constants()) {
+            last.remove(v);
+        }
+        List<List<Var>> dying = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            dying.add(new ArrayList<>());
+        }
+        last.forEach((v, i) -> dying.get(i).add(v));
+        return dying;
+    }
+
+    /** Whether {@code p} or a sub-program of its control flow holds a collective. */
+    private static boolean hasCollectives(Program p) {
+        for (Eqn e : p.eqns()) {
+            if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.COLLECTIVE) {
+                return true;
+            }
+            boolean inside =
+                    switch (e.params()) {
+                        case dev.kiln.ir.Params.Cond c -> c.branches().stream().anyMatch(FusionPlan::hasCollectives);
+                        case dev.kiln.ir.Params.While w -> hasCollectives(w.cond()) || hasCollectives(w.body());
+                        case dev.kiln.ir.Params.Scan sc -> hasCollectives(sc.body());
+                        default -> false;
+                    };
+            if (inside) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Var> defines(Step s) {
+        return switch (s) {
+            case KernelStep k -> k.outputs();
+            case GroupStep g -> g.outputs();
+            case EqnStep e -> e.eqn().outputs();
+        };
+    }
+
+    private static List<Var> reads(Step s) {
+        return switch (s) {
+            case KernelStep k -> k.inputs();
+            case GroupStep g -> g.inputs();
+            case EqnStep e -> {
+                List<Var> vs = new ArrayList<>();
+                for (Atom a : e.eqn().inputs()) {
+                    if (a instanceof Var v) {
+                        vs.add(v);
+                    }
+                }
+                yield vs;
+            }
+        };
+    }
+
+    /**
+     * One run's bookkeeping for reuse: which arrays this run's steps made (and so may give back), and
+     * how many live variables hold each (views share an array). An argument's or constant's array is
+     * never counted, so never given back.
+     */
+    private static final class Lives {
+        final List<List<Var>> dying;
+        final OutputArrays.Run run = OutputArrays.current();
+        /** Arrays seen in this run: the arguments', and every step's outputs'. */
+        final Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Arrays this run's steps made, with the number of live variables holding each. */
+        final Map<Object, int[]> holders = new IdentityHashMap<>();
+
+        Lives(List<List<Var>> dying) {
+            this.dying = dying;
+        }
+
+        void argument(Buffer b) {
+            if (b instanceof HostBuffer h) {
+                seen.add(h.data());
+            }
+        }
+
+        void defined(Buffer b) {
+            if (!(b instanceof HostBuffer h)) {
+                return;
+            }
+            Object data = h.data();
+            int[] n = holders.get(data);
+            if (n != null) {
+                n[0]++;
+            } else if (seen.add(data) && run.owns(data)) {
+                holders.put(data, new int[] {1});
+            }
+        }
+
+        void stepDone(int step, Map<Var, Buffer> env) {
+            for (Var v : dying.get(step)) {
+                if (!(env.remove(v) instanceof HostBuffer h)) {
+                    continue;
+                }
+                Object data = h.data();
+                int[] n = holders.get(data);
+                if (n != null && --n[0] == 0) {
+                    holders.remove(data);
+                    seen.remove(data);
+                    run.giveBack(data);
+                }
+            }
+        }
+    }
+
+    private List<Buffer> run(Backend backend, List<Object> compiled, List<Buffer> arguments, Lives lives) {
         int nc = program.constants().size();
         if (arguments.size() != nc + program.inputs().size()) {
             throw new IllegalArgumentException(
@@ -109,6 +248,9 @@ public final class FusionPlan {
         }
         for (int i = 0; i < program.inputs().size(); i++) {
             env.put(program.inputs().get(i), arguments.get(nc + i));
+        }
+        if (lives != null) {
+            arguments.forEach(lives::argument);
         }
         for (int i = 0; i < steps.size(); i++) {
             switch (steps.get(i)) {
@@ -134,6 +276,15 @@ public final class FusionPlan {
                         env.put(out, Lowering.execute(backend, e.primitive(), e.params(), out.spec(), in));
                     }
                 }
+            }
+            if (lives != null) {
+                for (Var v : defines(steps.get(i))) {
+                    Buffer b = env.get(v);
+                    if (b != null) {
+                        lives.defined(b);
+                    }
+                }
+                lives.stepDone(i, env);
             }
         }
         List<Buffer> outs = new ArrayList<>(program.outputs().size());
