@@ -140,7 +140,7 @@ public final class FusionPlan {
         return dying;
     }
 
-    /** Whether {@code p} or a sub-program of its control flow holds a collective. */
+    /** Whether {@code p} or a sub-program of its control flow holds a collective or a pmap. */
     private static boolean hasCollectives(Program p) {
         for (Eqn e : p.eqns()) {
             if (e.primitive().kind() == dev.kiln.ir.Primitive.Kind.COLLECTIVE) {
@@ -151,6 +151,8 @@ public final class FusionPlan {
                         case dev.kiln.ir.Params.Cond c -> c.branches().stream().anyMatch(FusionPlan::hasCollectives);
                         case dev.kiln.ir.Params.While w -> hasCollectives(w.cond()) || hasCollectives(w.body());
                         case dev.kiln.ir.Params.Scan sc -> hasCollectives(sc.body());
+                        // a pmap step hands its operands to device threads, as collectives do
+                        case dev.kiln.ir.Params.Pmap pm -> true;
                         default -> false;
                     };
             if (inside) {
