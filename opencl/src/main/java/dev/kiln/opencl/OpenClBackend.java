@@ -278,20 +278,8 @@ final class OpenClBackend implements Backend {
             if (!rowGroups) {
                 return sequence.get().run(inputs);
             }
-            List<Object> args = new ArrayList<>();
-            for (Buffer b : inputs) {
-                args.add(cl(b));
-            }
             List<Buffer> outs = new ArrayList<>(group.results());
-            for (FusedKernel k : group.kernels()) {
-                for (FusedKernel.Output o : k.outputs()) {
-                    ClBuffer out = allocate(o.spec());
-                    outs.add(out);
-                    args.add(out);
-                }
-            }
-            args.add(table);
-            args.add(literals);
+            List<Object> args = fusedArgs(group.kernels(), inputs, outs, table, literals);
             for (long bytes : r.localArrays()) {
                 args.add(new ClRuntime.Local(bytes));
             }
@@ -886,14 +874,22 @@ final class OpenClBackend implements Backend {
      */
     private List<Object> fusedArgs(
             FusedKernel kernel, List<Buffer> inputs, List<Buffer> outs, Object table, Object literals) {
+        return fusedArgs(List.of(kernel), inputs, outs, table, literals);
+    }
+
+    /** The same for a kernel group rendered as one kernel: the outputs of every member, in order. */
+    private List<Object> fusedArgs(
+            List<FusedKernel> kernels, List<Buffer> inputs, List<Buffer> outs, Object table, Object literals) {
         List<Object> args = new ArrayList<>();
         for (Buffer b : inputs) {
             args.add(cl(b));
         }
-        for (FusedKernel.Output o : kernel.outputs()) {
-            ClBuffer out = allocate(o.spec());
-            outs.add(out);
-            args.add(out);
+        for (FusedKernel k : kernels) {
+            for (FusedKernel.Output o : k.outputs()) {
+                ClBuffer out = allocate(o.spec());
+                outs.add(out);
+                args.add(out);
+            }
         }
         args.add(table);
         args.add(literals);
