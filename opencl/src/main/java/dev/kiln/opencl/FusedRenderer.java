@@ -506,9 +506,17 @@ final class FusedRenderer {
 
     /** The kept coordinates {@code p<d>} of output point {@code g}. */
     private static String keptCoordinates(int[] kept) {
-        StringBuilder b = new StringBuilder("  int rest = g;\n");
-        for (int i = kept.length - 1; i >= 0; i--) {
-            int d = kept[i];
+        return coordinates("g", kept);
+    }
+
+    /**
+     * The coordinates {@code p<d>}, for each axis {@code d} of {@code axes}, of the point whose flat
+     * index is the OpenCL expression {@code index}, from the sizes in the index table.
+     */
+    static String coordinates(String index, int[] axes) {
+        StringBuilder b = new StringBuilder("  int rest = " + index + ";\n");
+        for (int i = axes.length - 1; i >= 0; i--) {
+            int d = axes[i];
             b.append("  int p")
                     .append(d)
                     .append(" = rest % tab[")

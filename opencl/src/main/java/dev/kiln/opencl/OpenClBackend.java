@@ -174,11 +174,8 @@ final class OpenClBackend implements Backend {
             return new KernelInterpreter(this, kernel);
         }
         rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
-        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
-        ClBuffer literals = new ClBuffer(
-                ArraySpec.of(DType.INT64, r.literals().length),
-                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
-                rt);
+        ClBuffer table = tableBuffer(r.table());
+        ClBuffer literals = literalsBuffer(r.literals());
         int m = FusedRenderer.reducedCount(kernel);
         boolean reduces = kernel.reducedAxes().length > 0;
         int n = r.points();
@@ -268,11 +265,8 @@ final class OpenClBackend implements Backend {
             };
         }
         rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
-        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
-        ClBuffer literals = new ClBuffer(
-                ArraySpec.of(DType.INT64, r.literals().length),
-                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
-                rt);
+        ClBuffer table = tableBuffer(r.table());
+        ClBuffer literals = literalsBuffer(r.literals());
         int gs = FusedRenderer.groupSize(rt.device());
         return inputs -> {
             if (!rowGroups) {
@@ -351,11 +345,8 @@ final class OpenClBackend implements Backend {
             return new KernelInterpreter(this, kernel);
         }
         rt.program(r.source());
-        ClBuffer table = new ClBuffer(ArraySpec.of(DType.INT32, r.table().length), rt.upload(r.table()), rt);
-        ClBuffer literals = new ClBuffer(
-                ArraySpec.of(DType.INT64, r.literals().length),
-                rt.upload(Pointer.to(r.literals()), (long) r.literals().length * Long.BYTES),
-                rt);
+        ClBuffer table = tableBuffer(r.table());
+        ClBuffer literals = literalsBuffer(r.literals());
         int[] p = tiled;
         long[] groups = {(plan[2] + p[1] - 1) / p[1], (plan[1] + p[0] - 1) / p[0], plan[0]};
         long[] local = {p[1] / p[4], p[0] / p[3], 1};
@@ -866,6 +857,19 @@ final class OpenClBackend implements Backend {
             strides[4],
             strides[5]
         };
+    }
+
+    /** A rendered kernel's index table on the device (sizes and strides, read by every launch). */
+    private ClBuffer tableBuffer(int[] table) {
+        return new ClBuffer(ArraySpec.of(DType.INT32, table.length), rt.upload(table), rt);
+    }
+
+    /** A rendered kernel's literals on the device, as raw 64-bit words. */
+    private ClBuffer literalsBuffer(long[] literals) {
+        return new ClBuffer(
+                ArraySpec.of(DType.INT64, literals.length),
+                rt.upload(Pointer.to(literals), (long) literals.length * Long.BYTES),
+                rt);
     }
 
     /**

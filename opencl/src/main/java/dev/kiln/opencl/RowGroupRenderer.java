@@ -275,16 +275,8 @@ final class RowGroupRenderer {
             }
         }
         body.append("  const int lid = get_local_id(0), row = get_group_id(0);\n");
-        body.append("  int rest = row;\n");
-        for (int d = rowAxes - 1; d >= 0; d--) {
-            body.append("  const int p")
-                    .append(d)
-                    .append(" = rest % tab[")
-                    .append(d)
-                    .append("]; rest /= tab[")
-                    .append(d)
-                    .append("];\n");
-        }
+        body.append(FusedRenderer.coordinates(
+                "row", java.util.stream.IntStream.range(0, rowAxes).toArray()));
         body.append(stages);
         String source = helpers + "#define GS " + gs + "\n" + sig + body + "}\n";
         int[] tab = new int[table.size()];

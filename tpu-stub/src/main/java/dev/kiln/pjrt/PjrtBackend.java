@@ -12,6 +12,10 @@ import dev.kiln.spi.Device;
 import dev.kiln.spi.Executable;
 import dev.kiln.spi.HostBuffer;
 import dev.kiln.spi.Lowering;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -132,19 +136,19 @@ final class PjrtBackend implements Backend {
     private void dump(String text) {
         String dir = PjrtProvider.DUMP_DIR.value();
         if (dir != null && !dir.isBlank()) {
-            dumpTo(java.nio.file.Path.of(dir), compiles.get(), text);
+            dumpTo(Path.of(dir), compiles.get(), text);
         }
     }
 
     /** Writes module number {@code n} into {@code dir} as {@code module-<n>.mlir}; returns the file. */
-    static java.nio.file.Path dumpTo(java.nio.file.Path dir, long n, String text) {
-        java.nio.file.Path file = dir.resolve("module-" + n + ".mlir");
+    static Path dumpTo(Path dir, long n, String text) {
+        Path file = dir.resolve("module-" + n + ".mlir");
         try {
-            java.nio.file.Files.createDirectories(dir);
-            java.nio.file.Files.writeString(file, text);
+            Files.createDirectories(dir);
+            Files.writeString(file, text);
             return file;
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(
+        } catch (IOException ex) {
+            throw new UncheckedIOException(
                     "pjrt: cannot write the StableHLO module to " + file + " (-Dkiln.pjrt.dump-dir): " + ex
                             + "; name a folder the process can write, or unset the setting",
                     ex);
