@@ -59,6 +59,9 @@ final class MatmulBlocking {
         return Math.min(blocks, panels);
     }
 
+    /** Multiply-adds of one column block from which its packing and products are split across threads. */
+    static final long SPLIT = 1L << 22;
+
     /** Elements of packed B at most per column block when all of K is packed at once. */
     static final int B_BLOCK = 1 << 20;
 
@@ -89,7 +92,11 @@ final class MatmulBlocking {
             // k block pc's panels start at pc·panels·nr; panel q of it at that + q·nr·kc
             typed.newBPack(panels * nr * k);
             long work = (long) k * nc * Math.min(m, rowBlock);
-            boolean split = parallel && work * mBlocks >= (1L << 20);
+            // below about 2^22 multiply-adds (40 µs on one thread) the helper's wake-up and the two
+            // waits cost what the second thread saves: the 32×256×256 products of a batch-32 RNN
+            // step took 30 µs on one thread and 30 on two (fastest of many, 2-core Zen 5 VM), and on
+            // a busy machine the waits grow while the work does not
+            boolean split = parallel && work * mBlocks >= SPLIT;
             Parallel.forRange(kBlocks * panels, split ? 4 : kBlocks * panels + 1, 1, (lo, hi) -> {
                 for (int u = lo; u < hi; u++) {
                     int pc = u / panels * s.kc();

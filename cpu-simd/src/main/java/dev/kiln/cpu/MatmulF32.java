@@ -244,6 +244,22 @@ final class MatmulF32 {
             }
             return;
         }
+        if (rowStride == 1 && cols == NR) {
+            // B stored transposed (a product with W.T, as every backward pass has): each panel row
+            // is NR elements colStride apart, gathered two vectors at a time; element by element
+            // this took as long as the product itself when A has few rows (batch-32 RNN steps)
+            int[] lanes = new int[NR];
+            for (int c = 0; c < NR; c++) {
+                lanes[c] = c * colStride;
+            }
+            int src = base + pc + j * colStride;
+            for (int p = 0; p < kc; p++) {
+                int dst = at + p * NR;
+                FloatVector.fromArray(S, b, src + p, lanes, 0).intoArray(bPack, dst);
+                FloatVector.fromArray(S, b, src + p, lanes, L).intoArray(bPack, dst + L);
+            }
+            return;
+        }
         for (int c = 0; c < NR; c++) {
             if (c >= cols) {
                 for (int p = 0; p < kc; p++) {
@@ -361,10 +377,19 @@ final class MatmulF32 {
         c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
     }
 
+    /**
+     * The scratch tile of {@link #edge}, one per thread: a product with a ragged edge (as the 32-row
+     * products of a batch-32 RNN have, 32 = 5·6 + 2) calls it once per column panel of its last row
+     * panel, and a fresh tile each time was a sixth of such a program's allocation. The kernel adds
+     * into it, so {@code edge} clears it first.
+     */
+    private static final ThreadLocal<float[]> EDGE_TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
     /** A partial tile (mr < MR or nr < NR): the full tile product goes to a scratch tile first. */
     private static void edge(
             int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc, int mr, int nr) {
-        float[] tile = new float[MR * NR];
+        float[] tile = EDGE_TILE.get();
+        java.util.Arrays.fill(tile, 0);
         kernel(kc, ap, aAt, bp, bAt, tile, 0, NR);
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {

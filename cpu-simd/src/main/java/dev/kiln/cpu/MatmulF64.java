@@ -331,10 +331,19 @@ final class MatmulF64 {
         c31.add(DoubleVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
     }
 
+    /**
+     * The scratch tile of {@link #edge}, one per thread: a product with a ragged edge (as the 32-row
+     * products of a batch-32 RNN have, 32 = 5·6 + 2) calls it once per column panel of its last row
+     * panel, and a fresh tile each time was a sixth of such a program's allocation. The kernel adds
+     * into it, so {@code edge} clears it first.
+     */
+    private static final ThreadLocal<double[]> EDGE_TILE = ThreadLocal.withInitial(() -> new double[MR * NR]);
+
     /** A partial tile (mr < MR or nr < NR): the full tile product goes to a scratch tile first. */
     private static void edge(
             int kc, double[] ap, int aAt, double[] bp, int bAt, double[] c, int cAt, int ldc, int mr, int nr) {
-        double[] tile = new double[MR * NR];
+        double[] tile = EDGE_TILE.get();
+        java.util.Arrays.fill(tile, 0);
         kernel(kc, ap, aAt, bp, bAt, tile, 0, NR);
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {

@@ -90,6 +90,13 @@ class MatmulTest {
             checkMatmul(t, a, bt, nt, 1, m, n, k, false, true);
             Params.DotGeneral tt = new Params.DotGeneral(new int[] {0}, new int[] {1}, new int[0], new int[0]);
             checkMatmul(t, at, bt, tt, 1, m, n, k, true, true);
+            // a transposed rhs wide enough for whole column panels (packed by gathers), two k
+            // blocks, and 32 rows (ragged last row panel: the per-thread edge tile is reused
+            // across panels and must start clear each time)
+            HostBuffer a32 = Exec.random(t, 11, false, 32, 600);
+            HostBuffer bt70 = Exec.random(t, 12, false, 70, 600);
+            checkMatmul(t, a32, bt70, nt, 1, 32, 70, 600, false, true);
+            checkMatmul(t, a32, bt70, nt, 1, 32, 70, 600, false, true);
             // batch: [B, M, K] x [B, K, N], many small ones (split by batch) and a few large ones
             for (int[] s : new int[][] {{40, 9, 11, 7}, {3, 70, 90, 65}}) {
                 int bs = s[0];
