@@ -23,7 +23,7 @@ import java.util.function.Function;
  * qr} (tall or square matrices) and {@code eigh}. Reverse mode transposes those rules.
  *
  * <p>Like JAX, a Cholesky factorization of a matrix that is not positive definite gives NaNs (the
- * whole matrix), and a singular matrix gives infinities or NaNs in {@code solve} and {@code inv}
+ * whole lower triangle), and a singular matrix gives infinities or NaNs in {@code solve} and {@code inv}
  * and a zero determinant; no exception is raised for values, only for shapes and dtypes.
  */
 public final class Linalg {
@@ -130,10 +130,15 @@ public final class Linalg {
         return Np.multiply(Np.add(a, mT(a)), 0.5);
     }
 
-    /** Replaces every matrix that holds a NaN by a matrix of NaNs (as JAX reports a failed factorization). */
+    /**
+     * Fills the lower triangle of every factor that holds a NaN with NaNs (the upper stays zero), as
+     * JAX reports a failed Cholesky factorization.
+     */
     private static Array nanIfAnyNan(Array x) {
         Array bad = Np.any(Np.isnan(x), new int[] {-2, -1}, true);
-        return Np.where(bad, Double.NaN, x);
+        int n = rows(x);
+        Array lower = Np.greaterEqual(Np.expandDims(iota(n), -1), iota(n));
+        return Np.where(Np.logicalAnd(bad, lower), Double.NaN, x);
     }
 
     // ---------------------------------------------------------------- Cholesky
@@ -141,7 +146,7 @@ public final class Linalg {
     /**
      * The lower Cholesky factor {@code L} of symmetric positive-definite matrices, {@code a = L
      * L^T}, as {@code jnp.linalg.cholesky}: the input is symmetrized first ({@code (a + a^T)/2}), and
-     * a matrix that is not positive definite gives a matrix of NaNs. Differentiable with JAX's rule.
+     * a matrix that is not positive definite gives NaNs in the whole lower triangle. Differentiable with JAX's rule.
      *
      * @throws ShapeException when {@code a} has fewer than two axes or its last two differ
      */
@@ -912,6 +917,10 @@ public final class Linalg {
         Array idx = iota(m);
         int steps = Math.min(m, n);
         Array q0 = Np.broadcastTo(Np.eye(m, m, 0, t), concat(batch(a), m, m));
+        if (m == 1) {
+            // one row: nothing below the diagonal, so every reflection is the identity (as LAPACK's)
+            return List.of(q0, a);
+        }
         int[] colIdx = {n};
         List<Array> out = loop(
                 steps,

@@ -327,6 +327,25 @@ public final class Tolerance {
         return dtype.isFloating() ? new Rule(8, 0, 32 * epsilon(dtype), false, MAX) : EXACT;
     }
 
+    /**
+     * The rule for a linear-algebra result (a factorization, a solve, an inverse, a determinant, a
+     * norm, an eigendecomposition) on {@code n x n} matrices of condition number at most about 10,
+     * or its derivative: 8 ulps, or {@code 4 n eps} relative to the largest magnitude of the result
+     * ({@link #maxMagnitude}). Backward-stable algorithms are off by {@code c n eps kappa} in norm,
+     * and two of them (Kiln's column loops and LAPACK's blocked kernels) round differently; an
+     * element-wise ulp bound cannot hold for the small elements of a result, which carry the error
+     * of the large ones. Measured on the linalg family's goldens (JAX 0.10.2, reference and cpu-simd
+     * backends, values and gradients, with no ulp allowance): every case within {@code 2 n eps},
+     * and 11 to 13 cases beyond {@code n eps} (eigenvectors and their gradients, QR gradients). A
+     * wrong rule (a transposed factor, a missing term, a wrong pivot) is off by far more.
+     */
+    public static Rule linalg(DType dtype, int n) {
+        if (!dtype.isFloating()) {
+            return EXACT;
+        }
+        return new Rule(8, 0, 4.0 * Math.max(n, 1) * epsilon(dtype), false, MAX);
+    }
+
     /** A scale array holding the largest finite magnitude among {@code values}, for relative rules. */
     public static double[] maxMagnitude(double[] values) {
         double max = 0;
