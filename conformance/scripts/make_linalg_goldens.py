@@ -81,6 +81,18 @@ def normal(shape, dt):
     return rng.standard_normal(shape).astype(dt)
 
 
+def separated(shape, dt):
+    """Random (..., M, N) with singular values about K, K - 1, ..., 1 (times 0.8, jittered):
+    well separated, so singular vectors are well conditioned."""
+    *b, m, n = shape
+    k = min(m, n)
+    out = np.empty(shape)
+    for idx in np.ndindex(*b):
+        s = (np.arange(k, 0, -1) + rng.uniform(-0.2, 0.2, k)) * 0.8
+        out[idx] = orthogonal(m)[:, :k] @ np.diag(s) @ orthogonal(n)[:, :k].T
+    return out.astype(dt)
+
+
 def signfix(v):
     """Each column with its largest-magnitude entry made positive (eigenvector signs are arbitrary)."""
     idx = jnp.argmax(jnp.abs(v), axis=-2, keepdims=True)
@@ -200,14 +212,14 @@ def factorizations():
     for dt in FLOATS:
         for shape in [(7, 3), (3, 3), (3, 5), (2, 4, 3), (1, 1)]:
             tag = "x".join(map(str, shape))
-            a = normal(shape, dt)
+            a = separated(shape, dt) * np.asarray(1.5, dt)  # QR's derivative solves with r
             case("qr %s %s" % (dt, tag), "Linalg.qr", {"mode": "reduced"}, [a], lambda x: tuple(jnp.linalg.qr(x)))
             if shape[-2] >= shape[-1]:
                 case("qr q %s %s" % (dt, tag), "Linalg.qr.q", {"mode": "reduced"}, [a],
                      lambda x: jnp.linalg.qr(x)[0], wrt=(0,))
                 case("qr r %s %s" % (dt, tag), "Linalg.qr.r", {"mode": "reduced"}, [a],
                      lambda x: jnp.linalg.qr(x)[1], wrt=(0,))
-        a = normal((4, 3), dt)
+        a = separated((4, 3), dt)
         case("qr %s complete 4x3" % dt, "Linalg.qr", {"mode": "complete"}, [a],
              lambda x: tuple(jnp.linalg.qr(x, mode="complete")))
         case("qr %s r only 4x3" % dt, "Linalg.qr.r", {"mode": "r"}, [a], lambda x: jnp.linalg.qr(x, mode="r"))
@@ -221,8 +233,56 @@ def factorizations():
                  lambda x: signfix(jnp.linalg.eigh(x)[1]), wrt=(0,))
 
 
+def svdfix(x):
+    """JAX's SVD with each u column's largest entry made positive (and vh's row flipped with it)."""
+    u, s, vh = jnp.linalg.svd(x, full_matrices=False)
+    idx = jnp.argmax(jnp.abs(u), axis=-2, keepdims=True)
+    sg = jnp.sign(jnp.take_along_axis(u, idx, axis=-2))
+    return u * sg, s, vh * jnp.swapaxes(sg, -1, -2)
+
+
+def rank32(x):
+    return jnp.linalg.matrix_rank(x).astype(jnp.int32)
+
+
+def lstsq32(x, y):
+    r = jnp.linalg.lstsq(x, y)
+    return r[0], r[1], r[2].astype(jnp.int32), r[3]
+
+
+def singular():
+    for dt in FLOATS:
+        for shape in [(1, 1), (3, 3), (7, 3), (3, 5), (2, 4, 3)]:
+            tag = "x".join(map(str, shape))
+            a = separated(shape, dt)
+            case("svd %s %s" % (dt, tag), "Linalg.svd", {}, [a], svdfix)
+            case("svdvals %s %s" % (dt, tag), "Linalg.svdvals", {}, [a], jnp.linalg.svdvals, wrt=(0,))
+            case("svd u %s %s" % (dt, tag), "Linalg.svd.u", {}, [a], lambda x: svdfix(x)[0], wrt=(0,))
+            case("svd vh %s %s" % (dt, tag), "Linalg.svd.vh", {}, [a], lambda x: svdfix(x)[2], wrt=(0,))
+            case("pinv %s %s" % (dt, tag), "Linalg.pinv", {}, [a], jnp.linalg.pinv, wrt=(0,))
+            case("cond %s %s" % (dt, tag), "Linalg.cond", {}, [a], jnp.linalg.cond)
+            case("matrixRank %s %s" % (dt, tag), "Linalg.matrixRank", {}, [a], rank32)
+        low = (normal((6, 2), dt) @ normal((2, 4), dt)).astype(dt)
+        case("matrixRank %s rank 2 of 6x4" % dt, "Linalg.matrixRank", {}, [low], rank32)
+        case("pinv %s rank 2 of 6x4" % dt, "Linalg.pinv", {}, [low], jnp.linalg.pinv)
+        a = separated((7, 3), dt)
+        for b in [normal((7,), dt), normal((7, 2), dt)]:
+            case("lstsq %s 7x3 b%s" % (dt, b.shape), "Linalg.lstsq", {}, [a, b],
+                 lstsq32)
+            case("lstsq x %s 7x3 b%s" % (dt, b.shape), "Linalg.lstsq.x", {}, [a, b],
+                 lambda x, y: jnp.linalg.lstsq(x, y)[0], wrt=(0, 1))
+        case("lstsq %s 3x5" % dt, "Linalg.lstsq", {}, [separated((3, 5), dt), normal((3,), dt)],
+             lstsq32)
+        t = wellcond((6, 6), dt).reshape(2, 3, 6)
+        case("tensorsolve %s" % dt, "Linalg.tensorsolve", {}, [t.reshape(2, 3, 3, 2), normal((2, 3), dt)],
+             jnp.linalg.tensorsolve, wrt=(0, 1))
+        case("tensorinv %s ind=2" % dt, "Linalg.tensorinv", {"ind": 2}, [wellcond((6, 6), dt).reshape(3, 2, 6)],
+             lambda x: jnp.linalg.tensorinv(x, ind=2), wrt=(0,))
+
+
 def main():
     solves()
+    singular()
     norms()
     products()
     factorizations()

@@ -647,7 +647,7 @@ public final class Linalg {
             perm[nd - 2] = row;
             perm[nd - 1] = col;
             Array m = Np.transpose(x, perm);
-            Array s = singularValues(m);
+            Array s = svdvals(m);
             Array v = ord == null ? Np.sum(s, -1) : ord > 0 ? Np.max(s, -1) : Np.min(s, -1);
             if (keepdims) {
                 int[] shape = x.shape().clone();
@@ -661,12 +661,6 @@ public final class Linalg {
                     + " is not a matrix norm; use null or \"fro\", \"nuc\", 1, -1, 2, -2, inf or -inf");
         }
         return out;
-    }
-
-    private static Array singularValues(Array m) {
-        Array g = rows(m) >= cols(m) ? Np.matmul(mT(m), m) : Np.matmul(m, mT(m));
-        Array w = eighValues(g);
-        return Np.sqrt(Np.maximum(w, 0.0));
     }
 
     // ---------------------------------------------------------------- NumPy aliases
@@ -1014,20 +1008,11 @@ public final class Linalg {
         DType t = a.dtype();
         Array v0 = Np.broadcastTo(Np.eye(n, n, 0, t), a.shape());
         int pairs = n * (n - 1) / 2;
-        int[] ps = new int[Math.max(pairs, 1)];
-        int[] qs = new int[Math.max(pairs, 1)];
-        int c = 0;
-        for (int p = 0; p < n; p++) {
-            for (int q = p + 1; q < n; q++) {
-                ps[c] = p;
-                qs[c] = q;
-                c++;
-            }
-        }
         List<Array> state = List.of(a, v0);
         if (pairs > 0) {
-            Array pIdx = Np.array(ps);
-            Array qIdx = Np.array(qs);
+            Array[] pq = pairIndices(n);
+            Array pIdx = pq[0];
+            Array qIdx = pq[1];
             state = loop(
                     SWEEPS * pairs,
                     (k, st) -> {
@@ -1047,31 +1032,357 @@ public final class Linalg {
         return List.of(w, v);
     }
 
-    /** One Jacobi rotation in the (p, q) plane: a <- J^T a J, v <- v J, with a_pq made zero. */
+    /**
+     * One Jacobi rotation in the (p, q) plane: a <- J^T a J, v <- v J, with a_pq made zero (Golub
+     * and Van Loan's symmetric Schur step). Only rows and columns p and q change, so the update is
+     * a few element-wise operations on the matrices, not products.
+     */
     private static List<Array> rotate(Array a, Array v, Array p, Array q, int n, DType t) {
         Array ep = unit(n, p, t);
         Array eq = unit(n, q, t);
-        Array app = Np.expandDims(Np.sum(Np.multiply(row(a, ep), ep), new int[] {-1}, true), -1);
-        Array aqq = Np.expandDims(Np.sum(Np.multiply(row(a, eq), eq), new int[] {-1}, true), -1);
-        Array apq = Np.expandDims(Np.sum(Np.multiply(row(a, ep), eq), new int[] {-1}, true), -1);
-        // tan of the rotation angle: the smaller root of t^2 + 2 theta t - 1 = 0
+        Array rp = row(a, ep);
+        Array rq = row(a, eq);
+        Array app = Np.sum(Np.multiply(rp, ep), new int[] {-1}, true);
+        Array aqq = Np.sum(Np.multiply(rq, eq), new int[] {-1}, true);
+        Array apq = Np.sum(Np.multiply(rp, eq), new int[] {-1}, true);
+        Array[] cs = rotation(app, aqq, apq);
+        Array c = cs[0];
+        Array sn = cs[1];
+        // rows: row p <- c row_p - s row_q, row q <- s row_p + c row_q
+        Array newP = Np.subtract(Np.multiply(c, rp), Np.multiply(sn, rq));
+        Array newQ = Np.add(Np.multiply(sn, rp), Np.multiply(c, rq));
+        Array colP = Np.expandDims(ep, -1);
+        Array colQ = Np.expandDims(eq, -1);
+        Array b = Np.add(
+                Np.multiply(a, Np.subtract(1.0, Np.add(colP, colQ))),
+                Np.add(Np.multiply(colP, Np.expandDims(newP, -2)), Np.multiply(colQ, Np.expandDims(newQ, -2))));
+        // columns: the same combination of columns p and q
+        b = rotateColumns(b, ep, eq, c, sn);
+        return List.of(b, rotateColumns(v, ep, eq, c, sn));
+    }
+
+    /** Columns p, q of m <- (c m_p - s m_q, s m_p + c m_q); c and s are (..., 1). */
+    private static Array rotateColumns(Array m, Array ep, Array eq, Array c, Array sn) {
+        Array cp = column(m, ep);
+        Array cq = column(m, eq);
+        Array newP = Np.subtract(Np.multiply(c, cp), Np.multiply(sn, cq));
+        Array newQ = Np.add(Np.multiply(sn, cp), Np.multiply(c, cq));
+        return Np.add(
+                Np.multiply(m, Np.subtract(1.0, Np.add(ep, eq))),
+                Np.add(Np.multiply(Np.expandDims(newP, -1), ep), Np.multiply(Np.expandDims(newQ, -1), eq)));
+    }
+
+    /**
+     * The cosine and sine of the rotation that zeroes the off-diagonal entry {@code apq} of the 2 x
+     * 2 symmetric matrix {@code [[app, apq], [apq, aqq]]}: {@code tan} is the smaller root of {@code
+     * t^2 + 2 theta t - 1 = 0}, {@code theta = (aqq - app) / (2 apq)}; no rotation when apq is 0.
+     */
+    private static Array[] rotation(Array app, Array aqq, Array apq) {
         Array zero = Np.equal(apq, 0.0);
         Array theta = Np.divide(Np.subtract(aqq, app), Np.multiply(2.0, Np.where(zero, 1.0, apq)));
         Array sgn = Np.where(Np.less(theta, 0.0), -1.0, 1.0);
-        Array tan = Np.divide(sgn, Np.add(Np.abs(theta), Np.sqrt(Np.add(Np.square(theta), 1.0))));
+        // for huge theta, 1/(2 theta) avoids squaring it
+        Array big = Np.greater(Np.abs(theta), 1e15);
+        Array root = Np.sqrt(Np.add(Np.square(Np.where(big, 0.0, theta)), 1.0));
+        Array tan =
+                Np.where(big, Np.divide(0.5, Np.where(big, theta, 1.0)), Np.divide(sgn, Np.add(Np.abs(theta), root)));
         tan = Np.where(zero, 0.0, tan);
         Array cos = Np.reciprocal(Np.sqrt(Np.add(Np.square(tan), 1.0)));
-        Array sin = Np.multiply(tan, cos);
-        // J = I + (c - 1)(e_p e_p^T + e_q e_q^T) + s (e_p e_q^T - e_q e_p^T)
-        Array pp = Np.multiply(Np.expandDims(ep, -1), Np.expandDims(ep, -2));
-        Array qq = Np.multiply(Np.expandDims(eq, -1), Np.expandDims(eq, -2));
-        Array pq = Np.multiply(Np.expandDims(ep, -1), Np.expandDims(eq, -2));
-        Array eye = Np.eye(n, n, 0, t);
-        Array j = Np.add(
-                Np.add(eye, Np.multiply(Np.subtract(cos, 1.0), Np.add(pp, qq))),
-                Np.multiply(sin, Np.subtract(pq, mT(pq))));
-        Array rotated = Np.matmul(mT(j), Np.matmul(a, j));
-        rotated = symmetrize(rotated);
-        return List.of(rotated, Np.matmul(v, j));
+        return new Array[] {cos, Np.multiply(tan, cos)};
+    }
+
+    // ---------------------------------------------------------------- singular values
+
+    /** The result of {@link #svd}: {@code a = u diag(s) vh}, singular values descending. */
+    public record SVD(Array u, Array s, Array vh) {}
+
+    /** The thin singular value decomposition; see {@link #svd(Array, boolean)}. */
+    public static SVD svd(Array a) {
+        return svd(a, false);
+    }
+
+    /**
+     * The singular value decomposition {@code a = u diag(s) vh}, as {@code jnp.linalg.svd}: for
+     * {@code a (..., M, N)} and {@code K = min(M, N)}, {@code s (..., K)} descending, and {@code u
+     * (..., M, K)}, {@code vh (..., K, N)}, or with {@code fullMatrices} {@code u (..., M, M)} and
+     * {@code vh (..., N, N)}. One-sided Jacobi rotations orthogonalize the columns (of {@code a}, or
+     * of {@code a^T} when it is wide) for a fixed number of sweeps. The signs of a pair of singular
+     * vectors are not determined, and a zero singular value leaves its column of the thin {@code u}
+     * zero. Differentiable (thin factors) with JAX's rule, which needs distinct non-zero singular
+     * values.
+     *
+     * @throws ShapeException when {@code a} has fewer than two axes
+     */
+    public static SVD svd(Array a, boolean fullMatrices) {
+        Array x = matrix("Linalg.svd", a);
+        List<Array> usv = SVD_THIN.apply(x);
+        Array u = usv.get(0);
+        Array vh = usv.get(2);
+        if (fullMatrices) {
+            u = complete(u);
+            vh = mT(complete(mT(vh)));
+        }
+        return new SVD(u, usv.get(1), vh);
+    }
+
+    /** {@code q (..., M, K)} with orthonormal columns, extended to an orthogonal (..., M, M). */
+    private static Array complete(Array q) {
+        int m = rows(q);
+        int k = cols(q);
+        if (m == k) {
+            return q;
+        }
+        Array full = householder(q).get(0);
+        Array rest = Lax.sliceInDim(full, full.ndim() - 1, k, m);
+        return Np.concatenate(new Array[] {q, rest}, -1);
+    }
+
+    /** The singular values, descending, as {@code jnp.linalg.svdvals}; see {@link #svd}. */
+    public static Array svdvals(Array a) {
+        return svd(matrix("Linalg.svdvals", a)).s();
+    }
+
+    private static final Function<Array, List<Array>> SVD_THIN =
+            Kiln.<Array, List<Array>>customJvp(Linalg::jacobiSvd, (a, da) -> {
+                List<Array> usv = jacobiSvd(a);
+                Array u = usv.get(0);
+                Array s = usv.get(1);
+                Array vh = usv.get(2);
+                Array v = mT(vh);
+                int k = s.shape()[s.ndim() - 1];
+                Array eye = Np.eye(k, k, 0, a.dtype());
+                Array sRow = Np.expandDims(s, -2);
+                Array sCol = Np.expandDims(s, -1);
+                Array ds = Np.matmul(mT(u), Np.matmul(da, v));
+                Array dsDiag = Np.diagonal(ds, 0, -2, -1);
+                Array diffs = Np.multiply(Np.add(sRow, sCol), Np.subtract(sRow, sCol));
+                Array zeros = Np.astype(Np.equal(diffs, 0.0), a.dtype());
+                Array f = Np.subtract(Np.reciprocal(Np.add(diffs, zeros)), zeros);
+                Array dss = Np.multiply(sRow, ds);
+                Array sds = Np.multiply(sCol, ds);
+                Array sZeros = Np.astype(Np.equal(s, 0.0), a.dtype());
+                Array sInv = Np.subtract(Np.reciprocal(Np.add(s, sZeros)), sZeros);
+                Array diag = Np.multiply(
+                        Np.multiply(Np.subtract(ds, mT(ds)), 0.5), Np.multiply(eye, Np.expandDims(sInv, -2)));
+                Array du = Np.matmul(u, Np.add(Np.multiply(f, Np.add(dss, mT(dss))), diag));
+                Array dv = Np.matmul(v, Np.multiply(f, Np.add(sds, mT(sds))));
+                int m = rows(a);
+                int n = cols(a);
+                if (m > n) {
+                    Array dav = Np.matmul(da, v);
+                    du = Np.add(du, Np.divide(Np.subtract(dav, Np.matmul(u, Np.matmul(mT(u), dav))), sRow));
+                }
+                if (n > m) {
+                    Array dau = Np.matmul(mT(da), u);
+                    dv = Np.add(dv, Np.divide(Np.subtract(dau, Np.matmul(v, Np.matmul(vh, dau))), sRow));
+                }
+                return new Kiln.Jvp<>(usv, List.of(du, dsDiag, mT(dv)));
+            });
+
+    /**
+     * Thin SVD by one-sided (Hestenes) Jacobi: rotate pairs of columns of {@code a} (of {@code a^T}
+     * when wide) until they are orthogonal; the column norms are the singular values, the
+     * normalized columns {@code u}, the accumulated rotations {@code v}.
+     */
+    private static List<Array> jacobiSvd(Array a) {
+        int m = rows(a);
+        int n = cols(a);
+        if (m < n) {
+            List<Array> t = jacobiSvd(mT(a));
+            return List.of(mT(t.get(2)), t.get(1), mT(t.get(0)));
+        }
+        DType t = a.dtype();
+        Array v0 = Np.broadcastTo(Np.eye(n, n, 0, t), concat(batch(a), n, n));
+        List<Array> state = List.of(a, v0);
+        int pairs = n * (n - 1) / 2;
+        if (pairs > 0) {
+            Array[] pq = pairIndices(n);
+            state = loop(
+                    SWEEPS * pairs,
+                    (k, st) -> {
+                        Array kk = Np.remainder(k, pairs);
+                        Array sel = Np.astype(Np.equal(iota(pairs), kk), DType.INT32);
+                        Array p = Np.sum(Np.multiply(pq[0], sel));
+                        Array q = Np.sum(Np.multiply(pq[1], sel));
+                        Array w = st.get(0);
+                        Array ep = unit(n, p, t);
+                        Array eq = unit(n, q, t);
+                        Array cp = column(w, ep);
+                        Array cq = column(w, eq);
+                        Array alpha = Np.sum(Np.square(cp), new int[] {-1}, true);
+                        Array beta = Np.sum(Np.square(cq), new int[] {-1}, true);
+                        Array gamma = Np.sum(Np.multiply(cp, cq), new int[] {-1}, true);
+                        Array[] cs = rotation(alpha, beta, gamma);
+                        return List.of(
+                                rotateColumns(w, ep, eq, cs[0], cs[1]), rotateColumns(st.get(1), ep, eq, cs[0], cs[1]));
+                    },
+                    state);
+        }
+        Array w = state.get(0);
+        Array v = state.get(1);
+        Array s = Np.sqrt(Np.sum(Np.square(w), -2));
+        Array order = Np.argsort(Np.negative(s), -1);
+        s = Np.takeAlongAxis(s, order, -1);
+        w = Np.takeAlongAxis(w, Np.expandDims(order, -2), -1);
+        v = Np.takeAlongAxis(v, Np.expandDims(order, -2), -1);
+        Array sZero = Np.equal(s, 0.0);
+        Array u = Np.divide(w, Np.expandDims(Np.where(sZero, 1.0, s), -2));
+        return List.of(u, s, mT(v));
+    }
+
+    private static Array[] pairIndices(int n) {
+        int pairs = n * (n - 1) / 2;
+        int[] ps = new int[pairs];
+        int[] qs = new int[pairs];
+        int c = 0;
+        for (int p = 0; p < n; p++) {
+            for (int q = p + 1; q < n; q++) {
+                ps[c] = p;
+                qs[c] = q;
+                c++;
+            }
+        }
+        return new Array[] {Np.array(ps), Np.array(qs)};
+    }
+
+    /**
+     * The Moore-Penrose pseudo-inverse from the SVD, as {@code jnp.linalg.pinv}: singular values at
+     * most {@code rtol * max(s)} count as zero, with JAX's default {@code rtol = 10 max(M, N) eps}.
+     */
+    public static Array pinv(Array a) {
+        Array x = matrix("Linalg.pinv", a);
+        return pinv(x, 10.0 * Math.max(rows(x), cols(x)) * eps(x.dtype()));
+    }
+
+    /** {@link #pinv(Array)} with a relative cutoff {@code rtol}. */
+    public static Array pinv(Array a, double rtol) {
+        Array x = matrix("Linalg.pinv", a);
+        SVD d = svd(x);
+        Array cutoff = Np.multiply(Np.max(d.s(), new int[] {-1}, true), rtol);
+        Array keep = Np.greater(d.s(), cutoff);
+        Array sInv = Np.where(keep, Np.reciprocal(Np.where(keep, d.s(), 1.0)), 0.0);
+        return Np.matmul(mT(d.vh()), Np.multiply(Np.expandDims(sInv, -1), mT(d.u())));
+    }
+
+    private static double eps(DType t) {
+        return t == DType.FLOAT64 ? Math.ulp(1.0) : Math.ulp(1.0f);
+    }
+
+    /**
+     * The number of singular values above {@code max(s) max(M, N) eps}, as {@code
+     * jnp.linalg.matrix_rank}: int32, {@code (..., M, N) -> (...)}; a vector's rank is 1 unless it is
+     * all zeros.
+     */
+    public static Array matrixRank(Array a) {
+        Objects.requireNonNull(a, "a");
+        if (a.ndim() < 2) {
+            Array f = floating("Linalg.matrixRank", a);
+            return Np.astype(Np.any(Np.notEqual(f, 0.0)), DType.INT32);
+        }
+        Array x = matrix("Linalg.matrixRank", a);
+        Array s = svdvals(x);
+        Array tol = Np.multiply(Np.max(s, new int[] {-1}, true), Math.max(rows(x), cols(x)) * eps(x.dtype()));
+        return Np.sum(Np.astype(Np.greater(s, tol), DType.INT32), -1);
+    }
+
+    /** The 2-norm condition number {@code max(s) / min(s)}, as {@code jnp.linalg.cond(x)}. */
+    public static Array cond(Array a) {
+        Array s = svdvals(matrix("Linalg.cond", a));
+        return Np.divide(Np.max(s, -1), Np.min(s, -1));
+    }
+
+    /** The result of {@link #lstsq}: the solution, the squared residual norms, the rank and the singular values. */
+    public record Lstsq(Array x, Array residuals, Array rank, Array s) {}
+
+    /**
+     * The least-squares solution of {@code a x = b}, as {@code jnp.linalg.lstsq(a, b)}: {@code a (M,
+     * N)}, {@code b (M,)} or {@code (M, K)}; {@code x = pinv(a) b} with singular values at most
+     * {@code max(M, N) eps max(s)} dropped. The residuals are the squared norms of {@code b - a x},
+     * one per column of b (shape (1,) for a vector b), always, as JAX's default (NumPy leaves them
+     * empty when the rank is short or M <= N).
+     *
+     * @throws ShapeException when {@code a} is not 2-d or b's rows do not match
+     */
+    public static Lstsq lstsq(Array a, Array b) {
+        String fn = "Linalg.lstsq";
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.ndim() != 2 || (b.ndim() != 1 && b.ndim() != 2) || b.shape()[0] != a.shape()[0]) {
+            throw new ShapeException(fn + ": expected a (M, N) and b (M,) or (M, K), got shapes "
+                    + Shape.toString(a.shape()) + " and " + Shape.toString(b.shape()));
+        }
+        Array fa = floating(fn, a);
+        Array fb = floating(fn, b);
+        DType t = DType.promote(fa.dtype(), fb.dtype());
+        Array m = Np.astype(fa, t);
+        Array bm = Np.astype(b.ndim() == 1 ? Np.expandDims(fb, -1) : fb, t);
+        int rowsA = rows(m);
+        int colsA = cols(m);
+        SVD d = svd(m);
+        Array s = d.s();
+        Array cutoff = Np.multiply(Np.max(s, new int[] {-1}, true), Math.max(rowsA, colsA) * eps(t));
+        Array keep = Np.greater(s, cutoff);
+        Array sInv = Np.where(keep, Np.reciprocal(Np.where(keep, s, 1.0)), 0.0);
+        Array uTb = Np.matmul(mT(d.u()), bm);
+        Array x = Np.matmul(mT(d.vh()), Np.multiply(Np.expandDims(sInv, -1), uTb));
+        Array rank = Np.sum(Np.astype(keep, DType.INT32), -1);
+        Array residuals = Np.sum(Np.square(Np.subtract(bm, Np.matmul(m, x))), 0);
+        return new Lstsq(b.ndim() == 1 ? Np.squeeze(x, -1) : x, residuals, rank, s);
+    }
+
+    // ---------------------------------------------------------------- tensor forms
+
+    /**
+     * The x with {@code tensordot(a, x, x.ndim) = b}, as {@code jnp.linalg.tensorsolve(a, b)}: a's
+     * leading axes (those of b) and trailing axes (those of x) must hold equally many elements.
+     *
+     * @throws ShapeException when they do not
+     */
+    public static Array tensorsolve(Array a, Array b) {
+        String fn = "Linalg.tensorsolve";
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        if (sb.length > sa.length || !Arrays.equals(Arrays.copyOf(sa, sb.length), sb)) {
+            throw new ShapeException(fn + ": a's leading axes must be b's shape; got a " + Shape.toString(sa)
+                    + " and b " + Shape.toString(sb));
+        }
+        int[] xShape = Arrays.copyOfRange(sa, sb.length, sa.length);
+        int rowsN = Shape.size(sb);
+        int colsN = Shape.size(xShape);
+        if (rowsN != colsN) {
+            throw new ShapeException(fn + ": a must reshape to a square matrix, but b's axes hold " + rowsN
+                    + " elements and x's " + colsN + " (a has shape " + Shape.toString(sa) + ")");
+        }
+        Array x = solve(Np.reshape(a, rowsN, colsN), Np.ravel(b));
+        return Np.reshape(x, xShape);
+    }
+
+    /**
+     * The inverse of a tensor under {@code tensordot} over {@code ind} axes, as {@code
+     * jnp.linalg.tensorinv(a, ind)}: {@code a}'s first {@code ind} axes and the rest must hold the
+     * same number of elements; the result has shape {@code a.shape[ind:] + a.shape[:ind]}.
+     *
+     * @throws ShapeException when they do not, or {@code ind} is not in {@code [1, a.ndim)}
+     */
+    public static Array tensorinv(Array a, int ind) {
+        String fn = "Linalg.tensorinv";
+        Objects.requireNonNull(a, "a");
+        int[] s = a.shape();
+        if (ind <= 0 || ind >= s.length) {
+            throw new ShapeException(fn + ": ind must be in [1, " + (s.length - 1) + "], got " + ind + " for shape "
+                    + Shape.toString(s));
+        }
+        int[] front = Arrays.copyOf(s, ind);
+        int[] back = Arrays.copyOfRange(s, ind, s.length);
+        if (Shape.size(front) != Shape.size(back)) {
+            throw new ShapeException(fn + ": the first " + ind + " axes hold " + Shape.size(front)
+                    + " elements and the rest " + Shape.size(back) + "; they must be equal (shape "
+                    + Shape.toString(s) + ")");
+        }
+        int n = Shape.size(front);
+        Array inv = inv(Np.reshape(a, n, n));
+        return Np.reshape(inv, concat(back, front));
     }
 }

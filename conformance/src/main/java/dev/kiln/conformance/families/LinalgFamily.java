@@ -76,11 +76,15 @@ final class LinalgFamily implements Family {
             "Linalg.slogdet",
             "Linalg.inv",
             "Linalg.qr",
-            "Linalg.eigh");
+            "Linalg.eigh",
+            "Linalg.svd");
 
     /** A line whose inputs all have a leading batch axis over (..., n, n) matrices, which vmap maps. */
     private static boolean batched(BreadthFamily.Line l) {
-        if (!JITTED.contains(l.fn()) && !l.fn().startsWith("Linalg.eig") && !l.fn().startsWith("Linalg.qr")) {
+        if (!JITTED.contains(l.fn())
+                && !l.fn().startsWith("Linalg.eig")
+                && !l.fn().startsWith("Linalg.qr")
+                && !l.fn().startsWith("Linalg.svd")) {
             return false;
         }
         for (Object o : l.inputs()) {
@@ -118,15 +122,48 @@ final class LinalgFamily implements Family {
         }
         for (int i = 0; i < actual.size(); i++) {
             HostBuffer e = l.outputs().get(i);
-            Rule rule = Tolerance.linalg(e.spec().dtype(), size(l));
+            Rule rule = rule(l, e.spec().dtype());
             Check.same(
                     l.fn() + (mode == Mode.EAGER ? "" : " under " + mode.name().toLowerCase()) + " vs JAX (" + l.name()
                             + ")" + (actual.size() > 1 ? " result " + i : ""),
                     e,
                     BreadthFamily.flushLikeXla(e, actual.get(i).toHost()),
                     mode == Mode.EAGER ? rule : Tolerance.twoWays(rule),
-                    Tolerance.maxMagnitude(Host.doubles(e)));
+                    scale(l, i, e));
         }
+    }
+
+    /** Functions computed from singular vectors, whose error grows with |A| / (singular value gap). */
+    private static final java.util.Set<String> SINGULAR = java.util.Set.of(
+            "Linalg.svd",
+            "Linalg.svd.u",
+            "Linalg.svd.vh",
+            "Linalg.svdvals",
+            "Linalg.pinv",
+            "Linalg.lstsq",
+            "Linalg.lstsq.x",
+            "Linalg.cond");
+
+    private static Rule rule(BreadthFamily.Line l, DType t) {
+        return Tolerance.linalg(t, size(l), SINGULAR.contains(l.fn()) ? 6 : 1);
+    }
+
+    /**
+     * The largest magnitude of the result, or for lstsq's residuals {@code |b|^2}: a residual of an
+     * exactly solvable system is rounding noise on that scale.
+     */
+    private static double[] scale(BreadthFamily.Line l, int result, HostBuffer expected) {
+        double[] s = Tolerance.maxMagnitude(Host.doubles(expected));
+        if (l.fn().equals("Linalg.lstsq") && result == 1) {
+            double b2 = 0;
+            for (double v : Host.doubles((HostBuffer) l.inputs().get(1))) {
+                b2 += v * v;
+            }
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.max(s[i], b2);
+            }
+        }
+        return s;
     }
 
     private static void grad(BreadthFamily.Line l) {
@@ -151,7 +188,7 @@ final class LinalgFamily implements Family {
                     l.fn() + " gradient " + k + " vs jax.grad (" + l.name() + ")",
                     e,
                     grads.get(k).toHost(),
-                    Tolerance.linalg(e.spec().dtype(), size(l)),
+                    rule(l, e.spec().dtype()),
                     Tolerance.maxMagnitude(Host.doubles(e)));
         }
     }
@@ -175,6 +212,13 @@ final class LinalgFamily implements Family {
     private static Array signFixed(Array v) {
         Array idx = Np.argmax(Np.abs(v), -2, true);
         return Np.multiply(v, Np.sign(Np.takeAlongAxis(v, idx, -2)));
+    }
+
+    /** u with each column's largest-magnitude entry made positive, vh's rows flipped with it. */
+    private static Array[] svdFixed(Linalg.SVD d) {
+        Array idx = Np.argmax(Np.abs(d.u()), -2, true);
+        Array sg = Np.sign(Np.takeAlongAxis(d.u(), idx, -2));
+        return new Array[] {Np.multiply(d.u(), sg), d.s(), Np.multiply(d.vh(), Np.swapaxes(sg, -1, -2))};
     }
 
     static Array[] call(String fn, Map<String, String> p, Array[] a) {
@@ -236,6 +280,23 @@ final class LinalgFamily implements Family {
             }
             case "Linalg.eigvalsh" -> new Array[] {Linalg.eigvalsh(a[0])};
             case "Linalg.eigh.v" -> new Array[] {signFixed(Linalg.eigh(a[0]).eigenvectors())};
+            case "Linalg.svd" -> {
+                Array[] usv = svdFixed(Linalg.svd(a[0]));
+                yield usv;
+            }
+            case "Linalg.svd.u" -> new Array[] {svdFixed(Linalg.svd(a[0]))[0]};
+            case "Linalg.svd.vh" -> new Array[] {svdFixed(Linalg.svd(a[0]))[2]};
+            case "Linalg.svdvals" -> new Array[] {Linalg.svdvals(a[0])};
+            case "Linalg.pinv" -> new Array[] {Linalg.pinv(a[0])};
+            case "Linalg.cond" -> new Array[] {Linalg.cond(a[0])};
+            case "Linalg.matrixRank" -> new Array[] {Linalg.matrixRank(a[0])};
+            case "Linalg.lstsq" -> {
+                Linalg.Lstsq r = Linalg.lstsq(a[0], a[1]);
+                yield new Array[] {r.x(), r.residuals(), r.rank(), r.s()};
+            }
+            case "Linalg.lstsq.x" -> new Array[] {Linalg.lstsq(a[0], a[1]).x()};
+            case "Linalg.tensorsolve" -> new Array[] {Linalg.tensorsolve(a[0], a[1])};
+            case "Linalg.tensorinv" -> new Array[] {Linalg.tensorinv(a[0], Integer.parseInt(p.get("ind")))};
             default -> throw new IllegalStateException("linalg.txt names an unknown function " + fn);
         };
     }
@@ -272,6 +333,11 @@ final class LinalgFamily implements Family {
         bad.put("Linalg.eigh", () -> Linalg.eigh(m23()));
         bad.put("Linalg.outer", () -> Linalg.outer(eye3(), Np.ones(3)));
         bad.put("Linalg.trace", () -> Linalg.trace(Np.ones(3)));
+        bad.put("Linalg.svd", () -> Linalg.svd(Np.ones(3)));
+        bad.put("Linalg.pinv", () -> Linalg.pinv(Np.ones(3)));
+        bad.put("Linalg.lstsq", () -> Linalg.lstsq(m23(), Np.ones(3)));
+        bad.put("Linalg.tensorsolve", () -> Linalg.tensorsolve(Np.ones(2, 3, 2), Np.ones(2)));
+        bad.put("Linalg.tensorinv", () -> Linalg.tensorinv(Np.ones(2, 3), 1));
         for (var e : bad.entrySet()) {
             String fn = e.getKey().strip();
             out.add(new Case("linalg", "errors", Case.ANY_DTYPE, e.getKey() + " rejects bad input", () -> {
