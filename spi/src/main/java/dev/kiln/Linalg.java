@@ -520,6 +520,7 @@ public final class Linalg {
 
     /** The Euclidean norm of the flattened array; see {@link #vectorNorm(Array, double, int[], boolean)}. */
     public static Array vectorNorm(Array x) {
+        Objects.requireNonNull(x, "x");
         return norm(Np.ravel(floating("Linalg.vectorNorm", x)));
     }
 
@@ -530,6 +531,7 @@ public final class Linalg {
      */
     public static Array vectorNorm(Array x, double ord, int[] axis, boolean keepdims) {
         String fn = "Linalg.vectorNorm";
+        Objects.requireNonNull(x, "x");
         Array f = floating(fn, x);
         if (axis == null) {
             Array r = vectorNormOf(Np.ravel(f), ord, 0, false);
@@ -543,6 +545,12 @@ public final class Linalg {
         int[] norm = new int[axis.length];
         for (int i = 0; i < axis.length; i++) {
             norm[i] = Shape.axis(fn, axis[i], nd);
+            for (int k = 0; k < i; k++) {
+                if (norm[k] == norm[i]) {
+                    throw new AxisException(fn + ": axis " + axis[i] + " is repeated in " + Arrays.toString(axis)
+                            + "; list each axis once");
+                }
+            }
         }
         Array moved = f;
         for (int i = 0; i < norm.length; i++) {
@@ -597,6 +605,7 @@ public final class Linalg {
      * boolean)}.
      */
     public static Array matrixNorm(Array x) {
+        Objects.requireNonNull(x, "x");
         return matrixNorm(x, "fro", false);
     }
 
@@ -606,12 +615,14 @@ public final class Linalg {
      * @throws ShapeException when {@code x} has fewer than two axes
      */
     public static Array matrixNorm(Array x, String ord, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         Array f = matrix("Linalg.matrixNorm", x);
         return matrixNormOf("Linalg.matrixNorm", f, ord, null, -2, -1, keepdims);
     }
 
     /** Matrix norms over the last two axes with a numeric ord (1, -1, 2, -2, ±inf); see {@link #norm}. */
     public static Array matrixNorm(Array x, double ord, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
         Array f = matrix("Linalg.matrixNorm", x);
         return matrixNormOf("Linalg.matrixNorm", f, Double.toString(ord), ord, -2, -1, keepdims);
     }
@@ -785,6 +796,9 @@ public final class Linalg {
             throw new ShapeException(fn + ": needs at least two arrays, got " + arrays.length);
         }
         int k = arrays.length;
+        for (int i = 0; i < k; i++) {
+            Objects.requireNonNull(arrays[i], "arrays[" + i + "]");
+        }
         Array[] m = arrays.clone();
         boolean firstVec = m[0].ndim() == 1;
         boolean lastVec = m[k - 1].ndim() == 1;
@@ -962,7 +976,9 @@ public final class Linalg {
     /**
      * The eigenvalues (ascending) and eigenvectors (columns, unit length) of symmetric matrices, as
      * {@code jnp.linalg.eigh}: the input is symmetrized ({@code (a + a^T)/2}) and diagonalized by
-     * cyclic Jacobi rotations until the off-diagonal part is negligible. An eigenvector's sign is
+     * cyclic Jacobi rotations, a fixed 12 sweeps over all pairs (convergence is quadratic, so that is
+     * ample for float64 at the sizes this is meant for). Each rotation updates whole matrices with
+     * masks, so a sweep costs {@code O(n^4)}: meant for small matrices (up to a few dozen). An eigenvector's sign is
      * not determined (JAX's LAPACK may pick the other one). Differentiable with JAX's rule
      * (eigenvalues {@code diag(v^T da v)}, eigenvectors {@code v (F o v^T da v)}, which needs
      * distinct eigenvalues).
@@ -1106,7 +1122,8 @@ public final class Linalg {
      * {@code a (..., M, N)} and {@code K = min(M, N)}, {@code s (..., K)} descending, and {@code u
      * (..., M, K)}, {@code vh (..., K, N)}, or with {@code fullMatrices} {@code u (..., M, M)} and
      * {@code vh (..., N, N)}. One-sided Jacobi rotations orthogonalize the columns (of {@code a}, or
-     * of {@code a^T} when it is wide) for a fixed number of sweeps. The signs of a pair of singular
+     * of {@code a^T} when it is wide) for a fixed 12 sweeps; like {@link #eigh}, meant for small
+     * matrices. The signs of a pair of singular
      * vectors are not determined, and a zero singular value leaves its column of the thin {@code u}
      * zero. Differentiable (thin factors) with JAX's rule, which needs distinct non-zero singular
      * values.
