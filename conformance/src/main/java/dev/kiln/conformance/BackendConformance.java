@@ -105,6 +105,11 @@ public abstract class BackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> linalg() {
+        return family("linalg");
+    }
+
+    @TestFactory
     Stream<DynamicNode> jit() {
         return family("jit");
     }

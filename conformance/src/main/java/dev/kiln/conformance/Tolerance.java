@@ -327,6 +327,39 @@ public final class Tolerance {
         return dtype.isFloating() ? new Rule(8, 0, 32 * epsilon(dtype), false, MAX) : EXACT;
     }
 
+    /**
+     * The rule for a linear-algebra result (a factorization, a solve, an inverse, a determinant, a
+     * norm, an eigendecomposition) on {@code n x n} matrices of condition number at most about 10,
+     * or its derivative: 8 ulps, or {@code 4 n eps} relative to the largest magnitude of the result
+     * ({@link #maxMagnitude}). Backward-stable algorithms are off by {@code c n eps kappa} in norm,
+     * and two of them (Kiln's column loops and LAPACK's blocked kernels) round differently; an
+     * element-wise ulp bound cannot hold for the small elements of a result, which carry the error
+     * of the large ones. Measured on the linalg family's goldens (JAX 0.10.2, reference and cpu-simd
+     * backends, values and gradients, with no ulp allowance): all but two cases within {@code 2 n
+     * eps} (a float64 eigenvector gradient, and a 0-d multiDot result that the ulps cover). A
+     * wrong rule (a transposed factor, a missing term, a wrong pivot) is off by far more.
+     */
+    public static Rule linalg(DType dtype, int n) {
+        return linalg(dtype, n, 1);
+    }
+
+    /**
+     * {@link #linalg(DType, int)} for results whose error is amplified by {@code sensitivity} beyond
+     * the matrix's condition number: singular vectors (and what is built from them: a
+     * pseudo-inverse, a least-squares solution, derivatives of singular values) move by {@code eps
+     * |A| / gap} where {@code gap} separates neighbouring singular values. The linalg family's SVD
+     * inputs have {@code |A| / gap} below 9 and pass {@code sensitivity} 6 ({@code 24 n eps});
+     * measured (no ulp allowance) all within {@code 16 n eps} and 6 to 8 cases beyond {@code 10 n
+     * eps}: float64 right singular vectors, pseudo-inverses and their gradients, where Kiln's Jacobi
+     * rotations and LAPACK's bidiagonalization round differently.
+     */
+    public static Rule linalg(DType dtype, int n, double sensitivity) {
+        if (!dtype.isFloating()) {
+            return EXACT;
+        }
+        return new Rule(8, 0, 4.0 * sensitivity * Math.max(n, 1) * epsilon(dtype), false, MAX);
+    }
+
     /** A scale array holding the largest finite magnitude among {@code values}, for relative rules. */
     public static double[] maxMagnitude(double[] values) {
         double max = 0;

@@ -42,7 +42,7 @@ final class BreadthFamily implements Family {
     /** Edge cases from JAX's test suite ({@code make_edge_goldens.py}), in the same format. */
     private static final String EDGES = "/dev/kiln/conformance/goldens/edges.txt";
 
-    private record Line(
+    record Line(
             String name,
             String fn,
             Map<String, String> params,
@@ -149,7 +149,7 @@ final class BreadthFamily implements Family {
         throw new AssertionError(l.fn + " accepted what JAX rejects (" + l.name + ") without a KilnException");
     }
 
-    private static List<Line> read(String resource) {
+    static List<Line> read(String resource) {
         List<Line> lines = new ArrayList<>();
         try (InputStream in = BreadthFamily.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -205,7 +205,7 @@ final class BreadthFamily implements Family {
         return m;
     }
 
-    private static int[] ints(String s) {
+    static int[] ints(String s) {
         return s == null || s.isEmpty() || s.equals("none")
                 ? null
                 : Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
@@ -230,7 +230,7 @@ final class BreadthFamily implements Family {
         return out;
     }
 
-    private static Array[] arrays(List<Object> in) {
+    static Array[] arrays(List<Object> in) {
         Array[] a = new Array[in.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = Host.array((HostBuffer) in.get(i));
@@ -720,7 +720,7 @@ final class BreadthFamily implements Family {
     }
 
     /** {@code cos(1 + i)} over the flattened output, in its dtype: the script's cotangent. */
-    private static HostBuffer weights(HostBuffer out) {
+    static HostBuffer weights(HostBuffer out) {
         HostBuffer w = HostBuffer.allocate(out.spec());
         for (int i = 0; i < out.spec().size(); i++) {
             double v = Math.cos(1.0 + i);
@@ -734,7 +734,7 @@ final class BreadthFamily implements Family {
     }
 
     /** As in the goldens family: XLA flushes subnormal results to zero, Java keeps them. */
-    private static HostBuffer flushLikeXla(HostBuffer expected, HostBuffer actual) {
+    static HostBuffer flushLikeXla(HostBuffer expected, HostBuffer actual) {
         DType t = actual.spec().dtype();
         if (!t.isFloating()
                 || expected.spec().dtype() != t

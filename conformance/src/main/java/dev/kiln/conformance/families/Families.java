@@ -21,6 +21,7 @@ public final class Families {
                 new DiscoveryFamily(),
                 new GoldenFamily(),
                 new BreadthFamily(),
+                new LinalgFamily(),
                 new JitFamily(),
                 new GradFamily(),
                 new VmapFamily(),

@@ -1,0 +1,1405 @@
+package dev.kiln;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Linear algebra in the spirit of {@code jax.numpy.linalg} (with {@code solveTriangular} from
+ * {@code jax.scipy.linalg}), written with Kiln's own array operations and loops: element-wise
+ * arithmetic, reductions, matrix products and {@link Lax#forLoop}. Every backend therefore runs
+ * it without new primitives, and it works eagerly, under {@code jit} and under {@code vmap}.
+ *
+ * <p>Matrices are the last two axes; leading axes are batch axes, as in JAX ({@code (..., M, N)}).
+ * Integer and bool inputs become float32, as JAX promotes them; float32 and float64 are computed
+ * in their own precision. Factorizations loop over the columns (one step per column, each a few
+ * whole-matrix operations), so their cost is {@code O(n^3)} per matrix like the textbook
+ * algorithms.
+ *
+ * <p>Derivatives follow JAX's rules through {@link Kiln#customJvp}, not by differentiating the
+ * loops: {@code cholesky} ({@code L phi(L^-1 dA L^-T)}), the triangular and general solves ({@code
+ * A^-1 (dB - dA X)}), {@code inv}, {@code det} ({@code det tr(A^-1 dA)}), {@code slogdet}, {@code
+ * qr} (tall or square matrices) and {@code eigh}. Reverse mode transposes those rules.
+ *
+ * <p>Like JAX, a Cholesky factorization of a matrix that is not positive definite gives NaNs (the
+ * whole lower triangle), and a singular matrix gives infinities or NaNs in {@code solve} and {@code inv}
+ * and a zero determinant; no exception is raised for values, only for shapes and dtypes.
+ */
+public final class Linalg {
+    private Linalg() {}
+
+    /** The result of {@link #slogdet}: the sign of the determinant (0 when singular) and {@code log|det|}. */
+    public record Slogdet(Array sign, Array logabsdet) {}
+
+    /** The result of {@link #qr}: {@code a = q r}, {@code q} with orthonormal columns, {@code r} upper triangular. */
+    public record QR(Array q, Array r) {}
+
+    /** The result of {@link #eigh}: ascending eigenvalues and the eigenvectors as columns. */
+    public record Eigh(Array eigenvalues, Array eigenvectors) {}
+
+    // ---------------------------------------------------------------- argument checks
+
+    private static Array floating(String fn, Array a) {
+        Objects.requireNonNull(a, "a");
+        return a.dtype().isFloating() ? a : Np.astype(a, DType.FLOAT32);
+    }
+
+    private static Array matrix(String fn, Array a) {
+        Objects.requireNonNull(a, "a");
+        if (a.ndim() < 2) {
+            throw new ShapeException(fn + ": expected an array of at least two dimensions (..., M, N), got shape "
+                    + Shape.toString(a.shape()) + "; reshape a vector to a 1 x N or N x 1 matrix first");
+        }
+        return floating(fn, a);
+    }
+
+    private static Array square(String fn, Array a) {
+        Array m = matrix(fn, a);
+        int[] s = m.shape();
+        if (s[s.length - 1] != s[s.length - 2]) {
+            throw new ShapeException(fn + ": expected a square matrix in the last two axes, got shape "
+                    + Shape.toString(s) + "; the last two dimensions must be equal");
+        }
+        return m;
+    }
+
+    private static int rows(Array a) {
+        return a.shape()[a.ndim() - 2];
+    }
+
+    private static int cols(Array a) {
+        return a.shape()[a.ndim() - 1];
+    }
+
+    private static int[] batch(Array a) {
+        return Arrays.copyOf(a.shape(), a.ndim() - 2);
+    }
+
+    private static int[] concat(int[] a, int... b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- small helpers on the last two axes
+
+    /**
+     * {@code body(i, carry)} for i = 0 .. n-1: a scan over the indices (not a counter in the carry),
+     * so reverse mode sees the index as a constant of the transposed loop.
+     */
+    private static <T> T loop(int n, java.util.function.BiFunction<Array, T, T> body, T init) {
+        if (n == 0) {
+            return init;
+        }
+        return Lax.scan((T c, Array i) -> Lax.Step.of(body.apply(i, c), (Object) null), init, iota(n))
+                .carry();
+    }
+
+    /** {@code 0, 1, ..., n-1} as int32. */
+    private static Array iota(int n) {
+        return Lax.iota(DType.INT32, new int[] {n}, 0);
+    }
+
+    /** The one-hot vector of length n at the (0-d, possibly traced) index j, in dtype t. */
+    private static Array unit(int n, Array j, DType t) {
+        return Np.astype(Np.equal(iota(n), j), t);
+    }
+
+    /** Row j of the matrices: {@code (..., M, N) -> (..., N)}. */
+    private static Array row(Array a, Array ej) {
+        return Np.sum(Np.multiply(a, Np.expandDims(ej, 1)), -2);
+    }
+
+    /** Column j of the matrices: {@code (..., M, N) -> (..., M)}. */
+    private static Array column(Array a, Array ej) {
+        return Np.sum(Np.multiply(a, ej), -1);
+    }
+
+    /** The matrix transpose of the last two axes. */
+    private static Array mT(Array a) {
+        return Np.swapaxes(a, -1, -2);
+    }
+
+    /** Matrix-vector product {@code (..., M, N) x (..., N) -> (..., M)}. */
+    private static Array matvec(Array a, Array v) {
+        return Np.squeeze(Np.matmul(a, Np.expandDims(v, -1)), -1);
+    }
+
+    private static Array symmetrize(Array a) {
+        return Np.multiply(Np.add(a, mT(a)), 0.5);
+    }
+
+    /**
+     * Fills the lower triangle of every factor that holds a NaN with NaNs (the upper stays zero), as
+     * JAX reports a failed Cholesky factorization.
+     */
+    private static Array nanIfAnyNan(Array x) {
+        Array bad = Np.any(Np.isnan(x), new int[] {-2, -1}, true);
+        int n = rows(x);
+        Array lower = Np.greaterEqual(Np.expandDims(iota(n), -1), iota(n));
+        return Np.where(Np.logicalAnd(bad, lower), Double.NaN, x);
+    }
+
+    // ---------------------------------------------------------------- Cholesky
+
+    /**
+     * The lower Cholesky factor {@code L} of symmetric positive-definite matrices, {@code a = L
+     * L^T}, as {@code jnp.linalg.cholesky}: the input is symmetrized first ({@code (a + a^T)/2}), and
+     * a matrix that is not positive definite gives NaNs in the whole lower triangle. Differentiable with JAX's rule.
+     *
+     * @throws ShapeException when {@code a} has fewer than two axes or its last two differ
+     */
+    public static Array cholesky(Array a) {
+        return cholesky(a, false);
+    }
+
+    /**
+     * {@link #cholesky(Array)}, or the upper factor {@code U = L^T} ({@code a = U^T U}) when {@code
+     * upper}.
+     */
+    public static Array cholesky(Array a, boolean upper) {
+        Array x = square("Linalg.cholesky", a);
+        Array l = CHOLESKY.apply(symmetrize(x));
+        return upper ? mT(l) : l;
+    }
+
+    private static final Function<Array, Array> CHOLESKY =
+            Kiln.<Array, Array>customJvp(Linalg::choleskyLower, (a, da) -> {
+                Array l = choleskyLower(a);
+                Array sigma = symmetrize(da);
+                // L^-1 dA L^-T, with phi taking the lower triangle and half the diagonal
+                Array tmp = mT(lowerSolve(l, mT(sigma), false, false));
+                Array inner = lowerSolve(l, tmp, false, false);
+                int n = rows(a);
+                Array phi = Np.multiply(Np.tril(inner), Np.subtract(1.0, Np.multiply(Np.eye(n, n, 0, a.dtype()), 0.5)));
+                return new Kiln.Jvp<>(l, Np.matmul(l, phi));
+            });
+
+    /** Column by column (left-looking): column j is {@code (a_j - L L_j^T) / sqrt(...)}. */
+    private static Array choleskyLower(Array a) {
+        int n = rows(a);
+        DType t = a.dtype();
+        Array idx = iota(n);
+        Array l = loop(
+                n,
+                (j, acc) -> {
+                    Array ej = unit(n, j, t);
+                    Array c = Np.subtract(column(a, ej), matvec(acc, row(acc, ej)));
+                    Array d = Np.sqrt(Np.sum(Np.multiply(c, ej), new int[] {-1}, true));
+                    Array col = Np.where(Np.greater(idx, j), Np.divide(c, d), Np.where(Np.equal(idx, j), d, 0.0));
+                    return Np.add(acc, Np.multiply(Np.expandDims(col, -1), ej));
+                },
+                Np.zerosLike(a));
+        return nanIfAnyNan(l);
+    }
+
+    // ---------------------------------------------------------------- triangular solves
+
+    /**
+     * Solves {@code a x = b} for a triangular {@code a} (the other triangle is ignored), as {@code
+     * jax.scipy.linalg.solve_triangular(a, b, lower=lower)}: {@code b} is {@code (..., M)} (one
+     * right-hand side, when it has one axis fewer than {@code a}) or {@code (..., M, K)}; batch
+     * axes broadcast. Differentiable in both arguments.
+     *
+     * @throws ShapeException when {@code a} is not square or {@code b}'s rows do not match
+     */
+    public static Array solveTriangular(Array a, Array b, boolean lower) {
+        return solveTriangular(a, b, lower, false, false);
+    }
+
+    /**
+     * {@link #solveTriangular(Array, Array, boolean)}, solving {@code a^T x = b} when {@code
+     * transpose} and taking the diagonal of {@code a} as ones when {@code unitDiagonal}.
+     */
+    public static Array solveTriangular(Array a, Array b, boolean lower, boolean transpose, boolean unitDiagonal) {
+        String fn = "Linalg.solveTriangular";
+        Array x = square(fn, a);
+        Objects.requireNonNull(b, "b");
+        boolean vector = b.ndim() == x.ndim() - 1;
+        Array rhs = floating(fn, vector ? Np.expandDims(b, -1) : b);
+        checkRhs(fn, x, rhs, vector, b);
+        DType t = DType.promote(x.dtype(), rhs.dtype());
+        Array out = triangular(Np.astype(x, t), Np.astype(rhs, t), lower, transpose, unitDiagonal);
+        return vector ? Np.squeeze(out, -1) : out;
+    }
+
+    private static void checkRhs(String fn, Array a, Array rhs, boolean vector, Array b) {
+        if (rhs.ndim() < 2 || rows(rhs) != rows(a)) {
+            throw new ShapeException(fn + ": b of shape " + Shape.toString(b.shape()) + " does not match a of shape "
+                    + Shape.toString(a.shape()) + "; b must be (..., " + rows(a) + ") or (..., " + rows(a)
+                    + ", K)");
+        }
+        Np.broadcastShapes(fn, batch(a), batch(rhs));
+    }
+
+    /** op(a) x = b, op(a) = a or a^T, with a lower or upper triangular; differentiable by JAX's rule. */
+    private static Array triangular(Array a, Array b, boolean lower, boolean transpose, boolean unit) {
+        Function<List<Array>, Array> solve = Kiln.<List<Array>, Array>customJvp(
+                ab -> triangularValue(ab.get(0), ab.get(1), lower, transpose, unit), (p, d) -> {
+                    Array x = triangularValue(p.get(0), p.get(1), lower, transpose, unit);
+                    Array da = lower ? Np.tril(d.get(0), unit ? -1 : 0) : Np.triu(d.get(0), unit ? 1 : 0);
+                    Array rhs = Np.subtract(d.get(1), Np.matmul(transpose ? mT(da) : da, x));
+                    return new Kiln.Jvp<>(x, triangularValue(p.get(0), rhs, lower, transpose, unit));
+                });
+        return solve.apply(List.of(a, b));
+    }
+
+    private static Array triangularValue(Array a, Array b, boolean lower, boolean transpose, boolean unit) {
+        Array m = transpose ? mT(a) : a;
+        boolean low = lower != transpose;
+        if (low) {
+            return lowerSolve(m, b, unit, true);
+        }
+        // an upper triangular system is a lower one with rows and columns reversed
+        Array flipped = Np.flip(m, -2, -1);
+        return Np.flip(lowerSolve(flipped, Np.flip(b, -2), unit, true), -2);
+    }
+
+    /**
+     * Forward substitution {@code L x = b} for {@code L (..., n, n)} and {@code b (..., n, k)}:
+     * row i of x is {@code (b_i - L_i,<i x_<i) / L_ii}. Entries of L above the diagonal are ignored
+     * when {@code mask} (they are zero already otherwise).
+     */
+    private static Array lowerSolve(Array l, Array b, boolean unit, boolean mask) {
+        int n = rows(l);
+        DType t = DType.promote(l.dtype(), b.dtype());
+        Array lower = mask ? Np.tril(l, -1) : l;
+        Array diag = unit ? null : Np.diagonal(l, 0, -2, -1);
+        int[] shape = concat(Np.broadcastShapes("Linalg", batch(l), batch(b)), n, cols(b));
+        return loop(
+                n,
+                (i, x) -> {
+                    Array ei = unit(n, i, t);
+                    Array s = Np.matmul(Np.expandDims(row(lower, ei), -2), x); // (..., 1, k)
+                    Array bi = Np.expandDims(row(b, ei), -2);
+                    Array xi = Np.subtract(bi, s);
+                    if (!unit) {
+                        xi = Np.divide(xi, Np.expandDims(Np.sum(Np.multiply(diag, ei), new int[] {-1}, true), -1));
+                    }
+                    return Np.add(x, Np.multiply(Np.expandDims(ei, -1), xi));
+                },
+                Np.zeros(t, shape));
+    }
+
+    // ---------------------------------------------------------------- LU with partial pivoting
+
+    /** Packed LU factors (unit L below the diagonal, U on and above), the row permutation and the swap count. */
+    private record Lu(Array lu, Array perm, Array swaps) {}
+
+    /**
+     * LU with partial pivoting, as LAPACK's getrf: at step j the row with the largest {@code |a_ij|}
+     * (i >= j, first on ties) is swapped into row j; a zero pivot column is left as is.
+     */
+    private static Lu lu(Array a) {
+        int n = rows(a);
+        DType t = a.dtype();
+        Array idx = iota(n);
+        Array idxCol = Np.expandDims(idx, -1);
+        int[] b = batch(a);
+        Array perm0 = Np.broadcastTo(idx, concat(b, n));
+        Array swaps0 = Np.zeros(DType.INT32, b);
+        List<Array> r = loop(
+                n,
+                (j, st) -> {
+                    Array m = st.get(0);
+                    Array perm = st.get(1);
+                    Array ej = unit(n, j, t);
+                    Array col = column(m, ej);
+                    Array candidates = Np.where(Np.less(idx, j), -1.0, Np.abs(col));
+                    Array p = Np.argmax(candidates, -1, true); // (..., 1)
+                    Array ep = Np.astype(Np.equal(idx, p), t); // (..., n)
+                    // swap rows j and p: m + (e_j - e_p)(row_p - row_j)^T
+                    Array rj = row(m, ej);
+                    Array rp = Np.sum(Np.multiply(m, Np.expandDims(ep, -1)), -2);
+                    Array diff = Np.subtract(ej, ep);
+                    m = Np.add(m, Np.multiply(Np.expandDims(diff, -1), Np.expandDims(Np.subtract(rp, rj), -2)));
+                    Array pj =
+                            Np.sum(Np.multiply(perm, Np.astype(Np.equal(idx, j), DType.INT32)), new int[] {-1}, true);
+                    Array pp =
+                            Np.sum(Np.multiply(perm, Np.astype(Np.equal(idx, p), DType.INT32)), new int[] {-1}, true);
+                    perm = Np.where(Np.equal(idx, j), pp, Np.where(Np.equal(idx, p), pj, perm));
+                    Array swaps = Np.add(st.get(2), Np.astype(Np.notEqual(Np.squeeze(p, -1), j), DType.INT32));
+                    // eliminate below the pivot
+                    Array c = column(m, ej);
+                    Array pivot = Np.sum(Np.multiply(c, ej), new int[] {-1}, true);
+                    Array safe = Np.where(Np.equal(pivot, 0.0), 1.0, pivot);
+                    Array below = Np.greater(idx, j);
+                    Array l = Np.where(below, Np.divide(c, safe), 0.0);
+                    Array urow = Np.multiply(row(m, ej), Np.astype(Np.greater(idx, j), t));
+                    m = Np.subtract(m, Np.multiply(Np.expandDims(l, -1), Np.expandDims(urow, -2)));
+                    m = Np.where(Np.logicalAnd(Np.greater(idxCol, j), Np.equal(idx, j)), Np.expandDims(l, -1), m);
+                    return List.of(m, perm, swaps);
+                },
+                List.of(a, perm0, swaps0));
+        return new Lu(r.get(0), r.get(1), r.get(2));
+    }
+
+    /** Solves {@code a x = b} from a's LU factors, {@code b (..., n, k)}. */
+    private static Array luSolve(Lu f, Array b) {
+        int n = rows(f.lu);
+        // P b as a product with the one-hot permutation matrix, which reverse mode transposes simply
+        Array p = Np.astype(Np.equal(Np.expandDims(f.perm, -1), iota(n)), b.dtype());
+        Array pb = Np.matmul(p, b);
+        Array y = lowerSolve(f.lu, pb, true, true);
+        Array upper = Np.flip(f.lu, -2, -1);
+        return Np.flip(lowerSolve(upper, Np.flip(y, -2), false, true), -2);
+    }
+
+    // ---------------------------------------------------------------- solve, inv, det, slogdet
+
+    /**
+     * The solution {@code x} of {@code a x = b} for square, non-singular {@code a}, by LU with
+     * partial pivoting, as {@code jnp.linalg.solve}: {@code b} is a vector {@code (M,)} when it has
+     * one axis, else {@code (..., M, K)}; batch axes broadcast. Differentiable with {@code dx =
+     * a^-1 (db - da x)}.
+     *
+     * @throws ShapeException when {@code a} is not square or {@code b} does not match it
+     */
+    public static Array solve(Array a, Array b) {
+        String fn = "Linalg.solve";
+        Array x = square(fn, a);
+        Objects.requireNonNull(b, "b");
+        boolean vector = b.ndim() == 1;
+        Array rhs = floating(fn, vector ? Np.expandDims(b, -1) : b);
+        checkRhs(fn, x, rhs, vector, b);
+        DType t = DType.promote(x.dtype(), rhs.dtype());
+        Array out = SOLVE.apply(List.of(Np.astype(x, t), Np.astype(rhs, t)));
+        return vector ? Np.squeeze(out, -1) : out;
+    }
+
+    private static final Function<List<Array>, Array> SOLVE =
+            Kiln.<List<Array>, Array>customJvp(ab -> luSolve(lu(ab.get(0)), ab.get(1)), (p, d) -> {
+                Lu f = lu(p.get(0));
+                Array x = luSolve(f, p.get(1));
+                Array rhs = Np.subtract(d.get(1), Np.matmul(d.get(0), x));
+                return new Kiln.Jvp<>(x, luSolve(f, rhs));
+            });
+
+    /**
+     * The inverse of square, non-singular matrices, as {@code jnp.linalg.inv} ({@code solve(a, I)}).
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Array inv(Array a) {
+        Array x = square("Linalg.inv", a);
+        int n = rows(x);
+        Array eye = Np.broadcastTo(Np.eye(n, n, 0, x.dtype()), x.shape());
+        return SOLVE.apply(List.of(x, eye));
+    }
+
+    /**
+     * The determinant, by LU with partial pivoting, as {@code jnp.linalg.det}: {@code (..., n, n) ->
+     * (...)}. Differentiable with {@code d det = det tr(a^-1 da)} (which, unlike JAX's rule, is NaN
+     * at singular matrices).
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Array det(Array a) {
+        return DET.apply(square("Linalg.det", a));
+    }
+
+    private static final Function<Array, Array> DET = Kiln.<Array, Array>customJvp(Linalg::detValue, (a, da) -> {
+        Lu f = lu(a);
+        Array det = detOf(f);
+        Array tr = Np.sum(Np.diagonal(luSolve(f, da), 0, -2, -1), -1);
+        return new Kiln.Jvp<>(det, Np.multiply(det, tr));
+    });
+
+    private static Array detValue(Array a) {
+        return detOf(lu(a));
+    }
+
+    private static Array parity(Lu f, DType t) {
+        // (-1)^swaps
+        return Np.astype(Np.subtract(1, Np.multiply(2, Np.remainder(f.swaps, 2))), t);
+    }
+
+    private static Array detOf(Lu f) {
+        Array diag = Np.diagonal(f.lu, 0, -2, -1);
+        return Np.multiply(parity(f, f.lu.dtype()), Np.prod(diag, -1));
+    }
+
+    /**
+     * The sign and the natural log of the absolute value of the determinant, as {@code
+     * jnp.linalg.slogdet}: stable where the determinant itself would overflow or underflow. A
+     * singular matrix gives sign 0 and {@code -inf}. Differentiable ({@code d logabsdet = tr(a^-1
+     * da)}; the sign has zero derivative).
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Slogdet slogdet(Array a) {
+        List<Array> r = SLOGDET.apply(square("Linalg.slogdet", a));
+        return new Slogdet(r.get(0), r.get(1));
+    }
+
+    private static final Function<Array, List<Array>> SLOGDET =
+            Kiln.<Array, List<Array>>customJvp(a -> slogdetOf(lu(a)), (a, da) -> {
+                Lu f = lu(a);
+                List<Array> out = slogdetOf(f);
+                Array tr = Np.sum(Np.diagonal(luSolve(f, da), 0, -2, -1), -1);
+                return new Kiln.Jvp<>(out, List.of(Np.zerosLike(out.get(0)), tr));
+            });
+
+    private static List<Array> slogdetOf(Lu f) {
+        Array diag = Np.diagonal(f.lu, 0, -2, -1);
+        DType t = f.lu.dtype();
+        Array sign = Np.multiply(parity(f, t), Np.prod(Np.sign(diag), -1));
+        Array logabs = Np.sum(Np.log(Np.abs(diag)), -1);
+        return List.of(sign, logabs);
+    }
+
+    // ---------------------------------------------------------------- norms
+
+    /**
+     * The 2-norm of the flattened array ({@code norm(x)} for a vector, the Frobenius norm of a
+     * matrix), as {@code jnp.linalg.norm(x)}.
+     */
+    public static Array norm(Array x) {
+        Objects.requireNonNull(x, "x");
+        Array f = floating("Linalg.norm", x);
+        return Np.sqrt(Np.sum(Np.square(Np.abs(f))));
+    }
+
+    /**
+     * A vector or matrix norm, as {@code jnp.linalg.norm(x, ord, axis, keepdims)}: with {@code axis}
+     * null, a 1-d {@code x} gets a vector norm and a 2-d one a matrix norm; one axis gives vector
+     * norms along it, two axes matrix norms over them. Vector {@code ord}: null or 2 (Euclidean),
+     * {@code ±inf} (largest/smallest |x|), 0 (count of non-zeros), any other p ({@code
+     * sum|x|^p^(1/p)}). Matrix {@code ord}: null (Frobenius), 1 and -1 (largest/smallest column
+     * sum), {@code ±inf} (largest/smallest row sum), 2 and -2 (largest/smallest singular value).
+     * Use {@link #norm(Array, String, int[], boolean)} for "fro" and "nuc".
+     *
+     * @throws ShapeException when {@code axis} is null and {@code x} has more than two axes, or
+     *     {@code axis} has more than two entries
+     * @throws IllegalArgumentException-like {@link KilnException} for an ord that has no matrix norm
+     */
+    public static Array norm(Array x, Double ord, int[] axis, boolean keepdims) {
+        return normOf("Linalg.norm", x, ord == null ? null : ord.toString(), ord, axis, keepdims);
+    }
+
+    /** {@link #norm(Array, Double, int[], boolean)} with a named matrix norm: "fro" (Frobenius) or "nuc" (nuclear). */
+    public static Array norm(Array x, String ord, int[] axis, boolean keepdims) {
+        Objects.requireNonNull(ord, "ord");
+        return normOf("Linalg.norm", x, ord, null, axis, keepdims);
+    }
+
+    private static Array normOf(String fn, Array x, String name, Double ord, int[] axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
+        Array f = floating(fn, x);
+        int[] ax = axis;
+        if (ax == null) {
+            if (f.ndim() == 1 || f.ndim() == 2) {
+                ax = f.ndim() == 1 ? new int[] {0} : new int[] {0, 1};
+            } else if (ord == null && name == null) {
+                Array r = Np.sqrt(Np.sum(Np.square(f)));
+                return keepdims ? Np.reshape(r, ones(f.ndim())) : r;
+            } else {
+                throw new ShapeException(fn + ": an ord needs a 1-d or 2-d array or an explicit axis, got shape "
+                        + Shape.toString(f.shape()) + "; pass axis");
+            }
+        }
+        if (ax.length == 1) {
+            if (ord == null && name != null) {
+                throw new KilnException(fn + ": ord \"" + name + "\" is a matrix norm but one axis was given;"
+                        + " use a number for a vector norm or give two axes");
+            }
+            return vectorNormOf(f, ord, ax[0], keepdims);
+        }
+        if (ax.length == 2) {
+            return matrixNormOf(fn, f, name, ord, ax[0], ax[1], keepdims);
+        }
+        throw new ShapeException(fn + ": axis must have one or two entries, got " + ax.length);
+    }
+
+    private static int[] ones(int n) {
+        int[] s = new int[n];
+        Arrays.fill(s, 1);
+        return s;
+    }
+
+    /** The Euclidean norm of the flattened array; see {@link #vectorNorm(Array, double, int[], boolean)}. */
+    public static Array vectorNorm(Array x) {
+        Objects.requireNonNull(x, "x");
+        return norm(Np.ravel(floating("Linalg.vectorNorm", x)));
+    }
+
+    /**
+     * Vector p-norms over {@code axis} (null: the whole array flattened; several axes: flattened
+     * together), as {@code jnp.linalg.vector_norm}: see {@link #norm(Array, Double, int[],
+     * boolean)} for the values of {@code ord}.
+     */
+    public static Array vectorNorm(Array x, double ord, int[] axis, boolean keepdims) {
+        String fn = "Linalg.vectorNorm";
+        Objects.requireNonNull(x, "x");
+        Array f = floating(fn, x);
+        if (axis == null) {
+            Array r = vectorNormOf(Np.ravel(f), ord, 0, false);
+            return keepdims ? Np.reshape(r, ones(f.ndim())) : r;
+        }
+        if (axis.length == 1) {
+            return vectorNormOf(f, ord, axis[0], keepdims);
+        }
+        // several axes: move them to the end and flatten them together
+        int nd = f.ndim();
+        int[] norm = new int[axis.length];
+        for (int i = 0; i < axis.length; i++) {
+            norm[i] = Shape.axis(fn, axis[i], nd);
+            for (int k = 0; k < i; k++) {
+                if (norm[k] == norm[i]) {
+                    throw new AxisException(fn + ": axis " + axis[i] + " is repeated in " + Arrays.toString(axis)
+                            + "; list each axis once");
+                }
+            }
+        }
+        Array moved = f;
+        for (int i = 0; i < norm.length; i++) {
+            moved = Np.moveaxis(moved, norm[i] - countBelow(norm, i), nd - 1);
+        }
+        int[] keep = Arrays.copyOf(moved.shape(), nd - norm.length);
+        Array r = vectorNormOf(Np.reshape(moved, concat(keep, -1)), ord, -1, false);
+        if (keepdims) {
+            int[] s = f.shape().clone();
+            for (int a : norm) {
+                s[a] = 1;
+            }
+            r = Np.reshape(r, s);
+        }
+        return r;
+    }
+
+    private static int countBelow(int[] axes, int i) {
+        int c = 0;
+        for (int k = 0; k < i; k++) {
+            if (axes[k] < axes[i]) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    private static Array vectorNormOf(Array x, Double ord, int axis, boolean keepdims) {
+        int[] ax = {axis};
+        Array abs = Np.abs(x);
+        if (ord == null || ord == 2.0) {
+            return Np.sqrt(Np.sum(Np.square(x), ax, keepdims));
+        }
+        if (ord == Double.POSITIVE_INFINITY) {
+            return Np.max(abs, ax, keepdims);
+        }
+        if (ord == Double.NEGATIVE_INFINITY) {
+            return Np.min(abs, ax, keepdims);
+        }
+        if (ord == 0.0) {
+            return Np.sum(Np.astype(Np.notEqual(x, 0.0), x.dtype()), ax, keepdims);
+        }
+        if (ord == 1.0) {
+            return Np.sum(abs, ax, keepdims);
+        }
+        double p = ord;
+        return Np.power(Np.sum(Np.power(abs, p), ax, keepdims), 1.0 / p);
+    }
+
+    /**
+     * The Frobenius norm of the matrices in the last two axes; see {@link #matrixNorm(Array, String,
+     * boolean)}.
+     */
+    public static Array matrixNorm(Array x) {
+        Objects.requireNonNull(x, "x");
+        return matrixNorm(x, "fro", false);
+    }
+
+    /**
+     * Matrix norms over the last two axes, as {@code jnp.linalg.matrix_norm}: "fro" or "nuc".
+     *
+     * @throws ShapeException when {@code x} has fewer than two axes
+     */
+    public static Array matrixNorm(Array x, String ord, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
+        Array f = matrix("Linalg.matrixNorm", x);
+        return matrixNormOf("Linalg.matrixNorm", f, ord, null, -2, -1, keepdims);
+    }
+
+    /** Matrix norms over the last two axes with a numeric ord (1, -1, 2, -2, ±inf); see {@link #norm}. */
+    public static Array matrixNorm(Array x, double ord, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
+        Array f = matrix("Linalg.matrixNorm", x);
+        return matrixNormOf("Linalg.matrixNorm", f, Double.toString(ord), ord, -2, -1, keepdims);
+    }
+
+    private static Array matrixNormOf(String fn, Array x, String name, Double ord, int r, int c, boolean keepdims) {
+        int nd = x.ndim();
+        int row = Shape.axis(fn, r, nd);
+        int col = Shape.axis(fn, c, nd);
+        if (row == col) {
+            throw new ShapeException(fn + ": the two axes must differ, got " + r + " and " + c);
+        }
+        Array abs = Np.abs(x);
+        Array out;
+        if (ord == null && (name == null || name.equals("fro"))) {
+            out = Np.sqrt(Np.sum(Np.square(x), new int[] {row, col}, keepdims));
+        } else if (ord != null && (ord == 1.0 || ord == -1.0)) {
+            Array sums = Np.sum(abs, new int[] {row}, true);
+            out = ord > 0 ? Np.max(sums, new int[] {col}, true) : Np.min(sums, new int[] {col}, true);
+            out = keepdims ? out : Np.squeeze(out, row, col);
+        } else if (ord != null && Double.isInfinite(ord)) {
+            Array sums = Np.sum(abs, new int[] {col}, true);
+            out = ord > 0 ? Np.max(sums, new int[] {row}, true) : Np.min(sums, new int[] {row}, true);
+            out = keepdims ? out : Np.squeeze(out, row, col);
+        } else if ((ord != null && (ord == 2.0 || ord == -2.0)) || "nuc".equals(name)) {
+            // singular values: the square roots of the eigenvalues of m^T m (or m m^T, the smaller)
+            int[] perm = new int[nd];
+            int at = 0;
+            for (int d = 0; d < nd; d++) {
+                if (d != row && d != col) {
+                    perm[at++] = d;
+                }
+            }
+            perm[nd - 2] = row;
+            perm[nd - 1] = col;
+            Array m = Np.transpose(x, perm);
+            Array s = svdvals(m);
+            Array v = ord == null ? Np.sum(s, -1) : ord > 0 ? Np.max(s, -1) : Np.min(s, -1);
+            if (keepdims) {
+                int[] shape = x.shape().clone();
+                shape[row] = 1;
+                shape[col] = 1;
+                v = Np.reshape(v, shape);
+            }
+            out = v;
+        } else {
+            throw new KilnException(fn + ": ord " + (ord != null ? ord.toString() : "\"" + name + "\"")
+                    + " is not a matrix norm; use null or \"fro\", \"nuc\", 1, -1, 2, -2, inf or -inf");
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- NumPy aliases
+
+    /** The sums of the diagonals of the last two axes, as {@code jnp.linalg.trace}. */
+    public static Array trace(Array x) {
+        return trace(x, 0);
+    }
+
+    /** {@link #trace(Array)} of the diagonal {@code offset} above (below, when negative) the main one. */
+    public static Array trace(Array x, int offset) {
+        Objects.requireNonNull(x, "x");
+        if (x.ndim() < 2) {
+            throw new ShapeException("Linalg.trace: expected an array of at least two dimensions, got shape "
+                    + Shape.toString(x.shape()));
+        }
+        return Np.sum(Np.diagonal(x, offset, -2, -1), -1);
+    }
+
+    /** The diagonals of the last two axes, as {@code jnp.linalg.diagonal}. */
+    public static Array diagonal(Array x) {
+        return diagonal(x, 0);
+    }
+
+    /** {@link #diagonal(Array)} at {@code offset}. */
+    public static Array diagonal(Array x, int offset) {
+        Objects.requireNonNull(x, "x");
+        if (x.ndim() < 2) {
+            throw new ShapeException("Linalg.diagonal: expected an array of at least two dimensions, got shape "
+                    + Shape.toString(x.shape()));
+        }
+        return Np.diagonal(x, offset, -2, -1);
+    }
+
+    /** The outer product of two vectors, as {@code jnp.linalg.outer}. */
+    public static Array outer(Array a, Array b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.ndim() != 1 || b.ndim() != 1) {
+            throw new ShapeException("Linalg.outer: expected two vectors, got shapes " + Shape.toString(a.shape())
+                    + " and " + Shape.toString(b.shape()) + "; use Np.outer to flatten");
+        }
+        return Np.outer(a, b);
+    }
+
+    /** The cross product of 3-vectors along the last axis, as {@code jnp.linalg.cross}. */
+    public static Array cross(Array a, Array b) {
+        return Np.cross(a, b);
+    }
+
+    /** The matrix product, as {@code jnp.linalg.matmul}. */
+    public static Array matmul(Array a, Array b) {
+        return Np.matmul(a, b);
+    }
+
+    /** The tensor dot product over the last {@code axes} axes of a and first of b, as {@code jnp.linalg.tensordot}. */
+    public static Array tensordot(Array a, Array b, int axes) {
+        return Np.tensordot(a, b, axes);
+    }
+
+    /** The vector dot product along the last axis, as {@code jnp.linalg.vecdot}. */
+    public static Array vecdot(Array a, Array b) {
+        return Np.vecdot(a, b);
+    }
+
+    /** The vector dot product along {@code axis}. */
+    public static Array vecdot(Array a, Array b, int axis) {
+        return Np.vecdot(a, b, axis);
+    }
+
+    /** Swaps the last two axes, as {@code jnp.linalg.matrix_transpose}. */
+    public static Array matrixTranspose(Array x) {
+        return Np.matrixTranspose(x);
+    }
+
+    // ---------------------------------------------------------------- products
+
+    /**
+     * The n-th power of square matrices by repeated squaring, as {@code jnp.linalg.matrix_power}:
+     * the identity for n = 0 and powers of the inverse for negative n.
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Array matrixPower(Array a, int n) {
+        Objects.requireNonNull(a, "a");
+        if (a.ndim() < 2 || rows(a) != cols(a)) {
+            square("Linalg.matrixPower", a);
+        }
+        Array x = a;
+        if (n == 0) {
+            return Np.broadcastTo(Np.eye(rows(a), rows(a), 0, a.dtype()), a.shape());
+        }
+        if (n < 0) {
+            x = inv(a);
+            n = -n;
+        }
+        Array result = null;
+        Array z = x;
+        while (n > 0) {
+            if ((n & 1) == 1) {
+                result = result == null ? z : Np.matmul(result, z);
+            }
+            n >>= 1;
+            if (n > 0) {
+                z = Np.matmul(z, z);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The product of a chain of matrices, as {@code jnp.linalg.multi_dot}: the first may be a
+     * vector (a row), the last a vector (a column); the multiplication order minimizes the number of
+     * scalar products (the classic dynamic program over the chain's shapes).
+     *
+     * @throws ShapeException for fewer than two arrays or arrays that are not 1-d or 2-d where allowed
+     */
+    public static Array multiDot(Array... arrays) {
+        String fn = "Linalg.multiDot";
+        Objects.requireNonNull(arrays, "arrays");
+        if (arrays.length < 2) {
+            throw new ShapeException(fn + ": needs at least two arrays, got " + arrays.length);
+        }
+        int k = arrays.length;
+        for (int i = 0; i < k; i++) {
+            Objects.requireNonNull(arrays[i], "arrays[" + i + "]");
+        }
+        Array[] m = arrays.clone();
+        boolean firstVec = m[0].ndim() == 1;
+        boolean lastVec = m[k - 1].ndim() == 1;
+        if (firstVec) {
+            m[0] = Np.expandDims(m[0], 0);
+        }
+        if (lastVec) {
+            m[k - 1] = Np.expandDims(m[k - 1], 1);
+        }
+        for (int i = 0; i < k; i++) {
+            if (m[i].ndim() != 2) {
+                throw new ShapeException(fn + ": array " + i + " has shape " + Shape.toString(arrays[i].shape())
+                        + "; the first and last may be 1-d, every array must otherwise be 2-d");
+            }
+            if (i > 0 && cols(m[i - 1]) != rows(m[i])) {
+                throw new ShapeException(fn + ": arrays " + (i - 1) + " and " + i + " do not chain: shapes "
+                        + Shape.toString(arrays[i - 1].shape()) + " and " + Shape.toString(arrays[i].shape()));
+            }
+        }
+        long[] dims = new long[k + 1];
+        for (int i = 0; i < k; i++) {
+            dims[i] = rows(m[i]);
+        }
+        dims[k] = cols(m[k - 1]);
+        long[][] cost = new long[k][k];
+        int[][] split = new int[k][k];
+        for (int len = 1; len < k; len++) {
+            for (int i = 0; i + len < k; i++) {
+                int j = i + len;
+                cost[i][j] = Long.MAX_VALUE;
+                for (int s = i; s < j; s++) {
+                    long c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1];
+                    if (c < cost[i][j]) {
+                        cost[i][j] = c;
+                        split[i][j] = s;
+                    }
+                }
+            }
+        }
+        Array out = chain(m, split, 0, k - 1);
+        if (firstVec) {
+            out = Np.squeeze(out, 0);
+        }
+        if (lastVec) {
+            out = Np.squeeze(out, -1);
+        }
+        return out;
+    }
+
+    private static Array chain(Array[] m, int[][] split, int i, int j) {
+        if (i == j) {
+            return m[i];
+        }
+        int s = split[i][j];
+        return Np.matmul(chain(m, split, i, s), chain(m, split, s + 1, j));
+    }
+
+    // ---------------------------------------------------------------- QR
+
+    /** The reduced QR factorization; see {@link #qr(Array, String)}. */
+    public static QR qr(Array a) {
+        return qr(a, "reduced");
+    }
+
+    /**
+     * The QR factorization by Householder reflections, as {@code jnp.linalg.qr}: for {@code a (...,
+     * M, N)} and {@code K = min(M, N)}, mode "reduced" gives {@code q (..., M, K)} and {@code r (...,
+     * K, N)}, "complete" {@code q (..., M, M)} and {@code r (..., M, N)}, and "r" only {@code r} (q is
+     * null). Signs follow LAPACK's convention ({@code r_jj = -sign(a_jj) |column|}), so the factors
+     * match JAX's. Differentiable for reduced factors of matrices with {@code M >= N} (as JAX).
+     *
+     * @throws ShapeException when {@code a} has fewer than two axes
+     */
+    public static QR qr(Array a, String mode) {
+        String fn = "Linalg.qr";
+        Array x = matrix(fn, a);
+        Objects.requireNonNull(mode, "mode");
+        if (!mode.equals("reduced") && !mode.equals("complete") && !mode.equals("r")) {
+            throw new KilnException(fn + ": mode must be \"reduced\", \"complete\" or \"r\", got \"" + mode + "\"");
+        }
+        int m = rows(x);
+        int n = cols(x);
+        int k = Math.min(m, n);
+        boolean complete = mode.equals("complete");
+        List<Array> qr = complete || m < n ? householder(x) : QR_REDUCED.apply(x);
+        Array q = qr.get(0);
+        Array r = qr.get(1);
+        if (!complete && m > n) {
+            q = Lax.sliceInDim(q, q.ndim() - 1, 0, k);
+            r = Lax.sliceInDim(r, r.ndim() - 2, 0, k);
+        }
+        return new QR(mode.equals("r") ? null : q, r);
+    }
+
+    /** Tall or square matrices: JAX's QR rule (dq = q (do - q^T dx r^-1) + dx r^-1, dr = (q^T dx r^-1 - do) r). */
+    private static final Function<Array, List<Array>> QR_REDUCED =
+            Kiln.<Array, List<Array>>customJvp(Linalg::reducedQr, (a, da) -> {
+                List<Array> qr = reducedQr(a);
+                Array q = qr.get(0);
+                Array r = qr.get(1);
+                // dx r^-1: solve x r = dx, i.e. r^T x^T = dx^T
+                Array dxRinv = mT(triangularValue(r, mT(da), false, true, false));
+                Array qtDxRinv = Np.matmul(mT(q), dxRinv);
+                Array lower = Np.tril(qtDxRinv, -1);
+                Array dOmega = Np.subtract(lower, mT(lower));
+                Array dq = Np.add(Np.matmul(q, Np.subtract(dOmega, qtDxRinv)), dxRinv);
+                Array dr = Np.matmul(Np.subtract(qtDxRinv, dOmega), r);
+                return new Kiln.Jvp<>(List.of(q, r), List.of(dq, dr));
+            });
+
+    private static List<Array> reducedQr(Array a) {
+        List<Array> qr = householder(a);
+        int n = cols(a);
+        Array q = Lax.sliceInDim(qr.get(0), a.ndim() - 1, 0, n);
+        Array r = Lax.sliceInDim(qr.get(1), a.ndim() - 2, 0, n);
+        return List.of(q, r);
+    }
+
+    /** The complete factors: q (..., M, M), r (..., M, N). */
+    private static List<Array> householder(Array a) {
+        int m = rows(a);
+        int n = cols(a);
+        DType t = a.dtype();
+        Array idx = iota(m);
+        int steps = Math.min(m, n);
+        Array q0 = Np.broadcastTo(Np.eye(m, m, 0, t), concat(batch(a), m, m));
+        if (m == 1) {
+            // one row: nothing below the diagonal, so every reflection is the identity (as LAPACK's)
+            return List.of(q0, a);
+        }
+        int[] colIdx = {n};
+        List<Array> out = loop(
+                steps,
+                (j, st) -> {
+                    Array r = st.get(1);
+                    Array q = st.get(0);
+                    Array ejN = unit(n, j, t);
+                    Array ejM = unit(m, j, t);
+                    Array col = Np.sum(Np.multiply(r, ejN), -1); // (..., m)
+                    Array x = Np.where(Np.less(idx, j), 0.0, col);
+                    Array alpha = Np.sum(Np.multiply(x, ejM), new int[] {-1}, true);
+                    Array tail = Np.where(Np.greater(idx, j), x, 0.0);
+                    Array tailNorm2 = Np.sum(Np.square(tail), new int[] {-1}, true);
+                    Array norm = Np.sqrt(Np.add(Np.square(alpha), tailNorm2));
+                    Array sgn = Np.where(Np.less(alpha, 0.0), -1.0, 1.0);
+                    Array beta = Np.multiply(Np.negative(sgn), norm);
+                    Array v = Np.subtract(x, Np.multiply(beta, ejM)); // x - beta e_j
+                    Array vn2 = Np.sum(Np.square(v), new int[] {-1}, true);
+                    Array skip = Np.equal(tailNorm2, 0.0);
+                    Array scale = Np.where(skip, 0.0, Np.divide(2.0, Np.where(skip, 1.0, vn2)));
+                    // H = I - scale v v^T; r <- H r, q <- q H
+                    Array vr = Np.squeeze(Np.matmul(Np.expandDims(v, -2), r), -2); // (..., n)
+                    r = Np.subtract(
+                            r,
+                            Np.multiply(
+                                    Np.multiply(Np.expandDims(v, -1), Np.expandDims(vr, -2)),
+                                    Np.expandDims(scale, -1)));
+                    // exact zeros below the diagonal of column j
+                    Array below = Np.logicalAnd(Np.greater(Np.expandDims(idx, -1), j), Np.equal(iota(colIdx[0]), j));
+                    r = Np.where(Np.logicalAnd(below, Np.logicalNot(Np.expandDims(skip, -1))), 0.0, r);
+                    Array qv = matvec(q, v);
+                    q = Np.subtract(
+                            q,
+                            Np.multiply(
+                                    Np.multiply(Np.expandDims(qv, -1), Np.expandDims(v, -2)),
+                                    Np.expandDims(scale, -1)));
+                    return List.of(q, r);
+                },
+                List.of(q0, a));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- symmetric eigenproblem
+
+    /**
+     * The eigenvalues (ascending) and eigenvectors (columns, unit length) of symmetric matrices, as
+     * {@code jnp.linalg.eigh}: the input is symmetrized ({@code (a + a^T)/2}) and diagonalized by
+     * cyclic Jacobi rotations, a fixed 12 sweeps over all pairs (convergence is quadratic, so that is
+     * ample for float64 at the sizes this is meant for). Each rotation updates whole matrices with
+     * masks, so a sweep costs {@code O(n^4)}: meant for small matrices (up to a few dozen). An eigenvector's sign is
+     * not determined (JAX's LAPACK may pick the other one). Differentiable with JAX's rule
+     * (eigenvalues {@code diag(v^T da v)}, eigenvectors {@code v (F o v^T da v)}, which needs
+     * distinct eigenvalues).
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Eigh eigh(Array a) {
+        Array x = square("Linalg.eigh", a);
+        List<Array> r = EIGH.apply(symmetrize(x));
+        return new Eigh(r.get(0), r.get(1));
+    }
+
+    /** The ascending eigenvalues of symmetric matrices, as {@code jnp.linalg.eigvalsh}; see {@link #eigh}. */
+    public static Array eigvalsh(Array a) {
+        return eigh(square("Linalg.eigvalsh", a)).eigenvalues();
+    }
+
+    private static Array eighValues(Array a) {
+        return EIGH.apply(symmetrize(a)).get(0);
+    }
+
+    private static final Function<Array, List<Array>> EIGH =
+            Kiln.<Array, List<Array>>customJvp(Linalg::jacobi, (a, da) -> {
+                List<Array> wv = jacobi(a);
+                Array w = wv.get(0);
+                Array v = wv.get(1);
+                int n = rows(a);
+                Array eye = Np.eye(n, n, 0, a.dtype());
+                Array f = Np.subtract(
+                        Np.reciprocal(Np.add(eye, Np.subtract(Np.expandDims(w, -2), Np.expandDims(w, -1)))), eye);
+                Array vdv = Np.matmul(mT(v), Np.matmul(da, v));
+                Array dv = Np.matmul(v, Np.multiply(f, vdv));
+                Array dw = Np.diagonal(vdv, 0, -2, -1);
+                return new Kiln.Jvp<>(List.of(w, v), List.of(dw, dv));
+            });
+
+    /** The number of cyclic Jacobi sweeps: quadratic convergence makes 12 ample for doubles. */
+    private static final int SWEEPS = 12;
+
+    /** Cyclic Jacobi: for each pair (p, q), the rotation that zeroes a_pq; then eigenvalues sorted ascending. */
+    private static List<Array> jacobi(Array a) {
+        int n = rows(a);
+        DType t = a.dtype();
+        Array v0 = Np.broadcastTo(Np.eye(n, n, 0, t), a.shape());
+        int pairs = n * (n - 1) / 2;
+        List<Array> state = List.of(a, v0);
+        if (pairs > 0) {
+            Array[] pq = pairIndices(n);
+            Array pIdx = pq[0];
+            Array qIdx = pq[1];
+            state = loop(
+                    SWEEPS * pairs,
+                    (k, st) -> {
+                        Array kk = Np.remainder(k, pairs);
+                        Array p = Np.sum(Np.multiply(pIdx, Np.astype(Np.equal(iota(pairs), kk), DType.INT32)));
+                        Array q = Np.sum(Np.multiply(qIdx, Np.astype(Np.equal(iota(pairs), kk), DType.INT32)));
+                        return rotate(st.get(0), st.get(1), p, q, n, t);
+                    },
+                    state);
+        }
+        Array m = state.get(0);
+        Array v = state.get(1);
+        Array w = Np.diagonal(m, 0, -2, -1);
+        Array order = Np.argsort(w, -1);
+        w = Np.takeAlongAxis(w, order, -1);
+        v = Np.takeAlongAxis(v, Np.expandDims(order, -2), -1);
+        return List.of(w, v);
+    }
+
+    /**
+     * One Jacobi rotation in the (p, q) plane: a <- J^T a J, v <- v J, with a_pq made zero (Golub
+     * and Van Loan's symmetric Schur step). Only rows and columns p and q change, so the update is
+     * a few element-wise operations on the matrices, not products.
+     */
+    private static List<Array> rotate(Array a, Array v, Array p, Array q, int n, DType t) {
+        Array ep = unit(n, p, t);
+        Array eq = unit(n, q, t);
+        Array rp = row(a, ep);
+        Array rq = row(a, eq);
+        Array app = Np.sum(Np.multiply(rp, ep), new int[] {-1}, true);
+        Array aqq = Np.sum(Np.multiply(rq, eq), new int[] {-1}, true);
+        Array apq = Np.sum(Np.multiply(rp, eq), new int[] {-1}, true);
+        Array[] cs = rotation(app, aqq, apq);
+        Array c = cs[0];
+        Array sn = cs[1];
+        // rows: row p <- c row_p - s row_q, row q <- s row_p + c row_q
+        Array newP = Np.subtract(Np.multiply(c, rp), Np.multiply(sn, rq));
+        Array newQ = Np.add(Np.multiply(sn, rp), Np.multiply(c, rq));
+        Array colP = Np.expandDims(ep, -1);
+        Array colQ = Np.expandDims(eq, -1);
+        Array b = Np.add(
+                Np.multiply(a, Np.subtract(1.0, Np.add(colP, colQ))),
+                Np.add(Np.multiply(colP, Np.expandDims(newP, -2)), Np.multiply(colQ, Np.expandDims(newQ, -2))));
+        // columns: the same combination of columns p and q
+        b = rotateColumns(b, ep, eq, c, sn);
+        return List.of(b, rotateColumns(v, ep, eq, c, sn));
+    }
+
+    /** Columns p, q of m <- (c m_p - s m_q, s m_p + c m_q); c and s are (..., 1). */
+    private static Array rotateColumns(Array m, Array ep, Array eq, Array c, Array sn) {
+        Array cp = column(m, ep);
+        Array cq = column(m, eq);
+        Array newP = Np.subtract(Np.multiply(c, cp), Np.multiply(sn, cq));
+        Array newQ = Np.add(Np.multiply(sn, cp), Np.multiply(c, cq));
+        return Np.add(
+                Np.multiply(m, Np.subtract(1.0, Np.add(ep, eq))),
+                Np.add(Np.multiply(Np.expandDims(newP, -1), ep), Np.multiply(Np.expandDims(newQ, -1), eq)));
+    }
+
+    /**
+     * The cosine and sine of the rotation that zeroes the off-diagonal entry {@code apq} of the 2 x
+     * 2 symmetric matrix {@code [[app, apq], [apq, aqq]]}: {@code tan} is the smaller root of {@code
+     * t^2 + 2 theta t - 1 = 0}, {@code theta = (aqq - app) / (2 apq)}; no rotation when apq is 0.
+     */
+    private static Array[] rotation(Array app, Array aqq, Array apq) {
+        Array zero = Np.equal(apq, 0.0);
+        Array theta = Np.divide(Np.subtract(aqq, app), Np.multiply(2.0, Np.where(zero, 1.0, apq)));
+        Array sgn = Np.where(Np.less(theta, 0.0), -1.0, 1.0);
+        // for huge theta, 1/(2 theta) avoids squaring it
+        Array big = Np.greater(Np.abs(theta), 1e15);
+        Array root = Np.sqrt(Np.add(Np.square(Np.where(big, 0.0, theta)), 1.0));
+        Array tan =
+                Np.where(big, Np.divide(0.5, Np.where(big, theta, 1.0)), Np.divide(sgn, Np.add(Np.abs(theta), root)));
+        tan = Np.where(zero, 0.0, tan);
+        Array cos = Np.reciprocal(Np.sqrt(Np.add(Np.square(tan), 1.0)));
+        return new Array[] {cos, Np.multiply(tan, cos)};
+    }
+
+    // ---------------------------------------------------------------- singular values
+
+    /** The result of {@link #svd}: {@code a = u diag(s) vh}, singular values descending. */
+    public record SVD(Array u, Array s, Array vh) {}
+
+    /** The thin singular value decomposition; see {@link #svd(Array, boolean)}. */
+    public static SVD svd(Array a) {
+        return svd(a, false);
+    }
+
+    /**
+     * The singular value decomposition {@code a = u diag(s) vh}, as {@code jnp.linalg.svd}: for
+     * {@code a (..., M, N)} and {@code K = min(M, N)}, {@code s (..., K)} descending, and {@code u
+     * (..., M, K)}, {@code vh (..., K, N)}, or with {@code fullMatrices} {@code u (..., M, M)} and
+     * {@code vh (..., N, N)}. One-sided Jacobi rotations orthogonalize the columns (of {@code a}, or
+     * of {@code a^T} when it is wide) for a fixed 12 sweeps; like {@link #eigh}, meant for small
+     * matrices. The signs of a pair of singular
+     * vectors are not determined, and a zero singular value leaves its column of the thin {@code u}
+     * zero. Differentiable (thin factors) with JAX's rule, which needs distinct non-zero singular
+     * values.
+     *
+     * @throws ShapeException when {@code a} has fewer than two axes
+     */
+    public static SVD svd(Array a, boolean fullMatrices) {
+        Array x = matrix("Linalg.svd", a);
+        List<Array> usv = SVD_THIN.apply(x);
+        Array u = usv.get(0);
+        Array vh = usv.get(2);
+        if (fullMatrices) {
+            u = complete(u);
+            vh = mT(complete(mT(vh)));
+        }
+        return new SVD(u, usv.get(1), vh);
+    }
+
+    /** {@code q (..., M, K)} with orthonormal columns, extended to an orthogonal (..., M, M). */
+    private static Array complete(Array q) {
+        int m = rows(q);
+        int k = cols(q);
+        if (m == k) {
+            return q;
+        }
+        Array full = householder(q).get(0);
+        Array rest = Lax.sliceInDim(full, full.ndim() - 1, k, m);
+        return Np.concatenate(new Array[] {q, rest}, -1);
+    }
+
+    /** The singular values, descending, as {@code jnp.linalg.svdvals}; see {@link #svd}. */
+    public static Array svdvals(Array a) {
+        return svd(matrix("Linalg.svdvals", a)).s();
+    }
+
+    private static final Function<Array, List<Array>> SVD_THIN =
+            Kiln.<Array, List<Array>>customJvp(Linalg::jacobiSvd, (a, da) -> {
+                List<Array> usv = jacobiSvd(a);
+                Array u = usv.get(0);
+                Array s = usv.get(1);
+                Array vh = usv.get(2);
+                Array v = mT(vh);
+                int k = s.shape()[s.ndim() - 1];
+                Array eye = Np.eye(k, k, 0, a.dtype());
+                Array sRow = Np.expandDims(s, -2);
+                Array sCol = Np.expandDims(s, -1);
+                Array ds = Np.matmul(mT(u), Np.matmul(da, v));
+                Array dsDiag = Np.diagonal(ds, 0, -2, -1);
+                Array diffs = Np.multiply(Np.add(sRow, sCol), Np.subtract(sRow, sCol));
+                Array zeros = Np.astype(Np.equal(diffs, 0.0), a.dtype());
+                Array f = Np.subtract(Np.reciprocal(Np.add(diffs, zeros)), zeros);
+                Array dss = Np.multiply(sRow, ds);
+                Array sds = Np.multiply(sCol, ds);
+                Array sZeros = Np.astype(Np.equal(s, 0.0), a.dtype());
+                Array sInv = Np.subtract(Np.reciprocal(Np.add(s, sZeros)), sZeros);
+                Array diag = Np.multiply(
+                        Np.multiply(Np.subtract(ds, mT(ds)), 0.5), Np.multiply(eye, Np.expandDims(sInv, -2)));
+                Array du = Np.matmul(u, Np.add(Np.multiply(f, Np.add(dss, mT(dss))), diag));
+                Array dv = Np.matmul(v, Np.multiply(f, Np.add(sds, mT(sds))));
+                int m = rows(a);
+                int n = cols(a);
+                if (m > n) {
+                    Array dav = Np.matmul(da, v);
+                    du = Np.add(du, Np.divide(Np.subtract(dav, Np.matmul(u, Np.matmul(mT(u), dav))), sRow));
+                }
+                if (n > m) {
+                    Array dau = Np.matmul(mT(da), u);
+                    dv = Np.add(dv, Np.divide(Np.subtract(dau, Np.matmul(v, Np.matmul(vh, dau))), sRow));
+                }
+                return new Kiln.Jvp<>(usv, List.of(du, dsDiag, mT(dv)));
+            });
+
+    /**
+     * Thin SVD by one-sided (Hestenes) Jacobi: rotate pairs of columns of {@code a} (of {@code a^T}
+     * when wide) until they are orthogonal; the column norms are the singular values, the
+     * normalized columns {@code u}, the accumulated rotations {@code v}.
+     */
+    private static List<Array> jacobiSvd(Array a) {
+        int m = rows(a);
+        int n = cols(a);
+        if (m < n) {
+            List<Array> t = jacobiSvd(mT(a));
+            return List.of(mT(t.get(2)), t.get(1), mT(t.get(0)));
+        }
+        DType t = a.dtype();
+        Array v0 = Np.broadcastTo(Np.eye(n, n, 0, t), concat(batch(a), n, n));
+        List<Array> state = List.of(a, v0);
+        int pairs = n * (n - 1) / 2;
+        if (pairs > 0) {
+            Array[] pq = pairIndices(n);
+            state = loop(
+                    SWEEPS * pairs,
+                    (k, st) -> {
+                        Array kk = Np.remainder(k, pairs);
+                        Array sel = Np.astype(Np.equal(iota(pairs), kk), DType.INT32);
+                        Array p = Np.sum(Np.multiply(pq[0], sel));
+                        Array q = Np.sum(Np.multiply(pq[1], sel));
+                        Array w = st.get(0);
+                        Array ep = unit(n, p, t);
+                        Array eq = unit(n, q, t);
+                        Array cp = column(w, ep);
+                        Array cq = column(w, eq);
+                        Array alpha = Np.sum(Np.square(cp), new int[] {-1}, true);
+                        Array beta = Np.sum(Np.square(cq), new int[] {-1}, true);
+                        Array gamma = Np.sum(Np.multiply(cp, cq), new int[] {-1}, true);
+                        Array[] cs = rotation(alpha, beta, gamma);
+                        return List.of(
+                                rotateColumns(w, ep, eq, cs[0], cs[1]), rotateColumns(st.get(1), ep, eq, cs[0], cs[1]));
+                    },
+                    state);
+        }
+        Array w = state.get(0);
+        Array v = state.get(1);
+        Array s = Np.sqrt(Np.sum(Np.square(w), -2));
+        Array order = Np.argsort(Np.negative(s), -1);
+        s = Np.takeAlongAxis(s, order, -1);
+        w = Np.takeAlongAxis(w, Np.expandDims(order, -2), -1);
+        v = Np.takeAlongAxis(v, Np.expandDims(order, -2), -1);
+        Array sZero = Np.equal(s, 0.0);
+        Array u = Np.divide(w, Np.expandDims(Np.where(sZero, 1.0, s), -2));
+        return List.of(u, s, mT(v));
+    }
+
+    private static Array[] pairIndices(int n) {
+        int pairs = n * (n - 1) / 2;
+        int[] ps = new int[pairs];
+        int[] qs = new int[pairs];
+        int c = 0;
+        for (int p = 0; p < n; p++) {
+            for (int q = p + 1; q < n; q++) {
+                ps[c] = p;
+                qs[c] = q;
+                c++;
+            }
+        }
+        return new Array[] {Np.array(ps), Np.array(qs)};
+    }
+
+    /**
+     * The Moore-Penrose pseudo-inverse from the SVD, as {@code jnp.linalg.pinv}: singular values at
+     * most {@code rtol * max(s)} count as zero, with JAX's default {@code rtol = 10 max(M, N) eps}.
+     */
+    public static Array pinv(Array a) {
+        Array x = matrix("Linalg.pinv", a);
+        return pinv(x, 10.0 * Math.max(rows(x), cols(x)) * eps(x.dtype()));
+    }
+
+    /** {@link #pinv(Array)} with a relative cutoff {@code rtol}. */
+    public static Array pinv(Array a, double rtol) {
+        Array x = matrix("Linalg.pinv", a);
+        SVD d = svd(x);
+        Array cutoff = Np.multiply(Np.max(d.s(), new int[] {-1}, true), rtol);
+        Array keep = Np.greater(d.s(), cutoff);
+        Array sInv = Np.where(keep, Np.reciprocal(Np.where(keep, d.s(), 1.0)), 0.0);
+        return Np.matmul(mT(d.vh()), Np.multiply(Np.expandDims(sInv, -1), mT(d.u())));
+    }
+
+    private static double eps(DType t) {
+        return t == DType.FLOAT64 ? Math.ulp(1.0) : Math.ulp(1.0f);
+    }
+
+    /**
+     * The number of singular values above {@code max(s) max(M, N) eps}, as {@code
+     * jnp.linalg.matrix_rank}: int32, {@code (..., M, N) -> (...)}; a vector's rank is 1 unless it is
+     * all zeros.
+     */
+    public static Array matrixRank(Array a) {
+        Objects.requireNonNull(a, "a");
+        if (a.ndim() < 2) {
+            Array f = floating("Linalg.matrixRank", a);
+            return Np.astype(Np.any(Np.notEqual(f, 0.0)), DType.INT32);
+        }
+        Array x = matrix("Linalg.matrixRank", a);
+        Array s = svdvals(x);
+        Array tol = Np.multiply(Np.max(s, new int[] {-1}, true), Math.max(rows(x), cols(x)) * eps(x.dtype()));
+        return Np.sum(Np.astype(Np.greater(s, tol), DType.INT32), -1);
+    }
+
+    /** The 2-norm condition number {@code max(s) / min(s)}, as {@code jnp.linalg.cond(x)}. */
+    public static Array cond(Array a) {
+        Array s = svdvals(matrix("Linalg.cond", a));
+        return Np.divide(Np.max(s, -1), Np.min(s, -1));
+    }
+
+    /** The result of {@link #lstsq}: the solution, the squared residual norms, the rank and the singular values. */
+    public record Lstsq(Array x, Array residuals, Array rank, Array s) {}
+
+    /**
+     * The least-squares solution of {@code a x = b}, as {@code jnp.linalg.lstsq(a, b)}: {@code a (M,
+     * N)}, {@code b (M,)} or {@code (M, K)}; {@code x = pinv(a) b} with singular values at most
+     * {@code max(M, N) eps max(s)} dropped. The residuals are the squared norms of {@code b - a x},
+     * one per column of b (shape (1,) for a vector b), always, as JAX's default (NumPy leaves them
+     * empty when the rank is short or M <= N).
+     *
+     * @throws ShapeException when {@code a} is not 2-d or b's rows do not match
+     */
+    public static Lstsq lstsq(Array a, Array b) {
+        String fn = "Linalg.lstsq";
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.ndim() != 2 || (b.ndim() != 1 && b.ndim() != 2) || b.shape()[0] != a.shape()[0]) {
+            throw new ShapeException(fn + ": expected a (M, N) and b (M,) or (M, K), got shapes "
+                    + Shape.toString(a.shape()) + " and " + Shape.toString(b.shape()));
+        }
+        Array fa = floating(fn, a);
+        Array fb = floating(fn, b);
+        DType t = DType.promote(fa.dtype(), fb.dtype());
+        Array m = Np.astype(fa, t);
+        Array bm = Np.astype(b.ndim() == 1 ? Np.expandDims(fb, -1) : fb, t);
+        int rowsA = rows(m);
+        int colsA = cols(m);
+        SVD d = svd(m);
+        Array s = d.s();
+        Array cutoff = Np.multiply(Np.max(s, new int[] {-1}, true), Math.max(rowsA, colsA) * eps(t));
+        Array keep = Np.greater(s, cutoff);
+        Array sInv = Np.where(keep, Np.reciprocal(Np.where(keep, s, 1.0)), 0.0);
+        Array uTb = Np.matmul(mT(d.u()), bm);
+        Array x = Np.matmul(mT(d.vh()), Np.multiply(Np.expandDims(sInv, -1), uTb));
+        Array rank = Np.sum(Np.astype(keep, DType.INT32), -1);
+        Array residuals = Np.sum(Np.square(Np.subtract(bm, Np.matmul(m, x))), 0);
+        return new Lstsq(b.ndim() == 1 ? Np.squeeze(x, -1) : x, residuals, rank, s);
+    }
+
+    // ---------------------------------------------------------------- tensor forms
+
+    /**
+     * The x with {@code tensordot(a, x, x.ndim) = b}, as {@code jnp.linalg.tensorsolve(a, b)}: a's
+     * leading axes (those of b) and trailing axes (those of x) must hold equally many elements.
+     *
+     * @throws ShapeException when they do not
+     */
+    public static Array tensorsolve(Array a, Array b) {
+        String fn = "Linalg.tensorsolve";
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        if (sb.length > sa.length || !Arrays.equals(Arrays.copyOf(sa, sb.length), sb)) {
+            throw new ShapeException(fn + ": a's leading axes must be b's shape; got a " + Shape.toString(sa)
+                    + " and b " + Shape.toString(sb));
+        }
+        int[] xShape = Arrays.copyOfRange(sa, sb.length, sa.length);
+        int rowsN = Shape.size(sb);
+        int colsN = Shape.size(xShape);
+        if (rowsN != colsN) {
+            throw new ShapeException(fn + ": a must reshape to a square matrix, but b's axes hold " + rowsN
+                    + " elements and x's " + colsN + " (a has shape " + Shape.toString(sa) + ")");
+        }
+        Array x = solve(Np.reshape(a, rowsN, colsN), Np.ravel(b));
+        return Np.reshape(x, xShape);
+    }
+
+    /**
+     * The inverse of a tensor under {@code tensordot} over {@code ind} axes, as {@code
+     * jnp.linalg.tensorinv(a, ind)}: {@code a}'s first {@code ind} axes and the rest must hold the
+     * same number of elements; the result has shape {@code a.shape[ind:] + a.shape[:ind]}.
+     *
+     * @throws ShapeException when they do not, or {@code ind} is not in {@code [1, a.ndim)}
+     */
+    public static Array tensorinv(Array a, int ind) {
+        String fn = "Linalg.tensorinv";
+        Objects.requireNonNull(a, "a");
+        int[] s = a.shape();
+        if (ind <= 0 || ind >= s.length) {
+            throw new ShapeException(fn + ": ind must be in [1, " + (s.length - 1) + "], got " + ind + " for shape "
+                    + Shape.toString(s));
+        }
+        int[] front = Arrays.copyOf(s, ind);
+        int[] back = Arrays.copyOfRange(s, ind, s.length);
+        if (Shape.size(front) != Shape.size(back)) {
+            throw new ShapeException(fn + ": the first " + ind + " axes hold " + Shape.size(front)
+                    + " elements and the rest " + Shape.size(back) + "; they must be equal (shape "
+                    + Shape.toString(s) + ")");
+        }
+        int n = Shape.size(front);
+        Array inv = inv(Np.reshape(a, n, n));
+        return Np.reshape(inv, concat(back, front));
+    }
+}
