@@ -537,7 +537,9 @@ final class Partitioner {
             }
         }
         for (Unit u : r.external()) {
-            if (u != k && reaches(u, k)) {
+            // a matmul kernel that needs the value in memory as an operand cannot also be the one
+            // that writes it: its epilogue runs after the products it would have to feed
+            if (u == k || reaches(u, k)) {
                 return false;
             }
         }
