@@ -16,7 +16,8 @@ import java.util.List;
  * reduced): the space, every index map (offset and strides) and the literals are kernel arguments,
  * so one build serves every shape and every constant of a structure.
  *
- * <p>Kernels it cannot write (a matmul root, a reducer other than sum and max) are reported with
+ * <p>Kernels it cannot write (a matmul root without the tiled product, a reducer on a dtype it does
+ * not take) are reported with
  * {@link Unsupported}, and the backend runs them op by op.
  */
 final class FusedRenderer {
@@ -350,21 +351,19 @@ final class FusedRenderer {
                             .append(opCall(helpers, pre, i, op, nodes, fp64))
                             .append(";\n");
                 case Node.Reduce r -> {
-                    if (r.reducer() != Primitive.REDUCE_SUM && r.reducer() != Primitive.REDUCE_MAX) {
-                        throw new Unsupported("reducer " + r.reducer());
+                    if (!Sources.isReducer(r.reducer(), r.dtype())) {
+                        throw new Unsupported("reducer " + r.reducer() + " on " + r.dtype());
                     }
-                    boolean sum = r.reducer() == Primitive.REDUCE_SUM;
-                    String acc = accType(r.dtype(), sum, fp64);
+                    Sources.Fold f = Sources.fold(r.reducer(), r.dtype(), fp64);
+                    String acc = f.acc();
                     init.append("  ")
                             .append(acc)
                             .append(" a")
                             .append(i)
                             .append(" = ")
-                            .append(identity(r.dtype(), sum))
+                            .append(f.init())
                             .append(";\n");
-                    inner.append("    ")
-                            .append(fold("a" + i, "v" + r.arg(), r.dtype(), sum, acc, fp64))
-                            .append('\n');
+                    inner.append("    ").append(f.step("a" + i, "v" + r.arg())).append('\n');
                     int slot = accs.size();
                     accs.add(acc);
                     locals.append("  __local ")
@@ -383,8 +382,7 @@ final class FusedRenderer {
                             .append(i)
                             .append(";\n");
                     combine.append("      ")
-                            .append(fold(
-                                    pre + "s" + i + "[lid]", pre + "s" + i + "[lid + h]", r.dtype(), sum, acc, fp64))
+                            .append(f.step(pre + "s" + i + "[lid]", pre + "s" + i + "[lid + h]"))
                             .append('\n');
                     fromLocal
                             .append("    a")
@@ -402,7 +400,7 @@ final class FusedRenderer {
                             .append(i)
                             .append("[0];\n");
                     fromPart.append("    ")
-                            .append(fold("a" + i, "part" + slot + "[base + j]", r.dtype(), sum, acc, fp64))
+                            .append(f.step("a" + i, "part" + slot + "[base + j]"))
                             .append('\n');
                     to.append("    ")
                             .append(t)
@@ -640,38 +638,6 @@ final class FusedRenderer {
             return function(helpers, pre + "f" + i, expr, out, t) + "(v" + a[0] + ")";
         }
         return function(helpers, pre + "f" + i, expr, out, t, t) + "(v" + a[0] + ", v" + a[1] + ")";
-    }
-
-    private static String accType(DType d, boolean sum, boolean fp64) {
-        return switch (d) {
-            case FLOAT32, FLOAT64 -> fp64 ? "double" : "float";
-            case INT32, UINT32 -> sum ? "uint" : Sources.ctype(d);
-            case INT64 -> sum ? "ulong" : "long";
-            case BOOL -> "uchar";
-        };
-    }
-
-    private static String identity(DType d, boolean sum) {
-        if (sum || d == DType.BOOL || d == DType.UINT32) {
-            return "0";
-        }
-        return switch (d) {
-            case INT32 -> "INT_MIN";
-            case INT64 -> "LONG_MIN";
-            default -> "-INFINITY";
-        };
-    }
-
-    private static String fold(String a, String v, DType d, boolean sum, String acc, boolean fp64) {
-        if (d == DType.BOOL) {
-            return a + " |= " + v + ";";
-        }
-        if (d.isFloating()) {
-            return sum
-                    ? a + " += (" + acc + ") " + v + ";"
-                    : a + " = " + (fp64 ? "kmaxd" : "kmaxf") + "(" + a + ", (" + acc + ") " + v + ");";
-        }
-        return sum ? a + " += (" + acc + ") " + v + ";" : a + " = max(" + a + ", " + v + ");";
     }
 
     private static int[] toArray(List<Integer> l) {
