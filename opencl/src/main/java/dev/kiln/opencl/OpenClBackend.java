@@ -192,7 +192,13 @@ final class OpenClBackend implements Backend {
                 args.add(m);
             }
             if (chunks == 0) {
-                rt.launch(r.source(), "k", n, 0, args.toArray());
+                if (r.vectorSource() != null && vectorKernels && fastPaths && n >= vectorMinPoints) {
+                    vectorLaunches.incrementAndGet();
+                    int w = FusedRenderer.VECTOR;
+                    rt.launch(r.vectorSource(), "kv", (n + w - 1) / w, 0, args.toArray());
+                } else {
+                    rt.launch(r.source(), "k", n, 0, args.toArray());
+                }
                 return outs;
             }
             fusedGroupReductions.incrementAndGet();
@@ -281,6 +287,27 @@ final class OpenClBackend implements Backend {
             rt.launch(r.source(), "rows", (long) r.rows() * gs, gs, args.toArray());
             return outs;
         };
+    }
+
+    /**
+     * Whether elementwise kernels that have a vector variant ({@link FusedRenderer#vectorKernel}) run
+     * it (true, the default); false runs the scalar kernel (for comparisons and tests).
+     */
+    volatile boolean vectorKernels = true;
+
+    /**
+     * Elementwise kernels of fewer points run the scalar kernel: small launches are bound by their
+     * overhead, and the vector variant is a second build (on PoCL the 16-wide variant of a kernel
+     * with transcendentals costs more to compile than the scalar one), which the conformance suite's
+     * thousands of small kernels would pay for nothing. Tests lower it.
+     */
+    volatile int vectorMinPoints = 1 << 16;
+
+    private final java.util.concurrent.atomic.AtomicLong vectorLaunches = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Elementwise kernels run as their vector variant so far (for tests). */
+    long vectorLaunches() {
+        return vectorLaunches.get();
     }
 
     private final java.util.concurrent.atomic.AtomicLong rowGroupKernels = new java.util.concurrent.atomic.AtomicLong();

@@ -130,6 +130,36 @@ final class Sources {
     }
 
     /**
+     * The C expression of a float primitive on vectors {@code x} (and {@code y}) of {@code w}
+     * elements of {@code d}, with {@link #expression}'s semantics element by element (float32
+     * through double where the device has fp64, rounded once; the same built-ins, in their vector
+     * forms; NaN-propagating max through component-wise selects), or null where it has none.
+     */
+    static String vectorExpression(Primitive p, DType d, boolean fp64, int w) {
+        if (!d.isFloating()) {
+            return null;
+        }
+        boolean wide = d == DType.FLOAT32 && fp64;
+        String cx = wide ? "convert_double" + w + "(x)" : "x";
+        String cy = wide ? "convert_double" + w + "(y)" : "y";
+        String open = wide ? "convert_float" + w + "(" : "(";
+        return switch (p) {
+            case ADD -> "x + y";
+            case MUL -> "x * y";
+            case DIV -> open + cx + " / " + cy + ")";
+            // not REM: PoCL 3.1's fmod on double16 returned wrong values (995.66 fmod 549.68 gave 0.436);
+            case MAX -> "(isnan(x) ? x : isnan(y) ? y : x == y ? (signbit(x) ? y : x) : (x > y ? x : y))";
+            // nor POW and ATAN2: PoCL 3.1's pow on double16 returned wrong values as well (3.98^2.199 gave
+            // 0.99), so the two-argument double built-ins stay scalar
+            case FLOOR -> "floor(x)";
+            case SQRT, EXP, LOG, EXPM1, LOG1P, SIN, COS ->
+                open + p.name().toLowerCase(java.util.Locale.ROOT) + "(" + cx + "))";
+            case TANH -> d == DType.FLOAT32 ? "(fabs(x) > 10.0f ? copysign((float" + w + ") 1.0f, x) : tanh(x))" : null;
+            default -> null;
+        };
+    }
+
+    /**
      * Integer arithmetic on {@code t} (int, long or uint) through its unsigned twin {@code u}, so
      * that overflow wraps: division by zero gives all ones, {@code MIN / -1} wraps to MIN, shifts
      * by the bit width or more (the amount read as unsigned) give 0.
