@@ -192,7 +192,13 @@ final class OpenClBackend implements Backend {
                 args.add(m);
             }
             if (chunks == 0) {
-                rt.launch(r.source(), "k", n, 0, args.toArray());
+                if (r.vectorSource() != null && vectorKernels && fastPaths && n >= vectorMinPoints) {
+                    vectorLaunches.incrementAndGet();
+                    int w = FusedRenderer.VECTOR;
+                    rt.launch(r.vectorSource(), "kv", (n + w - 1) / w, 0, args.toArray());
+                } else {
+                    rt.launch(r.source(), "k", n, 0, args.toArray());
+                }
                 return outs;
             }
             fusedGroupReductions.incrementAndGet();
@@ -281,6 +287,27 @@ final class OpenClBackend implements Backend {
             rt.launch(r.source(), "rows", (long) r.rows() * gs, gs, args.toArray());
             return outs;
         };
+    }
+
+    /**
+     * Whether elementwise kernels that have a vector variant ({@link FusedRenderer#vectorKernel}) run
+     * it (true, the default); false runs the scalar kernel (for comparisons and tests).
+     */
+    volatile boolean vectorKernels = true;
+
+    /**
+     * Elementwise kernels of fewer points run the scalar kernel: small launches are bound by their
+     * overhead, and the vector variant is a second build (on PoCL the 16-wide variant of a kernel
+     * with transcendentals costs more to compile than the scalar one), which the conformance suite's
+     * thousands of small kernels would pay for nothing. Tests lower it.
+     */
+    volatile int vectorMinPoints = 1 << 16;
+
+    private final java.util.concurrent.atomic.AtomicLong vectorLaunches = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Elementwise kernels run as their vector variant so far (for tests). */
+    long vectorLaunches() {
+        return vectorLaunches.get();
     }
 
     private final java.util.concurrent.atomic.AtomicLong rowGroupKernels = new java.util.concurrent.atomic.AtomicLong();
@@ -417,7 +444,12 @@ final class OpenClBackend implements Backend {
      * may flush to zero); and with the fast paths on, float32 {@code tanh} through the device's
      * float built-in (on PoCL within 1 ulp of the reference over a sweep of 8.7M inputs, {@code
      * Float32MathMain}; about three times faster than Kiln's decomposition, which takes {@code
-     * expm1} in double) and the cumulative ops as a native scan.
+     * expm1} in double), the cumulative ops as a native scan, and the reductions beyond the core's
+     * sum and max ({@code reduce_prod}, {@code reduce_min}, and on integers and bool {@code
+     * reduce_and} and {@code reduce_or}; {@link Sources#fold}), eager and as reducers of fused
+     * kernels (Kiln's decompositions are pairwise trees of whole-array steps, or a max of negations,
+     * which cannot fuse into one pass; {@code argmax} and {@code argmin} decompose into a max or min
+     * and a min of indices, so they fuse too).
      */
     @Override
     public boolean implementsNatively(Primitive primitive, DType dtype) {
@@ -430,6 +462,9 @@ final class OpenClBackend implements Backend {
         if (primitive.kind() == Primitive.Kind.CUMULATIVE) {
             return fastPaths && dtype != DType.BOOL && dtypes.contains(dtype);
         }
+        if (primitive.kind() == Primitive.Kind.REDUCE && !primitive.isCore()) {
+            return fastPaths && Sources.isReducer(primitive, dtype) && dtypes.contains(dtype);
+        }
         return primitive.isCore() && dtypes.contains(dtype);
     }
 
@@ -441,6 +476,13 @@ final class OpenClBackend implements Backend {
         if (p.kind() == Primitive.Kind.CUMULATIVE
                 && implementsNatively(p, inputs.get(0).spec().dtype())) {
             return scan(p, (Params.Cumulative) params, out, cl(inputs.get(0)));
+        }
+        if (p.kind() == Primitive.Kind.REDUCE
+                && !p.isCore()
+                && implementsNatively(p, inputs.get(0).spec().dtype())) {
+            ClBuffer x = cl(inputs.get(0));
+            requireDType(p, x.spec().dtype());
+            return reduce(p, ((Params.Reduce) params).axes().toArray(), out, x);
         }
         if (!p.isCore() && p != Primitive.NEXTAFTER) {
             throw new UnsupportedPrimitiveException(

@@ -25,7 +25,7 @@ import java.util.Map;
  * global memory, so a stage may read back any element an earlier stage wrote in its own rows.
  *
  * <p>Groups it does not write are reported with {@link FusedRenderer.Unsupported}: a kernel whose
- * reduction keeps axes besides the row axes, a reducer other than sum and max, or rows whose local
+ * reduction keeps axes besides the row axes, a reducer on a dtype it does not take, or rows whose local
  * arrays do not fit the device's local memory; the backend then runs the kernels one by one.
  */
 final class RowGroupRenderer {

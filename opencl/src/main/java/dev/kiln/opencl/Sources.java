@@ -50,9 +50,14 @@ final class Sources {
         // max of Java and XLA: NaN if either is NaN, and max(-0, +0) = +0
         b.append("inline float kmaxf(float x, float y) { return isnan(x) ? x : isnan(y) ? y"
                 + " : x == y ? (signbit(x) ? y : x) : (x > y ? x : y); }\n");
+        // and min: NaN if either is NaN, and min(-0, +0) = -0
+        b.append("inline float kminf(float x, float y) { return isnan(x) ? x : isnan(y) ? y"
+                + " : x == y ? (signbit(x) ? x : y) : (x < y ? x : y); }\n");
         if (fp64) {
             b.append("inline double kmaxd(double x, double y) { return isnan(x) ? x : isnan(y) ? y"
                     + " : x == y ? (signbit(x) ? y : x) : (x > y ? x : y); }\n");
+            b.append("inline double kmind(double x, double y) { return isnan(x) ? x : isnan(y) ? y"
+                    + " : x == y ? (signbit(x) ? x : y) : (x < y ? x : y); }\n");
         }
         // integer power by repeated squaring, wrapping; a negative exponent gives the truncated reciprocal
         String[][] pows = {{"int", "uint"}, {"long", "ulong"}, {"uint", "uint"}};
@@ -120,6 +125,36 @@ final class Sources {
             // the built-in, saturated where the correctly rounded result is ±1 (|x| > 9.01): PoCL's
             // tanh gives 1 - 2^-24 there, one ulp short, which turns gelu(-inf) into -inf, not NaN
             case TANH -> single ? "(fabs(x) > 10.0f ? copysign(1.0f, x) : tanh(x))" : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * The C expression of a float primitive on vectors {@code x} (and {@code y}) of {@code w}
+     * elements of {@code d}, with {@link #expression}'s semantics element by element (float32
+     * through double where the device has fp64, rounded once; the same built-ins, in their vector
+     * forms; NaN-propagating max through component-wise selects), or null where it has none.
+     */
+    static String vectorExpression(Primitive p, DType d, boolean fp64, int w) {
+        if (!d.isFloating()) {
+            return null;
+        }
+        boolean wide = d == DType.FLOAT32 && fp64;
+        String cx = wide ? "convert_double" + w + "(x)" : "x";
+        String cy = wide ? "convert_double" + w + "(y)" : "y";
+        String open = wide ? "convert_float" + w + "(" : "(";
+        return switch (p) {
+            case ADD -> "x + y";
+            case MUL -> "x * y";
+            case DIV -> open + cx + " / " + cy + ")";
+            // not REM: PoCL 3.1's fmod on double16 returned wrong values (995.66 fmod 549.68 gave 0.436);
+            case MAX -> "(isnan(x) ? x : isnan(y) ? y : x == y ? (signbit(x) ? y : x) : (x > y ? x : y))";
+            // nor POW and ATAN2: PoCL 3.1's pow on double16 returned wrong values as well (3.98^2.199 gave
+            // 0.99), so the two-argument double built-ins stay scalar
+            case FLOOR -> "floor(x)";
+            case SQRT, EXP, LOG, EXPM1, LOG1P, SIN, COS ->
+                open + p.name().toLowerCase(java.util.Locale.ROOT) + "(" + cx + "))";
+            case TANH -> d == DType.FLOAT32 ? "(fabs(x) > 10.0f ? copysign((float" + w + ") 1.0f, x) : tanh(x))" : null;
             default -> null;
         };
     }
@@ -270,35 +305,12 @@ final class Sources {
      * redStrides...]}; {@code m} is the number of elements reduced into each output.
      */
     static String reduce(Primitive p, DType d, boolean fp64) {
-        boolean sum = p == Primitive.REDUCE_SUM;
+        Fold f = fold(p, d, fp64);
         String t = ctype(d);
-        String acc;
-        String init;
-        String step;
-        String fin;
-        switch (d) {
-            case FLOAT32, FLOAT64 -> {
-                acc = fp64 ? "double" : "float";
-                String max = fp64 ? "kmaxd" : "kmaxf";
-                init = sum ? "0" : "-INFINITY";
-                step = sum ? "a += (" + acc + ") v;" : "a = " + max + "(a, (" + acc + ") v);";
-                fin = "(" + t + ") a";
-            }
-            case INT32, INT64, UINT32 -> {
-                String u = d == DType.INT64 ? "ulong" : "uint";
-                acc = sum ? u : t;
-                init = sum ? "0" : d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0";
-                step = sum ? "a += (" + u + ") v;" : "a = max(a, v);";
-                fin = "(" + t + ") a";
-            }
-            case BOOL -> {
-                acc = "uchar";
-                init = "0";
-                step = "a |= v;";
-                fin = "a";
-            }
-            default -> throw new IllegalArgumentException(d.toString());
-        }
+        String acc = f.acc();
+        String init = f.init();
+        String step = f.step();
+        String fin = "(" + t + ") a";
         return header(fp64)
                 + "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
                 + " const int n, const int m) {\n"
@@ -437,29 +449,78 @@ final class Sources {
                 + "    " + store + "\n  }\n}\n";
     }
 
-    /** The accumulator's C type, its identity, and how to fold {@code v} into {@code a}, for a reduction. */
-    record Fold(String acc, String init, String step) {}
+    /**
+     * A reducer on one dtype: the accumulator's C type, its identity, and the combination of an
+     * accumulator with a value (or with another accumulator). Floats accumulate in double where the
+     * device has fp64 (each output rounded once, as the reference does); integer sums and products
+     * on the unsigned type of the same width, so they wrap; max and min propagate NaN and order -0
+     * below +0; bool sum, max and or are logical or, bool product, min and and are logical and.
+     */
+    record Fold(String acc, String init, Primitive reducer, String fn) {
+        /** The C expression combining accumulator {@code a} with {@code v} (cast to the accumulator's type). */
+        String combine(String a, String v) {
+            String cv = "(" + acc + ") " + v;
+            return switch (fn) {
+                case "+", "*", "&", "|" -> a + " " + fn + " " + cv;
+                default -> fn + "(" + a + ", " + cv + ")";
+            };
+        }
+
+        /** {@code a = combine(a, v);} */
+        String step(String a, String v) {
+            return a + " = " + combine(a, v) + ";";
+        }
+
+        /** The step folding {@code v} into {@code a}. */
+        String step() {
+            return step("a", "v");
+        }
+    }
+
+    /** The reductions claimed natively, with {@link #fold}'s semantics. */
+    static boolean isReducer(Primitive p, DType d) {
+        return switch (p) {
+            case REDUCE_SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN -> true;
+            case REDUCE_AND, REDUCE_OR -> !d.isFloating();
+            default -> false;
+        };
+    }
 
     static Fold fold(Primitive p, DType d, boolean fp64) {
-        boolean sum = p == Primitive.REDUCE_SUM;
+        if (!isReducer(p, d)) {
+            throw new IllegalArgumentException(p + " on " + d);
+        }
         return switch (d) {
             case FLOAT32, FLOAT64 -> {
                 String acc = fp64 ? "double" : "float";
-                String max = fp64 ? "kmaxd" : "kmaxf";
-                yield new Fold(
-                        acc,
-                        sum ? "0" : "-INFINITY",
-                        sum ? "a += (" + acc + ") v;" : "a = " + max + "(a, (" + acc + ") v);");
+                String sfx = fp64 ? "d" : "f";
+                yield switch (p) {
+                    case REDUCE_SUM -> new Fold(acc, "0", p, "+");
+                    case REDUCE_PROD -> new Fold(acc, "1", p, "*");
+                    case REDUCE_MAX -> new Fold(acc, "-INFINITY", p, "kmax" + sfx);
+                    default -> new Fold(acc, "INFINITY", p, "kmin" + sfx);
+                };
             }
             case INT32, INT64, UINT32 -> {
                 String u = d == DType.INT64 ? "ulong" : "uint";
                 String t = ctype(d);
-                yield new Fold(
-                        sum ? u : t,
-                        sum ? "0" : d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0",
-                        sum ? "a += (" + u + ") v;" : "a = max(a, v);");
+                yield switch (p) {
+                    case REDUCE_SUM -> new Fold(u, "0", p, "+");
+                    case REDUCE_PROD -> new Fold(u, "1", p, "*");
+                    case REDUCE_MAX ->
+                        new Fold(t, d == DType.INT32 ? "INT_MIN" : d == DType.INT64 ? "LONG_MIN" : "0", p, "max");
+                    case REDUCE_MIN ->
+                        new Fold(
+                                t, d == DType.INT32 ? "INT_MAX" : d == DType.INT64 ? "LONG_MAX" : "UINT_MAX", p, "min");
+                    case REDUCE_AND -> new Fold(t, "(" + t + ") -1", p, "&");
+                    default -> new Fold(t, "0", p, "|");
+                };
             }
-            case BOOL -> new Fold("uchar", "0", "a |= v;");
+            case BOOL ->
+                switch (p) {
+                    case REDUCE_SUM, REDUCE_MAX, REDUCE_OR -> new Fold("uchar", "0", p, "|");
+                    default -> new Fold("uchar", "1", p, "&");
+                };
         };
     }
 
@@ -476,11 +537,7 @@ final class Sources {
         String t = ctype(d);
         String in = partialIn ? f.acc() : t;
         String out = partialOut ? f.acc() : t;
-        String combine = f.step()
-                .replace("v", "s[lid + h]")
-                .replace("a ", "s[lid] ")
-                .replace("(a,", "(s[lid],")
-                .replace("a |=", "s[lid] |=");
+        String combine = f.step("s[lid]", "s[lid + h]");
         return header(fp64)
                 + "__kernel void k(__global const " + in + " *src, __global " + out + " *out, __global const int *p,"
                 + " const int m, const int chunks, const int rstride, __local " + f.acc() + " *s) {\n"
@@ -545,13 +602,7 @@ final class Sources {
                 + "  const long base = (long) (L / inner) * dim * inner + L % inner;\n"
                 + "#define AT(j) (base + (long) (reverse ? dim - 1 - (j) : (j)) * inner)\n";
         String fn = "inline " + acc + " comb(" + acc + " a, " + acc + " v) { return " + comb + "; }\n";
-        String mins = "inline float kminf(float x, float y) { return isnan(x) ? x : isnan(y) ? y"
-                + " : x == y ? (signbit(x) ? x : y) : (x < y ? x : y); }\n"
-                + (fp64
-                        ? "inline double kmind(double x, double y) { return isnan(x) ? x : isnan(y) ? y"
-                                + " : x == y ? (signbit(x) ? x : y) : (x < y ? x : y); }\n"
-                        : "");
-        return header(fp64) + mins + fn
+        return header(fp64) + fn
                 + "__kernel void k1(__global const " + t + " *x, __global " + acc + " *sums, " + args + ") {\n"
                 + "  const int g = get_global_id(0);\n  if (g >= lines * chunks) return;\n" + at
                 + "  " + acc + " a = (" + acc + ") x[AT(lo)];\n"

@@ -12,7 +12,8 @@ import org.jocl.cl_mem;
  * {@code -Dstep}-th bit pattern of the range each function is used on, plus the conformance suite's
  * special values), and times each against the same function computed in double and rounded once.
  * Prints the largest error in float32 ulps per function; this is what the tolerance table's opencl
- * entry rests on.
+ * entry rests on. Also the same in the vector forms ({@code float16}, 16 elements per item) that
+ * the renderer's vector kernels call.
  */
 public final class Float32MathMain {
     private Float32MathMain() {}
@@ -43,18 +44,28 @@ public final class Float32MathMain {
             String dbl = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
                     + "__kernel void k(__global const float *x, __global float *y, const int n) {\n"
                     + "  int i = get_global_id(0);\n  if (i < n) y[i] = (float) " + f.c() + "((double) x[i]);\n}\n";
-            double[] ms = new double[2];
-            long[] worst = new long[2];
-            float[] worstAt = new float[2];
-            String[] srcs = {single, dbl};
-            for (int v = 0; v < 2; v++) {
+            // the vector forms the renderer's vector kernels call (FusedRenderer.vectorKernel), 16 per item
+            String vec = "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
+                    + "__kernel void k(__global const float *x, __global float *y, const int n) {\n"
+                    + "  int i = get_global_id(0) * 16;\n  if (i + 16 <= n) vstore16(%s, 0, y + i);\n"
+                    + "  else for (; i < n; i++) y[i] = %s;\n}\n";
+            String single16 = vec.formatted(f.c() + "(vload16(0, x + i))", f.c() + "(x[i])");
+            String dbl16 = vec.formatted(
+                    "convert_float16(" + f.c() + "(convert_double16(vload16(0, x + i))))",
+                    "(float) " + f.c() + "((double) x[i])");
+            double[] ms = new double[4];
+            long[] worst = new long[4];
+            float[] worstAt = new float[4];
+            String[] srcs = {single, dbl, single16, dbl16};
+            for (int v = 0; v < 4; v++) {
                 String src = srcs[v];
-                rt.launch(src, "k", n, 0, in, out, n);
+                long items = v < 2 ? n : (n + 15) / 16;
+                rt.launch(src, "k", items, 0, in, out, n);
                 rt.finish();
                 double best = Double.MAX_VALUE;
                 for (int r = 0; r < 3; r++) {
                     long t = System.nanoTime();
-                    rt.launch(src, "k", n, 0, in, out, n);
+                    rt.launch(src, "k", items, 0, in, out, n);
                     rt.finish();
                     best = Math.min(best, (System.nanoTime() - t) / 1e6);
                 }
@@ -74,14 +85,20 @@ public final class Float32MathMain {
             System.out.printf(
                     Locale.ROOT,
                     "%-6s %9d inputs  float built-in: max %3d ulp (at %s), %7.1f ms/16M   double rounded: max %d ulp,"
-                            + " %7.1f ms/16M%n",
+                            + " %7.1f ms/16M   float16: max %d ulp (at %s), %7.1f ms/16M   double16 rounded: max %d"
+                            + " ulp, %7.1f ms/16M%n",
                     f.name(),
                     n,
                     worst[0],
                     worstAt[0],
                     ms[0],
                     worst[1],
-                    ms[1]);
+                    ms[1],
+                    worst[2],
+                    worstAt[2],
+                    ms[2],
+                    worst[3],
+                    ms[3]);
         }
     }
 
