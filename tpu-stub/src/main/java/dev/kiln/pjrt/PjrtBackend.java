@@ -58,7 +58,7 @@ final class PjrtBackend implements Backend {
         this.session = session;
         this.eagerOptions = quick[0] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
         this.programOptions = quick[1] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
-        this.client = session.client;
+        this.client = session.client();
         this.devices = List.of(new Device(
                 NAME,
                 client.deviceKind(),
