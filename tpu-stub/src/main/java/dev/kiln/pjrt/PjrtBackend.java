@@ -93,7 +93,7 @@ final class PjrtBackend implements Backend {
 
     @Override
     public boolean implementsNatively(Primitive primitive, DType dtype) {
-        return StableHlo.LOWERED.contains(primitive) && dtypes().contains(dtype);
+        return StableHlo.lowers(primitive, dtype) && dtypes().contains(dtype);
     }
 
     @Override
