@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
  * everything, while a third thread asks for collections all the time, so cleaners free buffers
  * and executables' inputs of one thread while the other is inside the plugin. Every result is
  * checked. A buffer freed while an execution still used it would give wrong numbers or crash the
- * JVM; this runs for about three seconds.
+ * JVM; this runs for three seconds or 40 rounds, whichever is longer.
  */
 class PjrtReleaseStressTest {
     /** A few sizes, so that after the first rounds every module is compiled and the rounds are quick. */
     private static final int[] SIZES = {1, 7, 1000, 4099};
+
+    private static final int MIN_ROUNDS = 40;
 
     @Test
     void buffersFreedByCleanersDuringExecutesLeaveEveryResultRight() throws Exception {
@@ -74,14 +76,20 @@ class PjrtReleaseStressTest {
                 }
             }
         });
-        Thread.sleep(3000);
+        // at least 3 s and 40 checked rounds (a loaded machine runs fewer per second), at most 60 s
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 60_000_000_000L
+                && (System.nanoTime() - start < 3_000_000_000L || checked.get() < MIN_ROUNDS)
+                && failures.isEmpty()) {
+            Thread.sleep(50);
+        }
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
         collector.join();
         assertTrue(failures.isEmpty(), () -> "failures: " + failures);
-        assertTrue(checked.get() > 10, "only " + checked.get() + " rounds ran");
+        assertTrue(checked.get() >= MIN_ROUNDS, "only " + checked.get() + " rounds ran in 60 s");
         System.out.println("PjrtReleaseStressTest: " + checked.get() + " rounds checked");
     }
 }
