@@ -37,8 +37,15 @@ key="$(cat "$0" "$here"/src/main/cpp/*.cc "$here"/src/main/cpp/*.c \
        "$here"/src/main/cpp/stubs/mlir/IR/*.h "$TFI/xla/pjrt/c/pjrt_c_api.h" | sha256sum | cut -c1-16)"
 cache="$cache_root/$key"
 products="libkiln_pjrt_cpu.so pjrt_layout libkiln_pjrt_noentry.so libkiln_pjrt_badversion.so"
+# Puts $1 at $2 by renaming a copy over it, and not at all when $2 already holds the same bytes. A
+# JVM that has the plugin loaded maps the file: rewriting it in place (cp truncates, then writes)
+# would change the code under that JVM (see docs/pjrt.md); a rename leaves it its own inode.
+install_file() {
+  if [ -f "$2" ] && cmp -s "$1" "$2"; then return 0; fi
+  cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"
+}
 if [ -f "$cache/libkiln_pjrt_cpu.so" ]; then
-  for p in $products; do cp "$cache/$p" "$out/$p"; done
+  for p in $products; do install_file "$cache/$p" "$out/$p"; done
   echo "kiln-pjrt: plugin from cache $cache" >&2
 else
   flags=(-std=c++17 -DNDEBUG -O1 -fPIC -D_GLIBCXX_USE_CXX11_ABI=1 -DEIGEN_MAX_ALIGN_BYTES=64 -w
@@ -49,9 +56,10 @@ else
     -I"$TFI/external/com_google_protobuf/src")
   echo "kiln-pjrt: compiling the XLA:CPU plugin (about a minute)" >&2
   g++ "${flags[@]}" -c "$here/src/main/cpp/kiln_pjrt_cpu.cc" -o "$out/kiln_pjrt_cpu.o"
-  g++ -shared -o "$out/libkiln_pjrt_cpu.so" "$out/kiln_pjrt_cpu.o" -L"$tf" \
+  g++ -shared -o "$out/libkiln_pjrt_cpu.so.new" "$out/kiln_pjrt_cpu.o" -L"$tf" \
       -l:libtensorflow_cc.so.2 -l:libtensorflow_framework.so.2 -Wl,-z,defs \
       -Wl,-rpath,'$ORIGIN/tf/tensorflow'
+  mv -f "$out/libkiln_pjrt_cpu.so.new" "$out/libkiln_pjrt_cpu.so"
   gcc -std=c11 -O1 -I"$TFI" "$here/src/main/cpp/pjrt_layout.c" -o "$out/pjrt_layout"
   gcc -std=c11 -O1 -shared -fPIC "$here/src/main/cpp/broken_plugins.c" -o "$out/libkiln_pjrt_noentry.so"
   gcc -std=c11 -O1 -shared -fPIC -I"$TFI" -DKILN_BAD_VERSION "$here/src/main/cpp/broken_plugins.c" \

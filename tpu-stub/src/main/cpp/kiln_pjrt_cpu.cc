@@ -416,13 +416,15 @@ absl::Status ToXlaComputation(absl::string_view text, xla::XlaComputation& compu
   if (fresh) {
     return xla::ParseMlirModuleStringAndConvertToXlaComputation(text, computation, false, false);
   }
+  // A plain pointer, never destroyed at exit: the C library's exit runs static destructors while
+  // other threads of the JVM may still be running, and one of them could be compiling.
   static std::mutex mutex;
-  static std::unique_ptr<mlir::MLIRContext> context;
+  static mlir::MLIRContext* context = nullptr;
   static int uses = 0;
   std::lock_guard<std::mutex> lock(mutex);
   if (context == nullptr || uses >= 2000) {
-    context.reset();
-    context = std::make_unique<mlir::MLIRContext>(mlir::MLIRContext::DISABLED);
+    delete context;
+    context = new mlir::MLIRContext(mlir::MLIRContext::DISABLED);
     uses = 0;
   }
   ++uses;

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One loaded PJRT plugin: its {@code PJRT_Api} table, bound with java.lang.foreign. Every slot is
@@ -142,18 +143,67 @@ final class PjrtApi {
         return f;
     }
 
+    /** Native calls into a plugin now in progress, on any thread (see {@link #closeAtExit}). */
+    private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+
+    /** Set when the JVM begins to shut down: from then on no call enters a plugin. */
+    private static volatile boolean closing;
+
+    /** How long the shutdown hook waits for calls in progress to leave the plugin. */
+    private static final long EXIT_WAIT_NANOS = 10_000_000_000L;
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(PjrtApi::closeAtExit, "kiln-pjrt-exit"));
+        } catch (IllegalStateException e) {
+            closing = true; // already shutting down
+        }
+    }
+
+    /**
+     * The shutdown hook: refuse new calls into plugins and wait (up to 10 s) for those in progress
+     * to return. After the hooks the JVM calls the C library's {@code exit}, which runs the plugin
+     * libraries' static destructors while other threads still run; a cleaner freeing a buffer, or
+     * a thread compiling, must not be inside the plugin then. Buffers, executables and clients
+     * still alive are left to the operating system, which reclaims a process's memory anyway.
+     */
+    static void closeAtExit() {
+        closing = true;
+        long deadline = System.nanoTime() + EXIT_WAIT_NANOS;
+        while (IN_FLIGHT.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether the JVM is shutting down, so that plugins are no longer called. */
+    static boolean closing() {
+        return closing;
+    }
+
     /** Calls a slot that returns {@code PJRT_Error*}; throws its error, destroyed, as a PjrtException. */
     void call(long slot, String name, MemorySegment args) {
-        MemorySegment error;
+        MemorySegment f = function(slot, name);
+        IN_FLIGHT.incrementAndGet();
         try {
-            error = (MemorySegment) ERROR_FN.invokeExact(function(slot, name), args);
-        } catch (PjrtException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new PjrtException("pjrt: " + name + " failed: " + t, -1);
-        }
-        if (!error.equals(MemorySegment.NULL)) {
-            throw consume(error, name);
+            if (closing) {
+                throw new PjrtException("pjrt: " + name + " was not called: the JVM is shutting down", -1);
+            }
+            MemorySegment error;
+            try {
+                error = (MemorySegment) ERROR_FN.invokeExact(f, args);
+            } catch (Throwable t) {
+                throw new PjrtException("pjrt: " + name + " failed: " + t, -1);
+            }
+            if (!error.equals(MemorySegment.NULL)) {
+                throw consume(error, name);
+            }
+        } finally {
+            IN_FLIGHT.decrementAndGet();
         }
     }
 
@@ -252,12 +302,24 @@ final class PjrtApi {
         }
     }
 
+    /** Clients this process has created, and destroyed, through any plugin (for tests of the probe). */
+    static final AtomicInteger CLIENTS_CREATED = new AtomicInteger();
+
+    static final AtomicInteger CLIENTS_DESTROYED = new AtomicInteger();
+
     /** Creates a client with no options. */
     PjrtClient createClient() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = args(arena, CLIENT_CREATE_ARGS);
             call(CLIENT_CREATE, "PJRT_Client_Create", a);
-            return new PjrtClient(this, a.get(ADDRESS, CLIENT_CREATE_CLIENT));
+            CLIENTS_CREATED.incrementAndGet();
+            MemorySegment client = a.get(ADDRESS, CLIENT_CREATE_CLIENT);
+            try {
+                return new PjrtClient(this, client);
+            } catch (RuntimeException e) {
+                PjrtClient.destroy(this, client);
+                throw e;
+            }
         }
     }
 

@@ -58,7 +58,7 @@ final class PjrtBackend implements Backend {
         this.session = session;
         this.eagerOptions = quick[0] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
         this.programOptions = quick[1] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
-        this.client = session.client;
+        this.client = session.client();
         this.devices = List.of(new Device(
                 NAME,
                 client.deviceKind(),
@@ -93,7 +93,7 @@ final class PjrtBackend implements Backend {
 
     @Override
     public boolean implementsNatively(Primitive primitive, DType dtype) {
-        return StableHlo.LOWERED.contains(primitive) && dtypes().contains(dtype);
+        return StableHlo.lowers(primitive, dtype) && dtypes().contains(dtype);
     }
 
     @Override

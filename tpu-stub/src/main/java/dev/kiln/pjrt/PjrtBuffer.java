@@ -23,7 +23,9 @@ final class PjrtBuffer implements Buffer {
         long bytes = bytes(spec);
         PjrtClient.CLEANER.register(this, () -> {
             live.release(bytes);
-            PjrtClient.destroyBuffer(api, handle);
+            if (!PjrtApi.closing()) {
+                PjrtClient.destroyBuffer(api, handle);
+            }
         });
     }
 

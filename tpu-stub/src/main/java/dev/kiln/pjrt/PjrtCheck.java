@@ -39,6 +39,11 @@ public final class PjrtCheck {
         }
         try {
             PjrtSession session = PjrtSession.connect(located);
+            try {
+                session.client(); // the probe of Kiln's CPU plugin starts none: start it here
+            } catch (PjrtException e) {
+                throw session.clientFailed(e);
+            }
             System.out.println("available: " + session.describe());
             System.exit(0);
         } catch (PjrtSession.NotAvailable e) {

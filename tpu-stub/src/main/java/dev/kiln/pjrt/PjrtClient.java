@@ -105,10 +105,15 @@ final class PjrtClient {
 
     /** Destroys the client; only for clients no buffer or executable refers to any more. */
     void destroy() {
+        destroy(api, client);
+    }
+
+    static void destroy(PjrtApi api, MemorySegment client) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = api.args(arena, CLIENT_DESTROY_ARGS);
             a.set(ADDRESS, ARG0, client);
             api.call(CLIENT_DESTROY, "PJRT_Client_Destroy", a);
+            PjrtApi.CLIENTS_DESTROYED.incrementAndGet();
         }
     }
 

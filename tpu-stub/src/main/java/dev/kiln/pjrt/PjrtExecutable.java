@@ -27,7 +27,11 @@ final class PjrtExecutable {
         this.client = client;
         this.handle = handle;
         PjrtApi api = client.api;
-        PjrtClient.CLEANER.register(this, () -> destroyLoaded(api, handle));
+        PjrtClient.CLEANER.register(this, () -> {
+            if (!PjrtApi.closing()) {
+                destroyLoaded(api, handle);
+            }
+        });
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ge = api.args(arena, LOADED_EXECUTABLE_GET_EXECUTABLE_ARGS);
             ge.set(ADDRESS, ARG0, handle);

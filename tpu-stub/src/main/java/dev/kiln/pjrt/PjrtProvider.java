@@ -11,9 +11,12 @@ import java.util.Map;
 /**
  * Provides {@link PjrtBackend}: Kiln programs lowered to StableHLO and run by a PJRT plugin. Its
  * priority (10) is below cpu-simd's, so it runs only when named ({@code -Dkiln.backend=pjrt}).
- * The probe loads the plugin and creates its client; it never throws, and reports the plugin's own
- * words when something fails (no plugin found, a library that does not load, an API version Kiln
- * does not speak, a client that cannot start, such as libtpu with no TPU attached).
+ * The probe loads the plugin and reads its version and attributes; for a plugin with a device to
+ * find (not Kiln's XLA:CPU plugin) it also creates a client and destroys it at once (see {@link
+ * PjrtSession}). The client the backend keeps is created by {@link #open}, so a JVM that probes
+ * the backends but never chooses pjrt runs no XLA client. The probe never throws, and reports the
+ * plugin's own words when something fails (no plugin found, a library that does not load, an API
+ * version Kiln does not speak, a client that cannot start, such as libtpu with no TPU attached).
  */
 public final class PjrtProvider implements BackendProvider {
     /** Which PJRT plugin to use. */
@@ -83,10 +86,16 @@ public final class PjrtProvider implements BackendProvider {
 
     @Override
     public Backend open(Map<String, String> options) {
+        boolean[] quick = quickCompile(QUICK_COMPILE.in(options));
         try {
-            return new PjrtBackend(
-                    PjrtSession.connect(PLUGIN.in(options), PjrtPlugins.environment(), CPU_PLUGIN.in(options)),
-                    quickCompile(QUICK_COMPILE.in(options)));
+            PjrtSession session =
+                    PjrtSession.connect(PLUGIN.in(options), PjrtPlugins.environment(), CPU_PLUGIN.in(options));
+            try {
+                session.client();
+            } catch (PjrtException e) {
+                throw session.clientFailed(e);
+            }
+            return new PjrtBackend(session, quick);
         } catch (PjrtSession.NotAvailable e) {
             throw new BackendUnavailableException("pjrt: " + e.reason() + "; fix: " + e.fix());
         }

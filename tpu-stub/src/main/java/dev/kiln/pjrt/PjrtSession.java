@@ -7,10 +7,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A PJRT plugin loaded, initialized and with a client: what one backend runs on. Sessions are
- * made once per plugin path and kept for the life of the process (PJRT plugins cannot be unloaded,
- * and creating an XLA client starts thread pools), so a probe and the backend opened after it
- * share one client. A failure is remembered too, so a probe that failed is not retried at a cost.
+ * A PJRT plugin loaded and initialized, and the client the backend runs on, created when it is
+ * first needed. Sessions are made once per plugin path and kept for the life of the process (PJRT
+ * plugins cannot be unloaded), so a probe and the backend opened after it share one session. A
+ * failure is remembered too, so a probe that failed is not retried at a cost.
+ *
+ * <p>The probe does not leave a client running: an XLA client starts thread pools (five threads
+ * for XLA:CPU), and a device client (TPU, GPU) holds its device, so a JVM that probes the backends
+ * but never chooses pjrt should have neither. Kiln's own XLA:CPU plugin (it says so with its {@code
+ * kiln_plugin} attribute) needs no attached device, so its probe stops after loading the plugin and
+ * reading its version and attributes; for any other plugin, whose client fails when its device is
+ * missing (libtpu: "TPU initialization failed"), the probe creates a client to learn that, reads its
+ * platform and device, and destroys it at once. {@link #client()} creates the client the backend
+ * keeps, when pjrt is opened.
  */
 final class PjrtSession {
     /** Why no plugin could be used, in the plugin's own words, and the fix. */
@@ -33,24 +42,73 @@ final class PjrtSession {
         }
     }
 
+    /** The attribute by which Kiln's XLA:CPU plugin says its client needs no attached device. */
+    static final String KILN_PLUGIN_ATTRIBUTE = "kiln_plugin";
+
     private static final Map<Path, Object> BY_PATH = new ConcurrentHashMap<>();
 
     final String name;
+    final Path path;
     final PjrtApi api;
-    final PjrtClient client;
     final Map<String, String> attributes;
+    /** What a trial client said about its platform and device, or null when the probe made none. */
+    private final String trialDescription;
 
-    private PjrtSession(String name, PjrtApi api, PjrtClient client, Map<String, String> attributes) {
+    private volatile PjrtClient client;
+
+    private PjrtSession(String name, Path path, PjrtApi api, Map<String, String> attributes, String trialDescription) {
         this.name = name;
+        this.path = path;
         this.api = api;
-        this.client = client;
         this.attributes = attributes;
+        this.trialDescription = trialDescription;
+    }
+
+    /**
+     * The client the backend runs on, created on first use and kept for the life of the process.
+     *
+     * @throws PjrtException with the plugin's message when the client cannot be created
+     */
+    PjrtClient client() {
+        PjrtClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = api.createClient();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Whether this session's client has been created (the probe alone never leaves one). */
+    boolean hasClient() {
+        return client != null;
+    }
+
+    /** Whether the probe must create a client to know the plugin can run here. */
+    static boolean needsTrialClient(Map<String, String> attributes) {
+        return !attributes.containsKey(KILN_PLUGIN_ATTRIBUTE);
     }
 
     String describe() {
-        return "plugin " + name + " (" + api.path().getFileName() + ", PJRT API " + api.version() + "), platform "
-                + client.platformName() + (client.platformVersion().isEmpty() ? "" : " " + client.platformVersion())
-                + ", device " + client.deviceDescriptions().get(0);
+        String plugin = "plugin " + name + " (" + api.path().getFileName() + ", PJRT API " + api.version() + ")";
+        PjrtClient c = client;
+        if (c != null) {
+            return plugin + ", " + describe(c);
+        }
+        if (trialDescription != null) {
+            return plugin + ", " + trialDescription;
+        }
+        return plugin + ", " + attributes.get(KILN_PLUGIN_ATTRIBUTE) + " (no device to find; its client starts when"
+                + " pjrt is opened)";
+    }
+
+    private static String describe(PjrtClient c) {
+        return "platform " + c.platformName() + (c.platformVersion().isEmpty() ? "" : " " + c.platformVersion())
+                + ", device " + c.deviceDescriptions().get(0);
     }
 
     /**
@@ -79,19 +137,27 @@ final class PjrtSession {
     }
 
     static PjrtSession connect(PjrtPlugins.Located located) throws NotAvailable {
+        return connect(located, false);
+    }
+
+    /**
+     * Connects to a located plugin; {@code trialAlways} makes the probe create and destroy a
+     * client even for Kiln's CPU plugin (for tests of that path).
+     */
+    static PjrtSession connect(PjrtPlugins.Located located, boolean trialAlways) throws NotAvailable {
         if (located.problem() != null) {
             throw new NotAvailable(
                     "plugin " + located.name() + ": " + located.problem(),
                     "install the plugin, or set -Dkiln.pjrt.plugin to a plugin's path");
         }
-        Object result = BY_PATH.computeIfAbsent(located.path(), p -> open(located));
+        Object result = BY_PATH.computeIfAbsent(located.path(), p -> open(located, trialAlways));
         if (result instanceof NotAvailable n) {
             throw n;
         }
         return (PjrtSession) result;
     }
 
-    private static Object open(PjrtPlugins.Located located) {
+    private static Object open(PjrtPlugins.Located located, boolean trialAlways) {
         PjrtApi api;
         try {
             api = PjrtApi.load(located.path());
@@ -110,16 +176,34 @@ final class PjrtSession {
         } catch (PjrtException e) {
             attributes = Map.of("error", e.getMessage());
         }
-        try {
-            PjrtClient client = api.createClient();
-            return new PjrtSession(located.name(), api, client, attributes);
-        } catch (PjrtException e) {
-            return new NotAvailable(
-                    "plugin " + located.name() + " (" + located.path() + ", PJRT API " + api.version()
-                            + ") loaded, but its client could not be created: " + e.getMessage(),
-                    "run where the plugin's device is attached, or choose another plugin with"
-                            + " -Dkiln.pjrt.plugin=<path|tpu|cuda|cpu>");
+        if (!trialAlways && !needsTrialClient(attributes)) {
+            return new PjrtSession(located.name(), located.path(), api, attributes, null);
         }
+        String description;
+        try {
+            PjrtClient trial = api.createClient();
+            try {
+                description = describe(trial);
+            } finally {
+                trial.destroy();
+            }
+        } catch (PjrtException e) {
+            return clientFailed(located.name(), located.path(), api, e);
+        }
+        return new PjrtSession(located.name(), located.path(), api, attributes, description);
+    }
+
+    /** The message for a client that could not be created when pjrt was opened. */
+    NotAvailable clientFailed(PjrtException e) {
+        return clientFailed(name, path, api, e);
+    }
+
+    private static NotAvailable clientFailed(String name, Path path, PjrtApi api, PjrtException e) {
+        return new NotAvailable(
+                "plugin " + name + " (" + path + ", PJRT API " + api.version()
+                        + ") loaded, but its client could not be created: " + e.getMessage(),
+                "run where the plugin's device is attached, or choose another plugin with"
+                        + " -Dkiln.pjrt.plugin=<path|tpu|cuda|cpu>");
     }
 
     /** Loads a plugin and reads its version and attributes without creating a client (for tests). */

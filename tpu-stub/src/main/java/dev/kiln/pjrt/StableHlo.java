@@ -55,8 +55,26 @@ final class StableHlo {
                 Primitive.REDUCE_AND,
                 Primitive.REDUCE_OR,
                 Primitive.NEXTAFTER,
-                Primitive.TANH));
+                Primitive.TANH,
+                Primitive.TAN,
+                Primitive.ASIN,
+                Primitive.ACOS,
+                Primitive.ATAN,
+                Primitive.ERF,
+                Primitive.SINH,
+                Primitive.COSH));
         return s;
+    }
+
+    /**
+     * Primitives lowered for float32 only: XLA's float64 forms are too far off (chlo.sinh and
+     * chlo.cosh 17 ulps near |x| = 33), so float64 takes Kiln's decomposition.
+     */
+    private static final Set<Primitive> FLOAT32_ONLY = EnumSet.of(Primitive.SINH, Primitive.COSH);
+
+    /** Whether this lowering writes {@code p} for operands of {@code dtype} (the backend's claim). */
+    static boolean lowers(Primitive p, DType dtype) {
+        return LOWERED.contains(p) && (!FLOAT32_ONLY.contains(p) || dtype == DType.FLOAT32);
     }
 
     /** A program or primitive this lowering cannot write; the caller falls back to Kiln's interpreter. */
@@ -339,6 +357,24 @@ final class StableHlo {
             case EXPM1 -> op(indent, "stablehlo.exponential_minus_one", in, inSpecs, out);
             case LOG1P -> op(indent, "stablehlo.log_plus_one", in, inSpecs, out);
             case TANH -> tanh(indent, in.get(0), out);
+            // XLA's own functions where they are within the policy's ulps over PjrtTranscendentalsTest's
+            // sweeps in the operand's type: tan 2 ulps, asin 2, acos 2, atan 1 (float32; float64 at most 2)
+            case TAN -> op(indent, "stablehlo.tan", in, inSpecs, out);
+            case ASIN -> op(indent, "chlo.asin", in, inSpecs, out);
+            case ACOS -> op(indent, "chlo.acos", in, inSpecs, out);
+            case ATAN -> op(indent, "chlo.atan", in, inSpecs, out);
+            // float32 through XLA's float64 form, rounded once (0 ulps in the sweep): XLA's float32 erf is
+            // 5 ulps off near |x| = 3.8, its float64 erf 1 ulp
+            case ERF ->
+                d == DType.FLOAT32
+                        ? widened(indent, "chlo.erf", in.get(0), out)
+                        : op(indent, "chlo.erf", in, inSpecs, out);
+            case SINH, COSH -> {
+                if (d != DType.FLOAT32) {
+                    throw new Unsupported("pjrt lowers " + p.printName() + " for float32 only");
+                }
+                yield widened(indent, p == Primitive.SINH ? "chlo.sinh" : "chlo.cosh", in.get(0), out);
+            }
             case SIN -> op(indent, "stablehlo.sine", in, inSpecs, out);
             case COS -> op(indent, "stablehlo.cosine", in, inSpecs, out);
             case EQ -> compare(indent, "EQ", in.get(0), in.get(1), inSpecs.get(0));
@@ -498,6 +534,14 @@ final class StableHlo {
         String a = op(indent, "stablehlo.abs", List.of(x), one, t);
         String small = compare(indent, "LT", a, filled(t, TANH_SPLIT, 0, indent), t);
         return op(indent, "stablehlo.select", List.of(small, inner, outer), choice, t);
+    }
+
+    /** XLA's float64 function {@code name} of a float32 operand, rounded once to float32. */
+    private String widened(String indent, String name, String x, ArraySpec t) {
+        ArraySpec wide = t.withDType(DType.FLOAT64);
+        String w = op(indent, "stablehlo.convert", List.of(x), List.of(t), wide);
+        String r = op(indent, name, List.of(w), List.of(wide), wide);
+        return op(indent, "stablehlo.convert", List.of(r), List.of(wide), t);
     }
 
     /** Where {@link #tanh} changes from XLA's tanh to the expm1 form. */

@@ -29,17 +29,18 @@ class PjrtBindingTest {
         Map<String, String> attributes = session.attributes;
         assertEquals("1.13.7", attributes.get("stablehlo_current_version"), attributes.toString());
         assertEquals("0.9.0", attributes.get("stablehlo_minimum_version"), attributes.toString());
-        assertEquals("cpu", session.client.platformName());
-        assertEquals(1, session.client.deviceDescriptions().size());
+        assertEquals("cpu", session.client().platformName());
+        assertEquals(1, session.client().deviceDescriptions().size());
         assertTrue(
-                session.client.deviceDescriptions().get(0).startsWith("TFRT_CPU"),
-                session.client.deviceDescriptions().toString());
+                session.client().deviceDescriptions().get(0).startsWith("TFRT_CPU"),
+                session.client().deviceDescriptions().toString());
     }
 
     @Test
     void compilesAndRunsStableHlo() {
-        PjrtExecutable e = session.client.compile(
-                """
+        PjrtExecutable e = session.client()
+                .compile(
+                        """
                 module @m {
                   func.func public @main(%a: tensor<5xf32>, %b: tensor<5xf32>) -> (tensor<5xf32>, tensor<f32>) {
                     %0 = stablehlo.multiply %a, %b : tensor<5xf32>
@@ -55,13 +56,14 @@ class PjrtBindingTest {
         assertArrayEquals(new long[] {5}, e.outputDims(0));
         assertArrayEquals(new long[0], e.outputDims(1));
         ArraySpec v = ArraySpec.of(DType.FLOAT32, 5);
-        PjrtBuffer a = session.client.fromHost(HostBuffer.wrap(v, new float[] {1, 2, 3, 4, -0.5f}));
-        PjrtBuffer b = session.client.fromHost(HostBuffer.wrap(v, new float[] {5, 6, 7, 8, 2}));
+        PjrtBuffer a = session.client().fromHost(HostBuffer.wrap(v, new float[] {1, 2, 3, 4, -0.5f}));
+        PjrtBuffer b = session.client().fromHost(HostBuffer.wrap(v, new float[] {5, 6, 7, 8, 2}));
         List<PjrtBuffer> out = e.run(List.of(a, b), List.of(v, ArraySpec.of(DType.FLOAT32)));
         assertArrayEquals(
                 new float[] {6, 14, 24, 36, -1.5f},
-                session.client.toHost(out.get(0)).floats());
-        assertArrayEquals(new float[] {78.5f}, session.client.toHost(out.get(1)).floats());
+                session.client().toHost(out.get(0)).floats());
+        assertArrayEquals(
+                new float[] {78.5f}, session.client().toHost(out.get(1)).floats());
     }
 
     @Test
@@ -75,12 +77,12 @@ class PjrtBindingTest {
                 HostBuffer.wrap(ArraySpec.of(DType.FLOAT64, 2, 1, 3), new double[] {1, -0.0, 1e300, 4, 5, 6}),
                 HostBuffer.wrap(ArraySpec.of(DType.FLOAT32, 0, 3), new float[0]));
         for (HostBuffer h : cases) {
-            PjrtBuffer d = session.client.fromHost(h);
-            long[] dims = session.client.dimensions(d);
+            PjrtBuffer d = session.client().fromHost(h);
+            long[] dims = session.client().dimensions(d);
             assertArrayEquals(
                     java.util.Arrays.stream(h.spec().shape()).asLongStream().toArray(), dims, h.toString());
-            assertEquals(PjrtClient.pjrtType(h.spec().dtype()), session.client.elementType(d), h.toString());
-            HostBuffer back = session.client.toHost(d);
+            assertEquals(PjrtClient.pjrtType(h.spec().dtype()), session.client().elementType(d), h.toString());
+            HostBuffer back = session.client().toHost(d);
             assertEquals(h.spec(), back.spec());
             for (int i = 0; i < h.spec().size(); i++) {
                 assertEquals(h.getDouble(i), back.getDouble(i), 0.0, h + " element " + i);
@@ -92,8 +94,9 @@ class PjrtBindingTest {
     void pluginErrorsAreReadDestroyedAndThrown() {
         PjrtException bad = assertThrows(
                 PjrtException.class,
-                () -> session.client.compile(
-                        """
+                () -> session.client()
+                        .compile(
+                                """
                 func.func public @main(%a: tensor<4xf32>, %b: tensor<3xf32>) -> tensor<4xf32> {
                   %0 = "stablehlo.add"(%a, %b) : (tensor<4xf32>, tensor<3xf32>) -> tensor<4xf32>
                   "func.return"(%0) : (tensor<4xf32>) -> ()
@@ -101,7 +104,8 @@ class PjrtBindingTest {
                 """));
         assertTrue(bad.getMessage().startsWith("pjrt: PJRT_Client_Compile: "), bad.getMessage());
         assertTrue(bad.code() > 0, "an error code: " + bad.code());
-        PjrtException syntax = assertThrows(PjrtException.class, () -> session.client.compile("not mlir"));
+        PjrtException syntax =
+                assertThrows(PjrtException.class, () -> session.client().compile("not mlir"));
         assertTrue(syntax.getMessage().contains("PJRT_Client_Compile"), syntax.getMessage());
         // the client still works after errors
         compilesAndRunsStableHlo();
@@ -133,24 +137,23 @@ class PjrtBindingTest {
                 }
                 """;
         ArraySpec v = ArraySpec.of(DType.FLOAT32, 9);
-        PjrtBuffer a = session.client.fromHost(
-                HostBuffer.wrap(v, new float[] {-3, -1, -0.25f, 0, 0.5f, 1, 2.5f, 7, Float.NaN}));
-        float[] plain = session.client
-                .toHost(session.client
+        PjrtBuffer a = session.client()
+                .fromHost(HostBuffer.wrap(v, new float[] {-3, -1, -0.25f, 0, 0.5f, 1, 2.5f, 7, Float.NaN}));
+        float[] plain = session.client()
+                .toHost(session.client()
                         .compile(module)
                         .run(List.of(a), List.of(v))
                         .get(0))
                 .floats();
-        float[] quick = session.client
-                .toHost(session.client
+        float[] quick = session.client()
+                .toHost(session.client()
                         .compile(module, CompileOptions.QUICK_BYTES)
                         .run(List.of(a), List.of(v))
                         .get(0))
                 .floats();
         assertArrayEquals(plain, quick);
-        PjrtException unknown = assertThrows(
-                PjrtException.class,
-                () -> session.client.compile(module, CompileOptions.encode(Map.of("kiln_no_such_option", true))));
+        PjrtException unknown = assertThrows(PjrtException.class, () -> session.client()
+                .compile(module, CompileOptions.encode(Map.of("kiln_no_such_option", true))));
         assertTrue(unknown.getMessage().contains("kiln_no_such_option"), unknown.getMessage());
     }
 

@@ -21,7 +21,7 @@ class PjrtMemoryTest {
     @Test
     void unreachableResultsAreFreedBeforeTheDeviceFillsUp() {
         PjrtBackend backend = (PjrtBackend) Kiln.backend("pjrt");
-        LiveBytes live = backend.session().client.live;
+        LiveBytes live = backend.session().client().live;
         int n = 4 << 20; // 16 MB of float32 per result
         long perResult = 4L * n;
         live.collectNow(0);

@@ -41,8 +41,9 @@ public final class PjrtOverhead {
             });
         }
         PjrtSession s = ((PjrtBackend) Kiln.backend("pjrt")).session();
-        PjrtExecutable e = s.client.compile(
-                """
+        PjrtExecutable e = s.client()
+                .compile(
+                        """
                 func.func public @main(%a: tensor<4xf32>) -> tensor<4xf32> {
                   %c = "stablehlo.constant"() <{value = dense<2.0> : tensor<4xf32>}> : () -> tensor<4xf32>
                   %o = "stablehlo.constant"() <{value = dense<1.0> : tensor<4xf32>}> : () -> tensor<4xf32>
@@ -52,7 +53,7 @@ public final class PjrtOverhead {
                 }
                 """);
         dev.kiln.ir.ArraySpec spec = dev.kiln.ir.ArraySpec.of(dev.kiln.DType.FLOAT32, 4);
-        PjrtBuffer in = s.client.fromHost(dev.kiln.spi.HostBuffer.wrap(spec, new float[] {1, 2, 3, 4}));
+        PjrtBuffer in = s.client().fromHost(dev.kiln.spi.HostBuffer.wrap(spec, new float[] {1, 2, 3, 4}));
         for (int i = 0; i < n; i++) {
             e.run(List.of(in), List.of(spec));
         }

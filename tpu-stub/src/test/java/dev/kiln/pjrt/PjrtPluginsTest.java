@@ -78,7 +78,7 @@ class PjrtPluginsTest {
     void theBuiltCpuPluginIsAvailable() {
         Availability a = new PjrtProvider().probe();
         assertTrue(a.available(), a.toString());
-        assertTrue(a.reason().contains("platform cpu"), a.reason());
+        assertTrue(a.reason().contains("plugin cpu (libkiln_pjrt_cpu.so, PJRT API 0.90)"), a.reason());
     }
 
     /**

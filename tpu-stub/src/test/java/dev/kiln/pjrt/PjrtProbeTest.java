@@ -1,0 +1,67 @@
+package dev.kiln.pjrt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probe leaves no XLA client behind: a JVM that probes the backends and works on cpu-simd
+ * creates none (the last benchmark run lost a cpu-simd JVM to a SIGSEGV after the probe had
+ * started one; see docs/pjrt.md), the client is created when pjrt is opened, and the probe's path
+ * for device plugins (a client created, described and destroyed) leaves a plugin whose client can
+ * be created again. Each case runs in a child JVM ({@link PjrtProbeCheck}), since sessions are
+ * kept per process.
+ */
+class PjrtProbeTest {
+    static String run(String mode) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dkiln.pjrt.cpu-plugin=" + PjrtProvider.CPU_PLUGIN.value(),
+                "-Dkiln.pjrt.plugin=cpu",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PjrtProbeCheck.class.getName(),
+                mode));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the check finished");
+        System.out.println("PjrtProbeCheck " + mode + " -> exit " + p.exitValue() + "\n" + out.strip());
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void aJvmThatDoesNotChoosePjrtCreatesNoClient() throws Exception {
+        String out = run("probe");
+        assertTrue(out.contains("pjrt: available"), out);
+        assertTrue(out.contains("its client starts when pjrt is opened"), out);
+        assertTrue(out.contains("cpu-simd: [3.0, 5.0, 7.0, 9.0]"), out);
+        assertTrue(out.contains("after the probe: clients created 0, destroyed 0"), out);
+    }
+
+    @Test
+    void openingPjrtCreatesItsClient() throws Exception {
+        String out = run("open");
+        assertTrue(out.contains("after the probe: clients created 0, destroyed 0"), out);
+        assertTrue(out.contains("pjrt result: [3.0, 5.0, 7.0, 9.0]"), out);
+        assertTrue(out.contains("after pjrt: clients created 1, destroyed 0"), out);
+    }
+
+    @Test
+    void theDevicePluginProbeDestroysItsTrialClientAndTheBackendMakesANewOne() throws Exception {
+        String out = run("trial");
+        assertTrue(out.contains("described: plugin cpu (libkiln_pjrt_cpu.so, PJRT API 0.90), platform cpu"), out);
+        assertTrue(out.contains("after the trial: clients created 1, destroyed 1"), out);
+        assertTrue(out.contains("result: [2.0, 4.0, 6.0]"), out);
+        assertTrue(out.contains("after the client: clients created 2, destroyed 1"), out);
+    }
+}
