@@ -5,8 +5,9 @@
 # PsumOverMpi also times MPI_Allreduce called through FFM on native memory in its own JVM, taking
 # turns with the two psums, and prints each psum's median over that one. SIZES limits the sizes (MB,
 # "1,16,64"); JVM_FLAGS adds JVM options. The JVM options are the README's launch line for mpirun,
-# with the heap fixed (-Xms = -Xmx) and pre-touched at start as the README advises for programs that
-# move large arrays (plus one worker thread per process: two processes on two cores). Needs Open MPI
+# with the heap fixed (-Xms = -Xmx), pre-touched at start and on transparent huge pages as the README
+# advises for programs that move large arrays (plus one worker thread per process: two processes on
+# two cores). Needs Open MPI
 # (openmpi-bin, libopenmpi-dev), JDK 25 in JAVA_HOME and the modules compiled (./mvnw -o -q compile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,6 +19,7 @@ root=()
 cp=$(ls -d spi/target/classes cpu-simd/target/classes bench/target/classes | tr '\n' ':')
 cp+=$(find ~/.m2/repository/org/slf4j -name 'slf4j-api-*.jar' | head -1)
 printf '%s\n' --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g -XX:+AlwaysPreTouch \
+  -XX:+UseTransparentHugePages \
   -Dkiln.cpu.threads=1 ${JVM_FLAGS:-} \
   -cp "\"$cp\"" > "$out/java.args"
 for round in $(seq "${ROUNDS:-3}"); do
