@@ -116,20 +116,7 @@ final class BreadthFamily implements Family {
         bad.put("uniqueAll", () -> Np.uniqueAll(m23(), -1, 0));
         bad.put("nextafter", () -> Kiln.grad((Array a) -> Np.sum(Np.nextafter(a, 2.0)))
                 .apply(m23()));
-        for (var e : bad.entrySet()) {
-            String fn = e.getKey();
-            out.add(new Case("breadth", "errors", Case.ANY_DTYPE, fn + " rejects bad input", () -> {
-                try {
-                    e.getValue().get();
-                } catch (dev.kiln.KilnException k) {
-                    Check.that(
-                            k.getMessage().startsWith(fn + ":"),
-                            "message should start with '" + fn + ":', got: " + k.getMessage());
-                    return;
-                }
-                throw new AssertionError(fn + " accepted bad input without a KilnException");
-            }));
-        }
+        errorCases("breadth", bad, out);
     }
 
     /**
@@ -192,6 +179,27 @@ final class BreadthFamily implements Family {
             out.add(GoldenFamily.decode(v));
         }
         return out;
+    }
+
+    /**
+     * One case per bad call: it must throw a {@code KilnException} whose message starts with the
+     * function's name (the key, stripped: keys may carry trailing spaces to name one function twice).
+     */
+    static void errorCases(String family, Map<String, java.util.function.Supplier<Object>> bad, List<Case> out) {
+        for (var e : bad.entrySet()) {
+            String fn = e.getKey().strip();
+            out.add(new Case(family, "errors", Case.ANY_DTYPE, e.getKey() + " rejects bad input", () -> {
+                try {
+                    e.getValue().get();
+                } catch (dev.kiln.KilnException k) {
+                    Check.that(
+                            k.getMessage().startsWith(fn + ":"),
+                            "message should start with '" + fn + ":', got: " + k.getMessage());
+                    return;
+                }
+                throw new AssertionError(fn + " accepted bad input without a KilnException");
+            }));
+        }
     }
 
     private static Map<String, String> params(String p) {

@@ -338,19 +338,6 @@ final class LinalgFamily implements Family {
         bad.put("Linalg.lstsq", () -> Linalg.lstsq(m23(), Np.ones(3)));
         bad.put("Linalg.tensorsolve", () -> Linalg.tensorsolve(Np.ones(2, 3, 2), Np.ones(2)));
         bad.put("Linalg.tensorinv", () -> Linalg.tensorinv(Np.ones(2, 3), 1));
-        for (var e : bad.entrySet()) {
-            String fn = e.getKey().strip();
-            out.add(new Case("linalg", "errors", Case.ANY_DTYPE, e.getKey() + " rejects bad input", () -> {
-                try {
-                    e.getValue().get();
-                } catch (dev.kiln.KilnException k) {
-                    Check.that(
-                            k.getMessage().startsWith(fn + ":"),
-                            "message should start with '" + fn + ":', got: " + k.getMessage());
-                    return;
-                }
-                throw new AssertionError(fn + " accepted bad input without a KilnException");
-            }));
-        }
+        BreadthFamily.errorCases("linalg", bad, out);
     }
 }
