@@ -141,6 +141,9 @@ final class MatmulF32 {
         MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, new MatmulBlocking.Typed() {
             private float[] bPack;
 
+            /** Gather offsets of one packed row when B is stored transposed (see packB); one per product. */
+            private final int[] lanes = b.rowStride() == 1 ? gatherLanes(b.colStride()) : null;
+
             @Override
             public void newBPack(int size) {
                 // packB writes every element of each panel it packs (zeros past the last column)
@@ -150,7 +153,7 @@ final class MatmulF32 {
 
             @Override
             public void packB(int pc, int kc, int j, int cols, int at) {
-                MatmulF32.packB(b.data(), bBase, b.rowStride(), b.colStride(), pc, kc, j, cols, bPack, at);
+                MatmulF32.packB(b.data(), bBase, b.rowStride(), b.colStride(), pc, kc, j, cols, bPack, at, lanes);
             }
 
             @Override
@@ -232,9 +235,31 @@ final class MatmulF32 {
         }
     }
 
-    /** bPack[at + p·NR + c] = B(pc + p, j + c) for c < cols, zero for cols <= c < NR. */
+    /** {@code c · colStride} for the NR columns of a panel: the gather offsets of one packed row. */
+    static int[] gatherLanes(int colStride) {
+        int[] lanes = new int[NR];
+        for (int c = 0; c < NR; c++) {
+            lanes[c] = c * colStride;
+        }
+        return lanes;
+    }
+
+    /**
+     * bPack[at + p·NR + c] = B(pc + p, j + c) for c < cols, zero for cols <= c < NR; {@code lanes}
+     * is {@link #gatherLanes} of colStride when rowStride is 1.
+     */
     private static void packB(
-            float[] b, int base, int rowStride, int colStride, int pc, int kc, int j, int cols, float[] bPack, int at) {
+            float[] b,
+            int base,
+            int rowStride,
+            int colStride,
+            int pc,
+            int kc,
+            int j,
+            int cols,
+            float[] bPack,
+            int at,
+            int[] lanes) {
         if (colStride == 1 && cols == NR) {
             for (int p = 0; p < kc; p++) {
                 int src = base + (pc + p) * rowStride + j;
@@ -248,10 +273,6 @@ final class MatmulF32 {
             // B stored transposed (a product with W.T, as every backward pass has): each panel row
             // is NR elements colStride apart, gathered two vectors at a time; element by element
             // this took as long as the product itself when A has few rows (batch-32 RNN steps)
-            int[] lanes = new int[NR];
-            for (int c = 0; c < NR; c++) {
-                lanes[c] = c * colStride;
-            }
             int src = base + pc + j * colStride;
             for (int p = 0; p < kc; p++) {
                 int dst = at + p * NR;

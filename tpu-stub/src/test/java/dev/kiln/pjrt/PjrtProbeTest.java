@@ -39,29 +39,40 @@ class PjrtProbeTest {
         return out;
     }
 
+    /** Runs the check in {@code mode} and requires each of {@code lines} in its output. */
+    private static void expect(String mode, String... lines) throws Exception {
+        String out = run(mode);
+        for (String line : lines) {
+            assertTrue(out.contains(line), "missing '" + line + "' in:\n" + out);
+        }
+    }
+
     @Test
     void aJvmThatDoesNotChoosePjrtCreatesNoClient() throws Exception {
-        String out = run("probe");
-        assertTrue(out.contains("pjrt: available"), out);
-        assertTrue(out.contains("its client starts when pjrt is opened"), out);
-        assertTrue(out.contains("cpu-simd: [3.0, 5.0, 7.0, 9.0]"), out);
-        assertTrue(out.contains("after the probe: clients created 0, destroyed 0"), out);
+        expect(
+                "probe",
+                "pjrt: available",
+                "its client starts when pjrt is opened",
+                "cpu-simd: [3.0, 5.0, 7.0, 9.0]",
+                "after the probe: clients created 0, destroyed 0");
     }
 
     @Test
     void openingPjrtCreatesItsClient() throws Exception {
-        String out = run("open");
-        assertTrue(out.contains("after the probe: clients created 0, destroyed 0"), out);
-        assertTrue(out.contains("pjrt result: [3.0, 5.0, 7.0, 9.0]"), out);
-        assertTrue(out.contains("after pjrt: clients created 1, destroyed 0"), out);
+        expect(
+                "open",
+                "after the probe: clients created 0, destroyed 0",
+                "pjrt result: [3.0, 5.0, 7.0, 9.0]",
+                "after pjrt: clients created 1, destroyed 0");
     }
 
     @Test
     void theDevicePluginProbeDestroysItsTrialClientAndTheBackendMakesANewOne() throws Exception {
-        String out = run("trial");
-        assertTrue(out.contains("described: plugin cpu (libkiln_pjrt_cpu.so, PJRT API 0.90), platform cpu"), out);
-        assertTrue(out.contains("after the trial: clients created 1, destroyed 1"), out);
-        assertTrue(out.contains("result: [2.0, 4.0, 6.0]"), out);
-        assertTrue(out.contains("after the client: clients created 2, destroyed 1"), out);
+        expect(
+                "trial",
+                "described: plugin cpu (libkiln_pjrt_cpu.so, PJRT API 0.90), platform cpu",
+                "after the trial: clients created 1, destroyed 1",
+                "result: [2.0, 4.0, 6.0]",
+                "after the client: clients created 2, destroyed 1");
     }
 }
