@@ -55,7 +55,8 @@ def case(name, fn, params, inputs, f, wrt=()):
                 args = list(xs)
                 for k, d in zip(wrt, diff):
                     args[k] = d
-                return jnp.sum(w * f(*args))
+                r = f(*args)
+                return jnp.sum(w * (r[0] if isinstance(r, (tuple, list)) else r))
 
             gs = jax.grad(loss, argnums=tuple(range(len(wrt))))(*[xs[k] for k in wrt])
             grads = ";".join(mg.enc(np.asarray(g)) for g in gs)

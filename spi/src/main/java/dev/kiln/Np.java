@@ -378,17 +378,19 @@ public final class Np {
     }
 
     /**
-     * The dtype operands promote to, as {@code jnp.result_type}: arrays (and {@link Boolean}s, as
-     * bool) promote with {@link DType#promote}, then each weakly typed {@link Number} joins with
+     * The dtype operands promote to, as {@code jnp.result_type}: arrays and {@link DType}s (and
+     * {@link Boolean}s, as bool) promote with {@link DType#promote}, then each weakly typed {@link Number} joins with
      * {@link DType#promoteWeak}; Numbers alone give int32, or float32 if any is a Float or Double.
      */
-    static DType resultType(Object... operands) {
+    public static DType resultType(Object... operands) {
+        Objects.requireNonNull(operands, "operands");
         DType strong = null;
         boolean weakInt = false;
         boolean weakFloat = false;
         for (Object o : operands) {
             switch (o) {
                 case Array a -> strong = strong == null ? a.dtype() : DType.promote(strong, a.dtype());
+                case DType d -> strong = strong == null ? d : DType.promote(strong, d);
                 case Boolean b -> strong = strong == null ? DType.BOOL : DType.promote(strong, DType.BOOL);
                 case Number n -> {
                     if (isWeakFloat(n)) {
@@ -4240,5 +4242,725 @@ public final class Np {
         shape[a] = 1;
         Array slice = broadcastTo(astype(asArray(values), x.dtype()), shape);
         return concatenate(new Array[] {Lax.sliceInDim(x, a, 0, i), slice, Lax.sliceInDim(x, a, i, n)}, a);
+    }
+
+    // ---------------------------------------------------------------- set functions
+
+    /** The sorted unique values of both flattened arrays; {@code ar1} and {@code ar2} concrete. */
+    public static Array union1d(Array ar1, Array ar2) {
+        return SetOps.union1d(ar1, ar2, null, null);
+    }
+
+    /**
+     * {@code jnp.union1d(ar1, ar2, size=size, fill_value=fill)}: the union cut or padded to a static
+     * {@code size} ({@code fill} null pads with the smallest value), so it works under jit.
+     */
+    public static Array union1d(Array ar1, Array ar2, int size, Number fill) {
+        return SetOps.union1d(ar1, ar2, size, fill);
+    }
+
+    /** The sorted unique values of {@code ar1} that are not in {@code ar2}; both concrete. */
+    public static Array setdiff1d(Array ar1, Array ar2) {
+        return SetOps.setdiff1d(ar1, ar2, false, null, null);
+    }
+
+    /**
+     * {@code jnp.setdiff1d(ar1, ar2, assume_unique, size=size, fill_value=fill)}: with {@code
+     * assumeUnique} the values keep ar1's order; {@code size} null needs concrete inputs; {@code
+     * fill} null pads with 0, as JAX does.
+     */
+    public static Array setdiff1d(Array ar1, Array ar2, boolean assumeUnique, Integer size, Number fill) {
+        return SetOps.setdiff1d(ar1, ar2, assumeUnique, size, fill);
+    }
+
+    /** The sorted values in exactly one of the two arrays; both concrete. */
+    public static Array setxor1d(Array ar1, Array ar2) {
+        return SetOps.setxor1d(ar1, ar2, false, null, null);
+    }
+
+    /**
+     * {@code jnp.setxor1d(ar1, ar2, assume_unique, size=size, fill_value=fill)}; {@code fill} null
+     * pads with the smallest result.
+     */
+    public static Array setxor1d(Array ar1, Array ar2, boolean assumeUnique, Integer size, Number fill) {
+        return SetOps.setxor1d(ar1, ar2, assumeUnique, size, fill);
+    }
+
+    /** The sorted unique values in both arrays; both concrete. */
+    public static Array intersect1d(Array ar1, Array ar2) {
+        return SetOps.intersect1d(ar1, ar2, false, false, null, null)[0];
+    }
+
+    /**
+     * {@code jnp.intersect1d(ar1, ar2, assume_unique, size=size, fill_value=fill)}; {@code fill}
+     * null pads with the smallest result.
+     */
+    public static Array intersect1d(Array ar1, Array ar2, boolean assumeUnique, Integer size, Number fill) {
+        return SetOps.intersect1d(ar1, ar2, assumeUnique, false, size, fill)[0];
+    }
+
+    /**
+     * {@code jnp.intersect1d(..., return_indices=True)}: the intersection and the int32 positions of
+     * each value's first occurrence in the flattened ar1 and ar2 (padded entries get ar1's and ar2's
+     * sizes, out-of-bound positions, as in JAX).
+     */
+    public static Array[] intersect1dWithIndices(
+            Array ar1, Array ar2, boolean assumeUnique, Integer size, Number fill) {
+        return SetOps.intersect1d(ar1, ar2, assumeUnique, true, size, fill);
+    }
+
+    // ---------------------------------------------------------------- floating-point decomposition
+
+    /**
+     * The mantissa and exponent of each element, {@code x = m * 2^e} with {@code 0.5 <= |m| < 1}
+     * (int32 exponents); zeros, infinities and NaNs give themselves and exponent 0. Integer input
+     * is converted to float32 first.
+     */
+    public static Array[] frexp(Array x) {
+        Objects.requireNonNull(x, "x");
+        Array v = Nn.inexact(x);
+        Array regular = logicalAnd(isfinite(v), notEqual(v, 0.0));
+        Array safe = where(regular, abs(v), onesLike(v));
+        Array e = add(Lax.convert(floor(log2(safe)), DType.INT32), 1);
+        // v * 2^-e in two exact steps: a subnormal's factor is beyond the dtype's range
+        Array half = floorDivide(e, 2);
+        Array m =
+                multiply(multiply(v, powerOfTwo(negative(half), v.dtype())), powerOfTwo(subtract(half, e), v.dtype()));
+        // log2 may round across a power of two: one step either way puts |m| in [0.5, 1)
+        Array big = greaterEqual(abs(m), 1.0);
+        m = where(big, multiply(m, 0.5), m);
+        e = where(big, add(e, 1), e);
+        Array small = less(abs(m), 0.5);
+        m = where(small, multiply(m, 2.0), m);
+        e = where(small, subtract(e, 1), e);
+        return new Array[] {where(regular, m, v), where(regular, e, zerosLike(e))};
+    }
+
+    /** {@code 2^k} exactly for int32 {@code k} in the dtype's normal range. */
+    private static Array powerOfTwo(Array k, DType dtype) {
+        return exp2(Lax.convert(k, dtype));
+    }
+
+    /**
+     * The distance from each element to the next representable value away from zero (negative for
+     * negative elements; the smallest subnormal at zero; NaN at infinities and NaNs).
+     */
+    public static Array spacing(Array x) {
+        Objects.requireNonNull(x, "x");
+        Array v = Nn.inexact(x);
+        Array away = copysign(fullLike(v, Double.POSITIVE_INFINITY), v);
+        return subtract(nextafter(v, away), v);
+    }
+
+    // ---------------------------------------------------------------- polynomials
+
+    /**
+     * The quotient and remainder of polynomial division {@code u / v} (coefficients highest power
+     * first), as {@code jnp.polydiv}: the remainder keeps u's length, with leading zeros.
+     */
+    public static Array[] polydiv(Array u, Array v) {
+        Objects.requireNonNull(u, "u");
+        Objects.requireNonNull(v, "v");
+        if (u.ndim() != 1 || v.ndim() != 1 || v.shape(0) == 0) {
+            throw new ShapeException("polydiv: needs 1-d coefficient arrays (v not empty), got shapes "
+                    + Shape.toString(u.shape()) + " and " + Shape.toString(v.shape()));
+        }
+        DType t = inexactType(u, v);
+        Array uu = Lax.convert(u, t);
+        Array vv = Lax.convert(v, t);
+        int m = u.shape(0) - 1;
+        int n = v.shape(0) - 1;
+        Array scale = reciprocal(Lax.reshape(Lax.sliceInDim(vv, 0, 0, 1), new int[0]));
+        Array[] q = new Array[Math.max(m - n + 1, 1)];
+        Arrays.fill(q, zeros(t));
+        Array r = uu;
+        for (int k = 0; k <= m - n; k++) {
+            Array d = multiply(scale, Lax.reshape(Lax.sliceInDim(r, 0, k, k + 1), new int[0]));
+            q[k] = d;
+            Array seg = subtract(Lax.sliceInDim(r, 0, k, k + n + 1), multiply(d, vv));
+            r = Lax.dynamicUpdateSlice(r, seg, scalar(k));
+        }
+        return new Array[] {stack(q, 0), r};
+    }
+
+    /**
+     * The least-squares polynomial of degree {@code deg} through the points (x, y), highest power
+     * first; {@code y} may be 2-d (one fit per column), as {@code jnp.polyfit(x, y, deg)}.
+     */
+    public static Array polyfit(Array x, Array y, int deg) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (deg < 0) {
+            throw new KilnException("polyfit: deg must be non-negative, got " + deg);
+        }
+        if (x.ndim() != 1 || x.size() == 0) {
+            throw new ShapeException(
+                    "polyfit: x must be a non-empty 1-d array, got shape " + Shape.toString(x.shape()));
+        }
+        if (y.ndim() < 1 || y.ndim() > 2 || y.shape(0) != x.shape(0)) {
+            throw new ShapeException("polyfit: y must be 1-d or 2-d with x's length " + x.shape(0) + ", got shape "
+                    + Shape.toString(y.shape()));
+        }
+        DType t = inexactType(x, y);
+        Array lhs = vander(Lax.convert(x, t), deg + 1, false);
+        Array scale = sqrt(sum(multiply(lhs, lhs), 0));
+        lhs = divide(lhs, scale);
+        Array c = Linalg.lstsq(lhs, Lax.convert(y, t)).x();
+        return c.ndim() > 1 ? divide(c, expandDims(scale, 1)) : divide(c, scale);
+    }
+
+    // ---------------------------------------------------------------- windows and trimming
+
+    /** The Kaiser window of {@code m} points with shape parameter {@code beta} (float32). */
+    public static Array kaiser(int m, double beta) {
+        if (m <= 1) {
+            return full(DType.FLOAT32, 1, Math.max(m, 0));
+        }
+        Array n = astype(arange(m), DType.FLOAT32);
+        double alpha = 0.5 * (m - 1);
+        Array r = divide(subtract(n, alpha), alpha);
+        Array arg = multiply(sqrt(subtract(1.0, multiply(r, r))), beta);
+        return divide(i0(arg), i0(full(DType.FLOAT32, beta)));
+    }
+
+    /**
+     * {@code filt} without its leading ({@code trim} contains "f") and trailing ("b") all-zero
+     * slices along every axis, as {@code jnp.trim_zeros}; the result's shape depends on the data, so
+     * {@code filt} must be concrete.
+     */
+    public static Array trimZeros(Array filt, String trim) {
+        Objects.requireNonNull(filt, "filt");
+        Objects.requireNonNull(trim, "trim");
+        if (filt.isTraced()) {
+            throw new ShapeException("trimZeros: the result's shape depends on the data, but filt of type "
+                    + filt.spec() + " is traced (inside jit, grad or vmap); call it outside the transformation");
+        }
+        String t = trim.toLowerCase(java.util.Locale.ROOT);
+        boolean front = t.contains("f");
+        boolean back = t.contains("b");
+        Array out = filt;
+        for (int a = 0; a < filt.ndim() && (front || back); a++) {
+            int[] others = new int[filt.ndim() - 1];
+            for (int d = 0, j = 0; d < filt.ndim(); d++) {
+                if (d != a) {
+                    others[j++] = d;
+                }
+            }
+            boolean[] nz = new boolean[filt.shape(a)];
+            HostBuffer h = any(notEqual(filt, 0), others, false).toHost();
+            int first = -1;
+            int last = -1;
+            for (int i = 0; i < nz.length; i++) {
+                if (h.getDouble(i) != 0) {
+                    first = first < 0 ? i : first;
+                    last = i;
+                }
+            }
+            if (first < 0) {
+                return Lax.sliceInDim(out, a, 0, 0);
+            }
+            out = Lax.sliceInDim(out, a, front ? first : 0, back ? last + 1 : nz.length);
+        }
+        return out;
+    }
+
+    /** {@link #trimZeros(Array, String) trimZeros(filt, "fb")}. */
+    public static Array trimZeros(Array filt) {
+        return trimZeros(filt, "fb");
+    }
+
+    // ---------------------------------------------------------------- functional updates and selection
+
+    /**
+     * {@code jnp.put(a, ind, v, mode, inplace=False)}: a copy of {@code a} with the flattened
+     * positions {@code ind} set to {@code v} (repeated to ind's length; the last of repeated
+     * positions wins). {@code mode} null counts negative positions from the end and clamps the rest
+     * into range, as JAX does; "clip" clips every position, "wrap" wraps it.
+     */
+    public static Array put(Array a, Array ind, Object v, String mode) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(ind, "ind");
+        Objects.requireNonNull(v, "v");
+        if (ind.dtype().isFloating()) {
+            throw new DTypeException("put: ind must be an integer array, got " + ind.dtype());
+        }
+        Array flatInd = Lax.convert(ravel(ind), DType.INT32);
+        Array vals = ravel(astype(asArray(v), a.dtype()));
+        int n = a.size();
+        if (n == 0 || flatInd.size() == 0 || vals.size() == 0) {
+            return a;
+        }
+        Array p;
+        if (mode == null) {
+            // as jnp.put: negative positions count from the end, the rest clamp into range
+            p = clip(where(less(flatInd, 0), add(flatInd, n), flatInd), 0, n - 1);
+        } else if (mode.equals("clip")) {
+            p = clip(flatInd, 0, n - 1);
+        } else if (mode.equals("wrap")) {
+            p = mod(flatInd, n);
+        } else {
+            throw new KilnException(
+                    "put: mode must be null (drop out-of-range positions), \"clip\" or \"wrap\", got \"" + mode + "\"");
+        }
+        return reshape(ravel(a).at(p).set(resize(vals, flatInd.size())), a.shape());
+    }
+
+    /**
+     * {@code jnp.put_along_axis(arr, indices, values, axis, inplace=False)}: the transpose of
+     * {@link #takeAlongAxis}; {@code axis} null works on the flattened array. Positions out of range
+     * are dropped (negative ones count from the end); repeated positions keep the last value.
+     */
+    public static Array putAlongAxis(Array arr, Array indices, Object values, Integer axis) {
+        Objects.requireNonNull(arr, "arr");
+        Objects.requireNonNull(indices, "indices");
+        Objects.requireNonNull(values, "values");
+        Array x = axis == null ? ravel(arr) : arr;
+        int a = axis == null ? 0 : Shape.axis("putAlongAxis", axis, arr.ndim());
+        if (indices.ndim() != x.ndim()) {
+            throw new ShapeException("putAlongAxis: arr and indices must have the same number of dimensions, got "
+                    + x.ndim() + " and " + indices.ndim());
+        }
+        if (indices.dtype().isFloating()) {
+            throw new DTypeException("putAlongAxis: indices must be an integer array, got " + indices.dtype());
+        }
+        int[] ishape = indices.shape();
+        for (int d = 0; d < x.ndim(); d++) {
+            if (d != a && ishape[d] != 1 && ishape[d] != x.shape(d)) {
+                throw new ShapeException("putAlongAxis: indices of shape " + Shape.toString(ishape)
+                        + " do not broadcast against arr of shape " + Shape.toString(x.shape()) + " off axis " + a);
+            }
+        }
+        Array v = broadcastTo(astype(asArray(values), arr.dtype()), ishape);
+        int[] bshape = ishape.clone();
+        for (int d = 0; d < x.ndim(); d++) {
+            bshape[d] = d == a ? ishape[d] : Math.max(ishape[d], ishape[d] == 1 ? x.shape(d) : ishape[d]);
+        }
+        // the positions: the indices along the axis, the iota off it
+        Array n = full(DType.INT32, x.shape(a));
+        Array along = Lax.convert(indices, DType.INT32);
+        along = where(less(along, 0), add(along, n), along);
+        Array bad = logicalOr(less(along, 0), greaterEqual(along, n));
+        Array flat = zeros(DType.INT32, bshape);
+        for (int d = 0; d < x.ndim(); d++) {
+            Array c = d == a ? broadcastTo(along, bshape) : Lax.iota(DType.INT32, bshape, d);
+            flat = add(multiply(flat, x.shape(d)), c);
+        }
+        flat = where(broadcastTo(bad, bshape), full(DType.INT32, x.size()), flat);
+        Array out = ravel(x).at(ravel(flat)).set(ravel(broadcastTo(v, bshape)));
+        return reshape(out, arr.shape());
+    }
+
+    /**
+     * {@code jnp.place(arr, mask, vals, inplace=False)}: the positions where {@code mask} holds, in
+     * order, get {@code vals} (repeated as needed); mask has arr's size.
+     */
+    public static Array place(Array arr, Array mask, Array vals) {
+        Objects.requireNonNull(arr, "arr");
+        Objects.requireNonNull(mask, "mask");
+        Objects.requireNonNull(vals, "vals");
+        if (arr.size() != mask.size()) {
+            throw new ShapeException(
+                    "place: arr and mask must have the same size, got " + arr.size() + " and " + mask.size());
+        }
+        if (vals.size() == 0) {
+            throw new ShapeException("place: vals is empty; pass at least one value to place");
+        }
+        int n = arr.size();
+        if (n == 0) {
+            return arr;
+        }
+        Array pos = flatnonzero(mask, n, n);
+        Array v = resize(ravel(astype(vals, arr.dtype())), n);
+        return reshape(ravel(arr).at(pos).set(v), arr.shape());
+    }
+
+    /**
+     * {@code jnp.compress(condition, a, axis)}: the slices along {@code axis} (null: of the
+     * flattened array) where the 1-d {@code condition} holds; the result's length depends on the
+     * data, so condition must be concrete.
+     */
+    public static Array compress(Array condition, Array a, Integer axis) {
+        return compress(condition, a, axis, null, 0);
+    }
+
+    /**
+     * {@code jnp.compress(condition, a, axis, size=size, fill_value=fill)}: with a static {@code size}
+     * (at most the axis length) the kept slices come first and {@code fill} pads the rest, so it
+     * works under jit.
+     */
+    public static Array compress(Array condition, Array a, Integer axis, Integer size, Number fill) {
+        Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(a, "a");
+        if (condition.ndim() != 1) {
+            throw new ShapeException("compress: condition must be 1-d, got shape " + Shape.toString(condition.shape()));
+        }
+        Array x = axis == null ? ravel(a) : moveaxis(a, Shape.axis("compress", axis, a.ndim()), 0);
+        int len = x.shape(0);
+        Array cond = notEqual(condition, 0);
+        int c = Math.min(len, cond.size());
+        Array extra = Lax.sliceInDim(cond, 0, c, cond.size());
+        cond = Lax.sliceInDim(cond, 0, 0, c);
+        x = Lax.sliceInDim(x, 0, 0, c);
+        Array result;
+        if (size == null) {
+            if (condition.isTraced()) {
+                throw new ShapeException("compress: the result's length depends on the data, but condition of type "
+                        + condition.spec() + " is traced (inside jit, grad or vmap); pass a static size");
+            }
+            if (extra.size() > 0 && any(extra).booleanItem()) {
+                throw new IndexException("compress: condition has true entries past the axis length " + len
+                        + "; cut condition to that length");
+            }
+            int count = (int) sum(Lax.convert(cond, DType.INT32)).longItem();
+            result = take(x, flatnonzero(cond, count, 0), 0, "clip");
+        } else {
+            if (size < 0 || size > len) {
+                throw new ShapeException("compress: size must be in [0, " + len + "] (the axis length), got " + size);
+            }
+            int[] ones = new int[x.ndim()];
+            Arrays.fill(ones, 1);
+            ones[0] = c;
+            Array filled = where(reshape(cond, ones), x, full(x.dtype(), fill == null ? 0 : fill.doubleValue()));
+            Array order = argsort(Lax.convert(logicalNot(cond), DType.INT32));
+            result = Lax.sliceInDim(take(filled, order, 0, "clip"), 0, 0, size);
+        }
+        return axis == null ? result : moveaxis(result, 0, Shape.axis("compress", axis, a.ndim()));
+    }
+
+    /** {@code jnp.extract(condition, arr)}: the elements of the flattened arr where condition holds. */
+    public static Array extract(Array condition, Array arr) {
+        Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(arr, "arr");
+        return compress(ravel(condition), ravel(arr), null, null, 0);
+    }
+
+    /** {@code jnp.extract(condition, arr, size=size, fill_value=fill)}. */
+    public static Array extract(Array condition, Array arr, int size, Number fill) {
+        Objects.requireNonNull(condition, "condition");
+        Objects.requireNonNull(arr, "arr");
+        return compress(ravel(condition), ravel(arr), null, size, fill);
+    }
+
+    /**
+     * {@code jnp.piecewise(x, condlist, funclist)}: where {@code condlist[i]} holds, {@code
+     * funclist[i]} of x (a {@code Function<Array, Array>} applied element-wise, or a constant
+     * Number); a later condition wins over an earlier one. With one more function than conditions
+     * the last is the default, otherwise the default is 0. The result has x's dtype.
+     */
+    @SuppressWarnings("unchecked")
+    public static Array piecewise(Array x, Array[] condlist, Object... funclist) {
+        Objects.requireNonNull(x, "x");
+        NullChecks.elements(condlist, "condlist");
+        NullChecks.elements(funclist, "funclist");
+        int nc = condlist.length;
+        int nf = funclist.length;
+        if (nf != nc && nf != nc + 1) {
+            throw new KilnException("piecewise: with " + nc + " condition(s), either " + nc + " or " + (nc + 1)
+                    + " functions are expected; got " + nf);
+        }
+        java.util.function.Function<Object, Array> apply = f -> switch (f) {
+            case java.util.function.Function<?, ?> fn ->
+                astype(((java.util.function.Function<Array, Array>) fn).apply(x), x.dtype());
+            case Number num -> full(x.dtype(), num.doubleValue(), x.shape());
+            case Array arr -> broadcastTo(astype(arr, x.dtype()), x.shape());
+            default ->
+                throw new KilnException("piecewise: each function must be a Function<Array, Array>, a Number"
+                        + " or an Array, got " + f.getClass().getSimpleName());
+        };
+        Array out = nf == nc + 1 ? apply.apply(funclist[nf - 1]) : zerosLike(x);
+        for (int i = 0; i < nc; i++) {
+            Array cond = condlist[i];
+            if (!Arrays.equals(cond.shape(), x.shape()) && cond.ndim() != 0) {
+                cond = broadcastTo(cond, x.shape());
+            }
+            out = where(cond, apply.apply(funclist[i]), out);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- multi-dimensional histograms
+
+    /**
+     * {@code jnp.histogramdd(sample, bins)}: the int32 counts of the (N, D) {@code sample} in {@code
+     * bins} equal-width bins per dimension over its range (the last bin closed), then the D edge
+     * arrays.
+     */
+    public static Array[] histogramdd(Array sample, int bins) {
+        Objects.requireNonNull(sample, "sample");
+        if (sample.ndim() != 2) {
+            throw new ShapeException(
+                    "histogramdd: sample must be 2-d (N, D), got shape " + Shape.toString(sample.shape()));
+        }
+        if (bins <= 0) {
+            throw new KilnException("histogramdd: bins must be positive, got " + bins);
+        }
+        Array s = Nn.inexact(sample);
+        int d = s.shape(1);
+        Array[] idx = new Array[d];
+        Array[] out = new Array[d + 1];
+        int[] nbins = new int[d];
+        for (int i = 0; i < d; i++) {
+            Array col = Lax.reshape(Lax.sliceInDim(s, 1, i, i + 1), s.shape(0));
+            Array edges = histogramBinEdges(col, bins);
+            Array last = Lax.reshape(Lax.sliceInDim(edges, 0, bins, bins + 1), new int[0]);
+            Array b = searchsorted(edges, col, "right");
+            idx[i] = where(equal(col, last), subtract(b, 1), b);
+            nbins[i] = bins + 2;
+            out[i + 1] = edges;
+        }
+        Array flat = ravelMultiIndex(idx, nbins);
+        int total = 1;
+        for (int nb : nbins) {
+            total *= nb;
+        }
+        Array hist = reshape(bincount(flat, total), nbins);
+        for (int i = 0; i < d; i++) {
+            hist = Lax.sliceInDim(hist, i, 1, bins + 1);
+        }
+        out[0] = hist;
+        return out;
+    }
+
+    /** {@code jnp.histogram2d(x, y, bins)}: the int32 counts and the x and y edges. */
+    public static Array[] histogram2d(Array x, Array y, int bins) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.ndim() != 1 || !Arrays.equals(x.shape(), y.shape())) {
+            throw new ShapeException("histogram2d: x and y must be 1-d of one length, got shapes "
+                    + Shape.toString(x.shape()) + " and " + Shape.toString(y.shape()));
+        }
+        DType t = inexactType(x, y);
+        return histogramdd(stack(new Array[] {Lax.convert(x, t), Lax.convert(y, t)}, 1), bins);
+    }
+
+    /**
+     * {@code jnp.mask_indices(n, mask_func, k)}: the row and column indices of the non-zero entries of
+     * {@code maskFunc(ones(n, n), k)} (e.g. {@code Np::triu}).
+     */
+    public static Array[] maskIndices(int n, java.util.function.BiFunction<Array, Integer, Array> maskFunc, int k) {
+        Objects.requireNonNull(maskFunc, "maskFunc");
+        if (n < 0) {
+            throw new ShapeException("maskIndices: n must be non-negative, got " + n);
+        }
+        Object r = maskFunc.apply(ones(DType.FLOAT32, n, n), k);
+        if (!(r instanceof Array m)) {
+            throw new KilnException(
+                    "maskIndices: maskFunc must return an Array (as Np::triu does), got " + describe(r));
+        }
+        int count = (int) countNonzero(m).longItem();
+        return nonzero(m, count, 0);
+    }
+
+    // ---------------------------------------------------------------- dtype queries
+
+    /**
+     * Whether a value of dtype {@code from} can be cast to {@code to} under NumPy's rule {@code
+     * casting}: "no" or "equiv" (the same dtype), "safe" (every value kept), "same_kind" (safe, or
+     * within one kind: floats to floats, signed integers to signed ones) or "unsafe" (always).
+     */
+    public static boolean canCast(DType from, DType to, String casting) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(casting, "casting");
+        return switch (casting) {
+            case "no", "equiv" -> from == to;
+            case "safe" -> safeCast(from, to);
+            case "same_kind" -> safeCast(from, to) || kindOrder(from) <= kindOrder(to);
+            case "unsafe" -> true;
+            default ->
+                throw new KilnException("canCast: casting must be \"no\", \"equiv\", \"safe\", \"same_kind\" or"
+                        + " \"unsafe\", got \"" + casting + "\"");
+        };
+    }
+
+    /** {@link #canCast(DType, DType, String) canCast(from, to, "safe")}. */
+    public static boolean canCast(DType from, DType to) {
+        return canCast(from, to, "safe");
+    }
+
+    private static boolean safeCast(DType from, DType to) {
+        if (from == to || from == DType.BOOL) {
+            return true;
+        }
+        return switch (from) {
+            case INT32 -> to == DType.INT64 || to == DType.FLOAT64;
+            case UINT32 -> to == DType.INT64 || to == DType.FLOAT64;
+            case INT64 -> to == DType.FLOAT64;
+            case FLOAT32 -> to == DType.FLOAT64;
+            default -> false;
+        };
+    }
+
+    /** bool, unsigned, signed, float: a cast up this order (or within one kind) is "same_kind". */
+    private static int kindOrder(DType t) {
+        return switch (t) {
+            case BOOL -> 0;
+            case UINT32 -> 1;
+            case INT32, INT64 -> 2;
+            case FLOAT32, FLOAT64 -> 3;
+        };
+    }
+
+    /**
+     * {@code jnp.isdtype(dtype, kind)}: whether the dtype is of any of the kinds named: "bool",
+     * "signed integer", "unsigned integer", "integral", "real floating", "complex floating" or
+     * "numeric" (or a DType, for itself).
+     */
+    public static boolean isdtype(DType dtype, Object... kinds) {
+        Objects.requireNonNull(dtype, "dtype");
+        NullChecks.elements(kinds, "kinds");
+        for (Object k : kinds) {
+            boolean hit =
+                    switch (k) {
+                        case DType d -> d == dtype;
+                        case String s ->
+                            switch (s) {
+                                case "bool" -> dtype == DType.BOOL;
+                                case "signed integer" -> dtype == DType.INT32 || dtype == DType.INT64;
+                                case "unsigned integer" -> dtype == DType.UINT32;
+                                case "integral" ->
+                                    dtype == DType.INT32 || dtype == DType.INT64 || dtype == DType.UINT32;
+                                case "real floating" -> dtype.isFloating();
+                                case "complex floating" -> false;
+                                case "numeric" -> dtype != DType.BOOL;
+                                default ->
+                                    throw new KilnException(
+                                            "isdtype: unknown kind \"" + s + "\"; use \"bool\", \"signed"
+                                                    + " integer\", \"unsigned integer\", \"integral\", \"real floating\", \"complex floating\""
+                                                    + " or \"numeric\"");
+                            };
+                        default ->
+                            throw new KilnException("isdtype: a kind is a DType or a String, got "
+                                    + k.getClass().getSimpleName());
+                    };
+            if (hit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code jnp.issubdtype(dtype, category)}: whether the dtype is {@code category} (a DType) or in
+     * it (NumPy's abstract names: "generic", "number", "integer", "signedinteger",
+     * "unsignedinteger", "inexact", "floating", "complexfloating", "bool").
+     */
+    public static boolean issubdtype(DType dtype, Object category) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(category, "category");
+        return switch (category) {
+            case DType d -> d == dtype;
+            case String s ->
+                switch (s) {
+                    case "generic" -> true;
+                    case "number" -> dtype != DType.BOOL;
+                    case "integer" -> dtype == DType.INT32 || dtype == DType.INT64 || dtype == DType.UINT32;
+                    case "signedinteger" -> dtype == DType.INT32 || dtype == DType.INT64;
+                    case "unsignedinteger" -> dtype == DType.UINT32;
+                    case "inexact", "floating" -> dtype.isFloating();
+                    case "complexfloating" -> false;
+                    case "bool", "bool_" -> dtype == DType.BOOL;
+                    default ->
+                        throw new KilnException("issubdtype: unknown category \"" + s + "\"; use a DType or one of"
+                                + " \"generic\", \"number\", \"integer\", \"signedinteger\", \"unsignedinteger\", \"inexact\","
+                                + " \"floating\", \"complexfloating\", \"bool\"");
+                };
+            default ->
+                throw new KilnException("issubdtype: the category is a DType or a String, got "
+                        + category.getClass().getSimpleName());
+        };
+    }
+
+    /** {@code jnp.isscalar}: a Java number or Boolean, or a 0-d Array. */
+    public static boolean isscalar(Object x) {
+        return x instanceof Number || x instanceof Boolean || (x instanceof Array a && a.ndim() == 0);
+    }
+
+    /** {@code jnp.iterable}: an Array of rank at least 1, a Java array, or an {@link Iterable}. */
+    public static boolean iterable(Object x) {
+        return (x instanceof Array a && a.ndim() > 0)
+                || x instanceof Iterable<?>
+                || (x != null && x.getClass().isArray());
+    }
+
+    // ---------------------------------------------------------------- assembling and printing
+
+    /**
+     * {@code jnp.block}: an array assembled from nested lists (Java {@link List}s or {@code Object[]})
+     * of arrays: the innermost lists join along the last axis, the next along the one before, and so
+     * on; arrays of lower rank gain leading unit dimensions first.
+     */
+    public static Array block(Object arrays) {
+        Objects.requireNonNull(arrays, "arrays");
+        int depth = blockDepth(arrays, "block");
+        int rank = Math.max(depth, blockRank(arrays));
+        return blockJoin(arrays, depth, rank);
+    }
+
+    private static List<?> blockList(Object o) {
+        if (o instanceof List<?> l) {
+            return l;
+        }
+        if (o instanceof Object[] a) {
+            return Arrays.asList(a);
+        }
+        return null;
+    }
+
+    private static int blockDepth(Object o, String fn) {
+        List<?> l = blockList(o);
+        if (l == null) {
+            if (!(o instanceof Array) && !(o instanceof Number)) {
+                throw new KilnException(fn + ": expected Arrays in nested lists, got " + describe(o));
+            }
+            return 0;
+        }
+        if (l.isEmpty()) {
+            throw new ShapeException(fn + ": a list is empty; every list needs at least one element");
+        }
+        int d = -1;
+        for (Object e : l) {
+            int de = blockDepth(e, fn);
+            if (d >= 0 && de != d) {
+                throw new ShapeException(fn + ": lists are nested to different depths (" + d + " and " + de
+                        + "); nest every array equally deep");
+            }
+            d = de;
+        }
+        return d + 1;
+    }
+
+    private static int blockRank(Object o) {
+        List<?> l = blockList(o);
+        if (l == null) {
+            return asArray(o).ndim();
+        }
+        int r = 0;
+        for (Object e : l) {
+            r = Math.max(r, blockRank(e));
+        }
+        return r;
+    }
+
+    private static Array blockJoin(Object o, int depth, int rank) {
+        List<?> l = blockList(o);
+        if (l == null) {
+            Array a = asArray(o);
+            int[] shape = new int[rank];
+            Arrays.fill(shape, 1);
+            System.arraycopy(a.shape(), 0, shape, rank - a.ndim(), a.ndim());
+            return reshape(a, shape);
+        }
+        Array[] parts = new Array[l.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = blockJoin(l.get(i), depth - 1, rank);
+        }
+        return concatenate(parts, rank - depth);
+    }
+
+    /** {@code jnp.array_repr}: the text {@link Array#toString()} gives. */
+    public static String arrayRepr(Array x) {
+        Objects.requireNonNull(x, "x");
+        return x.toString();
     }
 }

@@ -42,6 +42,9 @@ final class BreadthFamily implements Family {
     /** Edge cases from JAX's test suite ({@code make_edge_goldens.py}), in the same format. */
     private static final String EDGES = "/dev/kiln/conformance/goldens/edges.txt";
 
+    /** The Np functions added later ({@code make_np_goldens.py}), in the same format. */
+    private static final String MORE = "/dev/kiln/conformance/goldens/npmore.txt";
+
     record Line(
             String name,
             String fn,
@@ -61,6 +64,7 @@ final class BreadthFamily implements Family {
         List<Case> out = new ArrayList<>();
         List<Line> lines = new ArrayList<>(read(RESOURCE));
         lines.addAll(read(EDGES));
+        lines.addAll(read(MORE));
         for (Line l : lines) {
             if (l.error != null) {
                 out.add(new Case("breadth", l.fn, Case.ANY_DTYPE, "jax raises, " + l.name, () -> rejects(l)));
@@ -69,7 +73,9 @@ final class BreadthFamily implements Family {
             String dtype = l.outputs.get(0).spec().dtype().toString();
             String op = l.fn;
             out.add(new Case("breadth", op, dtype, "jax " + l.name, () -> value(l, false)));
-            boolean staticSize = l.fn.equals("Np.unique") && !"none".equals(l.params.get("size"));
+            boolean staticSize = (l.fn.equals("Np.unique") || JIT_WITH_SIZE.contains(l.fn))
+                    && l.params.containsKey("size")
+                    && !"none".equals(l.params.get("size"));
             if (l.fn.startsWith("Nn.") || (l.fn.startsWith("At.") && !l.name.contains("mask")) || staticSize) {
                 out.add(new Case("breadth", op, dtype, "jit, jax " + l.name, () -> value(l, true)));
             }
@@ -116,6 +122,24 @@ final class BreadthFamily implements Family {
         bad.put("uniqueAll", () -> Np.uniqueAll(m23(), -1, 0));
         bad.put("nextafter", () -> Kiln.grad((Array a) -> Np.sum(Np.nextafter(a, 2.0)))
                 .apply(m23()));
+        bad.put("union1d", () -> Kiln.jit((Array a) -> Np.union1d(a, a)).apply(v3()));
+        bad.put("setdiff1d", () -> Np.setdiff1d(v3(), v3(), false, -1, null));
+        bad.put("intersect1d", () -> Kiln.jit((Array a) -> Np.intersect1d(a, a)).apply(v3()));
+        bad.put("polydiv", () -> Np.polydiv(m23(), v3()));
+        bad.put("polyfit", () -> Np.polyfit(Np.astype(v3(), DType.FLOAT32), v3(), -1));
+        bad.put("polyfit ", () -> Np.polyfit(Np.astype(v3(), DType.FLOAT32), Np.arange(4), 1));
+        bad.put("put", () -> Np.put(m23(), v3(), 1.0, "raise"));
+        bad.put("putAlongAxis", () -> Np.putAlongAxis(m23(), v3(), 1.0, 1));
+        bad.put("place", () -> Np.place(m23(), Np.greater(v3(), 0), v3()));
+        bad.put("place ", () -> Np.place(v3(), Np.greater(v3(), 0), Np.zeros(0)));
+        bad.put("compress", () -> Np.compress(Np.greater(m23(), 1.0), m23(), null));
+        bad.put("compress ", () -> Np.compress(Np.greater(v3(), 0), m23(), 1, 4, 0));
+        bad.put("compress  ", () -> Np.compress(Np.array(new boolean[] {true, false, true}), v3().reshape(3, 1), 1));
+        bad.put("piecewise", () -> Np.piecewise(v3(), new Array[] {Np.greater(v3(), 0)}, 1, 2, 3));
+        bad.put("histogramdd", () -> Np.histogramdd(v3(), 3));
+        bad.put("trimZeros", () -> Kiln.jit((Array a) -> Np.trimZeros(a)).apply(v3()));
+        bad.put("block", () -> Np.block(List.of(v3(), List.of(v3()))));
+        bad.put("maskIndices", () -> Np.maskIndices(-1, Np::triu, 0));
         errorCases("breadth", bad, out);
     }
 
@@ -478,6 +502,50 @@ final class BreadthFamily implements Family {
                     case "Np.diagIndicesFrom" -> Np.diagIndicesFrom(x);
                     case "Np.trilIndicesFrom" -> Np.trilIndicesFrom(x, integer(p, "k"));
                     case "Np.triuIndicesFrom" -> Np.triuIndicesFrom(x, integer(p, "k"));
+                    // npmore.txt
+                    case "Np.union1d" ->
+                        size(p) == null ? Np.union1d(a[0], a[1]) : Np.union1d(a[0], a[1], size(p), fill(p));
+                    case "Np.setdiff1d" -> Np.setdiff1d(a[0], a[1], "1".equals(p.get("unique")), size(p), fill(p));
+                    case "Np.setxor1d" -> Np.setxor1d(a[0], a[1], false, size(p), fill(p));
+                    case "Np.intersect1d" -> Np.intersect1d(a[0], a[1], false, size(p), fill(p));
+                    case "Np.intersect1dWithIndices" -> Np.intersect1dWithIndices(a[0], a[1], false, size(p), fill(p));
+                    case "Np.frexp" -> Np.frexp(x);
+                    case "Np.spacing" -> Np.spacing(x);
+                    case "Np.polydiv" -> Np.polydiv(a[0], a[1]);
+                    case "Np.polyfit" -> Np.polyfit(a[0], a[1], integer(p, "deg"));
+                    case "Np.kaiser" -> Np.kaiser(integer(p, "n"), Double.parseDouble(p.get("beta")));
+                    case "Np.put" -> Np.put(a[0], a[1], a[2], p.get("mode").equals("none") ? null : p.get("mode"));
+                    case "Np.putAlongAxis" -> Np.putAlongAxis(a[0], a[1], a[2], axisOrNull(p));
+                    case "Np.place" -> Np.place(a[0], a[1], a[2]);
+                    case "Np.compress" ->
+                        size(p) == null
+                                ? Np.compress(a[0], a[1], axisOrNull(p))
+                                : Np.compress(a[0], a[1], axisOrNull(p), size(p), fill(p));
+                    case "Np.extract" ->
+                        size(p) == null ? Np.extract(a[0], a[1]) : Np.extract(a[0], a[1], size(p), fill(p));
+                    case "Np.piecewise" ->
+                        integer(p, "n") == 3
+                                ? Np.piecewise(
+                                        x,
+                                        new Array[] {Np.less(x, -1.0), Np.greater(x, 1.0)},
+                                        (Function<Array, Array>) Np::negative,
+                                        (Function<Array, Array>) t -> Np.multiply(t, t),
+                                        0.5)
+                                : Np.piecewise(
+                                        x,
+                                        new Array[] {Np.less(x, 0.0), Np.greater(x, -2.0)},
+                                        (Function<Array, Array>) Np::sin,
+                                        4.0);
+                    case "Np.histogram2d" -> Np.histogram2d(a[0], a[1], integer(p, "bins"));
+                    case "Np.histogramdd" -> Np.histogramdd(x, integer(p, "bins"));
+                    case "Np.maskIndices" ->
+                        Np.maskIndices(
+                                integer(p, "n"), p.get("f").equals("triu") ? Np::triu : Np::tril, integer(p, "k"));
+                    case "Np.block" ->
+                        p.get("form").equals("2d")
+                                ? Np.block(List.of(List.of(a[0], a[1]), List.of(a[2])))
+                                : Np.block(List.of(a[0], a[1]));
+                    case "Np.trimZeros" -> Np.trimZeros(x, p.get("trim"));
                     // edge cases (edges.txt)
                     case "Np.mod" -> Np.mod(a[0], a[1]);
                     case "Np.floorDivide" -> Np.floorDivide(a[0], a[1]);
@@ -507,6 +575,16 @@ final class BreadthFamily implements Family {
                     default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
+    }
+
+    private static Integer size(Map<String, String> p) {
+        String s = p.get("size");
+        return s == null || s.equals("none") ? null : Integer.valueOf(s);
+    }
+
+    private static Number fill(Map<String, String> p) {
+        String s = p.get("fill");
+        return s == null || s.equals("none") ? null : Double.valueOf(s);
     }
 
     /** {@code Np.unique} with the golden line's options; its results in JAX's order. */
@@ -625,8 +703,33 @@ final class BreadthFamily implements Family {
         }
     }
 
+    /** Functions that also run under {@code jit} when their golden line gives a static size. */
+    private static final java.util.Set<String> JIT_WITH_SIZE = java.util.Set.of(
+            "Np.union1d",
+            "Np.setdiff1d",
+            "Np.setxor1d",
+            "Np.intersect1d",
+            "Np.intersect1dWithIndices",
+            "Np.compress",
+            "Np.extract");
+
     /** Functions whose results are selected, not computed: bit for bit (NaN matches any NaN). */
     private static final java.util.Set<String> EXACT = java.util.Set.of(
+            "Np.union1d",
+            "Np.setdiff1d",
+            "Np.setxor1d",
+            "Np.intersect1d",
+            "Np.intersect1dWithIndices",
+            "Np.frexp",
+            "Np.spacing",
+            "Np.put",
+            "Np.putAlongAxis",
+            "Np.place",
+            "Np.compress",
+            "Np.extract",
+            "Np.trimZeros",
+            "Np.block",
+            "Np.maskIndices",
             "Np.nextafter",
             "Lax.nextafter",
             "Np.unique",
