@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the JAX golden values of the NumPy functions added to Np after the breadth family's first
 set (set functions, frexp and spacing, polydiv and polyfit, kaiser, trim_zeros, put, put_along_axis,
-place, compress, extract, piecewise, histogram2d/dd, mask_indices, block), in the format of
+place, compress, extract, piecewise, histogram2d/dd, mask_indices, block, vectorize), in the format of
 make_breadth_goldens.py, to goldens/npmore.txt. BreadthFamily reads it beside breadth.txt.
 
 Run from the repository root (about 20 seconds):
@@ -170,7 +170,28 @@ def selection():
         case("trimZeros all zero " + dt, "Np.trimZeros", {"trim": "fb"}, [np.zeros(3, dt)], lambda x: jnp.trim_zeros(x))
 
 
+def vectorized():
+    for dt in (F32, F64):
+        x = rng.uniform(-2, 2, (3, 4)).astype(dt)
+        case("vectorize scalar " + dt, "Np.vectorize", {"form": "scalar"}, [x],
+             jnp.vectorize(lambda v: jnp.where(v > 0, v * v, jnp.sin(v))), wrt=(0,))
+        y = rng.uniform(-2, 2, (2, 3, 5)).astype(dt)
+        case("vectorize (n)->() " + dt, "Np.vectorize", {"form": "norm"}, [y],
+             jnp.vectorize(lambda v: jnp.sum(v * v), signature="(n)->()"), wrt=(0,))
+        a = rng.uniform(-2, 2, (4, 1, 3)).astype(dt)
+        b = rng.uniform(-2, 2, (5, 3)).astype(dt)
+        case("vectorize (n),(n)->() " + dt, "Np.vectorize", {"form": "dot"}, [a, b],
+             jnp.vectorize(lambda u, v: jnp.dot(u, v), signature="(n),(n)->()"), wrt=(0, 1))
+        case("vectorize ()->(k) " + dt, "Np.vectorize", {"form": "pair"}, [x],
+             jnp.vectorize(lambda v: jnp.stack([v, 2 * v + 1]), signature="()->(k)"))
+        m = rng.uniform(-2, 2, (2, 3, 4)).astype(dt)
+        w = rng.uniform(-2, 2, (4,)).astype(dt)
+        case("vectorize (m,n),(n)->(m) " + dt, "Np.vectorize", {"form": "matvec"}, [m, w],
+             jnp.vectorize(lambda u, v: u @ v, signature="(m,n),(n)->(m)"), wrt=(0, 1))
+
+
 def main():
+    vectorized()
     sets()
     floats()
     polys()

@@ -6,6 +6,7 @@ import dev.kiln.spi.HostBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * NumPy-style functions on {@link Array}s, with JAX's semantics: type promotion as {@code
@@ -4962,5 +4963,37 @@ public final class Np {
     public static String arrayRepr(Array x) {
         Objects.requireNonNull(x, "x");
         return x.toString();
+    }
+
+    // ---------------------------------------------------------------- vectorize
+
+    /**
+     * {@code jnp.vectorize(f)}: {@code f}, written for a scalar (0-d) argument returning a scalar,
+     * applied to every element of its argument (through {@link Kiln#vmap}: traced once).
+     */
+    public static Function<Array, Array> vectorize(Function<Array, Array> f) {
+        return vectorize(f, null);
+    }
+
+    /**
+     * {@code jnp.vectorize(f, signature=signature)}: {@code f} written for arguments of the core
+     * shape the signature names (NumPy's generalized-ufunc form, e.g. {@code "(n)->()"}; null: scalars)
+     * applied over any leading dimensions.
+     */
+    public static Function<Array, Array> vectorize(Function<Array, Array> f, String signature) {
+        Objects.requireNonNull(f, "f");
+        // f's result is checked by Vectorize, not cast here: a wrongly typed function gets a Kiln error
+        Function<Array, ?> raw = f;
+        Function<Array[], Array> g = Vectorize.of(a -> raw.apply(a[0]), signature);
+        return x -> g.apply(new Array[] {x});
+    }
+
+    /** {@code jnp.vectorize} of a function of two arguments, broadcast against each other over their loop dimensions. */
+    public static java.util.function.BiFunction<Array, Array, Array> vectorize(
+            java.util.function.BiFunction<Array, Array, Array> f, String signature) {
+        Objects.requireNonNull(f, "f");
+        java.util.function.BiFunction<Array, Array, ?> raw = f;
+        Function<Array[], Array> g = Vectorize.of(a -> raw.apply(a[0], a[1]), signature);
+        return (x, y) -> g.apply(new Array[] {x, y});
     }
 }

@@ -140,6 +140,11 @@ final class BreadthFamily implements Family {
         bad.put("trimZeros", () -> Kiln.jit((Array a) -> Np.trimZeros(a)).apply(v3()));
         bad.put("block", () -> Np.block(List.of(v3(), List.of(v3()))));
         bad.put("maskIndices", () -> Np.maskIndices(-1, Np::triu, 0));
+        bad.put("vectorize", () -> Np.vectorize((Array v) -> Np.sum(v), "(n)->").apply(m23()));
+        bad.put("vectorize ", () -> Np.vectorize((Array u, Array v) -> Np.dot(u, v), "(n),(n)->()")
+                .apply(m23(), Np.ones(2, 2)));
+        bad.put("vectorize  ", () -> Np.vectorize((Array v) -> Np.stack(new Array[] {v, v}, 0))
+                .apply(m23()));
         errorCases("breadth", bad, out);
     }
 
@@ -546,6 +551,7 @@ final class BreadthFamily implements Family {
                                 ? Np.block(List.of(List.of(a[0], a[1]), List.of(a[2])))
                                 : Np.block(List.of(a[0], a[1]));
                     case "Np.trimZeros" -> Np.trimZeros(x, p.get("trim"));
+                    case "Np.vectorize" -> vectorized(p.get("form"), a);
                     // edge cases (edges.txt)
                     case "Np.mod" -> Np.mod(a[0], a[1]);
                     case "Np.floorDivide" -> Np.floorDivide(a[0], a[1]);
@@ -575,6 +581,26 @@ final class BreadthFamily implements Family {
                     default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
+    }
+
+    /** The functions make_np_goldens.py vectorizes, by form. */
+    private static Array vectorized(String form, Array[] a) {
+        return switch (form) {
+            case "scalar" ->
+                Np.vectorize((Array v) -> Np.where(Np.greater(v, 0.0), Np.multiply(v, v), Np.sin(v)))
+                        .apply(a[0]);
+            case "norm" ->
+                Np.vectorize((Array v) -> Np.sum(Np.multiply(v, v)), "(n)->()").apply(a[0]);
+            case "dot" ->
+                Np.vectorize((Array u, Array v) -> Np.dot(u, v), "(n),(n)->()").apply(a[0], a[1]);
+            case "pair" ->
+                Np.vectorize((Array v) -> Np.stack(new Array[] {v, Np.add(Np.multiply(v, 2.0), 1.0)}, 0), "()->(k)")
+                        .apply(a[0]);
+            case "matvec" ->
+                Np.vectorize((Array u, Array v) -> Np.matmul(u, v), "(m,n),(n)->(m)")
+                        .apply(a[0], a[1]);
+            default -> throw new IllegalArgumentException("no vectorized form " + form);
+        };
     }
 
     private static Integer size(Map<String, String> p) {
