@@ -29,7 +29,7 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>Why: one fork of bench-s21's quick run ran the jitted softmax at 45 ms a call from its second
  * warm-up iteration on, where the 10 forks rerun after it took 2.2-2.9 ms. That slow and that steady
  * fits generated code whose vectors are boxed because C2 left a call out of line (forcing that with
- * {@code -XX:CompileCommand=dontinline,dev.kiln.cpu.codegen.FixedLanes::*} gave 25-46 ms a call)
+ * {@code -XX:CompileCommand=dontinline,dev.kiln.cpu.codegen.FixedLanes::*} gave 25-67 ms a call at load 12-16)
  * or that never reached C2; 10 forks run afterwards under {@code -XX:+LogCompilation} all compiled
  * every body at level 4 with everything inlined, so the next slow fork has to explain itself. Run
  * {@code java -cp <bench class path> dev.kiln.bench.JitRecording build/bench/jit/*.jfr}: a fork
