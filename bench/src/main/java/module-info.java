@@ -3,6 +3,7 @@ module dev.kiln.bench {
     requires dev.kiln;
     requires dev.kiln.examples;
     requires jdk.incubator.vector;
+    requires jdk.jfr;
     requires jmh.core;
 
     opens dev.kiln.bench;

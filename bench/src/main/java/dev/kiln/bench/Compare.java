@@ -249,6 +249,10 @@ public final class Compare {
             }
             default -> throw new IllegalArgumentException(run);
         }
+        if (List.of("workloads", "training", "programs").contains(run)) {
+            // each fork records what the JIT did with Kiln's kernels (JitRecording reads it back)
+            o.jvmArgsAppend(JitRecording.jvmOptions(s.out().resolve("jit"), run));
+        }
         Path json = s.out().resolve("kiln-" + run + ".json");
         Path log = s.out().resolve("jmh-" + run + ".log");
         o.resultFormat(ResultFormatType.JSON).result(json.toString()).output(log.toString());
