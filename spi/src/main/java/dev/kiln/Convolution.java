@@ -44,7 +44,7 @@ final class Convolution {
         String[] what = {"input", "kernel", "output"};
         Set<Character> spatial = null;
         for (int i = 0; i < 3; i++) {
-            String s = java.util.Objects.requireNonNull(specs[i], "dimensionNumbers[" + i + "]");
+            String s = java.util.Objects.requireNonNull(specs[i], "dimensionNumbers");
             Set<Character> seen = new HashSet<>();
             for (char c : s.toCharArray()) {
                 if (!seen.add(c)) {

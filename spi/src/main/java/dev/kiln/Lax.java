@@ -877,4 +877,106 @@ public final class Lax {
         Array out = associativeScan(Np::logaddexp, in, a);
         return reverse ? rev(out, a) : out;
     }
+
+    /** {@code jax.lax.cumsum}: running sum along {@code axis}, from the end when {@code reverse}. */
+    public static Array cumsum(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cumsum, "cumsum", x, axis, reverse);
+    }
+
+    /** {@code jax.lax.cumprod}: running product along {@code axis}, from the end when {@code reverse}. */
+    public static Array cumprod(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cumprod, "cumprod", x, axis, reverse);
+    }
+
+    /** {@code jax.lax.cummax}: running maximum along {@code axis}, from the end when {@code reverse}. */
+    public static Array cummax(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cummax, "cummax", x, axis, reverse);
+    }
+
+    /** {@code jax.lax.cummin}: running minimum along {@code axis}, from the end when {@code reverse}. */
+    public static Array cummin(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cummin, "cummin", x, axis, reverse);
+    }
+
+    private static Array cumulative(
+            BiFunction<Array, Integer, Array> f, String fn, Array x, int axis, boolean reverse) {
+        Objects.requireNonNull(x, "x");
+        int a = Shape.axis(fn, axis, x.ndim());
+        return reverse ? rev(f.apply(rev(x, a), a), a) : f.apply(x, a);
+    }
+
+    /**
+     * {@code jax.lax.padtype_to_pads}: the (lo, hi) pairs that "VALID", "SAME" (odd extra at the
+     * end) or "SAME_LOWER" (at the start) mean for these input sizes, window sizes and strides.
+     */
+    public static int[][] padtypeToPads(int[] inShape, int[] windowShape, int[] windowStrides, String padding) {
+        Objects.requireNonNull(inShape, "inShape");
+        Objects.requireNonNull(windowShape, "windowShape");
+        int n = inShape.length;
+        if (windowShape.length != n) {
+            throw new ShapeException("padtypeToPads: " + n + " input sizes but " + windowShape.length
+                    + " window sizes; give one of each per dimension");
+        }
+        return Convolution.pads(
+                "padtypeToPads",
+                padding,
+                inShape,
+                windowShape,
+                Convolution.positive("padtypeToPads", "windowStrides", windowStrides, n));
+    }
+
+    /**
+     * {@code jax.lax.conv_general_shape_tuple}: the shape {@link #convGeneralDilated} gives for these
+     * operand shapes, strides, padding pairs and layout strings (null: NCH…, OIH…, NCH…).
+     */
+    public static int[] convGeneralShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] windowStrides, int[][] padding, String[] dimensionNumbers) {
+        Objects.requireNonNull(lhsShape, "lhsShape");
+        Objects.requireNonNull(rhsShape, "rhsShape");
+        String fn = "convGeneralShapeTuple";
+        if (lhsShape.length != rhsShape.length || lhsShape.length < 2) {
+            throw new ShapeException(fn + ": shapes " + Shape.toString(lhsShape) + " and " + Shape.toString(rhsShape)
+                    + " need one rank of at least 2; give operand shapes of one rank");
+        }
+        int rank = lhsShape.length;
+        Convolution.Dims d = Convolution.parse(fn, rank, dimensionNumbers);
+        int[] st = Convolution.positive(fn, "windowStrides", windowStrides, rank - 2);
+        int[][] pad = Convolution.checkPairs(fn, padding, rank - 2);
+        int[] out = new int[rank];
+        out[d.out()[0]] = lhsShape[d.lhs()[0]];
+        out[d.out()[1]] = rhsShape[d.rhs()[0]];
+        for (int i = 0; i < rank - 2; i++) {
+            int padded = lhsShape[d.lhs()[2 + i]] + pad[i][0] + pad[i][1];
+            out[d.out()[2 + i]] = Math.max(0, Math.floorDiv(padded - rhsShape[d.rhs()[2 + i]], st[i]) + 1);
+        }
+        return out;
+    }
+
+    /**
+     * {@code jax.lax.reduce_window_shape_tuple}: the shape {@link #reduceWindow} gives for this
+     * operand shape, window, strides, padding pairs and dilations (null: ones).
+     */
+    public static int[] reduceWindowShapeTuple(
+            int[] operandShape,
+            int[] windowDimensions,
+            int[] windowStrides,
+            int[][] padding,
+            int[] baseDilation,
+            int[] windowDilation) {
+        Objects.requireNonNull(operandShape, "operandShape");
+        Objects.requireNonNull(windowDimensions, "windowDimensions");
+        String fn = "reduceWindowShapeTuple";
+        int n = operandShape.length;
+        int[] win = Convolution.positive(fn, "windowDimensions", windowDimensions, n);
+        int[] st = Convolution.positive(fn, "windowStrides", windowStrides, n);
+        int[] bd = Convolution.positive(fn, "baseDilation", baseDilation, n);
+        int[] wd = Convolution.positive(fn, "windowDilation", windowDilation, n);
+        int[][] pad = Convolution.checkPairs(fn, padding, n);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int padded = Convolution.dilated(operandShape[i], bd[i]) + pad[i][0] + pad[i][1];
+            out[i] = Math.max(0, Math.floorDiv(padded - Convolution.dilated(win[i], wd[i]), st[i]) + 1);
+        }
+        return out;
+    }
 }

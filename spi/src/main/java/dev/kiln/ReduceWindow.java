@@ -25,7 +25,7 @@ final class ReduceWindow {
             int[][] pairs,
             int[] baseDilation,
             int[] windowDilation) {
-        java.util.Objects.requireNonNull(x, "operand");
+        java.util.Objects.requireNonNull(x, "x");
         java.util.Objects.requireNonNull(op, "computation");
         java.util.Objects.requireNonNull(window, "windowDimensions");
         int rank = x.ndim();
