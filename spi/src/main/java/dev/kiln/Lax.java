@@ -561,4 +561,422 @@ public final class Lax {
         }
         return x;
     }
+
+    // ---------------------------------------------------------------- convolution and windows
+
+    /**
+     * {@code jax.lax.conv_general_dilated} with JAX's defaults: unit dilations, the (NCH…, OIH…,
+     * NCH…) layout, no groups. {@code padding} is "VALID", "SAME" or "SAME_LOWER".
+     */
+    public static Array convGeneralDilated(Array lhs, Array rhs, int[] windowStrides, String padding) {
+        return convGeneralDilated(lhs, rhs, windowStrides, padding, null, null, null, 1, 1, null);
+    }
+
+    /** {@code conv_general_dilated} with explicit (lo, hi) padding pairs (negative crops). */
+    public static Array convGeneralDilated(Array lhs, Array rhs, int[] windowStrides, int[][] padding) {
+        return convGeneralDilated(lhs, rhs, windowStrides, padding, null, null, null, 1, 1, null);
+    }
+
+    /** {@code conv_general_dilated} with dilations and layout strings, e.g. {"NHWC", "HWIO", "NHWC"}. */
+    public static Array convGeneralDilated(
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            String padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        return convGeneralDilated(
+                lhs, rhs, windowStrides, padding, lhsDilation, rhsDilation, dimensionNumbers, 1, 1, null);
+    }
+
+    /** {@code conv_general_dilated} with (lo, hi) padding pairs, dilations and layout strings. */
+    public static Array convGeneralDilated(
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            int[][] padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        return convGeneralDilated(
+                lhs, rhs, windowStrides, padding, lhsDilation, rhsDilation, dimensionNumbers, 1, 1, null);
+    }
+
+    /**
+     * {@code jax.lax.conv_general_dilated}: an N-d convolution (cross-correlation, the kernel not
+     * flipped) of {@code lhs} with the kernel {@code rhs}. Null dilations mean ones; null {@code
+     * dimensionNumbers} the (NCH…, OIH…, NCH…) layout; {@code featureGroupCount} splits the input
+     * features into groups (depthwise when it equals them), {@code batchGroupCount} the batch;
+     * {@code preferredElementType} (or null) converts both operands and so the result. String
+     * padding is resolved against the kernel's dilated size as {@code jax.lax.padtype_to_pads}
+     * does and is refused with input dilation, as in JAX. Written with pad, slice, reshape and one
+     * {@code dot_general} (im2col), so it differentiates, batches and jits from those parts.
+     *
+     * @throws ShapeException on mismatched ranks, feature counts, layouts, strides or a window
+     *     larger than the padded input
+     * @throws DTypeException when the operands' dtypes differ and no preferred type is given
+     */
+    public static Array convGeneralDilated(
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            String padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers,
+            int featureGroupCount,
+            int batchGroupCount,
+            DType preferredElementType) {
+        return Convolution.general(
+                "convGeneralDilated",
+                lhs,
+                rhs,
+                windowStrides,
+                padding,
+                lhsDilation,
+                rhsDilation,
+                dimensionNumbers,
+                featureGroupCount,
+                batchGroupCount,
+                preferredElementType);
+    }
+
+    /** {@link #convGeneralDilated(Array, Array, int[], String, int[], int[], String[], int, int, DType)} with padding pairs. */
+    public static Array convGeneralDilated(
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            int[][] padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers,
+            int featureGroupCount,
+            int batchGroupCount,
+            DType preferredElementType) {
+        String fn = "convGeneralDilated";
+        Convolution.Dims dn = Convolution.parse(fn, Convolution.checkRanks(fn, lhs, rhs), dimensionNumbers);
+        return Convolution.general(
+                fn,
+                lhs,
+                rhs,
+                windowStrides,
+                padding,
+                lhsDilation,
+                rhsDilation,
+                dn,
+                featureGroupCount,
+                batchGroupCount,
+                preferredElementType);
+    }
+
+    /** {@code jax.lax.conv}: NCH… input, OIH… kernel, string padding, no dilation. */
+    public static Array conv(Array lhs, Array rhs, int[] windowStrides, String padding) {
+        return Convolution.general("conv", lhs, rhs, windowStrides, padding, null, null, null, 1, 1, null);
+    }
+
+    /** {@code jax.lax.conv_with_general_padding}: NCH… layout, padding pairs and dilations. */
+    public static Array convWithGeneralPadding(
+            Array lhs, Array rhs, int[] windowStrides, int[][] padding, int[] lhsDilation, int[] rhsDilation) {
+        String fn = "convWithGeneralPadding";
+        int rank = Convolution.checkRanks(fn, lhs, rhs);
+        return Convolution.general(
+                fn, lhs, rhs, windowStrides, padding, lhsDilation, rhsDilation, Convolution.identity(rank), 1, 1, null);
+    }
+
+    /** {@code jax.lax.conv_with_general_padding} with string padding. */
+    public static Array convWithGeneralPadding(
+            Array lhs, Array rhs, int[] windowStrides, String padding, int[] lhsDilation, int[] rhsDilation) {
+        return Convolution.general(
+                "convWithGeneralPadding", lhs, rhs, windowStrides, padding, lhsDilation, rhsDilation, null, 1, 1, null);
+    }
+
+    /**
+     * {@code jax.lax.conv_transpose} with its defaults: channels-last layout (NH…C, H…IO), "SAME" or
+     * "VALID" read as the padding of the forward convolution, the kernel not flipped.
+     */
+    public static Array convTranspose(Array lhs, Array rhs, int[] strides, String padding) {
+        return convTranspose(lhs, rhs, strides, padding, null, null, false);
+    }
+
+    /**
+     * {@code jax.lax.conv_transpose}: the input dilated by {@code strides} and convolved with the
+     * kernel. {@code transposeKernel} flips the kernel's spatial axes and swaps its in and out
+     * features, which makes this the gradient of the forward convolution with that kernel.
+     */
+    public static Array convTranspose(
+            Array lhs,
+            Array rhs,
+            int[] strides,
+            String padding,
+            int[] rhsDilation,
+            String[] dimensionNumbers,
+            boolean transposeKernel) {
+        Objects.requireNonNull(padding, "padding");
+        return Convolution.transpose(
+                "convTranspose",
+                lhs,
+                rhs,
+                strides,
+                padding,
+                null,
+                rhsDilation,
+                dimensionNumbers,
+                transposeKernel,
+                false,
+                null);
+    }
+
+    /**
+     * {@code jax.lax.conv_transpose} with (lo, hi) pairs: padding of the transposed convolution
+     * itself, or with {@code useConsistentPadding} the padding of the forward convolution (as
+     * PyTorch reads it).
+     */
+    public static Array convTranspose(
+            Array lhs,
+            Array rhs,
+            int[] strides,
+            int[][] padding,
+            int[] rhsDilation,
+            String[] dimensionNumbers,
+            boolean transposeKernel,
+            boolean useConsistentPadding) {
+        Objects.requireNonNull(padding, "padding");
+        return Convolution.transpose(
+                "convTranspose",
+                lhs,
+                rhs,
+                strides,
+                null,
+                padding,
+                rhsDilation,
+                dimensionNumbers,
+                transposeKernel,
+                useConsistentPadding,
+                null);
+    }
+
+    /** The positions of a layout's dimensions, as {@code jax.lax.ConvDimensionNumbers}. */
+    public record ConvDimensionNumbers(int[] lhsSpec, int[] rhsSpec, int[] outSpec) {}
+
+    /**
+     * {@code jax.lax.conv_dimension_numbers}: where (batch, feature, spatial…), (out, in, spatial…)
+     * and the output's (batch, feature, spatial…) sit, for layout strings (null: NCH…, OIH…, NCH…).
+     */
+    public static ConvDimensionNumbers convDimensionNumbers(int[] lhsShape, int[] rhsShape, String[] dimensionNumbers) {
+        Objects.requireNonNull(lhsShape, "lhsShape");
+        Objects.requireNonNull(rhsShape, "rhsShape");
+        if (lhsShape.length != rhsShape.length) {
+            throw new ShapeException("convDimensionNumbers: shapes " + Shape.toString(lhsShape) + " and "
+                    + Shape.toString(rhsShape) + " have different ranks; give operands of one rank");
+        }
+        Convolution.Dims d = Convolution.parse("convDimensionNumbers", lhsShape.length, dimensionNumbers);
+        return new ConvDimensionNumbers(d.lhs(), d.rhs(), d.out());
+    }
+
+    /** The monoids {@link #reduceWindow} combines with (JAX's {@code lax.add}, {@code max}, {@code min}, {@code mul}). */
+    public enum Monoid {
+        ADD,
+        MAX,
+        MIN,
+        MUL
+    }
+
+    /**
+     * {@code jax.lax.reduce_window} with a monoid: each output is {@code init} combined with the
+     * elements of one window of {@code x}. {@code padding} is "VALID", "SAME" or "SAME_LOWER";
+     * padded positions hold {@code init}. Max pooling is {@code (x, -inf, MAX, window, strides,
+     * padding)}, sum pooling {@code (x, 0, ADD, …)}.
+     */
+    public static Array reduceWindow(
+            Array x, double init, Monoid computation, int[] windowDimensions, int[] windowStrides, String padding) {
+        Objects.requireNonNull(padding, "padding");
+        return ReduceWindow.apply(
+                "reduceWindow", x, init, computation, windowDimensions, windowStrides, padding, null, null, null);
+    }
+
+    /** {@code reduce_window} naming the monoid: "add" (or "sum"), "max", "min", "mul" (or "prod"). */
+    public static Array reduceWindow(
+            Array x, double init, String computation, int[] windowDimensions, int[] windowStrides, String padding) {
+        return reduceWindow(x, init, monoid(computation), windowDimensions, windowStrides, padding);
+    }
+
+    /**
+     * {@code jax.lax.reduce_window} in full: (lo, hi) padding pairs and base (input) and window
+     * dilations (null means ones). Max and min differentiate as JAX's do: each window's tangent is
+     * that of its first element equal to the result.
+     */
+    public static Array reduceWindow(
+            Array x,
+            double init,
+            Monoid computation,
+            int[] windowDimensions,
+            int[] windowStrides,
+            int[][] padding,
+            int[] baseDilation,
+            int[] windowDilation) {
+        Objects.requireNonNull(padding, "padding");
+        return ReduceWindow.apply(
+                "reduceWindow",
+                x,
+                init,
+                computation,
+                windowDimensions,
+                windowStrides,
+                null,
+                padding,
+                baseDilation,
+                windowDilation);
+    }
+
+    /** {@link #reduceWindow(Array, double, Monoid, int[], int[], int[][], int[], int[])} with string padding. */
+    public static Array reduceWindow(
+            Array x,
+            double init,
+            Monoid computation,
+            int[] windowDimensions,
+            int[] windowStrides,
+            String padding,
+            int[] baseDilation,
+            int[] windowDilation) {
+        Objects.requireNonNull(padding, "padding");
+        return ReduceWindow.apply(
+                "reduceWindow",
+                x,
+                init,
+                computation,
+                windowDimensions,
+                windowStrides,
+                padding,
+                null,
+                baseDilation,
+                windowDilation);
+    }
+
+    private static Monoid monoid(String name) {
+        Objects.requireNonNull(name, "computation");
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "add", "sum" -> Monoid.ADD;
+            case "max" -> Monoid.MAX;
+            case "min" -> Monoid.MIN;
+            case "mul", "prod" -> Monoid.MUL;
+            default ->
+                throw new KilnException("reduceWindow: computation \"" + name
+                        + "\" is not a monoid Kiln knows; use \"add\", \"max\", \"min\" or \"mul\"");
+        };
+    }
+
+    /**
+     * {@code jax.lax.cumlogsumexp}: running {@code log(sum(exp(x)))} along {@code axis} (reversed
+     * from the end when {@code reverse}), an {@link #associativeScan} of {@link Np#logaddexp}.
+     */
+    public static Array cumlogsumexp(Array x, int axis, boolean reverse) {
+        Objects.requireNonNull(x, "x");
+        int a = Shape.axis("cumlogsumexp", axis, x.ndim());
+        Array in = reverse ? rev(x, a) : x;
+        Array out = associativeScan(Np::logaddexp, in, a);
+        return reverse ? rev(out, a) : out;
+    }
+
+    /** {@code jax.lax.cumsum}: running sum along {@code axis}, from the end when {@code reverse}. */
+    public static Array cumsum(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cumsum, "cumsum", x, axis, reverse);
+    }
+
+    /** {@code jax.lax.cumprod}: running product along {@code axis}, from the end when {@code reverse}. */
+    public static Array cumprod(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cumprod, "cumprod", x, axis, reverse);
+    }
+
+    /** {@code jax.lax.cummax}: running maximum along {@code axis}, from the end when {@code reverse}. */
+    public static Array cummax(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cummax, "cummax", x, axis, reverse);
+    }
+
+    /** {@code jax.lax.cummin}: running minimum along {@code axis}, from the end when {@code reverse}. */
+    public static Array cummin(Array x, int axis, boolean reverse) {
+        return cumulative(Np::cummin, "cummin", x, axis, reverse);
+    }
+
+    private static Array cumulative(
+            BiFunction<Array, Integer, Array> f, String fn, Array x, int axis, boolean reverse) {
+        Objects.requireNonNull(x, "x");
+        int a = Shape.axis(fn, axis, x.ndim());
+        return reverse ? rev(f.apply(rev(x, a), a), a) : f.apply(x, a);
+    }
+
+    /**
+     * {@code jax.lax.padtype_to_pads}: the (lo, hi) pairs that "VALID", "SAME" (odd extra at the
+     * end) or "SAME_LOWER" (at the start) mean for these input sizes, window sizes and strides.
+     */
+    public static int[][] padtypeToPads(int[] inShape, int[] windowShape, int[] windowStrides, String padding) {
+        Objects.requireNonNull(inShape, "inShape");
+        Objects.requireNonNull(windowShape, "windowShape");
+        int n = inShape.length;
+        if (windowShape.length != n) {
+            throw new ShapeException("padtypeToPads: " + n + " input sizes but " + windowShape.length
+                    + " window sizes; give one of each per dimension");
+        }
+        return Convolution.pads(
+                "padtypeToPads",
+                padding,
+                inShape,
+                windowShape,
+                Convolution.positive("padtypeToPads", "windowStrides", windowStrides, n));
+    }
+
+    /**
+     * {@code jax.lax.conv_general_shape_tuple}: the shape {@link #convGeneralDilated} gives for these
+     * operand shapes, strides, padding pairs and layout strings (null: NCH…, OIH…, NCH…).
+     */
+    public static int[] convGeneralShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] windowStrides, int[][] padding, String[] dimensionNumbers) {
+        Objects.requireNonNull(lhsShape, "lhsShape");
+        Objects.requireNonNull(rhsShape, "rhsShape");
+        String fn = "convGeneralShapeTuple";
+        if (lhsShape.length != rhsShape.length || lhsShape.length < 2) {
+            throw new ShapeException(fn + ": shapes " + Shape.toString(lhsShape) + " and " + Shape.toString(rhsShape)
+                    + " need one rank of at least 2; give operand shapes of one rank");
+        }
+        int rank = lhsShape.length;
+        Convolution.Dims d = Convolution.parse(fn, rank, dimensionNumbers);
+        int[] st = Convolution.positive(fn, "windowStrides", windowStrides, rank - 2);
+        int[][] pad = Convolution.checkPairs(fn, padding, rank - 2);
+        int[] out = new int[rank];
+        out[d.out()[0]] = lhsShape[d.lhs()[0]];
+        out[d.out()[1]] = rhsShape[d.rhs()[0]];
+        for (int i = 0; i < rank - 2; i++) {
+            int padded = lhsShape[d.lhs()[2 + i]] + pad[i][0] + pad[i][1];
+            out[d.out()[2 + i]] = Math.max(0, Math.floorDiv(padded - rhsShape[d.rhs()[2 + i]], st[i]) + 1);
+        }
+        return out;
+    }
+
+    /**
+     * {@code jax.lax.reduce_window_shape_tuple}: the shape {@link #reduceWindow} gives for this
+     * operand shape, window, strides, padding pairs and dilations (null: ones).
+     */
+    public static int[] reduceWindowShapeTuple(
+            int[] operandShape,
+            int[] windowDimensions,
+            int[] windowStrides,
+            int[][] padding,
+            int[] baseDilation,
+            int[] windowDilation) {
+        Objects.requireNonNull(operandShape, "operandShape");
+        Objects.requireNonNull(windowDimensions, "windowDimensions");
+        String fn = "reduceWindowShapeTuple";
+        int n = operandShape.length;
+        int[] win = Convolution.positive(fn, "windowDimensions", windowDimensions, n);
+        int[] st = Convolution.positive(fn, "windowStrides", windowStrides, n);
+        int[] bd = Convolution.positive(fn, "baseDilation", baseDilation, n);
+        int[] wd = Convolution.positive(fn, "windowDilation", windowDilation, n);
+        int[][] pad = Convolution.checkPairs(fn, padding, n);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int padded = Convolution.dilated(operandShape[i], bd[i]) + pad[i][0] + pad[i][1];
+            out[i] = Math.max(0, Math.floorDiv(padded - Convolution.dilated(win[i], wd[i]), st[i]) + 1);
+        }
+        return out;
+    }
 }

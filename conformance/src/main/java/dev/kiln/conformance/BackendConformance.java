@@ -110,6 +110,11 @@ public abstract class BackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> conv() {
+        return family("conv");
+    }
+
+    @TestFactory
     Stream<DynamicNode> jit() {
         return family("jit");
     }

@@ -141,14 +141,14 @@ public final class DigitsMlp {
         return Np.array(w, fanIn, fanOut);
     }
 
-    private static double gaussian(SplittableRandom rng) {
+    static double gaussian(SplittableRandom rng) {
         double u = 1 - rng.nextDouble();
         double v = rng.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     /** The rows in a fixed random order, so the held-out set is a random sample of writers and digits. */
-    private static float[][] shuffled(float[][] rows, SplittableRandom rng) {
+    static float[][] shuffled(float[][] rows, SplittableRandom rng) {
         int[] order = permutation(rng, rows.length);
         float[][] out = new float[rows.length][];
         for (int i = 0; i < rows.length; i++) {
@@ -157,7 +157,7 @@ public final class DigitsMlp {
         return out;
     }
 
-    private static int[] permutation(SplittableRandom rng, int n) {
+    static int[] permutation(SplittableRandom rng, int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
@@ -171,7 +171,7 @@ public final class DigitsMlp {
         return p;
     }
 
-    private static Array features(float[][] data) {
+    static Array features(float[][] data) {
         float[] x = new float[data.length * 64];
         for (int i = 0; i < data.length; i++) {
             for (int j = 0; j < 64; j++) {
@@ -181,7 +181,7 @@ public final class DigitsMlp {
         return Np.array(x, data.length, 64);
     }
 
-    private static Array labels(float[][] data) {
+    static Array labels(float[][] data) {
         int[] y = new int[data.length];
         for (int i = 0; i < data.length; i++) {
             y[i] = (int) data[i][64];
