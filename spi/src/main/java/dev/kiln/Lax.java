@@ -45,6 +45,734 @@ public final class Lax {
         return x.dtype() == to ? x : Dispatch.bind(Primitive.CONVERT, new Params.Convert(to), x);
     }
 
+    // ---------------------------------------------------------------- jax.lax element-wise functions
+    //
+    // As jax.lax: both operands of one dtype (a Java number takes the array's dtype when its kind
+    // fits), shapes equal or rank 0, no promotion; integer division truncates toward zero, the
+    // remainder takes the dividend's sign. The Np functions of the same names promote and broadcast.
+
+    /** {@code lax.add}. */
+    public static Array add(Object x, Object y) {
+        return LaxOps.binary("add", Primitive.ADD, x, y);
+    }
+
+    /** {@code lax.sub}. */
+    public static Array sub(Object x, Object y) {
+        return LaxOps.binary("sub", Primitive.SUB, x, y);
+    }
+
+    /** {@code lax.mul}. */
+    public static Array mul(Object x, Object y) {
+        return LaxOps.binary("mul", Primitive.MUL, x, y);
+    }
+
+    /**
+     * {@code lax.div}: integer division truncates toward zero ({@code x / 0} is -1 for signed
+     * integers), float division is IEEE.
+     */
+    public static Array div(Object x, Object y) {
+        return LaxOps.binary("div", Primitive.DIV, x, y);
+    }
+
+    /** {@code lax.rem}: the remainder of truncating division, with the dividend's sign ({@code x % 0} is x). */
+    public static Array rem(Object x, Object y) {
+        return LaxOps.binary("rem", Primitive.REM, x, y);
+    }
+
+    /** {@code lax.pow}: a float base to a float power, or to an integer array's powers. */
+    public static Array pow(Array x, Object y) {
+        LaxOps.floatOnly("pow", x);
+        Objects.requireNonNull(y, "y");
+        if (y instanceof Array e && !e.dtype().isFloating()) {
+            Array[] xy = LaxOps.sameShape("pow", x, e);
+            return Lax.bind(Primitive.POW, xy[0], Lax.convert(xy[1], x.dtype()));
+        }
+        return LaxOps.binary("pow", Primitive.POW, x, y);
+    }
+
+    /** {@code lax.integer_pow}: {@code x} to the static integer power {@code y} (negative: of the reciprocal). */
+    public static Array integerPow(Array x, int y) {
+        Objects.requireNonNull(x, "x");
+        LaxOps.numeric("integerPow", x);
+        if (y < 0 && !x.dtype().isFloating()) {
+            throw new DTypeException(
+                    "integerPow: a negative power of an integer array is not an integer; got y = " + y);
+        }
+        return Np.power(x, y);
+    }
+
+    /** {@code lax.max}: the element-wise maximum, NaN if either is NaN. */
+    public static Array max(Object x, Object y) {
+        return LaxOps.binary("max", Primitive.MAX, x, y);
+    }
+
+    /** {@code lax.min}: the element-wise minimum, NaN if either is NaN. */
+    public static Array min(Object x, Object y) {
+        return LaxOps.binary("min", Primitive.MIN, x, y);
+    }
+
+    /** {@code lax.atan2} of float arrays. */
+    public static Array atan2(Object x, Object y) {
+        Array[] xy = LaxOps.operands("atan2", x, y);
+        LaxOps.floatOnly("atan2", xy[0]);
+        return Lax.bind(Primitive.ATAN2, xy[0], xy[1]);
+    }
+
+    /** {@code lax.eq}. */
+    public static Array eq(Object x, Object y) {
+        return LaxOps.binary("eq", Primitive.EQ, x, y);
+    }
+
+    /** {@code lax.ne}. */
+    public static Array ne(Object x, Object y) {
+        return LaxOps.binary("ne", Primitive.NE, x, y);
+    }
+
+    /** {@code lax.lt}. */
+    public static Array lt(Object x, Object y) {
+        return LaxOps.binary("lt", Primitive.LT, x, y);
+    }
+
+    /** {@code lax.le}. */
+    public static Array le(Object x, Object y) {
+        return LaxOps.binary("le", Primitive.LE, x, y);
+    }
+
+    /** {@code lax.gt}. */
+    public static Array gt(Object x, Object y) {
+        return LaxOps.binary("gt", Primitive.GT, x, y);
+    }
+
+    /** {@code lax.ge}. */
+    public static Array ge(Object x, Object y) {
+        return LaxOps.binary("ge", Primitive.GE, x, y);
+    }
+
+    /** {@code lax.bitwise_and} of bool or integer arrays. */
+    public static Array bitwiseAnd(Object x, Object y) {
+        Array[] xy = LaxOps.operands("bitwiseAnd", x, y);
+        bitsOnly("bitwiseAnd", xy[0]);
+        return Lax.bind(Primitive.AND, xy[0], xy[1]);
+    }
+
+    /** {@code lax.bitwise_or} of bool or integer arrays. */
+    public static Array bitwiseOr(Object x, Object y) {
+        Array[] xy = LaxOps.operands("bitwiseOr", x, y);
+        bitsOnly("bitwiseOr", xy[0]);
+        return Lax.bind(Primitive.OR, xy[0], xy[1]);
+    }
+
+    /** {@code lax.bitwise_xor} of bool or integer arrays. */
+    public static Array bitwiseXor(Object x, Object y) {
+        Array[] xy = LaxOps.operands("bitwiseXor", x, y);
+        bitsOnly("bitwiseXor", xy[0]);
+        return Lax.bind(Primitive.XOR, xy[0], xy[1]);
+    }
+
+    /** {@code lax.bitwise_not} of a bool or integer array. */
+    public static Array bitwiseNot(Array x) {
+        Objects.requireNonNull(x, "x");
+        bitsOnly("bitwiseNot", x);
+        return Lax.bind(Primitive.NOT, x);
+    }
+
+    private static void bitsOnly(String fn, Array x) {
+        if (x.dtype().isFloating()) {
+            throw new DTypeException(fn + ": needs bool or integer arrays, got " + x.dtype());
+        }
+    }
+
+    /** {@code lax.shift_left}: shifts of at least the bit width give 0. */
+    public static Array shiftLeft(Object x, Object y) {
+        Array[] xy = LaxOps.operands("shiftLeft", x, y);
+        LaxOps.integerOnly("shiftLeft", xy[0]);
+        return Lax.bind(Primitive.SHIFT_LEFT, xy[0], xy[1]);
+    }
+
+    /** {@code lax.shift_right_arithmetic}: the sign bit fills in. */
+    public static Array shiftRightArithmetic(Object x, Object y) {
+        Array[] xy = LaxOps.operands("shiftRightArithmetic", x, y);
+        LaxOps.integerOnly("shiftRightArithmetic", xy[0]);
+        return Lax.bind(Primitive.SHIFT_RIGHT_ARITHMETIC, xy[0], xy[1]);
+    }
+
+    /** {@code lax.shift_right_logical}: zeros fill in, whatever the sign. */
+    public static Array shiftRightLogical(Object x, Object y) {
+        Array[] xy = LaxOps.operands("shiftRightLogical", x, y);
+        LaxOps.integerOnly("shiftRightLogical", xy[0]);
+        return Lax.bind(Primitive.SHIFT_RIGHT_LOGICAL, xy[0], xy[1]);
+    }
+
+    /** {@code lax.population_count}: the number of set bits of each integer (two's complement). */
+    public static Array populationCount(Array x) {
+        return LaxOps.populationCount(LaxOps.integerOnly("populationCount", x));
+    }
+
+    /** {@code lax.clz}: the number of leading zero bits of each integer. */
+    public static Array clz(Array x) {
+        return LaxOps.clz(LaxOps.integerOnly("clz", x));
+    }
+
+    /** {@code lax.neg}. */
+    public static Array neg(Array x) {
+        return Lax.bind(Primitive.NEG, LaxOps.numeric("neg", x));
+    }
+
+    /** {@code lax.abs}. */
+    public static Array abs(Array x) {
+        return Lax.bind(Primitive.ABS, LaxOps.numeric("abs", x));
+    }
+
+    /** {@code lax.sign}: -1, 0 or 1 (signed zeros and NaN kept for floats). */
+    public static Array sign(Array x) {
+        return Lax.bind(Primitive.SIGN, LaxOps.numeric("sign", x));
+    }
+
+    /** {@code lax.floor} of a float array. */
+    public static Array floor(Array x) {
+        return Lax.bind(Primitive.FLOOR, LaxOps.floatOnly("floor", x));
+    }
+
+    /** {@code lax.ceil} of a float array. */
+    public static Array ceil(Array x) {
+        return Lax.bind(Primitive.CEIL, LaxOps.floatOnly("ceil", x));
+    }
+
+    /** {@code lax.round(x)}: half-way cases away from zero, JAX's default rounding method. */
+    public static Array round(Array x) {
+        return LaxOps.roundAwayFromZero(LaxOps.floatOnly("round", x));
+    }
+
+    /**
+     * {@code lax.round(x, rounding_method)}: {@code "AWAY_FROM_ZERO"} (0) or {@code
+     * "TO_NEAREST_EVEN"} (1).
+     */
+    public static Array round(Array x, String roundingMethod) {
+        LaxOps.floatOnly("round", x);
+        Objects.requireNonNull(roundingMethod, "roundingMethod");
+        return switch (roundingMethod.toUpperCase(java.util.Locale.ROOT)) {
+            case "AWAY_FROM_ZERO", "0" -> LaxOps.roundAwayFromZero(x);
+            case "TO_NEAREST_EVEN", "1" -> Lax.bind(Primitive.ROUND, x);
+            default ->
+                throw new KilnException("round: rounding method \"" + roundingMethod
+                        + "\" is not one of \"AWAY_FROM_ZERO\" and \"TO_NEAREST_EVEN\"");
+        };
+    }
+
+    /** {@code lax.is_finite} of a float array. */
+    public static Array isFinite(Array x) {
+        return Lax.bind(Primitive.IS_FINITE, LaxOps.floatOnly("isFinite", x));
+    }
+
+    /** {@code lax.exp}. */
+    public static Array exp(Array x) {
+        return Lax.bind(Primitive.EXP, LaxOps.floatOnly("exp", x));
+    }
+
+    /** {@code lax.exp2}. */
+    public static Array exp2(Array x) {
+        return Lax.bind(Primitive.EXP2, LaxOps.floatOnly("exp2", x));
+    }
+
+    /** {@code lax.log}. */
+    public static Array log(Array x) {
+        return Lax.bind(Primitive.LOG, LaxOps.floatOnly("log", x));
+    }
+
+    /** {@code lax.log1p}. */
+    public static Array log1p(Array x) {
+        return Lax.bind(Primitive.LOG1P, LaxOps.floatOnly("log1p", x));
+    }
+
+    /** {@code lax.expm1}. */
+    public static Array expm1(Array x) {
+        return Lax.bind(Primitive.EXPM1, LaxOps.floatOnly("expm1", x));
+    }
+
+    /** {@code lax.sqrt}. */
+    public static Array sqrt(Array x) {
+        return Lax.bind(Primitive.SQRT, LaxOps.floatOnly("sqrt", x));
+    }
+
+    /** {@code lax.rsqrt}. */
+    public static Array rsqrt(Array x) {
+        return Lax.bind(Primitive.RSQRT, LaxOps.floatOnly("rsqrt", x));
+    }
+
+    /** {@code lax.cbrt}. */
+    public static Array cbrt(Array x) {
+        return Lax.bind(Primitive.CBRT, LaxOps.floatOnly("cbrt", x));
+    }
+
+    /** {@code lax.square}. */
+    public static Array square(Array x) {
+        LaxOps.numeric("square", x);
+        return Lax.bind(Primitive.MUL, x, x);
+    }
+
+    /** {@code lax.reciprocal} of a float array. */
+    public static Array reciprocal(Array x) {
+        LaxOps.floatOnly("reciprocal", x);
+        return Lax.bind(Primitive.DIV, Np.onesLike(x), x);
+    }
+
+    /** {@code lax.sin}. */
+    public static Array sin(Array x) {
+        return Lax.bind(Primitive.SIN, LaxOps.floatOnly("sin", x));
+    }
+
+    /** {@code lax.cos}. */
+    public static Array cos(Array x) {
+        return Lax.bind(Primitive.COS, LaxOps.floatOnly("cos", x));
+    }
+
+    /** {@code lax.tan}. */
+    public static Array tan(Array x) {
+        return Lax.bind(Primitive.TAN, LaxOps.floatOnly("tan", x));
+    }
+
+    /** {@code lax.asin}. */
+    public static Array asin(Array x) {
+        return Lax.bind(Primitive.ASIN, LaxOps.floatOnly("asin", x));
+    }
+
+    /** {@code lax.acos}. */
+    public static Array acos(Array x) {
+        return Lax.bind(Primitive.ACOS, LaxOps.floatOnly("acos", x));
+    }
+
+    /** {@code lax.atan}. */
+    public static Array atan(Array x) {
+        return Lax.bind(Primitive.ATAN, LaxOps.floatOnly("atan", x));
+    }
+
+    /** {@code lax.sinh}. */
+    public static Array sinh(Array x) {
+        return Lax.bind(Primitive.SINH, LaxOps.floatOnly("sinh", x));
+    }
+
+    /** {@code lax.cosh}. */
+    public static Array cosh(Array x) {
+        return Lax.bind(Primitive.COSH, LaxOps.floatOnly("cosh", x));
+    }
+
+    /** {@code lax.tanh}. */
+    public static Array tanh(Array x) {
+        return Lax.bind(Primitive.TANH, LaxOps.floatOnly("tanh", x));
+    }
+
+    /** {@code lax.asinh}. */
+    public static Array asinh(Array x) {
+        return Np.arcsinh(LaxOps.floatOnly("asinh", x));
+    }
+
+    /** {@code lax.acosh}. */
+    public static Array acosh(Array x) {
+        return Np.arccosh(LaxOps.floatOnly("acosh", x));
+    }
+
+    /** {@code lax.atanh}. */
+    public static Array atanh(Array x) {
+        return Np.arctanh(LaxOps.floatOnly("atanh", x));
+    }
+
+    /** {@code lax.logistic}: {@code 1 / (1 + exp(-x))}. */
+    public static Array logistic(Array x) {
+        return Lax.bind(Primitive.LOGISTIC, LaxOps.floatOnly("logistic", x));
+    }
+
+    /** {@code lax.erf}. */
+    public static Array erf(Array x) {
+        return Lax.bind(Primitive.ERF, LaxOps.floatOnly("erf", x));
+    }
+
+    /** {@code lax.erfc}. */
+    public static Array erfc(Array x) {
+        return Special.erfc(LaxOps.floatOnly("erfc", x));
+    }
+
+    /** {@code lax.erf_inv}. */
+    public static Array erfInv(Array x) {
+        return Special.erfinv(LaxOps.floatOnly("erfInv", x));
+    }
+
+    /** {@code lax.lgamma}: the log of the absolute value of the gamma function. */
+    public static Array lgamma(Array x) {
+        return Special.gammaln(LaxOps.floatOnly("lgamma", x));
+    }
+
+    /** {@code lax.digamma}. */
+    public static Array digamma(Array x) {
+        return Special.digamma(LaxOps.floatOnly("digamma", x));
+    }
+
+    /** {@code lax.convert_element_type}: {@link #convert}. */
+    public static Array convertElementType(Array x, DType to) {
+        return convert(x, to);
+    }
+
+    /** {@code lax.stop_gradient}: x, with no derivative. */
+    public static Array stopGradient(Array x) {
+        return Kiln.stopGradient(x);
+    }
+
+    /** {@code lax.optimization_barrier}: x itself (Kiln's planner has no reordering to prevent here). */
+    public static Array optimizationBarrier(Array x) {
+        Objects.requireNonNull(x, "x");
+        return x;
+    }
+
+    /**
+     * {@code lax.select_n(which, cases...)}: where {@code which} (bool with two cases, or int32) is
+     * i, {@code cases[i]}; which is rank 0 or the cases' shape, the cases share dtype and shape.
+     */
+    public static Array selectN(Array which, Array... cases) {
+        Objects.requireNonNull(which, "which");
+        NullChecks.elements(cases, "cases");
+        if (cases.length == 0) {
+            throw new KilnException("selectN: needs at least one case");
+        }
+        for (Array c : cases) {
+            if (c.dtype() != cases[0].dtype() || !Arrays.equals(c.shape(), cases[0].shape())) {
+                throw new ShapeException(
+                        "selectN: the cases must share dtype and shape, got " + c.spec() + " and " + cases[0].spec());
+            }
+        }
+        if (which.ndim() != 0 && !Arrays.equals(which.shape(), cases[0].shape())) {
+            throw new ShapeException("selectN: which of shape " + Shape.toString(which.shape())
+                    + " must be rank 0 or the cases' shape " + Shape.toString(cases[0].shape()));
+        }
+        if (which.dtype() == DType.BOOL) {
+            if (cases.length > 2) {
+                throw new DTypeException(
+                        "selectN: a bool which selects between at most two cases, got " + cases.length);
+            }
+            return cases.length == 1 ? cases[0] : Np.where(which, cases[1], cases[0]);
+        }
+        if (which.dtype().isFloating()) {
+            throw new DTypeException("selectN: which must be bool or int32, got " + which.dtype());
+        }
+        Array out = cases[cases.length - 1];
+        for (int i = cases.length - 2; i >= 0; i--) {
+            out = Np.where(Np.lessEqual(which, i), cases[i], out);
+        }
+        return out;
+    }
+
+    /** {@code lax.clamp(min, x, max)}: x limited to [min, max]; min and max rank 0 or x's shape, x's dtype. */
+    public static Array clamp(Object min, Array x, Object max) {
+        Objects.requireNonNull(x, "x");
+        Array lo = LaxOps.operands("clamp", min, x)[0];
+        Array hi = LaxOps.operands("clamp", max, x)[0];
+        return Lax.bind(Primitive.MIN, Lax.bind(Primitive.MAX, x, lo), hi);
+    }
+
+    // ---------------------------------------------------------------- jax.lax shape functions
+
+    /** {@code lax.broadcast(x, sizes)}: new leading dimensions of the given sizes. */
+    public static Array broadcast(Array x, int... sizes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(sizes, "sizes");
+        int[] shape = Arrays.copyOf(sizes, sizes.length + x.ndim());
+        System.arraycopy(x.shape(), 0, shape, sizes.length, x.ndim());
+        int[] dims = new int[x.ndim()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = sizes.length + i;
+        }
+        return broadcastInDim(x, shape, dims);
+    }
+
+    /** {@code lax.broadcast_to_rank(x, rank)}: leading unit dimensions up to {@code rank}. */
+    public static Array broadcastToRank(Array x, int rank) {
+        Objects.requireNonNull(x, "x");
+        if (rank < x.ndim()) {
+            throw new ShapeException("broadcastToRank: rank " + rank + " is below x's rank " + x.ndim());
+        }
+        int[] ones = new int[rank - x.ndim()];
+        Arrays.fill(ones, 1);
+        return broadcast(x, ones);
+    }
+
+    /** {@code lax.broadcasted_iota}: {@link #iota(DType, int[], int)}. */
+    public static Array broadcastedIota(DType dtype, int[] shape, int dimension) {
+        return iota(dtype, shape, dimension);
+    }
+
+    /** {@code lax.expand_dims(x, dimensions)}: unit dimensions at the given output positions. */
+    public static Array expandDims(Array x, int... dimensions) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(dimensions, "dimensions");
+        return Np.expandDims(x, dimensions);
+    }
+
+    /** {@code lax.squeeze(x, dimensions)}: removes the given dimensions, each of size 1. */
+    public static Array squeeze(Array x, int... dimensions) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(dimensions, "dimensions");
+        for (int d : dimensions) {
+            int a = Shape.axis("squeeze", d, x.ndim());
+            if (x.shape(a) != 1) {
+                throw new ShapeException("squeeze: dimension " + d + " of shape " + Shape.toString(x.shape())
+                        + " has size " + x.shape(a) + ", not 1");
+            }
+        }
+        return Np.squeeze(x, dimensions);
+    }
+
+    /** {@code lax.collapse(x, start, stop)}: dimensions start..stop-1 merged into one. */
+    public static Array collapse(Array x, int start, int stop) {
+        Objects.requireNonNull(x, "x");
+        int n = x.ndim();
+        int s = start < 0 ? start + n : start;
+        int e = stop < 0 ? stop + n : stop;
+        if (s < 0 || e > n || s > e) {
+            throw new AxisException("collapse: [" + start + ", " + stop + ") is not a range of the dimensions of shape "
+                    + Shape.toString(x.shape()));
+        }
+        int[] shape = new int[n - (e - s) + 1];
+        int k = 0;
+        for (int d = 0; d < s; d++) {
+            shape[k++] = x.shape(d);
+        }
+        int merged = 1;
+        for (int d = s; d < e; d++) {
+            merged *= x.shape(d);
+        }
+        shape[k++] = merged;
+        for (int d = e; d < n; d++) {
+            shape[k++] = x.shape(d);
+        }
+        return reshape(x, shape);
+    }
+
+    /** {@code lax.full(shape, fill, dtype)}. */
+    public static Array full(int[] shape, double fill, DType dtype) {
+        return Np.full(dtype, fill, shape);
+    }
+
+    /** {@code lax.full_like(x, fill)}: x's shape and dtype (a float fill into an integer dtype truncates). */
+    public static Array fullLike(Array x, double fill) {
+        Objects.requireNonNull(x, "x");
+        return Np.full(x.dtype(), x.dtype().isFloating() ? fill : (double) (long) fill, x.shape());
+    }
+
+    /** {@code lax.dynamic_slice_in_dim(x, start, size, axis)}: start clamped so the window fits. */
+    public static Array dynamicSliceInDim(Array x, Object start, int size, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(start, "start");
+        int a = Shape.axis("dynamicSliceInDim", axis, x.ndim());
+        Array[] starts = new Array[x.ndim()];
+        int[] sizes = x.shape().clone();
+        for (int d = 0; d < starts.length; d++) {
+            starts[d] = d == a ? Lax.convert(Np.asArray(start), DType.INT32) : Np.scalar(0);
+        }
+        sizes[a] = size;
+        return dynamicSlice(x, starts, sizes);
+    }
+
+    /** {@code lax.dynamic_index_in_dim(x, index, axis, keepdims)}. */
+    public static Array dynamicIndexInDim(Array x, Object index, int axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(index, "index");
+        Array s = dynamicSliceInDim(x, index, 1, axis);
+        return keepdims ? s : Np.squeeze(s, Shape.axis("dynamicIndexInDim", axis, x.ndim()));
+    }
+
+    /** {@code lax.dynamic_update_slice_in_dim(x, update, start, axis)}. */
+    public static Array dynamicUpdateSliceInDim(Array x, Array update, Object start, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(update, "update");
+        Objects.requireNonNull(start, "start");
+        int a = Shape.axis("dynamicUpdateSliceInDim", axis, x.ndim());
+        Array[] starts = new Array[x.ndim()];
+        for (int d = 0; d < starts.length; d++) {
+            starts[d] = d == a ? Lax.convert(Np.asArray(start), DType.INT32) : Np.scalar(0);
+        }
+        return dynamicUpdateSlice(x, update, starts);
+    }
+
+    /** {@code lax.index_in_dim(x, index, axis, keepdims)}: a static index (negative counts from the end). */
+    public static Array indexInDim(Array x, int index, int axis, boolean keepdims) {
+        Objects.requireNonNull(x, "x");
+        int a = Shape.axis("indexInDim", axis, x.ndim());
+        int n = x.shape(a);
+        int i = index < 0 ? index + n : index;
+        if (i < 0 || i >= n) {
+            throw new IndexException(
+                    "indexInDim: index " + index + " is out of bounds for axis " + axis + " of size " + n);
+        }
+        Array s = sliceInDim(x, a, i, i + 1);
+        return keepdims ? s : Np.squeeze(s, a);
+    }
+
+    /** {@code lax.split(x, sizes, axis)}: consecutive pieces of the given sizes, which sum to the axis length. */
+    public static Array[] split(Array x, int[] sizes, int axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(sizes, "sizes");
+        int a = Shape.axis("split", axis, x.ndim());
+        int total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new ShapeException("split: sizes must be non-negative, got " + Arrays.toString(sizes));
+            }
+            total += s;
+        }
+        if (total != x.shape(a)) {
+            throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " sum to " + total + ", not the length "
+                    + x.shape(a) + " of axis " + axis);
+        }
+        Array[] out = new Array[sizes.length];
+        int at = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = sliceInDim(x, a, at, at + sizes[i]);
+            at += sizes[i];
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- jax.lax reductions, sorting, products
+
+    /** {@code lax.reduce_max(x, axes)}. */
+    public static Array reduceMax(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        return reduce(Primitive.REDUCE_MAX, x, axes);
+    }
+
+    /** {@code lax.reduce_min(x, axes)}. */
+    public static Array reduceMin(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        return reduce(Primitive.REDUCE_MIN, x, axes);
+    }
+
+    /** {@code lax.reduce_prod(x, axes)}. */
+    public static Array reduceProd(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        return reduce(Primitive.REDUCE_PROD, x, axes);
+    }
+
+    /** {@code lax.reduce_and(x, axes)} of a bool array. */
+    public static Array reduceAnd(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        if (x.dtype() != DType.BOOL) {
+            return Np.bitwiseNot(reduceOr(Np.bitwiseNot(x), axes));
+        }
+        return Np.all(x, axes, false);
+    }
+
+    /** {@code lax.reduce_or(x, axes)} of a bool array (or the bitwise or of integers). */
+    public static Array reduceOr(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        if (x.dtype() == DType.BOOL) {
+            return Np.any(x, axes, false);
+        }
+        LaxOps.integerOnly("reduceOr", x);
+        Array out = null;
+        for (int b = 0; b < x.dtype().byteSize() * 8; b++) {
+            Array bit = Np.bitwiseAnd(x, Np.leftShift(Np.full(x.dtype(), 1), b));
+            Array anySet = Np.any(Np.notEqual(bit, 0), axes, false);
+            Array v = Np.where(anySet, Np.leftShift(Np.full(x.dtype(), 1), b), Np.zeros(x.dtype()));
+            out = out == null ? v : Np.bitwiseOr(out, v);
+        }
+        return out;
+    }
+
+    /** {@code lax.reduce_xor(x, axes)}: parity for bool, per bit for integers. */
+    public static Array reduceXor(Array x, int... axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
+        if (x.dtype() != DType.BOOL) {
+            LaxOps.integerOnly("reduceXor", x);
+        }
+        return LaxOps.reduceXor(x, axes);
+    }
+
+    /** {@code lax.argmax(x, axis, index_dtype)}: the first largest (NaN counts as largest). */
+    public static Array argmax(Array x, int axis, DType indexDtype) {
+        Objects.requireNonNull(indexDtype, "indexDtype");
+        return convert(Np.argmax(x, axis), indexDtype);
+    }
+
+    /** {@code lax.argmin(x, axis, index_dtype)}: the first smallest (NaN counts as smallest). */
+    public static Array argmin(Array x, int axis, DType indexDtype) {
+        Objects.requireNonNull(indexDtype, "indexDtype");
+        return convert(Np.argmin(x, axis), indexDtype);
+    }
+
+    /**
+     * {@code lax.sort(operands, dimension, is_stable, num_keys)}: the operands (one shape) sorted
+     * together along {@code dimension}, ordered by the first {@code numKeys} of them
+     * lexicographically; floats order -0 before +0 and NaN last. Kiln's sort is always stable.
+     */
+    public static Array[] sort(Array[] operands, int dimension, int numKeys) {
+        NullChecks.elements(operands, "operands");
+        if (operands.length == 0) {
+            throw new KilnException("sort: needs at least one operand");
+        }
+        if (numKeys < 1 || numKeys > operands.length) {
+            throw new KilnException("sort: numKeys must be in [1, " + operands.length + "], got " + numKeys);
+        }
+        for (Array o : operands) {
+            if (!Arrays.equals(o.shape(), operands[0].shape())) {
+                throw new ShapeException("sort: the operands must share one shape, got " + Shape.toString(o.shape())
+                        + " and " + Shape.toString(operands[0].shape()));
+            }
+        }
+        int d = Shape.axis("sort", dimension, operands[0].ndim());
+        Array perm = null;
+        for (int k = numKeys - 1; k >= 0; k--) {
+            Array key = perm == null ? operands[k] : Np.takeAlongAxis(operands[k], perm, d);
+            Array p = Np.argsort(key, d);
+            perm = perm == null ? p : Np.takeAlongAxis(perm, p, d);
+        }
+        Array[] out = new Array[operands.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Np.takeAlongAxis(operands[i], perm, d);
+        }
+        return out;
+    }
+
+    /** {@code lax.sort(x, dimension)} of one operand. */
+    public static Array sort(Array x, int dimension) {
+        Objects.requireNonNull(x, "x");
+        return sort(new Array[] {x}, dimension, 1)[0];
+    }
+
+    /** {@code lax.sort_key_val(keys, values, dimension)}: the values reordered as the keys sort. */
+    public static Array[] sortKeyVal(Array keys, Array values, int dimension) {
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(values, "values");
+        return sort(new Array[] {keys, values}, dimension, 1);
+    }
+
+    /** {@code lax.dot(lhs, rhs)}: vector and matrix products of operands of one dtype. */
+    public static Array dot(Array lhs, Array rhs) {
+        Objects.requireNonNull(lhs, "lhs");
+        Objects.requireNonNull(rhs, "rhs");
+        if (lhs.ndim() < 1 || lhs.ndim() > 2 || rhs.ndim() < 1 || rhs.ndim() > 2) {
+            throw new ShapeException("dot: needs 1-d or 2-d operands, got shapes " + Shape.toString(lhs.shape())
+                    + " and " + Shape.toString(rhs.shape()) + "; use Lax.dotGeneral for more dimensions");
+        }
+        if (lhs.dtype() != rhs.dtype()) {
+            throw new DTypeException(
+                    "dot: requires operands of the same dtype, got " + lhs.dtype() + " and " + rhs.dtype());
+        }
+        return Np.dot(lhs, rhs);
+    }
+
+    /** {@code lax.batch_matmul(lhs, rhs)}: matrix products over matching leading (batch) dimensions. */
+    public static Array batchMatmul(Array lhs, Array rhs) {
+        Objects.requireNonNull(lhs, "lhs");
+        Objects.requireNonNull(rhs, "rhs");
+        if (lhs.ndim() < 2
+                || lhs.ndim() != rhs.ndim()
+                || !Arrays.equals(
+                        Arrays.copyOf(lhs.shape(), lhs.ndim() - 2), Arrays.copyOf(rhs.shape(), rhs.ndim() - 2))) {
+            throw new ShapeException("batchMatmul: needs operands of one rank (at least 2) with equal batch"
+                    + " dimensions, got shapes " + Shape.toString(lhs.shape()) + " and " + Shape.toString(rhs.shape()));
+        }
+        return Np.matmul(lhs, rhs);
+    }
+
     /** Broadcasts {@code x} to {@code shape}, mapping operand dimension i to output {@code dims[i]}. */
     public static Array broadcastInDim(Array x, int[] shape, int... dims) {
         Objects.requireNonNull(x, "x");

@@ -45,6 +45,9 @@ final class BreadthFamily implements Family {
     /** The Np functions added later ({@code make_np_goldens.py}), in the same format. */
     private static final String MORE = "/dev/kiln/conformance/goldens/npmore.txt";
 
+    /** Kiln's jax.lax functions ({@code make_lax_goldens.py}), in the same format. */
+    private static final String LAX = "/dev/kiln/conformance/goldens/lax.txt";
+
     record Line(
             String name,
             String fn,
@@ -65,6 +68,7 @@ final class BreadthFamily implements Family {
         List<Line> lines = new ArrayList<>(read(RESOURCE));
         lines.addAll(read(EDGES));
         lines.addAll(read(MORE));
+        lines.addAll(read(LAX));
         for (Line l : lines) {
             if (l.error != null) {
                 out.add(new Case("breadth", l.fn, Case.ANY_DTYPE, "jax raises, " + l.name, () -> rejects(l)));
@@ -145,6 +149,21 @@ final class BreadthFamily implements Family {
                 .apply(m23(), Np.ones(2, 2)));
         bad.put("vectorize  ", () -> Np.vectorize((Array v) -> Np.stack(new Array[] {v, v}, 0))
                 .apply(m23()));
+        bad.put("add", () -> Lax.add(m23(), Np.astype(m23(), DType.FLOAT64)));
+        bad.put("add ", () -> Lax.add(m23(), 2));
+        bad.put("mul", () -> Lax.mul(m23(), Np.zeros(3, 2)));
+        bad.put("exp", () -> Lax.exp(v3()));
+        bad.put("shiftLeft", () -> Lax.shiftLeft(m23(), m23()));
+        bad.put("populationCount", () -> Lax.populationCount(m23()));
+        bad.put("round", () -> Lax.round(m23(), "UP"));
+        bad.put("selectN", () -> Lax.selectN(Np.ones(DType.BOOL, 2, 3), m23(), m23(), m23()));
+        bad.put("squeeze", () -> Lax.squeeze(m23(), 0));
+        bad.put("collapse", () -> Lax.collapse(m23(), 1, 3));
+        bad.put("split", () -> Lax.split(m23(), new int[] {1, 1}, 1));
+        bad.put("indexInDim", () -> Lax.indexInDim(m23(), 3, 1, false));
+        bad.put("sort", () -> Lax.sort(new Array[] {m23(), v3()}, 0, 1));
+        bad.put("dot", () -> Lax.dot(m23(), v3()));
+        bad.put("batchMatmul", () -> Lax.batchMatmul(m23(), m23()));
         errorCases("breadth", bad, out);
     }
 
@@ -552,6 +571,100 @@ final class BreadthFamily implements Family {
                                 : Np.block(List.of(a[0], a[1]));
                     case "Np.trimZeros" -> Np.trimZeros(x, p.get("trim"));
                     case "Np.vectorize" -> vectorized(p.get("form"), a);
+                    // lax.txt
+                    case "Lax.add" -> Lax.add(a[0], a[1]);
+                    case "Lax.sub" -> Lax.sub(a[0], a[1]);
+                    case "Lax.mul" -> Lax.mul(a[0], a[1]);
+                    case "Lax.div" -> Lax.div(a[0], a[1]);
+                    case "Lax.rem" -> Lax.rem(a[0], a[1]);
+                    case "Lax.max" -> Lax.max(a[0], a[1]);
+                    case "Lax.min" -> Lax.min(a[0], a[1]);
+                    case "Lax.eq" -> Lax.eq(a[0], a[1]);
+                    case "Lax.ne" -> Lax.ne(a[0], a[1]);
+                    case "Lax.lt" -> Lax.lt(a[0], a[1]);
+                    case "Lax.le" -> Lax.le(a[0], a[1]);
+                    case "Lax.gt" -> Lax.gt(a[0], a[1]);
+                    case "Lax.ge" -> Lax.ge(a[0], a[1]);
+                    case "Lax.atan2" -> Lax.atan2(a[0], a[1]);
+                    case "Lax.pow" -> Lax.pow(a[0], a[1]);
+                    case "Lax.integerPow" -> Lax.integerPow(x, integer(p, "y"));
+                    case "Lax.bitwiseAnd" -> Lax.bitwiseAnd(a[0], a[1]);
+                    case "Lax.bitwiseOr" -> Lax.bitwiseOr(a[0], a[1]);
+                    case "Lax.bitwiseXor" -> Lax.bitwiseXor(a[0], a[1]);
+                    case "Lax.bitwiseNot" -> Lax.bitwiseNot(x);
+                    case "Lax.populationCount" -> Lax.populationCount(x);
+                    case "Lax.clz" -> Lax.clz(x);
+                    case "Lax.shiftLeft" -> Lax.shiftLeft(a[0], a[1]);
+                    case "Lax.shiftRightArithmetic" -> Lax.shiftRightArithmetic(a[0], a[1]);
+                    case "Lax.shiftRightLogical" -> Lax.shiftRightLogical(a[0], a[1]);
+                    case "Lax.round" -> Lax.round(x, p.get("method"));
+                    case "Lax.neg" -> Lax.neg(x);
+                    case "Lax.abs" -> Lax.abs(x);
+                    case "Lax.sign" -> Lax.sign(x);
+                    case "Lax.floor" -> Lax.floor(x);
+                    case "Lax.ceil" -> Lax.ceil(x);
+                    case "Lax.isFinite" -> Lax.isFinite(x);
+                    case "Lax.square" -> Lax.square(x);
+                    case "Lax.reciprocal" -> Lax.reciprocal(x);
+                    case "Lax.exp" -> Lax.exp(x);
+                    case "Lax.exp2" -> Lax.exp2(x);
+                    case "Lax.log" -> Lax.log(x);
+                    case "Lax.log1p" -> Lax.log1p(x);
+                    case "Lax.expm1" -> Lax.expm1(x);
+                    case "Lax.sqrt" -> Lax.sqrt(x);
+                    case "Lax.rsqrt" -> Lax.rsqrt(x);
+                    case "Lax.cbrt" -> Lax.cbrt(x);
+                    case "Lax.sin" -> Lax.sin(x);
+                    case "Lax.cos" -> Lax.cos(x);
+                    case "Lax.tan" -> Lax.tan(x);
+                    case "Lax.asin" -> Lax.asin(x);
+                    case "Lax.acos" -> Lax.acos(x);
+                    case "Lax.atan" -> Lax.atan(x);
+                    case "Lax.sinh" -> Lax.sinh(x);
+                    case "Lax.cosh" -> Lax.cosh(x);
+                    case "Lax.tanh" -> Lax.tanh(x);
+                    case "Lax.asinh" -> Lax.asinh(x);
+                    case "Lax.acosh" -> Lax.acosh(x);
+                    case "Lax.atanh" -> Lax.atanh(x);
+                    case "Lax.logistic" -> Lax.logistic(x);
+                    case "Lax.erf" -> Lax.erf(x);
+                    case "Lax.erfc" -> Lax.erfc(x);
+                    case "Lax.erfInv" -> Lax.erfInv(x);
+                    case "Lax.lgamma" -> Lax.lgamma(x);
+                    case "Lax.digamma" -> Lax.digamma(x);
+                    case "Lax.selectN" -> Lax.selectN(x, Arrays.copyOfRange(a, 1, a.length));
+                    case "Lax.clamp" -> Lax.clamp(a[0], a[1], a[2]);
+                    case "Lax.broadcast" -> Lax.broadcast(x, ints(p.get("sizes")));
+                    case "Lax.broadcastToRank" -> Lax.broadcastToRank(x, integer(p, "rank"));
+                    case "Lax.broadcastedIota" -> Lax.broadcastedIota(DType.INT32, x.shape(), integer(p, "dim"));
+                    case "Lax.expandDims" -> Lax.expandDims(x, ints(p.get("dims")));
+                    case "Lax.squeeze" -> Lax.squeeze(x, ints(p.get("dims")));
+                    case "Lax.collapse" -> Lax.collapse(x, integer(p, "start"), integer(p, "stop"));
+                    case "Lax.fullLike" -> Lax.fullLike(x, Double.parseDouble(p.get("fill")));
+                    case "Lax.dynamicSliceInDim" ->
+                        Lax.dynamicSliceInDim(x, integer(p, "start"), integer(p, "size"), integer(p, "axis"));
+                    case "Lax.dynamicIndexInDim" ->
+                        Lax.dynamicIndexInDim(x, integer(p, "start"), integer(p, "axis"), "1".equals(p.get("keep")));
+                    case "Lax.dynamicUpdateSliceInDim" ->
+                        Lax.dynamicUpdateSliceInDim(a[0], a[1], integer(p, "start"), integer(p, "axis"));
+                    case "Lax.indexInDim" ->
+                        Lax.indexInDim(x, integer(p, "index"), integer(p, "axis"), "1".equals(p.get("keep")));
+                    case "Lax.split" -> Lax.split(x, ints(p.get("sizes")), integer(p, "axis"));
+                    case "Lax.reduceMax" -> Lax.reduceMax(x, ints(p.get("axes")));
+                    case "Lax.reduceMin" -> Lax.reduceMin(x, ints(p.get("axes")));
+                    case "Lax.reduceProd" -> Lax.reduceProd(x, ints(p.get("axes")));
+                    case "Lax.reduceAnd" -> Lax.reduceAnd(x, ints(p.get("axes")));
+                    case "Lax.reduceOr" -> Lax.reduceOr(x, ints(p.get("axes")));
+                    case "Lax.reduceXor" -> Lax.reduceXor(x, ints(p.get("axes")));
+                    case "Lax.argmax" -> Lax.argmax(x, integer(p, "axis"), DType.INT32);
+                    case "Lax.argmin" -> Lax.argmin(x, integer(p, "axis"), DType.INT32);
+                    case "Lax.sort" ->
+                        integer(p, "n") == 1
+                                ? Lax.sort(x, integer(p, "dim"))
+                                : Lax.sort(a, integer(p, "dim"), integer(p, "keys"));
+                    case "Lax.sortKeyVal" -> Lax.sortKeyVal(a[0], a[1], integer(p, "dim"));
+                    case "Lax.dot" -> Lax.dot(a[0], a[1]);
+                    case "Lax.batchMatmul" -> Lax.batchMatmul(a[0], a[1]);
                     // edge cases (edges.txt)
                     case "Np.mod" -> Np.mod(a[0], a[1]);
                     case "Np.floorDivide" -> Np.floorDivide(a[0], a[1]);
