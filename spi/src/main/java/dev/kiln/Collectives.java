@@ -126,4 +126,48 @@ final class Collectives {
     static int axisSize(String axisName) {
         return frame("axisSize", axisName).size();
     }
+
+    /** Checks a tuple of axis names: each non-null, in scope, and named once. */
+    private static void names(String fn, String[] axisNames) {
+        if (axisNames == null) {
+            throw new AxisNameException(
+                    fn + ": the axis names are null; pass the names given to Kiln.pmap or Kiln.vmap");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : axisNames) {
+            frame(fn, name);
+            if (!seen.add(name)) {
+                throw new AxisNameException(fn + ": axis '" + name + "' is named twice in "
+                        + java.util.Arrays.toString(axisNames) + "; name each axis once");
+            }
+        }
+    }
+
+    /** A reduction over several axes: one after another, innermost-first order being immaterial to the result. */
+    static Array reduceOver(Primitive p, String fn, Array x, String[] axisNames) {
+        names(fn, axisNames);
+        Array r = x;
+        for (String name : axisNames) {
+            r = reduce(p, fn, r, name);
+        }
+        return r;
+    }
+
+    static Array axisIndex(String[] axisNames) {
+        names("axisIndex", axisNames);
+        Array index = Np.scalar(0).astype(DType.INT32);
+        for (String name : axisNames) {
+            index = Np.add(Np.multiply(index, frame("axisIndex", name).size()), axisIndex(name));
+        }
+        return index;
+    }
+
+    static int axisSize(String[] axisNames) {
+        names("axisSize", axisNames);
+        int n = 1;
+        for (String name : axisNames) {
+            n *= frame("axisSize", name).size();
+        }
+        return n;
+    }
 }

@@ -466,6 +466,43 @@ public final class Lax {
         return Collectives.axisSize(axisName);
     }
 
+    /**
+     * {@link #psum} over several axes at once (JAX's tuple of axis names): the sum over every member of
+     * every named axis, as over one axis of their product; no names leave {@code x} as it is.
+     */
+    public static Array psum(Array x, String... axisNames) {
+        return Collectives.reduceOver(dev.kiln.ir.Primitive.PSUM, "psum", x, axisNames);
+    }
+
+    /** {@link #pmean} over several axes at once: the sum over all their members divided by their count. */
+    public static Array pmean(Array x, String... axisNames) {
+        int n = Collectives.axisSize(axisNames);
+        return Np.divide(psum(x, axisNames), n);
+    }
+
+    /** {@link #pmax} over several axes at once. */
+    public static Array pmax(Array x, String... axisNames) {
+        return Collectives.reduceOver(dev.kiln.ir.Primitive.PMAX, "pmax", x, axisNames);
+    }
+
+    /** {@link #pmin} over several axes at once. */
+    public static Array pmin(Array x, String... axisNames) {
+        return Collectives.reduceOver(dev.kiln.ir.Primitive.PMIN, "pmin", x, axisNames);
+    }
+
+    /**
+     * This member's index over several axes taken as one, the first name the slowest (JAX's tuple of
+     * axis names): {@code axisIndex(a) · axisSize(b) + axisIndex(b)} for two.
+     */
+    public static Array axisIndex(String... axisNames) {
+        return Collectives.axisIndex(axisNames);
+    }
+
+    /** The number of members of several axes taken as one: the product of their sizes. */
+    public static int axisSize(String... axisNames) {
+        return Collectives.axisSize(axisNames);
+    }
+
     // ---------------------------------------------------------------- breadth, part 1 (issue 14)
 
     /**
