@@ -110,6 +110,23 @@ class NestedPmapTest {
                 }
             }
         }
+        // JAX 0.10.2 (4 forced host devices) for the same input, under shard_map over a 2x2 mesh of axes
+        // ('j', 'i') with in/out specs P('j', 'i'); JAX's own nested pmap raises for any sizes
+        float[] jax = {
+            -14.015597f,
+            125.941666f,
+            206.66661f,
+            1021.01636f,
+            1152.5459f,
+            1212.3307f,
+            1982.5485f,
+            2123.3323f,
+            2206.111f,
+            3017.5803f,
+            3149.9365f,
+            3211.775f
+        };
+        assertArrayEquals(jax, g, 2e-3f);
         Set<String> threads = new HashSet<>();
         for (int d = 0; d < 4; d++) {
             assertTrue(count(ds.get(d)) > before[d], "device " + d + " ran no body");
