@@ -480,6 +480,20 @@ public final class Lax {
         return Np.divide(psum(x, axisNames), n);
     }
 
+    /**
+     * {@link #psum} of every leaf of a pytree (JAX's {@code psum} of a tree), with one collective per
+     * dtype for all the leaves: they are joined, summed together and cut back, so the devices meet once
+     * instead of once per leaf (the gradients of a data-parallel step, say).
+     */
+    public static <T> T psumTree(T tree, String axisName) {
+        return Collectives.reduceTree("psumTree", tree, axisName, false);
+    }
+
+    /** {@link #pmean} of every leaf of a pytree, with one collective per dtype (see {@link #psumTree}). */
+    public static <T> T pmeanTree(T tree, String axisName) {
+        return Collectives.reduceTree("pmeanTree", tree, axisName, true);
+    }
+
     /** {@link #pmax} over several axes at once. */
     public static Array pmax(Array x, String... axisNames) {
         return Collectives.reduceOver(dev.kiln.ir.Primitive.PMAX, "pmax", x, axisNames);

@@ -177,6 +177,14 @@ final class ParallelFamily implements Family {
         out.add(new Case(name(), "options", "float32", "pytree in and out", ParallelFamily::pytrees));
         out.add(new Case(name(), "options", "float32", "more devices than slices", ParallelFamily::extraDevices));
         out.add(new Case(name(), "errors", Case.ANY_DTYPE, "no mapped argument", ParallelFamily::noneMapped));
+        for (boolean pmap : new boolean[] {false, true}) {
+            out.add(new Case(
+                    name(),
+                    "psumTree",
+                    "float32",
+                    (pmap ? "pmap" : "vmap") + ": one collective per dtype equals psum and pmean per leaf",
+                    () -> trees(pmap)));
+        }
         out.add(new Case(
                 name(),
                 "sharded",
@@ -763,6 +771,55 @@ final class ParallelFamily implements Family {
                 Check.that(
                         got.shards().get(i).device().equals(first(all).get(i)), "slice " + i + " ran on device " + i);
             }
+        }
+    }
+
+    /**
+     * {@code Lax.psumTree} and {@code pmeanTree} of a tree with float32 and int32 leaves (JAX's psum of a
+     * pytree) equal {@code psum} and {@code pmean} leaf by leaf, and bind one collective per dtype.
+     */
+    private static void trees(boolean pmap) {
+        int d = Math.min(3, deviceCount());
+        java.util.Map<String, Array> in = java.util.Map.of(
+                "a",
+                positive(d, 2, 3),
+                "b",
+                Np.cos(input(d, 4)),
+                "c",
+                Np.arange(d * 3).reshape(d, 3));
+        Function<java.util.Map<String, Array>, List<Object>> packed =
+                m -> List.of(Lax.psumTree(m, "i"), Lax.pmeanTree(m, "i"));
+        Function<java.util.Map<String, Array>, List<Object>> perLeaf =
+                m -> List.of(dev.kiln.Tree.map(a -> Lax.psum(a, "i"), m), dev.kiln.Tree.map(a -> Lax.pmean(a, "i"), m));
+        PmapOptions opts = PmapOptions.axisName("i").devices(first(d));
+        List<Array> got = dev.kiln.Tree.leaves(
+                pmap
+                        ? Kiln.pmap(packed, opts).apply(in)
+                        : Kiln.vmap(packed, "i").apply(in));
+        List<Array> want = dev.kiln.Tree.leaves(Kiln.vmap(perLeaf, "i").apply(in));
+        Check.that(got.size() == want.size(), "psumTree leaves: " + got.size() + " vs " + want.size());
+        for (int k = 0; k < got.size(); k++) {
+            Check.that(
+                    got.get(k).dtype() == want.get(k).dtype(),
+                    "leaf " + k + " dtype " + got.get(k).dtype());
+            Check.same(
+                    "psumTree/pmeanTree leaf " + k,
+                    want.get(k).toHost(),
+                    got.get(k).toHost(),
+                    Tolerance.reduction("sum", want.get(k).dtype(), d),
+                    scale(want.get(k).toHost()));
+        }
+        if (pmap) {
+            // the pmap step's body: 2 psums per call (float32 and int32), not one per leaf (3)
+            dev.kiln.ir.Program p = Kiln.makeProgram(Kiln.pmap(packed, opts)).apply(in);
+            long sums = p.eqns().stream()
+                    .filter(e -> e.params() instanceof dev.kiln.ir.Params.Pmap)
+                    .flatMap(e -> ((dev.kiln.ir.Params.Pmap) e.params()).body().eqns().stream())
+                    .filter(e -> e.primitive() == dev.kiln.ir.Primitive.PSUM)
+                    .count();
+            Check.that(
+                    sums == 4,
+                    "psumTree and pmeanTree of 2 dtypes bound " + sums + " psums where 4 were expected:\n" + p);
         }
     }
 
