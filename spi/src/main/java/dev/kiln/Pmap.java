@@ -55,7 +55,7 @@ final class Pmap {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final AtomicInteger UNNAMED = new AtomicInteger();
-    /** How deep this thread is in tracing pmap bodies: an inner pmap is traced as vmap. */
+    /** How deep this thread is in tracing pmap bodies: an inner pmap's equation takes its devices from the mesh. */
     private static final ThreadLocal<int[]> BODY_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     /** A pmap equation's body compiled, and the devices each of its members needs (see {@link #replicas}). */
     private record Body(Executable executable, int replicas, boolean nests) {}
@@ -299,10 +299,12 @@ final class Pmap {
         List<Device> devices;
         int replicas;
         Backend first;
+        Body compiled;
         if (inner) {
             // a pmap inside another's body: its members take the parts of this member's block of devices
             first = Kiln.backend(p.backend()).onDevice(place.block().get(0));
-            replicas = body(p, first).replicas();
+            compiled = body(p, first);
+            replicas = compiled.replicas();
             if (p.size() * replicas > place.block().size()) {
                 throw new IllegalStateException("pmap: an inner pmap of " + p.size() + " members needing " + replicas
                         + " devices each runs in a block of " + place.block().size() + " devices");
@@ -312,10 +314,16 @@ final class Pmap {
             List<Device> all = Kiln.devices(p.backend());
             first = Kiln.backend(p.backend())
                     .onDevice(all.get(p.devices().isEmpty() ? 0 : p.devices().get(0)));
-            replicas = body(p, first).replicas();
+            compiled = body(p, first);
+            replicas = compiled.replicas();
             int count = p.size() * replicas;
             if (count > all.size()) {
                 throw tooFew(p.size(), replicas, all, p.backend());
+            }
+            if (!p.devices().isEmpty() && p.devices().size() < count) {
+                throw new DeviceException(
+                        "pmap: the program's pmap step names " + p.devices().size() + " devices but its " + p.size()
+                                + " members need " + count + "; trace it again");
             }
             devices = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -328,7 +336,7 @@ final class Pmap {
                 devices.add(all.get(at));
             }
         }
-        Executable exe = body(p, first).executable();
+        Executable exe = compiled.executable();
         Integer[] inAxes = new Integer[operands.size()];
         for (int i = 0; i < inAxes.length; i++) {
             inAxes[i] = p.inAxes().get(i) == 0 ? 0 : null;
@@ -353,7 +361,7 @@ final class Pmap {
                 outMapped,
                 devices,
                 replicas,
-                body(p, first).nests(),
+                compiled.nests(),
                 first,
                 p.axisName(),
                 null);
