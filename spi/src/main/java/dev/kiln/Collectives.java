@@ -5,6 +5,11 @@ import dev.kiln.internal.trace.Trace;
 import dev.kiln.ir.Ints;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** How the collectives of {@link Lax} are bound: the axis name is resolved, its size fixed in the params. */
 final class Collectives {
@@ -125,5 +130,92 @@ final class Collectives {
 
     static int axisSize(String axisName) {
         return frame("axisSize", axisName).size();
+    }
+
+    /**
+     * A sum (or mean) of every leaf of {@code tree} over {@code axisName} with one collective per dtype:
+     * the leaves of a dtype are flattened and joined, reduced together, and cut back into their shapes,
+     * so a process with several devices meets its peers once for all of them instead of once per leaf.
+     */
+    static <T> T reduceTree(String fn, T tree, String axisName, boolean mean) {
+        AxisEnv.Frame f = frame(fn, axisName);
+        Tree.Flat flat = Tree.flatten(tree);
+        List<Array> leaves = flat.leaves();
+        Map<DType, List<Integer>> byType = new LinkedHashMap<>();
+        for (int k = 0; k < leaves.size(); k++) {
+            byType.computeIfAbsent(leaves.get(k).dtype(), t -> new ArrayList<>())
+                    .add(k);
+        }
+        Array[] out = new Array[leaves.size()];
+        for (List<Integer> ks : byType.values()) {
+            if (ks.size() == 1) {
+                out[ks.get(0)] = reduce(Primitive.PSUM, fn, leaves.get(ks.get(0)), axisName);
+                continue;
+            }
+            Array[] parts = new Array[ks.size()];
+            int[] cuts = new int[ks.size() - 1];
+            int at = 0;
+            for (int j = 0; j < ks.size(); j++) {
+                parts[j] = Np.ravel(leaves.get(ks.get(j)));
+                at += parts[j].size();
+                if (j < cuts.length) {
+                    cuts[j] = at;
+                }
+            }
+            Array[] sums = Np.splitAt(reduce(Primitive.PSUM, fn, Np.concatenate(parts, 0), axisName), cuts, 0);
+            for (int j = 0; j < ks.size(); j++) {
+                out[ks.get(j)] = sums[j].reshape(leaves.get(ks.get(j)).shape());
+            }
+        }
+        if (mean) {
+            for (int k = 0; k < out.length; k++) {
+                out[k] = Np.divide(out[k], f.size());
+            }
+        }
+        return Tree.unflatten(flat.def(), Arrays.asList(out));
+    }
+
+    /** Checks a tuple of axis names: each non-null, in scope, and named once. */
+    private static void names(String fn, String[] axisNames) {
+        if (axisNames == null) {
+            throw new AxisNameException(
+                    fn + ": the axis names are null; pass the names given to Kiln.pmap or Kiln.vmap");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : axisNames) {
+            frame(fn, name);
+            if (!seen.add(name)) {
+                throw new AxisNameException(fn + ": axis '" + name + "' is named twice in "
+                        + java.util.Arrays.toString(axisNames) + "; name each axis once");
+            }
+        }
+    }
+
+    /** A reduction over several axes: one after another, innermost-first order being immaterial to the result. */
+    static Array reduceOver(Primitive p, String fn, Array x, String[] axisNames) {
+        names(fn, axisNames);
+        Array r = x;
+        for (String name : axisNames) {
+            r = reduce(p, fn, r, name);
+        }
+        return r;
+    }
+
+    static Array axisIndex(String[] axisNames) {
+        names("axisIndex", axisNames);
+        Array index = Np.scalar(0).astype(DType.INT32);
+        for (String name : axisNames) {
+            index = Np.add(Np.multiply(index, frame("axisIndex", name).size()), axisIndex(name));
+        }
+        return index;
+    }
+
+    static int axisSize(String[] axisNames) {
+        names("axisSize", axisNames);
+        int n = 1;
+        for (String name : axisNames) {
+            n *= frame("axisSize", name).size();
+        }
+        return n;
     }
 }

@@ -161,7 +161,9 @@ public final class Kiln {
      * devices is an error ({@code -Dkiln.cpu.devices=N} gives cpu-simd N devices). Inside {@code
      * jit}, {@code grad}, {@code jvp}, {@code vjp} or {@code vmap} it stays one {@code pmap} step of
      * the traced program, run over the devices, whose derivative and batched form are {@code pmap}s
-     * too; inside another {@code pmap}'s function it is traced as {@code vmap} with its axis name.
+     * too. Inside another {@code pmap}'s function it makes a device mesh: each (outer, inner) pair of
+     * members runs on a device of its own, so the outer {@code pmap} needs the product of the sizes in
+     * devices.
      */
     public static <T, R> Function<T, R> pmap(Function<T, R> f, PmapOptions options) {
         Objects.requireNonNull(f, "f");

@@ -1194,6 +1194,57 @@ public final class Lax {
         return Collectives.axisSize(axisName);
     }
 
+    /**
+     * {@link #psum} over several axes at once (JAX's tuple of axis names): the sum over every member of
+     * every named axis, as over one axis of their product; no names leave {@code x} as it is.
+     */
+    public static Array psum(Array x, String... axisNames) {
+        return Collectives.reduceOver(dev.kiln.ir.Primitive.PSUM, "psum", x, axisNames);
+    }
+
+    /** {@link #pmean} over several axes at once: the sum over all their members divided by their count. */
+    public static Array pmean(Array x, String... axisNames) {
+        int n = Collectives.axisSize(axisNames);
+        return Np.divide(psum(x, axisNames), n);
+    }
+
+    /**
+     * {@link #psum} of every leaf of a pytree (JAX's {@code psum} of a tree), with one collective per
+     * dtype for all the leaves: they are joined, summed together and cut back, so the devices meet once
+     * instead of once per leaf (the gradients of a data-parallel step, say).
+     */
+    public static <T> T psumTree(T tree, String axisName) {
+        return Collectives.reduceTree("psumTree", tree, axisName, false);
+    }
+
+    /** {@link #pmean} of every leaf of a pytree, with one collective per dtype (see {@link #psumTree}). */
+    public static <T> T pmeanTree(T tree, String axisName) {
+        return Collectives.reduceTree("pmeanTree", tree, axisName, true);
+    }
+
+    /** {@link #pmax} over several axes at once. */
+    public static Array pmax(Array x, String... axisNames) {
+        return Collectives.reduceOver(dev.kiln.ir.Primitive.PMAX, "pmax", x, axisNames);
+    }
+
+    /** {@link #pmin} over several axes at once. */
+    public static Array pmin(Array x, String... axisNames) {
+        return Collectives.reduceOver(dev.kiln.ir.Primitive.PMIN, "pmin", x, axisNames);
+    }
+
+    /**
+     * This member's index over several axes taken as one, the first name the slowest (JAX's tuple of
+     * axis names): {@code axisIndex(a) · axisSize(b) + axisIndex(b)} for two.
+     */
+    public static Array axisIndex(String... axisNames) {
+        return Collectives.axisIndex(axisNames);
+    }
+
+    /** The number of members of several axes taken as one: the product of their sizes. */
+    public static int axisSize(String... axisNames) {
+        return Collectives.axisSize(axisNames);
+    }
+
     // ---------------------------------------------------------------- breadth, part 1 (issue 14)
 
     /**

@@ -2,6 +2,7 @@ package dev.kiln;
 
 import dev.kiln.internal.parallel.AxisEnv;
 import dev.kiln.internal.parallel.DeviceRuns;
+import dev.kiln.internal.parallel.Mesh;
 import dev.kiln.internal.parallel.PmapCalls;
 import dev.kiln.internal.parallel.Running;
 import dev.kiln.internal.trace.ControlFlow;
@@ -34,8 +35,10 @@ import java.util.function.Function;
  * is one {@link Primitive#PMAP} equation holding the traced body (JAX's {@code xla_pmap}): the
  * transformation's rules make new {@code pmap}s of the transformed body ({@code PmapRules}), and when
  * the equation runs (eagerly, or as a step of a compiled program) {@link #runEquation} splits its
- * operands over the devices again. A {@code pmap} inside another {@code pmap}'s body is traced as
- * {@code vmap} with its axis name: each outer device runs the inner axis itself.
+ * operands over the devices again. A {@code pmap} inside another {@code pmap}'s body is such an
+ * equation too, and the two make a device mesh ({@link Mesh}): the outer {@code pmap} takes
+ * size × (devices each of its members needs) devices, and each (outer, inner) pair of members runs
+ * on a device of its own.
  */
 final class Pmap {
     private record Key(Tree.Def structure, List<ArraySpec> specs, List<Device> devices, Backend backend) {}
@@ -46,17 +49,22 @@ final class Pmap {
             List<Array> constants,
             Tree.Def outStructure,
             Executable executable,
-            boolean[] donatable) {}
+            boolean[] donatable,
+            int replicas,
+            boolean nests) {}
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final AtomicInteger UNNAMED = new AtomicInteger();
-    /** How deep this thread is in tracing pmap bodies: an inner pmap is traced as vmap. */
+    /** How deep this thread is in tracing pmap bodies: an inner pmap's equation takes its devices from the mesh. */
     private static final ThreadLocal<int[]> BODY_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** A pmap equation's body compiled, and the devices each of its members needs (see {@link #replicas}). */
+    private record Body(Executable executable, int replicas, boolean nests) {}
+
     /** Bodies of pmap equations compiled for a device-0 backend, by identity, the most recent kept. */
-    private static final java.util.Map<BodyKey, Executable> BODIES =
+    private static final java.util.Map<BodyKey, Body> BODIES =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<BodyKey, Executable> eldest) {
+                protected boolean removeEldestEntry(java.util.Map.Entry<BodyKey, Body> eldest) {
                     return size() > 64;
                 }
             });
@@ -119,17 +127,19 @@ final class Pmap {
         Backend backend = options.devices() != null && !options.devices().isEmpty()
                 ? Kiln.backend(options.devices().get(0).backend())
                 : Kiln.currentBackend();
-        List<Device> devices = chooseDevices(n, backend, nested);
-        if (nested) {
-            Object out = Transforms.vmap(
-                    body, args, inAxes, options.outAxis() == null ? 0 : options.outAxis(), options.axisName());
-            return options.outAxis() == null
-                    ? Tree.map(
-                            a -> Np.take(a, Np.array(new int[] {0}), 0, "clip").reshape(drop(a.shape())), out)
-                    : out;
+        if (options.axisSize() != null && options.axisSize() != n) {
+            throw new ShapeException(
+                    "pmap: axis_size " + options.axisSize() + " was given but the mapped axis has length " + n
+                            + "; give the mapped length, or leave axis_size out");
         }
+        if (nested && options.devices() != null) {
+            throw new DeviceException("pmap: an inner pmap (one inside another pmap's function) cannot choose its"
+                    + " devices; its members run on the devices the outer pmap set aside for them, so give the"
+                    + " devices to the outermost pmap only");
+        }
+        List<Device> devices = chooseDevices(n, 1, backend);
         if (traced) {
-            return staged(flat, inAxes, n, backend, devices);
+            return staged(flat, inAxes, n, backend, devices, nested);
         }
         Backend base = backend.onDevice(devices.get(0));
         List<ArraySpec> specs = new ArrayList<>();
@@ -154,7 +164,10 @@ final class Pmap {
             // bind a pmap equation, whose rules carry those values, and do not keep the program, since
             // they change per call
             cache.remove(key);
-            return staged(flat, inAxes, n, backend, devices);
+            return staged(flat, inAxes, n, backend, devices, false);
+        }
+        if (c.nests()) {
+            devices = chooseDevices(n, c.replicas(), backend);
         }
         boolean[] outMapped = new boolean[c.program().outputs().size()];
         java.util.Arrays.fill(outMapped, options.outAxis() != null);
@@ -166,8 +179,18 @@ final class Pmap {
                 donated[k] &= sliced[k] != null;
             }
         }
-        List<Array> outs =
-                execute(c.executable(), c.constants(), leaves, sliced, outMapped, devices, base, axis, donated);
+        List<Array> outs = execute(
+                c.executable(),
+                c.constants(),
+                leaves,
+                sliced,
+                outMapped,
+                devices,
+                c.replicas(),
+                c.nests(),
+                base,
+                axis,
+                donated);
         return Tree.unflatten(c.outStructure(), placeOutputs(outs));
     }
 
@@ -190,7 +213,8 @@ final class Pmap {
      * program and binds one {@code pmap} equation, so the enclosing transformation keeps it whole (its
      * rules make a {@code pmap} of the transformed body) and it runs over the devices when executed.
      */
-    private Object staged(Tree.Flat flat, Integer[] inAxes, int n, Backend backend, List<Device> devices) {
+    private Object staged(
+            Tree.Flat flat, Integer[] inAxes, int n, Backend backend, List<Device> devices, boolean nested) {
         List<Array> operands = new ArrayList<>();
         List<ArraySpec> specs = new ArrayList<>();
         List<Integer> axes = new ArrayList<>();
@@ -227,6 +251,10 @@ final class Pmap {
                 specs,
                 "pmap");
         Program program = ProgramVerifier.checked(c.program(), "pmap tracing");
+        int replicas = replicas(program);
+        if (!nested && nests(program)) {
+            devices = chooseDevices(n, replicas, backend);
+        }
         int[] inAx = new int[c.constants().size() + axes.size()];
         java.util.Arrays.fill(inAx, -1);
         for (int k = 0; k < axes.size(); k++) {
@@ -235,7 +263,13 @@ final class Pmap {
         int[] outAx = new int[program.outputs().size()];
         java.util.Arrays.fill(outAx, options.outAxis() == null ? -1 : 0);
         Params.Pmap params = new Params.Pmap(
-                program, axis, n, Ints.of(inAx), Ints.of(outAx), backend.name(), positions(backend, devices));
+                program,
+                axis,
+                n,
+                Ints.of(inAx),
+                Ints.of(outAx),
+                backend.name(),
+                nested ? Ints.of() : positions(backend, devices));
         List<Array> args = new ArrayList<>(c.constants());
         args.addAll(operands);
         List<Array> outs = Lax.bindAll(Primitive.PMAP, params, args.toArray(Array[]::new));
@@ -260,19 +294,49 @@ final class Pmap {
 
     /** Runs a {@code pmap} equation on concrete operands: the runtime behind {@link PmapCalls}. */
     static List<Array> runEquation(Params.Pmap p, List<Array> operands) {
-        List<Device> all = Kiln.devices(p.backend());
-        List<Device> devices = new ArrayList<>(p.size());
-        for (int i = 0; i < p.size(); i++) {
-            int at = p.devices().isEmpty() ? i : p.devices().get(i);
-            if (at >= all.size()) {
-                throw new DeviceException("pmap: the program maps an axis of length " + p.size() + " over device " + at
-                        + " of backend '" + p.backend() + "', which has only " + all.size() + " devices " + all
-                        + "; run it where that many devices are available");
+        Mesh.Place place = Mesh.current();
+        boolean inner = place != null && p.devices().isEmpty();
+        List<Device> devices;
+        int replicas;
+        Backend first;
+        Body compiled;
+        if (inner) {
+            // a pmap inside another's body: its members take the parts of this member's block of devices
+            first = Kiln.backend(p.backend()).onDevice(place.block().get(0));
+            compiled = body(p, first);
+            replicas = compiled.replicas();
+            if (p.size() * replicas > place.block().size()) {
+                throw new IllegalStateException("pmap: an inner pmap of " + p.size() + " members needing " + replicas
+                        + " devices each runs in a block of " + place.block().size() + " devices");
             }
-            devices.add(all.get(at));
+            devices = null;
+        } else {
+            List<Device> all = Kiln.devices(p.backend());
+            first = Kiln.backend(p.backend())
+                    .onDevice(all.get(p.devices().isEmpty() ? 0 : p.devices().get(0)));
+            compiled = body(p, first);
+            replicas = compiled.replicas();
+            int count = p.size() * replicas;
+            if (count > all.size()) {
+                throw tooFew(p.size(), replicas, all, p.backend());
+            }
+            if (!p.devices().isEmpty() && p.devices().size() < count) {
+                throw new DeviceException(
+                        "pmap: the program's pmap step names " + p.devices().size() + " devices but its " + p.size()
+                                + " members need " + count + "; trace it again");
+            }
+            devices = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int at = p.devices().isEmpty() ? i : p.devices().get(i);
+                if (at >= all.size()) {
+                    throw new DeviceException("pmap: the program maps an axis of length " + p.size() + " over device "
+                            + at + " of backend '" + p.backend() + "', which has only " + all.size() + " devices "
+                            + all + "; run it where that many devices are available");
+                }
+                devices.add(all.get(at));
+            }
         }
-        Backend base = Kiln.backend(p.backend()).onDevice(devices.get(0));
-        Executable exe = BODIES.computeIfAbsent(new BodyKey(p.body(), base), k -> base.compile(p.body()));
+        Executable exe = compiled.executable();
         Integer[] inAxes = new Integer[operands.size()];
         for (int i = 0; i < inAxes.length; i++) {
             inAxes[i] = p.inAxes().get(i) == 0 ? 0 : null;
@@ -281,13 +345,80 @@ final class Pmap {
         for (int j = 0; j < outMapped.length; j++) {
             outMapped[j] = p.outAxes().get(j) == 0;
         }
-        return execute(exe, List.of(), operands, inAxes, outMapped, devices, base, p.axisName(), null);
+        if (inner) {
+            Mesh.Inner in = place.startInner(p.axisName(), p.size(), replicas);
+            List<Device> own = new ArrayList<>(p.size());
+            for (Mesh.Place q : in.places()) {
+                own.add(q.block().get(0));
+            }
+            return execute(exe, List.of(), operands, inAxes, outMapped, own, null, in, first, p.axisName(), null);
+        }
+        return execute(
+                exe,
+                List.of(),
+                operands,
+                inAxes,
+                outMapped,
+                devices,
+                replicas,
+                compiled.nests(),
+                first,
+                p.axisName(),
+                null);
+    }
+
+    /** The body of {@code p} compiled for {@code base}, kept by identity. */
+    private static Body body(Params.Pmap p, Backend base) {
+        return BODIES.computeIfAbsent(
+                new BodyKey(p.body(), base),
+                k -> new Body(base.compile(p.body()), replicas(p.body()), nests(p.body())));
     }
 
     /**
-     * Slices the mapped leaves (axis 0) over the devices, runs {@code exe} on every local device at
-     * once, and returns the outputs: a mapped one as a sharded array, an unmapped one as this process's
-     * first device's result.
+     * How many devices one member of a pmap whose body is {@code p} needs: 1, or for a body holding
+     * pmaps, the most any of them needs (its size times what each of its members needs), as those run one
+     * after another on the member's block of devices.
+     */
+    static int replicas(Program p) {
+        int r = 1;
+        for (dev.kiln.ir.Eqn e : p.eqns()) {
+            switch (e.params()) {
+                case Params.Pmap q -> r = Math.max(r, q.size() * replicas(q.body()));
+                case Params.Cond c -> {
+                    for (Program b : c.branches()) {
+                        r = Math.max(r, replicas(b));
+                    }
+                }
+                case Params.While w -> r = Math.max(r, Math.max(replicas(w.cond()), replicas(w.body())));
+                case Params.Scan sc -> r = Math.max(r, replicas(sc.body()));
+                default -> {}
+            }
+        }
+        return r;
+    }
+
+    /** Whether {@code p} holds a pmap (in it or in a loop or branch of it). */
+    static boolean nests(Program p) {
+        for (dev.kiln.ir.Eqn e : p.eqns()) {
+            boolean inside =
+                    switch (e.params()) {
+                        case Params.Pmap q -> true;
+                        case Params.Cond c -> c.branches().stream().anyMatch(Pmap::nests);
+                        case Params.While w -> nests(w.cond()) || nests(w.body());
+                        case Params.Scan sc -> nests(sc.body());
+                        default -> false;
+                    };
+            if (inside) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs {@code exe} over {@code devices}: one per member, or when members hold pmaps ({@code nests}) a block
+     * of {@code replicas} per member (the member runs on the first; the pmaps in its body take parts of the
+     * block), as a {@link Mesh}.
      */
     private static List<Array> execute(
             Executable exe,
@@ -296,6 +427,38 @@ final class Pmap {
             Integer[] inAxes,
             boolean[] outMapped,
             List<Device> devices,
+            int replicas,
+            boolean nests,
+            Backend base,
+            String axisName,
+            boolean[] donated) {
+        if (!nests) {
+            return execute(exe, constants, leaves, inAxes, outMapped, devices, null, null, base, axisName, donated);
+        }
+        int n = devices.size() / replicas;
+        List<Device> own = new ArrayList<>(n);
+        for (int o = 0; o < n; o++) {
+            own.add(devices.get(o * replicas));
+        }
+        return execute(exe, constants, leaves, inAxes, outMapped, own, devices, null, base, axisName, donated);
+    }
+
+    /**
+     * Slices the mapped leaves (axis 0) over the devices, runs {@code exe} on every local device at
+     * once, and returns the outputs: a mapped one as a sharded array, an unmapped one as this process's
+     * first device's result. {@code mesh}: for an outermost pmap whose members hold pmaps, every device
+     * of the mesh (a block per member, whose first is the member's own in {@code devices}); {@code inner}:
+     * for a pmap inside another's body, its members' places. Both null otherwise.
+     */
+    private static List<Array> execute(
+            Executable exe,
+            List<Array> constants,
+            List<Array> leaves,
+            Integer[] inAxes,
+            boolean[] outMapped,
+            List<Device> devices,
+            List<Device> mesh,
+            Mesh.Inner inner,
             Backend base,
             String axisName,
             boolean[] donated) {
@@ -354,7 +517,8 @@ final class Pmap {
         for (boolean m : outMapped) {
             anyMapped |= m;
         }
-        List<List<Buffer>> outs = run(exe, constants, slices, views, devices, n, base, axisName, anyMapped, donated);
+        List<List<Buffer>> outs =
+                run(exe, constants, slices, views, devices, mesh, inner, n, base, axisName, anyMapped, donated);
         List<Array> result = new ArrayList<>();
         for (int k = 0; k < outMapped.length; k++) {
             List<Array> shards = new ArrayList<>(n);
@@ -399,20 +563,34 @@ final class Pmap {
         return size;
     }
 
-    private List<Device> chooseDevices(int n, Backend backend, boolean nested) {
+    /**
+     * The first {@code n × replicas} of the chosen devices (the backend's by default): one per member, or a
+     * block of {@code replicas} per member when members hold pmaps. As JAX, devices beyond those are not used.
+     */
+    private List<Device> chooseDevices(int n, int replicas, Backend backend) {
         List<Device> all = options.devices() != null ? options.devices() : Kiln.devices(backend.name());
-        if (n > all.size()) {
-            throw new DeviceException("pmap: the mapped axis has length " + n + " but only " + all.size()
-                    + " device" + (all.size() == 1 ? " is" : "s are") + " available (" + all
-                    + "); map an axis of at most "
-                    + all.size() + ", or give more devices (cpu-simd: -Dkiln.cpu.devices=" + n
-                    + "; several processes: mpirun with Kiln.distributed().initialize())");
+        if ((long) n * replicas > all.size()) {
+            throw tooFew(n, replicas, all, options.devices() != null ? null : backend.name());
         }
-        if (options.devices() != null && n != all.size() && !nested) {
-            throw new DeviceException("pmap: " + all.size() + " devices were chosen but the mapped axis has length " + n
-                    + "; choose exactly one device per slice");
+        return List.copyOf(all.subList(0, n * replicas));
+    }
+
+    /** Too few devices for {@code n} members needing {@code replicas} each; {@code backend} null: the caller chose them. */
+    private static DeviceException tooFew(int n, int replicas, List<Device> all, String backend) {
+        String have = "only " + all.size() + " device" + (all.size() == 1 ? " is" : "s are")
+                + (backend == null ? " chosen" : " available") + " (" + all + ")";
+        String more = backend == null
+                ? "choose more devices"
+                : "give more devices (cpu-simd: -Dkiln.cpu.devices=" + (n * replicas)
+                        + "; several processes: mpirun with Kiln.distributed().initialize())";
+        if (replicas == 1) {
+            return new DeviceException("pmap: the mapped axis has length " + n + " but " + have
+                    + "; map an axis of at most " + all.size() + ", or " + more);
         }
-        return List.copyOf(all.subList(0, n));
+        return new DeviceException("pmap: nested pmaps need a device for every pair of members: the outer axis has"
+                + " length " + n + " and its members' inner pmaps need " + replicas + " devices each, " + n + " × "
+                + replicas + " = " + (n * replicas) + ", but " + have + "; make the product at most " + all.size()
+                + ", or " + more);
     }
 
     /**
@@ -452,7 +630,8 @@ final class Pmap {
             TraceStack.pop(staging);
         }
         Program p = ProgramVerifier.checked(staging.build(outFlat.leaves()), "pmap tracing");
-        return new Compiled(p, staging.constants(), outFlat.def(), base.compile(p), donatable(p));
+        return new Compiled(
+                p, staging.constants(), outFlat.def(), base.compile(p), donatable(p), replicas(p), nests(p));
     }
 
     /** Per input of {@code p}: read by exactly one equation, a psum, pmax or pmin, and not an output. */
@@ -491,13 +670,33 @@ final class Pmap {
             List<List<Array>> slices,
             List<Backend> views,
             List<Device> devices,
+            List<Device> mesh,
+            Mesh.Inner inner,
             int n,
             Backend base,
             String axisName,
             boolean anyMapped,
             boolean[] donated) {
-        dev.kiln.internal.parallel.Group group = Distributed.group(devices, axisName);
+        dev.kiln.internal.parallel.Group group =
+                inner != null ? new InnerGroup(inner.scope().root(), n) : Distributed.group(devices, axisName);
         List<Integer> local = group.localIndices();
+        List<Mesh.Place> places = null;
+        if (inner != null) {
+            places = inner.places();
+        } else if (mesh != null) {
+            if (local.size() != n) {
+                throw new DeviceException("pmap: nested pmaps over the devices of several processes are not supported;"
+                        + " run the nested pmaps within one process (its devices: -Dkiln.cpu.devices=N), or map"
+                        + " one axis across processes and the other with vmap");
+            }
+            Mesh.Root root = new Mesh.Root(() -> group.abort(-1, new KilnException("pmap: a device failed")));
+            Mesh.Scope scope = Mesh.Scope.outermost(root, axisName == null ? "" : axisName, n);
+            int per = mesh.size() / n;
+            places = new ArrayList<>(n);
+            for (int o = 0; o < n; o++) {
+                places.add(new Mesh.Place(scope, new int[] {o}, mesh.subList(o * per, (o + 1) * per)));
+            }
+        }
         List<java.util.concurrent.Callable<List<Buffer>>> work = new ArrayList<>();
         List<List<Buffer>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -523,21 +722,29 @@ final class Pmap {
                     }
                 }
             }
-            Communicator comm = group.member(i);
             Device device = view.device();
             String name = axisName == null ? "" : axisName;
             int rank = i;
+            java.util.function.Supplier<List<Buffer>> body = () -> base.runOn(device, () -> {
+                DeviceRuns.record(devices.get(rank));
+                return mine.isEmpty() ? exe.run(in) : Running.donating(mine, () -> exe.run(in));
+            });
+            Mesh.Place place = places == null ? null : places.get(i);
+            Mesh.Root root = place == null ? null : place.scope().root();
+            java.util.function.Supplier<List<Buffer>> bound = inner != null
+                    ? () -> place.enter(body)
+                    : place != null
+                            ? () -> Running.with(name, group.member(rank), () -> Mesh.at(place, body))
+                            : () -> Running.with(name, group.member(rank), body);
             work.add(() -> {
                 try {
-                    return Running.with(
-                            name,
-                            comm,
-                            () -> base.runOn(device, () -> {
-                                DeviceRuns.record(devices.get(rank));
-                                return mine.isEmpty() ? exe.run(in) : Running.donating(mine, () -> exe.run(in));
-                            }));
+                    return bound.get();
                 } catch (Throwable t) {
-                    group.abort(rank, t);
+                    if (root != null) {
+                        root.abortAll(rank, t);
+                    } else {
+                        group.abort(rank, t);
+                    }
                     throw t;
                 }
             });
@@ -581,6 +788,40 @@ final class Pmap {
         return anyMapped ? group.complete(results, views) : fillFromFirstLocal(results, local);
     }
 
+    /** The members of a pmap inside another's body: all in this process; failing releases the whole mesh. */
+    private record InnerGroup(Mesh.Root root, int n) implements dev.kiln.internal.parallel.Group {
+        @Override
+        public List<Integer> localIndices() {
+            List<Integer> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                all.add(i);
+            }
+            return all;
+        }
+
+        @Override
+        public Communicator member(int index) {
+            throw new IllegalStateException("an inner pmap's members take their communicators from their places");
+        }
+
+        @Override
+        public void abort(int index, Throwable t) {
+            root.abortAll(index, t);
+        }
+
+        @Override
+        public boolean isRootCause(Throwable t) {
+            return !(t instanceof KilnException k
+                    && k.getMessage() != null
+                    && k.getMessage().contains("was abandoned"));
+        }
+
+        @Override
+        public List<List<Buffer>> complete(List<List<Buffer>> results, List<Backend> views) {
+            return results;
+        }
+    }
+
     private static List<List<Buffer>> fillFromFirstLocal(List<List<Buffer>> results, List<Integer> local) {
         List<Buffer> mine = results.get(local.get(0));
         for (int i = 0; i < results.size(); i++) {
@@ -598,10 +839,6 @@ final class Pmap {
             }
         }
         return 0;
-    }
-
-    private static int[] drop(int[] s) {
-        return dropAxis(s, 0);
     }
 
     private static int[] dropAxis(int[] s, int axis) {

@@ -13,13 +13,31 @@ import java.util.Objects;
  * the first devices of the current backend, after {@link Kiln#distributed()} every process's). Values
  * in the argument that are not arrays are static: part of what the function is compiled for, the same
  * on every device. {@code donated}: the caller gives up the mapped array arguments (see {@link
- * #donate()}).
+ * #donate()}). {@code axisSize}: the mapped axis's length, checked against the arguments' (null: not
+ * checked), as JAX's {@code axis_size}.
  */
 public record PmapOptions(
-        String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices, boolean donated) {
+        String axisName,
+        Integer inAxis,
+        Integer[] leafAxes,
+        Integer outAxis,
+        List<Device> devices,
+        boolean donated,
+        Integer axisSize) {
     /** Options that donate nothing. */
     public PmapOptions(String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices) {
-        this(axisName, inAxis, leafAxes, outAxis, devices, false);
+        this(axisName, inAxis, leafAxes, outAxis, devices, false, null);
+    }
+
+    /** Options with no axis size given. */
+    public PmapOptions(
+            String axisName,
+            Integer inAxis,
+            Integer[] leafAxes,
+            Integer outAxis,
+            List<Device> devices,
+            boolean donated) {
+        this(axisName, inAxis, leafAxes, outAxis, devices, donated, null);
     }
 
     /** Axis 0 in and out, named {@code name}, on the default devices. */
@@ -36,27 +54,39 @@ public record PmapOptions(
      * donated argument's values afterwards are undefined; elsewhere donating changes nothing.
      */
     public PmapOptions donate() {
-        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, true);
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, true, axisSize);
     }
 
     /** Every array leaf mapped over {@code axis} (null: none). */
     public PmapOptions inAxes(Integer axis) {
-        return new PmapOptions(axisName, axis, null, outAxis, devices, donated);
+        return new PmapOptions(axisName, axis, null, outAxis, devices, donated, axisSize);
     }
 
     /** One input axis per array leaf, in {@link Tree#flatten} order (null: not mapped). */
     public PmapOptions inAxes(Integer... perLeaf) {
-        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices, donated);
+        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices, donated, axisSize);
     }
 
     /** The mapped axis placed at {@code axis} in every output (null: outputs are not mapped). */
     public PmapOptions outAxes(Integer axis) {
-        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices, donated);
+        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices, donated, axisSize);
     }
 
-    /** Runs on these devices (one per slice, in order); see {@link Kiln#devices()}. */
+    /**
+     * Runs on these devices, in order: the first one per slice (as JAX, any beyond those are not used), or,
+     * when the function holds {@code pmap}s of its own, the first block of devices per slice; see {@link
+     * Kiln#devices()}.
+     */
     public PmapOptions devices(List<Device> chosen) {
-        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen), donated);
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen), donated, axisSize);
+    }
+
+    /**
+     * The mapped axis's length, as JAX's {@code axis_size}: a call whose mapped arguments have another
+     * length is refused ({@link ShapeException}).
+     */
+    public PmapOptions axisSize(int size) {
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, donated, size);
     }
 
     Integer[] leafAxes(int leaves) {
@@ -71,17 +101,19 @@ public record PmapOptions(
                 && Arrays.equals(leafAxes, p.leafAxes)
                 && Objects.equals(outAxis, p.outAxis)
                 && Objects.equals(devices, p.devices)
-                && donated == p.donated;
+                && donated == p.donated
+                && Objects.equals(axisSize, p.axisSize);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(axisName, inAxis, Arrays.hashCode(leafAxes), outAxis, devices, donated);
+        return Objects.hash(axisName, inAxis, Arrays.hashCode(leafAxes), outAxis, devices, donated, axisSize);
     }
 
     @Override
     public String toString() {
         return "PmapOptions[axisName=" + axisName + ", inAxis=" + inAxis + ", leafAxes=" + Arrays.toString(leafAxes)
-                + ", outAxis=" + outAxis + ", devices=" + devices + (donated ? ", donated" : "") + "]";
+                + ", outAxis=" + outAxis + ", devices=" + devices + (donated ? ", donated" : "")
+                + (axisSize == null ? "" : ", axisSize=" + axisSize) + "]";
     }
 }

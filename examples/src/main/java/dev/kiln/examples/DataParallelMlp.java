@@ -36,10 +36,19 @@ public final class DataParallelMlp {
 
     private DataParallelMlp() {}
 
+    /**
+     * Whether the gradients are averaged with one collective for all of them ({@code Lax.pmeanTree}, the
+     * default) or one per leaf ({@code -Ddataparallel.pmean=leaf}, for comparing the two); read when
+     * the step is traced.
+     */
+    private static boolean perLeaf() {
+        return "leaf".equals(System.getProperty("dataparallel.pmean"));
+    }
+
     /** One device's step: its slice's gradient, averaged over the devices, then SGD. */
     static Params step(Params p, Batch b) {
         Params g = Kiln.grad((Params q) -> DigitsMlp.loss(q, b)).apply(p);
-        Params mean = Tree.map(a -> Lax.pmean(a, "batch"), g);
+        Params mean = perLeaf() ? Tree.map(a -> Lax.pmean(a, "batch"), g) : Lax.pmeanTree(g, "batch");
         return Tree.map((w, gi) -> w.subtract(gi.multiply(LEARNING_RATE)), p, mean);
     }
 

@@ -168,6 +168,24 @@ final class ParallelFamily implements Family {
                 name(), "composition", "float32", "pmap(vmap f) with both axes named", ParallelFamily::pmapOfVmap));
         out.add(new Case(name(), "composition", "float32", "nested pmap over a 2x2 mesh", ParallelFamily::nested));
         out.add(new Case(
+                name(), "errors", Case.ANY_DTYPE, "nested pmap needing more devices", ParallelFamily::nestedTooMany));
+        out.add(new Case(name(), "options", "float32", "in_axes None and 1", ParallelFamily::inAxes));
+        out.add(new Case(name(), "options", "float32", "out_axes None and 1", ParallelFamily::outAxes));
+        out.add(new Case(name(), "options", "float32", "static argument", ParallelFamily::staticArgument));
+        out.add(new Case(name(), "options", "float32", "donated arguments", ParallelFamily::donated));
+        out.add(new Case(name(), "options", "float32", "axis_size", ParallelFamily::axisSize));
+        out.add(new Case(name(), "options", "float32", "pytree in and out", ParallelFamily::pytrees));
+        out.add(new Case(name(), "options", "float32", "more devices than slices", ParallelFamily::extraDevices));
+        out.add(new Case(name(), "errors", Case.ANY_DTYPE, "no mapped argument", ParallelFamily::noneMapped));
+        for (boolean pmap : new boolean[] {false, true}) {
+            out.add(new Case(
+                    name(),
+                    "psumTree",
+                    "float32",
+                    (pmap ? "pmap" : "vmap") + ": one collective per dtype equals psum and pmean per leaf",
+                    () -> trees(pmap)));
+        }
+        out.add(new Case(
                 name(),
                 "sharded",
                 "float32",
@@ -494,23 +512,38 @@ final class ParallelFamily implements Family {
                 "psum over both axes gave " + w.floats()[0] + " where " + total + " was expected");
     }
 
+    /**
+     * {@code pmap(pmap(f, "i"), "j")} over a 2x2 mesh needs 4 devices, one per (j, i) pair (JAX documents
+     * the product of the sizes as bounded by the device count); with fewer it is refused. The values are
+     * JAX's for the same function under {@code shard_map} over a 2x2 mesh of axes ('j', 'i'): the inner
+     * sum, the outer sum, the sum over both ({@code psum(x, ('j', 'i'))}) and the joint index
+     * ({@code axis_index(('j', 'i'))} = 2j + i), here computed on the host.
+     */
     private static void nested() {
-        Function<Array, Array> f = x -> Np.add(Lax.psum(x, "i"), Np.multiply(Lax.psum(x, "j"), 10));
+        Function<Array, Array> f = x -> Np.add(
+                Np.add(Lax.psum(x, "i"), Np.multiply(Lax.psum(x, "j"), 10)),
+                Np.add(
+                        Np.multiply(Lax.psum(x, "j", "i"), 100),
+                        Np.multiply(Lax.axisIndex("j", "i").astype(DType.FLOAT32), 1000)));
         Array x = input(2, 2, 3);
-        Function<Array, Array> mesh = Kiln.pmap(Kiln.pmap(f, "j"), "i");
-        if (deviceCount() < 2) {
-            expectThrows(DeviceException.class, "only " + deviceCount(), () -> mesh.apply(x));
+        Function<Array, Array> mesh = Kiln.pmap(Kiln.pmap(f, "i"), "j");
+        if (deviceCount() < 4) {
+            expectThrows(
+                    DeviceException.class,
+                    deviceCount() < 2 ? "only " + deviceCount() : "2 × 2 = 4, but only " + deviceCount(),
+                    () -> mesh.apply(x));
             return;
         }
         Array got = mesh.apply(x);
         float[] xs = x.toFloatArray();
         double[] want = new double[12];
-        for (int i = 0; i < 2; i++) {
-            for (int j = 0; j < 2; j++) {
+        for (int j = 0; j < 2; j++) {
+            for (int i = 0; i < 2; i++) {
                 for (int k = 0; k < 3; k++) {
-                    double si = xs[(0 * 2 + j) * 3 + k] + xs[(1 * 2 + j) * 3 + k];
-                    double sj = xs[(i * 2 + 0) * 3 + k] + xs[(i * 2 + 1) * 3 + k];
-                    want[(i * 2 + j) * 3 + k] = si + 10 * sj;
+                    double si = xs[(j * 2) * 3 + k] + xs[(j * 2 + 1) * 3 + k];
+                    double sj = xs[i * 3 + k] + xs[(2 + i) * 3 + k];
+                    double both = xs[k] + xs[3 + k] + xs[6 + k] + xs[9 + k];
+                    want[(j * 2 + i) * 3 + k] = si + 10 * sj + 100 * both + 1000 * (2 * j + i);
                 }
             }
         }
@@ -519,7 +552,282 @@ final class ParallelFamily implements Family {
                 Host.of(DType.FLOAT32, new int[] {2, 2, 3}, want),
                 got.toHost(),
                 Tolerance.reduction("sum", DType.FLOAT32, 4),
-                null);
+                scale(Host.of(DType.FLOAT32, new int[] {2, 2, 3}, want)));
+    }
+
+    /** Two outer members whose inner pmaps need more devices than there are: refused, naming the count. */
+    private static void nestedTooMany() {
+        int d = deviceCount();
+        int inner = d / 2 + 1;
+        Array x = input(2, inner, 3);
+        expectThrows(
+                DeviceException.class, "only " + d, () -> Kiln.pmap(Kiln.pmap((Array a) -> Lax.psum(a, "i"), "i"), "j")
+                        .apply(x));
+    }
+
+    private static List<Device> first(int d) {
+        return Kiln.devices(Kiln.currentBackend().name()).subList(0, d);
+    }
+
+    private static void expectValues(String what, double[] want, int[] shape, Array got) {
+        HostBuffer w = Host.of(DType.FLOAT32, shape, want);
+        Check.same(what, w, got.toHost(), Tolerance.reduction("sum", DType.FLOAT32, 4), scale(w));
+    }
+
+    /** Values in [1, 5]: sums of them do not cancel, so one relative tolerance holds. */
+    private static Array positive(int... shape) {
+        return Np.add(input(shape), 3);
+    }
+
+    /** JAX: pmap(lambda a, b: a + b, in_axes=(0, None)) and pmap(f, in_axes=1). */
+    private static void inAxes() {
+        int d = Math.min(2, deviceCount());
+        Array x = positive(d, 3);
+        Array b = Np.cos(positive(3));
+        Array got = Kiln.pmap(
+                        (Array p, Array q) -> p.add(q),
+                        PmapOptions.axisName("i").inAxes(0, null).devices(first(d)))
+                .apply(x, b);
+        float[] xs = x.toFloatArray();
+        float[] bs = b.toFloatArray();
+        double[] want = new double[d * 3];
+        for (int k = 0; k < want.length; k++) {
+            want[k] = xs[k] + bs[k % 3];
+        }
+        expectValues("in_axes (0, None)", want, new int[] {d, 3}, got);
+        Array t = positive(3, d); // mapped along axis 1
+        Array doubled = Kiln.pmap(
+                        (Array p) -> Np.multiply(p, 2),
+                        PmapOptions.axisName("i").inAxes(1).devices(first(d)))
+                .apply(t);
+        float[] ts = t.toFloatArray();
+        double[] want2 = new double[d * 3];
+        for (int i = 0; i < d; i++) {
+            for (int k = 0; k < 3; k++) {
+                want2[i * 3 + k] = 2 * ts[k * d + i];
+            }
+        }
+        expectValues("in_axes 1 (the mapped axis leads the result)", want2, new int[] {d, 3}, doubled);
+    }
+
+    /**
+     * JAX: out_axes=None returns one copy ([3, 5, 7] for psum over the rows of arange(6).reshape(2, 3)); a
+     * value that differs per device is not checked, and JAX 0.10.2 returns device 0's ([0, 2, 4] for
+     * 2·x). out_axes=1 puts the mapped axis second.
+     */
+    private static void outAxes() {
+        int d = Math.min(2, deviceCount());
+        Array x = positive(d, 3);
+        float[] xs = x.toFloatArray();
+        PmapOptions none = PmapOptions.axisName("i").outAxes(null).devices(first(d));
+        double[] total = new double[3];
+        double[] firstRow = new double[3];
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < d; i++) {
+                total[k] += xs[i * 3 + k];
+            }
+            firstRow[k] = 2 * xs[k];
+        }
+        expectValues(
+                "out_axes None of psum",
+                total,
+                new int[] {3},
+                Kiln.pmap((Array a) -> Lax.psum(a, "i"), none).apply(x));
+        expectValues(
+                "out_axes None of a per-device value is device 0's",
+                firstRow,
+                new int[] {3},
+                Kiln.pmap((Array a) -> Np.multiply(a, 2), none).apply(x));
+        Array moved = Kiln.pmap(
+                        (Array a) -> Np.multiply(a, 2),
+                        PmapOptions.axisName("i").outAxes(1).devices(first(d)))
+                .apply(x);
+        double[] want = new double[3 * d];
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < d; i++) {
+                want[k * d + i] = 2 * xs[i * 3 + k];
+            }
+        }
+        expectValues("out_axes 1", want, new int[] {3, d}, moved);
+    }
+
+    /**
+     * JAX: pmap(lambda a, k: a * k, static_broadcasted_argnums=1)(x, 3). In Kiln a value that is not an
+     * array is static: every device gets it, and a new value traces again.
+     */
+    private static void staticArgument() {
+        int d = Math.min(2, deviceCount());
+        Array x = positive(d, 3);
+        java.util.function.BiFunction<Array, Integer, Array> f = Kiln.pmap(
+                (Array a, Integer k) -> Np.multiply(a, k.intValue()),
+                PmapOptions.axisName("i").devices(first(d)));
+        float[] xs = x.toFloatArray();
+        for (int k : new int[] {3, -2}) {
+            double[] want = new double[d * 3];
+            for (int e = 0; e < want.length; e++) {
+                want[e] = xs[e] * k;
+            }
+            expectValues("static argument " + k, want, new int[] {d, 3}, f.apply(x, k));
+        }
+    }
+
+    /** JAX: donate_argnums is accepted and the result is the same (pmap(lambda a: a + 1, donate_argnums=0)). */
+    private static void donated() {
+        int d = Math.min(2, deviceCount());
+        Array x = positive(d, 3);
+        float[] xs = x.toFloatArray();
+        Array got = Kiln.pmap(
+                        (Array a) -> Lax.psum(Np.add(a, 1), "i"),
+                        PmapOptions.axisName("i").devices(first(d)).donate())
+                .apply(Np.add(x, 0));
+        double[] want = new double[d * 3];
+        for (int i = 0; i < d; i++) {
+            for (int k = 0; k < 3; k++) {
+                for (int o = 0; o < d; o++) {
+                    want[i * 3 + k] += xs[o * 3 + k] + 1;
+                }
+            }
+        }
+        expectValues("donated", want, new int[] {d, 3}, got);
+    }
+
+    /** JAX: axis_size equal to the mapped length runs; another is refused ("Specified axis_size 3 doesn't match received axis_size 2"). */
+    private static void axisSize() {
+        int d = Math.min(2, deviceCount());
+        Array x = positive(d, 3);
+        Array got = Kiln.pmap(
+                        (Array a) -> Np.multiply(a, Lax.axisSize("i")),
+                        PmapOptions.axisName("i").devices(first(d)).axisSize(d))
+                .apply(x);
+        float[] xs = x.toFloatArray();
+        double[] want = new double[d * 3];
+        for (int e = 0; e < want.length; e++) {
+            want[e] = xs[e] * d;
+        }
+        expectValues("axis_size", want, new int[] {d, 3}, got);
+        expectThrows(ShapeException.class, "axis_size " + (d + 1), () -> Kiln.pmap(
+                        (Array a) -> a, PmapOptions.axisName("i").axisSize(d + 1))
+                .apply(x));
+    }
+
+    /**
+     * JAX: pmap(lambda d: {'s': psum(d['a'] + d['b']), 'm': (2 * d['a'], axis_index)}) of a dict: the
+     * output has the function's structure, each leaf mapped.
+     */
+    private static void pytrees() {
+        int d = Math.min(2, deviceCount());
+        Array a = positive(d, 3);
+        Array b = Np.cos(positive(d, 3));
+        Function<java.util.Map<String, Array>, java.util.Map<String, Object>> f = Kiln.pmap(
+                in -> java.util.Map.of(
+                        "s",
+                        Lax.psum(in.get("a").add(in.get("b")), "i"),
+                        "m",
+                        List.of(Np.multiply(in.get("a"), 2), Lax.axisIndex("i"))),
+                PmapOptions.axisName("i").devices(first(d)));
+        java.util.Map<String, Object> out = f.apply(java.util.Map.of("a", a, "b", b));
+        float[] as = a.toFloatArray();
+        float[] bs = b.toFloatArray();
+        double[] sum = new double[d * 3];
+        double[] twice = new double[d * 3];
+        double[] index = new double[d];
+        for (int i = 0; i < d; i++) {
+            index[i] = i;
+            for (int k = 0; k < 3; k++) {
+                twice[i * 3 + k] = 2 * as[i * 3 + k];
+                for (int o = 0; o < d; o++) {
+                    sum[i * 3 + k] += as[o * 3 + k] + bs[o * 3 + k];
+                }
+            }
+        }
+        expectValues("pytree 's'", sum, new int[] {d, 3}, (Array) out.get("s"));
+        List<?> m = (List<?>) out.get("m");
+        expectValues("pytree 'm'[0]", twice, new int[] {d, 3}, (Array) m.get(0));
+        Array idx = (Array) m.get(1);
+        Check.that(idx.dtype() == DType.INT32, "axis_index leaf is int32, got " + idx.dtype());
+        expectValues("pytree 'm'[1]", index, new int[] {d}, idx.astype(DType.FLOAT32));
+    }
+
+    /** JAX 0.10.2 maps over the first devices of a longer list (pmap(f, devices=jax.devices()[:3]) of 2 slices). */
+    private static void extraDevices() {
+        int all = deviceCount();
+        int d = Math.max(1, all - 1);
+        Array x = positive(d, 3);
+        Array got = Kiln.pmap(
+                        (Array a) -> Lax.psum(a, "i"), PmapOptions.axisName("i").devices(first(all)))
+                .apply(x);
+        float[] xs = x.toFloatArray();
+        double[] want = new double[d * 3];
+        for (int i = 0; i < d; i++) {
+            for (int k = 0; k < 3; k++) {
+                for (int o = 0; o < d; o++) {
+                    want[i * 3 + k] += xs[o * 3 + k];
+                }
+            }
+        }
+        expectValues("more devices than slices", want, new int[] {d, 3}, got);
+        if (got.isSharded()) {
+            for (int i = 0; i < d; i++) {
+                Check.that(
+                        got.shards().get(i).device().equals(first(all).get(i)), "slice " + i + " ran on device " + i);
+            }
+        }
+    }
+
+    /**
+     * {@code Lax.psumTree} and {@code pmeanTree} of a tree with float32 and int32 leaves (JAX's psum of a
+     * pytree) equal {@code psum} and {@code pmean} leaf by leaf, and bind one collective per dtype.
+     */
+    private static void trees(boolean pmap) {
+        int d = Math.min(3, deviceCount());
+        java.util.Map<String, Array> in = java.util.Map.of(
+                "a",
+                positive(d, 2, 3),
+                "b",
+                Np.cos(input(d, 4)),
+                "c",
+                Np.arange(d * 3).reshape(d, 3));
+        Function<java.util.Map<String, Array>, List<Object>> packed =
+                m -> List.of(Lax.psumTree(m, "i"), Lax.pmeanTree(m, "i"));
+        Function<java.util.Map<String, Array>, List<Object>> perLeaf =
+                m -> List.of(dev.kiln.Tree.map(a -> Lax.psum(a, "i"), m), dev.kiln.Tree.map(a -> Lax.pmean(a, "i"), m));
+        PmapOptions opts = PmapOptions.axisName("i").devices(first(d));
+        List<Array> got = dev.kiln.Tree.leaves(
+                pmap
+                        ? Kiln.pmap(packed, opts).apply(in)
+                        : Kiln.vmap(packed, "i").apply(in));
+        List<Array> want = dev.kiln.Tree.leaves(Kiln.vmap(perLeaf, "i").apply(in));
+        Check.that(got.size() == want.size(), "psumTree leaves: " + got.size() + " vs " + want.size());
+        for (int k = 0; k < got.size(); k++) {
+            Check.that(
+                    got.get(k).dtype() == want.get(k).dtype(),
+                    "leaf " + k + " dtype " + got.get(k).dtype());
+            Check.same(
+                    "psumTree/pmeanTree leaf " + k,
+                    want.get(k).toHost(),
+                    got.get(k).toHost(),
+                    Tolerance.reduction("sum", want.get(k).dtype(), d),
+                    scale(want.get(k).toHost()));
+        }
+        if (pmap) {
+            // the pmap step's body: 2 psums per call (float32 and int32), not one per leaf (3)
+            dev.kiln.ir.Program p = Kiln.makeProgram(Kiln.pmap(packed, opts)).apply(in);
+            long sums = p.eqns().stream()
+                    .filter(e -> e.params() instanceof dev.kiln.ir.Params.Pmap)
+                    .flatMap(e -> ((dev.kiln.ir.Params.Pmap) e.params()).body().eqns().stream())
+                    .filter(e -> e.primitive() == dev.kiln.ir.Primitive.PSUM)
+                    .count();
+            Check.that(
+                    sums == 4,
+                    "psumTree and pmeanTree of 2 dtypes bound " + sums + " psums where 4 were expected:\n" + p);
+        }
+    }
+
+    /** JAX: "pmap requires at least one argument with a mapped axis." */
+    private static void noneMapped() {
+        expectThrows(dev.kiln.TreeException.class, "no argument is mapped", () -> Kiln.pmap(
+                        (Array a) -> a, PmapOptions.axisName("i").inAxes((Integer) null))
+                .apply(input(2, 3)));
     }
 
     private static void sharded() {

@@ -6,8 +6,6 @@ import dev.kiln.spi.HostBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 
 /**
  * The devices of one process that take part in a {@code pmap}, one thread each, exchanging data in
@@ -22,7 +20,7 @@ public final class LocalGroup {
     /** Per member, how many exchanges it has made (only that member's thread touches its entry). */
     private final int[] rounds;
 
-    private final CyclicBarrier barrier;
+    private final SpinBarrier barrier;
     private volatile Throwable failure;
     private volatile int failedRank = -1;
 
@@ -30,7 +28,7 @@ public final class LocalGroup {
         this.size = size;
         this.slots = new Object[2][size];
         this.rounds = new int[size];
-        this.barrier = new CyclicBarrier(size);
+        this.barrier = new SpinBarrier(size);
     }
 
     /** The member of rank {@code rank}. */
@@ -40,11 +38,13 @@ public final class LocalGroup {
 
     /** Member {@code rank} failed with {@code t}: the others stop waiting. */
     public void abort(int rank, Throwable t) {
-        if (failure == null) {
-            failure = t;
-            failedRank = rank;
+        synchronized (this) {
+            if (failure == null) {
+                failedRank = rank;
+                failure = t;
+            }
         }
-        barrier.reset();
+        barrier.breakIt();
     }
 
     /**
@@ -57,19 +57,19 @@ public final class LocalGroup {
         int parity = rounds[rank]++ & 1;
         Object[] mine = slots[parity];
         mine[rank] = value;
-        await();
+        await(rank);
         return Arrays.asList(mine.clone());
     }
 
-    private void await() {
+    private void await(int rank) {
         try {
-            barrier.await();
-        } catch (BrokenBarrierException e) {
+            barrier.await(rank);
+        } catch (SpinBarrier.Broken e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new KilnException("pmap: interrupted while waiting in a collective");
+            }
             throw new KilnException("pmap: device " + failedRank + " failed (" + failure
                     + "), so the collective its peers were waiting in was abandoned");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KilnException("pmap: interrupted while waiting in a collective");
         }
     }
 

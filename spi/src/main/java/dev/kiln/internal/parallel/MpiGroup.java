@@ -11,8 +11,6 @@ import dev.kiln.spi.HostBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.function.Function;
 
 /**
@@ -31,7 +29,7 @@ final class MpiGroup implements Group {
     private final int first;
     private final int[] processOf;
     private final List<Integer> local;
-    private final CyclicBarrier barrier;
+    private final SpinBarrier barrier;
     private final Object[] slots;
     private volatile Object result;
     private volatile Throwable failure;
@@ -65,7 +63,7 @@ final class MpiGroup implements Group {
             throw new DeviceException(
                     "pmap: this process's devices must be contiguous in the device list, got " + devices);
         }
-        this.barrier = new CyclicBarrier(perProcess);
+        this.barrier = new SpinBarrier(perProcess);
         this.slots = new Object[perProcess];
     }
 
@@ -81,11 +79,13 @@ final class MpiGroup implements Group {
 
     @Override
     public void abort(int index, Throwable t) {
-        if (failure == null) {
-            failure = t;
-            failedRank = index;
+        synchronized (this) {
+            if (failure == null) {
+                failedRank = index;
+                failure = t;
+            }
         }
-        barrier.reset();
+        barrier.breakIt();
     }
 
     @Override
@@ -127,15 +127,15 @@ final class MpiGroup implements Group {
         return one.withShape(shape);
     }
 
-    private void await() {
+    private void await(int li) {
         try {
-            barrier.await();
-        } catch (BrokenBarrierException e) {
+            barrier.await(li);
+        } catch (SpinBarrier.Broken e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new KilnException("pmap: interrupted while waiting in a collective");
+            }
             throw new KilnException("pmap: device " + failedRank + " failed (" + failure
                     + "), so the collective its peers were waiting in was abandoned");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KilnException("pmap: interrupted while waiting in a collective");
         }
     }
 
@@ -143,7 +143,7 @@ final class MpiGroup implements Group {
     @SuppressWarnings("unchecked")
     private <T> T throughLeader(int li, Object mine, Function<List<HostBuffer>, T> work) {
         slots[li] = mine;
-        await();
+        await(li);
         if (li == 0) {
             List<HostBuffer> all = new ArrayList<>();
             for (Object o : slots) {
@@ -155,9 +155,9 @@ final class MpiGroup implements Group {
                 result = e;
             }
         }
-        await();
+        await(li);
         Object r = result;
-        await();
+        await(li);
         if (r instanceof RuntimeException e) {
             throw e;
         }

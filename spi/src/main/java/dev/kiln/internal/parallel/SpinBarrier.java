@@ -1,0 +1,91 @@
+package dev.kiln.internal.parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A barrier for the device threads of one {@code pmap} call: a member spins briefly (a collective's
+ * peers usually arrive within microseconds of each other) and then parks until the last member
+ * arrives and wakes it. Once {@link #breakIt broken} it stays broken: every waiting member and every
+ * later arrival is released at once with {@link Broken}, so a member that fails before its peers
+ * reach the barrier cannot leave them waiting.
+ */
+final class SpinBarrier {
+    /** How long a member spins before it parks. */
+    private static final long SPIN_NANOS = 20_000;
+
+    /** Thrown to a member released by {@link #breakIt}. */
+    static final class Broken extends RuntimeException {
+        Broken() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final int parties;
+    private final AtomicInteger arrived = new AtomicInteger();
+    private final AtomicReferenceArray<Thread> waiting;
+    private volatile int generation;
+    private volatile boolean broken;
+
+    SpinBarrier(int parties) {
+        this.parties = parties;
+        this.waiting = new AtomicReferenceArray<>(parties);
+    }
+
+    /** Waits until all parties have arrived; {@code rank} is the caller's member index. */
+    void await(int rank) {
+        if (broken) {
+            throw new Broken();
+        }
+        int gen = generation;
+        if (arrived.incrementAndGet() == parties) {
+            arrived.set(0);
+            generation = gen + 1; // publishes the reset count to every waiter
+            for (int i = 0; i < parties; i++) {
+                Thread t = waiting.get(i);
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+            return;
+        }
+        long start = System.nanoTime();
+        while (generation == gen) {
+            if (broken) {
+                throw new Broken();
+            }
+            if (System.nanoTime() - start < SPIN_NANOS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            waiting.set(rank, Thread.currentThread());
+            // re-check after registering: the last member may have released this generation meanwhile
+            if (generation != gen || broken) {
+                waiting.set(rank, null);
+                break;
+            }
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                waiting.set(rank, null);
+                Thread.currentThread().interrupt();
+                throw new Broken();
+            }
+        }
+        waiting.set(rank, null);
+        if (generation == gen && broken) {
+            throw new Broken();
+        }
+    }
+
+    /** Releases every waiting member and every later arrival with {@link Broken}. */
+    void breakIt() {
+        broken = true;
+        for (int i = 0; i < parties; i++) {
+            Thread t = waiting.get(i);
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+}
