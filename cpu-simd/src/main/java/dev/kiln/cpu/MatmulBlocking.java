@@ -41,11 +41,14 @@ final class MatmulBlocking {
     /**
      * Row blocks of at most {@code mc} rows (whole micro-panels, their sizes differing by at most
      * one micro-panel). For a matmul split across threads, at least four per thread where there are
-     * enough micro-panels (a thread that starts late or is held up by other work then leaves less
+     * enough micro-panels, and {@link #BLOCKS_PER_THREAD} where there are {@link #MIN_BLOCK_PANELS}
+     * micro-panels for each (a thread that starts late or is held up by other work then leaves less
      * undone at the end, and a product with few rows is split by rows rather than by columns, which
      * would pack its A blocks once per column group), and a multiple of the thread count, so that
      * threads taking blocks in turn get the same number of rows to within a micro-panel (1024 rows
-     * in 12-row panels on two threads: 86 panels in eight blocks of 10 or 11, 43 per thread).
+     * in 6-row panels on two threads: 171 panels in 16 blocks of 10 or 11). The blocks change with
+     * the thread count, the bits do not: every element of C takes the same micro-kernel steps in
+     * the same k order whichever block holds its row.
      */
     static int rowBlocks(int m, boolean parallel, Sizes s) {
         int panels = (m + s.mr() - 1) / s.mr();
@@ -54,10 +57,28 @@ final class MatmulBlocking {
         if (parallel) {
             int threads = Parallel.threads();
             blocks = Math.max(blocks, Math.min(panels, 4 * threads));
+            blocks = Math.max(blocks, Math.min(panels / MIN_BLOCK_PANELS, BLOCKS_PER_THREAD * threads));
             blocks = (blocks + threads - 1) / threads * threads;
         }
         return Math.min(blocks, panels);
     }
+
+    /**
+     * Row blocks per thread that a large product is cut into at least (each block one unit that a
+     * free thread claims, {@link Parallel#forEach}), so that a thread which starts late or loses its
+     * core for a while leaves at most a small block for the end: 1024 rows on two threads make 16
+     * blocks of 10 or 11 six-row panels (about 0.7 ms of one core each) where they made 12, taken
+     * two at a time (six units of 1.8 ms).
+     */
+    static final int BLOCKS_PER_THREAD = 8;
+
+    /**
+     * Micro-panels per row block at least when blocks are added for {@link #BLOCKS_PER_THREAD}: a B
+     * panel loaded from L3 is reused by every micro-panel of the block (the 6×32 kernel over a B
+     * block from L3 ran at the same rate with 7 micro-panels per block as with 15 on the Zen 5 VM,
+     * and 4% lower with 4).
+     */
+    static final int MIN_BLOCK_PANELS = 4;
 
     /** Multiply-adds of one column block from which its packing and products are split across threads. */
     static final long SPLIT = 1L << 22;
@@ -108,7 +129,7 @@ final class MatmulBlocking {
             // units: (row block, group of panels); several groups only when row blocks are too few
             int groups = split && mBlocks < 2 * Parallel.threads() ? Math.min(panels, 2 * Parallel.threads()) : 1;
             int units = mBlocks * groups;
-            Parallel.forRange(units, split ? 1 : units + 1, 1, (lo, hi) -> {
+            Parallel.Range compute = (lo, hi) -> {
                 for (int u = lo; u < hi; u++) {
                     int b = u / groups;
                     int ic = (int) ((long) mPanels * b / mBlocks) * mr;
@@ -145,7 +166,12 @@ final class MatmulBlocking {
                         }
                     }
                 }
-            });
+            };
+            if (split) {
+                Parallel.forEach(units, compute);
+            } else {
+                compute.run(0, units);
+            }
         }
     }
 

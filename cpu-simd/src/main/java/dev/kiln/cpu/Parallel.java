@@ -100,6 +100,24 @@ final class Parallel {
         new Job(t, n, maxChunks, align, body).invoke();
     }
 
+    /**
+     * Runs {@code body} once per index of {@code [0, n)}, each index a chunk of its own that any
+     * thread of the team claims when it is free: for a few dozen units of work that are each large
+     * (a matmul's row blocks), where {@link #forRange(int, int, int, Range)}'s cap of four chunks per
+     * thread would merge them into coarser chunks, and a thread that starts late or is held up by
+     * other work would leave up to a whole coarse chunk for the end.
+     */
+    static void forEach(int n, Range body) {
+        Team t = current();
+        if (t.pool() == null || n < 2) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        new Job(t, n, n, 1, body).invoke();
+    }
+
     /** {@link #forRange(int, int, int, Range)} with chunk boundaries on a 64-element (one cache line of floats) grid. */
     static void forRange(int n, int grain, Range body) {
         forRange(n, grain, 64, body);

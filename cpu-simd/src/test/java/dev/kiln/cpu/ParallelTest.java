@@ -39,6 +39,27 @@ class ParallelTest {
         }
     }
 
+    /** forEach: every index once, each a chunk of its own, whatever the count against the threads. */
+    @Test
+    void forEachRunsEveryIndexAsItsOwnChunk() {
+        for (int n : new int[] {0, 1, 2, 3, 16, 17, 100}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(n, 1));
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            Parallel.forEach(n, (lo, hi) -> {
+                calls.incrementAndGet();
+                for (int i = lo; i < hi; i++) {
+                    seen.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, seen.get(i), "index " + i + " of " + n);
+            }
+            if (Parallel.threads() > 1 && n >= 2) {
+                assertEquals(n, calls.get(), n + " units: one call per unit");
+            }
+        }
+    }
+
     /** Many back-to-back ranges (helpers spinning between them) and ranges started from several threads at once. */
     @Test
     void backToBackAndConcurrentCallers() throws Exception {
