@@ -22,7 +22,12 @@ import java.util.Objects;
  * correctly rounded and Kiln's is: about 0.5% of float32 samples differ from JAX's, by at most 3
  * ulp (float64: a few percent, a few ulp, as XLA fuses multiply-adds that Kiln cannot). {@link
  * #categorical} adds Gumbel noise made with {@code log}, so a draw can differ from JAX's only where
- * two candidates tie to within an ulp.
+ * two candidates tie to within an ulp. The other distributions (exponential … orthogonal, choice)
+ * repeat JAX's key splits and arithmetic on these bits, so they too give JAX's samples up to a few
+ * ulps of rounding; choice, rademacher and geometric give JAX's integers. gamma and the samplers
+ * built on it (loggamma, beta, dirichlet, chisquare, f, t, generalizedNormal, ball) run JAX's
+ * per-sample rejection loop with JAX's keys; a sample can take another turn of the loop than JAX's
+ * only where an acceptance test ties to within an ulp.
  */
 public final class Random {
     private Random() {}
