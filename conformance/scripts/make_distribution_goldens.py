@@ -205,6 +205,16 @@ def special():
         for d in (1, 3):
             mb.case("multigammaln d=%d %s" % (d, dt), "Special.multigammaln", {"d": d}, [a],
                     lambda x, d=d: jss.multigammaln(x, d), wrt=(0,))
+    mb.unary("Special.ndtri", jss.ndtri, lo=0, hi=1, glo=0.02, ghi=0.98, away=())
+    for dt in mg.FLOATS:
+        tails = np.array([1e-300, 1e-100, 1e-30, 1e-10, 1e-5, 0.01, 0.3, 0.5, 0.7, 0.99, 1 - 1e-7], np.float64)
+        if dt == F32:
+            tails = tails[2:]
+        mb.case("ndtri tails " + dt, "Special.ndtri", {}, [tails.astype(dt)], jss.ndtri)
+    mb.unary("Special.erfcx", jss.erfcx, lo=-6, hi=60, away=())
+    for dt in mg.FLOATS:
+        big = np.array([1.0, 1.3, 2.0, 5.0, 10.0, 27.5, 28.5, 100.0, 1e4, 1e10, -1.0, -3.0], dt)
+        mb.case("erfcx large " + dt, "Special.erfcx", {}, [big], jss.erfcx, wrt=(0,))
     jax.config.update("jax_enable_x64", False)
     path = os.path.join(mg.OUT, "special.txt")
     with open(path, "w") as f:

@@ -150,6 +150,15 @@ public final class Special {
         return Lax.convert(out, dt);
     }
 
+    /** erfc's tail fit R/S(1/x^2) for float64 {@code x} in [1.25, 28): erfc(x) = exp(-x^2 - 0.5625 + R/S) / x. */
+    static Array erfcTailRs(Array x) {
+        Array inv = Np.divide(1.0, Np.multiply(x, x));
+        return Np.where(
+                Np.less(x, 1 / 0.35),
+                Np.divide(horner(inv, RA), horner(inv, SA)),
+                Np.divide(horner(inv, RB), horner(inv, SB)));
+    }
+
     /** The polynomial with {@code c} (highest power first) at {@code x}. */
     static Array horner(Array x, double[] c) {
         Array acc = Np.fullLike(x, c[0]);
@@ -522,6 +531,35 @@ public final class Special {
             sum = Np.add(sum, gammaln(Np.subtract(x, j / 2.0)));
         }
         return Np.add(sum, 0.25 * d * (d - 1) * Math.log(Math.PI));
+    }
+
+    /**
+     * The quantile of the standard normal distribution (the inverse of {@link #ndtr}), as {@code
+     * jax.scipy.special.ndtri}: -inf at 0, inf at 1, NaN outside [0, 1]. Its derivative is {@code
+     * sqrt(2 pi) exp(ndtri(p)^2 / 2)}.
+     */
+    public static Array ndtri(Array p) {
+        Array a = inexact(Objects.requireNonNull(p, "p"));
+        return Kiln.<Array, Array>customJvp(SpecialTails::ndtri, (u, t) -> {
+                    Array out = SpecialTails.ndtri(u);
+                    Array d = Np.multiply(Np.exp(Np.multiply(Np.square(out), 0.5)), Math.sqrt(2 * Math.PI));
+                    return new Kiln.Jvp<>(out, Np.multiply(t, d));
+                })
+                .apply(a);
+    }
+
+    /**
+     * The scaled complementary error function {@code exp(x^2) erfc(x)}, finite and accurate for
+     * large x, as {@code jax.scipy.special.erfcx}; its derivative is {@code 2x erfcx(x) - 2/sqrt(pi)}.
+     */
+    public static Array erfcx(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Kiln.<Array, Array>customJvp(SpecialTails::erfcx, (u, t) -> {
+                    Array out = SpecialTails.erfcx(u);
+                    Array d = Np.subtract(Np.multiply(Np.multiply(u, out), 2.0), TWO_OVER_SQRT_PI);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, d));
+                })
+                .apply(a);
     }
 
     /** Same as {@link Nn#logsumexp(Array, int[], boolean)}. */
