@@ -318,7 +318,9 @@ public final class Random {
 
     /** -1 and +1 with equal probability in {@code dtype} (any numeric dtype), as {@code jax.random.rademacher}. */
     public static Array rademacher(Array key, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
         checkKey("rademacher", key);
         if (dtype == DType.BOOL || dtype == DType.UINT32) {
             throw new DTypeException(
@@ -421,6 +423,9 @@ public final class Random {
      * 1}, as {@code jax.random.geometric}; the uniform draw is float32 (float64 for a float64 p).
      */
     public static Array geometric(Array key, Object p, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(p, "p");
+        Objects.requireNonNull(shape, "shape");
         checkKey("geometric", key);
         DType pd = p instanceof Array a && a.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
         Array pa = Distributions.param("geometric", "p", p, pd);
@@ -636,6 +641,7 @@ public final class Random {
      *     replacement, or when p is not a vector of length n
      */
     public static Array choice(Array key, int n, int[] shape, boolean replace, Array p) {
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(shape, "shape");
         checkKey("choice", key);
         int[] s = checkShape("choice", shape);
@@ -648,6 +654,7 @@ public final class Random {
      * shape}.
      */
     public static Array choice(Array key, Array a, int[] shape, boolean replace, Array p, int axis) {
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(shape, "shape");
         checkKey("choice", key);
@@ -713,6 +720,7 @@ public final class Random {
 
     /** A copy of a key, as {@code jax.random.clone}: Kiln's keys are values, so the key itself. */
     public static Array clone(Array key) {
+        Objects.requireNonNull(key, "key");
         checkKey("clone", key);
         return key;
     }
