@@ -22,7 +22,12 @@ import java.util.Objects;
  * correctly rounded and Kiln's is: about 0.5% of float32 samples differ from JAX's, by at most 3
  * ulp (float64: a few percent, a few ulp, as XLA fuses multiply-adds that Kiln cannot). {@link
  * #categorical} adds Gumbel noise made with {@code log}, so a draw can differ from JAX's only where
- * two candidates tie to within an ulp.
+ * two candidates tie to within an ulp. The other distributions (exponential … orthogonal, choice)
+ * repeat JAX's key splits and arithmetic on these bits, so they too give JAX's samples up to a few
+ * ulps of rounding; choice, rademacher and geometric give JAX's integers. gamma and the samplers
+ * built on it (loggamma, beta, dirichlet, chisquare, f, t, generalizedNormal, ball) run JAX's
+ * per-sample rejection loop with JAX's keys; a sample can take another turn of the loop than JAX's
+ * only where an acceptance test ties to within an ulp.
  */
 public final class Random {
     private Random() {}
@@ -245,6 +250,518 @@ public final class Random {
         Array out = Lax.bind(Primitive.MUL, Np.full(DType.FLOAT32, sqrt2, s), ErfInv.apply(u));
         out = Lax.bind(Primitive.MAX, Np.full(DType.FLOAT32, Math.nextUp(lo), s), out);
         return Lax.bind(Primitive.MIN, Np.full(DType.FLOAT32, Math.nextDown(hi), s), out);
+    }
+
+    // ---------------------------------------------------------------- more distributions
+    //
+    // Each follows JAX 0.10.2's sampler step by step (the same key splits, the same uniform bits,
+    // the same arithmetic), so a key gives JAX's samples to within the rounding of log, exp and
+    // friends (Kiln's are correctly rounded, XLA's float32 ones are not). Parameters are Java
+    // numbers or Arrays and broadcast to the sample shape; an empty shape means the parameters'
+    // broadcast shape (JAX's shape=None). The overloads without a dtype give float32.
+
+    /** Standard exponential samples {@code -log1p(-u)}, as {@code jax.random.exponential}. */
+    public static Array exponential(Array key, int... shape) {
+        return exponential(key, DType.FLOAT32, shape);
+    }
+
+    /** Standard exponential samples of a float dtype, as {@code jax.random.exponential}. */
+    public static Array exponential(Array key, DType dtype, int... shape) {
+        int[] s = start("exponential", key, dtype, shape);
+        return Distributions.exponential(key, dtype, s);
+    }
+
+    /** Standard Laplace samples {@code sign(u) log1p(-|u|)}, as {@code jax.random.laplace}. */
+    public static Array laplace(Array key, int... shape) {
+        return laplace(key, DType.FLOAT32, shape);
+    }
+
+    /** Standard Laplace samples of a float dtype, as {@code jax.random.laplace}. */
+    public static Array laplace(Array key, DType dtype, int... shape) {
+        return Distributions.laplace(key, dtype, start("laplace", key, dtype, shape));
+    }
+
+    /** Standard logistic samples {@code log(u) - log1p(-u)}, as {@code jax.random.logistic}. */
+    public static Array logistic(Array key, int... shape) {
+        return logistic(key, DType.FLOAT32, shape);
+    }
+
+    /** Standard logistic samples of a float dtype, as {@code jax.random.logistic}. */
+    public static Array logistic(Array key, DType dtype, int... shape) {
+        return Distributions.logistic(key, dtype, start("logistic", key, dtype, shape));
+    }
+
+    /** Standard Gumbel samples {@code -log(-log(u))}, as {@code jax.random.gumbel} (mode "low"). */
+    public static Array gumbel(Array key, int... shape) {
+        return gumbel(key, DType.FLOAT32, shape);
+    }
+
+    /** Standard Gumbel samples of a float dtype, as {@code jax.random.gumbel} (mode "low"). */
+    public static Array gumbel(Array key, DType dtype, int... shape) {
+        return Distributions.gumbel(key, dtype, start("gumbel", key, dtype, shape));
+    }
+
+    /** Standard Cauchy samples {@code tan(pi (u - 1/2))}, as {@code jax.random.cauchy}. */
+    public static Array cauchy(Array key, int... shape) {
+        return cauchy(key, DType.FLOAT32, shape);
+    }
+
+    /** Standard Cauchy samples of a float dtype, as {@code jax.random.cauchy}. */
+    public static Array cauchy(Array key, DType dtype, int... shape) {
+        return Distributions.cauchy(key, dtype, start("cauchy", key, dtype, shape));
+    }
+
+    /** int32 values -1 and +1 with equal probability, as {@code jax.random.rademacher}. */
+    public static Array rademacher(Array key, int... shape) {
+        return rademacher(key, DType.INT32, shape);
+    }
+
+    /** -1 and +1 with equal probability in {@code dtype} (any numeric dtype), as {@code jax.random.rademacher}. */
+    public static Array rademacher(Array key, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("rademacher", key);
+        if (dtype == DType.BOOL || dtype == DType.UINT32) {
+            throw new DTypeException(
+                    "rademacher: needs a signed dtype for -1 and +1, got " + dtype + "; use int32, float32 or float64");
+        }
+        return Distributions.rademacher(key, dtype, checkShape("rademacher", shape));
+    }
+
+    /** The length of a standard normal 3-vector (Maxwell-Boltzmann samples), as {@code jax.random.maxwell}. */
+    public static Array maxwell(Array key, int... shape) {
+        return maxwell(key, DType.FLOAT32, shape);
+    }
+
+    /** Maxwell samples of a float dtype, as {@code jax.random.maxwell}. */
+    public static Array maxwell(Array key, DType dtype, int... shape) {
+        return Distributions.maxwell(key, dtype, start("maxwell", key, dtype, shape));
+    }
+
+    /**
+     * Double-sided Maxwell samples {@code sign · maxwell · scale + loc}, as {@code
+     * jax.random.double_sided_maxwell} (float32; loc and scale are numbers).
+     */
+    public static Array doubleSidedMaxwell(Array key, double loc, double scale, int... shape) {
+        return doubleSidedMaxwell(key, loc, scale, DType.FLOAT32, shape);
+    }
+
+    /** Double-sided Maxwell samples of a float dtype, as {@code jax.random.double_sided_maxwell}. */
+    public static Array doubleSidedMaxwell(Array key, double loc, double scale, DType dtype, int... shape) {
+        int[] s = start("doubleSidedMaxwell", key, dtype, shape);
+        return Distributions.doubleSidedMaxwell(
+                key, Distributions.c(dtype, loc), Distributions.c(dtype, scale), dtype, s);
+    }
+
+    /** {@code exp(sigma · normal)}, as {@code jax.random.lognormal}. */
+    public static Array lognormal(Array key, Object sigma, int... shape) {
+        return lognormal(key, sigma, DType.FLOAT32, shape);
+    }
+
+    /** Log-normal samples of a float dtype, as {@code jax.random.lognormal}. */
+    public static Array lognormal(Array key, Object sigma, DType dtype, int... shape) {
+        start("lognormal", key, dtype, new int[0]);
+        Array p = Distributions.param("lognormal", "sigma", sigma, dtype);
+        return Distributions.lognormal(key, p, dtype, sized("lognormal", shape, p));
+    }
+
+    /** Pareto samples {@code exp(exponential / b)}, as {@code jax.random.pareto}. */
+    public static Array pareto(Array key, Object b, int... shape) {
+        return pareto(key, b, DType.FLOAT32, shape);
+    }
+
+    /** Pareto samples of a float dtype, as {@code jax.random.pareto}. */
+    public static Array pareto(Array key, Object b, DType dtype, int... shape) {
+        start("pareto", key, dtype, new int[0]);
+        Array p = Distributions.param("pareto", "b", b, dtype);
+        return Distributions.pareto(key, p, dtype, sized("pareto", shape, p));
+    }
+
+    /**
+     * Weibull samples {@code (-log1p(-u))^(1/concentration) · scale}, as {@code
+     * jax.random.weibull_min}.
+     */
+    public static Array weibullMin(Array key, Object scale, Object concentration, int... shape) {
+        return weibullMin(key, scale, concentration, DType.FLOAT32, shape);
+    }
+
+    /** Weibull samples of a float dtype, as {@code jax.random.weibull_min}. */
+    public static Array weibullMin(Array key, Object scale, Object concentration, DType dtype, int... shape) {
+        start("weibullMin", key, dtype, new int[0]);
+        Array sc = Distributions.param("weibullMin", "scale", scale, dtype);
+        Array co = Distributions.param("weibullMin", "concentration", concentration, dtype);
+        return Distributions.weibullMin(key, sc, co, dtype, sized("weibullMin", shape, sc, co));
+    }
+
+    /** Rayleigh samples {@code scale · sqrt(-2 log u)}, as {@code jax.random.rayleigh}. */
+    public static Array rayleigh(Array key, Object scale, int... shape) {
+        return rayleigh(key, scale, DType.FLOAT32, shape);
+    }
+
+    /** Rayleigh samples of a float dtype, as {@code jax.random.rayleigh}. */
+    public static Array rayleigh(Array key, Object scale, DType dtype, int... shape) {
+        start("rayleigh", key, dtype, new int[0]);
+        Array p = Distributions.param("rayleigh", "scale", scale, dtype);
+        return Distributions.rayleigh(key, p, dtype, sized("rayleigh", shape, p));
+    }
+
+    /** Wald (inverse Gaussian) samples with unit shape parameter, as {@code jax.random.wald}. */
+    public static Array wald(Array key, Object mean, int... shape) {
+        return wald(key, mean, DType.FLOAT32, shape);
+    }
+
+    /** Wald samples of a float dtype, as {@code jax.random.wald}. */
+    public static Array wald(Array key, Object mean, DType dtype, int... shape) {
+        start("wald", key, dtype, new int[0]);
+        Array p = Distributions.param("wald", "mean", mean, dtype);
+        return Distributions.wald(key, p, dtype, sized("wald", shape, p));
+    }
+
+    /**
+     * int32 numbers of Bernoulli trials up to the first success, {@code floor(log u / log1p(-p)) +
+     * 1}, as {@code jax.random.geometric}; the uniform draw is float32 (float64 for a float64 p).
+     */
+    public static Array geometric(Array key, Object p, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(p, "p");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("geometric", key);
+        DType pd = p instanceof Array a && a.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        Array pa = Distributions.param("geometric", "p", p, pd);
+        return Distributions.geometric(key, pa, DType.INT32, sized("geometric", shape, pa));
+    }
+
+    /** Triangular samples on {@code [left, right]} with peak {@code mode}, as {@code jax.random.triangular}. */
+    public static Array triangular(Array key, Object left, Object mode, Object right, int... shape) {
+        return triangular(key, left, mode, right, DType.FLOAT32, shape);
+    }
+
+    /** Triangular samples of a float dtype, as {@code jax.random.triangular}. */
+    public static Array triangular(Array key, Object left, Object mode, Object right, DType dtype, int... shape) {
+        start("triangular", key, dtype, new int[0]);
+        Array l = Distributions.param("triangular", "left", left, dtype);
+        Array m = Distributions.param("triangular", "mode", mode, dtype);
+        Array r = Distributions.param("triangular", "right", right, dtype);
+        return Distributions.triangular(key, l, m, r, dtype, sized("triangular", shape, l, m, r));
+    }
+
+    /**
+     * Gamma samples with concentration {@code a} and unit rate, as {@code jax.random.gamma}: the key
+     * is split into one key per sample and each runs Marsaglia and Tsang's rejection loop as JAX
+     * does, so a key gives JAX's samples (to the rounding of log; a loop can take another turn than
+     * JAX's only where an acceptance test ties within an ulp). Not differentiable with respect to
+     * {@code a} (JAX's implicit reparameterization gradient is not there yet).
+     */
+    public static Array gamma(Array key, Object a, int... shape) {
+        return gamma(key, a, DType.FLOAT32, shape);
+    }
+
+    /** Gamma samples of a float dtype, as {@code jax.random.gamma}. */
+    public static Array gamma(Array key, Object a, DType dtype, int... shape) {
+        start("gamma", key, dtype, new int[0]);
+        Array p = Distributions.param("gamma", "a", a, dtype);
+        return Distributions.gamma(key, Distributions.to(p, sized("gamma", shape, p)), false);
+    }
+
+    /** The logs of gamma samples, computed in log space (accurate for tiny {@code a}), as {@code jax.random.loggamma}. */
+    public static Array loggamma(Array key, Object a, int... shape) {
+        return loggamma(key, a, DType.FLOAT32, shape);
+    }
+
+    /** Log-gamma samples of a float dtype, as {@code jax.random.loggamma}. */
+    public static Array loggamma(Array key, Object a, DType dtype, int... shape) {
+        start("loggamma", key, dtype, new int[0]);
+        Array p = Distributions.param("loggamma", "a", a, dtype);
+        return Distributions.gamma(key, Distributions.to(p, sized("loggamma", shape, p)), true);
+    }
+
+    /** Beta samples from two log-gamma samples, as {@code jax.random.beta}. */
+    public static Array beta(Array key, Object a, Object b, int... shape) {
+        return beta(key, a, b, DType.FLOAT32, shape);
+    }
+
+    /** Beta samples of a float dtype, as {@code jax.random.beta}. */
+    public static Array beta(Array key, Object a, Object b, DType dtype, int... shape) {
+        start("beta", key, dtype, new int[0]);
+        Array pa = Distributions.param("beta", "a", a, dtype);
+        Array pb = Distributions.param("beta", "b", b, dtype);
+        return Distributions.beta(key, pa, pb, dtype, sized("beta", shape, pa, pb));
+    }
+
+    /** Chi-square samples {@code 2 · gamma(df / 2)}, as {@code jax.random.chisquare}. */
+    public static Array chisquare(Array key, Object df, int... shape) {
+        return chisquare(key, df, DType.FLOAT32, shape);
+    }
+
+    /** Chi-square samples of a float dtype, as {@code jax.random.chisquare}. */
+    public static Array chisquare(Array key, Object df, DType dtype, int... shape) {
+        start("chisquare", key, dtype, new int[0]);
+        Array p = Distributions.param("chisquare", "df", df, dtype);
+        return Distributions.chisquare(key, p, dtype, sized("chisquare", shape, p));
+    }
+
+    /** F samples, the ratio of two scaled chi-square samples, as {@code jax.random.f}. */
+    public static Array f(Array key, Object dfnum, Object dfden, int... shape) {
+        return f(key, dfnum, dfden, DType.FLOAT32, shape);
+    }
+
+    /** F samples of a float dtype, as {@code jax.random.f}. */
+    public static Array f(Array key, Object dfnum, Object dfden, DType dtype, int... shape) {
+        start("f", key, dtype, new int[0]);
+        Array n = Distributions.param("f", "dfnum", dfnum, dtype);
+        Array d = Distributions.param("f", "dfden", dfden, dtype);
+        return Distributions.f(key, n, d, dtype, sized("f", shape, n, d));
+    }
+
+    /** Student's t samples {@code normal · sqrt((df/2) / gamma(df/2))}, as {@code jax.random.t}. */
+    public static Array t(Array key, Object df, int... shape) {
+        return t(key, df, DType.FLOAT32, shape);
+    }
+
+    /** Student's t samples of a float dtype, as {@code jax.random.t}. */
+    public static Array t(Array key, Object df, DType dtype, int... shape) {
+        start("t", key, dtype, new int[0]);
+        Array p = Distributions.param("t", "df", df, dtype);
+        return Distributions.t(key, p, dtype, sized("t", shape, p));
+    }
+
+    /**
+     * Samples with density proportional to {@code exp(-|x|^p)}, {@code rademacher · gamma(1/p)^(1/p)},
+     * as {@code jax.random.generalized_normal}.
+     */
+    public static Array generalizedNormal(Array key, Object p, int... shape) {
+        return generalizedNormal(key, p, DType.FLOAT32, shape);
+    }
+
+    /** Generalized normal samples of a float dtype, as {@code jax.random.generalized_normal}. */
+    public static Array generalizedNormal(Array key, Object p, DType dtype, int... shape) {
+        start("generalizedNormal", key, dtype, new int[0]);
+        Array pa = Distributions.param("generalizedNormal", "p", p, dtype);
+        return Distributions.generalizedNormal(key, pa, dtype, sized("generalizedNormal", shape, pa));
+    }
+
+    /**
+     * Points uniform in the {@code d}-dimensional unit ball of the {@code p}-norm, shape {@code
+     * (shape..., d)}, as {@code jax.random.ball}.
+     */
+    public static Array ball(Array key, int d, double p, int... shape) {
+        return ball(key, d, p, DType.FLOAT32, shape);
+    }
+
+    /** Points in the unit p-ball of a float dtype, as {@code jax.random.ball}. */
+    public static Array ball(Array key, int d, double p, DType dtype, int... shape) {
+        int[] s = start("ball", key, dtype, shape);
+        if (d < 1) {
+            throw new ShapeException("ball: the dimension d must be at least 1, got " + d);
+        }
+        return Distributions.ball(key, p, d, dtype, s);
+    }
+
+    /**
+     * Samples from the Dirichlet distributions whose concentrations lie along the last axis of
+     * {@code alpha}, as {@code jax.random.dirichlet}: a softmax of log-gamma samples. The result has
+     * shape {@code (shape..., k)}; an empty shape means alpha's leading axes.
+     */
+    public static Array dirichlet(Array key, Array alpha, int... shape) {
+        Objects.requireNonNull(alpha, "alpha");
+        DType d = alpha.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        return dirichlet(key, alpha, d, shape);
+    }
+
+    /** Dirichlet samples of a float dtype, as {@code jax.random.dirichlet}. */
+    public static Array dirichlet(Array key, Array alpha, DType dtype, int... shape) {
+        start("dirichlet", key, dtype, new int[0]);
+        Objects.requireNonNull(alpha, "alpha");
+        if (alpha.ndim() < 1) {
+            throw new ShapeException("dirichlet: alpha needs at least one axis (the categories), got a 0-d array;"
+                    + " pass a vector of concentrations");
+        }
+        Array a = Distributions.param("dirichlet", "alpha", alpha, dtype);
+        int[] lead = Arrays.copyOf(a.shape(), a.ndim() - 1);
+        Array leadShaped = Np.zeros(dtype, lead);
+        return Distributions.dirichlet(key, a, dtype, sized("dirichlet", checkShape("dirichlet", shape), leadShaped));
+    }
+
+    /**
+     * Samples of the multivariate normal with mean {@code mean} (last axis n) and covariance {@code
+     * cov} (last two axes n × n), {@code mean + cholesky(cov) · z}, as {@code
+     * jax.random.multivariate_normal} with its default method; leading axes broadcast. The result has
+     * shape {@code (shape..., n)}.
+     */
+    public static Array multivariateNormal(Array key, Array mean, Array cov, int... shape) {
+        Objects.requireNonNull(mean, "mean");
+        Objects.requireNonNull(cov, "cov");
+        DType d = mean.dtype() == DType.FLOAT64 || cov.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        start("multivariateNormal", key, d, new int[0]);
+        if (mean.ndim() < 1) {
+            throw new ShapeException("multivariateNormal: mean needs at least one axis, got a 0-d array;"
+                    + " pass a vector of length n");
+        }
+        int n = mean.shape(mean.ndim() - 1);
+        if (cov.ndim() < 2 || cov.shape(cov.ndim() - 1) != n || cov.shape(cov.ndim() - 2) != n) {
+            throw new ShapeException("multivariateNormal: cov must have shape (..., " + n + ", " + n
+                    + ") for a mean of length " + n + ", got " + Shape.toString(cov.shape()));
+        }
+        Array m = Lax.convert(mean, d);
+        Array c = Lax.convert(cov, d);
+        int[] s = sized(
+                "multivariateNormal",
+                checkShape("multivariateNormal", shape),
+                Np.zeros(d, Arrays.copyOf(m.shape(), m.ndim() - 1)),
+                Np.zeros(d, Arrays.copyOf(c.shape(), c.ndim() - 2)));
+        return Distributions.multivariateNormal(key, m, c, d, s);
+    }
+
+    /**
+     * Random orthogonal {@code n × n} matrices (Haar measure), shape {@code (shape..., n, n)}, as
+     * {@code jax.random.orthogonal}: the Q of a QR decomposition of a normal matrix, columns signed
+     * by R's diagonal.
+     */
+    public static Array orthogonal(Array key, int n, int... shape) {
+        return orthogonal(key, n, DType.FLOAT32, shape);
+    }
+
+    /** Random orthogonal matrices of a float dtype, as {@code jax.random.orthogonal}. */
+    public static Array orthogonal(Array key, int n, DType dtype, int... shape) {
+        int[] s = start("orthogonal", key, dtype, shape);
+        if (n < 0) {
+            throw new ShapeException("orthogonal: n must be non-negative, got " + n);
+        }
+        return Distributions.orthogonal(key, n, n, dtype, s);
+    }
+
+    /**
+     * Samples from {@code 0 … n-1}, as {@code jax.random.choice(key, n, shape, replace, p)}: with
+     * replacement uniform draws ({@code randint}) or inverse-CDF draws on {@code p}'s cumulative sum;
+     * without replacement a prefix of a permutation or, with weights, the top draws of Gumbel noise
+     * plus {@code log p}. {@code p} may be null (uniform).
+     *
+     * @throws ShapeException when n is not positive, when more samples than n are asked for without
+     *     replacement, or when p is not a vector of length n
+     */
+    public static Array choice(Array key, int n, int[] shape, boolean replace, Array p) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("choice", key);
+        int[] s = checkShape("choice", shape);
+        return choiceIndices(key, n, s, replace, p);
+    }
+
+    /**
+     * Samples of the slices of {@code a} along {@code axis}, as {@code jax.random.choice(key, a,
+     * shape, replace, p, axis)}; the result has a's shape with {@code axis} replaced by {@code
+     * shape}.
+     */
+    public static Array choice(Array key, Array a, int[] shape, boolean replace, Array p, int axis) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("choice", key);
+        int[] s = checkShape("choice", shape);
+        if (a.ndim() == 0) {
+            throw new ShapeException("choice: a must have at least one axis, got a 0-d array;"
+                    + " use choice(key, n, ...) to sample from 0 … n-1");
+        }
+        int ax = Shape.axis("choice", axis, a.ndim());
+        Array ind = choiceIndices(key, a.shape(ax), s, replace, p);
+        int[] out = new int[a.ndim() - 1 + s.length];
+        int k = 0;
+        for (int i = 0; i < ax; i++) {
+            out[k++] = a.shape(i);
+        }
+        for (int d : s) {
+            out[k++] = d;
+        }
+        for (int i = ax + 1; i < a.ndim(); i++) {
+            out[k++] = a.shape(i);
+        }
+        if (Shape.size(s) == 0) {
+            return Np.zeros(a.dtype(), out);
+        }
+        return Np.reshape(Np.take(a, Np.reshape(ind, Shape.size(s)), ax, "clip"), out);
+    }
+
+    private static Array choiceIndices(Array key, int n, int[] s, boolean replace, Array p) {
+        int draws = Shape.size(s);
+        if (draws == 0) {
+            return Np.zeros(DType.INT32, s);
+        }
+        if (n <= 0) {
+            throw new ShapeException(
+                    "choice: the population must have at least one element to draw " + draws + " samples, got " + n);
+        }
+        if (!replace && draws > n) {
+            throw new ShapeException("choice: cannot take " + draws + " samples from a population of " + n
+                    + " without replacement; pass replace=true or ask for at most " + n);
+        }
+        if (p == null) {
+            if (replace) {
+                return randint(key, 0, n, s);
+            }
+            Array perm = shuffle(key, Lax.iota(DType.INT32, new int[] {n}, 0));
+            return Np.reshape(Lax.sliceInDim(perm, 0, 0, draws), s);
+        }
+        if (p.ndim() != 1 || p.shape(0) != n) {
+            throw new ShapeException("choice: p must be a vector of length " + n + " (one weight per element),"
+                    + " got shape " + Shape.toString(p.shape()));
+        }
+        Array pf = Special.inexact(p);
+        if (replace) {
+            Array cum = Np.cumsum(pf);
+            Array total = Lax.sliceInDim(cum, 0, n - 1, n);
+            Array u = uniformIn(key, pf.dtype(), 0, 1, s);
+            Array r = Np.multiply(Lax.reshape(total), Np.subtract(Np.full(pf.dtype(), 1), u));
+            return Lax.convert(Np.searchsorted(cum, r), DType.INT32);
+        }
+        Array g = Np.add(Distributions.gumbel(key, pf.dtype(), new int[] {n}), Np.log(pf));
+        return Np.reshape(Lax.convert(Lax.topK(g, draws)[1], DType.INT32), s);
+    }
+
+    /** A copy of a key, as {@code jax.random.clone}: Kiln's keys are values, so the key itself. */
+    public static Array clone(Array key) {
+        Objects.requireNonNull(key, "key");
+        checkKey("clone", key);
+        return key;
+    }
+
+    /**
+     * The raw uint32 data of a key, as {@code jax.random.key_data}: Kiln's keys are raw uint32
+     * arrays already (shape {@code (..., 2)}), so this is the key.
+     */
+    public static Array keyData(Array keys) {
+        Objects.requireNonNull(keys, "keys");
+        checkKeys("keyData", keys);
+        return keys;
+    }
+
+    /** Keys from raw uint32 data of shape {@code (..., 2)}, as {@code jax.random.wrap_key_data}. */
+    public static Array wrapKeyData(Array data) {
+        Objects.requireNonNull(data, "data");
+        checkKeys("wrapKeyData", data);
+        return data;
+    }
+
+    private static void checkKeys(String fn, Array keys) {
+        if (keys.dtype() != DType.UINT32 || keys.ndim() == 0 || keys.shape(keys.ndim() - 1) != 2) {
+            throw new ShapeException(fn + ": key data is a uint32 array of shape (..., 2), got " + keys.dtype()
+                    + Shape.toString(keys.shape()) + "; make keys with Random.key(seed) and Random.split");
+        }
+    }
+
+    /** Checks the key and a float dtype, and returns a copy of the shape. */
+    private static int[] start(String fn, Array key, DType dtype, int[] shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        checkKey(fn, key);
+        checkFloat(fn, dtype);
+        return checkShape(fn, shape);
+    }
+
+    private static int[] sized(String fn, int[] shape, Array... params) {
+        Objects.requireNonNull(shape, "shape");
+        return Distributions.sampleShape(fn, checkShape(fn, shape), params);
     }
 
     // ---------------------------------------------------------------- building blocks

@@ -150,6 +150,15 @@ public final class Special {
         return Lax.convert(out, dt);
     }
 
+    /** erfc's tail fit R/S(1/x^2) for float64 {@code x} in [1.25, 28): erfc(x) = exp(-x^2 - 0.5625 + R/S) / x. */
+    static Array erfcTailRs(Array x) {
+        Array inv = Np.divide(1.0, Np.multiply(x, x));
+        return Np.where(
+                Np.less(x, 1 / 0.35),
+                Np.divide(horner(inv, RA), horner(inv, SA)),
+                Np.divide(horner(inv, RB), horner(inv, SB)));
+    }
+
     /** The polynomial with {@code c} (highest power first) at {@code x}. */
     static Array horner(Array x, double[] c) {
         Array acc = Np.fullLike(x, c[0]);
@@ -383,6 +392,174 @@ public final class Special {
     public static Array betaln(Array a, Array b) {
         Array[] ab = Np.prepare("betaln", Np.inexactType(a, b), a, b);
         return Np.subtract(Np.add(gammaln(ab[0]), gammaln(ab[1])), gammaln(Np.add(ab[0], ab[1])));
+    }
+
+    /**
+     * The sign of the gamma function, as {@code jax.scipy.special.gammasgn}: -1 between the negative
+     * odd and even integers below 0 (and at -0), NaN at the negative integers, -inf and NaN, else 1.
+     */
+    public static Array gammasgn(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        Array floor = Np.floor(a);
+        Array negative = Np.less(a, 0.0);
+        Array nan = Np.logicalOr(Np.logicalAnd(negative, Np.equal(a, floor)), Np.isnan(a));
+        Array minus = Np.logicalOr(
+                Np.logicalAnd(negative, Np.notEqual(Np.remainder(floor, 2.0), 0.0)),
+                Np.logicalAnd(Np.equal(a, 0.0), Np.signbit(a)));
+        return Np.where(nan, Np.fullLike(a, Double.NaN), Np.where(minus, Np.fullLike(a, -1.0), Np.fullLike(a, 1.0)));
+    }
+
+    /** The gamma function {@code gammasgn(x) exp(gammaln(x))}, as {@code jax.scipy.special.gamma}. */
+    public static Array gamma(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Np.multiply(gammasgn(a), Np.exp(gammaln(a)));
+    }
+
+    /** {@code log Gamma(x)} for real x, NaN for {@code x <= 0}, as {@code jax.scipy.special.loggamma}. */
+    public static Array loggamma(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Np.where(Np.greater(a, 0.0), gammaln(a), Np.fullLike(a, Double.NaN));
+    }
+
+    /** The beta function {@code B(a, b)} with its sign, as {@code jax.scipy.special.beta}. */
+    public static Array beta(Object a, Object b) {
+        Array[] ab = Np.prepare("beta", Np.inexactType(a, b), a, b);
+        Array sign = Np.multiply(Np.multiply(gammasgn(ab[0]), gammasgn(ab[1])), gammasgn(Np.add(ab[0], ab[1])));
+        return Np.multiply(sign, Np.exp(betaln(ab[0], ab[1])));
+    }
+
+    /** {@code n! = Gamma(n + 1)} (0 for negative n), in floating point, as {@code jax.scipy.special.factorial}. */
+    public static Array factorial(Array n) {
+        Array a = inexact(Objects.requireNonNull(n, "n"));
+        return Np.where(Np.less(a, 0.0), Np.zerosLike(a), Np.exp(gammaln(Np.add(a, 1.0))));
+    }
+
+    /** "N choose k" in floating point (0 outside {@code 0 <= k <= N}), as {@code jax.scipy.special.comb}. */
+    public static Array comb(Object n, Object k) {
+        return comb(n, k, false);
+    }
+
+    /**
+     * "N choose k", or with {@code repetition} the number of multisets {@code comb(N + k - 1, k)}
+     * (1 for k = 0), as {@code jax.scipy.special.comb(N, k, repetition=...)}.
+     */
+    public static Array comb(Object n, Object k, boolean repetition) {
+        Array[] nk = Np.prepare("comb", Np.inexactType(n, k), n, k);
+        Array bigN = nk[0];
+        Array small = nk[1];
+        if (repetition) {
+            Array cond = Np.logicalAnd(Np.equal(small, 0.0), Np.greaterEqual(bigN, 0.0));
+            Array r = comb(Np.subtract(Np.add(bigN, small), 1.0), small, false);
+            return Np.where(cond, Np.onesLike(r), r);
+        }
+        Array cond = Np.logicalAnd(
+                Np.logicalAnd(Np.lessEqual(small, bigN), Np.greaterEqual(bigN, 0.0)), Np.greaterEqual(small, 0.0));
+        Array safeN = Np.where(cond, bigN, Np.zerosLike(bigN));
+        Array safeK = Np.where(cond, small, Np.zerosLike(small));
+        Array r = Np.exp(Np.subtract(
+                Np.subtract(gammaln(Np.add(safeN, 1.0)), gammaln(Np.add(safeK, 1.0))),
+                gammaln(Np.subtract(Np.add(safeN, 1.0), safeK))));
+        return Np.where(cond, r, Np.zerosLike(r));
+    }
+
+    /** The rising factorial {@code Gamma(z + m) / Gamma(z)} (1 where m = 0), as {@code jax.scipy.special.poch}. */
+    public static Array poch(Object z, Object m) {
+        Array[] zm = Np.prepare("poch", Np.inexactType(z, m), z, m);
+        Array r = Np.divide(gamma(Np.add(zm[0], zm[1])), gamma(zm[0]));
+        return Np.where(Np.equal(zm[1], 0.0), Np.onesLike(r), r);
+    }
+
+    /**
+     * The relative entropy {@code p log(p / q)} for {@code p, q > 0}, 0 for {@code p = 0, q >= 0}, inf
+     * otherwise, as {@code jax.scipy.special.rel_entr}.
+     */
+    public static Array relEntr(Object p, Object q) {
+        Array[] pq = Np.prepare("relEntr", Np.inexactType(p, q), p, q);
+        return relEntrOf(pq[0], pq[1]);
+    }
+
+    private static Array relEntrOf(Array p, Array q) {
+        Array both = Np.logicalAnd(Np.greater(p, 0.0), Np.greater(q, 0.0));
+        Array zeroP = Np.logicalAnd(Np.equal(p, 0.0), Np.greaterEqual(q, 0.0));
+        Array safeP = Np.where(both, p, Np.onesLike(p));
+        Array safeQ = Np.where(both, q, Np.onesLike(q));
+        Array xlogx = Kiln.<Array, Array>customJvp(
+                        u -> xlogy(u, u), (u, t) -> new Kiln.Jvp<>(xlogy(u, u), Np.multiply(t, Np.add(Np.log(u), 1.0))))
+                .apply(safeP);
+        Array v = Np.subtract(xlogx, xlogy(safeP, safeQ));
+        return Np.where(both, v, Np.where(zeroP, Np.zerosLike(v), Np.fullLike(v, Double.POSITIVE_INFINITY)));
+    }
+
+    /** The Kullback-Leibler divergence term {@code rel_entr(p, q) - p + q}, as {@code jax.scipy.special.kl_div}. */
+    public static Array klDiv(Object p, Object q) {
+        Array[] pq = Np.prepare("klDiv", Np.inexactType(p, q), p, q);
+        return Np.add(Np.subtract(relEntrOf(pq[0], pq[1]), pq[0]), pq[1]);
+    }
+
+    /** The Box-Cox transform {@code (x^l - 1) / l}, {@code log x} at l = 0, as {@code jax.scipy.special.boxcox}. */
+    public static Array boxcox(Object x, Object lmbda) {
+        Array[] xl = Np.prepare("boxcox", Np.inexactType(x, lmbda), x, lmbda);
+        return boxcoxOf(Np.log(xl[0]), xl[1]);
+    }
+
+    /** The Box-Cox transform of {@code 1 + x}, as {@code jax.scipy.special.boxcox1p}. */
+    public static Array boxcox1p(Object x, Object lmbda) {
+        Array[] xl = Np.prepare("boxcox1p", Np.inexactType(x, lmbda), x, lmbda);
+        return boxcoxOf(Np.log1p(xl[0]), xl[1]);
+    }
+
+    private static Array boxcoxOf(Array logX, Array l) {
+        Array zero = Np.equal(l, 0.0);
+        Array safe = Np.where(zero, Np.onesLike(l), l);
+        Array power = Np.divide(Np.expm1(Np.multiply(safe, logX)), safe);
+        return Np.where(zero, Np.broadcastTo(logX, power.shape()), power);
+    }
+
+    /**
+     * The log of the multivariate gamma function of dimension {@code d}, {@code d(d-1)/4 log(pi) +
+     * sum_j gammaln(a - j/2)}, as {@code jax.scipy.special.multigammaln}.
+     *
+     * @throws ShapeException when d is not positive
+     */
+    public static Array multigammaln(Array a, int d) {
+        Array x = inexact(Objects.requireNonNull(a, "a"));
+        if (d < 1) {
+            throw new ShapeException("multigammaln: the dimension d must be at least 1, got " + d);
+        }
+        Array sum = Np.zerosLike(x);
+        for (int j = 0; j < d; j++) {
+            sum = Np.add(sum, gammaln(Np.subtract(x, j / 2.0)));
+        }
+        return Np.add(sum, 0.25 * d * (d - 1) * Math.log(Math.PI));
+    }
+
+    /**
+     * The quantile of the standard normal distribution (the inverse of {@link #ndtr}), as {@code
+     * jax.scipy.special.ndtri}: -inf at 0, inf at 1, NaN outside [0, 1]. Its derivative is {@code
+     * sqrt(2 pi) exp(ndtri(p)^2 / 2)}.
+     */
+    public static Array ndtri(Array p) {
+        Array a = inexact(Objects.requireNonNull(p, "p"));
+        return Kiln.<Array, Array>customJvp(SpecialTails::ndtri, (u, t) -> {
+                    Array out = SpecialTails.ndtri(u);
+                    Array d = Np.multiply(Np.exp(Np.multiply(Np.square(out), 0.5)), Math.sqrt(2 * Math.PI));
+                    return new Kiln.Jvp<>(out, Np.multiply(t, d));
+                })
+                .apply(a);
+    }
+
+    /**
+     * The scaled complementary error function {@code exp(x^2) erfc(x)}, finite and accurate for
+     * large x, as {@code jax.scipy.special.erfcx}; its derivative is {@code 2x erfcx(x) - 2/sqrt(pi)}.
+     */
+    public static Array erfcx(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Kiln.<Array, Array>customJvp(SpecialTails::erfcx, (u, t) -> {
+                    Array out = SpecialTails.erfcx(u);
+                    Array d = Np.subtract(Np.multiply(Np.multiply(u, out), 2.0), TWO_OVER_SQRT_PI);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, d));
+                })
+                .apply(a);
     }
 
     /** Same as {@link Nn#logsumexp(Array, int[], boolean)}. */

@@ -145,6 +145,11 @@ public abstract class BackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> distributions() {
+        return family("distributions");
+    }
+
+    @TestFactory
     Stream<DynamicNode> fusion() {
         return family("fusion");
     }

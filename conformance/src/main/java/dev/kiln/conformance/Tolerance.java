@@ -328,6 +328,25 @@ public final class Tolerance {
     }
 
     /**
+     * The rule for a random sample of {@code dev.kiln.Random} against JAX's for the same key: the
+     * uniform bits are identical, and what follows is a short chain of log, log1p, exp, tan, sqrt
+     * and pow, whose float32 versions in XLA are not correctly rounded (Kiln's are): 16 ulps, or
+     * 16 eps relative to the largest magnitude of the sample (a sample near 0, such as a tan near
+     * 0 or a difference of logs, carries the error of its larger terms). The gamma family, a
+     * multivariate normal (a Cholesky factor times normals) and an orthogonal matrix (a QR of
+     * normals) add their own rounding: {@link #linalg}'s bound, scaled by 4, for the last two.
+     */
+    public static Rule sampler(String fn, DType dtype) {
+        return switch (fn) {
+            case "Random.multivariateNormal", "Random.orthogonal" -> {
+                Rule l = linalg(dtype, 4);
+                yield new Rule(l.ulps(), 0, 4 * l.relative(), false, MAX);
+            }
+            default -> new Rule(16, 0, 16 * epsilon(dtype), false, MAX);
+        };
+    }
+
+    /**
      * The rule for a linear-algebra result (a factorization, a solve, an inverse, a determinant, a
      * norm, an eigendecomposition) on {@code n x n} matrices of condition number at most about 10,
      * or its derivative: 8 ulps, or {@code 4 n eps} relative to the largest magnitude of the result

@@ -29,6 +29,7 @@ public final class Families {
                 new ControlFamily(),
                 new PytreeFamily(),
                 new RandomFamily(),
+                new DistributionFamily(),
                 new FusionFamily(),
                 new ParallelFamily(),
                 new DeterminismFamily());
