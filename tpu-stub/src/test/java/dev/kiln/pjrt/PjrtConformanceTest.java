@@ -38,6 +38,11 @@ class PjrtConformanceTest extends BackendConformance {
                 .exclude("elementwise/astype/float32/to bool", FTZ)
                 .exclude("elementwise/astype/float32/to float64", FTZ)
                 .exclude("elementwise/astype/float64/to bool", FTZ)
+                .exclude(
+                        "breadth/Special.ndtri/float64/*Special.ndtri float64 corners",
+                        "ndtri's Newton steps at p = 2.2e-308 (float64's smallest normal) evaluate ndtr where its"
+                                + " density is near the subnormal range, which XLA:CPU flushes to zero: -37.51931"
+                                + " where JAX's eager value is -37.51938 (measured); the other corners pass")
                 .exclude("elementwise/power/int32/corners", INT_POW)
                 .exclude("jit/power/int32/corners", INT_POW)
                 .exclude(
