@@ -177,10 +177,6 @@ public final class Distributed {
                     g.abort(index, t);
                 }
 
-                public boolean isRootCause(Throwable t) {
-                    return !(t instanceof KilnException k && k.getMessage().contains("was abandoned"));
-                }
-
                 public List<List<Buffer>> complete(List<List<Buffer>> results, List<Backend> views) {
                     return results;
                 }

@@ -2,6 +2,7 @@ package dev.kiln;
 
 import dev.kiln.internal.parallel.AxisEnv;
 import dev.kiln.internal.parallel.DeviceRuns;
+import dev.kiln.internal.parallel.Group;
 import dev.kiln.internal.parallel.Mesh;
 import dev.kiln.internal.parallel.PmapCalls;
 import dev.kiln.internal.parallel.Running;
@@ -677,8 +678,7 @@ final class Pmap {
             String axisName,
             boolean anyMapped,
             boolean[] donated) {
-        dev.kiln.internal.parallel.Group group =
-                inner != null ? new InnerGroup(inner.scope().root(), n) : Distributed.group(devices, axisName);
+        Group group = inner != null ? new InnerGroup(inner.scope().root(), n) : Distributed.group(devices, axisName);
         List<Integer> local = group.localIndices();
         List<Mesh.Place> places = null;
         if (inner != null) {
@@ -766,7 +766,7 @@ final class Pmap {
                 results.set(local.get(k), futures.get(k - 1).get());
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (first == null || group.isRootCause(cause)) {
+                if (first == null || Group.isRootCause(cause)) {
                     first = cause;
                 }
             } catch (InterruptedException e) {
@@ -789,7 +789,7 @@ final class Pmap {
     }
 
     /** The members of a pmap inside another's body: all in this process; failing releases the whole mesh. */
-    private record InnerGroup(Mesh.Root root, int n) implements dev.kiln.internal.parallel.Group {
+    private record InnerGroup(Mesh.Root root, int n) implements Group {
         @Override
         public List<Integer> localIndices() {
             List<Integer> all = new ArrayList<>(n);
@@ -807,13 +807,6 @@ final class Pmap {
         @Override
         public void abort(int index, Throwable t) {
             root.abortAll(index, t);
-        }
-
-        @Override
-        public boolean isRootCause(Throwable t) {
-            return !(t instanceof KilnException k
-                    && k.getMessage() != null
-                    && k.getMessage().contains("was abandoned"));
         }
 
         @Override

@@ -15,8 +15,13 @@ public interface Group {
     /** Member {@code index} failed: release the others. */
     void abort(int index, Throwable t);
 
-    /** Whether {@code t} is a member's own failure rather than the consequence of another's. */
-    boolean isRootCause(Throwable t);
+    /**
+     * Whether {@code t} is a member's own failure rather than the consequence of another's (the
+     * groups' barriers throw {@link AbandonedCollective} for those).
+     */
+    static boolean isRootCause(Throwable t) {
+        return !(t instanceof AbandonedCollective);
+    }
 
     /** Fills in the results of other processes' members (all-gathered), or returns them as they are. */
     List<List<Buffer>> complete(List<List<Buffer>> results, List<Backend> views);

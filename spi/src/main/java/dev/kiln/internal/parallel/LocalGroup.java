@@ -68,8 +68,7 @@ public final class LocalGroup {
             if (Thread.currentThread().isInterrupted()) {
                 throw new KilnException("pmap: interrupted while waiting in a collective");
             }
-            throw new KilnException("pmap: device " + failedRank + " failed (" + failure
-                    + "), so the collective its peers were waiting in was abandoned");
+            throw new AbandonedCollective(failedRank, failure);
         }
     }
 

@@ -89,13 +89,6 @@ final class MpiGroup implements Group {
     }
 
     @Override
-    public boolean isRootCause(Throwable t) {
-        return !(t instanceof KilnException k
-                && k.getMessage() != null
-                && k.getMessage().contains("was abandoned"));
-    }
-
-    @Override
     public List<List<Buffer>> complete(List<List<Buffer>> results, List<Backend> views) {
         Backend here = views.get(first);
         int outputs = results.get(first).size();
@@ -134,8 +127,7 @@ final class MpiGroup implements Group {
             if (Thread.currentThread().isInterrupted()) {
                 throw new KilnException("pmap: interrupted while waiting in a collective");
             }
-            throw new KilnException("pmap: device " + failedRank + " failed (" + failure
-                    + "), so the collective its peers were waiting in was abandoned");
+            throw new AbandonedCollective(failedRank, failure);
         }
     }
 

@@ -85,5 +85,9 @@ class SpinBarrierTest {
         assertTrue(
                 e.getMessage().contains("device 1 failed") && e.getMessage().contains("ran out of memory"),
                 e.getMessage());
+        // the peer's error is the consequence, not the cause: pmap reports device 1's own failure
+        assertTrue(!Group.isRootCause(e), "an abandoned collective must not count as a root cause");
+        assertTrue(Group.isRootCause(new IllegalStateException("device 1 ran out of memory")));
+        assertTrue(Group.isRootCause(new KilnException("pmap: a shape error on device 1")));
     }
 }
