@@ -4447,11 +4447,11 @@ public final class Np {
                     others[j++] = d;
                 }
             }
-            boolean[] nz = new boolean[filt.shape(a)];
+            int n = filt.shape(a);
             HostBuffer h = any(notEqual(filt, 0), others, false).toHost();
             int first = -1;
             int last = -1;
-            for (int i = 0; i < nz.length; i++) {
+            for (int i = 0; i < n; i++) {
                 if (h.getDouble(i) != 0) {
                     first = first < 0 ? i : first;
                     last = i;
@@ -4460,7 +4460,7 @@ public final class Np {
             if (first < 0) {
                 return Lax.sliceInDim(out, a, 0, 0);
             }
-            out = Lax.sliceInDim(out, a, front ? first : 0, back ? last + 1 : nz.length);
+            out = Lax.sliceInDim(out, a, front ? first : 0, back ? last + 1 : n);
         }
         return out;
     }
@@ -4532,9 +4532,12 @@ public final class Np {
             }
         }
         Array v = broadcastTo(astype(asArray(values), arr.dtype()), ishape);
+        // off the axis, a unit dimension of indices broadcasts to arr's
         int[] bshape = ishape.clone();
         for (int d = 0; d < x.ndim(); d++) {
-            bshape[d] = d == a ? ishape[d] : Math.max(ishape[d], ishape[d] == 1 ? x.shape(d) : ishape[d]);
+            if (d != a && ishape[d] == 1) {
+                bshape[d] = x.shape(d);
+            }
         }
         // the positions: the indices along the axis, the iota off it
         Array n = full(DType.INT32, x.shape(a));

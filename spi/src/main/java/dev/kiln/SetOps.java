@@ -73,7 +73,10 @@ final class SetOps {
             }
             return new Array[] {v, Np.full(DType.INT32, ab[0].size(), s), Np.full(DType.INT32, ab[1].size(), s)};
         }
-        Array keep = Np.logicalAnd(firstOfRun(x), member(x, ab[1]));
+        // b sorted once: for membership, and (its stable order) for the positions in b
+        Array permB = Np.argsort(ab[1]);
+        Array sortedB = Np.take(ab[1], permB, "clip");
+        Array keep = Np.logicalAnd(firstOfRun(x), memberOfSorted(x, sortedB));
         Array[] r = compact(x, keep, size, fill, DefaultFill.SMALLEST);
         if (!indices) {
             return new Array[] {r[0]};
@@ -82,8 +85,6 @@ final class SetOps {
         // the first position of each value in a: the stable sort keeps equal values in order
         Array ia = Np.take(perm, r[2], "clip");
         // and in b: the left end of its run in b's stable sort
-        Array permB = Np.argsort(ab[1]);
-        Array sortedB = Np.take(ab[1], permB, "clip");
         Array ib = Np.take(permB, Np.searchsorted(sortedB, r[0], "left"), "clip");
         ia = Np.where(valid, ia, Np.full(DType.INT32, ab[0].size()));
         ib = Np.where(valid, ib, Np.full(DType.INT32, ab[1].size()));
@@ -123,7 +124,11 @@ final class SetOps {
         if (set.size() == 0) {
             return Np.full(DType.BOOL, 0, x.shape());
         }
-        Array sorted = Np.sort(set);
+        return memberOfSorted(x, Np.sort(set));
+    }
+
+    /** {@link #member} with the set already sorted (and not empty). */
+    private static Array memberOfSorted(Array x, Array sorted) {
         Array pos = Np.searchsorted(sorted, x, "left");
         return Np.equal(Np.take(sorted, pos, "clip"), x);
     }
