@@ -1,5 +1,7 @@
 package dev.kiln.cpu;
 
+import static dev.kiln.cpu.DeviceRunsProbe.count;
+import static dev.kiln.cpu.DeviceRunsProbe.lastThread;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,34 +30,6 @@ import org.junit.jupiter.api.Test;
  * gives; an outer × inner product above the device count is refused with the sizes, the count and the fix.
  */
 class NestedPmapTest {
-    private static final java.lang.reflect.Method COUNT;
-    private static final java.lang.reflect.Method LAST_THREAD;
-
-    static {
-        try {
-            Class<?> runs = Class.forName("dev.kiln.internal.parallel.DeviceRuns");
-            COUNT = runs.getMethod("count", Device.class);
-            LAST_THREAD = runs.getMethod("lastThread", Device.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static long count(Device d) {
-        try {
-            return (long) COUNT.invoke(null, d);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String lastThread(Device d) {
-        try {
-            return (String) LAST_THREAD.invoke(null, d);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static <T> T onCpu(Supplier<T> work) {
         return Kiln.withBackend("cpu-simd", work);

@@ -1,5 +1,7 @@
 package dev.kiln.cpu;
 
+import static dev.kiln.cpu.DeviceRunsProbe.count;
+import static dev.kiln.cpu.DeviceRunsProbe.lastThread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,36 +37,6 @@ import org.junit.jupiter.api.Test;
  * internal.parallel.DeviceRuns}) shows every device ran its body, on its own thread.
  */
 class PmapTransformsTest {
-    /** The record's two readers; its package is not exported, and tests run on the class path. */
-    private static final java.lang.reflect.Method COUNT;
-
-    private static final java.lang.reflect.Method LAST_THREAD;
-
-    static {
-        try {
-            Class<?> runs = Class.forName("dev.kiln.internal.parallel.DeviceRuns");
-            COUNT = runs.getMethod("count", Device.class);
-            LAST_THREAD = runs.getMethod("lastThread", Device.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static long count(Device d) {
-        try {
-            return (long) COUNT.invoke(null, d);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String lastThread(Device d) {
-        try {
-            return (String) LAST_THREAD.invoke(null, d);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static final int[] DEVICE_COUNTS = {1, 2, 3};
 
