@@ -654,7 +654,8 @@ public final class Lax {
     public static Array reduceAnd(Array x, int... axes) {
         Objects.requireNonNull(x, "x");
         if (x.dtype() != DType.BOOL) {
-            return Np.bitwiseNot(reduceOr(Np.bitwiseNot(x), axes));
+            LaxOps.integerOnly("reduceAnd", x);
+            return Np.bitwiseNot(LaxOps.bitwiseReduce("reduceAnd", Np.bitwiseNot(x), axes, false));
         }
         return Np.all(x, axes, false);
     }
@@ -666,24 +667,19 @@ public final class Lax {
             return Np.any(x, axes, false);
         }
         LaxOps.integerOnly("reduceOr", x);
-        Array out = null;
-        for (int b = 0; b < x.dtype().byteSize() * 8; b++) {
-            Array bit = Np.bitwiseAnd(x, Np.leftShift(Np.full(x.dtype(), 1), b));
-            Array anySet = Np.any(Np.notEqual(bit, 0), axes, false);
-            Array v = Np.where(anySet, Np.leftShift(Np.full(x.dtype(), 1), b), Np.zeros(x.dtype()));
-            out = out == null ? v : Np.bitwiseOr(out, v);
-        }
-        return out;
+        return LaxOps.bitwiseReduce("reduceOr", x, axes, false);
     }
 
     /** {@code lax.reduce_xor(x, axes)}: parity for bool, per bit for integers. */
     public static Array reduceXor(Array x, int... axes) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(axes, "axes");
-        if (x.dtype() != DType.BOOL) {
-            LaxOps.integerOnly("reduceXor", x);
+        if (x.dtype() == DType.BOOL) {
+            Array count = Np.sum(convert(x, DType.INT32), axes, false);
+            return Np.equal(Np.bitwiseAnd(count, 1), 1);
         }
-        return LaxOps.reduceXor(x, axes);
+        LaxOps.integerOnly("reduceXor", x);
+        return LaxOps.bitwiseReduce("reduceXor", x, axes, true);
     }
 
     /** {@code lax.argmax(x, axis, index_dtype)}: the first largest (NaN counts as largest). */

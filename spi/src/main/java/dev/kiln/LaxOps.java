@@ -140,38 +140,32 @@ final class LaxOps {
         return Np.filled(t, m);
     }
 
-    private static int[] keptShape(Array x, int[] axes) {
-        boolean[] reduced = new boolean[x.ndim()];
-        for (int a : axes) {
-            reduced[Shape.axis("reduceXor", a, x.ndim())] = true;
-        }
-        int[] out = new int
-                [x.ndim()
-                        - (int) java.util.stream.IntStream.range(0, x.ndim())
-                                .filter(i -> reduced[i])
-                                .count()];
-        for (int d = 0, j = 0; d < x.ndim(); d++) {
-            if (!reduced[d]) {
-                out[j++] = x.shape(d);
-            }
-        }
-        return out;
-    }
-
-    /** The xor of the elements over {@code axes}: bool parity, or per bit for integers. */
-    static Array reduceXor(Array x, int[] axes) {
-        if (x.dtype() == DType.BOOL) {
-            Array count = Np.sum(Lax.convert(x, DType.INT32), axes, false);
-            return Np.equal(Np.bitwiseAnd(count, 1), 1);
-        }
+    /**
+     * The bitwise or ({@code xor} false) or xor of integers over {@code axes}, every bit in one
+     * reduction: the bits laid out along a new last axis, counted over the axes, and the bits that
+     * are set (or odd) put back together.
+     */
+    static Array bitwiseReduce(String fn, Array x, int[] axes, boolean xor) {
         DType t = x.dtype();
-        Array out = Np.zeros(t, keptShape(x, axes));
-        for (int b = 0; b < bits(t); b++) {
-            Array bit = Np.bitwiseAnd(shr(x, b), Np.full(t, 1));
-            Array parity = Np.bitwiseAnd(Np.sum(Lax.convert(bit, DType.INT32), axes, false), 1);
-            out = Np.bitwiseOr(
-                    out, Lax.bind(Primitive.SHIFT_LEFT, Lax.convert(parity, t), Np.full(t, b, parity.shape())));
+        int n = bits(t);
+        int[] reduced = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            reduced[i] = Shape.axis(fn, axes[i], x.ndim());
         }
-        return out;
+        int[] shape = Arrays.copyOf(x.shape(), x.ndim() + 1);
+        shape[x.ndim()] = n;
+        int[] dims = new int[x.ndim()];
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = d;
+        }
+        Array spread = Lax.broadcastInDim(x, shape, dims);
+        Array bit = Np.bitwiseAnd(
+                Lax.bind(Primitive.SHIFT_RIGHT_LOGICAL, spread, Lax.iota(t, shape, x.ndim())), Np.full(t, 1));
+        Array counts = Np.sum(Lax.convert(bit, DType.INT32), reduced, false);
+        Array on = xor ? Np.equal(Np.bitwiseAnd(counts, 1), 1) : Np.greater(counts, 0);
+        // distinct powers of two: their sum is their or, wraparound included
+        Array weights = Lax.bind(Primitive.SHIFT_LEFT, Np.full(t, 1, n), Lax.iota(t, new int[] {n}, 0));
+        Array parts = Np.where(on, Np.broadcastTo(weights, on.shape()), Np.zeros(t));
+        return Np.sum(parts, new int[] {-1}, false);
     }
 }
