@@ -686,13 +686,7 @@ def main():
     shapes()
     indexing()
     bessel_nextafter_unique()
-    path = os.path.join(mg.OUT, "breadth.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's breadth family, made by"
-                " conformance/scripts/make_breadth_goldens.py; do not edit\n" % jax.__version__)
-        for line in LINES:
-            f.write(line + "\n")
-    print("breadth %5d cases %8d bytes" % (len(LINES), os.path.getsize(path)))
+    mg.write_lines("breadth", "golden values for Kiln's breadth family", "make_breadth_goldens.py", LINES)
 
 
 if __name__ == "__main__":

@@ -144,13 +144,7 @@ def main():
     convs()
     transposes()
     windows()
-    path = os.path.join(mg.OUT, "conv.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's conv family, made by"
-                " conformance/scripts/make_conv_goldens.py; do not edit\n" % jax.__version__)
-        for line in mbg.LINES:
-            f.write(line + "\n")
-    print("conv %5d cases %8d bytes" % (len(mbg.LINES), os.path.getsize(path)))
+    mg.write_lines("conv", "golden values for Kiln's conv family", "make_conv_goldens.py", mbg.LINES)
 
 
 if __name__ == "__main__":

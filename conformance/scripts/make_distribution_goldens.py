@@ -216,13 +216,7 @@ def special():
         big = np.array([1.0, 1.3, 2.0, 5.0, 10.0, 27.5, 28.5, 100.0, 1e4, 1e10, -1.0, -3.0], dt)
         mb.case("erfcx large " + dt, "Special.erfcx", {}, [big], jss.erfcx, wrt=(0,))
     jax.config.update("jax_enable_x64", False)
-    path = os.path.join(mg.OUT, "special.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's breadth family (jax.scipy.special), made by"
-                " conformance/scripts/make_distribution_goldens.py; do not edit\n" % jax.__version__)
-        for line in mb.LINES:
-            f.write(line + "\n")
-    print("special %5d cases %8d bytes" % (len(mb.LINES), os.path.getsize(path)))
+    mg.write_lines("special", "golden values for Kiln's breadth family (jax.scipy.special)", "make_distribution_goldens.py", mb.LINES)
 
 
 def main():
@@ -234,13 +228,7 @@ def main():
     parametric()
     gammas()
     matrices_and_choice()
-    path = os.path.join(mg.OUT, "distributions.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's distributions family, made by"
-                " conformance/scripts/make_distribution_goldens.py; do not edit\n" % jax.__version__)
-        for line in LINES:
-            f.write(line + "\n")
-    print("distributions %5d cases %8d bytes" % (len(LINES), os.path.getsize(path)))
+    mg.write_lines("distributions", "golden values for Kiln's distributions family", "make_distribution_goldens.py", LINES)
 
 
 if __name__ == "__main__":

@@ -174,13 +174,7 @@ def main():
     derivatives()
     shapes()
     more()
-    path = os.path.join(mg.OUT, "edges.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s edge cases for Kiln's breadth family, made by"
-                " conformance/scripts/make_edge_goldens.py; do not edit\n" % jax.__version__)
-        for line in mbg.LINES:
-            f.write(line + "\n")
-    print("edges %5d cases %8d bytes" % (len(mbg.LINES), os.path.getsize(path)))
+    mg.write_lines("edges", "edge cases for Kiln's breadth family", "make_edge_goldens.py", mbg.LINES)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,16 @@ class Writer:
         print("%-12s %5d cases %8d bytes" % (self.group, len(self.lines), os.path.getsize(path)))
 
 
+def write_lines(name, what, script, lines):
+    """Writes golden lines to goldens/<name>.txt under a header saying what they are and which script made them."""
+    path = os.path.join(OUT, name + ".txt")
+    with open(path, "w") as f:
+        f.write("# JAX %s %s, made by conformance/scripts/%s; do not edit\n" % (jax.__version__, what, script))
+        for line in lines:
+            f.write(line + "\n")
+    print("%-13s %5d cases %8d bytes" % (name, len(lines), os.path.getsize(path)))
+
+
 def fmt_param(v):
     if v is None:
         return "none"

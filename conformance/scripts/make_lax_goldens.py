@@ -193,13 +193,7 @@ def main():
     elementwise()
     selection_and_shapes()
     reductions_and_sorting()
-    path = os.path.join(mg.OUT, "lax.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's breadth family (jax.lax functions), made by"
-                " conformance/scripts/make_lax_goldens.py; do not edit\n" % jax.__version__)
-        for line in mb.LINES:
-            f.write(line + "\n")
-    print("lax %5d cases %8d bytes" % (len(mb.LINES), os.path.getsize(path)))
+    mg.write_lines("lax", "golden values for Kiln's breadth family (jax.lax functions)", "make_lax_goldens.py", mb.LINES)
 
 
 if __name__ == "__main__":

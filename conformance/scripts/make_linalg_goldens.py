@@ -286,13 +286,7 @@ def main():
     norms()
     products()
     factorizations()
-    path = os.path.join(mg.OUT, "linalg.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's linalg family, made by"
-                " conformance/scripts/make_linalg_goldens.py; do not edit\n" % jax.__version__)
-        for line in mbg.LINES:
-            f.write(line + "\n")
-    print("linalg %5d cases %8d bytes" % (len(mbg.LINES), os.path.getsize(path)))
+    mg.write_lines("linalg", "golden values for Kiln's linalg family", "make_linalg_goldens.py", mbg.LINES)
 
 
 if __name__ == "__main__":

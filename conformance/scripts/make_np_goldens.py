@@ -199,13 +199,7 @@ def main():
     polys()
     updates()
     selection()
-    path = os.path.join(mg.OUT, "npmore.txt")
-    with open(path, "w") as f:
-        f.write("# JAX %s golden values for Kiln's breadth family (more Np functions), made by"
-                " conformance/scripts/make_np_goldens.py; do not edit\n" % jax.__version__)
-        for line in mb.LINES:
-            f.write(line + "\n")
-    print("npmore %5d cases %8d bytes" % (len(mb.LINES), os.path.getsize(path)))
+    mg.write_lines("npmore", "golden values for Kiln's breadth family (more Np functions)", "make_np_goldens.py", mb.LINES)
 
 
 if __name__ == "__main__":
