@@ -653,6 +653,7 @@ public final class Lax {
     /** {@code lax.reduce_and(x, axes)} of a bool array. */
     public static Array reduceAnd(Array x, int... axes) {
         Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         if (x.dtype() != DType.BOOL) {
             LaxOps.integerOnly("reduceAnd", x);
             return Np.bitwiseNot(LaxOps.bitwiseReduce("reduceAnd", Np.bitwiseNot(x), axes, false));
@@ -663,6 +664,7 @@ public final class Lax {
     /** {@code lax.reduce_or(x, axes)} of a bool array (or the bitwise or of integers). */
     public static Array reduceOr(Array x, int... axes) {
         Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(axes, "axes");
         if (x.dtype() == DType.BOOL) {
             return Np.any(x, axes, false);
         }
