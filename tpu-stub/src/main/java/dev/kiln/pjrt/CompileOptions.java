@@ -10,7 +10,8 @@ import java.util.Map;
  * (a few varint and length-delimited fields; Kiln has no protobuf dependency): executable build
  * options {device_ordinal: -1, num_replicas: 1, num_partitions: 1} and, where asked, {@code
  * env_option_overrides}, XLA's way of setting a debug option (by its flag name) for one
- * compilation. Not portable, so the executable runs on its default device (device 0).
+ * compilation. The plain options make an executable for the default device (device 0); the portable
+ * ones ({@link #PORTABLE_BYTES}) one that runs on whichever device each execute call names.
  */
 final class CompileOptions {
     private CompileOptions() {}
@@ -36,14 +37,32 @@ final class CompileOptions {
     /** The options with {@link #QUICK}'s overrides. */
     static final byte[] QUICK_BYTES = encode(QUICK);
 
+    /**
+     * The options of an executable that runs on any addressable device it is given at execute time
+     * ({@code compile_portable_executable}): what the pjrt backend compiles when it has several
+     * devices, so one executable serves every device of a {@code pmap}.
+     */
+    static final byte[] PORTABLE_BYTES = encode(Map.of(), true);
+
+    /** {@link #PORTABLE_BYTES} with {@link #QUICK}'s overrides. */
+    static final byte[] PORTABLE_QUICK_BYTES = encode(QUICK, true);
+
     /** Encodes the build options and these overrides (values Boolean, Long or String). */
     static byte[] encode(Map<String, Object> overrides) {
+        return encode(overrides, false);
+    }
+
+    /** Encodes the build options, {@code compile_portable_executable} where asked, and these overrides. */
+    static byte[] encode(Map<String, Object> overrides, boolean portable) {
         ByteArrayOutputStream build = new ByteArrayOutputStream();
         varintField(build, 1, -1L); // device_ordinal
         varintField(build, 4, 1); // num_replicas
         varintField(build, 5, 1); // num_partitions
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         bytesField(out, 3, build.toByteArray()); // executable_build_options
+        if (portable) {
+            varintField(out, 4, 1); // compile_portable_executable
+        }
         for (Map.Entry<String, Object> e : overrides.entrySet()) {
             ByteArrayOutputStream value = new ByteArrayOutputStream(); // OptionOverrideProto
             switch (e.getValue()) {

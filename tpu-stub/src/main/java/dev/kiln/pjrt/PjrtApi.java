@@ -309,8 +309,30 @@ final class PjrtApi {
 
     /** Creates a client with no options. */
     PjrtClient createClient() {
+        return createClient(Map.of());
+    }
+
+    /** Creates a client with these integer create options (such as XLA:CPU's {@code cpu_device_count}). */
+    PjrtClient createClient(Map<String, Long> options) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = args(arena, CLIENT_CREATE_ARGS);
+            if (!options.isEmpty()) {
+                MemorySegment values = arena.allocate(NAMED_VALUE_SIZEOF * options.size(), 8);
+                long at = 0;
+                for (Map.Entry<String, Long> e : options.entrySet()) {
+                    MemorySegment v = values.asSlice(at, NAMED_VALUE_SIZEOF);
+                    byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+                    v.set(JAVA_LONG, 0, NAMED_VALUE_SIZEOF);
+                    v.set(ADDRESS, NAMED_VALUE_NAME, arena.allocateFrom(JAVA_BYTE, name));
+                    v.set(JAVA_LONG, NAMED_VALUE_NAME_SIZE, name.length);
+                    v.set(JAVA_INT, NAMED_VALUE_TYPE, NAMED_INT64);
+                    v.set(JAVA_LONG, NAMED_VALUE_VALUE, e.getValue());
+                    v.set(JAVA_LONG, NAMED_VALUE_VALUE_SIZE, 1);
+                    at += NAMED_VALUE_SIZEOF;
+                }
+                a.set(ADDRESS, CLIENT_CREATE_OPTIONS, values);
+                a.set(JAVA_LONG, CLIENT_CREATE_NUM_OPTIONS, options.size());
+            }
             call(CLIENT_CREATE, "PJRT_Client_Create", a);
             CLIENTS_CREATED.incrementAndGet();
             MemorySegment client = a.get(ADDRESS, CLIENT_CREATE_CLIENT);

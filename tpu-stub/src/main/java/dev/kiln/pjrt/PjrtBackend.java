@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,12 +41,20 @@ final class PjrtBackend implements Backend {
     private final PjrtSession session;
     private final PjrtClient client;
     private final List<Device> devices;
-    private final Map<String, PjrtExecutable> byText = lru();
-    private final Map<EagerKey, PjrtExecutable> eager = lru();
-    final AtomicLong compiles = new AtomicLong();
-    final AtomicLong fallbacks = new AtomicLong();
+    /** Per device, the backend bound to it (device 0 is the backend the provider opened). */
+    private final PjrtBackend[] views;
+    /** The addressable device this object computes on, or -1 where the client has only one. */
+    private final int deviceIndex;
+
+    private final Map<String, PjrtExecutable> byText;
+    /** Compilations under way, by cache key: a thread that needs one waits for it instead of compiling it again. */
+    private final Map<String, CompletableFuture<PjrtExecutable>> compiling;
+
+    private final Map<EagerKey, PjrtExecutable> eager;
+    final AtomicLong compiles;
+    final AtomicLong fallbacks;
     /** Nanoseconds spent in the plugin's compile (StableHLO parse, XLA passes, code generation). */
-    final AtomicLong compileNanos = new AtomicLong();
+    final AtomicLong compileNanos;
 
     private record EagerKey(Primitive primitive, Params params, List<ArraySpec> inputs, ArraySpec out) {}
 
@@ -53,18 +63,65 @@ final class PjrtBackend implements Backend {
 
     private final byte[] programOptions;
 
-    /** {@code quick}: whether eager modules, and whether whole programs, get {@link CompileOptions#QUICK}. */
-    PjrtBackend(PjrtSession session, boolean[] quick) {
+    /**
+     * {@code quick}: whether eager modules, and whether whole programs, get {@link CompileOptions#QUICK}.
+     * Where the client has several devices, every executable is compiled portable and each device's
+     * view runs it on its own device, so one compilation serves all devices (a {@code pmap} body
+     * compiles once).
+     */
+    PjrtBackend(PjrtSession session, PjrtClient client, boolean[] quick) {
         this.session = session;
-        this.eagerOptions = quick[0] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
-        this.programOptions = quick[1] ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
-        this.client = session.client();
-        this.devices = List.of(new Device(
-                NAME,
-                client.deviceKind(),
-                0,
-                session.name + " plugin, " + client.platformName() + ": "
-                        + client.deviceDescriptions().get(0)));
+        this.client = client;
+        int count = client.deviceCount();
+        boolean portable = count > 1;
+        this.eagerOptions = options(quick[0], portable);
+        this.programOptions = options(quick[1], portable);
+        this.byText = lru();
+        this.compiling = new ConcurrentHashMap<>();
+        this.eager = lru();
+        this.compiles = new AtomicLong();
+        this.fallbacks = new AtomicLong();
+        this.compileNanos = new AtomicLong();
+        Device[] ds = new Device[count];
+        for (int i = 0; i < count; i++) {
+            ds[i] = new Device(
+                    NAME,
+                    client.deviceKind(),
+                    i,
+                    session.name + " plugin, " + client.platformName() + ": "
+                            + client.deviceDescriptions().get(i));
+        }
+        this.devices = List.of(ds);
+        this.deviceIndex = portable ? 0 : -1;
+        this.views = new PjrtBackend[count];
+        views[0] = this;
+        for (int i = 1; i < count; i++) {
+            views[i] = new PjrtBackend(this, i);
+        }
+    }
+
+    /** The view of {@code base} bound to device {@code index}: same client, caches and counters. */
+    private PjrtBackend(PjrtBackend base, int index) {
+        this.session = base.session;
+        this.client = base.client;
+        this.eagerOptions = base.eagerOptions;
+        this.programOptions = base.programOptions;
+        this.byText = base.byText;
+        this.compiling = base.compiling;
+        this.eager = base.eager;
+        this.compiles = base.compiles;
+        this.fallbacks = base.fallbacks;
+        this.compileNanos = base.compileNanos;
+        this.devices = base.devices;
+        this.views = base.views;
+        this.deviceIndex = index;
+    }
+
+    private static byte[] options(boolean quick, boolean portable) {
+        if (portable) {
+            return quick ? CompileOptions.PORTABLE_QUICK_BYTES : CompileOptions.PORTABLE_BYTES;
+        }
+        return quick ? CompileOptions.QUICK_BYTES : CompileOptions.DEFAULT;
     }
 
     private static <K, V> Map<K, V> lru() {
@@ -87,6 +144,21 @@ final class PjrtBackend implements Backend {
     }
 
     @Override
+    public Device device() {
+        return devices.get(Math.max(0, deviceIndex));
+    }
+
+    @Override
+    public Backend onDevice(Device device) {
+        if (device.backend().equals(NAME) && device.id() >= 0 && device.id() < views.length) {
+            return views[device.id()];
+        }
+        throw new IllegalArgumentException("onDevice: backend '" + NAME + "' has no device " + device
+                + "; its devices are " + devices
+                + " (with Kiln's XLA:CPU plugin, set -Dkiln.pjrt.devices=N for more)");
+    }
+
+    @Override
     public Set<Capability> capabilities() {
         return EnumSet.noneOf(Capability.class);
     }
@@ -98,7 +170,7 @@ final class PjrtBackend implements Backend {
 
     @Override
     public Buffer fromHost(HostBuffer host) {
-        return client.fromHost(host);
+        return client.fromHost(host, Math.max(0, deviceIndex));
     }
 
     @Override
@@ -110,26 +182,58 @@ final class PjrtBackend implements Backend {
         };
     }
 
+    /** {@code b} on this object's device: a buffer on another of the client's devices is copied here. */
     private PjrtBuffer onDevice(Buffer b) {
         return switch (b) {
-            case PjrtBuffer p -> p;
-            case HostBuffer h -> client.fromHost(h);
+            case PjrtBuffer p when p.device() == Math.max(0, deviceIndex) -> p;
+            case PjrtBuffer p -> client.fromHost(client.toHost(p), Math.max(0, deviceIndex));
+            case HostBuffer h -> client.fromHost(h, Math.max(0, deviceIndex));
             default -> throw new IllegalArgumentException("pjrt: got a buffer of another backend: " + b);
         };
     }
 
+    /**
+     * The executable for {@code text}, compiled once: threads that need the same module at the same
+     * time (the devices of a {@code pmap} running one body) wait for the first one's compilation.
+     */
     private PjrtExecutable compiled(String text, byte[] options) {
-        String key = options == CompileOptions.DEFAULT ? text : "quick\n" + text;
+        String key = options == eagerOptions && options == programOptions
+                ? text
+                : (options == eagerOptions ? "eager\n" : "program\n") + text;
         PjrtExecutable e = byText.get(key);
-        if (e == null) {
-            dump(text);
-            long t0 = System.nanoTime();
-            e = client.compile(text, options);
-            compileNanos.addAndGet(System.nanoTime() - t0);
-            compiles.incrementAndGet();
-            byText.put(key, e);
+        if (e != null) {
+            return e;
         }
-        return e;
+        CompletableFuture<PjrtExecutable> mine = new CompletableFuture<>();
+        CompletableFuture<PjrtExecutable> other = compiling.putIfAbsent(key, mine);
+        if (other != null) {
+            try {
+                return other.join();
+            } catch (java.util.concurrent.CompletionException ce) {
+                if (ce.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw ce;
+            }
+        }
+        try {
+            e = byText.get(key);
+            if (e == null) {
+                dump(text);
+                long t0 = System.nanoTime();
+                e = client.compile(text, options);
+                compileNanos.addAndGet(System.nanoTime() - t0);
+                compiles.incrementAndGet();
+                byText.put(key, e);
+            }
+            mine.complete(e);
+            return e;
+        } catch (RuntimeException | Error t) {
+            mine.completeExceptionally(t);
+            throw t;
+        } finally {
+            compiling.remove(key, mine);
+        }
     }
 
     /** Writes {@code text} into the folder {@code kiln.pjrt.dump-dir} names, if it names one. */
@@ -176,7 +280,7 @@ final class PjrtBackend implements Backend {
             e.checkOutputs(List.of(out), primitive.printName());
             eager.put(key, e);
         }
-        return e.run(args, List.of(out)).get(0);
+        return e.run(args, List.of(out), deviceIndex).get(0);
     }
 
     @Override
@@ -199,7 +303,7 @@ final class PjrtBackend implements Backend {
             for (Buffer b : arguments) {
                 args.add(onDevice(b));
             }
-            return List.copyOf(e.run(args, outs));
+            return List.copyOf(e.run(args, outs, deviceIndex));
         };
     }
 

@@ -13,11 +13,18 @@ final class PjrtBuffer implements Buffer {
     private final PjrtClient client;
     private final MemorySegment handle;
     private final ArraySpec spec;
+    /** The index of the client's addressable device that holds it. */
+    private final int device;
 
     PjrtBuffer(PjrtClient client, MemorySegment handle, ArraySpec spec) {
+        this(client, handle, spec, 0);
+    }
+
+    PjrtBuffer(PjrtClient client, MemorySegment handle, ArraySpec spec, int device) {
         this.client = client;
         this.handle = handle;
         this.spec = spec;
+        this.device = device;
         PjrtApi api = client.api;
         LiveBytes live = client.live;
         long bytes = bytes(spec);
@@ -41,6 +48,11 @@ final class PjrtBuffer implements Buffer {
 
     PjrtClient client() {
         return client;
+    }
+
+    /** The index of the addressable device that holds this buffer. */
+    int device() {
+        return device;
     }
 
     /** The plugin's PJRT_Buffer; keep this object reachable while the handle is in use. */

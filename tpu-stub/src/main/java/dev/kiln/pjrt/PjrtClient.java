@@ -34,6 +34,9 @@ final class PjrtClient {
 
     final MemorySegment client;
     private final MemorySegment device;
+    /** Every addressable device, the first being {@link #device}. */
+    private final MemorySegment[] devices;
+
     private final String platformName;
     private final String platformVersion;
     private final List<String> deviceDescriptions;
@@ -64,6 +67,10 @@ final class PjrtClient {
             }
             MemorySegment devices = da.get(ADDRESS, ARG1).reinterpret(8 * n);
             device = devices.getAtIndex(ADDRESS, 0);
+            this.devices = new MemorySegment[(int) n];
+            for (int i = 0; i < n; i++) {
+                this.devices[i] = devices.getAtIndex(ADDRESS, i);
+            }
             List<String> descriptions = new ArrayList<>();
             String kind = platformName;
             for (long i = 0; i < n; i++) {
@@ -101,6 +108,16 @@ final class PjrtClient {
 
     String deviceKind() {
         return deviceKind;
+    }
+
+    /** How many addressable devices the client has. */
+    int deviceCount() {
+        return devices.length;
+    }
+
+    /** The {@code PJRT_Device*} of addressable device {@code i}. */
+    MemorySegment deviceHandle(int i) {
+        return devices[i];
     }
 
     /** Destroys the client; only for clients no buffer or executable refers to any more. */
@@ -183,8 +200,13 @@ final class PjrtClient {
         return slot[0];
     }
 
-    /** Copies a host array to the device; the copy is finished when this returns. */
+    /** Copies a host array to the first device; the copy is finished when this returns. */
     PjrtBuffer fromHost(HostBuffer host) {
+        return fromHost(host, 0);
+    }
+
+    /** Copies a host array to addressable device {@code index}; the copy is finished when this returns. */
+    PjrtBuffer fromHost(HostBuffer host, int index) {
         ArraySpec spec = host.spec();
         try (Arena arena = Arena.ofConfined()) {
             long bytes = spec.size() * elementBytes(spec.dtype());
@@ -213,7 +235,7 @@ final class PjrtClient {
             a.set(ADDRESS, BFH_DIMS, dims);
             a.set(JAVA_LONG, BFH_NUM_DIMS, shape.length);
             a.set(JAVA_INT, BFH_SEMANTICS, SEMANTICS_IMMUTABLE_ONLY_DURING_CALL);
-            a.set(ADDRESS, BFH_DEVICE, device);
+            a.set(ADDRESS, BFH_DEVICE, devices[index]);
             live.reserve(bytes);
             MemorySegment buffer;
             try {
@@ -230,7 +252,7 @@ final class PjrtClient {
                 destroyBuffer(api, buffer);
                 throw e;
             }
-            return new PjrtBuffer(this, buffer, spec);
+            return new PjrtBuffer(this, buffer, spec, index);
         }
     }
 

@@ -136,17 +136,25 @@ final class PjrtExecutable {
      * that fails reports it on the outputs' first use, or here where the plugin runs synchronously.
      */
     List<PjrtBuffer> run(List<PjrtBuffer> arguments, List<ArraySpec> specs) {
+        return run(arguments, specs, -1);
+    }
+
+    /**
+     * Runs on addressable device {@code device} (an executable compiled portable, see {@link
+     * CompileOptions#PORTABLE_QUICK_BYTES}), or on the default device where {@code device} is -1.
+     */
+    List<PjrtBuffer> run(List<PjrtBuffer> arguments, List<ArraySpec> specs, int device) {
         int n = arguments.size();
         long bytes = AT_LISTS + 8L * (Math.max(1, n) + Math.max(1, numOutputs));
         if (bytes > SCRATCH_BYTES) {
             try (Arena arena = Arena.ofConfined()) {
-                return run(arena.allocate(bytes, 8), arguments, specs);
+                return run(arena.allocate(bytes, 8), arguments, specs, device);
             }
         }
-        return run(SCRATCH.get(), arguments, specs);
+        return run(SCRATCH.get(), arguments, specs, device);
     }
 
-    private List<PjrtBuffer> run(MemorySegment scratch, List<PjrtBuffer> arguments, List<ArraySpec> specs) {
+    private List<PjrtBuffer> run(MemorySegment scratch, List<PjrtBuffer> arguments, List<ArraySpec> specs, int device) {
         PjrtApi api = client.api;
         int n = arguments.size();
         long atOutList = AT_LISTS + 8L * Math.max(1, n);
@@ -168,6 +176,9 @@ final class PjrtExecutable {
         a.set(JAVA_LONG, EXECUTE_NUM_DEVICES, 1);
         a.set(JAVA_LONG, EXECUTE_NUM_ARGS, n);
         a.set(ADDRESS, EXECUTE_OUTPUT_LISTS, scratch.asSlice(AT_OUT_LISTS, 8));
+        if (device >= 0) {
+            a.set(ADDRESS, EXECUTE_DEVICE, client.deviceHandle(device));
+        }
         long outBytes = 0;
         for (ArraySpec spec : specs) {
             outBytes += PjrtBuffer.bytes(spec);
@@ -181,7 +192,7 @@ final class PjrtExecutable {
         }
         List<PjrtBuffer> outputs = new ArrayList<>(numOutputs);
         for (int i = 0; i < numOutputs; i++) {
-            outputs.add(new PjrtBuffer(client, outList.getAtIndex(ADDRESS, i), specs.get(i)));
+            outputs.add(new PjrtBuffer(client, outList.getAtIndex(ADDRESS, i), specs.get(i), Math.max(0, device)));
         }
         Reference.reachabilityFence(arguments);
         Reference.reachabilityFence(this);

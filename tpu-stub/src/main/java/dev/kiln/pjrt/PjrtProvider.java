@@ -55,6 +55,13 @@ public final class PjrtProvider implements BackendProvider {
             "a folder into which the pjrt backend writes each StableHLO module it compiles"
                     + " (module-<n>.mlir, in compile order), to read what XLA was given or to replay it elsewhere");
 
+    /** How many devices Kiln's XLA:CPU plugin presents. */
+    static final Setting DEVICES = Setting.of(
+            "kiln.pjrt.devices",
+            "1",
+            "devices the pjrt backend presents on Kiln's XLA:CPU plugin, for Kiln.pmap (its cpu_device_count,"
+                    + " like XLA's host device count flag); other plugins present the devices they find");
+
     @Override
     public String name() {
         return PjrtBackend.NAME;
@@ -67,7 +74,7 @@ public final class PjrtProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE, GC_THRESHOLD_MB, DUMP_DIR);
+        return List.of(PLUGIN, CPU_PLUGIN, QUICK_COMPILE, GC_THRESHOLD_MB, DUMP_DIR, DEVICES);
     }
 
     @Override
@@ -90,12 +97,18 @@ public final class PjrtProvider implements BackendProvider {
         try {
             PjrtSession session =
                     PjrtSession.connect(PLUGIN.in(options), PjrtPlugins.environment(), CPU_PLUGIN.in(options));
+            int count = DEVICES.intIn(options, 1);
+            if (count < 1) {
+                throw new BackendUnavailableException("pjrt: kiln.pjrt.devices must be at least 1, got " + count
+                        + "; set -Dkiln.pjrt.devices=N" + " with N >= 1");
+            }
+            PjrtClient client;
             try {
-                session.client();
+                client = session.client(count);
             } catch (PjrtException e) {
                 throw session.clientFailed(e);
             }
-            return new PjrtBackend(session, quick);
+            return new PjrtBackend(session, client, quick);
         } catch (PjrtSession.NotAvailable e) {
             throw new BackendUnavailableException("pjrt: " + e.reason() + "; fix: " + e.fix());
         }

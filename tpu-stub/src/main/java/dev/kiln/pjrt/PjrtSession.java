@@ -70,15 +70,36 @@ final class PjrtSession {
      * @throws PjrtException with the plugin's message when the client cannot be created
      */
     PjrtClient client() {
+        return client(1);
+    }
+
+    /**
+     * The client, created on first use with {@code cpuDevices} devices where the plugin is Kiln's
+     * XLA:CPU plugin (its {@code cpu_device_count} option; other plugins have the devices they find).
+     * A process keeps one client per plugin, so a later call asking for another count is refused.
+     *
+     * @throws PjrtException with the plugin's message when the client cannot be created
+     */
+    PjrtClient client(int cpuDevices) {
+        boolean ours = attributes.containsKey(KILN_PLUGIN_ATTRIBUTE);
         PjrtClient c = client;
         if (c == null) {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = api.createClient();
+                    c = ours && cpuDevices != 1
+                            ? api.createClient(Map.of("cpu_device_count", (long) cpuDevices))
+                            : api.createClient();
                     client = c;
                 }
             }
+        }
+        if (ours && c.deviceCount() != cpuDevices) {
+            throw new PjrtException(
+                    "pjrt: this process's XLA:CPU client already has " + c.deviceCount() + " devices, not "
+                            + cpuDevices + " (a plugin's client is made once per process); set"
+                            + " kiln.pjrt.devices before pjrt is first opened",
+                    -1);
         }
         return c;
     }

@@ -29,7 +29,7 @@ class PjrtConformanceTest extends BackendConformance {
         return xlaDifferences();
     }
 
-    private static Exclusions xlaDifferences() {
+    static Exclusions xlaDifferences() {
         return Exclusions.none()
                 .exclude("elementwise/*/float32/corners", FTZ)
                 .exclude("elementwise/*/float64/corners", FTZ)
