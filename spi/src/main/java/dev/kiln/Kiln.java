@@ -494,15 +494,15 @@ public final class Kiln {
         return vmap(f, VmapOptions.axisName(axisName));
     }
 
-    /** Vectorises {@code f} as {@code options} say (axis name, per-leaf input axes, output axis). */
+    /** Vectorises {@code f} as {@code options} say (axis name, per-leaf input axes, per-leaf output axes). */
     public static <T, R> Function<T, R> vmap(Function<T, R> f, VmapOptions options) {
         Objects.requireNonNull(f, "f");
         Objects.requireNonNull(options, "options");
         return x -> {
             int n = Tree.flatten(x).leaves().size();
             Integer[] axes = options.leafAxes(n, "vmap");
-            return uncheckedCast(
-                    Transforms.vmap(o -> f.apply(uncheckedCast(o)), x, axes, options.outAxis(), options.axisName()));
+            return uncheckedCast(Transforms.vmap(
+                    o -> f.apply(uncheckedCast(o)), x, axes, k -> options.outLeafAxes(k, "vmap"), options.axisName()));
         };
     }
 

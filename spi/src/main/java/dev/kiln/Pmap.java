@@ -170,8 +170,11 @@ final class Pmap {
         if (c.nests()) {
             devices = chooseDevices(n, c.replicas(), backend);
         }
-        boolean[] outMapped = new boolean[c.program().outputs().size()];
-        java.util.Arrays.fill(outMapped, options.outAxis() != null);
+        Integer[] outAxes = options.outLeafAxes(c.program().outputs().size());
+        boolean[] outMapped = new boolean[outAxes.length];
+        for (int k = 0; k < outMapped.length; k++) {
+            outMapped[k] = outAxes[k] != null;
+        }
         boolean[] donated = null;
         if (options.donated()) {
             // only a mapped leaf's slice is the device's own; one every device shares is never overwritten
@@ -192,18 +195,19 @@ final class Pmap {
                 base,
                 axis,
                 donated);
-        return Tree.unflatten(c.outStructure(), placeOutputs(outs));
+        return Tree.unflatten(c.outStructure(), placeOutputs(outs, outAxes));
     }
 
-    /** The outputs with the mapped axis moved from 0 to {@code out_axes}. */
-    private List<Array> placeOutputs(List<Array> outs) {
-        Integer outAxis = options.outAxis();
-        if (outAxis == null) {
-            return outs;
-        }
+    /** The outputs with the mapped axis moved from 0 to each one's {@code out_axes} entry (null: not mapped). */
+    private static List<Array> placeOutputs(List<Array> outs, Integer[] outAxes) {
         List<Array> placed = new ArrayList<>(outs.size());
-        for (Array a : outs) {
-            int ax = Shape.axis("pmap out_axes", outAxis, a.ndim());
+        for (int k = 0; k < outs.size(); k++) {
+            Array a = outs.get(k);
+            if (outAxes[k] == null) {
+                placed.add(a);
+                continue;
+            }
+            int ax = Shape.axis("pmap out_axes", outAxes[k], a.ndim());
             placed.add(ax == 0 ? a : Np.moveaxis(a, 0, ax));
         }
         return placed;
@@ -261,8 +265,11 @@ final class Pmap {
         for (int k = 0; k < axes.size(); k++) {
             inAx[c.constants().size() + k] = axes.get(k);
         }
-        int[] outAx = new int[program.outputs().size()];
-        java.util.Arrays.fill(outAx, options.outAxis() == null ? -1 : 0);
+        Integer[] outAxes = options.outLeafAxes(program.outputs().size());
+        int[] outAx = new int[outAxes.length];
+        for (int k = 0; k < outAx.length; k++) {
+            outAx[k] = outAxes[k] == null ? -1 : 0;
+        }
         Params.Pmap params = new Params.Pmap(
                 program,
                 axis,
@@ -274,7 +281,7 @@ final class Pmap {
         List<Array> args = new ArrayList<>(c.constants());
         args.addAll(operands);
         List<Array> outs = Lax.bindAll(Primitive.PMAP, params, args.toArray(Array[]::new));
-        return Tree.unflatten(outDef[0], placeOutputs(outs));
+        return Tree.unflatten(outDef[0], placeOutputs(outs, outAxes));
     }
 
     /** The devices as positions in the backend's device list; empty for its first {@code devices.size()}. */

@@ -23,7 +23,20 @@ public record PmapOptions(
         Integer outAxis,
         List<Device> devices,
         boolean donated,
-        Integer axisSize) {
+        Integer axisSize,
+        Integer[] outLeafAxes) {
+    /** Options with one output axis for every output leaf. */
+    public PmapOptions(
+            String axisName,
+            Integer inAxis,
+            Integer[] leafAxes,
+            Integer outAxis,
+            List<Device> devices,
+            boolean donated,
+            Integer axisSize) {
+        this(axisName, inAxis, leafAxes, outAxis, devices, donated, axisSize, null);
+    }
+
     /** Options that donate nothing. */
     public PmapOptions(String axisName, Integer inAxis, Integer[] leafAxes, Integer outAxis, List<Device> devices) {
         this(axisName, inAxis, leafAxes, outAxis, devices, false, null);
@@ -54,22 +67,41 @@ public record PmapOptions(
      * donated argument's values afterwards are undefined; elsewhere donating changes nothing.
      */
     public PmapOptions donate() {
-        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, true, axisSize);
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, true, axisSize, outLeafAxes);
     }
 
     /** Every array leaf mapped over {@code axis} (null: none). */
     public PmapOptions inAxes(Integer axis) {
-        return new PmapOptions(axisName, axis, null, outAxis, devices, donated, axisSize);
+        return new PmapOptions(axisName, axis, null, outAxis, devices, donated, axisSize, outLeafAxes);
     }
 
     /** One input axis per array leaf, in {@link Tree#flatten} order (null: not mapped). */
     public PmapOptions inAxes(Integer... perLeaf) {
-        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices, donated, axisSize);
+        return new PmapOptions(axisName, null, perLeaf.clone(), outAxis, devices, donated, axisSize, outLeafAxes);
     }
 
     /** The mapped axis placed at {@code axis} in every output (null: outputs are not mapped). */
     public PmapOptions outAxes(Integer axis) {
-        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices, donated, axisSize);
+        return new PmapOptions(axisName, inAxis, leafAxes, axis, devices, donated, axisSize, null);
+    }
+
+    /**
+     * One output axis per output array leaf, in {@link Tree#flatten} order of the result (null: that
+     * output is not mapped, and device 0's is returned), as JAX's {@code out_axes=(0, None)}; a single
+     * entry applies to every leaf.
+     */
+    public PmapOptions outAxes(Integer first, Integer... rest) {
+        // outAxes(1, null) passes null as the array itself: Java's reading of one null vararg
+        Integer[] more = rest == null ? new Integer[] {null} : rest;
+        Integer[] perLeaf = new Integer[more.length + 1];
+        perLeaf[0] = first;
+        System.arraycopy(more, 0, perLeaf, 1, more.length);
+        return new PmapOptions(axisName, inAxis, leafAxes, 0, devices, donated, axisSize, perLeaf);
+    }
+
+    /** The output axis of each of {@code leaves} output leaves (null: not mapped). */
+    Integer[] outLeafAxes(int leaves) {
+        return VmapOptions.outAxesOf(outLeafAxes, outAxis, leaves, "pmap");
     }
 
     /**
@@ -78,7 +110,8 @@ public record PmapOptions(
      * Kiln#devices()}.
      */
     public PmapOptions devices(List<Device> chosen) {
-        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen), donated, axisSize);
+        return new PmapOptions(
+                axisName, inAxis, leafAxes, outAxis, List.copyOf(chosen), donated, axisSize, outLeafAxes);
     }
 
     /**
@@ -86,7 +119,7 @@ public record PmapOptions(
      * length is refused ({@link ShapeException}).
      */
     public PmapOptions axisSize(int size) {
-        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, donated, size);
+        return new PmapOptions(axisName, inAxis, leafAxes, outAxis, devices, donated, size, outLeafAxes);
     }
 
     Integer[] leafAxes(int leaves) {
@@ -102,18 +135,28 @@ public record PmapOptions(
                 && Objects.equals(outAxis, p.outAxis)
                 && Objects.equals(devices, p.devices)
                 && donated == p.donated
-                && Objects.equals(axisSize, p.axisSize);
+                && Objects.equals(axisSize, p.axisSize)
+                && Arrays.equals(outLeafAxes, p.outLeafAxes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(axisName, inAxis, Arrays.hashCode(leafAxes), outAxis, devices, donated, axisSize);
+        return Objects.hash(
+                axisName,
+                inAxis,
+                Arrays.hashCode(leafAxes),
+                outAxis,
+                devices,
+                donated,
+                axisSize,
+                Arrays.hashCode(outLeafAxes));
     }
 
     @Override
     public String toString() {
         return "PmapOptions[axisName=" + axisName + ", inAxis=" + inAxis + ", leafAxes=" + Arrays.toString(leafAxes)
                 + ", outAxis=" + outAxis + ", devices=" + devices + (donated ? ", donated" : "")
-                + (axisSize == null ? "" : ", axisSize=" + axisSize) + "]";
+                + (axisSize == null ? "" : ", axisSize=" + axisSize)
+                + (outLeafAxes == null ? "" : ", outLeafAxes=" + Arrays.toString(outLeafAxes)) + "]";
     }
 }

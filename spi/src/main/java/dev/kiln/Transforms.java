@@ -139,6 +139,19 @@ final class Transforms {
 
     /** {@link #vmap(Function, Object, Integer[], int)} with a name collectives can use for the batch axis. */
     static Object vmap(Function<Object, Object> f, Object args, Integer[] inAxes, int outAxis, String axisName) {
+        return vmap(f, args, inAxes, n -> VmapOptions.outAxesOf(null, outAxis, n, "vmap"), axisName);
+    }
+
+    /**
+     * {@link #vmap(Function, Object, Integer[], int, String)} with an output axis per output leaf
+     * ({@code outAxes} of the number of output leaves; null: that output is not mapped).
+     */
+    static Object vmap(
+            Function<Object, Object> f,
+            Object args,
+            Integer[] inAxes,
+            java.util.function.IntFunction<Integer[]> outAxes,
+            String axisName) {
         Tree.Flat flat = Tree.flatten(args);
         int size = -1;
         for (int i = 0; i < inAxes.length; i++) {
@@ -176,11 +189,20 @@ final class Transforms {
             TraceStack.pop(trace);
         }
         List<Array> results = new ArrayList<>();
-        for (Array o : out.leaves()) {
-            BatchTrace.BatchTracer t = trace.unpack(o);
+        Integer[] outAxisOf = outAxes.apply(out.leaves().size());
+        for (int k = 0; k < out.leaves().size(); k++) {
+            BatchTrace.BatchTracer t = trace.unpack(out.leaves().get(k));
             Array v = t.value();
             int dim = t.batchDim();
-            if (dim == BatchTrace.NOT_MAPPED) {
+            Integer outAxis = outAxisOf[k];
+            if (outAxis == null) {
+                if (dim != BatchTrace.NOT_MAPPED) {
+                    throw new ShapeException("vmap: output leaf " + k + " is mapped (it depends on the mapped"
+                            + " inputs) but its out_axes entry is null; give it an axis, or return a value that does"
+                            + " not vary over the batch");
+                }
+                results.add(v);
+            } else if (dim == BatchTrace.NOT_MAPPED) {
                 int[] shape = v.shape();
                 int ax = Shape.axis("vmap out_axes", outAxis, shape.length + 1);
                 v = Np.expandDims(v, ax);

@@ -115,6 +115,21 @@ final class Check {
         }
     }
 
+    /** Asserts that {@code r} throws a {@code type} whose message contains {@code fragment}. */
+    static void throwsKiln(String what, Class<? extends Throwable> type, String fragment, Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            if (!type.isInstance(t) || t.getMessage() == null || !t.getMessage().contains(fragment)) {
+                throw new AssertionError(
+                        what + ": expected " + type.getSimpleName() + " mentioning '" + fragment + "', got " + t, t);
+            }
+            return;
+        }
+        throw new AssertionError(
+                what + ": expected " + type.getSimpleName() + " mentioning '" + fragment + "', nothing was thrown");
+    }
+
     /** Asserts a condition with a message that says what was checked. */
     static void that(boolean condition, String message) {
         if (!condition) {

@@ -9,6 +9,7 @@ import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.PmapOptions;
 import dev.kiln.ShapeException;
+import dev.kiln.TreeException;
 import dev.kiln.conformance.Case;
 import dev.kiln.conformance.Family;
 import dev.kiln.conformance.Tolerance;
@@ -649,6 +650,17 @@ final class ParallelFamily implements Family {
             }
         }
         expectValues("out_axes 1", want, new int[] {3, d}, moved);
+        // JAX: pmap(lambda a: (lax.psum(a, 'i'), 2 * a), 'i', out_axes=(None, 1))(x)
+        List<Array> both = Kiln.pmap(
+                        (Array a) -> List.of(Lax.psum(a, "i"), Np.multiply(a, 2)),
+                        PmapOptions.axisName("i").outAxes(null, 1).devices(first(d)))
+                .apply(x);
+        expectValues("out_axes (None, 1): the psum once", total, new int[] {3}, both.get(0));
+        expectValues("out_axes (None, 1): the doubled rows, mapped axis second", want, new int[] {3, d}, both.get(1));
+        expectThrows(TreeException.class, "3 out_axes entries for a result with 2 array leaves", () -> Kiln.pmap(
+                        (Array a) -> List.of(a, a),
+                        PmapOptions.axisName("i").outAxes(0, 0, 0).devices(first(d)))
+                .apply(x));
     }
 
     /**
@@ -899,16 +911,6 @@ final class ParallelFamily implements Family {
     }
 
     private static void expectThrows(Class<? extends Throwable> type, String fragment, Runnable r) {
-        try {
-            r.run();
-        } catch (Throwable t) {
-            if (!type.isInstance(t) || t.getMessage() == null || !t.getMessage().contains(fragment)) {
-                throw new AssertionError(
-                        "expected " + type.getSimpleName() + " mentioning '" + fragment + "', got " + t, t);
-            }
-            return;
-        }
-        throw new AssertionError(
-                "expected " + type.getSimpleName() + " mentioning '" + fragment + "', nothing was thrown");
+        Check.throwsKiln("pmap", type, fragment, r);
     }
 }

@@ -4,6 +4,7 @@ import dev.kiln.Array;
 import dev.kiln.DType;
 import dev.kiln.Kiln;
 import dev.kiln.Np;
+import dev.kiln.VmapOptions;
 import dev.kiln.conformance.Case;
 import dev.kiln.conformance.Family;
 import dev.kiln.conformance.Tolerance;
@@ -295,6 +296,61 @@ final class VmapFamily implements Family {
                     Tolerance.maxMagnitude(new double[] {3, 3, 3, 3}));
             Check.same("doubled rows", HostOps.stack(twice, 0), r.get(1).toHost(), Tolerance.exact(), null);
             Check.same("maxima", HostOps.stack(maxes, 0), r.get(2).toHost(), Tolerance.exact(), null);
+        }));
+        out.add(new Case(name(), "out_axes per output", "float32", "(1, None), None of psum, and refusals", () -> {
+            // JAX: vmap(lambda v: (2 * v, jnp.arange(3.)), out_axes=(1, None))(x) for x of shape (4, 3)
+            HostBuffer x = new Gen("outaxes").random(DType.FLOAT32, Gen.UNIT, 4, 3);
+            List<Array> r = Kiln.vmap(
+                            (Array v) -> List.of(Np.multiply(v, 2), Np.arange(3).astype(DType.FLOAT32)),
+                            new VmapOptions(null, 0, null, 0).outAxes(1, null))
+                    .apply(Host.array(x));
+            float[] xs = (float[]) x.data();
+            float[] doubledT = new float[12];
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 3; j++) {
+                    doubledT[j * 4 + i] = 2 * xs[i * 3 + j];
+                }
+            }
+            Check.same(
+                    "the mapped output with its batch axis at 1",
+                    HostBuffer.wrap(dev.kiln.ir.ArraySpec.of(DType.FLOAT32, 3, 4), doubledT),
+                    r.get(0).toHost(),
+                    Tolerance.exact(),
+                    null);
+            Check.same(
+                    "the output that is not mapped, returned once",
+                    Host.vector(DType.FLOAT32, 0, 1, 2),
+                    r.get(1).toHost(),
+                    Tolerance.exact(),
+                    null);
+            // JAX: vmap(lambda v: lax.psum(v, 'i'), axis_name='i', out_axes=None) gives the total once
+            Array total = Kiln.vmap(
+                            (Array v) -> dev.kiln.Lax.psum(v, "i"),
+                            VmapOptions.axisName("i").outAxes(null))
+                    .apply(Host.array(x));
+            Check.same(
+                    "psum under out_axes None",
+                    Np.sum(Host.array(x), 0).toHost(),
+                    total.toHost(),
+                    Tolerance.twoWays(Tolerance.reduction("sum", DType.FLOAT32, 4)),
+                    Tolerance.maxMagnitude(new double[] {4, 4, 4}));
+            // JAX raises ValueError for a mapped output whose out_axes is None, and for a wrong count
+            Check.throwsKiln(
+                    "vmap out_axes None of a mapped output",
+                    dev.kiln.ShapeException.class,
+                    "out_axes entry is null",
+                    () -> Kiln.vmap(
+                                    (Array v) -> Np.multiply(v, 2),
+                                    VmapOptions.axisName("i").outAxes(null))
+                            .apply(Host.array(x)));
+            Check.throwsKiln(
+                    "vmap with three out_axes for two outputs",
+                    dev.kiln.TreeException.class,
+                    "3 out_axes entries for a result with 2 array leaves",
+                    () -> Kiln.vmap(
+                                    (Array v) -> List.of(v, v),
+                                    VmapOptions.axisName("i").outAxes(0, 0, 0))
+                            .apply(Host.array(x)));
         }));
         out.add(new Case(name(), "batch of one", "int32", "and an empty batch", () -> {
             HostBuffer one = Host.of(DType.INT32, new int[] {1, 3}, 1, 2, 3);
