@@ -6,10 +6,14 @@ import dev.kiln.internal.trace.Autodiff;
 import dev.kiln.internal.trace.BatchTrace;
 import dev.kiln.internal.trace.JvpTrace;
 import dev.kiln.internal.trace.Tracer;
+import dev.kiln.ir.ArraySpec;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Program;
 import dev.kiln.spi.Availability;
 import dev.kiln.spi.Backend;
 import dev.kiln.spi.Device;
+import dev.kiln.spi.HostBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -216,6 +220,91 @@ public final class Kiln {
         Objects.requireNonNull(f, "f");
         Jitted j = new Jitted(args -> f.apply(uncheckedCast(args[0]), uncheckedCast(args[1])));
         return (a, b) -> uncheckedCast(j.call(new Object[] {a, b}));
+    }
+
+    /**
+     * Calls Java code on the values of {@code args} from inside transformed code, as {@code
+     * jax.pure_callback}: under {@code jit} the compiled program stops, hands the arguments to
+     * {@code callback} as concrete arrays and continues with its results, which must match {@code
+     * results} (dtype and shape, one per declared result). Kiln treats the callback as pure: a call
+     * whose results are unused may be dropped. It has no derivative ({@code grad} and {@code jvp}
+     * refuse it, as JAX does). {@code vmapMethod} says how {@code vmap} batches it, with JAX's
+     * names: {@code "sequential"} (one call per batch element), {@code "expand_dims"} (one call with
+     * the batch axis first, size 1 on unbatched arguments), {@code "broadcast_all"} (one call, every
+     * argument broadcast to the batch); null refuses {@code vmap}.
+     */
+    public static List<Array> pureCallback(
+            Function<List<Array>, List<Array>> callback, List<ArraySpec> results, String vmapMethod, Array... args) {
+        Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(args, "args");
+        List<ArraySpec> specs = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            Object r = ((List<?>) results).get(i);
+            Objects.requireNonNull(r, "results[" + i + "]");
+            if (!(r instanceof ArraySpec spec)) {
+                throw new KilnException(
+                        "pureCallback: results[" + i + "] is a " + r.getClass().getName()
+                                + "; declare each result as an ArraySpec (ArraySpec.of(dtype, shape...), or x.spec())");
+            }
+            specs.add(spec);
+        }
+        for (int i = 0; i < args.length; i++) {
+            Objects.requireNonNull(args[i], "args[" + i + "]");
+        }
+        if (vmapMethod != null && !dev.kiln.internal.trace.HostCalls.VMAP_METHODS.contains(vmapMethod)) {
+            throw new KilnException("pureCallback: vmapMethod '" + vmapMethod + "' is not one of "
+                    + dev.kiln.internal.trace.HostCalls.VMAP_METHODS + " (or null to refuse vmap); pick one of those");
+        }
+        Function<List<HostBuffer>, List<HostBuffer>> onHost = host -> {
+            List<Array> in = new ArrayList<>(host.size());
+            for (HostBuffer h : host) {
+                in.add(Dispatch.fromHost(h));
+            }
+            // read what came back as Objects: a callback of the wrong type must get a typed error
+            @SuppressWarnings("unchecked")
+            Object out = ((Function<Object, Object>) (Function<?, ?>) callback).apply(in);
+            if (out == null) {
+                return null;
+            }
+            if (!(out instanceof List<?> list)) {
+                throw new KilnException("pureCallback: the callback returned a "
+                        + out.getClass().getName()
+                        + " where a List<Array> of the declared results was expected; return List.of(...) of arrays");
+            }
+            List<HostBuffer> hostOut = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (o != null && !(o instanceof Array)) {
+                    throw new KilnException("pureCallback: the callback returned a list holding a "
+                            + o.getClass().getName() + " where arrays were expected; return arrays (Np.array(...))");
+                }
+                hostOut.add(o == null ? null : ((Array) o).toHost());
+            }
+            return hostOut;
+        };
+        String name = callback.getClass().getSimpleName();
+        return Lax.bindAll(
+                Primitive.PURE_CALLBACK, new Params.HostCall<>(onHost, specs, vmapMethod, name), args.clone());
+    }
+
+    /** {@link #pureCallback(Function, List, String, Array...)} for one argument and one result. */
+    public static Array pureCallback(Function<Array, Array> callback, ArraySpec result, String vmapMethod, Array arg) {
+        Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(arg, "arg");
+        @SuppressWarnings("unchecked")
+        Function<Object, Object> untyped = (Function<Object, Object>) (Function<?, ?>) callback;
+        return pureCallback(
+                        in -> {
+                            Object r = untyped.apply(in.get(0));
+                            List<Object> one = new ArrayList<>(1);
+                            one.add(r);
+                            return uncheckedCast(one);
+                        },
+                        List.of(result),
+                        vmapMethod,
+                        arg)
+                .get(0);
     }
 
     /** The program {@code f} traces to for this argument, like {@code jax.make_jaxpr}. */

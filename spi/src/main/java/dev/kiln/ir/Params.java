@@ -51,6 +51,9 @@ public sealed interface Params {
             case LinearCall l -> "residuals=" + l.residuals() + " outputs=" + l.outSpecs();
             case Collective c -> c.describe();
             case Pmap p -> p.describe();
+            case HostCall h ->
+                "callback=" + h.name() + " outputs=" + h.outSpecs()
+                        + (h.vmapMethod() == null ? "" : " vmap_method=" + h.vmapMethod());
         };
     }
 
@@ -240,6 +243,28 @@ public sealed interface Params {
             java.util.function.BiFunction<List<A>, List<A>, List<A>> transpose, int residuals, List<ArraySpec> outSpecs)
             implements Params {
         public LinearCall {
+            outSpecs = List.copyOf(outSpecs);
+        }
+    }
+
+    /**
+     * PURE_CALLBACK: host code the program calls with its operands' values, returning arrays of
+     * {@code outSpecs} ({@code jax.pure_callback}). {@code callback} maps the operands, as host
+     * buffers, to the results. Kiln assumes it is pure: a call whose results are unused may be
+     * removed, and equal calls may be merged. {@code vmapMethod} says how {@code vmap} batches it
+     * ({@code sequential}, {@code expand_dims}, {@code broadcast_all}; null: vmap is refused).
+     * Compared by identity of the callback. Backends run it through {@code ProgramInterpreter}.
+     *
+     * @param <H> the host buffer type ({@code dev.kiln.spi.HostBuffer}); the IR leaves it open so
+     *     that it depends on no class of the SPI.
+     */
+    record HostCall<H>(
+            java.util.function.Function<List<H>, List<H>> callback,
+            List<ArraySpec> outSpecs,
+            String vmapMethod,
+            String name)
+            implements Params {
+        public HostCall {
             outSpecs = List.copyOf(outSpecs);
         }
     }

@@ -173,7 +173,9 @@ public enum Primitive {
     /** The tangent part of a {@code customVjp} function; see {@link Params.LinearCall}. */
     CUSTOM_LINEAR(Kind.CONTROL, -1, Params.LinearCall.class),
     /** A program run once per device, each on its slice of the mapped operands; see {@link Params.Pmap}. */
-    PMAP(Kind.CONTROL, -1, Params.Pmap.class);
+    PMAP(Kind.CONTROL, -1, Params.Pmap.class),
+    /** Host code called with the operands' values; see {@link Params.HostCall}. */
+    PURE_CALLBACK(Kind.CONTROL, -1, Params.HostCall.class);
 
     /**
      * The core every backend implements natively: arithmetic ({@code add mul div rem max}), bits

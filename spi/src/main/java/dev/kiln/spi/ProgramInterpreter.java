@@ -122,8 +122,50 @@ public final class ProgramInterpreter implements Executable {
                         dev.kiln.ir.Primitive.CUSTOM_LINEAR,
                         "the tangent part of a customVjp function only runs transposed");
             case dev.kiln.ir.Params.Pmap m -> Lowering.runPmap(backend, m, in);
+            case dev.kiln.ir.Params.HostCall<?> h -> hostCall(h, in);
             default -> throw new IllegalArgumentException("not a control-flow primitive: " + params);
         };
+    }
+
+    /** Copies the operands to the host, calls the callback there, and copies its results back. */
+    private List<Buffer> hostCall(dev.kiln.ir.Params.HostCall<?> h, List<Buffer> in) {
+        List<HostBuffer> args = new ArrayList<>(in.size());
+        for (Buffer b : in) {
+            args.add(backend.toHost(b));
+        }
+        List<HostBuffer> results = callHost(h, args);
+        List<Buffer> out = new ArrayList<>(results.size());
+        for (HostBuffer r : results) {
+            out.add(backend.fromHost(r));
+        }
+        return out;
+    }
+
+    /**
+     * Calls a {@link dev.kiln.ir.Params.HostCall}'s callback on host values and checks that it returned
+     * what the call declared: as many results, each of its declared dtype and shape.
+     *
+     * @throws dev.kiln.KilnException naming the callback when the results differ from the declaration
+     */
+    public static List<HostBuffer> callHost(dev.kiln.ir.Params.HostCall<?> call, List<HostBuffer> args) {
+        @SuppressWarnings("unchecked") // the frontend makes HostCalls over HostBuffers only
+        dev.kiln.ir.Params.HostCall<HostBuffer> h = (dev.kiln.ir.Params.HostCall<HostBuffer>) call;
+        List<HostBuffer> results = h.callback().apply(List.copyOf(args));
+        List<dev.kiln.ir.ArraySpec> want = h.outSpecs();
+        if (results == null || results.size() != want.size()) {
+            throw new dev.kiln.KilnException("pureCallback: callback '" + h.name() + "' returned "
+                    + (results == null ? "null" : results.size() + " arrays") + " where " + want.size()
+                    + " were declared (" + want + "); return one array per declared result");
+        }
+        for (int i = 0; i < want.size(); i++) {
+            HostBuffer r = results.get(i);
+            if (r == null || !r.spec().equals(want.get(i))) {
+                throw new dev.kiln.KilnException("pureCallback: callback '" + h.name() + "' returned "
+                        + (r == null ? "null" : r.spec()) + " as result " + i + " where " + want.get(i)
+                        + " was declared; return arrays of the declared dtypes and shapes (convert with astype)");
+            }
+        }
+        return results;
     }
 
     private List<Buffer> scan(dev.kiln.ir.Params.Scan s, List<Buffer> in) {

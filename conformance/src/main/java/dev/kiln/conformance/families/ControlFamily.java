@@ -271,6 +271,7 @@ final class ControlFamily implements Family {
             }
         }
         specifics(out);
+        Callbacks.addTo(out, name());
         return out;
     }
 

@@ -366,7 +366,9 @@ final class GradFamily implements Family {
             if (!NOT_DIFFERENTIATED.contains(p)
                     && !reached.contains(p)
                     && p.kind() != Primitive.Kind.COLLECTIVE
-                    && p != Primitive.PMAP) {
+                    && p != Primitive.PMAP
+                    // host code has no derivative; the control family checks that grad refuses it
+                    && p != Primitive.PURE_CALLBACK) {
                 missing.add(p);
             }
         }

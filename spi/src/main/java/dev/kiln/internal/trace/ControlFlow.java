@@ -122,6 +122,7 @@ public final class ControlFlow {
             }
             case Params.LinearCall<?> l -> l.outSpecs();
             case Params.Pmap m -> PmapRules.outSpecs(m, in);
+            case Params.HostCall<?> h -> h.outSpecs();
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -155,6 +156,7 @@ public final class ControlFlow {
             case Params.Scan s -> scanConcrete(s, args);
             case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
             case Params.Pmap m -> dev.kiln.internal.parallel.PmapCalls.get().run(m, args);
+            case Params.HostCall<?> h -> HostCalls.run(h, args);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }

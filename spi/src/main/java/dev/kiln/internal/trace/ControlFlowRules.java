@@ -35,6 +35,7 @@ final class ControlFlowRules {
             case Params.Scan s -> jvpScan(s, primals, tangents);
             case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
             case Params.Pmap m -> PmapRules.jvp(m, primals, tangents);
+            case Params.HostCall<?> h -> throw HostCalls.notDifferentiable(h);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
@@ -234,6 +235,7 @@ final class ControlFlowRules {
             case Params.Scan s -> transposeScan(s, cts, values, linear, specs);
             case Params.LinearCall<?> l -> CustomLinear.transpose(l, cts, values, linear);
             case Params.Pmap m -> PmapRules.transpose(m, cts, values, linear, specs);
+            case Params.HostCall<?> h -> throw HostCalls.notDifferentiable(h);
             default ->
                 throw new KilnException("reverse-mode differentiation of " + p.printName()
                         + " is not supported (its trip count is not known when the program is built); use Lax.forLoop or"
@@ -379,6 +381,7 @@ final class ControlFlowRules {
                 throw new KilnException("customVjp: vmap over the tangent part of a customVjp"
                         + " function is not supported; apply vmap outside the differentiated function (vmap(grad(f)))");
             case Params.Pmap m -> PmapRules.batch(trace, m, values, dims);
+            case Params.HostCall<?> h -> HostCalls.batch(h, values, dims, size);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }
