@@ -16,7 +16,22 @@ final class ArrayPrinter {
     private ArrayPrinter() {}
 
     static String print(Array a) {
+        return print(a, false);
+    }
+
+    /**
+     * {@code str} of the array as NumPy writes it (what {@code jax.debug.print} shows): the elements
+     * only, separated by spaces, such as {@code [0. 1. 2.]}; a scalar is its element.
+     */
+    static String str(Array a) {
+        return print(a, true);
+    }
+
+    private static String print(Array a, boolean str) {
         int[] shape = a.shape();
+        if (a.size() == 0 && str) {
+            return "[]";
+        }
         if (a.size() == 0) {
             // as JAX: an empty array prints its shape, Array([], shape=(2, 0), dtype=float32)
             StringBuilder s = new StringBuilder("Array([], shape=(");
@@ -49,9 +64,19 @@ final class ArrayPrinter {
                 text[i] = " ".repeat(intWidth - dot) + text[i] + " ".repeat(fracWidth - (text[i].length() - dot));
             }
         }
+        if (str) {
+            StringBuilder b = new StringBuilder();
+            nest(b, text, shape, 0, 0, "", summarise, true);
+            if (shape.length == 0) {
+                // a 0-d array prints as a NumPy scalar does: 10.0, not the array element's 10.
+                String t = b.toString().strip();
+                return t.endsWith(".") ? t + "0" : t;
+            }
+            return b.toString();
+        }
         StringBuilder b = new StringBuilder("Array(");
         String indent = " ".repeat("Array(".length());
-        nest(b, text, shape, 0, 0, indent, summarise);
+        nest(b, text, shape, 0, 0, indent, summarise, false);
         b.append(", dtype=").append(a.dtype().jaxName()).append(')');
         return b.toString();
     }
@@ -69,7 +94,15 @@ final class ArrayPrinter {
     }
 
     private static int nest(
-            StringBuilder b, String[] text, int[] shape, int dim, int offset, String indent, boolean summarise) {
+            StringBuilder b,
+            String[] text,
+            int[] shape,
+            int dim,
+            int offset,
+            String indent,
+            boolean summarise,
+            boolean str) {
+        String comma = str ? "" : ",";
         if (dim == shape.length) {
             b.append(text[offset]);
             return offset;
@@ -82,16 +115,19 @@ final class ArrayPrinter {
         int n = shape[dim];
         for (int i = 0; i < n; i++) {
             if (summarise && n > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
-                b.append(dim == shape.length - 1 ? "..., " : "...,\n" + indent + " ".repeat(dim + 1));
+                b.append(
+                        dim == shape.length - 1
+                                ? "..." + comma + " "
+                                : "..." + comma + "\n" + indent + " ".repeat(dim + 1));
                 i = n - EDGE_ITEMS - 1;
                 continue;
             }
-            nest(b, text, shape, dim + 1, offset + i * stride, indent, summarise);
+            nest(b, text, shape, dim + 1, offset + i * stride, indent, summarise, str);
             if (i < n - 1) {
                 if (dim == shape.length - 1) {
-                    b.append(", ");
+                    b.append(comma).append(' ');
                 } else {
-                    b.append(",")
+                    b.append(comma)
                             .append("\n".repeat(shape.length - dim - 1))
                             .append(indent)
                             .append(" ".repeat(dim + 1));

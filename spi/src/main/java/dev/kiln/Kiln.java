@@ -307,6 +307,77 @@ public final class Kiln {
                 .get(0);
     }
 
+    /**
+     * Calls {@code callback} with the concrete values of {@code args} when the program runs, as
+     * {@code jax.debug.callback}: from eager code at once, from jitted code each time the compiled
+     * program reaches it, under {@code vmap} once per batch element, under {@code grad} with the
+     * primal values. It returns nothing and is never dropped as unused.
+     */
+    public static void debugCallback(java.util.function.Consumer<List<Array>> callback, Array... args) {
+        Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(args, "args");
+        for (int i = 0; i < args.length; i++) {
+            Objects.requireNonNull(args[i], "args[" + i + "]");
+        }
+        Function<List<HostBuffer>, List<HostBuffer>> onHost = host -> {
+            List<Array> in = new ArrayList<>(host.size());
+            for (HostBuffer h : host) {
+                in.add(Dispatch.fromHost(h));
+            }
+            callback.accept(in);
+            return List.of();
+        };
+        Lax.bindAll(
+                Primitive.PURE_CALLBACK,
+                new Params.HostCall<>(
+                        onHost,
+                        List.of(),
+                        "sequential",
+                        "debug:" + callback.getClass().getSimpleName()),
+                args.clone());
+    }
+
+    /**
+     * Prints {@code format} with each {@code {}} (or {@code {i}}, the i-th argument) replaced by an
+     * argument's values as NumPy prints them ({@code [0. 1. 2.]}), when the program runs, as {@code
+     * jax.debug.print}: inside {@code jit}, {@code vmap} (once per batch element) and {@code grad}
+     * too. Writes a line to {@code System.out}.
+     */
+    public static void debugPrint(String format, Array... args) {
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(args, "args");
+        String[] parts = format.split("\\{(\\d*)\\}", -1);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\{(\\d*)\\}").matcher(format);
+        List<Integer> refs = new ArrayList<>();
+        int next = 0;
+        boolean automatic = false;
+        boolean manual = false;
+        while (m.find()) {
+            automatic |= m.group(1).isEmpty();
+            manual |= !m.group(1).isEmpty();
+            if (automatic && manual) {
+                throw new KilnException("debugPrint: the format '" + format + "' mixes {} and {i}; use one kind"
+                        + " (numbered fields {0} {1}... or automatic ones {} {}...), as Python's format requires");
+            }
+            int i = m.group(1).isEmpty() ? next++ : Integer.parseInt(m.group(1));
+            if (i >= args.length) {
+                throw new KilnException("debugPrint: the format '" + format + "' refers to argument " + i + " but "
+                        + args.length + " were given; pass one array per {} (or {i} with i < the count)");
+            }
+            refs.add(i);
+        }
+        debugCallback(
+                values -> {
+                    StringBuilder b = new StringBuilder(parts[0]);
+                    for (int k = 0; k < refs.size(); k++) {
+                        b.append(ArrayPrinter.str(values.get(refs.get(k)))).append(parts[k + 1]);
+                    }
+                    System.out.println(b);
+                },
+                args);
+    }
+
     /** The program {@code f} traces to for this argument, like {@code jax.make_jaxpr}. */
     public static <T> Function<T, Program> makeProgram(Function<T, ?> f) {
         Objects.requireNonNull(f, "f");

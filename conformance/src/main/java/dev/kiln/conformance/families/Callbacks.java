@@ -154,6 +154,65 @@ final class Callbacks {
                     .apply(Host.array(xs));
             Check.same("jit(vmap) sequential", expected(xs), jitted.toHost(), Tolerance.exact(), null);
         }));
+        out.add(new Case(family, "debugCallback", "float32", "eager, jit, vmap, grad; debugPrint's text", () -> {
+            // JAX: jax.debug.callback / jax.debug.print see concrete values wherever the program runs:
+            // once under jit, once per batch element under vmap, the primal values under grad
+            List<float[]> seen = new java.util.ArrayList<>();
+            Function<Array, Array> f = a -> {
+                Kiln.debugCallback(v -> seen.add(v.get(0).toFloatArray()), Np.multiply(a, 2));
+                return Np.sum(Np.multiply(a, a));
+            };
+            Array x = Np.array(new float[] {1, 2, 3, 4}, 2, 2);
+            Kiln.jit(f).apply(x);
+            Check.that(
+                    seen.size() == 1 && java.util.Arrays.equals(seen.get(0), new float[] {2, 4, 6, 8}),
+                    "jit: one call with 2x, got " + seen.size() + " calls");
+            seen.clear();
+            Kiln.vmap(f).apply(x);
+            Check.that(
+                    seen.size() == 2
+                            && java.util.Arrays.equals(seen.get(0), new float[] {2, 4})
+                            && java.util.Arrays.equals(seen.get(1), new float[] {6, 8}),
+                    "vmap: one call per row, got " + seen.size());
+            seen.clear();
+            Array g = Kiln.jit(Kiln.grad(f)).apply(x);
+            Check.same(
+                    "the gradient around a debug callback",
+                    Np.multiply(x, 2).toHost(),
+                    g.toHost(),
+                    Tolerance.exact(),
+                    null);
+            Check.that(
+                    seen.size() == 1 && java.util.Arrays.equals(seen.get(0), new float[] {2, 4, 6, 8}),
+                    "jit(grad): one call with the primal 2x, got " + seen.size());
+            java.io.PrintStream stdout = System.out;
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            try {
+                System.setOut(new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8));
+                Kiln.jit((Array a) -> {
+                            Kiln.debugPrint("x is {} and {}; row sums {}", a, a, Np.sum(a, 1));
+                            Kiln.debugPrint("{1} then {0}", Np.sum(a, 1), Np.sum(a));
+                            return a;
+                        })
+                        .apply(x);
+            } finally {
+                System.setOut(stdout);
+            }
+            // JAX 0.10.2 prints NumPy's str of each array, the same two lines
+            String want = "x is [[1. 2.]\n [3. 4.]] and [[1. 2.]\n [3. 4.]]; row sums [3. 7.]\n10.0 then [3. 7.]";
+            String got = text.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    .strip()
+                    .replace("\r\n", "\n");
+            Check.that(got.equals(want), "debugPrint wrote '" + got + "' where '" + want + "' was expected");
+            Check.throwsKiln(
+                    "debugPrint with too few arguments",
+                    KilnException.class,
+                    "refers to argument 1",
+                    () -> Kiln.debugPrint("{} {}", x));
+            // Python's format refuses this mix too ("cannot switch from manual field specification")
+            Check.throwsKiln(
+                    "debugPrint mixing {} and {0}", KilnException.class, "mixes", () -> Kiln.debugPrint("{} {0}", x));
+        }));
         out.add(new Case(
                 family, "pureCallback", Case.ANY_DTYPE, "refusals: grad, vmap without a method, wrong shapes", () -> {
                     Array x = Np.array(new float[] {0.5f, 1.5f, -2f}, 3);

@@ -80,7 +80,8 @@ final class Simplify {
         List<Eqn> reversed = new ArrayList<>();
         for (int i = kept.size() - 1; i >= 0; i--) {
             Eqn e = kept.get(i);
-            if (e.outputs().stream().noneMatch(live::contains)) {
+            // an equation with no outputs is there for its effect (a debug callback): never dead
+            if (!e.outputs().isEmpty() && e.outputs().stream().noneMatch(live::contains)) {
                 changed = true;
                 continue;
             }

@@ -35,7 +35,7 @@ final class ControlFlowRules {
             case Params.Scan s -> jvpScan(s, primals, tangents);
             case Params.LinearCall<?> l -> throw CustomLinear.forwardModeUnsupported();
             case Params.Pmap m -> PmapRules.jvp(m, primals, tangents);
-            case Params.HostCall<?> h -> throw HostCalls.notDifferentiable(h);
+            case Params.HostCall<?> h -> HostCalls.jvp(h, primals);
             default -> throw new KilnException(p.printName() + " is not a control-flow primitive");
         };
     }

@@ -35,6 +35,18 @@ public final class HostCalls {
         return out;
     }
 
+    /**
+     * A callback that returns nothing (debugCallback) runs on the primal values and has no tangents;
+     * one that returns values has no derivative.
+     */
+    static List<Array[]> jvp(Params.HostCall<?> h, List<Array> primals) {
+        if (!h.outSpecs().isEmpty()) {
+            throw notDifferentiable(h);
+        }
+        Lax.bindAll(Primitive.PURE_CALLBACK, h, primals.toArray(Array[]::new));
+        return List.of();
+    }
+
     static KilnException notDifferentiable(Params.HostCall<?> h) {
         return new KilnException("pureCallback: callback '" + h.name() + "' has no derivative (host code is opaque to"
                 + " Kiln, as pure callbacks are to JAX); give the function that calls it a derivative with"
