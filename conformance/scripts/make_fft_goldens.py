@@ -175,9 +175,10 @@ def arithmetic():
     }
     for dt in FLOATS:
         re, im = complex_values(dt)
-        finite = np.isfinite(re) & np.isfinite(im)
+        finite = np.isfinite(re) & np.isfinite(im) & (np.abs(re) < 1e10) & (np.abs(im) < 1e10)
         for name, f in unary.items():
-            # integer powers of infinite values follow XLA's multiplication order, which Kiln does not copy
+            # integer powers that overflow (or of infinite values) give XLA's partial recovery of
+            # infinities in complex multiplication, which Kiln does not copy: finite, moderate values only
             r, i = (re[finite], im[finite]) if name == "power3" else (re, im)
             case("complex %s %s corners" % (name, dt), "Complex." + name, {}, [r, i],
                  lambda a, b, f=f: stack(f(cz(a, b))))

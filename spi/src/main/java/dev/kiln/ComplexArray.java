@@ -363,7 +363,7 @@ public record ComplexArray(Array real, Array imag) {
             }
             e >>= 1;
             if (e > 0) {
-                base = base.square();
+                base = base.multiply(base);
             }
         }
         return n < 0 ? result.reciprocal() : result;
@@ -528,12 +528,23 @@ public record ComplexArray(Array real, Array imag) {
         return new ComplexArray(Np.roll(real, shift, axis), Np.roll(imag, shift, axis));
     }
 
-    /** Joins complex arrays along an existing axis (promoting to the widest part dtype). */
-    public static ComplexArray concatenate(List<ComplexArray> xs, int axis) {
+    /**
+     * Joins arrays along an existing axis (promoting to the widest part dtype); the elements are
+     * complex arrays, or real arrays taken as complex with a zero imaginary part.
+     */
+    public static ComplexArray concatenate(List<?> xs, int axis) {
         Objects.requireNonNull(xs, "xs");
         DType t = DType.FLOAT32;
-        for (ComplexArray x : xs) {
-            t = DType.promote(t, Objects.requireNonNull(x, "xs element").partDtype());
+        for (int i = 0; i < xs.size(); i++) {
+            Object x = xs.get(i);
+            if (x == null) {
+                throw new NullPointerException("xs[" + i + "] is null");
+            }
+            if (!(x instanceof ComplexArray) && !(x instanceof Array)) {
+                throw new DTypeException("concatenate: element " + i + " is a "
+                        + x.getClass().getSimpleName() + "; pass ComplexArray or Array elements");
+            }
+            t = DType.promote(t, partOf(x));
         }
         Array[] re = new Array[xs.size()];
         Array[] im = new Array[xs.size()];

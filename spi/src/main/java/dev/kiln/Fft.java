@@ -131,6 +131,9 @@ public final class Fft {
         int ax = Shape.axis(fn, axis, x.ndim());
         int m = x.shape()[ax];
         int nn = n == null ? 2 * (m - 1) : length(fn, n, m);
+        if (nn > 0) {
+            length(fn, nn, m);
+        }
         double scale = normScale(fn, norm, Math.max(nn, 1), true);
         if (nn <= 0) {
             // as JAX: the default length of a one-element axis is zero, an empty result
@@ -388,11 +391,22 @@ public final class Fft {
         return Np.pad(x, pad);
     }
 
+    /**
+     * The longest transform: each line is a product with an {@code n x n} DFT matrix held as
+     * constants, {@code 2 n^2} values (1 GiB in float64 at this length).
+     */
+    static final int MAX_LENGTH = 8192;
+
     private static int length(String fn, Integer n, int axisLength) {
         int nn = n == null ? axisLength : n;
         if (nn < 1) {
             throw new ShapeException(fn + ": the transform length must be positive, got " + nn
                     + (n == null ? " (the axis is empty)" : "") + "; pass n >= 1");
+        }
+        if (nn > MAX_LENGTH) {
+            throw new ShapeException(fn + ": a transform of length " + nn + " is longer than " + MAX_LENGTH
+                    + ", the longest Kiln computes (each line is a product with the n x n DFT matrix, whose"
+                    + " constants grow as n^2); split the signal or transform shorter lines");
         }
         return nn;
     }
@@ -475,7 +489,7 @@ public final class Fft {
     }
 
     private static Array realInput(String fn, Array a) {
-        Objects.requireNonNull(a, fn + " operand");
+        Objects.requireNonNull(a, "a");
         return Nn.inexact(a);
     }
 }
