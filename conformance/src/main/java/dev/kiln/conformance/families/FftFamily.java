@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * {@code jax.numpy.fft} and JAX's complex dtypes ({@code conformance/scripts/make_fft_goldens.py}
  * wrote {@code fft.txt}, in the breadth family's format). Complex inputs are given as their real
  * and imaginary parts, complex results compared as one array stacking the two parts. Every line is
- * checked eagerly and the transforms also under {@code jit}; lines with gradients check {@code
+ * checked eagerly, the transforms with gradients and {@code lax.fft} also under {@code jit}; lines with gradients check {@code
  * Kiln.grad} of {@code sum(w * f)} against {@code jax.grad}. Transforms are held to {@link
  * Tolerance#fft}, complex arithmetic to {@link Tolerance#complex}. Bad calls raise a {@code
  * KilnException} whose message starts with the function's name.
@@ -44,7 +44,10 @@ final class FftFamily implements Family {
         for (BreadthFamily.Line l : BreadthFamily.read(RESOURCE)) {
             String dtype = l.outputs().get(0).spec().dtype().toString();
             out.add(new Case("fft", l.fn(), dtype, "jax " + l.name(), () -> value(l, false)));
-            if ((l.fn().startsWith("Fft.") || l.fn().startsWith("Lax.")) && !l.fn().endsWith("freq")) {
+            // under jit: the transforms of the lines with gradients (every function, norm and
+            // shape kind) and lax.fft, not every line: on pjrt each jitted line is one XLA compile
+            if ((l.fn().startsWith("Lax.")
+                    || (l.fn().startsWith("Fft.") && !l.grads().isEmpty()))) {
                 out.add(new Case("fft", l.fn(), dtype, "jit, jax " + l.name(), () -> value(l, true)));
             }
             if (!l.grads().isEmpty()) {
