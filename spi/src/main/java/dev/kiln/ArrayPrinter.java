@@ -81,7 +81,7 @@ final class ArrayPrinter {
         return b.toString();
     }
 
-    private static boolean shown(int flat, int[] shape) {
+    static boolean shown(int flat, int[] shape) {
         int rem = flat;
         for (int d = shape.length - 1; d >= 0; d--) {
             int idx = rem % shape[d];
@@ -93,7 +93,12 @@ final class ArrayPrinter {
         return true;
     }
 
-    private static int nest(
+    static int nest(
+            StringBuilder b, String[] text, int[] shape, int dim, int offset, String indent, boolean summarise) {
+        return nest(b, text, shape, dim, offset, indent, summarise, false);
+    }
+
+    static int nest(
             StringBuilder b,
             String[] text,
             int[] shape,
@@ -158,7 +163,7 @@ final class ArrayPrinter {
     }
 
     /** Shortest round-trip digits, written as NumPy does: {@code 1.}, {@code 0.25}, {@code 1e-05}, {@code nan}. */
-    private static String floating(double v, String javaShortest) {
+    static String floating(double v, String javaShortest) {
         if (Double.isNaN(v)) {
             return "nan";
         }

@@ -1756,4 +1756,42 @@ public final class Lax {
         }
         return out;
     }
+
+    // ---------------------------------------------------------------- complex numbers (see ComplexArray)
+
+    /** {@code x + i*y} from two real arrays of one float dtype ({@code lax.complex}). */
+    public static ComplexArray complex(Array x, Array y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (!x.dtype().isFloating() || x.dtype() != y.dtype()) {
+            throw new DTypeException("complex: needs two float32 or two float64 operands, got " + x.dtype() + " and "
+                    + y.dtype() + "; convert them first, or use ComplexArray.of, which promotes");
+        }
+        return ComplexArray.of(x, y);
+    }
+
+    /** The complex conjugate ({@code lax.conj}). */
+    public static ComplexArray conj(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").conj();
+    }
+
+    /** The real part ({@code lax.real}). */
+    public static Array real(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").real();
+    }
+
+    /** The imaginary part ({@code lax.imag}). */
+    public static Array imag(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").imag();
+    }
+
+    /**
+     * {@code lax.fft}: the transform {@code fftType} ({@code "FFT"}, {@code "IFFT"}, {@code "RFFT"}
+     * or {@code "IRFFT"}) over the trailing {@code fftLengths.length} (1 to 3) axes of an {@link
+     * Array} or {@link ComplexArray}. FFT, IFFT and RFFT return a {@link ComplexArray}, IRFFT a real
+     * {@link Array}; see {@link Fft} for the typed {@code jnp.fft} functions.
+     */
+    public static Object fft(Object x, String fftType, int... fftLengths) {
+        return Fft.laxFft(x, fftType, fftLengths);
+    }
 }

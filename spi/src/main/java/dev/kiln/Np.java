@@ -4999,4 +4999,82 @@ public final class Np {
         Function<Array[], Array> g = Vectorize.of(a -> raw.apply(a[0], a[1]), signature);
         return (x, y) -> g.apply(new Array[] {x, y});
     }
+
+    // ---------------------------------------------------------------- complex arrays (see ComplexArray)
+
+    /** The real part of a complex array. */
+    public static Array real(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").real();
+    }
+
+    /** The imaginary part of a complex array. */
+    public static Array imag(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").imag();
+    }
+
+    /** The complex conjugate. */
+    public static ComplexArray conj(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").conj();
+    }
+
+    /** Same as {@link #conj(ComplexArray)}. */
+    public static ComplexArray conjugate(ComplexArray x) {
+        return conj(x);
+    }
+
+    /** The argument of each element in radians, {@code atan2(imag, real)}. */
+    public static Array angle(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").angle();
+    }
+
+    /** The absolute value {@code |z|} of each element. */
+    public static Array abs(ComplexArray x) {
+        return Objects.requireNonNull(x, "x").abs();
+    }
+
+    /** Whether each element has a non-zero imaginary part. */
+    public static Array iscomplex(ComplexArray x) {
+        return notEqual(Objects.requireNonNull(x, "x").imag(), 0);
+    }
+
+    /** Whether each element has a zero imaginary part. */
+    public static Array isreal(ComplexArray x) {
+        return equal(Objects.requireNonNull(x, "x").imag(), 0);
+    }
+
+    /** Whether the dtype is complex: always for a complex array. */
+    public static boolean iscomplexobj(ComplexArray x) {
+        Objects.requireNonNull(x, "x");
+        return true;
+    }
+
+    /** Whether the dtype is real: never for a complex array. */
+    public static boolean isrealobj(ComplexArray x) {
+        Objects.requireNonNull(x, "x");
+        return false;
+    }
+
+    /** A real array sorted along its last axis, as a complex array ({@code jnp.sort_complex}). */
+    public static ComplexArray sortComplex(Array x) {
+        Objects.requireNonNull(x, "x");
+        if (x.ndim() == 0) {
+            throw new ShapeException("sortComplex: needs an array of rank >= 1, got a 0-d array; reshape it to 1-d");
+        }
+        return ComplexArray.fromReal(sort(x, -1));
+    }
+
+    /**
+     * A complex array sorted along its last axis by real part, then imaginary part ({@code
+     * jnp.sort_complex}).
+     */
+    public static ComplexArray sortComplex(ComplexArray x) {
+        Objects.requireNonNull(x, "x");
+        if (x.ndim() == 0) {
+            throw new ShapeException("sortComplex: needs an array of rank >= 1, got a 0-d array; reshape it to 1-d");
+        }
+        Array byImag = Sorting.argsortLast(x.imag(), false);
+        Array re = takeAlongAxis(x.real(), byImag, -1);
+        Array order = takeAlongAxis(byImag, Sorting.argsortLast(re, false), -1);
+        return new ComplexArray(takeAlongAxis(x.real(), order, -1), takeAlongAxis(x.imag(), order, -1));
+    }
 }

@@ -107,6 +107,9 @@ final class PublicName {
             return end < 0 ? method : method.substring("lambda$".length(), end);
         }
         Class<?> c = f.getDeclaringClass();
+        if (method.equals("<init>")) {
+            return c.getSimpleName(); // a constructor speaks with its class's name
+        }
         if (c.isAnonymousClass() && c.getEnclosingMethod() != null) {
             return c.getEnclosingMethod().getName();
         }

@@ -96,6 +96,7 @@ final class Transforms {
             Array leaf = flat.leaves().get(i);
             grads.add(Autodiff.differentiable(leaf) ? cts.get(i) : Np.zerosLike(leaf));
         }
+        grads = ComplexArray.conjugateComplexGradients(flat.def(), grads);
         return new Kiln.ValueAndGrad<>(value, Tree.unflatten(flat.def(), grads));
     }
 
@@ -126,6 +127,7 @@ final class Transforms {
             Array leaf = flat.leaves().get(i);
             grads.add(Autodiff.differentiable(leaf) ? cts.get(i) : Np.zerosLike(leaf));
         }
+        grads = ComplexArray.conjugateComplexGradients(flat.def(), grads);
         Object[] outs = Tree.unflatten(outDef[0], lin.primals());
         @SuppressWarnings("unchecked")
         X aux = (X) outs[1];

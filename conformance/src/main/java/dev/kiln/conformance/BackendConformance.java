@@ -110,6 +110,11 @@ public abstract class BackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> fft() {
+        return family("fft");
+    }
+
+    @TestFactory
     Stream<DynamicNode> conv() {
         return family("conv");
     }

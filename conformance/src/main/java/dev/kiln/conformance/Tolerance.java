@@ -379,6 +379,34 @@ public final class Tolerance {
         return new Rule(8, 0, 4.0 * sensitivity * Math.max(n, 1) * epsilon(dtype), false, MAX);
     }
 
+    /**
+     * The rule for a discrete Fourier transform (or a complex sum or product) whose longest sum has
+     * {@code n} terms, and its derivative: 8 ulps, or {@code 4 n eps} relative to the largest
+     * magnitude of the result ({@link #maxMagnitude}). Kiln sums each line as a product with the DFT
+     * matrix and JAX uses pocketfft's factorised transform; both round about {@code eps log n} to
+     * {@code eps n} of the largest term, which an element-wise bound cannot hold for the small
+     * outputs of a spectrum. A wrong twiddle, sign or scaling is off by order one.
+     */
+    public static Rule fft(DType dtype, int n) {
+        if (!dtype.isFloating()) {
+            return EXACT;
+        }
+        return new Rule(8, 0, 4.0 * Math.max(n, 2) * epsilon(dtype), false, MAX);
+    }
+
+    /**
+     * The rule for an elementwise complex result, compared part by part: 8 ulps, or {@code 8 eps}
+     * relative to the element's modulus {@code |z|} (the scale the caller passes for both parts):
+     * a part that cancels (the real part {@code ac - bd} of a product, {@code cos x cosh y} near a
+     * zero of {@code cos}) carries the rounding of the whole value, as XLA's formulas do too.
+     */
+    public static Rule complex(DType dtype) {
+        if (!dtype.isFloating()) {
+            return EXACT;
+        }
+        return new Rule(8, 0, 8 * epsilon(dtype), false, "|z|");
+    }
+
     /** A scale array holding the largest finite magnitude among {@code values}, for relative rules. */
     public static double[] maxMagnitude(double[] values) {
         double max = 0;

@@ -22,6 +22,7 @@ public final class Families {
                 new GoldenFamily(),
                 new BreadthFamily(),
                 new LinalgFamily(),
+                new FftFamily(),
                 new ConvFamily(),
                 new JitFamily(),
                 new GradFamily(),
