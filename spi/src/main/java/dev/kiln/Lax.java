@@ -1756,4 +1756,187 @@ public final class Lax {
         }
         return out;
     }
+
+    // ---------------------------------------------------------------- gather and scatter (GatherScatter)
+
+    /**
+     * {@code jax.lax.gather} with JAX's defaults: mode {@link GatherScatterMode#PROMISE_IN_BOUNDS}
+     * (starts clamped so each slice fits).
+     */
+    public static Array gather(
+            Array operand, Array startIndices, GatherDimensionNumbers dimensionNumbers, int[] sliceSizes) {
+        return GatherScatter.gather(operand, startIndices, dimensionNumbers, sliceSizes, null, null);
+    }
+
+    /**
+     * {@code jax.lax.gather}: slices of {@code sliceSizes} of the operand starting at each index
+     * vector (the last axis of {@code startIndices}), laid out by the dimension numbers. {@code
+     * uniqueIndices} and {@code indicesAreSorted} are hints Kiln does not need. {@code mode} null
+     * is JAX's default (promise in bounds, clamped here); under {@link GatherScatterMode#FILL_OR_DROP}
+     * a slice that does not fit reads {@code fillValue} (null: NaN for floats, the least signed
+     * integer, the largest unsigned integer, true).
+     */
+    public static Array gather(
+            Array operand,
+            Array startIndices,
+            GatherDimensionNumbers dimensionNumbers,
+            int[] sliceSizes,
+            boolean uniqueIndices,
+            boolean indicesAreSorted,
+            GatherScatterMode mode,
+            Number fillValue) {
+        return GatherScatter.gather(operand, startIndices, dimensionNumbers, sliceSizes, mode, fillValue);
+    }
+
+    /** {@code jax.lax.scatter}: updates replace the operand's windows; JAX's default mode (drop windows that do not fit). */
+    public static Array scatter(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatter(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /**
+     * {@code jax.lax.scatter}: each update window replaces the operand's window at its index
+     * vector (for repeated indices the last in row-major order wins). {@code mode} null is JAX's
+     * default, {@link GatherScatterMode#FILL_OR_DROP}: a window that does not fit is dropped; {@link
+     * GatherScatterMode#CLIP} clamps it into the operand. The two flags are hints Kiln does not need.
+     */
+    public static Array scatter(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.SET, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_add} with JAX's default mode: the updates are added (repeats accumulate). */
+    public static Array scatterAdd(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterAdd(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /** {@code jax.lax.scatter_add}; the arguments are {@link #scatter}'s. */
+    public static Array scatterAdd(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.ADD, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_sub} with JAX's default mode: the updates are subtracted. */
+    public static Array scatterSub(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterSub(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /** {@code jax.lax.scatter_sub}; the arguments are {@link #scatter}'s. */
+    public static Array scatterSub(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.SUB, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_mul} with JAX's default mode: the operand is multiplied by the updates. */
+    public static Array scatterMul(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterMul(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /**
+     * {@code jax.lax.scatter_mul}; the arguments are {@link #scatter}'s. Its derivative with respect
+     * to the updates assumes distinct indices (JAX computes it only with {@code uniqueIndices}).
+     */
+    public static Array scatterMul(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.MUL, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_min} with JAX's default mode: the smaller value is kept. */
+    public static Array scatterMin(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterMin(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /**
+     * {@code jax.lax.scatter_min}; the arguments are {@link #scatter}'s. As in JAX, the tangent of a
+     * result is shared evenly between the operand and the updates that equal it.
+     */
+    public static Array scatterMin(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.MIN, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_max} with JAX's default mode: the larger value is kept. */
+    public static Array scatterMax(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterMax(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /** {@code jax.lax.scatter_max}; the arguments and derivative are {@link #scatterMin}'s. */
+    public static Array scatterMax(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.MAX, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /**
+     * {@code jax.lax.scatter_apply}: {@code func} (element-wise, keeping shape and dtype) applied to
+     * the operand's elements in the windows of shape {@code updateShape} at the indices, once per
+     * window that covers an element (so twice for a repeated index, as in JAX). JAX's default mode.
+     */
+    public static Array scatterApply(
+            Array operand,
+            Array scatterIndices,
+            Function<Array, Array> func,
+            ScatterDimensionNumbers dimensionNumbers,
+            int[] updateShape) {
+        return GatherScatter.scatterApply(operand, scatterIndices, func, dimensionNumbers, updateShape, null);
+    }
+
+    /** {@code jax.lax.scatter_apply}; {@code mode} as in {@link #scatter}, the flags are hints. */
+    public static Array scatterApply(
+            Array operand,
+            Array scatterIndices,
+            Function<Array, Array> func,
+            ScatterDimensionNumbers dimensionNumbers,
+            int[] updateShape,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatterApply(operand, scatterIndices, func, dimensionNumbers, updateShape, mode);
+    }
 }

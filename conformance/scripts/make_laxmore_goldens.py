@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Writes the JAX golden values of the jax.lax and jax.numpy functions added for API breadth after
+lax.txt (Lax.gather, the Lax.scatter family, and the smaller lax and numpy functions beside them) in
+the format of make_breadth_goldens.py, to goldens/laxmore.txt. BreadthFamily reads it beside
+breadth.txt and calls the Kiln functions through LaxMoreCalls.
+
+Run from the repository root (about 20 seconds):
+    build/venv/bin/python conformance/scripts/make_laxmore_goldens.py
+"""
+
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_breadth_goldens as mb  # noqa: E402  (and through it make_goldens: x64 on, CPU platform)
+import make_goldens as mg  # noqa: E402
+
+import jax.numpy as jnp  # noqa: E402
+from jax import lax  # noqa: E402
+
+F32, F64, I32, I64, U32, B = mg.F32, mg.F64, mg.I32, mg.I64, mg.U32, mg.B
+rng = np.random.default_rng(20261207)
+
+
+def gdn(offset, collapsed, start_map, obd=(), sibd=()):
+    return lax.GatherDimensionNumbers(offset_dims=tuple(offset), collapsed_slice_dims=tuple(collapsed),
+                                      start_index_map=tuple(start_map), operand_batching_dims=tuple(obd),
+                                      start_indices_batching_dims=tuple(sibd))
+
+
+def sdn(window, inserted, to_operand, obd=(), sibd=()):
+    return lax.ScatterDimensionNumbers(update_window_dims=tuple(window), inserted_window_dims=tuple(inserted),
+                                       scatter_dims_to_operand_dims=tuple(to_operand),
+                                       operand_batching_dims=tuple(obd), scatter_indices_batching_dims=tuple(sibd))
+
+
+def gather_case(name, operand, idx, dn, sizes, mode=None, fill=None, wrt=(0,)):
+    p = {"offset": list(dn[0]), "collapsed": list(dn[1]), "map": list(dn[2]), "obd": list(dn[3] if len(dn) > 3 else ()),
+         "sibd": list(dn[4] if len(dn) > 4 else ()), "sizes": list(sizes), "mode": mode or "none",
+         "fill": "none" if fill is None else fill}
+    d = gdn(*dn)
+    diff = wrt if np.asarray(operand).dtype.kind == "f" else ()
+    mb.case(name, "Lax.gather", p, [operand, idx],
+            lambda x, i: lax.gather(x, i, d, tuple(sizes), mode=mode, fill_value=fill), wrt=diff)
+
+
+def gathers():
+    x = rng.uniform(-3, 3, (5, 3)).astype(F32)
+    rows = np.array([[0], [4], [2], [2]], I32)
+    gather_case("gather rows, repeated", x, rows, ((1,), (0,), (0,)), (1, 3))
+    gather_case("gather rows, offset first", x, rows, ((0,), (0,), (0,)), (1, 3))
+    y = rng.uniform(-3, 3, (6, 7)).astype(F32)
+    starts = np.array([[0, 0], [2, 3], [5, 6], [-1, 2], [4, 4]], I32)
+    # promise_in_bounds (the gather default) with a broken promise: JAX clamps the value but its
+    # derivative (a scatter-add in the same mode) drops the slice, so only the values are compared
+    inside = np.array([[0, 0], [2, 3], [4, 4], [1, 2]], I32)
+    for mode in (None, "clip", "fill", "promise_in_bounds"):
+        broken = mode in (None, "promise_in_bounds")
+        gather_case("gather 2x3 windows mode %s" % mode, y, starts, ((1, 2), (), (0, 1)), (2, 3), mode=mode,
+                    wrt=() if broken else (0,))
+        if broken:
+            gather_case("gather 2x3 windows in bounds mode %s" % mode, y, inside, ((1, 2), (), (0, 1)), (2, 3),
+                        mode=mode)
+    gather_case("gather 2x3 windows fill -1.5", y, starts, ((1, 2), (), (0, 1)), (2, 3), mode="fill", fill=-1.5)
+    gather_case("gather start map reversed", y, starts, ((1, 2), (), (1, 0)), (3, 2), mode="fill")
+    gather_case("gather points", y, starts, ((), (0, 1), (0, 1)), (1, 1), mode="clip")
+    gather_case("gather zero-size window", y, starts, ((1, 2), (), (0, 1)), (0, 3))
+    z = rng.uniform(-3, 3, (4, 5, 6)).astype(F64)
+    bidx = rng.integers(0, 5, (2, 3, 1)).astype(I32)
+    gather_case("gather batch axes around the offset", z, bidx, ((1, 3), (1,), (1,)), (4, 1, 6))
+    gather_case("gather offset dims last", z, bidx, ((2, 3), (1,), (1,)), (4, 1, 6))
+    bx = rng.uniform(-3, 3, (3, 5, 4)).astype(F32)
+    bi = np.array([[[1], [4]], [[0], [0]], [[3], [2]]], I32)
+    gather_case("gather operand batching dims", bx, bi, ((2,), (1,), (1,), (0,), (0,)), (1, 1, 4))
+    bi2 = np.transpose(bi, (1, 0, 2)).copy()
+    gather_case("gather operand batching on index axis 1", bx, bi2, ((2,), (1,), (1,), (0,), (1,)), (1, 1, 4))
+    ints = rng.integers(-50, 50, (6, 4)).astype(I32)
+    gather_case("gather int32 fill default", ints, np.array([[1], [5], [9], [-2]], I32), ((1, 2), (), (0,)), (2, 4),
+                mode="fill")
+    gather_case("gather int64 with int64 indices", ints.astype(I64), np.array([[1], [5], [9]], I64),
+                ((1, 2), (), (0,)), (2, 4))
+    gather_case("gather uint32 fill default", ints.astype(U32), np.array([[7], [0]], I32), ((1,), (0,), (0,)),
+                (1, 4), mode="fill")
+    gather_case("gather bool fill default", ints > 0, np.array([[7], [0]], I32), ((1,), (0,), (0,)), (1, 4),
+                mode="fill")
+    gather_case("gather 1-d indices vector", y, np.array([3, 1], I32), ((0, 1), (), (0, 1)), (2, 2))
+
+
+def scatter_case(name, fn, f, operand, idx, upd, dn, mode=None, wrt=(0, 2), unique=False):
+    p = {"window": list(dn[0]), "inserted": list(dn[1]), "map": list(dn[2]),
+         "obd": list(dn[3] if len(dn) > 3 else ()), "sibd": list(dn[4] if len(dn) > 4 else ()),
+         "mode": mode or "none"}
+    d = sdn(*dn)
+    diff = wrt if np.asarray(operand).dtype.kind == "f" else ()
+    mb.case(name, fn, p, [operand, idx, upd],
+            lambda x, i, u: f(x, i, u, d, mode=mode, unique_indices=unique), wrt=diff)
+
+
+def scatters():
+    fns = (("scatter", lax.scatter), ("scatterAdd", lax.scatter_add), ("scatterSub", lax.scatter_sub),
+           ("scatterMul", lax.scatter_mul), ("scatterMin", lax.scatter_min), ("scatterMax", lax.scatter_max))
+    x = rng.uniform(-3, 3, (5, 3)).astype(F32)
+    uniq = np.array([[1], [3], [0]], I32)
+    upd = rng.uniform(-3, 3, (3, 3)).astype(F32)
+    for name, f in fns:
+        scatter_case("%s rows unique" % name, "Lax." + name, f, x, uniq, upd, ((1,), (0,), (0,)), unique=True)
+    v = rng.uniform(-3, 3, (6,)).astype(F32)
+    rep = np.array([[1], [4], [1], [5]], I32)
+    u4 = rng.uniform(-3, 3, (4,)).astype(F32)
+    for name, f in fns[1:3] + fns[4:]:
+        scatter_case("%s points repeated" % name, "Lax." + name, f, v, rep, u4, ((), (0,), (0,)))
+    # min and max ties: equal updates, and an update equal to the operand, share the derivative
+    vt = np.array([1.0, 2.0, 3.0, 4.0], F32)
+    it = np.array([[0], [0], [1], [3]], I32)
+    ut = np.array([0.5, 0.5, 2.0, 9.0], F32)
+    for name, f in (fns[4], fns[5]):
+        scatter_case("%s ties" % name, "Lax." + name, f, vt, it, ut, ((), (0,), (0,)))
+    y = rng.uniform(-3, 3, (6, 7)).astype(F32)
+    starts = np.array([[0, 0], [2, 3], [5, 6], [-1, 2]], I32)
+    w = rng.uniform(-3, 3, (4, 2, 3)).astype(F32)
+    for mode in (None, "clip", "drop", "promise_in_bounds"):
+        for name, f in fns[:2]:
+            # a broken promise: JAX drops the window but differentiates the updates as a clamped gather
+            scatter_case("%s 2x3 windows mode %s" % (name, mode), "Lax." + name, f, y, starts, w,
+                         ((1, 2), (), (0, 1)), mode=mode, wrt=(0,) if mode == "promise_in_bounds" else (0, 2))
+    scatter_case("scatterAdd 2x3 windows in bounds mode promise_in_bounds", "Lax.scatterAdd", lax.scatter_add, y,
+                 np.array([[0, 0], [2, 3], [4, 4], [1, 2]], I32), w, ((1, 2), (), (0, 1)), mode="promise_in_bounds")
+    wt = np.transpose(w, (1, 0, 2)).copy()
+    scatter_case("scatterAdd windows on update axes 0 and 2", "Lax.scatterAdd", lax.scatter_add, y, starts, wt,
+                 ((0, 2), (), (0, 1)), mode="clip")
+    bx = rng.uniform(-3, 3, (3, 5, 4)).astype(F32)
+    bi = np.array([[[1], [4]], [[0], [2]], [[3], [2]]], I32)
+    bu = rng.uniform(-3, 3, (3, 2, 4)).astype(F32)
+    scatter_case("scatterAdd operand batching dims", "Lax.scatterAdd", lax.scatter_add, bx, bi, bu,
+                 ((2,), (1,), (1,), (0,), (0,)))
+    scatter_case("scatter operand batching dims", "Lax.scatter", lax.scatter, bx, bi, bu,
+                 ((2,), (1,), (1,), (0,), (0,)))
+    ints = rng.integers(-50, 50, (6, 4)).astype(I32)
+    iu = rng.integers(-50, 50, (3, 4)).astype(I32)
+    ii = np.array([[1], [5], [9]], I32)
+    for name, f in fns:
+        scatter_case("%s int32 with a dropped row" % name, "Lax." + name, f, ints, ii, iu, ((1,), (0,), (0,)))
+    scatter_case("scatterAdd int64", "Lax.scatterAdd", lax.scatter_add, ints.astype(I64), ii.astype(I64),
+                 iu.astype(I64), ((1,), (0,), (0,)), mode="clip")
+    # scatter_apply: func applied once per window covering an element (twice for a repeated index)
+    for mode in (None, "clip"):
+        p = {"window": [], "inserted": [0], "map": [0], "obd": [], "sibd": [], "mode": mode or "none",
+             "func": "square", "shape": [4]}
+        mb.case("scatterApply square mode %s" % mode, "Lax.scatterApply", p, [v, np.array([[1], [4], [1], [8]], I32)],
+                lambda x, i, m=mode: lax.scatter_apply(x, i, jnp.square, sdn((), (0,), (0,)), update_shape=(4,),
+                                                       mode=m))
+    p = {"window": [1], "inserted": [0], "map": [0], "obd": [], "sibd": [], "mode": "none", "func": "neg",
+         "shape": [2, 3]}
+    mb.case("scatterApply neg rows", "Lax.scatterApply", p, [x, np.array([[1], [3]], I32)],
+            lambda a, i: lax.scatter_apply(a, i, jnp.negative, sdn((1,), (0,), (0,)), update_shape=(2, 3)))
+
+
+def main():
+    gathers()
+    scatters()
+    mg.write_lines("laxmore", "golden values for Kiln's breadth family (jax.lax and jax.numpy breadth)",
+                   "make_laxmore_goldens.py", mb.LINES)
+
+
+if __name__ == "__main__":
+    main()
