@@ -157,9 +157,100 @@ def scatters():
             lambda a, i: lax.scatter_apply(a, i, jnp.negative, sdn((1,), (0,), (0,)), update_shape=(2, 3)))
 
 
+def shape_result(v):
+    return np.array([int(e) for e in v], I32)
+
+
+def lax_breadth():
+    case = mb.case
+    x = rng.uniform(-3, 3, (2, 3)).astype(F32)
+    y = rng.uniform(-3, 3, (2, 3)).astype(F32)
+    pred = np.array([[True, False, True], [False, False, True]])
+    case("select", "Lax.select", {}, [pred, x, y], lax.select, wrt=(1, 2))
+    case("select 0-d pred", "Lax.select", {}, [np.array(False), x, y], lax.select, wrt=(1, 2))
+    case("select int32", "Lax.select", {}, [pred, x.astype(I32), y.astype(I32)], lax.select)
+    for axis in (0, 1, 2, -1):
+        case("stack axis %d" % axis, "Lax.stack", {"axis": axis}, [x, y, x + 1],
+             lambda *a, ax=axis: lax.stack(a, ax), wrt=(0, 1))
+    z = rng.uniform(-3, 3, (2, 3, 4)).astype(F64)
+    for axis in (0, 1, -1):
+        case("unstack axis %d" % axis, "Lax.unstack", {"axis": axis}, [z], lambda v, ax=axis: list(lax.unstack(v, ax)))
+    for reps in ((2, 1, 3), (1, 1, 1), (0, 2, 1)):
+        case("tile %s" % (reps,), "Lax.tile", {"reps": list(reps)}, [z], lambda v, r=reps: lax.tile(v, r),
+             wrt=(0,) if 0 not in reps else ())
+    for shapes in (((2, 1), (3,)), ((1,), (5, 4, 1)), ((0, 1), (1, 7)), ((),)):
+        text = "|".join(",".join(str(d) for d in sh) if sh else "scalar" for sh in shapes)
+        case("broadcastShapes %s" % text, "Lax.broadcastShapes", {"shapes": text}, [np.zeros(1, F32)],
+             lambda _, sh=shapes: shape_result(lax.broadcast_shapes(*sh)))
+    case("broadcastLike", "Lax.broadcastLike", {}, [x[:1], np.zeros((4, 2, 3), F32)], lax.broadcast_like, wrt=(0,))
+    for idx in (-4, -1, 0, 1, 3):
+        case("dynamicUpdateIndexInDim index %d" % idx, "Lax.dynamicUpdateIndexInDim", {"index": idx, "axis": 1},
+             [z, np.full((2, 4), 7.5, F64)], lambda v, u, i=idx: lax.dynamic_update_index_in_dim(v, u, i, 1),
+             wrt=(0, 1))
+    case("dynamicUpdateIndexInDim keeps rank", "Lax.dynamicUpdateIndexInDim", {"index": 2, "axis": 2},
+         [z, np.full((2, 3, 1), -1.0, F64)], lambda v, u: lax.dynamic_update_index_in_dim(v, u, 2, 2))
+    w = rng.uniform(-3, 3, (4, 5, 3)).astype(F32)
+    i0 = np.array([0, 3, -1, 2, 5], I32)
+    i1 = np.array([4, -2, 0, 9, 1], I32)
+    case("indexTake two axes", "Lax.indexTake", {"axes": [0, 1]}, [w, i0, i1],
+         lambda v, a, b: lax.index_take(v, (a, b), (0, 1)), wrt=(0,))
+    case("indexTake axis 2", "Lax.indexTake", {"axes": [2]}, [w, np.array([2, 0, -1], I32)],
+         lambda v, a: lax.index_take(v, (a,), (2,)), wrt=(0,))
+    ints = {I32: [0, 1, -1, 7, -7, 2 ** 31 - 1, -2 ** 31, 123456789, -987654321],
+            U32: [0, 1, 7, 2 ** 32 - 1, 2 ** 31, 123456789, 4000000000],
+            I64: [0, 1, -1, 7, -7, 2 ** 63 - 1, -2 ** 63, 2 ** 40 + 3, -(2 ** 35) - 11, 1234567890123456789]}
+    for dt, v in ints.items():
+        a = np.repeat(np.array(v), len(v)).astype(dt)
+        b = np.tile(np.array(v), len(v)).astype(dt)
+        case("mulhi %s pairs" % dt, "Lax.mulhi", {}, [a, b], lax.mulhi)
+    for dt in (F32, I32, B):
+        case("empty %s" % dt, "Lax.empty", {"shape": [2, 0, 3], "dtype": dt}, [np.zeros(1, F32)],
+             lambda _, d=dt: lax.empty((2, 0, 3), d))
+    # ties only along the last axis: JAX's CPU approx_min_k breaks ties along other axes its own way
+    t = (rng.permutation(21) - 10).reshape(3, 7).astype(F32)
+    t[0, 2] = t[0, 5]
+    for k, dim in ((2, -1), (3, 1), (1, 0), (7, 1)):
+        if dim == 0:
+            t = (rng.permutation(21) - 10).reshape(3, 7).astype(F32)
+        case("approxMaxK k=%d dim=%d" % (k, dim), "Lax.approxMaxK", {"k": k, "dim": dim}, [t],
+             lambda v, k=k, d=dim: list(lax.approx_max_k(v, k, d)), wrt=(0,))
+        case("approxMinK k=%d dim=%d" % (k, dim), "Lax.approxMinK", {"k": k, "dim": dim}, [t],
+             lambda v, k=k, d=dim: list(lax.approx_min_k(v, k, d)), wrt=(0,))
+    t64 = t.astype(F64)
+    t64[1, 1] = -np.inf
+    case("approxMinK float64 with -inf", "Lax.approxMinK", {"k": 4, "dim": -1}, [t64],
+         lambda v: list(lax.approx_min_k(v, 4)))
+    dummy = [np.zeros(1, F32)]
+    for lhs, rhs, st, pads, bgc in (((2, 3, 9, 8), (4, 3, 3, 2), (1, 2), ((1, 1), (0, 2)), 1),
+                                    ((4, 3, 5), (6, 3, 2), (3,), ((0, 0),), 2),
+                                    ((1, 1, 2, 2), (1, 1, 5, 5), (1, 1), ((0, 0), (1, 1)), 1)):
+        case("convShapeTuple %s %s" % (lhs, rhs), "Lax.convShapeTuple",
+             {"lhs": list(lhs), "rhs": list(rhs), "strides": list(st), "pads": [list(p) for p in pads], "bgc": bgc},
+             dummy, lambda _, a=(lhs, rhs, st, pads, bgc): shape_result(lax.conv_shape_tuple(*a)))
+    for pad in ("SAME", "VALID"):
+        case("convShapeTuple %s" % pad, "Lax.convShapeTuple",
+             {"lhs": [2, 3, 9, 8], "rhs": [4, 3, 3, 2], "strides": [2, 3], "padname": pad}, dummy,
+             lambda _, p=pad: shape_result(lax.conv_shape_tuple((2, 3, 9, 8), (4, 3, 3, 2), (2, 3), p)))
+    for dn in (("NCHW", "OIHW", "NCHW"), ("NHWC", "HWIO", "NHWC"), ("NWHC", "WHIO", "CNHW")):
+        case("convGeneralPermutations %s" % ",".join(dn), "Lax.convGeneralPermutations", {"dn": ",".join(dn)}, dummy,
+             lambda _, d=dn: [shape_result(p) for p in lax.conv_general_permutations(d)])
+        for pad in ("SAME", "VALID", ((1, 2), (0, 1))):
+            lhs = (2, 7, 6, 3) if dn[0] != "NCHW" else (2, 3, 7, 6)
+            rhs = tuple({"O": 4, "I": 3, "H": 3, "W": 2}[c] for c in dn[1])
+            lhs = tuple({"N": 2, "C": 3, "H": 7, "W": 6}[c] for c in dn[0])
+            params = {"lhs": list(lhs), "rhs": list(rhs), "strides": [2, 1], "dn": ",".join(dn)}
+            if isinstance(pad, str):
+                params["padname"] = pad
+            else:
+                params["pads"] = [list(p) for p in pad]
+            case("convTransposeShapeTuple %s %s" % (",".join(dn), pad), "Lax.convTransposeShapeTuple", params, dummy,
+                 lambda _, l=lhs, r=rhs, p=pad, d=dn: shape_result(lax.conv_transpose_shape_tuple(l, r, (2, 1), p, d)))
+
+
 def main():
     gathers()
     scatters()
+    lax_breadth()
     mg.write_lines("laxmore", "golden values for Kiln's breadth family (jax.lax and jax.numpy breadth)",
                    "make_laxmore_goldens.py", mb.LINES)
 

@@ -1939,4 +1939,157 @@ public final class Lax {
             GatherScatterMode mode) {
         return GatherScatter.scatterApply(operand, scatterIndices, func, dimensionNumbers, updateShape, mode);
     }
+
+    // ---------------------------------------------------------------- more jax.lax breadth (LaxMore)
+
+    /** {@code jax.lax.select}: where {@code pred} (bool, rank 0 or the cases' shape) holds, onTrue, else onFalse. */
+    public static Array select(Array pred, Array onTrue, Array onFalse) {
+        return LaxMore.select(pred, onTrue, onFalse);
+    }
+
+    /** {@code jax.lax.stack}: arrays of one dtype and shape stacked along a new axis. */
+    public static Array stack(Array[] operands, int axis) {
+        return LaxMore.stack(operands, axis);
+    }
+
+    /** {@code jax.lax.unstack}: the slices of {@code x} along an axis, that axis removed. */
+    public static Array[] unstack(Array x, int axis) {
+        return LaxMore.unstack(x, axis);
+    }
+
+    /** {@code jax.lax.tile}: the operand repeated {@code reps[i]} times along axis i (one count per axis). */
+    public static Array tile(Array operand, int[] reps) {
+        return LaxMore.tile(operand, reps);
+    }
+
+    /** {@code jax.lax.broadcast_shapes}: the shape NumPy's broadcasting rules give these shapes. */
+    public static int[] broadcastShapes(int[]... shapes) {
+        Objects.requireNonNull(shapes, "shapes");
+        NullChecks.elements(shapes, "shapes");
+        return Np.broadcastShapes(shapes);
+    }
+
+    /** {@code jax.lax.broadcast_like}: {@code arr} broadcast to the shape of {@code likeArr}. */
+    public static Array broadcastLike(Array arr, Array likeArr) {
+        return LaxMore.broadcastLike(arr, likeArr);
+    }
+
+    /**
+     * {@code jax.lax.dynamic_update_index_in_dim}: {@code update} (the operand's rank, size 1 along
+     * the axis, or one rank less) written at a traced {@code index} along the axis (negative counts
+     * from the end; clamped into range).
+     */
+    public static Array dynamicUpdateIndexInDim(Array operand, Array update, Object index, int axis) {
+        return LaxMore.dynamicUpdateIndexInDim(operand, update, index, axis);
+    }
+
+    /**
+     * {@code jax.lax.index_take}: for each position of the 1-d index arrays, the slice of {@code
+     * src} at those indices along {@code axes} (increasing; each index taken modulo its axis).
+     */
+    public static Array indexTake(Array src, Array[] idxs, int[] axes) {
+        return LaxMore.indexTake(src, idxs, axes);
+    }
+
+    /** {@code jax.lax.mulhi}: the high half of the double-width product of integers of one dtype. */
+    public static Array mulhi(Object x, Object y) {
+        return LaxMore.mulhi(x, y);
+    }
+
+    /** {@code jax.lax.empty}: an array of this shape and dtype (Kiln fills it with zeros). */
+    public static Array empty(int[] shape, DType dtype) {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(dtype, "dtype");
+        return Np.zeros(dtype, shape);
+    }
+
+    /**
+     * {@code jax.lax.approx_max_k}: the k largest along {@code reductionDimension} and their
+     * indices, {@code [values, indices]}. Kiln computes them exactly (a valid answer for any
+     * recall target, as JAX does on CPU); the last three arguments are accepted as hints.
+     */
+    public static Array[] approxMaxK(
+            Array operand,
+            int k,
+            int reductionDimension,
+            double recallTarget,
+            int reductionInputSizeOverride,
+            boolean aggregateToTopk) {
+        return LaxMore.approxTopK("approxMaxK", operand, k, reductionDimension, recallTarget, true);
+    }
+
+    /** {@code jax.lax.approx_max_k} with JAX's defaults (last axis, recall target 0.95). */
+    public static Array[] approxMaxK(Array operand, int k) {
+        return approxMaxK(operand, k, -1, 0.95, -1, true);
+    }
+
+    /** {@code jax.lax.approx_min_k}: the k smallest, as {@link #approxMaxK}. */
+    public static Array[] approxMinK(
+            Array operand,
+            int k,
+            int reductionDimension,
+            double recallTarget,
+            int reductionInputSizeOverride,
+            boolean aggregateToTopk) {
+        return LaxMore.approxTopK("approxMinK", operand, k, reductionDimension, recallTarget, false);
+    }
+
+    /** {@code jax.lax.approx_min_k} with JAX's defaults (last axis, recall target 0.95). */
+    public static Array[] approxMinK(Array operand, int k) {
+        return approxMinK(operand, k, -1, 0.95, -1, true);
+    }
+
+    /**
+     * {@code jax.lax.conv_shape_tuple}: the output shape of an NCH…/OIH… convolution with these
+     * strides and padding pairs, the batch divided by {@code batchGroupCount}.
+     */
+    public static int[] convShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] strides, int[][] pads, int batchGroupCount) {
+        return LaxMore.convShapeTuple(lhsShape, rhsShape, strides, pads, batchGroupCount);
+    }
+
+    /** {@code jax.lax.conv_shape_tuple} with a padding name ("VALID", "SAME", "SAME_LOWER"). */
+    public static int[] convShapeTuple(int[] lhsShape, int[] rhsShape, int[] strides, String pads) {
+        Objects.requireNonNull(lhsShape, "lhsShape");
+        Objects.requireNonNull(rhsShape, "rhsShape");
+        Objects.requireNonNull(pads, "pads");
+        if (lhsShape.length != rhsShape.length || lhsShape.length < 2) {
+            throw new ShapeException("convShapeTuple: shapes " + Shape.toString(lhsShape) + " and "
+                    + Shape.toString(rhsShape) + " need one rank of at least 2");
+        }
+        int n = lhsShape.length - 2;
+        int[][] p = Convolution.pads(
+                "convShapeTuple",
+                pads,
+                Arrays.copyOfRange(lhsShape, 2, n + 2),
+                Arrays.copyOfRange(rhsShape, 2, n + 2),
+                Convolution.positive("convShapeTuple", "strides", strides, n));
+        return LaxMore.convShapeTuple(lhsShape, rhsShape, strides, p, 1);
+    }
+
+    /**
+     * {@code jax.lax.conv_transpose_shape_tuple}: the output shape of {@link #convTranspose} for
+     * these shapes, strides, "SAME" or "VALID" padding and layout strings.
+     */
+    public static int[] convTransposeShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] windowStrides, String padding, String[] dimensionNumbers) {
+        Objects.requireNonNull(padding, "padding");
+        return LaxMore.convTransposeShapeTuple(lhsShape, rhsShape, windowStrides, padding, null, dimensionNumbers);
+    }
+
+    /** {@code jax.lax.conv_transpose_shape_tuple} with padding pairs (added to the output as given). */
+    public static int[] convTransposeShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] windowStrides, int[][] padding, String[] dimensionNumbers) {
+        Objects.requireNonNull(padding, "padding");
+        return LaxMore.convTransposeShapeTuple(lhsShape, rhsShape, windowStrides, null, padding, dimensionNumbers);
+    }
+
+    /**
+     * {@code jax.lax.conv_general_permutations}: for layout strings such as {@code {"NHWC", "HWIO",
+     * "NHWC"}}, the positions of (batch, feature, spatial…), (out, in, spatial…) and the output's
+     * (batch, feature, spatial…), spatial axes in the kernel's order.
+     */
+    public static int[][] convGeneralPermutations(String[] dimensionNumbers) {
+        return LaxMore.convGeneralPermutations(dimensionNumbers);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.conformance.families;
 
 import dev.kiln.Array;
+import dev.kiln.DType;
 import dev.kiln.GatherDimensionNumbers;
 import dev.kiln.GatherScatterMode;
 import dev.kiln.Lax;
@@ -33,7 +34,15 @@ final class LaxMoreCalls {
             "Lax.scatterMul",
             "Lax.scatterMin",
             "Lax.scatterMax",
-            "Lax.scatterApply");
+            "Lax.scatterApply",
+            "Lax.select",
+            "Lax.stack",
+            "Lax.tile",
+            "Lax.indexTake",
+            "Lax.mulhi",
+            "Lax.approxMaxK",
+            "Lax.approxMinK",
+            "Lax.dynamicUpdateIndexInDim");
 
     private static int[] ints(Map<String, String> p, String key) {
         int[] v = BreadthFamily.ints(p.get(key));
@@ -76,8 +85,80 @@ final class LaxMoreCalls {
             case "Lax.scatterMax" -> Lax.scatterMax(a[0], a[1], a[2], sdn(p), false, false, mode(p));
             case "Lax.scatterApply" ->
                 Lax.scatterApply(a[0], a[1], func(p.get("func")), sdn(p), ints(p, "shape"), false, false, mode(p));
+            case "Lax.select" -> Lax.select(a[0], a[1], a[2]);
+            case "Lax.stack" -> Lax.stack(a, integer(p, "axis"));
+            case "Lax.unstack" -> Lax.unstack(a[0], integer(p, "axis"));
+            case "Lax.tile" -> Lax.tile(a[0], ints(p, "reps"));
+            case "Lax.broadcastShapes" -> shape(Lax.broadcastShapes(shapes(p.get("shapes"))));
+            case "Lax.broadcastLike" -> Lax.broadcastLike(a[0], a[1]);
+            case "Lax.dynamicUpdateIndexInDim" ->
+                Lax.dynamicUpdateIndexInDim(a[0], a[1], integer(p, "index"), integer(p, "axis"));
+            case "Lax.indexTake" -> Lax.indexTake(a[0], java.util.Arrays.copyOfRange(a, 1, a.length), ints(p, "axes"));
+            case "Lax.mulhi" -> Lax.mulhi(a[0], a[1]);
+            case "Lax.empty" -> Lax.empty(ints(p, "shape"), DType.fromName(p.get("dtype")));
+            case "Lax.approxMaxK" -> Lax.approxMaxK(a[0], integer(p, "k"), integer(p, "dim"), 0.95, -1, true);
+            case "Lax.approxMinK" -> Lax.approxMinK(a[0], integer(p, "k"), integer(p, "dim"), 0.95, -1, true);
+            case "Lax.convShapeTuple" ->
+                shape(
+                        p.containsKey("padname")
+                                ? Lax.convShapeTuple(
+                                        ints(p, "lhs"), ints(p, "rhs"), ints(p, "strides"), p.get("padname"))
+                                : Lax.convShapeTuple(
+                                        ints(p, "lhs"),
+                                        ints(p, "rhs"),
+                                        ints(p, "strides"),
+                                        pairs(p.get("pads")),
+                                        integer(p, "bgc")));
+            case "Lax.convGeneralPermutations" -> {
+                int[][] perms = Lax.convGeneralPermutations(p.get("dn").split(","));
+                yield new Array[] {shape(perms[0]), shape(perms[1]), shape(perms[2])};
+            }
+            case "Lax.convTransposeShapeTuple" ->
+                shape(
+                        p.containsKey("padname")
+                                ? Lax.convTransposeShapeTuple(
+                                        ints(p, "lhs"),
+                                        ints(p, "rhs"),
+                                        ints(p, "strides"),
+                                        p.get("padname"),
+                                        p.get("dn").split(","))
+                                : Lax.convTransposeShapeTuple(
+                                        ints(p, "lhs"),
+                                        ints(p, "rhs"),
+                                        ints(p, "strides"),
+                                        pairs(p.get("pads")),
+                                        p.get("dn").split(",")));
             default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
         };
+    }
+
+    private static int integer(Map<String, String> p, String key) {
+        return Integer.parseInt(p.get(key));
+    }
+
+    /** A shape (or permutation) as an int32 array, the form the golden file holds it in. */
+    private static Array shape(int[] s) {
+        return Np.array(s, s.length);
+    }
+
+    /** Shapes written as {@code 2,1|3}, with {@code scalar} for rank 0. */
+    private static int[][] shapes(String text) {
+        String[] parts = text.split("\\|");
+        int[][] out = new int[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = parts[i].equals("scalar") ? new int[0] : BreadthFamily.ints(parts[i]);
+        }
+        return out;
+    }
+
+    /** Pairs written as {@code 1,1|0,2}. */
+    private static int[][] pairs(String text) {
+        String[] parts = text.split("\\|");
+        int[][] out = new int[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = BreadthFamily.ints(parts[i]);
+        }
+        return out;
     }
 
     private static Array m56() {
@@ -123,6 +204,37 @@ final class LaxMoreCalls {
                         Np.zeros(dev.kiln.DType.FLOAT32, 3, 6),
                         new ScatterDimensionNumbers(new int[] {1}, new int[] {0}, new int[] {3})));
         bad.put("scatterApply", () -> Lax.scatterApply(m56(), rows(), x -> Np.sum(x), rowsSdn, new int[] {3, 6}));
+        Array i3 = Np.arange(3);
+        bad.put("select", () -> Lax.select(Np.array(new int[] {1, 0, 1}), i3, i3));
+        bad.put("select ", () -> Lax.select(Np.array(new boolean[] {true}), i3, Np.astype(i3, DType.FLOAT32)));
+        bad.put("stack", () -> Lax.stack(new Array[] {i3, Np.astype(i3, DType.FLOAT32)}, 0));
+        bad.put("stack ", () -> Lax.stack(new Array[] {i3, i3}, 2));
+        bad.put("unstack", () -> Lax.unstack(i3, 1));
+        bad.put("tile", () -> Lax.tile(m56(), new int[] {2}));
+        bad.put("broadcastShapes", () -> Lax.broadcastShapes(new int[] {2, 3}, new int[] {4}));
+        bad.put("broadcastLike", () -> Lax.broadcastLike(m56(), i3));
+        bad.put("dynamicUpdateIndexInDim", () -> Lax.dynamicUpdateIndexInDim(m56(), Np.zeros(5, 6, 1), 0, 0));
+        bad.put("indexTake", () -> Lax.indexTake(m56(), new Array[] {i3}, new int[] {0, 1}));
+        bad.put("indexTake ", () -> Lax.indexTake(m56(), new Array[] {Np.astype(i3, DType.FLOAT32)}, new int[] {0}));
+        bad.put("mulhi", () -> Lax.mulhi(m56(), m56()));
+        bad.put("mulhi ", () -> Lax.mulhi(i3, Np.astype(i3, DType.INT64)));
+        bad.put("approxMaxK", () -> Lax.approxMaxK(m56(), 7));
+        bad.put("approxMinK", () -> Lax.approxMinK(Np.reshape(Np.arange(6), 2, 3), 2));
+        bad.put(
+                "convShapeTuple",
+                () -> Lax.convShapeTuple(
+                        new int[] {1, 2, 5}, new int[] {3, 2, 2}, new int[] {1}, new int[][] {{0, 0}, {1, 1}}, 1));
+        bad.put(
+                "convShapeTuple ",
+                () -> Lax.convShapeTuple(
+                        new int[] {1, 2, 5}, new int[] {3, 2, 2}, new int[] {1}, new int[][] {{-4, -4}}, 1));
+        bad.put("convGeneralPermutations", () -> Lax.convGeneralPermutations(new String[] {"NCHW", "OIHW", "NCHH"}));
+        bad.put(
+                "convTransposeShapeTuple",
+                () -> Lax.convTransposeShapeTuple(
+                        new int[] {1, 2, 5}, new int[] {3, 2, 2}, new int[] {1}, "FULL", new String[] {
+                            "NCH", "OIH", "NCH"
+                        }));
         BreadthFamily.errorCases("breadth", bad, out);
     }
 }
