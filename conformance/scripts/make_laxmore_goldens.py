@@ -247,10 +247,42 @@ def lax_breadth():
                  lambda _, l=lhs, r=rhs, p=pad, d=dn: shape_result(lax.conv_transpose_shape_tuple(l, r, (2, 1), p, d)))
 
 
+def as_int32(f):
+    """JAX answers uint8 where Kiln, without an 8-bit dtype, answers int32 holding the same values."""
+    return lambda *a: jnp.asarray(f(*a)).astype(jnp.int32)
+
+
+def numpy_breadth():
+    case = mb.case
+    ints = {I32: [0, 1, -1, 7, -7, 2 ** 31 - 1, -2 ** 31, 123456789, -987654321],
+            U32: [0, 1, 7, 2 ** 32 - 1, 2 ** 31, 123456789],
+            I64: [0, 1, -1, 2 ** 63 - 1, -2 ** 63, 2 ** 40 + 3, -(2 ** 35) - 11]}
+    for dt, v in ints.items():
+        case("bitwiseCount %s" % dt, "Np.bitwiseCount", {}, [np.array(v, dt)], as_int32(jnp.bitwise_count))
+    case("bitwiseCount bool", "Np.bitwiseCount", {}, [np.array([True, False])], as_int32(jnp.bitwise_count))
+    bits = rng.random((3, 11)) < 0.5
+    for axis in (None, 0, 1, -1):
+        for order in ("big", "little"):
+            case("packbits axis %s %s" % (axis, order), "Np.packbits", {"axis": axis, "order": order}, [bits],
+                 as_int32(lambda v, a=axis, o=order: jnp.packbits(v, axis=a, bitorder=o)))
+    case("packbits int32 nonzero", "Np.packbits", {"axis": None, "order": "big"},
+         [np.array([0, 3, -1, 0, 0, 9, 0, 1, 5], I32)], as_int32(jnp.packbits))
+    case("packbits empty", "Np.packbits", {"axis": None, "order": "big"}, [np.zeros(0, B)], as_int32(jnp.packbits))
+    by = rng.integers(0, 256, (2, 3)).astype(np.uint8)
+    for axis in (None, 0, 1):
+        for count in (None, 3, 13, 30, -5):
+            for order in ("big", "little"):
+                case("unpackbits axis %s count %s %s" % (axis, count, order), "Np.unpackbits",
+                     {"axis": axis, "count": count, "order": order}, [by.astype(I32)],
+                     as_int32(lambda v, a=axis, c=count, o=order:
+                              jnp.unpackbits(v.astype(jnp.uint8), axis=a, count=c, bitorder=o)))
+
+
 def main():
     gathers()
     scatters()
     lax_breadth()
+    numpy_breadth()
     mg.write_lines("laxmore", "golden values for Kiln's breadth family (jax.lax and jax.numpy breadth)",
                    "make_laxmore_goldens.py", mb.LINES)
 

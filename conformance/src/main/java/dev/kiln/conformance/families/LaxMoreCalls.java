@@ -128,8 +128,16 @@ final class LaxMoreCalls {
                                         ints(p, "strides"),
                                         pairs(p.get("pads")),
                                         p.get("dn").split(",")));
+            case "Np.bitwiseCount" -> Np.bitwiseCount(a[0]);
+            case "Np.packbits" -> Np.packbits(a[0], optional(p, "axis"), p.get("order"));
+            case "Np.unpackbits" -> Np.unpackbits(a[0], optional(p, "axis"), optional(p, "count"), p.get("order"));
             default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
         };
+    }
+
+    private static Integer optional(Map<String, String> p, String key) {
+        String v = p.get(key);
+        return v == null || v.equals("none") ? null : Integer.valueOf(v);
     }
 
     private static int integer(Map<String, String> p, String key) {
@@ -235,6 +243,11 @@ final class LaxMoreCalls {
                         new int[] {1, 2, 5}, new int[] {3, 2, 2}, new int[] {1}, "FULL", new String[] {
                             "NCH", "OIH", "NCH"
                         }));
+        bad.put("bitwiseCount", () -> Np.bitwiseCount(m56()));
+        bad.put("packbits", () -> Np.packbits(m56()));
+        bad.put("packbits ", () -> Np.packbits(i3, 0, "middle"));
+        bad.put("unpackbits", () -> Np.unpackbits(m56()));
+        bad.put("unpackbits ", () -> Np.unpackbits(i3, 1, null, "big"));
         BreadthFamily.errorCases("breadth", bad, out);
     }
 }
