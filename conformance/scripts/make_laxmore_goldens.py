@@ -278,8 +278,41 @@ def numpy_breadth():
                               jnp.unpackbits(v.astype(jnp.uint8), axis=a, count=c, bitorder=o)))
 
 
+def solvers():
+    case = mb.case
+    import jax
+    m = rng.uniform(-1, 1, (3, 3))
+    a = (m @ m.T + 3 * np.eye(3)).astype(F64)
+    g = (rng.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)).astype(F64)
+    b = rng.uniform(-1, 1, (3,)).astype(F64)
+
+    def jacobi(mat, steps=60):
+        # an iterative solve (fori_loop): implicit differentiation never differentiates its steps
+        d = jnp.diag(mat)
+        return lambda mv, r: lax.fori_loop(0, steps, lambda i, x: x + (r - mv(x)) / d, jnp.zeros_like(r))
+
+    case("customLinearSolve direct", "Lax.customLinearSolve", {"solver": "direct", "symmetric": False}, [g, b],
+         lambda mat, r: lax.custom_linear_solve(lambda v: mat @ v, r, lambda mv, y: jnp.linalg.solve(mat, y),
+                                                lambda vm, y: jnp.linalg.solve(mat.T, y)), wrt=(1,))
+    case("customLinearSolve jacobi", "Lax.customLinearSolve", {"solver": "jacobi", "symmetric": False}, [g, b],
+         lambda mat, r: lax.custom_linear_solve(lambda v: mat @ v, r, jacobi(mat), jacobi(mat.T)), wrt=(1,))
+    case("customLinearSolve symmetric jacobi", "Lax.customLinearSolve", {"solver": "jacobi", "symmetric": True},
+         [a, b], lambda mat, r: lax.custom_linear_solve(lambda v: mat @ v, r, jacobi(mat), symmetric=True), wrt=(1,))
+
+    def newton(f, x0):
+        step = lambda i, x: x - f(x) / jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+        return lax.fori_loop(0, 30, step, x0)
+
+    for dt in (F32, F64):
+        av = rng.uniform(0.5, 9, (4,)).astype(dt)
+        case("customRoot sqrt by newton %s" % dt, "Lax.customRoot", {}, [av],
+             lambda v: lax.custom_root(lambda x: x * x - v, jnp.ones_like(v), newton, lambda gg, y: y / gg(jnp.ones_like(y))),
+             wrt=(0,))
+
+
 def main():
     gathers()
+    solvers()
     scatters()
     lax_breadth()
     numpy_breadth()

@@ -2092,4 +2092,39 @@ public final class Lax {
     public static int[][] convGeneralPermutations(String[] dimensionNumbers) {
         return LaxMore.convGeneralPermutations(dimensionNumbers);
     }
+
+    // ---------------------------------------------------------------- implicit differentiation (LaxSolvers)
+
+    /**
+     * {@code jax.lax.custom_linear_solve}: {@code solve(matvec, b)}, the solution x of the linear
+     * system matvec(x) = b, differentiated implicitly in {@code b}: the tangent is {@code
+     * solve(matvec, db)}, so forward mode never differentiates the solver's steps. Reverse mode
+     * transposes that tangent solve, so it needs a solve that is linear in b and written with Kiln
+     * operations (a direct solve, a fixed number of iterations); unlike JAX, Kiln does not yet call
+     * {@code transposeSolve} (accepted for the signature; null is allowed).
+     */
+    public static Array customLinearSolve(
+            Function<Array, Array> matvec,
+            Array b,
+            BiFunction<Function<Array, Array>, Array, Array> solve,
+            BiFunction<Function<Array, Array>, Array, Array> transposeSolve,
+            boolean symmetric) {
+        return LaxSolvers.customLinearSolve(matvec, b, solve, transposeSolve, symmetric);
+    }
+
+    /**
+     * {@code jax.lax.custom_root}: {@code solve(g, initialGuess)} for {@code g(x) = f(x, params)},
+     * a root of f in x, differentiated in {@code params} (any tree of arrays) by the implicit
+     * function theorem: the tangent is {@code tangentSolve(v -> ∂f/∂x v, -∂f/∂params dparams)} at
+     * the root (for a scalar x, {@code (g, y) -> Np.divide(y, g.apply(one))}). JAX's f closes over
+     * its parameters; Kiln's takes them as its second argument. initialGuess gets no derivative.
+     */
+    public static <P> Array customRoot(
+            BiFunction<Array, P, Array> f,
+            Array initialGuess,
+            P params,
+            BiFunction<Function<Array, Array>, Array, Array> solve,
+            BiFunction<Function<Array, Array>, Array, Array> tangentSolve) {
+        return LaxSolvers.customRoot(f, initialGuess, params, solve, tangentSolve);
+    }
 }

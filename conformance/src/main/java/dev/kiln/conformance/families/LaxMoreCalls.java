@@ -128,11 +128,45 @@ final class LaxMoreCalls {
                                         ints(p, "strides"),
                                         pairs(p.get("pads")),
                                         p.get("dn").split(",")));
+            case "Lax.customLinearSolve" -> {
+                Array mat = a[0];
+                Function<Array, Array> mv = v -> Np.matmul(mat, v);
+                boolean jacobi = p.get("solver").equals("jacobi");
+                yield Lax.customLinearSolve(
+                        mv,
+                        a[1],
+                        jacobi ? jacobi(mat) : (m, r) -> dev.kiln.Linalg.solve(mat, r),
+                        jacobi ? jacobi(Np.transpose(mat)) : (m, r) -> dev.kiln.Linalg.solve(Np.transpose(mat), r),
+                        "1".equals(p.get("symmetric")));
+            }
+            case "Lax.customRoot" ->
+                Lax.customRoot(
+                        (Array x, Array v) -> Np.subtract(Np.multiply(x, x), v),
+                        Np.onesLike(a[0]),
+                        a[0],
+                        (g, x0) -> Lax.forLoop(
+                                0,
+                                30,
+                                (i, x) -> Np.subtract(
+                                        x,
+                                        Np.divide(
+                                                g.apply(x),
+                                                dev.kiln.Kiln.jvp(g, x, Np.onesLike(x))
+                                                        .tangent())),
+                                x0),
+                        (g, y) -> Np.divide(y, g.apply(Np.onesLike(y))));
             case "Np.bitwiseCount" -> Np.bitwiseCount(a[0]);
             case "Np.packbits" -> Np.packbits(a[0], optional(p, "axis"), p.get("order"));
             case "Np.unpackbits" -> Np.unpackbits(a[0], optional(p, "axis"), optional(p, "count"), p.get("order"));
             default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
         };
+    }
+
+    /** Jacobi iterations (a fixed count, as a forLoop): a solver whose steps are never differentiated. */
+    private static java.util.function.BiFunction<Function<Array, Array>, Array, Array> jacobi(Array mat) {
+        Array d = Np.diagonal(mat);
+        return (mv, r) ->
+                Lax.forLoop(0, 60, (i, x) -> Np.add(x, Np.divide(Np.subtract(r, mv.apply(x)), d)), Np.zerosLike(r));
     }
 
     private static Integer optional(Map<String, String> p, String key) {
