@@ -15,6 +15,17 @@ import java.util.function.Function;
 final class LaxSolvers {
     private LaxSolvers() {}
 
+    /** A user function's result, called through its erased type so that a wrong result type is a typed error. */
+    @SuppressWarnings("unchecked")
+    private static Array call(String fn, String what, BiFunction<?, ?, ?> f, Object a, Object b, Array like) {
+        Object r = ((BiFunction<Object, Object, Object>) f).apply(a, b);
+        if (!(r instanceof Array) && r != null) {
+            throw new KilnException(fn + ": " + what + " must return an Array, got "
+                    + r.getClass().getSimpleName());
+        }
+        return checked(fn, what, (Array) r, like);
+    }
+
     private static Array checked(String fn, String what, Array a, Array like) {
         if (a == null) {
             throw new KilnException(fn + ": " + what + " returned null; it must return an array");
@@ -46,7 +57,7 @@ final class LaxSolvers {
         if (!b.dtype().isFloating()) {
             throw new DTypeException(fn + ": b must be floating-point, got " + b.dtype());
         }
-        Function<Array, Array> inverse = v -> checked(fn, "solve", solve.apply(matvec, v), b);
+        Function<Array, Array> inverse = v -> call(fn, "solve", solve, matvec, v, b);
         return Kiln.customJvp(inverse, (Array p, Array t) -> new Kiln.Jvp<>(inverse.apply(p), inverse.apply(t)))
                 .apply(b);
     }
@@ -75,7 +86,8 @@ final class LaxSolvers {
             @SuppressWarnings("unchecked")
             P p = (P) args.get(1);
             Array x0 = (Array) args.get(0);
-            return checked(fn, "solve", solve.apply(x -> f.apply(x, p), Lax.stopGradient(x0)), initialGuess);
+            Function<Array, Array> g = x -> call(fn, "f", f, x, p, null);
+            return call(fn, "solve", solve, g, Lax.stopGradient(x0), initialGuess);
         };
         Function<List<Object>, Array> withRule = Kiln.customJvp(root, (List<Object> primal, List<Object> tangent) -> {
             Array x = Lax.stopGradient(root.apply(primal));
@@ -83,10 +95,10 @@ final class LaxSolvers {
             P p = (P) primal.get(1);
             @SuppressWarnings("unchecked")
             P dp = (P) tangent.get(1);
-            Array rhs = Kiln.jvp((P q) -> f.apply(x, q), p, dp).tangent();
-            Function<Array, Array> jx =
-                    v -> Kiln.jvp((Array y) -> f.apply(y, p), x, v).tangent();
-            Array dx = checked(fn, "tangentSolve", tangentSolve.apply(jx, Np.negative(rhs)), initialGuess);
+            Array rhs = Kiln.jvp((P q) -> call(fn, "f", f, x, q, null), p, dp).tangent();
+            Function<Array, Array> jx = v ->
+                    Kiln.jvp((Array y) -> call(fn, "f", f, y, p, null), x, v).tangent();
+            Array dx = call(fn, "tangentSolve", tangentSolve, jx, Np.negative(rhs), initialGuess);
             return new Kiln.Jvp<>(x, dx);
         });
         return withRule.apply(List.of(initialGuess, params));
