@@ -310,7 +310,29 @@ def solvers():
              wrt=(0,))
 
 
+def patches():
+    case = mb.case
+    x = rng.uniform(-2, 2, (2, 3, 7, 6)).astype(F32)
+    for filt, st, pad, ld, rd in (((3, 2), (1, 1), "VALID", None, None), ((2, 3), (2, 1), "SAME", None, (1, 2)),
+                                  ((3, 3), (1, 2), ((1, 0), (2, 1)), (2, 1), None)):
+        params = {"filter": list(filt), "strides": list(st), "ld": ld or "none", "rd": rd or "none", "dn": "none"}
+        if isinstance(pad, str):
+            params["padname"] = pad
+        else:
+            params["pads"] = [list(p) for p in pad]
+        case("convGeneralDilatedPatches %s %s %s" % (filt, st, pad), "Lax.convGeneralDilatedPatches", params, [x],
+             lambda v, a=(filt, st, pad, ld, rd): lax.conv_general_dilated_patches(v, *a), wrt=(0,))
+    xh = np.transpose(x, (0, 2, 3, 1)).copy()
+    for dn in (("NHWC", "HWIO", "NHWC"), ("NHWC", "OIHW", "NCHW")):
+        params = {"filter": [2, 2], "strides": [1, 2], "ld": "none", "rd": "none", "dn": ",".join(dn),
+                  "padname": "SAME"}
+        case("convGeneralDilatedPatches %s" % ",".join(dn), "Lax.convGeneralDilatedPatches", params, [xh],
+             lambda v, d=dn: lax.conv_general_dilated_patches(v, (2, 2), (1, 2), "SAME", dimension_numbers=d),
+             wrt=(0,))
+
+
 def main():
+    patches()
     gathers()
     solvers()
     scatters()

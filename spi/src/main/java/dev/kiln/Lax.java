@@ -2127,4 +2127,42 @@ public final class Lax {
             BiFunction<Function<Array, Array>, Array, Array> tangentSolve) {
         return LaxSolvers.customRoot(f, initialGuess, params, solve, tangentSolve);
     }
+
+    /**
+     * {@code jax.lax.conv_general_dilated_patches}: the patches a convolution with a window of
+     * {@code filterShape} sees, as channels: output channel {@code c * prod(filterShape) + p} holds
+     * input channel c at filter position p (row-major). Layouts as in {@link #convGeneralDilated}
+     * (null: NCH…, OIH…, NCH…); the result has the output layout.
+     */
+    public static Array convGeneralDilatedPatches(
+            Array lhs,
+            int[] filterShape,
+            int[] windowStrides,
+            String padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        String fn = "convGeneralDilatedPatches";
+        Array k = LaxMore.patchKernel(fn, lhs, filterShape, dimensionNumbers);
+        int groups =
+                lhs.shape(Convolution.parse(fn, lhs.ndim(), dimensionNumbers).lhs()[1]);
+        return Convolution.general(
+                fn, lhs, k, windowStrides, padding, lhsDilation, rhsDilation, dimensionNumbers, groups, 1, null);
+    }
+
+    /** {@code jax.lax.conv_general_dilated_patches} with explicit (lo, hi) padding pairs. */
+    public static Array convGeneralDilatedPatches(
+            Array lhs,
+            int[] filterShape,
+            int[] windowStrides,
+            int[][] padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        String fn = "convGeneralDilatedPatches";
+        Array k = LaxMore.patchKernel(fn, lhs, filterShape, dimensionNumbers);
+        Convolution.Dims dn = Convolution.parse(fn, lhs.ndim(), dimensionNumbers);
+        int groups = lhs.shape(dn.lhs()[1]);
+        return Convolution.general(fn, lhs, k, windowStrides, padding, lhsDilation, rhsDilation, dn, groups, 1, null);
+    }
 }

@@ -334,4 +334,51 @@ final class LaxMore {
         }
         return out;
     }
+
+    /**
+     * The kernel of {@code conv_general_dilated_patches}: one output channel per (input channel,
+     * filter position), a one at that position, laid out by the kernel spec.
+     */
+    static Array patchKernel(String fn, Array lhs, int[] filterShape, String[] dimensionNumbers) {
+        Objects.requireNonNull(lhs, "lhs");
+        Objects.requireNonNull(filterShape, "filterShape");
+        if (lhs.ndim() < 2 || filterShape.length != lhs.ndim() - 2) {
+            throw new ShapeException(fn + ": filterShape " + Arrays.toString(filterShape) + " needs one size per"
+                    + " spatial axis of lhs " + Shape.toString(lhs.shape()));
+        }
+        if (!lhs.dtype().isFloating()) {
+            throw new DTypeException(fn + ": lhs must be floating-point, got " + lhs.dtype());
+        }
+        int spatial = 1;
+        for (int f : filterShape) {
+            if (f <= 0) {
+                throw new ShapeException(fn + ": filterShape " + Arrays.toString(filterShape) + " must be positive");
+            }
+            spatial = Math.multiplyExact(spatial, f);
+        }
+        Convolution.Dims d = Convolution.parse(fn, lhs.ndim(), dimensionNumbers);
+        int channels = lhs.shape(d.lhs()[1]);
+        int[] kshape = new int[lhs.ndim()];
+        kshape[0] = spatial;
+        kshape[1] = 1;
+        System.arraycopy(filterShape, 0, kshape, 2, filterShape.length);
+        Array k = Np.reshape(Np.eye(spatial, spatial, 0, lhs.dtype()), kshape);
+        int[] reps = new int[kshape.length];
+        Arrays.fill(reps, 1);
+        reps[0] = channels;
+        k = Np.tile(k, reps);
+        // O and I to the kernel spec's positions, the spatial axes keeping their order
+        int[] perm = new int[kshape.length];
+        boolean[] taken = new boolean[kshape.length];
+        perm[d.rhs()[0]] = 0;
+        perm[d.rhs()[1]] = 1;
+        taken[d.rhs()[0]] = true;
+        taken[d.rhs()[1]] = true;
+        for (int pos = 0, next = 2; pos < perm.length; pos++) {
+            if (!taken[pos]) {
+                perm[pos] = next++;
+            }
+        }
+        return Lax.transpose(k, perm);
+    }
 }

@@ -155,6 +155,16 @@ final class LaxMoreCalls {
                                                         .tangent())),
                                 x0),
                         (g, y) -> Np.divide(y, g.apply(Np.onesLike(y))));
+            case "Lax.convGeneralDilatedPatches" -> {
+                String[] dn = p.get("dn").equals("none") ? null : p.get("dn").split(",");
+                int[] ld = BreadthFamily.ints(p.get("ld"));
+                int[] rd = BreadthFamily.ints(p.get("rd"));
+                yield p.containsKey("padname")
+                        ? Lax.convGeneralDilatedPatches(
+                                a[0], ints(p, "filter"), ints(p, "strides"), p.get("padname"), ld, rd, dn)
+                        : Lax.convGeneralDilatedPatches(
+                                a[0], ints(p, "filter"), ints(p, "strides"), pairs(p.get("pads")), ld, rd, dn);
+            }
             case "Np.bitwiseCount" -> Np.bitwiseCount(a[0]);
             case "Np.packbits" -> Np.packbits(a[0], optional(p, "axis"), p.get("order"));
             case "Np.unpackbits" -> Np.unpackbits(a[0], optional(p, "axis"), optional(p, "count"), p.get("order"));
@@ -277,6 +287,14 @@ final class LaxMoreCalls {
                         new int[] {1, 2, 5}, new int[] {3, 2, 2}, new int[] {1}, "FULL", new String[] {
                             "NCH", "OIH", "NCH"
                         }));
+        bad.put(
+                "convGeneralDilatedPatches",
+                () -> Lax.convGeneralDilatedPatches(
+                        Np.zeros(1, 2, 5, 5), new int[] {3}, new int[] {1, 1}, "VALID", null, null, null));
+        bad.put(
+                "convGeneralDilatedPatches ",
+                () -> Lax.convGeneralDilatedPatches(
+                        Np.zeros(1, 2, 5, 5), new int[] {3, 3}, new int[] {1, 1}, "FULL", null, null, null));
         bad.put("bitwiseCount", () -> Np.bitwiseCount(m56()));
         bad.put("packbits", () -> Np.packbits(m56()));
         bad.put("packbits ", () -> Np.packbits(i3, 0, "middle"));
