@@ -331,8 +331,38 @@ def patches():
              wrt=(0,))
 
 
+def bitcasts():
+    case = mb.case
+    f32 = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1.1754942e-38, 1.17549435e-38,
+                    3.4028235e38, -3.4028235e38, 3.14159, -2.5e-20, 123456.78], F32)
+    f64 = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072009e-308,
+                    2.2250738585072014e-308, 1.7976931348623157e308, np.pi, -1e-300, 1e300], F64)
+    for x, to in ((f32, I32), (f32, U32), (f64, I64)):
+        case("bitcastConvertType %s to %s" % (x.dtype, to), "Lax.bitcastConvertType", {"to": to}, [x],
+             lambda v, t=to: lax.bitcast_convert_type(v, t))
+    # integer patterns: every exponent class (zero, subnormal, normal, all ones with a zero mantissa);
+    # NaN patterns other than the canonical quiet NaN are left out (Kiln makes the canonical one)
+    i32 = np.concatenate([np.array([0, 1, 0x7FFFFF, 0x800000, 0x3F800000, 0x7F7FFFFF, 0x7F800000, 0x7FC00000,
+                                    -0x80000000, -0x40000000], np.int64),
+                          rng.integers(0x800000, 0x7F000000, 12)]).astype(I32)
+    i32[-6:] = -np.abs(i32[-6:])
+    case("bitcastConvertType int32 to float32", "Lax.bitcastConvertType", {"to": F32}, [i32],
+         lambda v: lax.bitcast_convert_type(v, jnp.float32))
+    case("bitcastConvertType uint32 to float32", "Lax.bitcastConvertType", {"to": F32},
+         [np.array([0, 1, 0x80000000, 0xFF800000, 0xBF800000, 0x7F800000, 0x807FFFFF, 1234567890], U32)],
+         lambda v: lax.bitcast_convert_type(v, jnp.float32))
+    i64 = np.array([0, 1, 0xFFFFFFFFFFFFF, 0x10000000000000, 0x3FF0000000000000, 0x7FEFFFFFFFFFFFFF,
+                    0x7FF0000000000000, 0x7FF8000000000000, -2 ** 63, -2 ** 63 + 1, -4616189618054758400,
+                    1234567890123456789, -1234567890123456789], I64)
+    case("bitcastConvertType int64 to float64", "Lax.bitcastConvertType", {"to": F64}, [i64],
+         lambda v: lax.bitcast_convert_type(v, jnp.float64))
+    case("bitcastConvertType int32 to uint32", "Lax.bitcastConvertType", {"to": U32},
+         [np.array([0, -1, 7, -2 ** 31, 2 ** 31 - 1], I32)], lambda v: lax.bitcast_convert_type(v, jnp.uint32))
+
+
 def main():
     patches()
+    bitcasts()
     gathers()
     solvers()
     scatters()

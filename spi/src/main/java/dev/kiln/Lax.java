@@ -2165,4 +2165,15 @@ public final class Lax {
         int groups = lhs.shape(dn.lhs()[1]);
         return Convolution.general(fn, lhs, k, windowStrides, padding, lhsDilation, rhsDilation, dn, groups, 1, null);
     }
+
+    /**
+     * {@code jax.lax.bitcast_convert_type} between types of one width: float32 and int32 or uint32,
+     * float64 and int64, int32 and uint32 (the same bits read as the other type). A NaN gives the
+     * canonical quiet NaN's bits (its payload and sign are not kept); subnormals convert exactly
+     * where the backend computes them. Types of different widths, which change the shape in JAX,
+     * are a {@link DTypeException} naming the reason.
+     */
+    public static Array bitcastConvertType(Array operand, DType newDtype) {
+        return BitCast.convert(operand, newDtype);
+    }
 }

@@ -891,6 +891,8 @@ final class BreadthFamily implements Family {
 
     /** Functions whose results are selected, not computed: bit for bit (NaN matches any NaN). */
     private static final java.util.Set<String> EXACT = java.util.Set.of(
+            "Lax.bitcastConvertType",
+            "Lax.gather",
             "Np.union1d",
             "Np.setdiff1d",
             "Np.setxor1d",

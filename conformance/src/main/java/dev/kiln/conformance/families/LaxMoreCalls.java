@@ -165,6 +165,7 @@ final class LaxMoreCalls {
                         : Lax.convGeneralDilatedPatches(
                                 a[0], ints(p, "filter"), ints(p, "strides"), pairs(p.get("pads")), ld, rd, dn);
             }
+            case "Lax.bitcastConvertType" -> Lax.bitcastConvertType(a[0], DType.fromName(p.get("to")));
             case "Np.bitwiseCount" -> Np.bitwiseCount(a[0]);
             case "Np.packbits" -> Np.packbits(a[0], optional(p, "axis"), p.get("order"));
             case "Np.unpackbits" -> Np.unpackbits(a[0], optional(p, "axis"), optional(p, "count"), p.get("order"));
@@ -295,6 +296,8 @@ final class LaxMoreCalls {
                 "convGeneralDilatedPatches ",
                 () -> Lax.convGeneralDilatedPatches(
                         Np.zeros(1, 2, 5, 5), new int[] {3, 3}, new int[] {1, 1}, "FULL", null, null, null));
+        bad.put("bitcastConvertType", () -> Lax.bitcastConvertType(m56(), DType.INT64));
+        bad.put("bitcastConvertType ", () -> Lax.bitcastConvertType(m56(), DType.BOOL));
         bad.put("bitwiseCount", () -> Np.bitwiseCount(m56()));
         bad.put("packbits", () -> Np.packbits(m56()));
         bad.put("packbits ", () -> Np.packbits(i3, 0, "middle"));
