@@ -460,7 +460,7 @@ final class Convolution {
     }
 
     /** JAX's {@code _conv_transpose_padding} for one dimension. */
-    private static int[] transposePadding(int k, int s, String mode, int[] pair) {
+    static int[] transposePadding(int k, int s, String mode, int[] pair) {
         int len;
         int a;
         if ("SAME".equals(mode)) {

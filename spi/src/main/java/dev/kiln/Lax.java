@@ -1794,4 +1794,424 @@ public final class Lax {
     public static Object fft(Object x, String fftType, int... fftLengths) {
         return Fft.laxFft(x, fftType, fftLengths);
     }
+
+    // ---------------------------------------------------------------- gather and scatter (GatherScatter)
+
+    /**
+     * {@code jax.lax.gather} with JAX's defaults: mode {@link GatherScatterMode#PROMISE_IN_BOUNDS}
+     * (starts clamped so each slice fits).
+     */
+    public static Array gather(
+            Array operand, Array startIndices, GatherDimensionNumbers dimensionNumbers, int[] sliceSizes) {
+        return GatherScatter.gather(operand, startIndices, dimensionNumbers, sliceSizes, null, null);
+    }
+
+    /**
+     * {@code jax.lax.gather}: slices of {@code sliceSizes} of the operand starting at each index
+     * vector (the last axis of {@code startIndices}), laid out by the dimension numbers. {@code
+     * uniqueIndices} and {@code indicesAreSorted} are hints Kiln does not need. {@code mode} null
+     * is JAX's default (promise in bounds, clamped here); under {@link GatherScatterMode#FILL_OR_DROP}
+     * a slice that does not fit reads {@code fillValue} (null: NaN for floats, the least signed
+     * integer, the largest unsigned integer, true).
+     */
+    public static Array gather(
+            Array operand,
+            Array startIndices,
+            GatherDimensionNumbers dimensionNumbers,
+            int[] sliceSizes,
+            boolean uniqueIndices,
+            boolean indicesAreSorted,
+            GatherScatterMode mode,
+            Number fillValue) {
+        return GatherScatter.gather(operand, startIndices, dimensionNumbers, sliceSizes, mode, fillValue);
+    }
+
+    /** {@code jax.lax.scatter}: updates replace the operand's windows; JAX's default mode (drop windows that do not fit). */
+    public static Array scatter(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatter(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /**
+     * {@code jax.lax.scatter}: each update window replaces the operand's window at its index
+     * vector (for repeated indices the last in row-major order wins). {@code mode} null is JAX's
+     * default, {@link GatherScatterMode#FILL_OR_DROP}: a window that does not fit is dropped; {@link
+     * GatherScatterMode#CLIP} clamps it into the operand. The two flags are hints Kiln does not need.
+     */
+    public static Array scatter(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.SET, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_add} with JAX's default mode: the updates are added (repeats accumulate). */
+    public static Array scatterAdd(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterAdd(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /** {@code jax.lax.scatter_add}; the arguments are {@link #scatter}'s. */
+    public static Array scatterAdd(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.ADD, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_sub} with JAX's default mode: the updates are subtracted. */
+    public static Array scatterSub(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterSub(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /** {@code jax.lax.scatter_sub}; the arguments are {@link #scatter}'s. */
+    public static Array scatterSub(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.SUB, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_mul} with JAX's default mode: the operand is multiplied by the updates. */
+    public static Array scatterMul(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterMul(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /**
+     * {@code jax.lax.scatter_mul}; the arguments are {@link #scatter}'s. Its derivative with respect
+     * to the updates assumes distinct indices (JAX computes it only with {@code uniqueIndices}).
+     */
+    public static Array scatterMul(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.MUL, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_min} with JAX's default mode: the smaller value is kept. */
+    public static Array scatterMin(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterMin(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /**
+     * {@code jax.lax.scatter_min}; the arguments are {@link #scatter}'s. As in JAX, the tangent of a
+     * result is shared evenly between the operand and the updates that equal it.
+     */
+    public static Array scatterMin(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.MIN, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /** {@code jax.lax.scatter_max} with JAX's default mode: the larger value is kept. */
+    public static Array scatterMax(
+            Array operand, Array scatterIndices, Array updates, ScatterDimensionNumbers dimensionNumbers) {
+        return scatterMax(operand, scatterIndices, updates, dimensionNumbers, false, false, null);
+    }
+
+    /** {@code jax.lax.scatter_max}; the arguments and derivative are {@link #scatterMin}'s. */
+    public static Array scatterMax(
+            Array operand,
+            Array scatterIndices,
+            Array updates,
+            ScatterDimensionNumbers dimensionNumbers,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatter(
+                GatherScatter.Combine.MAX, operand, scatterIndices, updates, dimensionNumbers, mode);
+    }
+
+    /**
+     * {@code jax.lax.scatter_apply}: {@code func} (element-wise, keeping shape and dtype) applied to
+     * the operand's elements in the windows of shape {@code updateShape} at the indices, once per
+     * window that covers an element (so twice for a repeated index, as in JAX). JAX's default mode.
+     */
+    public static Array scatterApply(
+            Array operand,
+            Array scatterIndices,
+            Function<Array, Array> func,
+            ScatterDimensionNumbers dimensionNumbers,
+            int[] updateShape) {
+        return GatherScatter.scatterApply(operand, scatterIndices, func, dimensionNumbers, updateShape, null);
+    }
+
+    /** {@code jax.lax.scatter_apply}; {@code mode} as in {@link #scatter}, the flags are hints. */
+    public static Array scatterApply(
+            Array operand,
+            Array scatterIndices,
+            Function<Array, Array> func,
+            ScatterDimensionNumbers dimensionNumbers,
+            int[] updateShape,
+            boolean indicesAreSorted,
+            boolean uniqueIndices,
+            GatherScatterMode mode) {
+        return GatherScatter.scatterApply(operand, scatterIndices, func, dimensionNumbers, updateShape, mode);
+    }
+
+    // ---------------------------------------------------------------- more jax.lax breadth (LaxMore)
+
+    /** {@code jax.lax.select}: where {@code pred} (bool, rank 0 or the cases' shape) holds, onTrue, else onFalse. */
+    public static Array select(Array pred, Array onTrue, Array onFalse) {
+        return LaxMore.select(pred, onTrue, onFalse);
+    }
+
+    /** {@code jax.lax.stack}: arrays of one dtype and shape stacked along a new axis. */
+    public static Array stack(Array[] operands, int axis) {
+        return LaxMore.stack(operands, axis);
+    }
+
+    /** {@code jax.lax.unstack}: the slices of {@code x} along an axis, that axis removed. */
+    public static Array[] unstack(Array x, int axis) {
+        return LaxMore.unstack(x, axis);
+    }
+
+    /** {@code jax.lax.tile}: the operand repeated {@code reps[i]} times along axis i (one count per axis). */
+    public static Array tile(Array operand, int[] reps) {
+        return LaxMore.tile(operand, reps);
+    }
+
+    /** {@code jax.lax.broadcast_shapes}: the shape NumPy's broadcasting rules give these shapes. */
+    public static int[] broadcastShapes(int[]... shapes) {
+        Objects.requireNonNull(shapes, "shapes");
+        NullChecks.elements(shapes, "shapes");
+        return Np.broadcastShapes(shapes);
+    }
+
+    /** {@code jax.lax.broadcast_like}: {@code arr} broadcast to the shape of {@code likeArr}. */
+    public static Array broadcastLike(Array arr, Array likeArr) {
+        return LaxMore.broadcastLike(arr, likeArr);
+    }
+
+    /**
+     * {@code jax.lax.dynamic_update_index_in_dim}: {@code update} (the operand's rank, size 1 along
+     * the axis, or one rank less) written at a traced {@code index} along the axis (negative counts
+     * from the end; clamped into range).
+     */
+    public static Array dynamicUpdateIndexInDim(Array operand, Array update, Object index, int axis) {
+        return LaxMore.dynamicUpdateIndexInDim(operand, update, index, axis);
+    }
+
+    /**
+     * {@code jax.lax.index_take}: for each position of the 1-d index arrays, the slice of {@code
+     * src} at those indices along {@code axes} (increasing; each index taken modulo its axis).
+     */
+    public static Array indexTake(Array src, Array[] idxs, int[] axes) {
+        return LaxMore.indexTake(src, idxs, axes);
+    }
+
+    /** {@code jax.lax.mulhi}: the high half of the double-width product of integers of one dtype. */
+    public static Array mulhi(Object x, Object y) {
+        return LaxMore.mulhi(x, y);
+    }
+
+    /** {@code jax.lax.empty}: an array of this shape and dtype (Kiln fills it with zeros). */
+    public static Array empty(int[] shape, DType dtype) {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(dtype, "dtype");
+        return Np.zeros(dtype, shape);
+    }
+
+    /**
+     * {@code jax.lax.approx_max_k}: the k largest along {@code reductionDimension} and their
+     * indices, {@code [values, indices]}. Kiln computes them exactly (a valid answer for any
+     * recall target, as JAX does on CPU); the last three arguments are accepted as hints.
+     */
+    public static Array[] approxMaxK(
+            Array operand,
+            int k,
+            int reductionDimension,
+            double recallTarget,
+            int reductionInputSizeOverride,
+            boolean aggregateToTopk) {
+        return LaxMore.approxTopK("approxMaxK", operand, k, reductionDimension, recallTarget, true);
+    }
+
+    /** {@code jax.lax.approx_max_k} with JAX's defaults (last axis, recall target 0.95). */
+    public static Array[] approxMaxK(Array operand, int k) {
+        return approxMaxK(operand, k, -1, 0.95, -1, true);
+    }
+
+    /** {@code jax.lax.approx_min_k}: the k smallest, as {@link #approxMaxK}. */
+    public static Array[] approxMinK(
+            Array operand,
+            int k,
+            int reductionDimension,
+            double recallTarget,
+            int reductionInputSizeOverride,
+            boolean aggregateToTopk) {
+        return LaxMore.approxTopK("approxMinK", operand, k, reductionDimension, recallTarget, false);
+    }
+
+    /** {@code jax.lax.approx_min_k} with JAX's defaults (last axis, recall target 0.95). */
+    public static Array[] approxMinK(Array operand, int k) {
+        return approxMinK(operand, k, -1, 0.95, -1, true);
+    }
+
+    /**
+     * {@code jax.lax.conv_shape_tuple}: the output shape of an NCH…/OIH… convolution with these
+     * strides and padding pairs, the batch divided by {@code batchGroupCount}.
+     */
+    public static int[] convShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] strides, int[][] pads, int batchGroupCount) {
+        return LaxMore.convShapeTuple(lhsShape, rhsShape, strides, pads, batchGroupCount);
+    }
+
+    /** {@code jax.lax.conv_shape_tuple} with a padding name ("VALID", "SAME", "SAME_LOWER"). */
+    public static int[] convShapeTuple(int[] lhsShape, int[] rhsShape, int[] strides, String pads) {
+        Objects.requireNonNull(lhsShape, "lhsShape");
+        Objects.requireNonNull(rhsShape, "rhsShape");
+        Objects.requireNonNull(pads, "pads");
+        if (lhsShape.length != rhsShape.length || lhsShape.length < 2) {
+            throw new ShapeException("convShapeTuple: shapes " + Shape.toString(lhsShape) + " and "
+                    + Shape.toString(rhsShape) + " need one rank of at least 2");
+        }
+        int n = lhsShape.length - 2;
+        int[][] p = Convolution.pads(
+                "convShapeTuple",
+                pads,
+                Arrays.copyOfRange(lhsShape, 2, n + 2),
+                Arrays.copyOfRange(rhsShape, 2, n + 2),
+                Convolution.positive("convShapeTuple", "strides", strides, n));
+        return LaxMore.convShapeTuple(lhsShape, rhsShape, strides, p, 1);
+    }
+
+    /**
+     * {@code jax.lax.conv_transpose_shape_tuple}: the output shape of {@link #convTranspose} for
+     * these shapes, strides, "SAME" or "VALID" padding and layout strings.
+     */
+    public static int[] convTransposeShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] windowStrides, String padding, String[] dimensionNumbers) {
+        Objects.requireNonNull(padding, "padding");
+        return LaxMore.convTransposeShapeTuple(lhsShape, rhsShape, windowStrides, padding, null, dimensionNumbers);
+    }
+
+    /** {@code jax.lax.conv_transpose_shape_tuple} with padding pairs (added to the output as given). */
+    public static int[] convTransposeShapeTuple(
+            int[] lhsShape, int[] rhsShape, int[] windowStrides, int[][] padding, String[] dimensionNumbers) {
+        Objects.requireNonNull(padding, "padding");
+        return LaxMore.convTransposeShapeTuple(lhsShape, rhsShape, windowStrides, null, padding, dimensionNumbers);
+    }
+
+    /**
+     * {@code jax.lax.conv_general_permutations}: for layout strings such as {@code {"NHWC", "HWIO",
+     * "NHWC"}}, the positions of (batch, feature, spatial…), (out, in, spatial…) and the output's
+     * (batch, feature, spatial…), spatial axes in the kernel's order.
+     */
+    public static int[][] convGeneralPermutations(String[] dimensionNumbers) {
+        return LaxMore.convGeneralPermutations(dimensionNumbers);
+    }
+
+    // ---------------------------------------------------------------- implicit differentiation (LaxSolvers)
+
+    /**
+     * {@code jax.lax.custom_linear_solve}: {@code solve(matvec, b)}, the solution x of the linear
+     * system matvec(x) = b, differentiated implicitly in {@code b}: the tangent is {@code
+     * solve(matvec, db)}, so forward mode never differentiates the solver's steps. Reverse mode
+     * transposes that tangent solve, so it needs a solve that is linear in b and written with Kiln
+     * operations (a direct solve, a fixed number of iterations); unlike JAX, Kiln does not yet call
+     * {@code transposeSolve} (accepted for the signature; null is allowed).
+     */
+    public static Array customLinearSolve(
+            Function<Array, Array> matvec,
+            Array b,
+            BiFunction<Function<Array, Array>, Array, Array> solve,
+            BiFunction<Function<Array, Array>, Array, Array> transposeSolve,
+            boolean symmetric) {
+        return LaxSolvers.customLinearSolve(matvec, b, solve, transposeSolve, symmetric);
+    }
+
+    /**
+     * {@code jax.lax.custom_root}: {@code solve(g, initialGuess)} for {@code g(x) = f(x, params)},
+     * a root of f in x, differentiated in {@code params} (any tree of arrays) by the implicit
+     * function theorem: the tangent is {@code tangentSolve(v -> ∂f/∂x v, -∂f/∂params dparams)} at
+     * the root (for a scalar x, {@code (g, y) -> Np.divide(y, g.apply(one))}). JAX's f closes over
+     * its parameters; Kiln's takes them as its second argument. initialGuess gets no derivative.
+     */
+    public static <P> Array customRoot(
+            BiFunction<Array, P, Array> f,
+            Array initialGuess,
+            P params,
+            BiFunction<Function<Array, Array>, Array, Array> solve,
+            BiFunction<Function<Array, Array>, Array, Array> tangentSolve) {
+        return LaxSolvers.customRoot(f, initialGuess, params, solve, tangentSolve);
+    }
+
+    /**
+     * {@code jax.lax.conv_general_dilated_patches}: the patches a convolution with a window of
+     * {@code filterShape} sees, as channels: output channel {@code c * prod(filterShape) + p} holds
+     * input channel c at filter position p (row-major). Layouts as in {@link #convGeneralDilated}
+     * (null: NCH…, OIH…, NCH…); the result has the output layout.
+     */
+    public static Array convGeneralDilatedPatches(
+            Array lhs,
+            int[] filterShape,
+            int[] windowStrides,
+            String padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        String fn = "convGeneralDilatedPatches";
+        Array k = LaxMore.patchKernel(fn, lhs, filterShape, dimensionNumbers);
+        int groups =
+                lhs.shape(Convolution.parse(fn, lhs.ndim(), dimensionNumbers).lhs()[1]);
+        return Convolution.general(
+                fn, lhs, k, windowStrides, padding, lhsDilation, rhsDilation, dimensionNumbers, groups, 1, null);
+    }
+
+    /** {@code jax.lax.conv_general_dilated_patches} with explicit (lo, hi) padding pairs. */
+    public static Array convGeneralDilatedPatches(
+            Array lhs,
+            int[] filterShape,
+            int[] windowStrides,
+            int[][] padding,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        String fn = "convGeneralDilatedPatches";
+        Array k = LaxMore.patchKernel(fn, lhs, filterShape, dimensionNumbers);
+        Convolution.Dims dn = Convolution.parse(fn, lhs.ndim(), dimensionNumbers);
+        int groups = lhs.shape(dn.lhs()[1]);
+        return Convolution.general(fn, lhs, k, windowStrides, padding, lhsDilation, rhsDilation, dn, groups, 1, null);
+    }
+
+    /**
+     * {@code jax.lax.bitcast_convert_type} between types of one width: float32 and int32 or uint32,
+     * float64 and int64, int32 and uint32 (the same bits read as the other type). A NaN gives the
+     * canonical quiet NaN's bits (its payload and sign are not kept); subnormals convert exactly
+     * where the backend computes them. Types of different widths, which change the shape in JAX,
+     * are a {@link DTypeException} naming the reason.
+     */
+    public static Array bitcastConvertType(Array operand, DType newDtype) {
+        return BitCast.convert(operand, newDtype);
+    }
 }

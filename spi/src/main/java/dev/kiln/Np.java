@@ -5077,4 +5077,43 @@ public final class Np {
         Array order = takeAlongAxis(byImag, Sorting.argsortLast(re, false), -1);
         return new ComplexArray(takeAlongAxis(x.real(), order, -1), takeAlongAxis(x.imag(), order, -1));
     }
+
+    // ---------------------------------------------------------------- bits (NpBits)
+
+    /**
+     * {@code jnp.bitwise_count}: the number of set bits of each element's absolute value (bool:
+     * 0 or 1). JAX answers uint8; Kiln has no 8-bit dtype yet and answers int32 with the same values.
+     */
+    public static Array bitwiseCount(Array x) {
+        return NpBits.bitwiseCount(x);
+    }
+
+    /** {@code jnp.packbits(a)}: the flattened array's truth values packed eight to a byte, most significant first. */
+    public static Array packbits(Array a) {
+        return NpBits.packbits(a, null, "big");
+    }
+
+    /**
+     * {@code jnp.packbits(a, axis, bitorder)}: truth values packed eight to a byte along {@code axis}
+     * (null: the flattened array), padded with zeros to a multiple of eight; {@code bitorder} "big"
+     * or "little". JAX answers uint8; Kiln answers int32 holding the byte values.
+     */
+    public static Array packbits(Array a, Integer axis, String bitorder) {
+        return NpBits.packbits(a, axis, bitorder);
+    }
+
+    /** {@code jnp.unpackbits(a)}: the bits of each byte of the flattened array, most significant first. */
+    public static Array unpackbits(Array a) {
+        return NpBits.unpackbits(a, null, null, "big");
+    }
+
+    /**
+     * {@code jnp.unpackbits(a, axis, count, bitorder)}: the eight bits of each byte along {@code
+     * axis} (null: flattened), the first {@code count} kept (padded with zeros when larger; negative
+     * drops that many from the end; null keeps all). JAX takes uint8; Kiln takes any integer array
+     * and reads the low 8 bits, and answers int32 zeros and ones.
+     */
+    public static Array unpackbits(Array a, Integer axis, Integer count, String bitorder) {
+        return NpBits.unpackbits(a, axis, count, bitorder);
+    }
 }

@@ -73,6 +73,7 @@ final class BreadthFamily implements Family {
         lines.addAll(read(MORE));
         lines.addAll(read(LAX));
         lines.addAll(read(SPECIAL));
+        lines.addAll(read(LaxMoreCalls.RESOURCE));
         for (Line l : lines) {
             if (l.error != null) {
                 out.add(new Case("breadth", l.fn, Case.ANY_DTYPE, "jax raises, " + l.name, () -> rejects(l)));
@@ -84,7 +85,10 @@ final class BreadthFamily implements Family {
             boolean staticSize = (l.fn.equals("Np.unique") || JIT_WITH_SIZE.contains(l.fn))
                     && l.params.containsKey("size")
                     && !"none".equals(l.params.get("size"));
-            if (l.fn.startsWith("Nn.") || (l.fn.startsWith("At.") && !l.name.contains("mask")) || staticSize) {
+            if (l.fn.startsWith("Nn.")
+                    || (l.fn.startsWith("At.") && !l.name.contains("mask"))
+                    || staticSize
+                    || LaxMoreCalls.JIT.contains(l.fn)) {
                 out.add(new Case("breadth", op, dtype, "jit, jax " + l.name, () -> value(l, true)));
             }
             if (!l.grads.isEmpty()) {
@@ -169,6 +173,7 @@ final class BreadthFamily implements Family {
         bad.put("dot", () -> Lax.dot(m23(), v3()));
         bad.put("batchMatmul", () -> Lax.batchMatmul(m23(), m23()));
         errorCases("breadth", bad, out);
+        LaxMoreCalls.errors(out);
     }
 
     /**
@@ -710,7 +715,7 @@ final class BreadthFamily implements Family {
                         Np.linspace(integer(p, "start"), integer(p, "stop"), integer(p, "num"), true, DType.INT32);
                     case "Np.splitAt" -> Np.splitAt(x, ints(p.get("idx")), integer(p, "axis"));
                     case "Lax.transpose" -> Lax.transpose(x, ints(p.get("perm")));
-                    default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
+                    default -> LaxMoreCalls.call(fn, p, a);
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
     }
@@ -886,6 +891,8 @@ final class BreadthFamily implements Family {
 
     /** Functions whose results are selected, not computed: bit for bit (NaN matches any NaN). */
     private static final java.util.Set<String> EXACT = java.util.Set.of(
+            "Lax.bitcastConvertType",
+            "Lax.gather",
             "Np.union1d",
             "Np.setdiff1d",
             "Np.setxor1d",
