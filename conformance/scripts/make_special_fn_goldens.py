@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Writes the JAX golden values of jax.scipy.special's incomplete gamma and beta functions, zeta,
+polygamma and log_ndtr, and of their jax.lax names (igamma, igammac, igamma_grad_a,
+random_gamma_grad, betainc, polygamma, zeta), to goldens/specialfns.txt in the breadth family's
+format (values, and gradients of sum(w * f) for the inputs in `wrt`).
+
+Run from the repository root (under a minute):
+    /work/main/build/venv/bin/python conformance/scripts/make_special_fn_goldens.py
+"""
+
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_goldens as mg  # noqa: E402  (sets jax_enable_x64 and the CPU platform)
+import make_breadth_goldens as mb  # noqa: E402
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import jax.scipy.special as jss  # noqa: E402
+from jax import lax  # noqa: E402
+
+F32, F64, I32 = mg.F32, mg.F64, mg.I32
+rng = np.random.default_rng(20261207)
+
+
+def pairs(first, second, dt):
+    a = np.repeat(np.asarray(first, np.float64), len(second)).astype(dt)
+    x = np.tile(np.asarray(second, np.float64), len(first)).astype(dt)
+    return a, x
+
+
+# parameters and arguments spanning the series/continued-fraction switch, the domain edges and
+# large values of x (where the factor a log x - x - lgamma(a) underflows); a stays at most 100, as
+# the result's relative error grows with |lgamma(a)| (JAX's and Kiln's lgamma differ by a few eps of
+# it: at a = x = 1e4, 1.5e-11 relative in float64)
+A = [0.0, 1e-3, 0.1, 0.5, 1.0, 1.5, 3.0, 7.25, 20.0, 60.0, 100.0, -1.0, np.inf, np.nan]
+X = [0.0, 1e-4, 0.1, 0.5, 1.0, 2.0, 3.0, 7.0, 25.0, 150.0, 1e4, -0.5, np.inf, np.nan]
+
+
+def incomplete_gamma():
+    for dt in mg.FLOATS:
+        a, x = pairs(A, X, dt)
+        mb.case("gammainc %s pairs" % dt, "Special.gammainc", {}, [a, x], jss.gammainc)
+        mb.case("gammaincc %s pairs" % dt, "Special.gammaincc", {}, [a, x], jss.gammaincc)
+        mb.case("Lax.igamma %s pairs" % dt, "Lax.igamma", {}, [a, x], lax.igamma)
+        mb.case("Lax.igammac %s pairs" % dt, "Lax.igammac", {}, [a, x], lax.igammac)
+        mb.case("Lax.igammaGradA %s pairs" % dt, "Lax.igammaGradA", {}, [a, x], lax.igamma_grad_a)
+        mb.case("Lax.randomGammaGrad %s pairs" % dt, "Lax.randomGammaGrad", {}, [a, x], lax.random_gamma_grad)
+        ga = mb.smooth(dt, (3, 4), 0.3, 9.0)
+        gx = mb.smooth(dt, (4,), 0.2, 12.0)
+        mb.case("gammainc %s grad" % dt, "Special.gammainc", {}, [ga, gx], jss.gammainc, wrt=(0, 1))
+        mb.case("gammaincc %s grad" % dt, "Special.gammaincc", {}, [ga, gx], jss.gammaincc, wrt=(0, 1))
+        mb.case("Lax.igamma %s grad" % dt, "Lax.igamma", {}, [ga, np.broadcast_to(gx, ga.shape).copy()],
+                lax.igamma, wrt=(0, 1))
+
+
+B = [0.0, 1e-3, 0.5, 1.0, 2.5, 10.0, 30.0, -1.0, np.inf, np.nan]
+BX = [0.0, 1e-3, 0.2, 0.5, 0.9, 1.0, 1.5, -0.1, np.nan]
+
+
+# b and a at most 30: lbeta cancels terms of size lgamma(a + b) (JAX's float32 lgamma, evaluated in
+# float32, is 1e-4 off at I(300, 300, 1/2) = 1/2)
+def incomplete_beta():
+    for dt in mg.FLOATS:
+        a = np.repeat(np.asarray(B), len(B) * len(BX)).astype(dt)
+        b = np.tile(np.repeat(np.asarray(B), len(BX)), len(B)).astype(dt)
+        x = np.tile(np.asarray(BX), len(B) * len(B)).astype(dt)
+        mb.case("betainc %s triples" % dt, "Special.betainc", {}, [a, b, x], jss.betainc)
+        mb.case("Lax.betainc %s triples" % dt, "Lax.betainc", {}, [a, b, x], lax.betainc)
+        ga = mb.smooth(dt, (3, 1), 0.3, 6.0)
+        gb = mb.smooth(dt, (1, 4), 0.3, 6.0)
+        gx = mb.smooth(dt, (3, 4), 0.05, 0.95)
+        mb.case("betainc %s grad" % dt, "Special.betainc", {}, [ga, gb, gx], jss.betainc, wrt=(2,))
+
+
+ZS = [1.0, 1.001, 1.5, 2.0, 3.0, 4.5, 10.0, 60.0, 0.5, -2.0, np.inf, np.nan]
+ZQ = [1.0, 0.001, 0.5, 2.0, 10.0, 1e3, 0.0, -1.0, -2.5, -3.0, np.inf, np.nan]
+
+
+def zeta_polygamma():
+    for dt in mg.FLOATS:
+        s, q = pairs(ZS, ZQ, dt)
+        mb.case("zeta %s pairs" % dt, "Special.zeta", {}, [s, q], jss.zeta)
+        mb.case("Lax.zeta %s pairs" % dt, "Lax.zeta", {}, [s, q], lax.zeta)
+        gs = mb.smooth(dt, (3, 4), 1.5, 6.0)
+        gq = mb.smooth(dt, (4,), 0.5, 5.0)
+        mb.case("zeta %s grad" % dt, "Special.zeta", {}, [gs, gq], jss.zeta, wrt=(0, 1))
+        n = np.array([0, 1, 2, 3, 4, 7], np.int32)
+        xs = np.array([0.1, 0.5, 1.0, 2.5, 10.0, 100.0, -0.5, -1.0, -2.25, 0.0, np.inf, np.nan], dt)
+        nn = np.repeat(n, len(xs))
+        xx = np.tile(xs, len(n))
+        mb.case("polygamma %s pairs" % dt, "Special.polygamma", {}, [nn, xx], jss.polygamma)
+        mb.case("Lax.polygamma %s pairs" % dt, "Lax.polygamma", {}, [nn.astype(dt), xx], lax.polygamma)
+        mf = np.array([0.5, -1.0], dt)
+        mb.case("Lax.polygamma %s bad order" % dt, "Lax.polygamma", {}, [mf, np.array([2.0, 2.0], dt)],
+                lax.polygamma)
+        gn = np.array([[0], [1], [3]], np.int32)
+        gx = mb.smooth(dt, (3, 4), 0.3, 6.0)
+        mb.case("polygamma %s grad" % dt, "Special.polygamma", {}, [gn, gx], jss.polygamma, wrt=(1,))
+
+
+def log_ndtr():
+    for dt in mg.FLOATS:
+        c = np.concatenate([mg.float_corners(dt),
+                            np.array([-50, -38, -20.5, -19.5, -10.5, -9.5, -3, -1e-3, 4.9, 5.1, 7.9, 8.1, 12, 40], dt),
+                            rng.uniform(-30, 10, 16).astype(dt)])
+        mb.case("Special.logNdtr %s corners" % dt, "Special.logNdtr", {}, [c], jss.log_ndtr)
+        g = mb.smooth(dt, (3, 5), -25, 9, away=(-20, -10, 5, 8))
+        mb.case("Special.logNdtr %s grad" % dt, "Special.logNdtr", {}, [g], jss.log_ndtr, wrt=(0,))
+
+
+def main():
+    incomplete_gamma()
+    incomplete_beta()
+    zeta_polygamma()
+    log_ndtr()
+    mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
+                   "polygamma, log_ndtr)", "make_special_fn_goldens.py", mb.LINES)
+
+
+if __name__ == "__main__":
+    main()
