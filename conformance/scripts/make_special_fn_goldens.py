@@ -4,7 +4,10 @@ polygamma and log_ndtr, and of their jax.lax names (igamma, igammac, igamma_grad
 random_gamma_grad, betainc, polygamma, zeta), to goldens/specialfns.txt in the breadth family's
 format (values, and gradients of sum(w * f) for the inputs in `wrt`).
 
-Run from the repository root (under a minute):
+It also writes goldens/discrete.txt, jax.random.poisson and binomial for fixed keys, for the
+distributions family (--discrete-only writes only that file).
+
+Run from the repository root (about two minutes):
     /work/main/build/venv/bin/python conformance/scripts/make_special_fn_goldens.py
 """
 
@@ -112,13 +115,49 @@ def log_ndtr():
         mb.case("Special.logNdtr %s grad" % dt, "Special.logNdtr", {}, [g], jss.log_ndtr, wrt=(0,))
 
 
+def discrete():
+    """jax.random.poisson and binomial for fixed keys (to goldens/discrete.txt, the distributions
+    family's format: the raw key first, parameters as arrays after it or as numbers in params)."""
+    import make_distribution_goldens as md  # turns jax_enable_x64 off; its case turns it on per call
+    keys = md.KEYS
+    lam = np.array([0.0, 0.3, 1.0, 4.5, 9.99, 10.0, 25.0, 130.0, 1e4], np.float32)
+    for k in keys:
+        md.case("poisson rates %s" % md.fmt(k), "Random.poisson", {"shape": (), "dtype": I32}, [k, lam],
+                lambda kk, ll: jax.random.poisson(kk, ll, None, jnp.int32))
+        md.case("poisson lam=3 %s" % md.fmt(k), "Random.poisson", {"shape": (4, 5), "dtype": I32, "lam": 3.0}, [k],
+                lambda kk: jax.random.poisson(kk, 3.0, (4, 5), jnp.int32))
+        md.case("poisson lam=40 %s" % md.fmt(k), "Random.poisson", {"shape": (11,), "dtype": I32, "lam": 40.0}, [k],
+                lambda kk: jax.random.poisson(kk, 40.0, (11,), jnp.int32))
+    md.case("poisson broadcast", "Random.poisson", {"shape": (3, 2), "dtype": I32},
+            [keys[1], np.array([0.5, 60.0], np.float32)],
+            lambda kk, ll: jax.random.poisson(kk, ll, (3, 2), jnp.int32))
+    md.case("poisson int64", "Random.poisson", {"shape": (6,), "dtype": "int64", "lam": 12.0}, [keys[2]],
+            lambda kk: jax.random.poisson(kk, 12.0, (6,), jnp.int64), x64=True)
+    n = np.array([0.0, 1.0, 5.0, 20.0, 30.0, 100.0, 1000.0, 7.5, -1.0, np.inf, np.nan, 50.0], np.float32)
+    p = np.array([0.3, 0.5, 0.05, 0.9, 0.5, 0.2, 0.7, 0.4, 0.5, 0.5, 0.5, -0.1], np.float32)
+    for k in keys:
+        md.case("binomial pairs %s" % md.fmt(k), "Random.binomial", {"shape": (), "dtype": F32}, [k, n, p],
+                lambda kk, nn, pp: jax.random.binomial(kk, nn, pp, None, jnp.float32))
+        md.case("binomial n=40 p=0.6 %s" % md.fmt(k), "Random.binomial",
+                {"shape": (9,), "dtype": F32, "n": 40.0, "p": 0.6}, [k],
+                lambda kk: jax.random.binomial(kk, 40.0, 0.6, (9,), jnp.float32))
+    md.case("binomial float64", "Random.binomial", {"shape": (), "dtype": F64}, [keys[1], n.astype(F64), p.astype(F64)],
+            lambda kk, nn, pp: jax.random.binomial(kk, nn, pp, None, jnp.float64), x64=True)
+    mg.write_lines("discrete", "golden values for Kiln's distributions family (poisson, binomial)",
+                   "make_special_fn_goldens.py", md.LINES)
+
+
 def main():
+    if "--discrete-only" in sys.argv:
+        discrete()
+        return
     incomplete_gamma()
     incomplete_beta()
     zeta_polygamma()
     log_ndtr()
     mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
                    "polygamma, log_ndtr)", "make_special_fn_goldens.py", mb.LINES)
+    discrete()
 
 
 if __name__ == "__main__":
