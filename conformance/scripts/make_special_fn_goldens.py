@@ -143,11 +143,53 @@ def discrete():
                 lambda kk: jax.random.binomial(kk, 40.0, 0.6, (9,), jnp.float32))
     md.case("binomial float64", "Random.binomial", {"shape": (), "dtype": F64}, [keys[1], n.astype(F64), p.astype(F64)],
             lambda kk, nn, pp: jax.random.binomial(kk, nn, pp, None, jnp.float64), x64=True)
+    pm = np.array([[0.2, 0.5, 0.3], [0.0, 0.9, 0.1]], np.float32)
+    for k in keys:
+        md.case("multinomial %s" % md.fmt(k), "Random.multinomial", {"shape": (), "dtype": F32},
+                [k, np.array([10.0, 50.0], np.float32), pm],
+                lambda kk, nn, pp: jax.random.multinomial(kk, nn, pp, dtype=jnp.float32))
+    md.case("multinomial shape n=20", "Random.multinomial", {"shape": (4, 3), "dtype": F32, "n": 20.0},
+            [keys[1], pm[0]], lambda kk, pp: jax.random.multinomial(kk, 20.0, pp, shape=(4, 3), dtype=jnp.float32))
     mg.write_lines("discrete", "golden values for Kiln's distributions family (poisson, binomial)",
                    "make_special_fn_goldens.py", md.LINES)
 
 
+def exponential_integrals():
+    for dt in mg.FLOATS:
+        c = np.concatenate([mg.float_corners(dt),
+                            np.array([1e-6, 0.3, 1.0, 1.999, 2.0, 2.5, 3.999, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0,
+                                      64.0, 80.0, 700.0, -0.3, -1.0, -2.5, -5.0, -30.0, -700.0], dt)])
+        mb.case("Special.expi %s corners" % dt, "Special.expi", {}, [c], jss.expi)
+        mb.case("Special.exp1 %s corners" % dt, "Special.exp1", {}, [c], jss.exp1)
+        g = mb.smooth(dt, (3, 5), -6, 70, away=(0.0,))
+        mb.case("Special.expi %s grad" % dt, "Special.expi", {}, [g], jss.expi, wrt=(0,))
+        mb.case("Special.exp1 %s grad" % dt, "Special.exp1", {}, [(np.abs(g) + 0.05).astype(dt)], jss.exp1, wrt=(0,))
+        n = np.array([0, 1, 2, 3, 5, 10, 30, 6000, -1], np.float64)
+        xs = np.array([0.0, 1e-3, 0.5, 1.0, 1.5, 4.0, 20.0, 100.0, -0.5, np.inf, np.nan], np.float64)
+        mb.case("Special.expn %s pairs" % dt, "Special.expn", {}, [np.repeat(n, len(xs)).astype(dt),
+                                                                  np.tile(xs, len(n)).astype(dt)], jss.expn)
+        gn = np.array([[1.0], [2.0], [4.0]], dt)
+        gx = mb.smooth(dt, (3, 4), 0.1, 6.0)
+        mb.case("Special.expn %s grad" % dt, "Special.expn", {}, [gn, gx], jss.expn, wrt=(1,))
+
+
+def bernoulli():
+    for n in (0, 1, 2, 3, 4, 5, 10, 31):
+        mb.case("Special.bernoulli n=%d" % n, "Special.bernoulli", {}, [np.array(n, np.int32)],
+                lambda m: jss.bernoulli(int(m)))
+
+
 def main():
+    if "--special-only" in sys.argv:
+        incomplete_gamma()
+        incomplete_beta()
+        zeta_polygamma()
+        log_ndtr()
+        exponential_integrals()
+        bernoulli()
+        mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
+                       "polygamma, log_ndtr, exponential integrals)", "make_special_fn_goldens.py", mb.LINES)
+        return
     if "--discrete-only" in sys.argv:
         discrete()
         return
@@ -155,8 +197,10 @@ def main():
     incomplete_beta()
     zeta_polygamma()
     log_ndtr()
+    exponential_integrals()
+    bernoulli()
     mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
-                   "polygamma, log_ndtr)", "make_special_fn_goldens.py", mb.LINES)
+                   "polygamma, log_ndtr, exponential integrals)", "make_special_fn_goldens.py", mb.LINES)
     discrete()
 
 

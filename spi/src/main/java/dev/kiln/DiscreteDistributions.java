@@ -195,4 +195,29 @@ final class DiscreteDistributions {
                 init);
         return Lax.convert(out[0], dtype);
     }
+
+    // ---------------------------------------------------------------- multinomial
+
+    /**
+     * Multinomial counts as JAX draws them: one binomial per category (a key each, split from
+     * {@code key}), for the trials left over and the category's share of the probability left.
+     * {@code n} has the shape {@code shape[:-1]} and {@code p} the shape {@code shape}, both of one
+     * float dtype.
+     */
+    static Array multinomial(Array key, Array n, Array p, DType dtype) {
+        int k = p.shape(p.ndim() - 1);
+        Array pm = Np.moveaxis(p, -1, 0);
+        Array left = Np.flip(Np.cumsum(Np.flip(pm, 0), 0), 0);
+        Array ratios = Np.divide(pm, Np.where(Np.equal(left, 0.0), Np.onesLike(left), left));
+        Array keys = Random.split(key, k);
+        Array remainder = n;
+        Array[] counts = new Array[k];
+        for (int i = 0; i < k; i++) {
+            Array ratio = Np.take(ratios, Np.scalar(i), 0);
+            Array count = binomial(row(keys, i), remainder, Np.clip(ratio, 0.0, 1.0), remainder.dtype());
+            remainder = Np.subtract(remainder, count);
+            counts[i] = count;
+        }
+        return Lax.convert(Np.stack(counts, -1), dtype);
+    }
 }

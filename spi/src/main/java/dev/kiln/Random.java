@@ -984,4 +984,55 @@ public final class Random {
         int[] s = sized("binomial", shape, nn, pp);
         return DiscreteDistributions.binomial(key, Distributions.to(nn, s), Distributions.to(pp, s), dtype);
     }
+
+    /** Multinomial counts as float32, as {@code jax.random.multinomial(key, n, p, shape=shape)}. */
+    public static Array multinomial(Array key, Object n, Array p, int... shape) {
+        return multinomial(key, n, p, DType.FLOAT32, shape);
+    }
+
+    /**
+     * Counts of {@code n} trials over the categories of {@code p}'s last axis, as {@code
+     * jax.random.multinomial}: {@code shape} (empty: p's shape) ends with the category axis, n
+     * broadcasts against {@code shape[:-1]} and p against {@code shape}; one binomial per category,
+     * with JAX's keys, so a key gives JAX's counts.
+     *
+     * @throws ShapeException when p has no axis, or n or p do not broadcast to the shape
+     * @throws DTypeException when {@code dtype} is not a float type
+     */
+    public static Array multinomial(Array key, Object n, Array p, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(n, "n");
+        Objects.requireNonNull(p, "p");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("multinomial", key);
+        checkFloat("multinomial", dtype);
+        if (p.ndim() == 0) {
+            throw new ShapeException("multinomial: p needs a last axis of category probabilities, got a 0-d array");
+        }
+        DType pt = Np.inexactType(n, p);
+        int[] s = shape.length == 0 ? p.shape() : checkShape("multinomial", shape);
+        int[] lead = Arrays.copyOf(s, s.length - 1);
+        Array pp = Distributions.param("multinomial", "p", p, pt);
+        Array nn = Distributions.param("multinomial", "n", n, pt);
+        if (Shape.broadcast(pp.shape(), s) == null
+                || !Arrays.equals(Shape.broadcast(pp.shape(), s), s)
+                || Shape.broadcast(nn.shape(), lead) == null
+                || !Arrays.equals(Shape.broadcast(nn.shape(), lead), lead)) {
+            throw new ShapeException("multinomial: n " + Shape.toString(nn.shape()) + " must broadcast to "
+                    + Shape.toString(lead) + " and p " + Shape.toString(pp.shape()) + " to " + Shape.toString(s)
+                    + "; the shape ends with the category axis");
+        }
+        return DiscreteDistributions.multinomial(key, Distributions.to(nn, lead), Distributions.to(pp, s), dtype);
+    }
+
+    /**
+     * The name of the random-number algorithm behind a key, as {@code jax.random.key_impl}: Kiln's
+     * keys are always threefry2x32 key data (uint32, last axis 2).
+     */
+    public static String keyImpl(Array keys) {
+        Objects.requireNonNull(keys, "keys");
+        checkKeys("keyImpl", keys);
+        return "threefry2x32";
+    }
 }

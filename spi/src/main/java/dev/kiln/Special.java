@@ -736,4 +736,83 @@ public final class Special {
         Array series = Np.add(logScale, Np.log(Np.subtract(Np.add(even, 1.0), odd)));
         return Np.where(above, Np.negative(n), Np.where(Np.greater(x, lower), Np.log(n), series));
     }
+
+    // ------------------------------------------------------------ exponential integrals
+
+    /**
+     * The exponential integral {@code Ei(x)}, as {@code jax.scipy.special.expi}; its derivative is
+     * {@code e^x / x}.
+     */
+    public static Array expi(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Kiln.<Array, Array>customJvp(ExponentialIntegral::expi, (u, t) -> {
+                    Array out = ExponentialIntegral.expi(u);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, Np.divide(Np.exp(u), u)));
+                })
+                .apply(a);
+    }
+
+    /**
+     * The generalized exponential integral {@code E_n(x)}, as {@code jax.scipy.special.expn}: NaN for
+     * negative n or x, inf at x = 0 for n < 2. Differentiable in x ({@code -E_{n-1}(x)}).
+     */
+    public static Array expn(Object n, Object x) {
+        Array[] nx = Np.prepare("expn", Np.inexactType(n, x), n, x);
+        // n is not differentiated (JAX's expn takes it as a non-differentiable argument)
+        return Kiln.<Array[], Array>customJvp(u -> ExponentialIntegral.expn(u[0], u[1]), (u, t) -> {
+                    Array out = ExponentialIntegral.expn(u[0], u[1]);
+                    Array d = ExponentialIntegral.expn(Np.subtract(u[0], 1.0), u[1]);
+                    return new Kiln.Jvp<>(out, Np.negative(Np.multiply(t[1], d)));
+                })
+                .apply(nx);
+    }
+
+    /** The exponential integral {@code E_1(x) = expn(1, x)}, as {@code jax.scipy.special.exp1}. */
+    public static Array exp1(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return expn(1, a);
+    }
+
+    /** The Bernoulli numbers {@code B_0 ... B_n} as float32 ({@code B_1 = -1/2}), as {@code jax.scipy.special.bernoulli(n)}. */
+    public static Array bernoulli(int n) {
+        return bernoulli(n, DType.FLOAT32);
+    }
+
+    /**
+     * The Bernoulli numbers {@code B_0 ... B_n} of a float dtype, as {@code
+     * jax.scipy.special.bernoulli}: 1, -1/2, 1/6, zeros at the odd indices above 1, and the even ones
+     * from {@code B_2k = (-1)^(k+1) 2 (2k)! / (2 pi)^2k zeta(2k)} as a running product times the
+     * first 48 terms of zeta (the Chowla-Hartung form JAX uses).
+     *
+     * @throws ShapeException when n is negative
+     * @throws DTypeException when dtype is not a float type
+     */
+    public static Array bernoulli(int n, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (n < 0) {
+            throw new ShapeException("bernoulli: n must be a non-negative integer, got " + n);
+        }
+        if (!dtype.isFloating()) {
+            throw new DTypeException("bernoulli: needs a float dtype, got " + dtype + "; use float32 or float64");
+        }
+        Array first = Lax.convert(Np.array(new double[] {1, -0.5, 1.0 / 6}), dtype);
+        if (n < 3) {
+            return Lax.slice(first, new int[] {0}, new int[] {n + 1});
+        }
+        if (n == 3) {
+            return Np.concatenate(new Array[] {first, Np.zeros(dtype, 1)}, 0);
+        }
+        Array m = Lax.convert(Np.arange(4, n + 1, 2), dtype);
+        double pi2 = Math.PI * Math.PI;
+        Array ratio = Np.divide(Np.divide(Np.multiply(Np.negative(Np.subtract(m, 1.0)), m), 4.0), pi2);
+        Array q1 = Np.multiply(Np.cumprod(ratio), 1.0 / pi2);
+        Array q2 = Np.zerosLike(m);
+        for (int k = 2; k < 50; k++) {
+            q2 = Np.add(q2, Np.power(Np.fullLike(m, k), Np.negative(m)));
+        }
+        Array even = Np.multiply(q1, Np.add(q2, 1.0));
+        Array pairs = Np.reshape(Np.stack(new Array[] {even, Np.zerosLike(even)}, 1), -1);
+        Array tail = Lax.slice(pairs, new int[] {0}, new int[] {n - 3});
+        return Np.concatenate(new Array[] {first, Np.zeros(dtype, 1), tail}, 0);
+    }
 }

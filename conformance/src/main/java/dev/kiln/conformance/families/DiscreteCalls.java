@@ -24,6 +24,10 @@ final class DiscreteCalls {
                 a.length > 2
                         ? Random.binomial(key, a[1], a[2], dtype, shape)
                         : Random.binomial(key, num(p, "n"), num(p, "p"), dtype, shape);
+            case "Random.multinomial" ->
+                a.length > 2
+                        ? Random.multinomial(key, a[1], a[2], dtype, shape)
+                        : Random.multinomial(key, num(p, "n"), a[1], dtype, shape);
             default -> null;
         };
     }
