@@ -406,6 +406,49 @@ public final class Lax {
         return Special.digamma(LaxOps.floatOnly("digamma", x));
     }
 
+    /** {@code lax.igamma}: the regularized lower incomplete gamma function P(a, x) ({@link Special#gammainc}). */
+    public static Array igamma(Array a, Array x) {
+        LaxOps.sameFloat("igamma", a, x);
+        return Special.gammainc(a, x);
+    }
+
+    /** {@code lax.igammac}: the regularized upper incomplete gamma function Q(a, x) ({@link Special#gammaincc}). */
+    public static Array igammac(Array a, Array x) {
+        LaxOps.sameFloat("igammac", a, x);
+        return Special.gammaincc(a, x);
+    }
+
+    /** {@code lax.igamma_grad_a}: the derivative of {@link #igamma} in a; NaN for {@code a <= 0}. */
+    public static Array igammaGradA(Array a, Array x) {
+        LaxOps.sameFloat("igammaGradA", a, x);
+        return Special.igammaGradA(a, x);
+    }
+
+    /** {@code lax.random_gamma_grad}: the derivative in a of a sample x of Gamma(a, 1), at fixed quantile. */
+    public static Array randomGammaGrad(Array a, Array x) {
+        LaxOps.sameFloat("randomGammaGrad", a, x);
+        return Special.randomGammaGrad(a, x);
+    }
+
+    /** {@code lax.betainc}: the regularized incomplete beta function ({@link Special#betainc}). */
+    public static Array betainc(Array a, Array b, Array x) {
+        LaxOps.sameFloat("betainc", a, b, x);
+        return Special.betainc(a, b, x);
+    }
+
+    /** {@code lax.polygamma}: psi^(m)(x), with m of x's float dtype (NaN unless m is a natural number). */
+    public static Array polygamma(Array m, Array x) {
+        LaxOps.sameFloat("polygamma", m, x);
+        Array[] mx = Np.prepare("polygamma", x.dtype(), m, x);
+        return Special.polygammaOf(mx[0], mx[1]);
+    }
+
+    /** {@code lax.zeta}: the Hurwitz zeta function ({@link Special#zeta}). */
+    public static Array zeta(Array x, Array q) {
+        LaxOps.sameFloat("zeta", x, q);
+        return Special.zeta(x, q);
+    }
+
     /** {@code lax.convert_element_type}: {@link #convert}. */
     public static Array convertElementType(Array x, DType to) {
         return convert(x, to);

@@ -75,6 +75,17 @@ final class LaxOps {
         return x;
     }
 
+    /** The operands of a lax special function: floating point, all of one dtype (lax does not promote). */
+    static void sameFloat(String fn, Array... xs) {
+        for (Array x : xs) {
+            floatOnly(fn, x);
+            if (x.dtype() != xs[0].dtype()) {
+                throw new DTypeException(fn + ": needs operands of one floating dtype, got " + xs[0].dtype() + " and "
+                        + x.dtype() + "; convert them with Lax.convert, or use the Special function, which promotes");
+            }
+        }
+    }
+
     static Array integerOnly(String fn, Array x) {
         Objects.requireNonNull(x, "x");
         if (x.dtype().isFloating() || x.dtype() == DType.BOOL) {

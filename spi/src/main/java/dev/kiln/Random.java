@@ -926,4 +926,113 @@ public final class Random {
         }
         return shape.clone();
     }
+
+    // ---------------------------------------------------------------- discrete counts
+
+    /** Poisson samples of rate {@code lam} as int32, as {@code jax.random.poisson(key, lam, shape)}. */
+    public static Array poisson(Array key, Object lam, int... shape) {
+        return poisson(key, lam, DType.INT32, shape);
+    }
+
+    /**
+     * Poisson samples of rate {@code lam} (a number or an array broadcast against {@code shape}; an
+     * empty shape means lam's shape) of an integer {@code dtype}, as {@code jax.random.poisson}: the
+     * rates are rounded to float32, then Knuth's method runs below a rate of 10 and Hörmann's
+     * transformed rejection above, with JAX's keys, so a key gives JAX's samples (to the rounding of
+     * lgamma in a rejection test). A rate of 0 gives 0; NaN and negative rates are not checked.
+     *
+     * @throws DTypeException when {@code dtype} is not an integer type
+     */
+    public static Array poisson(Array key, Object lam, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("poisson", key);
+        if (!dtype.isInteger()) {
+            throw new DTypeException("poisson: needs an integer dtype, got " + dtype + "; use int32 or int64");
+        }
+        Array p = Distributions.param("poisson", "lam", lam, DType.FLOAT32);
+        Array l = Distributions.to(p, sized("poisson", shape, p));
+        return DiscreteDistributions.poisson(key, l, dtype);
+    }
+
+    /** Binomial samples as float32, as {@code jax.random.binomial(key, n, p, shape)}. */
+    public static Array binomial(Array key, Object n, Object p, int... shape) {
+        return binomial(key, n, p, DType.FLOAT32, shape);
+    }
+
+    /**
+     * Binomial samples with {@code n} trials of success probability {@code p} (numbers or arrays
+     * broadcast against {@code shape}; an empty shape means their broadcast shape) of a float {@code
+     * dtype}, as {@code jax.random.binomial}: geometric waiting times below a mean of 10 and
+     * Hörmann's BTRS rejection above, in p's float dtype (float32 for a number), with JAX's keys.
+     * NaN for a negative or NaN n or p below 0, inf for infinite n.
+     *
+     * @throws DTypeException when {@code dtype} is not a float type
+     */
+    public static Array binomial(Array key, Object n, Object p, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(n, "n");
+        Objects.requireNonNull(p, "p");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("binomial", key);
+        checkFloat("binomial", dtype);
+        DType pt = p instanceof Array pa && pa.dtype().isFloating() ? pa.dtype() : DType.FLOAT32;
+        Array pp = Distributions.param("binomial", "p", p, pt);
+        Array nn = Distributions.param("binomial", "n", n, pt);
+        int[] s = sized("binomial", shape, nn, pp);
+        return DiscreteDistributions.binomial(key, Distributions.to(nn, s), Distributions.to(pp, s), dtype);
+    }
+
+    /** Multinomial counts as float32, as {@code jax.random.multinomial(key, n, p, shape=shape)}. */
+    public static Array multinomial(Array key, Object n, Array p, int... shape) {
+        return multinomial(key, n, p, DType.FLOAT32, shape);
+    }
+
+    /**
+     * Counts of {@code n} trials over the categories of {@code p}'s last axis, as {@code
+     * jax.random.multinomial}: {@code shape} (empty: p's shape) ends with the category axis, n
+     * broadcasts against {@code shape[:-1]} and p against {@code shape}; one binomial per category,
+     * with JAX's keys, so a key gives JAX's counts.
+     *
+     * @throws ShapeException when p has no axis, or n or p do not broadcast to the shape
+     * @throws DTypeException when {@code dtype} is not a float type
+     */
+    public static Array multinomial(Array key, Object n, Array p, DType dtype, int... shape) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(n, "n");
+        Objects.requireNonNull(p, "p");
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        checkKey("multinomial", key);
+        checkFloat("multinomial", dtype);
+        if (p.ndim() == 0) {
+            throw new ShapeException("multinomial: p needs a last axis of category probabilities, got a 0-d array");
+        }
+        DType pt = Np.inexactType(n, p);
+        int[] s = shape.length == 0 ? p.shape() : checkShape("multinomial", shape);
+        int[] lead = Arrays.copyOf(s, s.length - 1);
+        Array pp = Distributions.param("multinomial", "p", p, pt);
+        Array nn = Distributions.param("multinomial", "n", n, pt);
+        if (Shape.broadcast(pp.shape(), s) == null
+                || !Arrays.equals(Shape.broadcast(pp.shape(), s), s)
+                || Shape.broadcast(nn.shape(), lead) == null
+                || !Arrays.equals(Shape.broadcast(nn.shape(), lead), lead)) {
+            throw new ShapeException("multinomial: n " + Shape.toString(nn.shape()) + " must broadcast to "
+                    + Shape.toString(lead) + " and p " + Shape.toString(pp.shape()) + " to " + Shape.toString(s)
+                    + "; the shape ends with the category axis");
+        }
+        return DiscreteDistributions.multinomial(key, Distributions.to(nn, lead), Distributions.to(pp, s), dtype);
+    }
+
+    /**
+     * The name of the random-number algorithm behind a key, as {@code jax.random.key_impl}: Kiln's
+     * keys are always threefry2x32 key data (uint32, last axis 2).
+     */
+    public static String keyImpl(Array keys) {
+        Objects.requireNonNull(keys, "keys");
+        checkKeys("keyImpl", keys);
+        return "threefry2x32";
+    }
 }

@@ -577,4 +577,242 @@ public final class Special {
         Objects.requireNonNull(x, "x");
         return Nn.logSoftmax(x, axis);
     }
+
+    // ------------------------------------------------------------ incomplete gamma and beta, zeta
+
+    /** Converts to the loops' work dtype (float64, else float32) and back. */
+    private static Array inWork(Array[] xs, java.util.function.Function<Array[], Array> f) {
+        DType t = xs[0].dtype();
+        DType w = IncompleteGamma.work(t);
+        Array[] c = new Array[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            c[i] = Lax.convert(xs[i], w);
+        }
+        return Lax.convert(f.apply(c), t);
+    }
+
+    /**
+     * The regularized lower incomplete gamma function {@code P(a, x)}, as {@code
+     * jax.scipy.special.gammainc}: NaN for negative a or x, for a = x = 0 and NaN input; 0 at x = 0, 1
+     * at x = inf. Differentiable in x and in a (through {@link Lax#igammaGradA}).
+     */
+    public static Array gammainc(Object a, Object x) {
+        Array[] ax = Np.prepare("gammainc", Np.inexactType(a, x), a, x);
+        return Kiln.<Array[], Array>customJvp(p -> inWork(p, v -> IncompleteGamma.igamma(v[0], v[1])), (p, t) -> {
+                    Array out = inWork(p, v -> IncompleteGamma.igamma(v[0], v[1]));
+                    Array da = inWork(p, v -> IncompleteGamma.gradA(v[0], v[1], IncompleteGamma.Mode.DERIVATIVE));
+                    Array dx = inWork(p, v -> IncompleteGamma.igammaGradX(v[0], v[1]));
+                    return new Kiln.Jvp<>(out, Np.add(Np.multiply(t[0], da), Np.multiply(t[1], dx)));
+                })
+                .apply(ax);
+    }
+
+    /**
+     * The regularized upper incomplete gamma function {@code Q(a, x) = 1 - P(a, x)}, as {@code
+     * jax.scipy.special.gammaincc}; differentiable in x and a.
+     */
+    public static Array gammaincc(Object a, Object x) {
+        Array[] ax = Np.prepare("gammaincc", Np.inexactType(a, x), a, x);
+        return Kiln.<Array[], Array>customJvp(p -> inWork(p, v -> IncompleteGamma.igammac(v[0], v[1])), (p, t) -> {
+                    Array out = inWork(p, v -> IncompleteGamma.igammac(v[0], v[1]));
+                    Array da = inWork(p, v -> IncompleteGamma.gradA(v[0], v[1], IncompleteGamma.Mode.DERIVATIVE));
+                    Array dx = inWork(p, v -> IncompleteGamma.igammaGradX(v[0], v[1]));
+                    return new Kiln.Jvp<>(out, Np.negative(Np.add(Np.multiply(t[0], da), Np.multiply(t[1], dx))));
+                })
+                .apply(ax);
+    }
+
+    /** {@code dP(a, x)/da}, as {@code jax.lax.igamma_grad_a}: NaN for {@code a <= 0} or negative x. */
+    static Array igammaGradA(Object a, Object x) {
+        Array[] ax = Np.prepare("igammaGradA", Np.inexactType(a, x), a, x);
+        return inWork(ax, v -> IncompleteGamma.gradA(v[0], v[1], IncompleteGamma.Mode.DERIVATIVE));
+    }
+
+    /** The derivative in a of a Gamma(a, 1) sample x, as {@code jax.lax.random_gamma_grad}. */
+    static Array randomGammaGrad(Object a, Object x) {
+        Array[] ax = Np.prepare("randomGammaGrad", Np.inexactType(a, x), a, x);
+        return inWork(ax, v -> IncompleteGamma.gradA(v[0], v[1], IncompleteGamma.Mode.SAMPLE_DERIVATIVE));
+    }
+
+    /**
+     * The regularized incomplete beta function {@code I_x(a, b)}, as {@code
+     * jax.scipy.special.betainc}: NaN outside {@code a, b >= 0, 0 <= x <= 1}. Differentiable in x
+     * (JAX defines no derivative in a and b; Kiln treats a and b as constants there).
+     */
+    public static Array betainc(Object a, Object b, Object x) {
+        Array[] abx = Np.prepare("betainc", Np.inexactType(a, b, x), a, b, x);
+        return Kiln.<Array[], Array>customJvp(
+                        p -> inWork(p, v -> IncompleteGamma.betainc(v[0], v[1], v[2])), (p, t) -> {
+                            Array out = inWork(p, v -> IncompleteGamma.betainc(v[0], v[1], v[2]));
+                            Array dx = inWork(p, v -> IncompleteGamma.betaincGradX(v[0], v[1], v[2]));
+                            return new Kiln.Jvp<>(out, Np.multiply(t[2], dx));
+                        })
+                .apply(abx);
+    }
+
+    /**
+     * The Hurwitz zeta function {@code zeta(x, q) = sum_k (k + q)^-x}, as {@code
+     * jax.scipy.special.zeta(x, q)}: inf at x = 1, NaN for x < 1; differentiable in both arguments.
+     */
+    public static Array zeta(Object x, Object q) {
+        Array[] xq = Np.prepare("zeta", Np.inexactType(x, q), x, q);
+        return Kiln.<Array[], Array>customJvp(p -> inWork(p, v -> HurwitzZeta.zeta(v[0], v[1])), (p, t) -> {
+                    Array out = inWork(p, v -> HurwitzZeta.zeta(v[0], v[1]));
+                    Kiln.Jvp<Array> series = Kiln.jvp((Array[] v) -> HurwitzZeta.series(v[0], v[1]), p, t);
+                    return new Kiln.Jvp<>(out, series.tangent());
+                })
+                .apply(xq);
+    }
+
+    /**
+     * The polygamma function {@code psi^(n)(x)}, the n-th derivative of digamma, as {@code
+     * jax.scipy.special.polygamma}; n must be an integer array or number. Differentiable in x.
+     *
+     * @throws DTypeException when n is not of an integer type
+     */
+    public static Array polygamma(Object n, Object x) {
+        Objects.requireNonNull(n, "n");
+        Objects.requireNonNull(x, "x");
+        boolean integer = n instanceof Array arr ? arr.dtype().isInteger() : n instanceof Integer || n instanceof Long;
+        if (!integer) {
+            throw new DTypeException("polygamma: the order n must be an integer array or number, got "
+                    + (n instanceof Array arr ? arr.dtype() : n.getClass().getSimpleName())
+                    + "; convert it with Np.astype(n, DType.INT32)");
+        }
+        Array[] nx = Np.prepare("polygamma", Np.inexactType(n, x), n, x);
+        return polygammaOf(nx[0], nx[1]);
+    }
+
+    /** polygamma with n already of x's float dtype (lax.polygamma). */
+    static Array polygammaOf(Array n, Array x) {
+        return Kiln.<Array[], Array>customJvp(p -> inWork(p, v -> HurwitzZeta.polygamma(v[0], v[1])), (p, t) -> {
+                    Array out = inWork(p, v -> HurwitzZeta.polygamma(v[0], v[1]));
+                    Array d = inWork(p, v -> HurwitzZeta.polygamma(Np.add(v[0], 1.0), v[1]));
+                    return new Kiln.Jvp<>(out, Np.multiply(t[1], d));
+                })
+                .apply(new Array[] {n, x});
+    }
+
+    /**
+     * The log of the standard normal CDF, as {@code jax.scipy.special.log_ndtr} (series order 3):
+     * {@code -ndtr(-x)} above 8 (float64) or 5 (float32), {@code log(ndtr(x))} down to -20 or -10,
+     * and the asymptotic series of the tail below. Its derivative is {@code exp(log phi(x) - log_ndtr(x))}.
+     */
+    public static Array logNdtr(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Kiln.<Array, Array>customJvp(Special::logNdtrValue, (p, t) -> {
+                    Array out = logNdtrValue(p);
+                    Array logpdf = Np.subtract(Np.multiply(Np.square(p), -0.5), 0.5 * Math.log(2 * Math.PI));
+                    return new Kiln.Jvp<>(out, Np.multiply(t, Np.exp(Np.subtract(logpdf, out))));
+                })
+                .apply(a);
+    }
+
+    private static Array logNdtrValue(Array x) {
+        boolean f64 = x.dtype() == DType.FLOAT64;
+        double lower = f64 ? -20 : -10;
+        double upper = f64 ? 8 : 5;
+        Array above = Np.greater(x, upper);
+        Array arg = Np.where(above, Np.negative(x), Np.maximum(x, lower));
+        Array n = ndtr(arg);
+        Array tail = Np.minimum(x, lower);
+        Array x2 = Np.square(tail);
+        Array logScale =
+                Np.subtract(Np.subtract(Np.multiply(x2, -0.5), Np.log(Np.negative(tail))), 0.5 * Math.log(2 * Math.PI));
+        // 1 - 1/x^2 + 3/x^4 - 15/x^6: the asymptotic series of order 3, odd and even terms summed apart
+        Array x2n = x2;
+        Array even = Np.zerosLike(tail);
+        Array odd = Np.zerosLike(tail);
+        double[] doubleFactorial = {1, 3, 15};
+        for (int k = 1; k <= 3; k++) {
+            Array y = Np.divide(Np.fullLike(tail, doubleFactorial[k - 1]), x2n);
+            if (k % 2 == 1) {
+                odd = Np.add(odd, y);
+            } else {
+                even = Np.add(even, y);
+            }
+            x2n = Np.multiply(x2n, x2);
+        }
+        Array series = Np.add(logScale, Np.log(Np.subtract(Np.add(even, 1.0), odd)));
+        return Np.where(above, Np.negative(n), Np.where(Np.greater(x, lower), Np.log(n), series));
+    }
+
+    // ------------------------------------------------------------ exponential integrals
+
+    /**
+     * The exponential integral {@code Ei(x)}, as {@code jax.scipy.special.expi}; its derivative is
+     * {@code e^x / x}.
+     */
+    public static Array expi(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Kiln.<Array, Array>customJvp(ExponentialIntegral::expi, (u, t) -> {
+                    Array out = ExponentialIntegral.expi(u);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, Np.divide(Np.exp(u), u)));
+                })
+                .apply(a);
+    }
+
+    /**
+     * The generalized exponential integral {@code E_n(x)}, as {@code jax.scipy.special.expn}: NaN for
+     * negative n or x, inf at x = 0 for n < 2. Differentiable in x ({@code -E_{n-1}(x)}).
+     */
+    public static Array expn(Object n, Object x) {
+        Array[] nx = Np.prepare("expn", Np.inexactType(n, x), n, x);
+        // n is not differentiated (JAX's expn takes it as a non-differentiable argument)
+        return Kiln.<Array[], Array>customJvp(u -> ExponentialIntegral.expn(u[0], u[1]), (u, t) -> {
+                    Array out = ExponentialIntegral.expn(u[0], u[1]);
+                    Array d = ExponentialIntegral.expn(Np.subtract(u[0], 1.0), u[1]);
+                    return new Kiln.Jvp<>(out, Np.negative(Np.multiply(t[1], d)));
+                })
+                .apply(nx);
+    }
+
+    /** The exponential integral {@code E_1(x) = expn(1, x)}, as {@code jax.scipy.special.exp1}. */
+    public static Array exp1(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return expn(1, a);
+    }
+
+    /** The Bernoulli numbers {@code B_0 ... B_n} as float32 ({@code B_1 = -1/2}), as {@code jax.scipy.special.bernoulli(n)}. */
+    public static Array bernoulli(int n) {
+        return bernoulli(n, DType.FLOAT32);
+    }
+
+    /**
+     * The Bernoulli numbers {@code B_0 ... B_n} of a float dtype, as {@code
+     * jax.scipy.special.bernoulli}: 1, -1/2, 1/6, zeros at the odd indices above 1, and the even ones
+     * from {@code B_2k = (-1)^(k+1) 2 (2k)! / (2 pi)^2k zeta(2k)} as a running product times the
+     * first 48 terms of zeta (the Chowla-Hartung form JAX uses).
+     *
+     * @throws ShapeException when n is negative
+     * @throws DTypeException when dtype is not a float type
+     */
+    public static Array bernoulli(int n, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (n < 0) {
+            throw new ShapeException("bernoulli: n must be a non-negative integer, got " + n);
+        }
+        if (!dtype.isFloating()) {
+            throw new DTypeException("bernoulli: needs a float dtype, got " + dtype + "; use float32 or float64");
+        }
+        Array first = Lax.convert(Np.array(new double[] {1, -0.5, 1.0 / 6}), dtype);
+        if (n < 3) {
+            return Lax.slice(first, new int[] {0}, new int[] {n + 1});
+        }
+        if (n == 3) {
+            return Np.concatenate(new Array[] {first, Np.zeros(dtype, 1)}, 0);
+        }
+        Array m = Lax.convert(Np.arange(4, n + 1, 2), dtype);
+        double pi2 = Math.PI * Math.PI;
+        Array ratio = Np.divide(Np.divide(Np.multiply(Np.negative(Np.subtract(m, 1.0)), m), 4.0), pi2);
+        Array q1 = Np.multiply(Np.cumprod(ratio), 1.0 / pi2);
+        Array q2 = Np.zerosLike(m);
+        for (int k = 2; k < 50; k++) {
+            q2 = Np.add(q2, Np.power(Np.fullLike(m, k), Np.negative(m)));
+        }
+        Array even = Np.multiply(q1, Np.add(q2, 1.0));
+        Array pairs = Np.reshape(Np.stack(new Array[] {even, Np.zerosLike(even)}, 1), -1);
+        Array tail = Lax.slice(pairs, new int[] {0}, new int[] {n - 3});
+        return Np.concatenate(new Array[] {first, Np.zeros(dtype, 1), tail}, 0);
+    }
 }

@@ -74,6 +74,7 @@ final class BreadthFamily implements Family {
         lines.addAll(read(LAX));
         lines.addAll(read(SPECIAL));
         lines.addAll(read(LaxMoreCalls.RESOURCE));
+        lines.addAll(read(SpecialFunctionCalls.RESOURCE));
         for (Line l : lines) {
             if (l.error != null) {
                 out.add(new Case("breadth", l.fn, Case.ANY_DTYPE, "jax raises, " + l.name, () -> rejects(l)));
@@ -715,7 +716,10 @@ final class BreadthFamily implements Family {
                         Np.linspace(integer(p, "start"), integer(p, "stop"), integer(p, "num"), true, DType.INT32);
                     case "Np.splitAt" -> Np.splitAt(x, ints(p.get("idx")), integer(p, "axis"));
                     case "Lax.transpose" -> Lax.transpose(x, ints(p.get("perm")));
-                    default -> LaxMoreCalls.call(fn, p, a);
+                    default -> {
+                        Object special = SpecialFunctionCalls.call(fn, a);
+                        yield special != null ? special : LaxMoreCalls.call(fn, p, a);
+                    }
                 };
         return r instanceof Array one ? new Array[] {one} : (Array[]) r;
     }
@@ -798,7 +802,7 @@ final class BreadthFamily implements Family {
             // measured 553 ulps (float64)
             case "Special.erfcx" -> 1024;
             case "Special.erfinv" -> 4;
-            default -> 4;
+            default -> SpecialFunctionCalls.ulps(fn);
         };
     }
 

@@ -36,7 +36,9 @@ final class DistributionFamily implements Family {
     @Override
     public List<Case> cases() {
         List<Case> out = new ArrayList<>();
-        for (BreadthFamily.Line l : BreadthFamily.read(RESOURCE)) {
+        List<BreadthFamily.Line> lines = new ArrayList<>(BreadthFamily.read(RESOURCE));
+        lines.addAll(BreadthFamily.read(DiscreteCalls.RESOURCE));
+        for (BreadthFamily.Line l : lines) {
             String dtype = l.outputs().get(0).spec().dtype().toString();
             out.add(new Case(name(), l.fn(), dtype, "jax " + l.name(), () -> value(l, false)));
             out.add(new Case(name(), l.fn(), dtype, "jit, jax " + l.name(), () -> value(l, true)));
@@ -103,7 +105,13 @@ final class DistributionFamily implements Family {
                 }
                 yield Random.choice(key, Integer.parseInt(p.get("n")), s, replace, a.length > 1 ? a[1] : null);
             }
-            default -> throw new IllegalStateException("unknown distributions golden function " + fn);
+            default -> {
+                Array discrete = DiscreteCalls.call(fn, p, a, s, d);
+                if (discrete == null) {
+                    throw new IllegalStateException("unknown distributions golden function " + fn);
+                }
+                yield discrete;
+            }
         };
     }
 
