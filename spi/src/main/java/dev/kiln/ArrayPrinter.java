@@ -111,6 +111,9 @@ final class ArrayPrinter {
     }
 
     private static String element(HostBuffer h, int i) {
+        if (h.spec().dtype().isNarrow()) {
+            return Narrow.element(h, i);
+        }
         return switch (h.spec().dtype()) {
             case BOOL -> h.bools()[i] ? "True" : "False";
             case INT32 -> Integer.toString(h.ints()[i]);
@@ -118,11 +121,12 @@ final class ArrayPrinter {
             case INT64 -> Long.toString(h.longs()[i]);
             case FLOAT32 -> floating(h.floats()[i], Float.toString(h.floats()[i]));
             case FLOAT64 -> floating(h.doubles()[i], Double.toString(h.doubles()[i]));
+            default -> throw new IllegalStateException("unreachable: " + h.spec());
         };
     }
 
     /** Shortest round-trip digits, written as NumPy does: {@code 1.}, {@code 0.25}, {@code 1e-05}, {@code nan}. */
-    private static String floating(double v, String javaShortest) {
+    static String floating(double v, String javaShortest) {
         if (Double.isNaN(v)) {
             return "nan";
         }

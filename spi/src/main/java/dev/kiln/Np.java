@@ -333,13 +333,14 @@ public final class Np {
     /** A 0-d array of {@code dtype} holding {@code value}, converted as a cast would. */
     static Array filled(DType dtype, double value) {
         Object data =
-                switch (dtype) {
+                switch (dtype.storage()) {
                     case BOOL -> new boolean[] {value != 0};
                     case INT32 -> new int[] {(int) value};
                     case UINT32 -> new int[] {(int) (long) value};
                     case INT64 -> new long[] {(long) value};
                     case FLOAT32 -> new float[] {(float) value};
                     case FLOAT64 -> new double[] {value};
+                    default -> throw new IllegalStateException("unreachable: " + dtype);
                 };
         return Dispatch.fromHost(HostBuffer.wrap(ArraySpec.of(dtype), data));
     }
@@ -347,12 +348,13 @@ public final class Np {
     /** A 0-d array of {@code dtype} holding an exact integer value. */
     static Array filled(DType dtype, long value) {
         Object data =
-                switch (dtype) {
+                switch (dtype.storage()) {
                     case BOOL -> new boolean[] {value != 0};
                     case INT32, UINT32 -> new int[] {(int) value};
                     case INT64 -> new long[] {value};
                     case FLOAT32 -> new float[] {(float) value};
                     case FLOAT64 -> new double[] {(double) value};
+                    default -> throw new IllegalStateException("unreachable: " + dtype);
                 };
         return Dispatch.fromHost(HostBuffer.wrap(ArraySpec.of(dtype), data));
     }
@@ -4799,9 +4801,9 @@ public final class Np {
     private static int kindOrder(DType t) {
         return switch (t) {
             case BOOL -> 0;
-            case UINT32 -> 1;
-            case INT32, INT64 -> 2;
-            case FLOAT32, FLOAT64 -> 3;
+            case UINT32, UINT8, UINT16 -> 1;
+            case INT32, INT64, INT8, INT16 -> 2;
+            case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> 3;
         };
     }
 

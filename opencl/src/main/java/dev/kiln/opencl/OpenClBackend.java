@@ -103,6 +103,7 @@ final class OpenClBackend implements Backend {
                         }
                         yield Pointer.to(bytesOf);
                     }
+                    default -> throw new IllegalStateException("not a storage dtype");
                 };
         return ClBuffer.pooled(spec, rt.uploadPooled(p, bytes), rt, bytes);
     }
