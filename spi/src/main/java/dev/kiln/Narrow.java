@@ -224,6 +224,13 @@ final class Narrow {
             a = args.clone();
             a[0] = Lax.bitwiseAnd(a[0], in.get(0).dtype().byteSize() == 1 ? 0xFF : 0xFFFF);
         }
+        if (p == Primitive.SHIFT_RIGHT_ARITHMETIC && in.get(0).dtype().isNarrow()
+                && in.get(0).dtype().kind() == DType.Kind.UNSIGNED) {
+            // an arithmetic shift of uint8 or uint16 copies their own top bit
+            a = args.clone();
+            int k = 32 - in.get(0).dtype().bits();
+            a[0] = Lax.shiftRightArithmetic(Lax.shiftLeft(a[0], k), k);
+        }
         Array r = bind.bind(p, wide, a);
         if (!out.dtype().isNarrow() || exact(p)) {
             return r;
