@@ -137,9 +137,11 @@ final class Narrow {
             return Float.toString(v);
         }
         for (int p = 1; p < 9; p++) {
-            String s = String.format(java.util.Locale.ROOT, "%." + p + "g", (double) v);
-            if (roundFloat(Float.parseFloat(s), d) == v) {
-                return new java.math.BigDecimal(s).stripTrailingZeros().toString();
+            // ties to even, as NumPy picks between two equally short candidates (0.65625 is 0.6562)
+            java.math.BigDecimal b = new java.math.BigDecimal(v)
+                    .round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (roundFloat(b.floatValue(), d) == v) {
+                return b.stripTrailingZeros().toString();
             }
         }
         return Float.toString(v);
@@ -224,7 +226,8 @@ final class Narrow {
             a = args.clone();
             a[0] = Lax.bitwiseAnd(a[0], in.get(0).dtype().byteSize() == 1 ? 0xFF : 0xFFFF);
         }
-        if (p == Primitive.SHIFT_RIGHT_ARITHMETIC && in.get(0).dtype().isNarrow()
+        if (p == Primitive.SHIFT_RIGHT_ARITHMETIC
+                && in.get(0).dtype().isNarrow()
                 && in.get(0).dtype().kind() == DType.Kind.UNSIGNED) {
             // an arithmetic shift of uint8 or uint16 copies their own top bit
             a = args.clone();

@@ -104,16 +104,103 @@ class NarrowDTypeTest {
         assertEquals(DType.INT8, Np.add(s, 1).dtype());
         Array one = Np.array(new int[] {1, -128}, 2).astype(DType.INT8);
         assertArrayEquals(new int[] {0, 0}, Np.leftShift(one, 9).toIntArray());
-        assertArrayEquals(
-                new int[] {64, -64},
-                Lax.shiftRightLogical(
-                                                Np.array(new int[] {-128}, 1).astype(DType.INT8),
-                                                Np.array(new int[] {1}, 1).astype(DType.INT8))
-                                        .toIntArray()
-                                        .length
-                                == 1
-                        ? new int[] {64, -64}
-                        : null);
+        Array by1 = Np.array(new int[] {1, 1}, 2).astype(DType.INT8);
+        // JAX: lax.shift_right_logical(int8(-128), 1) is 64, the arithmetic shift -64
+        assertArrayEquals(new int[] {0, 64}, Lax.shiftRightLogical(one, by1).toIntArray());
+        assertArrayEquals(new int[] {0, -64}, Lax.shiftRightArithmetic(one, by1).toIntArray());
+    }
+
+    @Test
+    void transformationsKeepTheNarrowDType() {
+        Array x = Np.array(new float[] {1f, 2f, 3.5f, 1000f, 0.1f}, 5).astype(DType.FLOAT16);
+        java.util.function.Function<Array, Array> f = a -> Np.add(Np.multiply(Np.sin(a), a), Np.divide(a, 3));
+        Array eager = f.apply(x);
+        Array jitted = (Array) Kiln.jit(f).apply(x);
+        assertEquals(DType.FLOAT16, jitted.dtype());
+        assertArrayEquals(eager.toFloatArray(), jitted.toFloatArray());
+        Array vm = (Array) Kiln.vmap(f).apply(x);
+        assertEquals(DType.FLOAT16, vm.dtype());
+        assertArrayEquals(eager.toFloatArray(), vm.toFloatArray());
+        // JAX: jax.grad(lambda x: (x * x).sum())(x) is 2x in float16
+        Array g = (Array) Kiln.grad((Array a) -> Np.sum(Np.multiply(a, a))).apply(x);
+        assertEquals(DType.FLOAT16, g.dtype());
+        assertArrayEquals(new float[] {2f, 4f, 7f, 2000f, Narrow.roundFloat(0.2f, DType.FLOAT16)}, g.toFloatArray());
+        Array jg = (Array)
+                Kiln.jit(Kiln.grad((Array a) -> Np.sum(Np.multiply(a, a)))).apply(x);
+        assertEquals(DType.FLOAT16, jg.dtype());
+        assertArrayEquals(g.toFloatArray(), jg.toFloatArray());
+        // a float16 carry through a loop, eager and jitted: 0.1 added 100 times rounds each step
+        java.util.function.Function<Array, Array> loop =
+                a -> Lax.forLoop(0, 100, (i, c) -> Np.add(c, Np.full(DType.FLOAT16, 0.1, 1)), a);
+        Array start = Np.zeros(DType.FLOAT16, 1);
+        float want = 0;
+        for (int i = 0; i < 100; i++) {
+            want = Float.float16ToFloat(Float.floatToFloat16(want + Float.float16ToFloat(Float.floatToFloat16(0.1f))));
+        }
+        assertEquals(want, loop.apply(start).toFloatArray()[0]);
+        Array jl = (Array) Kiln.jit(loop).apply(start);
+        assertEquals(DType.FLOAT16, jl.dtype());
+        assertEquals(want, jl.toFloatArray()[0]);
+        // int8 overflow inside jit wraps
+        Array i8 = Np.array(new int[] {100, -100, 127}, 3).astype(DType.INT8);
+        Array w = (Array) Kiln.jit((Array a) -> Np.add(a, a)).apply(i8);
+        assertEquals(DType.INT8, w.dtype());
+        assertArrayEquals(new int[] {-56, 56, -2}, w.toIntArray());
+    }
+
+    @Test
+    void sizesPrintingAndHost() {
+        Array x = Np.array(new float[] {1f / 3, 2f}, 2).astype(DType.FLOAT16);
+        assertEquals(2, x.dtype().byteSize());
+        assertEquals(DType.FLOAT16, x.toHost().spec().dtype());
+        assertEquals("Array([0.3333, 2.    ], dtype=float16)", x.toString());
+        assertEquals(
+                "Array([-3,  5], dtype=int8)",
+                Np.array(new int[] {-3, 5}, 2).astype(DType.INT8).toString());
+        // JAX: jnp.array([1., 2., 3.5, 1000., 0.1], float16).mean() is 201.4 (accumulated in float32)
+        Array m = Np.mean(Np.array(new float[] {1f, 2f, 3.5f, 1000f, 0.1f}, 5).astype(DType.FLOAT16));
+        assertEquals(DType.FLOAT16, m.dtype());
+        assertEquals(Narrow.roundFloat(201.4f, DType.FLOAT16), m.toFloatArray()[0]);
+        assertEquals(
+                DType.INT32,
+                Np.sum(Np.array(new int[] {100, 100, 100}, 3).astype(DType.INT8))
+                        .dtype());
+        assertEquals(
+                300,
+                Np.sum(Np.array(new int[] {100, 100, 100}, 3).astype(DType.INT8))
+                        .toIntArray()[0]);
+        assertEquals(
+                DType.INT8,
+                Np.cumsum(Np.array(new int[] {100, 100}, 2).astype(DType.INT8)).dtype());
+    }
+
+    @Test
+    void randomFloat16MatchesJax() {
+        // jax.random.uniform(jax.random.key(0), (5,), jnp.float16)
+        float[] want = {0.3105f, 0.2129f, 0.0547f, 0.6562f, 0.2324f};
+        Array u = Random.uniform(Random.key(0), DType.FLOAT16, 0, 1, 5);
+        assertEquals(DType.FLOAT16, u.dtype());
+        float[] got = u.toFloatArray();
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Narrow.roundFloat(want[i], DType.FLOAT16), got[i]);
+        }
+    }
+
+    @Test
+    void reducePrecisionMatchesJavaRounding() {
+        float[] v = {1f / 3, 65519f, 65520f, -0f, 1e-8f, 3e-8f, 2049f, 2051f, -70000f, 1e-40f, 3.4e38f, -1e-45f};
+        float[] got = Lax.reducePrecision(Np.array(v, v.length), 5, 10).toFloatArray();
+        float[] gotBf = Lax.reducePrecision(Np.array(v, v.length), 8, 7).toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(
+                    Float.floatToRawIntBits(Narrow.roundFloat(v[i], DType.FLOAT16)),
+                    Float.floatToRawIntBits(got[i]),
+                    "f16 " + v[i]);
+            assertEquals(
+                    Float.floatToRawIntBits(Narrow.roundFloat(v[i], DType.BFLOAT16)),
+                    Float.floatToRawIntBits(gotBf[i]),
+                    "bf16 " + v[i]);
+        }
     }
 
     @Test
