@@ -56,6 +56,21 @@ final class Narrow {
         return new Array(a.backend(), a.buffer());
     }
 
+    /** A storage-typed concrete array (possibly sharded by pmap) seen as {@code logical}. */
+    static Array relabel(Array a, DType logical) {
+        if (!logical.isNarrow() || a.dtype() == logical) {
+            return a;
+        }
+        if (a.isSharded()) {
+            List<Array> shards = new ArrayList<>();
+            for (Array s : a.shards()) {
+                shards.add(relabel(s, logical));
+            }
+            return new Array(shards, a.spec().withDType(logical));
+        }
+        return new Array(a.backend(), a.buffer(), a.spec().withDType(logical));
+    }
+
     /** {@code host}, whose spec may be narrow, as a storage-typed buffer holding the exact narrow values. */
     static HostBuffer toStorage(HostBuffer host) {
         DType d = host.spec().dtype();
@@ -83,6 +98,26 @@ final class Narrow {
     /** A storage buffer seen as {@code logical} (no copy). */
     static HostBuffer logicalView(HostBuffer storage, ArraySpec logical) {
         return logical.dtype().isNarrow() ? HostBuffer.wrap(logical, storage.data()) : storage;
+    }
+
+    /** finfo(d).eps of float16 or bfloat16. */
+    static double eps(DType d) {
+        return d == DType.FLOAT16 ? 0x1p-10 : 0x1p-7;
+    }
+
+    /** finfo(d).epsneg of float16 or bfloat16. */
+    static double epsneg(DType d) {
+        return eps(d) / 2;
+    }
+
+    /** finfo(d).tiny (smallest normal) of float16 or bfloat16. */
+    static double tiny(DType d) {
+        return d == DType.FLOAT16 ? 0x1p-14 : Float.MIN_NORMAL;
+    }
+
+    /** finfo(d).max of float16 or bfloat16. */
+    static double maxFinite(DType d) {
+        return d == DType.FLOAT16 ? 65504.0 : Math.scalb(2.0 - 0x1p-7, 127);
     }
 
     /** The least value of a narrow integer dtype. */
@@ -138,8 +173,8 @@ final class Narrow {
         }
         for (int p = 1; p < 9; p++) {
             // ties to even, as NumPy picks between two equally short candidates (0.65625 is 0.6562)
-            java.math.BigDecimal b = new java.math.BigDecimal(v)
-                    .round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            java.math.BigDecimal b =
+                    new java.math.BigDecimal(v).round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
             if (roundFloat(b.floatValue(), d) == v) {
                 return b.stripTrailingZeros().toString();
             }
@@ -293,6 +328,9 @@ final class Narrow {
                 new Params.Cond(c.branches().stream().map(Narrow::widen).toList());
             case Params.While w -> new Params.While(widen(w.cond()), widen(w.body()), w.condConsts(), w.bodyConsts());
             case Params.Scan s -> new Params.Scan(widen(s.body()), s.consts(), s.carries(), s.length(), s.reverse());
+            case Params.Pmap m ->
+                new Params.Pmap(
+                        widen(m.body()), m.axisName(), m.size(), m.inAxes(), m.outAxes(), m.backend(), m.devices());
             case null, default -> params;
         };
     }
@@ -319,7 +357,8 @@ final class Narrow {
             }
             if (e.params() instanceof Params.Cond
                     || e.params() instanceof Params.While
-                    || e.params() instanceof Params.Scan) {
+                    || e.params() instanceof Params.Scan
+                    || e.params() instanceof Params.Pmap) {
                 if (!e.params().equals(widen(e.params()))) {
                     return true;
                 }

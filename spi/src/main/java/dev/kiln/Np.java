@@ -1095,7 +1095,9 @@ public final class Np {
         if (!x.dtype().isFloating()) {
             return x;
         }
-        double big = x.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        double big = x.dtype().isNarrow()
+                ? Narrow.maxFinite(x.dtype())
+                : x.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
         double pos = posinf == null ? big : posinf;
         double neg = neginf == null ? -big : neginf;
         Array out = Lax.bind(Primitive.SELECT, Lax.bind(Primitive.NE, x, x), constant(x, nan), x);
@@ -2001,7 +2003,7 @@ public final class Np {
         Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         Array a = abs(v);
-        double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
+        double big = v.dtype() == DType.FLOAT16 ? 100 : v.dtype() == DType.FLOAT64 ? 1e150 : 1e18;
         Array a2 = multiply(a, a);
         Array moderate = log1p(add(a, divide(a2, add(sqrt(add(a2, 1.0)), 1.0))));
         Array large = add(log(a), Math.log(2));
@@ -2025,7 +2027,7 @@ public final class Np {
      * rule through this formula (NaN at 1).
      */
     private static Array arccoshValue(Array v) {
-        double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
+        double big = v.dtype() == DType.FLOAT16 ? 100 : v.dtype() == DType.FLOAT64 ? 1e150 : 1e18;
         Array t = subtract(v, 1.0);
         Array moderate = log1p(add(t, sqrt(multiply(t, add(v, 1.0)))));
         Array large = add(log(v), Math.log(2));

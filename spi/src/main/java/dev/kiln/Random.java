@@ -197,7 +197,7 @@ public final class Random {
                     + Shape.toString(logits.shape()) + " is empty; there must be at least one category");
         }
         DType d = logits.dtype();
-        double tiny = d == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        double tiny = d.isNarrow() ? Narrow.tiny(d) : d == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
         Array u = uniformIn(key, d, tiny, 1, logits.shape());
         Array gumbel = Np.negative(Np.log(Np.negative(Np.log(u))));
         return Np.argmax(Lax.bind(Primitive.ADD, gumbel, logits), a);

@@ -149,6 +149,15 @@ class NarrowDTypeTest {
     }
 
     @Test
+    void pmapKeepsTheNarrowDType() {
+        Array x = Np.array(new float[] {1f / 3, 2f, 1000f}, 1, 3).astype(DType.FLOAT16);
+        Array y = (Array)
+                Kiln.pmap((Array a) -> Np.multiply(Lax.psum(a, "i"), 3), "i").apply(x);
+        assertEquals(DType.FLOAT16, y.dtype());
+        assertArrayEquals(Np.multiply(x, 3).toFloatArray(), y.toFloatArray());
+    }
+
+    @Test
     void sizesPrintingAndHost() {
         Array x = Np.array(new float[] {1f / 3, 2f}, 2).astype(DType.FLOAT16);
         assertEquals(2, x.dtype().byteSize());
