@@ -125,7 +125,7 @@ public final class Array {
             for (int i = 0; i < shards.size(); i++) {
                 System.arraycopy(shards.get(i).toHost().data(), 0, out.data(), i * n, n);
             }
-            gathered = backend.fromHost(out);
+            gathered = backend.fromHost(Narrow.toStorage(out));
         }
         return gathered;
     }
