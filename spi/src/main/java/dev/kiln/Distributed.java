@@ -74,8 +74,7 @@ public final class Distributed {
             return x;
         }
         // a narrow dtype's sum is rounded (wrapped) back to it, as a psum is
-        HostBuffer wide = mpi.allReduce(
-                Narrow.toStorage(x.toHost()), dev.kiln.spi.Communicator.ReduceOp.SUM, false);
+        HostBuffer wide = mpi.allReduce(Narrow.toStorage(x.toHost()), dev.kiln.spi.Communicator.ReduceOp.SUM, false);
         HostBuffer sum = Narrow.toStorage(HostBuffer.wrap(x.spec(), wide.data()));
         return new Array(x.backend(), x.backend().fromHost(sum), x.spec());
     }
