@@ -56,6 +56,18 @@ public final class Array {
         this.shards = null;
     }
 
+    /** A narrow-dtype array: {@code buffer} holds its values in {@code logical}'s storage dtype. */
+    Array(Backend backend, Buffer buffer, ArraySpec logical) {
+        this.backend = backend;
+        this.buffer = buffer;
+        this.spec = logical;
+        this.tracer = null;
+        this.shards = null;
+        if (!buffer.spec().equals(Narrow.storage(logical))) {
+            throw new IllegalStateException("a buffer of " + buffer.spec() + " cannot hold " + logical);
+        }
+    }
+
     private Array(Tracer tracer) {
         this.backend = null;
         this.buffer = null;
@@ -113,7 +125,7 @@ public final class Array {
             for (int i = 0; i < shards.size(); i++) {
                 System.arraycopy(shards.get(i).toHost().data(), 0, out.data(), i * n, n);
             }
-            gathered = backend.fromHost(out);
+            gathered = backend.fromHost(Narrow.toStorage(out));
         }
         return gathered;
     }
@@ -193,7 +205,7 @@ public final class Array {
         if (tracer != null) {
             throw concretization("reading its values");
         }
-        return backend.toHost(buffer());
+        return Narrow.logicalView(backend.toHost(buffer()), spec);
     }
 
     /** The elements in row-major order, converted to float as {@code astype(float32)} would. */

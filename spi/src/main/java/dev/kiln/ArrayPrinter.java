@@ -152,6 +152,9 @@ final class ArrayPrinter {
     }
 
     private static String element(HostBuffer h, int i) {
+        if (h.spec().dtype().isNarrow()) {
+            return Narrow.element(h, i);
+        }
         return switch (h.spec().dtype()) {
             case BOOL -> h.bools()[i] ? "True" : "False";
             case INT32 -> Integer.toString(h.ints()[i]);
@@ -159,6 +162,7 @@ final class ArrayPrinter {
             case INT64 -> Long.toString(h.longs()[i]);
             case FLOAT32 -> floating(h.floats()[i], Float.toString(h.floats()[i]));
             case FLOAT64 -> floating(h.doubles()[i], Double.toString(h.doubles()[i]));
+            default -> throw new IllegalStateException("unreachable: " + h.spec());
         };
     }
 

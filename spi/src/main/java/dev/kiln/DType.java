@@ -18,7 +18,14 @@ public enum DType {
     INT64("int64", 8, Kind.SIGNED),
     UINT32("uint32", 4, Kind.UNSIGNED),
     FLOAT32("float32", 4, Kind.FLOAT),
-    FLOAT64("float64", 8, Kind.FLOAT);
+    FLOAT64("float64", 8, Kind.FLOAT),
+    // The narrow dtypes: logical dtypes whose arrays are stored widened (see storage()).
+    INT8("int8", 1, Kind.SIGNED),
+    UINT8("uint8", 1, Kind.UNSIGNED),
+    INT16("int16", 2, Kind.SIGNED),
+    UINT16("uint16", 2, Kind.UNSIGNED),
+    FLOAT16("float16", 2, Kind.FLOAT),
+    BFLOAT16("bfloat16", 2, Kind.FLOAT);
 
     /** The category of a dtype, which decides what operations accept it. */
     public enum Kind {
@@ -43,7 +50,31 @@ public enum DType {
         return jaxName;
     }
 
-    /** Bytes per element. */
+    /**
+     * The dtype that holds this dtype's values in backend buffers. The narrow dtypes (int8, uint8,
+     * int16, uint16, float16, bfloat16) are logical: their arrays are stored in int32 or float32, with
+     * every stored value exactly a value of the narrow dtype (the core rounds or wraps each result);
+     * every other dtype is its own storage. Backends only ever see storage dtypes.
+     */
+    public DType storage() {
+        return switch (this) {
+            case INT8, UINT8, INT16, UINT16 -> INT32;
+            case FLOAT16, BFLOAT16 -> FLOAT32;
+            default -> this;
+        };
+    }
+
+    /** Whether this dtype is stored widened ({@link #storage()} differs from it). */
+    public boolean isNarrow() {
+        return storage() != this;
+    }
+
+    /** Bits per element as JAX counts them (8 for int8, 16 for bfloat16, 1 byte's worth for bool). */
+    public int bits() {
+        return byteSize * 8;
+    }
+
+    /** Bytes per element as JAX counts them (1 for int8, 2 for float16); narrow dtypes are stored wider. */
     public int byteSize() {
         return byteSize;
     }
@@ -73,8 +104,9 @@ public enum DType {
                 return d;
             }
         }
-        throw new DTypeException(
-                "unknown dtype '" + name + "'; Kiln supports bool, int32, int64, uint32, float32 and float64");
+        throw new DTypeException("DType.fromName: unknown dtype '" + name
+                + "'; Kiln supports bool, int8, uint8, int16, uint16, int32, int64,"
+                + " uint32, float16, bfloat16, float32 and float64");
     }
 
     /** The dtype two strongly typed operands promote to, as {@code jnp.promote_types(a, b)}. */
@@ -92,7 +124,10 @@ public enum DType {
         }
         if (a.isFloating() || b.isFloating()) {
             if (a.isFloating() && b.isFloating()) {
-                return a.byteSize >= b.byteSize ? a : b;
+                if (a.byteSize == b.byteSize) {
+                    return FLOAT32; // float16 meets bfloat16 at float32
+                }
+                return a.byteSize > b.byteSize ? a : b;
             }
             return a.isFloating() ? a : b;
         }
@@ -100,8 +135,18 @@ public enum DType {
         if (a.kind == b.kind) {
             return a.byteSize >= b.byteSize ? a : b;
         }
-        // one signed, one unsigned: uint32 meets int32 or int64 at int64
-        return INT64;
+        // one signed, one unsigned: the signed one if it is wider, else the signed type twice the
+        // unsigned one's width (uint8 -> int16, uint16 -> int32, uint32 -> int64)
+        DType s = a.kind == Kind.SIGNED ? a : b;
+        DType u = s == a ? b : a;
+        if (s.byteSize > u.byteSize) {
+            return s;
+        }
+        return switch (u) {
+            case UINT8 -> INT16;
+            case UINT16 -> INT32;
+            default -> INT64;
+        };
     }
 
     /**

@@ -87,6 +87,18 @@ final class Dispatch {
     }
 
     private static Array execute(Primitive p, Params params, Array[] args) {
+        if (narrow(params, args)) {
+            // narrow dtypes: run on the storage dtype, then round (see Narrow)
+            List<ArraySpec> specs =
+                    java.util.Arrays.stream(args).map(Array::spec).toList();
+            ArraySpec out = ShapeRules.outSpec(p, params, specs);
+            Array[] wide = new Array[args.length];
+            for (int i = 0; i < args.length; i++) {
+                wide[i] = Narrow.storageView(args[i]);
+            }
+            Array r = Narrow.apply(p, params, specs, out, wide, Dispatch::execute);
+            return new Array(r.backend(), r.buffer(), out);
+        }
         Backend backend = args.length > 0 ? args[0].backend() : Kiln.currentBackend();
         if (p.kind() == Primitive.Kind.COLLECTIVE) {
             List<Buffer> in = new ArrayList<>(args.length);
@@ -119,14 +131,28 @@ final class Dispatch {
         return new Array(backend, result);
     }
 
+    private static boolean narrow(Params params, Array[] args) {
+        for (Array a : args) {
+            if (a.dtype().isNarrow()) {
+                return true;
+            }
+        }
+        return params instanceof Params.Convert c && c.to().isNarrow()
+                || params instanceof Params.Iota i && i.dtype().isNarrow()
+                || params instanceof Params.ArgReduce r && r.indexType().isNarrow();
+    }
+
     /** An array holding {@code host}'s data on the current backend; {@code host}'s array is taken over. */
     static Array fromHost(HostBuffer host) {
         Backend backend = Kiln.currentBackend();
+        if (host.spec().dtype().isNarrow()) {
+            return new Array(backend, backend.fromHost(Narrow.toStorage(host)), host.spec());
+        }
         return new Array(backend, backend.fromHost(host));
     }
 
     /** The same array on another backend. */
     static Array transfer(Array a, Backend to) {
-        return a.backend() == to ? a : new Array(to, to.fromHost(a.toHost()));
+        return a.backend() == to ? a : new Array(to, to.fromHost(Narrow.toStorage(a.toHost())), a.spec());
     }
 }

@@ -6,6 +6,7 @@ import dev.kiln.spi.Backend;
 import dev.kiln.spi.Buffer;
 import dev.kiln.spi.Communicator;
 import dev.kiln.spi.Device;
+import dev.kiln.spi.HostBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,9 +73,10 @@ public final class Distributed {
         if (mpi == null) {
             return x;
         }
-        return new Array(
-                x.backend(),
-                x.backend().fromHost(mpi.allReduce(x.toHost(), dev.kiln.spi.Communicator.ReduceOp.SUM, false)));
+        // a narrow dtype's sum is rounded (wrapped) back to it, as a psum is
+        HostBuffer wide = mpi.allReduce(Narrow.toStorage(x.toHost()), dev.kiln.spi.Communicator.ReduceOp.SUM, false);
+        HostBuffer sum = Narrow.toStorage(HostBuffer.wrap(x.spec(), wide.data()));
+        return new Array(x.backend(), x.backend().fromHost(sum), x.spec());
     }
 
     private void requireInitialized(String fn) {

@@ -66,11 +66,11 @@ final class Distributions {
     }
 
     private static double eps(DType d) {
-        return d == DType.FLOAT32 ? Math.ulp(1f) : Math.ulp(1.0);
+        return d.isNarrow() ? Narrow.eps(d) : d == DType.FLOAT32 ? Math.ulp(1f) : Math.ulp(1.0);
     }
 
     private static double tiny(DType d) {
-        return d == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        return d.isNarrow() ? Narrow.tiny(d) : d == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
     }
 
     /** Row {@code i} of a (n, 2) array of keys, as a key. */
@@ -86,7 +86,7 @@ final class Distributions {
     }
 
     static Array laplace(Array key, DType d, int[] s) {
-        double epsneg = d == DType.FLOAT32 ? 0x1p-24 : 0x1p-53;
+        double epsneg = d.isNarrow() ? Narrow.epsneg(d) : d == DType.FLOAT32 ? 0x1p-24 : 0x1p-53;
         Array u = Random.uniformIn(key, d, -1 + epsneg, 1, s);
         return Np.multiply(Np.sign(u), Np.log1p(Np.negative(Np.abs(u))));
     }

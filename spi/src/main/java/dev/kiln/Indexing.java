@@ -249,6 +249,8 @@ final class Indexing {
             case INT64 -> -9.223372036854775808E18;
             case UINT32 -> 4294967295.0;
             case BOOL -> 1;
+            case FLOAT16, BFLOAT16 -> Double.NaN;
+            default -> t.kind() == DType.Kind.SIGNED ? Narrow.minValue(t) : Narrow.maxValue(t);
         };
     }
 

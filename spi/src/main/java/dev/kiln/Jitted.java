@@ -69,8 +69,9 @@ final class Jitted {
         }
         List<Buffer> out = c.executable().run(in);
         List<Array> leaves = new ArrayList<>(out.size());
-        for (Buffer b : out) {
-            leaves.add(new Array(backend, b));
+        for (int i = 0; i < out.size(); i++) {
+            leaves.add(
+                    new Array(backend, out.get(i), c.program().outputs().get(i).spec()));
         }
         return Tree.unflatten(c.outStructure(), leaves);
     }
@@ -95,6 +96,6 @@ final class Jitted {
             TraceStack.pop(staging);
         }
         Program p = ProgramVerifier.checked(staging.build(outFlat.leaves()), "jit tracing");
-        return new Compiled(p, staging.constants(), outFlat.def(), backend.compile(p));
+        return new Compiled(p, staging.constants(), outFlat.def(), backend.compile(Narrow.widen(p)));
     }
 }

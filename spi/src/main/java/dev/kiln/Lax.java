@@ -45,6 +45,28 @@ public final class Lax {
         return x.dtype() == to ? x : Dispatch.bind(Primitive.CONVERT, new Params.Convert(to), x);
     }
 
+    /**
+     * {@code jax.lax.reduce_precision}: each element rounded to nearest even as a float with {@code
+     * exponentBits} exponent bits and {@code mantissaBits} explicit mantissa bits (gradual underflow,
+     * overflow to infinity, NaN and infinities kept), in {@code x}'s own dtype. {@code (5, 10)} is
+     * float16's precision and range, {@code (8, 7)} bfloat16's.
+     */
+    public static Array reducePrecision(Array x, int exponentBits, int mantissaBits) {
+        Objects.requireNonNull(x, "x");
+        if (!x.dtype().isFloating()) {
+            throw new DTypeException("reducePrecision: x must have a floating dtype, got " + x.dtype()
+                    + "; convert it first (Lax.convert)");
+        }
+        if (exponentBits < 1 || mantissaBits < 0 || exponentBits > 11 || mantissaBits > 52) {
+            throw new KilnException("reducePrecision: exponentBits must be in 1..11 and mantissaBits in 0..52, got "
+                    + exponentBits + " and " + mantissaBits);
+        }
+        if (x.dtype().isNarrow()) {
+            return convert(Narrow.reducePrecision(convert(x, DType.FLOAT32), exponentBits, mantissaBits), x.dtype());
+        }
+        return Narrow.reducePrecision(x, exponentBits, mantissaBits);
+    }
+
     // ---------------------------------------------------------------- jax.lax element-wise functions
     //
     // As jax.lax: both operands of one dtype (a Java number takes the array's dtype when its kind

@@ -333,13 +333,14 @@ public final class Np {
     /** A 0-d array of {@code dtype} holding {@code value}, converted as a cast would. */
     static Array filled(DType dtype, double value) {
         Object data =
-                switch (dtype) {
+                switch (dtype.storage()) {
                     case BOOL -> new boolean[] {value != 0};
                     case INT32 -> new int[] {(int) value};
                     case UINT32 -> new int[] {(int) (long) value};
                     case INT64 -> new long[] {(long) value};
                     case FLOAT32 -> new float[] {(float) value};
                     case FLOAT64 -> new double[] {value};
+                    default -> throw new IllegalStateException("unreachable: " + dtype);
                 };
         return Dispatch.fromHost(HostBuffer.wrap(ArraySpec.of(dtype), data));
     }
@@ -347,12 +348,13 @@ public final class Np {
     /** A 0-d array of {@code dtype} holding an exact integer value. */
     static Array filled(DType dtype, long value) {
         Object data =
-                switch (dtype) {
+                switch (dtype.storage()) {
                     case BOOL -> new boolean[] {value != 0};
                     case INT32, UINT32 -> new int[] {(int) value};
                     case INT64 -> new long[] {value};
                     case FLOAT32 -> new float[] {(float) value};
                     case FLOAT64 -> new double[] {(double) value};
+                    default -> throw new IllegalStateException("unreachable: " + dtype);
                 };
         return Dispatch.fromHost(HostBuffer.wrap(ArraySpec.of(dtype), data));
     }
@@ -1093,7 +1095,9 @@ public final class Np {
         if (!x.dtype().isFloating()) {
             return x;
         }
-        double big = x.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        double big = x.dtype().isNarrow()
+                ? Narrow.maxFinite(x.dtype())
+                : x.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
         double pos = posinf == null ? big : posinf;
         double neg = neginf == null ? -big : neginf;
         Array out = Lax.bind(Primitive.SELECT, Lax.bind(Primitive.NE, x, x), constant(x, nan), x);
@@ -1999,7 +2003,7 @@ public final class Np {
         Objects.requireNonNull(x, "x");
         Array v = Nn.inexact(x);
         Array a = abs(v);
-        double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
+        double big = v.dtype() == DType.FLOAT16 ? 100 : v.dtype() == DType.FLOAT64 ? 1e150 : 1e18;
         Array a2 = multiply(a, a);
         Array moderate = log1p(add(a, divide(a2, add(sqrt(add(a2, 1.0)), 1.0))));
         Array large = add(log(a), Math.log(2));
@@ -2023,7 +2027,7 @@ public final class Np {
      * rule through this formula (NaN at 1).
      */
     private static Array arccoshValue(Array v) {
-        double big = v.dtype() == DType.FLOAT32 ? 1e18 : 1e150;
+        double big = v.dtype() == DType.FLOAT16 ? 100 : v.dtype() == DType.FLOAT64 ? 1e150 : 1e18;
         Array t = subtract(v, 1.0);
         Array moderate = log1p(add(t, sqrt(multiply(t, add(v, 1.0)))));
         Array large = add(log(v), Math.log(2));
@@ -4799,9 +4803,9 @@ public final class Np {
     private static int kindOrder(DType t) {
         return switch (t) {
             case BOOL -> 0;
-            case UINT32 -> 1;
-            case INT32, INT64 -> 2;
-            case FLOAT32, FLOAT64 -> 3;
+            case UINT32, UINT8, UINT16 -> 1;
+            case INT32, INT64, INT8, INT16 -> 2;
+            case FLOAT32, FLOAT64, FLOAT16, BFLOAT16 -> 3;
         };
     }
 

@@ -71,6 +71,8 @@ public final class Ops {
                     case INT32 -> Integer.MIN_VALUE;
                     case INT64 -> -9.223372036854775808E18;
                     case UINT32, BOOL -> 0;
+                    case FLOAT16, BFLOAT16 -> Double.NEGATIVE_INFINITY;
+                    default -> Narrow.minValue(t);
                 };
             default ->
                 switch (t) {
@@ -79,6 +81,8 @@ public final class Ops {
                     case INT64 -> 9.223372036854775807E18; // saturates to the int64 maximum
                     case UINT32 -> 4294967295.0;
                     case BOOL -> 1;
+                    case FLOAT16, BFLOAT16 -> Double.POSITIVE_INFINITY;
+                    default -> Narrow.maxValue(t);
                 };
         };
     }

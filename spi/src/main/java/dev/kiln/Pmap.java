@@ -195,7 +195,12 @@ final class Pmap {
                 base,
                 axis,
                 donated);
-        return Tree.unflatten(c.outStructure(), placeOutputs(outs, outAxes));
+        List<Array> logical = new ArrayList<>(outs.size());
+        for (int k = 0; k < outs.size(); k++) {
+            logical.add(Narrow.relabel(
+                    outs.get(k), c.program().outputs().get(k).spec().dtype()));
+        }
+        return Tree.unflatten(c.outStructure(), placeOutputs(logical, outAxes));
     }
 
     /** The outputs with the mapped axis moved from 0 to each one's {@code out_axes} entry (null: not mapped). */
@@ -379,7 +384,7 @@ final class Pmap {
     private static Body body(Params.Pmap p, Backend base) {
         return BODIES.computeIfAbsent(
                 new BodyKey(p.body(), base),
-                k -> new Body(base.compile(p.body()), replicas(p.body()), nests(p.body())));
+                k -> new Body(base.compile(Narrow.widen(p.body())), replicas(p.body()), nests(p.body())));
     }
 
     /**
@@ -499,7 +504,7 @@ final class Pmap {
                 // the data is in host memory already: each device's slice is one contiguous copy, with no
                 // operation dispatched per slice
                 int[] one = dropAxis(leaf.shape(), 0);
-                ArraySpec sliceSpec = leaf.spec().withShape(one);
+                ArraySpec sliceSpec = Narrow.storage(leaf.spec()).withShape(one);
                 int len = sliceSpec.size();
                 for (int i = 0; i < n; i++) {
                     if (views.get(i) == null) {
@@ -639,7 +644,13 @@ final class Pmap {
         }
         Program p = ProgramVerifier.checked(staging.build(outFlat.leaves()), "pmap tracing");
         return new Compiled(
-                p, staging.constants(), outFlat.def(), base.compile(p), donatable(p), replicas(p), nests(p));
+                p,
+                staging.constants(),
+                outFlat.def(),
+                base.compile(Narrow.widen(p)),
+                donatable(p),
+                replicas(p),
+                nests(p));
     }
 
     /** Per input of {@code p}: read by exactly one equation, a psum, pmax or pmin, and not an output. */

@@ -125,8 +125,15 @@ public final class Random {
         checkKey("normal", key);
         checkFloat("normal", dtype);
         int[] s = checkShape("normal", shape);
-        double lo = dtype == DType.FLOAT32 ? Math.nextUp(-1.0f) : Math.nextUp(-1.0);
+        double lo = dtype.isNarrow()
+                ? -1 + Math.scalb(1.0, -Narrow.floatBits(dtype)[1] - 1)
+                : dtype == DType.FLOAT32 ? Math.nextUp(-1.0f) : Math.nextUp(-1.0);
         Array u = uniformIn(key, dtype, lo, 1, s);
+        if (dtype.isNarrow()) {
+            // the inverse error function in float32, rounded once, as XLA computes it for narrow floats
+            Array u32 = Lax.convert(u, DType.FLOAT32);
+            return Lax.bind(Primitive.MUL, Np.full(dtype, Math.sqrt(2), s), Lax.convert(ErfInv.apply(u32), dtype));
+        }
         return Lax.bind(Primitive.MUL, Np.full(dtype, sqrt2(dtype), s), ErfInv.apply(u));
     }
 
@@ -190,7 +197,7 @@ public final class Random {
                     + Shape.toString(logits.shape()) + " is empty; there must be at least one category");
         }
         DType d = logits.dtype();
-        double tiny = d == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        double tiny = d.isNarrow() ? Narrow.tiny(d) : d == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
         Array u = uniformIn(key, d, tiny, 1, logits.shape());
         Array gumbel = Np.negative(Np.log(Np.negative(Np.log(u))));
         return Np.argmax(Lax.bind(Primitive.ADD, gumbel, logits), a);
@@ -792,7 +799,27 @@ public final class Random {
         Array unit;
         Array lo;
         Array r;
-        if (dtype == DType.FLOAT32) {
+        if (dtype.isNarrow()) {
+            // as JAX: 16 random bits (8 for bfloat16, whose mantissa is under 8 bits), the top
+            // mantissa bits of them over the exponent of 1.0, minus 1; exact in float32 storage
+            int mant = Narrow.floatBits(dtype)[1];
+            int rngBits = mant < 8 ? 8 : 16;
+            Array low = Lax.bind(
+                    Primitive.AND, Threefry.bits(key, shape), Np.full(DType.UINT32, (1 << rngBits) - 1, shape));
+            Array mantissa = Lax.bind(Primitive.SHIFT_RIGHT_LOGICAL, low, Np.full(DType.UINT32, rngBits - mant, shape));
+            unit = Lax.convert(
+                    Lax.bind(
+                            Primitive.MUL,
+                            Lax.convert(mantissa, DType.FLOAT32),
+                            Np.full(DType.FLOAT32, Math.scalb(1.0, -mant), shape)),
+                    dtype);
+            if (minval == 0 && maxval == 1) {
+                return unit;
+            }
+            lo = Np.full(dtype, minval, shape);
+            Array hi = Np.full(dtype, maxval, shape);
+            r = Lax.bind(Primitive.ADD, Lax.bind(Primitive.MUL, unit, Lax.bind(Primitive.SUB, hi, lo)), lo);
+        } else if (dtype == DType.FLOAT32) {
             float min = (float) minval;
             float span = (float) maxval - min;
             Array mantissa =

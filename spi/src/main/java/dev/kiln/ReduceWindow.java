@@ -184,6 +184,7 @@ final class ReduceWindow {
         return switch (dtype) {
             case INT32 -> v > 0 ? Integer.MAX_VALUE : Integer.MIN_VALUE;
             case UINT32 -> v > 0 ? 0xFFFFFFFFL : 0;
+            case INT8, UINT8, INT16, UINT16 -> v > 0 ? Narrow.maxValue(dtype) : Narrow.minValue(dtype);
             default -> v > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         };
     }

@@ -36,9 +36,21 @@ final class Reductions {
         }
     }
 
-    /** bool becomes int32, as JAX sums and multiplies booleans as integers. */
+    /**
+     * bool becomes int32, as JAX sums and multiplies booleans as integers; int8 and int16 become
+     * int32, uint8 and uint16 uint32, as JAX accumulates small integers in the default integer.
+     */
     private static Array numeric(Array x) {
-        return x.dtype() == DType.BOOL ? Lax.convert(x, DType.INT32) : x;
+        DType t = x.dtype();
+        if (t == DType.BOOL || t.isNarrow() && t.kind() == DType.Kind.SIGNED) {
+            return Lax.convert(x, DType.INT32);
+        }
+        return t.isNarrow() && t.kind() == DType.Kind.UNSIGNED ? Lax.convert(x, DType.UINT32) : x;
+    }
+
+    /** The dtype means and variances accumulate in: float32 for float16 and bfloat16, as JAX. */
+    private static DType accumulator(DType t) {
+        return t.isNarrow() ? DType.FLOAT32 : t;
     }
 
     /** The float dtype JAX computes means and variances in: float dtypes stay, others become float32. */
@@ -82,13 +94,15 @@ final class Reductions {
 
     static Array mean(Array x, int[] axes, boolean keepdims) {
         int[] ax = axes("mean", x, axes);
-        Array a = Lax.convert(x, inexact(x.dtype()));
+        DType t = inexact(x.dtype());
+        Array a = Lax.convert(x, accumulator(t));
         Array s = finish(Lax.reduce(Primitive.REDUCE_SUM, a, ax), x, ax, keepdims);
-        return Np.divide(s, (double) count(x, ax));
+        return Lax.convert(Np.divide(s, (double) count(x, ax)), t);
     }
 
     static Array var(Array x, int[] axes, boolean keepdims, int ddof) {
         int[] ax = axes("var", x, axes);
+        // float16 and bfloat16 compute in their own dtype here, as JAX does (squares can overflow)
         Array a = Lax.convert(x, inexact(x.dtype()));
         Array mean = Np.divide(
                 Movement.keepDims(Lax.reduce(Primitive.REDUCE_SUM, a, ax), x.shape(), ax), (double) count(x, ax));
@@ -145,6 +159,8 @@ final class Reductions {
     static Array cumulative(String fn, Primitive p, Array x, Integer axis) {
         Array v = axis == null ? Lax.reshape(x, x.size()) : x;
         int a = axis == null ? 0 : Shape.axis(fn, axis, x.ndim());
-        return Lax.bind(p, new Params.Cumulative(a, false), numeric(v));
+        // cumulative ops keep int8..uint16 (unlike sum and prod), as in JAX
+        Array n = v.dtype() == DType.BOOL ? Lax.convert(v, DType.INT32) : v;
+        return Lax.bind(p, new Params.Cumulative(a, false), n);
     }
 }

@@ -69,6 +69,7 @@ final class Sorting {
             case INT32 -> Integer.MAX_VALUE;
             case UINT32 -> 4294967295.0;
             case INT64 -> Long.MAX_VALUE;
+            case INT8, UINT8, INT16, UINT16 -> Narrow.maxValue(t);
             default -> throw new IllegalStateException(t.toString());
         };
     }
@@ -78,6 +79,7 @@ final class Sorting {
             case INT32 -> Integer.MIN_VALUE;
             case UINT32 -> 0;
             case INT64 -> Long.MIN_VALUE;
+            case INT8, UINT8, INT16, UINT16 -> Narrow.minValue(t);
             default -> throw new IllegalStateException(t.toString());
         };
     }

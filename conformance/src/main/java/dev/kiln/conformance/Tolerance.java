@@ -157,7 +157,12 @@ public final class Tolerance {
 
     /** Machine epsilon of a float dtype (distance from 1 to the next value). */
     public static double epsilon(DType dtype) {
-        return dtype == DType.FLOAT64 ? Math.ulp(1.0) : Math.ulp(1.0f);
+        return switch (dtype) {
+            case FLOAT64 -> Math.ulp(1.0);
+            case FLOAT16 -> 0x1p-10;
+            case BFLOAT16 -> 0x1p-7;
+            default -> Math.ulp(1.0f);
+        };
     }
 
     /** Exact equality (NaN matches NaN, -0 matches +0). */
@@ -299,6 +304,11 @@ public final class Tolerance {
         if (!dtype.isFloating()) {
             return EXACT;
         }
+        if (dtype.isNarrow()) {
+            // float16 and bfloat16: 8 of their own eps, as float32 (derivatives such as 1 - tanh^2
+            // cancel, and JAX rounds each step to the narrow dtype)
+            return new Rule(8, 0, 8 * epsilon(dtype), false, MAX);
+        }
         return dtype == DType.FLOAT32
                 ? new Rule(8, 0, GRADIENT_FLOAT32_RELATIVE, false, MAX)
                 : new Rule(8, 0, GRADIENT_FLOAT64_RELATIVE, false, MAX);
@@ -431,6 +441,17 @@ public final class Tolerance {
 
     /** The distance between two values in ulps of {@code dtype}; -0 and +0 are 0 apart. */
     public static long ulpDistance(DType dtype, double a, double b) {
+        if (dtype == DType.FLOAT16 || dtype == DType.BFLOAT16) {
+            // in ulps of the narrow dtype: the values' float32 bits shifted down to its mantissa
+            int drop = dtype == DType.FLOAT16 ? 0 : 16;
+            long x = dtype == DType.FLOAT16
+                    ? ordered16(Float.floatToFloat16((float) a))
+                    : ordered(Float.floatToRawIntBits((float) a)) >> drop;
+            long y = dtype == DType.FLOAT16
+                    ? ordered16(Float.floatToFloat16((float) b))
+                    : ordered(Float.floatToRawIntBits((float) b)) >> drop;
+            return Math.abs(x - y);
+        }
         if (dtype == DType.FLOAT32) {
             long x = ordered(Float.floatToRawIntBits((float) a));
             long y = ordered(Float.floatToRawIntBits((float) b));
@@ -444,6 +465,10 @@ public final class Tolerance {
         } catch (ArithmeticException farApart) {
             return Long.MAX_VALUE;
         }
+    }
+
+    private static long ordered16(short bits) {
+        return bits < 0 ? -(long) (bits & 0x7fff) : bits;
     }
 
     private static long ordered(int bits) {

@@ -41,6 +41,7 @@ final class Convert {
             case INT64 -> new long[n];
             case FLOAT32 -> new float[n];
             case FLOAT64 -> new double[n];
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -171,6 +172,7 @@ final class Convert {
             case INT64 -> ((long[]) data)[i];
             case FLOAT32 -> (long) ((float[]) data)[i];
             case FLOAT64 -> (long) ((double[]) data)[i];
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -183,6 +185,7 @@ final class Convert {
             case INT64 -> ((long[]) data)[i];
             case FLOAT32 -> ((float[]) data)[i];
             case FLOAT64 -> ((double[]) data)[i];
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 

@@ -38,6 +38,7 @@ final class Elementwise {
             case UINT32 -> IntKernels.unary(p, x.ints(), true);
             case INT64 -> LongKernels.unary(p, x.longs());
             case BOOL -> boolUnary(p, x.bools());
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -56,6 +57,7 @@ final class Elementwise {
             case UINT32 -> IntKernels.binary(p, a.ints(), b.ints(), true);
             case INT64 -> LongKernels.binary(p, a.longs(), b.longs());
             case BOOL -> boolBinary(p, a.bools(), b.bools());
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -67,6 +69,7 @@ final class Elementwise {
             case UINT32 -> IntKernels.compare(p, a.ints(), b.ints(), true);
             case INT64 -> LongKernels.compare(p, a.longs(), b.longs());
             case BOOL -> IntKernels.compare(p, toInts(a.bools()), toInts(b.bools()), false);
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -86,6 +89,7 @@ final class Elementwise {
                 }
                 yield y;
             }
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 

@@ -491,6 +491,9 @@ class ElementwiseTest {
         var ref = Exec.reference();
         org.junit.jupiter.api.Assumptions.assumeTrue(ref != null, "reference backend not written yet");
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             for (Primitive p : Primitive.values()) {
                 if (p.kind() != Primitive.Kind.UNARY
                         && p.kind() != Primitive.Kind.BINARY

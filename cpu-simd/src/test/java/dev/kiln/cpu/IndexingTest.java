@@ -19,6 +19,9 @@ class IndexingTest {
     void takeClampsIndicesAlongEveryAxis() {
         int[] shape = {4, 5, 6};
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 1, false, shape);
             for (DType it : INDEX_TYPES) {
                 HostBuffer idx = indices(it, new long[] {0, 3, -2, 99, 1, 4}, 2, 3);
@@ -53,6 +56,9 @@ class IndexingTest {
     void takeAlongAxisClamps() {
         int[] shape = {3, 4, 5};
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 2, false, shape);
             for (int axis = 0; axis < 3; axis++) {
                 int[] is = shape.clone();
@@ -83,6 +89,9 @@ class IndexingTest {
         int[] shape = {5, 9};
         long[][] starts = {{0, 0}, {2, 3}, {-4, 7}, {100, -1}, {4, 8}};
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 3, false, shape);
             HostBuffer upd = Exec.random(t, 4, false, 2, 3);
             for (long[] st : starts) {

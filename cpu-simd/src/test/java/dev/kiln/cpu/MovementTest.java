@@ -50,6 +50,9 @@ class MovementTest {
     void transposeEveryPermutationAndDtype() {
         int[][] shapes = {{2, 3, 5}, {1, 7, 1}, {3, 1, 4, 5}, {9, 17, 33}, {2, 40, 3, 37}};
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             for (int[] shape : shapes) {
                 HostBuffer x = Exec.random(t, shape.length * 97L + shape[0], false, shape);
                 for (int[] perm : permutations(shape.length)) {
@@ -90,6 +93,9 @@ class MovementTest {
     @Test
     void sliceWithStrides() {
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 11, false, 6, 7, 33);
             int[][][] windows = {
                 {{0, 0, 0}, {6, 7, 33}, {1, 1, 1}},
@@ -125,6 +131,9 @@ class MovementTest {
             {{-2, -2}, {1, 1}, {0, 3}},
         };
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 3, false, 4, 5);
             HostBuffer value = Exec.random(t, 99, false);
             for (int[][] pd : pads) {
@@ -157,6 +166,9 @@ class MovementTest {
     @Test
     void concatenateAlongEachAxis() {
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             for (int axis = 0; axis < 3; axis++) {
                 List<HostBuffer> parts = new ArrayList<>();
                 int[] offsets = new int[4];
@@ -193,6 +205,9 @@ class MovementTest {
     @Test
     void revAndBroadcastInDim() {
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 4, false, 3, 1, 37);
             int[][] axesSets = {{0}, {2}, {0, 2}, {0, 1, 2}, {}};
             for (int[] axes : axesSets) {

@@ -30,6 +30,9 @@ class ReductionTest {
     void everyAxisSubsetAndDtype() {
         int[][] shapes = {{3, 4, 5}, {2, 1, 33}, {17, 2, 3, 40}, {1}, {129}};
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             for (int[] shape : shapes) {
                 HostBuffer x = Exec.random(t, shape.length * 5L + shape[0], false, shape);
                 if (t.isFloating()) {
@@ -161,6 +164,9 @@ class ReductionTest {
                         .ints());
         // against the naive definition on random data with ties
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer r = Exec.random(t, 9, true, 7, 33);
             for (int axis = 0; axis < 2; axis++) {
                 for (Primitive p : new Primitive[] {Primitive.ARGMAX, Primitive.ARGMIN}) {

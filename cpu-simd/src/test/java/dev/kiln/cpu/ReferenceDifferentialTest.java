@@ -33,6 +33,9 @@ class ReferenceDifferentialTest {
         Assumptions.assumeTrue(ref != null, "reference backend not written yet");
         List<String> compared = new ArrayList<>();
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 3, true, 5, 6, 37);
             HostBuffer mild = mild(x);
             for (int[] axes : new int[][] {{0}, {1}, {2}, {0, 2}, {1, 2}, {0, 1, 2}, {}}) {
@@ -71,6 +74,9 @@ class ReferenceDifferentialTest {
         Assumptions.assumeTrue(ref != null, "reference backend not written yet");
         List<String> compared = new ArrayList<>();
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer x = Exec.random(t, 4, true, 4, 5, 6);
             compare(Primitive.TRANSPOSE, new Params.Transpose(new int[] {2, 0, 1}), 0, compared, x);
             compare(
@@ -129,6 +135,9 @@ class ReferenceDifferentialTest {
         Assumptions.assumeTrue(ref != null, "reference backend not written yet");
         List<String> compared = new ArrayList<>();
         for (DType t : DType.values()) {
+            if (t.isNarrow()) {
+                continue; // stored widened: a backend never sees a narrow dtype
+            }
             HostBuffer a = mild(Exec.random(t, 10, false, 3, 17, 9));
             HostBuffer b = mild(Exec.random(t, 11, false, 9, 3, 13));
             // batch 0/1, contract 2/0: [3, 17, 9] x [9, 3, 13] -> [3, 17, 13]

@@ -52,7 +52,7 @@ final class OpenClBackend implements Backend {
         this.fastPaths = fastPaths;
         this.tiled = fastPaths ? tileParameters(device, fp64) : null;
         this.dtypes = fp64
-                ? EnumSet.allOf(DType.class)
+                ? EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32, DType.FLOAT64)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
         this.device = new Device(OpenClProvider.NAME, device.type(), device.index(), device.describe());
     }
@@ -103,6 +103,7 @@ final class OpenClBackend implements Backend {
                         }
                         yield Pointer.to(bytesOf);
                     }
+                    default -> throw new IllegalStateException("not a storage dtype");
                 };
         return ClBuffer.pooled(spec, rt.uploadPooled(p, bytes), rt, bytes);
     }

@@ -29,6 +29,7 @@ final class Sources {
             case UINT32 -> "uint";
             case FLOAT32 -> "float";
             case FLOAT64 -> "double";
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -521,6 +522,7 @@ final class Sources {
                     case REDUCE_SUM, REDUCE_MAX, REDUCE_OR -> new Fold("uchar", "0", p, "|");
                     default -> new Fold("uchar", "1", p, "&");
                 };
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 

@@ -63,6 +63,7 @@ class FusedReducersTest {
                             : r.nextInt() / (r.nextBoolean() ? 1 : 65536);
                 case UINT32 -> product ? r.nextInt(4) : r.nextInt(Integer.MAX_VALUE);
                 case BOOL -> r.nextInt(row > 16 ? 1000 : 4) == 0 ? 0 : 1;
+                default -> throw new IllegalStateException("not a storage dtype");
             };
         }
         if (dtype.isFloating() && n / row >= 4) {

@@ -29,6 +29,11 @@ public record Literal(HostBuffer value) implements Atom {
             case INT64 -> value.getLong(0) + ":i64";
             case UINT32 -> value.getLong(0) + ":u32";
             case INT32 -> Long.toString(value.getLong(0));
+            default ->
+                (value.spec().dtype().isFloating()
+                                ? Double.toString(value.getDouble(0))
+                                : Long.toString(value.getLong(0)))
+                        + ":" + value.spec().dtype();
         };
     }
 }

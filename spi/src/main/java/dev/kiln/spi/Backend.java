@@ -90,7 +90,10 @@ public interface Backend {
 
     /** Element types this backend stores and computes. */
     default Set<DType> dtypes() {
-        return EnumSet.allOf(DType.class);
+        // the narrow dtypes never reach a backend: Kiln stores them widened (DType.storage())
+        EnumSet<DType> all = EnumSet.allOf(DType.class);
+        all.removeIf(DType::isNarrow);
+        return all;
     }
 
     /** Places host data on the default device. The backend may keep {@code host}'s array. */

@@ -226,6 +226,7 @@ public record FusedKernel(
                     case INT32, UINT32 -> HostBuffer.wrap(s, new int[] {(int) bits});
                     case INT64 -> HostBuffer.wrap(s, new long[] {bits});
                     case BOOL -> HostBuffer.wrap(s, new boolean[] {bits != 0});
+                    default -> throw new IllegalStateException(dtype + " is not a storage dtype");
                 };
             }
 

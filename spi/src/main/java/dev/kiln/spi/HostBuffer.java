@@ -40,24 +40,26 @@ public final class HostBuffer implements Buffer {
     public static HostBuffer allocate(ArraySpec spec) {
         int n = spec.size();
         Object data =
-                switch (spec.dtype()) {
+                switch (spec.dtype().storage()) {
                     case BOOL -> new boolean[n];
                     case INT32, UINT32 -> new int[n];
                     case INT64 -> new long[n];
                     case FLOAT32 -> new float[n];
                     case FLOAT64 -> new double[n];
+                    default -> throw new IllegalStateException("not a storage dtype");
                 };
         return new HostBuffer(spec, data);
     }
 
     /** The Java array class that holds elements of {@code dtype}. */
     public static Class<?> storageClass(DType dtype) {
-        return switch (dtype) {
+        return switch (dtype.storage()) {
             case BOOL -> boolean[].class;
             case INT32, UINT32 -> int[].class;
             case INT64 -> long[].class;
             case FLOAT32 -> float[].class;
             case FLOAT64 -> double[].class;
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -98,25 +100,27 @@ public final class HostBuffer implements Buffer {
 
     /** Element {@code i} as a double (uint32 read as unsigned, bool as 0/1). */
     public double getDouble(int i) {
-        return switch (spec.dtype()) {
+        return switch (spec.dtype().storage()) {
             case BOOL -> ((boolean[]) data)[i] ? 1 : 0;
             case INT32 -> ((int[]) data)[i];
             case UINT32 -> Integer.toUnsignedLong(((int[]) data)[i]);
             case INT64 -> ((long[]) data)[i];
             case FLOAT32 -> ((float[]) data)[i];
             case FLOAT64 -> ((double[]) data)[i];
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
     /** Element {@code i} as a long (uint32 read as unsigned, floats truncated). */
     public long getLong(int i) {
-        return switch (spec.dtype()) {
+        return switch (spec.dtype().storage()) {
             case BOOL -> ((boolean[]) data)[i] ? 1 : 0;
             case INT32 -> ((int[]) data)[i];
             case UINT32 -> Integer.toUnsignedLong(((int[]) data)[i]);
             case INT64 -> ((long[]) data)[i];
             case FLOAT32 -> (long) ((float[]) data)[i];
             case FLOAT64 -> (long) ((double[]) data)[i];
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 

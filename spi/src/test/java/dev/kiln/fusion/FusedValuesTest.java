@@ -142,6 +142,7 @@ class FusedValuesTest {
             case INT32, UINT32 -> Arrays.toString(h.ints());
             case INT64 -> Arrays.toString(h.longs());
             case BOOL -> Arrays.toString(h.bools());
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 }

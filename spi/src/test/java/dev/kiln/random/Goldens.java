@@ -135,6 +135,7 @@ final class Goldens {
                 case UINT32, FLOAT32 -> Long.parseLong(v, 16);
                 case FLOAT64 -> Long.parseUnsignedLong(v, 16);
                 case INT32, INT64, BOOL -> Long.parseLong(v);
+                default -> throw new IllegalStateException("not a storage dtype");
             };
         }
         return new Expected(dtype, shape, bits);

@@ -142,6 +142,7 @@ final class PjrtClient {
             case INT64 -> TYPE_S64;
             case FLOAT32 -> TYPE_F32;
             case FLOAT64 -> TYPE_F64;
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -150,6 +151,7 @@ final class PjrtClient {
             case BOOL -> 1;
             case INT32, UINT32, FLOAT32 -> 4;
             case INT64, FLOAT64 -> 8;
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -283,6 +285,7 @@ final class PjrtClient {
                         case INT64 -> dst.asSlice(0, bytes).toArray(JAVA_LONG);
                         case FLOAT32 -> dst.asSlice(0, bytes).toArray(JAVA_FLOAT);
                         case FLOAT64 -> dst.asSlice(0, bytes).toArray(JAVA_DOUBLE);
+                        default -> throw new IllegalStateException("not a storage dtype");
                     };
             if (n == 0) {
                 data = HostBuffer.allocate(spec).data();

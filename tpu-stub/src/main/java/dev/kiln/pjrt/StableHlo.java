@@ -183,6 +183,7 @@ final class StableHlo {
             case INT64 -> "i64";
             case FLOAT32 -> "f32";
             case FLOAT64 -> "f64";
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -205,6 +206,7 @@ final class StableHlo {
             case UINT32 -> Long.toString(longValue & 0xffffffffL);
             case FLOAT32 -> String.format("0x%08X", Float.floatToRawIntBits((float) doubleValue));
             case FLOAT64 -> String.format("0x%016X", Double.doubleToRawLongBits(doubleValue));
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -218,6 +220,7 @@ final class StableHlo {
                     case INT64 -> Long.toString(value.longs()[0]);
                     case FLOAT32 -> String.format("0x%08X", Float.floatToRawIntBits(value.floats()[0]));
                     case FLOAT64 -> String.format("0x%016X", Double.doubleToRawLongBits(value.doubles()[0]));
+                    default -> throw new IllegalStateException("not a storage dtype");
                 };
         return constantText(text, ArraySpec.of(d), indent);
     }
@@ -287,6 +290,7 @@ final class StableHlo {
             case FLOAT32, FLOAT64 -> "FLOAT";
             case INT32, INT64 -> "SIGNED";
             case UINT32, BOOL -> "UNSIGNED";
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -733,6 +737,7 @@ final class StableHlo {
             case INT64 -> Long.toString(Long.MIN_VALUE);
             case FLOAT32 -> "0xFF800000";
             case FLOAT64 -> "0xFFF0000000000000";
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 
@@ -744,6 +749,7 @@ final class StableHlo {
             case INT64 -> Long.toString(Long.MAX_VALUE);
             case FLOAT32 -> "0x7F800000";
             case FLOAT64 -> "0x7FF0000000000000";
+            default -> throw new IllegalStateException("not a storage dtype");
         };
     }
 

@@ -51,6 +51,9 @@ final class BreadthFamily implements Family {
     /** The special functions added with Random's distributions ({@code make_distribution_goldens.py}). */
     private static final String SPECIAL = "/dev/kiln/conformance/goldens/special.txt";
 
+    /** The narrow dtypes, int8 to bfloat16 ({@code make_narrow_goldens.py}), in the same format. */
+    private static final String NARROW = "/dev/kiln/conformance/goldens/narrow.txt";
+
     record Line(
             String name,
             String fn,
@@ -75,6 +78,7 @@ final class BreadthFamily implements Family {
         lines.addAll(read(SPECIAL));
         lines.addAll(read(LaxMoreCalls.RESOURCE));
         lines.addAll(read(SpecialFunctionCalls.RESOURCE));
+        lines.addAll(read(NARROW));
         for (Line l : lines) {
             if (l.error != null) {
                 out.add(new Case("breadth", l.fn, Case.ANY_DTYPE, "jax raises, " + l.name, () -> rejects(l)));
@@ -690,6 +694,12 @@ final class BreadthFamily implements Family {
                     case "Lax.sortKeyVal" -> Lax.sortKeyVal(a[0], a[1], integer(p, "dim"));
                     case "Lax.dot" -> Lax.dot(a[0], a[1]);
                     case "Lax.batchMatmul" -> Lax.batchMatmul(a[0], a[1]);
+                    // narrow dtypes (narrow.txt)
+                    case "Np.add" -> Np.add(a[0], a[1]);
+                    case "Np.addScalar" ->
+                        p.containsKey("int")
+                                ? Np.add(x, Integer.valueOf(p.get("int")))
+                                : Np.add(x, Double.valueOf(p.get("float")));
                     // edge cases (edges.txt)
                     case "Np.mod" -> Np.mod(a[0], a[1]);
                     case "Np.floorDivide" -> Np.floorDivide(a[0], a[1]);
@@ -1018,7 +1028,8 @@ final class BreadthFamily implements Family {
         for (int i = 0; i < out.spec().size(); i++) {
             double v = Math.cos(1.0 + i);
             switch (out.spec().dtype()) {
-                case FLOAT32 -> ((float[]) w.data())[i] = (float) v;
+                // float16 and bfloat16 are rounded from float32 when the buffer becomes an array
+                case FLOAT32, FLOAT16, BFLOAT16 -> ((float[]) w.data())[i] = (float) v;
                 case FLOAT64 -> ((double[]) w.data())[i] = v;
                 default -> throw new IllegalStateException("gradients of a non-float output: " + out.spec());
             }
@@ -1034,7 +1045,11 @@ final class BreadthFamily implements Family {
                 || expected.spec().size() != actual.spec().size()) {
             return actual;
         }
-        double minNormal = t == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+        // bfloat16 shares float32's exponent range (so its subnormals flush); float16's subnormals are
+        // float32 normals, which XLA keeps
+        double minNormal = t == DType.FLOAT32 || t == DType.BFLOAT16
+                ? Float.MIN_NORMAL
+                : t == DType.FLOAT16 ? 0 : Double.MIN_NORMAL;
         HostBuffer out = HostBuffer.allocate(actual.spec());
         for (int i = 0; i < actual.spec().size(); i++) {
             double a = actual.getDouble(i);

@@ -203,7 +203,14 @@ final class ErrorFamily implements Family {
         expect(out, dtype, "take", "float indices", () -> Np.take(f32(3), f32(2), 0), "float32", "astype|integer");
         expect(out, dtype, "array", "a String", () -> Np.array((Object) "text"), "String");
         expect(out, dtype, "add", "a String operand", () -> Np.add(f32(2), "x"), "String");
-        expect(out, dtype, "fromName", "unknown dtype", () -> DType.fromName("float16"), "float16", "float32");
+        expect(
+                out,
+                dtype,
+                "fromName",
+                "unknown dtype",
+                () -> DType.fromName("float8_e4m3fn"),
+                "float8_e4m3fn",
+                "float32");
         expect(
                 out,
                 dtype,

@@ -111,6 +111,12 @@ final class GoldenFamily implements Family {
                 case INT32, UINT32 -> ((int[]) d)[i] = bytes.getInt();
                 case INT64 -> ((long[]) d)[i] = bytes.getLong();
                 case BOOL -> ((boolean[]) d)[i] = bytes.get() != 0;
+                case INT8 -> ((int[]) d)[i] = bytes.get();
+                case UINT8 -> ((int[]) d)[i] = bytes.get() & 0xFF;
+                case INT16 -> ((int[]) d)[i] = bytes.getShort();
+                case UINT16 -> ((int[]) d)[i] = bytes.getShort() & 0xFFFF;
+                case FLOAT16 -> ((float[]) d)[i] = Float.float16ToFloat(bytes.getShort());
+                case BFLOAT16 -> ((float[]) d)[i] = Float.intBitsToFloat(bytes.getShort() << 16);
             }
         }
         return h;

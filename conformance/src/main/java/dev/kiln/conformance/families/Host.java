@@ -24,6 +24,7 @@ final class Host {
                 case INT64 -> Np.scalar(((long[]) d)[0]);
                 case BOOL -> Np.scalar(((boolean[]) d)[0]);
                 case UINT32 -> Lax.reshape(Np.arrayUint32((int[]) d, 1));
+                default -> widened(h);
             };
         }
         return switch (h.spec().dtype()) {
@@ -33,7 +34,14 @@ final class Host {
             case INT64 -> Np.array((long[]) d, shape);
             case BOOL -> Np.array((boolean[]) d, shape);
             case UINT32 -> Np.arrayUint32((int[]) d, shape);
+            default -> widened(h);
         };
+    }
+
+    /** A narrow-dtype buffer (its data in the storage dtype) as an array of its own dtype. */
+    private static Array widened(HostBuffer h) {
+        DType t = h.spec().dtype();
+        return Np.astype(array(HostBuffer.wrap(h.spec().withDType(t.storage()), h.data())), t);
     }
 
     /** Values converted to {@code dtype} as a cast would (floats rounded, integers truncated). */
@@ -45,7 +53,7 @@ final class Host {
         Object d = h.data();
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
-            switch (dtype) {
+            switch (dtype.storage()) {
                 case FLOAT32 -> ((float[]) d)[i] = (float) v;
                 case FLOAT64 -> ((double[]) d)[i] = v;
                 case INT32 -> ((int[]) d)[i] = (int) (long) v;
@@ -63,7 +71,7 @@ final class Host {
         Object d = h.data();
         for (int i = 0; i < values.length; i++) {
             long v = values[i];
-            switch (dtype) {
+            switch (dtype.storage()) {
                 case FLOAT32 -> ((float[]) d)[i] = (float) v;
                 case FLOAT64 -> ((double[]) d)[i] = (double) v;
                 case INT32, UINT32 -> ((int[]) d)[i] = (int) v;

@@ -40,7 +40,7 @@ final class HostOps {
     static void copy(HostBuffer src, int from, HostBuffer dst, int to) {
         Object s = src.data();
         Object d = dst.data();
-        switch (src.spec().dtype()) {
+        switch (src.spec().dtype().storage()) {
             case FLOAT32 -> ((float[]) d)[to] = ((float[]) s)[from];
             case FLOAT64 -> ((double[]) d)[to] = ((double[]) s)[from];
             case INT32, UINT32 -> ((int[]) d)[to] = ((int[]) s)[from];

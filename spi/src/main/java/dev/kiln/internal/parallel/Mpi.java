@@ -221,13 +221,14 @@ public final class Mpi {
 
     private MemorySegment type(DType t) {
         return mpi.findOrThrow(
-                switch (t) {
+                switch (t.storage()) {
                     case FLOAT32 -> "ompi_mpi_float";
                     case FLOAT64 -> "ompi_mpi_double";
                     case INT32 -> "ompi_mpi_int32_t";
                     case UINT32 -> "ompi_mpi_uint32_t";
                     case INT64 -> "ompi_mpi_int64_t";
                     case BOOL -> "ompi_mpi_c_bool";
+                    default -> throw new IllegalStateException("unreachable: " + t);
                 });
     }
 
@@ -303,12 +304,13 @@ public final class Mpi {
     }
 
     private static ValueLayout layout(DType t) {
-        return switch (t) {
+        return switch (t.storage()) {
             case FLOAT32 -> ValueLayout.JAVA_FLOAT;
             case FLOAT64 -> ValueLayout.JAVA_DOUBLE;
             case INT32, UINT32 -> ValueLayout.JAVA_INT;
             case INT64 -> ValueLayout.JAVA_LONG;
             case BOOL -> ValueLayout.JAVA_BYTE;
+            default -> throw new IllegalStateException("unreachable: " + t);
         };
     }
 

@@ -52,6 +52,7 @@ final class Conversions {
                     }
                     yield HostBuffer.wrap(out, r);
                 }
+                default -> throw new IllegalArgumentException("not a storage dtype: " + to);
             };
         }
         long[] v = Widened.longs(x);
