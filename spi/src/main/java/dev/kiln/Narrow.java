@@ -335,6 +335,28 @@ final class Narrow {
         };
     }
 
+    /**
+     * A host callback over storage buffers: its operands arrive in their storage dtypes and are handed
+     * to the callback under their narrow dtypes ({@code inSpecs}), and its results, checked against the
+     * narrow specs it declared, leave in their storage dtypes.
+     */
+    private static Params.HostCall<HostBuffer> widenCall(Params.HostCall<?> h, List<ArraySpec> inSpecs) {
+        List<ArraySpec> outs = h.outSpecs().stream().map(Narrow::storage).toList();
+        java.util.function.Function<List<HostBuffer>, List<HostBuffer>> wide = host -> {
+            List<HostBuffer> logical = new ArrayList<>(host.size());
+            for (int i = 0; i < host.size(); i++) {
+                logical.add(HostBuffer.wrap(inSpecs.get(i), host.get(i).data()));
+            }
+            List<HostBuffer> results = dev.kiln.spi.ProgramInterpreter.callHost(h, logical);
+            List<HostBuffer> stored = new ArrayList<>(results.size());
+            for (int i = 0; i < results.size(); i++) {
+                stored.add(HostBuffer.wrap(outs.get(i), results.get(i).data()));
+            }
+            return stored;
+        };
+        return new Params.HostCall<>(wide, outs, h.vmapMethod(), h.name());
+    }
+
     // ------------------------------------------------------------------ programs
 
     private static boolean narrow(Program p) {
@@ -354,6 +376,11 @@ final class Narrow {
                 if (any(o.spec(), in, e.params())) {
                     return true;
                 }
+            }
+            if (e.params() instanceof Params.HostCall<?> h
+                    && (h.outSpecs().stream().anyMatch(o -> o.dtype().isNarrow())
+                            || in.stream().anyMatch(o -> o.dtype().isNarrow()))) {
+                return true;
             }
             if (e.params() instanceof Params.Cond
                     || e.params() instanceof Params.While
@@ -392,7 +419,12 @@ final class Narrow {
                     specs.add(a.spec());
                     in[i] = read(env, a);
                 }
-                if (e.primitive().kind() == Primitive.Kind.CONTROL) {
+                if (e.params() instanceof Params.HostCall<?> h) {
+                    List<Array> outs = Lax.bindAll(e.primitive(), widenCall(h, specs), in);
+                    for (int i = 0; i < outs.size(); i++) {
+                        env.put(e.outputs().get(i), outs.get(i));
+                    }
+                } else if (e.primitive().kind() == Primitive.Kind.CONTROL) {
                     List<Array> outs = Lax.bindAll(e.primitive(), widen(e.params()), in);
                     for (int i = 0; i < outs.size(); i++) {
                         env.put(e.outputs().get(i), outs.get(i));

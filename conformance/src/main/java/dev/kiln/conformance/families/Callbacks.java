@@ -154,6 +154,33 @@ final class Callbacks {
                     .apply(Host.array(xs));
             Check.same("jit(vmap) sequential", expected(xs), jitted.toHost(), Tolerance.exact(), null);
         }));
+        out.add(new Case(family, "pureCallback", "float16", "narrow dtypes reach the callback as declared", () -> {
+            // JAX: pure_callback with float16 operands and results, eager, under jit and under vmap
+            Array x = Np.array(new float[] {0.5f, 1.5f, -2f, 3f}, 2, 2).astype(DType.FLOAT16);
+            Function<Array, Array> halve = v -> {
+                Check.that(v.dtype() == DType.FLOAT16, "the callback got " + v.dtype() + ", not float16");
+                return Np.multiply(v, 0.5);
+            };
+            HostBuffer want = Np.multiply(x, 0.5).toHost();
+            Check.same(
+                    "eager", want, Kiln.pureCallback(halve, x.spec(), null, x).toHost(), Tolerance.exact(), null);
+            Check.same(
+                    "jit",
+                    want,
+                    Kiln.jit((Array a) -> Kiln.pureCallback(halve, a.spec(), null, a))
+                            .apply(x)
+                            .toHost(),
+                    Tolerance.exact(),
+                    null);
+            Check.same(
+                    "jit(vmap) sequential",
+                    want,
+                    Kiln.jit(Kiln.vmap((Array a) -> Kiln.pureCallback(halve, a.spec(), "sequential", a)))
+                            .apply(x)
+                            .toHost(),
+                    Tolerance.exact(),
+                    null);
+        }));
         out.add(new Case(family, "debugCallback", "float32", "eager, jit, vmap, grad; debugPrint's text", () -> {
             // JAX: jax.debug.callback / jax.debug.print see concrete values wherever the program runs:
             // once under jit, once per batch element under vmap, the primal values under grad
