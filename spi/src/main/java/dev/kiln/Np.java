@@ -4966,6 +4966,46 @@ public final class Np {
         return concatenate(parts, rank - depth);
     }
 
+    /**
+     * {@code jnp.save}: writes {@code a} to {@code file} in NumPy's {@code .npy} format (C order,
+     * little-endian), readable by {@code numpy.load} and {@code jnp.load}. bfloat16, which NumPy has no
+     * type for, is refused.
+     */
+    public static void save(java.nio.file.Path file, Array a) {
+        java.util.Objects.requireNonNull(file, "file");
+        java.util.Objects.requireNonNull(a, "a");
+        NpyFiles.save(file, a);
+    }
+
+    /**
+     * {@code jnp.load} of a {@code .npy} file (as {@code numpy.save} writes it): bool, int8 to int64,
+     * uint8 to uint32 and float16 to float64, either byte order, C or Fortran order.
+     */
+    public static Array load(java.nio.file.Path file) {
+        java.util.Objects.requireNonNull(file, "file");
+        return NpyFiles.load(file);
+    }
+
+    /** {@code jnp.savez}: the arrays in one uncompressed {@code .npz} file, each as {@code <name>.npy}. */
+    public static void savez(java.nio.file.Path file, java.util.Map<String, Array> arrays) {
+        java.util.Objects.requireNonNull(file, "file");
+        java.util.Objects.requireNonNull(arrays, "arrays");
+        NpyFiles.savez(file, arrays, false);
+    }
+
+    /** {@code numpy.savez_compressed}: {@link #savez} with each entry deflated. */
+    public static void savezCompressed(java.nio.file.Path file, java.util.Map<String, Array> arrays) {
+        java.util.Objects.requireNonNull(file, "file");
+        java.util.Objects.requireNonNull(arrays, "arrays");
+        NpyFiles.savez(file, arrays, true);
+    }
+
+    /** {@code jnp.load} of an {@code .npz} file: its arrays by name, in the file's order. */
+    public static java.util.Map<String, Array> loadNpz(java.nio.file.Path file) {
+        java.util.Objects.requireNonNull(file, "file");
+        return NpyFiles.loadz(file);
+    }
+
     /** {@code jnp.array_repr}: the text {@link Array#toString()} gives. */
     public static String arrayRepr(Array x) {
         Objects.requireNonNull(x, "x");

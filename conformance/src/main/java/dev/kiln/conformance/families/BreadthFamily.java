@@ -994,16 +994,32 @@ final class BreadthFamily implements Family {
     }
 
     private static void grad(Line l) {
+        gradients(
+                l,
+                args -> call(l.fn, l.params, args)[0],
+                e -> gradRule(l.fn, e.spec().dtype()),
+                (e, a) -> a);
+    }
+
+    /**
+     * Checks a golden line's gradients: {@code grad} of {@code sum(weights * f(args))} in the arguments
+     * its {@code wrt} names, against the {@code jax.grad} values it records, with {@code rule} of each
+     * expected gradient ({@code shown} may adjust Kiln's value first, as XLA's flushing).
+     */
+    static void gradients(
+            Line l,
+            Function<Array[], Array> f,
+            Function<HostBuffer, Rule> rule,
+            java.util.function.BinaryOperator<HostBuffer> shown) {
         Array[] in = arrays(l.inputs);
         int[] wrt = ints(l.params.get("wrt"));
-        HostBuffer out0 = l.outputs.get(0);
-        Array w = Host.array(weights(out0));
+        Array w = Host.array(weights(l.outputs.get(0)));
         Function<List<Array>, Array> loss = diff -> {
             Array[] args = in.clone();
             for (int k = 0; k < wrt.length; k++) {
                 args[wrt[k]] = diff.get(k);
             }
-            return Np.sum(Np.multiply(w, call(l.fn, l.params, args)[0]));
+            return Np.sum(Np.multiply(w, f.apply(args)));
         };
         List<Array> primals = new ArrayList<>();
         for (int k : wrt) {
@@ -1012,12 +1028,11 @@ final class BreadthFamily implements Family {
         List<Array> grads = Kiln.grad(loss).apply(primals);
         for (int k = 0; k < wrt.length; k++) {
             HostBuffer e = l.grads.get(k);
-            DType t = e.spec().dtype();
             Check.same(
                     l.fn + " gradient " + k + " vs jax.grad (" + l.name + ")",
                     e,
-                    grads.get(k).toHost(),
-                    gradRule(l.fn, t),
+                    shown.apply(e, grads.get(k).toHost()),
+                    rule.apply(e),
                     Tolerance.maxMagnitude(Host.doubles(e)));
         }
     }

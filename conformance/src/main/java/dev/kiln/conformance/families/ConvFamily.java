@@ -147,30 +147,11 @@ final class ConvFamily implements Family {
     }
 
     private static void grad(BreadthFamily.Line l) {
-        Array[] in = BreadthFamily.arrays(l.inputs());
-        int[] wrt = BreadthFamily.ints(l.params().get("wrt"));
-        Array w = Host.array(BreadthFamily.weights(l.outputs().get(0)));
-        Function<List<Array>, Array> loss = diff -> {
-            Array[] args = in.clone();
-            for (int k = 0; k < wrt.length; k++) {
-                args[wrt[k]] = diff.get(k);
-            }
-            return Np.sum(Np.multiply(w, call(l.fn(), l.params(), args)));
-        };
-        List<Array> primals = new ArrayList<>();
-        for (int k : wrt) {
-            primals.add(in[k]);
-        }
-        List<Array> grads = Kiln.grad(loss).apply(primals);
-        for (int k = 0; k < wrt.length; k++) {
-            HostBuffer e = l.grads().get(k);
-            Check.same(
-                    l.fn() + " gradient " + k + " vs jax.grad (" + l.name() + ")",
-                    e,
-                    BreadthFamily.flushLikeXla(e, grads.get(k).toHost()),
-                    Tolerance.contraction(e.spec().dtype(), terms(l)),
-                    Tolerance.maxMagnitude(Host.doubles(e)));
-        }
+        BreadthFamily.gradients(
+                l,
+                args -> call(l.fn(), l.params(), args),
+                e -> Tolerance.contraction(e.spec().dtype(), terms(l)),
+                BreadthFamily::flushLikeXla);
     }
 
     // ---------------------------------------------------------------- the Kiln call of each function
