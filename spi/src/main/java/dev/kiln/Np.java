@@ -5006,6 +5006,49 @@ public final class Np {
         return NpyFiles.loadz(file);
     }
 
+    /**
+     * {@code jnp.frombuffer}: {@code count} elements of {@code dtype} (-1: as many as the bytes hold)
+     * read little-endian from {@code buffer} starting at byte {@code offset}, as a 1-d array.
+     */
+    public static Array frombuffer(byte[] buffer, DType dtype, int count, int offset) {
+        java.util.Objects.requireNonNull(buffer, "buffer");
+        java.util.Objects.requireNonNull(dtype, "dtype");
+        return NpyFiles.frombuffer(buffer, dtype, count, offset);
+    }
+
+    /** {@link #frombuffer(byte[], DType, int, int)} of the whole buffer. */
+    public static Array frombuffer(byte[] buffer, DType dtype) {
+        return frombuffer(buffer, dtype, -1, 0);
+    }
+
+    /**
+     * {@code jnp.fromstring(text, dtype, count, sep=sep)}: the numbers in {@code text} separated by
+     * {@code sep} (a blank separator means any whitespace; spaces around any separator are ignored),
+     * parsed as NumPy does ({@code inf} and {@code nan} included) and converted to {@code dtype}; the
+     * first {@code count} of them (-1: all). An empty separator (NumPy's removed binary mode) and text
+     * that does not parse are refused with NumPy's reasons.
+     */
+    public static Array fromstring(String text, DType dtype, int count, String sep) {
+        java.util.Objects.requireNonNull(text, "text");
+        java.util.Objects.requireNonNull(dtype, "dtype");
+        java.util.Objects.requireNonNull(sep, "sep");
+        return NpyFiles.fromstring(text, dtype, count, sep);
+    }
+
+    /** {@link #fromstring(String, DType, int, String)} of every number. */
+    public static Array fromstring(String text, DType dtype, String sep) {
+        return fromstring(text, dtype, -1, sep);
+    }
+
+    /**
+     * {@code jnp.array_str}: the array's elements as NumPy's {@code str} writes them, such as {@code
+     * [[1.5 2. ]\n [3.  4. ]]} (what {@link Kiln#debugPrint} shows).
+     */
+    public static String arrayStr(Array a) {
+        java.util.Objects.requireNonNull(a, "a");
+        return ArrayPrinter.str(a);
+    }
+
     /** {@code jnp.array_repr}: the text {@link Array#toString()} gives. */
     public static String arrayRepr(Array x) {
         Objects.requireNonNull(x, "x");

@@ -169,6 +169,14 @@ final class NpyFiles {
             throw new KilnException(fn + ": " + where + " is truncated: its header says " + d + " " + dims + " ("
                     + (long) n * d.byteSize() + " bytes) but " + in.remaining() + " bytes follow");
         }
+        Array a = elements(in, spec);
+        return fortranOrder && shape.length > 1 ? Np.transpose(a) : a;
+    }
+
+    /** The {@code spec.size()} elements of {@code spec}'s dtype that {@code in} holds next, as an array. */
+    static Array elements(ByteBuffer in, ArraySpec spec) {
+        DType d = spec.dtype();
+        int n = spec.size();
         HostBuffer h = HostBuffer.allocate(spec);
         Object data = h.data();
         for (int i = 0; i < n; i++) {
@@ -181,13 +189,100 @@ final class NpyFiles {
                 case INT32, UINT32 -> ((int[]) data)[i] = in.getInt();
                 case INT64 -> ((long[]) data)[i] = in.getLong();
                 case FLOAT16 -> ((float[]) data)[i] = Float.float16ToFloat(in.getShort());
+                case BFLOAT16 -> ((float[]) data)[i] = Float.intBitsToFloat(Short.toUnsignedInt(in.getShort()) << 16);
                 case FLOAT32 -> ((float[]) data)[i] = in.getFloat();
                 case FLOAT64 -> ((double[]) data)[i] = in.getDouble();
                 default -> throw new IllegalStateException(d.toString());
             }
         }
+        return Dispatch.fromHost(h);
+    }
+
+    /** {@code jnp.frombuffer}: the bytes as elements of {@code dtype}, little-endian. */
+    static Array frombuffer(byte[] buffer, DType dtype, int count, int offset) {
+        int width = dtype.byteSize();
+        if (offset < 0 || offset > buffer.length) {
+            throw new IndexException("frombuffer: offset " + offset + " is outside the buffer of " + buffer.length
+                    + " bytes; pass 0 <= offset <= the buffer's length");
+        }
+        int available = buffer.length - offset;
+        int n;
+        if (count < 0) {
+            if (available % width != 0) {
+                throw new ShapeException("frombuffer: " + available + " bytes after offset " + offset
+                        + " are not a whole number of " + dtype + " elements (" + width + " bytes each); the buffer"
+                        + " size must be a multiple of the element size, as in NumPy");
+            }
+            n = available / width;
+        } else {
+            if ((long) count * width > available) {
+                throw new ShapeException("frombuffer: " + count + " " + dtype + " elements need " + (long) count * width
+                        + " bytes but " + available + " follow offset " + offset + "; the buffer is smaller than"
+                        + " requested");
+            }
+            n = count;
+        }
+        ByteBuffer in = ByteBuffer.wrap(buffer, offset, n * width).order(ByteOrder.LITTLE_ENDIAN);
+        return elements(in, ArraySpec.of(dtype, n));
+    }
+
+    /** {@code jnp.fromstring} with a separator: the numbers in {@code text}, as {@code dtype}. */
+    static Array fromstring(String text, DType dtype, int count, String sep) {
+        if (sep.isEmpty()) {
+            throw new KilnException("fromstring: an empty separator asks for NumPy's removed binary mode; pass the"
+                    + " separator of the text (\" \" for whitespace), or use Np.frombuffer for bytes");
+        }
+        String body = text.strip();
+        List<String> tokens = new ArrayList<>();
+        if (!body.isEmpty()) {
+            String[] parts = sep.isBlank() ? body.split("\\s+") : body.split(Pattern.quote(sep.strip()), -1);
+            for (String t : parts) {
+                tokens.add(t.strip());
+            }
+        }
+        int n = count < 0 ? tokens.size() : count;
+        if (n > tokens.size()) {
+            throw new ShapeException("fromstring: " + count + " numbers were asked for but the text holds "
+                    + tokens.size() + "; pass count=-1 to read them all");
+        }
+        // parsed as NumPy does (strtod to a double, integers as 64-bit), then converted to the dtype
+        DType parsed = dtype.isFloating() ? DType.FLOAT64 : dtype.isNarrow() ? DType.INT64 : dtype;
+        HostBuffer h = HostBuffer.allocate(ArraySpec.of(parsed, n));
+        Object data = h.data();
+        for (int i = 0; i < n; i++) {
+            String t = tokens.get(i);
+            try {
+                switch (parsed) {
+                    case BOOL -> ((boolean[]) data)[i] = Long.parseLong(t) != 0;
+                    case INT32, UINT32 -> ((int[]) data)[i] = (int) Long.parseLong(t);
+                    case INT64 -> ((long[]) data)[i] = Long.parseLong(t);
+                    case FLOAT32 -> ((float[]) data)[i] = (float) parseFloat(t);
+                    case FLOAT64 -> ((double[]) data)[i] = parseFloat(t);
+                    default -> throw new IllegalStateException(dtype.toString());
+                }
+            } catch (NumberFormatException e) {
+                throw new KilnException("fromstring: '" + t + "' (number " + i + ") is not a " + dtype + " value; the"
+                        + " text could not be read to its end, as NumPy says: give numbers separated by '" + sep
+                        + "'");
+            }
+        }
         Array a = Dispatch.fromHost(h);
-        return fortranOrder && shape.length > 1 ? Np.transpose(a) : a;
+        return parsed == dtype ? a : a.astype(dtype);
+    }
+
+    private static double parseFloat(String t) {
+        String l = t.toLowerCase(java.util.Locale.ROOT);
+        return switch (l) {
+            case "inf", "+inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+            case "nan", "+nan", "-nan" -> Double.NaN;
+            default -> {
+                if (l.endsWith("f") || l.endsWith("d")) {
+                    throw new NumberFormatException(t); // Java's suffixes are not numbers in NumPy's text
+                }
+                yield Double.parseDouble(t);
+            }
+        };
     }
 
     private static int[] reversed(int[] s) {

@@ -122,4 +122,70 @@ class NpyFilesTest {
         e = assertThrows(KilnException.class, () -> Np.load(dir.resolve("missing.npy")));
         assertTrue(e.getMessage().startsWith("load: cannot read"), e.getMessage());
     }
+
+    // JAX 0.10.2's values for the same calls (jnp.fromstring, jnp.frombuffer, jnp.array_str)
+
+    @Test
+    void fromstringParsesAsNumpy() {
+        assertArrayEquals(new int[] {1, 2, 3}, (int[])
+                Np.fromstring("1 2 3", DType.INT32, " ").toHost().data());
+        assertArrayEquals(
+                new float[] {1.5f, 2f},
+                Np.fromstring("1.5, 2", DType.FLOAT32, ",").toFloatArray());
+        assertArrayEquals(
+                new float[] {1, 2, 3},
+                Np.fromstring(" 1\n2\t3 ", DType.FLOAT32, " ").toFloatArray());
+        spec(Np.fromstring("", DType.FLOAT32, " "), DType.FLOAT32, 0);
+        assertArrayEquals(
+                new float[] {1, 2},
+                Np.fromstring("1 2 3", DType.FLOAT32, 2, " ").toFloatArray());
+        // jnp.fromstring('300 -129 7', dtype=int8, sep=' ') wraps: [44 127 7]
+        Array i8 = Np.fromstring("300 -129 7", DType.INT8, " ");
+        spec(i8, DType.INT8, 3);
+        assertEquals(
+                List.of(44L, 127L, 7L),
+                List.of(
+                        i8.toHost().getLong(0),
+                        i8.toHost().getLong(1),
+                        i8.toHost().getLong(2)));
+        // jnp.fromstring('0.1 65520 inf nan', dtype=float16): [0.0999755859375, inf, inf, nan]
+        Array h = Np.fromstring("0.1 65520 inf nan", DType.FLOAT16, " ");
+        assertEquals(0.0999755859375, h.toHost().getDouble(0));
+        assertEquals(Double.POSITIVE_INFINITY, h.toHost().getDouble(1));
+        assertEquals(Double.POSITIVE_INFINITY, h.toHost().getDouble(2));
+        assertTrue(Double.isNaN(h.toHost().getDouble(3)));
+        KilnException e = assertThrows(KilnException.class, () -> Np.fromstring("1 2", DType.FLOAT32, ""));
+        assertTrue(e.getMessage().startsWith("fromstring: ") && e.getMessage().contains("binary mode"), e.getMessage());
+        e = assertThrows(KilnException.class, () -> Np.fromstring("1 x", DType.FLOAT32, " "));
+        assertTrue(e.getMessage().contains("'x'"), e.getMessage());
+        e = assertThrows(KilnException.class, () -> Np.fromstring("1.5 2", DType.INT32, " "));
+        assertTrue(e.getMessage().contains("'1.5'"), e.getMessage());
+    }
+
+    @Test
+    void frombufferReadsLittleEndianElements() {
+        assertArrayEquals(new int[] {1, 2}, (int[])
+                Np.frombuffer(new byte[] {1, 0, 2, 0}, DType.INT16).toHost().data());
+        byte[] two = {1, 0, 0, 0, 2, 0, 0, 0};
+        assertArrayEquals(new int[] {2}, (int[])
+                Np.frombuffer(two, DType.INT32, 1, 4).toHost().data());
+        // np.array([1.5, -2], dtype=bfloat16).tobytes() read back as bfloat16
+        Array b = Np.frombuffer(new byte[] {(byte) 0xC0, 0x3F, 0x00, (byte) 0xC0}, DType.BFLOAT16);
+        spec(b, DType.BFLOAT16, 2);
+        assertEquals(1.5, b.toHost().getDouble(0));
+        assertEquals(-2.0, b.toHost().getDouble(1));
+        spec(Np.frombuffer(new byte[0], DType.FLOAT32), DType.FLOAT32, 0);
+        ShapeException s = assertThrows(ShapeException.class, () -> Np.frombuffer(new byte[] {1, 2, 3}, DType.INT16));
+        assertTrue(s.getMessage().startsWith("frombuffer: ") && s.getMessage().contains("multiple"), s.getMessage());
+        s = assertThrows(ShapeException.class, () -> Np.frombuffer(new byte[] {1, 0, 2, 0}, DType.INT16, 3, 0));
+        assertTrue(s.getMessage().contains("smaller than requested"), s.getMessage());
+        assertThrows(IndexException.class, () -> Np.frombuffer(two, DType.INT8, -1, 9));
+    }
+
+    @Test
+    void arrayStrIsNumpysStr() {
+        Array m = Np.array(new float[] {1.5f, 2, 3, 4}, 2, 2);
+        assertEquals("[[1.5 2. ]\n [3.  4. ]]", Np.arrayStr(m));
+        assertEquals("[0 1 2]", Np.arrayStr(Np.arange(3)));
+    }
 }
