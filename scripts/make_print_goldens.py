@@ -1,7 +1,8 @@
 """Writes JAX 0.10.2's repr and str of a set of arrays (spi/src/test/resources/dev/kiln/print-goldens.txt).
 
 Run with the build venv: build/venv/bin/python scripts/make_print_goldens.py
-Each line: dtype, shape, the elements' little-endian bytes in hex, repr(x), str(x), separated by
+Each line: dtype, shape, the elements' little-endian bytes in hex, repr(x), str(x) and, for the
+last lines, the print options (precision, threshold, edgeitems, linewidth) they were printed under, separated by
 tabs, with newlines in the texts written as \\n. PrintingGoldensTest rebuilds each array with
 Np.frombuffer and compares Kiln's toString and Np.arrayStr with the texts.
 """
@@ -80,6 +81,17 @@ def cases():
         yield np.array(v, dtype=np.float16)
 
 
+# (precision, threshold, edgeitems, linewidth) and arrays printed under them
+OPTION_CASES = [
+    ((3, 1000, 3, 75), np.array([1 / 3, 2, 1e-5])),
+    ((3, 1000, 3, 75), np.array([[1.23456, 2.5], [3.0, -4.125]], dtype=np.float32)),
+    ((0, 1000, 3, 75), np.array([1.5, 2.5, -0.4])),
+    ((8, 10, 2, 75), np.arange(30, dtype=np.float32)),
+    ((8, 10, 1, 40), np.arange(100).reshape(10, 10)),
+    ((8, 1000, 3, 30), np.linspace(0, 1, 9)),
+]
+
+
 def esc(s):
     return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
@@ -92,6 +104,13 @@ def main():
         lines.append("\t".join([
             str(a.dtype), ",".join(str(d) for d in a.shape), raw.astype(raw.dtype.newbyteorder("<")).tobytes().hex(),
             esc(repr(a)), esc(str(a))]))
+    for (p, t, e, w), x in OPTION_CASES:
+        with np.printoptions(precision=p, threshold=t, edgeitems=e, linewidth=w):
+            a = jnp.asarray(x)
+            raw = np.asarray(x)
+            lines.append("\t".join([
+                str(a.dtype), ",".join(str(d) for d in a.shape), raw.tobytes().hex(), esc(repr(a)), esc(str(a)),
+                f"{p},{t},{e},{w}"]))
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
 

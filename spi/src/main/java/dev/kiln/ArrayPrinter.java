@@ -41,11 +41,16 @@ final class ArrayPrinter {
     }
 
     static boolean shown(int flat, int[] shape) {
+        return shown(flat, shape, EDGE_ITEMS);
+    }
+
+    /** Whether element {@code flat} is among the {@code edge} first or last items of every long axis. */
+    static boolean shown(int flat, int[] shape, int edge) {
         int rem = flat;
         for (int d = shape.length - 1; d >= 0; d--) {
             int idx = rem % shape[d];
             rem /= shape[d];
-            if (shape[d] > 2 * EDGE_ITEMS && idx >= EDGE_ITEMS && idx < shape[d] - EDGE_ITEMS) {
+            if (shape[d] > 2 * edge && idx >= edge && idx < shape[d] - edge) {
                 return false;
             }
         }

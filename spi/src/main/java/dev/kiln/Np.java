@@ -5049,6 +5049,27 @@ public final class Np {
         return ArrayPrinter.str(a);
     }
 
+    /** {@code jnp.get_printoptions}: the options arrays print with here. */
+    public static PrintOptions getPrintoptions() {
+        return NumpyFormat.options();
+    }
+
+    /** {@code jnp.set_printoptions}: the options every thread prints with from now on. */
+    public static void setPrintoptions(PrintOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        NumpyFormat.setGlobal(options);
+    }
+
+    /**
+     * {@code with jnp.printoptions(...)}: runs {@code body} with arrays printing by {@code options}
+     * on this thread, and returns its result; the options before apply again afterwards.
+     */
+    public static <T> T printoptions(PrintOptions options, java.util.function.Supplier<T> body) {
+        java.util.Objects.requireNonNull(options, "options");
+        java.util.Objects.requireNonNull(body, "body");
+        return NumpyFormat.with(options, body);
+    }
+
     /** {@code jnp.array_repr}: the text {@link Array#toString()} gives. */
     public static String arrayRepr(Array x) {
         Objects.requireNonNull(x, "x");

@@ -17,10 +17,23 @@ import java.util.List;
 final class NumpyFormat {
     private NumpyFormat() {}
 
-    static final int LINE_WIDTH = 75;
-    static final int THRESHOLD = ArrayPrinter.THRESHOLD;
-    static final int EDGE_ITEMS = ArrayPrinter.EDGE_ITEMS;
-    static final int PRECISION = 8;
+    /** The options {@link Np#setPrintoptions} set for the process. */
+    private static volatile PrintOptions global = PrintOptions.DEFAULTS;
+
+    /** The options {@link Np#printoptions} binds for a piece of code. */
+    private static final ScopedValue<PrintOptions> SCOPED = ScopedValue.newInstance();
+
+    static PrintOptions options() {
+        return SCOPED.isBound() ? SCOPED.get() : global;
+    }
+
+    static void setGlobal(PrintOptions o) {
+        global = o;
+    }
+
+    static <T> T with(PrintOptions o, java.util.function.Supplier<T> body) {
+        return ScopedValue.where(SCOPED, o).call(body::get);
+    }
 
     /**
      * JAX's {@code repr}: {@code Array(<elements>, dtype=<name>)}, the dtype moved past six spaces
@@ -31,7 +44,7 @@ final class NumpyFormat {
         String dtype = "dtype=" + a.dtype().jaxName();
         String s = array2string(a.toHost(), a.shape(), ", ", prefix, ",");
         int lastLine = s.length() - s.lastIndexOf('\n') + 1;
-        String sep = lastLine + dtype.length() + 2 > LINE_WIDTH ? " ".repeat(prefix.length()) : " ";
+        String sep = lastLine + dtype.length() + 2 > options().linewidth() ? " ".repeat(prefix.length()) : " ";
         return prefix + s + "," + sep + dtype + ")";
     }
 
@@ -53,9 +66,10 @@ final class NumpyFormat {
         if (n == 0) {
             return "[]";
         }
-        boolean summarise = n > THRESHOLD;
+        PrintOptions o = options();
+        boolean summarise = n > o.threshold();
         Formatter f = formatter(h, shape, summarise);
-        int width = LINE_WIDTH - suffix.length();
+        int width = o.linewidth() - suffix.length();
         String hanging = " " + " ".repeat(prefix.length());
         return recurse(f, shape, 0, 0, hanging, width, separator, summarise);
     }
@@ -85,9 +99,10 @@ final class NumpyFormat {
         int nextWidth = width - 1;
         int len = shape[axis];
         int stride = stride(shape, axis);
-        boolean showSummary = summarise && 2 * EDGE_ITEMS < len;
-        int leading = showSummary ? EDGE_ITEMS : 0;
-        int trailing = showSummary ? EDGE_ITEMS : len;
+        int edge = options().edgeitems();
+        boolean showSummary = summarise && 2 * edge < len;
+        int leading = showSummary ? edge : 0;
+        int trailing = showSummary ? edge : len;
         StringBuilder s = new StringBuilder();
         int axesLeft = shape.length - axis;
         if (axesLeft == 1) {
@@ -196,7 +211,7 @@ final class NumpyFormat {
     private static List<Integer> shownIndices(int[] shape, int n, boolean summarise) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (!summarise || ArrayPrinter.shown(i, shape)) {
+            if (!summarise || ArrayPrinter.shown(i, shape, options().edgeitems())) {
                 out.add(i);
             }
         }
@@ -293,12 +308,13 @@ final class NumpyFormat {
         }
         int padLeft = 0;
         int padRight = 0;
-        int precision = PRECISION;
+        final int maxDigits = options().precision();
+        int precision = maxDigits;
         int expSize = -1;
         if (exp) {
             int frac = 0;
             for (double v : finite) {
-                String s = scientific(v, d, PRECISION, 0, 0, 0);
+                String s = scientific(v, d, maxDigits, 0, 0, 0);
                 int e = s.indexOf('e');
                 int dot = s.indexOf('.');
                 padLeft = Math.max(padLeft, dot);
@@ -309,7 +325,7 @@ final class NumpyFormat {
             padRight = expSize + 2 + precision;
         } else {
             for (double v : finite) {
-                String s = positional(v, d, PRECISION);
+                String s = positional(v, d, maxDigits);
                 int dot = s.indexOf('.');
                 padLeft = Math.max(padLeft, dot);
                 padRight = Math.max(padRight, s.length() - dot - 1);
@@ -333,7 +349,7 @@ final class NumpyFormat {
             if (scientific) {
                 return scientific(v, d, digits, digits, left, expDigits);
             }
-            String s = positional(v, d, PRECISION);
+            String s = positional(v, d, maxDigits);
             int dot = s.indexOf('.');
             return " ".repeat(Math.max(0, left - dot)) + s + " ".repeat(Math.max(0, right - (s.length() - dot - 1)));
         };

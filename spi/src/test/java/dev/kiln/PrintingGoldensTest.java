@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Kiln prints arrays as JAX 0.10.2 does: {@code toString} against {@code repr(x)} and {@link
  * Np#arrayStr} against {@code str(x)}, for the arrays {@code scripts/make_print_goldens.py} wrote
  * (float precision and scientific switching, alignment, wrapping at 75 columns, summarised large
- * arrays, non-finite values, every dtype).
+ * arrays, non-finite values, every dtype), and under other print options ({@link Np#printoptions}).
  */
 class PrintingGoldensTest {
     private static String unescape(String s) {
@@ -54,15 +54,26 @@ class PrintingGoldensTest {
             Array a = Np.frombuffer(HexFormat.of().parseHex(f[2]), dtype).reshape(shape);
             String repr = unescape(f[3]);
             String str = unescape(f[4]);
-            cases++;
-            if (!a.toString().equals(repr)) {
-                failures.add("repr of " + f[0] + "[" + f[1] + "]:\n  jax:  " + repr + "\n  kiln: " + a);
+            PrintOptions options = PrintOptions.DEFAULTS;
+            if (f.length > 5) {
+                int[] o = java.util.Arrays.stream(f[5].split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
+                options = new PrintOptions(o[0], o[1], o[2], o[3]);
             }
-            if (!Np.arrayStr(a).equals(str)) {
-                failures.add("str of " + f[0] + "[" + f[1] + "]:\n  jax:  " + str + "\n  kiln: " + Np.arrayStr(a));
+            cases++;
+            String[] kiln = Np.printoptions(options, () -> new String[] {a.toString(), Np.arrayStr(a)});
+            if (!kiln[0].equals(repr)) {
+                failures.add("repr of " + f[0] + "[" + f[1] + "] " + options + ":\n  jax:  " + repr + "\n  kiln: "
+                        + kiln[0]);
+            }
+            if (!kiln[1].equals(str)) {
+                failures.add(
+                        "str of " + f[0] + "[" + f[1] + "] " + options + ":\n  jax:  " + str + "\n  kiln: " + kiln[1]);
             }
         }
-        assertTrue(cases >= 40, "read " + cases + " cases");
+        assertTrue(cases >= 70, "read " + cases + " cases");
+        assertEquals(PrintOptions.DEFAULTS, Np.getPrintoptions(), "printoptions restores the options after its body");
         assertEquals(List.of(), failures, failures.size() + " differences:\n" + String.join("\n", failures));
     }
 }
