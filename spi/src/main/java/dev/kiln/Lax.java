@@ -1247,6 +1247,91 @@ public final class Lax {
         return Collectives.allToAll(x, axisName, splitAxis, concatAxis);
     }
 
+    /**
+     * {@code jax.lax.pshuffle}: member {@code i} gets the {@code x} of member {@code perm[i]} ({@link
+     * #ppermute} with the sources listed per destination); {@code perm} must name each member once.
+     */
+    public static Array pshuffle(Array x, String axisName, int... perm) {
+        java.util.Objects.requireNonNull(x, "x");
+        java.util.Objects.requireNonNull(axisName, "axisName");
+        java.util.Objects.requireNonNull(perm, "perm");
+        int n = Collectives.axisSize(axisName);
+        boolean[] seen = new boolean[n];
+        boolean ok = perm.length == n;
+        for (int i = 0; ok && i < n; i++) {
+            ok = perm[i] >= 0 && perm[i] < n && !seen[perm[i]];
+            if (ok) {
+                seen[perm[i]] = true;
+            }
+        }
+        if (!ok) {
+            throw new AxisException("pshuffle: perm " + java.util.Arrays.toString(perm) + " does not represent a"
+                    + " permutation of the " + n + " members of axis '" + axisName + "'; list each of 0.." + (n - 1)
+                    + " once");
+        }
+        int[][] pairs = new int[n][];
+        for (int i = 0; i < n; i++) {
+            pairs[i] = new int[] {perm[i], i};
+        }
+        return Collectives.ppermute(x, axisName, pairs);
+    }
+
+    /**
+     * {@code jax.lax.pswapaxes}: swaps the mapped axis {@code axisName} with axis {@code axis} of
+     * {@code x}, whose length must be the member count ({@link #allToAll} with the split and stacked
+     * axis both {@code axis}).
+     */
+    public static Array pswapaxes(Array x, String axisName, int axis) {
+        java.util.Objects.requireNonNull(x, "x");
+        java.util.Objects.requireNonNull(axisName, "axisName");
+        int n = Collectives.axisSize(axisName);
+        int ax = Shape.axis("pswapaxes", axis, x.ndim());
+        if (x.shape()[ax] != n) {
+            throw new ShapeException("pswapaxes: axis " + axis + " of x has length " + x.shape()[ax] + " but axis '"
+                    + axisName + "' has " + n + " members; the swapped axes must have the same length");
+        }
+        return Collectives.allToAll(x, axisName, ax, ax);
+    }
+
+    /**
+     * {@code jax.lax.pbroadcast}: every member gets member {@code source}'s {@code x} (as JAX defines it,
+     * {@code psum(where(axis_index == source, x, 0))}).
+     */
+    public static Array pbroadcast(Array x, String axisName, int source) {
+        java.util.Objects.requireNonNull(x, "x");
+        java.util.Objects.requireNonNull(axisName, "axisName");
+        int n = Collectives.axisSize(axisName);
+        if (source < 0 || source >= n) {
+            throw new AxisException("pbroadcast: source " + source + " is not a member of axis '" + axisName
+                    + "' (it has " + n + "); pick one of 0.." + (n - 1));
+        }
+        Array mine = Np.equal(Collectives.axisIndex(axisName), source);
+        return Collectives.reduce(
+                dev.kiln.ir.Primitive.PSUM, "pbroadcast", Np.where(mine, x, Np.zerosLike(x)), axisName);
+    }
+
+    /**
+     * {@code jax.lax.dtype}: the dtype of an array, a {@link DType} itself, or the dtype a Java scalar
+     * becomes ({@code Np.scalar}: Boolean bool, Integer int32, Long int64, Float float32, Double float64).
+     */
+    public static DType dtype(Object x) {
+        java.util.Objects.requireNonNull(x, "x");
+        return switch (x) {
+            case Array a -> a.dtype();
+            case DType d -> d;
+            case Boolean b -> DType.BOOL;
+            case Integer i -> DType.INT32;
+            case Short i -> DType.INT32;
+            case Byte i -> DType.INT32;
+            case Long l -> DType.INT64;
+            case Float f -> DType.FLOAT32;
+            case Double d -> DType.FLOAT64;
+            default ->
+                throw new DTypeException("dtype: a " + x.getClass().getName() + " has no dtype; pass an Array, a DType"
+                        + " or a Java boolean or number");
+        };
+    }
+
     /** This member's index along {@code axisName}, an int32 scalar. */
     public static Array axisIndex(String axisName) {
         return Collectives.axisIndex(axisName);

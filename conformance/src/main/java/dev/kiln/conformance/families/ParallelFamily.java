@@ -172,6 +172,12 @@ final class ParallelFamily implements Family {
                 name(), "errors", Case.ANY_DTYPE, "nested pmap needing more devices", ParallelFamily::nestedTooMany));
         out.add(new Case(name(), "options", "float32", "in_axes None and 1", ParallelFamily::inAxes));
         out.add(new Case(name(), "options", "float32", "out_axes None and 1", ParallelFamily::outAxes));
+        out.add(new Case(
+                name(),
+                "pshuffle",
+                "float32",
+                "pshuffle, pswapaxes, pbroadcast under vmap and pmap",
+                ParallelFamily::shuffles));
         out.add(new Case(name(), "options", "float32", "static argument", ParallelFamily::staticArgument));
         out.add(new Case(name(), "options", "float32", "donated arguments", ParallelFamily::donated));
         out.add(new Case(name(), "options", "float32", "axis_size", ParallelFamily::axisSize));
@@ -616,6 +622,67 @@ final class ParallelFamily implements Family {
      * value that differs per device is not checked, and JAX 0.10.2 returns device 0's ([0, 2, 4] for
      * 2·x). out_axes=1 puts the mapped axis second.
      */
+    /**
+     * JAX 0.10.2, under vmap(axis_name='i'): pshuffle(x, 'i', [2, 0, 1]) of arange(12).reshape(3, 4) is
+     * rows [2, 0, 1]; pswapaxes(y, 'i', 0) of arange(18).reshape(3, 3, 2) gives member j the rows j of
+     * every member; pbroadcast (which JAX 0.10.2 cannot lower on CPU) is checked against its
+     * definition, psum(where(axis_index == source, x, 0)). The same under pmap when the backend has 3
+     * devices.
+     */
+    private static void shuffles() {
+        Array x = Np.arange(12).astype(DType.FLOAT32).reshape(3, 4);
+        Array y = Np.arange(18).astype(DType.FLOAT32).reshape(3, 3, 2);
+        double[] shuffled = {8, 9, 10, 11, 0, 1, 2, 3, 4, 5, 6, 7};
+        double[] swapped = {0, 1, 6, 7, 12, 13, 2, 3, 8, 9, 14, 15, 4, 5, 10, 11, 16, 17};
+        double[] broadcast = {4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7};
+        java.util.function.Function<Array, Array> shuffle = v -> Lax.pshuffle(v, "i", 2, 0, 1);
+        java.util.function.Function<Array, Array> swap = v -> Lax.pswapaxes(v, "i", 0);
+        java.util.function.Function<Array, Array> bcast = v -> Lax.pbroadcast(v, "i", 1);
+        expectValues(
+                "vmap pshuffle",
+                shuffled,
+                new int[] {3, 4},
+                Kiln.vmap(shuffle, "i").apply(x));
+        expectValues(
+                "vmap pswapaxes",
+                swapped,
+                new int[] {3, 3, 2},
+                Kiln.vmap(swap, "i").apply(y));
+        expectValues(
+                "vmap pbroadcast",
+                broadcast,
+                new int[] {3, 4},
+                Kiln.vmap(bcast, "i").apply(x));
+        if (deviceCount() >= 3) {
+            PmapOptions o = PmapOptions.axisName("i").devices(first(3));
+            expectValues(
+                    "pmap pshuffle",
+                    shuffled,
+                    new int[] {3, 4},
+                    Kiln.pmap(shuffle, o).apply(x));
+            expectValues(
+                    "pmap pswapaxes",
+                    swapped,
+                    new int[] {3, 3, 2},
+                    Kiln.pmap(swap, o).apply(y));
+            expectValues(
+                    "pmap pbroadcast",
+                    broadcast,
+                    new int[] {3, 4},
+                    Kiln.pmap(bcast, o).apply(x));
+        }
+        // JAX: ValueError "`perm` does not represent a permutation: [0, 0, 1]"
+        expectThrows(dev.kiln.AxisException.class, "does not represent a permutation", () -> Kiln.vmap(
+                        (Array v) -> Lax.pshuffle(v, "i", 0, 0, 1), "i")
+                .apply(x));
+        expectThrows(ShapeException.class, "must have the same length", () -> Kiln.vmap(
+                        (Array v) -> Lax.pswapaxes(v, "i", 0), "i")
+                .apply(x));
+        expectThrows(dev.kiln.AxisException.class, "is not a member", () -> Kiln.vmap(
+                        (Array v) -> Lax.pbroadcast(v, "i", 5), "i")
+                .apply(x));
+    }
+
     private static void outAxes() {
         int d = Math.min(2, deviceCount());
         Array x = positive(d, 3);
