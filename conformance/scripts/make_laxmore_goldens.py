@@ -203,6 +203,11 @@ def lax_breadth():
         a = np.repeat(np.array(v), len(v)).astype(dt)
         b = np.tile(np.array(v), len(v)).astype(dt)
         case("mulhi %s pairs" % dt, "Lax.mulhi", {}, [a, b], lax.mulhi)
+    lhs = rng.uniform(-2, 2, (5, 3)).astype(F32)
+    rhs = rng.uniform(-2, 2, (2, 3, 4)).astype(F32)
+    for sizes in ((2, 2), (4, 3), (0, 5), (1, 0)):
+        case("raggedDot groups %s" % (sizes,), "Lax.raggedDot", {}, [lhs, rhs, np.array(sizes, I32)],
+             lax.ragged_dot, wrt=(0, 1))
     for dt in (F32, I32, B):
         case("empty %s" % dt, "Lax.empty", {"shape": [2, 0, 3], "dtype": dt}, [np.zeros(1, F32)],
              lambda _, d=dt: lax.empty((2, 0, 3), d))

@@ -1248,6 +1248,43 @@ public final class Lax {
     }
 
     /**
+     * {@code jax.lax.ragged_dot}: {@code lhs} {@code [m, k]} times one of the {@code g} matrices of
+     * {@code rhs} {@code [g, k, n]} per row: rows are given to the groups in order, {@code
+     * groupSizes[j]} rows to group {@code j}; rows past the last group get zeros. Built as one product
+     * with every group's matrix and a gather of each row's group, so it differentiates and batches.
+     */
+    public static Array raggedDot(Array lhs, Array rhs, Array groupSizes) {
+        java.util.Objects.requireNonNull(lhs, "lhs");
+        java.util.Objects.requireNonNull(rhs, "rhs");
+        java.util.Objects.requireNonNull(groupSizes, "groupSizes");
+        if (lhs.ndim() != 2 || rhs.ndim() != 3 || groupSizes.ndim() != 1) {
+            throw new ShapeException("raggedDot: expected lhs [m, k], rhs [g, k, n] and groupSizes [g], got "
+                    + lhs.spec() + ", " + rhs.spec() + " and " + groupSizes.spec());
+        }
+        if (!groupSizes.dtype().isInteger()) {
+            throw new DTypeException("raggedDot: groupSizes must be integers, got " + groupSizes.dtype());
+        }
+        int m = lhs.shape()[0];
+        int k = lhs.shape()[1];
+        int g = rhs.shape()[0];
+        int n = rhs.shape()[2];
+        if (groupSizes.shape()[0] != g) {
+            throw new ShapeException("raggedDot: expected rhs group dimension size to be "
+                    + groupSizes.shape()[0] + " (the length of groupSizes), got " + g);
+        }
+        if (rhs.shape()[1] != k) {
+            throw new ShapeException("raggedDot: lhs contracts " + k + " columns but rhs has " + rhs.shape()[1]
+                    + " rows per group; they must match");
+        }
+        Array ends = Np.cumsum(groupSizes.astype(DType.INT32), 0);
+        Array group = Np.searchsorted(ends, Np.arange(m), "right"); // each row's group, g past the last
+        Array all = Np.matmul(lhs, Np.transpose(rhs, 1, 0, 2).reshape(k, g * n)).reshape(m, g, n);
+        Array pick = Np.minimum(group, g - 1).reshape(m, 1, 1);
+        Array rows = Np.takeAlongAxis(all, Np.broadcastTo(pick, m, 1, n), 1).reshape(m, n);
+        return Np.where(Np.less(group, g).reshape(m, 1), rows, Np.zerosLike(rows));
+    }
+
+    /**
      * {@code jax.lax.pshuffle}: member {@code i} gets the {@code x} of member {@code perm[i]} ({@link
      * #ppermute} with the sources listed per destination); {@code perm} must name each member once.
      */

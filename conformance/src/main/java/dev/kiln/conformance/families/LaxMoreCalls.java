@@ -40,6 +40,7 @@ final class LaxMoreCalls {
             "Lax.tile",
             "Lax.indexTake",
             "Lax.mulhi",
+            "Lax.raggedDot",
             "Lax.approxMaxK",
             "Lax.approxMinK",
             "Lax.dynamicUpdateIndexInDim");
@@ -95,6 +96,7 @@ final class LaxMoreCalls {
                 Lax.dynamicUpdateIndexInDim(a[0], a[1], integer(p, "index"), integer(p, "axis"));
             case "Lax.indexTake" -> Lax.indexTake(a[0], java.util.Arrays.copyOfRange(a, 1, a.length), ints(p, "axes"));
             case "Lax.mulhi" -> Lax.mulhi(a[0], a[1]);
+            case "Lax.raggedDot" -> Lax.raggedDot(a[0], a[1], a[2]);
             case "Lax.empty" -> Lax.empty(ints(p, "shape"), DType.fromName(p.get("dtype")));
             case "Lax.approxMaxK" -> Lax.approxMaxK(a[0], integer(p, "k"), integer(p, "dim"), 0.95, -1, true);
             case "Lax.approxMinK" -> Lax.approxMinK(a[0], integer(p, "k"), integer(p, "dim"), 0.95, -1, true);
