@@ -740,6 +740,74 @@ public final class Special {
     // ------------------------------------------------------------ exponential integrals
 
     /**
+     * {@code jax.scipy.special.spence}: the dilogarithm in SciPy's convention, {@code spence(x) =
+     * ∫_1^x log(t) / (1 - t) dt = Li2(1 - x)}, for real {@code x >= 0} (nan below 0, at nan and at
+     * inf, as JAX); {@code spence(0) = π²/6}, {@code spence(1) = 0}. Computed from the Bernoulli
+     * series of Li2 in {@code u = -log x} on {@code [1/2, 2]}, and for other {@code x} from Euler's
+     * reflection (below 1/2) or the inversion formula (above 2), so every branch stays where the
+     * series converges fast. Differentiable: its derivative is {@code log(x) / (1 - x)} (-1 at 1,
+     * where JAX's gives 0).
+     */
+    public static Array spence(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        double pi26 = Math.PI * Math.PI / 6;
+        // each branch sees only inputs of its own range, so no branch makes a nan that a gradient would carry
+        Array mid = Np.logicalAnd(Np.greaterEqual(a, 0.5), Np.lessEqual(a, 2.0));
+        Array low = Np.logicalAnd(Np.greater(a, 0.0), Np.less(a, 0.5));
+        Array high = Np.greater(a, 2.0);
+        Array xm = Np.where(mid, a, Np.onesLike(a));
+        Array xl = Np.where(low, a, Np.fullLike(a, 0.25));
+        Array xh = Np.where(Np.logicalAnd(high, Np.isfinite(a)), a, Np.fullLike(a, 3.0));
+        Array vMid = spenceSeries(xm);
+        // Euler: Li2(1 - x) = π²/6 - log(x) log(1 - x) - Li2(x), and Li2(x) = spence(1 - x) with 1 - x in (1/2, 1)
+        Array vLow = Np.subtract(
+                Np.subtract(pi26, Np.multiply(Np.log(xl), Np.log1p(Np.negative(xl)))),
+                spenceSeries(Np.subtract(1.0, xl)));
+        // inversion: spence(x) = -π²/6 - log²(x - 1) / 2 - spence(x / (x - 1)), with x / (x - 1) in (1, 2]
+        Array lh = Np.log(Np.subtract(xh, 1.0));
+        Array vHigh = Np.subtract(
+                Np.subtract(-pi26, Np.multiply(0.5, Np.multiply(lh, lh))),
+                spenceSeries(Np.divide(xh, Np.subtract(xh, 1.0))));
+        Array out = Np.where(mid, vMid, Np.where(low, vLow, Np.where(high, vHigh, Np.fullLike(a, Double.NaN))));
+        out = Np.where(Np.equal(a, 0.0), Np.fullLike(a, pi26), out);
+        return Np.where(Np.isfinite(a), out, Np.fullLike(a, Double.NaN));
+    }
+
+    /** Li2(1 - x) for x in [1/2, 2]: the Bernoulli series Σ B_n u^(n+1) / (n+1)! in u = -log x. */
+    private static Array spenceSeries(Array x) {
+        Array u = Np.negative(Np.log(x));
+        Array u2 = Np.multiply(u, u);
+        // B_2k / (2k+1)! for k = 1..12: the even terms; the odd part is u - u²/4
+        double[][] bernoulli = {
+            {1, 6},
+            {-1, 30},
+            {1, 42},
+            {-1, 30},
+            {5, 66},
+            {-691, 2730},
+            {7, 6},
+            {-3617, 510},
+            {43867, 798},
+            {-174611, 330},
+            {854513, 138},
+            {-236364091, 2730}
+        };
+        double[] c = new double[bernoulli.length];
+        double factorial = 1; // (2k+1)!
+        for (int k = 1; k <= bernoulli.length; k++) {
+            factorial *= (2.0 * k) * (2.0 * k + 1);
+            c[k - 1] = bernoulli[k - 1][0] / bernoulli[k - 1][1] / factorial;
+        }
+        // Horner in u²: Σ c_k u^(2k+1) = u³ (c_1 + u² (c_2 + ...))
+        Array poly = Np.fullLike(u, c[c.length - 1]);
+        for (int k = c.length - 2; k >= 0; k--) {
+            poly = Np.add(Np.multiply(poly, u2), c[k]);
+        }
+        Array odd = Np.multiply(Np.multiply(u, u2), poly);
+        return Np.add(Np.subtract(u, Np.multiply(0.25, u2)), odd);
+    }
+
+    /**
      * The exponential integral {@code Ei(x)}, as {@code jax.scipy.special.expi}; its derivative is
      * {@code e^x / x}.
      */

@@ -32,6 +32,7 @@ final class SpecialFunctionCalls {
             case "Lax.polygamma" -> Lax.polygamma(a[0], a[1]);
             case "Special.logNdtr" -> Special.logNdtr(a[0]);
             case "Special.expi" -> Special.expi(a[0]);
+            case "Special.spence" -> Special.spence(a[0]);
             case "Special.bernoulli" -> Special.bernoulli(a[0].intItem(), dev.kiln.DType.FLOAT64);
             case "Special.exp1" -> Special.exp1(a[0]);
             case "Special.expn" -> Special.expn(a[0], a[1]);
