@@ -10,7 +10,7 @@ final class HurwitzZeta {
     private HurwitzZeta() {}
 
     /** The even Bernoulli numbers B_2 ... B_32 as numerator and denominator. */
-    private static final double[][] BERNOULLI = {
+    static final double[][] BERNOULLI = {
         {1, 6},
         {-1, 30},
         {1, 42},

@@ -343,7 +343,7 @@ final class NumpyFormat {
         return i -> {
             double v = value(h, i);
             if (!Double.isFinite(v)) {
-                String t = Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+                String t = nonFinite(v);
                 return " ".repeat(Math.max(0, left + right + 1 - t.length())) + t;
             }
             if (scientific) {
@@ -361,11 +361,8 @@ final class NumpyFormat {
      * ({@code 1e-05}, {@code 1.2345679e+08}) outside.
      */
     static String scalar(double v, DType d) {
-        if (Double.isNaN(v)) {
-            return "nan";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
+        if (!Double.isFinite(v)) {
+            return nonFinite(v);
         }
         if (v == 0) {
             return 1 / v < 0 ? "-0.0" : "0.0";
@@ -380,17 +377,23 @@ final class NumpyFormat {
         String digits = s.unscaledValue().toString();
         int exponent = digits.length() - 1 - s.scale();
         String mant = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return sign + mant + exponentText(exponent);
+    }
+
+    private static String nonFinite(double v) {
+        return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+    }
+
+    /** {@code e}, the sign and at least two digits, as C and NumPy write an exponent. */
+    private static String exponentText(int exponent) {
         String e = Integer.toString(Math.abs(exponent));
-        return sign + mant + "e" + (exponent < 0 ? "-" : "+") + (e.length() < 2 ? "0" : "") + e;
+        return "e" + (exponent < 0 ? "-" : "+") + (e.length() < 2 ? "0" : "") + e;
     }
 
     /** C's {@code %.6g}: six significant digits, trailing zeros dropped, scientific below 1e-4 or from 1e6. */
     static String percentG(float f) {
-        if (Float.isNaN(f)) {
-            return "nan";
-        }
-        if (Float.isInfinite(f)) {
-            return f > 0 ? "inf" : "-inf";
+        if (!Float.isFinite(f)) {
+            return nonFinite(f);
         }
         if (f == 0) {
             return 1 / f < 0 ? "-0" : "0";
@@ -400,8 +403,7 @@ final class NumpyFormat {
         if (exponent < -4 || exponent >= 6) {
             BigDecimal m = r.movePointLeft(exponent).stripTrailingZeros();
             String mant = m.scale() <= 0 ? m.toBigInteger().toString() : m.toPlainString();
-            String e = Integer.toString(Math.abs(exponent));
-            return mant + "e" + (exponent < 0 ? "-" : "+") + (e.length() < 2 ? "0" : "") + e;
+            return mant + exponentText(exponent);
         }
         BigDecimal plain = r.stripTrailingZeros();
         return plain.scale() <= 0 ? plain.toBigInteger().toString() : plain.toPlainString();

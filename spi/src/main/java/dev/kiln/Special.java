@@ -778,20 +778,7 @@ public final class Special {
         Array u = Np.negative(Np.log(x));
         Array u2 = Np.multiply(u, u);
         // B_2k / (2k+1)! for k = 1..12: the even terms; the odd part is u - u²/4
-        double[][] bernoulli = {
-            {1, 6},
-            {-1, 30},
-            {1, 42},
-            {-1, 30},
-            {5, 66},
-            {-691, 2730},
-            {7, 6},
-            {-3617, 510},
-            {43867, 798},
-            {-174611, 330},
-            {854513, 138},
-            {-236364091, 2730}
-        };
+        double[][] bernoulli = java.util.Arrays.copyOf(HurwitzZeta.BERNOULLI, 12);
         double[] c = new double[bernoulli.length];
         double factorial = 1; // (2k+1)!
         for (int k = 1; k <= bernoulli.length; k++) {
