@@ -195,7 +195,7 @@ def spence():
 
 
 def main():
-    if "--special-only" in sys.argv:
+    if "--discrete-only" not in sys.argv:
         incomplete_gamma()
         incomplete_beta()
         zeta_polygamma()
@@ -204,21 +204,10 @@ def main():
         bernoulli()
         spence()
         mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
-                       "polygamma, log_ndtr, exponential integrals, spence)", "make_special_fn_goldens.py", mb.LINES)
-        return
-    if "--discrete-only" in sys.argv:
+                       "polygamma, log_ndtr, exponential integrals, spence)", "make_special_fn_goldens.py",
+                       mb.LINES)
+    if "--special-only" not in sys.argv:
         discrete()
-        return
-    incomplete_gamma()
-    incomplete_beta()
-    zeta_polygamma()
-    log_ndtr()
-    exponential_integrals()
-    bernoulli()
-    spence()
-    mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
-                   "polygamma, log_ndtr, exponential integrals, spence)", "make_special_fn_goldens.py", mb.LINES)
-    discrete()
 
 
 if __name__ == "__main__":

@@ -337,6 +337,9 @@ public final class Kiln {
                 args.clone());
     }
 
+    /** A replacement field of {@link #debugPrint}'s format: {@code {}} or {@code {i}}. */
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("\\{(\\d*)\\}");
+
     /**
      * Prints {@code format} with each {@code {}} (or {@code {i}}, the i-th argument) replaced by an
      * argument's values as NumPy prints them ({@code [0. 1. 2.]}), when the program runs, as {@code
@@ -346,9 +349,8 @@ public final class Kiln {
     public static void debugPrint(String format, Array... args) {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(args, "args");
-        String[] parts = format.split("\\{(\\d*)\\}", -1);
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("\\{(\\d*)\\}").matcher(format);
+        String[] parts = FIELD.split(format, -1);
+        java.util.regex.Matcher m = FIELD.matcher(format);
         List<Integer> refs = new ArrayList<>();
         int next = 0;
         boolean automatic = false;

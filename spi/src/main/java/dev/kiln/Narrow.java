@@ -156,16 +156,6 @@ final class Narrow {
         return v;
     }
 
-    /** Element {@code i} of a narrow host buffer as JAX prints it. */
-    static String element(HostBuffer h, int i) {
-        DType d = h.spec().dtype();
-        if (!d.isFloating()) {
-            return Integer.toString(h.ints()[i]);
-        }
-        float v = h.floats()[i];
-        return ArrayPrinter.floating(v, shortest(v, d));
-    }
-
     /** The shortest decimal that rounds back to {@code v} in {@code d}. */
     static String shortest(float v, DType d) {
         if (!Float.isFinite(v) || v == 0) {
