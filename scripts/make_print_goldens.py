@@ -79,6 +79,14 @@ def cases():
         yield np.array(v, dtype=f32)
     for v in [999.0, 1000.0, 0.1, 6e-8]:
         yield np.array(v, dtype=np.float16)
+    c64, c128 = np.complex64, np.complex128
+    yield np.array([1.5 + 2j, -3 + 1.25j], dtype=c64)
+    yield np.array([1 + 2j, complex(np.inf, 0), complex(np.nan, 1), complex(-0.0, -0.0)], dtype=c64)
+    yield np.array(1 + 2j)
+    yield (rng.standard_normal((3, 4)) + 1j * rng.standard_normal((3, 4))).astype(c64)
+    yield np.array([1e-5 + 1j, 3 - 2e6j])
+    yield (np.arange(30) * (1 + 0.5j)).astype(c64)
+    yield np.array([complex(1, -np.inf), complex(-np.inf, np.nan)])
 
 
 # (precision, threshold, edgeitems, linewidth) and arrays printed under them

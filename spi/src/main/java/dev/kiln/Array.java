@@ -319,7 +319,7 @@ public final class Array {
         if (tracer != null) {
             return "Traced<" + spec + ">(" + tracer.trace().transformation() + ")";
         }
-        return ArrayPrinter.print(this);
+        return NumpyFormat.repr(this);
     }
 
     // ---------------------------------------------------------------- chainable Np functions

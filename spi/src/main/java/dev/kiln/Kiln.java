@@ -373,7 +373,7 @@ public final class Kiln {
                 values -> {
                     StringBuilder b = new StringBuilder(parts[0]);
                     for (int k = 0; k < refs.size(); k++) {
-                        b.append(ArrayPrinter.str(values.get(refs.get(k)))).append(parts[k + 1]);
+                        b.append(NumpyFormat.str(values.get(refs.get(k)))).append(parts[k + 1]);
                     }
                     System.out.println(b);
                 },

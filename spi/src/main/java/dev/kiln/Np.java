@@ -5046,7 +5046,7 @@ public final class Np {
      */
     public static String arrayStr(Array a) {
         java.util.Objects.requireNonNull(a, "a");
-        return ArrayPrinter.str(a);
+        return NumpyFormat.str(a);
     }
 
     /** {@code jnp.get_printoptions}: the options arrays print with here. */

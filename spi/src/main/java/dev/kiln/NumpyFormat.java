@@ -37,12 +37,33 @@ final class NumpyFormat {
 
     /**
      * JAX's {@code repr}: {@code Array(<elements>, dtype=<name>)}, the dtype moved past six spaces
-     * when it would overflow the last line (as JAX writes it).
+     * when it would overflow the last line (as JAX writes it); an empty array shows its shape.
      */
     static String repr(Array a) {
+        HostBuffer h = a.toHost();
+        int n = h.spec().size();
+        return repr(
+                n == 0 ? null : formatter(h, a.shape(), n > options().threshold()),
+                a.shape(),
+                a.dtype().jaxName());
+    }
+
+    /** {@link #repr} of elements {@code f} formats (null: the array is empty). */
+    static String repr(Formatter f, int[] shape, String dtypeName) {
+        String dtype = "dtype=" + dtypeName;
+        if (f == null) {
+            StringBuilder s = new StringBuilder("Array([], shape=(");
+            for (int i = 0; i < shape.length; i++) {
+                s.append(i > 0 ? ", " : "").append(shape[i]);
+            }
+            return s.append(shape.length == 1 ? ",)" : ")")
+                    .append(", ")
+                    .append(dtype)
+                    .append(')')
+                    .toString();
+        }
         String prefix = "Array(";
-        String dtype = "dtype=" + a.dtype().jaxName();
-        String s = array2string(a.toHost(), a.shape(), ", ", prefix, ",");
+        String s = layout(f, shape, ", ", prefix, ",");
         int lastLine = s.length() - s.lastIndexOf('\n') + 1;
         String sep = lastLine + dtype.length() + 2 > options().linewidth() ? " ".repeat(prefix.length()) : " ";
         return prefix + s + "," + sep + dtype + ")";
@@ -52,26 +73,30 @@ final class NumpyFormat {
     static String str(Array a) {
         HostBuffer h = a.toHost();
         DType d = h.spec().dtype();
+        int n = h.spec().size();
         if (a.shape().length == 0) {
             if (d.isFloating() && d != DType.BFLOAT16) {
                 return scalar(value(h, 0), d);
             }
-            return formatter(h, a.shape(), true).format(0).strip();
+            return formatter(h, a.shape(), false).format(0).strip();
         }
-        return array2string(h, a.shape(), " ", "", "");
+        return n == 0 ? "[]" : layout(formatter(h, a.shape(), n > options().threshold()), a.shape(), " ", "", "");
     }
 
-    private static String array2string(HostBuffer h, int[] shape, String separator, String prefix, String suffix) {
-        int n = h.spec().size();
-        if (n == 0) {
-            return "[]";
-        }
+    /** Whether an array of {@code n} elements prints summarised. */
+    static boolean summarised(int n) {
+        return n > options().threshold();
+    }
+
+    /** NumPy's {@code _formatArray}: the nested rows, wrapped at the line width minus {@code suffix}. */
+    private static String layout(Formatter f, int[] shape, String separator, String prefix, String suffix) {
         PrintOptions o = options();
-        boolean summarise = n > o.threshold();
-        Formatter f = formatter(h, shape, summarise);
-        int width = o.linewidth() - suffix.length();
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
         String hanging = " " + " ".repeat(prefix.length());
-        return recurse(f, shape, 0, 0, hanging, width, separator, summarise);
+        return recurse(f, shape, 0, 0, hanging, o.linewidth() - suffix.length(), separator, n > o.threshold());
     }
 
     private static int stride(int[] shape, int axis) {
@@ -95,98 +120,39 @@ final class NumpyFormat {
         if (axis == shape.length) {
             return f.format(offset);
         }
-        String nextHanging = hanging + " ";
-        int nextWidth = width - 1;
         int len = shape[axis];
         int stride = stride(shape, axis);
         int edge = options().edgeitems();
         boolean showSummary = summarise && 2 * edge < len;
-        int leading = showSummary ? edge : 0;
-        int trailing = showSummary ? edge : len;
+        // the items shown, in order: the leading edge, -1 for the summary mark, the trailing edge
+        List<Integer> items = new ArrayList<>();
+        for (int i = 0; i < len; i++) {
+            if (!showSummary || i < edge || i >= len - edge) {
+                items.add(i);
+            } else if (i == edge) {
+                items.add(-1);
+            }
+        }
+        java.util.function.IntFunction<String> item = i -> i < 0
+                ? "..."
+                : recurse(f, shape, axis + 1, offset + i * stride, hanging + " ", width - 1, separator, summarise);
         StringBuilder s = new StringBuilder();
         int axesLeft = shape.length - axis;
         if (axesLeft == 1) {
             int elemWidth = width - Math.max(separator.stripTrailing().length(), 1);
             String[] line = {hanging};
-            for (int i = 0; i < leading; i++) {
-                extend(
-                        s,
-                        line,
-                        recurse(f, shape, axis + 1, offset + i * stride, nextHanging, nextWidth, separator, summarise),
-                        elemWidth,
-                        hanging);
-                line[0] += separator;
+            for (int k = 0; k < items.size(); k++) {
+                extend(s, line, item.apply(items.get(k)), elemWidth, hanging);
+                if (k < items.size() - 1) {
+                    line[0] += separator;
+                }
             }
-            if (showSummary) {
-                extend(s, line, "...", elemWidth, hanging);
-                line[0] += separator;
-            }
-            for (int i = trailing; i > 1; i--) {
-                extend(
-                        s,
-                        line,
-                        recurse(
-                                f,
-                                shape,
-                                axis + 1,
-                                offset + (len - i) * stride,
-                                nextHanging,
-                                nextWidth,
-                                separator,
-                                summarise),
-                        elemWidth,
-                        hanging);
-                line[0] += separator;
-            }
-            extend(
-                    s,
-                    line,
-                    recurse(
-                            f,
-                            shape,
-                            axis + 1,
-                            offset + (len - 1) * stride,
-                            nextHanging,
-                            nextWidth,
-                            separator,
-                            summarise),
-                    elemWidth,
-                    hanging);
             s.append(line[0]);
         } else {
             String lineSep = separator.stripTrailing() + "\n".repeat(axesLeft - 1);
-            for (int i = 0; i < leading; i++) {
-                s.append(hanging)
-                        .append(recurse(
-                                f, shape, axis + 1, offset + i * stride, nextHanging, nextWidth, separator, summarise))
-                        .append(lineSep);
+            for (int k = 0; k < items.size(); k++) {
+                s.append(hanging).append(item.apply(items.get(k))).append(k < items.size() - 1 ? lineSep : "");
             }
-            if (showSummary) {
-                s.append(hanging).append("...").append(lineSep);
-            }
-            for (int i = trailing; i > 1; i--) {
-                s.append(hanging)
-                        .append(recurse(
-                                f,
-                                shape,
-                                axis + 1,
-                                offset + (len - i) * stride,
-                                nextHanging,
-                                nextWidth,
-                                separator,
-                                summarise))
-                        .append(lineSep);
-            }
-            s.append(hanging)
-                    .append(recurse(
-                            f,
-                            shape,
-                            axis + 1,
-                            offset + (len - 1) * stride,
-                            nextHanging,
-                            nextWidth,
-                            separator,
-                            summarise));
         }
         return "[" + s.substring(hanging.length()) + "]";
     }
@@ -207,11 +173,24 @@ final class NumpyFormat {
         String format(int flatIndex);
     }
 
+    /** Whether element {@code flat} is among the {@code edge} first or last items of every long axis. */
+    private static boolean shown(int flat, int[] shape, int edge) {
+        int rem = flat;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            int idx = rem % shape[d];
+            rem /= shape[d];
+            if (shape[d] > 2 * edge && idx >= edge && idx < shape[d] - edge) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The flat indices NumPy formats widths from: all, or the edge items of every axis when summarised. */
-    private static List<Integer> shownIndices(int[] shape, int n, boolean summarise) {
+    static List<Integer> shownIndices(int[] shape, int n, boolean summarise) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (!summarise || ArrayPrinter.shown(i, shape, options().edgeitems())) {
+            if (!summarise || shown(i, shape, options().edgeitems())) {
                 out.add(i);
             }
         }
@@ -243,7 +222,7 @@ final class NumpyFormat {
                 return " ".repeat(Math.max(0, width - t.length())) + t;
             };
         }
-        return floats(h, d, shown);
+        return floats(h, d, shown, false);
     }
 
     private static String integer(HostBuffer h, DType d, int i) {
@@ -257,6 +236,11 @@ final class NumpyFormat {
 
     private static double value(HostBuffer h, int i) {
         return h.spec().dtype().storage() == DType.FLOAT64 ? h.doubles()[i] : h.floats()[i];
+    }
+
+    /** {@code text} with a {@code +} in front where {@code plus} asks for one and it has no {@code -}. */
+    private static String signed(String text, boolean plus) {
+        return plus && !text.startsWith("-") ? "+" + text : text;
     }
 
     /** {@code x} rounded to dtype {@code d}, as a double. */
@@ -278,8 +262,11 @@ final class NumpyFormat {
         };
     }
 
-    /** NumPy's {@code FloatingFormat} in its default mode ({@code maxprec}, precision 8, sign '-'). */
-    private static Formatter floats(HostBuffer h, DType d, List<Integer> shown) {
+    /**
+     * NumPy's {@code FloatingFormat} in its default mode ({@code maxprec}): sign '-', or with {@code
+     * plus} sign '+' (a complex number's imaginary parts).
+     */
+    static Formatter floats(HostBuffer h, DType d, List<Integer> shown, boolean plus) {
         List<Double> finite = new ArrayList<>();
         boolean negInf = false;
         boolean nonFinite = false;
@@ -314,7 +301,7 @@ final class NumpyFormat {
         if (exp) {
             int frac = 0;
             for (double v : finite) {
-                String s = scientific(v, d, maxDigits, 0, 0, 0);
+                String s = signed(scientific(v, d, maxDigits, 0, 0, 0), plus);
                 int e = s.indexOf('e');
                 int dot = s.indexOf('.');
                 padLeft = Math.max(padLeft, dot);
@@ -325,7 +312,7 @@ final class NumpyFormat {
             padRight = expSize + 2 + precision;
         } else {
             for (double v : finite) {
-                String s = positional(v, d, maxDigits);
+                String s = signed(positional(v, d, maxDigits), plus);
                 int dot = s.indexOf('.');
                 padLeft = Math.max(padLeft, dot);
                 padRight = Math.max(padRight, s.length() - dot - 1);
@@ -333,7 +320,7 @@ final class NumpyFormat {
         }
         if (nonFinite) {
             int offset = padRight + 1;
-            padLeft = Math.max(padLeft, Math.max(3 - offset, 3 + (negInf ? 1 : 0) - offset));
+            padLeft = Math.max(padLeft, Math.max(3 + (plus ? 1 : 0) - offset, 3 + (negInf || plus ? 1 : 0) - offset));
         }
         int left = padLeft;
         int right = padRight;
@@ -343,13 +330,14 @@ final class NumpyFormat {
         return i -> {
             double v = value(h, i);
             if (!Double.isFinite(v)) {
-                String t = nonFinite(v);
+                String t = signed(nonFinite(v), plus);
                 return " ".repeat(Math.max(0, left + right + 1 - t.length())) + t;
             }
             if (scientific) {
-                return scientific(v, d, digits, digits, left, expDigits);
+                String t = signed(scientific(v, d, digits, digits, 0, expDigits), plus);
+                return " ".repeat(Math.max(0, left - t.indexOf('.'))) + t;
             }
-            String s = positional(v, d, maxDigits);
+            String s = signed(positional(v, d, maxDigits), plus);
             int dot = s.indexOf('.');
             return " ".repeat(Math.max(0, left - dot)) + s + " ".repeat(Math.max(0, right - (s.length() - dot - 1)));
         };

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Kiln prints arrays as JAX 0.10.2 does: {@code toString} against {@code repr(x)} and {@link
  * Np#arrayStr} against {@code str(x)}, for the arrays {@code scripts/make_print_goldens.py} wrote
  * (float precision and scientific switching, alignment, wrapping at 75 columns, summarised large
- * arrays, non-finite values, every dtype), and under other print options ({@link Np#printoptions}).
+ * arrays, non-finite values, every dtype, complex arrays), and under other print options ({@link Np#printoptions}).
  */
 class PrintingGoldensTest {
     private static String unescape(String s) {
@@ -45,13 +45,27 @@ class PrintingGoldensTest {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            DType dtype = DType.fromName(f[0]);
             int[] shape = f[1].isEmpty()
                     ? new int[0]
                     : java.util.Arrays.stream(f[1].split(","))
                             .mapToInt(Integer::parseInt)
                             .toArray();
-            Array a = Np.frombuffer(HexFormat.of().parseHex(f[2]), dtype).reshape(shape);
+            byte[] bytes = HexFormat.of().parseHex(f[2]);
+            if (f[0].startsWith("complex")) {
+                // interleaved real and imaginary parts; complex arrays have repr only
+                boolean c64 = f[0].equals("complex64");
+                double[] parts = Np.frombuffer(bytes, c64 ? DType.FLOAT32 : DType.FLOAT64)
+                        .toDoubleArray();
+                ComplexArray z = c64 ? ComplexArray.complex64(parts, shape) : ComplexArray.complex128(parts, shape);
+                String repr = unescape(f[3]);
+                cases++;
+                if (!z.toString().equals(repr)) {
+                    failures.add("repr of " + f[0] + "[" + f[1] + "]:\n  jax:  " + repr + "\n  kiln: " + z);
+                }
+                continue;
+            }
+            DType dtype = DType.fromName(f[0]);
+            Array a = Np.frombuffer(bytes, dtype).reshape(shape);
             String repr = unescape(f[3]);
             String str = unescape(f[4]);
             PrintOptions options = PrintOptions.DEFAULTS;
@@ -72,7 +86,7 @@ class PrintingGoldensTest {
                         "str of " + f[0] + "[" + f[1] + "] " + options + ":\n  jax:  " + str + "\n  kiln: " + kiln[1]);
             }
         }
-        assertTrue(cases >= 70, "read " + cases + " cases");
+        assertTrue(cases >= 80, "read " + cases + " cases");
         assertEquals(PrintOptions.DEFAULTS, Np.getPrintoptions(), "printoptions restores the options after its body");
         assertEquals(List.of(), failures, failures.size() + " differences:\n" + String.join("\n", failures));
     }
