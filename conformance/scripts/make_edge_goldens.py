@@ -165,6 +165,64 @@ def more():
               lambda v, idx=idx: jnp.split(v, list(idx)), "splitAt")
 
 
+def reduce_options():
+    """JAX's reduction keywords (where, initial, dtype, ddof, keepdims) through Kiln's ReduceOptions."""
+    x = np.arange(12, dtype=F32).reshape(3, 4) - 5.5
+    m = (np.arange(12).reshape(3, 4) % 3) != 0
+    row = np.array([True, False, True, True])
+    xi = (np.arange(12).reshape(3, 4) * 20).astype(np.int8)
+    R = "Np.reduceOpts"
+    case("sum where axis 1", R, {"op": "sum", "axes": (1,)}, [x, m], lambda v, w: jnp.sum(v, 1, where=w), wrt=(0,))
+    case("sum where broadcast row mask", R, {"op": "sum", "axes": (0,)}, [x, row],
+         lambda v, w: jnp.sum(v, 0, where=w))
+    case("sum initial keepdims", R, {"op": "sum", "axes": (0,), "keepdims": True, "initial": 100}, [x],
+         lambda v: jnp.sum(v, 0, keepdims=True, initial=100), wrt=(0,))
+    case("sum int8 dtype int8 wraps", R, {"op": "sum", "axes": None, "dtype": "int8"}, [xi],
+         lambda v: jnp.sum(v, dtype=jnp.int8))
+    case("sum int8 dtype float32", R, {"op": "sum", "axes": (1,), "dtype": "float32"}, [xi],
+         lambda v: jnp.sum(v, 1, dtype=jnp.float32))
+    case("sum dtype bool", R, {"op": "sum", "axes": (0,), "dtype": "bool"}, [xi], lambda v: jnp.sum(v, 0, dtype=bool))
+    case("prod where initial", R, {"op": "prod", "axes": (1,), "initial": 2}, [x / 4, m],
+         lambda v, w: jnp.prod(v, 1, where=w, initial=2), wrt=(0,))
+    case("max where initial", R, {"op": "max", "axes": (1,), "initial": 0.5}, [x, m],
+         lambda v, w: jnp.max(v, 1, where=w, initial=0.5), wrt=(0,))
+    case("max of empty axis with initial", R, {"op": "max", "axes": (0,), "initial": -1}, [np.zeros((0, 3), F32)],
+         lambda v: jnp.max(v, 0, initial=-1))
+    case("max NaN with initial", R, {"op": "max", "axes": None, "initial": 5.0}, [f32(1, NAN)],
+         lambda v: jnp.max(v, initial=5.0))
+    case("min int8 where initial", R, {"op": "min", "axes": (0,), "initial": 3}, [xi, m],
+         lambda v, w: jnp.min(v, 0, where=w, initial=3))
+    case("mean where", R, {"op": "mean", "axes": (1,)}, [x, m], lambda v, w: jnp.mean(v, 1, where=w), wrt=(0,))
+    case("mean where nothing", R, {"op": "mean", "axes": (1,)}, [x, np.zeros((3, 4), bool)],
+         lambda v, w: jnp.mean(v, 1, where=w))
+    case("mean int8 dtype int32 truncates", R, {"op": "mean", "axes": None, "dtype": "int32"}, [xi // 20],
+         lambda v: jnp.mean(v, dtype=jnp.int32))
+    case("mean dtype float16", R, {"op": "mean", "axes": (0,), "dtype": "float16"}, [x],
+         lambda v: jnp.mean(v, 0, dtype=jnp.float16))
+    case("var where ddof 1", R, {"op": "var", "axes": (1,), "ddof": 1}, [x, m],
+         lambda v, w: jnp.var(v, 1, where=w, ddof=1), wrt=(0,))
+    case("var where ddof too large", R, {"op": "var", "axes": (1,), "ddof": 8}, [x, m],
+         lambda v, w: jnp.var(v, 1, where=w, ddof=8))
+    case("var dtype int32", R, {"op": "var", "axes": None, "dtype": "int32"}, [xi // 20],
+         lambda v: jnp.var(v, dtype=jnp.int32).astype(F32))
+    case("std where keepdims", R, {"op": "std", "axes": (0,), "keepdims": True}, [x, m],
+         lambda v, w: jnp.std(v, 0, where=w, keepdims=True), wrt=(0,))
+    case("all where", R, {"op": "all", "axes": (1,)}, [x, m], lambda v, w: jnp.all(v, 1, where=w))
+    case("any where", R, {"op": "any", "axes": (1,)}, [x > 0, m], lambda v, w: jnp.any(v, 1, where=w))
+    case("cumsum int8 dtype int8", "Np.cumOpts", {"op": "cumsum", "axis": 1, "dtype": "int8"}, [xi],
+         lambda v: jnp.cumsum(v, 1, dtype=jnp.int8))
+    case("cumprod bool dtype float32", "Np.cumOpts", {"op": "cumprod", "axis": None, "dtype": "float32"},
+         [np.array([True, True, False])], lambda v: jnp.cumprod(v, dtype=jnp.float32))
+    error("max where without initial", R, {"op": "max", "axes": None}, [x, m], lambda v, w: jnp.max(v, where=w),
+          "max")
+    error("sum where int32 mask", R, {"op": "sum", "axes": None}, [x, m.astype(I32)],
+          lambda v, w: jnp.sum(v, where=w), "sum")
+    error("sum where mask not broadcastable", R, {"op": "sum", "axes": None}, [x, row[:3]],
+          lambda v, w: jnp.sum(v, where=w), "sum")
+    error("mean initial", R, {"op": "mean", "axes": None, "initial": 1}, [x], lambda v: jnp.mean(v, initial=1),
+          "mean")
+
+
 def main():
     mbg.LINES.clear()
     integers()
@@ -174,6 +232,7 @@ def main():
     derivatives()
     shapes()
     more()
+    reduce_options()
     mg.write_lines("edges", "edge cases for Kiln's breadth family", "make_edge_goldens.py", mbg.LINES)
 
 

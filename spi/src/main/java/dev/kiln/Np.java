@@ -1393,6 +1393,98 @@ public final class Np {
         return Reductions.logSumExp(x, axes, keepdims);
     }
 
+    // ------------------------------------------- reductions with JAX's keyword arguments
+
+    /**
+     * {@code jnp.sum(x, axis, dtype, keepdims, initial, where)}: the sum over the options' axes of
+     * the elements where its mask is true, accumulated in its dtype (default: as {@link #sum(Array)};
+     * with dtype bool, a logical or), plus its initial value.
+     *
+     * @throws KilnException for an option JAX's sum does not take (ddof)
+     * @throws DTypeException when the mask is not bool
+     * @throws ShapeException when the mask does not broadcast to {@code x}
+     */
+    public static Array sum(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.sumOrProd("sum", Primitive.REDUCE_SUM, x, options);
+    }
+
+    /** {@code jnp.prod} with its keyword arguments; see {@link #sum(Array, ReduceOptions)}. */
+    public static Array prod(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.sumOrProd("prod", Primitive.REDUCE_PROD, x, options);
+    }
+
+    /**
+     * {@code jnp.max(x, axis, keepdims, initial, where)}: with an initial value, empty reductions give
+     * it and it takes part in every result; a where mask needs one, as in JAX (max has no identity).
+     *
+     * @throws KilnException for a mask without an initial value, or a dtype or ddof option
+     * @throws ShapeException for an empty reduction without an initial value
+     */
+    public static Array max(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.extremum("max", true, x, options);
+    }
+
+    /** {@code jnp.min} with its keyword arguments; see {@link #max(Array, ReduceOptions)}. */
+    public static Array min(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.extremum("min", false, x, options);
+    }
+
+    /**
+     * {@code jnp.mean(x, axis, dtype, keepdims, where)}: the mean of the elements where the mask is
+     * true (NaN where none is), in the options' dtype (default: float dtypes stay, others give
+     * float32; an integer dtype divides with truncation, as JAX).
+     */
+    public static Array mean(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.mean(x, options);
+    }
+
+    /**
+     * {@code jnp.var(x, axis, dtype, ddof, keepdims, where)}: the mean squared deviation of the
+     * masked elements from their mean, divided by {@code n - ddof} (NaN when that is not positive).
+     */
+    public static Array var(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.var("var", x, options);
+    }
+
+    /** {@code jnp.std}: the square root of {@link #var(Array, ReduceOptions)}. */
+    public static Array std(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.var("std", x, options);
+    }
+
+    /** {@code jnp.all(x, axis, keepdims, where)}: masked-out elements count as true. */
+    public static Array all(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.allOrAny("all", true, x, options);
+    }
+
+    /** {@code jnp.any(x, axis, keepdims, where)}: masked-out elements count as false. */
+    public static Array any(Array x, ReduceOptions options) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.allOrAny("any", false, x, options);
+    }
+
+    /**
+     * {@code jnp.cumsum(x, axis, dtype)}: the running sum along {@code axis} (null: of the flattened
+     * array), accumulated in {@code dtype} (null: as {@link #cumsum(Array)}).
+     */
+    public static Array cumsum(Array x, Integer axis, DType dtype) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.cumulative("cumsum", Primitive.CUMSUM, x, axis, dtype);
+    }
+
+    /** {@code jnp.cumprod(x, axis, dtype)}; see {@link #cumsum(Array, Integer, DType)}. */
+    public static Array cumprod(Array x, Integer axis, DType dtype) {
+        Objects.requireNonNull(x, "x");
+        return Reductions.cumulative("cumprod", Primitive.CUMPROD, x, axis, dtype);
+    }
+
     /**
      * The int32 index of the largest element of the flattened array (first one on ties; NaN counts
      * as largest).

@@ -8,6 +8,7 @@ import dev.kiln.Lax;
 import dev.kiln.Nn;
 import dev.kiln.Np;
 import dev.kiln.Ops;
+import dev.kiln.ReduceOptions;
 import dev.kiln.Special;
 import dev.kiln.conformance.Case;
 import dev.kiln.conformance.Family;
@@ -283,6 +284,38 @@ final class BreadthFamily implements Family {
 
     private static Integer axisOrNull(Map<String, String> p) {
         return p.get("axis").equals("none") ? null : Integer.valueOf(p.get("axis"));
+    }
+
+    /** A reduction called with its {@link ReduceOptions} (edges.txt: {@code reduce_options}); a[1] is the mask. */
+    private static Array reduceWithOptions(Map<String, String> p, Array[] a) {
+        int[] axes = ints(p.get("axes"));
+        ReduceOptions o =
+                (axes == null ? ReduceOptions.all() : ReduceOptions.axes(axes)).keepdims("1".equals(p.get("keepdims")));
+        if (p.containsKey("dtype")) {
+            o = o.dtype(DType.fromName(p.get("dtype")));
+        }
+        if (p.containsKey("initial")) {
+            o = o.initial(Double.valueOf(p.get("initial")));
+        }
+        if (p.containsKey("ddof")) {
+            o = o.ddof(integer(p, "ddof"));
+        }
+        if (a.length > 1) {
+            o = o.where(a[1]);
+        }
+        Array x = a[0];
+        return switch (p.get("op")) {
+            case "sum" -> Np.sum(x, o);
+            case "prod" -> Np.prod(x, o);
+            case "max" -> Np.max(x, o);
+            case "min" -> Np.min(x, o);
+            case "mean" -> Np.mean(x, o);
+            case "var" -> Np.var(x, o);
+            case "std" -> Np.std(x, o);
+            case "all" -> Np.all(x, o);
+            case "any" -> Np.any(x, o);
+            default -> throw new IllegalArgumentException("unknown reduction " + p.get("op"));
+        };
     }
 
     private static int integer(Map<String, String> p, String key) {
@@ -726,6 +759,11 @@ final class BreadthFamily implements Family {
                         Np.linspace(integer(p, "start"), integer(p, "stop"), integer(p, "num"), true, DType.INT32);
                     case "Np.splitAt" -> Np.splitAt(x, ints(p.get("idx")), integer(p, "axis"));
                     case "Lax.transpose" -> Lax.transpose(x, ints(p.get("perm")));
+                    case "Np.reduceOpts" -> reduceWithOptions(p, a);
+                    case "Np.cumOpts" ->
+                        p.get("op").equals("cumsum")
+                                ? Np.cumsum(x, axisOrNull(p), DType.fromName(p.get("dtype")))
+                                : Np.cumprod(x, axisOrNull(p), DType.fromName(p.get("dtype")));
                     default -> {
                         Object special = SpecialFunctionCalls.call(fn, a);
                         yield special != null ? special : LaxMoreCalls.call(fn, p, a);
