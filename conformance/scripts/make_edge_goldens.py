@@ -223,6 +223,69 @@ def reduce_options():
           "mean")
 
 
+def keyword_forms():
+    """The data-dependent eager forms and keyword arguments of NumPy functions, as JAX takes them."""
+    m = np.array([[0, 1, 0], [2, 0, 3]], I32)
+    case("nonzero of a concrete matrix", "Np.nonzeroEager", {}, [m],
+         lambda v: tuple(i.astype(I32) for i in jnp.nonzero(v)))
+    case("argwhere of a concrete matrix", "Np.argwhereEager", {}, [m], lambda v: jnp.argwhere(v).astype(I32))
+    case("argwhere of a 0-d zero", "Np.argwhereEager", {}, [np.asarray(0, I32)], lambda v: jnp.argwhere(v).astype(I32))
+    case("flatnonzero of a concrete matrix", "Np.flatnonzeroEager", {}, [m], lambda v: jnp.flatnonzero(v).astype(I32))
+    error("nonzero of a 0-d array", "Np.nonzeroEager", {}, [np.asarray(1, I32)], jnp.nonzero, "nonzero")
+    case("bincount without a length", "Np.bincountEager", {}, [i32(0, 3, 3, -1)], lambda v: jnp.bincount(v).astype(I32))
+    case("bincount weights without a length", "Np.bincountEager", {}, [i32(0, 3, 3), f32(0.5, 1, 2)],
+         lambda v, w: jnp.bincount(v, w))
+    case("bincount of empty", "Np.bincountEager", {}, [np.zeros(0, I32)], lambda v: jnp.bincount(v).astype(I32))
+    R = "Np.repeatEach"
+    case("repeat with counts", R, {"axis": None}, [i32(1, 2, 3), i32(2, 0, 1)], lambda v, r: jnp.repeat(v, r))
+    case("repeat with counts along axis 0", R, {"axis": 0}, [m, i32(1, 2)], lambda v, r: jnp.repeat(v, r, axis=0))
+    case("repeat with counts of the flattened", R, {"axis": None}, [m, i32(1, 0, 0, 2, 0, 1)],
+         lambda v, r: jnp.repeat(v, r))
+    case("repeat with a negative count", R, {"axis": None}, [i32(1, 2, 3), i32(2, -1, 1)],
+         lambda v, r: jnp.repeat(v, r))
+    x3 = f32(1.5, -2, 3)
+    case("repeat total longer", R, {"axis": None, "total": 5}, [x3, i32(2, 0, 1)],
+         lambda v, r: jnp.repeat(v, r, total_repeat_length=5), wrt=(0,))
+    case("repeat total shorter", R, {"axis": 0, "total": 2}, [x3, i32(2, 0, 1)],
+         lambda v, r: jnp.repeat(v, r, axis=0, total_repeat_length=2), wrt=(0,))
+    D = "Np.diffEnds"
+    case("diff prepend 0", D, {"n": 1, "axis": -1, "prepend": 0}, [i32(1, 4, 9)], lambda v: jnp.diff(v, prepend=0))
+    case("diff prepend scalar to a matrix", D, {"n": 1, "axis": -1, "prepend": 1}, [i32(1, 4, 9, 16).reshape(2, 2)],
+         lambda v: jnp.diff(v, prepend=1))
+    case("diff append an array along axis 0", D, {"n": 2, "axis": 0}, [f32(1, 4, 9, 16).reshape(2, 2), f32(0, 2).reshape(1, 2)],
+         lambda v, e: jnp.diff(v, n=2, axis=0, append=e), wrt=(0, 1))
+    case("roll two axes", "Np.rollMulti", {"shifts": (1, 2), "axes": (0, 1)}, [m], lambda v: jnp.roll(v, (1, 2), (0, 1)))
+    case("roll one shift over two axes", "Np.rollMulti", {"shifts": (1,), "axes": (0, 1)}, [m],
+         lambda v: jnp.roll(v, 1, (0, 1)))
+    case("roll one axis twice", "Np.rollMulti", {"shifts": (1, -3), "axes": (1,)}, [m],
+         lambda v: jnp.roll(v, (1, -3), 1))
+    Q = "Np.quantileMethod"
+    data = f32(1, 5, 2, 8, 7, 3.5)
+    for method in ("linear", "lower", "higher", "midpoint", "nearest"):
+        case("quantile %s" % method, Q, {"method": method, "axis": None, "keepdims": False},
+             [data, f32(0, 0.3, 0.5, 0.9, 1)], lambda v, q, method=method: jnp.quantile(v, q, method=method),
+             wrt=(0,) if method == "linear" else ())
+    mat = np.arange(12, dtype=F32).reshape(3, 4) ** 1.5
+    case("quantile array q along axis 1 keepdims", Q, {"method": "linear", "axis": 1, "keepdims": True},
+         [mat, f32(0.25, 0.75)], lambda v, q: jnp.quantile(v, q, axis=1, keepdims=True))
+    case("quantile 0-d q", Q, {"method": "nearest", "axis": 0, "keepdims": False}, [mat, np.asarray(0.4, F32)],
+         lambda v, q: jnp.quantile(v, q, axis=0, method="nearest"))
+    case("percentile array", "Np.percentileMethod", {"method": "midpoint", "axis": None, "keepdims": False},
+         [data, f32(10, 50, 95)], lambda v, q: jnp.percentile(v, q, method="midpoint"))
+    case("nanquantile array", "Np.nanquantileMethod", {"method": "linear", "axis": None, "keepdims": False},
+         [f32(1, NAN, 3, 2), f32(0.5, 1)], lambda v, q: jnp.nanquantile(v, q))
+    H = "Np.histogramOpts"
+    hx = f32(0, 1, 1, 2, 5, -1)
+    case("histogram with a range", H, {"bins": 3, "lo": 0.0, "hi": 3.0, "density": False}, [hx],
+         lambda v: tuple(o.astype(F32) for o in jnp.histogram(v, 3, range=(0, 3))))
+    case("histogram weights and density", H, {"bins": 4, "density": True}, [hx, f32(1, 2, 1, 1, 1, 0.5)],
+         lambda v, w: tuple(o.astype(F32) for o in jnp.histogram(v, 4, weights=w, density=True)), wrt=(1,))
+    case("histogram with edges", "Np.histogramEdges", {"density": False}, [hx, f32(0, 1, 4, 6)],
+         lambda v, e: tuple(o.astype(F32) for o in jnp.histogram(v, e)))
+    case("histogram with edges and density", "Np.histogramEdges", {"density": True}, [hx, f32(-1, 1, 4, 6)],
+         lambda v, e: tuple(o.astype(F32) for o in jnp.histogram(v, e, density=True)))
+
+
 def main():
     mbg.LINES.clear()
     integers()
@@ -233,6 +296,7 @@ def main():
     shapes()
     more()
     reduce_options()
+    keyword_forms()
     mg.write_lines("edges", "edge cases for Kiln's breadth family", "make_edge_goldens.py", mbg.LINES)
 
 

@@ -357,4 +357,41 @@ final class Movement {
         out[a] = s[a] * repeats;
         return Lax.reshape(Lax.broadcastInDim(x, wide, dims), out);
     }
+
+    /**
+     * {@code jnp.repeat} with one count per element along {@code axis} (null: of the flattened
+     * array), JAX's way: block starts scattered into a zero vector of {@code total} entries, whose
+     * running sum is the source position of each output element, so a total larger than the counts'
+     * sum repeats the last element and a smaller one cuts the end.
+     */
+    static Array repeatEach(Array x, Array repeats, Integer axis, int total) {
+        if (repeats.dtype().isFloating() || repeats.dtype() == DType.BOOL) {
+            throw new DTypeException("repeat: repeats must be integers, got " + repeats.dtype());
+        }
+        Array v = axis == null ? Lax.reshape(x, x.size()) : x;
+        int a = axis == null ? 0 : Shape.axis("repeat", axis, x.ndim());
+        int n = v.shape(a);
+        if (repeats.ndim() > 1 || repeats.ndim() == 1 && repeats.shape(0) != n && repeats.shape(0) != 1) {
+            throw new ShapeException("repeat: repeats of shape " + Shape.toString(repeats.shape())
+                    + " do not match the " + n + " elements along the repeated axis; give one count per element"
+                    + " (or one for all)");
+        }
+        if (total < 0) {
+            throw new ShapeException("repeat: totalRepeatLength must be >= 0, got " + total);
+        }
+        Array r = Np.broadcastTo(Lax.convert(repeats, DType.INT32), n);
+        if (n == 0 || total == 0) {
+            int[] shape = v.shape();
+            shape[a] = total;
+            if (n == 0 && total > 0) {
+                throw new ShapeException("repeat: cannot repeat the elements of an empty axis to length " + total);
+            }
+            return Np.zeros(x.dtype(), shape);
+        }
+        Array starts =
+                Np.cumsum(Np.concatenate(new Array[] {Np.zeros(DType.INT32, 1), Lax.sliceInDim(r, 0, 0, n - 1)}, 0));
+        Array marks = Np.zeros(DType.INT32, total).at(starts).add(1);
+        Array source = Np.subtract(Np.cumsum(marks), 1);
+        return Np.take(v, source, a);
+    }
 }

@@ -1857,6 +1857,40 @@ public final class Np {
         return Movement.repeat(x, repeats, axis);
     }
 
+    /**
+     * {@code jnp.repeat(x, repeats, axis)} with one count per element along {@code axis} (null: of
+     * the flattened array), on concrete counts: the output's length is their sum (a negative count
+     * shortens it, as in JAX).
+     *
+     * @throws ShapeException when {@code repeats} is traced (give a total length), or its shape does
+     *     not match the axis
+     */
+    public static Array repeat(Array x, Array repeats, Integer axis) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(repeats, "repeats");
+        if (repeats.isTraced()) {
+            throw new ShapeException("repeat: the output length is the sum of repeats, which is traced here (of"
+                    + " type " + repeats.spec() + "); pass totalRepeatLength, as JAX requires:"
+                    + " Np.repeat(x, repeats, axis, totalRepeatLength)");
+        }
+        int n = axis == null ? x.size() : x.shape(Shape.axis("repeat", axis, x.ndim()));
+        int total = repeats.ndim() == 0
+                ? repeats.intItem() * n
+                : sum(Lax.convert(repeats, DType.INT32)).intItem();
+        return Movement.repeatEach(x, repeats, axis, Math.max(total, 0));
+    }
+
+    /**
+     * {@code jnp.repeat(x, repeats, axis, total_repeat_length)}: as {@link #repeat(Array, Array,
+     * Integer)} with a static output length, so traced counts work under {@code jit}; a length above
+     * the counts' sum repeats the last element, a shorter one cuts the end.
+     */
+    public static Array repeat(Array x, Array repeats, Integer axis, int totalRepeatLength) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(repeats, "repeats");
+        return Movement.repeatEach(x, repeats, axis, totalRepeatLength);
+    }
+
     // ---------------------------------------------------------------- indexing
 
     /**
@@ -2870,6 +2904,29 @@ public final class Np {
         return reshape(roll(ravel(x), shift, 0), x.shape());
     }
 
+    /**
+     * {@code jnp.roll(x, shifts, axes)}: each axis rolled by its shift ({@code shifts} and {@code
+     * axes} broadcast against each other: one shift for several axes, or one axis rolled several
+     * times).
+     *
+     * @throws ShapeException when both have several entries of different counts
+     */
+    public static Array roll(Array x, int[] shifts, int[] axes) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(shifts, "shifts");
+        Objects.requireNonNull(axes, "axes");
+        int k = Math.max(shifts.length, axes.length);
+        if (shifts.length != k && shifts.length != 1 || axes.length != k && axes.length != 1) {
+            throw new ShapeException("roll: " + shifts.length + " shifts do not match " + axes.length
+                    + " axes; give one shift per axis, or one shift for all axes");
+        }
+        Array out = x;
+        for (int i = 0; i < k; i++) {
+            out = roll(out, shifts[shifts.length == 1 ? 0 : i], axes[axes.length == 1 ? 0 : i]);
+        }
+        return out;
+    }
+
     /** Rotates by 90 degrees {@code k} times in the plane of the first two axes. */
     public static Array rot90(Array x, int k) {
         Objects.requireNonNull(x, "x");
@@ -3187,6 +3244,34 @@ public final class Np {
         return Sorting.quantile("percentile", x, p / 100, axis, keepdims, false);
     }
 
+    /**
+     * {@code jnp.quantile(x, q, axis, keepdims=keepdims, method=method)}: the quantiles {@code q} (a
+     * scalar or 1-d array of fractions in [0, 1], possibly traced) along {@code axis} (null: of all
+     * elements), shaped {@code q.shape + the reduced shape}; {@code method} is {@code "linear"},
+     * {@code "lower"}, {@code "higher"}, {@code "midpoint"} or {@code "nearest"}. NaN in a slice gives
+     * NaN.
+     */
+    public static Array quantile(Array x, Array q, Integer axis, boolean keepdims, String method) {
+        return Sorting.quantile("quantile", x, q, axis, keepdims, false, method);
+    }
+
+    /** {@link #quantile(Array, Array, Integer, boolean, String)} with {@code p} in percent. */
+    public static Array percentile(Array x, Array p, Integer axis, boolean keepdims, String method) {
+        Objects.requireNonNull(p, "p");
+        return Sorting.quantile("percentile", x, divide(p, 100.0), axis, keepdims, false, method);
+    }
+
+    /** {@link #quantile(Array, Array, Integer, boolean, String)} ignoring NaNs. */
+    public static Array nanquantile(Array x, Array q, Integer axis, boolean keepdims, String method) {
+        return Sorting.quantile("nanquantile", x, q, axis, keepdims, true, method);
+    }
+
+    /** {@link #percentile(Array, Array, Integer, boolean, String)} ignoring NaNs. */
+    public static Array nanpercentile(Array x, Array p, Integer axis, boolean keepdims, String method) {
+        Objects.requireNonNull(p, "p");
+        return Sorting.quantile("nanpercentile", x, divide(p, 100.0), axis, keepdims, true, method);
+    }
+
     /** The median along {@code axis} ({@code null} = all). */
     public static Array median(Array x, Integer axis, boolean keepdims) {
         return Sorting.quantile("median", x, 0.5, axis, keepdims, false);
@@ -3332,6 +3417,48 @@ public final class Np {
             out = out.dtype() == DType.BOOL ? notEqual(hi, lo) : subtract(hi, lo);
         }
         return out;
+    }
+
+    /**
+     * {@code jnp.diff(x, n, axis, prepend, append)}: {@code prepend} and {@code append} (null: none;
+     * a Java number, typed weakly as x's dtype, or an array: a 0-d one fills one slice, others must
+     * match x in every other axis) join {@code x} along {@code axis} before differencing.
+     *
+     * @throws ShapeException when an added array does not fit x's other axes
+     */
+    public static Array diff(Array x, int n, int axis, Object prepend, Object append) {
+        Objects.requireNonNull(x, "x");
+        int a = Shape.axis("diff", axis, x.ndim());
+        List<Array> parts = new java.util.ArrayList<>();
+        if (prepend != null) {
+            parts.add(diffEnd(x, a, prepend, "prepend"));
+        }
+        parts.add(x);
+        if (append != null) {
+            parts.add(diffEnd(x, a, append, "append"));
+        }
+        if (parts.size() == 1) {
+            return diff(x, n, a);
+        }
+        DType t = parts.stream().map(Array::dtype).reduce(DType::promote).orElseThrow();
+        return diff(concatenate(parts.stream().map(p -> Lax.convert(p, t)).toList(), a), n, a);
+    }
+
+    private static Array diffEnd(Array x, int axis, Object end, String what) {
+        Array e = end instanceof Array arr ? arr : Lax.convert(array(end), x.dtype());
+        if (e.ndim() == 0) {
+            int[] shape = x.shape();
+            shape[axis] = 1;
+            return broadcastTo(e, shape);
+        }
+        int[] want = x.shape();
+        want[axis] = e.ndim() == x.ndim() ? e.shape(axis) : -1;
+        if (!Arrays.equals(want, e.shape())) {
+            throw new ShapeException("diff: " + what + " of shape " + Shape.toString(e.shape())
+                    + " does not fit x of shape " + Shape.toString(x.shape()) + " along axis " + axis
+                    + "; give a scalar or an array with x's shape except along that axis");
+        }
+        return e;
     }
 
     /** The first difference along the last axis. */
@@ -3602,6 +3729,35 @@ public final class Np {
         }
         // as jnp.bincount: negative values count in bin 0, values >= length are dropped
         return sum(Nn.oneHot(clip(x, 0, null), length, -1, DType.INT32), 0);
+    }
+
+    /**
+     * {@code jnp.bincount(x)} of a concrete array: the counts of 0..max(x) (no bins for an empty or
+     * all-negative {@code x}; negative values count in bin 0).
+     *
+     * @throws ShapeException when {@code x} is traced: pass a static length, as JAX requires
+     */
+    public static Array bincount(Array x) {
+        return bincount(x, concreteLength(x));
+    }
+
+    /** {@code jnp.bincount(x, weights)} of a concrete array; see {@link #bincount(Array)}. */
+    public static Array bincount(Array x, Array weights) {
+        return bincount(x, weights, concreteLength(x));
+    }
+
+    private static int concreteLength(Array x) {
+        Objects.requireNonNull(x, "x");
+        if (x.isTraced()) {
+            throw new ShapeException("bincount: the number of bins depends on the data, but x of type " + x.spec()
+                    + " is traced (inside jit, grad or vmap); pass a static length, as JAX requires:"
+                    + " Np.bincount(x, length)");
+        }
+        if (x.ndim() != 1 || x.dtype().isFloating()) {
+            throw new DTypeException(
+                    "bincount: needs a 1-d integer array, got " + x.dtype() + Shape.toString(x.shape()));
+        }
+        return x.size() == 0 ? 0 : Math.max(0, max(Lax.convert(x, DType.INT32)).intItem() + 1);
     }
 
     /** {@code bincount} with weights: the sum of the weights of each value. */
@@ -4041,6 +4197,48 @@ public final class Np {
         return Uniques.unique("uniqueAll", x, true, true, true, false, size, fill);
     }
 
+    /** The number of non-zero elements of a concrete {@code x}, or a {@link ShapeException} naming {@code fn}. */
+    private static int concreteNonzero(String fn, Array x) {
+        Objects.requireNonNull(x, "x");
+        if (x.isTraced()) {
+            throw new ShapeException(fn + ": the number of non-zero elements depends on the data, but x of type "
+                    + x.spec() + " is traced (inside jit, grad or vmap); pass a static size, as JAX requires:"
+                    + " Np." + fn + "(x, size, fill) pads the result to size entries with fill");
+        }
+        return countNonzero(x).intItem();
+    }
+
+    /**
+     * {@code jnp.nonzero(x)} of a concrete array: the multi-indices (one int32 array per dimension)
+     * of its non-zero elements in row-major order.
+     *
+     * @throws ShapeException for a 0-d array (as JAX: use {@code atleast1d}) or a traced one
+     */
+    public static Array[] nonzero(Array x) {
+        int n = concreteNonzero("nonzero", x);
+        if (x.ndim() == 0) {
+            throw new ShapeException("nonzero: calling nonzero on a 0-d array is not allowed; use"
+                    + " Np.nonzero(Np.atleast1d(x)) instead");
+        }
+        return nonzero(x, n, 0);
+    }
+
+    /** {@code jnp.where(condition)} with one argument: {@link #nonzero(Array)}. */
+    public static Array[] where(Array condition) {
+        Objects.requireNonNull(condition, "condition");
+        return nonzero(condition);
+    }
+
+    /** {@code jnp.argwhere(x)} of a concrete array: the indices of its non-zero elements as rows. */
+    public static Array argwhere(Array x) {
+        return argwhere(x, concreteNonzero("argwhere", x), 0);
+    }
+
+    /** {@code jnp.flatnonzero(x)} of a concrete array: the flat indices of its non-zero elements. */
+    public static Array flatnonzero(Array x) {
+        return flatnonzero(x, concreteNonzero("flatnonzero", x), 0);
+    }
+
     /** The multi-indices (one int32 array per dimension) of the non-zero elements, padded to {@code size}. */
     public static Array[] nonzero(Array x, int size, int fill) {
         Array flat = flatnonzero(x, size, -1);
@@ -4228,13 +4426,83 @@ public final class Np {
     /** The counts of x in {@code bins} equal-width bins over its range (the last bin closed) and the edges. */
     public static Array[] histogram(Array x, int bins) {
         Objects.requireNonNull(x, "x");
+        return histogramOver(ravel(Nn.inexact(x)), histogramBinEdges(ravel(Nn.inexact(x)), bins), null, false);
+    }
+
+    /**
+     * {@code jnp.histogram(x, bins, range, weights, density)}: {@code bins} equal-width bins over
+     * {@code range} ({@code {lo, hi}}; null: x's min and max), each element counting its weight
+     * (null: 1) and values outside the range dropped; with {@code density} the counts are divided by
+     * the bin widths and the total so they integrate to 1. Returns the counts and the edges.
+     *
+     * @throws ShapeException when weights do not match x, or range does not have two values
+     */
+    public static Array[] histogram(Array x, int bins, double[] range, Array weights, boolean density) {
+        Objects.requireNonNull(x, "x");
+        if (bins <= 0) {
+            throw new KilnException("histogram: bins must be positive, got " + bins);
+        }
         Array v = ravel(Nn.inexact(x));
-        Array edges = histogramBinEdges(v, bins);
+        Array edges;
+        if (range == null) {
+            edges = histogramBinEdges(v, bins);
+        } else {
+            if (range.length != 2) {
+                throw new ShapeException("histogram: range must be {lo, hi}, got " + range.length + " values");
+            }
+            Array lo = Lax.convert(array(range[0]), v.dtype());
+            Array hi = Lax.convert(array(range[1]), v.dtype());
+            Array same = equal(lo, hi);
+            lo = where(same, subtract(lo, 0.5), lo);
+            hi = where(same, add(hi, 0.5), hi);
+            Array steps = divide(Lax.convert(arange(bins + 1), v.dtype()), (double) bins);
+            edges = Lax.dynamicUpdateSlice(add(lo, multiply(subtract(hi, lo), steps)), reshape(hi, 1), scalar(bins));
+        }
+        return histogramOver(v, edges, histogramWeights(x, weights), density);
+    }
+
+    /**
+     * {@code jnp.histogram(x, bins=edges, weights, density)}: counts in the bins between the
+     * increasing {@code edges} (the last bin closed, values outside dropped).
+     */
+    public static Array[] histogram(Array x, Array edges, Array weights, boolean density) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(edges, "edges");
+        if (edges.ndim() != 1 || edges.size() < 2) {
+            throw new ShapeException("histogram: bin edges must be a 1-d array of at least 2 values, got shape "
+                    + Shape.toString(edges.shape()));
+        }
+        Array v = ravel(Nn.inexact(x));
+        return histogramOver(v, Lax.convert(edges, v.dtype()), histogramWeights(x, weights), density);
+    }
+
+    private static Array histogramWeights(Array x, Array weights) {
+        if (weights != null && !Arrays.equals(weights.shape(), x.shape())) {
+            throw new ShapeException("histogram: weights of shape " + Shape.toString(weights.shape())
+                    + " must have x's shape " + Shape.toString(x.shape()));
+        }
+        return weights == null ? null : ravel(weights);
+    }
+
+    /** Counts (or weight sums) of the flat {@code v} between {@code edges}, JAX's way, and the edges. */
+    private static Array[] histogramOver(Array v, Array edges, Array weights, boolean density) {
+        int bins = edges.size() - 1;
         Array idx = Sorting.searchsorted(edges, v, "right");
         Array last = Lax.reshape(Lax.sliceInDim(edges, 0, bins, bins + 1), new int[0]);
         idx = where(equal(v, last), full(DType.INT32, bins, v.shape()), idx);
-        Array counts = sum(Nn.oneHot(idx, bins + 1, -1, v.dtype()), 0);
-        return new Array[] {Lax.sliceInDim(counts, 0, 1, bins + 1), edges};
+        DType t = weights == null
+                ? v.dtype()
+                : DType.promote(v.dtype(), Nn.inexact(weights).dtype());
+        Array hot = Nn.oneHot(idx, bins + 1, -1, t);
+        if (weights != null) {
+            hot = multiply(hot, expandDims(Lax.convert(weights, t), 1));
+        }
+        Array counts = Lax.sliceInDim(sum(hot, 0), 0, 1, bins + 1);
+        if (density) {
+            Array widths = Lax.convert(diff(edges), t);
+            counts = divide(divide(counts, widths), sum(counts));
+        }
+        return new Array[] {counts, edges};
     }
 
     /**

@@ -150,19 +150,55 @@ final class Sorting {
      * jnp.quantile}: NaN where a slice holds NaN, or, ignoring NaN ({@code nan} true), where a slice
      * holds nothing else.
      */
+    /** The interpolation methods of {@code jnp.quantile}. */
+    static final java.util.List<String> QUANTILE_METHODS =
+            java.util.List.of("linear", "lower", "higher", "midpoint", "nearest");
+
     static Array quantile(String fn, Array x, double q, Integer axis, boolean keepdims, boolean nan) {
         if (!(q >= 0 && q <= 1)) {
             throw new KilnException(fn + ": q must lie in [0, 1] (percentiles in [0, 100]), got " + q);
         }
+        return quantile(fn, x, Np.array(q), axis, keepdims, nan, "linear");
+    }
+
+    /**
+     * The quantiles {@code q} (an array of fractions, possibly traced) of {@code x} along {@code
+     * axis} (null: all), JAX's way: results shaped {@code q.shape + reduced shape}, positions {@code
+     * q (n - 1)} between the sorted neighbours joined by {@code method}.
+     */
+    static Array quantile(String fn, Array x, Array q, Integer axis, boolean keepdims, boolean nan, String method) {
+        java.util.Objects.requireNonNull(x, "x");
+        java.util.Objects.requireNonNull(q, "q");
+        java.util.Objects.requireNonNull(method, "method");
+        if (!QUANTILE_METHODS.contains(method)) {
+            throw new KilnException(fn + ": unknown method '" + method + "'; use one of " + QUANTILE_METHODS);
+        }
+        if (q.dtype() == DType.BOOL || !q.dtype().isFloating() && !q.dtype().isInteger()) {
+            throw new DTypeException(fn + ": q must be a real number array, got " + q.dtype());
+        }
+        if (q.ndim() > 1) {
+            throw new ShapeException(fn + ": q must be a scalar or 1-d, got shape " + Shape.toString(q.shape()));
+        }
         Array v = Nn.inexact(x);
+        Array qs = Lax.convert(q, v.dtype());
+        if (q.ndim() == 1) {
+            // one quantile per entry of q, stacked in front, as JAX
+            java.util.function.Function<Array, Array> one = qi -> quantileAt(fn, v, qi, axis, keepdims, nan, method);
+            return Kiln.vmap(one).apply(qs);
+        }
+        return quantileAt(fn, v, qs, axis, keepdims, nan, method);
+    }
+
+    private static Array quantileAt(
+            String fn, Array v, Array q, Integer axis, boolean keepdims, boolean nan, String method) {
         if (axis == null) {
-            Array r = quantile(fn, Np.ravel(v), q, 0, false, nan);
-            return keepdims ? Np.reshape(r, ones(x.ndim())) : r;
+            Array r = quantileAt(fn, Np.ravel(v), q, 0, false, nan, method);
+            return keepdims ? Np.reshape(r, ones(v.ndim())) : r;
         }
         int a = Shape.axis(fn, axis, v.ndim());
         int n = v.shape(a);
         if (n == 0) {
-            throw new ShapeException(fn + ": axis " + a + " of shape " + Shape.toString(x.shape())
+            throw new ShapeException(fn + ": axis " + a + " of shape " + Shape.toString(v.shape())
                     + " is empty; a quantile needs at least one element");
         }
         Array moved = Np.moveaxis(v, a, -1);
@@ -185,7 +221,14 @@ final class Sorting {
         Array highIdx = Lax.convert(Np.maximum(Np.minimum(high, top), 0.0), DType.INT32);
         Array lowValue = Np.takeAlongAxis(sorted, lowIdx, last, "clip");
         Array highValue = Np.takeAlongAxis(sorted, highIdx, last, "clip");
-        Array r = Np.add(Np.multiply(lowValue, lowWeight), Np.multiply(highValue, highWeight));
+        Array r =
+                switch (method) {
+                    case "lower" -> lowValue;
+                    case "higher" -> highValue;
+                    case "nearest" -> Np.where(Np.lessEqual(highWeight, 0.5), lowValue, highValue);
+                    case "midpoint" -> Np.multiply(Np.add(lowValue, highValue), 0.5);
+                    default -> Np.add(Np.multiply(lowValue, lowWeight), Np.multiply(highValue, highWeight));
+                };
         r = Np.moveaxis(r, -1, a);
         return keepdims ? r : Np.squeeze(r, a);
     }

@@ -156,6 +156,15 @@ final class BreadthFamily implements Family {
         bad.put("piecewise", () -> Np.piecewise(v3(), new Array[] {Np.greater(v3(), 0)}, 1, 2, 3));
         bad.put("histogramdd", () -> Np.histogramdd(v3(), 3));
         bad.put("trimZeros", () -> Kiln.jit((Array a) -> Np.trimZeros(a)).apply(v3()));
+        bad.put("nonzero", () -> Kiln.jit((Array a) -> Np.nonzero(a)[0]).apply(v3()));
+        bad.put("argwhere", () -> Kiln.jit((Array a) -> Np.argwhere(a)).apply(v3()));
+        bad.put("bincount", () -> Kiln.jit((Array a) -> Np.bincount(a)).apply(v3()));
+        bad.put("repeat", () -> Kiln.jit((Array r) -> Np.repeat(v3(), r, null)).apply(v3()));
+        bad.put("repeat ", () -> Np.repeat(v3(), Np.astype(v3(), DType.FLOAT32), null));
+        bad.put("quantile ", () -> Np.quantile(m23(), Np.array(0.5f), 1, false, "cubic"));
+        bad.put("histogram", () -> Np.histogram(v3(), 2, null, Np.ones(2), false));
+        bad.put("roll", () -> Np.roll(m23(), new int[] {1, 2, 3}, new int[] {0, 1}));
+        bad.put("diff", () -> Np.diff(m23(), 1, 1, null, Np.zeros(3, 1)));
         bad.put("block", () -> Np.block(List.of(v3(), List.of(v3()))));
         bad.put("maskIndices", () -> Np.maskIndices(-1, Np::triu, 0));
         bad.put("vectorize", () -> Np.vectorize((Array v) -> Np.sum(v), "(n)->").apply(m23()));
@@ -760,6 +769,39 @@ final class BreadthFamily implements Family {
                     case "Np.splitAt" -> Np.splitAt(x, ints(p.get("idx")), integer(p, "axis"));
                     case "Lax.transpose" -> Lax.transpose(x, ints(p.get("perm")));
                     case "Np.reduceOpts" -> reduceWithOptions(p, a);
+                    case "Np.nonzeroEager" -> Np.nonzero(x);
+                    case "Np.argwhereEager" -> Np.argwhere(x);
+                    case "Np.flatnonzeroEager" -> Np.flatnonzero(x);
+                    case "Np.bincountEager" -> a.length == 1 ? Np.bincount(x) : Np.bincount(a[0], a[1]);
+                    case "Np.repeatEach" ->
+                        p.containsKey("total")
+                                ? Np.repeat(a[0], a[1], axisOrNull(p), integer(p, "total"))
+                                : Np.repeat(a[0], a[1], axisOrNull(p));
+                    case "Np.diffEnds" ->
+                        Np.diff(
+                                a[0],
+                                integer(p, "n"),
+                                integer(p, "axis"),
+                                p.containsKey("prepend") ? Integer.valueOf(p.get("prepend")) : null,
+                                a.length > 1 ? a[1] : null);
+                    case "Np.rollMulti" -> Np.roll(x, ints(p.get("shifts")), ints(p.get("axes")));
+                    case "Np.quantileMethod" ->
+                        Np.quantile(a[0], a[1], axisOrNull(p), "1".equals(p.get("keepdims")), p.get("method"));
+                    case "Np.percentileMethod" ->
+                        Np.percentile(a[0], a[1], axisOrNull(p), "1".equals(p.get("keepdims")), p.get("method"));
+                    case "Np.nanquantileMethod" ->
+                        Np.nanquantile(a[0], a[1], axisOrNull(p), "1".equals(p.get("keepdims")), p.get("method"));
+                    case "Np.histogramOpts" ->
+                        Np.histogram(
+                                a[0],
+                                integer(p, "bins"),
+                                p.containsKey("lo")
+                                        ? new double[] {Double.parseDouble(p.get("lo")), Double.parseDouble(p.get("hi"))
+                                        }
+                                        : null,
+                                a.length > 1 ? a[1] : null,
+                                "1".equals(p.get("density")));
+                    case "Np.histogramEdges" -> Np.histogram(a[0], a[1], null, "1".equals(p.get("density")));
                     case "Np.cumOpts" ->
                         p.get("op").equals("cumsum")
                                 ? Np.cumsum(x, axisOrNull(p), DType.fromName(p.get("dtype")))
