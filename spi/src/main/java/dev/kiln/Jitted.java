@@ -39,6 +39,10 @@ final class Jitted {
     }
 
     Object call(Object[] args) {
+        if (Kiln.jitDisabled()) {
+            // under Kiln.disableJit(): run the function op by op, as jax.disable_jit does
+            return body.apply(args);
+        }
         Tree.Flat flat = Tree.flatten(args);
         boolean traced = TraceStack.dynamic() != null;
         for (Array leaf : flat.leaves()) {
@@ -79,6 +83,26 @@ final class Jitted {
     Program program(Object[] args) {
         Tree.Flat flat = Tree.flatten(args);
         return trace(flat, Kiln.currentBackend()).program();
+    }
+
+    /**
+     * The specs of the function's output leaves for inputs of {@code specs} in the structure {@code
+     * def}, found by tracing once without compiling or computing (the arrays are never read).
+     */
+    List<ArraySpec> outputSpecs(Tree.Def def, List<ArraySpec> specs) {
+        StagingTrace staging = TraceStack.push(level -> new StagingTrace(level, "evalShape", true));
+        Tree.Flat outFlat;
+        try {
+            List<Array> inputs = new ArrayList<>(specs.size());
+            for (ArraySpec spec : specs) {
+                inputs.add(staging.newInput(spec));
+            }
+            Object[] tracedArgs = Tree.unflatten(def, inputs);
+            outFlat = Tree.flatten(body.apply(tracedArgs));
+        } finally {
+            TraceStack.pop(staging);
+        }
+        return outFlat.leaves().stream().map(Array::spec).toList();
     }
 
     private Compiled trace(Tree.Flat flat, Backend backend) {

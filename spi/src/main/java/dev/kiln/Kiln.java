@@ -399,6 +399,73 @@ public final class Kiln {
         return x -> dev.kiln.internal.fusion.FusionPlanner.plan(traced.apply(x)).explain();
     }
 
+    /**
+     * {@code jax.eval_shape}: the dtype and shape of every output leaf of {@code f} at an argument
+     * (in {@link Tree#flatten} order), found by tracing {@code f} once; nothing is computed and the
+     * argument's values are never read.
+     */
+    public static <T> Function<T, List<ArraySpec>> evalShape(Function<T, ?> f) {
+        Objects.requireNonNull(f, "f");
+        Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
+        return x -> {
+            Tree.Flat flat = Tree.flatten(new Object[] {x});
+            return j.outputSpecs(
+                    flat.def(), flat.leaves().stream().map(Array::spec).toList());
+        };
+    }
+
+    /**
+     * {@code jax.eval_shape(f, *specs)} with abstract inputs: the output specs of {@code f} applied to
+     * arrays of the given dtypes and shapes, which need not exist (as JAX's {@code
+     * ShapeDtypeStruct}s), so the shapes of a large model can be known without allocating it.
+     */
+    public static List<ArraySpec> evalShape(Function<List<Array>, ?> f, List<ArraySpec> inputs) {
+        Objects.requireNonNull(f, "f");
+        NullChecks.elements(inputs, "inputs");
+        Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
+        List<Array> placeholders = new java.util.ArrayList<>(inputs.size());
+        for (Object spec : inputs) {
+            if (!(spec instanceof ArraySpec)) {
+                throw new KilnException("evalShape: inputs must be ArraySpecs (a dtype and a shape), got "
+                        + Transforms.describe(spec) + "; pass new ArraySpec(dtype, shape), or x.spec() of an array");
+            }
+            placeholders.add(Np.zeros(DType.BOOL));
+        }
+        // the structure of one list argument; its leaves are replaced by traced inputs of the specs
+        Tree.Def def = Tree.flatten(new Object[] {placeholders}).def();
+        return j.outputSpecs(def, List.copyOf(inputs));
+    }
+
+    /** A scope opened by {@link #disableJit()}; closing it (once) ends the scope. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final ThreadLocal<int[]> JIT_DISABLED = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * {@code jax.disable_jit()}: until the returned scope is closed, functions wrapped by {@link
+     * #jit} run op by op on this thread instead of being traced and compiled, so values inside them
+     * are concrete (for debugging). Scopes nest; use with try-with-resources.
+     */
+    public static Scope disableJit() {
+        int[] depth = JIT_DISABLED.get();
+        depth[0]++;
+        boolean[] closed = new boolean[1];
+        return () -> {
+            if (!closed[0]) {
+                closed[0] = true;
+                depth[0]--;
+            }
+        };
+    }
+
+    /** Whether {@link #disableJit()} is in effect on this thread. */
+    static boolean jitDisabled() {
+        return JIT_DISABLED.get()[0] > 0;
+    }
+
     /** The gradient of a scalar-valued function of one tree (reverse mode). */
     public static <T> Function<T, T> grad(Function<T, Array> f) {
         Objects.requireNonNull(f, "f");

@@ -300,6 +300,33 @@ public final class Tree {
         }
     }
 
+    /** {@code jax.tree_util.tree_structure}: a tree's structure without its leaves. */
+    public static Def structure(Object tree) {
+        return flatten(tree).def();
+    }
+
+    /**
+     * {@code jax.tree_util.tree_reduce}: the leaves folded left to right with {@code f}, starting
+     * from {@code initial}.
+     */
+    public static Array reduce(java.util.function.BinaryOperator<Array> f, Object tree, Array initial) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(initial, "initial");
+        // a raw-typed caller may pass a function that returns something else: check, do not cast blindly
+        java.util.function.BinaryOperator<?> g = f;
+        Array acc = initial;
+        for (Array leaf : leaves(tree)) {
+            Object next = ((java.util.function.BiFunction<Array, Array, ?>) (java.util.function.BiFunction<?, ?, ?>) g)
+                    .apply(acc, leaf);
+            if (!(next instanceof Array a)) {
+                throw new TreeException("Tree.reduce: f must return an Array, got " + Transforms.describe(next)
+                        + "; return the accumulated array");
+            }
+            acc = a;
+        }
+        return acc;
+    }
+
     /** The leaves of a tree, in order. */
     public static List<Array> leaves(Object tree) {
         return flatten(tree).leaves();
