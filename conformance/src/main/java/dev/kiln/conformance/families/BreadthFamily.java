@@ -906,6 +906,8 @@ final class BreadthFamily implements Family {
     /** Functions whose results are selected, not computed: bit for bit (NaN matches any NaN). */
     private static final java.util.Set<String> EXACT = java.util.Set.of(
             "Lax.bitcastConvertType",
+            "Np.finfo",
+            "Np.iinfo",
             "Lax.gather",
             "Np.union1d",
             "Np.setdiff1d",
