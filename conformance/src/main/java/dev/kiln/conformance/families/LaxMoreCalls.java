@@ -332,6 +332,9 @@ final class LaxMoreCalls {
         bad.put("finfo ", () -> Np.finfo(Np.zeros(DType.BOOL, 2)));
         bad.put("iinfo", () -> Np.iinfo(DType.FLOAT32));
         bad.put("iinfo ", () -> Np.iinfo(DType.BOOL));
+        bad.put("besselJn", () -> dev.kiln.Special.besselJn(Np.ones(3), -1));
+        bad.put("besselJn ", () -> dev.kiln.Special.besselJn(Np.ones(3), 60));
+        bad.put("owensT", () -> dev.kiln.Special.owensT(Np.ones(2), Np.ones(3)));
         bad.put("packbits", () -> Np.packbits(m56()));
         bad.put("packbits ", () -> Np.packbits(i3, 0, "middle"));
         bad.put("unpackbits", () -> Np.unpackbits(m56()));
