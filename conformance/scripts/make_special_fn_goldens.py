@@ -194,6 +194,45 @@ def spence():
         mb.case("Special.spence %s grad" % dt, "Special.spence", {}, [g], jss.spence, wrt=(0,))
 
 
+def dawson_bessel():
+    """dawsn around its series/asymptotic switch at 7 and in both tails; bessel_jn of orders 0 to v,
+    where JAX's float32 recurrence overflows for |z| up to about 3 (nan, which Kiln repeats)."""
+    for dt in mg.FLOATS:
+        c = np.concatenate([mg.float_corners(dt),
+                            np.array([1e-3, 0.5, 0.92413887, 1.0, 2.5, 3.25, 5.0, 6.25, 6.99, 7.0, 7.01, 9.0, 15.0,
+                                      1e3, 1e10, -1.5, -6.5, -7.5, -40.0], dt),
+                            rng.uniform(-12, 12, 12).astype(dt)])
+        mb.case("Special.dawsn %s corners" % dt, "Special.dawsn", {}, [c], jss.dawsn)
+        g = mb.smooth(dt, (3, 5), -10, 10)
+        mb.case("Special.dawsn %s grad" % dt, "Special.dawsn", {}, [g], jss.dawsn, wrt=(0,))
+        z = np.array([0.0, 0.1, 0.5, 1.0, 2.5, 3.0, 3.5, 7.25, 10.0, 20.0, -4.5, -13.0, np.nan], dt)
+        for v, n_iter in ((0, 50), (3, 50), (5, 30)):
+            mb.case("Special.besselJn %s v=%d n_iter=%d" % (dt, v, n_iter), "Special.besselJn", {},
+                    [z, np.array(v, I32), np.array(n_iter, I32)],
+                    lambda zz, vv, nn: jss.bessel_jn(zz, v=int(vv), n_iter=int(nn)))
+    # float64 only: JAX's float32 gradient through the recurrence is wrong (its intermediate values
+    # near float32's range: grad of sum(w J_v) of 4 at z in [4, 12], where |J_v'| < 0.6)
+    gz = mb.smooth(F64, (2, 3), 4.0, 12.0)
+    mb.case("Special.besselJn float64 grad", "Special.besselJn", {}, [gz, np.array(2, I32), np.array(50, I32)],
+            lambda zz, vv, nn: jss.bessel_jn(zz, v=int(vv), n_iter=int(nn)), wrt=(0,))
+
+
+def owens_t():
+    """owens_t over both sides of |a| = 1 (the reflection), the closed forms at h = 0 and |a| = 1, both
+    branches of the reflection (a h at most 0.67, and above), signs, infinities and nan."""
+    hs = [0.0, 0.1, 0.5, 1.0, 2.0, 5.0, -1.5, np.inf, np.nan]
+    as_ = [0.0, 0.3, 1.0, -1.0, 1.5, 4.0, -20.0, np.inf, np.nan]
+    for dt in mg.FLOATS:
+        h, a = pairs(hs, as_, dt)
+        gh = mb.smooth(dt, (3, 1), -3.0, 3.0)
+        ga = mb.smooth(dt, (1, 4), -3.0, 3.0, away=(-1.0, 1.0))
+        # with 64-bit types on, JAX's owens_t of float32 answers float64 (its float64 quadrature weights
+        # promote it); JAX's default, which Kiln follows, keeps float32
+        with jax.enable_x64(dt == F64):
+            mb.case("Special.owensT %s pairs" % dt, "Special.owensT", {}, [h, a], jss.owens_t)
+            mb.case("Special.owensT %s grad" % dt, "Special.owensT", {}, [gh, ga], jss.owens_t, wrt=(0, 1))
+
+
 def main():
     if "--discrete-only" not in sys.argv:
         incomplete_gamma()
@@ -203,8 +242,10 @@ def main():
         exponential_integrals()
         bernoulli()
         spence()
+        dawson_bessel()
+        owens_t()
         mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
-                       "polygamma, log_ndtr, exponential integrals, spence)", "make_special_fn_goldens.py",
+                       "polygamma, log_ndtr, exponential integrals, spence, dawsn, bessel_jn, owens_t)", "make_special_fn_goldens.py",
                        mb.LINES)
     if "--special-only" not in sys.argv:
         discrete()

@@ -5122,6 +5122,38 @@ public final class Np {
     // ---------------------------------------------------------------- dtype queries
 
     /**
+     * {@code jnp.finfo(dtype)}: the machine limits of a float dtype (float16, bfloat16, float32,
+     * float64): {@code eps}, {@code max}, {@code tiny}, {@code smallestSubnormal}, {@code
+     * resolution}, {@code precision} and the rest of NumPy's fields, with JAX's values.
+     *
+     * @throws DTypeException for a dtype that is not a float dtype (as JAX, which raises for
+     *     integers and bool)
+     */
+    public static FInfo finfo(DType dtype) {
+        return FInfo.of("finfo", dtype);
+    }
+
+    /** {@code jnp.finfo(x)}: {@link #finfo(DType)} of the array's dtype. */
+    public static FInfo finfo(Array x) {
+        return FInfo.of("finfo", Objects.requireNonNull(x, "x").dtype());
+    }
+
+    /**
+     * {@code jnp.iinfo(dtype)}: the bits and the least and greatest values of an integer dtype
+     * (int8 to int64, uint8 to uint32).
+     *
+     * @throws DTypeException for a dtype that is not an integer dtype (floats and bool, as JAX)
+     */
+    public static IInfo iinfo(DType dtype) {
+        return IInfo.of("iinfo", dtype);
+    }
+
+    /** {@code jnp.iinfo(x)}: {@link #iinfo(DType)} of the array's dtype. */
+    public static IInfo iinfo(Array x) {
+        return IInfo.of("iinfo", Objects.requireNonNull(x, "x").dtype());
+    }
+
+    /**
      * Whether a value of dtype {@code from} can be cast to {@code to} under NumPy's rule {@code
      * casting}: "no" or "equiv" (the same dtype), "safe" (every value kept), "same_kind" (safe, or
      * within one kind: floats to floats, signed integers to signed ones) or "unsafe" (always).
@@ -5550,7 +5582,7 @@ public final class Np {
 
     /**
      * {@code jnp.bitwise_count}: the number of set bits of each element's absolute value (bool:
-     * 0 or 1). JAX answers uint8; Kiln has no 8-bit dtype yet and answers int32 with the same values.
+     * 0 or 1), as uint8.
      */
     public static Array bitwiseCount(Array x) {
         return NpBits.bitwiseCount(x);
@@ -5564,7 +5596,7 @@ public final class Np {
     /**
      * {@code jnp.packbits(a, axis, bitorder)}: truth values packed eight to a byte along {@code axis}
      * (null: the flattened array), padded with zeros to a multiple of eight; {@code bitorder} "big"
-     * or "little". JAX answers uint8; Kiln answers int32 holding the byte values.
+     * or "little". Answers uint8.
      */
     public static Array packbits(Array a, Integer axis, String bitorder) {
         return NpBits.packbits(a, axis, bitorder);
@@ -5578,8 +5610,7 @@ public final class Np {
     /**
      * {@code jnp.unpackbits(a, axis, count, bitorder)}: the eight bits of each byte along {@code
      * axis} (null: flattened), the first {@code count} kept (padded with zeros when larger; negative
-     * drops that many from the end; null keeps all). JAX takes uint8; Kiln takes any integer array
-     * and reads the low 8 bits, and answers int32 zeros and ones.
+     * drops that many from the end; null keeps all). Takes and answers uint8, as JAX does.
      */
     public static Array unpackbits(Array a, Integer axis, Integer count, String bitorder) {
         return NpBits.unpackbits(a, axis, count, bitorder);

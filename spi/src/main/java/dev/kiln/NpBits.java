@@ -3,16 +3,18 @@ package dev.kiln;
 import java.util.Objects;
 
 /**
- * {@link Np#bitwiseCount}, {@link Np#packbits} and {@link Np#unpackbits}. JAX gives (and
- * unpackbits takes) uint8; Kiln has no 8-bit dtype yet, so these give int32 arrays holding the same
- * values (0 to 255 for bytes) and unpackbits takes any integer array, reading the low 8 bits of
- * each element. {@link #BYTE} names that choice in one place.
+ * {@link Np#bitwiseCount}, {@link Np#packbits} and {@link Np#unpackbits}. As in JAX, they answer
+ * uint8 ({@link #BYTE}) and unpackbits takes only uint8. The bit arithmetic runs in int32 ({@link
+ * #WORK}, where uint8 is stored anyway) and converts once at the end.
  */
 final class NpBits {
     private NpBits() {}
 
-    /** The dtype standing in for uint8. */
-    static final DType BYTE = DType.INT32;
+    /** The dtype of bytes and bit counts, as in JAX. */
+    static final DType BYTE = DType.UINT8;
+
+    /** The dtype the bit arithmetic runs in. */
+    private static final DType WORK = DType.INT32;
 
     static Array bitwiseCount(Array x) {
         Objects.requireNonNull(x, "x");
@@ -45,7 +47,7 @@ final class NpBits {
         }
         Array x = axis == null ? Np.ravel(a) : a;
         int ax = axis == null ? 0 : Shape.axis(fn, axis, x.ndim());
-        Array bits = Lax.convert(Np.notEqual(x, Np.zeros(x.dtype())), BYTE);
+        Array bits = Lax.convert(Np.notEqual(x, Np.zeros(x.dtype())), WORK);
         int n = x.shape(ax);
         int groups = (n + 7) / 8;
         int[][] pad = new int[x.ndim()][2];
@@ -69,20 +71,20 @@ final class NpBits {
         java.util.Arrays.fill(wshape, 1);
         wshape[ax + 1] = 8;
         Array weights = Np.reshape(Np.array(w, 8), wshape);
-        return Np.sum(Np.multiply(grouped, weights), new int[] {ax + 1}, false);
+        return Lax.convert(Np.sum(Np.multiply(grouped, weights), new int[] {ax + 1}, false), BYTE);
     }
 
     static Array unpackbits(Array a, Integer axis, Integer count, String bitorder) {
         Objects.requireNonNull(a, "a");
         String fn = "unpackbits";
         boolean big = order(fn, bitorder).equals("big");
-        if (!a.dtype().isInteger()) {
-            throw new DTypeException(fn + ": expected an array of bytes (an integer array; Kiln reads the low 8 bits"
-                    + " of each element), got " + a.dtype());
+        if (a.dtype() != BYTE) {
+            throw new DTypeException(fn + ": expected an array of bytes (uint8), got " + a.dtype()
+                    + "; convert it first, e.g. Lax.convert(a, DType.UINT8)");
         }
         Array x = axis == null ? Np.ravel(a) : a;
         int ax = axis == null ? 0 : Shape.axis(fn, axis, x.ndim());
-        Array v = Lax.convert(x, BYTE);
+        Array v = Lax.convert(x, WORK);
         int[] wide = new int[x.ndim() + 1];
         int[] dims = new int[x.ndim()];
         for (int d = 0; d < x.ndim(); d++) {
@@ -97,10 +99,10 @@ final class NpBits {
         }
         int[] sdims = {ax + 1};
         Array shifts = Lax.broadcastInDim(Np.array(s, 8), wide, sdims);
-        Array bits = Np.bitwiseAnd(Lax.shiftRightLogical(spread, shifts), Np.full(BYTE, 1, wide));
+        Array bits = Np.bitwiseAnd(Lax.shiftRightLogical(spread, shifts), Np.full(WORK, 1, wide));
         int[] merged = x.shape().clone();
         merged[ax] = x.shape(ax) * 8;
-        Array out = Np.reshape(bits, merged);
+        Array out = Lax.convert(Np.reshape(bits, merged), BYTE);
         if (count == null) {
             return out;
         }

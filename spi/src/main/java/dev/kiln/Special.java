@@ -737,6 +737,83 @@ public final class Special {
         return Np.where(above, Np.negative(n), Np.where(Np.greater(x, lower), Np.log(n), series));
     }
 
+    // ------------------------------------------------------------ Dawson, Bessel J
+
+    /**
+     * Dawson's integral {@code F(x) = e^{-x²} ∫_0^x e^{t²} dt}, as {@code jax.scipy.special.dawsn}:
+     * odd, 0 at 0 and at ±inf, nan at nan. Evaluated in float64 (a positive power series to |x| = 7,
+     * the asymptotic series beyond) and rounded to the input's dtype; integer and bool inputs become
+     * float32. Its derivative is {@code 1 - 2x F(x)}, also from float64 F (JAX's, in float32, loses
+     * up to 200 ulps to cancellation for |x| above 1).
+     */
+    public static Array dawsn(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        return Kiln.<Array, Array>customJvp(SpecialIntegrals::dawsn, (p, t) -> {
+                    Array out = SpecialIntegrals.dawsn(p);
+                    return new Kiln.Jvp<>(out, Np.multiply(t, SpecialIntegrals.dawsnDerivative(p)));
+                })
+                .apply(a);
+    }
+
+    /**
+     * Owen's T function {@code T(h, a) = 1/(2π) ∫_0^a e^{-h²(1+x²)/2} / (1+x²) dx}, as {@code
+     * jax.scipy.special.owens_t}, computed as JAX does (Patefield and Tandy's 13-point quadrature T5
+     * everywhere, |a| > 1 by reflection, closed forms at h = 0 and |a| = 1) in the promoted float
+     * dtype of h and a, which broadcast. Its derivatives are JAX's: {@code ∂T/∂h = -e^{-h²/2}
+     * erf(ah/√2) / (2√(2π))} and {@code ∂T/∂a = e^{-(1+a²)h²/2} / (2π(1+a²))}.
+     */
+    public static Array owensT(Object h, Object a) {
+        Array[] ha = Np.prepare("owensT", Np.inexactType(h, a), h, a);
+        double root2 = Math.sqrt(2);
+        return Kiln.<Array[], Array>customJvp(u -> SpecialIntegrals.owensT(u[0], u[1]), (u, t) -> {
+                    Array out = SpecialIntegrals.owensT(u[0], u[1]);
+                    Array hh = u[0];
+                    Array aa = u[1];
+                    Array dh = Np.divide(
+                            Np.multiply(
+                                    Np.negative(Np.exp(Np.multiply(Np.multiply(hh, hh), -0.5))),
+                                    Np.erf(Np.divide(Np.multiply(aa, hh), root2))),
+                            2 * Math.sqrt(2 * Math.PI));
+                    Array a21 = Np.add(Np.multiply(aa, aa), 1.0);
+                    Array da = Np.divide(
+                            Np.exp(Np.multiply(Np.multiply(a21, Np.multiply(hh, hh)), -0.5)),
+                            Np.multiply(a21, 2 * Math.PI));
+                    return new Kiln.Jvp<>(out, Np.add(Np.multiply(dh, t[0]), Np.multiply(da, t[1])));
+                })
+                .apply(ha);
+    }
+
+    /** {@link #besselJn(Array, int, int) besselJn(z, v, 50)}, JAX's default iteration count. */
+    public static Array besselJn(Array z, int v) {
+        return besselJn(z, v, 50);
+    }
+
+    /**
+     * The Bessel functions of the first kind {@code J_0(z) ... J_v(z)} of a real argument, stacked on
+     * a new leading axis (shape {@code (v + 1, ...z.shape)}), as {@code jax.scipy.special.bessel_jn(z,
+     * v=v, n_iter=nIter)}: Miller's backward recurrence from order {@code nIter}, normalised by {@code
+     * J_0 + 2 Σ J_2m = 1}, computed in z's dtype as JAX does (integers and bool become float32).
+     * Its limits are JAX's: {@code nIter} must grow with |z| (about {@code |z| + 25} for full
+     * float64 accuracy), z = 0 gives nan, and in float32 the recurrence overflows for small |z| (at
+     * the default 50 iterations, nan for |z| up to about 3: use float64 there). Differentiable
+     * through the recurrence.
+     *
+     * @throws KilnException when v is negative or above nIter (JAX returns fewer or more orders than
+     *     asked there), or nIter is above 1000 (the recurrence is unrolled into the program)
+     */
+    public static Array besselJn(Array z, int v, int nIter) {
+        Array a = inexact(Objects.requireNonNull(z, "z"));
+        if (nIter > 1000) {
+            throw new KilnException("besselJn: nIter is at most 1000 (the recurrence is unrolled), got " + nIter
+                    + "; about |z| + 25 iterations give full float64 accuracy");
+        }
+        if (v < 0 || v > nIter) {
+            throw new KilnException("besselJn: the order v must be in [0, nIter] = [0, " + nIter + "], got " + v
+                    + "; raise nIter for higher orders");
+        }
+        return SpecialIntegrals.besselJn(a, v, nIter);
+    }
+
     // ------------------------------------------------------------ exponential integrals
 
     /**

@@ -920,7 +920,7 @@ final class BreadthFamily implements Family {
      * bound (the terms are up to 4 times the largest gradient element in these cases).
      */
     private static Rule gradRule(String fn, DType t) {
-        Rule d = Tolerance.derivative(softmaxPrecision(fn, t)).plusUlps(ulps(fn));
+        Rule d = Tolerance.derivative(softmaxPrecision(fn, t)).plusUlps(ulps(fn) + SpecialFunctionCalls.gradUlps(fn));
         return switch (fn) {
             case "Nn.softmax", "Nn.logSoftmax", "Nn.dotProductAttention" ->
                 new Rule(d.ulps(), 0, 4 * d.relative(), false, d.scaleName());
@@ -986,6 +986,8 @@ final class BreadthFamily implements Family {
     /** Functions whose results are selected, not computed: bit for bit (NaN matches any NaN). */
     private static final java.util.Set<String> EXACT = java.util.Set.of(
             "Lax.bitcastConvertType",
+            "Np.finfo",
+            "Np.iinfo",
             "Lax.gather",
             "Np.union1d",
             "Np.setdiff1d",

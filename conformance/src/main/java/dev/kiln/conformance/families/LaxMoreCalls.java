@@ -2,8 +2,10 @@ package dev.kiln.conformance.families;
 
 import dev.kiln.Array;
 import dev.kiln.DType;
+import dev.kiln.FInfo;
 import dev.kiln.GatherDimensionNumbers;
 import dev.kiln.GatherScatterMode;
+import dev.kiln.IInfo;
 import dev.kiln.Lax;
 import dev.kiln.Np;
 import dev.kiln.ScatterDimensionNumbers;
@@ -169,9 +171,34 @@ final class LaxMoreCalls {
             }
             case "Lax.bitcastConvertType" -> Lax.bitcastConvertType(a[0], DType.fromName(p.get("to")));
             case "Np.bitwiseCount" -> Np.bitwiseCount(a[0]);
+            case "Np.finfo" -> finfo(Np.finfo(DType.fromName(p.get("dtype"))), p.get("dtype"));
+            case "Np.iinfo" -> iinfo(Np.iinfo(DType.fromName(p.get("dtype"))), p.get("dtype"));
             case "Np.packbits" -> Np.packbits(a[0], optional(p, "axis"), p.get("order"));
             case "Np.unpackbits" -> Np.unpackbits(a[0], optional(p, "axis"), optional(p, "count"), p.get("order"));
             default -> throw new IllegalArgumentException("no Kiln function for golden function '" + fn + "'");
+        };
+    }
+
+    /**
+     * An FInfo's fields as the golden line holds them: the float fields as float64 host data (exact
+     * for every float dtype, and never rounded by a backend), the integer ones as int32.
+     */
+    private static Array[] finfo(FInfo f, String dtype) {
+        Check.that(f.dtype().jaxName().equals(dtype), "finfo(" + dtype + ").dtype() is " + f.dtype());
+        double[] floats = {
+            f.eps(), f.epsneg(), f.max(), f.min(), f.tiny(), f.smallestNormal(), f.smallestSubnormal(), f.resolution()
+        };
+        int[] ints = {
+            f.bits(), f.precision(), f.nmant(), f.nexp(), f.minexp(), f.maxexp(), f.machep(), f.negep(), f.iexp()
+        };
+        return new Array[] {Np.array(floats), Np.array(ints, ints.length)};
+    }
+
+    private static Array[] iinfo(IInfo i, String dtype) {
+        Check.that(i.dtype().jaxName().equals(dtype), "iinfo(" + dtype + ").dtype() is " + i.dtype());
+        Check.that(i.kind().equals(i.dtype().kind() == DType.Kind.SIGNED ? "i" : "u"), "iinfo kind " + i.kind());
+        return new Array[] {
+            Lax.convert(Np.array(new long[] {i.min(), i.max()}), i.dtype()), Np.array(new int[] {i.bits()}, 1)
         };
     }
 
@@ -301,10 +328,18 @@ final class LaxMoreCalls {
         bad.put("bitcastConvertType", () -> Lax.bitcastConvertType(m56(), DType.INT64));
         bad.put("bitcastConvertType ", () -> Lax.bitcastConvertType(m56(), DType.BOOL));
         bad.put("bitwiseCount", () -> Np.bitwiseCount(m56()));
+        bad.put("finfo", () -> Np.finfo(DType.INT32));
+        bad.put("finfo ", () -> Np.finfo(Np.zeros(DType.BOOL, 2)));
+        bad.put("iinfo", () -> Np.iinfo(DType.FLOAT32));
+        bad.put("iinfo ", () -> Np.iinfo(DType.BOOL));
+        bad.put("besselJn", () -> dev.kiln.Special.besselJn(Np.ones(3), -1));
+        bad.put("besselJn ", () -> dev.kiln.Special.besselJn(Np.ones(3), 60));
+        bad.put("owensT", () -> dev.kiln.Special.owensT(Np.ones(2), Np.ones(3)));
         bad.put("packbits", () -> Np.packbits(m56()));
         bad.put("packbits ", () -> Np.packbits(i3, 0, "middle"));
         bad.put("unpackbits", () -> Np.unpackbits(m56()));
-        bad.put("unpackbits ", () -> Np.unpackbits(i3, 1, null, "big"));
+        bad.put("unpackbits ", () -> Np.unpackbits(Lax.convert(i3, DType.UINT8), 1, null, "big"));
+        bad.put("unpackbits  ", () -> Np.unpackbits(i3));
         BreadthFamily.errorCases("breadth", bad, out);
     }
 }
