@@ -39,6 +39,9 @@ final class OpenClBackend implements Backend {
     private final boolean fuse;
     // the tiled product's tile sizes for this device (null: the generic kernel only)
     private final int[] tiled;
+    // the CPU product's parameters ({vw, rm, nv, dm, dn}) for float32 and float64 (null: a GPU, or no fast paths)
+    private final int[] cpuDot32;
+    private final int[] cpuDot64;
     private final boolean fastPaths;
     private final java.util.concurrent.atomic.AtomicLong tiledProducts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong groupReductions = new java.util.concurrent.atomic.AtomicLong();
@@ -51,6 +54,16 @@ final class OpenClBackend implements Backend {
         this.fp64 = device.fp64();
         this.fastPaths = fastPaths;
         this.tiled = fastPaths ? tileParameters(device, fp64) : null;
+        boolean cpu = fastPaths && device.type().equals("cpu");
+        this.cpuDot32 = cpu
+                ? cpuDotParameters(
+                        (int) ClDiscovery.deviceInt(device.id(), org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT), 4)
+                : null;
+        this.cpuDot64 = cpu && fp64
+                ? cpuDotParameters(
+                        (int) ClDiscovery.deviceInt(device.id(), org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE),
+                        8)
+                : null;
         this.dtypes = fp64
                 ? EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32, DType.FLOAT64)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
@@ -372,12 +385,18 @@ final class OpenClBackend implements Backend {
         } catch (FusedRenderer.Unsupported e) {
             return new KernelInterpreter(this, kernel);
         }
-        rt.program(r.source());
+        // on a CPU device the CPU product (rendered here; which one runs is decided per call, so
+        // cpuKernels can be switched for comparisons), else the tiled kernel
+        int[] cp = dtype == DType.FLOAT32 ? cpuDot32 : dtype == DType.FLOAT64 ? cpuDot64 : null;
+        boolean dotForm = cp != null && dotForm(plan);
+        FusedRenderer.Rendered cpuRendered =
+                cp != null ? FusedRenderer.renderCpuMatmul(kernel, fp64, dotForm, cp) : null;
+        rt.program(cpuRendered != null && cpuKernels ? cpuRendered.source() : r.source());
         ClBuffer table = tableBuffer(r.table());
         ClBuffer literals = literalsBuffer(r.literals());
-        int[] p = tiled;
-        long[] groups = {(plan[2] + p[1] - 1) / p[1], (plan[1] + p[0] - 1) / p[0], plan[0]};
-        long[] local = {p[1] / p[4], p[0] / p[3], 1};
+        long[] cpuGroups = cp != null ? cpuDotGroups(plan, cp, dotForm) : null;
+        long[] groups = tiledGroups(plan);
+        long[] local = {tiled[1] / tiled[4], tiled[0] / tiled[3], 1};
         return inputs -> {
             List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
             List<Object> args = fusedArgs(kernel, inputs, outs, table, literals);
@@ -385,7 +404,12 @@ final class OpenClBackend implements Backend {
                 args.add(plan[i]);
             }
             fusedMatmuls.incrementAndGet();
-            rt.launch3(r.source(), "k", groups, local, args.toArray());
+            if (cpuRendered != null && cpuKernels) {
+                cpuProducts.incrementAndGet();
+                rt.launch3(cpuRendered.source(), "k", cpuGroups, new long[] {1, 1, 1}, args.toArray());
+            } else {
+                rt.launch3(r.source(), "k", groups, local, args.toArray());
+            }
             return outs;
         };
     }
@@ -1049,10 +1073,93 @@ final class OpenClBackend implements Backend {
         return tiledProducts.get();
     }
 
+    /**
+     * Whether products run the CPU kernels ({@link Sources#cpuDotKernel}) on a CPU device (with the
+     * fast paths); false runs the tiled kernel there too (for comparisons and tests).
+     */
+    volatile boolean cpuKernels = true;
+
+    private final java.util.concurrent.atomic.AtomicLong cpuProducts = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Products (on their own or with an epilogue) computed by the CPU kernels so far (for tests). */
+    long cpuProducts() {
+        return cpuProducts.get();
+    }
+
+    /** Whether products on float32 and float64 run the CPU kernels on this device (a CPU device, with the fast paths). */
+    boolean hasCpuProducts() {
+        return cpuDot32 != null;
+    }
+
+    /** The CPU product's parameters for this dtype, or null where the tiled kernel runs. */
+    private int[] cpuDotParameters(DType dtype) {
+        if (!cpuKernels) {
+            return null;
+        }
+        return dtype == DType.FLOAT32 ? cpuDot32 : dtype == DType.FLOAT64 ? cpuDot64 : null;
+    }
+
+    /**
+     * The CPU product's parameters {@code {vw, rm, nv, dm, dn}} for a device whose preferred vector
+     * width for the dtype is {@code width} elements of {@code bytes} each: vectors of that width (at
+     * least 2, at most 16); blocks of 8 rows by 2 vectors and 4 × 4 dot products where the vectors
+     * are 512 bits (AVX-512 has 32 vector registers), else 6 × 2 and 3 × 3 (16 registers), so the
+     * sums and the loaded values stay in registers.
+     */
+    static int[] cpuDotParameters(int width, int bytes) {
+        int vw = Integer.highestOneBit(Math.clamp(width, 2, 16));
+        boolean wide = vw * bytes >= 64;
+        return wide ? new int[] {vw, 8, 2, 4, 4} : new int[] {vw, 6, 2, 3, 3};
+    }
+
+    /**
+     * Whether the CPU product takes its dot-product form: {@code rhs} not read along its rows but
+     * both operands contiguous along the contracted index ({@code x @ w.T}). {@code plan} as {@link
+     * #tiledPlan}.
+     */
+    private static boolean dotForm(int[] plan) {
+        return plan[8] != 1 && plan[6] == 1 && plan[9] == 1;
+    }
+
+    private static long[] cpuDotGroups(int[] plan, int[] p, boolean dotForm) {
+        int rows = dotForm ? p[3] : p[1];
+        int cols = dotForm ? p[4] : p[0] * p[2];
+        return new long[] {(plan[1] + rows - 1) / rows, (plan[2] + cols - 1) / cols, plan[0]};
+    }
+
+    private long[] tiledGroups(int[] plan) {
+        int[] p = tiled;
+        return new long[] {(plan[2] + p[1] - 1) / p[1], (plan[1] + p[0] - 1) / p[0], plan[0]};
+    }
+
     private ClBuffer tiledDot(ArraySpec out, ClBuffer lhs, ClBuffer rhs, int b, int m, int n, int k, int[] s) {
         int[] p = tiled;
         tiledProducts.incrementAndGet();
         ClBuffer result = allocate(out);
+        int[] cp = cpuDotParameters(out.dtype());
+        if (cp != null) {
+            cpuProducts.incrementAndGet();
+            int[] plan = {b, m, n, k, s[0], s[1], s[2], s[3], s[4], s[5]};
+            boolean dotForm = dotForm(plan);
+            rt.launch3(
+                    Sources.cpuDot(out.dtype(), fp64, dotForm, cp),
+                    "k",
+                    cpuDotGroups(plan, cp, dotForm),
+                    new long[] {1, 1, 1},
+                    lhs,
+                    rhs,
+                    result,
+                    m,
+                    n,
+                    k,
+                    s[0],
+                    s[1],
+                    s[2],
+                    s[3],
+                    s[4],
+                    s[5]);
+            return result;
+        }
         long[] groups = {(n + p[1] - 1) / p[1], (m + p[0] - 1) / p[0], b};
         long[] local = {p[1] / p[4], p[0] / p[3], 1};
         rt.launch3(

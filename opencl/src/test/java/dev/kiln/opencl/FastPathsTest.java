@@ -110,6 +110,47 @@ class FastPathsTest {
         product(DType.FLOAT64, a(130, 70), a(70, 90), a(1), a(0), a(), a(), true);
     }
 
+    /**
+     * The CPU device's products ({@link Sources#cpuDotKernel}) on sizes around their blocks (8 or
+     * 6 rows by 2 vectors of columns; 4 × 4 or 3 × 3 dot products with vectors along {@code K}), a
+     * single contracted term, both forms, the gathered columns of a transposed rhs, batches; and the
+     * same cases through the tiled kernel (what a GPU runs), with the CPU kernels turned off.
+     */
+    @Test
+    void cpuAndTiledProductsMatchTheReference() {
+        OpenClBackend b = backend();
+        boolean cpu = b.hasCpuProducts();
+        for (boolean cpuKernels : new boolean[] {true, false}) {
+            b.cpuKernels = cpuKernels;
+            try {
+                long before = b.cpuProducts();
+                for (int m : new int[] {1, 5, 8, 9, 17}) {
+                    for (int n : new int[] {1, 15, 31, 32, 33, 47}) {
+                        // the axpy form (rhs read along its rows); the tiled path from 4096 multiply-adds
+                        product(DType.FLOAT32, a(m, 300), a(300, n), a(1), a(0), a(), a(), m * n * 300 >= 4096);
+                    }
+                }
+                // one contracted term: an outer product
+                product(DType.FLOAT32, a(67, 1), a(1, 65), a(1), a(0), a(), a(), true);
+                for (int kk : new int[] {15, 16, 17, 33}) {
+                    // the dot form: both operands contiguous along K (x @ w.T), blocks partial and whole
+                    product(DType.FLOAT32, a(37, kk), a(29, kk), a(1), a(1), a(), a(), true);
+                    product(DType.FLOAT32, a(8, kk * 4), a(12, kk * 4), a(1), a(1), a(), a(), true);
+                }
+                // both operands transposed: the axpy form with gathered columns
+                product(DType.FLOAT32, a(40, 11), a(35, 40), a(0), a(1), a(), a(), true);
+                // batched, each form, and float64 (vectors of another width)
+                product(DType.FLOAT32, a(5, 19, 37), a(5, 37, 41), a(2), a(1), a(0), a(0), true);
+                product(DType.FLOAT32, a(5, 19, 37), a(5, 41, 37), a(2), a(2), a(0), a(0), true);
+                product(DType.FLOAT64, a(2, 17, 23), a(2, 23, 33), a(2), a(1), a(0), a(0), true);
+                product(DType.FLOAT64, a(17, 23), a(19, 23), a(1), a(1), a(), a(), true);
+                assertEquals(cpu && cpuKernels, b.cpuProducts() > before, "CPU kernels taken");
+            } finally {
+                b.cpuKernels = true;
+            }
+        }
+    }
+
     @Test
     void otherLayoutsAndSmallProductsUseTheGenericKernel() {
         // contracting dimensions in swapped order on the rhs: no single stride
