@@ -55,6 +55,7 @@ final class OpenClBackend implements Backend {
         this.fastPaths = fastPaths;
         this.tiled = fastPaths ? tileParameters(device, fp64) : null;
         boolean cpu = fastPaths && device.type().equals("cpu");
+        this.rowGathers = cpu;
         this.cpuDot32 = cpu
                 ? cpuDotParameters(
                         (int) ClDiscovery.deviceInt(device.id(), org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT), 4)
@@ -657,7 +658,15 @@ final class OpenClBackend implements Backend {
         ClBuffer result = allocate(out);
         if (out.size() > 0) {
             cl_mem t = rt.upload(table);
-            rt.launch(Sources.affineGather(Sources.bits(out.dtype())), "k", out.size(), 0, a, result, t, out.size());
+            int width = r == 0 ? 1 : outShape[r - 1];
+            if (rowGathers && width >= ROW_GATHER_MIN_WIDTH) {
+                // a CPU device: one item per row of the last axis, copied with a constant step
+                int rows = out.size() / width;
+                rt.launch(Sources.affineGatherRows(Sources.bits(out.dtype())), "k", rows, 0, a, result, t, rows);
+            } else {
+                rt.launch(
+                        Sources.affineGather(Sources.bits(out.dtype())), "k", out.size(), 0, a, result, t, out.size());
+            }
             ClRuntime.release(t);
         }
         return result;
@@ -740,7 +749,21 @@ final class OpenClBackend implements Backend {
         ClBuffer result = allocate(out);
         if (out.size() > 0) {
             cl_mem t = rt.upload(table);
-            rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
+            if (rstride > 0) {
+                rt.launch(
+                        Sources.reduceStrided(p, a.spec().dtype(), fp64),
+                        "k",
+                        out.size(),
+                        0,
+                        a,
+                        result,
+                        t,
+                        out.size(),
+                        m,
+                        rstride);
+            } else {
+                rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
+            }
             ClRuntime.release(t);
         }
         return result;
@@ -1078,6 +1101,16 @@ final class OpenClBackend implements Backend {
      * fast paths); false runs the tiled kernel there too (for comparisons and tests).
      */
     volatile boolean cpuKernels = true;
+
+    /**
+     * Whether broadcasts, transposes and slices run one item per row of the output's last axis
+     * ({@link Sources#affineGatherRows}) where that row has at least {@link #ROW_GATHER_MIN_WIDTH}
+     * elements: on a CPU device with the fast paths (a GPU wants one item per element, so that
+     * neighbouring items touch neighbouring elements).
+     */
+    volatile boolean rowGathers;
+
+    static final int ROW_GATHER_MIN_WIDTH = 16;
 
     private final java.util.concurrent.atomic.AtomicLong cpuProducts = new java.util.concurrent.atomic.AtomicLong();
 

@@ -274,6 +274,26 @@ final class Sources {
     }
 
     /**
+     * {@link #affineGather} with one item per row of the output's last axis (for CPU devices): the
+     * item finds the row's start once and copies the row with a constant step ({@code 0} for a
+     * broadcast along it, {@code 1} for a contiguous row), a loop the compiler can vectorise, instead
+     * of a division and remainder per axis for every element. {@code n} is the number of rows.
+     */
+    static String affineGatherRows(String t) {
+        return "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
+                + " const int n) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n"
+                + "  int rank = p[0], off = p[1], rest = i;\n"
+                + "  for (int d = rank - 2; d >= 0; d--) {\n"
+                + "    int s = p[2 + d];\n    int q = rest % s;\n    rest /= s;\n    off += q * p[2 + rank + d];\n  }\n"
+                + "  const int w = p[1 + rank], c = p[1 + 2 * rank];\n"
+                + "  __global " + t + " *o = out + (long) i * w;\n  __global const " + t + " *a = src + off;\n"
+                + "  if (c == 0) {\n    const " + t + " v = a[0];\n    for (int j = 0; j < w; j++) o[j] = v;\n"
+                + "  } else if (c == 1) {\n    for (int j = 0; j < w; j++) o[j] = a[j];\n"
+                + "  } else {\n    for (int j = 0; j < w; j++) o[j] = a[(long) j * c];\n  }\n}\n";
+    }
+
+    /**
      * Pad with low, high (possibly negative) and interior padding. {@code p = [rank, outShape...,
      * lo..., interior..., inShape..., inStrides...]}; the padding value is element 0 of {@code pv}.
      */
@@ -298,6 +318,28 @@ final class Sources {
                 + "  int r = i % inner, t = i / inner, j = t % nidx, o = t / nidx;\n"
                 + "  long q = (long) idx[j];\n  int row = q < 0 ? 0 : q >= dim ? dim - 1 : (int) q;\n"
                 + "  out[i] = a[((long) o * dim + row) * inner + r];\n}\n";
+    }
+
+    /**
+     * {@link #reduce} where the reduced axes collapse into one stride {@code rs}: the item walks its
+     * {@code m} elements with that step, in the same order, instead of a division and remainder per
+     * reduced axis for every element.
+     */
+    static String reduceStrided(Primitive p, DType d, boolean fp64) {
+        Fold f = fold(p, d, fp64);
+        String t = ctype(d);
+        return header(fp64)
+                + "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
+                + " const int n, const int m, const int rs) {\n"
+                + "  int o = get_global_id(0);\n  if (o >= n) return;\n"
+                + "  int kr = p[0], base = 0, rest = o;\n"
+                + "  for (int d = kr - 1; d >= 0; d--) {\n"
+                + "    int s = p[2 + d];\n    base += (rest % s) * p[2 + kr + d];\n    rest /= s;\n  }\n"
+                + "  __global const " + t + " *x = src + base;\n"
+                + "  " + f.acc() + " a = " + f.init() + ";\n"
+                + "  for (int j = 0; j < m; j++) {\n"
+                + "    " + t + " v = x[(long) j * rs];\n    " + f.step() + "\n  }\n"
+                + "  out[o] = (" + t + ") a;\n}\n";
     }
 
     /**

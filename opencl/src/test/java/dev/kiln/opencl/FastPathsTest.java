@@ -9,7 +9,10 @@ import dev.kiln.DType;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.Np;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +152,51 @@ class FastPathsTest {
                 b.cpuKernels = true;
             }
         }
+    }
+
+    /**
+     * Broadcasts, transposes, slices and reversals, with one item per row of the last axis (a CPU
+     * device's layout, {@link Sources#affineGatherRows}) and one item per element, on last axes around
+     * the row layout's minimum width (15, 16, 17) and beyond, after row and column maxima (the
+     * reductions over axes that collapse into one stride, {@link Sources#reduceStrided}); each
+     * exactly the reference's.
+     */
+    @Test
+    void rowGathersMatchTheReference() {
+        OpenClBackend b = backend();
+        boolean initial = b.rowGathers;
+        List<Function<Array, Array>> ops = List.of(
+                x -> Np.broadcastTo(Np.max(x, new int[] {1}, true), x.shape()),
+                x -> Np.broadcastTo(Np.max(x, new int[] {0}, true), x.shape()),
+                x -> Np.transpose(x),
+                x -> Lax.slice(x, new int[] {1, 1}, x.shape(), new int[] {2, 3}),
+                x -> Np.flip(x));
+        try {
+            for (boolean rows : new boolean[] {true, false}) {
+                b.rowGathers = rows;
+                for (int[] shape : new int[][] {{5, 15}, {7, 16}, {3, 17}, {17, 3}, {9, 130}}) {
+                    for (DType d : new DType[] {DType.FLOAT32, DType.INT64, DType.BOOL}) {
+                        Array x = random(DType.FLOAT32, 3, shape).multiply(9.0).astype(d);
+                        for (Function<Array, Array> f : ops) {
+                            double[] got = on("opencl", () -> f.apply(copy(x)))
+                                    .astype(DType.FLOAT64)
+                                    .toDoubleArray();
+                            double[] want = on("reference", () -> f.apply(copy(x)))
+                                    .astype(DType.FLOAT64)
+                                    .toDoubleArray();
+                            assertArrayEquals(
+                                    want, got, "op " + ops.indexOf(f) + " on " + d + " " + Arrays.toString(shape));
+                        }
+                    }
+                }
+            }
+        } finally {
+            b.rowGathers = initial;
+        }
+    }
+
+    private static Array copy(Array x) {
+        return Np.array(x.astype(DType.FLOAT64).toDoubleArray(), x.shape()).astype(x.dtype());
     }
 
     @Test
