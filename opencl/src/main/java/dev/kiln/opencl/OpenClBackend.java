@@ -273,11 +273,8 @@ final class OpenClBackend implements Backend {
             if (longest < rowGroupMinWidth) {
                 throw new FusedRenderer.Unsupported("rows of " + longest + " points, fewer than " + rowGroupMinWidth);
             }
-            int layout = FusedRenderer.groupArgument(rt.device());
-            if (interleavedReductions != null) {
-                layout = interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
-            }
-            r = RowGroupRenderer.render(group, fp64, layout, rt.device().localMemBytes());
+            r = RowGroupRenderer.render(
+                    group, fp64, rowGroupLayout(group.rows()), rt.device().localMemBytes());
         } catch (FusedRenderer.Unsupported e) {
             CompiledKernel fallback = sequence.get();
             return inputs -> {
@@ -288,7 +285,7 @@ final class OpenClBackend implements Backend {
         rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
         ClBuffer table = tableBuffer(r.table());
         ClBuffer literals = literalsBuffer(r.literals());
-        int gs = FusedRenderer.groupSize(rt.device());
+        int gs = Math.abs(rowGroupLayout(group.rows()));
         return inputs -> {
             if (!rowGroups) {
                 return sequence.get().run(inputs);
@@ -351,6 +348,29 @@ final class OpenClBackend implements Backend {
      * default); false runs their kernels one by one (for comparisons and tests).
      */
     volatile boolean rowGroups = true;
+
+    /**
+     * The group argument of {@link RowGroupRenderer#render} for a group of {@code rows} rows: the
+     * device's layout and group size, except on a CPU device with at least {@link
+     * #cpuRowItemRows} rows per compute unit, where each row is one work-group of one item (-1): the
+     * rows alone keep every core busy, and each barrier between a work-group's items costs PoCL a
+     * pass over the items' saved state (layer norm over 4096 × 1024: 25-30 ms with 64 items a row,
+     * 9-13 ms with one).
+     */
+    private int rowGroupLayout(int rows) {
+        int layout = FusedRenderer.groupArgument(rt.device());
+        if (interleavedReductions != null) {
+            return interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
+        }
+        ClDevice dev = rt.device();
+        if (!dev.isGpu() && rows >= (long) cpuRowItemRows * Math.max(1, dev.computeUnits())) {
+            return -1;
+        }
+        return layout;
+    }
+
+    /** Rows per compute unit from which a CPU device runs a row group with one item per row. */
+    volatile int cpuRowItemRows = 4;
 
     /**
      * Whether the items of rendered work-group reductions read every group-size-th element (true) or
