@@ -162,7 +162,7 @@ final class ClDiscovery {
         return v[0];
     }
 
-    private static long deviceInt(cl_device_id d, int param) {
+    static long deviceInt(cl_device_id d, int param) {
         int[] v = new int[1];
         clGetDeviceInfo(d, param, Sizeof.cl_int, Pointer.to(v), null);
         return v[0];

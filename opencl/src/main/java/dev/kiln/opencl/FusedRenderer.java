@@ -103,8 +103,23 @@ final class FusedRenderer {
         return render(k, fp64, 64, tile);
     }
 
+    /**
+     * The same kernel as the CPU product ({@link Sources#cpuDotKernel}) of parameters {@code p},
+     * in its dot-product form or not, with the epilogue on each sum before the store.
+     */
+    static Rendered renderCpuMatmul(FusedKernel k, boolean fp64, boolean dotForm, int[] p) {
+        if (!(k.root() instanceof FusedKernel.Root.Matmul)) {
+            throw new Unsupported("root " + k.root());
+        }
+        return render(k, fp64, 64, null, dotForm, p);
+    }
+
     private static Rendered render(FusedKernel k, boolean fp64, int group, int[] tile) {
-        boolean matmul = k.root() instanceof FusedKernel.Root.Matmul && tile != null;
+        return render(k, fp64, group, tile, false, null);
+    }
+
+    private static Rendered render(FusedKernel k, boolean fp64, int group, int[] tile, boolean dotForm, int[] cpuDot) {
+        boolean matmul = k.root() instanceof FusedKernel.Root.Matmul && (tile != null || cpuDot != null);
         if (!(k.root() instanceof FusedKernel.Root.Elementwise)
                 && !(k.root() instanceof FusedKernel.Root.Reduce)
                 && !matmul) {
@@ -157,17 +172,26 @@ final class FusedRenderer {
             String store = "if (i < M && j < N) {\n    const int g = (b * M + i) * N + j;\n"
                     + keptCoordinates(kept).replace("\n  ", "\n    ").replaceFirst("^  ", "    ")
                     + zeros(reduced) + epi + "    }";
-            String src = Sources.tiledKernel(
-                    k.inputs().get(mm.lhs()).spec().dtype(),
-                    helpers.toString(),
-                    params,
-                    prelude,
-                    store,
-                    tile[0],
-                    tile[1],
-                    tile[2],
-                    tile[3],
-                    tile[4]);
+            String src = cpuDot != null
+                    ? Sources.cpuDotKernel(
+                            k.inputs().get(mm.lhs()).spec().dtype(),
+                            helpers.toString(),
+                            params,
+                            prelude,
+                            store,
+                            dotForm,
+                            cpuDot)
+                    : Sources.tiledKernel(
+                            k.inputs().get(mm.lhs()).spec().dtype(),
+                            helpers.toString(),
+                            params,
+                            prelude,
+                            store,
+                            tile[0],
+                            tile[1],
+                            tile[2],
+                            tile[3],
+                            tile[4]);
             return new Rendered(src, toArray(table), toLongs(literals), pointsOf(space, kept));
         }
         if (reduced.length > 0) {

@@ -39,6 +39,9 @@ final class OpenClBackend implements Backend {
     private final boolean fuse;
     // the tiled product's tile sizes for this device (null: the generic kernel only)
     private final int[] tiled;
+    // the CPU product's parameters ({vw, rm, nv, dm, dn}) for float32 and float64 (null: a GPU, or no fast paths)
+    private final int[] cpuDot32;
+    private final int[] cpuDot64;
     private final boolean fastPaths;
     private final java.util.concurrent.atomic.AtomicLong tiledProducts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong groupReductions = new java.util.concurrent.atomic.AtomicLong();
@@ -51,6 +54,17 @@ final class OpenClBackend implements Backend {
         this.fp64 = device.fp64();
         this.fastPaths = fastPaths;
         this.tiled = fastPaths ? tileParameters(device, fp64) : null;
+        boolean cpu = fastPaths && device.type().equals("cpu");
+        this.rowGathers = cpu;
+        this.cpuDot32 = cpu
+                ? cpuDotParameters(
+                        (int) ClDiscovery.deviceInt(device.id(), org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT), 4)
+                : null;
+        this.cpuDot64 = cpu && fp64
+                ? cpuDotParameters(
+                        (int) ClDiscovery.deviceInt(device.id(), org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE),
+                        8)
+                : null;
         this.dtypes = fp64
                 ? EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32, DType.FLOAT64)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
@@ -259,11 +273,8 @@ final class OpenClBackend implements Backend {
             if (longest < rowGroupMinWidth) {
                 throw new FusedRenderer.Unsupported("rows of " + longest + " points, fewer than " + rowGroupMinWidth);
             }
-            int layout = FusedRenderer.groupArgument(rt.device());
-            if (interleavedReductions != null) {
-                layout = interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
-            }
-            r = RowGroupRenderer.render(group, fp64, layout, rt.device().localMemBytes());
+            r = RowGroupRenderer.render(
+                    group, fp64, rowGroupLayout(group.rows()), rt.device().localMemBytes());
         } catch (FusedRenderer.Unsupported e) {
             CompiledKernel fallback = sequence.get();
             return inputs -> {
@@ -274,7 +285,7 @@ final class OpenClBackend implements Backend {
         rt.program(r.source()); // build now: a build failure surfaces at compile time, with its log
         ClBuffer table = tableBuffer(r.table());
         ClBuffer literals = literalsBuffer(r.literals());
-        int gs = FusedRenderer.groupSize(rt.device());
+        int gs = Math.abs(rowGroupLayout(group.rows()));
         return inputs -> {
             if (!rowGroups) {
                 return sequence.get().run(inputs);
@@ -339,6 +350,29 @@ final class OpenClBackend implements Backend {
     volatile boolean rowGroups = true;
 
     /**
+     * The group argument of {@link RowGroupRenderer#render} for a group of {@code rows} rows: the
+     * device's layout and group size, except on a CPU device with at least {@link
+     * #cpuRowItemRows} rows per compute unit, where each row is one work-group of one item (-1): the
+     * rows alone keep every core busy, and each barrier between a work-group's items costs PoCL a
+     * pass over the items' saved state (layer norm over 4096 × 1024: 25-30 ms with 64 items a row,
+     * 9-13 ms with one).
+     */
+    private int rowGroupLayout(int rows) {
+        int layout = FusedRenderer.groupArgument(rt.device());
+        if (interleavedReductions != null) {
+            return interleavedReductions ? Math.abs(layout) : -Math.abs(layout);
+        }
+        ClDevice dev = rt.device();
+        if (!dev.isGpu() && rows >= (long) cpuRowItemRows * Math.max(1, dev.computeUnits())) {
+            return -1;
+        }
+        return layout;
+    }
+
+    /** Rows per compute unit from which a CPU device runs a row group with one item per row. */
+    volatile int cpuRowItemRows = 4;
+
+    /**
      * Whether the items of rendered work-group reductions read every group-size-th element (true) or
      * a contiguous run each (false); null: as suits the device (interleaved on a GPU). For tests, which
      * run the GPU's layout on PoCL too.
@@ -372,12 +406,18 @@ final class OpenClBackend implements Backend {
         } catch (FusedRenderer.Unsupported e) {
             return new KernelInterpreter(this, kernel);
         }
-        rt.program(r.source());
+        // on a CPU device the CPU product (rendered here; which one runs is decided per call, so
+        // cpuKernels can be switched for comparisons), else the tiled kernel
+        int[] cp = dtype == DType.FLOAT32 ? cpuDot32 : dtype == DType.FLOAT64 ? cpuDot64 : null;
+        boolean dotForm = cp != null && dotForm(plan);
+        FusedRenderer.Rendered cpuRendered =
+                cp != null ? FusedRenderer.renderCpuMatmul(kernel, fp64, dotForm, cp) : null;
+        rt.program(cpuRendered != null && cpuKernels ? cpuRendered.source() : r.source());
         ClBuffer table = tableBuffer(r.table());
         ClBuffer literals = literalsBuffer(r.literals());
-        int[] p = tiled;
-        long[] groups = {(plan[2] + p[1] - 1) / p[1], (plan[1] + p[0] - 1) / p[0], plan[0]};
-        long[] local = {p[1] / p[4], p[0] / p[3], 1};
+        long[] cpuGroups = cp != null ? cpuDotGroups(plan, cp, dotForm) : null;
+        long[] groups = tiledGroups(plan);
+        long[] local = {tiled[1] / tiled[4], tiled[0] / tiled[3], 1};
         return inputs -> {
             List<Buffer> outs = new ArrayList<>(kernel.outputs().size());
             List<Object> args = fusedArgs(kernel, inputs, outs, table, literals);
@@ -385,7 +425,12 @@ final class OpenClBackend implements Backend {
                 args.add(plan[i]);
             }
             fusedMatmuls.incrementAndGet();
-            rt.launch3(r.source(), "k", groups, local, args.toArray());
+            if (cpuRendered != null && cpuKernels) {
+                cpuProducts.incrementAndGet();
+                rt.launch3(cpuRendered.source(), "k", cpuGroups, new long[] {1, 1, 1}, args.toArray());
+            } else {
+                rt.launch3(r.source(), "k", groups, local, args.toArray());
+            }
             return outs;
         };
     }
@@ -633,7 +678,15 @@ final class OpenClBackend implements Backend {
         ClBuffer result = allocate(out);
         if (out.size() > 0) {
             cl_mem t = rt.upload(table);
-            rt.launch(Sources.affineGather(Sources.bits(out.dtype())), "k", out.size(), 0, a, result, t, out.size());
+            int width = r == 0 ? 1 : outShape[r - 1];
+            if (rowGathers && width >= ROW_GATHER_MIN_WIDTH) {
+                // a CPU device: one item per row of the last axis, copied with a constant step
+                int rows = out.size() / width;
+                rt.launch(Sources.affineGatherRows(Sources.bits(out.dtype())), "k", rows, 0, a, result, t, rows);
+            } else {
+                rt.launch(
+                        Sources.affineGather(Sources.bits(out.dtype())), "k", out.size(), 0, a, result, t, out.size());
+            }
             ClRuntime.release(t);
         }
         return result;
@@ -716,7 +769,21 @@ final class OpenClBackend implements Backend {
         ClBuffer result = allocate(out);
         if (out.size() > 0) {
             cl_mem t = rt.upload(table);
-            rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
+            if (rstride > 0) {
+                rt.launch(
+                        Sources.reduceStrided(p, a.spec().dtype(), fp64),
+                        "k",
+                        out.size(),
+                        0,
+                        a,
+                        result,
+                        t,
+                        out.size(),
+                        m,
+                        rstride);
+            } else {
+                rt.launch(Sources.reduce(p, a.spec().dtype(), fp64), "k", out.size(), 0, a, result, t, out.size(), m);
+            }
             ClRuntime.release(t);
         }
         return result;
@@ -1049,10 +1116,103 @@ final class OpenClBackend implements Backend {
         return tiledProducts.get();
     }
 
+    /**
+     * Whether products run the CPU kernels ({@link Sources#cpuDotKernel}) on a CPU device (with the
+     * fast paths); false runs the tiled kernel there too (for comparisons and tests).
+     */
+    volatile boolean cpuKernels = true;
+
+    /**
+     * Whether broadcasts, transposes and slices run one item per row of the output's last axis
+     * ({@link Sources#affineGatherRows}) where that row has at least {@link #ROW_GATHER_MIN_WIDTH}
+     * elements: on a CPU device with the fast paths (a GPU wants one item per element, so that
+     * neighbouring items touch neighbouring elements).
+     */
+    volatile boolean rowGathers;
+
+    static final int ROW_GATHER_MIN_WIDTH = 16;
+
+    private final java.util.concurrent.atomic.AtomicLong cpuProducts = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Products (on their own or with an epilogue) computed by the CPU kernels so far (for tests). */
+    long cpuProducts() {
+        return cpuProducts.get();
+    }
+
+    /** Whether products on float32 and float64 run the CPU kernels on this device (a CPU device, with the fast paths). */
+    boolean hasCpuProducts() {
+        return cpuDot32 != null;
+    }
+
+    /** The CPU product's parameters for this dtype, or null where the tiled kernel runs. */
+    private int[] cpuDotParameters(DType dtype) {
+        if (!cpuKernels) {
+            return null;
+        }
+        return dtype == DType.FLOAT32 ? cpuDot32 : dtype == DType.FLOAT64 ? cpuDot64 : null;
+    }
+
+    /**
+     * The CPU product's parameters {@code {vw, rm, nv, dm, dn}} for a device whose preferred vector
+     * width for the dtype is {@code width} elements of {@code bytes} each: vectors of that width (at
+     * least 2, at most 16); blocks of 8 rows by 2 vectors and 4 × 4 dot products where the vectors
+     * are 512 bits (AVX-512 has 32 vector registers), else 6 × 2 and 3 × 3 (16 registers), so the
+     * sums and the loaded values stay in registers.
+     */
+    static int[] cpuDotParameters(int width, int bytes) {
+        int vw = Integer.highestOneBit(Math.clamp(width, 2, 16));
+        boolean wide = vw * bytes >= 64;
+        return wide ? new int[] {vw, 8, 2, 4, 4} : new int[] {vw, 6, 2, 3, 3};
+    }
+
+    /**
+     * Whether the CPU product takes its dot-product form: {@code rhs} not read along its rows but
+     * both operands contiguous along the contracted index ({@code x @ w.T}). {@code plan} as {@link
+     * #tiledPlan}.
+     */
+    private static boolean dotForm(int[] plan) {
+        return plan[8] != 1 && plan[6] == 1 && plan[9] == 1;
+    }
+
+    private static long[] cpuDotGroups(int[] plan, int[] p, boolean dotForm) {
+        int rows = dotForm ? p[3] : p[1];
+        int cols = dotForm ? p[4] : p[0] * p[2];
+        return new long[] {(plan[1] + rows - 1) / rows, (plan[2] + cols - 1) / cols, plan[0]};
+    }
+
+    private long[] tiledGroups(int[] plan) {
+        int[] p = tiled;
+        return new long[] {(plan[2] + p[1] - 1) / p[1], (plan[1] + p[0] - 1) / p[0], plan[0]};
+    }
+
     private ClBuffer tiledDot(ArraySpec out, ClBuffer lhs, ClBuffer rhs, int b, int m, int n, int k, int[] s) {
         int[] p = tiled;
         tiledProducts.incrementAndGet();
         ClBuffer result = allocate(out);
+        int[] cp = cpuDotParameters(out.dtype());
+        if (cp != null) {
+            cpuProducts.incrementAndGet();
+            int[] plan = {b, m, n, k, s[0], s[1], s[2], s[3], s[4], s[5]};
+            boolean dotForm = dotForm(plan);
+            rt.launch3(
+                    Sources.cpuDot(out.dtype(), fp64, dotForm, cp),
+                    "k",
+                    cpuDotGroups(plan, cp, dotForm),
+                    new long[] {1, 1, 1},
+                    lhs,
+                    rhs,
+                    result,
+                    m,
+                    n,
+                    k,
+                    s[0],
+                    s[1],
+                    s[2],
+                    s[3],
+                    s[4],
+                    s[5]);
+            return result;
+        }
         long[] groups = {(n + p[1] - 1) / p[1], (m + p[0] - 1) / p[0], b};
         long[] local = {p[1] / p[4], p[0] / p[3], 1};
         rt.launch3(

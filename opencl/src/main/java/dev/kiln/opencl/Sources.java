@@ -274,6 +274,26 @@ final class Sources {
     }
 
     /**
+     * {@link #affineGather} with one item per row of the output's last axis (for CPU devices): the
+     * item finds the row's start once and copies the row with a constant step ({@code 0} for a
+     * broadcast along it, {@code 1} for a contiguous row), a loop the compiler can vectorise, instead
+     * of a division and remainder per axis for every element. {@code n} is the number of rows.
+     */
+    static String affineGatherRows(String t) {
+        return "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
+                + " const int n) {\n"
+                + "  int i = get_global_id(0);\n  if (i >= n) return;\n"
+                + "  int rank = p[0], off = p[1], rest = i;\n"
+                + "  for (int d = rank - 2; d >= 0; d--) {\n"
+                + "    int s = p[2 + d];\n    int q = rest % s;\n    rest /= s;\n    off += q * p[2 + rank + d];\n  }\n"
+                + "  const int w = p[1 + rank], c = p[1 + 2 * rank];\n"
+                + "  __global " + t + " *o = out + (long) i * w;\n  __global const " + t + " *a = src + off;\n"
+                + "  if (c == 0) {\n    const " + t + " v = a[0];\n    for (int j = 0; j < w; j++) o[j] = v;\n"
+                + "  } else if (c == 1) {\n    for (int j = 0; j < w; j++) o[j] = a[j];\n"
+                + "  } else {\n    for (int j = 0; j < w; j++) o[j] = a[(long) j * c];\n  }\n}\n";
+    }
+
+    /**
      * Pad with low, high (possibly negative) and interior padding. {@code p = [rank, outShape...,
      * lo..., interior..., inShape..., inStrides...]}; the padding value is element 0 of {@code pv}.
      */
@@ -298,6 +318,28 @@ final class Sources {
                 + "  int r = i % inner, t = i / inner, j = t % nidx, o = t / nidx;\n"
                 + "  long q = (long) idx[j];\n  int row = q < 0 ? 0 : q >= dim ? dim - 1 : (int) q;\n"
                 + "  out[i] = a[((long) o * dim + row) * inner + r];\n}\n";
+    }
+
+    /**
+     * {@link #reduce} where the reduced axes collapse into one stride {@code rs}: the item walks its
+     * {@code m} elements with that step, in the same order, instead of a division and remainder per
+     * reduced axis for every element.
+     */
+    static String reduceStrided(Primitive p, DType d, boolean fp64) {
+        Fold f = fold(p, d, fp64);
+        String t = ctype(d);
+        return header(fp64)
+                + "__kernel void k(__global const " + t + " *src, __global " + t + " *out, __global const int *p,"
+                + " const int n, const int m, const int rs) {\n"
+                + "  int o = get_global_id(0);\n  if (o >= n) return;\n"
+                + "  int kr = p[0], base = 0, rest = o;\n"
+                + "  for (int d = kr - 1; d >= 0; d--) {\n"
+                + "    int s = p[2 + d];\n    base += (rest % s) * p[2 + kr + d];\n    rest /= s;\n  }\n"
+                + "  __global const " + t + " *x = src + base;\n"
+                + "  " + f.acc() + " a = " + f.init() + ";\n"
+                + "  for (int j = 0; j < m; j++) {\n"
+                + "    " + t + " v = x[(long) j * rs];\n    " + f.step() + "\n  }\n"
+                + "  out[o] = (" + t + ") a;\n}\n";
     }
 
     /**
@@ -448,6 +490,146 @@ final class Sources {
                 + "  for (int r = 0; r < RM; r++) for (int c = 0; c < RN; c++) {\n"
                 + "    int i = i0 + ty + r * WY, j = j0 + tx + c * WX;\n"
                 + "    " + store + "\n  }\n}\n";
+    }
+
+    /**
+     * A product for CPU devices, with the prefix, parameters, prelude and store statement of {@link
+     * #tiledKernel} (the store sees the sum as {@code acc[r][c]}). One work item per work-group and
+     * no local memory or barriers: a CPU device runs a work-group on one core, its local memory is
+     * ordinary memory, and the item's explicit vector arithmetic is what makes it SIMD (PoCL does
+     * not vectorise across items around an inner loop). {@code p = {vw, rm, nv, dm, dn}}:
+     *
+     * <ul>
+     *   <li>{@code dotForm = false} (the operand {@code rhs} is read along its rows, {@code rjs ==
+     *       1}): an item computes {@code rm} rows by {@code nv} vectors of {@code vw} columns, each
+     *       step over {@code k} loading {@code nv} vectors of {@code rhs} and broadcasting {@code
+     *       rm} values of {@code lhs} ({@code rm·nv} vector multiply-adds). Any other strides run
+     *       the same kernel with the columns gathered lane by lane.
+     *   <li>{@code dotForm = true} (both operands contiguous along {@code k}, as {@code x @ w.T}):
+     *       an item computes {@code dm × dn} sums, each a vector of partial sums along {@code k}
+     *       added across its lanes at the end, then the tail of {@code K} mod {@code vw} terms.
+     * </ul>
+     *
+     * Rows and columns past the edge read the last row or column (clamped, so every load is in
+     * bounds) and are not stored. float32 sums in float, like the tiled kernel.
+     */
+    static String cpuDotKernel(
+            DType d, String prefix, String params, String prelude, String store, boolean dotForm, int[] p) {
+        String t = ctype(d);
+        int vw = p[0];
+        String v = t + vw;
+        String sv = store.replace("acc[r][c]", "sv");
+        StringBuilder s = new StringBuilder(prefix);
+        s.append("#define VW ").append(vw).append('\n');
+        s.append("__kernel __attribute__((reqd_work_group_size(1, 1, 1)))\nvoid k(")
+                .append(params)
+                .append(" const int M, const int N, const int K, const int lbs, const int lis, const int lks,"
+                        + " const int rbs, const int rjs, const int rks) {\n")
+                .append(prelude);
+        s.append("  const int b = get_group_id(2);\n");
+        if (!dotForm) {
+            int rm = p[1];
+            int nv = p[2];
+            s.append("#define RM ")
+                    .append(rm)
+                    .append("\n#define NV ")
+                    .append(nv)
+                    .append('\n');
+            s.append("  const int i0 = get_group_id(0) * RM, j0 = get_group_id(1) * (VW * NV);\n");
+            s.append("  const __global ").append(t).append(" *ap[RM];\n");
+            s.append("#pragma unroll\n  for (int r = 0; r < RM; r++) ap[r] = lhs + (long) b * lbs"
+                    + " + (long) min(i0 + r, M - 1) * lis;\n");
+            s.append("  const __global ").append(t).append(" *bp = rhs + (long) b * rbs;\n");
+            s.append("  ").append(v).append(" acc[RM][NV];\n");
+            s.append("#pragma unroll\n  for (int r = 0; r < RM; r++)\n#pragma unroll\n"
+                            + "    for (int c = 0; c < NV; c++) acc[r][c] = (")
+                    .append(v)
+                    .append(") 0;\n");
+            String step = "      const long ko = (long) k * lks;\n"
+                    + "#pragma unroll\n      for (int r = 0; r < RM; r++) {\n"
+                    + "        const " + v + " a = (" + v + ") ap[r][ko];\n"
+                    + "#pragma unroll\n        for (int c = 0; c < NV; c++) acc[r][c] += a * w[c];\n      }\n";
+            s.append("  if (rjs == 1 && j0 + VW * NV <= N) {\n    bp += j0;\n");
+            s.append("    for (int k = 0; k < K; k++) {\n");
+            s.append("      const __global ").append(t).append(" *row = bp + (long) k * rks;\n");
+            s.append("      ").append(v).append(" w[NV];\n");
+            s.append("#pragma unroll\n      for (int c = 0; c < NV; c++) w[c] = vload")
+                    .append(vw)
+                    .append("(c, row);\n");
+            s.append(step).append("    }\n  } else {\n");
+            s.append("    for (int k = 0; k < K; k++) {\n");
+            s.append("      const __global ").append(t).append(" *row = bp + (long) k * rks;\n");
+            s.append("      ").append(v).append(" w[NV];\n");
+            s.append("      for (int c = 0; c < NV; c++) {\n        ").append(t).append(" lanes[VW];\n");
+            s.append(
+                    "        for (int l = 0; l < VW; l++) lanes[l] = row[(long) min(j0 + c * VW + l, N - 1) * rjs];\n");
+            s.append("        w[c] = vload").append(vw).append("(0, lanes);\n      }\n");
+            s.append(step).append("    }\n  }\n");
+            s.append("  for (int r = 0; r < RM; r++) for (int c = 0; c < NV; c++) {\n");
+            s.append("    ")
+                    .append(t)
+                    .append(" lanes[VW];\n    vstore")
+                    .append(vw)
+                    .append("(acc[r][c], 0, lanes);\n");
+            s.append("    for (int l = 0; l < VW; l++) {\n");
+            s.append("      const int i = i0 + r, j = j0 + c * VW + l;\n      const ")
+                    .append(t)
+                    .append(" sv = lanes[l];\n");
+            s.append("      ").append(sv).append("\n    }\n  }\n}\n");
+        } else {
+            int dm = p[3];
+            int dn = p[4];
+            s.append("#define DM ")
+                    .append(dm)
+                    .append("\n#define DN ")
+                    .append(dn)
+                    .append('\n');
+            s.append("  const int i0 = get_group_id(0) * DM, j0 = get_group_id(1) * DN;\n");
+            s.append("  const __global ").append(t).append(" *ap[DM], *bq[DN];\n");
+            s.append("#pragma unroll\n  for (int r = 0; r < DM; r++) ap[r] = lhs + (long) b * lbs"
+                    + " + (long) min(i0 + r, M - 1) * lis;\n");
+            s.append("#pragma unroll\n  for (int c = 0; c < DN; c++) bq[c] = rhs + (long) b * rbs"
+                    + " + (long) min(j0 + c, N - 1) * rjs;\n");
+            s.append("  ").append(v).append(" acc[DM][DN];\n");
+            s.append("#pragma unroll\n  for (int r = 0; r < DM; r++)\n#pragma unroll\n"
+                            + "    for (int c = 0; c < DN; c++) acc[r][c] = (")
+                    .append(v)
+                    .append(") 0;\n");
+            s.append("  int k = 0;\n  for (; k + VW <= K; k += VW) {\n");
+            s.append("    ").append(v).append(" a[DM], w[DN];\n");
+            s.append("#pragma unroll\n    for (int r = 0; r < DM; r++) a[r] = vload")
+                    .append(vw)
+                    .append("(0, ap[r] + k);\n");
+            s.append("#pragma unroll\n    for (int c = 0; c < DN; c++) w[c] = vload")
+                    .append(vw)
+                    .append("(0, bq[c] + k);\n");
+            s.append("#pragma unroll\n    for (int r = 0; r < DM; r++)\n#pragma unroll\n"
+                    + "      for (int c = 0; c < DN; c++) acc[r][c] += a[r] * w[c];\n  }\n");
+            s.append("  for (int r = 0; r < DM; r++) for (int c = 0; c < DN; c++) {\n");
+            s.append("    ")
+                    .append(t)
+                    .append(" lanes[VW];\n    vstore")
+                    .append(vw)
+                    .append("(acc[r][c], 0, lanes);\n");
+            s.append("    ").append(t).append(" sv = 0;\n    for (int l = 0; l < VW; l++) sv += lanes[l];\n");
+            s.append("    for (int kk = k; kk < K; kk++) sv += ap[r][kk] * bq[c][kk];\n");
+            s.append("    const int i = i0 + r, j = j0 + c;\n");
+            s.append("    ").append(sv).append("\n  }\n}\n");
+        }
+        return s.toString();
+    }
+
+    /** {@link #cpuDotKernel} as a product on its own, storing {@code out[b, i, j]} row-major. */
+    static String cpuDot(DType d, boolean fp64, boolean dotForm, int[] p) {
+        String t = ctype(d);
+        return cpuDotKernel(
+                d,
+                (fp64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : ""),
+                "__global const " + t + " *lhs, __global const " + t + " *rhs, __global " + t + " *out,",
+                "",
+                "if (i < M && j < N) out[((long) b * M + i) * N + j] = acc[r][c];",
+                dotForm,
+                p);
     }
 
     /**

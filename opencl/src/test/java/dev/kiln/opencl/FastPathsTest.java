@@ -9,7 +9,10 @@ import dev.kiln.DType;
 import dev.kiln.Kiln;
 import dev.kiln.Lax;
 import dev.kiln.Np;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +111,92 @@ class FastPathsTest {
         product(DType.FLOAT32, a(66, 200), a(200), a(1), a(0), a(), a(), true);
         // float64, larger than one tile
         product(DType.FLOAT64, a(130, 70), a(70, 90), a(1), a(0), a(), a(), true);
+    }
+
+    /**
+     * The CPU device's products ({@link Sources#cpuDotKernel}) on sizes around their blocks (8 or
+     * 6 rows by 2 vectors of columns; 4 × 4 or 3 × 3 dot products with vectors along {@code K}), a
+     * single contracted term, both forms, the gathered columns of a transposed rhs, batches; and the
+     * same cases through the tiled kernel (what a GPU runs), with the CPU kernels turned off.
+     */
+    @Test
+    void cpuAndTiledProductsMatchTheReference() {
+        OpenClBackend b = backend();
+        boolean cpu = b.hasCpuProducts();
+        for (boolean cpuKernels : new boolean[] {true, false}) {
+            b.cpuKernels = cpuKernels;
+            try {
+                long before = b.cpuProducts();
+                for (int m : new int[] {1, 5, 8, 9, 17}) {
+                    for (int n : new int[] {1, 15, 31, 32, 33, 47}) {
+                        // the axpy form (rhs read along its rows); the tiled path from 4096 multiply-adds
+                        product(DType.FLOAT32, a(m, 300), a(300, n), a(1), a(0), a(), a(), m * n * 300 >= 4096);
+                    }
+                }
+                // one contracted term: an outer product
+                product(DType.FLOAT32, a(67, 1), a(1, 65), a(1), a(0), a(), a(), true);
+                for (int kk : new int[] {15, 16, 17, 33}) {
+                    // the dot form: both operands contiguous along K (x @ w.T), blocks partial and whole
+                    product(DType.FLOAT32, a(37, kk), a(29, kk), a(1), a(1), a(), a(), true);
+                    product(DType.FLOAT32, a(8, kk * 4), a(12, kk * 4), a(1), a(1), a(), a(), true);
+                }
+                // both operands transposed: the axpy form with gathered columns
+                product(DType.FLOAT32, a(40, 11), a(35, 40), a(0), a(1), a(), a(), true);
+                // batched, each form, and float64 (vectors of another width)
+                product(DType.FLOAT32, a(5, 19, 37), a(5, 37, 41), a(2), a(1), a(0), a(0), true);
+                product(DType.FLOAT32, a(5, 19, 37), a(5, 41, 37), a(2), a(2), a(0), a(0), true);
+                product(DType.FLOAT64, a(2, 17, 23), a(2, 23, 33), a(2), a(1), a(0), a(0), true);
+                product(DType.FLOAT64, a(17, 23), a(19, 23), a(1), a(1), a(), a(), true);
+                assertEquals(cpu && cpuKernels, b.cpuProducts() > before, "CPU kernels taken");
+            } finally {
+                b.cpuKernels = true;
+            }
+        }
+    }
+
+    /**
+     * Broadcasts, transposes, slices and reversals, with one item per row of the last axis (a CPU
+     * device's layout, {@link Sources#affineGatherRows}) and one item per element, on last axes around
+     * the row layout's minimum width (15, 16, 17) and beyond, after row and column maxima (the
+     * reductions over axes that collapse into one stride, {@link Sources#reduceStrided}); each
+     * exactly the reference's.
+     */
+    @Test
+    void rowGathersMatchTheReference() {
+        OpenClBackend b = backend();
+        boolean initial = b.rowGathers;
+        List<Function<Array, Array>> ops = List.of(
+                x -> Np.broadcastTo(Np.max(x, new int[] {1}, true), x.shape()),
+                x -> Np.broadcastTo(Np.max(x, new int[] {0}, true), x.shape()),
+                x -> Np.transpose(x),
+                x -> Lax.slice(x, new int[] {1, 1}, x.shape(), new int[] {2, 3}),
+                x -> Np.flip(x));
+        try {
+            for (boolean rows : new boolean[] {true, false}) {
+                b.rowGathers = rows;
+                for (int[] shape : new int[][] {{5, 15}, {7, 16}, {3, 17}, {17, 3}, {9, 130}}) {
+                    for (DType d : new DType[] {DType.FLOAT32, DType.INT64, DType.BOOL}) {
+                        Array x = random(DType.FLOAT32, 3, shape).multiply(9.0).astype(d);
+                        for (Function<Array, Array> f : ops) {
+                            double[] got = on("opencl", () -> f.apply(copy(x)))
+                                    .astype(DType.FLOAT64)
+                                    .toDoubleArray();
+                            double[] want = on("reference", () -> f.apply(copy(x)))
+                                    .astype(DType.FLOAT64)
+                                    .toDoubleArray();
+                            assertArrayEquals(
+                                    want, got, "op " + ops.indexOf(f) + " on " + d + " " + Arrays.toString(shape));
+                        }
+                    }
+                }
+            }
+        } finally {
+            b.rowGathers = initial;
+        }
+    }
+
+    private static Array copy(Array x) {
+        return Np.array(x.astype(DType.FLOAT64).toDoubleArray(), x.shape()).astype(x.dtype());
     }
 
     @Test

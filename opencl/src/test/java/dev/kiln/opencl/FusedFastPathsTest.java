@@ -270,6 +270,21 @@ class FusedFastPathsTest {
 
     @Test
     void matmulWithItsEpilogueIsOneTiledKernel() {
+        // on a CPU device the CPU kernels, then the tiled kernel a GPU runs
+        boolean cpu = FUSED.hasCpuProducts();
+        for (boolean cpuKernels : new boolean[] {true, false}) {
+            FUSED.cpuKernels = cpuKernels;
+            try {
+                long before = FUSED.cpuProducts();
+                matmulsWithEpilogues();
+                assertEquals(cpu && cpuKernels, FUSED.cpuProducts() > before, "CPU kernels taken");
+            } finally {
+                FUSED.cpuKernels = true;
+            }
+        }
+    }
+
+    private static void matmulsWithEpilogues() {
         // partial tiles everywhere; the bias broadcast along rows; tanh and a scale in the epilogue
         matmul(
                 v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))).multiply(1.5),
@@ -291,6 +306,13 @@ class FusedFastPathsTest {
                 v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
                 new int[][] {{3, 33, 70}, {3, 70, 65}, {65}},
                 70,
+                true);
+        // the rhs transposed (the CPU kernels' dot form), rows and columns off their blocks
+        matmul(
+                v -> Np.tanh(Np.matmul(v.get(0), v.get(1).T()).add(v.get(2))),
+                v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1)).T()).add(Np.abs(v.get(2))),
+                new int[][] {{67, 129}, {45, 129}, {45}},
+                129,
                 true);
         // too small to tile: op by op, as before
         matmul(
