@@ -156,6 +156,44 @@ class MatmulTest {
     }
 
     /**
+     * The six-row kernels read A in place, row-major or transposed (a weight gradient's xᵀ): row
+     * counts that leave a ragged last row panel (packed for it, zeros below), column counts around
+     * the 32-column panel (whole panels packed row by row, the last one by the panel path), K = 1,
+     * two k blocks, on one and two threads, batched; against the double-precision sum.
+     */
+    @Test
+    void leftOperandReadInPlace() {
+        int before = Parallel.threads();
+        Params.DotGeneral tn = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.configure(threads);
+                int[][] shapes = {
+                    {1, 1, 1}, {5, 1, 31}, {6, 1, 33}, {13, 7, 32}, {35, 530, 64}, {97, 600, 95}, {257, 19, 10}
+                };
+                for (int[] s : shapes) {
+                    int m = s[0];
+                    int k = s[1];
+                    int n = s[2];
+                    HostBuffer a = Exec.random(DType.FLOAT32, m + k, false, m, k);
+                    HostBuffer at = Exec.random(DType.FLOAT32, m + k + 1, false, k, m);
+                    HostBuffer b = Exec.random(DType.FLOAT32, n + k, false, k, n);
+                    checkMatmul(DType.FLOAT32, a, b, MATMUL, 1, m, n, k, false, false);
+                    checkMatmul(DType.FLOAT32, at, b, tn, 1, m, n, k, true, false);
+                }
+            }
+            // batched, A transposed per batch: [B, K, M] contracting K with [B, K, N]
+            HostBuffer ba = Exec.random(DType.FLOAT32, 41, false, 5, 70, 45);
+            HostBuffer bb = Exec.random(DType.FLOAT32, 42, false, 5, 70, 33);
+            Params.DotGeneral batchedTn =
+                    new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[] {0}, new int[] {0});
+            checkMatmul(DType.FLOAT32, ba, bb, batchedTn, 5, 45, 33, 70, true, false);
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
+    /**
      * Batched products of attention's kind (several heads, each large enough to pack) go to threads
      * batch by batch; odd batch counts, a transposed operand (q·kᵀ), odd sizes that leave edge
      * panels; and the per-thread spare packed-B buffer, reused from a larger product into a smaller
