@@ -154,6 +154,9 @@ final class MatmulF32 {
              */
             private final boolean direct = MR == 6 && (a.colStride() == 1 || a.rowStride() == 1);
 
+            /** This product's number, for the packed edge panel of {@link #direct}. */
+            private final long id = direct ? PRODUCTS.incrementAndGet() : 0;
+
             /** Gather offsets of one packed row when B is stored transposed (see packB); one per product. */
             private final int[] lanes = b.rowStride() == 1 ? gatherLanes(b.colStride()) : null;
 
@@ -201,7 +204,7 @@ final class MatmulF32 {
             @Override
             public void tile(Object aPack, int pc, int kc, int row, int aAt, int bAt, int cAt, int mr, int nr) {
                 if (aPack == DIRECT) {
-                    direct(a, aBase, pc, kc, row, bPack, bAt, c, cAt, n, mr, nr);
+                    direct(id, a, aBase, pc, kc, row, bPack, bAt, c, cAt, n, mr, nr);
                 } else if (mr == MR && nr == NR) {
                     kernel(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n);
                 } else {
@@ -416,6 +419,7 @@ final class MatmulF32 {
      * A, which is row-major (colStride 1) or transposed (rowStride 1).
      */
     private static void direct(
+            long product,
             Operand a,
             int aBase,
             int pc,
@@ -430,13 +434,18 @@ final class MatmulF32 {
             int nr) {
         if (mr < MR) {
             // rows past the matrix cannot be read: the partial panel is packed, zeros below it
-            float[] panel = EDGE_PANEL.get();
-            if (panel.length < MR * kc) {
-                panel = new float[MR * kc];
-                EDGE_PANEL.set(panel);
+            // (once per thread, product and k block: every column panel of the row panel uses it)
+            EdgePanel e = EDGE_PANEL.get();
+            if (e.product != product || e.row != row || e.pc != pc) {
+                if (e.data.length < MR * kc) {
+                    e.data = new float[MR * kc];
+                }
+                packA(a.data(), aBase, a.rowStride(), a.colStride(), row, mr, pc, kc, e.data);
+                e.product = product;
+                e.row = row;
+                e.pc = pc;
             }
-            packA(a.data(), aBase, a.rowStride(), a.colStride(), row, mr, pc, kc, panel);
-            edge(kc, panel, 0, bp, bAt, c, cAt, ldc, mr, nr);
+            edge(kc, e.data, 0, bp, bAt, c, cAt, ldc, mr, nr);
             return;
         }
         int at = aBase + row * a.rowStride() + pc * a.colStride();
@@ -464,7 +473,18 @@ final class MatmulF32 {
     }
 
     /** The partial row panel of {@link #direct}, one per thread. */
-    private static final ThreadLocal<float[]> EDGE_PANEL = ThreadLocal.withInitial(() -> new float[MR * KC]);
+    private static final ThreadLocal<EdgePanel> EDGE_PANEL = ThreadLocal.withInitial(EdgePanel::new);
+
+    /** A packed partial row panel: rows from {@code row}, k block {@code pc}, of product {@code product}. */
+    private static final class EdgePanel {
+        long product = -1;
+        int row;
+        int pc;
+        float[] data = new float[MR * KC];
+    }
+
+    /** Numbers the products, so that a thread's packed edge panel is known to be of the current one. */
+    private static final java.util.concurrent.atomic.AtomicLong PRODUCTS = new java.util.concurrent.atomic.AtomicLong();
 
     /** {@link #kernel6} with A row-major in place: row r of the tile at {@code aAt + r·lda}, k contiguous. */
     private static void kernel6r(
