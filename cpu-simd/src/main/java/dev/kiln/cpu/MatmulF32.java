@@ -449,6 +449,8 @@ final class MatmulF32 {
             return;
         }
         int at = aBase + row * a.rowStride() + pc * a.colStride();
+        // the first k block stores its sums: C arrives zeroed, so it need not be read
+        boolean first = pc == 0;
         float[] dst = c;
         int dAt = cAt;
         int dld = ldc;
@@ -459,9 +461,9 @@ final class MatmulF32 {
             dld = NR;
         }
         if (a.colStride() == 1) {
-            kernel6r(kc, a.data(), at, a.rowStride(), bp, bAt, dst, dAt, dld);
+            kernel6r(kc, a.data(), at, a.rowStride(), bp, bAt, dst, dAt, dld, first);
         } else {
-            kernel6s(kc, a.data(), at, a.colStride(), bp, bAt, dst, dAt, dld);
+            kernel6s(kc, a.data(), at, a.colStride(), bp, bAt, dst, dAt, dld, first);
         }
         if (nr < NR) {
             for (int r = 0; r < MR; r++) {
@@ -488,7 +490,7 @@ final class MatmulF32 {
 
     /** {@link #kernel6} with A row-major in place: row r of the tile at {@code aAt + r·lda}, k contiguous. */
     private static void kernel6r(
-            int kc, float[] ap, int aAt, int lda, float[] bp, int bAt, float[] c, int cAt, int ldc) {
+            int kc, float[] ap, int aAt, int lda, float[] bp, int bAt, float[] c, int cAt, int ldc, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -525,27 +527,44 @@ final class MatmulF32 {
             c51 = a.fma(b1, c51);
         }
         int r0 = cAt;
+        int r1 = cAt + ldc;
+        int r2 = cAt + 2 * ldc;
+        int r3 = cAt + 3 * ldc;
+        int r4 = cAt + 4 * ldc;
+        int r5 = cAt + 5 * ldc;
+        if (first) {
+            // C is zero and an accumulator is never -0 (it starts at +0), so adding C changes no bit
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + L);
+            return;
+        }
         c00.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
         c01.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-        int r1 = cAt + ldc;
         c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
         c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-        int r2 = cAt + 2 * ldc;
         c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
         c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-        int r3 = cAt + 3 * ldc;
         c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
         c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-        int r4 = cAt + 4 * ldc;
         c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
         c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-        int r5 = cAt + 5 * ldc;
         c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
         c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
     }
 
     /** {@link #kernel6} with the tile's six A values of step p at {@code aAt + p·ks} (packed: ks = MR; A transposed in place: its row stride). */
-    static void kernel6s(int kc, float[] ap, int aAt, int ks, float[] bp, int bAt, float[] c, int cAt, int ldc) {
+    static void kernel6s(
+            int kc, float[] ap, int aAt, int ks, float[] bp, int bAt, float[] c, int cAt, int ldc, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -577,21 +596,37 @@ final class MatmulF32 {
             c51 = a.fma(b1, c51);
         }
         int r0 = cAt;
+        int r1 = cAt + ldc;
+        int r2 = cAt + 2 * ldc;
+        int r3 = cAt + 3 * ldc;
+        int r4 = cAt + 4 * ldc;
+        int r5 = cAt + 5 * ldc;
+        if (first) {
+            // C is zero and an accumulator is never -0 (it starts at +0), so adding C changes no bit
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + L);
+            return;
+        }
         c00.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
         c01.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
-        int r1 = cAt + ldc;
         c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
         c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
-        int r2 = cAt + 2 * ldc;
         c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
         c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
-        int r3 = cAt + 3 * ldc;
         c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
         c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
-        int r4 = cAt + 4 * ldc;
         c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
         c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
-        int r5 = cAt + 5 * ldc;
         c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
         c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
     }
