@@ -143,6 +143,11 @@ class MatmulTest {
             HostBuffer bt70 = Exec.random(t, 12, false, 70, 600);
             checkMatmul(t, a32, bt70, nt, 1, 32, 70, 600, false, true);
             checkMatmul(t, a32, bt70, nt, 1, 32, 70, 600, false, true);
+            // columns 777 long (past MatmulF32.TRANSPOSE_STRIDE: copied 16 k at a time, the last
+            // 16 of each k block short) and A transposed too
+            HostBuffer at13 = Exec.random(t, 17, false, 777, 13);
+            HostBuffer bt64 = Exec.random(t, 18, false, 64, 777);
+            checkMatmul(t, at13, bt64, tt, 1, 13, 64, 777, true, true);
             // batch: [B, M, K] x [B, K, N], many small ones (split by batch) and a few large ones
             for (int[] s : new int[][] {{40, 9, 11, 7}, {3, 70, 90, 65}}) {
                 int bs = s[0];
