@@ -28,14 +28,30 @@ final class MatmulBlocking {
         /** Packs panel columns {@code [j, j + cols)} of rows {@code [pc, pc + kc)} of B at {@code at} of the B buffer. */
         void packB(int pc, int kc, int j, int cols, int at);
 
+        /**
+         * Packs panels {@code [q0, q1)} of the column block {@code [jc, jc + nc)} for rows {@code [pc,
+         * pc + kc)} of B, the block's first panel at {@code blockAt}: panel by panel unless the element
+         * type has a faster way.
+         */
+        default void packPanels(int pc, int kc, int jc, int nc, int q0, int q1, int blockAt) {
+            int nr = nr();
+            for (int q = q0; q < q1; q++) {
+                packB(pc, kc, jc + q * nr, Math.min(nr, nc - q * nr), blockAt + q * nr * kc);
+            }
+        }
+
+        /** The micro-tile's columns. */
+        int nr();
+
         /** Packs rows {@code [ic, ic + mc)}, columns {@code [pc, pc + kc)} of A into this thread's A buffer, which it returns. */
         Object packA(int ic, int mc, int pc, int kc);
 
         /**
-         * Adds the product of panel {@code aAt} of A buffer {@code aPack} and panel {@code bAt} of the
-         * B buffer to the {@code mr × nr} tile of C at {@code cAt}.
+         * Adds the product of panel {@code aAt} of A buffer {@code aPack} (rows {@code [row, row +
+         * mr)} and columns {@code [pc, pc + kc)} of A) and panel {@code bAt} of the B buffer to the
+         * {@code mr × nr} tile of C at {@code cAt}.
          */
-        void tile(Object aPack, int kc, int aAt, int bAt, int cAt, int mr, int nr);
+        void tile(Object aPack, int pc, int kc, int row, int aAt, int bAt, int cAt, int mr, int nr);
     }
 
     /**
@@ -119,11 +135,14 @@ final class MatmulBlocking {
             // a busy machine the waits grow while the work does not
             boolean split = parallel && work * mBlocks >= SPLIT;
             Parallel.forRange(kBlocks * panels, split ? 4 : kBlocks * panels + 1, 1, (lo, hi) -> {
-                for (int u = lo; u < hi; u++) {
-                    int pc = u / panels * s.kc();
-                    int q = u % panels;
-                    int kc = Math.min(s.kc(), k - pc);
-                    typed.packB(pc, kc, jc0 + q * nr, Math.min(nr, nc - q * nr), pc * panels * nr + q * nr * kc);
+                // the chunk's panels, a k block at a time
+                for (int u = lo; u < hi; ) {
+                    int kb = u / panels;
+                    int end = Math.min(hi, (kb + 1) * panels);
+                    int pc = kb * s.kc();
+                    typed.packPanels(
+                            pc, Math.min(s.kc(), k - pc), jc0, nc, u % panels, end - kb * panels, pc * panels * nr);
+                    u = end;
                 }
             });
             // units: (row block, group of panels); several groups only when row blocks are too few
@@ -151,7 +170,9 @@ final class MatmulBlocking {
                                 for (int ir = 0; ir < mc; ir += mr) {
                                     typed.tile(
                                             aPack,
+                                            pc,
                                             kc,
+                                            ic + ir,
                                             ir * kc,
                                             bAt,
                                             cOff + (ic + ir) * n + j,

@@ -5,14 +5,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 matrix multiply {@code C[M,N] += A[M,K]·B[K,N]} (C arrives zeroed), batched, with A and
- * B addressed by row and column strides (a transposed operand costs nothing extra: packing reads it
- * either way).
+ * B addressed by row and column strides (a transposed operand costs nothing extra: the kernels and
+ * the packing read it either way).
  *
  * <p>The structure is the usual one of BLIS/GotoBLAS: B is packed per (KC × NC) block into panels
- * NR columns wide, A per (MC × KC) block into panels MR rows high, and a register-tiled micro-kernel
- * keeps an MR × NR tile of C in MR·NR/L vector accumulators, broadcasting one A element and
- * loading NR/L B vectors per step of k (one FMA per accumulator). A B panel (KC·NR floats) is
- * reused, from L1 or L2, across all MR-row panels of the A block, which stays in L2. Threads
+ * NR columns wide, and a register-tiled micro-kernel keeps an MR × NR tile of C in MR·NR/L vector
+ * accumulators, broadcasting one A element and loading NR/L B vectors per step of k (one FMA per
+ * accumulator). A B panel (KC·NR floats) is reused, from L1 or L2, across all MR-row panels of an
+ * (MC × KC) block of A, which stays in L2. The six-row kernels read A where it is (row-major or
+ * transposed, the only two layouts {@link DotGeneral} hands over): packing A cost about a
+ * nanosecond per element, as much as the product itself when B has few columns (attention's
+ * 256×256 by 256×64 heads, an MLP's 10-class layer), and bought nothing measurable at 1024³; only
+ * the four-row kernel (narrower vectors) and a ragged last row panel use packed A panels. Threads
  * share the packed B block and split the MC row blocks (or, when there are few, the NR panels);
  * many small independent batches are instead split by batch. The schedule is {@link
  * MatmulBlocking}'s, shared with float64; this class has the float packing and micro-kernels.
@@ -62,6 +66,9 @@ final class MatmulF32 {
     private static final int SPARE_LIMIT = 1 << 20;
 
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+
+    /** packA's answer when the micro-kernel reads A in place. */
+    private static final Object DIRECT = new Object();
 
     /** A(m, k) = a[aOff + m·aRow + k·aCol]; B(k, n) = b[bOff + k·bRow + n·bCol]; C row-major [M, N]. */
     record Operand(float[] data, int batchStride, int rowStride, int colStride) {}
@@ -141,6 +148,15 @@ final class MatmulF32 {
         MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, new MatmulBlocking.Typed() {
             private float[] bPack;
 
+            /**
+             * Whether the micro-kernel reads A where it is rather than from packed panels: the
+             * six-row kernels read a row-major A or a transposed one in place (see {@link #direct}).
+             */
+            private final boolean direct = MR == 6 && (a.colStride() == 1 || a.rowStride() == 1);
+
+            /** This product's number, for the packed edge panel of {@link #direct}. */
+            private final long id = direct ? PRODUCTS.incrementAndGet() : 0;
+
             /** Gather offsets of one packed row when B is stored transposed (see packB); one per product. */
             private final int[] lanes = b.rowStride() == 1 ? gatherLanes(b.colStride()) : null;
 
@@ -152,20 +168,44 @@ final class MatmulF32 {
             }
 
             @Override
+            public int nr() {
+                return NR;
+            }
+
+            @Override
+            public void packPanels(int pc, int kc, int jc, int nc, int q0, int q1, int blockAt) {
+                int full = Math.min(q1, nc / NR);
+                if (b.colStride() == 1 && full > q0) {
+                    // B row-major: row by row across the panels, reading B in memory order (a
+                    // 784×512 B packed in 0.25 ms rather than 0.43 panel by panel, 2-core Zen 4)
+                    packRows(b.data(), bBase + pc * b.rowStride() + jc, b.rowStride(), kc, q0, full, bPack, blockAt);
+                    q0 = full;
+                }
+                for (int q = q0; q < q1; q++) {
+                    packB(pc, kc, jc + q * NR, Math.min(NR, nc - q * NR), blockAt + q * NR * kc);
+                }
+            }
+
+            @Override
             public void packB(int pc, int kc, int j, int cols, int at) {
                 MatmulF32.packB(b.data(), bBase, b.rowStride(), b.colStride(), pc, kc, j, cols, bPack, at, lanes);
             }
 
             @Override
             public Object packA(int ic, int mc, int pc, int kc) {
+                if (direct) {
+                    return DIRECT;
+                }
                 float[] aPack = A_PACK.get();
                 MatmulF32.packA(a.data(), aBase, a.rowStride(), a.colStride(), ic, mc, pc, kc, aPack);
                 return aPack;
             }
 
             @Override
-            public void tile(Object aPack, int kc, int aAt, int bAt, int cAt, int mr, int nr) {
-                if (mr == MR && nr == NR) {
+            public void tile(Object aPack, int pc, int kc, int row, int aAt, int bAt, int cAt, int mr, int nr) {
+                if (aPack == DIRECT) {
+                    direct(id, a, aBase, pc, kc, row, bPack, bAt, c, cAt, n, mr, nr);
+                } else if (mr == MR && nr == NR) {
                     kernel(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n);
                 } else {
                     edge(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n, mr, nr);
@@ -235,6 +275,31 @@ final class MatmulF32 {
         }
     }
 
+    /**
+     * Full panels {@code [q0, q1)} of a row-major B, rows {@code [0, kc)} from {@code src} (row
+     * stride {@code ldb}), panel q at {@code blockAt + q·NR·kc}: each row of B read once, in order.
+     */
+    private static void packRows(float[] b, int src, int ldb, int kc, int q0, int q1, float[] bPack, int blockAt) {
+        int step = NR * kc;
+        for (int p = 0; p < kc; p++) {
+            int from = src + p * ldb + q0 * NR;
+            int dst = blockAt + q0 * step + p * NR;
+            for (int q = q0; q < q1; q++, from += NR, dst += step) {
+                FloatVector.fromArray(S, b, from).intoArray(bPack, dst);
+                FloatVector.fromArray(S, b, from + L).intoArray(bPack, dst + L);
+            }
+        }
+    }
+
+    /**
+     * Column stride of a transposed B from which packB copies it 16 k at a time rather than
+     * gathering each packed row: the 32 elements of a gather then lie 2 KiB or more apart, in the
+     * same few L1 sets, and every gather missed (2-core Zen 4, one thread, same JVM alternating:
+     * 32x512x512 with B transposed 0.453 ms by gathers, 0.328 copied; 256x1024x512 3.74 and 3.17
+     * ms; at a 1 KiB stride, 32x256x256, the gathers were the faster, 0.070 against 0.076 ms).
+     */
+    static final int TRANSPOSE_STRIDE = 512;
+
     /** {@code c · colStride} for the NR columns of a panel: the gather offsets of one packed row. */
     static int[] gatherLanes(int colStride) {
         int[] lanes = new int[NR];
@@ -266,6 +331,22 @@ final class MatmulF32 {
                 int dst = at + p * NR;
                 FloatVector.fromArray(S, b, src).intoArray(bPack, dst);
                 FloatVector.fromArray(S, b, src + L).intoArray(bPack, dst + L);
+            }
+            return;
+        }
+        if (rowStride == 1 && cols == NR && colStride >= TRANSPOSE_STRIDE) {
+            // B stored transposed with long columns: taken 16 k at a time, each column's 16 values
+            // (one cache line) go at once to 16 rows of the panel, which stay in L1
+            int src = base + pc + j * colStride;
+            for (int p0 = 0; p0 < kc; p0 += 16) {
+                int pn = Math.min(16, kc - p0);
+                for (int c = 0; c < NR; c++) {
+                    int from = src + c * colStride + p0;
+                    int dst = at + p0 * NR + c;
+                    for (int p = 0; p < pn; p++) {
+                        bPack[dst + p * NR] = b[from + p];
+                    }
+                }
             }
             return;
         }
@@ -354,6 +435,223 @@ final class MatmulF32 {
         c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
         c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
         int r5 = cAt + 5 * ldc;
+        c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+        c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+    }
+
+    /**
+     * One tile with A read in place: rows {@code [row, row + mr)}, columns {@code [pc, pc + kc)} of
+     * A, which is row-major (colStride 1) or transposed (rowStride 1).
+     */
+    private static void direct(
+            long product,
+            Operand a,
+            int aBase,
+            int pc,
+            int kc,
+            int row,
+            float[] bp,
+            int bAt,
+            float[] c,
+            int cAt,
+            int ldc,
+            int mr,
+            int nr) {
+        if (mr < MR) {
+            // rows past the matrix cannot be read: the partial panel is packed, zeros below it
+            // (once per thread, product and k block: every column panel of the row panel uses it)
+            EdgePanel e = EDGE_PANEL.get();
+            if (e.product != product || e.row != row || e.pc != pc) {
+                if (e.data.length < MR * kc) {
+                    e.data = new float[MR * kc];
+                }
+                packA(a.data(), aBase, a.rowStride(), a.colStride(), row, mr, pc, kc, e.data);
+                e.product = product;
+                e.row = row;
+                e.pc = pc;
+            }
+            edge(kc, e.data, 0, bp, bAt, c, cAt, ldc, mr, nr);
+            return;
+        }
+        int at = aBase + row * a.rowStride() + pc * a.colStride();
+        // the first k block stores its sums: C arrives zeroed, so it need not be read
+        boolean first = pc == 0;
+        float[] dst = c;
+        int dAt = cAt;
+        int dld = ldc;
+        if (nr < NR) {
+            dst = EDGE_TILE.get();
+            java.util.Arrays.fill(dst, 0);
+            dAt = 0;
+            dld = NR;
+        }
+        if (a.colStride() == 1) {
+            kernel6r(kc, a.data(), at, a.rowStride(), bp, bAt, dst, dAt, dld, first);
+        } else {
+            kernel6s(kc, a.data(), at, a.colStride(), bp, bAt, dst, dAt, dld, first);
+        }
+        if (nr < NR) {
+            for (int r = 0; r < MR; r++) {
+                for (int j = 0; j < nr; j++) {
+                    c[cAt + r * ldc + j] += dst[r * NR + j];
+                }
+            }
+        }
+    }
+
+    /** The partial row panel of {@link #direct}, one per thread. */
+    private static final ThreadLocal<EdgePanel> EDGE_PANEL = ThreadLocal.withInitial(EdgePanel::new);
+
+    /** A packed partial row panel: rows from {@code row}, k block {@code pc}, of product {@code product}. */
+    private static final class EdgePanel {
+        long product = -1;
+        int row;
+        int pc;
+        float[] data = new float[MR * KC];
+    }
+
+    /** Numbers the products, so that a thread's packed edge panel is known to be of the current one. */
+    private static final java.util.concurrent.atomic.AtomicLong PRODUCTS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** {@link #kernel6} with A row-major in place: row r of the tile at {@code aAt + r·lda}, k contiguous. */
+    private static void kernel6r(
+            int kc, float[] ap, int aAt, int lda, float[] bp, int bAt, float[] c, int cAt, int ldc, boolean first) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int a0 = aAt;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bo = bAt + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[a0 + p]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[a1 + p]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[a2 + p]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[a3 + p]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[a4 + p]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[a5 + p]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        int r0 = cAt;
+        int r1 = cAt + ldc;
+        int r2 = cAt + 2 * ldc;
+        int r3 = cAt + 3 * ldc;
+        int r4 = cAt + 4 * ldc;
+        int r5 = cAt + 5 * ldc;
+        if (first) {
+            // C is zero and an accumulator is never -0 (it starts at +0), so adding C changes no bit
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + L);
+            return;
+        }
+        c00.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+        c01.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+        c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+        c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+        c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+        c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+        c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+        c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+        c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+        c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
+        c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
+        c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
+    }
+
+    /** {@link #kernel6} with the tile's six A values of step p at {@code aAt + p·ks} (packed: ks = MR; A transposed in place: its row stride). */
+    static void kernel6s(
+            int kc, float[] ap, int aAt, int ks, float[] bp, int bAt, float[] c, int cAt, int ldc, boolean first) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int ao = aAt;
+        for (int p = 0; p < kc; p++, ao += ks) {
+            int bo = bAt + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        int r0 = cAt;
+        int r1 = cAt + ldc;
+        int r2 = cAt + 2 * ldc;
+        int r3 = cAt + 3 * ldc;
+        int r4 = cAt + 4 * ldc;
+        int r5 = cAt + 5 * ldc;
+        if (first) {
+            // C is zero and an accumulator is never -0 (it starts at +0), so adding C changes no bit
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + L);
+            return;
+        }
+        c00.add(FloatVector.fromArray(S, c, r0)).intoArray(c, r0);
+        c01.add(FloatVector.fromArray(S, c, r0 + L)).intoArray(c, r0 + L);
+        c10.add(FloatVector.fromArray(S, c, r1)).intoArray(c, r1);
+        c11.add(FloatVector.fromArray(S, c, r1 + L)).intoArray(c, r1 + L);
+        c20.add(FloatVector.fromArray(S, c, r2)).intoArray(c, r2);
+        c21.add(FloatVector.fromArray(S, c, r2 + L)).intoArray(c, r2 + L);
+        c30.add(FloatVector.fromArray(S, c, r3)).intoArray(c, r3);
+        c31.add(FloatVector.fromArray(S, c, r3 + L)).intoArray(c, r3 + L);
+        c40.add(FloatVector.fromArray(S, c, r4)).intoArray(c, r4);
+        c41.add(FloatVector.fromArray(S, c, r4 + L)).intoArray(c, r4 + L);
         c50.add(FloatVector.fromArray(S, c, r5)).intoArray(c, r5);
         c51.add(FloatVector.fromArray(S, c, r5 + L)).intoArray(c, r5 + L);
     }

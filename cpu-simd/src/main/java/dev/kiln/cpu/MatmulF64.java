@@ -118,6 +118,11 @@ final class MatmulF64 {
             }
 
             @Override
+            public int nr() {
+                return NR;
+            }
+
+            @Override
             public void packB(int pc, int kc, int j, int cols, int at) {
                 MatmulF64.packB(b.data(), bBase, b.rowStride(), b.colStride(), pc, kc, j, cols, bPack, at);
             }
@@ -130,7 +135,7 @@ final class MatmulF64 {
             }
 
             @Override
-            public void tile(Object aPack, int kc, int aAt, int bAt, int cAt, int mr, int nr) {
+            public void tile(Object aPack, int pc, int kc, int row, int aAt, int bAt, int cAt, int mr, int nr) {
                 if (mr == MR && nr == NR) {
                     kernel(kc, (double[]) aPack, aAt, bPack, bAt, c, cAt, n);
                 } else {

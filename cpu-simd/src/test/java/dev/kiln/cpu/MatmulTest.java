@@ -143,6 +143,11 @@ class MatmulTest {
             HostBuffer bt70 = Exec.random(t, 12, false, 70, 600);
             checkMatmul(t, a32, bt70, nt, 1, 32, 70, 600, false, true);
             checkMatmul(t, a32, bt70, nt, 1, 32, 70, 600, false, true);
+            // columns 777 long (past MatmulF32.TRANSPOSE_STRIDE: copied 16 k at a time, the last
+            // 16 of each k block short) and A transposed too
+            HostBuffer at13 = Exec.random(t, 17, false, 777, 13);
+            HostBuffer bt64 = Exec.random(t, 18, false, 64, 777);
+            checkMatmul(t, at13, bt64, tt, 1, 13, 64, 777, true, true);
             // batch: [B, M, K] x [B, K, N], many small ones (split by batch) and a few large ones
             for (int[] s : new int[][] {{40, 9, 11, 7}, {3, 70, 90, 65}}) {
                 int bs = s[0];
@@ -152,6 +157,44 @@ class MatmulTest {
                         new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
                 checkMatmul(t, ba, bb, batched, bs, s[1], s[3], s[2], false, false);
             }
+        }
+    }
+
+    /**
+     * The six-row kernels read A in place, row-major or transposed (a weight gradient's xᵀ): row
+     * counts that leave a ragged last row panel (packed for it, zeros below), column counts around
+     * the 32-column panel (whole panels packed row by row, the last one by the panel path), K = 1,
+     * two k blocks, on one and two threads, batched; against the double-precision sum.
+     */
+    @Test
+    void leftOperandReadInPlace() {
+        int before = Parallel.threads();
+        Params.DotGeneral tn = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.configure(threads);
+                int[][] shapes = {
+                    {1, 1, 1}, {5, 1, 31}, {6, 1, 33}, {13, 7, 32}, {35, 530, 64}, {97, 600, 95}, {257, 19, 10}
+                };
+                for (int[] s : shapes) {
+                    int m = s[0];
+                    int k = s[1];
+                    int n = s[2];
+                    HostBuffer a = Exec.random(DType.FLOAT32, m + k, false, m, k);
+                    HostBuffer at = Exec.random(DType.FLOAT32, m + k + 1, false, k, m);
+                    HostBuffer b = Exec.random(DType.FLOAT32, n + k, false, k, n);
+                    checkMatmul(DType.FLOAT32, a, b, MATMUL, 1, m, n, k, false, false);
+                    checkMatmul(DType.FLOAT32, at, b, tn, 1, m, n, k, true, false);
+                }
+            }
+            // batched, A transposed per batch: [B, K, M] contracting K with [B, K, N]
+            HostBuffer ba = Exec.random(DType.FLOAT32, 41, false, 5, 70, 45);
+            HostBuffer bb = Exec.random(DType.FLOAT32, 42, false, 5, 70, 33);
+            Params.DotGeneral batchedTn =
+                    new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[] {0}, new int[] {0});
+            checkMatmul(DType.FLOAT32, ba, bb, batchedTn, 5, 45, 33, 70, true, false);
+        } finally {
+            Parallel.configure(before);
         }
     }
 
