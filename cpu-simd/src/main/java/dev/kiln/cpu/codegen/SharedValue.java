@@ -7,7 +7,9 @@ import dev.kiln.spi.KernelGroup;
 import dev.kiln.spi.KernelGroup.Source;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A value of a row group that two of its kernels compute, computed once: a reduction kernel
@@ -57,39 +59,71 @@ record SharedValue(KernelGroup group, int producer, int consumer, int output) {
     private static SharedValue share(KernelGroup g, int a, int b) {
         FusedKernel ka = g.kernels().get(a);
         FusedKernel kb = g.kernels().get(b);
-        Same same = new Same(ka, g.wiring().get(a), kb, g.wiring().get(b));
+        Map<List<Object>, Integer> table = new HashMap<>();
+        int[] ida = ids(ka, g.wiring().get(a), table);
+        int[] idb = ids(kb, g.wiring().get(b), table);
+        Map<Integer, Integer> innerOfA = new HashMap<>();
+        for (int t = 0; t < ka.epilogueStart(); t++) {
+            innerOfA.putIfAbsent(ida[t], t);
+        }
+        boolean[] costly = costly(kb);
         for (int s = kb.epilogueStart() - 1; s >= 0; s--) {
-            if (!(kb.nodes().get(s) instanceof Node.Op) || !costly(kb, s)) {
+            Integer t = innerOfA.get(idb[s]);
+            if (!costly[s] || t == null) {
                 continue;
             }
             int o = contiguousOutput(kb, kb.nodes().get(s).dtype());
-            if (o < 0) {
-                continue;
-            }
-            for (int t = 0; t < ka.epilogueStart(); t++) {
-                if (same.nodes(t, s)) {
-                    return rewrite(g, a, b, t, s, o);
-                }
+            if (o >= 0) {
+                return rewrite(g, a, b, t, s, o);
             }
         }
         return null;
     }
 
-    /** Whether node {@code n} or a node it uses is more than cheap arithmetic. */
-    private static boolean costly(FusedKernel k, int n) {
-        Node node = k.nodes().get(n);
-        if (!(node instanceof Node.Op op)) {
-            return false;
+    /**
+     * Per node of {@code k}, an id shared by structurally equal nodes of the kernels numbered with
+     * the same {@code table}: the same operations on loads of the same group arrays through the same
+     * index maps (the kernels have one space). Reductions get ids of their own.
+     */
+    private static int[] ids(FusedKernel k, List<Source> wiring, Map<List<Object>, Integer> table) {
+        int[] id = new int[k.nodes().size()];
+        for (int n = 0; n < id.length; n++) {
+            List<Object> key =
+                    switch (k.nodes().get(n)) {
+                        case Node.Load l ->
+                            List.of(
+                                    "load",
+                                    l.dtype(),
+                                    wiring.get(l.input()),
+                                    k.inputs().get(l.input()));
+                        case Node.Literal l -> List.of(l);
+                        case Node.Iota i -> List.of(i);
+                        case Node.Op op -> {
+                            List<Object> x = new ArrayList<>(List.of(op.op(), op.params(), op.dtype()));
+                            for (int arg : op.args()) {
+                                x.add(id[arg]);
+                            }
+                            yield x;
+                        }
+                        case Node other -> List.of(new Object()); // equal to nothing
+                    };
+            id[n] = table.computeIfAbsent(key, x -> table.size());
         }
-        if (op.op().cost() != Primitive.Cost.CHEAP) {
-            return true;
-        }
-        for (int arg : op.args()) {
-            if (costly(k, arg)) {
-                return true;
+        return id;
+    }
+
+    /** Per node of {@code k}: whether it, or a node it uses, is more than cheap arithmetic. */
+    private static boolean[] costly(FusedKernel k) {
+        boolean[] c = new boolean[k.nodes().size()];
+        for (int n = 0; n < c.length; n++) {
+            if (k.nodes().get(n) instanceof Node.Op op) {
+                c[n] = op.op().cost() != Primitive.Cost.CHEAP;
+                for (int arg : op.args()) {
+                    c[n] |= c[arg];
+                }
             }
         }
-        return false;
+        return c;
     }
 
     /**
@@ -194,41 +228,5 @@ record SharedValue(KernelGroup group, int producer, int consumer, int output) {
             outs.add(new FusedKernel.Output(index[out.node()], out.spec(), out.strides(), out.offset()));
         }
         return new FusedKernel(k.space(), inputs, kept, epilogueStart, outs, k.root());
-    }
-
-    /**
-     * Structural equality of inner nodes of two kernels over one space: the same operations on loads
-     * of the same group arrays through the same index maps.
-     */
-    private record Same(FusedKernel ka, List<Source> wa, FusedKernel kb, List<Source> wb) {
-        boolean nodes(int x, int y) {
-            Node p = ka.nodes().get(x);
-            Node q = kb.nodes().get(y);
-            return switch (p) {
-                case Node.Load l
-                when q instanceof Node.Load m ->
-                    l.dtype() == m.dtype()
-                            && wa.get(l.input()).equals(wb.get(m.input()))
-                            && ka.inputs().get(l.input()).equals(kb.inputs().get(m.input()));
-                case Node.Literal l -> l.equals(q);
-                case Node.Iota i -> i.equals(q);
-                case Node.Op op
-                when q instanceof Node.Op other -> {
-                    if (op.op() != other.op()
-                            || !op.params().equals(other.params())
-                            || op.dtype() != other.dtype()
-                            || op.args().length != other.args().length) {
-                        yield false;
-                    }
-                    for (int i = 0; i < op.args().length; i++) {
-                        if (!nodes(op.arg(i), other.arg(i))) {
-                            yield false;
-                        }
-                    }
-                    yield true;
-                }
-                default -> false;
-            };
-        }
     }
 }

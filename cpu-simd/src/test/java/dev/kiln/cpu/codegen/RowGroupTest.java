@@ -54,13 +54,31 @@ class RowGroupTest {
                 Array s = Np.sum(e, new int[] {1}, true);
                 return List.of(e.divide(s), e.multiply(s).add(x));
             }),
+            new Chain("exponentials of the row reversed", a -> {
+                Array x = a.get(0);
+                Array m = Np.max(x, new int[] {1}, true);
+                Array s = Np.sum(Np.exp(x.subtract(m)), new int[] {1}, true);
+                return List.of(Np.exp(Np.flip(x, 1).subtract(m)).divide(s));
+            }),
+            new Chain("tanh then forty cheap steps, summed and scaled", a -> {
+                // a deep DAG of nodes each used twice: matching it must not take exponential time
+                Array y = Np.tanh(a.get(0));
+                for (int i = 0; i < 40; i++) {
+                    y = y.multiply(y).add(y);
+                }
+                return List.of(y.multiply(Np.sum(y, new int[] {1}, true)));
+            }),
             new Chain("tanh summed and scaled", a -> {
                 Array t = Np.tanh(a.get(0));
                 return List.of(t.multiply(Np.sum(t, new int[] {1}, true)));
             }));
 
     /** Chains whose costly row value is computed once (the reduction writes it where the output goes). */
-    static final Set<String> SHARED = Set.of("softmax", "softmax and its row sums", "tanh summed and scaled");
+    static final Set<String> SHARED = Set.of(
+            "softmax",
+            "softmax and its row sums",
+            "tanh summed and scaled",
+            "tanh then forty cheap steps, summed and scaled");
 
     static Stream<Arguments> cases() {
         return Stream.of(4, 37, 1000)
