@@ -88,6 +88,14 @@ final class GeneratedKernel implements CompiledKernel {
 
     /** Binds the input buffers and allocates the outputs of one call. */
     Call bind(List<Buffer> in) {
+        return bind(in, -1, null);
+    }
+
+    /**
+     * Binds the input buffers and allocates the outputs of one call, except output {@code given}
+     * (when not -1), which is written into {@code into}.
+     */
+    Call bind(List<Buffer> in, int given, Buffer into) {
         if (in.size() != inputs) {
             throw new IllegalArgumentException("kernel takes " + inputs + " buffers, got " + in.size());
         }
@@ -105,7 +113,7 @@ final class GeneratedKernel implements CompiledKernel {
         List<Buffer> result = new ArrayList<>(outputs.size());
         for (int k = 0; k < outputs.size(); k++) {
             // every generated loop nest writes each output point once, so a reused array will do
-            HostBuffer out = OutputArrays.allocate(outputs.get(k));
+            HostBuffer out = k == given ? (HostBuffer) into : OutputArrays.allocate(outputs.get(k));
             a[outputMaps[k]] = out.data();
             result.add(out);
         }

@@ -19,13 +19,17 @@ final class RowGroupKernel implements CompiledKernel {
     private static final long BLOCK_BYTES = 256 << 10;
 
     private final KernelGroup group;
+    /** The value computed once (its group is {@link #group}), or null. */
+    private final SharedValue shared;
+
     private final List<GeneratedKernel> members;
     private final Workers workers;
     private final int block;
     private final int grainRows;
 
-    private RowGroupKernel(KernelGroup group, List<GeneratedKernel> members, Workers workers) {
+    private RowGroupKernel(KernelGroup group, SharedValue shared, List<GeneratedKernel> members, Workers workers) {
         this.group = group;
+        this.shared = shared;
         this.members = List.copyOf(members);
         this.workers = workers;
         int rows = group.rows();
@@ -52,17 +56,35 @@ final class RowGroupKernel implements CompiledKernel {
      * of rows and there are rows enough to share out; otherwise the members one after another.
      */
     static CompiledKernel of(KernelGroup group, Function<FusedKernel, CompiledKernel> compile, Workers workers) {
-        List<CompiledKernel> compiled = group.kernels().stream().map(compile).toList();
-        List<GeneratedKernel> members = new ArrayList<>(compiled.size());
-        for (CompiledKernel c : compiled) {
-            if (c instanceof GeneratedKernel g && g.rowSplittable()) {
-                members.add(g);
+        SharedValue shared = SharedValue.find(group);
+        if (shared != null) {
+            List<GeneratedKernel> members = generated(shared.group(), compile);
+            if (members != null && group.rows() >= 2 * workers.threads()) {
+                return new RowGroupKernel(shared.group(), shared, members, workers);
             }
         }
-        if (members.size() < compiled.size() || group.rows() < 2 * workers.threads()) {
+        List<CompiledKernel> compiled = group.kernels().stream().map(compile).toList();
+        List<GeneratedKernel> members = generated(compiled);
+        if (members == null || group.rows() < 2 * workers.threads()) {
             return group.inSequence(compiled);
         }
-        return new RowGroupKernel(group, members, workers);
+        return new RowGroupKernel(group, null, members, workers);
+    }
+
+    private static List<GeneratedKernel> generated(KernelGroup group, Function<FusedKernel, CompiledKernel> compile) {
+        return generated(group.kernels().stream().map(compile).toList());
+    }
+
+    /** The kernels as generated code that can run any range of rows, or null when one is not. */
+    private static List<GeneratedKernel> generated(List<CompiledKernel> compiled) {
+        List<GeneratedKernel> members = new ArrayList<>(compiled.size());
+        for (CompiledKernel c : compiled) {
+            if (!(c instanceof GeneratedKernel g && g.rowSplittable())) {
+                return null;
+            }
+            members.add(g);
+        }
+        return members;
     }
 
     @Override
@@ -79,9 +101,17 @@ final class RowGroupKernel implements CompiledKernel {
                                 calls.get(o.kernel()).results().get(o.output());
                         });
             }
-            GeneratedKernel.Call call = members.get(k).bind(args);
+            GeneratedKernel.Call call;
+            if (shared != null && k == shared.consumer()) {
+                // the output is written over the shared value, its last input, point by point
+                call = members.get(k).bind(args, shared.output(), args.getLast());
+            } else {
+                call = members.get(k).bind(args);
+            }
             calls.add(call);
-            results.addAll(call.results());
+            List<Buffer> out = call.results();
+            // the producer's last output is the shared value, not a result of the original group
+            results.addAll(shared != null && k == shared.producer() ? out.subList(0, out.size() - 1) : out);
         }
         int rows = group.rows();
         workers.forRange(rows, grainRows, 1, (lo, hi) -> {
@@ -98,6 +128,10 @@ final class RowGroupKernel implements CompiledKernel {
     @Override
     public String toString() {
         return "row group of " + members.size() + " generated kernels over " + group.rows() + " rows, blocks of "
-                + block + " rows";
+                + block + " rows"
+                + (shared == null
+                        ? ""
+                        : ", kernel " + shared.producer() + " computing a value of kernel " + shared.consumer()
+                                + " once");
     }
 }

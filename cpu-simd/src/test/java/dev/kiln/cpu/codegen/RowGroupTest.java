@@ -11,6 +11,7 @@ import dev.kiln.ir.Program;
 import dev.kiln.spi.HostBuffer;
 import dev.kiln.spi.KernelGroup;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Row groups (a row softmax's or layer norm's kernels run a block of rows at a time) against eager
  * evaluation on the reference backend: row counts below and above the threads and the block size,
  * row lengths around the vector width, float32 and float64, and rows too short for the row loop
- * (those groups run kernel by kernel).
+ * (those groups run kernel by kernel). Chains where a reduction and a later kernel compute the same
+ * costly value (softmax's exponentials) must compute it once ({@link SharedValue}), the later
+ * kernel writing its output over it.
  */
 class RowGroupTest {
     record Chain(String name, Function<List<Array>, List<Array>> f) {
@@ -40,12 +43,50 @@ class RowGroupTest {
                 Array lse = Np.log(Np.sum(Np.exp(x.subtract(m)), new int[] {1}, true))
                         .add(m);
                 return List.of(x.subtract(lse), lse);
+            }),
+            new Chain("softmax and its row sums", a -> {
+                Array y = Cases.softmax(a.get(0));
+                return List.of(y, Np.sum(y, new int[] {1}, true));
+            }),
+            new Chain("exponentials stored for two outputs", a -> {
+                Array x = a.get(0);
+                Array e = Np.exp(x.multiply(0.5));
+                Array s = Np.sum(e, new int[] {1}, true);
+                return List.of(e.divide(s), e.multiply(s).add(x));
+            }),
+            new Chain("exponentials of the row reversed", a -> {
+                Array x = a.get(0);
+                Array m = Np.max(x, new int[] {1}, true);
+                Array s = Np.sum(Np.exp(x.subtract(m)), new int[] {1}, true);
+                return List.of(Np.exp(Np.flip(x, 1).subtract(m)).divide(s));
+            }),
+            new Chain("tanh then forty cheap steps, summed and scaled", a -> {
+                // a deep DAG of nodes each used twice: matching it must not take exponential time
+                Array y = Np.tanh(a.get(0));
+                for (int i = 0; i < 40; i++) {
+                    y = y.multiply(y).add(y);
+                }
+                return List.of(y.multiply(Np.sum(y, new int[] {1}, true)));
+            }),
+            new Chain("tanh summed and scaled", a -> {
+                Array t = Np.tanh(a.get(0));
+                return List.of(t.multiply(Np.sum(t, new int[] {1}, true)));
             }));
 
+    /** Chains whose costly row value is computed once (the reduction writes it where the output goes). */
+    static final Set<String> SHARED = Set.of(
+            "softmax",
+            "softmax and its row sums",
+            "tanh summed and scaled",
+            "tanh then forty cheap steps, summed and scaled");
+
     static Stream<Arguments> cases() {
-        return Stream.of(4, 37, 1000).flatMap(rows -> Stream.of(1, 7, 16, 129, 1025)
-                .flatMap(width -> CHAINS.stream().flatMap(c -> Stream.of(Cases.f32(rows, width), Cases.f64(rows, width))
-                        .map(s -> Arguments.of(c, s)))));
+        return Stream.of(4, 37, 1000)
+                .flatMap(rows -> Stream.of(1, 7, 16, 129, 1025).flatMap(width -> CHAINS.stream()
+                        // a sum over one element is no reduction: tanh's chain is one kernel then
+                        .filter(c -> width > 1 || !c.name().startsWith("tanh"))
+                        .flatMap(c -> Stream.of(Cases.f32(rows, width), Cases.f64(rows, width))
+                                .map(s -> Arguments.of(c, s)))));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -60,6 +101,10 @@ class RowGroupTest {
         String compiled = GeneratedKernelTest.CPU.compileKernelGroup(g).toString();
         if (spec.shape()[1] >= 16 && spec.shape()[0] >= 4) {
             assertTrue(compiled.startsWith("row group of "), c + " " + spec + ": " + compiled);
+            assertEquals(
+                    SHARED.contains(c.name()),
+                    compiled.contains("computing a value of kernel"),
+                    c + " " + spec + ": " + compiled);
         }
         List<HostBuffer> eager = Kiln.withBackend(
                 "reference",
