@@ -20,14 +20,16 @@ import org.junit.jupiter.api.AfterAll;
  */
 class PjrtConformanceTest extends BackendConformance {
     /**
-     * The families that run in another class, by class. Measured in a split run (load 11-14, each
-     * family's wall time): breadth 571 s, elementwise 63 s and reductions 65 s in one class; the
-     * rest (distributions 232 s, linalg 238 s, fusion 57 s and the smaller families) in this one.
+     * The families that run in another class, by class. Measured in a split run (load 10-14, each
+     * family's wall time): breadth 571 s, grad 131 s, reductions 65 s, elementwise 63 s there; here
+     * linalg 238 s, distributions 232 s, random 73 s, fusion 57 s, vmap 56 s and the smaller
+     * families, about 890 s.
      */
     static final Map<String, Class<?>> PARTS = Map.of(
             "breadth", PjrtConformanceBreadthTest.class,
             "elementwise", PjrtConformanceBreadthTest.class,
-            "reductions", PjrtConformanceBreadthTest.class);
+            "reductions", PjrtConformanceBreadthTest.class,
+            "grad", PjrtConformanceBreadthTest.class);
 
     private String current;
     private long compilesAt;
