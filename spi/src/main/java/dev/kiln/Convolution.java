@@ -6,10 +6,13 @@ import java.util.Set;
 
 /**
  * {@link Lax#convGeneralDilated} and its short forms, as {@code jax.lax.conv_general_dilated}, written
- * with existing primitives (no convolution primitive): the operands are moved to channels-last, the
- * input is padded (its interior too, for input dilation), each kernel tap's strided window of the
- * input is sliced out and the windows are stacked into patches (im2col), and one {@code dot_general}
- * contracts patches with the kernel, batched over the feature or batch groups. Every backend runs it
+ * with existing primitives (no convolution primitive): the input is moved to features-first
+ * [C, N, spatial…] and the kernel to [O, I, spatial…], the input is padded (its interior too, for
+ * input dilation), each kernel tap's strided window of the input is sliced out and the windows are
+ * stacked into patches [C, taps, N, out…] (im2col), and one {@code dot_general} of the kernel with
+ * the patches, batched over the feature or batch groups, gives [O, N, out…], which is moved to the
+ * output layout. Kernel times patches, rather than patches times kernel, puts the long side (batch
+ * times output positions) in the matmul's columns and contracts over rows contiguous in both. Every backend runs it
  * at once, and its derivatives and batching come from those parts: the transpose of a slice is a
  * pad, of the stacking a slice, so the input's gradient is the kernel-tap sum JAX writes as a
  * convolution of the cotangent with the flipped kernel.
@@ -273,37 +276,31 @@ final class Convolution {
             out[i] = (padded[i] - window) / st[i] + 1;
         }
 
-        // channels-last input [N, spatial..., C] and kernel [spatial..., I, O]
-        int[] toLast = new int[rank];
-        toLast[0] = dn.lhs()[0];
+        // features-first input [C, N, spatial...] and kernel [O, I, spatial...]
+        int[] toFirst = new int[rank];
+        toFirst[0] = dn.lhs()[1];
+        toFirst[1] = dn.lhs()[0];
         for (int i = 0; i < n; i++) {
-            toLast[1 + i] = dn.lhs()[2 + i];
+            toFirst[2 + i] = dn.lhs()[2 + i];
         }
-        toLast[rank - 1] = dn.lhs()[1];
-        Array x = Lax.transpose(lhs, toLast);
-        int[] kPerm = new int[rank];
-        for (int i = 0; i < n; i++) {
-            kPerm[i] = dn.rhs()[2 + i];
-        }
-        kPerm[n] = dn.rhs()[1];
-        kPerm[n + 1] = dn.rhs()[0];
-        Array w = Lax.transpose(rhs, kPerm);
+        Array x = Lax.transpose(lhs, toFirst);
+        Array w = Lax.transpose(rhs, dn.rhs());
 
         int[] lo = new int[rank];
         int[] hi = new int[rank];
         int[] interior = new int[rank];
         boolean padAny = false;
         for (int i = 0; i < n; i++) {
-            lo[1 + i] = pad[i][0];
-            hi[1 + i] = pad[i][1];
-            interior[1 + i] = ld[i] - 1;
-            padAny |= lo[1 + i] != 0 || hi[1 + i] != 0 || interior[1 + i] != 0;
+            lo[2 + i] = pad[i][0];
+            hi[2 + i] = pad[i][1];
+            interior[2 + i] = ld[i] - 1;
+            padAny |= lo[2 + i] != 0 || hi[2 + i] != 0 || interior[2 + i] != 0;
         }
         if (padAny) {
             x = Lax.pad(x, Np.full(x.dtype(), 0), lo, hi, interior);
         }
 
-        // one strided window of the input per kernel tap, stacked on a new axis before the features
+        // one strided window of the input per kernel tap, stacked on a new axis after the features
         int taps = 1;
         for (int e : k) {
             taps *= e;
@@ -317,16 +314,16 @@ final class Convolution {
             int[] step = new int[rank];
             Arrays.fill(step, 1);
             for (int i = 0; i < n; i++) {
-                start[1 + i] = tap[i] * rd[i];
-                limit[1 + i] = start[1 + i] + (out[i] - 1) * st[i] + 1;
-                step[1 + i] = st[i];
+                start[2 + i] = tap[i] * rd[i];
+                limit[2 + i] = start[2 + i] + (out[i] - 1) * st[i] + 1;
+                step[2 + i] = st[i];
             }
             Array win = Lax.slice(x, start, limit, step);
             int[] ws = win.shape();
             int[] expanded = new int[rank + 1];
-            System.arraycopy(ws, 0, expanded, 0, rank - 1);
-            expanded[rank - 1] = 1;
-            expanded[rank] = ws[rank - 1];
+            expanded[0] = ws[0];
+            expanded[1] = 1;
+            System.arraycopy(ws, 1, expanded, 2, rank - 1);
             windows[t] = Lax.reshape(win, expanded);
             for (int i = n - 1; i >= 0; i--) {
                 if (++tap[i] < k[i]) {
@@ -335,59 +332,51 @@ final class Convolution {
                 tap[i] = 0;
             }
         }
-        // patches [N, out..., K, C]; kernel [K, I, O]
-        Array patches = Lax.concatenate(windows, rank - 1);
-        Array kernel = Lax.reshape(w, taps, inFeatures, outFeatures);
-        int tapAxis = rank - 1;
-        Array y; // [N, out..., O]
+        // patches [C, K, N, out...] and kernel [O, I, K]: the product puts the long batch-and-space
+        // side in the matmul's columns and contracts over rows that lie contiguous in both operands
+        Array patches = Lax.concatenate(windows, 1);
+        Array kernel = Lax.reshape(w, outFeatures, inFeatures, taps);
+        int[] ps = patches.shape();
+        Array y; // [O, N, out...]
         if (fgc == 1 && bgc == 1) {
-            y = Lax.dotGeneral(
-                    patches, kernel, new int[] {tapAxis, tapAxis + 1}, new int[] {0, 1}, new int[0], new int[0]);
+            y = Lax.dotGeneral(kernel, patches, new int[] {1, 2}, new int[] {0, 1}, new int[0], new int[0]);
         } else if (fgc > 1) {
-            int[] ps = patches.shape();
-            int[] grouped = Arrays.copyOf(ps, rank + 2);
-            grouped[rank] = fgc;
-            grouped[rank + 1] = inFeatures;
-            Array pg = Lax.reshape(patches, grouped); // [N, out..., K, G, Cg]
-            Array kg = Lax.reshape(kernel, taps, inFeatures, fgc, outFeatures / fgc); // [K, Cg, G, Og]
-            Array r = Lax.dotGeneral(
-                    pg, kg, new int[] {tapAxis, rank + 1}, new int[] {0, 1}, new int[] {rank}, new int[] {2});
-            y = ungroup(r, rank); // [G, N, out..., Og] -> [N, out..., G*Og]
-        } else {
-            int[] ps = patches.shape();
             int[] grouped = new int[rank + 2];
-            grouped[0] = bgc;
-            grouped[1] = batch / bgc;
+            grouped[0] = fgc;
+            grouped[1] = inFeatures;
             System.arraycopy(ps, 1, grouped, 2, rank);
-            Array pg = Lax.reshape(patches, grouped); // [B, Nb, out..., K, C]
-            Array kg = Lax.reshape(kernel, taps, inFeatures, bgc, outFeatures / bgc); // [K, C, B, Ob]
-            Array r = Lax.dotGeneral(
-                    pg, kg, new int[] {tapAxis + 1, tapAxis + 2}, new int[] {0, 1}, new int[] {0}, new int[] {2});
-            y = ungroup(r, rank); // [B, Nb, out..., Ob] -> [Nb, out..., B*Ob]
+            Array pg = Lax.reshape(patches, grouped); // [G, Cg, K, N, out...]
+            Array kg = Lax.reshape(kernel, fgc, outFeatures / fgc, inFeatures, taps); // [G, Og, Cg, K]
+            Array r = Lax.dotGeneral(kg, pg, new int[] {2, 3}, new int[] {1, 2}, new int[] {0}, new int[] {0});
+            y = mergeGroups(r); // [G, Og, N, out...] -> [G*Og, N, out...]
+        } else {
+            int[] grouped = new int[rank + 2];
+            grouped[0] = ps[0];
+            grouped[1] = ps[1];
+            grouped[2] = bgc;
+            grouped[3] = batch / bgc;
+            System.arraycopy(ps, 3, grouped, 4, rank - 2);
+            Array pg = Lax.reshape(patches, grouped); // [C, K, B, Nb, out...]
+            Array kg = Lax.reshape(kernel, bgc, outFeatures / bgc, inFeatures, taps); // [B, Ob, C, K]
+            Array r = Lax.dotGeneral(kg, pg, new int[] {2, 3}, new int[] {0, 1}, new int[] {0}, new int[] {2});
+            y = mergeGroups(r); // [B, Ob, Nb, out...] -> [B*Ob, Nb, out...]
         }
         // to the requested output layout
         int[] perm = new int[rank];
-        perm[dn.out()[0]] = 0;
-        perm[dn.out()[1]] = rank - 1;
+        perm[dn.out()[0]] = 1;
+        perm[dn.out()[1]] = 0;
         for (int i = 0; i < n; i++) {
-            perm[dn.out()[2 + i]] = 1 + i;
+            perm[dn.out()[2 + i]] = 2 + i;
         }
         return Lax.transpose(y, perm);
     }
 
-    /** [G, N, spatial..., Og] to [N, spatial..., G * Og]. */
-    private static Array ungroup(Array r, int rank) {
-        int[] perm = new int[rank + 1];
-        for (int i = 0; i < rank - 1; i++) {
-            perm[i] = i + 1;
-        }
-        perm[rank - 1] = 0;
-        perm[rank] = rank;
-        Array t = Lax.transpose(r, perm);
-        int[] s = t.shape();
-        int[] merged = Arrays.copyOf(s, rank);
-        merged[rank - 1] = s[rank - 1] * s[rank];
-        return Lax.reshape(t, merged);
+    /** [G, Og, rest...] to [G * Og, rest...]. */
+    private static Array mergeGroups(Array r) {
+        int[] s = r.shape();
+        int[] merged = Arrays.copyOfRange(s, 1, s.length);
+        merged[0] = s[0] * s[1];
+        return Lax.reshape(r, merged);
     }
 
     /** {@code jax.lax.conv_transpose}: a fractionally strided convolution (input dilation = strides). */
