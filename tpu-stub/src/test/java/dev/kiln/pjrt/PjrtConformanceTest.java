@@ -20,13 +20,14 @@ import org.junit.jupiter.api.AfterAll;
  */
 class PjrtConformanceTest extends BackendConformance {
     /**
-     * The families that run in another class, by class. Measured in a split run (load 10-14, each
-     * family's wall time): breadth 571 s, grad 131 s, reductions 65 s, elementwise 63 s there; here
-     * linalg 238 s, distributions 232 s, random 73 s, fusion 57 s, vmap 56 s and the smaller
-     * families, about 890 s.
+     * The families that run in another class, by class. Measured on a quiet machine (each family's
+     * wall time, both JVMs running): breadth 143 s, linalg 63 s, reductions 32 s, elementwise 28 s,
+     * grad 20 s there (about 286 s); here distributions 66 s, goldens 33 s, vmap 26 s, fusion 22 s,
+     * jit 21 s, random 20 s, conv 18 s and the smaller families (about 277 s).
      */
     static final Map<String, Class<?>> PARTS = Map.of(
             "breadth", PjrtConformanceBreadthTest.class,
+            "linalg", PjrtConformanceBreadthTest.class,
             "elementwise", PjrtConformanceBreadthTest.class,
             "reductions", PjrtConformanceBreadthTest.class,
             "grad", PjrtConformanceBreadthTest.class);
