@@ -423,16 +423,15 @@ public final class Kiln {
         Objects.requireNonNull(f, "f");
         NullChecks.elements(inputs, "inputs");
         Jitted j = new Jitted(args -> f.apply(uncheckedFirst(args)));
-        List<Array> placeholders = new java.util.ArrayList<>(inputs.size());
         for (Object spec : inputs) {
             if (!(spec instanceof ArraySpec)) {
                 throw new KilnException("evalShape: inputs must be ArraySpecs (a dtype and a shape), got "
                         + Transforms.describe(spec) + "; pass new ArraySpec(dtype, shape), or x.spec() of an array");
             }
-            placeholders.add(Np.zeros(DType.BOOL));
         }
-        // the structure of one list argument; its leaves are replaced by traced inputs of the specs
-        Tree.Def def = Tree.flatten(new Object[] {placeholders}).def();
+        // the structure of one list argument of that many leaves; tracing gives each leaf its spec
+        Tree.Def def = Tree.flatten(new Object[] {java.util.Collections.nCopies(inputs.size(), Np.zeros(DType.BOOL))})
+                .def();
         return j.outputSpecs(def, List.copyOf(inputs));
     }
 

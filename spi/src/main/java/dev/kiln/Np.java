@@ -4413,12 +4413,15 @@ public final class Np {
             throw new KilnException("histogramBinEdges: bins must be positive, got " + bins);
         }
         Array v = Nn.inexact(x);
-        Array lo = min(v);
-        Array hi = max(v);
+        return binEdges(min(v), max(v), bins);
+    }
+
+    /** {@code bins + 1} equal steps from {@code lo} to {@code hi} (widened by 0.5 each way when equal), the last exactly hi. */
+    private static Array binEdges(Array lo, Array hi, int bins) {
         Array same = equal(lo, hi);
         lo = where(same, subtract(lo, 0.5), lo);
         hi = where(same, add(hi, 0.5), hi);
-        Array steps = divide(Lax.convert(arange(bins + 1), v.dtype()), (double) bins);
+        Array steps = divide(Lax.convert(arange(bins + 1), lo.dtype()), (double) bins);
         Array edges = add(lo, multiply(subtract(hi, lo), steps));
         return Lax.dynamicUpdateSlice(edges, reshape(hi, 1), scalar(bins));
     }
@@ -4426,7 +4429,8 @@ public final class Np {
     /** The counts of x in {@code bins} equal-width bins over its range (the last bin closed) and the edges. */
     public static Array[] histogram(Array x, int bins) {
         Objects.requireNonNull(x, "x");
-        return histogramOver(ravel(Nn.inexact(x)), histogramBinEdges(ravel(Nn.inexact(x)), bins), null, false);
+        Array v = ravel(Nn.inexact(x));
+        return histogramOver(v, histogramBinEdges(v, bins), null, false);
     }
 
     /**
@@ -4450,13 +4454,7 @@ public final class Np {
             if (range.length != 2) {
                 throw new ShapeException("histogram: range must be {lo, hi}, got " + range.length + " values");
             }
-            Array lo = Lax.convert(array(range[0]), v.dtype());
-            Array hi = Lax.convert(array(range[1]), v.dtype());
-            Array same = equal(lo, hi);
-            lo = where(same, subtract(lo, 0.5), lo);
-            hi = where(same, add(hi, 0.5), hi);
-            Array steps = divide(Lax.convert(arange(bins + 1), v.dtype()), (double) bins);
-            edges = Lax.dynamicUpdateSlice(add(lo, multiply(subtract(hi, lo), steps)), reshape(hi, 1), scalar(bins));
+            edges = binEdges(Lax.convert(array(range[0]), v.dtype()), Lax.convert(array(range[1]), v.dtype()), bins);
         }
         return histogramOver(v, edges, histogramWeights(x, weights), density);
     }

@@ -58,66 +58,45 @@ final class Reductions {
         return t.isFloating() ? t : DType.FLOAT32;
     }
 
+    /** The options of the positional forms: {@code axes} (null: all) and {@code keepdims}, nothing else. */
+    private static ReduceOptions positional(int[] axes, boolean keepdims) {
+        return new ReduceOptions(axes, keepdims, null, null, null, 0);
+    }
+
     static Array sum(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("sum", x, axes);
-        return finish(Lax.reduce(Primitive.REDUCE_SUM, numeric(x), ax), x, ax, keepdims);
+        return sumOrProd("sum", Primitive.REDUCE_SUM, x, positional(axes, keepdims));
     }
 
     static Array prod(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("prod", x, axes);
-        return finish(Lax.reduce(Primitive.REDUCE_PROD, numeric(x), ax), x, ax, keepdims);
+        return sumOrProd("prod", Primitive.REDUCE_PROD, x, positional(axes, keepdims));
     }
 
     static Array max(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("max", x, axes);
-        requireNonEmpty("max", "max", x, ax);
-        Primitive p = x.dtype() == DType.BOOL ? Primitive.REDUCE_OR : Primitive.REDUCE_MAX;
-        return finish(Lax.reduce(p, x, ax), x, ax, keepdims);
+        return extremum("max", true, x, positional(axes, keepdims));
     }
 
     static Array min(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("min", x, axes);
-        requireNonEmpty("min", "min", x, ax);
-        Primitive p = x.dtype() == DType.BOOL ? Primitive.REDUCE_AND : Primitive.REDUCE_MIN;
-        return finish(Lax.reduce(p, x, ax), x, ax, keepdims);
+        return extremum("min", false, x, positional(axes, keepdims));
     }
 
     static Array all(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("all", x, axes);
-        return finish(Lax.reduce(Primitive.REDUCE_AND, Lax.convert(x, DType.BOOL), ax), x, ax, keepdims);
+        return allOrAny("all", true, x, positional(axes, keepdims));
     }
 
     static Array any(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("any", x, axes);
-        return finish(Lax.reduce(Primitive.REDUCE_OR, Lax.convert(x, DType.BOOL), ax), x, ax, keepdims);
+        return allOrAny("any", false, x, positional(axes, keepdims));
     }
 
     static Array mean(Array x, int[] axes, boolean keepdims) {
-        int[] ax = axes("mean", x, axes);
-        DType t = inexact(x.dtype());
-        Array a = Lax.convert(x, accumulator(t));
-        Array s = finish(Lax.reduce(Primitive.REDUCE_SUM, a, ax), x, ax, keepdims);
-        return Lax.convert(Np.divide(s, (double) count(x, ax)), t);
+        return mean(x, positional(axes, keepdims));
     }
 
     static Array var(Array x, int[] axes, boolean keepdims, int ddof) {
-        int[] ax = axes("var", x, axes);
-        // float16 and bfloat16 compute in their own dtype here, as JAX does (squares can overflow)
-        Array a = Lax.convert(x, inexact(x.dtype()));
-        Array mean = Np.divide(
-                Movement.keepDims(Lax.reduce(Primitive.REDUCE_SUM, a, ax), x.shape(), ax), (double) count(x, ax));
-        Array centered = Np.subtract(a, mean);
-        Array squares = Lax.bind(Primitive.MUL, centered, centered);
-        Array s = finish(Lax.reduce(Primitive.REDUCE_SUM, squares, ax), x, ax, keepdims);
-        long divisor = count(x, ax) - ddof;
-        // JAX answers NaN rather than inf or a negative variance when nothing is left to divide by
-        return Np.divide(s, divisor > 0 ? (double) divisor : Double.NaN);
+        return var("var", x, positional(axes, keepdims).ddof(ddof));
     }
 
     static Array std(Array x, int[] axes, boolean keepdims, int ddof) {
-        // the axes are checked under the right name before var does its work
-        axes("std", x, axes);
-        return Lax.bind(Primitive.SQRT, var(x, axes, keepdims, ddof));
+        return var("std", x, positional(axes, keepdims).ddof(ddof));
     }
 
     static Array logSumExp(Array x, int[] axes, boolean keepdims) {

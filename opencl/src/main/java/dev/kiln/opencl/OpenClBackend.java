@@ -1190,48 +1190,22 @@ final class OpenClBackend implements Backend {
         tiledProducts.incrementAndGet();
         ClBuffer result = allocate(out);
         int[] cp = cpuDotParameters(out.dtype());
+        int[] plan = {b, m, n, k, s[0], s[1], s[2], s[3], s[4], s[5]};
+        String source;
+        long[] groups;
+        long[] local;
         if (cp != null) {
             cpuProducts.incrementAndGet();
-            int[] plan = {b, m, n, k, s[0], s[1], s[2], s[3], s[4], s[5]};
             boolean dotForm = dotForm(plan);
-            rt.launch3(
-                    Sources.cpuDot(out.dtype(), fp64, dotForm, cp),
-                    "k",
-                    cpuDotGroups(plan, cp, dotForm),
-                    new long[] {1, 1, 1},
-                    lhs,
-                    rhs,
-                    result,
-                    m,
-                    n,
-                    k,
-                    s[0],
-                    s[1],
-                    s[2],
-                    s[3],
-                    s[4],
-                    s[5]);
-            return result;
+            source = Sources.cpuDot(out.dtype(), fp64, dotForm, cp);
+            groups = cpuDotGroups(plan, cp, dotForm);
+            local = new long[] {1, 1, 1};
+        } else {
+            source = Sources.tiledDot(out.dtype(), fp64, p[0], p[1], p[2], p[3], p[4]);
+            groups = tiledGroups(plan);
+            local = new long[] {p[1] / p[4], p[0] / p[3], 1};
         }
-        long[] groups = {(n + p[1] - 1) / p[1], (m + p[0] - 1) / p[0], b};
-        long[] local = {p[1] / p[4], p[0] / p[3], 1};
-        rt.launch3(
-                Sources.tiledDot(out.dtype(), fp64, p[0], p[1], p[2], p[3], p[4]),
-                "k",
-                groups,
-                local,
-                lhs,
-                rhs,
-                result,
-                m,
-                n,
-                k,
-                s[0],
-                s[1],
-                s[2],
-                s[3],
-                s[4],
-                s[5]);
+        rt.launch3(source, "k", groups, local, lhs, rhs, result, m, n, k, s[0], s[1], s[2], s[3], s[4], s[5]);
         return result;
     }
 
