@@ -1,21 +1,21 @@
 package dev.kiln;
 
+import dev.kiln.ir.Ints;
+import dev.kiln.ir.Params;
+import dev.kiln.ir.Primitive;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * {@link Lax#convGeneralDilated} and its short forms, as {@code jax.lax.conv_general_dilated}, written
- * with existing primitives (no convolution primitive): the input is moved to features-first
- * [C, N, spatial…] and the kernel to [O, I, spatial…], the input is padded (its interior too, for
- * input dilation), each kernel tap's strided window of the input is sliced out and the windows are
- * stacked into patches [C, taps, N, out…] (im2col), and one {@code dot_general} of the kernel with
- * the patches, batched over the feature or batch groups, gives [O, N, out…], which is moved to the
- * output layout. Kernel times patches, rather than patches times kernel, puts the long side (batch
- * times output positions) in the matmul's columns and contracts over rows contiguous in both. Every backend runs it
- * at once, and its derivatives and batching come from those parts: the transpose of a slice is a
- * pad, of the stacking a slice, so the input's gradient is the kernel-tap sum JAX writes as a
- * convolution of the cotangent with the flipped kernel.
+ * The frontend of {@link Lax#convGeneralDilated} and its short forms, as {@code
+ * jax.lax.conv_general_dilated}: the checks with typed errors, JAX's string paddings and layout
+ * strings, {@code convTranspose}'s padding rules; each call binds the {@code conv_general_dilated}
+ * primitive, whose decomposition (patches of strided windows times the kernel in one {@code
+ * dot_general}) and batching rule are in {@code internal.rules.ConvolutionRules}. Its derivative
+ * is the JVP of that decomposition: the transpose of a slice is a pad, of the stacking a slice, so
+ * the input's gradient is the kernel-tap sum JAX writes as a convolution of the cotangent with the
+ * flipped kernel.
  */
 final class Convolution {
     private Convolution() {}
@@ -264,7 +264,6 @@ final class Convolution {
         int[] in = spatial(ls, dn.lhs());
         int[] k = spatial(rs, dn.rhs());
         int[] padded = new int[n];
-        int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             padded[i] = dilated(in[i], ld[i]) + pad[i][0] + pad[i][1];
             int window = dilated(k[i], rd[i]);
@@ -273,110 +272,26 @@ final class Convolution {
                         + " after padding and dilation but the dilated kernel window is " + window
                         + "; pad the input more or use a smaller kernel or dilation");
             }
-            out[i] = (padded[i] - window) / st[i] + 1;
         }
 
-        // features-first input [C, N, spatial...] and kernel [O, I, spatial...]
-        int[] toFirst = new int[rank];
-        toFirst[0] = dn.lhs()[1];
-        toFirst[1] = dn.lhs()[0];
+        int[] lo = new int[n];
+        int[] hi = new int[n];
         for (int i = 0; i < n; i++) {
-            toFirst[2 + i] = dn.lhs()[2 + i];
+            lo[i] = pad[i][0];
+            hi[i] = pad[i][1];
         }
-        Array x = Lax.transpose(lhs, toFirst);
-        Array w = Lax.transpose(rhs, dn.rhs());
-
-        int[] lo = new int[rank];
-        int[] hi = new int[rank];
-        int[] interior = new int[rank];
-        boolean padAny = false;
-        for (int i = 0; i < n; i++) {
-            lo[2 + i] = pad[i][0];
-            hi[2 + i] = pad[i][1];
-            interior[2 + i] = ld[i] - 1;
-            padAny |= lo[2 + i] != 0 || hi[2 + i] != 0 || interior[2 + i] != 0;
-        }
-        if (padAny) {
-            x = Lax.pad(x, Np.full(x.dtype(), 0), lo, hi, interior);
-        }
-
-        // one strided window of the input per kernel tap, stacked on a new axis after the features
-        int taps = 1;
-        for (int e : k) {
-            taps *= e;
-        }
-        Array[] windows = new Array[taps];
-        int[] tap = new int[n];
-        int[] xs = x.shape();
-        for (int t = 0; t < taps; t++) {
-            int[] start = new int[rank];
-            int[] limit = xs.clone();
-            int[] step = new int[rank];
-            Arrays.fill(step, 1);
-            for (int i = 0; i < n; i++) {
-                start[2 + i] = tap[i] * rd[i];
-                limit[2 + i] = start[2 + i] + (out[i] - 1) * st[i] + 1;
-                step[2 + i] = st[i];
-            }
-            Array win = Lax.slice(x, start, limit, step);
-            int[] ws = win.shape();
-            int[] expanded = new int[rank + 1];
-            expanded[0] = ws[0];
-            expanded[1] = 1;
-            System.arraycopy(ws, 1, expanded, 2, rank - 1);
-            windows[t] = Lax.reshape(win, expanded);
-            for (int i = n - 1; i >= 0; i--) {
-                if (++tap[i] < k[i]) {
-                    break;
-                }
-                tap[i] = 0;
-            }
-        }
-        // patches [C, K, N, out...] and kernel [O, I, K]: the product puts the long batch-and-space
-        // side in the matmul's columns and contracts over rows that lie contiguous in both operands
-        Array patches = Lax.concatenate(windows, 1);
-        Array kernel = Lax.reshape(w, outFeatures, inFeatures, taps);
-        int[] ps = patches.shape();
-        Array y; // [O, N, out...]
-        if (fgc == 1 && bgc == 1) {
-            y = Lax.dotGeneral(kernel, patches, new int[] {1, 2}, new int[] {0, 1}, new int[0], new int[0]);
-        } else if (fgc > 1) {
-            int[] grouped = new int[rank + 2];
-            grouped[0] = fgc;
-            grouped[1] = inFeatures;
-            System.arraycopy(ps, 1, grouped, 2, rank);
-            Array pg = Lax.reshape(patches, grouped); // [G, Cg, K, N, out...]
-            Array kg = Lax.reshape(kernel, fgc, outFeatures / fgc, inFeatures, taps); // [G, Og, Cg, K]
-            Array r = Lax.dotGeneral(kg, pg, new int[] {2, 3}, new int[] {1, 2}, new int[] {0}, new int[] {0});
-            y = mergeGroups(r); // [G, Og, N, out...] -> [G*Og, N, out...]
-        } else {
-            int[] grouped = new int[rank + 2];
-            grouped[0] = ps[0];
-            grouped[1] = ps[1];
-            grouped[2] = bgc;
-            grouped[3] = batch / bgc;
-            System.arraycopy(ps, 3, grouped, 4, rank - 2);
-            Array pg = Lax.reshape(patches, grouped); // [C, K, B, Nb, out...]
-            Array kg = Lax.reshape(kernel, bgc, outFeatures / bgc, inFeatures, taps); // [B, Ob, C, K]
-            Array r = Lax.dotGeneral(kg, pg, new int[] {2, 3}, new int[] {0, 1}, new int[] {0}, new int[] {2});
-            y = mergeGroups(r); // [B, Ob, Nb, out...] -> [B*Ob, Nb, out...]
-        }
-        // to the requested output layout
-        int[] perm = new int[rank];
-        perm[dn.out()[0]] = 1;
-        perm[dn.out()[1]] = 0;
-        for (int i = 0; i < n; i++) {
-            perm[dn.out()[2 + i]] = 2 + i;
-        }
-        return Lax.transpose(y, perm);
-    }
-
-    /** [G, Og, rest...] to [G * Og, rest...]. */
-    private static Array mergeGroups(Array r) {
-        int[] s = r.shape();
-        int[] merged = Arrays.copyOfRange(s, 1, s.length);
-        merged[0] = s[0] * s[1];
-        return Lax.reshape(r, merged);
+        Params.Conv params = new Params.Conv(
+                Ints.of(st),
+                Ints.of(lo),
+                Ints.of(hi),
+                Ints.of(ld),
+                Ints.of(rd),
+                Ints.of(dn.lhs()),
+                Ints.of(dn.rhs()),
+                Ints.of(dn.out()),
+                fgc,
+                bgc);
+        return Lax.bind(Primitive.CONV_GENERAL_DILATED, params, lhs, rhs);
     }
 
     /** {@code jax.lax.conv_transpose}: a fractionally strided convolution (input dilation = strides). */

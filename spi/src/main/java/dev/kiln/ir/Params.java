@@ -43,6 +43,7 @@ public sealed interface Params {
             case DotGeneral d ->
                 "contract=(" + d.lhsContract() + "," + d.rhsContract() + ") batch=(" + d.lhsBatch() + "," + d.rhsBatch()
                         + ")";
+            case Conv c -> c.describe();
             case Cond c -> "branches=" + c.branches().size();
             case While w -> "cond_consts=" + w.condConsts() + " body_consts=" + w.bodyConsts();
             case Scan s ->
@@ -200,6 +201,38 @@ public sealed interface Params {
     record DotGeneral(Ints lhsContract, Ints rhsContract, Ints lhsBatch, Ints rhsBatch) implements Params {
         public DotGeneral(int[] lhsContract, int[] rhsContract, int[] lhsBatch, int[] rhsBatch) {
             this(Ints.of(lhsContract), Ints.of(rhsContract), Ints.of(lhsBatch), Ints.of(rhsBatch));
+        }
+    }
+
+    /**
+     * CONV_GENERAL_DILATED: {@code strides}, {@code padLo}/{@code padHi} (the padding before and after
+     * each spatial dimension, after lhs dilation), {@code lhsDilation} and {@code rhsDilation} have one
+     * entry per spatial dimension. {@code lhsLayout} lists the input's dimensions as (batch, feature,
+     * spatial...), {@code rhsLayout} the kernel's as (out feature, in feature, spatial...),
+     * {@code outLayout} the output's as (batch, feature, spatial...): JAX's dimension numbers as
+     * permutations. At most one of {@code featureGroups} and {@code batchGroups} is above 1.
+     */
+    record Conv(
+            Ints strides,
+            Ints padLo,
+            Ints padHi,
+            Ints lhsDilation,
+            Ints rhsDilation,
+            Ints lhsLayout,
+            Ints rhsLayout,
+            Ints outLayout,
+            int featureGroups,
+            int batchGroups)
+            implements Params {
+        /** The number of spatial dimensions. */
+        public int spatialRank() {
+            return strides.size();
+        }
+
+        String describe() {
+            return "strides=" + strides + " pad_lo=" + padLo + " pad_hi=" + padHi + " lhs_dilation=" + lhsDilation
+                    + " rhs_dilation=" + rhsDilation + " layouts=(" + lhsLayout + "," + rhsLayout + "," + outLayout
+                    + ") feature_groups=" + featureGroups + " batch_groups=" + batchGroups;
         }
     }
 

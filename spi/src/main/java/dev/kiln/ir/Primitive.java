@@ -143,6 +143,14 @@ public enum Primitive {
     /** No operands. */
     IOTA(Kind.CREATION, 0, Params.Iota.class),
     DOT_GENERAL(Kind.CONTRACTION, 2, Params.DotGeneral.class),
+    /**
+     * JAX's {@code conv_general_dilated}: input and kernel of one dtype and rank (batch, feature and
+     * spatial dimensions in the layouts of {@link Params.Conv}); each output point is the sum over the
+     * kernel's taps and input features of kernel times the (dilated, padded) input under the strided
+     * window. Defined by its decomposition into strided slices and one {@code dot_general}, which is
+     * what backends that do not claim it run; pjrt lowers it to {@code stablehlo.convolution}.
+     */
+    CONV_GENERAL_DILATED(Kind.CONTRACTION, 2, Params.Conv.class),
 
     // collectives over a named mapped axis (pmap, or vmap with an axis name); see Params.Collective
     /** Sum over the named axis; every member gets the total. */

@@ -223,7 +223,98 @@ class BatchRulesTest {
                         floats(2),
                         floats(3))
                 .named("outer"));
+
+        // convolutions: a mapped input alone folds into the input's batch dimension, wherever the
+        // layouts put it; a mapped kernel maps the decomposition
+        ops.add(new Op(
+                        Primitive.CONV_GENERAL_DILATED,
+                        conv(
+                                new int[] {1, 1},
+                                new int[] {1, 0},
+                                new int[] {0, 1},
+                                new int[] {1, 1},
+                                new int[] {1, 1},
+                                new int[] {0, 1, 2, 3},
+                                new int[] {0, 1, 2, 3},
+                                new int[] {0, 1, 2, 3},
+                                1,
+                                1),
+                        floats(2, 3, 5, 4),
+                        floats(4, 3, 2, 2))
+                .named("conv NCHW"));
+        ops.add(new Op(
+                        Primitive.CONV_GENERAL_DILATED,
+                        conv(
+                                new int[] {2},
+                                new int[] {1},
+                                new int[] {2},
+                                new int[] {2},
+                                new int[] {1},
+                                new int[] {0, 2, 1},
+                                new int[] {2, 1, 0},
+                                new int[] {2, 0, 1},
+                                1,
+                                1),
+                        floats(2, 5, 2),
+                        floats(3, 2, 3))
+                .named("conv NWC strided dilated"));
+        ops.add(new Op(
+                        Primitive.CONV_GENERAL_DILATED,
+                        conv(
+                                new int[] {1},
+                                new int[] {0},
+                                new int[] {0},
+                                new int[] {1},
+                                new int[] {2},
+                                new int[] {0, 1, 2},
+                                new int[] {0, 1, 2},
+                                new int[] {0, 1, 2},
+                                2,
+                                1),
+                        floats(2, 4, 5),
+                        floats(6, 2, 2))
+                .named("conv feature groups"));
+        ops.add(new Op(
+                        Primitive.CONV_GENERAL_DILATED,
+                        conv(
+                                new int[] {1},
+                                new int[] {1},
+                                new int[] {1},
+                                new int[] {1},
+                                new int[] {1},
+                                new int[] {0, 1, 2},
+                                new int[] {0, 1, 2},
+                                new int[] {0, 1, 2},
+                                1,
+                                2),
+                        floats(4, 2, 5),
+                        floats(4, 2, 3))
+                .named("conv batch groups"));
         return ops;
+    }
+
+    private static Params.Conv conv(
+            int[] strides,
+            int[] lo,
+            int[] hi,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            int[] lhs,
+            int[] rhs,
+            int[] out,
+            int featureGroups,
+            int batchGroups) {
+        return new Params.Conv(
+                dev.kiln.ir.Ints.of(strides),
+                dev.kiln.ir.Ints.of(lo),
+                dev.kiln.ir.Ints.of(hi),
+                dev.kiln.ir.Ints.of(lhsDilation),
+                dev.kiln.ir.Ints.of(rhsDilation),
+                dev.kiln.ir.Ints.of(lhs),
+                dev.kiln.ir.Ints.of(rhs),
+                dev.kiln.ir.Ints.of(out),
+                featureGroups,
+                batchGroups);
     }
 
     /** Every assignment of a batch position (or -1) to every operand, with at least one mapped. */

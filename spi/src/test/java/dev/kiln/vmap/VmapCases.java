@@ -198,6 +198,11 @@ final class VmapCases {
         c.add(c2("matmul vector", floats(3), floats(3, 4), Np::matmul));
         c.add(c2("dot vectors", floats(3), floats(3), Np::dot));
         c.add(c2("outer", floats(2), floats(3), Np::outer));
+        c.add(c2(
+                "conv",
+                floats(2, 3, 5, 4),
+                floats(4, 3, 2, 2),
+                (x, w) -> Lax.convGeneralDilated(x, w, new int[] {1, 2}, "SAME")));
         c.add(c2("einsum", floats(2, 3), floats(4, 3), (a, b) -> Np.einsum("ij,kj->ki", a, b)));
         return c;
     }

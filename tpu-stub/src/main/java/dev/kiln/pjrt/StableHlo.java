@@ -62,7 +62,8 @@ final class StableHlo {
                 Primitive.ATAN,
                 Primitive.ERF,
                 Primitive.SINH,
-                Primitive.COSH));
+                Primitive.COSH,
+                Primitive.CONV_GENERAL_DILATED));
         return s;
     }
 
@@ -72,9 +73,17 @@ final class StableHlo {
      */
     private static final Set<Primitive> FLOAT32_ONLY = EnumSet.of(Primitive.SINH, Primitive.COSH);
 
+    /**
+     * Primitives lowered for floats only: XLA:CPU's convolution emitter handles float types; integer
+     * and bool convolutions take Kiln's decomposition (exact products and sums).
+     */
+    private static final Set<Primitive> FLOAT_ONLY = EnumSet.of(Primitive.CONV_GENERAL_DILATED);
+
     /** Whether this lowering writes {@code p} for operands of {@code dtype} (the backend's claim). */
     static boolean lowers(Primitive p, DType dtype) {
-        return LOWERED.contains(p) && (!FLOAT32_ONLY.contains(p) || dtype == DType.FLOAT32);
+        return LOWERED.contains(p)
+                && (!FLOAT32_ONLY.contains(p) || dtype == DType.FLOAT32)
+                && (!FLOAT_ONLY.contains(p) || isFloat(dtype));
     }
 
     /** A program or primitive this lowering cannot write; the caller falls back to Kiln's interpreter. */
@@ -493,8 +502,50 @@ final class StableHlo {
                         out,
                         "dot_dimension_numbers = #stablehlo.dot<" + String.join(", ", dims) + ">");
             }
+            case CONV_GENERAL_DILATED ->
+                op(indent, "stablehlo.convolution", in, inSpecs, out, convolution((Params.Conv) params));
             default -> throw new Unsupported("pjrt does not lower " + p.printName());
         };
+    }
+
+    /**
+     * {@code stablehlo.convolution}'s attributes: the layouts as dimension labels (b, f, o, i and the
+     * spatial indices), window strides, (lo, hi) padding, both dilations and the group counts.
+     */
+    private static String convolution(Params.Conv c) {
+        int n = c.spatialRank();
+        String dims = "#stablehlo.conv<" + labels(c.lhsLayout().toArray(), "b", "f") + "x"
+                + labels(c.rhsLayout().toArray(), "o", "i") + "->"
+                + labels(c.outLayout().toArray(), "b", "f") + ">";
+        StringBuilder pad = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            pad.append(i == 0 ? "" : ", ")
+                    .append('[')
+                    .append(c.padLo().get(i))
+                    .append(", ")
+                    .append(c.padHi().get(i))
+                    .append(']');
+        }
+        String groups = "batch_group_count = " + c.batchGroups() + " : i64, dimension_numbers = " + dims
+                + ", feature_group_count = " + c.featureGroups() + " : i64";
+        // with no spatial dimensions the window attributes (all optional) are left out
+        return n == 0
+                ? groups
+                : groups + ", lhs_dilation = " + array(c.lhsDilation().toArray()) + ", padding = dense<[" + pad
+                        + "]> : tensor<" + n + "x2xi64>, rhs_dilation = "
+                        + array(c.rhsDilation().toArray())
+                        + ", window_strides = " + array(c.strides().toArray());
+    }
+
+    /** A layout as StableHLO's labels: position j holds the name of the dimension found there. */
+    private static String labels(int[] layout, String first, String second) {
+        String[] at = new String[layout.length];
+        at[layout[0]] = first;
+        at[layout[1]] = second;
+        for (int i = 2; i < layout.length; i++) {
+            at[layout[i]] = Integer.toString(i - 2);
+        }
+        return "[" + String.join(", ", at) + "]";
     }
 
     static boolean isFloat(DType d) {

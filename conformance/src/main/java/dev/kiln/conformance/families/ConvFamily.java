@@ -48,6 +48,17 @@ final class ConvFamily implements Family {
             if (i % 3 == 1 && vmappable(l)) {
                 out.add(new Case("conv", l.fn(), dtype, "vmap, jax " + l.name(), () -> vmapped(l)));
             }
+            if (i % 3 == 2 && vmappable(l) && !pooling(l) && l.inputs().size() == 2) {
+                for (int mapped = 0; mapped < 2; mapped++) {
+                    int m = mapped;
+                    out.add(new Case(
+                            "conv",
+                            l.fn(),
+                            dtype,
+                            "vmap over the " + (m == 0 ? "input" : "kernel") + " only, jax " + l.name(),
+                            () -> vmappedOne(l, m)));
+                }
+            }
             if (!l.grads().isEmpty()) {
                 out.add(new Case("conv", l.fn(), dtype, "grad, jax " + l.name(), () -> grad(l)));
             }
@@ -141,6 +152,35 @@ final class ConvFamily implements Family {
                     l.fn() + " under vmap, member " + k + " vs JAX (" + l.name() + ")",
                     e,
                     BreadthFamily.flushLikeXla(e, members[k].toHost()),
+                    r,
+                    Tolerance.maxMagnitude(Host.doubles(e)));
+        }
+    }
+
+    /**
+     * One operand mapped, the other shared: ({@code x}, {@code -x}) under one kernel, or one input
+     * under ({@code w}, {@code -w}), gives ({@code y}, {@code -y}). A mapped input alone keeps one
+     * convolution with the batch folded into the input's batch dimension; a mapped kernel maps the
+     * decomposition.
+     */
+    private static void vmappedOne(BreadthFamily.Line l, int mapped) {
+        Array[] in = BreadthFamily.arrays(l.inputs());
+        Array[] args = in.clone();
+        args[mapped] = Np.stack(new Array[] {in[mapped], Np.negative(in[mapped])}, 0);
+        Integer[] axes = {mapped == 0 ? 0 : null, mapped == 1 ? 0 : null};
+        Function<List<Array>, Array> f = a -> call(l.fn(), l.params(), a.toArray(new Array[0]));
+        Array y = Kiln.vmap(f, axes, 0).apply(List.of(args));
+        HostBuffer e = l.outputs().get(0);
+        Rule r = Tolerance.twoWays(rule(l, e.spec().dtype()));
+        for (int k = 0; k < 2; k++) {
+            Array member = Np.squeeze(Np.take(y, Np.array(new int[] {k}), 0), 0);
+            if (k == 1) {
+                member = Np.negative(member);
+            }
+            Check.same(
+                    l.fn() + " under vmap of operand " + mapped + ", member " + k + " vs JAX (" + l.name() + ")",
+                    e,
+                    BreadthFamily.flushLikeXla(e, member.toHost()),
                     r,
                     Tolerance.maxMagnitude(Host.doubles(e)));
         }

@@ -53,6 +53,7 @@ public final class ReferenceBackend implements Backend {
      * added later with a decomposition runs through that decomposition here until it is added.
      */
     private static final Set<Primitive> IMPLEMENTED = Collections.unmodifiableSet(EnumSet.of(
+            Primitive.CONV_GENERAL_DILATED,
             Primitive.NEG,
             Primitive.ABS,
             Primitive.SIGN,
@@ -158,7 +159,10 @@ public final class ReferenceBackend implements Backend {
             case MOVEMENT -> movement(primitive, params, out, in);
             case INDEXING -> indexing(primitive, params, out, in);
             case CREATION -> Indexing.iota((Params.Iota) params, out);
-            case CONTRACTION -> DotGeneral.apply((Params.DotGeneral) params, out, in.get(0), in.get(1));
+            case CONTRACTION ->
+                primitive == Primitive.CONV_GENERAL_DILATED
+                        ? Convolution.apply((Params.Conv) params, out, in.get(0), in.get(1))
+                        : DotGeneral.apply((Params.DotGeneral) params, out, in.get(0), in.get(1));
             case CONTROL ->
                 throw unsupported(primitive, "control flow is run by Kiln's program interpreter, not by execute");
             case COLLECTIVE ->

@@ -43,6 +43,16 @@ public final class BatchRules {
                 yield new Batched(
                         Lax.bind(p, new Params.Cumulative(shift(c.axis(), d), c.reverse()), values.get(0)), d);
             }
+            case CONTRACTION -> {
+                if (p == Primitive.DOT_GENERAL) {
+                    yield dotGeneral((Params.DotGeneral) params, values.get(0), dims[0], values.get(1), dims[1]);
+                }
+                Definitions.BatchRule rule = Definitions.batchRule(p);
+                if (rule == null) {
+                    throw new KilnException(p.printName() + " has no batching rule in its definition block");
+                }
+                yield rule.batch(params, values, dims, axisSize);
+            }
             case MOVEMENT, INDEXING -> {
                 Definitions.BatchRule rule = Definitions.batchRule(p);
                 if (rule == null) {
@@ -50,7 +60,6 @@ public final class BatchRules {
                 }
                 yield rule.batch(params, values, dims, axisSize);
             }
-            case CONTRACTION -> dotGeneral((Params.DotGeneral) params, values.get(0), dims[0], values.get(1), dims[1]);
             // IOTA takes no operands, so Dispatch.bind never finds a tracer among them and runs it on
             // the backend directly: its value is a constant that the batch shares.
             case CREATION ->

@@ -4,7 +4,10 @@ import dev.kiln.Lax;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
 
-/** {@code dot_general}: bilinear, so its tangent is the sum of the products with one tangent each. */
+/**
+ * {@code dot_general}: bilinear, so its tangent is the sum of the products with one tangent each;
+ * {@code conv_general_dilated}: defined by its decomposition ({@link ConvolutionRules}).
+ */
 final class ContractionDefinitions {
     private ContractionDefinitions() {}
 
@@ -17,5 +20,10 @@ final class ContractionDefinitions {
                     TransposeRules.requireOneLinear(Primitive.DOT_GENERAL, linear);
                     return DotGeneralTranspose.transpose((Params.DotGeneral) params, ct, x, linear, specs);
                 });
+        // its derivative is the JVP of the decomposition, whose pieces all transpose
+        d.define(Primitive.CONV_GENERAL_DILATED)
+                .shape(ConvolutionRules::shape)
+                .batch(ConvolutionRules::batch)
+                .decompose((params, out, in) -> ConvolutionRules.decompose((Params.Conv) params, in[0], in[1]));
     }
 }

@@ -73,7 +73,16 @@ public final class ShapeRules {
                 checkAxis(p, io.dimension(), io.shape().size());
                 yield new ArraySpec(io.dtype(), io.shape().toArray());
             }
-            case CONTRACTION -> dotGeneral(p, (Params.DotGeneral) params, in.get(0), in.get(1));
+            case CONTRACTION -> {
+                if (p == Primitive.DOT_GENERAL) {
+                    yield dotGeneral(p, (Params.DotGeneral) params, in.get(0), in.get(1));
+                }
+                Definitions.ShapeRule rule = Definitions.shapeRule(p);
+                if (rule == null) {
+                    throw fail(p, "has no shape rule in its definition block");
+                }
+                yield rule.outSpec(p, params, in);
+            }
             case CONTROL -> throw fail(p, "has several outputs; use ControlFlow.outSpecs");
         };
     }
