@@ -781,6 +781,8 @@ DIFFERENTIABLE = [
     ("matmul (2,3,4)@(4,2)", [(2, 3, 4), (4, 2)], s_uniform(-2, 2), lambda a: jnp.matmul(a[0], a[1])),
     ("matmul (4,)@(4,3)", [(4,), (4, 3)], s_uniform(-2, 2), lambda a: jnp.matmul(a[0], a[1])),
     ("dot (5,).(5,)", [(5,), (5,)], s_uniform(-2, 2), lambda a: jnp.dot(a[0], a[1])),
+    ("convGeneralDilated (2,3,5,4)*(4,3,2,2) stride (1,2) SAME", [(2, 3, 5, 4), (4, 3, 2, 2)], s_uniform(-2, 2),
+     lambda a: lax.conv_general_dilated(a[0], a[1], (1, 2), "SAME", precision="highest")),
     ("outer (3,) (4,)", [(3,), (4,)], s_uniform(-2, 2), lambda a: jnp.outer(a[0], a[1])),
     ("einsum bij,bjk->bik", [(2, 3, 4), (2, 4, 2)], s_uniform(-2, 2), lambda a: jnp.einsum("bij,bjk->bik", *a)),
     ("einsum ij,ij->i", [(3, 4), (3, 4)], s_uniform(-2, 2), lambda a: jnp.einsum("ij,ij->i", *a)),

@@ -422,6 +422,12 @@ final class Differentiable {
                 a -> Np.matmul(a.get(0), a.get(1)));
         add("matmul", "(4,)@(4,3)", new int[][] {{4}, {4, 3}}, uniform(-2, 2), a -> Np.matmul(a.get(0), a.get(1)));
         add("dot", "(5,).(5,)", new int[][] {{5}, {5}}, uniform(-2, 2), a -> Np.dot(a.get(0), a.get(1)));
+        add(
+                "convGeneralDilated",
+                "(2,3,5,4)*(4,3,2,2) stride (1,2) SAME",
+                new int[][] {{2, 3, 5, 4}, {4, 3, 2, 2}},
+                uniform(-2, 2),
+                a -> Lax.convGeneralDilated(a.get(0), a.get(1), new int[] {1, 2}, "SAME"));
         add("outer", "(3,) (4,)", new int[][] {{3}, {4}}, uniform(-2, 2), a -> Np.outer(a.get(0), a.get(1)));
         add(
                 "einsum",
