@@ -48,6 +48,11 @@ final class ClBuffer implements Buffer {
         return mem;
     }
 
+    /** The runtime (context and queue) of the device that holds the memory. */
+    ClRuntime runtime() {
+        return runtime;
+    }
+
     /** The same data under another spec of the same size (a reshape): a second reference to the memory. */
     ClBuffer view(ArraySpec other) {
         return new ClBuffer(other, mem, runtime, owner);

@@ -13,6 +13,7 @@ import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
+import org.jocl.cl_device_partition_property;
 import org.jocl.cl_platform_id;
 
 /**
@@ -112,6 +113,50 @@ final class ClDiscovery {
                 "no OpenCL platform (" + detail + ")",
                 "install an OpenCL driver registered with the ICD loader: apt-get install ocl-icd-libopencl1"
                         + " pocl-opencl-icd for CPUs, the vendor's driver for GPUs; check OCL_ICD_VENDORS and clinfo");
+    }
+
+    /**
+     * {@code parent} split into {@code n} sub-devices of equal compute units (the first {@code n} of an
+     * equal partition), each described like a device, its name marked with its part.
+     */
+    static List<ClDevice> subDevices(ClDevice parent, int n) {
+        if (n > parent.computeUnits()) {
+            throw new dev.kiln.spi.BackendUnavailableException(
+                    "opencl: cannot split " + parent.describe() + " into " + n + " sub-devices: it has "
+                            + parent.computeUnits() + " compute units; ask for at most that many");
+        }
+        cl_device_partition_property equally = new cl_device_partition_property();
+        equally.addProperty(CL_DEVICE_PARTITION_EQUALLY, parent.computeUnits() / n);
+        cl_device_id[] ids;
+        try {
+            int[] count = new int[1];
+            clCreateSubDevices(parent.id(), equally, 0, null, count);
+            ids = new cl_device_id[count[0]];
+            clCreateSubDevices(parent.id(), equally, ids.length, ids, null);
+        } catch (CLException e) {
+            throw new dev.kiln.spi.BackendUnavailableException("opencl: " + parent.describe()
+                    + " cannot be split into sub-devices (" + e.getMessage() + "); leave kiln.opencl.subdevices at 1");
+        }
+        List<ClDevice> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            ClDevice d = describe(parent.index(), parent.platform(), parent.platformName(), ids[k]);
+            out.add(new ClDevice(
+                    d.index(),
+                    d.platform(),
+                    d.id(),
+                    d.name() + " (part " + (k + 1) + " of " + n + ")",
+                    d.platformName(),
+                    d.type(),
+                    d.version(),
+                    d.fp64(),
+                    d.correctlyRoundedDivideSqrt(),
+                    d.globalMemBytes(),
+                    d.maxAllocBytes(),
+                    d.localMemBytes(),
+                    d.maxWorkGroupSize(),
+                    d.computeUnits()));
+        }
+        return List.copyOf(out);
     }
 
     private static ClDevice describe(int index, cl_platform_id p, String platformName, cl_device_id d) {

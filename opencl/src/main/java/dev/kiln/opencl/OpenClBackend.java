@@ -34,7 +34,9 @@ final class OpenClBackend implements Backend {
     private final ClRuntime rt;
     private final Set<DType> dtypes;
     private final boolean fp64;
-    private final Device device;
+    // the devices of the opened backend (this one's is devices.list().get(deviceIndex))
+    private final Devices devices;
+    private final int deviceIndex;
 
     private final boolean fuse;
     // the tiled product's tile sizes for this device (null: the generic kernel only)
@@ -48,7 +50,54 @@ final class OpenClBackend implements Backend {
     private final java.util.concurrent.atomic.AtomicLong twoStageReductions =
             new java.util.concurrent.atomic.AtomicLong();
 
+    /**
+     * The devices one opened backend offers {@code pmap} (the first is the default), and the backend
+     * object of each, made on first use: each has its own context, queue and programs, so the devices
+     * of a {@code pmap} run at once; arrays move between them through host memory.
+     */
+    static final class Devices {
+        private final List<ClDevice> cl;
+        private final List<Device> list;
+        private final OpenClBackend[] views;
+        private final boolean fuse;
+        private final boolean fastPaths;
+
+        Devices(List<ClDevice> cl, boolean fuse, boolean fastPaths) {
+            this.cl = List.copyOf(cl);
+            this.list = IntStream.range(0, cl.size())
+                    .mapToObj(i -> new Device(
+                            OpenClProvider.NAME, cl.get(i).type(), i, cl.get(i).describe()))
+                    .toList();
+            this.views = new OpenClBackend[cl.size()];
+            this.fuse = fuse;
+            this.fastPaths = fastPaths;
+        }
+
+        /** The backend object of device {@code i}. */
+        synchronized OpenClBackend view(int i) {
+            if (views[i] == null) {
+                views[i] = new OpenClBackend(this, i);
+            }
+            return views[i];
+        }
+    }
+
+    /** One device alone. */
     OpenClBackend(ClDevice device, boolean fuse, boolean fastPaths) {
+        this(new Devices(List.of(device), fuse, fastPaths), 0);
+    }
+
+    private OpenClBackend(Devices devices, int deviceIndex) {
+        this.devices = devices;
+        this.deviceIndex = deviceIndex;
+        boolean fuse = devices.fuse;
+        boolean fastPaths = devices.fastPaths;
+        ClDevice device = devices.cl.get(deviceIndex);
+        synchronized (devices) {
+            if (devices.views[deviceIndex] == null) {
+                devices.views[deviceIndex] = this;
+            }
+        }
         this.rt = new ClRuntime(device);
         this.fuse = fuse;
         this.fp64 = device.fp64();
@@ -68,7 +117,6 @@ final class OpenClBackend implements Backend {
         this.dtypes = fp64
                 ? EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32, DType.FLOAT64)
                 : EnumSet.of(DType.BOOL, DType.INT32, DType.INT64, DType.UINT32, DType.FLOAT32);
-        this.device = new Device(OpenClProvider.NAME, device.type(), device.index(), device.describe());
     }
 
     @Override
@@ -78,7 +126,25 @@ final class OpenClBackend implements Backend {
 
     @Override
     public List<Device> devices() {
-        return List.of(device);
+        return devices.list;
+    }
+
+    @Override
+    public Device device() {
+        return devices.list.get(deviceIndex);
+    }
+
+    @Override
+    public Backend onDevice(Device d) {
+        if (d.backend().equals(OpenClProvider.NAME)
+                && d.process() == 0
+                && d.id() >= 0
+                && d.id() < devices.list.size()) {
+            return devices.view(d.id());
+        }
+        throw new IllegalArgumentException("onDevice: backend '" + OpenClProvider.NAME + "' has no device " + d
+                + "; its devices are " + devices.list + " (-D" + OpenClProvider.SUBDEVICES.name()
+                + "=N splits a CPU device into N)");
     }
 
     @Override
@@ -127,7 +193,12 @@ final class OpenClBackend implements Backend {
         if (buffer instanceof HostBuffer h) {
             return h;
         }
-        ClBuffer b = cl(buffer);
+        if (!(buffer instanceof ClBuffer b)) {
+            throw new IllegalArgumentException(
+                    "opencl: a buffer of another backend (" + buffer.getClass().getName() + ") was passed to opencl");
+        }
+        // read on the device that holds it (the default collectives read every device's buffer here)
+        ClRuntime rt = b.runtime();
         ArraySpec spec = b.spec();
         long bytes = (long) spec.size() * spec.dtype().byteSize();
         HostBuffer h = HostBuffer.allocate(spec);
@@ -150,7 +221,9 @@ final class OpenClBackend implements Backend {
 
     private ClBuffer cl(Buffer b) {
         return switch (b) {
-            case ClBuffer c -> c;
+            case ClBuffer c when c.runtime() == rt -> c;
+            // another device's (a sub-device, another GPU): through host memory
+            case ClBuffer c -> (ClBuffer) fromHost(toHost(c));
             case HostBuffer h -> (ClBuffer) fromHost(h);
             default ->
                 throw new IllegalArgumentException(

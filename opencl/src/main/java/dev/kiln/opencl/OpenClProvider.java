@@ -24,6 +24,14 @@ public final class OpenClProvider implements BackendProvider {
             "the OpenCL device the opencl backend computes on: its index in the list Kiln.backends() prints, or"
                     + " part of its name (unset: the first GPU, else the first device)");
 
+    /** How many devices a CPU device is split into, for pmap. */
+    static final Setting SUBDEVICES = Setting.of(
+            "kiln.opencl.subdevices",
+            "1",
+            "splits the chosen OpenCL device into N sub-devices of equal compute units (clCreateSubDevices;"
+                    + " PoCL's CPU device can), each a device of its own for pmap, as XLA's host device count does for"
+                    + " CPUs; with 1 the devices are the chosen one and the others of its platform and type (every GPU)");
+
     /** Whether fused kernels become OpenCL C kernels of their own. */
     static final Setting FUSE = Setting.of(
             "kiln.opencl.fuse",
@@ -77,7 +85,7 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(DEVICE, FUSE, FAST_PATHS);
+        return List.of(DEVICE, SUBDEVICES, FUSE, FAST_PATHS);
     }
 
     @Override
@@ -90,6 +98,40 @@ public final class OpenClProvider implements BackendProvider {
         ClDevice device = ClDiscovery.select(r.devices(), spec)
                 .orElseThrow(() -> new BackendUnavailableException(
                         "opencl: -D" + DEVICE.name() + "=" + spec + " names no OpenCL device"));
-        return new OpenClBackend(device, FUSE.booleanIn(options), FAST_PATHS.booleanIn(options));
+        return new OpenClBackend.Devices(
+                        devices(r.devices(), device, SUBDEVICES.in(options)),
+                        FUSE.booleanIn(options),
+                        FAST_PATHS.booleanIn(options))
+                .view(0);
+    }
+
+    /**
+     * The devices the backend offers: {@code chosen} split into {@code subdevices} parts, or with 1
+     * the chosen device first and then every other device of its platform and type.
+     */
+    static List<ClDevice> devices(List<ClDevice> all, ClDevice chosen, String subdevices) {
+        int n;
+        try {
+            n = Integer.parseInt(subdevices.strip());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new BackendUnavailableException("opencl: -D" + SUBDEVICES.name() + "=" + subdevices
+                    + " is not a positive whole number; give how many sub-devices to split the device into (1: none)");
+        }
+        if (n > 1) {
+            return ClDiscovery.subDevices(chosen, n);
+        }
+        List<ClDevice> out = new java.util.ArrayList<>();
+        out.add(chosen);
+        for (ClDevice d : all) {
+            if (d != chosen
+                    && d.platform().equals(chosen.platform())
+                    && d.type().equals(chosen.type())) {
+                out.add(d);
+            }
+        }
+        return out;
     }
 }
