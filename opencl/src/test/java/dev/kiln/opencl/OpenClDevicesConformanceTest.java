@@ -32,9 +32,7 @@ class OpenClDevicesConformanceTest extends BackendConformance {
 
     @Override
     protected Exclusions exclusions() {
-        return Exclusions.none()
-                .skipUnsupported("opencl computes bool, int32, float32 and (with cl_khr_fp64) float64;"
-                        + " int64 and uint32 are unsupported");
+        return OpenClConformanceTest.onOpenCl();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kiln.internal.reference;
 
+import dev.kiln.Shape;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.spi.HostBuffer;
@@ -19,9 +20,9 @@ final class Convolution {
         int[] ls = lhs.spec().shape();
         int[] rs = rhs.spec().shape();
         int[] os = out.shape();
-        int[] lStride = strides(ls);
-        int[] rStride = strides(rs);
-        int[] oStride = strides(os);
+        int[] lStride = Shape.strides(ls);
+        int[] rStride = Shape.strides(rs);
+        int[] oStride = Shape.strides(os);
         int[] lo = c.lhsLayout().toArray();
         int[] ro = c.rhsLayout().toArray();
         int[] oo = c.outLayout().toArray();
@@ -110,16 +111,6 @@ final class Convolution {
             }
         }
         return floating ? Widened.ofDoubles(out, resultF) : Widened.ofLongs(out, resultI);
-    }
-
-    private static int[] strides(int[] shape) {
-        int[] s = new int[shape.length];
-        int acc = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= shape[i];
-        }
-        return s;
     }
 
     private static void unravel(int index, int[] shape, int[] into) {
