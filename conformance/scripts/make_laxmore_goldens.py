@@ -330,6 +330,37 @@ def patches():
              wrt=(0,))
 
 
+def local_convs():
+    """conv_general_dilated_local: one kernel per output position (its own generator: appended last)."""
+    case = mb.case
+    r = np.random.default_rng(2025)
+    for dt, filt, st, pad, ld, rd, dn in (
+            (F32, (3, 2), (1, 1), "VALID", None, None, None),
+            (F32, (2, 3), (2, 1), "SAME", None, (1, 2), None),
+            (F64, (2, 2), (1, 2), ((1, 0), (0, 1)), (2, 1), None, None),
+            (F32, (2, 2), (1, 2), "SAME", None, None, ("NHWC", "HWIO", "NHWC")),
+            (F32, (3, 1), (1, 1), ((0, 1), (1, 1)), None, None, ("NHWC", "OIHW", "NCHW"))):
+        x = r.uniform(-2, 2, (1, 2, 6, 5)).astype(dt)
+        if dn is not None and dn[0] == "NHWC":
+            x = np.transpose(x, (0, 2, 3, 1)).copy()
+        patches = lax.conv_general_dilated_patches(x, filt, st, pad, ld, rd, dimension_numbers=dn)
+        out_spec = "NCHW" if dn is None else dn[2]
+        spatial = [patches.shape[out_spec.index(c)] for c in "HW"]
+        size = {"O": 2, "I": patches.shape[out_spec.index("C")], "H": spatial[0], "W": spatial[1]}
+        rhs_spec = "OIHW" if dn is None else dn[1]
+        w = r.uniform(-1, 1, tuple(size[c] for c in rhs_spec)).astype(dt)
+        params = {"filter": list(filt), "strides": list(st), "ld": ld or "none", "rd": rd or "none",
+                  "dn": "none" if dn is None else ",".join(dn)}
+        if isinstance(pad, str):
+            params["padname"] = pad
+        else:
+            params["pads"] = [list(p) for p in pad]
+        case("convGeneralDilatedLocal %s %s %s %s %s" % (np.dtype(dt).name, filt, st, pad, params["dn"]),
+             "Lax.convGeneralDilatedLocal", params, [x, w],
+             lambda v, k, a=(st, pad, filt, ld, rd, dn): lax.conv_general_dilated_local(
+                 v, k, a[0], a[1], a[2], a[3], a[4], dimension_numbers=a[5]), wrt=(0, 1))
+
+
 def bitcasts():
     case = mb.case
     f32 = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1.1754942e-38, 1.17549435e-38,
@@ -387,6 +418,7 @@ def main():
     scatters()
     lax_breadth()
     numpy_breadth()
+    local_convs()
     mg.write_lines("laxmore", "golden values for Kiln's breadth family (jax.lax and jax.numpy breadth)",
                    "make_laxmore_goldens.py", mb.LINES)
 

@@ -2392,6 +2392,60 @@ public final class Lax {
     }
 
     /**
+     * {@code jax.lax.conv_general_dilated_local}: a locally connected convolution, one kernel per
+     * output position. {@code rhs} has the kernel layout of {@code dimensionNumbers} (null: NCH…,
+     * OIH…, NCH…) with its in-feature axis of size {@code C * prod(filterShape)} (input channel
+     * major, then the filter positions in row-major order, as {@link #convGeneralDilatedPatches}
+     * lays them out) and its spatial axes the output's spatial sizes.
+     */
+    public static Array convGeneralDilatedLocal(
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            String padding,
+            int[] filterShape,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        java.util.Objects.requireNonNull(padding, "padding");
+        return LaxMore.convLocal(
+                "convGeneralDilatedLocal",
+                lhs,
+                rhs,
+                windowStrides,
+                padding,
+                null,
+                filterShape,
+                lhsDilation,
+                rhsDilation,
+                dimensionNumbers);
+    }
+
+    /** {@code jax.lax.conv_general_dilated_local} with explicit (lo, hi) padding pairs. */
+    public static Array convGeneralDilatedLocal(
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            int[][] padding,
+            int[] filterShape,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        java.util.Objects.requireNonNull(padding, "padding");
+        return LaxMore.convLocal(
+                "convGeneralDilatedLocal",
+                lhs,
+                rhs,
+                windowStrides,
+                null,
+                padding,
+                filterShape,
+                lhsDilation,
+                rhsDilation,
+                dimensionNumbers);
+    }
+
+    /**
      * {@code jax.lax.bitcast_convert_type} between types of one width: float32 and int32 or uint32,
      * float64 and int64, int32 and uint32 (the same bits read as the other type). A NaN gives the
      * canonical quiet NaN's bits (its payload and sign are not kept); subnormals convert exactly

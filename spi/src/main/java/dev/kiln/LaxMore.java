@@ -339,6 +339,79 @@ final class LaxMore {
      * The kernel of {@code conv_general_dilated_patches}: one output channel per (input channel,
      * filter position), a one at that position, laid out by the kernel spec.
      */
+    /**
+     * {@code jax.lax.conv_general_dilated_local}: the patches of {@code lhs} (as {@link
+     * Lax#convGeneralDilatedPatches}) contracted over their channels with a kernel of its own for every
+     * output position, {@code dot_general} batched over the output's spatial positions, then the batch
+     * and feature axes moved to the output layout. Exactly one of {@code padName} and {@code pads}.
+     */
+    static Array convLocal(
+            String fn,
+            Array lhs,
+            Array rhs,
+            int[] windowStrides,
+            String padName,
+            int[][] pads,
+            int[] filterShape,
+            int[] lhsDilation,
+            int[] rhsDilation,
+            String[] dimensionNumbers) {
+        Objects.requireNonNull(rhs, "rhs");
+        Array k = patchKernel(fn, lhs, filterShape, dimensionNumbers);
+        int rank = lhs.ndim();
+        if (rhs.ndim() != rank) {
+            throw new ShapeException(fn + ": rhs of shape " + Shape.toString(rhs.shape()) + " needs the rank of lhs "
+                    + Shape.toString(lhs.shape())
+                    + " (out feature, in feature, then one axis per output position axis)");
+        }
+        if (rhs.dtype() != lhs.dtype()) {
+            throw new DTypeException(
+                    fn + ": lhs has dtype " + lhs.dtype() + " but rhs has " + rhs.dtype() + "; convert one (astype)");
+        }
+        Convolution.Dims d = Convolution.parse(fn, rank, dimensionNumbers);
+        int groups = lhs.shape(d.lhs()[1]);
+        Array patches = padName != null
+                ? Convolution.general(
+                        fn, lhs, k, windowStrides, padName, lhsDilation, rhsDilation, dimensionNumbers, groups, 1, null)
+                : Convolution.general(fn, lhs, k, windowStrides, pads, lhsDilation, rhsDilation, d, groups, 1, null);
+        int[] out = d.out();
+        int[] ker = d.rhs();
+        int n = rank - 2;
+        if (patches.shape(out[1]) != rhs.shape(ker[1])) {
+            throw new ShapeException(fn + ": rhs's in-feature axis has " + rhs.shape(ker[1]) + " entries but the"
+                    + " patches have " + patches.shape(out[1]) + " (input channels times the filter's "
+                    + Arrays.toString(filterShape) + " positions)");
+        }
+        for (int i = 0; i < n; i++) {
+            if (patches.shape(out[2 + i]) != rhs.shape(ker[2 + i])) {
+                throw new ShapeException(
+                        fn + ": rhs's spatial axes " + Arrays.toString(Convolution.spatial(rhs.shape(), ker))
+                                + " must be the output's spatial sizes "
+                                + Arrays.toString(Convolution.spatial(patches.shape(), out))
+                                + ": one kernel per output position");
+            }
+        }
+        // batch over the output's spatial axes in the output's order, the kernel's matched to them
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(out[2 + a], out[2 + b]));
+        int[] lhsBatch = new int[n];
+        int[] rhsBatch = new int[n];
+        for (int i = 0; i < n; i++) {
+            lhsBatch[i] = out[2 + order[i]];
+            rhsBatch[i] = ker[2 + order[i]];
+        }
+        Array y = Lax.dotGeneral(patches, rhs, new int[] {out[1]}, new int[] {ker[1]}, lhsBatch, rhsBatch);
+        // [spatial..., N, O] to the output layout
+        int[] perm = new int[rank];
+        for (int p = 0, next = 0; p < rank; p++) {
+            perm[p] = p == out[0] ? rank - 2 : p == out[1] ? rank - 1 : next++;
+        }
+        return Lax.transpose(y, perm);
+    }
+
     static Array patchKernel(String fn, Array lhs, int[] filterShape, String[] dimensionNumbers) {
         Objects.requireNonNull(lhs, "lhs");
         Objects.requireNonNull(filterShape, "filterShape");

@@ -169,6 +169,16 @@ final class LaxMoreCalls {
                         : Lax.convGeneralDilatedPatches(
                                 a[0], ints(p, "filter"), ints(p, "strides"), pairs(p.get("pads")), ld, rd, dn);
             }
+            case "Lax.convGeneralDilatedLocal" -> {
+                String[] dn = p.get("dn").equals("none") ? null : p.get("dn").split(",");
+                int[] ld = BreadthFamily.ints(p.get("ld"));
+                int[] rd = BreadthFamily.ints(p.get("rd"));
+                yield p.containsKey("padname")
+                        ? Lax.convGeneralDilatedLocal(
+                                a[0], a[1], ints(p, "strides"), p.get("padname"), ints(p, "filter"), ld, rd, dn)
+                        : Lax.convGeneralDilatedLocal(
+                                a[0], a[1], ints(p, "strides"), pairs(p.get("pads")), ints(p, "filter"), ld, rd, dn);
+            }
             case "Lax.bitcastConvertType" -> Lax.bitcastConvertType(a[0], DType.fromName(p.get("to")));
             case "Np.bitwiseCount" -> Np.bitwiseCount(a[0]);
             case "Np.finfo" -> finfo(Np.finfo(DType.fromName(p.get("dtype"))), p.get("dtype"));
@@ -325,6 +335,40 @@ final class LaxMoreCalls {
                 "convGeneralDilatedPatches ",
                 () -> Lax.convGeneralDilatedPatches(
                         Np.zeros(1, 2, 5, 5), new int[] {3, 3}, new int[] {1, 1}, "FULL", null, null, null));
+        // the kernel's in-feature axis must be 2 channels x 9 filter positions, its spatial axes 3 x 3
+        bad.put(
+                "convGeneralDilatedLocal",
+                () -> Lax.convGeneralDilatedLocal(
+                        Np.zeros(1, 2, 5, 5),
+                        Np.zeros(4, 17, 3, 3),
+                        new int[] {1, 1},
+                        "VALID",
+                        new int[] {3, 3},
+                        null,
+                        null,
+                        null));
+        bad.put(
+                "convGeneralDilatedLocal ",
+                () -> Lax.convGeneralDilatedLocal(
+                        Np.zeros(1, 2, 5, 5),
+                        Np.zeros(4, 18, 3, 2),
+                        new int[] {1, 1},
+                        "VALID",
+                        new int[] {3, 3},
+                        null,
+                        null,
+                        null));
+        bad.put(
+                "convGeneralDilatedLocal  ",
+                () -> Lax.convGeneralDilatedLocal(
+                        Np.zeros(1, 2, 5, 5),
+                        Np.zeros(4, 18, 3),
+                        new int[] {1, 1},
+                        "VALID",
+                        new int[] {3, 3},
+                        null,
+                        null,
+                        null));
         bad.put("bitcastConvertType", () -> Lax.bitcastConvertType(m56(), DType.INT64));
         bad.put("bitcastConvertType ", () -> Lax.bitcastConvertType(m56(), DType.BOOL));
         bad.put("bitwiseCount", () -> Np.bitwiseCount(m56()));
