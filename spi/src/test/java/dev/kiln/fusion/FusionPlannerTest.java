@@ -276,6 +276,30 @@ class FusionPlannerTest {
     }
 
     @Test
+    void arithmeticOnLiteralsAloneIsFoldedNotAKernel() {
+        // the gradient of a mean divides by the element count: a convert, a reshape and a div of
+        // literals, which would otherwise be a kernel of one element with no inputs
+        for (String name : List.of("gradient of a mean", "literal arithmetic")) {
+            FusionPlan plan = plan(name);
+            assertTrue(plan.kernels().stream().noneMatch(k -> k.inputs().isEmpty()), plan::explain);
+        }
+        FusionPlan literals = plan("literal arithmetic");
+        for (var e : literals.program().eqns()) {
+            boolean fromLiterals = e.inputs().stream().allMatch(a -> a instanceof dev.kiln.ir.Literal);
+            boolean float32or64 = e.outputs().get(0).spec().dtype() == DType.FLOAT32
+                    || e.outputs().get(0).spec().dtype() == DType.FLOAT64;
+            assertTrue(
+                    !fromLiterals || !float32or64 || e.primitive() == Primitive.BROADCAST_IN_DIM,
+                    () -> e + " is left in\n" + literals.explain());
+        }
+        assertTrue(
+                literals.program().eqns().stream()
+                        .anyMatch(e -> e.primitive() == Primitive.DIV
+                                && e.outputs().get(0).spec().dtype() == DType.INT32),
+                () -> "integer division is left to the backend\n" + literals.explain());
+    }
+
+    @Test
     void movementBecomesIndexMaps() {
         FusionPlan plan = plan("sum of a flipped, transposed, strided view");
         assertEquals(1, plan.kernels().size(), plan::explain);

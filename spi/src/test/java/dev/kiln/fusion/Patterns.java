@@ -179,6 +179,21 @@ final class Patterns {
                     w -> Np.sum(Np.square(Np.tanh(Np.matmul(a.get(0), w.get(0)).add(w.get(1)))));
             return Kiln.grad(loss).apply(List.of(a.get(1), a.get(2)));
         }));
+        p.add(new Pattern("gradient of a mean", List.of(f32(6, 3), f32(3, 4), f32(4)), a -> {
+            // the count's reciprocal is arithmetic on literals alone (convert, reshape, div)
+            Function<List<Array>, Array> loss =
+                    w -> Np.mean(Np.square(Np.matmul(a.get(0), w.get(0)).add(w.get(1))));
+            return Kiln.grad(loss).apply(List.of(a.get(1), a.get(2)));
+        }));
+        p.add(new Pattern("literal arithmetic", List.of(f64(5, 3), i32(5)), a -> {
+            // values known from literals alone, through shape changes, exact arithmetic and a
+            // convert (folded), and an integer division (left to the backend)
+            Array third = Np.divide(
+                    Np.full(DType.FLOAT64, 1, 1, 1), Np.full(DType.FLOAT32, 3).astype(DType.FLOAT64));
+            Array k = Np.maximum(Np.negative(Np.transpose(third)), Np.full(DType.FLOAT64, -0.25));
+            Array q = Np.floorDivide(Np.full(DType.INT32, 7, 5), Np.full(DType.INT32, -2));
+            return List.of(a.get(0).multiply(k).add(third), a.get(1).add(q));
+        }));
         p.add(new Pattern("arithmetic read at two views", List.of(f32(6, 6), f32(6, 6)), a -> {
             Array x = a.get(0).multiply(a.get(1));
             return List.of(x.add(Np.transpose(x)));

@@ -1,6 +1,8 @@
 package dev.kiln.internal.fusion;
 
+import dev.kiln.internal.reference.ReferenceBackend;
 import dev.kiln.internal.trace.ProgramVerifier;
+import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Atom;
 import dev.kiln.ir.Eqn;
 import dev.kiln.ir.Literal;
@@ -9,6 +11,7 @@ import dev.kiln.ir.Primitive;
 import dev.kiln.ir.Program;
 import dev.kiln.ir.Var;
 import dev.kiln.spi.FusedKernel;
+import dev.kiln.spi.HostBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,18 +26,24 @@ import java.util.Set;
  * is read in place ({@code x.T @ y} contracts {@code x}'s first axis; the contraction's dimension
  * numbers say which axes pair up, so the transpose need not be written out), and equations whose
  * results are never used are dropped. Every primitive is pure, so all of it is always safe.
+ *
+ * <p>Before that, arithmetic on literals alone is done once here instead of in a kernel of its own
+ * on every run ({@link #foldConstants}): the gradient of a mean divides by the element count
+ * through a {@code convert}, a reshape to {@code [1, 1]} and a {@code div} of two literals, which
+ * would otherwise be a one-element kernel (a dispatch) in every training step.
  */
 final class Simplify {
     private Simplify() {}
 
     private record Key(Primitive primitive, Params params, List<Object> inputs) {}
 
-    static Program run(Program p) {
+    static Program run(Program original) {
+        Program p = foldConstants(original);
+        boolean changed = p != original;
         Map<Var, Var> same = new IdentityHashMap<>();
         Map<Key, Eqn> seen = new HashMap<>();
         List<Eqn> kept = new ArrayList<>();
         Map<Var, Eqn> transposes = new IdentityHashMap<>();
-        boolean changed = false;
         for (Eqn e : p.eqns()) {
             List<Atom> ins = new ArrayList<>(e.inputs().size());
             boolean renamed = false;
@@ -98,6 +107,92 @@ final class Simplify {
         Collections.reverse(reversed);
         Program q = new Program(p.constants(), p.inputs(), reversed, outs);
         return ProgramVerifier.checked(q, "fusion planning (common subexpressions, transposes, dead code)");
+    }
+
+    /** The reference backend, which computes folded constants (on 0-d host buffers). */
+    private static final ReferenceBackend REFERENCE = new ReferenceBackend();
+
+    /**
+     * {@code p} with every variable whose elements all equal one value known from literals alone
+     * ("uniform") computed now: a 0-d one is replaced by a literal wherever it is read (and the
+     * equation dropped), a larger one is made a broadcast of that literal, which the planner fuses
+     * into its readers. Uniform values come from literals through shape changes ({@code
+     * broadcast_in_dim}, {@code reshape}, {@code transpose}) and through the elementwise operations
+     * whose float32 and float64 results IEEE 754 rounds exactly (add, sub, mul, div, neg, max, min,
+     * convert), so the folded value is the one every backend would have computed.
+     */
+    static Program foldConstants(Program p) {
+        Map<Var, HostBuffer> uniform = new IdentityHashMap<>();
+        List<Eqn> kept = new ArrayList<>(p.eqns().size());
+        boolean changed = false;
+        for (Eqn e : p.eqns()) {
+            List<Atom> ins = new ArrayList<>(e.inputs().size());
+            List<HostBuffer> values = new ArrayList<>(e.inputs().size());
+            boolean renamed = false;
+            for (Atom a : e.inputs()) {
+                HostBuffer u = a instanceof Var v ? uniform.get(v) : null;
+                if (u != null && a.spec().rank() == 0) {
+                    ins.add(new Literal(u));
+                    renamed = true;
+                } else {
+                    ins.add(a);
+                }
+                values.add(a instanceof Literal l ? l.value() : u);
+            }
+            HostBuffer folded = e.outputs().size() == 1 ? fold(e, values) : null;
+            if (folded != null) {
+                Var out = e.outputs().get(0);
+                uniform.put(out, folded);
+                if (out.spec().rank() > 0) {
+                    Params.BroadcastInDim b =
+                            new Params.BroadcastInDim(out.spec().shape(), new int[0]);
+                    Eqn made = new Eqn(Primitive.BROADCAST_IN_DIM, b, List.of(new Literal(folded)), e.outputs());
+                    boolean same = e.primitive() == Primitive.BROADCAST_IN_DIM
+                            && e.params().equals(b)
+                            && e.inputs().get(0) instanceof Literal;
+                    kept.add(same ? e : made);
+                    changed |= !same;
+                } else {
+                    changed = true;
+                }
+                continue;
+            }
+            kept.add(renamed ? new Eqn(e.primitive(), e.params(), ins, e.outputs()) : e);
+            changed |= renamed;
+        }
+        if (!changed) {
+            return p;
+        }
+        List<Atom> outs = new ArrayList<>(p.outputs().size());
+        for (Atom a : p.outputs()) {
+            HostBuffer u = a instanceof Var v && a.spec().rank() == 0 ? uniform.get(v) : null;
+            outs.add(u != null ? new Literal(u) : a);
+        }
+        return new Program(p.constants(), p.inputs(), kept, outs);
+    }
+
+    /**
+     * The one value of every element of {@code e}'s output, when all of its inputs are uniform
+     * ({@code values}, null where not known) and its primitive keeps that exact; else null.
+     */
+    private static HostBuffer fold(Eqn e, List<HostBuffer> values) {
+        if (values.isEmpty() || values.contains(null)) {
+            return null;
+        }
+        ArraySpec scalar = ArraySpec.of(e.outputs().get(0).spec().dtype());
+        return switch (e.primitive()) {
+            case BROADCAST_IN_DIM, RESHAPE, TRANSPOSE -> values.get(0);
+            case ADD, SUB, MUL, DIV, NEG, MAX, MIN, CONVERT -> {
+                // float32 and float64 results only: a narrow float may be computed wider and rounded
+                // twice, and integer division has corner cases each backend handles itself
+                if (scalar.dtype() != dev.kiln.DType.FLOAT32 && scalar.dtype() != dev.kiln.DType.FLOAT64) {
+                    yield null;
+                }
+                List<dev.kiln.spi.Buffer> in = new ArrayList<>(values);
+                yield (HostBuffer) REFERENCE.execute(e.primitive(), e.params(), scalar, in);
+            }
+            default -> null;
+        };
     }
 
     /**
