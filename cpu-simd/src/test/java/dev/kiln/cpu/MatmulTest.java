@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.DType;
+import dev.kiln.conformance.Tolerance;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Backend;
 import dev.kiln.spi.HostBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -279,6 +281,67 @@ class MatmulTest {
         HostBuffer bx = Exec.random(t, 71, false, 3, 257, 1);
         Params.DotGeneral batched = new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
         checkMatmul(t, ba, bx, batched, 3, 301, 1, 257, false, false);
+    }
+
+    /**
+     * The output-contiguous matrix-vector kernel ({@code xᵀ·W} and {@code Wᵀ·x} with {@code W}
+     * row-major) around each of its edges: output lengths just under, at and over its 4096-element
+     * slice and its 256-element smallest thread share, vector tails, and contraction lengths that
+     * leave 1 to 3 rows after the groups of four. Every output must be the in-order chain of fused
+     * multiply-adds bit for bit (the kernel's promise, which makes the split irrelevant to the
+     * bits) on 1, 2 and 3 threads, and within the contraction tolerance of the reference backend.
+     */
+    @Test
+    void matrixVectorAxpyEdges() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        Params.DotGeneral tn = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
+        long seed = 90;
+        try {
+            for (int[] nk : new int[][] {
+                {4095, 5}, {4096, 6}, {4097, 7}, {8192 + 17, 9}, {511, 35}, {513, 34}, {255, 129}, {257, 67}
+            }) {
+                int cols = nk[0];
+                int k = nk[1];
+                HostBuffer xRow = Exec.random(t, seed++, false, 1, k);
+                HostBuffer w = Exec.random(t, seed++, false, k, cols);
+                HostBuffer x = Exec.random(t, seed++, false, k, 1);
+                float[] want = new float[cols];
+                for (int j = 0; j < cols; j++) {
+                    float acc = 0;
+                    for (int q = 0; q < k; q++) {
+                        acc = Math.fma(w.floats()[q * cols + j], xRow.floats()[q], acc);
+                    }
+                    want[j] = acc;
+                }
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.configure(threads);
+                    String what = "1x" + k + "x" + cols + " on " + threads + " threads";
+                    assertArrayEquals(
+                            want, run(Primitive.DOT_GENERAL, MATMUL, xRow, w).floats(), "x@W " + what);
+                    // Wᵀ·x reads the same [K, N] matrix the same way
+                    HostBuffer got = run(Primitive.DOT_GENERAL, tn, w, x);
+                    checkMatmul(t, w, x, tn, 1, cols, 1, k, true, false);
+                    Backend ref = Exec.reference();
+                    if (ref != null) {
+                        HostBuffer r = Exec.run(ref, Primitive.DOT_GENERAL, tn, w, x);
+                        Tolerance.Rule rule = Tolerance.contraction(t, k);
+                        for (int j = 0; j < cols; j++) {
+                            double mag = 0;
+                            for (int q = 0; q < k; q++) {
+                                mag += Math.abs((double) w.floats()[q * cols + j] * x.floats()[q]);
+                            }
+                            if (!rule.accepts(t, r.floats()[j], got.floats()[j], mag)) {
+                                fail("W.T@x " + what + " at " + j + ": reference " + r.floats()[j] + ", got "
+                                        + got.floats()[j] + " (" + rule + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.configure(before);
+        }
     }
 
     /** Batch dims that are not leading and contracting dims split in two need a transpose first. */
