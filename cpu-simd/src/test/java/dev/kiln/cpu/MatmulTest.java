@@ -344,6 +344,85 @@ class MatmulTest {
         }
     }
 
+    /**
+     * Batches of matrix-vector products, either side of 2^17 multiply-adds per product (where one
+     * product starts to be split over threads), in every matrix layout: correct, and the same bits
+     * on 1, 2 and 3 threads.
+     */
+    @Test
+    void batchedMatrixVectorProducts() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        long seed = 120;
+        try {
+            for (int[] bmk : new int[][] {{2, 67, 257}, {7, 301, 257}, {3, 509, 257}, {5, 513, 257}, {9, 35, 1029}}) {
+                int batch = bmk[0];
+                int rows = bmk[1];
+                int k = bmk[2];
+                HostBuffer w = Exec.random(t, seed++, false, batch, rows, k);
+                HostBuffer wt = Exec.random(t, seed++, false, batch, k, rows);
+                HostBuffer x = Exec.random(t, seed++, false, batch, k, 1);
+                HostBuffer xRow = Exec.random(t, seed++, false, batch, 1, k);
+                // [B, M, K]·[B, K, 1] (dot rows), [B, K, M]ᵀ·[B, K, 1] (axpy), and the row-vector forms
+                Params.DotGeneral mv =
+                        new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+                Params.DotGeneral tmv =
+                        new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[] {0}, new int[] {0});
+                Params.DotGeneral vmT =
+                        new Params.DotGeneral(new int[] {2}, new int[] {2}, new int[] {0}, new int[] {0});
+                HostBuffer[][] cases = {{w, x}, {wt, x}, {xRow, wt}, {xRow, w}};
+                Params.DotGeneral[] dims = {mv, tmv, mv, vmT};
+                for (int c = 0; c < cases.length; c++) {
+                    float[] first = null;
+                    for (int threads : new int[] {1, 2, 3}) {
+                        Parallel.configure(threads);
+                        float[] got = run(Primitive.DOT_GENERAL, dims[c], cases[c][0], cases[c][1])
+                                .floats();
+                        if (first == null) {
+                            first = got;
+                            if (c < 2) {
+                                checkMatmul(t, cases[c][0], cases[c][1], dims[c], batch, rows, 1, k, c == 1, false);
+                            } else {
+                                checkMatmul(t, cases[c][0], cases[c][1], dims[c], batch, 1, rows, k, false, c == 3);
+                            }
+                        } else {
+                            assertArrayEquals(
+                                    first,
+                                    got,
+                                    "case " + c + ", " + batch + "x" + rows + "x" + k + " on " + threads + " threads");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
+    /**
+     * The matrix-vector kernels' shuffle reduction gives {@code FixedLanes.reduce}'s bits: random
+     * lanes of mixed magnitude and sign (where the order of the adds shows), with infinities, NaN and
+     * signed zeros mixed in.
+     */
+    @Test
+    void lanesSummedInTheFixedOrder() {
+        jdk.incubator.vector.VectorSpecies<Float> sp = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        java.util.Random r = new java.util.Random(7);
+        float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE};
+        for (int trial = 0; trial < 2000; trial++) {
+            float[] lanes = new float[sp.length()];
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = trial % 7 == 0 && r.nextInt(4) == 0
+                        ? specials[r.nextInt(specials.length)]
+                        : (float) (r.nextGaussian() * Math.pow(2, r.nextInt(40) - 20));
+            }
+            jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(sp, lanes, 0);
+            float want = dev.kiln.cpu.codegen.FixedLanes.reduce(v, jdk.incubator.vector.VectorOperators.ADD);
+            float got = MatvecF32.sumLanes(v);
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), java.util.Arrays.toString(lanes));
+        }
+    }
+
     /** Batch dims that are not leading and contracting dims split in two need a transpose first. */
     @Test
     void generalDimensionNumbers() {
