@@ -2,7 +2,7 @@ package dev.kiln.cpu;
 
 import dev.kiln.cpu.codegen.FixedLanes;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -191,10 +191,10 @@ final class MatvecF32 {
             s2 = x.fma(FloatVector.fromArray(S, mat, r2 + p), s2);
             s3 = x.fma(FloatVector.fromArray(S, mat, r3 + p), s3);
         }
-        float t0 = sumLanes(s0);
-        float t1 = sumLanes(s1);
-        float t2 = sumLanes(s2);
-        float t3 = sumLanes(s3);
+        float t0 = FixedLanes.reduce(s0, VectorOperators.ADD);
+        float t1 = FixedLanes.reduce(s1, VectorOperators.ADD);
+        float t2 = FixedLanes.reduce(s2, VectorOperators.ADD);
+        float t3 = FixedLanes.reduce(s3, VectorOperators.ADD);
         for (; p < k; p++) {
             float x = v[p];
             t0 = Math.fma(mat[r0 + p], x, t0);
@@ -208,34 +208,6 @@ final class MatvecF32 {
         out[at + 3] += t3;
     }
 
-    /** For step h of {@link #sumLanes}: lane i takes lane i + L/2^(h+1) (wrapping; the wrapped lanes are not used). */
-    private static final VectorShuffle<Float>[] HALVES = halves();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halves() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] h = new VectorShuffle[steps];
-        for (int s = 0, n = L / 2; s < steps; s++, n /= 2) {
-            int d = n;
-            h[s] = VectorShuffle.fromOp(S, i -> (i + d) % L);
-        }
-        return h;
-    }
-
-    /**
-     * The sum of the lanes in {@link FixedLanes#reduce}'s fixed order (lane i plus lane i + n/2,
-     * halving n), bit for bit, with in-register shuffles: {@code FixedLanes.reduce} goes through an
-     * array and a scalar loop, which cost 35 ns per row (four times the 64 FMAs of a row of 64, 256
-     * rows in 9.1 µs against 1.1 µs this way; 12.7 against 3.3 µs at rows of 256, one thread).
-     * Adds and lane moves are exact, so interpreter, C1 and C2 agree.
-     */
-    static float sumLanes(FloatVector s) {
-        for (VectorShuffle<Float> h : HALVES) {
-            s = s.add(s.rearrange(h));
-        }
-        return s.lane(0);
-    }
-
     private static float dot(float[] mat, int r, float[] v, int k) {
         FloatVector s = FloatVector.zero(S);
         int p = 0;
@@ -243,7 +215,7 @@ final class MatvecF32 {
         for (; p < bound; p += L) {
             s = FloatVector.fromArray(S, v, p).fma(FloatVector.fromArray(S, mat, r + p), s);
         }
-        float t = sumLanes(s);
+        float t = FixedLanes.reduce(s, VectorOperators.ADD);
         for (; p < k; p++) {
             t = Math.fma(mat[r + p], v[p], t);
         }

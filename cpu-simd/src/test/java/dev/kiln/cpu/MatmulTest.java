@@ -399,30 +399,6 @@ class MatmulTest {
         }
     }
 
-    /**
-     * The matrix-vector kernels' shuffle reduction gives {@code FixedLanes.reduce}'s bits: random
-     * lanes of mixed magnitude and sign (where the order of the adds shows), with infinities, NaN and
-     * signed zeros mixed in.
-     */
-    @Test
-    void lanesSummedInTheFixedOrder() {
-        jdk.incubator.vector.VectorSpecies<Float> sp = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-        java.util.Random r = new java.util.Random(7);
-        float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE};
-        for (int trial = 0; trial < 2000; trial++) {
-            float[] lanes = new float[sp.length()];
-            for (int i = 0; i < lanes.length; i++) {
-                lanes[i] = trial % 7 == 0 && r.nextInt(4) == 0
-                        ? specials[r.nextInt(specials.length)]
-                        : (float) (r.nextGaussian() * Math.pow(2, r.nextInt(40) - 20));
-            }
-            jdk.incubator.vector.FloatVector v = jdk.incubator.vector.FloatVector.fromArray(sp, lanes, 0);
-            float want = dev.kiln.cpu.codegen.FixedLanes.reduce(v, jdk.incubator.vector.VectorOperators.ADD);
-            float got = MatvecF32.sumLanes(v);
-            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got), java.util.Arrays.toString(lanes));
-        }
-    }
-
     /** Batch dims that are not leading and contracting dims split in two need a transpose first. */
     @Test
     void generalDimensionNumbers() {
