@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.DType;
+import dev.kiln.conformance.Tolerance;
 import dev.kiln.ir.ArraySpec;
 import dev.kiln.ir.Params;
 import dev.kiln.ir.Primitive;
+import dev.kiln.spi.Backend;
 import dev.kiln.spi.HostBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -279,6 +281,122 @@ class MatmulTest {
         HostBuffer bx = Exec.random(t, 71, false, 3, 257, 1);
         Params.DotGeneral batched = new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
         checkMatmul(t, ba, bx, batched, 3, 301, 1, 257, false, false);
+    }
+
+    /**
+     * The output-contiguous matrix-vector kernel ({@code xᵀ·W} and {@code Wᵀ·x} with {@code W}
+     * row-major) around each of its edges: output lengths just under, at and over its 4096-element
+     * slice and its 256-element smallest thread share, vector tails, and contraction lengths that
+     * leave 1 to 3 rows after the groups of four. Every output must be the in-order chain of fused
+     * multiply-adds bit for bit (the kernel's promise, which makes the split irrelevant to the
+     * bits) on 1, 2 and 3 threads, and within the contraction tolerance of the reference backend.
+     */
+    @Test
+    void matrixVectorAxpyEdges() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        Params.DotGeneral tn = new Params.DotGeneral(new int[] {0}, new int[] {0}, new int[0], new int[0]);
+        long seed = 90;
+        try {
+            for (int[] nk : new int[][] {
+                {4095, 5}, {4096, 6}, {4097, 7}, {8192 + 17, 9}, {511, 35}, {513, 34}, {255, 129}, {257, 67}
+            }) {
+                int cols = nk[0];
+                int k = nk[1];
+                HostBuffer xRow = Exec.random(t, seed++, false, 1, k);
+                HostBuffer w = Exec.random(t, seed++, false, k, cols);
+                HostBuffer x = Exec.random(t, seed++, false, k, 1);
+                float[] want = new float[cols];
+                for (int j = 0; j < cols; j++) {
+                    float acc = 0;
+                    for (int q = 0; q < k; q++) {
+                        acc = Math.fma(w.floats()[q * cols + j], xRow.floats()[q], acc);
+                    }
+                    want[j] = acc;
+                }
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.configure(threads);
+                    String what = "1x" + k + "x" + cols + " on " + threads + " threads";
+                    assertArrayEquals(
+                            want, run(Primitive.DOT_GENERAL, MATMUL, xRow, w).floats(), "x@W " + what);
+                    // Wᵀ·x reads the same [K, N] matrix the same way
+                    HostBuffer got = run(Primitive.DOT_GENERAL, tn, w, x);
+                    checkMatmul(t, w, x, tn, 1, cols, 1, k, true, false);
+                    Backend ref = Exec.reference();
+                    if (ref != null) {
+                        HostBuffer r = Exec.run(ref, Primitive.DOT_GENERAL, tn, w, x);
+                        Tolerance.Rule rule = Tolerance.contraction(t, k);
+                        for (int j = 0; j < cols; j++) {
+                            double mag = 0;
+                            for (int q = 0; q < k; q++) {
+                                mag += Math.abs((double) w.floats()[q * cols + j] * x.floats()[q]);
+                            }
+                            if (!rule.accepts(t, r.floats()[j], got.floats()[j], mag)) {
+                                fail("W.T@x " + what + " at " + j + ": reference " + r.floats()[j] + ", got "
+                                        + got.floats()[j] + " (" + rule + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
+    /**
+     * Batches of matrix-vector products, either side of 2^17 multiply-adds per product (where one
+     * product starts to be split over threads), in every matrix layout: correct, and the same bits
+     * on 1, 2 and 3 threads.
+     */
+    @Test
+    void batchedMatrixVectorProducts() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        long seed = 120;
+        try {
+            for (int[] bmk : new int[][] {{2, 67, 257}, {7, 301, 257}, {3, 509, 257}, {5, 513, 257}, {9, 35, 1029}}) {
+                int batch = bmk[0];
+                int rows = bmk[1];
+                int k = bmk[2];
+                HostBuffer w = Exec.random(t, seed++, false, batch, rows, k);
+                HostBuffer wt = Exec.random(t, seed++, false, batch, k, rows);
+                HostBuffer x = Exec.random(t, seed++, false, batch, k, 1);
+                HostBuffer xRow = Exec.random(t, seed++, false, batch, 1, k);
+                // [B, M, K]·[B, K, 1] (dot rows), [B, K, M]ᵀ·[B, K, 1] (axpy), and the row-vector forms
+                Params.DotGeneral mv =
+                        new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+                Params.DotGeneral tmv =
+                        new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[] {0}, new int[] {0});
+                Params.DotGeneral vmT =
+                        new Params.DotGeneral(new int[] {2}, new int[] {2}, new int[] {0}, new int[] {0});
+                HostBuffer[][] cases = {{w, x}, {wt, x}, {xRow, wt}, {xRow, w}};
+                Params.DotGeneral[] dims = {mv, tmv, mv, vmT};
+                for (int c = 0; c < cases.length; c++) {
+                    float[] first = null;
+                    for (int threads : new int[] {1, 2, 3}) {
+                        Parallel.configure(threads);
+                        float[] got = run(Primitive.DOT_GENERAL, dims[c], cases[c][0], cases[c][1])
+                                .floats();
+                        if (first == null) {
+                            first = got;
+                            if (c < 2) {
+                                checkMatmul(t, cases[c][0], cases[c][1], dims[c], batch, rows, 1, k, c == 1, false);
+                            } else {
+                                checkMatmul(t, cases[c][0], cases[c][1], dims[c], batch, 1, rows, k, false, c == 3);
+                            }
+                        } else {
+                            assertArrayEquals(
+                                    first,
+                                    got,
+                                    "case " + c + ", " + batch + "x" + rows + "x" + k + " on " + threads + " threads");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.configure(before);
+        }
     }
 
     /** Batch dims that are not leading and contracting dims split in two need a transpose first. */

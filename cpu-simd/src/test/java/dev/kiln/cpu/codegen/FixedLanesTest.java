@@ -246,4 +246,70 @@ class FixedLanesTest {
     void expFloat32() {
         checkFloat(VectorOperators.EXP, Math::exp, 2);
     }
+
+    /**
+     * The fixed-order sum and product of the lanes, the in-register form for the preferred species
+     * and the array form for a narrower one, against the order the class promises written out here
+     * (lane i with lane i + n, halving n), bit for bit: lanes of mixed sign and magnitude, where the
+     * order of the adds shows, with zeros of both signs, infinities and NaN mixed in.
+     */
+    @Test
+    void lanesReducedInThePairwiseOrder() {
+        SplittableRandom r = new SplittableRandom(11);
+        double[] special = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, Double.MIN_VALUE
+        };
+        for (VectorOperators.Associative op :
+                new VectorOperators.Associative[] {VectorOperators.ADD, VectorOperators.MUL}) {
+            boolean add = op == VectorOperators.ADD;
+            for (VectorSpecies<Float> fs :
+                    new VectorSpecies[] {FloatVector.SPECIES_PREFERRED, FloatVector.SPECIES_128}) {
+                for (int trial = 0; trial < 3000; trial++) {
+                    float[] a = new float[fs.length()];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = (float) lane(r, trial, special, add);
+                    }
+                    float[] w = a.clone();
+                    for (int n = w.length / 2; n >= 1; n /= 2) {
+                        for (int i = 0; i < n; i++) {
+                            w[i] = add ? w[i] + w[i + n] : w[i] * w[i + n];
+                        }
+                    }
+                    float got = FixedLanes.reduce(FloatVector.fromArray(fs, a, 0), op);
+                    assertEquals(
+                            Float.floatToIntBits(w[0]),
+                            Float.floatToIntBits(got),
+                            op + " " + fs + " " + java.util.Arrays.toString(a));
+                }
+            }
+            for (VectorSpecies<Double> ds :
+                    new VectorSpecies[] {DoubleVector.SPECIES_PREFERRED, DoubleVector.SPECIES_128}) {
+                for (int trial = 0; trial < 3000; trial++) {
+                    double[] a = new double[ds.length()];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = lane(r, trial, special, add);
+                    }
+                    double[] w = a.clone();
+                    for (int n = w.length / 2; n >= 1; n /= 2) {
+                        for (int i = 0; i < n; i++) {
+                            w[i] = add ? w[i] + w[i + n] : w[i] * w[i + n];
+                        }
+                    }
+                    double got = FixedLanes.reduce(DoubleVector.fromArray(ds, a, 0), op);
+                    assertEquals(
+                            Double.doubleToLongBits(w[0]),
+                            Double.doubleToLongBits(got),
+                            op + " " + ds + " " + java.util.Arrays.toString(a));
+                }
+            }
+        }
+    }
+
+    /** A lane: mostly random (scaled widely for sums, near 1 for products), now and then a special value. */
+    private static double lane(SplittableRandom r, int trial, double[] special, boolean add) {
+        if (trial % 5 == 0 && r.nextInt(4) == 0) {
+            return special[r.nextInt(special.length)];
+        }
+        double g = r.nextDouble() * 2 - 1;
+        return add ? g * Math.pow(2, r.nextInt(40) - 20) : 1 + g / 3;
+    }
 }
