@@ -7,6 +7,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,19 +34,18 @@ public final class FixedLanes {
 
     /**
      * {@code v.reduceLanes(op)} in a fixed order for ADD and MUL: lane i with lane i + n/2, halving
-     * n (MAX and MIN do not depend on order).
+     * n (MAX and MIN do not depend on order). Each halving is one lane permutation and one lanewise
+     * operation, both exact, so the bits are those of the same sums done lane by lane, compiled or not.
      */
     public static float reduce(FloatVector v, VectorOperators.Associative op) {
         boolean add = op == VectorOperators.ADD;
         if (add || op == VectorOperators.MUL) {
-            // through an array: slice with a varying offset is not compiled to a lane shift
-            float[] a = v.toArray();
-            for (int n = a.length / 2; n >= 1; n /= 2) {
-                for (int i = 0; i < n; i++) {
-                    a[i] = add ? a[i] + a[i + n] : a[i] * a[i + n];
-                }
+            VectorShuffle<Float>[] halves = FLOAT_HALVES[Integer.numberOfTrailingZeros(v.length())];
+            for (VectorShuffle<Float> h : halves) {
+                FloatVector upper = v.rearrange(h);
+                v = add ? v.add(upper) : v.mul(upper);
             }
-            return a[0];
+            return v.lane(0);
         }
         return v.reduceLanes(op);
     }
@@ -54,16 +54,52 @@ public final class FixedLanes {
     public static double reduce(DoubleVector v, VectorOperators.Associative op) {
         boolean add = op == VectorOperators.ADD;
         if (add || op == VectorOperators.MUL) {
-            // through an array: slice with a varying offset is not compiled to a lane shift
-            double[] a = v.toArray();
-            for (int n = a.length / 2; n >= 1; n /= 2) {
-                for (int i = 0; i < n; i++) {
-                    a[i] = add ? a[i] + a[i + n] : a[i] * a[i + n];
-                }
+            VectorShuffle<Double>[] halves = DOUBLE_HALVES[Integer.numberOfTrailingZeros(v.length())];
+            for (VectorShuffle<Double> h : halves) {
+                DoubleVector upper = v.rearrange(h);
+                v = add ? v.add(upper) : v.mul(upper);
             }
-            return a[0];
+            return v.lane(0);
         }
         return v.reduceLanes(op);
+    }
+
+    /**
+     * Per lane count 2^k, the k permutations of {@link #reduce}: the n-th brings lane i + n/2 to
+     * lane i for i below n/2 (n = 2^k, 2^(k-1), ..., 2); lanes from n/2 on keep their place.
+     */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[][] FLOAT_HALVES = halves(
+            new VectorSpecies<?>[] {
+                FloatVector.SPECIES_64, FloatVector.SPECIES_128, FloatVector.SPECIES_256, FloatVector.SPECIES_512
+            },
+            FloatVector.SPECIES_MAX.length());
+
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Double>[][] DOUBLE_HALVES = halves(
+            new VectorSpecies<?>[] {
+                DoubleVector.SPECIES_64, DoubleVector.SPECIES_128, DoubleVector.SPECIES_256, DoubleVector.SPECIES_512
+            },
+            DoubleVector.SPECIES_MAX.length());
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static VectorShuffle[][] halves(VectorSpecies<?>[] species, int maxLanes) {
+        VectorShuffle[][] byLog = new VectorShuffle[Integer.numberOfTrailingZeros(Math.max(maxLanes, 16)) + 1][];
+        for (VectorSpecies<?> sp : species) {
+            int lanes = sp.length();
+            int k = Integer.numberOfTrailingZeros(lanes);
+            if (byLog[k] != null) {
+                continue;
+            }
+            VectorShuffle[] steps = new VectorShuffle[k];
+            int step = 0;
+            for (int n = lanes / 2; n >= 1; n /= 2) {
+                int half = n;
+                steps[step++] = VectorShuffle.fromOp(sp, i -> i < half ? i + half : i);
+            }
+            byLog[k] = steps;
+        }
+        return byLog;
     }
 
     /** {@code v.lanewise(op)} for a transcendental operator, lane by lane with {@link Math}. */

@@ -246,4 +246,71 @@ class FixedLanesTest {
     void expFloat32() {
         checkFloat(VectorOperators.EXP, Math::exp, 2);
     }
+
+    /** The bits of {@code x}, every NaN as one (a NaN's payload is not promised). */
+    private static long bits(double x) {
+        return Double.isNaN(x) ? -1 : Double.doubleToRawLongBits(x);
+    }
+
+    /** Lane i with lane i + n/2, halving n, in scalar arithmetic: the order {@link FixedLanes#reduce} promises. */
+    private static double pairwise(double[] a, boolean add, boolean asFloat) {
+        double[] t = a.clone();
+        for (int n = t.length / 2; n >= 1; n /= 2) {
+            for (int i = 0; i < n; i++) {
+                double v = add ? t[i] + t[i + n] : t[i] * t[i + n];
+                t[i] = asFloat ? (float) v : v;
+            }
+        }
+        return t[0];
+    }
+
+    /**
+     * Lane sums and products of every float and double width, over random lanes at many scales with
+     * zeros of both signs, infinities and NaN mixed in: the same bits as the scalar pairwise order,
+     * before and after the JIT compiles the reduction (many rounds).
+     */
+    @Test
+    void laneReductionsKeepTheirOrder() {
+        SplittableRandom r = new SplittableRandom(31);
+        double[] specials = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e-40, 3e38};
+        VectorSpecies<?>[] all = {
+            FloatVector.SPECIES_64, FloatVector.SPECIES_128, FloatVector.SPECIES_256, FloatVector.SPECIES_512,
+            DoubleVector.SPECIES_64, DoubleVector.SPECIES_128, DoubleVector.SPECIES_256, DoubleVector.SPECIES_512
+        };
+        for (int round = 0; round < 3000; round++) {
+            for (VectorSpecies<?> sp : all) {
+                int lanes = sp.length();
+                double[] a = new double[lanes];
+                for (int i = 0; i < lanes; i++) {
+                    a[i] = r.nextInt(20) == 0
+                            ? specials[r.nextInt(specials.length)]
+                            : (r.nextDouble() * 2 - 1) * Math.pow(10, r.nextInt(-3, 4));
+                }
+                for (boolean add : new boolean[] {true, false}) {
+                    VectorOperators.Associative op = add ? VectorOperators.ADD : VectorOperators.MUL;
+                    if (sp.elementType() == float.class) {
+                        float[] f = new float[lanes];
+                        double[] fa = new double[lanes];
+                        for (int i = 0; i < lanes; i++) {
+                            f[i] = (float) a[i];
+                            fa[i] = f[i];
+                        }
+                        @SuppressWarnings("unchecked")
+                        FloatVector v = FloatVector.fromArray((VectorSpecies<Float>) sp, f, 0);
+                        assertEquals(
+                                bits((float) pairwise(fa, add, true)),
+                                bits(FixedLanes.reduce(v, op)),
+                                sp + " " + op + " " + java.util.Arrays.toString(f));
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        DoubleVector v = DoubleVector.fromArray((VectorSpecies<Double>) sp, a, 0);
+                        assertEquals(
+                                bits(pairwise(a, add, false)),
+                                bits(FixedLanes.reduce(v, op)),
+                                sp + " " + op + " " + java.util.Arrays.toString(a));
+                    }
+                }
+            }
+        }
+    }
 }
