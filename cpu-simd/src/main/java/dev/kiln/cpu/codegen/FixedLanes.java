@@ -32,46 +32,20 @@ import jdk.incubator.vector.VectorSpecies;
 public final class FixedLanes {
     private FixedLanes() {}
 
-    private static final VectorShuffle<Float>[] FLOAT_HALVES = halves(FloatVector.SPECIES_PREFERRED);
-    private static final VectorShuffle<Double>[] DOUBLE_HALVES = halves(DoubleVector.SPECIES_PREFERRED);
-
-    /** For each step of a reduction of {@code species}' lanes: lane i takes lane i + n, n = length/2, /4, ..., 1. */
-    @SuppressWarnings("unchecked")
-    private static <E> VectorShuffle<E>[] halves(VectorSpecies<E> species) {
-        int lanes = species.length();
-        VectorShuffle<E>[] h = new VectorShuffle[Integer.numberOfTrailingZeros(lanes)];
-        for (int s = 0, n = lanes / 2; s < h.length; s++, n /= 2) {
-            int d = n;
-            h[s] = VectorShuffle.fromOp(species, i -> (i + d) % lanes);
-        }
-        return h;
-    }
-
     /**
      * {@code v.reduceLanes(op)} in a fixed order for ADD and MUL: lane i with lane i + n/2, halving
-     * n (MAX and MIN do not depend on order).
+     * n (MAX and MIN do not depend on order). Each halving is one lane permutation and one lanewise
+     * operation, both exact, so the bits are those of the same sums done lane by lane, compiled or not.
      */
     public static float reduce(FloatVector v, VectorOperators.Associative op) {
         boolean add = op == VectorOperators.ADD;
         if (add || op == VectorOperators.MUL) {
-            if (v.species() == FloatVector.SPECIES_PREFERRED) {
-                // the same pairwise steps in registers: lane i takes lane i + n with a fixed
-                // shuffle (the lanes the shuffle wraps are never read); the array round trip
-                // below cost about 35 ns per reduction, as much as a 256-element row's products
-                FloatVector s = v;
-                for (VectorShuffle<Float> h : FLOAT_HALVES) {
-                    s = add ? s.add(s.rearrange(h)) : s.mul(s.rearrange(h));
-                }
-                return s.lane(0);
+            VectorShuffle<Float>[] halves = FLOAT_HALVES[Integer.numberOfTrailingZeros(v.length())];
+            for (VectorShuffle<Float> h : halves) {
+                FloatVector upper = v.rearrange(h);
+                v = add ? v.add(upper) : v.mul(upper);
             }
-            // through an array: slice with a varying offset is not compiled to a lane shift
-            float[] a = v.toArray();
-            for (int n = a.length / 2; n >= 1; n /= 2) {
-                for (int i = 0; i < n; i++) {
-                    a[i] = add ? a[i] + a[i + n] : a[i] * a[i + n];
-                }
-            }
-            return a[0];
+            return v.lane(0);
         }
         return v.reduceLanes(op);
     }
@@ -80,23 +54,52 @@ public final class FixedLanes {
     public static double reduce(DoubleVector v, VectorOperators.Associative op) {
         boolean add = op == VectorOperators.ADD;
         if (add || op == VectorOperators.MUL) {
-            if (v.species() == DoubleVector.SPECIES_PREFERRED) {
-                DoubleVector s = v;
-                for (VectorShuffle<Double> h : DOUBLE_HALVES) {
-                    s = add ? s.add(s.rearrange(h)) : s.mul(s.rearrange(h));
-                }
-                return s.lane(0);
+            VectorShuffle<Double>[] halves = DOUBLE_HALVES[Integer.numberOfTrailingZeros(v.length())];
+            for (VectorShuffle<Double> h : halves) {
+                DoubleVector upper = v.rearrange(h);
+                v = add ? v.add(upper) : v.mul(upper);
             }
-            // through an array: slice with a varying offset is not compiled to a lane shift
-            double[] a = v.toArray();
-            for (int n = a.length / 2; n >= 1; n /= 2) {
-                for (int i = 0; i < n; i++) {
-                    a[i] = add ? a[i] + a[i + n] : a[i] * a[i + n];
-                }
-            }
-            return a[0];
+            return v.lane(0);
         }
         return v.reduceLanes(op);
+    }
+
+    /**
+     * Per lane count 2^k, the k permutations of {@link #reduce}: the n-th brings lane i + n/2 to
+     * lane i for i below n/2 (n = 2^k, 2^(k-1), ..., 2); lanes from n/2 on keep their place.
+     */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[][] FLOAT_HALVES = halves(
+            new VectorSpecies<?>[] {
+                FloatVector.SPECIES_64, FloatVector.SPECIES_128, FloatVector.SPECIES_256, FloatVector.SPECIES_512
+            },
+            FloatVector.SPECIES_MAX.length());
+
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Double>[][] DOUBLE_HALVES = halves(
+            new VectorSpecies<?>[] {
+                DoubleVector.SPECIES_64, DoubleVector.SPECIES_128, DoubleVector.SPECIES_256, DoubleVector.SPECIES_512
+            },
+            DoubleVector.SPECIES_MAX.length());
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static VectorShuffle[][] halves(VectorSpecies<?>[] species, int maxLanes) {
+        VectorShuffle[][] byLog = new VectorShuffle[Integer.numberOfTrailingZeros(Math.max(maxLanes, 16)) + 1][];
+        for (VectorSpecies<?> sp : species) {
+            int lanes = sp.length();
+            int k = Integer.numberOfTrailingZeros(lanes);
+            if (byLog[k] != null) {
+                continue;
+            }
+            VectorShuffle[] steps = new VectorShuffle[k];
+            int step = 0;
+            for (int n = lanes / 2; n >= 1; n /= 2) {
+                int half = n;
+                steps[step++] = VectorShuffle.fromOp(sp, i -> i < half ? i + half : i);
+            }
+            byLog[k] = steps;
+        }
+        return byLog;
     }
 
     /** {@code v.lanewise(op)} for a transcendental operator, lane by lane with {@link Math}. */

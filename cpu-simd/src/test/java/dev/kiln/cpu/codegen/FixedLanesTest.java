@@ -247,69 +247,70 @@ class FixedLanesTest {
         checkFloat(VectorOperators.EXP, Math::exp, 2);
     }
 
-    /**
-     * The fixed-order sum and product of the lanes, the in-register form for the preferred species
-     * and the array form for a narrower one, against the order the class promises written out here
-     * (lane i with lane i + n, halving n), bit for bit: lanes of mixed sign and magnitude, where the
-     * order of the adds shows, with zeros of both signs, infinities and NaN mixed in.
-     */
-    @Test
-    void lanesReducedInThePairwiseOrder() {
-        SplittableRandom r = new SplittableRandom(11);
-        double[] special = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, Double.MIN_VALUE
-        };
-        for (VectorOperators.Associative op :
-                new VectorOperators.Associative[] {VectorOperators.ADD, VectorOperators.MUL}) {
-            boolean add = op == VectorOperators.ADD;
-            for (VectorSpecies<Float> fs :
-                    new VectorSpecies[] {FloatVector.SPECIES_PREFERRED, FloatVector.SPECIES_128}) {
-                for (int trial = 0; trial < 3000; trial++) {
-                    float[] a = new float[fs.length()];
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] = (float) lane(r, trial, special, add);
-                    }
-                    float[] w = a.clone();
-                    for (int n = w.length / 2; n >= 1; n /= 2) {
-                        for (int i = 0; i < n; i++) {
-                            w[i] = add ? w[i] + w[i + n] : w[i] * w[i + n];
-                        }
-                    }
-                    float got = FixedLanes.reduce(FloatVector.fromArray(fs, a, 0), op);
-                    assertEquals(
-                            Float.floatToIntBits(w[0]),
-                            Float.floatToIntBits(got),
-                            op + " " + fs + " " + java.util.Arrays.toString(a));
-                }
-            }
-            for (VectorSpecies<Double> ds :
-                    new VectorSpecies[] {DoubleVector.SPECIES_PREFERRED, DoubleVector.SPECIES_128}) {
-                for (int trial = 0; trial < 3000; trial++) {
-                    double[] a = new double[ds.length()];
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] = lane(r, trial, special, add);
-                    }
-                    double[] w = a.clone();
-                    for (int n = w.length / 2; n >= 1; n /= 2) {
-                        for (int i = 0; i < n; i++) {
-                            w[i] = add ? w[i] + w[i + n] : w[i] * w[i + n];
-                        }
-                    }
-                    double got = FixedLanes.reduce(DoubleVector.fromArray(ds, a, 0), op);
-                    assertEquals(
-                            Double.doubleToLongBits(w[0]),
-                            Double.doubleToLongBits(got),
-                            op + " " + ds + " " + java.util.Arrays.toString(a));
-                }
-            }
-        }
+    /** The bits of {@code x}, every NaN as one (a NaN's payload is not promised). */
+    private static long bits(double x) {
+        return Double.isNaN(x) ? -1 : Double.doubleToRawLongBits(x);
     }
 
-    /** A lane: mostly random (scaled widely for sums, near 1 for products), now and then a special value. */
-    private static double lane(SplittableRandom r, int trial, double[] special, boolean add) {
-        if (trial % 5 == 0 && r.nextInt(4) == 0) {
-            return special[r.nextInt(special.length)];
+    /** Lane i with lane i + n/2, halving n, in scalar arithmetic: the order {@link FixedLanes#reduce} promises. */
+    private static double pairwise(double[] a, boolean add, boolean asFloat) {
+        double[] t = a.clone();
+        for (int n = t.length / 2; n >= 1; n /= 2) {
+            for (int i = 0; i < n; i++) {
+                double v = add ? t[i] + t[i + n] : t[i] * t[i + n];
+                t[i] = asFloat ? (float) v : v;
+            }
         }
-        double g = r.nextDouble() * 2 - 1;
-        return add ? g * Math.pow(2, r.nextInt(40) - 20) : 1 + g / 3;
+        return t[0];
+    }
+
+    /**
+     * Lane sums and products of every float and double width, over random lanes at many scales with
+     * zeros of both signs, infinities and NaN mixed in: the same bits as the scalar pairwise order,
+     * before and after the JIT compiles the reduction (many rounds).
+     */
+    @Test
+    void laneReductionsKeepTheirOrder() {
+        SplittableRandom r = new SplittableRandom(31);
+        double[] specials = {0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e-40, 3e38};
+        VectorSpecies<?>[] all = {
+            FloatVector.SPECIES_64, FloatVector.SPECIES_128, FloatVector.SPECIES_256, FloatVector.SPECIES_512,
+            DoubleVector.SPECIES_64, DoubleVector.SPECIES_128, DoubleVector.SPECIES_256, DoubleVector.SPECIES_512
+        };
+        for (int round = 0; round < 3000; round++) {
+            for (VectorSpecies<?> sp : all) {
+                int lanes = sp.length();
+                double[] a = new double[lanes];
+                for (int i = 0; i < lanes; i++) {
+                    a[i] = r.nextInt(20) == 0
+                            ? specials[r.nextInt(specials.length)]
+                            : (r.nextDouble() * 2 - 1) * Math.pow(10, r.nextInt(-3, 4));
+                }
+                for (boolean add : new boolean[] {true, false}) {
+                    VectorOperators.Associative op = add ? VectorOperators.ADD : VectorOperators.MUL;
+                    if (sp.elementType() == float.class) {
+                        float[] f = new float[lanes];
+                        double[] fa = new double[lanes];
+                        for (int i = 0; i < lanes; i++) {
+                            f[i] = (float) a[i];
+                            fa[i] = f[i];
+                        }
+                        @SuppressWarnings("unchecked")
+                        FloatVector v = FloatVector.fromArray((VectorSpecies<Float>) sp, f, 0);
+                        assertEquals(
+                                bits((float) pairwise(fa, add, true)),
+                                bits(FixedLanes.reduce(v, op)),
+                                sp + " " + op + " " + java.util.Arrays.toString(f));
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        DoubleVector v = DoubleVector.fromArray((VectorSpecies<Double>) sp, a, 0);
+                        assertEquals(
+                                bits(pairwise(a, add, false)),
+                                bits(FixedLanes.reduce(v, op)),
+                                sp + " " + op + " " + java.util.Arrays.toString(a));
+                    }
+                }
+            }
+        }
     }
 }
