@@ -170,7 +170,7 @@ final class FusedRenderer {
             String operand = Sources.ctype(k.inputs().get(mm.lhs()).spec().dtype());
             String prelude = "  __global const " + operand + " *lhs = in" + mm.lhs() + ", *rhs = in" + mm.rhs() + ";\n";
             String store = "if (i < M && j < N) {\n    const int g = (b * M + i) * N + j;\n"
-                    + keptCoordinates(kept).replace("\n  ", "\n    ").replaceFirst("^  ", "    ")
+                    + productCoordinates(k, mm, kept).replace("\n  ", "\n    ").replaceFirst("^  ", "    ")
                     + zeros(reduced) + epi + "    }";
             String src = cpuDot != null
                     ? Sources.cpuDotKernel(
@@ -674,6 +674,43 @@ final class FusedRenderer {
     }
 
     /** The kept coordinates {@code p<d>} of output point {@code g}. */
+    /**
+     * The kept coordinates of a product's output point {@code (b, i, j)}: {@code b}, {@code i} and
+     * {@code j} themselves where there is at most one batch, one free {@code lhs} and one free
+     * {@code rhs} axis (the space is {@code [batch…, lhs free…, rhs free…, contract…]}), else from the
+     * flat index {@code g} (a division and a remainder per axis, for every element stored).
+     */
+    private static String productCoordinates(FusedKernel k, FusedKernel.Root.Matmul mm, int[] kept) {
+        Params.DotGeneral dims = mm.dims();
+        int nb = dims.lhsBatch().size();
+        int lf =
+                k.inputs().get(mm.lhs()).spec().rank() - nb - dims.lhsContract().size();
+        int rf =
+                k.inputs().get(mm.rhs()).spec().rank() - nb - dims.rhsContract().size();
+        if (nb > 1 || lf > 1 || rf > 1 || kept.length != nb + lf + rf) {
+            return keptCoordinates(kept);
+        }
+        for (int a = 0; a < kept.length; a++) {
+            if (kept[a] != a) {
+                return keptCoordinates(kept);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        String[] names = {"b", "i", "j"};
+        int[] counts = {nb, lf, rf};
+        int axis = 0;
+        for (int part = 0; part < 3; part++) {
+            if (counts[part] == 1) {
+                b.append("  const int p")
+                        .append(axis++)
+                        .append(" = ")
+                        .append(names[part])
+                        .append(";\n");
+            }
+        }
+        return b.toString();
+    }
+
     private static String keptCoordinates(int[] kept) {
         return coordinates("g", kept);
     }
