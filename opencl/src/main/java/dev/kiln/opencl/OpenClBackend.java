@@ -274,7 +274,7 @@ final class OpenClBackend implements Backend {
                 throw new FusedRenderer.Unsupported("rows of " + longest + " points, fewer than " + rowGroupMinWidth);
             }
             r = RowGroupRenderer.render(
-                    group, fp64, rowGroupLayout(group.rows()), rt.device().localMemBytes());
+                    group, fp64, rowGroupLayout(group.rows()), rt.device().localMemBytes(), vectorKernels);
         } catch (FusedRenderer.Unsupported e) {
             CompiledKernel fallback = sequence.get();
             return inputs -> {
