@@ -411,7 +411,7 @@ final class OpenClBackend implements Backend {
         int[] cp = dtype == DType.FLOAT32 ? cpuDot32 : dtype == DType.FLOAT64 ? cpuDot64 : null;
         boolean dotForm = cp != null && dotForm(plan);
         FusedRenderer.Rendered cpuRendered =
-                cp != null ? FusedRenderer.renderCpuMatmul(kernel, fp64, dotForm, cp) : null;
+                cp != null ? FusedRenderer.renderCpuMatmul(kernel, fp64, dotForm, cp, vectorKernels) : null;
         rt.program(cpuRendered != null && cpuKernels ? cpuRendered.source() : r.source());
         ClBuffer table = tableBuffer(r.table());
         ClBuffer literals = literalsBuffer(r.literals());

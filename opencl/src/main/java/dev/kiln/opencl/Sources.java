@@ -515,6 +515,23 @@ final class Sources {
      */
     static String cpuDotKernel(
             DType d, String prefix, String params, String prelude, String store, boolean dotForm, int[] p) {
+        return cpuDotKernel(d, prefix, params, prelude, store, null, dotForm, p);
+    }
+
+    /**
+     * As above; {@code vectorStore}, where not null (the row form only), stores a whole vector of a
+     * row's sums ({@code sv}, row {@code i}, first column {@code jb}) where it lies inside the output,
+     * instead of {@code store} element by element.
+     */
+    static String cpuDotKernel(
+            DType d,
+            String prefix,
+            String params,
+            String prelude,
+            String store,
+            String vectorStore,
+            boolean dotForm,
+            int[] p) {
         String t = ctype(d);
         int vw = p[0];
         String v = t + vw;
@@ -573,6 +590,16 @@ final class Sources {
                     .append(vw)
                     .append("(acc[r][c], r * NV + c, res);\n");
             s.append("  for (int r = 0; r < RM; r++) for (int c = 0; c < NV; c++) {\n");
+            if (vectorStore != null) {
+                s.append("    const int i = i0 + r, jb = j0 + c * VW;\n");
+                s.append("    if (i < M && jb + VW <= N) {\n      const ")
+                        .append(v)
+                        .append(" sv = vload")
+                        .append(vw)
+                        .append("(r * NV + c, res);\n")
+                        .append(vectorStore)
+                        .append("      continue;\n    }\n");
+            }
             s.append("    for (int l = 0; l < VW; l++) {\n");
             s.append("      const int i = i0 + r, j = j0 + c * VW + l;\n      const ")
                     .append(t)

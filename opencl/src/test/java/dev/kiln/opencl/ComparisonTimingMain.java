@@ -95,6 +95,13 @@ public final class ComparisonTimingMain {
         List<String> names = Arrays.asList(args);
         Map<String, Backend> backends = new LinkedHashMap<>();
         backends.put("opencl", Kiln.backend("opencl"));
+        if (Boolean.getBoolean("scalar")) {
+            // a second opencl backend without the vector paths (elementwise kernels, row-group
+            // stages, product epilogues), for before/after comparisons in one process
+            OpenClBackend scalar = (OpenClBackend) new OpenClProvider().open(Map.of());
+            scalar.vectorKernels = false;
+            backends.put("opencl-scalar", scalar);
+        }
         try {
             backends.put("cpu-simd", Kiln.backend("cpu-simd"));
         } catch (RuntimeException e) {
@@ -114,7 +121,7 @@ public final class ComparisonTimingMain {
                     }
                     Function<List<Array>, Array> jf = Kiln.jit(w.f());
                     calls.put(b.getKey() + " jit", () -> jf.apply(in));
-                    if (b.getKey().equals("opencl")) {
+                    if (b.getKey().equals("opencl") && !Boolean.getBoolean("noeager")) {
                         calls.put(b.getKey() + " eager", () -> Kiln.withBackend(b.getValue(), () -> w.f().apply(in)));
                     }
                     return null;

@@ -289,6 +289,12 @@ class FusedFastPathsTest {
                 long before = FUSED.cpuProducts();
                 matmulsWithEpilogues();
                 assertEquals(cpu && cpuKernels, FUSED.cpuProducts() > before, "CPU kernels taken");
+                // the CPU kernels apply the epilogue to whole vectors of a row where they can
+                assertEquals(
+                        cpu,
+                        FUSED.runtime().sources().stream()
+                                .anyMatch(src -> src.contains("jb + VW <= N") && src.contains("tanh")),
+                        "a CPU product with a vector epilogue built");
             } finally {
                 FUSED.cpuKernels = true;
             }
@@ -342,6 +348,15 @@ class FusedFastPathsTest {
                     v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
                     new int[][] {{17, 31}, {31, 33}, {33}},
                     31,
+                    true,
+                    dtype);
+            // an addend read across its rows (column stride 67: the vector epilogue gathers it)
+            matmul(
+                    v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2).T())),
+                    v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1)))
+                            .add(Np.abs(v.get(2)).T()),
+                    new int[][] {{67, 129}, {129, 45}, {45, 67}},
+                    129,
                     true,
                     dtype);
             // two free axes of lhs: the output's coordinates from its flat index
