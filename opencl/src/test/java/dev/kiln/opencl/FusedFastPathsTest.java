@@ -285,6 +285,7 @@ class FusedFastPathsTest {
         boolean cpu = FUSED.hasCpuProducts();
         for (boolean cpuKernels : new boolean[] {true, false}) {
             FUSED.cpuKernels = cpuKernels;
+            FUSED.vectorMinPoints = 1; // vector epilogues on these small products too
             try {
                 long before = FUSED.cpuProducts();
                 matmulsWithEpilogues();
@@ -296,6 +297,7 @@ class FusedFastPathsTest {
                                 .anyMatch(src -> src.contains("jb + VW <= N") && src.contains("tanh")),
                         "a CPU product with a vector epilogue built");
             } finally {
+                FUSED.vectorMinPoints = 1 << 16;
                 FUSED.cpuKernels = true;
             }
         }

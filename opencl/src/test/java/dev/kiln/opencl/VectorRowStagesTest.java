@@ -34,6 +34,7 @@ class VectorRowStagesTest {
         b.rowGroupMinWidth = 1;
         b.cpuRowItemRows = 1; // one item per row where the device would (a CPU device)
         b.vectorKernels = vectors;
+        b.vectorMinPoints = 1; // by default, groups under 64K points keep scalar loops (a cheaper build)
         return b;
     }
 
