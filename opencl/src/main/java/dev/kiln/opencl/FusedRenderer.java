@@ -107,18 +107,19 @@ final class FusedRenderer {
      * The same kernel as the CPU product ({@link Sources#cpuDotKernel}) of parameters {@code p},
      * in its dot-product form or not, with the epilogue on each sum before the store.
      */
-    static Rendered renderCpuMatmul(FusedKernel k, boolean fp64, boolean dotForm, int[] p) {
+    static Rendered renderCpuMatmul(FusedKernel k, boolean fp64, boolean dotForm, int[] p, boolean vectors) {
         if (!(k.root() instanceof FusedKernel.Root.Matmul)) {
             throw new Unsupported("root " + k.root());
         }
-        return render(k, fp64, 64, null, dotForm, p);
+        return render(k, fp64, 64, null, dotForm, p, vectors);
     }
 
     private static Rendered render(FusedKernel k, boolean fp64, int group, int[] tile) {
-        return render(k, fp64, group, tile, false, null);
+        return render(k, fp64, group, tile, false, null, false);
     }
 
-    private static Rendered render(FusedKernel k, boolean fp64, int group, int[] tile, boolean dotForm, int[] cpuDot) {
+    private static Rendered render(
+            FusedKernel k, boolean fp64, int group, int[] tile, boolean dotForm, int[] cpuDot, boolean vectors) {
         boolean matmul = k.root() instanceof FusedKernel.Root.Matmul && (tile != null || cpuDot != null);
         if (!(k.root() instanceof FusedKernel.Root.Elementwise)
                 && !(k.root() instanceof FusedKernel.Root.Reduce)
@@ -170,8 +171,11 @@ final class FusedRenderer {
             String operand = Sources.ctype(k.inputs().get(mm.lhs()).spec().dtype());
             String prelude = "  __global const " + operand + " *lhs = in" + mm.lhs() + ", *rhs = in" + mm.rhs() + ";\n";
             String store = "if (i < M && j < N) {\n    const int g = (b * M + i) * N + j;\n"
-                    + keptCoordinates(kept).replace("\n  ", "\n    ").replaceFirst("^  ", "    ")
+                    + productCoordinates(k, mm, kept).replace("\n  ", "\n    ").replaceFirst("^  ", "    ")
                     + zeros(reduced) + epi + "    }";
+            String vectorStore = cpuDot != null && !dotForm && vectors
+                    ? vectorEpilogue(k, mm, kept, fp64, cpuDot[0], helpers)
+                    : null;
             String src = cpuDot != null
                     ? Sources.cpuDotKernel(
                             k.inputs().get(mm.lhs()).spec().dtype(),
@@ -179,6 +183,7 @@ final class FusedRenderer {
                             params,
                             prelude,
                             store,
+                            vectorStore,
                             dotForm,
                             cpuDot)
                     : Sources.tiledKernel(
@@ -674,6 +679,243 @@ final class FusedRenderer {
     }
 
     /** The kept coordinates {@code p<d>} of output point {@code g}. */
+    /**
+     * The kept coordinates of a product's output point {@code (b, i, j)}: {@code b}, {@code i} and
+     * {@code j} themselves where there is at most one batch, one free {@code lhs} and one free
+     * {@code rhs} axis (the space is {@code [batch…, lhs free…, rhs free…, contract…]}), else from the
+     * flat index {@code g} (a division and a remainder per axis, for every element stored).
+     */
+    private static String productCoordinates(FusedKernel k, FusedKernel.Root.Matmul mm, int[] kept) {
+        Params.DotGeneral dims = mm.dims();
+        int nb = dims.lhsBatch().size();
+        int lf =
+                k.inputs().get(mm.lhs()).spec().rank() - nb - dims.lhsContract().size();
+        int rf =
+                k.inputs().get(mm.rhs()).spec().rank() - nb - dims.rhsContract().size();
+        if (nb > 1 || lf > 1 || rf > 1 || kept.length != nb + lf + rf) {
+            return keptCoordinates(kept);
+        }
+        for (int a = 0; a < kept.length; a++) {
+            if (kept[a] != a) {
+                return keptCoordinates(kept);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        String[] names = {"b", "i", "j"};
+        int[] counts = {nb, lf, rf};
+        int axis = 0;
+        for (int part = 0; part < 3; part++) {
+            if (counts[part] == 1) {
+                b.append("  const int p")
+                        .append(axis++)
+                        .append(" = ")
+                        .append(names[part])
+                        .append(";\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The epilogue of a product in the CPU kernel's row form applied to {@code w} consecutive
+     * columns of one row at once ({@code sv}, a vector of sums; the block's row {@code i} and first
+     * column {@code jb}), in OpenCL C vector types, or null where it cannot be: more than one batch,
+     * lhs free or rhs free axis (none of the last), an epilogue node without a vector form ({@link
+     * Sources#vectorExpression}, float conversions), a non-float node. Loads and stores along the
+     * columns take a vector where the map's column stride is 1 (0 for a load: one value broadcast),
+     * else go lane by lane. PoCL runs the scalar epilogue's loop around a math built-in ({@code
+     * tanh(x @ w + b)}'s) without SIMD, the vector forms with.
+     */
+    private static String vectorEpilogue(
+            FusedKernel k, FusedKernel.Root.Matmul mm, int[] kept, boolean fp64, int w, StringBuilder helpers) {
+        Params.DotGeneral dims = mm.dims();
+        int nb = dims.lhsBatch().size();
+        int lf =
+                k.inputs().get(mm.lhs()).spec().rank() - nb - dims.lhsContract().size();
+        int rf =
+                k.inputs().get(mm.rhs()).spec().rank() - nb - dims.rhsContract().size();
+        if (nb > 1 || lf > 1 || rf != 1 || kept.length != nb + lf + rf) {
+            return null;
+        }
+        for (int a = 0; a < kept.length; a++) {
+            if (kept[a] != a) {
+                return null;
+            }
+        }
+        int rank = k.rank();
+        int jAxis = nb + lf;
+        List<Node> nodes = k.nodes();
+        StringBuilder fns = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        b.append("      int p").append(jAxis).append(" = jb;\n");
+        for (int a = 0; a < nb + lf; a++) {
+            b.append("      const int p")
+                    .append(a)
+                    .append(" = ")
+                    .append(a < nb ? "b" : "i")
+                    .append(";\n");
+        }
+        for (int d : k.reducedAxes()) {
+            b.append("      const int p").append(d).append(" = 0;\n");
+        }
+        int literal = 0;
+        int inputs = k.inputs().size();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (n instanceof Node.Literal && i < k.epilogueStart()) {
+                literal++;
+                continue;
+            }
+            if (i < k.epilogueStart()) {
+                continue;
+            }
+            if (!n.dtype().isFloating()) {
+                return null;
+            }
+            String t = Sources.ctype(n.dtype());
+            String tv = t + w;
+            String v = "u" + i;
+            switch (n) {
+                case Node.DotResult dr ->
+                    b.append("      const ").append(tv).append(' ').append(v).append(" = sv;\n");
+                case Node.Literal lit -> {
+                    String value = lit.dtype() == DType.FLOAT32
+                            ? "as_float((uint) lit[" + literal + "])"
+                            : "as_double(lit[" + literal + "])";
+                    literal++;
+                    b.append("      const ")
+                            .append(tv)
+                            .append(' ')
+                            .append(v)
+                            .append(" = (")
+                            .append(tv)
+                            .append(") ")
+                            .append(value)
+                            .append(";\n");
+                }
+                case Node.Load l -> {
+                    int at = rank + l.input() * (1 + rank);
+                    String base = "in" + l.input() + " + " + offset(at, rank);
+                    String st = "tab[" + (at + 1 + jAxis) + "]";
+                    b.append("      ").append(tv).append(' ').append(v).append(";\n");
+                    b.append("      if (")
+                            .append(st)
+                            .append(" == 1) ")
+                            .append(v)
+                            .append(" = vload")
+                            .append(w)
+                            .append("(0, ")
+                            .append(base)
+                            .append(");\n");
+                    b.append("      else if (")
+                            .append(st)
+                            .append(" == 0) ")
+                            .append(v)
+                            .append(" = (")
+                            .append(tv)
+                            .append(") *(")
+                            .append(base)
+                            .append(");\n");
+                    b.append("      else {\n        ")
+                            .append(t)
+                            .append(" lanes[")
+                            .append(w)
+                            .append("];\n");
+                    b.append("        for (int l = 0; l < ")
+                            .append(w)
+                            .append("; l++) lanes[l] = (")
+                            .append(base)
+                            .append(")[(long) l * ")
+                            .append(st)
+                            .append("];\n");
+                    b.append("        ").append(v).append(" = vload").append(w).append("(0, lanes);\n      }\n");
+                }
+                case Node.Op op -> {
+                    int[] a = op.args();
+                    DType in = nodes.get(a[0]).dtype();
+                    if (!in.isFloating()) {
+                        return null;
+                    }
+                    String expr;
+                    if (op.op() == Primitive.CONVERT) {
+                        DType to = ((Params.Convert) op.params()).to();
+                        expr = to == in ? "x" : "convert_" + tv + "(x)";
+                    } else {
+                        expr = Sources.vectorExpression(op.op(), in, fp64, w);
+                    }
+                    if (expr == null) {
+                        return null;
+                    }
+                    String it = Sources.ctype(in) + w;
+                    fns.append("inline ")
+                            .append(tv)
+                            .append(" ve")
+                            .append(i)
+                            .append('(')
+                            .append(it)
+                            .append(" x")
+                            .append(a.length > 1 ? ", " + it + " y" : "")
+                            .append(") { return ")
+                            .append(expr)
+                            .append("; }\n");
+                    b.append("      const ")
+                            .append(tv)
+                            .append(' ')
+                            .append(v)
+                            .append(" = ve")
+                            .append(i)
+                            .append("(u")
+                            .append(a[0])
+                            .append(a.length > 1 ? ", u" + a[1] : "")
+                            .append(");\n");
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        for (int o = 0; o < k.outputs().size(); o++) {
+            FusedKernel.Output out = k.outputs().get(o);
+            if (out.node() < k.epilogueStart() && !(nodes.get(out.node()) instanceof Node.DotResult)) {
+                return null;
+            }
+            int at = rank + (inputs + o) * (1 + rank);
+            String base = "out" + o + " + " + offset(at, rank);
+            String st = "tab[" + (at + 1 + jAxis) + "]";
+            String val = "u" + out.node();
+            if (nodes.get(out.node()) instanceof Node.DotResult && out.node() < k.epilogueStart()) {
+                val = "sv";
+            }
+            b.append("      if (")
+                    .append(st)
+                    .append(" == 1) vstore")
+                    .append(w)
+                    .append('(')
+                    .append(val)
+                    .append(", 0, ")
+                    .append(base)
+                    .append(");\n");
+            b.append("      else {\n        ")
+                    .append(Sources.ctype(out.spec().dtype()))
+                    .append(" lanes[")
+                    .append(w)
+                    .append("];\n        vstore")
+                    .append(w)
+                    .append('(')
+                    .append(val)
+                    .append(", 0, lanes);\n");
+            b.append("        for (int l = 0; l < ")
+                    .append(w)
+                    .append("; l++) (")
+                    .append(base)
+                    .append(")[(long) l * ")
+                    .append(st)
+                    .append("] = lanes[l];\n      }\n");
+        }
+        helpers.append(fns);
+        return b.toString();
+    }
+
     private static String keptCoordinates(int[] kept) {
         return coordinates("g", kept);
     }

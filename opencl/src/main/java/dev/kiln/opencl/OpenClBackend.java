@@ -347,7 +347,11 @@ final class OpenClBackend implements Backend {
                 throw new FusedRenderer.Unsupported("rows of " + longest + " points, fewer than " + rowGroupMinWidth);
             }
             r = RowGroupRenderer.render(
-                    group, fp64, rowGroupLayout(group.rows()), rt.device().localMemBytes());
+                    group,
+                    fp64,
+                    rowGroupLayout(group.rows()),
+                    rt.device().localMemBytes(),
+                    vectorKernels && (long) longest * group.rows() >= vectorMinPoints);
         } catch (FusedRenderer.Unsupported e) {
             CompiledKernel fallback = sequence.get();
             return inputs -> {
@@ -381,7 +385,8 @@ final class OpenClBackend implements Backend {
     volatile boolean vectorKernels = true;
 
     /**
-     * Elementwise kernels of fewer points run the scalar kernel: small launches are bound by their
+     * Elementwise kernels, row groups (rows × longest row) and CPU products with an epilogue of
+     * fewer points run the scalar kernel or loops: small launches are bound by their
      * overhead, and the vector variant is a second build (on PoCL the 16-wide variant of a kernel
      * with transcendentals costs more to compile than the scalar one), which the conformance suite's
      * thousands of small kernels would pay for nothing. Tests lower it.
@@ -483,8 +488,9 @@ final class OpenClBackend implements Backend {
         // cpuKernels can be switched for comparisons), else the tiled kernel
         int[] cp = dtype == DType.FLOAT32 ? cpuDot32 : dtype == DType.FLOAT64 ? cpuDot64 : null;
         boolean dotForm = cp != null && dotForm(plan);
-        FusedRenderer.Rendered cpuRendered =
-                cp != null ? FusedRenderer.renderCpuMatmul(kernel, fp64, dotForm, cp) : null;
+        FusedRenderer.Rendered cpuRendered = cp != null
+                ? FusedRenderer.renderCpuMatmul(kernel, fp64, dotForm, cp, vectorKernels && points >= vectorMinPoints)
+                : null;
         rt.program(cpuRendered != null && cpuKernels ? cpuRendered.source() : r.source());
         ClBuffer table = tableBuffer(r.table());
         ClBuffer literals = literalsBuffer(r.literals());

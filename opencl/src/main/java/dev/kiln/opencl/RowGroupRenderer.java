@@ -49,6 +49,15 @@ final class RowGroupRenderer {
      * @throws FusedRenderer.Unsupported when the group cannot be written this way
      */
     static Rendered render(KernelGroup group, boolean fp64, int groupArg, long localMemBytes) {
+        return render(group, fp64, groupArg, localMemBytes, true);
+    }
+
+    /**
+     * As {@link #render(KernelGroup, boolean, int, long)}; with {@code vectors}, where items take
+     * contiguous runs, each stage whose inner nodes all have vector forms runs its loop over the row
+     * {@value #VW} points at a time ({@link #vectorStage}), the rest of the run point by point.
+     */
+    static Rendered render(KernelGroup group, boolean fp64, int groupArg, long localMemBytes, boolean vectors) {
         int gs = Math.abs(groupArg);
         boolean contiguous = groupArg < 0;
         int rowAxes = group.rowAxes();
@@ -186,7 +195,11 @@ final class RowGroupRenderer {
                     return s + " " + c.name() + (c.width() == 1 ? "" : "[j]") + " = " + value + ";";
                 }
             };
+            int literalBase = literals.size();
             FusedRenderer.Parts parts = FusedRenderer.parts(kernel, fp64, false, helpers, table, literals, naming);
+            String[] vector = contiguous && vectors
+                    ? vectorStage(kernel, k, fp64, literalBase, wiring, cached, fillsHere, rows, rowAxes)
+                    : null;
             filled.addAll(fillsHere);
             localBytes += (long) gs
                     * parts.accs.stream().mapToInt(OpenClBackend::accBytes).sum();
@@ -194,11 +207,22 @@ final class RowGroupRenderer {
             stages.append("  {\n    // kernel ").append(k).append('\n');
             stages.append("    const int W = tab[").append(widthAt).append("];\n");
             stages.append(parts.init.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
-            stages.append(
-                    contiguous
-                            ? "    const int span = (W + GS - 1) / GS, j0 = lid * span;\n"
-                                    + "    for (int j = j0, je = min(W, j0 + span); j < je; j++) {\n"
-                            : "    for (int j = lid; j < W; j += GS) {\n");
+            if (vector != null) {
+                helpers.append(vector[0]);
+                stages.append(vector[1]);
+                stages.append("    const int span = (W + GS - 1) / GS, je = min(W, lid * span + span);\n"
+                        + "    int j = lid * span;\n"
+                        + "    for (; j + VW <= je; j += VW) {\n"
+                        + "      const int g = row * W + j;\n");
+                stages.append(vector[2]).append("    }\n").append(vector[3]);
+                stages.append("    for (; j < je; j++) {\n");
+            } else {
+                stages.append(
+                        contiguous
+                                ? "    const int span = (W + GS - 1) / GS, j0 = lid * span;\n"
+                                        + "    for (int j = j0, je = min(W, j0 + span); j < je; j++) {\n"
+                                : "    for (int j = lid; j < W; j += GS) {\n");
+            }
             stages.append(restCoordinates(base, rowAxes, kernel.rank()));
             stages.append("    const int g = row * W + j;\n");
             stages.append(parts.inner);
@@ -278,7 +302,7 @@ final class RowGroupRenderer {
         body.append(FusedRenderer.coordinates(
                 "row", java.util.stream.IntStream.range(0, rowAxes).toArray()));
         body.append(stages);
-        String source = helpers + "#define GS " + gs + "\n" + sig + body + "}\n";
+        String source = helpers + "#define GS " + gs + "\n#define VW " + VW + "\n" + sig + body + "}\n";
         int[] tab = new int[table.size()];
         for (int i = 0; i < tab.length; i++) {
             tab[i] = table.get(i);
@@ -288,6 +312,242 @@ final class RowGroupRenderer {
             lit[i] = literals.get(i);
         }
         return new Rendered(source, tab, lit, rows, localArrays, localBytes);
+    }
+
+    /** The width of a vector stage's vectors. */
+    static final int VW = 16;
+
+    /**
+     * A stage's loop over its run of the row as vectors of {@link #VW} points, or null where a node
+     * has no vector form: the inner nodes must be float loads of row-contiguous arrays (global rows,
+     * rows copied into local memory, per-row scalars broadcast), literals, operations with a {@link
+     * Sources#vectorExpression} or float conversions; reductions sums or maxima (float
+     * accumulators, a vector of them folded into the scalar one in lane order after the loop); inner
+     * outputs row-contiguous. Returns the helper functions, the vector accumulators' declarations,
+     * the loop body (with {@code j} and {@code g} of its first point) and the fold. On PoCL the
+     * vector forms of the built-ins are SIMD where a point-by-point loop around a scalar built-in is
+     * not (the softmax's double {@code exp}).
+     */
+    private static String[] vectorStage(
+            FusedKernel kernel,
+            int k,
+            boolean fp64,
+            int literalBase,
+            List<KernelGroup.Source> wiring,
+            Map<String, Cached> cached,
+            java.util.Set<String> fillsHere,
+            int rows,
+            int rowAxes) {
+        List<FusedKernel.Node> nodes = kernel.nodes();
+        int epilogue = kernel.epilogueStart();
+        String pre = "m" + k + "_";
+        StringBuilder fns = new StringBuilder();
+        StringBuilder init = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        StringBuilder fold = new StringBuilder();
+        int literal = literalBase;
+        for (int i = 0; i < nodes.size(); i++) {
+            FusedKernel.Node n = nodes.get(i);
+            if (n instanceof FusedKernel.Node.Literal) {
+                if (i < epilogue) {
+                    String t = Sources.ctype(n.dtype()) + VW;
+                    if (!n.dtype().isFloating()) {
+                        return null;
+                    }
+                    String value = n.dtype() == dev.kiln.DType.FLOAT32
+                            ? "as_float((uint) lit[" + literal + "])"
+                            : "as_double(lit[" + literal + "])";
+                    body.append("      const ")
+                            .append(t)
+                            .append(" w")
+                            .append(i)
+                            .append(" = (")
+                            .append(t)
+                            .append(") ")
+                            .append(value)
+                            .append(";\n");
+                }
+                literal++;
+                continue;
+            }
+            if (n instanceof FusedKernel.Node.Reduce r) {
+                FusedKernel.Node arg = nodes.get(r.arg());
+                if (!r.dtype().isFloating() || !arg.dtype().isFloating() || r.arg() >= epilogue) {
+                    return null;
+                }
+                Sources.Fold f = Sources.fold(r.reducer(), r.dtype(), fp64);
+                String at = f.acc() + VW;
+                String cv = "convert_" + at + "(w" + r.arg() + ")";
+                String step;
+                switch (r.reducer()) {
+                    case REDUCE_SUM -> step = "va" + i + " + " + cv;
+                    case REDUCE_MAX -> {
+                        String expr = Sources.vectorExpression(
+                                dev.kiln.ir.Primitive.MAX,
+                                f.acc().equals("double") ? dev.kiln.DType.FLOAT64 : dev.kiln.DType.FLOAT32,
+                                fp64,
+                                VW);
+                        fns.append("inline ")
+                                .append(at)
+                                .append(' ')
+                                .append(pre)
+                                .append("vr")
+                                .append(i)
+                                .append('(')
+                                .append(at)
+                                .append(" x, ")
+                                .append(at)
+                                .append(" y) { return ")
+                                .append(expr)
+                                .append("; }\n");
+                        step = pre + "vr" + i + "(va" + i + ", " + cv + ")";
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+                init.append("    ")
+                        .append(at)
+                        .append(" va")
+                        .append(i)
+                        .append(" = (")
+                        .append(at)
+                        .append(") (")
+                        .append(f.init())
+                        .append(");\n");
+                body.append("      va").append(i).append(" = ").append(step).append(";\n");
+                fold.append("    {\n      ")
+                        .append(f.acc())
+                        .append(" lanes[VW];\n      vstore")
+                        .append(VW)
+                        .append("(va")
+                        .append(i)
+                        .append(", 0, lanes);\n      for (int l = 0; l < VW; l++) ")
+                        .append(f.step("a" + i, "lanes[l]"))
+                        .append("\n    }\n");
+                continue;
+            }
+            if (i >= epilogue) {
+                continue;
+            }
+            if (!n.dtype().isFloating()) {
+                return null;
+            }
+            String t = Sources.ctype(n.dtype()) + VW;
+            switch (n) {
+                case FusedKernel.Node.Load l -> {
+                    String key = source(wiring.get(l.input()));
+                    Cached c = cached.get(key);
+                    FusedKernel.Input in = kernel.inputs().get(l.input());
+                    boolean contiguousRow =
+                            rowContiguous(kernel.space(), rowAxes, in.strides(), in.offset(), in.spec(), rows);
+                    String global = "vload" + VW + "(0, " + buffer(key) + " + g)";
+                    String value;
+                    if (c != null && c.width() == 1) {
+                        value = "(" + t + ") " + c.name();
+                    } else if (c != null && !fillsHere.contains(key)) {
+                        value = "vload" + VW + "(0, " + c.name() + " + j)";
+                    } else if (contiguousRow) {
+                        value = global;
+                    } else {
+                        return null;
+                    }
+                    body.append("      ")
+                            .append(t)
+                            .append(" w")
+                            .append(i)
+                            .append(" = ")
+                            .append(value)
+                            .append(";\n");
+                    if (c != null && c.width() > 1 && fillsHere.contains(key)) {
+                        body.append("      vstore")
+                                .append(VW)
+                                .append("(w")
+                                .append(i)
+                                .append(", 0, ")
+                                .append(c.name())
+                                .append(" + j);\n");
+                    }
+                }
+                case FusedKernel.Node.Op op -> {
+                    int[] a = op.args();
+                    dev.kiln.DType inType = nodes.get(a[0]).dtype();
+                    if (!inType.isFloating()) {
+                        return null;
+                    }
+                    String expr;
+                    if (op.op() == dev.kiln.ir.Primitive.CONVERT) {
+                        dev.kiln.DType to = ((dev.kiln.ir.Params.Convert) op.params()).to();
+                        expr = to == inType ? "x" : "convert_" + t + "(x)";
+                    } else {
+                        expr = Sources.vectorExpression(op.op(), inType, fp64, VW);
+                    }
+                    if (expr == null) {
+                        return null;
+                    }
+                    String it = Sources.ctype(inType) + VW;
+                    fns.append("inline ")
+                            .append(t)
+                            .append(' ')
+                            .append(pre)
+                            .append("vf")
+                            .append(i)
+                            .append('(')
+                            .append(it)
+                            .append(" x")
+                            .append(a.length > 1 ? ", " + it + " y" : "")
+                            .append(") { return ")
+                            .append(expr)
+                            .append("; }\n");
+                    body.append("      ")
+                            .append(t)
+                            .append(" w")
+                            .append(i)
+                            .append(" = ")
+                            .append(pre)
+                            .append("vf")
+                            .append(i)
+                            .append("(w")
+                            .append(a[0])
+                            .append(a.length > 1 ? ", w" + a[1] : "")
+                            .append(");\n");
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        for (int q = 0; q < kernel.outputs().size(); q++) {
+            FusedKernel.Output o = kernel.outputs().get(q);
+            if (o.node() >= epilogue) {
+                continue;
+            }
+            if (!rowContiguous(kernel.space(), rowAxes, o.strides(), o.offset(), o.spec(), rows)) {
+                return null;
+            }
+            String key = "o" + k + "_" + q;
+            body.append("      vstore")
+                    .append(VW)
+                    .append("(w")
+                    .append(o.node())
+                    .append(", 0, ")
+                    .append(buffer(key))
+                    .append(" + g);\n");
+            Cached c = cached.get(key);
+            if (c != null && c.width() == 1) {
+                return null;
+            }
+            if (c != null) {
+                body.append("      vstore")
+                        .append(VW)
+                        .append("(w")
+                        .append(o.node())
+                        .append(", 0, ")
+                        .append(c.name())
+                        .append(" + j);\n");
+            }
+        }
+        return new String[] {fns.toString(), init.toString(), body.toString(), fold.toString()};
     }
 
     /** The key of the array a kernel's input comes from. */

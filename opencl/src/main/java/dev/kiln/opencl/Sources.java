@@ -515,6 +515,23 @@ final class Sources {
      */
     static String cpuDotKernel(
             DType d, String prefix, String params, String prelude, String store, boolean dotForm, int[] p) {
+        return cpuDotKernel(d, prefix, params, prelude, store, null, dotForm, p);
+    }
+
+    /**
+     * As above; {@code vectorStore}, where not null (the row form only), stores a whole vector of a
+     * row's sums ({@code sv}, row {@code i}, first column {@code jb}) where it lies inside the output,
+     * instead of {@code store} element by element.
+     */
+    static String cpuDotKernel(
+            DType d,
+            String prefix,
+            String params,
+            String prelude,
+            String store,
+            String vectorStore,
+            boolean dotForm,
+            int[] p) {
         String t = ctype(d);
         int vw = p[0];
         String v = t + vw;
@@ -565,16 +582,28 @@ final class Sources {
                     "        for (int l = 0; l < VW; l++) lanes[l] = row[(long) min(j0 + c * VW + l, N - 1) * rjs];\n");
             s.append("        w[c] = vload").append(vw).append("(0, lanes);\n      }\n");
             s.append(step).append("    }\n  }\n");
-            s.append("  for (int r = 0; r < RM; r++) for (int c = 0; c < NV; c++) {\n");
-            s.append("    ")
-                    .append(t)
-                    .append(" lanes[VW];\n    vstore")
+            // the sums leave their registers through an unrolled loop (a loop indexing acc by
+            // variables would keep acc in memory, inside the loop over k too), then the stores
+            s.append("  ").append(t).append(" res[RM * NV * VW];\n");
+            s.append("#pragma unroll\n  for (int r = 0; r < RM; r++)\n#pragma unroll\n"
+                            + "    for (int c = 0; c < NV; c++) vstore")
                     .append(vw)
-                    .append("(acc[r][c], 0, lanes);\n");
+                    .append("(acc[r][c], r * NV + c, res);\n");
+            s.append("  for (int r = 0; r < RM; r++) for (int c = 0; c < NV; c++) {\n");
+            if (vectorStore != null) {
+                s.append("    const int i = i0 + r, jb = j0 + c * VW;\n");
+                s.append("    if (i < M && jb + VW <= N) {\n      const ")
+                        .append(v)
+                        .append(" sv = vload")
+                        .append(vw)
+                        .append("(r * NV + c, res);\n")
+                        .append(vectorStore)
+                        .append("      continue;\n    }\n");
+            }
             s.append("    for (int l = 0; l < VW; l++) {\n");
             s.append("      const int i = i0 + r, j = j0 + c * VW + l;\n      const ")
                     .append(t)
-                    .append(" sv = lanes[l];\n");
+                    .append(" sv = res[(r * NV + c) * VW + l];\n");
             s.append("      ").append(sv).append("\n    }\n  }\n}\n");
         } else {
             int dm = p[3];
@@ -605,13 +634,15 @@ final class Sources {
                     .append("(0, bq[c] + k);\n");
             s.append("#pragma unroll\n    for (int r = 0; r < DM; r++)\n#pragma unroll\n"
                     + "      for (int c = 0; c < DN; c++) acc[r][c] += a[r] * w[c];\n  }\n");
+            s.append("  ").append(t).append(" res[DM * DN * VW];\n");
+            s.append("#pragma unroll\n  for (int r = 0; r < DM; r++)\n#pragma unroll\n"
+                            + "    for (int c = 0; c < DN; c++) vstore")
+                    .append(vw)
+                    .append("(acc[r][c], r * DN + c, res);\n");
             s.append("  for (int r = 0; r < DM; r++) for (int c = 0; c < DN; c++) {\n");
             s.append("    ")
                     .append(t)
-                    .append(" lanes[VW];\n    vstore")
-                    .append(vw)
-                    .append("(acc[r][c], 0, lanes);\n");
-            s.append("    ").append(t).append(" sv = 0;\n    for (int l = 0; l < VW; l++) sv += lanes[l];\n");
+                    .append(" sv = 0;\n    for (int l = 0; l < VW; l++) sv += res[(r * DN + c) * VW + l];\n");
             s.append("    for (int kk = k; kk < K; kk++) sv += ap[r][kk] * bq[c][kk];\n");
             s.append("    const int i = i0 + r, j = j0 + c;\n");
             s.append("    ").append(sv).append("\n  }\n}\n");

@@ -236,6 +236,17 @@ class FusedFastPathsTest {
             int[][] shapes,
             int k,
             boolean fused) {
+        matmul(f, scaleOf, shapes, k, fused, DType.FLOAT32);
+    }
+
+    /** As above in {@code dtype} (float64: the same bound, float32's, which is looser). */
+    private static void matmul(
+            Function<List<Array>, Array> f,
+            Function<List<Array>, Array> scaleOf,
+            int[][] shapes,
+            int k,
+            boolean fused,
+            DType dtype) {
         double[][] data = new double[shapes.length][];
         for (int i = 0; i < shapes.length; i++) {
             int n = 1;
@@ -252,7 +263,7 @@ class FusedFastPathsTest {
             r[b] = Kiln.withBackend(backends[b], () -> {
                         Array[] args = new Array[shapes.length];
                         for (int i = 0; i < shapes.length; i++) {
-                            args[i] = Np.array(data[i], shapes[i]).astype(DType.FLOAT32);
+                            args[i] = Np.array(data[i], shapes[i]).astype(dtype);
                         }
                         return Kiln.jit(g).apply(List.of(args));
                     })
@@ -274,11 +285,19 @@ class FusedFastPathsTest {
         boolean cpu = FUSED.hasCpuProducts();
         for (boolean cpuKernels : new boolean[] {true, false}) {
             FUSED.cpuKernels = cpuKernels;
+            FUSED.vectorMinPoints = 1; // vector epilogues on these small products too
             try {
                 long before = FUSED.cpuProducts();
                 matmulsWithEpilogues();
                 assertEquals(cpu && cpuKernels, FUSED.cpuProducts() > before, "CPU kernels taken");
+                // the CPU kernels apply the epilogue to whole vectors of a row where they can
+                assertEquals(
+                        cpu,
+                        FUSED.runtime().sources().stream()
+                                .anyMatch(src -> src.contains("jb + VW <= N") && src.contains("tanh")),
+                        "a CPU product with a vector epilogue built");
             } finally {
+                FUSED.vectorMinPoints = 1 << 16;
                 FUSED.cpuKernels = true;
             }
         }
@@ -314,6 +333,43 @@ class FusedFastPathsTest {
                 new int[][] {{67, 129}, {45, 129}, {45}},
                 129,
                 true);
+        // rows and columns filling the CPU kernel's blocks exactly (8 rows, 2 × 16 columns), in
+        // float32 and float64
+        for (DType dtype : FUSED.dtypes().contains(DType.FLOAT64)
+                ? List.of(DType.FLOAT32, DType.FLOAT64)
+                : List.of(DType.FLOAT32)) {
+            matmul(
+                    v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))),
+                    v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
+                    new int[][] {{16, 129}, {129, 64}, {64}},
+                    129,
+                    true,
+                    dtype);
+            matmul(
+                    v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))),
+                    v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
+                    new int[][] {{17, 31}, {31, 33}, {33}},
+                    31,
+                    true,
+                    dtype);
+            // an addend read across its rows (column stride 67: the vector epilogue gathers it)
+            matmul(
+                    v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2).T())),
+                    v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1)))
+                            .add(Np.abs(v.get(2)).T()),
+                    new int[][] {{67, 129}, {129, 45}, {45, 67}},
+                    129,
+                    true,
+                    dtype);
+            // two free axes of lhs: the output's coordinates from its flat index
+            matmul(
+                    v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))),
+                    v -> Np.matmul(Np.abs(v.get(0)), Np.abs(v.get(1))).add(Np.abs(v.get(2))),
+                    new int[][] {{5, 13, 129}, {129, 45}, {45}},
+                    129,
+                    true,
+                    dtype);
+        }
         // too small to tile: op by op, as before
         matmul(
                 v -> Np.tanh(Np.matmul(v.get(0), v.get(1)).add(v.get(2))),
