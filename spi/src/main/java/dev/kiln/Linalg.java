@@ -1107,6 +1107,38 @@ public final class Linalg {
         return new Array[] {cos, Np.multiply(tan, cos)};
     }
 
+    // ---------------------------------------------------------------- general eigenproblem
+
+    /**
+     * The result of {@link #eig}: the eigenvalues {@code (..., n)} and the eigenvectors as the
+     * columns of {@code (..., n, n)}, both complex ({@code complex64} for float32 input).
+     */
+    public record Eig(ComplexArray eigenvalues, ComplexArray eigenvectors) {}
+
+    /**
+     * The eigenvalues and right eigenvectors of general (not necessarily symmetric) square
+     * matrices, as {@code jnp.linalg.eig}: {@code a v = w v} column by column, each eigenvector of
+     * unit 2-norm with its largest entry real and positive. Computed by Hessenberg reduction and
+     * complex shifted QR sweeps to the Schur form (see {@code GeneralEigen}); meant for small
+     * matrices. The order of the eigenvalues is the Schur form's, which need not be LAPACK's (JAX's
+     * order on CPU), and real eigenvalues of a real matrix may have an imaginary part at rounding
+     * level. A matrix holding a NaN or an infinity gives NaNs. Not differentiable (JAX defines
+     * derivatives only for well separated eigenvalues); use {@link #eigh} for symmetric matrices.
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Eig eig(Array a) {
+        Array x = square("Linalg.eig", a);
+        ComplexArray[] r = GeneralEigen.eig(Lax.stopGradient(x), true);
+        return new Eig(r[0], r[1]);
+    }
+
+    /** The eigenvalues of general square matrices, as {@code jnp.linalg.eigvals}; see {@link #eig}. */
+    public static ComplexArray eigvals(Array a) {
+        Array x = square("Linalg.eigvals", a);
+        return GeneralEigen.eig(Lax.stopGradient(x), false)[0];
+    }
+
     // ---------------------------------------------------------------- singular values
 
     /** The result of {@link #svd}: {@code a = u diag(s) vh}, singular values descending. */

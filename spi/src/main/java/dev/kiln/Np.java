@@ -4572,6 +4572,80 @@ public final class Np {
         return c;
     }
 
+    /**
+     * The roots of the polynomial with coefficients {@code p} (highest power first), as {@code
+     * jnp.roots(p)}: leading zeros are stripped (which reads the values, so this form does not run
+     * under {@code jit}; use {@link #roots(Array, boolean)} with {@code stripZeros = false} there),
+     * and the roots are the eigenvalues of the companion matrix ({@link Linalg#eigvals}), complex
+     * whatever their values. Fewer than two coefficients left give no roots.
+     */
+    public static ComplexArray roots(Array p) {
+        return roots(p, true);
+    }
+
+    /**
+     * The roots of a polynomial, as {@code jnp.roots(p, strip_zeros=stripZeros)}; see {@link
+     * #roots(Array)}. With {@code stripZeros = false} the result has {@code p.size - 1} elements
+     * whatever the values, the places of missing roots (one per leading zero) being NaN at the end,
+     * after the zero roots; this form runs under {@code jit}.
+     *
+     * @throws ShapeException when {@code p} has more than one axis
+     */
+    public static ComplexArray roots(Array p, boolean stripZeros) {
+        Objects.requireNonNull(p, "p");
+        Array c = Nn.inexact(atleast1d(p));
+        if (c.ndim() != 1) {
+            throw new ShapeException("roots: the coefficients must be a 1-d array, got shape "
+                    + Shape.toString(c.shape()) + "; pass one polynomial at a time (flatten or index it)");
+        }
+        int n = c.shape(0);
+        if (n < 2) {
+            return ComplexArray.fromReal(zeros(c.dtype(), 0));
+        }
+        if (stripZeros) {
+            double[] v = c.toDoubleArray();
+            int lead = 0;
+            while (lead < n && v[lead] == 0) {
+                lead++;
+            }
+            if (n - lead < 2) {
+                return ComplexArray.fromReal(zeros(c.dtype(), 0));
+            }
+            return companionRoots(Lax.sliceInDim(c, 0, lead, n));
+        }
+        Array isZero = equal(c, 0.0);
+        Array allZero = all(isZero);
+        Array lead = where(allZero, n, argmin(isZero));
+        c = where(allZero, 1.0, c);
+        // roll the leading zeros to the end: they become zero roots, then NaN places
+        Array rolled = take(c, remainder(add(arange(n), lead), n));
+        ComplexArray r = companionRoots(rolled);
+        Array zeroRoot = logicalAnd(equal(r.real(), 0.0), equal(r.imag(), 0.0));
+        Array order = argsort(astype(zeroRoot, DType.INT32));
+        r = new ComplexArray(take(r.real(), order), take(r.imag(), order));
+        Array keep = less(arange(n - 1), subtract(n - 1, lead));
+        return ComplexArray.where(keep, r, ComplexArray.scalar(Double.NaN, Double.NaN, c.dtype()));
+    }
+
+    /**
+     * The eigenvalues of the companion matrix of {@code c} (c[0] not zero). A polynomial with k
+     * trailing zero coefficients has k roots that are exactly zero, which the iteration finds only to
+     * rounding: the k smallest are set to zero, as LAPACK's exact deflation gives them.
+     */
+    private static ComplexArray companionRoots(Array c) {
+        int n = c.shape(0);
+        Array top = negative(divide(Lax.sliceInDim(c, 0, 1, n), Lax.sliceInDim(c, 0, 0, 1)));
+        Array sub = eye(n - 1, n - 1, -1, c.dtype());
+        Array a = where(equal(expandDims(arange(n - 1), -1), 0), expandDims(top, 0), sub);
+        ComplexArray r = Linalg.eigvals(a);
+        // trailing zeros: the count of zero coefficients after the last non-zero one
+        Array nonZero = notEqual(c, 0.0);
+        Array trailing = subtract(n - 1, max(where(nonZero, arange(n), 0)));
+        Array rank = argsort(argsort(r.abs()));
+        Array exactZero = less(rank, trailing);
+        return ComplexArray.where(exactZero, 0.0, r);
+    }
+
     /** Phase angles unwrapped along {@code axis}: jumps larger than pi become their 2 pi complements. */
     public static Array unwrap(Array p, int axis) {
         Objects.requireNonNull(p, "p");
