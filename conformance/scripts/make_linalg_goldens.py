@@ -336,6 +336,23 @@ def general():
                      lambda x, strip=strip: parts(jnp.roots(x, strip_zeros=strip)))
 
 
+def singular_solves():
+    """inv and solve of exactly singular matrices: JAX's CPU LU and triangular solves (OpenBLAS trsm,
+    multiplying by each pivot's reciprocal) give a pattern of infinities and NaNs that Kiln repeats."""
+    for dt in FLOATS:
+        mats = {
+            "rank 2 3x3": [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]],
+            "rank 1 2x2": [[1.0, 2.0], [2.0, 4.0]],
+            "zeros 2x2": [[0.0, 0.0], [0.0, 0.0]],
+            "zero column 3x3": [[1.0, 0.0, 2.0], [3.0, 0.0, -1.0], [0.5, 0.0, 4.0]],
+        }
+        for tag, m in mats.items():
+            a = np.array(m, dtype=dt)
+            case("inv %s singular %s" % (dt, tag), "Linalg.inv", {}, [a], jnp.linalg.inv)
+            b = np.arange(1, a.shape[0] + 1, dtype=dt)
+            case("solve %s singular %s" % (dt, tag), "Linalg.solve", {}, [a, b], jnp.linalg.solve)
+
+
 def main():
     solves()
     singular()
@@ -343,6 +360,7 @@ def main():
     products()
     factorizations()
     general()
+    singular_solves()
     mg.write_lines("linalg", "golden values for Kiln's linalg family", "make_linalg_goldens.py", mbg.LINES)
 
 

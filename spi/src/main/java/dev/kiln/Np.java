@@ -3746,6 +3746,28 @@ public final class Np {
         return bincount(x, weights, concreteLength(x));
     }
 
+    /**
+     * {@code jnp.bincount(x, weights, minlength, length=length)}: with {@code length} (not null)
+     * exactly that many bins, which works under {@code jit}; without it {@code max(minlength,
+     * max(x) + 1)} bins, read from a concrete {@code x}. {@code weights} may be null (counts, int32).
+     *
+     * @throws ShapeException when {@code length} is null and {@code x} is traced, or {@code length}
+     *     is negative
+     */
+    public static Array bincount(Array x, Array weights, int minlength, Integer length) {
+        Objects.requireNonNull(x, "x");
+        int n;
+        if (length == null) {
+            n = Math.max(minlength, concreteLength(x));
+        } else if (length < 0) {
+            throw new ShapeException(
+                    "bincount: length must be non-negative, got " + length + "; pass the number of bins (0 or more)");
+        } else {
+            n = length;
+        }
+        return weights == null ? bincount(x, n) : bincount(x, weights, n);
+    }
+
     private static int concreteLength(Array x) {
         Objects.requireNonNull(x, "x");
         if (x.isTraced()) {
@@ -3772,8 +3794,11 @@ public final class Np {
             throw new ShapeException("bincount: weights must have the shape of x, got "
                     + Shape.toString(weights.shape()) + " for x of shape " + Shape.toString(x.shape()));
         }
-        Array oh = Nn.oneHot(clip(x, 0, null), length, -1, inexactType(weights));
-        return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
+        // a weight lands only in its own bin (selected, not multiplied by a one-hot 0, so an
+        // infinite weight leaves the other bins alone, as JAX's scatter-add does)
+        DType t = inexactType(weights);
+        Array hit = Nn.oneHot(clip(x, 0, null), length, -1, DType.BOOL);
+        return sum(where(hit, expandDims(Lax.convert(weights, t), 1), zeros(t)), 0);
     }
 
     /** The first choice whose condition holds, element-wise; {@code otherwise} where none does. */
