@@ -1169,21 +1169,45 @@ public final class Linalg {
      * complex shifted QR sweeps to the Schur form (see {@code GeneralEigen}); meant for small
      * matrices. The order of the eigenvalues is the Schur form's, which need not be LAPACK's (JAX's
      * order on CPU), and real eigenvalues of a real matrix may have an imaginary part at rounding
-     * level. A matrix holding a NaN or an infinity gives NaNs. Not differentiable (JAX defines
-     * derivatives only for well separated eigenvalues); use {@link #eigh} for symmetric matrices.
+     * level. A matrix holding a NaN or an infinity gives NaNs. Not differentiable yet: a derivative
+     * raises a {@code KilnException} (JAX defines one for distinct eigenvalues); {@link #eigh} has
+     * derivatives for symmetric matrices.
      *
      * @throws ShapeException when {@code a} is not square
      */
     public static Eig eig(Array a) {
         Array x = square("Linalg.eig", a);
-        ComplexArray[] r = GeneralEigen.eig(Lax.stopGradient(x), true);
-        return new Eig(r[0], r[1]);
+        List<Array> r = generalEigen("Linalg.eig", true).apply(x);
+        return new Eig(new ComplexArray(r.get(0), r.get(1)), new ComplexArray(r.get(2), r.get(3)));
     }
 
-    /** The eigenvalues of general square matrices, as {@code jnp.linalg.eigvals}; see {@link #eig}. */
+    /**
+     * The eigenvalues of general square matrices, as {@code jnp.linalg.eigvals}; see {@link #eig}.
+     * Not differentiable yet (a derivative raises a {@code KilnException}).
+     */
     public static ComplexArray eigvals(Array a) {
         Array x = square("Linalg.eigvals", a);
-        return GeneralEigen.eig(Lax.stopGradient(x), false)[0];
+        List<Array> r = generalEigen("Linalg.eigvals", false).apply(x);
+        return new ComplexArray(r.get(0), r.get(1));
+    }
+
+    /**
+     * {@code GeneralEigen.eig} as parts, whose derivative raises rather than differentiating the QR
+     * sweeps' loop (which reverse mode cannot, and forward mode would do only approximately).
+     */
+    private static Function<Array, List<Array>> generalEigen(String fn, boolean vectors) {
+        return Kiln.<Array, List<Array>>customJvp(
+                m -> {
+                    ComplexArray[] r = GeneralEigen.eig(m, vectors);
+                    return vectors
+                            ? List.of(r[0].real(), r[0].imag(), r[1].real(), r[1].imag())
+                            : List.of(r[0].real(), r[0].imag());
+                },
+                (m, dm) -> {
+                    throw new KilnException(fn + ": derivatives of the general (non-symmetric) eigenproblem are not"
+                            + " implemented; for symmetric matrices use eigh or eigvalsh, which have JAX's rule, or"
+                            + " cut the input from the derivative with Lax.stopGradient");
+                });
     }
 
     // ---------------------------------------------------------------- singular values

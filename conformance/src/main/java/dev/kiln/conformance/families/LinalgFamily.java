@@ -318,6 +318,12 @@ final class LinalgFamily implements Family {
         bad.put("Linalg.eigh", () -> Linalg.eigh(m23()));
         bad.put("Linalg.eig", () -> Linalg.eig(m23()));
         bad.put("Linalg.eigvals", () -> Linalg.eigvals(Np.ones(3)));
+        bad.put(
+                "Linalg.eigvals ",
+                () -> Kiln.grad((Array m) -> Np.sum(Linalg.eigvals(m).real())).apply(eye3()));
+        bad.put(
+                "Linalg.eig ",
+                () -> Kiln.jvp((Array m) -> Linalg.eig(m).eigenvalues().real(), eye3(), eye3()));
         bad.put("roots", () -> Np.roots(eye3()));
         bad.put("Linalg.outer", () -> Linalg.outer(eye3(), Np.ones(3)));
         bad.put("Linalg.trace", () -> Linalg.trace(Np.ones(3)));
