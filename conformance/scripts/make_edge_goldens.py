@@ -236,6 +236,20 @@ def keyword_forms():
     case("bincount weights without a length", "Np.bincountEager", {}, [i32(0, 3, 3), f32(0.5, 1, 2)],
          lambda v, w: jnp.bincount(v, w))
     case("bincount of empty", "Np.bincountEager", {}, [np.zeros(0, I32)], lambda v: jnp.bincount(v).astype(I32))
+    B = "Np.bincountKeywords"
+    for ml in (0, 2, 7):
+        case("bincount minlength=%d" % ml, B, {"minlength": ml, "length": None}, [i32(0, 3, 3, -1)],
+             lambda v, ml=ml: jnp.bincount(v, minlength=ml).astype(I32))
+    case("bincount of empty minlength=3", B, {"minlength": 3, "length": None}, [np.zeros(0, I32)],
+         lambda v: jnp.bincount(v, minlength=3).astype(I32))
+    case("bincount negative minlength", B, {"minlength": -4, "length": None}, [i32(1, 1)],
+         lambda v: jnp.bincount(v, minlength=-4).astype(I32))
+    case("bincount length overrides minlength", B, {"minlength": 9, "length": 2}, [i32(0, 3, 1, 1)],
+         lambda v: jnp.bincount(v, minlength=9, length=2).astype(I32))
+    case("bincount length=0", B, {"minlength": 0, "length": 0}, [i32(0, 3, 1)],
+         lambda v: jnp.bincount(v, length=0).astype(I32))
+    case("bincount weights minlength=6", B, {"minlength": 6, "length": None}, [i32(0, 3, 3), f32(0.5, -1, np.inf)],
+         lambda v, w: jnp.bincount(v, w, minlength=6))
     R = "Np.repeatEach"
     case("repeat with counts", R, {"axis": None}, [i32(1, 2, 3), i32(2, 0, 1)], lambda v, r: jnp.repeat(v, r))
     case("repeat with counts along axis 0", R, {"axis": 0}, [m, i32(1, 2)], lambda v, r: jnp.repeat(v, r, axis=0))

@@ -280,12 +280,87 @@ def singular():
              lambda x: jnp.linalg.tensorinv(x, ind=2), wrt=(0,))
 
 
+def parts(z):
+    """A complex result as one real array of shape (2, ...): its real part, then its imaginary part."""
+    z = jnp.asarray(z)
+    return jnp.stack([jnp.real(z), jnp.imag(z)])
+
+
+def general():
+    """jnp.linalg.eig / eigvals and jnp.roots. Eigenvalues come in LAPACK's order, which Kiln's
+    need not share: the Java side pairs each JAX eigenvalue with the nearest of Kiln's, checks A v =
+    w v for Kiln's vectors and that each spans the same line as JAX's (|v_jax^H v| = 1)."""
+    for dt in FLOATS:
+        mats = {
+            "1x1": normal((1, 1), dt),
+            "2x2": normal((2, 2), dt),
+            "3x3": normal((3, 3), dt),
+            "5x5": normal((5, 5), dt),
+            "8x8": normal((8, 8), dt),
+            "2x4x4 batch": normal((2, 4, 4), dt),
+            "rotation": np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 2.0]], dtype=dt),
+            "upper triangular": np.triu(normal((4, 4), dt) + np.diag(np.arange(4.0)).astype(dt) * 3).astype(dt),
+            "diagonal with negatives": np.diag(np.array([-3.0, 0.5, 2.0, -0.25], dtype=dt)),
+            "zeros": np.zeros((3, 3), dtype=dt),
+            "cyclic permutation": np.roll(np.eye(5), 1, axis=0).astype(dt),
+            # float32 stays within LAPACK's unscaled range (|A| ~ 5e11 down to 2e-12): JAX 0.10.2's
+            # float32 eig of a matrix scaled beyond it is wrong (by a factor ~1000 at |A| = 2e15)
+            "large entries": (normal((3, 3), dt) * np.asarray(1e15 if dt == F64 else 1e8, dt)).astype(dt),
+            "tiny entries": (normal((3, 3), dt) * np.asarray(1e-15 if dt == F64 else 1e-8, dt)).astype(dt),
+            "nan": np.array([[1.0, np.nan], [0.0, 1.0]], dtype=dt),
+            "inf": np.array([[1.0, np.inf], [0.0, 1.0]], dtype=dt),
+            "-inf 3x3": np.array([[1.0, 2.0, 0.0], [0.0, -np.inf, 1.0], [3.0, 0.0, 1.0]], dtype=dt),
+        }
+        for tag, a in mats.items():
+            case("eig %s %s" % (dt, tag), "Linalg.eig", {}, [a],
+                 lambda x: (parts(jnp.linalg.eig(x)[0]), parts(jnp.linalg.eig(x)[1])))
+            case("eigvals %s %s" % (dt, tag), "Linalg.eigvals", {}, [a], lambda x: parts(jnp.linalg.eigvals(x)))
+        polys = {
+            "cubic 1 2 3": [1.0, -6.0, 11.0, -6.0],
+            "complex pair": [1.0, 0.0, 1.0],
+            "leading zeros": [0.0, 0.0, 2.0, -3.0, 1.0],
+            "trailing zeros": [1.0, 2.0, 0.0, 0.0],
+            "leading and trailing zeros": [0.0, 3.0, -1.0, 0.0],
+            "constant": [4.0],
+            "linear": [2.0, 5.0],
+            "all zeros": [0.0, 0.0, 0.0],
+            "degree 6": list(rng.standard_normal(7)),
+            "negative leading": [-2.0, 1.0, 0.5, -3.0],
+        }
+        for tag, c in polys.items():
+            p = np.array(c, dtype=dt)
+            for strip in (True, False):
+                if strip and tag == "all zeros":
+                    pass
+                case("roots %s %s strip=%s" % (dt, tag, strip), "Np.roots", {"strip": strip}, [p],
+                     lambda x, strip=strip: parts(jnp.roots(x, strip_zeros=strip)))
+
+
+def singular_solves():
+    """inv and solve of exactly singular matrices: JAX's CPU LU and triangular solves (OpenBLAS trsm,
+    multiplying by each pivot's reciprocal) give a pattern of infinities and NaNs that Kiln repeats."""
+    for dt in FLOATS:
+        mats = {
+            "rank 2 3x3": [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]],
+            "rank 1 2x2": [[1.0, 2.0], [2.0, 4.0]],
+            "zeros 2x2": [[0.0, 0.0], [0.0, 0.0]],
+            "zero column 3x3": [[1.0, 0.0, 2.0], [3.0, 0.0, -1.0], [0.5, 0.0, 4.0]],
+        }
+        for tag, m in mats.items():
+            a = np.array(m, dtype=dt)
+            case("inv %s singular %s" % (dt, tag), "Linalg.inv", {}, [a], jnp.linalg.inv)
+            b = np.arange(1, a.shape[0] + 1, dtype=dt)
+            case("solve %s singular %s" % (dt, tag), "Linalg.solve", {}, [a, b], jnp.linalg.solve)
+
+
 def main():
     solves()
     singular()
     norms()
     products()
     factorizations()
+    general()
+    singular_solves()
     mg.write_lines("linalg", "golden values for Kiln's linalg family", "make_linalg_goldens.py", mbg.LINES)
 
 

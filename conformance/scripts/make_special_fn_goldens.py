@@ -233,6 +233,23 @@ def owens_t():
             mb.case("Special.owensT %s grad" % dt, "Special.owensT", {}, [gh, ga], jss.owens_t, wrt=(0, 1))
 
 
+def trig_integrals():
+    """fresnel and sici: zero, signs, both sides of Kiln's series/continued-fraction switches (1.6 and
+    2) and JAX's (4, 8 and 1e9 for sici), the tails, the infinities and nan; gradients of each result."""
+    for dt in mg.FLOATS:
+        c = np.concatenate([np.array([0.0, -0.0, 1e-10, 1e-3, 0.5, 1.0, 1.5, 1.6, 1.61, 1.99, 2.0, 2.01, 2.5, 3.9,
+                                      4.0, 4.1, 7.9, 8.0, 8.1, 10.0, 33.3, 1e3, 1e5, 1e8, 1e10, -0.7, -3.0, -9.5,
+                                      -1e4, np.inf, -np.inf, np.nan], dt),
+                            rng.uniform(-12, 12, 16).astype(dt)])
+        mb.case("Special.fresnel %s corners" % dt, "Special.fresnel", {}, [c], jss.fresnel)
+        mb.case("Special.sici %s corners" % dt, "Special.sici", {}, [c], jss.sici)
+        g = mb.smooth(dt, (3, 5), -6, 6, away=(0.0,))
+        mb.case("Special.fresnel s %s grad" % dt, "Special.fresnel.s", {}, [g], lambda x: jss.fresnel(x)[0], wrt=(0,))
+        mb.case("Special.fresnel c %s grad" % dt, "Special.fresnel.c", {}, [g], lambda x: jss.fresnel(x)[1], wrt=(0,))
+        mb.case("Special.sici si %s grad" % dt, "Special.sici.si", {}, [g], lambda x: jss.sici(x)[0], wrt=(0,))
+        mb.case("Special.sici ci %s grad" % dt, "Special.sici.ci", {}, [g], lambda x: jss.sici(x)[1], wrt=(0,))
+
+
 def main():
     if "--discrete-only" not in sys.argv:
         incomplete_gamma()
@@ -244,8 +261,9 @@ def main():
         spence()
         dawson_bessel()
         owens_t()
+        trig_integrals()
         mg.write_lines("specialfns", "golden values for Kiln's breadth family (incomplete gamma and beta, zeta, "
-                       "polygamma, log_ndtr, exponential integrals, spence, dawsn, bessel_jn, owens_t)", "make_special_fn_goldens.py",
+                       "polygamma, log_ndtr, exponential integrals, spence, dawsn, bessel_jn, owens_t, fresnel, sici)", "make_special_fn_goldens.py",
                        mb.LINES)
     if "--special-only" not in sys.argv:
         discrete()

@@ -335,6 +335,53 @@ public final class Linalg {
         return new Lu(r.get(0), r.get(1), r.get(2));
     }
 
+    /**
+     * {@link #luSolve} in the order of the optimized BLAS {@code trsm} kernels behind JAX's CPU solve
+     * (OpenBLAS): column by column of the triangle, each entry multiplied by the reciprocal of its
+     * pivot. For a regular matrix the two agree to rounding; for a singular one this gives JAX's
+     * pattern of infinities and NaNs (a zero pivot's reciprocal is infinite, times a zero entry NaN),
+     * where the dot-product order would make every entry NaN. Primal values only: tangents go
+     * through {@link #luSolve}.
+     */
+    private static Array luSolveAsLapack(Lu f, Array b) {
+        int n = rows(f.lu);
+        Array p = Np.astype(Np.equal(Np.expandDims(f.perm, -1), iota(n)), b.dtype());
+        Array pb = Np.matmul(p, b);
+        Array y = columnSolve(f.lu, pb, true);
+        Array upper = Np.flip(f.lu, -2, -1);
+        return Np.flip(columnSolve(upper, Np.flip(y, -2), false), -2);
+    }
+
+    /**
+     * Forward substitution {@code L x = b} (L's strictly lower part, with its diagonal unless {@code
+     * unit}) in {@code trsm}'s order: for k = 0 .. n-1, multiply {@code x_k} by {@code 1 / L_kk} and
+     * subtract {@code L_ik x_k} from the rows i > k. Rows and entries are picked with {@code where},
+     * never by multiplying with a one-hot vector, so that an infinity in one row leaves the others
+     * alone.
+     */
+    private static Array columnSolve(Array l, Array b, boolean unit) {
+        int n = rows(l);
+        DType t = DType.promote(l.dtype(), b.dtype());
+        int[] shape = concat(Np.broadcastShapes("Linalg", batch(l), batch(b)), n, cols(b));
+        Array idx = iota(n);
+        Array rowIdx = Np.expandDims(idx, -1);
+        return loop(
+                n,
+                (k, x) -> {
+                    Array rowK = Np.equal(rowIdx, k); // (n, 1)
+                    Array xk = Np.sum(Np.where(rowK, x, 0.0), new int[] {-2}, true); // (..., 1, K)
+                    Array lk =
+                            Np.sum(Np.where(Np.equal(idx, k), l, 0.0), new int[] {-1}, true); // (..., n, 1): column k
+                    if (!unit) {
+                        Array dkk = Np.sum(Np.where(rowK, lk, 0.0), new int[] {-2}, true); // (..., 1, 1)
+                        xk = Np.multiply(xk, Np.reciprocal(dkk));
+                    }
+                    x = Np.where(Np.greater(rowIdx, k), Np.subtract(x, Np.multiply(lk, xk)), x);
+                    return Np.where(rowK, xk, x);
+                },
+                Np.astype(Np.broadcastTo(b, shape), t));
+    }
+
     /** Solves {@code a x = b} from a's LU factors, {@code b (..., n, k)}. */
     private static Array luSolve(Lu f, Array b) {
         int n = rows(f.lu);
@@ -369,9 +416,9 @@ public final class Linalg {
     }
 
     private static final Function<List<Array>, Array> SOLVE =
-            Kiln.<List<Array>, Array>customJvp(ab -> luSolve(lu(ab.get(0)), ab.get(1)), (p, d) -> {
+            Kiln.<List<Array>, Array>customJvp(ab -> luSolveAsLapack(lu(ab.get(0)), ab.get(1)), (p, d) -> {
                 Lu f = lu(p.get(0));
-                Array x = luSolve(f, p.get(1));
+                Array x = luSolveAsLapack(f, p.get(1));
                 Array rhs = Np.subtract(d.get(1), Np.matmul(d.get(0), x));
                 return new Kiln.Jvp<>(x, luSolve(f, rhs));
             });
@@ -1105,6 +1152,62 @@ public final class Linalg {
         tan = Np.where(zero, 0.0, tan);
         Array cos = Np.reciprocal(Np.sqrt(Np.add(Np.square(tan), 1.0)));
         return new Array[] {cos, Np.multiply(tan, cos)};
+    }
+
+    // ---------------------------------------------------------------- general eigenproblem
+
+    /**
+     * The result of {@link #eig}: the eigenvalues {@code (..., n)} and the eigenvectors as the
+     * columns of {@code (..., n, n)}, both complex ({@code complex64} for float32 input).
+     */
+    public record Eig(ComplexArray eigenvalues, ComplexArray eigenvectors) {}
+
+    /**
+     * The eigenvalues and right eigenvectors of general (not necessarily symmetric) square
+     * matrices, as {@code jnp.linalg.eig}: {@code a v = w v} column by column, each eigenvector of
+     * unit 2-norm with its largest entry real and positive. Computed by Hessenberg reduction and
+     * complex shifted QR sweeps to the Schur form (see {@code GeneralEigen}); meant for small
+     * matrices. The order of the eigenvalues is the Schur form's, which need not be LAPACK's (JAX's
+     * order on CPU), and real eigenvalues of a real matrix may have an imaginary part at rounding
+     * level. A matrix holding a NaN or an infinity gives NaNs. Not differentiable yet: a derivative
+     * raises a {@code KilnException} (JAX defines one for distinct eigenvalues); {@link #eigh} has
+     * derivatives for symmetric matrices.
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static Eig eig(Array a) {
+        Array x = square("Linalg.eig", a);
+        List<Array> r = generalEigen("Linalg.eig", true).apply(x);
+        return new Eig(new ComplexArray(r.get(0), r.get(1)), new ComplexArray(r.get(2), r.get(3)));
+    }
+
+    /**
+     * The eigenvalues of general square matrices, as {@code jnp.linalg.eigvals}; see {@link #eig}.
+     * Not differentiable yet (a derivative raises a {@code KilnException}).
+     */
+    public static ComplexArray eigvals(Array a) {
+        Array x = square("Linalg.eigvals", a);
+        List<Array> r = generalEigen("Linalg.eigvals", false).apply(x);
+        return new ComplexArray(r.get(0), r.get(1));
+    }
+
+    /**
+     * {@code GeneralEigen.eig} as parts, whose derivative raises rather than differentiating the QR
+     * sweeps' loop (which reverse mode cannot, and forward mode would do only approximately).
+     */
+    private static Function<Array, List<Array>> generalEigen(String fn, boolean vectors) {
+        return Kiln.<Array, List<Array>>customJvp(
+                m -> {
+                    ComplexArray[] r = GeneralEigen.eig(m, vectors);
+                    return vectors
+                            ? List.of(r[0].real(), r[0].imag(), r[1].real(), r[1].imag())
+                            : List.of(r[0].real(), r[0].imag());
+                },
+                (m, dm) -> {
+                    throw new KilnException(fn + ": derivatives of the general (non-symmetric) eigenproblem are not"
+                            + " implemented; for symmetric matrices use eigh or eigvalsh, which have JAX's rule, or"
+                            + " cut the input from the derivative with Lax.stopGradient");
+                });
     }
 
     // ---------------------------------------------------------------- singular values

@@ -3746,6 +3746,28 @@ public final class Np {
         return bincount(x, weights, concreteLength(x));
     }
 
+    /**
+     * {@code jnp.bincount(x, weights, minlength, length=length)}: with {@code length} (not null)
+     * exactly that many bins, which works under {@code jit}; without it {@code max(minlength,
+     * max(x) + 1)} bins, read from a concrete {@code x}. {@code weights} may be null (counts, int32).
+     *
+     * @throws ShapeException when {@code length} is null and {@code x} is traced, or {@code length}
+     *     is negative
+     */
+    public static Array bincount(Array x, Array weights, int minlength, Integer length) {
+        Objects.requireNonNull(x, "x");
+        int n;
+        if (length == null) {
+            n = Math.max(minlength, concreteLength(x));
+        } else if (length < 0) {
+            throw new ShapeException(
+                    "bincount: length must be non-negative, got " + length + "; pass the number of bins (0 or more)");
+        } else {
+            n = length;
+        }
+        return weights == null ? bincount(x, n) : bincount(x, weights, n);
+    }
+
     private static int concreteLength(Array x) {
         Objects.requireNonNull(x, "x");
         if (x.isTraced()) {
@@ -3772,8 +3794,11 @@ public final class Np {
             throw new ShapeException("bincount: weights must have the shape of x, got "
                     + Shape.toString(weights.shape()) + " for x of shape " + Shape.toString(x.shape()));
         }
-        Array oh = Nn.oneHot(clip(x, 0, null), length, -1, inexactType(weights));
-        return sum(multiply(oh, expandDims(Lax.convert(weights, oh.dtype()), 1)), 0);
+        // a weight lands only in its own bin (selected, not multiplied by a one-hot 0, so an
+        // infinite weight leaves the other bins alone, as JAX's scatter-add does)
+        DType t = inexactType(weights);
+        Array hit = Nn.oneHot(clip(x, 0, null), length, -1, DType.BOOL);
+        return sum(where(hit, expandDims(Lax.convert(weights, t), 1), zeros(t)), 0);
     }
 
     /** The first choice whose condition holds, element-wise; {@code otherwise} where none does. */
@@ -4570,6 +4595,80 @@ public final class Np {
             c = convolve(c, concatenate(new Array[] {ones(r.dtype(), 1), negative(root)}, 0), "full");
         }
         return c;
+    }
+
+    /**
+     * The roots of the polynomial with coefficients {@code p} (highest power first), as {@code
+     * jnp.roots(p)}: leading zeros are stripped (which reads the values, so this form does not run
+     * under {@code jit}; use {@link #roots(Array, boolean)} with {@code stripZeros = false} there),
+     * and the roots are the eigenvalues of the companion matrix ({@link Linalg#eigvals}), complex
+     * whatever their values. Fewer than two coefficients left give no roots.
+     */
+    public static ComplexArray roots(Array p) {
+        return roots(p, true);
+    }
+
+    /**
+     * The roots of a polynomial, as {@code jnp.roots(p, strip_zeros=stripZeros)}; see {@link
+     * #roots(Array)}. With {@code stripZeros = false} the result has {@code p.size - 1} elements
+     * whatever the values, the places of missing roots (one per leading zero) being NaN at the end,
+     * after the zero roots; this form runs under {@code jit}.
+     *
+     * @throws ShapeException when {@code p} has more than one axis
+     */
+    public static ComplexArray roots(Array p, boolean stripZeros) {
+        Objects.requireNonNull(p, "p");
+        Array c = Nn.inexact(atleast1d(p));
+        if (c.ndim() != 1) {
+            throw new ShapeException("roots: the coefficients must be a 1-d array, got shape "
+                    + Shape.toString(c.shape()) + "; pass one polynomial at a time (flatten or index it)");
+        }
+        int n = c.shape(0);
+        if (n < 2) {
+            return ComplexArray.fromReal(zeros(c.dtype(), 0));
+        }
+        if (stripZeros) {
+            double[] v = c.toDoubleArray();
+            int lead = 0;
+            while (lead < n && v[lead] == 0) {
+                lead++;
+            }
+            if (n - lead < 2) {
+                return ComplexArray.fromReal(zeros(c.dtype(), 0));
+            }
+            return companionRoots(Lax.sliceInDim(c, 0, lead, n));
+        }
+        Array isZero = equal(c, 0.0);
+        Array allZero = all(isZero);
+        Array lead = where(allZero, n, argmin(isZero));
+        c = where(allZero, 1.0, c);
+        // roll the leading zeros to the end: they become zero roots, then NaN places
+        Array rolled = take(c, remainder(add(arange(n), lead), n));
+        ComplexArray r = companionRoots(rolled);
+        Array zeroRoot = logicalAnd(equal(r.real(), 0.0), equal(r.imag(), 0.0));
+        Array order = argsort(astype(zeroRoot, DType.INT32));
+        r = new ComplexArray(take(r.real(), order), take(r.imag(), order));
+        Array keep = less(arange(n - 1), subtract(n - 1, lead));
+        return ComplexArray.where(keep, r, ComplexArray.scalar(Double.NaN, Double.NaN, c.dtype()));
+    }
+
+    /**
+     * The eigenvalues of the companion matrix of {@code c} (c[0] not zero). A polynomial with k
+     * trailing zero coefficients has k roots that are exactly zero, which the iteration finds only to
+     * rounding: the k smallest are set to zero, as LAPACK's exact deflation gives them.
+     */
+    private static ComplexArray companionRoots(Array c) {
+        int n = c.shape(0);
+        Array top = negative(divide(Lax.sliceInDim(c, 0, 1, n), Lax.sliceInDim(c, 0, 0, 1)));
+        Array sub = eye(n - 1, n - 1, -1, c.dtype());
+        Array a = where(equal(expandDims(arange(n - 1), -1), 0), expandDims(top, 0), sub);
+        ComplexArray r = Linalg.eigvals(a);
+        // trailing zeros: the count of zero coefficients after the last non-zero one
+        Array nonZero = notEqual(c, 0.0);
+        Array trailing = subtract(n - 1, max(where(nonZero, arange(n), 0)));
+        Array rank = argsort(argsort(r.abs()));
+        Array exactZero = less(rank, trailing);
+        return ComplexArray.where(exactZero, 0.0, r);
     }
 
     /** Phase angles unwrapped along {@code axis}: jumps larger than pi become their 2 pi complements. */

@@ -1,5 +1,6 @@
 package dev.kiln;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -735,6 +736,55 @@ public final class Special {
         }
         Array series = Np.add(logScale, Np.log(Np.subtract(Np.add(even, 1.0), odd)));
         return Np.where(above, Np.negative(n), Np.where(Np.greater(x, lower), Np.log(n), series));
+    }
+
+    // ------------------------------------------------------------ Fresnel, sine and cosine integrals
+
+    /** The result of {@link #fresnel}: {@code S(x)} and {@code C(x)}. */
+    public record Fresnel(Array s, Array c) {}
+
+    /** The result of {@link #sici}: {@code Si(x)} and {@code Ci(x)}. */
+    public record Sici(Array si, Array ci) {}
+
+    /**
+     * The Fresnel integrals {@code S(x) = ∫_0^x sin(πt²/2) dt} and {@code C(x) = ∫_0^x cos(πt²/2)
+     * dt}, as {@code jax.scipy.special.fresnel}: odd, ±1/2 at ±inf (and, as JAX's float32, exactly
+     * ±1/2 for float32 |x| above 36974), nan at nan. Evaluated in float64 (power series to |x| = 1.6,
+     * the continued fraction of erfc beyond) and rounded to the input's dtype; integer and bool
+     * inputs become float32. Derivatives {@code sin(πx²/2)} and
+     * {@code cos(πx²/2)}.
+     */
+    public static Fresnel fresnel(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        List<Array> r = Kiln.<Array, List<Array>>customJvp(TrigIntegrals::fresnel, (p, t) -> {
+                    List<Array> out = TrigIntegrals.fresnel(p);
+                    Array[] sc = TrigIntegrals.sinCosHalfPiSquare(Np.abs(Np.astype(p, DType.FLOAT64)));
+                    Array ds = Np.multiply(t, Np.astype(sc[0], p.dtype()));
+                    Array dc = Np.multiply(t, Np.astype(sc[1], p.dtype()));
+                    return new Kiln.Jvp<>(out, List.of(ds, dc));
+                })
+                .apply(a);
+        return new Fresnel(r.get(0), r.get(1));
+    }
+
+    /**
+     * The sine and cosine integrals {@code Si(x) = ∫_0^x sin(t)/t dt} and {@code Ci(x) = γ + ln x +
+     * ∫_0^x (cos t - 1)/t dt}, as {@code jax.scipy.special.sici}: Si odd (±π/2 at ±inf), Ci(0) =
+     * -inf, and for negative x JAX's {@code Ci(|x|)} (nan at -inf). Evaluated in float64 (power
+     * series to |x| = 2, the continued fraction of {@code E1(ix)} beyond) and rounded to the input's
+     * dtype; integer and bool inputs become float32. Derivatives {@code sin(x)/x} and {@code
+     * cos(x)/x}.
+     */
+    public static Sici sici(Array x) {
+        Array a = inexact(Objects.requireNonNull(x, "x"));
+        List<Array> r = Kiln.<Array, List<Array>>customJvp(TrigIntegrals::sici, (p, t) -> {
+                    List<Array> out = TrigIntegrals.sici(p);
+                    Array dsi = Np.multiply(t, Np.sinc(Np.divide(p, Math.PI)));
+                    Array dci = Np.multiply(t, Np.divide(Np.cos(p), p));
+                    return new Kiln.Jvp<>(out, List.of(dsi, dci));
+                })
+                .apply(a);
+        return new Sici(r.get(0), r.get(1));
     }
 
     // ------------------------------------------------------------ Dawson, Bessel J

@@ -773,6 +773,12 @@ final class BreadthFamily implements Family {
                     case "Np.argwhereEager" -> Np.argwhere(x);
                     case "Np.flatnonzeroEager" -> Np.flatnonzero(x);
                     case "Np.bincountEager" -> a.length == 1 ? Np.bincount(x) : Np.bincount(a[0], a[1]);
+                    case "Np.bincountKeywords" ->
+                        Np.bincount(
+                                a[0],
+                                a.length > 1 ? a[1] : null,
+                                Integer.parseInt(p.get("minlength")),
+                                "none".equals(p.get("length")) ? null : Integer.valueOf(p.get("length")));
                     case "Np.repeatEach" ->
                         p.containsKey("total")
                                 ? Np.repeat(a[0], a[1], axisOrNull(p), integer(p, "total"))

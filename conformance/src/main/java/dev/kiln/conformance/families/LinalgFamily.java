@@ -40,6 +40,10 @@ final class LinalgFamily implements Family {
         List<Case> out = new ArrayList<>();
         for (BreadthFamily.Line l : BreadthFamily.read(RESOURCE)) {
             String dtype = l.outputs().get(0).spec().dtype().toString();
+            if (GeneralEigenCheck.FUNCTIONS.contains(l.fn())) {
+                GeneralEigenCheck.cases(l, dtype, out);
+                continue;
+            }
             out.add(new Case("linalg", l.fn(), dtype, "jax " + l.name(), () -> value(l, Mode.EAGER)));
             if (JITTED.contains(l.fn())) {
                 out.add(new Case("linalg", l.fn(), dtype, "jit, jax " + l.name(), () -> value(l, Mode.JIT)));
@@ -312,6 +316,15 @@ final class LinalgFamily implements Family {
         bad.put("Linalg.multiDot ", () -> Linalg.multiDot(eye3(), m23()));
         bad.put("Linalg.qr", () -> Linalg.qr(eye3(), "full"));
         bad.put("Linalg.eigh", () -> Linalg.eigh(m23()));
+        bad.put("Linalg.eig", () -> Linalg.eig(m23()));
+        bad.put("Linalg.eigvals", () -> Linalg.eigvals(Np.ones(3)));
+        bad.put(
+                "Linalg.eigvals ",
+                () -> Kiln.grad((Array m) -> Np.sum(Linalg.eigvals(m).real())).apply(eye3()));
+        bad.put(
+                "Linalg.eig ",
+                () -> Kiln.jvp((Array m) -> Linalg.eig(m).eigenvalues().real(), eye3(), eye3()));
+        bad.put("roots", () -> Np.roots(eye3()));
         bad.put("Linalg.outer", () -> Linalg.outer(eye3(), Np.ones(3)));
         bad.put("Linalg.trace", () -> Linalg.trace(Np.ones(3)));
         bad.put("Linalg.svd", () -> Linalg.svd(Np.ones(3)));
