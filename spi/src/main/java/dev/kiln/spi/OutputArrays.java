@@ -134,13 +134,10 @@ public final class OutputArrays {
             }
             Run run = new Run(this);
             T result = ScopedValue.where(RUN, run).call(body::get);
-            prefill(run.fresh);
+            if (!run.fresh.isEmpty()) {
+                prefill(run.fresh);
+            }
             return result;
-        }
-
-        /** Spares ready now, of every kind (for tests). */
-        int sparesReady() {
-            return spares.ready();
         }
 
         /** A spare never handed out for {@code key}, or null. */
@@ -199,16 +196,6 @@ public final class OutputArrays {
         void want(Map<Key, Integer> wanted) {
             List<Key> order = new ArrayList<>();
             synchronized (this) {
-                if (wanted.isEmpty() && ready.isEmpty()) {
-                    return;
-                }
-                // kinds the run did not need new (the pool had them) keep no spares
-                for (Map.Entry<Key, ArrayDeque<Object>> e : ready.entrySet()) {
-                    if (!wanted.containsKey(e.getKey())) {
-                        Prefill.release(e.getKey().bytes() * e.getValue().size());
-                        e.getValue().clear();
-                    }
-                }
                 for (Map.Entry<Key, Integer> e : wanted.entrySet()) {
                     Key key = e.getKey();
                     ArrayDeque<Object> q = ready.computeIfAbsent(key, k -> new ArrayDeque<>());
@@ -236,10 +223,6 @@ public final class OutputArrays {
             } else {
                 ready.get(key).push(array);
             }
-        }
-
-        synchronized int ready() {
-            return ready.values().stream().mapToInt(ArrayDeque::size).sum();
         }
 
         /** The pool is gone: its spares' bytes go back to the cap. */
