@@ -34,7 +34,7 @@ public final class Settings {
             "verify every traced and rewritten program, and check each eager result's spec against its"
                     + " shape rule (slow; the test suites turn it on)");
 
-    private static final List<Setting> CORE = List.of(BACKEND, CHECKS, OutputArrays.REUSE, OutputArrays.PREFILL);
+    private static final List<Setting> CORE = List.of(BACKEND, CHECKS, OutputArrays.REUSE);
 
     /** Each property's value as first read (empty when unset). */
     private static final Map<String, Optional<String>> READ = new ConcurrentHashMap<>();
