@@ -310,28 +310,9 @@ final class FusedRenderer {
                 case Node.Op op -> {
                     int[] a = op.args();
                     DType in = nodes.get(a[0]).dtype();
-                    String expr;
-                    if (op.op() == Primitive.CONVERT) {
-                        DType to = ((Params.Convert) op.params()).to();
-                        expr = to == in ? "x" : "convert_" + t + "(x)"; // float64 to float32 rounds to nearest even
-                    } else {
-                        expr = Sources.vectorExpression(op.op(), in, fp64, w);
-                    }
-                    if (expr == null) {
+                    if (!Sources.vectorFunction(fns, "vf" + i, op.op(), op.params(), a.length, in, t, fp64, w)) {
                         return null;
                     }
-                    String it = Sources.ctype(in) + w;
-                    fns.append("inline ")
-                            .append(t)
-                            .append(" vf")
-                            .append(i)
-                            .append('(')
-                            .append(it)
-                            .append(" x")
-                            .append(a.length > 1 ? ", " + it + " y" : "")
-                            .append(") { return ")
-                            .append(expr)
-                            .append("; }\n");
                     body.append("    ")
                             .append(t)
                             .append(' ')
@@ -836,28 +817,9 @@ final class FusedRenderer {
                     if (!in.isFloating()) {
                         return null;
                     }
-                    String expr;
-                    if (op.op() == Primitive.CONVERT) {
-                        DType to = ((Params.Convert) op.params()).to();
-                        expr = to == in ? "x" : "convert_" + tv + "(x)";
-                    } else {
-                        expr = Sources.vectorExpression(op.op(), in, fp64, w);
-                    }
-                    if (expr == null) {
+                    if (!Sources.vectorFunction(fns, "ve" + i, op.op(), op.params(), a.length, in, tv, fp64, w)) {
                         return null;
                     }
-                    String it = Sources.ctype(in) + w;
-                    fns.append("inline ")
-                            .append(tv)
-                            .append(" ve")
-                            .append(i)
-                            .append('(')
-                            .append(it)
-                            .append(" x")
-                            .append(a.length > 1 ? ", " + it + " y" : "")
-                            .append(") { return ")
-                            .append(expr)
-                            .append("; }\n");
                     b.append("      const ")
                             .append(tv)
                             .append(' ')

@@ -475,30 +475,10 @@ final class RowGroupRenderer {
                     if (!inType.isFloating()) {
                         return null;
                     }
-                    String expr;
-                    if (op.op() == dev.kiln.ir.Primitive.CONVERT) {
-                        dev.kiln.DType to = ((dev.kiln.ir.Params.Convert) op.params()).to();
-                        expr = to == inType ? "x" : "convert_" + t + "(x)";
-                    } else {
-                        expr = Sources.vectorExpression(op.op(), inType, fp64, VW);
-                    }
-                    if (expr == null) {
+                    if (!Sources.vectorFunction(
+                            fns, pre + "vf" + i, op.op(), op.params(), a.length, inType, t, fp64, VW)) {
                         return null;
                     }
-                    String it = Sources.ctype(inType) + VW;
-                    fns.append("inline ")
-                            .append(t)
-                            .append(' ')
-                            .append(pre)
-                            .append("vf")
-                            .append(i)
-                            .append('(')
-                            .append(it)
-                            .append(" x")
-                            .append(a.length > 1 ? ", " + it + " y" : "")
-                            .append(") { return ")
-                            .append(expr)
-                            .append("; }\n");
                     body.append("      ")
                             .append(t)
                             .append(" w")

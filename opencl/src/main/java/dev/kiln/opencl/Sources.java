@@ -131,6 +131,47 @@ final class Sources {
     }
 
     /**
+     * Appends {@code inline T name(IT x[, IT y]) { return ...; }}, the vector form of one operation
+     * node on {@code w} lanes of operands of {@code in} giving {@code t} (the vector type), to
+     * {@code fns}; false, and nothing appended, where the operation has no vector form. A convert
+     * from float64 to float32 rounds to nearest even.
+     */
+    static boolean vectorFunction(
+            StringBuilder fns,
+            String name,
+            Primitive op,
+            dev.kiln.ir.Params params,
+            int arity,
+            DType in,
+            String t,
+            boolean fp64,
+            int w) {
+        String expr;
+        if (op == Primitive.CONVERT) {
+            DType to = ((dev.kiln.ir.Params.Convert) params).to();
+            expr = to == in ? "x" : "convert_" + t + "(x)";
+        } else {
+            expr = vectorExpression(op, in, fp64, w);
+        }
+        if (expr == null) {
+            return false;
+        }
+        String it = ctype(in) + w;
+        fns.append("inline ")
+                .append(t)
+                .append(' ')
+                .append(name)
+                .append('(')
+                .append(it)
+                .append(" x")
+                .append(arity > 1 ? ", " + it + " y" : "")
+                .append(") { return ")
+                .append(expr)
+                .append("; }\n");
+        return true;
+    }
+
+    /**
      * The C expression of a float primitive on vectors {@code x} (and {@code y}) of {@code w}
      * elements of {@code d}, with {@link #expression}'s semantics element by element (float32
      * through double where the device has fp64, rounded once; the same built-ins, in their vector
