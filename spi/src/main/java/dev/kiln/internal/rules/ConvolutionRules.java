@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * {@code conv_general_dilated}: its output shape, its decomposition into the core (strided windows of
  * the padded input stacked as patches, then one {@code dot_general} with the kernel) and its batching
- * rule. Its derivative is the JVP of the decomposition; the frontend's checks and JAX's padding rules
+ * rule. It is bilinear: its tangent is the decomposition applied to one tangent and the other
+ * primal, term by term (ContractionDefinitions); the frontend's checks and JAX's padding rules
  * live in {@code dev.kiln.Convolution}.
  */
 final class ConvolutionRules {
