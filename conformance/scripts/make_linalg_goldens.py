@@ -286,6 +286,12 @@ def parts(z):
     return jnp.stack([jnp.real(z), jnp.imag(z)])
 
 
+def eigvals_symmetric(x):
+    """sum |w| and Re(sum w^3) over each matrix's eigenvalues: order-free, so Kiln's order can differ."""
+    w = jnp.linalg.eigvals(x)
+    return jnp.stack([jnp.sum(jnp.abs(w), -1), jnp.real(jnp.sum(w ** 3, -1))], -1)
+
+
 def general():
     """jnp.linalg.eig / eigvals and jnp.roots. Eigenvalues come in LAPACK's order, which Kiln's
     need not share: the Java side pairs each JAX eigenvalue with the nearest of Kiln's, checks A v =
@@ -315,6 +321,11 @@ def general():
             case("eig %s %s" % (dt, tag), "Linalg.eig", {}, [a],
                  lambda x: (parts(jnp.linalg.eig(x)[0]), parts(jnp.linalg.eig(x)[1])))
             case("eigvals %s %s" % (dt, tag), "Linalg.eigvals", {}, [a], lambda x: parts(jnp.linalg.eigvals(x)))
+            if tag in ("2x2", "3x3", "5x5", "2x4x4 batch", "upper triangular"):
+                # derivatives of eigenvalues (JAX has them for eigvals, not for eig's vectors),
+                # through functions of all eigenvalues that do not depend on their order
+                case("eigvals derivatives %s %s" % (dt, tag), "Linalg.eigvals.sym", {}, [a],
+                     lambda x: eigvals_symmetric(x), wrt=(0,))
         polys = {
             "cubic 1 2 3": [1.0, -6.0, 11.0, -6.0],
             "complex pair": [1.0, 0.0, 1.0],

@@ -1169,9 +1169,9 @@ public final class Linalg {
      * complex shifted QR sweeps to the Schur form (see {@code GeneralEigen}); meant for small
      * matrices. The order of the eigenvalues is the Schur form's, which need not be LAPACK's (JAX's
      * order on CPU), and real eigenvalues of a real matrix may have an imaginary part at rounding
-     * level. A matrix holding a NaN or an infinity gives NaNs. Not differentiable yet: a derivative
-     * raises a {@code KilnException} (JAX defines one for distinct eigenvalues); {@link #eigh} has
-     * derivatives for symmetric matrices.
+     * level. A matrix holding a NaN or an infinity gives NaNs. As with JAX's {@code eig}, a derivative
+     * raises a {@code KilnException}: differentiate {@link #eigvals} for the eigenvalues; {@link
+     * #eigh} has derivatives for symmetric matrices.
      *
      * @throws ShapeException when {@code a} is not square
      */
@@ -1183,7 +1183,8 @@ public final class Linalg {
 
     /**
      * The eigenvalues of general square matrices, as {@code jnp.linalg.eigvals}; see {@link #eig}.
-     * Not differentiable yet (a derivative raises a {@code KilnException}).
+     * Differentiable in both modes with JAX's rule {@code dw = diag(v^-1 da v)}, which needs distinct
+     * eigenvalues.
      */
     public static ComplexArray eigvals(Array a) {
         Array x = square("Linalg.eigvals", a);
@@ -1192,8 +1193,11 @@ public final class Linalg {
     }
 
     /**
-     * {@code GeneralEigen.eig} as parts, whose derivative raises rather than differentiating the QR
-     * sweeps' loop (which reverse mode cannot, and forward mode would do only approximately).
+     * {@code GeneralEigen.eig} as parts. The eigenvalues alone have JAX's derivative (for distinct
+     * eigenvalues): {@code dw = diag(v^-1 da v)} with {@code v} the eigenvectors, linear in {@code
+     * da}, so reverse mode transposes it. With eigenvectors asked for, a derivative raises, as JAX's
+     * {@code eig} does (it defines none for eigenvectors, whose phase is a convention), rather than
+     * differentiating the QR sweeps' loop.
      */
     private static Function<Array, List<Array>> generalEigen(String fn, boolean vectors) {
         return Kiln.<Array, List<Array>>customJvp(
@@ -1204,10 +1208,34 @@ public final class Linalg {
                             : List.of(r[0].real(), r[0].imag());
                 },
                 (m, dm) -> {
-                    throw new KilnException(fn + ": derivatives of the general (non-symmetric) eigenproblem are not"
-                            + " implemented; for symmetric matrices use eigh or eigvalsh, which have JAX's rule, or"
-                            + " cut the input from the derivative with Lax.stopGradient");
+                    if (vectors) {
+                        throw new KilnException(fn + ": derivatives of the eigenvectors of a general (non-symmetric)"
+                                + " matrix are not defined (JAX defines none either); differentiate Linalg.eigvals"
+                                + " for the eigenvalues, use eigh for symmetric matrices, or cut the input from the"
+                                + " derivative with Lax.stopGradient");
+                    }
+                    ComplexArray[] r = GeneralEigen.eig(m, true);
+                    ComplexArray v = r[1];
+                    ComplexArray rhs = new ComplexArray(Np.matmul(dm, v.real()), Np.matmul(dm, v.imag()));
+                    ComplexArray x = complexSolve(v, rhs);
+                    Array dwr = Np.diagonal(x.real(), 0, -2, -1);
+                    Array dwi = Np.diagonal(x.imag(), 0, -2, -1);
+                    return new Kiln.Jvp<>(List.of(r[0].real(), r[0].imag()), List.of(dwr, dwi));
                 });
+    }
+
+    /**
+     * {@code a^-1 b} for complex {@code a (..., n, n)} and {@code b (..., n, k)}, as the real system
+     * {@code [[ar, -ai], [ai, ar]] [xr; xi] = [br; bi]} of twice the size.
+     */
+    private static ComplexArray complexSolve(ComplexArray a, ComplexArray b) {
+        Array top = Np.concatenate(List.of(a.real(), Np.negative(a.imag())), -1);
+        Array bottom = Np.concatenate(List.of(a.imag(), a.real()), -1);
+        Array big = Np.concatenate(List.of(top, bottom), -2);
+        Array x = solve(big, Np.concatenate(List.of(b.real(), b.imag()), -2));
+        int n = rows(a.real());
+        int axis = x.ndim() - 2;
+        return new ComplexArray(Lax.sliceInDim(x, axis, 0, n), Lax.sliceInDim(x, axis, n, 2 * n));
     }
 
     // ---------------------------------------------------------------- singular values

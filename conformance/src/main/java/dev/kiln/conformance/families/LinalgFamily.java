@@ -1,6 +1,7 @@
 package dev.kiln.conformance.families;
 
 import dev.kiln.Array;
+import dev.kiln.ComplexArray;
 import dev.kiln.DType;
 import dev.kiln.Kiln;
 import dev.kiln.Linalg;
@@ -137,7 +138,12 @@ final class LinalgFamily implements Family {
         }
     }
 
-    /** Functions computed from singular vectors, whose error grows with |A| / (singular value gap). */
+    /**
+     * Functions computed from singular vectors, whose error grows with |A| / (singular value gap),
+     * and derivatives of a general matrix's eigenvalues, which grow with the eigenvalues' condition
+     * numbers {@code 1 / |y^H x|} (the eigenvector matrix's inverse enters {@code dw}): both take the
+     * sensitivity the eigenvalue checks of {@code GeneralEigenCheck} take.
+     */
     private static final java.util.Set<String> SINGULAR = java.util.Set.of(
             "Linalg.svd",
             "Linalg.svd.u",
@@ -146,7 +152,8 @@ final class LinalgFamily implements Family {
             "Linalg.pinv",
             "Linalg.lstsq",
             "Linalg.lstsq.x",
-            "Linalg.cond");
+            "Linalg.cond",
+            "Linalg.eigvals.sym");
 
     private static Rule rule(BreadthFamily.Line l, DType t) {
         return Tolerance.linalg(t, size(l), SINGULAR.contains(l.fn()) ? 6 : 1);
@@ -265,6 +272,12 @@ final class LinalgFamily implements Family {
             }
             case "Linalg.eigvalsh" -> new Array[] {Linalg.eigvalsh(a[0])};
             case "Linalg.eigh.v" -> new Array[] {signFixed(Linalg.eigh(a[0]).eigenvectors())};
+            case "Linalg.eigvals.sym" -> {
+                ComplexArray w = Linalg.eigvals(a[0]);
+                Array absSum = Np.sum(w.abs(), -1);
+                Array cubeSum = Np.sum(w.power(3).real(), -1);
+                yield new Array[] {Np.stack(List.of(absSum, cubeSum), -1)};
+            }
             case "Linalg.svd" -> {
                 Array[] usv = svdFixed(Linalg.svd(a[0]));
                 yield usv;
@@ -318,9 +331,9 @@ final class LinalgFamily implements Family {
         bad.put("Linalg.eigh", () -> Linalg.eigh(m23()));
         bad.put("Linalg.eig", () -> Linalg.eig(m23()));
         bad.put("Linalg.eigvals", () -> Linalg.eigvals(Np.ones(3)));
-        bad.put(
-                "Linalg.eigvals ",
-                () -> Kiln.grad((Array m) -> Np.sum(Linalg.eigvals(m).real())).apply(eye3()));
+        bad.put("Linalg.eig  ", () -> Kiln.grad(
+                        (Array m) -> Np.sum(Linalg.eig(m).eigenvectors().real()))
+                .apply(eye3()));
         bad.put(
                 "Linalg.eig ",
                 () -> Kiln.jvp((Array m) -> Linalg.eig(m).eigenvalues().real(), eye3(), eye3()));
