@@ -52,6 +52,28 @@ final class MatmulBlocking {
          * {@code mr × nr} tile of C at {@code cAt}.
          */
         void tile(Object aPack, int pc, int kc, int row, int aAt, int bAt, int cAt, int mr, int nr);
+
+        /**
+         * Whether this product can run {@link #runByColumns}: its micro-kernel reads A in place, so
+         * that a column group re-reads A rather than packing it again.
+         */
+        default boolean byColumns() {
+            return false;
+        }
+
+        /**
+         * Packs columns {@code [j, j + cols)} of rows {@code [pc, pc + kc)} of B into this thread's
+         * own group buffer (at least {@code size} elements), panel q at {@code q·nr·kc}, and
+         * returns that buffer.
+         */
+        default Object packGroup(int size, int pc, int kc, int j, int cols) {
+            throw new UnsupportedOperationException();
+        }
+
+        /** {@link #tile} with A read in place and B from panel {@code bAt} of {@code group} (from {@link #packGroup}). */
+        default void tileGroup(Object group, int pc, int kc, int row, int bAt, int cAt, int mr, int nr) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /**
@@ -193,6 +215,80 @@ final class MatmulBlocking {
             } else {
                 compute.run(0, units);
             }
+        }
+    }
+
+    /**
+     * Bytes of packed B per column group at most in {@link #runByColumns}: the group's k block stays
+     * in L2 (1 MiB per core on Zen 5, 2 MiB on Sapphire Rapids) beside the A rows streaming past.
+     */
+    static final int GROUP_BYTES = 256 << 10;
+
+    /**
+     * {@code C[M, N] += A[M, K]·B[K, N]} for batch {@code t} with A read in place, split by groups
+     * of column panels: each unit (a group of at most {@link #GROUP_BYTES} of packed B per k block)
+     * is claimed by a free thread, which packs its own group's B, k block by k block, into its own
+     * buffer (so it is in that thread's L2 when the tiles read it) and runs every row of C against
+     * it, each six-row panel of A (from L3 at worst) reused from L1 across the group's panels.
+     * There is one hand-off between threads per product (no barrier between packing and products,
+     * as {@link #run}, whose shared packed B is read by every row block from L3, needs), and every
+     * element of C takes the same micro-kernel steps in the same k order as in {@link #run} and
+     * whatever the thread count.
+     */
+    static void runByColumns(
+            int m, int n, int k, int t, int cOff, boolean parallel, DotGeneral.BlockDone done, Sizes s, Typed typed) {
+        int mr = s.mr();
+        int nr = s.nr();
+        int panels = (n + nr - 1) / nr;
+        int kcMax = Math.min(s.kc(), k);
+        // panels per group: the group's k block within GROUP_BYTES, and for a split product at least
+        // four units per thread where there are panels enough
+        int width = Math.max(1, Math.min(panels, GROUP_BYTES / (4 * nr * kcMax)));
+        boolean split = parallel && (long) m * n * k >= SPLIT;
+        if (split) {
+            width = Math.max(1, Math.min(width, panels / (4 * Parallel.threads())));
+        }
+        int units = (panels + width - 1) / width;
+        int w = width;
+        int mc = Math.max(mr, s.mc() / mr * mr);
+        Parallel.Range compute = (lo, hi) -> {
+            for (int u = lo; u < hi; u++) {
+                int j0 = u * w * nr;
+                int cols = Math.min(n, j0 + w * nr) - j0;
+                int groupPanels = (cols + nr - 1) / nr;
+                for (int pc = 0; pc < k; pc += s.kc()) {
+                    int kc = Math.min(s.kc(), k - pc);
+                    boolean last = pc + kc == k;
+                    Object group = typed.packGroup(groupPanels * nr * kcMax, pc, kc, j0, cols);
+                    for (int ic = 0; ic < m; ic += mc) {
+                        int rows = Math.min(mc, m - ic);
+                        for (int ir = 0; ir < rows; ir += mr) {
+                            int row = ic + ir;
+                            int tileRows = Math.min(mr, rows - ir);
+                            for (int q = 0; q < groupPanels; q++) {
+                                int j = j0 + q * nr;
+                                typed.tileGroup(
+                                        group,
+                                        pc,
+                                        kc,
+                                        row,
+                                        q * nr * kc,
+                                        cOff + row * n + j,
+                                        tileRows,
+                                        Math.min(nr, n - j));
+                            }
+                        }
+                        if (last && done != null) {
+                            done.block(t, ic, rows, j0, cols);
+                        }
+                    }
+                }
+            }
+        };
+        if (split) {
+            Parallel.forEach(units, compute);
+        } else {
+            compute.run(0, units);
         }
     }
 

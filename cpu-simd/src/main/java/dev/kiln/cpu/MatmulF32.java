@@ -65,6 +65,9 @@ final class MatmulF32 {
     /** Larger packed-B buffers are not kept: their products take long enough that allocating is noise. */
     private static final int SPARE_LIMIT = 1 << 20;
 
+    /** Each thread's packed-B column group ({@link MatmulBlocking#runByColumns}). */
+    private static final ThreadLocal<float[]> B_GROUP = ThreadLocal.withInitial(() -> new float[0]);
+
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
 
     /** packA's answer when the micro-kernel reads A in place. */
@@ -145,7 +148,7 @@ final class MatmulF32 {
         float[] spare = B_SPARE.get();
         B_SPARE.set(null);
         float[][] used = new float[1][];
-        MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, new MatmulBlocking.Typed() {
+        MatmulBlocking.Typed typed = new MatmulBlocking.Typed() {
             private float[] bPack;
 
             /**
@@ -211,7 +214,52 @@ final class MatmulF32 {
                     edge(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n, mr, nr);
                 }
             }
-        });
+
+            @Override
+            public boolean byColumns() {
+                return direct;
+            }
+
+            @Override
+            public Object packGroup(int size, int pc, int kc, int j, int cols) {
+                float[] g = B_GROUP.get();
+                if (g.length < size) {
+                    g = new float[size];
+                    B_GROUP.set(g);
+                }
+                int full = cols / NR;
+                if (b.colStride() == 1 && full > 0) {
+                    packRows(b.data(), bBase + pc * b.rowStride() + j, b.rowStride(), kc, 0, full, g, 0);
+                } else {
+                    full = 0;
+                }
+                for (int q = full; q * NR < cols; q++) {
+                    MatmulF32.packB(
+                            b.data(),
+                            bBase,
+                            b.rowStride(),
+                            b.colStride(),
+                            pc,
+                            kc,
+                            j + q * NR,
+                            Math.min(NR, cols - q * NR),
+                            g,
+                            q * NR * kc,
+                            lanes);
+                }
+                return g;
+            }
+
+            @Override
+            public void tileGroup(Object group, int pc, int kc, int row, int bAt, int cAt, int mr, int nr) {
+                direct(id, a, aBase, pc, kc, row, (float[]) group, bAt, c, cAt, n, mr, nr);
+            }
+        };
+        if (typed.byColumns() && n > NR) {
+            MatmulBlocking.runByColumns(m, n, k, ta, cOff, parallel, done, SIZES, typed);
+        } else {
+            MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, typed);
+        }
         float[] keep = used[0] != null && used[0].length <= SPARE_LIMIT ? used[0] : spare;
         if (keep != null && (spare == null || keep.length >= spare.length)) {
             B_SPARE.set(keep);
