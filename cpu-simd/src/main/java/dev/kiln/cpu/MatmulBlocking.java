@@ -1,7 +1,9 @@
 package dev.kiln.cpu;
 
 /**
- * The blocking schedule that {@link MatmulF32} and {@link MatmulF64} share: B packed per block of
+ * The blocking schedules that {@link MatmulF32} and {@link MatmulF64} share. {@link #runByColumns}
+ * is for a micro-kernel that reads A in place: each thread packs its own groups of B panels. {@link
+ * #run} is the general one: B packed per block of
  * columns (all of K at once, KC rows per panel) into NR-column panels, A per (row block, k block)
  * into MR-row panels, the micro-kernel over every (MR × NR) tile, the work split over threads by
  * row block (or, when there are fewer micro-panels of rows than four per thread, by groups of
@@ -229,7 +231,7 @@ final class MatmulBlocking {
      * of column panels: each unit (a group of at most {@link #GROUP_BYTES} of packed B per k block)
      * is claimed by a free thread, which packs its own group's B, k block by k block, into its own
      * buffer (so it is in that thread's L2 when the tiles read it) and runs every row of C against
-     * it, each six-row panel of A (from L3 at worst) reused from L1 across the group's panels.
+     * it, a block of rows at a time (its A rows in L2), B panel by B panel (from L1 where a panel fits).
      * There is one hand-off between threads per product (no barrier between packing and products,
      * as {@link #run}, whose shared packed B is read by every row block from L3, needs), and every
      * element of C takes the same micro-kernel steps in the same k order as in {@link #run} and
@@ -262,11 +264,14 @@ final class MatmulBlocking {
                     Object group = typed.packGroup(groupPanels * nr * kcMax, pc, kc, j0, cols);
                     for (int ic = 0; ic < m; ic += mc) {
                         int rows = Math.min(mc, m - ic);
-                        for (int ir = 0; ir < rows; ir += mr) {
-                            int row = ic + ir;
-                            int tileRows = Math.min(mr, rows - ir);
-                            for (int q = 0; q < groupPanels; q++) {
-                                int j = j0 + q * nr;
+                        // a B panel (32 KiB for 512-bit vectors and k blocks of 256) reused from L1
+                        // across the block's rows, the block's A rows from L2: with the panels
+                        // inside, pv of attention (256x256 by 256x64) took a fifth longer
+                        for (int q = 0; q < groupPanels; q++) {
+                            int j = j0 + q * nr;
+                            int cols1 = Math.min(nr, n - j);
+                            for (int ir = 0; ir < rows; ir += mr) {
+                                int row = ic + ir;
                                 typed.tileGroup(
                                         group,
                                         pc,
@@ -274,8 +279,8 @@ final class MatmulBlocking {
                                         row,
                                         q * nr * kc,
                                         cOff + row * n + j,
-                                        tileRows,
-                                        Math.min(nr, n - j));
+                                        Math.min(mr, rows - ir),
+                                        cols1);
                             }
                         }
                         if (last && done != null) {

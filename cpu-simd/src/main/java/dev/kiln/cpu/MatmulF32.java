@@ -16,9 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed, the only two layouts {@link DotGeneral} hands over): packing A cost about a
  * nanosecond per element, as much as the product itself when B has few columns (attention's
  * 256×256 by 256×64 heads, an MLP's 10-class layer), and bought nothing measurable at 1024³; only
- * the four-row kernel (narrower vectors) and a ragged last row panel use packed A panels. Threads
- * share the packed B block and split the MC row blocks (or, when there are few, the NR panels);
- * many small independent batches are instead split by batch. The schedule is {@link
+ * the four-row kernel (narrower vectors) and a ragged last row panel use packed A panels. A
+ * product whose A is read in place is split by groups of NR panels, each thread packing its own
+ * group's B ({@link MatmulBlocking#runByColumns}); otherwise threads share the packed B block and
+ * split the MC row blocks (or, when there are few, the NR panels); many small independent batches
+ * are instead split by batch. The schedule is {@link
  * MatmulBlocking}'s, shared with float64; this class has the float packing and micro-kernels.
  */
 final class MatmulF32 {
