@@ -64,13 +64,18 @@ final class MatmulBlocking {
         }
 
         /**
-         * Packs columns {@code [j, j + cols)} of rows {@code [pc, pc + kc)} of B into this thread's
-         * own group buffer (at least {@code size} elements), panel q at {@code q·nr·kc}, and
-         * returns that buffer.
+         * Packs columns {@code [j, j + cols)} of rows {@code [pc, pc + kc)} of B into a buffer of at
+         * least {@code size} elements, panel q at {@code q·nr·kc}, and returns it: {@code held} (the
+         * unit's buffer from its previous k block, or null) when large enough, else this thread's
+         * spare, which stays out of reach of any product the thread runs before {@link
+         * #releaseGroup} (a block's {@link DotGeneral.BlockDone} runs in between).
          */
-        default Object packGroup(int size, int pc, int kc, int j, int cols) {
+        default Object packGroup(Object held, int size, int pc, int kc, int j, int cols) {
             throw new UnsupportedOperationException();
         }
+
+        /** Gives a buffer from {@link #packGroup} back to the thread for its next unit. */
+        default void releaseGroup(Object group) {}
 
         /** {@link #tile} with A read in place and B from panel {@code bAt} of {@code group} (from {@link #packGroup}). */
         default void tileGroup(Object group, int pc, int kc, int row, int bAt, int cAt, int mr, int nr) {
@@ -258,10 +263,11 @@ final class MatmulBlocking {
                 int j0 = u * w * nr;
                 int cols = Math.min(n, j0 + w * nr) - j0;
                 int groupPanels = (cols + nr - 1) / nr;
+                Object group = null;
                 for (int pc = 0; pc < k; pc += s.kc()) {
                     int kc = Math.min(s.kc(), k - pc);
                     boolean last = pc + kc == k;
-                    Object group = typed.packGroup(groupPanels * nr * kcMax, pc, kc, j0, cols);
+                    group = typed.packGroup(group, groupPanels * nr * kcMax, pc, kc, j0, cols);
                     for (int ic = 0; ic < m; ic += mc) {
                         int rows = Math.min(mc, m - ic);
                         // a B panel (32 KiB for 512-bit vectors and k blocks of 256) reused from L1
@@ -288,6 +294,7 @@ final class MatmulBlocking {
                         }
                     }
                 }
+                typed.releaseGroup(group);
             }
         };
         if (split) {

@@ -68,7 +68,9 @@ final class MatmulF32 {
     private static final int SPARE_LIMIT = 1 << 20;
 
     /** Each thread's packed-B column group ({@link MatmulBlocking#runByColumns}). */
-    private static final ThreadLocal<float[]> B_GROUP = ThreadLocal.withInitial(() -> new float[0]);
+    private static final float[] NO_GROUP = new float[0];
+
+    private static final ThreadLocal<float[]> B_GROUP = ThreadLocal.withInitial(() -> NO_GROUP);
 
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
 
@@ -223,11 +225,14 @@ final class MatmulF32 {
             }
 
             @Override
-            public Object packGroup(int size, int pc, int kc, int j, int cols) {
-                float[] g = B_GROUP.get();
-                if (g.length < size) {
-                    g = new float[size];
-                    B_GROUP.set(g);
+            public Object packGroup(Object held, int size, int pc, int kc, int j, int cols) {
+                float[] g = held instanceof float[] h && h.length >= size ? h : null;
+                if (g == null) {
+                    g = B_GROUP.get();
+                    B_GROUP.set(NO_GROUP);
+                    if (g.length < size) {
+                        g = new float[size];
+                    }
                 }
                 int full = cols / NR;
                 if (b.colStride() == 1 && full > 0) {
@@ -250,6 +255,13 @@ final class MatmulF32 {
                             lanes);
                 }
                 return g;
+            }
+
+            @Override
+            public void releaseGroup(Object group) {
+                if (group instanceof float[] g && g.length >= B_GROUP.get().length) {
+                    B_GROUP.set(g);
+                }
             }
 
             @Override
