@@ -1,7 +1,9 @@
 package dev.kiln.cpu;
 
 /**
- * The blocking schedule that {@link MatmulF32} and {@link MatmulF64} share: B packed per block of
+ * The blocking schedules that {@link MatmulF32} and {@link MatmulF64} share. {@link #runByColumns}
+ * is for a micro-kernel that reads A in place: each thread packs its own groups of B panels. {@link
+ * #run} is the general one: B packed per block of
  * columns (all of K at once, KC rows per panel) into NR-column panels, A per (row block, k block)
  * into MR-row panels, the micro-kernel over every (MR × NR) tile, the work split over threads by
  * row block (or, when there are fewer micro-panels of rows than four per thread, by groups of
@@ -52,6 +54,33 @@ final class MatmulBlocking {
          * {@code mr × nr} tile of C at {@code cAt}.
          */
         void tile(Object aPack, int pc, int kc, int row, int aAt, int bAt, int cAt, int mr, int nr);
+
+        /**
+         * Whether this product can run {@link #runByColumns}: its micro-kernel reads A in place, so
+         * that a column group re-reads A rather than packing it again.
+         */
+        default boolean byColumns() {
+            return false;
+        }
+
+        /**
+         * Packs columns {@code [j, j + cols)} of rows {@code [pc, pc + kc)} of B into a buffer of at
+         * least {@code size} elements, panel q at {@code q·nr·kc}, and returns it: {@code held} (the
+         * unit's buffer from its previous k block, or null) when large enough, else this thread's
+         * spare, which stays out of reach of any product the thread runs before {@link
+         * #releaseGroup} (a block's {@link DotGeneral.BlockDone} runs in between).
+         */
+        default Object packGroup(Object held, int size, int pc, int kc, int j, int cols) {
+            throw new UnsupportedOperationException();
+        }
+
+        /** Gives a buffer from {@link #packGroup} back to the thread for its next unit. */
+        default void releaseGroup(Object group) {}
+
+        /** {@link #tile} with A read in place and B from panel {@code bAt} of {@code group} (from {@link #packGroup}). */
+        default void tileGroup(Object group, int pc, int kc, int row, int bAt, int cAt, int mr, int nr) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /**
@@ -193,6 +222,85 @@ final class MatmulBlocking {
             } else {
                 compute.run(0, units);
             }
+        }
+    }
+
+    /**
+     * Bytes of packed B per column group at most in {@link #runByColumns}: the group's k block stays
+     * in L2 (1 MiB per core on Zen 5, 2 MiB on Sapphire Rapids) beside the A rows streaming past.
+     */
+    static final int GROUP_BYTES = 256 << 10;
+
+    /**
+     * {@code C[M, N] += A[M, K]·B[K, N]} for batch {@code t} with A read in place, split by groups
+     * of column panels: each unit (a group of at most {@link #GROUP_BYTES} of packed B per k block)
+     * is claimed by a free thread, which packs its own group's B, k block by k block, into its own
+     * buffer (so it is in that thread's L2 when the tiles read it) and runs every row of C against
+     * it, a block of rows at a time (its A rows in L2), B panel by B panel (from L1 where a panel fits).
+     * There is one hand-off between threads per product (no barrier between packing and products,
+     * as {@link #run}, whose shared packed B is read by every row block from L3, needs), and every
+     * element of C takes the same micro-kernel steps in the same k order as in {@link #run} and
+     * whatever the thread count.
+     */
+    static void runByColumns(
+            int m, int n, int k, int t, int cOff, boolean parallel, DotGeneral.BlockDone done, Sizes s, Typed typed) {
+        int mr = s.mr();
+        int nr = s.nr();
+        int panels = (n + nr - 1) / nr;
+        int kcMax = Math.min(s.kc(), k);
+        // panels per group: the group's k block within GROUP_BYTES, and for a split product at least
+        // four units per thread where there are panels enough
+        int width = Math.max(1, Math.min(panels, GROUP_BYTES / (4 * nr * kcMax)));
+        boolean split = parallel && (long) m * n * k >= SPLIT;
+        if (split) {
+            width = Math.max(1, Math.min(width, panels / (4 * Parallel.threads())));
+        }
+        int units = (panels + width - 1) / width;
+        int w = width;
+        int mc = Math.max(mr, s.mc() / mr * mr);
+        Parallel.Range compute = (lo, hi) -> {
+            for (int u = lo; u < hi; u++) {
+                int j0 = u * w * nr;
+                int cols = Math.min(n, j0 + w * nr) - j0;
+                int groupPanels = (cols + nr - 1) / nr;
+                Object group = null;
+                for (int pc = 0; pc < k; pc += s.kc()) {
+                    int kc = Math.min(s.kc(), k - pc);
+                    boolean last = pc + kc == k;
+                    group = typed.packGroup(group, groupPanels * nr * kcMax, pc, kc, j0, cols);
+                    for (int ic = 0; ic < m; ic += mc) {
+                        int rows = Math.min(mc, m - ic);
+                        // a B panel (32 KiB for 512-bit vectors and k blocks of 256) reused from L1
+                        // across the block's rows, the block's A rows from L2: with the panels
+                        // inside, pv of attention (256x256 by 256x64) took a fifth longer
+                        for (int q = 0; q < groupPanels; q++) {
+                            int j = j0 + q * nr;
+                            int cols1 = Math.min(nr, n - j);
+                            for (int ir = 0; ir < rows; ir += mr) {
+                                int row = ic + ir;
+                                typed.tileGroup(
+                                        group,
+                                        pc,
+                                        kc,
+                                        row,
+                                        q * nr * kc,
+                                        cOff + row * n + j,
+                                        Math.min(mr, rows - ir),
+                                        cols1);
+                            }
+                        }
+                        if (last && done != null) {
+                            done.block(t, ic, rows, j0, cols);
+                        }
+                    }
+                }
+                typed.releaseGroup(group);
+            }
+        };
+        if (split) {
+            Parallel.forEach(units, compute);
+        } else {
+            compute.run(0, units);
         }
     }
 

@@ -16,9 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed, the only two layouts {@link DotGeneral} hands over): packing A cost about a
  * nanosecond per element, as much as the product itself when B has few columns (attention's
  * 256×256 by 256×64 heads, an MLP's 10-class layer), and bought nothing measurable at 1024³; only
- * the four-row kernel (narrower vectors) and a ragged last row panel use packed A panels. Threads
- * share the packed B block and split the MC row blocks (or, when there are few, the NR panels);
- * many small independent batches are instead split by batch. The schedule is {@link
+ * the four-row kernel (narrower vectors) and a ragged last row panel use packed A panels. A
+ * product whose A is read in place is split by groups of NR panels, each thread packing its own
+ * group's B ({@link MatmulBlocking#runByColumns}); otherwise threads share the packed B block and
+ * split the MC row blocks (or, when there are few, the NR panels); many small independent batches
+ * are instead split by batch. The schedule is {@link
  * MatmulBlocking}'s, shared with float64; this class has the float packing and micro-kernels.
  */
 final class MatmulF32 {
@@ -64,6 +66,11 @@ final class MatmulF32 {
 
     /** Larger packed-B buffers are not kept: their products take long enough that allocating is noise. */
     private static final int SPARE_LIMIT = 1 << 20;
+
+    /** Each thread's packed-B column group ({@link MatmulBlocking#runByColumns}). */
+    private static final float[] NO_GROUP = new float[0];
+
+    private static final ThreadLocal<float[]> B_GROUP = ThreadLocal.withInitial(() -> NO_GROUP);
 
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC * KC]);
 
@@ -145,7 +152,7 @@ final class MatmulF32 {
         float[] spare = B_SPARE.get();
         B_SPARE.set(null);
         float[][] used = new float[1][];
-        MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, new MatmulBlocking.Typed() {
+        MatmulBlocking.Typed typed = new MatmulBlocking.Typed() {
             private float[] bPack;
 
             /**
@@ -211,7 +218,62 @@ final class MatmulF32 {
                     edge(kc, (float[]) aPack, aAt, bPack, bAt, c, cAt, n, mr, nr);
                 }
             }
-        });
+
+            @Override
+            public boolean byColumns() {
+                return direct;
+            }
+
+            @Override
+            public Object packGroup(Object held, int size, int pc, int kc, int j, int cols) {
+                float[] g = held instanceof float[] h && h.length >= size ? h : null;
+                if (g == null) {
+                    g = B_GROUP.get();
+                    B_GROUP.set(NO_GROUP);
+                    if (g.length < size) {
+                        g = new float[size];
+                    }
+                }
+                int full = cols / NR;
+                if (b.colStride() == 1 && full > 0) {
+                    packRows(b.data(), bBase + pc * b.rowStride() + j, b.rowStride(), kc, 0, full, g, 0);
+                } else {
+                    full = 0;
+                }
+                for (int q = full; q * NR < cols; q++) {
+                    MatmulF32.packB(
+                            b.data(),
+                            bBase,
+                            b.rowStride(),
+                            b.colStride(),
+                            pc,
+                            kc,
+                            j + q * NR,
+                            Math.min(NR, cols - q * NR),
+                            g,
+                            q * NR * kc,
+                            lanes);
+                }
+                return g;
+            }
+
+            @Override
+            public void releaseGroup(Object group) {
+                if (group instanceof float[] g && g.length >= B_GROUP.get().length) {
+                    B_GROUP.set(g);
+                }
+            }
+
+            @Override
+            public void tileGroup(Object group, int pc, int kc, int row, int bAt, int cAt, int mr, int nr) {
+                direct(id, a, aBase, pc, kc, row, (float[]) group, bAt, c, cAt, n, mr, nr);
+            }
+        };
+        if (typed.byColumns() && n > NR) {
+            MatmulBlocking.runByColumns(m, n, k, ta, cOff, parallel, done, SIZES, typed);
+        } else {
+            MatmulBlocking.run(m, n, k, ta, cOff, parallel, done, SIZES, typed);
+        }
         float[] keep = used[0] != null && used[0].length <= SPARE_LIMIT ? used[0] : spare;
         if (keep != null && (spare == null || keep.length >= spare.length)) {
             B_SPARE.set(keep);

@@ -121,6 +121,57 @@ class MatmulTest {
         }
     }
 
+    /**
+     * A block's callback runs while its thread still holds the column group's packed B for the
+     * blocks after it: a product the callback runs on that thread (one small enough to stay on it)
+     * packs into a buffer of its own, and the outer product's bits are those of a run without
+     * callbacks. Two k blocks, several row blocks and column groups, ragged edges.
+     */
+    @Test
+    void blockCallbackMayRunAProductOnTheSameThread() {
+        int m = 200;
+        int n = 230;
+        int k = 1100;
+        float[] a = uniform(m * k, 31);
+        float[] b = uniform(k * n, 32);
+        MatmulF32.Operand oa = new MatmulF32.Operand(a, m * k, k, 1);
+        MatmulF32.Operand ob = new MatmulF32.Operand(b, k * n, n, 1);
+        float[] expected = new float[m * n];
+        MatmulF32.multiply(1, m, n, k, oa, ob, expected, null);
+        int s = 40;
+        int sk = 600;
+        float[] sa = uniform(s * sk, 33);
+        float[] sb = uniform(sk * s, 34);
+        float[] got = new float[m * n];
+        int[] calls = new int[1];
+        MatmulF32.multiply(1, m, n, k, oa, ob, got, (t, row, rows, col, cols) -> {
+            float[] inner = new float[s * s];
+            MatmulF32.multiply(
+                    1,
+                    s,
+                    s,
+                    sk,
+                    new MatmulF32.Operand(sa, s * sk, sk, 1),
+                    new MatmulF32.Operand(sb, sk * s, s, 1),
+                    inner,
+                    null);
+            synchronized (calls) {
+                calls[0]++;
+            }
+        });
+        assertTrue(calls[0] > 1, "the callback ran once per block: " + calls[0]);
+        assertArrayEquals(expected, got, "the outer product with products run from its callbacks");
+    }
+
+    private static float[] uniform(int size, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
     /** A transposed (contract dim first) lhs and a transposed (contract dim last) rhs are read in place. */
     @Test
     void transposedOperandsAndBatchDims() {
