@@ -20,9 +20,9 @@ final class AdaptiveSpin {
     private volatile long nanos;
     private int waits;
 
-    /** Spinning at most {@code maxMicros} µs (a system property may set it: {@code property}). */
-    AdaptiveSpin(String property, long maxMicros) {
-        this.max = Math.max(0, Long.getLong(property, maxMicros)) * 1000;
+    /** Spinning at most {@code maxMicros} µs. */
+    AdaptiveSpin(long maxMicros) {
+        this.max = maxMicros * 1000;
         this.nanos = max;
     }
 

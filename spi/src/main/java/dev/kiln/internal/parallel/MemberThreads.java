@@ -26,10 +26,10 @@ public final class MemberThreads {
      * caller's own work between two steps of a training loop: its next batch, its result's transfer,
      * the {@code pmap} call's checks), learnt from recent waits ({@link AdaptiveSpin}).
      */
-    private static final AdaptiveSpin IDLE_SPIN = new AdaptiveSpin("kiln.pmap.spin-micros", 100);
+    private static final AdaptiveSpin IDLE_SPIN = new AdaptiveSpin(100);
 
     /** How long the caller spins for the members before it parks: at most 20 µs, learnt likewise. */
-    private static final AdaptiveSpin WAIT_SPIN = new AdaptiveSpin("kiln.pmap.wait-spin-micros", 20);
+    private static final AdaptiveSpin WAIT_SPIN = new AdaptiveSpin(20);
 
     /** Seconds after which a thread with no work ends. */
     static final long IDLE_SECONDS = 30;

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SpinBarrier {
     /** How long a member spins before it parks (at most 20 µs), learnt from the barriers' recent waits. */
-    private static final AdaptiveSpin SPIN = new AdaptiveSpin("kiln.pmap.barrier-spin-micros", 20);
+    private static final AdaptiveSpin SPIN = new AdaptiveSpin(20);
 
     /** Thrown to a member released by {@link #breakIt}. */
     static final class Broken extends RuntimeException {
