@@ -3,6 +3,7 @@ package dev.kiln;
 import dev.kiln.internal.parallel.AxisEnv;
 import dev.kiln.internal.parallel.DeviceRuns;
 import dev.kiln.internal.parallel.Group;
+import dev.kiln.internal.parallel.MemberThreads;
 import dev.kiln.internal.parallel.Mesh;
 import dev.kiln.internal.parallel.PmapCalls;
 import dev.kiln.internal.parallel.Running;
@@ -23,9 +24,6 @@ import dev.kiln.spi.Executable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -54,7 +52,6 @@ final class Pmap {
             int replicas,
             boolean nests) {}
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
     private static final AtomicInteger UNNAMED = new AtomicInteger();
     /** How deep this thread is in tracing pmap bodies: an inner pmap's equation takes its devices from the mesh. */
     private static final ThreadLocal<int[]> BODY_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -81,12 +78,6 @@ final class Pmap {
             return System.identityHashCode(body) * 31 + System.identityHashCode(backend);
         }
     }
-
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kiln-pmap-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
 
     static {
         PmapCalls.install(new PmapCalls() {
@@ -767,29 +758,28 @@ final class Pmap {
                 }
             });
         }
-        // the first local device runs on this thread and the others on pool threads: a process with one
+        // the first local device runs on this thread and the others on member threads: a process with one
         // device hands nothing over, and one with several wakes one thread fewer
-        List<Future<List<Buffer>>> futures = new ArrayList<>();
-        for (int k = 1; k < work.size(); k++) {
-            futures.add(POOL.submit(work.get(k)));
-        }
+        MemberThreads.Batch others = work.size() > 1 ? MemberThreads.start(work.subList(1, work.size())) : null;
         Throwable first = null;
         try {
             results.set(local.get(0), work.get(0).call());
         } catch (Throwable t) {
             first = t;
         }
-        for (int k = 1; k < local.size(); k++) {
-            try {
-                results.set(local.get(k), futures.get(k - 1).get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (first == null || Group.isRootCause(cause)) {
+        if (others != null) {
+            if (others.await()) {
+                throw new KilnException("pmap: interrupted while waiting for the devices");
+            }
+            for (int k = 1; k < local.size(); k++) {
+                Throwable cause = others.error(k - 1);
+                if (cause == null) {
+                    @SuppressWarnings("unchecked")
+                    List<Buffer> r = (List<Buffer>) others.result(k - 1);
+                    results.set(local.get(k), r);
+                } else if (first == null || Group.isRootCause(cause)) {
                     first = cause;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KilnException("pmap: interrupted while waiting for the devices");
             }
         }
         if (first instanceof RuntimeException re) {

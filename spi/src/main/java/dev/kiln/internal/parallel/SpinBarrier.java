@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * reach the barrier cannot leave them waiting.
  */
 final class SpinBarrier {
-    /** How long a member spins before it parks. */
-    private static final long SPIN_NANOS = 20_000;
+    /** How long a member spins before it parks (at most 20 µs), learnt from the barriers' recent waits. */
+    private static final AdaptiveSpin SPIN = new AdaptiveSpin(20);
 
     /** Thrown to a member released by {@link #breakIt}. */
     static final class Broken extends RuntimeException {
@@ -51,14 +51,17 @@ final class SpinBarrier {
             return;
         }
         long start = System.nanoTime();
+        long spin = SPIN.nanos();
+        boolean parked = false;
         while (generation == gen) {
             if (broken) {
                 throw new Broken();
             }
-            if (System.nanoTime() - start < SPIN_NANOS) {
+            if (System.nanoTime() - start < spin) {
                 Thread.onSpinWait();
                 continue;
             }
+            parked = true;
             waiting.set(rank, Thread.currentThread());
             // re-check after registering: the last member may have released this generation meanwhile
             if (generation != gen || broken) {
@@ -73,6 +76,7 @@ final class SpinBarrier {
             }
         }
         waiting.set(rank, null);
+        SPIN.ended(!parked);
         if (generation == gen && broken) {
             throw new Broken();
         }
