@@ -317,6 +317,8 @@ public final class Special {
         Array pole = Np.logicalAnd(Np.lessEqual(v, 0.0), Np.equal(v, Np.floor(v)));
         out = Np.where(Np.logicalOr(pole, Np.isinf(v)), Np.fullLike(out, Double.POSITIVE_INFINITY), out);
         out = Np.where(Np.isnan(v), v, out);
+        // log Gamma is exactly 0 at 1 and 2 (as scipy and XLA give), where the series leaves an ulp or two
+        out = Np.where(Np.logicalOr(Np.equal(v, 1.0), Np.equal(v, 2.0)), 0.0, out);
         return Lax.convert(out, dt);
     }
 
