@@ -598,6 +598,14 @@ case("special sinc-free exp1", lambda: jss.exp1(A([0.0, 1.0], f32)))
 case("special spence", lambda: jss.spence(A([0.0, 1.0, 2.0], f32)))
 case("special bernoulli", lambda: jss.bernoulli(5))
 case("special poch", lambda: jss.poch(A([2.0, 0.0], f32), A([3.0, 0.0], f32)))
+case("special hyp1f1", lambda: jss.hyp1f1(A([1.0, 0.5, 2.0, 0.0, 3.0, 1.5, 2.0, 0.5], f32),
+                                           A([2.0, 1.5, 2.0, 0.0, 0.0, 4.0, 3.0, 2.5], f32),
+                                           A([0.5, -2.0, 3.0, 1.0, 1.0, 150.0, -3.0, 12.0], f32)))
+case("special hyp1f1 f64", lambda: jss.hyp1f1(A([1.0, 0.5, 2.5], f64), A([2.0, 1.5, 0.5], f64), A([0.5, -2.0, 7.0], f64)),
+     x64=True)
+case("grad hyp1f1 x", lambda: g(lambda v: jss.hyp1f1(1.5, 2.5, v), A([0.5, -1.0, 3.0], f32)))
+case("grad hyp1f1 a", lambda: g(lambda v: jss.hyp1f1(v, 2.5, A([0.5, -1.0, 3.0], f32)), A([1.5, 0.5, 2.0], f32)))
+case("grad hyp1f1 b", lambda: g(lambda v: jss.hyp1f1(A([1.5, 0.5, 2.0], f32), v, 0.75), A([2.5, 1.0, 3.0], f32)))
 case("special comb", lambda: jss.comb(A([5.0, 5.0], f32), A([2.0, 7.0], f32)))
 
 # ---------------------------------------------------------------- random (random_test)

@@ -337,9 +337,9 @@ public final class Nn {
         Array a = Np.astype(x, t);
         Array w = null;
         if (b != null) {
-            Array[] ab = Np.broadcastArrays(a, Np.astype(b, t));
-            a = Np.where(Np.notEqual(ab[1], 0), ab[0], Double.NEGATIVE_INFINITY);
-            w = ab[1];
+            int[] shape = Np.broadcastShapes(fn, a.shape(), b.shape());
+            w = Np.broadcastTo(fn, Np.astype(b, t), shape);
+            a = Np.where(Np.notEqual(w, 0), Np.broadcastTo(fn, a, shape), Double.NEGATIVE_INFINITY);
         }
         int[] ax = Reductions.axes(fn, a, axes);
         Array amax = Np.max(a, new ReduceOptions(ax, true, null, null, Double.NEGATIVE_INFINITY, 0));

@@ -648,6 +648,16 @@ class JaxCasesTest {
         c("special spence", () -> Special.spence(a(F32, 0, 1, 2)));
         c("special bernoulli", () -> Special.bernoulli(5));
         c("special poch", () -> Special.poch(a(F32, 2, 0), a(F32, 3, 0)));
+        c(
+                "special hyp1f1",
+                () -> Special.hyp1f1(
+                        a(F32, 1, 0.5, 2, 0, 3, 1.5, 2, 0.5),
+                        a(F32, 2, 1.5, 2, 0, 0, 4, 3, 2.5),
+                        a(F32, 0.5, -2, 3, 1, 1, 150, -3, 12)));
+        c("special hyp1f1 f64", () -> Special.hyp1f1(a(F64, 1, 0.5, 2.5), a(F64, 2, 1.5, 0.5), a(F64, 0.5, -2, 7)));
+        c("grad hyp1f1 x", () -> g(v -> Special.hyp1f1(1.5, 2.5, v), a(F32, 0.5, -1, 3)));
+        c("grad hyp1f1 a", () -> g(v -> Special.hyp1f1(v, 2.5, a(F32, 0.5, -1, 3)), a(F32, 1.5, 0.5, 2)));
+        c("grad hyp1f1 b", () -> g(v -> Special.hyp1f1(a(F32, 1.5, 0.5, 2), v, 0.75), a(F32, 2.5, 1, 3)));
         c("special comb", () -> Special.comb(a(F32, 5, 5), a(F32, 2, 7)));
     }
 
