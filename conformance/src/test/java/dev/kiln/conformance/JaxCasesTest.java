@@ -788,6 +788,53 @@ class JaxCasesTest {
                         a(F32, 0, -2)));
     }
 
+    private void overflowAndEdges() {
+        c("sum i32 wraps", () -> Np.sum(a(I32, 2147483647, 1)));
+        c("cumsum i8 wraps", () -> Np.cumsum(a(I8, 100, 100, 100), null, I8));
+        c("floor_divide int min by -1", () -> Np.floorDivide(a(I32, -2147483648.0, 7), a(I32, -1, -1)));
+        c("remainder int min by -1", () -> Np.remainder(a(I32, -2147483648.0, 7), a(I32, -1, -1)));
+        c("mean f16 large", () -> Np.mean(a(F16, 60000, 60000, 60000)));
+        c("sum f16 overflow", () -> Np.sum(a(F16, 60000, 60000)));
+        c("var f16", () -> Np.var(a(F16, 1, 2, 4, 8)));
+        c("abs negzero", () -> Np.abs(a(F32, -0.0, -INF)));
+        c("round negative half", () -> Np.round(a(F32, -0.5, -0.4)));
+        c("argsort zeros stable", () -> Np.argsort(a(F32, 0, -0.0, 0, -0.0)));
+        c("sort int64", () -> Np.sort(Np.array(new long[] {1L << 40, -(1L << 40), 3})));
+        c("searchsorted left dup", () -> Np.searchsorted(a(I32, 1, 2, 2, 2, 3), a(I32, 2)));
+        c("percentile int", () -> Np.percentile(a(I32, 1, 2, 3, 4), 30.0, null, false));
+        c("clip u8 weak 300", () -> Np.clip(a(U8, 2, 250), 10, 300));
+        c("take wrap negative", () -> Np.take(a(I32, 1, 2, 3), a(I32, -4, -1, 5), "wrap"));
+        c("max bool", () -> Np.max(bools(true, false)));
+        c("min u8 axis", () -> Np.min(a2(U8, 2, 3, 200, 255, 0), 0));
+        c("prod i8 wraps", () -> Np.prod(a(I8, 16, 16), new ReduceOptions(null, false, I8, null, null, 0)));
+        c("mean axis empty tuple", () -> Np.mean(a2(F32, 1, 1, 2), ax(), false));
+        c("sum axis empty tuple int", () -> Np.sum(a2(I8, 1, 1, 2), ax(), false));
+        c("std ddof equals n", () -> Np.std(a(F32, 1, 2), null, false, 2));
+        c("argmax all nan", () -> Np.argmax(a(F32, NAN, NAN)));
+        c("nanargmax all nan", () -> Np.nanargmax(a(F32, NAN, NAN), 0));
+        c("cumprod bool", () -> Np.cumprod(bools(true, true, false)));
+        c("diff prepend", () -> Np.diff(a(I32, 1, 3, 6), 1, -1, 0, null));
+        c("linspace f16", () -> Np.linspace(0, 1, 5, true, F16));
+        c("arange int negative empty", () -> Np.arange(-3));
+        c("eye negative k", () -> Np.eye(3, 3, -1, I32));
+        c("identity bool", () -> Np.identity(2, DType.BOOL));
+        c("full_like weak", () -> Np.fullLike(a(U8, 1, 2), 7));
+        c("zeros_like bool", () -> Np.zerosLike(bools(true)));
+        c(
+                "where scalar cond broadcast",
+                () -> Np.where(Np.reshape(bools(true, false), 2, 1), a(I32, 1, 2, 3), s(I32, 0)));
+        c("concatenate 0-d", () -> Np.concatenate(new Array[] {s(F32, 1), s(F32, 2)}, 0));
+        c("stack empty list", () -> Np.stack(new Array[0], 0));
+        c("squeeze all", () -> Np.squeeze(Np.zeros(F32, 1, 3, 1)));
+        c("expand_dims out of range", () -> Np.expandDims(a(F32, 1, 2), 3));
+        c("moveaxis out of range", () -> Np.moveaxis(Np.zeros(F32, 2, 3), 2, 0));
+        c("transpose duplicate", () -> Np.transpose(Np.zeros(F32, 2, 3), 0, 0));
+        c("take axis out of range", () -> Np.take(a(F32, 1, 2), a(I32, 0), 1));
+        c("one_hot negative classes", () -> Nn.oneHot(a(I32, 0), -1));
+        c("softmax empty axis", () -> Nn.softmax(Np.zeros(F32, 2, 0), -1));
+        c("logsumexp axis tuple", () -> Special.logsumexp(Np.ones(F32, 2, 3, 4), ax(0, 2), false));
+    }
+
     private static String describe(Array x) {
         return x.dtype().jaxName() + java.util.Arrays.toString(x.shape()) + " "
                 + java.util.Arrays.toString(x.toDoubleArray());
@@ -837,6 +884,7 @@ class JaxCasesTest {
         randoms();
         linalgCases();
         moreGradients();
+        overflowAndEdges();
         Map<String, List<String>> goldens = new LinkedHashMap<>();
         try (InputStream in = JaxCasesTest.class.getResourceAsStream("jax-cases.txt")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
