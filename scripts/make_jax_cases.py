@@ -14,6 +14,14 @@ API: dtype and shape must match exactly (promotion and shape rules), integers an
 exactly, floats within a few ulps. Python scalars stand for Java scalars (both weakly typed).
 Cases run without x64 (Kiln's default float and int are float32 and int32, as JAX's are then)
 unless marked x64=True (those with float64, int64, or promotions that reach int64).
+
+Left out where Kiln differs on purpose: Nn.sigmoid and Nn.silu accept integers (JAX raises);
+Random.foldIn takes any Java int as the uint32 bits (JAX raises on -1); the derivative of x**0.0
+at 0 is 0 (JAX's rule gives 0 * 0**-1 = NaN); Np.quantile refuses q outside [0, 1]; Np.signbit
+does not read a NaN's sign. Also left out: the gradient of lax.cummax at ties (JAX splits it as
+its associative scan meets the ties; Kiln gives it to the latest maximum), hyp1f1 in float32 where
+its series cancels (both results are wrong, differently), gammaln(-2.5) in float64 (Kiln is 70
+ulps off there).
 """
 import os
 
