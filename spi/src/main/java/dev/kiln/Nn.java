@@ -49,10 +49,13 @@ public final class Nn {
                 .apply(x);
     }
 
-    /** {@code min(max(x, 0), 6)}, with derivative 1 only strictly inside (0, 6). */
+    /**
+     * {@code min(max(x, 0), 6.0)}, with derivative 1 only strictly inside (0, 6); the bound is a
+     * weak float, so integer and bool arrays give float32, as {@code jax.nn.relu6}.
+     */
     public static Array relu6(Array x) {
-        return Kiln.<Array, Array>customJvp(a -> Np.minimum(Np.maximum(a, 0), 6), (p, t) -> {
-                    Array out = Np.minimum(Np.maximum(p, 0), 6);
+        return Kiln.<Array, Array>customJvp(a -> Np.minimum(Np.maximum(a, 0), 6.0), (p, t) -> {
+                    Array out = Np.minimum(Np.maximum(p, 0), 6.0);
                     Array inside = Np.logicalAnd(Np.greater(p, 0), Np.less(p, 6));
                     return new Kiln.Jvp<>(out, Np.where(inside, t, zeros(t)));
                 })
@@ -298,6 +301,61 @@ public final class Nn {
     /** {@link #logsumexp(Array)} over {@code axes} ({@code null} = all). */
     public static Array logsumexp(Array x, int[] axes, boolean keepdims) {
         return Np.logSumExp(x, axes, keepdims);
+    }
+
+    /**
+     * {@code jax.nn.logsumexp(x, axes, b=b, keepdims=keepdims)}: {@code log(sum(b * exp(x)))} over
+     * {@code axes} ({@code null} = all), {@code x} and {@code b} broadcast together; NaN where the
+     * weighted sum is negative (use {@link #logsumexpWithSign} for its sign). Elements whose weight
+     * is 0 are left out, so {@code b = 0} masks an infinite {@code x}. A null {@code b} is
+     * {@link #logsumexp(Array, int[], boolean)}.
+     *
+     * @throws ShapeException when {@code x} and {@code b} do not broadcast together
+     */
+    public static Array logsumexp(Array x, int[] axes, boolean keepdims, Array b) {
+        Objects.requireNonNull(x, "x");
+        if (b == null) {
+            return Np.logSumExp(x, axes, keepdims);
+        }
+        Array[] r = weightedLogSumExp("logsumexp", x, axes, keepdims, b);
+        return Np.where(Np.less(r[1], 0), Double.NaN, r[0]);
+    }
+
+    /**
+     * {@code jax.nn.logsumexp(x, axes, b=b, keepdims=keepdims, return_sign=True)}: {@code
+     * {log|sum(b * exp(x))|, sign(sum(b * exp(x)))}}; {@code b} may be null (all ones).
+     *
+     * @throws ShapeException when {@code x} and {@code b} do not broadcast together
+     */
+    public static Array[] logsumexpWithSign(Array x, int[] axes, boolean keepdims, Array b) {
+        Objects.requireNonNull(x, "x");
+        return weightedLogSumExp("logsumexpWithSign", x, axes, keepdims, b);
+    }
+
+    private static Array[] weightedLogSumExp(String fn, Array x, int[] axes, boolean keepdims, Array b) {
+        DType t = Np.inexactType(b == null ? new Object[] {x} : new Object[] {x, b});
+        Array a = Np.astype(x, t);
+        Array w = null;
+        if (b != null) {
+            int[] shape = Np.broadcastShapes(fn, a.shape(), b.shape());
+            w = Np.broadcastTo(fn, Np.astype(b, t), shape);
+            a = Np.where(Np.notEqual(w, 0), Np.broadcastTo(fn, a, shape), Double.NEGATIVE_INFINITY);
+        }
+        int[] ax = Reductions.axes(fn, a, axes);
+        Array amax = Np.max(a, new ReduceOptions(ax, true, null, null, Double.NEGATIVE_INFINITY, 0));
+        amax = Lax.stopGradient(Np.where(Np.isfinite(amax), amax, 0.0));
+        Array e = Np.exp(Np.subtract(a, amax));
+        if (w != null) {
+            e = Np.multiply(e, w);
+        }
+        Array sum = Np.sum(e, ax, true);
+        Array sign = Np.sign(sum);
+        Array out = Np.add(Np.log(Np.abs(sum)), amax);
+        if (!keepdims) {
+            out = Np.squeeze(out, ax);
+            sign = Np.squeeze(sign, ax);
+        }
+        return new Array[] {out, sign};
     }
 
     /** {@code logsumexp(x) - log(n)} over {@code axes} ({@code null} = all), n the count reduced. */

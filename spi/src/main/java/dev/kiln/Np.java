@@ -758,15 +758,16 @@ public final class Np {
     }
 
     /**
-     * {@code a >> b} on integers: arithmetic (sign-filling) for signed types, logical for uint32;
-     * bool computes as int32.
+     * {@code a >> b} on integers: arithmetic (sign-filling) for signed types, logical (zero-filling)
+     * for unsigned ones; bool computes as int32.
      *
      * @throws DTypeException for float operands
      */
     public static Array rightShift(Object a, Object b) {
         DType t = numericType(a, b);
         requireIntegral("rightShift", t);
-        Primitive p = t == DType.UINT32 ? Primitive.SHIFT_RIGHT_LOGICAL : Primitive.SHIFT_RIGHT_ARITHMETIC;
+        Primitive p =
+                t.kind() == DType.Kind.UNSIGNED ? Primitive.SHIFT_RIGHT_LOGICAL : Primitive.SHIFT_RIGHT_ARITHMETIC;
         return binary("rightShift", p, a, b, t);
     }
 
@@ -3310,6 +3311,23 @@ public final class Np {
             return scalar(false);
         }
         return all(equal(a, b));
+    }
+
+    /**
+     * {@code jnp.array_equal(a, b, equal_nan)}: as {@link #arrayEqual(Array, Array)}, with NaNs at
+     * the same places counted equal when {@code equalNan}.
+     */
+    public static Array arrayEqual(Array a, Array b, boolean equalNan) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (!equalNan || !java.util.Arrays.equals(a.shape(), b.shape())) {
+            return arrayEqual(a, b);
+        }
+        Array same = equal(a, b);
+        if (a.dtype().isFloating() || b.dtype().isFloating()) {
+            same = logicalOr(same, logicalAnd(isnan(a), isnan(b)));
+        }
+        return all(same);
     }
 
     /** Whether the arrays broadcast together and are equal everywhere (a 0-d bool). */

@@ -31,36 +31,53 @@ final class Padding {
 
     private static Array padAxis(Array x, int axis, int lo, int hi, String mode) {
         int n = x.shape(axis);
-        int limit =
-                switch (mode) {
-                    case "edge" -> Integer.MAX_VALUE;
-                    case "reflect" -> n - 1;
-                    case "symmetric", "wrap" -> n;
-                    default ->
-                        throw new KilnException("pad: mode '" + mode + "' is not supported; use constant, edge,"
-                                + " reflect, symmetric or wrap");
-                };
-        if (n == 0 || lo > limit || hi > limit) {
-            throw new ShapeException(
-                    "pad: mode '" + mode + "' can add at most " + Math.max(0, limit == Integer.MAX_VALUE ? 0 : limit)
-                            + " elements on each side of axis " + axis + " (length " + n + "), got " + lo + " and " + hi
-                            + "; pad in several steps or use a smaller width");
+        if (!mode.equals("edge") && !mode.equals("reflect") && !mode.equals("symmetric") && !mode.equals("wrap")) {
+            throw new KilnException(
+                    "pad: mode '" + mode + "' is not supported; use constant, edge," + " reflect, symmetric or wrap");
         }
-        Array before =
-                switch (mode) {
-                    case "edge" -> repeatSlice(x, axis, 0, lo);
-                    case "reflect" -> Np.flip(Lax.sliceInDim(x, axis, 1, lo + 1), axis);
-                    case "symmetric" -> Np.flip(Lax.sliceInDim(x, axis, 0, lo), axis);
-                    default -> Lax.sliceInDim(x, axis, n - lo, n);
-                };
-        Array after =
-                switch (mode) {
-                    case "edge" -> repeatSlice(x, axis, n - 1, hi);
-                    case "reflect" -> Np.flip(Lax.sliceInDim(x, axis, n - 1 - hi, n - 1), axis);
-                    case "symmetric" -> Np.flip(Lax.sliceInDim(x, axis, n - hi, n), axis);
-                    default -> Lax.sliceInDim(x, axis, 0, hi);
-                };
-        return Np.concatenate(new Array[] {before, x, after}, axis);
+        if (n == 0) {
+            throw new ShapeException("pad: mode '" + mode + "' cannot pad axis " + axis
+                    + ", which has length 0; pad an empty axis with mode 'constant'");
+        }
+        if (mode.equals("edge")) {
+            return Np.concatenate(new Array[] {repeatSlice(x, axis, 0, lo), x, repeatSlice(x, axis, n - 1, hi)}, axis);
+        }
+        if (lo <= n - 1 && hi <= n - 1) {
+            Array before =
+                    switch (mode) {
+                        case "reflect" -> Np.flip(Lax.sliceInDim(x, axis, 1, lo + 1), axis);
+                        case "symmetric" -> Np.flip(Lax.sliceInDim(x, axis, 0, lo), axis);
+                        default -> Lax.sliceInDim(x, axis, n - lo, n);
+                    };
+            Array after =
+                    switch (mode) {
+                        case "reflect" -> Np.flip(Lax.sliceInDim(x, axis, n - 1 - hi, n - 1), axis);
+                        case "symmetric" -> Np.flip(Lax.sliceInDim(x, axis, n - hi, n), axis);
+                        default -> Lax.sliceInDim(x, axis, 0, hi);
+                    };
+            return Np.concatenate(new Array[] {before, x, after}, axis);
+        }
+        // widths beyond the axis: the padding repeats periodically, as NumPy's and JAX's do (wrap
+        // with period n, symmetric 2n, reflect 2(n - 1)); gathered with one index array
+        int[] index = new int[lo + n + hi];
+        for (int i = 0; i < index.length; i++) {
+            int p = i - lo;
+            index[i] = switch (mode) {
+                case "wrap" -> Math.floorMod(p, n);
+                case "symmetric" -> {
+                    int j = Math.floorMod(p, 2 * n);
+                    yield j < n ? j : 2 * n - 1 - j;
+                }
+                default -> {
+                    if (n == 1) {
+                        yield 0;
+                    }
+                    int j = Math.floorMod(p, 2 * (n - 1));
+                    yield j < n ? j : 2 * (n - 1) - j;
+                }
+            };
+        }
+        return Np.take(x, Np.array(index), axis);
     }
 
     /** Element {@code at} of the axis, repeated {@code count} times along it. */

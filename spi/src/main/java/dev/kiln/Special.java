@@ -317,6 +317,8 @@ public final class Special {
         Array pole = Np.logicalAnd(Np.lessEqual(v, 0.0), Np.equal(v, Np.floor(v)));
         out = Np.where(Np.logicalOr(pole, Np.isinf(v)), Np.fullLike(out, Double.POSITIVE_INFINITY), out);
         out = Np.where(Np.isnan(v), v, out);
+        // log Gamma is exactly 0 at 1 and 2 (as scipy and XLA give), where the series leaves an ulp or two
+        out = Np.where(Np.logicalOr(Np.equal(v, 1.0), Np.equal(v, 2.0)), 0.0, out);
         return Lax.convert(out, dt);
     }
 
@@ -648,6 +650,29 @@ public final class Special {
                             Array dx = inWork(p, v -> IncompleteGamma.betaincGradX(v[0], v[1], v[2]));
                             return new Kiln.Jvp<>(out, Np.multiply(t[2], dx));
                         })
+                .apply(abx);
+    }
+
+    /**
+     * The confluent hypergeometric function {@code 1F1(a; b; x) = sum_k (a)_k / (b)_k x^k / k!}, as
+     * {@code jax.scipy.special.hyp1f1}: a Taylor series for {@code |x| < 100}, an asymptotic one
+     * beyond, in float32 or float64 (narrow floats are computed in float32). As JAX's, 1 where a = 0
+     * (also at a = b = 0, where SciPy differs), {@code exp(x)} where a = b, +inf where b = 0 and a is
+     * not; large results lose accuracy in float32. Differentiable in a, b and x.
+     *
+     * @throws ShapeException when the arguments do not broadcast together
+     */
+    public static Array hyp1f1(Object a, Object b, Object x) {
+        Array[] abx = Np.prepare("hyp1f1", Np.inexactType(a, b, x), a, b, x);
+        return Kiln.<Array[], Array>customJvp(p -> inWork(p, v -> Hypergeometric.hyp1f1(v[0], v[1], v[2])), (p, t) -> {
+                    Array out = inWork(p, v -> Hypergeometric.hyp1f1(v[0], v[1], v[2]));
+                    Array da = inWork(p, v -> Hypergeometric.derivativeA(v[0], v[1], v[2]));
+                    Array db = inWork(p, v -> Hypergeometric.derivativeB(v[0], v[1], v[2]));
+                    // d/dx 1F1(a; b; x) = a / b 1F1(a + 1; b + 1; x)
+                    Array dx = Np.multiply(Np.divide(p[0], p[1]), hyp1f1(Np.add(p[0], 1.0), Np.add(p[1], 1.0), p[2]));
+                    return new Kiln.Jvp<>(
+                            out, Np.add(Np.add(Np.multiply(t[0], da), Np.multiply(t[1], db)), Np.multiply(t[2], dx)));
+                })
                 .apply(abx);
     }
 
