@@ -95,6 +95,44 @@ class FusionPlannerTest {
         assertInstanceOf(Node.DotResult.class, k.nodes().get(0));
     }
 
+    /**
+     * A backward pass's {@code g = f'(h) * (dy @ w.T)}, which a later weight-gradient product needs
+     * in memory and whose column sums are a bias gradient: the product roots the kernel that writes
+     * g (the derivative is its epilogue), and the sums read g, rather than the product being
+     * written and read back by a reduction that writes g.
+     */
+    @Test
+    void anActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient() {
+        FusionPlan plan = plan(
+                a -> {
+                    Array g = Np.matmul(a.get(0), Np.transpose(a.get(1)))
+                            .multiply(Np.tanh(a.get(2))
+                                    .multiply(Np.tanh(a.get(2)))
+                                    .negative()
+                                    .add(1f));
+                    return List.of(Np.matmul(Np.transpose(a.get(3)), g), Np.sum(g, 0));
+                },
+                ArraySpec.of(DType.FLOAT32, 9, 6),
+                ArraySpec.of(DType.FLOAT32, 11, 6),
+                ArraySpec.of(DType.FLOAT32, 9, 11),
+                ArraySpec.of(DType.FLOAT32, 9, 5));
+        List<FusedKernel> ks = plan.kernels();
+        assertEquals(3, ks.size(), plan::explain);
+        FusedKernel first = ks.get(0);
+        assertInstanceOf(Root.Matmul.class, first.root(), plan::explain);
+        assertEquals(
+                1, count(plan, Primitive.TANH), "tanh is computed once, in the product's epilogue\n" + plan.explain());
+        assertTrue(
+                first.nodes().stream().anyMatch(n -> n instanceof Node.Op o && o.op() == Primitive.TANH),
+                plan::explain);
+        FusedKernel sums = ks.stream()
+                .filter(k -> k.root() instanceof Root.Reduce)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no reduction\n" + plan.explain()));
+        assertEquals(1, sums.inputs().size(), "the sums read only g\n" + plan.explain());
+        assertArrayEquals(new int[] {9, 11}, sums.inputs().get(0).spec().shape(), plan::explain);
+    }
+
     @Test
     void aTransposedMatmulOperandIsReadInPlace() {
         FusionPlan plan = plan(

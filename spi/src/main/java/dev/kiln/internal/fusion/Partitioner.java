@@ -36,7 +36,10 @@ import java.util.Set;
  *       and there are at most {@link #MAX_COPIES}, or when it is one expensive op over cheap work
  *       needed at two positions; otherwise it is materialised: written by one of
  *       the positions that reads it once at a bijective view (multi-output fusion, so no extra
- *       kernel), or by a kernel of its own. An expensive equation is never evaluated at several
+ *       kernel), or by a kernel of its own; a value computed from a product of its shape is not
+ *       written by a reduction that reads it, so that the product can root the kernel that writes
+ *       it (a backward pass's activation derivative, whose column sums are a bias gradient). An
+ *       expensive equation is never evaluated at several
  *       views or through a broadcast; arithmetic of any cost is evaluated at one view per kernel
  *       (movement and iota at any number).
  *   <li>A reduction becomes the root of the kernel that consumes its result elementwise at the
@@ -243,6 +246,9 @@ final class Partitioner {
                 continue;
             }
             View w = only.getValue().iterator().next();
+            if (k.kind == Kind.REDUCE && ph == Phase.IN && computedFromProduct(i)) {
+                continue;
+            }
             if (w.bijective(k.phaseDims(ph)) && fusableAt(i, k, ph, only.getValue()) && noCycle(k, r)) {
                 chosen = k;
                 join(k, i, ph, w);
@@ -258,6 +264,43 @@ final class Partitioner {
         }
         materialised(v, chosen, r);
     }
+
+    /**
+     * Whether equation {@code i}'s value is computed elementwise, over its own shape, from the result
+     * of a dot_general of that shape (as a backward pass computes an activation's derivative times
+     * the product {@code dy @ w.T}). Such a value, when it must be written anyway, is better written
+     * by a kernel of its own than by a reduction that reads it (a bias gradient's column sums): the
+     * product can then root that kernel, with the value as its epilogue run block by block while the
+     * product is in cache, instead of being written to memory and read back by the reduction.
+     */
+    private boolean computedFromProduct(int i) {
+        int[] shape = eqns.get(i).outputs().get(0).spec().shape();
+        Deque<Integer> todo = new ArrayDeque<>();
+        Set<Integer> seen = new HashSet<>();
+        todo.push(i);
+        while (!todo.isEmpty() && seen.size() < MAX_PRODUCT_SEARCH) {
+            int j = todo.pop();
+            if (!seen.add(j)) {
+                continue;
+            }
+            for (Atom a : eqns.get(j).inputs()) {
+                Integer p = a instanceof Var v && Arrays.equals(v.spec().shape(), shape) ? producer.get(v) : null;
+                if (p == null) {
+                    continue;
+                }
+                if (category[p] == Category.DOT) {
+                    return true;
+                }
+                if (category[p] == Category.FUSIBLE && eqns.get(p).primitive().isElementwise()) {
+                    todo.push(p);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How many equations {@link #computedFromProduct} looks through. */
+    private static final int MAX_PRODUCT_SEARCH = 64;
 
     /**
      * Whether every fusible equation that equation {@code i} is computed from is cheap: its operands
