@@ -96,20 +96,18 @@ class FusionPlannerTest {
     }
 
     /**
-     * A backward pass's {@code g = f'(h) * (dy @ w.T)}, which a later weight-gradient product needs
-     * in memory and whose column sums are a bias gradient: the product roots the kernel that writes
-     * g (the derivative is its epilogue), and the sums read g, rather than the product being
-     * written and read back by a reduction that writes g.
+     * A tanh layer's backward pass, {@code g = (dy @ w.T) * (1 - h*h)} from the saved activation h,
+     * which a later weight-gradient product needs in memory and whose column sums are a bias
+     * gradient: the product roots the kernel that writes g (the derivative is its epilogue), and the
+     * sums read g, rather than the product being written and read back by a reduction that writes
+     * g. With a transcendental in the derivative the reduction keeps it (see the planner).
      */
     @Test
-    void anActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient() {
+    void aCheapActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient() {
         FusionPlan plan = plan(
                 a -> {
                     Array g = Np.matmul(a.get(0), Np.transpose(a.get(1)))
-                            .multiply(Np.tanh(a.get(2))
-                                    .multiply(Np.tanh(a.get(2)))
-                                    .negative()
-                                    .add(1f));
+                            .multiply(a.get(2).multiply(a.get(2)).negative().add(1f));
                     return List.of(Np.matmul(Np.transpose(a.get(3)), g), Np.sum(g, 0));
                 },
                 ArraySpec.of(DType.FLOAT32, 9, 6),
@@ -120,11 +118,8 @@ class FusionPlannerTest {
         assertEquals(3, ks.size(), plan::explain);
         FusedKernel first = ks.get(0);
         assertInstanceOf(Root.Matmul.class, first.root(), plan::explain);
-        assertEquals(
-                1, count(plan, Primitive.TANH), "tanh is computed once, in the product's epilogue\n" + plan.explain());
         assertTrue(
-                first.nodes().stream().anyMatch(n -> n instanceof Node.Op o && o.op() == Primitive.TANH),
-                plan::explain);
+                first.nodes().stream().anyMatch(n -> n instanceof Node.Op o && o.op() == Primitive.NEG), plan::explain);
         FusedKernel sums = ks.stream()
                 .filter(k -> k.root() instanceof Root.Reduce)
                 .findFirst()

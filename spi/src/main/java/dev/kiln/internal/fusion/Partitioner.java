@@ -36,9 +36,9 @@ import java.util.Set;
  *       and there are at most {@link #MAX_COPIES}, or when it is one expensive op over cheap work
  *       needed at two positions; otherwise it is materialised: written by one of
  *       the positions that reads it once at a bijective view (multi-output fusion, so no extra
- *       kernel), or by a kernel of its own; a value computed from a product of its shape is not
- *       written by a reduction that reads it, so that the product can root the kernel that writes
- *       it (a backward pass's activation derivative, whose column sums are a bias gradient). An
+ *       kernel), or by a kernel of its own; cheap work on a product of its shape is not written by
+ *       a reduction that reads it, so that the product can root the kernel that writes it (a
+ *       backward pass's activation derivative, whose column sums are a bias gradient). An
  *       expensive equation is never evaluated at several
  *       views or through a broadcast; arithmetic of any cost is evaluated at one view per kernel
  *       (movement and iota at any number).
@@ -266,22 +266,32 @@ final class Partitioner {
     }
 
     /**
-     * Whether equation {@code i}'s value is computed elementwise, over its own shape, from the result
-     * of a dot_general of that shape (as a backward pass computes an activation's derivative times
-     * the product {@code dy @ w.T}). Such a value, when it must be written anyway, is better written
-     * by a kernel of its own than by a reduction that reads it (a bias gradient's column sums): the
-     * product can then root that kernel, with the value as its epilogue run block by block while the
-     * product is in cache, instead of being written to memory and read back by the reduction.
+     * Whether equation {@code i}'s value is cheap elementwise work, over its own shape, on the result
+     * of a dot_general of that shape (as a tanh layer's backward pass computes {@code (dy @ w.T) *
+     * (1 - h*h)} from its saved activation h). Such a value, when it must be written anyway, is better
+     * written by a kernel of its own than by a reduction that reads it (a bias gradient's column
+     * sums): the product can then root that kernel, with the value as its epilogue run block by
+     * block while the product is in cache, instead of being written to memory and read back by the
+     * reduction.
+     *
+     * <p>Only cheap work: with a transcendental in it (GELU's derivative recomputes a tanh), cpu-simd's
+     * compiled epilogue, which the matmul calls block by block, was measured slower than the same
+     * work in the reduction's pass, because C2 left the transcendental's vector code out of line
+     * there (a transformer step's boxed-vector samples rose from a quarter to half).
      */
     private boolean computedFromProduct(int i) {
         int[] shape = eqns.get(i).outputs().get(0).spec().shape();
         Deque<Integer> todo = new ArrayDeque<>();
         Set<Integer> seen = new HashSet<>();
+        boolean product = false;
         todo.push(i);
-        while (!todo.isEmpty() && seen.size() < MAX_PRODUCT_SEARCH) {
+        while (!todo.isEmpty()) {
             int j = todo.pop();
             if (!seen.add(j)) {
                 continue;
+            }
+            if (seen.size() > MAX_PRODUCT_SEARCH || !Cost.cheap(eqns.get(j).primitive())) {
+                return false;
             }
             for (Atom a : eqns.get(j).inputs()) {
                 Integer p = a instanceof Var v && Arrays.equals(v.spec().shape(), shape) ? producer.get(v) : null;
@@ -289,14 +299,14 @@ final class Partitioner {
                     continue;
                 }
                 if (category[p] == Category.DOT) {
-                    return true;
-                }
-                if (category[p] == Category.FUSIBLE && eqns.get(p).primitive().isElementwise()) {
+                    product = true;
+                } else if (category[p] == Category.FUSIBLE
+                        && eqns.get(p).primitive().isElementwise()) {
                     todo.push(p);
                 }
             }
         }
-        return false;
+        return product;
     }
 
     /** How many equations {@link #computedFromProduct} looks through. */
