@@ -40,6 +40,7 @@ final class MatmulKernel implements CompiledKernel {
     /** For each input of the epilogue pass after the product: the matmul kernel's input. */
     private final int[] epilogueInputs;
 
+    /** The kernel's output without an epilogue, or the epilogue's output written in place; else null. */
     private final ArraySpec output;
     /** The product's rows and columns per batch (lhs free and rhs free elements). */
     private final int rows;
@@ -47,6 +48,13 @@ final class MatmulKernel implements CompiledKernel {
     private final int cols;
     /** Whether the product is computed as {@code b.T @ a.T} (the outputs want it transposed). */
     private final boolean transposed;
+    /**
+     * The epilogue's output written into the product's own array, or -1: one laid out as the
+     * product and of its dtype, which the pass overwrites point by point after reading the product
+     * there (the pass reads the product only at the point it writes). The kernel then needs no
+     * second array of the product's size, and writes into cache lines the block already holds.
+     */
+    private final int inPlace;
 
     private MatmulKernel(
             Backend backend,
@@ -57,7 +65,8 @@ final class MatmulKernel implements CompiledKernel {
             ArraySpec output,
             int rows,
             int cols,
-            boolean transposed) {
+            boolean transposed,
+            int inPlace) {
         this.backend = backend;
         this.root = root;
         this.product = product;
@@ -67,6 +76,7 @@ final class MatmulKernel implements CompiledKernel {
         this.rows = rows;
         this.cols = cols;
         this.transposed = transposed;
+        this.inPlace = inPlace;
     }
 
     static CompiledKernel of(FusedKernel k, Backend backend, KernelCompiler compiler)
@@ -127,7 +137,7 @@ final class MatmulKernel implements CompiledKernel {
         if (k.outputs().size() == 1) {
             FusedKernel.Output o = k.outputs().get(0);
             if (o.node() == dot && inOrder(o, kept, order, outShape)) {
-                return new MatmulKernel(backend, root, product, null, new int[0], o.spec(), m, n, order == swapped);
+                return new MatmulKernel(backend, root, product, null, new int[0], o.spec(), m, n, order == swapped, -1);
             }
         }
         List<FusedKernel.Input> inputs = new ArrayList<>();
@@ -162,16 +172,38 @@ final class MatmulKernel implements CompiledKernel {
         }
         FusedKernel pass = new FusedKernel(space, inputs, epi, epi.size(), outs, new FusedKernel.Root.Elementwise());
         CompiledKernel compiled = compiler.compile(pass);
+        int inPlace = inPlace(k, dot, kept, order, outShape, product);
         return new MatmulKernel(
                 backend,
                 root,
                 product,
                 compiled,
                 sources.stream().mapToInt(Integer::intValue).toArray(),
-                null,
+                inPlace < 0 ? null : k.outputs().get(inPlace).spec(),
                 m,
                 n,
-                order == swapped);
+                order == swapped,
+                inPlace);
+    }
+
+    /**
+     * The output the epilogue can write over the product, or -1: one of the product's dtype laid out
+     * as the product, preferring the product itself (which the pass then stores where it read it).
+     */
+    private static int inPlace(FusedKernel k, int dot, int[] kept, int[] order, int[] outShape, ArraySpec product) {
+        int chosen = -1;
+        for (int i = 0; i < k.outputs().size(); i++) {
+            FusedKernel.Output o = k.outputs().get(i);
+            if (o.spec().dtype() == product.dtype() && inOrder(o, kept, order, outShape)) {
+                if (o.node() == dot) {
+                    return i;
+                }
+                if (chosen < 0) {
+                    chosen = i;
+                }
+            }
+        }
+        return chosen;
     }
 
     @Override
@@ -193,7 +225,9 @@ final class MatmulKernel implements CompiledKernel {
         // the product lives only while the epilogue reads it: within a compiled program's run its
         // array comes from the run and goes back after (cleared first: the matmul adds into it)
         HostBuffer p = OutputArrays.allocateZeroed(product);
-        GeneratedKernel.Call call = g.bind(epilogueArguments(p, inputs));
+        GeneratedKernel.Call call = inPlace < 0
+                ? g.bind(epilogueArguments(p, inputs))
+                : g.bind(epilogueArguments(p, inputs), inPlace, HostBuffer.wrap(output, p.data()));
         long perBatch = (long) rows * cols;
         DotGeneral.apply(a, b, root.dims(), product, p.data(), (t, r0, rs, c0, cs) -> {
             long base = t * perBatch + (long) r0 * cols + c0;
@@ -207,7 +241,7 @@ final class MatmulKernel implements CompiledKernel {
             }
         });
         OutputArrays.Run run = OutputArrays.current();
-        if (run != null) {
+        if (run != null && inPlace < 0) {
             run.giveBack(p.data());
         }
         return call.results();

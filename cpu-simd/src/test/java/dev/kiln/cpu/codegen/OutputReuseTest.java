@@ -64,6 +64,16 @@ class OutputReuseTest {
                 Array g = Np.exp(Np.matmul(h, x).multiply(0.25f)).subtract(x);
                 return List.of(g, Cases.softmax(Np.matmul(Np.transpose(x), g)));
             }),
+            new Chain("a product returned beside its epilogue, a derivative times a product and its column sums", a -> {
+                // the epilogue writes over the product's array, which is then a result (or the next
+                // kernel's operand); the second product roots the derivative that its sums read
+                Array x = a.get(0).multiply(0.125f);
+                Array p = Np.matmul(x, Np.transpose(x));
+                Array t = Np.tanh(p.add(1f));
+                Array d = x.multiply(x).negative().add(1f);
+                Array g = Np.matmul(t, x).multiply(d);
+                return List.of(t, p, Np.matmul(Np.transpose(x), g), Np.sum(g, 0));
+            }),
             new Chain("scan keeping each carry as an output row, carry and outputs returned", a -> {
                 Array x = a.get(0);
                 Lax.ScanResult<Array, Array> r = Lax.scan(

@@ -36,7 +36,10 @@ import java.util.Set;
  *       and there are at most {@link #MAX_COPIES}, or when it is one expensive op over cheap work
  *       needed at two positions; otherwise it is materialised: written by one of
  *       the positions that reads it once at a bijective view (multi-output fusion, so no extra
- *       kernel), or by a kernel of its own. An expensive equation is never evaluated at several
+ *       kernel), or by a kernel of its own; cheap work on a product of its shape is not written by
+ *       a reduction that reads it, so that the product can root the kernel that writes it (a
+ *       backward pass's activation derivative, whose column sums are a bias gradient). An
+ *       expensive equation is never evaluated at several
  *       views or through a broadcast; arithmetic of any cost is evaluated at one view per kernel
  *       (movement and iota at any number).
  *   <li>A reduction becomes the root of the kernel that consumes its result elementwise at the
@@ -243,6 +246,9 @@ final class Partitioner {
                 continue;
             }
             View w = only.getValue().iterator().next();
+            if (k.kind == Kind.REDUCE && ph == Phase.IN && computedFromProduct(i)) {
+                continue;
+            }
             if (w.bijective(k.phaseDims(ph)) && fusableAt(i, k, ph, only.getValue()) && noCycle(k, r)) {
                 chosen = k;
                 join(k, i, ph, w);
@@ -258,6 +264,53 @@ final class Partitioner {
         }
         materialised(v, chosen, r);
     }
+
+    /**
+     * Whether equation {@code i}'s value is cheap elementwise work, over its own shape, on the result
+     * of a dot_general of that shape (as a tanh layer's backward pass computes {@code (dy @ w.T) *
+     * (1 - h*h)} from its saved activation h). Such a value, when it must be written anyway, is better
+     * written by a kernel of its own than by a reduction that reads it (a bias gradient's column
+     * sums): the product can then root that kernel, with the value as its epilogue run block by
+     * block while the product is in cache, instead of being written to memory and read back by the
+     * reduction.
+     *
+     * <p>Only cheap work: with a transcendental in it (GELU's derivative recomputes a tanh), cpu-simd's
+     * compiled epilogue, which the matmul calls block by block, was measured slower than the same
+     * work in the reduction's pass, because C2 left the transcendental's vector code out of line
+     * there (a transformer step's boxed-vector samples rose from a quarter to half).
+     */
+    private boolean computedFromProduct(int i) {
+        int[] shape = eqns.get(i).outputs().get(0).spec().shape();
+        Deque<Integer> todo = new ArrayDeque<>();
+        Set<Integer> seen = new HashSet<>();
+        boolean product = false;
+        todo.push(i);
+        while (!todo.isEmpty()) {
+            int j = todo.pop();
+            if (!seen.add(j)) {
+                continue;
+            }
+            if (seen.size() > MAX_PRODUCT_SEARCH || !Cost.cheap(eqns.get(j).primitive())) {
+                return false;
+            }
+            for (Atom a : eqns.get(j).inputs()) {
+                Integer p = a instanceof Var v && Arrays.equals(v.spec().shape(), shape) ? producer.get(v) : null;
+                if (p == null) {
+                    continue;
+                }
+                if (category[p] == Category.DOT) {
+                    product = true;
+                } else if (category[p] == Category.FUSIBLE
+                        && eqns.get(p).primitive().isElementwise()) {
+                    todo.push(p);
+                }
+            }
+        }
+        return product;
+    }
+
+    /** How many equations {@link #computedFromProduct} looks through. */
+    private static final int MAX_PRODUCT_SEARCH = 64;
 
     /**
      * Whether every fusible equation that equation {@code i} is computed from is cheap: its operands
