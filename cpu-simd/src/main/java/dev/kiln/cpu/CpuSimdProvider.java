@@ -44,6 +44,14 @@ public final class CpuSimdProvider implements BackendProvider {
             "devices cpu-simd presents the CPU as, for `Kiln.pmap` (like XLA's host device count flag);"
                     + " each gets an equal share of the `kiln.cpu.threads` threads, at least one");
 
+    /** Whether C2 is asked to inline the vector math helpers into Kiln's code (see InlineDirective). */
+    static final Setting INLINE_DIRECTIVE = Setting.of(
+            "kiln.cpu.inline-directive",
+            "true",
+            "cpu-simd adds a JIT compiler directive that inlines its vector math helpers (exp, log, tanh,"
+                    + " ...) into generated kernels, so their speed does not depend on compilation order;"
+                    + " `false` leaves the JIT's own inlining decisions");
+
     @Override
     public String name() {
         return CpuSimdBackend.NAME;
@@ -148,12 +156,15 @@ public final class CpuSimdProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(CODEGEN, THREADS, DEVICES);
+        return List.of(CODEGEN, THREADS, DEVICES, INLINE_DIRECTIVE);
     }
 
     /** Reads {@link #CODEGEN} and {@link #THREADS} from {@code options}; absent ones take their defaults. */
     @Override
     public Backend open(Map<String, String> options) {
+        if (INLINE_DIRECTIVE.booleanIn(options)) {
+            dev.kiln.cpu.codegen.InlineDirective.install();
+        }
         return new CpuSimdBackend(options);
     }
 }
