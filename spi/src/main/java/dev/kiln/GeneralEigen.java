@@ -1,7 +1,6 @@
 package dev.kiln;
 
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The eigenvalues and eigenvectors of general (non-symmetric) real square matrices, for {@link
@@ -34,27 +33,6 @@ final class GeneralEigen {
      * (..., n, n)}. A matrix with a NaN or an infinity gives NaNs.
      */
     static ComplexArray[] eig(Array a, boolean vectors) {
-        List<Array> r = (vectors ? WITH_VECTORS : VALUES_ONLY).apply(a);
-        ComplexArray w = new ComplexArray(r.get(0), r.get(1));
-        return vectors ? new ComplexArray[] {w, new ComplexArray(r.get(2), r.get(3))} : new ComplexArray[] {w};
-    }
-
-    /*
-     * The sweeps are loops of many small steps: compiled once per shape and backend, they run as one
-     * program (one XLA module on pjrt, loop bodies of fused kernels elsewhere) rather than a dispatch
-     * per operation per step, which made an eager call cost thousands of kernel launches or compiles.
-     * Under another transformation the jit traces straight through.
-     */
-    private static final Function<Array, List<Array>> WITH_VECTORS = Kiln.jit(a -> parts(compute(a, true)));
-    private static final Function<Array, List<Array>> VALUES_ONLY = Kiln.jit(a -> parts(compute(a, false)));
-
-    private static List<Array> parts(ComplexArray[] r) {
-        return r.length == 1
-                ? List.of(r[0].real(), r[0].imag())
-                : List.of(r[0].real(), r[0].imag(), r[1].real(), r[1].imag());
-    }
-
-    private static ComplexArray[] compute(Array a, boolean vectors) {
         int n = a.shape()[a.ndim() - 1];
         DType t = a.dtype();
         int[] batch = java.util.Arrays.copyOf(a.shape(), a.ndim() - 2);
