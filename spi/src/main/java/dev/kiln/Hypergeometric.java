@@ -56,23 +56,23 @@ final class Hypergeometric {
     /** {@code d 1F1 / da}: the series with each term weighted by {@code digamma(a + k) - digamma(a)}. */
     static Array derivativeA(Array a, Array b, Array x) {
         Array da = Special.digamma(a);
-        return sum(
-                Np.zerosLike(x),
-                Np.divide(Np.multiply(a, x), b),
-                (k, term) -> Np.multiply(
-                        term, Np.multiply(Np.divide(Np.add(a, k), Np.add(b, k)), Np.divide(x, Np.add(k, 1.0)))),
-                k -> Np.subtract(Special.digamma(Np.add(a, k)), da));
+        return weightedSeries(a, b, x, k -> Np.subtract(Special.digamma(Np.add(a, k)), da));
     }
 
     /** {@code d 1F1 / db}: the series with each term weighted by {@code digamma(b) - digamma(b + k)}. */
     static Array derivativeB(Array a, Array b, Array x) {
         Array db = Special.digamma(b);
+        return weightedSeries(a, b, x, k -> Np.subtract(db, Special.digamma(Np.add(b, k))));
+    }
+
+    /** The Taylor series of 1F1 from its second term on, each term {@code k} times {@code weight(k)}. */
+    private static Array weightedSeries(Array a, Array b, Array x, java.util.function.Function<Array, Array> weight) {
         return sum(
                 Np.zerosLike(x),
                 Np.divide(Np.multiply(a, x), b),
                 (k, term) -> Np.multiply(
                         term, Np.multiply(Np.divide(Np.add(a, k), Np.add(b, k)), Np.divide(x, Np.add(k, 1.0)))),
-                k -> Np.subtract(db, Special.digamma(Np.add(b, k))));
+                weight);
     }
 
     /**

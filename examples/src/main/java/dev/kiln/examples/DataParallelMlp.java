@@ -60,6 +60,29 @@ public final class DataParallelMlp {
         return train(steps, devices, DigitsMlp.HIDDEN, out);
     }
 
+    /** The data-parallel step over {@code devices}: parameters whole to each, the batch split on axis 0. */
+    static BiFunction<Params, Batch, Params> pmapStep(List<Device> devices) {
+        return Kiln.pmap(
+                DataParallelMlp::step,
+                PmapOptions.axisName("batch")
+                        .inAxes(null, null, null, null, 0, 0)
+                        .outAxes(null)
+                        .devices(devices));
+    }
+
+    /** {@code size} examples drawn with replacement from {@code rows}, shaped (devices, size / devices, ...). */
+    static Batch sample(SplittableRandom rng, int rows, Array x, Array y, int size, int devices) {
+        int[] idx = new int[size];
+        for (int i = 0; i < size; i++) {
+            idx[i] = rng.nextInt(rows);
+        }
+        Array ix = Np.array(idx);
+        int per = size / devices;
+        return new Batch(
+                Np.take(x, ix, 0).reshape(devices, per, x.shape()[1]),
+                Np.take(y, ix, 0).reshape(devices, per));
+    }
+
     /** {@link #train(int, List, PrintStream)} with a hidden layer of {@code hidden} units. */
     public static Result train(int steps, List<Device> devices, int hidden, PrintStream out) {
         int d = devices.size();
@@ -77,12 +100,7 @@ public final class DataParallelMlp {
                 glorot(rng, hidden, DigitsMlp.CLASSES),
                 Np.zeros(DigitsMlp.CLASSES));
         // parameters go whole to every device (null: not mapped); the batch is split on axis 0
-        BiFunction<Params, Batch, Params> pstep = Kiln.pmap(
-                DataParallelMlp::step,
-                PmapOptions.axisName("batch")
-                        .inAxes(null, null, null, null, 0, 0)
-                        .outAxes(null)
-                        .devices(devices));
+        BiFunction<Params, Batch, Params> pstep = pmapStep(devices);
         int perDevice = GLOBAL_BATCH / d;
         if (out != null) {
             out.printf(
@@ -91,14 +109,7 @@ public final class DataParallelMlp {
         long timed = 0;
         int counted = 0;
         for (int s = 0; s < steps; s++) {
-            int[] idx = new int[GLOBAL_BATCH];
-            for (int i = 0; i < GLOBAL_BATCH; i++) {
-                idx[i] = rng.nextInt(data.length);
-            }
-            Array ix = Np.array(idx);
-            Batch b = new Batch(
-                    Np.take(x, ix, 0).reshape(d, perDevice, 64),
-                    Np.take(y, ix, 0).reshape(d, perDevice));
+            Batch b = sample(rng, data.length, x, y, GLOBAL_BATCH, d);
             long t0 = System.nanoTime();
             params = pstep.apply(params, b);
             params.b2().toHost(); // wait for the result

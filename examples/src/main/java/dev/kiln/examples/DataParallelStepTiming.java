@@ -3,7 +3,6 @@ package dev.kiln.examples;
 import dev.kiln.Array;
 import dev.kiln.Kiln;
 import dev.kiln.Np;
-import dev.kiln.PmapOptions;
 import dev.kiln.examples.DigitsMlp.Batch;
 import dev.kiln.examples.DigitsMlp.Params;
 import dev.kiln.spi.Device;
@@ -57,12 +56,7 @@ public final class DataParallelStepTiming {
         List<BiFunction<Params, Batch, Params>> steps = new ArrayList<>();
         Params[] params = {start, start, start};
         for (int d : devices) {
-            steps.add(Kiln.pmap(
-                    DataParallelMlp::step,
-                    PmapOptions.axisName("batch")
-                            .inAxes(null, null, null, null, 0, 0)
-                            .outAxes(null)
-                            .devices(all.subList(0, d))));
+            steps.add(DataParallelMlp.pmapStep(all.subList(0, d)));
         }
         double[][] medians = new double[windows][3];
         long[] times = new long[perWindow];
@@ -70,16 +64,8 @@ public final class DataParallelStepTiming {
             for (int r = 0; r < 3; r++) {
                 int run = w % 2 == 0 ? r : 2 - r; // alternate the order, so drift does not favour one run
                 int d = devices[run];
-                int per = batch[run] / d;
                 for (int s = 0; s < perWindow; s++) {
-                    int[] idx = new int[batch[run]];
-                    for (int i = 0; i < idx.length; i++) {
-                        idx[i] = rng.nextInt(data.length);
-                    }
-                    Array ix = Np.array(idx);
-                    Batch b = new Batch(
-                            Np.take(x, ix, 0).reshape(d, per, 64),
-                            Np.take(y, ix, 0).reshape(d, per));
+                    Batch b = DataParallelMlp.sample(rng, data.length, x, y, batch[run], d);
                     long t0 = System.nanoTime();
                     params[run] = steps.get(run).apply(params[run], b);
                     params[run].b2().toHost(); // wait for the result
