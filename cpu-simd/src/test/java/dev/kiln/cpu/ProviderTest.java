@@ -45,7 +45,7 @@ class ProviderTest {
     @Test
     void readsItsSettingsFromTheOptions() {
         assertEquals(
-                List.of("kiln.cpu.codegen", "kiln.cpu.threads", "kiln.cpu.devices"),
+                List.of("kiln.cpu.codegen", "kiln.cpu.threads", "kiln.cpu.devices", "kiln.cpu.inline-directive"),
                 new CpuSimdProvider().settings().stream().map(s -> s.name()).toList());
         assertTrue(dev.kiln.spi.Settings.all().containsAll(new CpuSimdProvider().settings()));
         int before = Parallel.threads();
