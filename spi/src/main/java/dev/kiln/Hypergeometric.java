@@ -33,12 +33,7 @@ final class Hypergeometric {
 
     /** {@code sum_k (a)_k / (b)_k x^k / k!}. */
     static Array series(Array a, Array b, Array x) {
-        return sum(
-                Np.onesLike(x),
-                Np.divide(Np.multiply(a, x), b),
-                (k, term) -> Np.multiply(
-                        term, Np.multiply(Np.divide(Np.add(a, k), Np.add(b, k)), Np.divide(x, Np.add(k, 1.0)))),
-                null);
+        return taylor(a, b, x, Np.onesLike(x), null);
     }
 
     /** {@code sum_k (b - a)_k (1 - a)_k / k! x^-k}, the series of the expansion for large x. */
@@ -67,8 +62,14 @@ final class Hypergeometric {
 
     /** The Taylor series of 1F1 from its second term on, each term {@code k} times {@code weight(k)}. */
     private static Array weightedSeries(Array a, Array b, Array x, java.util.function.Function<Array, Array> weight) {
+        return taylor(a, b, x, Np.zerosLike(x), weight);
+    }
+
+    /** {@code start} plus the Taylor series' terms from {@code k = 1} on, weighted when {@code weight} is given. */
+    private static Array taylor(
+            Array a, Array b, Array x, Array start, java.util.function.Function<Array, Array> weight) {
         return sum(
-                Np.zerosLike(x),
+                start,
                 Np.divide(Np.multiply(a, x), b),
                 (k, term) -> Np.multiply(
                         term, Np.multiply(Np.divide(Np.add(a, k), Np.add(b, k)), Np.divide(x, Np.add(k, 1.0)))),
