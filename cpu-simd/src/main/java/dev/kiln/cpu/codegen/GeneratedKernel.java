@@ -133,23 +133,37 @@ final class GeneratedKernel implements CompiledKernel {
     }
 
     /**
-     * Runs rows {@code [lo, hi)} of {@code rows}, the space's leading axes flattened (a {@link
-     * dev.kiln.spi.KernelGroup}'s rows), on the calling thread; {@link #rowSplittable} must hold.
+     * Runs rows {@code [lo, hi)} of a {@link dev.kiln.spi.KernelGroup}'s rows (the space's leading
+     * axes flattened) on the calling thread; {@link #rowSplittable} must hold. {@code per} is {@link
+     * #unitsPerRow} and {@code points} {@link #pointwise}, worked out once by the caller: a row group
+     * calls this once per kernel and block of rows, thousands of times per run when a block is one row.
      */
-    void runRows(Call call, int rows, int lo, int hi) {
-        KernelBody body = generated.body();
-        if (nest.kind == LoopNest.Kind.POINTS) {
-            int per = nest.outerCount() * nest.inner / rows;
-            body.points(call.arrays(), geometry, lo * per, hi * per);
+    void runRows(Call call, int per, int lo, int hi, boolean points) {
+        if (points) {
+            generated.body().points(call.arrays(), geometry, lo * per, hi * per);
         } else {
-            int per = nest.outerCount() / rows;
-            body.rows(call.arrays(), geometry, lo * per, hi * per);
+            generated.body().rows(call.arrays(), geometry, lo * per, hi * per);
         }
+    }
+
+    /** Work units of the generated method (points, or output points of a reduction) per row of {@code rows}. */
+    int unitsPerRow(int rows) {
+        return nest.kind == LoopNest.Kind.POINTS ? nest.outerCount() * nest.inner / rows : nest.outerCount() / rows;
+    }
+
+    /** Whether {@link #runRows} runs the generated elementwise method (else the row reduction). */
+    boolean pointwise() {
+        return nest.kind == LoopNest.Kind.POINTS;
     }
 
     /** Points of the space per row of {@code rows}. */
     int pointsPerRow(int rows) {
         return (int) ((long) nest.outerCount() * nest.reducedCount() * nest.inner / rows);
+    }
+
+    /** Whether the kernel computes a transcendental function per point (exp, log, tanh, ...). */
+    boolean heavy() {
+        return grain == HEAVY_GRAIN;
     }
 
     /** Points below which this kernel's work stays on one thread. */

@@ -123,4 +123,42 @@ class RowGroupTest {
             }
         }
     }
+
+    /**
+     * The block size only orders the work: one row a block, the group's own choice and all rows in one
+     * block give the same bits (each row's reductions and points are computed alike in every block).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("blockCases")
+    void blockSizeDoesNotChangeResults(Chain c) {
+        List<HostBuffer> in = Cases.inputs(List.of(Cases.f32(37, 129)), 5);
+        List<List<HostBuffer>> results = new java.util.ArrayList<>();
+        try {
+            for (long bytes : new long[] {0, 1, 1L << 30}) {
+                RowGroupKernel.blockBytesOverride = bytes;
+                Function<List<Array>, List<Array>> jitted = Kiln.jit(c.f());
+                results.add(Kiln.withBackend("cpu-simd", () -> jitted.apply(Cases.arrays(in)).stream()
+                        .map(Array::toHost)
+                        .toList()));
+            }
+        } finally {
+            RowGroupKernel.blockBytesOverride = 0;
+        }
+        for (int o = 0; o < results.get(0).size(); o++) {
+            float[] want = (float[]) results.get(0).get(o).data();
+            for (int s = 1; s < results.size(); s++) {
+                float[] got = (float[]) results.get(s).get(o).data();
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(
+                            Float.floatToRawIntBits(want[i]),
+                            Float.floatToRawIntBits(got[i]),
+                            c + " output " + o + " element " + i + " with block setting " + s);
+                }
+            }
+        }
+    }
+
+    static Stream<Chain> blockCases() {
+        return CHAINS.stream().filter(c -> !c.name().startsWith("tanh then forty"));
+    }
 }
