@@ -338,9 +338,11 @@ class MatmulTest {
      * The output-contiguous matrix-vector kernel ({@code xᵀ·W} and {@code Wᵀ·x} with {@code W}
      * row-major) around each of its edges: output lengths just under, at and over its 4096-element
      * slice and its 256-element smallest thread share, vector tails, and contraction lengths that
-     * leave 1 to 3 rows after the groups of four. Every output must be the in-order chain of fused
-     * multiply-adds bit for bit (the kernel's promise, which makes the split irrelevant to the
-     * bits) on 1, 2 and 3 threads, and within the contraction tolerance of the reference backend.
+     * leave 1 to 3 rows after the groups of four, and contractions of several of its blocks of
+     * {@link MatvecF32#AXPY_K_BLOCK} rows. Every output must be, bit for bit, each block's in-order
+     * chain of fused multiply-adds, the blocks' sums added in block order (the kernel's promise,
+     * which makes the split irrelevant to the bits) on 1, 2 and 3 threads, and within the
+     * contraction tolerance of the reference backend.
      */
     @Test
     void matrixVectorAxpyEdges() {
@@ -350,7 +352,20 @@ class MatmulTest {
         long seed = 90;
         try {
             for (int[] nk : new int[][] {
-                {4095, 5}, {4096, 6}, {4097, 7}, {8192 + 17, 9}, {511, 35}, {513, 34}, {255, 129}, {257, 67}
+                {4095, 5},
+                {4096, 6},
+                {4097, 7},
+                {8192 + 17, 9},
+                {511, 35},
+                {513, 34},
+                {255, 129},
+                {257, 67},
+                // several blocks of the contraction: a remainder of 1, an exact multiple, odd tails
+                {1000, 257},
+                {4099, 512},
+                {77, 1029},
+                {300, 515},
+                {4096 + 33, 771}
             }) {
                 int cols = nk[0];
                 int k = nk[1];
@@ -358,10 +373,15 @@ class MatmulTest {
                 HostBuffer w = Exec.random(t, seed++, false, k, cols);
                 HostBuffer x = Exec.random(t, seed++, false, k, 1);
                 float[] want = new float[cols];
+                int kb = MatvecF32.AXPY_K_BLOCK;
                 for (int j = 0; j < cols; j++) {
                     float acc = 0;
-                    for (int q = 0; q < k; q++) {
-                        acc = Math.fma(w.floats()[q * cols + j], xRow.floats()[q], acc);
+                    for (int p0 = 0; p0 < k; p0 += kb) {
+                        float part = 0;
+                        for (int q = p0; q < Math.min(k, p0 + kb); q++) {
+                            part = Math.fma(w.floats()[q * cols + j], xRow.floats()[q], part);
+                        }
+                        acc = p0 == 0 ? part : acc + part;
                     }
                     want[j] = acc;
                 }
