@@ -47,6 +47,9 @@ final class MatvecF32 {
     /** Multiply-adds below which {@link #axpyRows} runs on the calling thread alone. */
     private static final long AXPY_SPLIT_WORK = 1 << 17;
 
+    /** The most vectors one sweep of {@link #dotRowsMulti} takes. */
+    static final int MAX_VECTORS = 4;
+
     /** Below this many multiply-adds per batch the packed path's small-product code is as good. */
     private static final long MIN_WORK = 1 << 14;
 
@@ -60,6 +63,11 @@ final class MatvecF32 {
         }
         if (n == 1) {
             return a.colStride() == 1 || a.rowStride() == 1;
+        }
+        if (n <= MAX_VECTORS && m >= 4 * n && a.colStride() == 1) {
+            // a few vectors against a row-major matrix (products with one matrix merged by the
+            // fusion planner): one sweep over the matrix for all of them
+            return true;
         }
         return m == 1 && (b.colStride() == 1 || b.rowStride() == 1);
     }
@@ -77,7 +85,19 @@ final class MatvecF32 {
         for (int t = 0; t < batch; t++) {
             int cOff = t * m * n;
             int tb = t;
-            if (n == 1) {
+            if (n > 1 && n <= MAX_VECTORS && a.colStride() == 1 && m >= 4 * n) {
+                // out(i, j) = sum_p A(i, p) v_j(p), v_j(p) = B(p, j)
+                float[][] vs = new float[n][];
+                for (int j = 0; j < n; j++) {
+                    vs[j] = vector(b.data(), t * b.batchStride() + j * b.colStride(), b.rowStride(), k);
+                }
+                int cols = n;
+                dotRowsMulti(a.data(), t * a.batchStride(), a.rowStride(), vs, k, c, cOff, m, (lo, hi) -> {
+                    if (done != null) {
+                        done.block(tb, lo, hi - lo, 0, cols);
+                    }
+                });
+            } else if (n == 1) {
                 // out(i) = sum_p A(i, p) v(p), v(p) = B(p, 0)
                 float[] v = vector(b.data(), t * b.batchStride(), b.rowStride(), k);
                 int base = t * a.batchStride();
@@ -216,6 +236,159 @@ final class MatvecF32 {
         out[at + 1] += t1;
         out[at + 2] += t2;
         out[at + 3] += t3;
+    }
+
+    /**
+     * out[outOff + i·n + j] += sum_p mat[base + i·rowStride + p]·vs[j][p] for i < rows, j < n (n =
+     * vs.length, at most {@link #MAX_VECTORS}): every row is read once for all the vectors, two rows
+     * at a time. Each output's arithmetic is {@link #dot}'s (one vector accumulator, its lanes
+     * reduced in {@link FixedLanes}' order, the tail fused in order), so a product with several
+     * vectors gives each the bits of its product alone.
+     */
+    static void dotRowsMulti(
+            float[] mat,
+            int base,
+            int rowStride,
+            float[][] vs,
+            int k,
+            float[] out,
+            int outOff,
+            int rows,
+            Parallel.Range finished) {
+        int n = vs.length;
+        int grain = (int) Math.max(4, (1L << 16) / Math.max((long) k * n, 1));
+        Parallel.forRange(rows, grain, 4, (lo, hi) -> {
+            float[] sums = new float[4 * n];
+            int i = lo;
+            if (n == 2) {
+                for (; i + 4 <= hi; i += 4) {
+                    dot4x2(mat, base + i * rowStride, rowStride, vs[0], vs[1], k, sums);
+                    for (int q = 0; q < 8; q++) {
+                        out[outOff + i * 2 + q] += sums[q];
+                    }
+                }
+            }
+            for (; i + 2 <= hi; i += 2) {
+                dot2xn(mat, base + i * rowStride, rowStride, vs, k, sums);
+                for (int j = 0; j < n; j++) {
+                    out[outOff + i * n + j] += sums[j];
+                    out[outOff + (i + 1) * n + j] += sums[n + j];
+                }
+            }
+            for (; i < hi; i++) {
+                for (int j = 0; j < n; j++) {
+                    out[outOff + i * n + j] += dot(mat, base + i * rowStride, vs[j], k);
+                }
+            }
+            finished.run(lo, hi);
+        });
+    }
+
+    /** sums[r·n + j] = row r0 + r·rowStride (r < 2) dotted with vs[j], as {@link #dot} sums it. */
+    private static void dot2xn(float[] mat, int r0, int rowStride, float[][] vs, int k, float[] sums) {
+        int n = vs.length;
+        int r1 = r0 + rowStride;
+        int bound = S.loopBound(k);
+        float[] v0 = vs[0];
+        float[] v1 = n > 1 ? vs[1] : v0;
+        float[] v2 = n > 2 ? vs[2] : v0;
+        float[] v3 = n > 3 ? vs[3] : v0;
+        // always four vectors' worth of accumulators (unused ones repeat vector 0): a fixed shape C2
+        // keeps in registers, 8 accumulators and 2 matrix loads per 4 vector loads
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        int p = 0;
+        for (; p < bound; p += L) {
+            FloatVector m0 = FloatVector.fromArray(S, mat, r0 + p);
+            FloatVector m1 = FloatVector.fromArray(S, mat, r1 + p);
+            FloatVector x0 = FloatVector.fromArray(S, v0, p);
+            a0 = x0.fma(m0, a0);
+            b0 = x0.fma(m1, b0);
+            FloatVector x1 = FloatVector.fromArray(S, v1, p);
+            a1 = x1.fma(m0, a1);
+            b1 = x1.fma(m1, b1);
+            FloatVector x2 = FloatVector.fromArray(S, v2, p);
+            a2 = x2.fma(m0, a2);
+            b2 = x2.fma(m1, b2);
+            FloatVector x3 = FloatVector.fromArray(S, v3, p);
+            a3 = x3.fma(m0, a3);
+            b3 = x3.fma(m1, b3);
+        }
+        // no array of the accumulators: one would make C2 box them in the loop
+        sums[0] = finish(a0, mat, r0, v0, p, k);
+        sums[n] = finish(b0, mat, r1, v0, p, k);
+        if (n > 1) {
+            sums[1] = finish(a1, mat, r0, v1, p, k);
+            sums[n + 1] = finish(b1, mat, r1, v1, p, k);
+        }
+        if (n > 2) {
+            sums[2] = finish(a2, mat, r0, v2, p, k);
+            sums[n + 2] = finish(b2, mat, r1, v2, p, k);
+        }
+        if (n > 3) {
+            sums[3] = finish(a3, mat, r0, v3, p, k);
+            sums[n + 3] = finish(b3, mat, r1, v3, p, k);
+        }
+    }
+
+    /**
+     * sums[r·2 + j] = row r0 + r·rowStride (r < 4) dotted with v0 (j = 0) or v1 (j = 1), as {@link
+     * #dot} sums it: two vectors need their own loop, since {@link #dot2xn}'s fixed four
+     * accumulators per row would double the multiply-adds, which then bound the loop.
+     */
+    private static void dot4x2(float[] mat, int r0, int rowStride, float[] v0, float[] v1, int k, float[] sums) {
+        int r1 = r0 + rowStride;
+        int r2 = r1 + rowStride;
+        int r3 = r2 + rowStride;
+        int bound = S.loopBound(k);
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        int p = 0;
+        for (; p < bound; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, v0, p);
+            FloatVector x1 = FloatVector.fromArray(S, v1, p);
+            FloatVector m = FloatVector.fromArray(S, mat, r0 + p);
+            a0 = x0.fma(m, a0);
+            a1 = x1.fma(m, a1);
+            m = FloatVector.fromArray(S, mat, r1 + p);
+            b0 = x0.fma(m, b0);
+            b1 = x1.fma(m, b1);
+            m = FloatVector.fromArray(S, mat, r2 + p);
+            c0 = x0.fma(m, c0);
+            c1 = x1.fma(m, c1);
+            m = FloatVector.fromArray(S, mat, r3 + p);
+            d0 = x0.fma(m, d0);
+            d1 = x1.fma(m, d1);
+        }
+        sums[0] = finish(a0, mat, r0, v0, p, k);
+        sums[1] = finish(a1, mat, r0, v1, p, k);
+        sums[2] = finish(b0, mat, r1, v0, p, k);
+        sums[3] = finish(b1, mat, r1, v1, p, k);
+        sums[4] = finish(c0, mat, r2, v0, p, k);
+        sums[5] = finish(c1, mat, r2, v1, p, k);
+        sums[6] = finish(d0, mat, r3, v0, p, k);
+        sums[7] = finish(d1, mat, r3, v1, p, k);
+    }
+
+    /** The lanes of {@code acc} summed as {@link #dot} sums them, then the tail {@code [p, k)} fused in. */
+    private static float finish(FloatVector acc, float[] mat, int row, float[] v, int p, int k) {
+        float t = FixedLanes.reduce(acc, VectorOperators.ADD);
+        for (int q = p; q < k; q++) {
+            t = Math.fma(mat[row + q], v[q], t);
+        }
+        return t;
     }
 
     private static float dot(float[] mat, int r, float[] v, int k) {

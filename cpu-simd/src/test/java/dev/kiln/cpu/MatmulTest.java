@@ -470,6 +470,67 @@ class MatmulTest {
         }
     }
 
+    /**
+     * A row-major matrix times two to four vectors side by side ({@code [M, K] x [K, n]}, what the
+     * fusion planner makes of products of one matrix with several vectors) takes the one-sweep
+     * kernel: every column must be, bit for bit, the product of the matrix with that column alone
+     * (so merging products changes no result), on 1, 2 and 3 threads; odd row counts leave groups
+     * short of four and two, odd contraction lengths leave vector tails; the vectors are read from
+     * [K, n] (row stride n) and from [n, K] (B transposed), and in batches.
+     */
+    @Test
+    void matrixTimesFewVectors() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        Params.DotGeneral bTn = new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]);
+        long seed = 200;
+        try {
+            for (int[] mkn : new int[][] {
+                {4099, 35, 2}, {1027, 129, 3}, {301, 1029, 4}, {67, 257, 2}, {33, 3001, 4}, {513, 515, 3}, {8, 4097, 2}
+            }) {
+                int m = mkn[0];
+                int k = mkn[1];
+                int n = mkn[2];
+                HostBuffer w = Exec.random(t, seed++, false, m, k);
+                HostBuffer b = Exec.random(t, seed++, false, k, n);
+                float[] bt = new float[n * k];
+                for (int q = 0; q < k; q++) {
+                    for (int j = 0; j < n; j++) {
+                        bt[j * k + q] = b.floats()[q * n + j];
+                    }
+                }
+                HostBuffer bT = HostBuffer.wrap(ArraySpec.of(t, n, k), bt);
+                float[] want = new float[m * n];
+                for (int j = 0; j < n; j++) {
+                    float[] col = java.util.Arrays.copyOfRange(bt, j * k, (j + 1) * k);
+                    float[] one = run(Primitive.DOT_GENERAL, MATMUL, w, HostBuffer.wrap(ArraySpec.of(t, k, 1), col))
+                            .floats();
+                    for (int i = 0; i < m; i++) {
+                        want[i * n + j] = one[i];
+                    }
+                }
+                checkMatmul(t, w, b, MATMUL, 1, m, n, k, false, false);
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.configure(threads);
+                    String what = m + "x" + k + "x" + n + " on " + threads + " threads";
+                    assertArrayEquals(
+                            want, run(Primitive.DOT_GENERAL, MATMUL, w, b).floats(), "A@B " + what);
+                    assertArrayEquals(
+                            want, run(Primitive.DOT_GENERAL, bTn, w, bT).floats(), "A@B.T " + what);
+                }
+            }
+            // a batch: [B, M, K] x [B, K, 2]
+            Parallel.configure(before);
+            HostBuffer ba = Exec.random(t, 230, false, 3, 301, 257);
+            HostBuffer bx = Exec.random(t, 231, false, 3, 257, 2);
+            Params.DotGeneral batched =
+                    new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+            checkMatmul(t, ba, bx, batched, 3, 301, 2, 257, false, false);
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
     /** Batch dims that are not leading and contracting dims split in two need a transpose first. */
     @Test
     void generalDimensionNumbers() {
