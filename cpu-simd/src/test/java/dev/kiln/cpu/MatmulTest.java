@@ -338,9 +338,11 @@ class MatmulTest {
      * The output-contiguous matrix-vector kernel ({@code xᵀ·W} and {@code Wᵀ·x} with {@code W}
      * row-major) around each of its edges: output lengths just under, at and over its 4096-element
      * slice and its 256-element smallest thread share, vector tails, and contraction lengths that
-     * leave 1 to 3 rows after the groups of four. Every output must be the in-order chain of fused
-     * multiply-adds bit for bit (the kernel's promise, which makes the split irrelevant to the
-     * bits) on 1, 2 and 3 threads, and within the contraction tolerance of the reference backend.
+     * leave 1 to 3 rows after the groups of four, and contractions of several of its blocks of
+     * {@link MatvecF32#AXPY_K_BLOCK} rows. Every output must be, bit for bit, each block's in-order
+     * chain of fused multiply-adds, the blocks' sums added in block order (the kernel's promise,
+     * which makes the split irrelevant to the bits) on 1, 2 and 3 threads, and within the
+     * contraction tolerance of the reference backend.
      */
     @Test
     void matrixVectorAxpyEdges() {
@@ -350,7 +352,20 @@ class MatmulTest {
         long seed = 90;
         try {
             for (int[] nk : new int[][] {
-                {4095, 5}, {4096, 6}, {4097, 7}, {8192 + 17, 9}, {511, 35}, {513, 34}, {255, 129}, {257, 67}
+                {4095, 5},
+                {4096, 6},
+                {4097, 7},
+                {8192 + 17, 9},
+                {511, 35},
+                {513, 34},
+                {255, 129},
+                {257, 67},
+                // several blocks of the contraction: a remainder of 1, an exact multiple, odd tails
+                {1000, 257},
+                {4099, 512},
+                {77, 1029},
+                {300, 515},
+                {4096 + 33, 771}
             }) {
                 int cols = nk[0];
                 int k = nk[1];
@@ -358,10 +373,15 @@ class MatmulTest {
                 HostBuffer w = Exec.random(t, seed++, false, k, cols);
                 HostBuffer x = Exec.random(t, seed++, false, k, 1);
                 float[] want = new float[cols];
+                int kb = MatvecF32.AXPY_K_BLOCK;
                 for (int j = 0; j < cols; j++) {
                     float acc = 0;
-                    for (int q = 0; q < k; q++) {
-                        acc = Math.fma(w.floats()[q * cols + j], xRow.floats()[q], acc);
+                    for (int p0 = 0; p0 < k; p0 += kb) {
+                        float part = 0;
+                        for (int q = p0; q < Math.min(k, p0 + kb); q++) {
+                            part = Math.fma(w.floats()[q * cols + j], xRow.floats()[q], part);
+                        }
+                        acc = p0 == 0 ? part : acc + part;
                     }
                     want[j] = acc;
                 }
@@ -445,6 +465,67 @@ class MatmulTest {
                     }
                 }
             }
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
+    /**
+     * A row-major matrix times two to four vectors side by side ({@code [M, K] x [K, n]}, what the
+     * fusion planner makes of products of one matrix with several vectors) takes the one-sweep
+     * kernel: every column must be, bit for bit, the product of the matrix with that column alone
+     * (so merging products changes no result), on 1, 2 and 3 threads; odd row counts leave groups
+     * short of four and two, odd contraction lengths leave vector tails; the vectors are read from
+     * [K, n] (row stride n) and from [n, K] (B transposed), and in batches.
+     */
+    @Test
+    void matrixTimesFewVectors() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        Params.DotGeneral bTn = new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]);
+        long seed = 200;
+        try {
+            for (int[] mkn : new int[][] {
+                {4099, 35, 2}, {1027, 129, 3}, {301, 1029, 4}, {67, 257, 2}, {33, 3001, 4}, {513, 515, 3}, {8, 4097, 2}
+            }) {
+                int m = mkn[0];
+                int k = mkn[1];
+                int n = mkn[2];
+                HostBuffer w = Exec.random(t, seed++, false, m, k);
+                HostBuffer b = Exec.random(t, seed++, false, k, n);
+                float[] bt = new float[n * k];
+                for (int q = 0; q < k; q++) {
+                    for (int j = 0; j < n; j++) {
+                        bt[j * k + q] = b.floats()[q * n + j];
+                    }
+                }
+                HostBuffer bT = HostBuffer.wrap(ArraySpec.of(t, n, k), bt);
+                float[] want = new float[m * n];
+                for (int j = 0; j < n; j++) {
+                    float[] col = java.util.Arrays.copyOfRange(bt, j * k, (j + 1) * k);
+                    float[] one = run(Primitive.DOT_GENERAL, MATMUL, w, HostBuffer.wrap(ArraySpec.of(t, k, 1), col))
+                            .floats();
+                    for (int i = 0; i < m; i++) {
+                        want[i * n + j] = one[i];
+                    }
+                }
+                checkMatmul(t, w, b, MATMUL, 1, m, n, k, false, false);
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.configure(threads);
+                    String what = m + "x" + k + "x" + n + " on " + threads + " threads";
+                    assertArrayEquals(
+                            want, run(Primitive.DOT_GENERAL, MATMUL, w, b).floats(), "A@B " + what);
+                    assertArrayEquals(
+                            want, run(Primitive.DOT_GENERAL, bTn, w, bT).floats(), "A@B.T " + what);
+                }
+            }
+            // a batch: [B, M, K] x [B, K, 2]
+            Parallel.configure(before);
+            HostBuffer ba = Exec.random(t, 230, false, 3, 301, 257);
+            HostBuffer bx = Exec.random(t, 231, false, 3, 257, 2);
+            Params.DotGeneral batched =
+                    new Params.DotGeneral(new int[] {2}, new int[] {1}, new int[] {0}, new int[] {0});
+            checkMatmul(t, ba, bx, batched, 3, 301, 2, 257, false, false);
         } finally {
             Parallel.configure(before);
         }

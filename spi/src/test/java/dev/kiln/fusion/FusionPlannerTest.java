@@ -383,6 +383,56 @@ class FusionPlannerTest {
         assertEquals(0, empty.kernels().size(), "work on empty arrays runs op by op");
     }
 
+    /**
+     * Products of one large matrix with vectors that do not depend on each other's products share one
+     * product with the vectors side by side (one sweep over the matrix); a vector computed from
+     * another product's result cannot join it, a small matrix is left alone, and the jitted results
+     * are those of the products run one by one, bit for bit.
+     */
+    @Test
+    void productsOfOneMatrixWithIndependentVectorsShareOneProduct() {
+        int n = 512;
+        Function<List<Array>, List<Array>> f = a -> {
+            Array w = a.get(0);
+            Array y1 = Np.matmul(w, a.get(1));
+            Array y2 = Np.matmul(w, a.get(2));
+            // depends on y1: a product of its own
+            Array y3 = Np.matmul(w, Np.tanh(y1));
+            return List.of(y1.add(y2), y3);
+        };
+        ArraySpec mat = ArraySpec.of(DType.FLOAT32, n, n);
+        ArraySpec vec = ArraySpec.of(DType.FLOAT32, n);
+        FusionPlan merged = plan(f, mat, vec, vec);
+        List<FusedKernel> products = merged.kernels().stream()
+                .filter(k -> k.root() instanceof Root.Matmul)
+                .toList();
+        assertEquals(2, products.size(), merged::explain);
+        assertTrue(merged.explain().contains("concatenate[axis=1]"), merged::explain);
+        assertTrue(merged.explain().contains("float32[" + n + ",2] = dot_general"), merged::explain);
+        FusionPlan small = plan(
+                f,
+                ArraySpec.of(DType.FLOAT32, 64, 64),
+                ArraySpec.of(DType.FLOAT32, 64),
+                ArraySpec.of(DType.FLOAT32, 64));
+        assertEquals(
+                3,
+                small.kernels().stream()
+                        .filter(k -> k.root() instanceof Root.Matmul)
+                        .count(),
+                small::explain);
+        Kiln.withBackend("reference", () -> {
+            Array w = Np.sin(Np.arange(n * n).astype(DType.FLOAT32).reshape(n, n));
+            Array x = Np.cos(Np.arange(n).astype(DType.FLOAT32));
+            Array v = Np.sin(Np.arange(n).astype(DType.FLOAT32).multiply(0.3f));
+            List<Array> eager = f.apply(List.of(w, x, v));
+            List<Array> jitted = Kiln.jit(f).apply(List.of(w, x, v));
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(eager.get(i).toFloatArray(), jitted.get(i).toFloatArray(), "output " + i);
+            }
+            return null;
+        });
+    }
+
     @Test
     void plansAreCachedPerProgramAndKernelsCompareByStructure() {
         Function<List<Array>, List<Array>> f = a -> List.of(Np.exp(a.get(0)).add(1));

@@ -31,6 +31,10 @@ import java.util.Set;
  * on every run ({@link #foldConstants}): the gradient of a mean divides by the element count
  * through a {@code convert}, a reshape to {@code [1, 1]} and a {@code div} of two literals, which
  * would otherwise be a one-element kernel (a dispatch) in every training step.
+ *
+ * <p>Last, float32 products of one large matrix with several independent vectors become one
+ * product with the vectors side by side ({@link #mergeMatrixVectorProducts}), so the matrix is
+ * read once.
  */
 final class Simplify {
     private Simplify() {}
@@ -101,12 +105,216 @@ final class Simplify {
                 }
             }
         }
-        if (!changed) {
+        Program q = p;
+        if (changed) {
+            Collections.reverse(reversed);
+            q = ProgramVerifier.checked(
+                    new Program(p.constants(), p.inputs(), reversed, outs),
+                    "fusion planning (common subexpressions, transposes, dead code)");
+        }
+        Program merged = mergeMatrixVectorProducts(q);
+        return merged == q ? q : ProgramVerifier.checked(merged, "fusion planning (products with one matrix merged)");
+    }
+
+    /** Whether {@link #mergeMatrixVectorProducts} runs (timing tools turn it off to compare). */
+    static volatile boolean mergeProducts = true;
+
+    /** Matrices below this many elements are read from cache the second time: not worth a merge. */
+    static final int MERGE_MIN_MATRIX = 1 << 18;
+
+    /** The most products one merged product takes (the columns a matrix-vector kernel reads at once). */
+    static final int MERGE_MAX = 4;
+
+    /**
+     * Float32 products of one large matrix with several vectors, {@code A @ v1}, {@code A @ v2} ({@code
+     * A} row-major {@code [M, K]}, each {@code v} a {@code [K, 1]} column), none of whose vectors
+     * depends on another's product, become one product {@code A @ [v1 v2]} and a column slice per
+     * result: the matrix is read once instead of once per vector, which is what bounds these
+     * products (two flops per element read). A Hessian-vector product's {@code A x} and tangent
+     * {@code A v} are such a pair. The equations are then reordered so each is after what it reads,
+     * keeping the old order wherever it can.
+     */
+    static Program mergeMatrixVectorProducts(Program p) {
+        if (!mergeProducts) {
             return p;
         }
-        Collections.reverse(reversed);
-        Program q = new Program(p.constants(), p.inputs(), reversed, outs);
-        return ProgramVerifier.checked(q, "fusion planning (common subexpressions, transposes, dead code)");
+        List<Eqn> eqns = p.eqns();
+        // candidates by matrix and dimension numbers, in program order
+        Map<List<Object>, List<Integer>> byMatrix = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < eqns.size(); i++) {
+            Eqn e = eqns.get(i);
+            if (isMatrixVector(e)) {
+                byMatrix.computeIfAbsent(List.of(e.inputs().get(0), e.params()), x -> new ArrayList<>())
+                        .add(i);
+            }
+        }
+        if (byMatrix.values().stream().allMatch(l -> l.size() < 2)) {
+            return p;
+        }
+        // which candidate products each variable depends on (through any chain of equations)
+        List<Integer> candidates = new ArrayList<>();
+        byMatrix.values().forEach(candidates::addAll);
+        Map<Integer, Integer> bit = new HashMap<>();
+        for (int c = 0; c < candidates.size(); c++) {
+            bit.put(candidates.get(c), c);
+        }
+        Map<Var, java.util.BitSet> dependsOn = new IdentityHashMap<>();
+        for (int i = 0; i < eqns.size(); i++) {
+            Eqn e = eqns.get(i);
+            java.util.BitSet d = new java.util.BitSet();
+            for (Atom a : e.inputs()) {
+                java.util.BitSet in = a instanceof Var v ? dependsOn.get(v) : null;
+                if (in != null) {
+                    d.or(in);
+                }
+            }
+            Integer b = bit.get(i);
+            if (b != null) {
+                d.set(b);
+            }
+            for (Var v : e.outputs()) {
+                dependsOn.put(v, d);
+            }
+        }
+        // greedy groups: a product joins the first open group none of whose products its vector needs
+        Map<Integer, List<Integer>> groupOfLast = new HashMap<>();
+        java.util.Set<Integer> merged = new java.util.HashSet<>();
+        for (List<Integer> same : byMatrix.values()) {
+            List<List<Integer>> groups = new ArrayList<>();
+            for (int i : same) {
+                java.util.BitSet needs =
+                        dependsOn.getOrDefault((Var) eqns.get(i).inputs().get(1), new java.util.BitSet());
+                List<Integer> home = null;
+                for (List<Integer> g : groups) {
+                    if (g.size() < MERGE_MAX && g.stream().noneMatch(j -> needs.get(bit.get(j)))) {
+                        home = g;
+                        break;
+                    }
+                }
+                if (home == null) {
+                    home = new ArrayList<>();
+                    groups.add(home);
+                }
+                home.add(i);
+            }
+            for (List<Integer> g : groups) {
+                if (g.size() > 1) {
+                    groupOfLast.put(g.get(g.size() - 1), g);
+                    merged.addAll(g);
+                }
+            }
+        }
+        if (merged.isEmpty()) {
+            return p;
+        }
+        // the new equations stand where the group's last product stood
+        List<Eqn> placed = new ArrayList<>();
+        for (int i = 0; i < eqns.size(); i++) {
+            List<Integer> g = groupOfLast.get(i);
+            if (g != null) {
+                placed.addAll(merge(g.stream().map(eqns::get).toList()));
+            } else if (!merged.contains(i)) {
+                placed.add(eqns.get(i));
+            }
+        }
+        return new Program(p.constants(), p.inputs(), inDependencyOrder(placed), p.outputs());
+    }
+
+    /** {@code A @ v} of a large float32 row-major {@code A [M, K]} and a column {@code v [K, 1]}. */
+    private static boolean isMatrixVector(Eqn e) {
+        if (e.primitive() != Primitive.DOT_GENERAL
+                || !(e.inputs().get(0) instanceof Var a)
+                || !(e.inputs().get(1) instanceof Var v)
+                || a == v) {
+            return false;
+        }
+        Params.DotGeneral d = (Params.DotGeneral) e.params();
+        ArraySpec as = a.spec();
+        ArraySpec vs = v.spec();
+        return as.dtype() == dev.kiln.DType.FLOAT32
+                && vs.dtype() == dev.kiln.DType.FLOAT32
+                && as.rank() == 2
+                && vs.rank() == 2
+                && vs.shape()[1] == 1
+                && as.size() >= MERGE_MIN_MATRIX
+                && d.lhsBatch().size() == 0
+                && d.lhsContract().size() == 1
+                && d.lhsContract().get(0) == 1
+                && d.rhsContract().size() == 1
+                && d.rhsContract().get(0) == 0;
+    }
+
+    /** {@code A @ concatenate(v1, …)} and one column slice per product, into the products' own variables. */
+    private static List<Eqn> merge(List<Eqn> products) {
+        int g = products.size();
+        Atom a = products.get(0).inputs().get(0);
+        int m = a.spec().shape()[0];
+        int k = a.spec().shape()[1];
+        Var columns = new Var(ArraySpec.of(dev.kiln.DType.FLOAT32, k, g));
+        Var product = new Var(ArraySpec.of(dev.kiln.DType.FLOAT32, m, g));
+        List<Eqn> out = new ArrayList<>();
+        out.add(new Eqn(
+                Primitive.CONCATENATE,
+                new Params.Axis(1),
+                products.stream().map(e -> e.inputs().get(1)).toList(),
+                List.of(columns)));
+        out.add(new Eqn(Primitive.DOT_GENERAL, products.get(0).params(), List.of(a, columns), List.of(product)));
+        for (int j = 0; j < g; j++) {
+            out.add(new Eqn(
+                    Primitive.SLICE,
+                    new Params.Slice(new int[] {0, j}, new int[] {m, j + 1}, new int[] {1, 1}),
+                    List.of(product),
+                    List.of(products.get(j).outputs().get(0))));
+        }
+        return out;
+    }
+
+    /**
+     * The equations with each after the equations that define what it reads, otherwise in the
+     * given order (of the equations ready at each point, the earliest goes first).
+     */
+    private static List<Eqn> inDependencyOrder(List<Eqn> eqns) {
+        Map<Var, Integer> definedBy = new IdentityHashMap<>();
+        for (int i = 0; i < eqns.size(); i++) {
+            for (Var v : eqns.get(i).outputs()) {
+                definedBy.put(v, i);
+            }
+        }
+        int[] waiting = new int[eqns.size()];
+        List<List<Integer>> users = new ArrayList<>();
+        for (int i = 0; i < eqns.size(); i++) {
+            users.add(new ArrayList<>());
+        }
+        for (int i = 0; i < eqns.size(); i++) {
+            java.util.Set<Integer> producers = new java.util.HashSet<>();
+            for (Atom at : eqns.get(i).inputs()) {
+                Integer d = at instanceof Var v ? definedBy.get(v) : null;
+                if (d != null && producers.add(d)) {
+                    users.get(d).add(i);
+                }
+            }
+            waiting[i] = producers.size();
+        }
+        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+        for (int i = 0; i < eqns.size(); i++) {
+            if (waiting[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<Eqn> order = new ArrayList<>(eqns.size());
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(eqns.get(i));
+            for (int u : users.get(i)) {
+                if (--waiting[u] == 0) {
+                    ready.add(u);
+                }
+            }
+        }
+        if (order.size() != eqns.size()) {
+            throw new IllegalStateException("merging products made a cycle (this is a bug in Kiln)");
+        }
+        return order;
     }
 
     /** The reference backend, which computes folded constants (on 0-d host buffers). */
