@@ -22,6 +22,8 @@ import java.util.function.BiFunction;
  * <p>Run with {@code -Dkiln.cpu.devices=2}: {@code java ... dev.kiln.examples.DataParallelStepTiming
  * [windows] [steps-per-window]}. With two devices configured each has its share of the threads, so
  * "1 device" here is one thread (the step's kernels are too small to split on one device anyway).
+ * {@code -Ddataparallel.hidden=N} widens the hidden layer (64 units by default), to see the split
+ * when each step has more arithmetic than fixed cost.
  */
 public final class DataParallelStepTiming {
     private DataParallelStepTiming() {}
@@ -45,10 +47,11 @@ public final class DataParallelStepTiming {
         Array x = Np.array(xs, data.length, 64);
         Array y = Np.array(ys);
         SplittableRandom rng = new SplittableRandom(0);
+        int hidden = Integer.getInteger("dataparallel.hidden", DigitsMlp.HIDDEN);
         Params start = new Params(
-                Np.array(gaussian(rng, 64 * DigitsMlp.HIDDEN), 64, DigitsMlp.HIDDEN),
-                Np.zeros(DigitsMlp.HIDDEN),
-                Np.array(gaussian(rng, DigitsMlp.HIDDEN * DigitsMlp.CLASSES), DigitsMlp.HIDDEN, DigitsMlp.CLASSES),
+                Np.array(gaussian(rng, 64 * hidden), 64, hidden),
+                Np.zeros(hidden),
+                Np.array(gaussian(rng, hidden * DigitsMlp.CLASSES), hidden, DigitsMlp.CLASSES),
                 Np.zeros(DigitsMlp.CLASSES));
         // runs: 1 device, 2 devices, 1 device with half the batch
         int[] devices = {1, 2, 1};
@@ -82,9 +85,9 @@ public final class DataParallelStepTiming {
         }
         Collections.sort(ratio);
         System.out.printf(
-                "data-parallel step, median of the last %d windows of %d steps: 1 device %.0f µs, 2 devices %.0f µs,"
-                        + " 1 device with half the batch %.0f µs%n",
-                late.length, perWindow, median(late, 0), median(late, 1), median(late, 2));
+                "data-parallel step (hidden %d), median of the last %d windows of %d steps: 1 device %.0f µs,"
+                        + " 2 devices %.0f µs, 1 device with half the batch %.0f µs%n",
+                hidden, late.length, perWindow, median(late, 0), median(late, 1), median(late, 2));
         System.out.printf(
                 "2 devices over 1: %.2f× (windows %.2f to %.2f); 1 device, the whole batch over half of it: %.2f× (the ceiling of the split)%n",
                 ratio.get(ratio.size() / 2), ratio.getFirst(), ratio.getLast(), median(late, 0) / median(late, 2));
