@@ -100,7 +100,7 @@ class FusionPlannerTest {
      * which a later weight-gradient product needs in memory and whose column sums are a bias
      * gradient: the product roots the kernel that writes g (the derivative is its epilogue), and the
      * sums read g, rather than the product being written and read back by a reduction that writes
-     * g. With a transcendental in the derivative the reduction keeps it (see the planner).
+     * g.
      */
     @Test
     void aCheapActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient() {
@@ -126,6 +126,38 @@ class FusionPlannerTest {
                 .orElseThrow(() -> new AssertionError("no reduction\n" + plan.explain()));
         assertEquals(1, sums.inputs().size(), "the sums read only g\n" + plan.explain());
         assertArrayEquals(new int[] {9, 11}, sums.inputs().get(0).spec().shape(), plan::explain);
+    }
+
+    /**
+     * As {@link #aCheapActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient} with a
+     * transcendental in the derivative (GELU's recomputes a tanh of the saved pre-activation): it
+     * too is the product's epilogue, and the bias gradient's sums read only g.
+     */
+    @Test
+    void aTranscendentalActivationDerivativeIsItsProductsEpilogueToo() {
+        FusionPlan plan = plan(
+                a -> {
+                    Array t = Np.tanh(a.get(2));
+                    Array g = Np.matmul(a.get(0), Np.transpose(a.get(1)))
+                            .multiply(t.multiply(t).negative().add(1f));
+                    return List.of(Np.matmul(Np.transpose(a.get(3)), g), Np.sum(g, 0));
+                },
+                ArraySpec.of(DType.FLOAT32, 9, 6),
+                ArraySpec.of(DType.FLOAT32, 11, 6),
+                ArraySpec.of(DType.FLOAT32, 9, 11),
+                ArraySpec.of(DType.FLOAT32, 9, 5));
+        List<FusedKernel> ks = plan.kernels();
+        assertEquals(3, ks.size(), plan::explain);
+        FusedKernel first = ks.get(0);
+        assertInstanceOf(Root.Matmul.class, first.root(), plan::explain);
+        assertTrue(
+                first.nodes().stream().anyMatch(n -> n instanceof Node.Op o && o.op() == Primitive.TANH),
+                plan::explain);
+        FusedKernel sums = ks.stream()
+                .filter(k -> k.root() instanceof Root.Reduce)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no reduction\n" + plan.explain()));
+        assertEquals(1, sums.inputs().size(), "the sums read only g\n" + plan.explain());
     }
 
     @Test
