@@ -160,6 +160,35 @@ class FusionPlannerTest {
         assertEquals(1, sums.inputs().size(), "the sums read only g\n" + plan.explain());
     }
 
+    /**
+     * An attention's head split: {@code [b, s, h·d] -> [b, s, h, d]} between two products. Needed only
+     * in memory (as a matmul operand), the reshape is a step that relabels the product's array, not a
+     * copy kernel; a reshape that a kernel reads is still fused into it.
+     */
+    @Test
+    void aReshapeNeededOnlyInMemoryIsAStepNotACopy() {
+        FusionPlan plan = plan(
+                a -> {
+                    Array q = Np.reshape(Np.matmul(a.get(0), a.get(1)), 2, 5, 3, 4);
+                    Array k = Np.reshape(Np.matmul(a.get(0), a.get(2)), 2, 5, 3, 4);
+                    Array s = Lax.dotGeneral(q, k, new int[] {3}, new int[] {3}, new int[] {0, 2}, new int[] {0, 2});
+                    return List.of(s, Np.tanh(Np.reshape(a.get(0), 10, 6)));
+                },
+                ArraySpec.of(DType.FLOAT32, 2, 5, 6),
+                ArraySpec.of(DType.FLOAT32, 6, 12),
+                ArraySpec.of(DType.FLOAT32, 6, 12));
+        assertEquals(4, plan.kernels().size(), plan::explain);
+        long reshapes = plan.steps().stream()
+                .filter(st -> st instanceof FusionPlan.EqnStep e && e.eqn().primitive() == Primitive.RESHAPE)
+                .count();
+        assertEquals(2, reshapes, plan::explain);
+        assertTrue(
+                plan.kernels().stream()
+                        .noneMatch(k -> k.root() instanceof Root.Elementwise
+                                && k.nodes().stream().noneMatch(n -> n instanceof Node.Op)),
+                "no copy kernel\n" + plan.explain());
+    }
+
     @Test
     void aTransposedMatmulOperandIsReadInPlace() {
         FusionPlan plan = plan(

@@ -97,6 +97,24 @@ final class FusionFamily implements Family {
                 return b.done();
             });
         }
+        // an attention's head split between products ([b, s, h d] -> [b, s, h, d]), which the planner
+        // leaves to the backend as a relabelling step rather than a copy; one also returned as is
+        for (int[] bsh : new int[][] {{1, 1, 1, 1}, {2, 5, 3, 4}, {3, 7, 2, 9}}) {
+            String shape = bsh[0] + "x" + bsh[1] + ", " + bsh[2] + " heads of " + bsh[3];
+            pattern(out, "head split between products", shape, () -> {
+                Builder b = new Builder(DType.FLOAT32, "head split between products " + shape);
+                int hd = bsh[2] * bsh[3];
+                int x = b.input(DType.FLOAT32, bsh[0], bsh[1], 6);
+                int q = b.matmul(x, b.input(DType.FLOAT32, 6, hd));
+                int[] split = {bsh[0], bsh[1], bsh[2], bsh[3]};
+                int heads = b.movement(Kind.RESHAPE, q, split, split, null, null);
+                b.outputs.add(heads);
+                int[] flat = {bsh[0] * bsh[1] * bsh[2], bsh[3]};
+                int rows = b.movement(Kind.RESHAPE, heads, flat, flat, null, null);
+                b.outputs.add(b.op(Kind.TANH, b.matmul(rows, b.input(DType.FLOAT32, bsh[3], 5))));
+                return b.done();
+            });
+        }
         // a tanh or GELU layer's backward pass: g = (dy @ w.T) * f'(pre), with a transcendental in
         // f', which the planner makes the product's epilogue; g's column sums (a bias gradient) and
         // x.T @ g (a weight gradient, transposed operand read in place) read it

@@ -48,7 +48,8 @@ import java.util.Set;
  *   <li>dot_general likewise roots its single elementwise consumer (the epilogue), or a kernel of
  *       its own; its operands are always materialised.
  *   <li>Everything else (gathers, cumulative ops, pad, concatenate, control flow, dynamic slices,
- *       anything touching an empty array) is a step of one equation.
+ *       anything touching an empty array) is a step of one equation; so is a reshape whose value is
+ *       needed only in memory (the backend relabels the array instead of copying it).
  * </ul>
  *
  * Finally, kernels over one space are merged: independent ones of the same kind that read a common
@@ -214,6 +215,15 @@ final class Partitioner {
         Eqn e = eqns.get(i);
         Var v = e.outputs().get(0);
         Readers r = readers(v);
+        if (e.primitive() == Primitive.RESHAPE && e.inputs().get(0) instanceof Var && r.positionCount() == 0) {
+            // needed only in memory (a matmul operand, a step's input, a program output): a reshape of
+            // an array in memory is the same array, which the backend relabels without a pass over it
+            // (an attention's head split [b, s, h·d] -> [b, s, h, d] around its products was a copy
+            // kernel each, four per transformer block forward)
+            category[i] = Category.STEP;
+            step(i);
+            return;
+        }
         if (!r.mustMaterialise()) {
             boolean cheap = Cost.cheap(e.primitive());
             int copies = r.positionCount();
