@@ -100,7 +100,7 @@ class FusionPlannerTest {
      * which a later weight-gradient product needs in memory and whose column sums are a bias
      * gradient: the product roots the kernel that writes g (the derivative is its epilogue), and the
      * sums read g, rather than the product being written and read back by a reduction that writes
-     * g. With a transcendental in the derivative the reduction keeps it (see the planner).
+     * g.
      */
     @Test
     void aCheapActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient() {
@@ -126,6 +126,67 @@ class FusionPlannerTest {
                 .orElseThrow(() -> new AssertionError("no reduction\n" + plan.explain()));
         assertEquals(1, sums.inputs().size(), "the sums read only g\n" + plan.explain());
         assertArrayEquals(new int[] {9, 11}, sums.inputs().get(0).spec().shape(), plan::explain);
+    }
+
+    /**
+     * As {@link #aCheapActivationDerivativeIsItsProductsEpilogueNotPartOfTheBiasGradient} with a
+     * transcendental in the derivative (GELU's recomputes a tanh of the saved pre-activation): it
+     * too is the product's epilogue, and the bias gradient's sums read only g.
+     */
+    @Test
+    void aTranscendentalActivationDerivativeIsItsProductsEpilogueToo() {
+        FusionPlan plan = plan(
+                a -> {
+                    Array t = Np.tanh(a.get(2));
+                    Array g = Np.matmul(a.get(0), Np.transpose(a.get(1)))
+                            .multiply(t.multiply(t).negative().add(1f));
+                    return List.of(Np.matmul(Np.transpose(a.get(3)), g), Np.sum(g, 0));
+                },
+                ArraySpec.of(DType.FLOAT32, 9, 6),
+                ArraySpec.of(DType.FLOAT32, 11, 6),
+                ArraySpec.of(DType.FLOAT32, 9, 11),
+                ArraySpec.of(DType.FLOAT32, 9, 5));
+        List<FusedKernel> ks = plan.kernels();
+        assertEquals(3, ks.size(), plan::explain);
+        FusedKernel first = ks.get(0);
+        assertInstanceOf(Root.Matmul.class, first.root(), plan::explain);
+        assertTrue(
+                first.nodes().stream().anyMatch(n -> n instanceof Node.Op o && o.op() == Primitive.TANH),
+                plan::explain);
+        FusedKernel sums = ks.stream()
+                .filter(k -> k.root() instanceof Root.Reduce)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no reduction\n" + plan.explain()));
+        assertEquals(1, sums.inputs().size(), "the sums read only g\n" + plan.explain());
+    }
+
+    /**
+     * An attention's head split: {@code [b, s, h·d] -> [b, s, h, d]} between two products. Needed only
+     * in memory (as a matmul operand), the reshape is a step that relabels the product's array, not a
+     * copy kernel; a reshape that a kernel reads is still fused into it.
+     */
+    @Test
+    void aReshapeNeededOnlyInMemoryIsAStepNotACopy() {
+        FusionPlan plan = plan(
+                a -> {
+                    Array q = Np.reshape(Np.matmul(a.get(0), a.get(1)), 2, 5, 3, 4);
+                    Array k = Np.reshape(Np.matmul(a.get(0), a.get(2)), 2, 5, 3, 4);
+                    Array s = Lax.dotGeneral(q, k, new int[] {3}, new int[] {3}, new int[] {0, 2}, new int[] {0, 2});
+                    return List.of(s, Np.tanh(Np.reshape(a.get(0), 10, 6)));
+                },
+                ArraySpec.of(DType.FLOAT32, 2, 5, 6),
+                ArraySpec.of(DType.FLOAT32, 6, 12),
+                ArraySpec.of(DType.FLOAT32, 6, 12));
+        assertEquals(4, plan.kernels().size(), plan::explain);
+        long reshapes = plan.steps().stream()
+                .filter(st -> st instanceof FusionPlan.EqnStep e && e.eqn().primitive() == Primitive.RESHAPE)
+                .count();
+        assertEquals(2, reshapes, plan::explain);
+        assertTrue(
+                plan.kernels().stream()
+                        .noneMatch(k -> k.root() instanceof Root.Elementwise
+                                && k.nodes().stream().noneMatch(n -> n instanceof Node.Op)),
+                "no copy kernel\n" + plan.explain());
     }
 
     @Test

@@ -97,6 +97,56 @@ final class FusionFamily implements Family {
                 return b.done();
             });
         }
+        // an attention's head split between products ([b, s, h d] -> [b, s, h, d]), which the planner
+        // leaves to the backend as a relabelling step rather than a copy; one also returned as is
+        for (int[] bsh : new int[][] {{1, 1, 1, 1}, {2, 5, 3, 4}, {3, 7, 2, 9}}) {
+            String shape = bsh[0] + "x" + bsh[1] + ", " + bsh[2] + " heads of " + bsh[3];
+            pattern(out, "head split between products", shape, () -> {
+                Builder b = new Builder(DType.FLOAT32, "head split between products " + shape);
+                int hd = bsh[2] * bsh[3];
+                int x = b.input(DType.FLOAT32, bsh[0], bsh[1], 6);
+                int q = b.matmul(x, b.input(DType.FLOAT32, 6, hd));
+                int[] split = {bsh[0], bsh[1], bsh[2], bsh[3]};
+                int heads = b.movement(Kind.RESHAPE, q, split, split, null, null);
+                b.outputs.add(heads);
+                int[] flat = {bsh[0] * bsh[1] * bsh[2], bsh[3]};
+                int rows = b.movement(Kind.RESHAPE, heads, flat, flat, null, null);
+                b.outputs.add(b.op(Kind.TANH, b.matmul(rows, b.input(DType.FLOAT32, bsh[3], 5))));
+                return b.done();
+            });
+        }
+        // a tanh or GELU layer's backward pass: g = (dy @ w.T) * f'(pre), with a transcendental in
+        // f', which the planner makes the product's epilogue; g's column sums (a bias gradient) and
+        // x.T @ g (a weight gradient, transposed operand read in place) read it
+        for (int[] mkn : new int[][] {{1, 1, 1}, {7, 13, 5}, {31, 17, 129}, {129, 3, 7}, {37, 64, 33}}) {
+            for (boolean gelu : new boolean[] {false, true}) {
+                String op = gelu ? "GELU layer backward" : "tanh layer backward";
+                String shape = "dy " + mkn[0] + "x" + mkn[2] + ", w " + mkn[1] + "x" + mkn[2];
+                pattern(out, op, shape, () -> {
+                    Builder b = new Builder(DType.FLOAT32, op + " " + shape);
+                    int dy = b.input(DType.FLOAT32, mkn[0], mkn[2]);
+                    int w = b.input(DType.FLOAT32, mkn[1], mkn[2]);
+                    int pre = b.input(DType.FLOAT32, mkn[0], mkn[1]);
+                    int x = b.input(DType.FLOAT32, mkn[0], 5);
+                    int wt = b.movement(Kind.TRANSPOSE, w, new int[] {mkn[2], mkn[1]}, new int[] {1, 0}, null, null);
+                    int back = b.matmul(dy, wt);
+                    int t = b.op(Kind.TANH, gelu ? b.constant(Kind.MULC, pre, 0.8) : pre);
+                    int d = b.constant(Kind.ADDC, b.op(Kind.NEG, b.op(Kind.MUL, t, t)), 1);
+                    if (gelu) {
+                        // 0.5 (1 + t) + 0.4 pre (1 - t^2): GELU's derivative with the cubic term left out
+                        d = b.op(
+                                Kind.ADD,
+                                b.constant(Kind.MULC, b.constant(Kind.ADDC, t, 1), 0.5),
+                                b.op(Kind.MUL, b.constant(Kind.MULC, pre, 0.4), d));
+                    }
+                    int g = b.op(Kind.MUL, back, d);
+                    int xt = b.movement(Kind.TRANSPOSE, x, new int[] {5, mkn[0]}, new int[] {1, 0}, null, null);
+                    b.outputs.add(b.matmul(xt, g));
+                    b.outputs.add(b.reduce(Kind.SUM, g, new int[] {0}, false));
+                    return b.done();
+                });
+            }
+        }
         for (int i = 0; i < PROGRAMS; i++) {
             long seed = FIRST_SEED + i;
             out.add(new Case(

@@ -399,24 +399,43 @@ public final class FixedLanes {
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
+    /** 1/8!, 1/7!, ..., 1/2!: Horner's order for (e^r − 1 − r)/r², |r| <= ln2/2. */
+    private static final float[] EXPM1_F = {1 / 40320f, 1 / 5040f, 1 / 720f, 1 / 120f, 1 / 24f, 1 / 6f, 0.5f};
+
     /**
-     * tanh of float lanes: for |x| >= 0.55, sign(x)·(1 − 2/(e^{2|x|} + 1)) (the result is above
-     * 1/2, so the subtraction adds at most an ulp); below, the odd Taylor series to x^19 (relative
-     * truncation below 2^-27). Within 4 ulp.
+     * tanh of float lanes: with a = min(|x|, 20) and m = e^{−2a} − 1 (in (−1, 0]), tanh a = −m/(2 + m),
+     * then x's sign. m comes from the reduction of {@link #exp}: −2a = k ln2 + r, e^r − 1 = r + r²·P(r)
+     * (degree 8, relative truncation below 2^-29), m = 2^k (e^r − 1) + (2^k − 1) in one fused
+     * multiply-add (2^k − 1 is exact while k >= −24, and below that only the −1 matters). m carries
+     * its relative accuracy all the way down (no cancellation for small |x|, so no separate series),
+     * and |m/(2 + m)|'s sensitivity to m is at most 2: within 2 ulp on every 16th float32 below 25
+     * ({@code FixedLanesTest} sweeps every 256th). One exp-like polynomial and one division, where the former form (the
+     * full {@link #exp} for large |x| blended with an odd series to x^19 for small) computed both for
+     * every lane: the jitted {@code tanh(x @ w + b)} epilogue and GELU's forward and backward passes
+     * run it once per element.
      */
     public static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector e = exp(a.add(a));
-        FloatVector one = FloatVector.broadcast(x.species(), 1f);
-        FloatVector big = one.sub(FloatVector.broadcast(x.species(), 2f).div(e.add(one)));
-        FloatVector z = x.mul(x);
-        FloatVector p = FloatVector.broadcast(x.species(), (float) TANH_SERIES[TANH_SERIES.length - 1]);
-        for (int i = TANH_SERIES.length - 2; i >= 1; i--) {
-            p = p.fma(z, FloatVector.broadcast(x.species(), (float) TANH_SERIES[i]));
+        // tanh(20) is 1 in float32, and 2^k stays normal (k >= -58)
+        FloatVector a = x.abs().min(20f);
+        FloatVector t = a.mul(-2f);
+        FloatVector u =
+                t.fma(FloatVector.broadcast(x.species(), 1.44269504f), FloatVector.broadcast(x.species(), 12582912f));
+        FloatVector kf = u.sub(12582912f);
+        FloatVector r = kf.fma(FloatVector.broadcast(x.species(), -LN2_HI_F), t);
+        r = kf.fma(FloatVector.broadcast(x.species(), -LN2_LO_F), r);
+        FloatVector p = FloatVector.broadcast(x.species(), EXPM1_F[0]);
+        for (int i = 1; i < EXPM1_F.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(x.species(), EXPM1_F[i]));
         }
-        // x + x·z·p keeps the leading term exact
-        FloatVector small = a.fma(z.mul(p), a);
-        FloatVector y = small.blend(big, a.compare(VectorOperators.GE, 0.55f));
+        FloatVector q = r.mul(r).fma(p, r);
+        // u's bits are 0x4B400000 + k; shifted by 23 only k << 23 remains, and 1.0f's bits make it 2^k
+        FloatVector s = u.reinterpretAsInts()
+                .lanewise(VectorOperators.LSHL, 23)
+                .add(0x3F800000)
+                .reinterpretAsFloats();
+        FloatVector m = s.fma(q, s.sub(1f));
+        // m <= 0 and 2 + m > 0: |m/(2 + m)| is tanh a (abs also clears the sign of m = -0)
+        FloatVector y = m.div(m.add(2f)).abs();
         // x's sign bit (so tanh(-0) = -0)
         y = y.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
         return y.blend(x, x.test(VectorOperators.IS_NAN));
@@ -471,19 +490,6 @@ public final class FixedLanes {
         -1.7406618963571648e-07,
         7.054636946400968e-08,
         -2.859136662305254e-08
-    };
-
-    private static final double[] TANH_SERIES = {
-        1.0,
-        -1.0 / 3,
-        2.0 / 15,
-        -17.0 / 315,
-        62.0 / 2835,
-        -1382.0 / 155925,
-        21844.0 / 6081075,
-        -929569.0 / 638512875,
-        6404582.0 / 10854718875.0,
-        -443861162.0 / 1856156927625.0
     };
 
     private static final float LN2_HI_LOGF = 6.9313812256e-01f;

@@ -36,7 +36,7 @@ import java.util.Set;
  *       and there are at most {@link #MAX_COPIES}, or when it is one expensive op over cheap work
  *       needed at two positions; otherwise it is materialised: written by one of
  *       the positions that reads it once at a bijective view (multi-output fusion, so no extra
- *       kernel), or by a kernel of its own; cheap work on a product of its shape is not written by
+ *       kernel), or by a kernel of its own; elementwise work on a product of its shape is not written by
  *       a reduction that reads it, so that the product can root the kernel that writes it (a
  *       backward pass's activation derivative, whose column sums are a bias gradient). An
  *       expensive equation is never evaluated at several
@@ -48,7 +48,8 @@ import java.util.Set;
  *   <li>dot_general likewise roots its single elementwise consumer (the epilogue), or a kernel of
  *       its own; its operands are always materialised.
  *   <li>Everything else (gathers, cumulative ops, pad, concatenate, control flow, dynamic slices,
- *       anything touching an empty array) is a step of one equation.
+ *       anything touching an empty array) is a step of one equation; so is a reshape whose value is
+ *       needed only in memory (the backend relabels the array instead of copying it).
  * </ul>
  *
  * Finally, kernels over one space are merged: independent ones of the same kind that read a common
@@ -214,6 +215,15 @@ final class Partitioner {
         Eqn e = eqns.get(i);
         Var v = e.outputs().get(0);
         Readers r = readers(v);
+        if (e.primitive() == Primitive.RESHAPE && e.inputs().get(0) instanceof Var && r.positionCount() == 0) {
+            // needed only in memory (a matmul operand, a step's input, a program output): a reshape of
+            // an array in memory is the same array, which the backend relabels without a pass over it
+            // (an attention's head split [b, s, h·d] -> [b, s, h, d] around its products was a copy
+            // kernel each, four per transformer block forward)
+            category[i] = Category.STEP;
+            step(i);
+            return;
+        }
         if (!r.mustMaterialise()) {
             boolean cheap = Cost.cheap(e.primitive());
             int copies = r.positionCount();
@@ -266,18 +276,19 @@ final class Partitioner {
     }
 
     /**
-     * Whether equation {@code i}'s value is cheap elementwise work, over its own shape, on the result
-     * of a dot_general of that shape (as a tanh layer's backward pass computes {@code (dy @ w.T) *
-     * (1 - h*h)} from its saved activation h). Such a value, when it must be written anyway, is better
-     * written by a kernel of its own than by a reduction that reads it (a bias gradient's column
-     * sums): the product can then root that kernel, with the value as its epilogue run block by
-     * block while the product is in cache, instead of being written to memory and read back by the
-     * reduction.
+     * Whether equation {@code i}'s value is elementwise work, over its own shape, on the result of a
+     * dot_general of that shape (as a tanh layer's backward pass computes {@code (dy @ w.T) * (1 -
+     * h*h)} from its saved activation h, and a GELU layer's recomputes a tanh of its saved
+     * pre-activation). Such a value, when it must be written anyway, is better written by a kernel of
+     * its own than by a reduction that reads it (a bias gradient's column sums): the product can then
+     * root that kernel, with the value as its epilogue run block by block while the product is in
+     * cache, instead of being written to memory and read back by the reduction.
      *
-     * <p>Only cheap work: with a transcendental in it (GELU's derivative recomputes a tanh), cpu-simd's
-     * compiled epilogue, which the matmul calls block by block, was measured slower than the same
-     * work in the reduction's pass, because C2 left the transcendental's vector code out of line
-     * there (a transformer step's boxed-vector samples rose from a quarter to half).
+     * <p>Transcendentals included: this was cheap work only while cpu-simd's compiled epilogue left
+     * the transcendental's vector code out of line (C2 did not inline it into the body the matmul
+     * calls block by block). Since cpu-simd's inline directive, the GELU MLP gradient (256x512x1024)
+     * measured 4-5% less thread CPU time on one thread with GELU's derivative in the epilogue than in
+     * the reduction's pass (two class loaders in one JVM, interleaved).
      */
     private boolean computedFromProduct(int i) {
         int[] shape = eqns.get(i).outputs().get(0).spec().shape();
@@ -290,7 +301,9 @@ final class Partitioner {
             if (!seen.add(j)) {
                 continue;
             }
-            if (seen.size() > MAX_PRODUCT_SEARCH || !Cost.cheap(eqns.get(j).primitive())) {
+            if (seen.size() > MAX_PRODUCT_SEARCH
+                    || !Cost.cheap(eqns.get(j).primitive())
+                            && !eqns.get(j).primitive().isElementwise()) {
                 return false;
             }
             for (Atom a : eqns.get(j).inputs()) {
