@@ -18,8 +18,7 @@ unless marked x64=True (those with float64, int64, or promotions that reach int6
 Left out where Kiln differs on purpose: Nn.sigmoid and Nn.silu accept integers (JAX raises);
 Random.foldIn takes any Java int as the uint32 bits (JAX raises on -1); the derivative of x**0.0
 at 0 is 0 (JAX's rule gives 0 * 0**-1 = NaN); Np.quantile refuses q outside [0, 1]; Np.signbit
-does not read a NaN's sign. Also left out: the gradient of lax.cummax at ties (JAX splits it as
-its associative scan meets the ties; Kiln gives it to the latest maximum), hyp1f1 in float32 where
+does not read a NaN's sign. Also left out: hyp1f1 in float32 where
 its series cancels (both results are wrong, differently), gammaln(-2.5) in float64 (Kiln is 70
 ulps off there).
 """
@@ -378,6 +377,14 @@ case("grad sign", lambda: g(jnp.sign, A([0.0, 1.2], f32)))
 case("grad pow 0", lambda: g(lambda v: jnp.power(v, 2.0), A([0.0, -3.0], f32)))
 case("grad pow 0 base", lambda: jax.grad(lambda p: jnp.sum(jnp.power(A([0.0, 2.0], f32), p)))(A([2.0, 2.0], f32)))
 case("grad x**0.5 at 0", lambda: g(lambda v: v ** 0.5, A([0.0, 1.0], f32)))
+W7 = lambda: A([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], f32)  # noqa: E731
+case("grad cummax ties", lambda: g(lambda v: lax.cummax(v) * W7(), A([1.0, 3.0, 3.0, 2.0, 3.0, 0.0, 3.0], f32)))
+case("grad cummax all equal", lambda: g(lambda v: lax.cummax(v) * W7(), A([2.0] * 7, f32)))
+case("grad cummin ties reverse", lambda: g(lambda v: lax.cummin(v, reverse=True) * W7()[:6],
+                                           A([2.0, 1.0, 1.0, 1.0, 5.0, 1.0], f32)))
+case("grad cummax ties axis 0", lambda: g(lambda v: lax.cummax(v, axis=0) * A([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0]], f32),
+                                          A([[1.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.0]], f32)))
+case("grad cummax nan", lambda: g(lambda v: lax.cummax(v) * W7()[:4], A([1.0, nan, 1.0, 2.0], f32)))
 case("grad logsumexp -inf", lambda: g(jss.logsumexp, A([-inf, 0.0], f32)))
 case("grad norm 0", lambda: g(jnp.linalg.norm, A([0.0, 0.0], f32)))
 case("grad hypot 0", lambda: g(lambda v: jnp.hypot(v, v), A([0.0, 3.0], f32)))

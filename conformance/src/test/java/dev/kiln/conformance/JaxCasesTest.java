@@ -409,6 +409,20 @@ class JaxCasesTest {
         c("grad pow 0 base", () -> Kiln.grad((Array p) -> Np.sum(Np.power(a(F32, 0, 2), p)))
                 .apply(a(F32, 2, 2)));
         c("grad x**0.5 at 0", () -> g(v -> Np.power(v, 0.5), a(F32, 0, 1)));
+        Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
+        c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
+        c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
+        c(
+                "grad cummin ties reverse",
+                () -> g(v -> Np.multiply(Lax.cummin(v, 0, true), a(F32, 1, 2, 3, 4, 5, 6)), a(F32, 2, 1, 1, 1, 5, 1)));
+        c(
+                "grad cummax ties axis 0",
+                () -> g(
+                        v -> Np.multiply(Lax.cummax(v, 0, false), a2(F32, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)),
+                        a2(F32, 5, 1, 0, 1, 0, 0, 0, 1, 2, 1, 2)));
+        c(
+                "grad cummax nan",
+                () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), a(F32, 1, 2, 3, 4)), a(F32, 1, NAN, 1, 2)));
         c("grad logsumexp -inf", () -> g(v -> Special.logsumexp(v, null, false), a(F32, -INF, 0)));
         c("grad norm 0", () -> g(Linalg::norm, a(F32, 0, 0)));
         c("grad hypot 0", () -> g(v -> Np.hypot(v, v), a(F32, 0, 3)));
