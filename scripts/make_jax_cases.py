@@ -765,6 +765,37 @@ case("softmax empty axis", lambda: jax.nn.softmax(jnp.zeros((2, 0), f32), axis=-
 case("logsumexp axis tuple", lambda: jss.logsumexp(jnp.ones((2, 3, 4), f32), axis=(0, 2)))
 
 
+# ---------------------------------------------------------------- jax.scipy.linalg
+import jax.scipy.linalg as jsl  # noqa: E402
+
+M3 = lambda: A([[2.0, 1.0, 0.5], [4.0, -1.0, 3.0], [1.0, 2.0, 5.0]], f32)  # noqa: E731
+SPD3 = lambda: A([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]], f32)  # noqa: E731
+B3 = lambda: A([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]], f32)  # noqa: E731
+case("scipy lu_factor", lambda: jsl.lu_factor(M3()))
+case("scipy lu", lambda: jsl.lu(M3()))
+case("scipy lu_solve", lambda: jsl.lu_solve(jsl.lu_factor(M3()), B3()))
+case("scipy lu_solve vector", lambda: jsl.lu_solve(jsl.lu_factor(M3()), A([1.0, 2.0, 3.0], f32)))
+case("scipy lu_solve grad", lambda: jax.grad(lambda m: jnp.sum(jsl.lu_solve(jsl.lu_factor(m), B3())))(M3()))
+case("scipy lu int", lambda: jsl.lu(A([[1, 2], [3, 4]], i32)))
+case("scipy cho_factor lower", lambda: jsl.cho_factor(SPD3(), lower=True)[0])
+case("scipy cho_factor upper", lambda: jsl.cho_factor(SPD3())[0])
+case("scipy cho_solve", lambda: jsl.cho_solve(jsl.cho_factor(SPD3()), B3()))
+case("scipy cho_solve lower", lambda: jsl.cho_solve(jsl.cho_factor(SPD3(), lower=True), B3()))
+case("scipy block_diag", lambda: jsl.block_diag(A([[1, 2], [3, 4]], i32), A(5.0, f32), A([6, 7, 8], i32)))
+case("scipy block_diag empty block", lambda: jsl.block_diag(A([[1, 2]], i32), jnp.zeros((0, 2), i32), A([[3]], i32)))
+case("scipy block_diag 3d", lambda: jsl.block_diag(jnp.zeros((2, 2, 2), f32)))
+case("scipy toeplitz", lambda: jsl.toeplitz(A([1, 2, 3], i32)))
+case("scipy toeplitz c r", lambda: jsl.toeplitz(A([1.0, 2.0, 3.0], f32), A([-1.0, -2.0, -3.0, -4.0], f32)))
+case("scipy toeplitz batch", lambda: jsl.toeplitz(A([[1, 2, 3], [4, 5, 6]], i32)))
+case("scipy expm", lambda: jsl.expm(A([[0.1, 0.2], [-0.3, 0.05]], f32)))
+case("scipy expm big", lambda: jsl.expm(A([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.2, 0.0, -2.0]], f32)))
+case("scipy expm f64", lambda: jsl.expm(A([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.2, 0.0, -2.0]], f64)), x64=True)
+case("scipy expm f64 small", lambda: jsl.expm(A([[0.001, 0.002], [0.0, -0.003]], f64)), x64=True)
+case("scipy expm batch", lambda: jsl.expm(jnp.stack([A([[0.0, 1.0], [-1.0, 0.0]], f32), A([[3.0, 0.0], [0.0, -3.0]], f32)])))
+case("scipy expm grad", lambda: jax.grad(lambda m: jnp.sum(jsl.expm(m)))(A([[0.1, 0.2], [-0.3, 0.05]], f32)))
+case("scipy expm not square", lambda: jsl.expm(jnp.zeros((2, 3), f32)))
+
+
 def main():
     lines = []
     for name, f, x64 in CASES:

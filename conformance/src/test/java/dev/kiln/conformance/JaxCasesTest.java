@@ -77,6 +77,49 @@ class JaxCasesTest {
         return axes;
     }
 
+    private void scipyLinalg() {
+        Supplier<Array> m3 = () -> a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5);
+        Supplier<Array> spd3 = () -> a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
+        Supplier<Array> b3 = () -> a2(F32, 3, 1, 2, 0, -1, 3, 1);
+        Array big = a2(F32, 3, 1, 2, 0, -1, 0.5, 3, 0.2, 0, -2);
+        c("scipy lu_factor", () -> {
+            Linalg.LuFactor f = Linalg.luFactor(m3.get());
+            return new Array[] {f.lu(), f.piv()};
+        });
+        c("scipy lu", () -> {
+            Linalg.PLU f = Linalg.lu(m3.get());
+            return new Array[] {f.p(), f.l(), f.u()};
+        });
+        c("scipy lu_solve", () -> Linalg.luSolve(Linalg.luFactor(m3.get()), b3.get()));
+        c("scipy lu_solve vector", () -> Linalg.luSolve(Linalg.luFactor(m3.get()), a(F32, 1, 2, 3)));
+        c("scipy lu_solve grad", () -> Kiln.grad((Array m) -> Np.sum(Linalg.luSolve(Linalg.luFactor(m), b3.get())))
+                .apply(m3.get()));
+        c("scipy lu int", () -> {
+            Linalg.PLU f = Linalg.lu(a2(I32, 2, 1, 2, 3, 4));
+            return new Array[] {f.p(), f.l(), f.u()};
+        });
+        c("scipy cho_factor lower", () -> Linalg.choFactor(spd3.get(), true).c());
+        c("scipy cho_factor upper", () -> Linalg.choFactor(spd3.get()).c());
+        c("scipy cho_solve", () -> Linalg.choSolve(Linalg.choFactor(spd3.get()), b3.get()));
+        c("scipy cho_solve lower", () -> Linalg.choSolve(Linalg.choFactor(spd3.get(), true), b3.get()));
+        c("scipy block_diag", () -> Linalg.blockDiag(a2(I32, 2, 1, 2, 3, 4), s(F32, 5), a(I32, 6, 7, 8)));
+        c("scipy block_diag empty block", () -> Linalg.blockDiag(a2(I32, 1, 1, 2), Np.zeros(I32, 0, 2), a2(I32, 1, 3)));
+        c("scipy block_diag 3d", () -> Linalg.blockDiag(Np.zeros(F32, 2, 2, 2)));
+        c("scipy toeplitz", () -> Linalg.toeplitz(a(I32, 1, 2, 3)));
+        c("scipy toeplitz c r", () -> Linalg.toeplitz(a(F32, 1, 2, 3), a(F32, -1, -2, -3, -4)));
+        c("scipy toeplitz batch", () -> Linalg.toeplitz(a2(I32, 2, 1, 2, 3, 4, 5, 6)));
+        c("scipy expm", () -> Linalg.expm(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
+        c("scipy expm big", () -> Linalg.expm(big));
+        c("scipy expm f64", () -> Linalg.expm(a2(F64, 3, 1, 2, 0, -1, 0.5, 3, 0.2, 0, -2)));
+        c("scipy expm f64 small", () -> Linalg.expm(a2(F64, 2, 0.001, 0.002, 0, -0.003)));
+        c(
+                "scipy expm batch",
+                () -> Linalg.expm(Np.stack(new Array[] {a2(F32, 2, 0, 1, -1, 0), a2(F32, 2, 3, 0, 0, -3)}, 0)));
+        c("scipy expm grad", () -> Kiln.grad((Array m) -> Np.sum(Linalg.expm(m)))
+                .apply(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
+        c("scipy expm not square", () -> Linalg.expm(Np.zeros(F32, 2, 3)));
+    }
+
     private static Array g(Function<Array, Array> f, Array x) {
         return Kiln.grad((Array v) -> Np.sum(f.apply(v))).apply(x);
     }
@@ -409,6 +452,7 @@ class JaxCasesTest {
         c("grad pow 0 base", () -> Kiln.grad((Array p) -> Np.sum(Np.power(a(F32, 0, 2), p)))
                 .apply(a(F32, 2, 2)));
         c("grad x**0.5 at 0", () -> g(v -> Np.power(v, 0.5), a(F32, 0, 1)));
+        scipyLinalg();
         Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
         c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
         c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
