@@ -796,6 +796,28 @@ case("scipy expm grad", lambda: jax.grad(lambda m: jnp.sum(jsl.expm(m)))(A([[0.1
 case("scipy expm not square", lambda: jsl.expm(jnp.zeros((2, 3), f32)))
 
 
+# ---------------------------------------------------------------- scipy.special.hyp2f1
+# one case per region of JAX's method: (a, b, c, x)
+HYP2F1 = [(1.0, 2.0, 3.0, 0.5), (0.5, 1.5, 2.5, -0.7), (-3.0, 2.0, 4.0, 0.6), (2.0, -2.0, 1.5, 0.95),
+          (1.0, 2.0, 3.0, 0.95), (1.5, 2.5, 3.0, 0.99), (1.0, 2.0, 2.0, 0.3), (2.0, 3.0, 2.0, 0.3),
+          (1.0, 1.0, 2.0, 1.0), (0.2, 0.3, 0.1, 0.5), (1.0, 2.0, 4.0, 1.0), (1.0, 2.0, -2.0, 0.5),
+          (1.0, 2.0, 3.0, 1.5), (0.5, 0.5, 1.0, 0.95), (2.0, 3.0, 8.0, 0.97), (1.0, 2.0, 3.0, 0.0),
+          (0.0, 2.0, 3.0, 0.5), (1.0, 2.0, 0.0, 0.5), (0.3, 0.7, 1.5, -0.5), (1.0, 1.0, 2.0, nan)]
+for _i, (_a, _b, _c, _x) in enumerate(HYP2F1):
+    case("hyp2f1 %d f32" % _i, lambda a=_a, b=_b, c=_c, x=_x: jss.hyp2f1(A(a, f32), A(b, f32), A(c, f32), A(x, f32)))
+    case("hyp2f1 %d f64" % _i, lambda a=_a, b=_b, c=_c, x=_x: jss.hyp2f1(A(a, f64), A(b, f64), A(c, f64), A(x, f64)),
+         x64=True)
+case("hyp2f1 broadcast ints", lambda: jss.hyp2f1(1, 2, A([3, 4], i32), A([[0.25], [0.5]], f32)))
+case("hyp2f1 grad x", lambda: jax.grad(lambda x: jnp.sum(jss.hyp2f1(1.0, 2.0, 3.0, x)))(A([0.1, 0.5, -0.4], f32)))
+case("hyp2f1 grad a", lambda: jax.grad(lambda a: jnp.sum(jss.hyp2f1(a, 2.0, 3.0, A([0.1, 0.5, -0.4], f64))))(A([1.0, 0.5, 2.0], f64)),
+     x64=True)
+case("hyp2f1 grad b c", lambda: jax.grad(lambda b: jnp.sum(jss.hyp2f1(1.5, b, b + 1.0, A([0.1, 0.5, -0.4], f64))))(A([1.0, 0.5, 2.0], f64)),
+     x64=True)
+case("hyp2f1 jit vmap", lambda: jax.jit(jax.vmap(lambda x: jss.hyp2f1(A([1.0, -2.0, 0.5], f32), 2.0, 3.0, x)))(
+    A([[0.1, 0.95, -0.5], [0.99, 0.0, 0.3]], f32)))
+case("hyp2f1 bad shapes", lambda: jss.hyp2f1(A([1.0, 2.0], f32), 2.0, 3.0, A([0.1, 0.2, 0.3], f32)))
+
+
 def main():
     lines = []
     for name, f, x64 in CASES:

@@ -77,6 +77,48 @@ class JaxCasesTest {
         return axes;
     }
 
+    private void hyp2f1() {
+        double[][] abcx = {
+            {1, 2, 3, 0.5},
+            {0.5, 1.5, 2.5, -0.7},
+            {-3, 2, 4, 0.6},
+            {2, -2, 1.5, 0.95},
+            {1, 2, 3, 0.95},
+            {1.5, 2.5, 3, 0.99},
+            {1, 2, 2, 0.3},
+            {2, 3, 2, 0.3},
+            {1, 1, 2, 1},
+            {0.2, 0.3, 0.1, 0.5},
+            {1, 2, 4, 1},
+            {1, 2, -2, 0.5},
+            {1, 2, 3, 1.5},
+            {0.5, 0.5, 1, 0.95},
+            {2, 3, 8, 0.97},
+            {1, 2, 3, 0},
+            {0, 2, 3, 0.5},
+            {1, 2, 0, 0.5},
+            {0.3, 0.7, 1.5, -0.5},
+            {1, 1, 2, NAN}
+        };
+        for (int i = 0; i < abcx.length; i++) {
+            double[] v = abcx[i];
+            for (DType t : new DType[] {F32, F64}) {
+                c(
+                        "hyp2f1 " + i + (t == F32 ? " f32" : " f64"),
+                        () -> Special.hyp2f1(s(t, v[0]), s(t, v[1]), s(t, v[2]), s(t, v[3])));
+            }
+        }
+        c("hyp2f1 broadcast ints", () -> Special.hyp2f1(1, 2, a(I32, 3, 4), a2(F32, 2, 0.25, 0.5)));
+        c("hyp2f1 grad x", () -> g(x -> Special.hyp2f1(1.0, 2.0, 3.0, x), a(F32, 0.1, 0.5, -0.4)));
+        c("hyp2f1 grad a", () -> g(x -> Special.hyp2f1(x, 2.0, 3.0, a(F64, 0.1, 0.5, -0.4)), a(F64, 1, 0.5, 2)));
+        c(
+                "hyp2f1 grad b c",
+                () -> g(x -> Special.hyp2f1(1.5, x, Np.add(x, 1.0), a(F64, 0.1, 0.5, -0.4)), a(F64, 1, 0.5, 2)));
+        c("hyp2f1 jit vmap", () -> Kiln.jit(Kiln.vmap((Array x) -> Special.hyp2f1(a(F32, 1, -2, 0.5), 2.0, 3.0, x)))
+                .apply(a2(F32, 2, 0.1, 0.95, -0.5, 0.99, 0, 0.3)));
+        c("hyp2f1 bad shapes", () -> Special.hyp2f1(a(F32, 1, 2), 2.0, 3.0, a(F32, 0.1, 0.2, 0.3)));
+    }
+
     private void scipyLinalg() {
         Supplier<Array> m3 = () -> a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5);
         Supplier<Array> spd3 = () -> a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
@@ -453,6 +495,7 @@ class JaxCasesTest {
                 .apply(a(F32, 2, 2)));
         c("grad x**0.5 at 0", () -> g(v -> Np.power(v, 0.5), a(F32, 0, 1)));
         scipyLinalg();
+        hyp2f1();
         Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
         c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
         c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
