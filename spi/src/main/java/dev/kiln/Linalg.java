@@ -1763,6 +1763,82 @@ public final class Linalg {
     }
 
     /**
+     * The Hankel matrix with first column {@code c} and last row {@code r} ({@code r[0]} is ignored),
+     * as {@code jax.scipy.linalg.hankel(c, r)}: {@code out[..., i, j] = c[..., i + j]} while {@code
+     * i + j < m}, else {@code r[..., i + j - m + 1]}. Leading axes broadcast to a batch; the dtype is
+     * the promoted one.
+     */
+    public static Array hankel(Array c, Array r) {
+        Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(r, "r");
+        Array cc = c.ndim() == 0 ? Np.reshape(c, 1) : c;
+        Array rr = r.ndim() == 0 ? Np.reshape(r, 1) : r;
+        int m = cc.shape(cc.ndim() - 1);
+        int n = rr.shape(rr.ndim() - 1);
+        DType t = DType.promote(c.dtype(), r.dtype());
+        int[] b = Np.broadcastShapes(
+                "hankel", Arrays.copyOf(cc.shape(), cc.ndim() - 1), Arrays.copyOf(rr.shape(), rr.ndim() - 1));
+        if (m == 0 || n == 0) {
+            return Np.zeros(t, concat(b, m, n));
+        }
+        // v = [c[0], ..., c[m-1], r[1], ..., r[n-1]]; out[i, j] = v[i + j]
+        Array v = Np.concatenate(
+                new Array[] {
+                    Np.broadcastTo(Np.astype(cc, t), concat(b, m)),
+                    Np.broadcastTo(Np.astype(Lax.sliceInDim(rr, rr.ndim() - 1, 1, n), t), concat(b, n - 1))
+                },
+                -1);
+        int[] index = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = i + j;
+            }
+        }
+        return Np.take(v, Np.reshape(Np.array(index), m, n), -1);
+    }
+
+    /** {@link #hankel(Array, Array)} with {@code r} zeros: zeros below the anti-diagonal. */
+    public static Array hankel(Array c) {
+        Objects.requireNonNull(c, "c");
+        return hankel(c, Np.zerosLike(c));
+    }
+
+    /**
+     * The circulant matrix of {@code c}, as {@code jax.scipy.linalg.circulant}: {@code out[..., i,
+     * j] = c[..., (i - j) mod n]}, {@code c}'s first column; leading axes batch.
+     */
+    public static Array circulant(Array c) {
+        Objects.requireNonNull(c, "c");
+        Array cc = c.ndim() == 0 ? Np.reshape(c, 1) : c;
+        int n = cc.shape(cc.ndim() - 1);
+        if (n == 0) {
+            return Np.zeros(c.dtype(), concat(Arrays.copyOf(cc.shape(), cc.ndim() - 1), 0, 0));
+        }
+        int[] index = new int[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = Math.floorMod(i - j, n);
+            }
+        }
+        return Np.take(cc, Np.reshape(Np.array(index), n, n), -1);
+    }
+
+    /**
+     * The n x n Hilbert matrix {@code 1 / (i + j + 1)} in float32, as {@code
+     * jax.scipy.linalg.hilbert(n)}.
+     *
+     * @throws ShapeException when n is negative
+     */
+    public static Array hilbert(int n) {
+        if (n < 0) {
+            throw new ShapeException("hilbert: n must be non-negative, got " + n + "; pass the matrix size");
+        }
+        Array i = Lax.iota(DType.FLOAT32, new int[] {n, n}, 0);
+        Array j = Lax.iota(DType.FLOAT32, new int[] {n, n}, 1);
+        return Np.divide(1.0f, Np.add(Np.add(i, j), 1.0f));
+    }
+
+    /**
      * The matrix exponential of square matrices {@code (..., n, n)}, as {@code
      * jax.scipy.linalg.expm}: scaling and squaring with a Padé approximant chosen by the 1-norm
      * (degrees 3 to 13 in float64, 3 to 7 in float32, with JAX's thresholds), the scaled result

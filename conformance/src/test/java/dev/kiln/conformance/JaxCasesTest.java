@@ -150,6 +150,13 @@ class JaxCasesTest {
         c("scipy toeplitz", () -> Linalg.toeplitz(a(I32, 1, 2, 3)));
         c("scipy toeplitz c r", () -> Linalg.toeplitz(a(F32, 1, 2, 3), a(F32, -1, -2, -3, -4)));
         c("scipy toeplitz batch", () -> Linalg.toeplitz(a2(I32, 2, 1, 2, 3, 4, 5, 6)));
+        c("scipy hankel", () -> Linalg.hankel(a(I32, 1, 2, 3), a(I32, 9, 8, 7, 6)));
+        c("scipy hankel c only", () -> Linalg.hankel(a(F32, 1, 2, 3)));
+        c("scipy hankel batch", () -> Linalg.hankel(a2(I32, 2, 1, 2, 3, 4)));
+        c("scipy circulant", () -> Linalg.circulant(a(I32, 1, 2, 3)));
+        c("scipy circulant batch", () -> Linalg.circulant(a2(F32, 2, 1, 2, 3, 4)));
+        c("scipy hilbert", () -> Linalg.hilbert(3));
+        c("scipy hilbert 0", () -> Linalg.hilbert(0));
         c("scipy expm", () -> Linalg.expm(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
         c("scipy expm big", () -> Linalg.expm(big));
         c("scipy expm f64", () -> Linalg.expm(a2(F64, 3, 1, 2, 0, -1, 0.5, 3, 0.2, 0, -2)));
