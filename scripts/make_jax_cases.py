@@ -825,6 +825,35 @@ case("hyp2f1 jit vmap", lambda: jax.jit(jax.vmap(lambda x: jss.hyp2f1(A([1.0, -2
 case("hyp2f1 bad shapes", lambda: jss.hyp2f1(A([1.0, 2.0], f32), 2.0, 3.0, A([0.1, 0.2, 0.3], f32)))
 
 
+# ---------------------------------------------------------------- lax.ragged_dot_general
+RDN = lax.RaggedDotDimensionNumbers
+X34 = lambda: jnp.arange(12.0, dtype=f32).reshape(3, 4)  # noqa: E731
+case("ragged_dot_general free", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(16.0, dtype=f32).reshape(2, 4, 2), A([2, 1], i32),
+    RDN((([1], [1]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[0])))
+case("ragged_dot_general free short", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(16.0, dtype=f32).reshape(4, 2, 2), A([1, 1], i32),
+    RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[1])))
+case("ragged_dot_general contracting", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(8.0, dtype=f32).reshape(4, 2), A([1, 2], i32),
+    RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[1], rhs_group_dimensions=[])))
+case("ragged_dot_general contracting batch", lambda: lax.ragged_dot_general(
+    jnp.arange(24.0, dtype=f32).reshape(2, 3, 4), jnp.arange(16.0, dtype=f32).reshape(2, 4, 2), A([3, 1], i32),
+    RDN((([2], [1]), ([0], [0])), lhs_ragged_dimensions=[2], rhs_group_dimensions=[])))
+case("ragged_dot_general batch", lambda: lax.ragged_dot_general(
+    jnp.arange(24.0, dtype=f32).reshape(3, 2, 4), jnp.arange(24.0, dtype=f32).reshape(3, 4, 2), A([1, 1], i32),
+    RDN((([2], [1]), ([0], [0])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[])))
+case("ragged_dot_general free batch", lambda: lax.ragged_dot_general(
+    jnp.arange(24.0, dtype=f32).reshape(2, 3, 4), jnp.arange(32.0, dtype=f32).reshape(2, 2, 4, 2), A([2, 1], i32),
+    RDN((([2], [2]), ([0], [1])), lhs_ragged_dimensions=[1], rhs_group_dimensions=[0])))
+case("ragged_dot_general grad", lambda: jax.grad(lambda x: jnp.sum(lax.ragged_dot_general(
+    x, jnp.arange(16.0, dtype=f32).reshape(2, 4, 2), A([2, 1], i32),
+    RDN((([1], [1]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[0])) ** 2))(X34()))
+case("ragged_dot_general no group dim", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(8.0, dtype=f32).reshape(4, 2), A([2, 1], i32),
+    RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[])))
+
+
 def main():
     lines = []
     for name, f, x64 in CASES:

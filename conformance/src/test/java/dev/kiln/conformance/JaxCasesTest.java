@@ -119,6 +119,52 @@ class JaxCasesTest {
         c("hyp2f1 bad shapes", () -> Special.hyp2f1(a(F32, 1, 2), 2.0, 3.0, a(F32, 0.1, 0.2, 0.3)));
     }
 
+    private static Array iotaF32(int... shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return Np.reshape(Np.astype(Np.arange(0.0, n, 1.0), F32), shape);
+    }
+
+    private void raggedDotGeneral() {
+        int[] none = {};
+        c(
+                "ragged_dot_general free",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(2, 4, 2), a(I32, 2, 1), ax(1), ax(1), none, none, ax(0), ax(0)));
+        c(
+                "ragged_dot_general free short",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(4, 2, 2), a(I32, 1, 1), ax(1), ax(0), none, none, ax(0), ax(1)));
+        c(
+                "ragged_dot_general contracting",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(4, 2), a(I32, 1, 2), ax(1), ax(0), none, none, ax(1), none));
+        c(
+                "ragged_dot_general contracting batch",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(2, 3, 4), iotaF32(2, 4, 2), a(I32, 3, 1), ax(2), ax(1), ax(0), ax(0), ax(2), none));
+        c(
+                "ragged_dot_general batch",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 2, 4), iotaF32(3, 4, 2), a(I32, 1, 1), ax(2), ax(1), ax(0), ax(0), ax(0), none));
+        c(
+                "ragged_dot_general free batch",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(2, 3, 4), iotaF32(2, 2, 4, 2), a(I32, 2, 1), ax(2), ax(2), ax(0), ax(1), ax(1), ax(0)));
+        c(
+                "ragged_dot_general grad",
+                () -> g(
+                        x -> Np.square(Lax.raggedDotGeneral(
+                                x, iotaF32(2, 4, 2), a(I32, 2, 1), ax(1), ax(1), none, none, ax(0), ax(0))),
+                        iotaF32(3, 4)));
+        c(
+                "ragged_dot_general no group dim",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(4, 2), a(I32, 2, 1), ax(1), ax(0), none, none, ax(0), none));
+    }
+
     private void scipyLinalg() {
         Supplier<Array> m3 = () -> a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5);
         Supplier<Array> spd3 = () -> a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
@@ -503,6 +549,7 @@ class JaxCasesTest {
         c("grad x**0.5 at 0", () -> g(v -> Np.power(v, 0.5), a(F32, 0, 1)));
         scipyLinalg();
         hyp2f1();
+        raggedDotGeneral();
         Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
         c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
         c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
