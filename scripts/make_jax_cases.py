@@ -854,6 +854,16 @@ case("ragged_dot_general no group dim", lambda: lax.ragged_dot_general(
     RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[])))
 
 
+# ---------------------------------------------------------------- lax.rng_bit_generator (CPU default: Philox)
+case("rng_bit_generator", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u32), (2, 5)))
+case("rng_bit_generator carry", lambda: lax.rng_bit_generator(A([5, 6, 0xfffffffe, 0xffffffff], u32), (3, 4)))
+case("rng_bit_generator high key", lambda: lax.rng_bit_generator(A([0xdeadbeef, 7, 0xffffffff, 9], u32), (7,)))
+case("rng_bit_generator uint8", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u32), (5,), dtype=u8))
+case("rng_bit_generator uint16", lambda: lax.rng_bit_generator(A([0, 0, 0, 42], u32), (2, 3), dtype=u16))
+case("rng_bit_generator empty", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u32), (0, 3)))
+case("rng_bit_generator bad key", lambda: lax.rng_bit_generator(A([1, 2, 3], u32), (2,)))
+
+
 def main():
     lines = []
     for name, f, x64 in CASES:

@@ -1284,6 +1284,27 @@ public final class Lax {
         return Np.where(Np.less(group, g).reshape(m, 1), rows, Np.zerosLike(rows));
     }
 
+    /** {@link #rngBitGenerator}'s result: the next state and the bits. */
+    public record RngBits(Array key, Array bits) {}
+
+    /**
+     * {@code jax.lax.rng_bit_generator(key, shape, dtype)} with the default algorithm as XLA runs
+     * it on CPU (Philox-4x32-10, see {@code PhiloxBits}): bit-exact with JAX, the uint32[4] key in,
+     * the advanced key and random bits of {@code shape} out; dtype uint8, uint16 or uint32. Built
+     * from integer primitives, so it jits and batches.
+     *
+     * @throws ShapeException when the key is not uint32 of shape (4,) or the shape is negative
+     * @throws DTypeException for a dtype other than uint8, uint16, uint32
+     */
+    public static RngBits rngBitGenerator(Array key, int[] shape, DType dtype) {
+        return PhiloxBits.generate("rngBitGenerator", key, shape, dtype);
+    }
+
+    /** {@link #rngBitGenerator(Array, int[], DType)} of uint32 bits. */
+    public static RngBits rngBitGenerator(Array key, int... shape) {
+        return rngBitGenerator(key, shape, DType.UINT32);
+    }
+
     /**
      * {@code jax.lax.ragged_dot_general} with {@code group_sizes} of shape {@code [g]}: a {@link
      * #dotGeneral} whose lhs dimension {@code lhsRaggedDimensions[0]} is cut into consecutive groups

@@ -165,6 +165,20 @@ class JaxCasesTest {
                         iotaF32(3, 4), iotaF32(4, 2), a(I32, 2, 1), ax(1), ax(0), none, none, ax(0), none));
     }
 
+    private static Array[] bits(Lax.RngBits r) {
+        return new Array[] {r.key(), r.bits()};
+    }
+
+    private void rngBitGenerator() {
+        c("rng_bit_generator", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3, 4), 2, 5)));
+        c("rng_bit_generator carry", () -> bits(Lax.rngBitGenerator(a(U32, 5, 6, 0xfffffffeL, 0xffffffffL), 3, 4)));
+        c("rng_bit_generator high key", () -> bits(Lax.rngBitGenerator(a(U32, 0xdeadbeefL, 7, 0xffffffffL, 9), 7)));
+        c("rng_bit_generator uint8", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3, 4), new int[] {5}, U8)));
+        c("rng_bit_generator uint16", () -> bits(Lax.rngBitGenerator(a(U32, 0, 0, 0, 42), new int[] {2, 3}, U16)));
+        c("rng_bit_generator empty", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3, 4), 0, 3)));
+        c("rng_bit_generator bad key", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3), 2)));
+    }
+
     private void scipyLinalg() {
         Supplier<Array> m3 = () -> a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5);
         Supplier<Array> spd3 = () -> a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
@@ -550,6 +564,7 @@ class JaxCasesTest {
         scipyLinalg();
         hyp2f1();
         raggedDotGeneral();
+        rngBitGenerator();
         Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
         c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
         c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
