@@ -1767,10 +1767,16 @@ public final class Linalg {
      * as {@code jax.scipy.linalg.hankel(c, r)}: {@code out[..., i, j] = c[..., i + j]} while {@code
      * i + j < m}, else {@code r[..., i + j - m + 1]}. Leading axes broadcast to a batch; the dtype is
      * the promoted one.
+     *
+     * @throws ShapeException when c or r is 0-d or their leading axes do not broadcast
      */
     public static Array hankel(Array c, Array r) {
         Objects.requireNonNull(c, "c");
         Objects.requireNonNull(r, "r");
+        if (c.ndim() == 0 || r.ndim() == 0) {
+            throw new ShapeException("hankel: c and r must be at least 1-dimensional, got shapes "
+                    + Shape.toString(c.shape()) + " and " + Shape.toString(r.shape()) + "; pass vectors");
+        }
         Array cc = c.ndim() == 0 ? Np.reshape(c, 1) : c;
         Array rr = r.ndim() == 0 ? Np.reshape(r, 1) : r;
         int m = cc.shape(cc.ndim() - 1);
@@ -1846,9 +1852,14 @@ public final class Linalg {
      * the right one selected per matrix, so it batches, jits and differentiates from its parts.
      *
      * @throws ShapeException when {@code a} is not square
+     * @throws DTypeException for float16 and bfloat16, as JAX
      */
     public static Array expm(Array a) {
         Array x = square("expm", a);
+        if (x.dtype() == DType.FLOAT16 || x.dtype() == DType.BFLOAT16) {
+            throw new DTypeException("expm: " + x.dtype() + " is not supported (JAX's Pade thresholds are for float32"
+                    + " and float64); convert the matrix to float32 first");
+        }
         DType t = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
         x = Np.astype(x, t);
         int n = rows(x);

@@ -217,6 +217,18 @@ class JaxCasesTest {
         c("scipy circulant batch", () -> Linalg.circulant(a2(F32, 2, 1, 2, 3, 4)));
         c("scipy hilbert", () -> Linalg.hilbert(3));
         c("scipy hilbert 0", () -> Linalg.hilbert(0));
+        c("scipy expm f16", () -> Linalg.expm(Np.eye(2, 2, 0, F16)));
+        c("scipy expm int", () -> Linalg.expm(Np.eye(2, 2, 0, I32)));
+        c("scipy hankel scalar", () -> Linalg.hankel(s(F32, 3)));
+        c("scipy toeplitz scalar", () -> Linalg.toeplitz(s(F32, 3)));
+        c("scipy toeplitz bool", () -> Linalg.toeplitz(bools(true, false)));
+        c("scipy block_diag bool int", () -> Linalg.blockDiag(Np.reshape(bools(true), 1, 1), a(I32, 1)));
+        c("scipy block_diag none", () -> Linalg.blockDiag());
+        c("scipy cho_solve vector", () -> Linalg.choSolve(Linalg.choFactor(spd3.get()), a(F32, 1, 2, 3)));
+        c("scipy circulant empty", () -> Linalg.circulant(Np.zeros(F32, 0)));
+        c("hyp2f1 f16", () -> Special.hyp2f1(s(F16, 1), 2.0, 3.0, s(F16, 0.5)));
+        c("hyp2f1 empty", () -> Special.hyp2f1(Np.zeros(F32, 0), 1.0, 2.0, 0.5));
+        c("grad cummax empty", () -> g(v -> Lax.cummax(v, 0, false), Np.zeros(F32, 0)));
         c("scipy expm", () -> Linalg.expm(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
         c("scipy expm big", () -> Linalg.expm(big));
         c("scipy expm f64", () -> Linalg.expm(a2(F64, 3, 1, 2, 0, -1, 0.5, 3, 0.2, 0, -2)));
