@@ -876,6 +876,14 @@ case("rng_bit_generator empty", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u3
 case("rng_bit_generator bad key", lambda: lax.rng_bit_generator(A([1, 2, 3], u32), (2,)))
 
 
+# ---------------------------------------------------------------- the new functions under jit and vmap
+case("scipy expm jit vmap", lambda: jax.jit(jax.vmap(jsl.expm))(
+    jnp.stack([A([[0.0, 1.0], [-1.0, 0.0]], f32), A([[3.0, 0.5], [0.0, -3.0]], f32)])))
+case("scipy lu_solve vmap", lambda: jax.vmap(lambda m, v: jsl.lu_solve(jsl.lu_factor(m), v))(
+    jnp.stack([M3(), SPD3()]), A([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], f32)))
+case("rng_bit_generator jit", lambda: jax.jit(lambda k: lax.rng_bit_generator(k, (5,)))(A([9, 8, 7, 6], u32)))
+
+
 def main():
     lines = []
     for name, f, x64 in CASES:

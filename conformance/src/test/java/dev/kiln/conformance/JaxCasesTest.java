@@ -179,6 +179,23 @@ class JaxCasesTest {
         c("rng_bit_generator bad key", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3), 2)));
     }
 
+    private void newUnderTransforms() {
+        c("scipy expm jit vmap", () -> Kiln.jit(Kiln.vmap(Linalg::expm))
+                .apply(Np.stack(new Array[] {a2(F32, 2, 0, 1, -1, 0), a2(F32, 2, 3, 0.5, 0, -3)}, 0)));
+        c("scipy lu_solve vmap", () -> {
+            Array ms = Np.stack(
+                    new Array[] {a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5), a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2)
+                    },
+                    0);
+            Array vs = a2(F32, 2, 1, 2, 3, 0.5, -1, 2);
+            return Kiln.vmap((List<Array> mv) -> Linalg.luSolve(Linalg.luFactor(mv.get(0)), mv.get(1)))
+                    .apply(List.of(ms, vs));
+        });
+        c(
+                "rng_bit_generator jit",
+                () -> bits(Kiln.jit((Array k) -> Lax.rngBitGenerator(k, 5)).apply(a(U32, 9, 8, 7, 6))));
+    }
+
     private void scipyLinalg() {
         Supplier<Array> m3 = () -> a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5);
         Supplier<Array> spd3 = () -> a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
@@ -577,6 +594,7 @@ class JaxCasesTest {
         hyp2f1();
         raggedDotGeneral();
         rngBitGenerator();
+        newUnderTransforms();
         Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
         c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
         c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
