@@ -13,6 +13,7 @@ Namespaces and the Kiln classes that stand for them:
 
     jax.numpy           dev.kiln.Np
     jax.numpy.linalg    dev.kiln.Linalg
+    jax.scipy.linalg    dev.kiln.Linalg
     jax.numpy.fft       dev.kiln.Fft
     jax.nn              dev.kiln.Nn
     jax.lax             dev.kiln.Lax
@@ -47,6 +48,7 @@ NAMESPACES = [
     ("jax.lax", ["dev.kiln.Lax"]),
     ("jax.random", ["dev.kiln.Random"]),
     ("jax.scipy.special", ["dev.kiln.Special"]),
+    ("jax.scipy.linalg", ["dev.kiln.Linalg"]),
     ("jax.ops", ["dev.kiln.Ops"]),
 ]
 

@@ -18,8 +18,7 @@ unless marked x64=True (those with float64, int64, or promotions that reach int6
 Left out where Kiln differs on purpose: Nn.sigmoid and Nn.silu accept integers (JAX raises);
 Random.foldIn takes any Java int as the uint32 bits (JAX raises on -1); the derivative of x**0.0
 at 0 is 0 (JAX's rule gives 0 * 0**-1 = NaN); Np.quantile refuses q outside [0, 1]; Np.signbit
-does not read a NaN's sign. Also left out: the gradient of lax.cummax at ties (JAX splits it as
-its associative scan meets the ties; Kiln gives it to the latest maximum), hyp1f1 in float32 where
+does not read a NaN's sign. Also left out: hyp1f1 in float32 where
 its series cancels (both results are wrong, differently), gammaln(-2.5) in float64 (Kiln is 70
 ulps off there).
 """
@@ -378,6 +377,14 @@ case("grad sign", lambda: g(jnp.sign, A([0.0, 1.2], f32)))
 case("grad pow 0", lambda: g(lambda v: jnp.power(v, 2.0), A([0.0, -3.0], f32)))
 case("grad pow 0 base", lambda: jax.grad(lambda p: jnp.sum(jnp.power(A([0.0, 2.0], f32), p)))(A([2.0, 2.0], f32)))
 case("grad x**0.5 at 0", lambda: g(lambda v: v ** 0.5, A([0.0, 1.0], f32)))
+W7 = lambda: A([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], f32)  # noqa: E731
+case("grad cummax ties", lambda: g(lambda v: lax.cummax(v) * W7(), A([1.0, 3.0, 3.0, 2.0, 3.0, 0.0, 3.0], f32)))
+case("grad cummax all equal", lambda: g(lambda v: lax.cummax(v) * W7(), A([2.0] * 7, f32)))
+case("grad cummin ties reverse", lambda: g(lambda v: lax.cummin(v, reverse=True) * W7()[:6],
+                                           A([2.0, 1.0, 1.0, 1.0, 5.0, 1.0], f32)))
+case("grad cummax ties axis 0", lambda: g(lambda v: lax.cummax(v, axis=0) * A([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0]], f32),
+                                          A([[1.0, 0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.0]], f32)))
+case("grad cummax nan", lambda: g(lambda v: lax.cummax(v) * W7()[:4], A([1.0, nan, 1.0, 2.0], f32)))
 case("grad logsumexp -inf", lambda: g(jss.logsumexp, A([-inf, 0.0], f32)))
 case("grad norm 0", lambda: g(jnp.linalg.norm, A([0.0, 0.0], f32)))
 case("grad hypot 0", lambda: g(lambda v: jnp.hypot(v, v), A([0.0, 3.0], f32)))
@@ -756,6 +763,125 @@ case("take axis out of range", lambda: jnp.take(A([1, 2], f32), A([0], i32), axi
 case("one_hot negative classes", lambda: jax.nn.one_hot(A([0], i32), -1))
 case("softmax empty axis", lambda: jax.nn.softmax(jnp.zeros((2, 0), f32), axis=-1))
 case("logsumexp axis tuple", lambda: jss.logsumexp(jnp.ones((2, 3, 4), f32), axis=(0, 2)))
+
+
+# ---------------------------------------------------------------- jax.scipy.linalg
+import jax.scipy.linalg as jsl  # noqa: E402
+
+M3 = lambda: A([[2.0, 1.0, 0.5], [4.0, -1.0, 3.0], [1.0, 2.0, 5.0]], f32)  # noqa: E731
+SPD3 = lambda: A([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]], f32)  # noqa: E731
+B3 = lambda: A([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]], f32)  # noqa: E731
+case("scipy lu_factor", lambda: jsl.lu_factor(M3()))
+case("scipy lu", lambda: jsl.lu(M3()))
+case("scipy lu_solve", lambda: jsl.lu_solve(jsl.lu_factor(M3()), B3()))
+case("scipy lu_solve vector", lambda: jsl.lu_solve(jsl.lu_factor(M3()), A([1.0, 2.0, 3.0], f32)))
+case("scipy lu_solve grad", lambda: jax.grad(lambda m: jnp.sum(jsl.lu_solve(jsl.lu_factor(m), B3())))(M3()))
+case("scipy lu int", lambda: jsl.lu(A([[1, 2], [3, 4]], i32)))
+case("scipy cho_factor lower", lambda: jsl.cho_factor(SPD3(), lower=True)[0])
+case("scipy cho_factor upper", lambda: jsl.cho_factor(SPD3())[0])
+case("scipy cho_solve", lambda: jsl.cho_solve(jsl.cho_factor(SPD3()), B3()))
+case("scipy cho_solve lower", lambda: jsl.cho_solve(jsl.cho_factor(SPD3(), lower=True), B3()))
+case("scipy block_diag", lambda: jsl.block_diag(A([[1, 2], [3, 4]], i32), A(5.0, f32), A([6, 7, 8], i32)))
+case("scipy block_diag empty block", lambda: jsl.block_diag(A([[1, 2]], i32), jnp.zeros((0, 2), i32), A([[3]], i32)))
+case("scipy block_diag 3d", lambda: jsl.block_diag(jnp.zeros((2, 2, 2), f32)))
+case("scipy toeplitz", lambda: jsl.toeplitz(A([1, 2, 3], i32)))
+case("scipy toeplitz c r", lambda: jsl.toeplitz(A([1.0, 2.0, 3.0], f32), A([-1.0, -2.0, -3.0, -4.0], f32)))
+case("scipy toeplitz batch", lambda: jsl.toeplitz(A([[1, 2, 3], [4, 5, 6]], i32)))
+case("scipy hankel", lambda: jsl.hankel(A([1, 2, 3], i32), A([9, 8, 7, 6], i32)))
+case("scipy hankel c only", lambda: jsl.hankel(A([1.0, 2.0, 3.0], f32)))
+case("scipy hankel batch", lambda: jsl.hankel(A([[1, 2], [3, 4]], i32)))
+case("scipy circulant", lambda: jsl.circulant(A([1, 2, 3], i32)))
+case("scipy circulant batch", lambda: jsl.circulant(A([[1.0, 2.0], [3.0, 4.0]], f32)))
+case("scipy hilbert", lambda: jsl.hilbert(3))
+case("scipy hilbert 0", lambda: jsl.hilbert(0))
+case("scipy expm f16", lambda: jsl.expm(jnp.eye(2, dtype=f16)))
+case("scipy expm int", lambda: jsl.expm(jnp.eye(2, dtype=i32)))
+case("scipy hankel scalar", lambda: jsl.hankel(A(3.0, f32)))
+case("scipy toeplitz scalar", lambda: jsl.toeplitz(A(3.0, f32)))
+case("scipy toeplitz bool", lambda: jsl.toeplitz(A([True, False], b)))
+case("scipy block_diag bool int", lambda: jsl.block_diag(A([[True]], b), A([1], i32)))
+case("scipy block_diag none", lambda: jsl.block_diag())
+case("scipy cho_solve vector", lambda: jsl.cho_solve(jsl.cho_factor(SPD3()), A([1.0, 2.0, 3.0], f32)))
+case("scipy circulant empty", lambda: jsl.circulant(jnp.zeros((0,), f32)))
+case("hyp2f1 f16", lambda: jss.hyp2f1(A(1.0, f16), 2.0, 3.0, A(0.5, f16)))
+case("hyp2f1 empty", lambda: jss.hyp2f1(jnp.zeros((0,), f32), 1.0, 2.0, 0.5))
+case("grad cummax empty", lambda: g(lax.cummax, jnp.zeros((0,), f32)))
+case("scipy expm", lambda: jsl.expm(A([[0.1, 0.2], [-0.3, 0.05]], f32)))
+case("scipy expm big", lambda: jsl.expm(A([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.2, 0.0, -2.0]], f32)))
+case("scipy expm f64", lambda: jsl.expm(A([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.2, 0.0, -2.0]], f64)), x64=True)
+case("scipy expm f64 small", lambda: jsl.expm(A([[0.001, 0.002], [0.0, -0.003]], f64)), x64=True)
+case("scipy expm batch", lambda: jsl.expm(jnp.stack([A([[0.0, 1.0], [-1.0, 0.0]], f32), A([[3.0, 0.0], [0.0, -3.0]], f32)])))
+case("scipy expm grad", lambda: jax.grad(lambda m: jnp.sum(jsl.expm(m)))(A([[0.1, 0.2], [-0.3, 0.05]], f32)))
+case("scipy expm not square", lambda: jsl.expm(jnp.zeros((2, 3), f32)))
+
+
+# ---------------------------------------------------------------- scipy.special.hyp2f1
+# one case per region of JAX's method: (a, b, c, x)
+HYP2F1 = [(1.0, 2.0, 3.0, 0.5), (0.5, 1.5, 2.5, -0.7), (-3.0, 2.0, 4.0, 0.6), (2.0, -2.0, 1.5, 0.95),
+          (1.0, 2.0, 3.0, 0.95), (1.5, 2.5, 3.0, 0.99), (1.0, 2.0, 2.0, 0.3), (2.0, 3.0, 2.0, 0.3),
+          (1.0, 1.0, 2.0, 1.0), (0.2, 0.3, 0.1, 0.5), (1.0, 2.0, 4.0, 1.0), (1.0, 2.0, -2.0, 0.5),
+          (1.0, 2.0, 3.0, 1.5), (0.5, 0.5, 1.0, 0.95), (2.0, 3.0, 8.0, 0.97), (1.0, 2.0, 3.0, 0.0),
+          (0.0, 2.0, 3.0, 0.5), (1.0, 2.0, 0.0, 0.5), (0.3, 0.7, 1.5, -0.5), (1.0, 1.0, 2.0, nan)]
+for _i, (_a, _b, _c, _x) in enumerate(HYP2F1):
+    case("hyp2f1 %d f32" % _i, lambda a=_a, b=_b, c=_c, x=_x: jss.hyp2f1(A(a, f32), A(b, f32), A(c, f32), A(x, f32)))
+    case("hyp2f1 %d f64" % _i, lambda a=_a, b=_b, c=_c, x=_x: jss.hyp2f1(A(a, f64), A(b, f64), A(c, f64), A(x, f64)),
+         x64=True)
+case("hyp2f1 broadcast ints", lambda: jss.hyp2f1(1, 2, A([3, 4], i32), A([[0.25], [0.5]], f32)))
+case("hyp2f1 grad x", lambda: jax.grad(lambda x: jnp.sum(jss.hyp2f1(1.0, 2.0, 3.0, x)))(A([0.1, 0.5, -0.4], f32)))
+case("hyp2f1 grad a", lambda: jax.grad(lambda a: jnp.sum(jss.hyp2f1(a, 2.0, 3.0, A([0.1, 0.5, -0.4], f64))))(A([1.0, 0.5, 2.0], f64)),
+     x64=True)
+case("hyp2f1 grad b c", lambda: jax.grad(lambda b: jnp.sum(jss.hyp2f1(1.5, b, b + 1.0, A([0.1, 0.5, -0.4], f64))))(A([1.0, 0.5, 2.0], f64)),
+     x64=True)
+case("hyp2f1 jit vmap", lambda: jax.jit(jax.vmap(lambda x: jss.hyp2f1(A([1.0, -2.0, 0.5], f32), 2.0, 3.0, x)))(
+    A([[0.1, 0.95, -0.5], [0.99, 0.0, 0.3]], f32)))
+case("hyp2f1 bad shapes", lambda: jss.hyp2f1(A([1.0, 2.0], f32), 2.0, 3.0, A([0.1, 0.2, 0.3], f32)))
+
+
+# ---------------------------------------------------------------- lax.ragged_dot_general
+RDN = lax.RaggedDotDimensionNumbers
+X34 = lambda: jnp.arange(12.0, dtype=f32).reshape(3, 4)  # noqa: E731
+case("ragged_dot_general free", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(16.0, dtype=f32).reshape(2, 4, 2), A([2, 1], i32),
+    RDN((([1], [1]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[0])))
+case("ragged_dot_general free short", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(16.0, dtype=f32).reshape(4, 2, 2), A([1, 1], i32),
+    RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[1])))
+case("ragged_dot_general contracting", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(8.0, dtype=f32).reshape(4, 2), A([1, 2], i32),
+    RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[1], rhs_group_dimensions=[])))
+case("ragged_dot_general contracting batch", lambda: lax.ragged_dot_general(
+    jnp.arange(24.0, dtype=f32).reshape(2, 3, 4), jnp.arange(16.0, dtype=f32).reshape(2, 4, 2), A([3, 1], i32),
+    RDN((([2], [1]), ([0], [0])), lhs_ragged_dimensions=[2], rhs_group_dimensions=[])))
+case("ragged_dot_general batch", lambda: lax.ragged_dot_general(
+    jnp.arange(24.0, dtype=f32).reshape(3, 2, 4), jnp.arange(24.0, dtype=f32).reshape(3, 4, 2), A([1, 1], i32),
+    RDN((([2], [1]), ([0], [0])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[])))
+case("ragged_dot_general free batch", lambda: lax.ragged_dot_general(
+    jnp.arange(24.0, dtype=f32).reshape(2, 3, 4), jnp.arange(32.0, dtype=f32).reshape(2, 2, 4, 2), A([2, 1], i32),
+    RDN((([2], [2]), ([0], [1])), lhs_ragged_dimensions=[1], rhs_group_dimensions=[0])))
+case("ragged_dot_general grad", lambda: jax.grad(lambda x: jnp.sum(lax.ragged_dot_general(
+    x, jnp.arange(16.0, dtype=f32).reshape(2, 4, 2), A([2, 1], i32),
+    RDN((([1], [1]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[0])) ** 2))(X34()))
+case("ragged_dot_general no group dim", lambda: lax.ragged_dot_general(
+    X34(), jnp.arange(8.0, dtype=f32).reshape(4, 2), A([2, 1], i32),
+    RDN((([1], [0]), ([], [])), lhs_ragged_dimensions=[0], rhs_group_dimensions=[])))
+
+
+# ---------------------------------------------------------------- lax.rng_bit_generator (CPU default: Philox)
+case("rng_bit_generator", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u32), (2, 5)))
+case("rng_bit_generator carry", lambda: lax.rng_bit_generator(A([5, 6, 0xfffffffe, 0xffffffff], u32), (3, 4)))
+case("rng_bit_generator high key", lambda: lax.rng_bit_generator(A([0xdeadbeef, 7, 0xffffffff, 9], u32), (7,)))
+case("rng_bit_generator uint8", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u32), (5,), dtype=u8))
+case("rng_bit_generator uint16", lambda: lax.rng_bit_generator(A([0, 0, 0, 42], u32), (2, 3), dtype=u16))
+case("rng_bit_generator empty", lambda: lax.rng_bit_generator(A([1, 2, 3, 4], u32), (0, 3)))
+case("rng_bit_generator bad key", lambda: lax.rng_bit_generator(A([1, 2, 3], u32), (2,)))
+
+
+# ---------------------------------------------------------------- the new functions under jit and vmap
+case("scipy expm jit vmap", lambda: jax.jit(jax.vmap(jsl.expm))(
+    jnp.stack([A([[0.0, 1.0], [-1.0, 0.0]], f32), A([[3.0, 0.5], [0.0, -3.0]], f32)])))
+case("scipy lu_solve vmap", lambda: jax.vmap(lambda m, v: jsl.lu_solve(jsl.lu_factor(m), v))(
+    jnp.stack([M3(), SPD3()]), A([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], f32)))
+case("rng_bit_generator jit", lambda: jax.jit(lambda k: lax.rng_bit_generator(k, (5,)))(A([9, 8, 7, 6], u32)))
 
 
 def main():

@@ -1284,6 +1284,157 @@ public final class Lax {
         return Np.where(Np.less(group, g).reshape(m, 1), rows, Np.zerosLike(rows));
     }
 
+    /** {@link #rngBitGenerator}'s result: the next state and the bits. */
+    public record RngBits(Array key, Array bits) {}
+
+    /**
+     * {@code jax.lax.rng_bit_generator(key, shape, dtype)} with the default algorithm as XLA runs
+     * it on CPU (Philox-4x32-10, see {@code PhiloxBits}): bit-exact with JAX, the uint32[4] key in,
+     * the advanced key and random bits of {@code shape} out; dtype uint8, uint16 or uint32. Built
+     * from integer primitives, so it jits and batches.
+     *
+     * @throws ShapeException when the key is not uint32 of shape (4,) or the shape is negative
+     * @throws DTypeException for a dtype other than uint8, uint16, uint32
+     */
+    public static RngBits rngBitGenerator(Array key, int[] shape, DType dtype) {
+        return PhiloxBits.generate("rngBitGenerator", key, shape, dtype);
+    }
+
+    /** {@link #rngBitGenerator(Array, int[], DType)} of uint32 bits. */
+    public static RngBits rngBitGenerator(Array key, int... shape) {
+        return rngBitGenerator(key, shape, DType.UINT32);
+    }
+
+    /**
+     * {@code jax.lax.ragged_dot_general} with {@code group_sizes} of shape {@code [g]}: a {@link
+     * #dotGeneral} whose lhs dimension {@code lhsRaggedDimensions[0]} is cut into consecutive groups
+     * of {@code groupSizes} (positions past their sum belong to no group). Three modes, by the kind
+     * of that dimension: a free dimension of lhs, each group then multiplied by its own slice of
+     * rhs's group dimension {@code rhsGroupDimensions[0]} (the result is dot_general's, without
+     * that dimension); a contracting dimension (rhs has no group dimension), each group contracted
+     * on its own, the groups leading the result {@code [g, batch..., lhs free..., rhs free...]}; a
+     * batch dimension, which is a plain dot_general. The operands promote to a common dtype. Written
+     * as a masked dot_general, so it differentiates, batches and jits.
+     *
+     * @throws ShapeException on bad dimension numbers, a ragged dimension that is not exactly one,
+     *     a group dimension where the mode has none (or none where it needs one), or sizes that do
+     *     not match
+     * @throws DTypeException when groupSizes is not an integer array
+     */
+    public static Array raggedDotGeneral(
+            Array lhs,
+            Array rhs,
+            Array groupSizes,
+            int[] lhsContract,
+            int[] rhsContract,
+            int[] lhsBatch,
+            int[] rhsBatch,
+            int[] lhsRaggedDimensions,
+            int[] rhsGroupDimensions) {
+        String fn = "raggedDotGeneral";
+        Objects.requireNonNull(lhs, "lhs");
+        Objects.requireNonNull(rhs, "rhs");
+        Objects.requireNonNull(groupSizes, "groupSizes");
+        Objects.requireNonNull(lhsContract, "lhsContract");
+        Objects.requireNonNull(rhsContract, "rhsContract");
+        Objects.requireNonNull(lhsBatch, "lhsBatch");
+        Objects.requireNonNull(rhsBatch, "rhsBatch");
+        Objects.requireNonNull(lhsRaggedDimensions, "lhsRaggedDimensions");
+        Objects.requireNonNull(rhsGroupDimensions, "rhsGroupDimensions");
+        if (!groupSizes.dtype().isInteger()) {
+            throw new DTypeException(fn + ": groupSizes must be integers, got " + groupSizes.dtype()
+                    + "; pass the group lengths as an int32 array");
+        }
+        if (groupSizes.ndim() != 1) {
+            throw new ShapeException(fn + ": groupSizes must have shape [g], got " + groupSizes.spec()
+                    + "; Kiln takes one list of group sizes shared by all batch positions");
+        }
+        if (lhsRaggedDimensions.length != 1) {
+            throw new ShapeException(fn + ": lhs must have exactly one ragged dimension, got "
+                    + Arrays.toString(lhsRaggedDimensions) + "; name one dimension of lhs");
+        }
+        if (rhsGroupDimensions.length > 1) {
+            throw new ShapeException(fn + ": rhs may have at most one group dimension, got "
+                    + Arrays.toString(rhsGroupDimensions) + "; name one or none");
+        }
+        int r = lhsRaggedDimensions[0];
+        if (r < 0 || r >= lhs.ndim()) {
+            throw new AxisException(fn + ": lhs ragged dimension " + r + " is out of range for lhs of rank "
+                    + lhs.ndim() + "; it must be in [0, " + lhs.ndim() + ")");
+        }
+        int g = groupSizes.shape(0);
+        boolean contracting = contains(lhsContract, r);
+        boolean batch = contains(lhsBatch, r);
+        int[] group = rhsGroupDimensions;
+        if (group.length == 1 && (group[0] < 0 || group[0] >= rhs.ndim())) {
+            throw new AxisException(fn + ": rhs group dimension " + group[0] + " is out of range for rhs of rank "
+                    + rhs.ndim() + "; it must be in [0, " + rhs.ndim() + ")");
+        }
+        if ((contracting || batch) && group.length == 1) {
+            throw new ShapeException(fn + ": rhs must have no group dimension when the lhs ragged dimension "
+                    + r + " is a " + (contracting ? "contracting" : "batch") + " dimension, got "
+                    + Arrays.toString(group) + "; pass an empty rhsGroupDimensions");
+        }
+        if (!contracting && !batch && group.length == 0) {
+            throw new ShapeException(fn + ": the lhs ragged dimension " + r + " is a free dimension, so rhs needs a"
+                    + " group dimension of size " + g + "; name it in rhsGroupDimensions");
+        }
+        if (group.length == 1
+                && (rhs.shape(group[0]) != g || contains(rhsContract, group[0]) || contains(rhsBatch, group[0]))) {
+            throw new ShapeException(fn + ": rhs group dimension " + group[0] + " of rhs " + rhs.spec()
+                    + " must have size " + g + " (the length of groupSizes) and be neither contracting nor batch");
+        }
+        DType t = DType.promote(lhs.dtype(), rhs.dtype());
+        Array x = Np.astype(lhs, t);
+        Array y = Np.astype(rhs, t);
+        if (batch) {
+            return dotGeneral(x, y, lhsContract, rhsContract, lhsBatch, rhsBatch);
+        }
+        // mask[j, i]: position i of the ragged dimension lies in group j
+        int n = x.shape(r);
+        Array ends = Np.cumsum(groupSizes.astype(DType.INT32), 0);
+        Array starts = Np.subtract(ends, groupSizes.astype(DType.INT32));
+        Array pos = Np.arange(n);
+        Array mask = Np.astype(
+                Np.logicalAnd(Np.greaterEqual(pos, Np.expandDims(starts, 1)), Np.less(pos, Np.expandDims(ends, 1))), t);
+        int[] maskShape = new int[x.ndim() + 1];
+        Arrays.fill(maskShape, 1);
+        maskShape[0] = g;
+        maskShape[r + 1] = n;
+        Array grouped = Np.multiply(Np.expandDims(x, 0), Np.reshape(mask, maskShape)); // (g, lhs...)
+        int[] lc = shifted(lhsContract);
+        if (contracting) {
+            Array out = dotGeneral(grouped, y, lc, rhsContract, shifted(lhsBatch), rhsBatch);
+            return Np.moveaxis(out, lhsBatch.length, 0);
+        }
+        int[] lb = new int[lhsBatch.length + 1];
+        int[] rb = new int[rhsBatch.length + 1];
+        lb[0] = 0;
+        rb[0] = group[0];
+        for (int i = 0; i < lhsBatch.length; i++) {
+            lb[i + 1] = lhsBatch[i] + 1;
+        }
+        System.arraycopy(rhsBatch, 0, rb, 1, rhsBatch.length);
+        return Np.sum(dotGeneral(grouped, y, lc, rhsContract, lb, rb), 0);
+    }
+
+    private static boolean contains(int[] xs, int v) {
+        for (int x : xs) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] shifted(int[] dims) {
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = dims[i] + 1;
+        }
+        return out;
+    }
+
     /**
      * {@code jax.lax.pshuffle}: member {@code i} gets the {@code x} of member {@code perm[i]} ({@link
      * #ppermute} with the sources listed per destination); {@code perm} must name each member once.

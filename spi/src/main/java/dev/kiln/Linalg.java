@@ -285,13 +285,13 @@ public final class Linalg {
     // ---------------------------------------------------------------- LU with partial pivoting
 
     /** Packed LU factors (unit L below the diagonal, U on and above), the row permutation and the swap count. */
-    private record Lu(Array lu, Array perm, Array swaps) {}
+    private record Lu(Array lu, Array perm, Array swaps, Array piv) {}
 
     /**
      * LU with partial pivoting, as LAPACK's getrf: at step j the row with the largest {@code |a_ij|}
      * (i >= j, first on ties) is swapped into row j; a zero pivot column is left as is.
      */
-    private static Lu lu(Array a) {
+    private static Lu factor(Array a) {
         int n = rows(a);
         DType t = a.dtype();
         Array idx = iota(n);
@@ -299,6 +299,7 @@ public final class Linalg {
         int[] b = batch(a);
         Array perm0 = Np.broadcastTo(idx, concat(b, n));
         Array swaps0 = Np.zeros(DType.INT32, b);
+        Array piv0 = Np.broadcastTo(idx, concat(b, n));
         List<Array> r = loop(
                 n,
                 (j, st) -> {
@@ -320,6 +321,7 @@ public final class Linalg {
                             Np.sum(Np.multiply(perm, Np.astype(Np.equal(idx, p), DType.INT32)), new int[] {-1}, true);
                     perm = Np.where(Np.equal(idx, j), pp, Np.where(Np.equal(idx, p), pj, perm));
                     Array swaps = Np.add(st.get(2), Np.astype(Np.notEqual(Np.squeeze(p, -1), j), DType.INT32));
+                    Array piv = Np.where(Np.equal(idx, j), Np.astype(p, DType.INT32), st.get(3));
                     // eliminate below the pivot
                     Array c = column(m, ej);
                     Array pivot = Np.sum(Np.multiply(c, ej), new int[] {-1}, true);
@@ -329,10 +331,10 @@ public final class Linalg {
                     Array urow = Np.multiply(row(m, ej), Np.astype(Np.greater(idx, j), t));
                     m = Np.subtract(m, Np.multiply(Np.expandDims(l, -1), Np.expandDims(urow, -2)));
                     m = Np.where(Np.logicalAnd(Np.greater(idxCol, j), Np.equal(idx, j)), Np.expandDims(l, -1), m);
-                    return List.of(m, perm, swaps);
+                    return List.of(m, perm, swaps, piv);
                 },
-                List.of(a, perm0, swaps0));
-        return new Lu(r.get(0), r.get(1), r.get(2));
+                List.of(a, perm0, swaps0, piv0));
+        return new Lu(r.get(0), r.get(1), r.get(2), r.get(3));
     }
 
     /**
@@ -416,8 +418,8 @@ public final class Linalg {
     }
 
     private static final Function<List<Array>, Array> SOLVE =
-            Kiln.<List<Array>, Array>customJvp(ab -> luSolveAsLapack(lu(ab.get(0)), ab.get(1)), (p, d) -> {
-                Lu f = lu(p.get(0));
+            Kiln.<List<Array>, Array>customJvp(ab -> luSolveAsLapack(factor(ab.get(0)), ab.get(1)), (p, d) -> {
+                Lu f = factor(p.get(0));
                 Array x = luSolveAsLapack(f, p.get(1));
                 Array rhs = Np.subtract(d.get(1), Np.matmul(d.get(0), x));
                 return new Kiln.Jvp<>(x, luSolve(f, rhs));
@@ -447,14 +449,14 @@ public final class Linalg {
     }
 
     private static final Function<Array, Array> DET = Kiln.<Array, Array>customJvp(Linalg::detValue, (a, da) -> {
-        Lu f = lu(a);
+        Lu f = factor(a);
         Array det = detOf(f);
         Array tr = Np.sum(Np.diagonal(luSolve(f, da), 0, -2, -1), -1);
         return new Kiln.Jvp<>(det, Np.multiply(det, tr));
     });
 
     private static Array detValue(Array a) {
-        return detOf(lu(a));
+        return detOf(factor(a));
     }
 
     private static Array parity(Lu f, DType t) {
@@ -481,8 +483,8 @@ public final class Linalg {
     }
 
     private static final Function<Array, List<Array>> SLOGDET =
-            Kiln.<Array, List<Array>>customJvp(a -> slogdetOf(lu(a)), (a, da) -> {
-                Lu f = lu(a);
+            Kiln.<Array, List<Array>>customJvp(a -> slogdetOf(factor(a)), (a, da) -> {
+                Lu f = factor(a);
                 List<Array> out = slogdetOf(f);
                 Array tr = Np.sum(Np.diagonal(luSolve(f, da), 0, -2, -1), -1);
                 return new Kiln.Jvp<>(out, List.of(Np.zerosLike(out.get(0)), tr));
@@ -1532,5 +1534,432 @@ public final class Linalg {
         int n = Shape.size(front);
         Array inv = inv(Np.reshape(a, n, n));
         return Np.reshape(inv, concat(back, front));
+    }
+
+    // ---------------------------------------------------------------- jax.scipy.linalg
+
+    /**
+     * {@code jax.scipy.linalg.lu_factor}'s result: {@code lu} holds the unit lower factor below the
+     * diagonal and the upper factor on and above it, {@code piv} (int32) the row swapped with row i
+     * at step i, as LAPACK's {@code getrf} (0-based).
+     */
+    public record LuFactor(Array lu, Array piv) {
+        public LuFactor {
+            Objects.requireNonNull(lu, "lu");
+            Objects.requireNonNull(piv, "piv");
+        }
+    }
+
+    /** {@code jax.scipy.linalg.lu}'s result: {@code a = p l u}, {@code p} a permutation matrix. */
+    public record PLU(Array p, Array l, Array u) {}
+
+    /** {@code jax.scipy.linalg.cho_factor}'s result: the Cholesky factor and which triangle it is. */
+    public record ChoFactor(Array c, boolean lower) {
+        public ChoFactor {
+            Objects.requireNonNull(c, "c");
+        }
+    }
+
+    /**
+     * The LU factorization with partial pivoting of square matrices {@code (..., n, n)}, packed as
+     * {@code jax.scipy.linalg.lu_factor}: see {@link LuFactor}. Integer input is factored in
+     * float32. Differentiable in {@code a} (the pivots are constants).
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static LuFactor luFactor(Array a) {
+        Array x = square("luFactor", a);
+        Lu f = factor(x);
+        return new LuFactor(f.lu, f.piv);
+    }
+
+    /**
+     * The factors {@code p, l, u} of square matrices with {@code a = p l u}, as {@code
+     * jax.scipy.linalg.lu}: {@code l} unit lower triangular, {@code u} upper triangular, {@code p}
+     * a permutation matrix in {@code a}'s (float) dtype.
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static PLU lu(Array a) {
+        Array x = square("lu", a);
+        Lu f = factor(x);
+        int n = rows(x);
+        DType t = x.dtype();
+        Array eye = Np.eye(n, n, 0, t);
+        Array l = Np.add(Np.tril(f.lu, -1), eye);
+        Array u = Np.triu(f.lu);
+        // a[perm[i]] = (l u)[i], so p[perm[i], i] = 1
+        Array p = Np.astype(Np.equal(Np.expandDims(f.perm, -2), Np.expandDims(iota(n), -1)), t);
+        return new PLU(p, l, u);
+    }
+
+    /**
+     * Solves {@code a x = b} from {@link #luFactor}'s result, as {@code
+     * jax.scipy.linalg.lu_solve((lu, piv), b)}: {@code b} is {@code (n,)} or {@code (..., n, k)}.
+     *
+     * @throws ShapeException when the factors are not square, {@code piv} does not match them or
+     *     {@code b} does not match
+     * @throws DTypeException when {@code piv} is not an integer array
+     */
+    public static Array luSolve(LuFactor factors, Array b) {
+        String fn = "luSolve";
+        Objects.requireNonNull(factors, "factors");
+        Array lu = square(fn, factors.lu());
+        Array piv = factors.piv();
+        int n = rows(lu);
+        if (!piv.dtype().isInteger()) {
+            throw new DTypeException(fn + ": piv must hold integer row indices, got " + piv.dtype()
+                    + "; pass the pivots luFactor returned");
+        }
+        if (piv.ndim() < 1 || piv.shape(piv.ndim() - 1) != n) {
+            throw new ShapeException(fn + ": piv of shape " + Shape.toString(piv.shape())
+                    + " does not match lu of shape " + Shape.toString(lu.shape()) + "; piv must be (..., " + n + ")");
+        }
+        Objects.requireNonNull(b, "b");
+        boolean vector = b.ndim() == 1;
+        Array rhs = floating(fn, vector ? Np.expandDims(b, -1) : b);
+        checkRhs(fn, lu, rhs, vector, b);
+        DType t = DType.promote(lu.dtype(), rhs.dtype());
+        Array perm = pivotsToPermutation(Np.astype(piv, DType.INT32), n);
+        Lu f = new Lu(Np.astype(lu, t), perm, null, null);
+        Array out = luSolve(f, Np.astype(rhs, t));
+        return vector ? Np.squeeze(out, -1) : out;
+    }
+
+    /** The row permutation that the swaps {@code piv} (row i with row piv[i], in order) make. */
+    private static Array pivotsToPermutation(Array piv, int n) {
+        Array idx = iota(n);
+        Array perm0 = Np.broadcastTo(idx, piv.shape());
+        return loop(
+                n,
+                (j, perm) -> {
+                    Array ej = Np.equal(idx, j);
+                    Array p = Np.sum(Np.where(ej, piv, 0), new int[] {-1}, true);
+                    Array ep = Np.equal(idx, p);
+                    Array pj = Np.sum(Np.where(ej, perm, 0), new int[] {-1}, true);
+                    Array pp = Np.sum(Np.where(ep, perm, 0), new int[] {-1}, true);
+                    return Np.where(ej, pp, Np.where(ep, pj, perm));
+                },
+                perm0);
+    }
+
+    /**
+     * The Cholesky factor of symmetric positive definite matrices, as {@code
+     * jax.scipy.linalg.cho_factor(a, lower)}: lower ({@code a = c c^T}) when {@code lower}, else
+     * upper ({@code a = c^T c}); the other triangle is zero.
+     *
+     * @throws ShapeException when {@code a} is not square
+     */
+    public static ChoFactor choFactor(Array a, boolean lower) {
+        square("choFactor", a);
+        return new ChoFactor(cholesky(a, !lower), lower);
+    }
+
+    /** {@link #choFactor(Array, boolean)} with scipy's default, the upper factor. */
+    public static ChoFactor choFactor(Array a) {
+        return choFactor(a, false);
+    }
+
+    /**
+     * Solves {@code a x = b} from {@link #choFactor}'s result, as {@code
+     * jax.scipy.linalg.cho_solve((c, lower), b)}: two triangular solves. {@code b} is {@code (...,
+     * n)} or {@code (..., n, k)}.
+     *
+     * @throws ShapeException when {@code c} is not square or {@code b} does not match it
+     */
+    public static Array choSolve(ChoFactor factor, Array b) {
+        Objects.requireNonNull(factor, "factor");
+        Array c = factor.c();
+        square("choSolve", c);
+        Objects.requireNonNull(b, "b");
+        if (factor.lower()) {
+            return solveTriangular(c, solveTriangular(c, b, true, false, false), true, true, false);
+        }
+        return solveTriangular(c, solveTriangular(c, b, false, true, false), false, false, false);
+    }
+
+    /**
+     * The block diagonal matrix of the given arrays, as {@code jax.scipy.linalg.block_diag}: 0-d
+     * and 1-d arrays count as 1 x 1 and 1 x N matrices, the dtype is their promoted one, and no
+     * arrays give a 1 x 0 matrix.
+     *
+     * @throws ShapeException when an array has more than two axes
+     */
+    public static Array blockDiag(Array... arrays) {
+        Objects.requireNonNull(arrays, "arrays");
+        if (arrays.length == 0) {
+            return Np.zeros(DType.FLOAT32, 1, 0);
+        }
+        Array[] m = new Array[arrays.length];
+        DType t = null;
+        int rowsTotal = 0;
+        int colsTotal = 0;
+        for (int i = 0; i < arrays.length; i++) {
+            Array x = Objects.requireNonNull(arrays[i], "arrays[" + i + "]");
+            if (x.ndim() > 2) {
+                throw new ShapeException("blockDiag: arrays[" + i + "] has shape " + Shape.toString(x.shape())
+                        + "; each block must have at most two axes");
+            }
+            m[i] = x.ndim() == 2 ? x : Np.reshape(x, 1, x.ndim() == 0 ? 1 : x.shape(0));
+            t = t == null ? x.dtype() : DType.promote(t, x.dtype());
+            rowsTotal += m[i].shape(0);
+            colsTotal += m[i].shape(1);
+        }
+        Array[] placed = new Array[m.length];
+        int col = 0;
+        for (int i = 0; i < m.length; i++) {
+            int c = m[i].shape(1);
+            placed[i] = Lax.pad(
+                    Np.astype(m[i], t), Np.zeros(t), new int[] {0, col}, new int[] {0, colsTotal - col - c}, new int[] {
+                        0, 0
+                    });
+            col += c;
+        }
+        return rowsTotal == 0 ? Np.zeros(t, 0, colsTotal) : Np.concatenate(placed, 0);
+    }
+
+    /**
+     * The Toeplitz matrix with first column {@code c} and first row {@code r} ({@code r[0]} is
+     * ignored), as {@code jax.scipy.linalg.toeplitz(c, r)}: {@code out[..., i, j] = c[..., i - j]}
+     * for {@code i >= j}, else {@code r[..., j - i]}. Leading axes of {@code c} and {@code r}
+     * broadcast to a batch of matrices; the dtype is their promoted one.
+     */
+    public static Array toeplitz(Array c, Array r) {
+        Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(r, "r");
+        Array cc = c.ndim() == 0 ? Np.reshape(c, 1) : c;
+        Array rr = r.ndim() == 0 ? Np.reshape(r, 1) : r;
+        int m = cc.shape(cc.ndim() - 1);
+        int n = rr.shape(rr.ndim() - 1);
+        DType t = DType.promote(c.dtype(), r.dtype());
+        int[] bc = Arrays.copyOf(cc.shape(), cc.ndim() - 1);
+        int[] br = Arrays.copyOf(rr.shape(), rr.ndim() - 1);
+        int[] b = Np.broadcastShapes("toeplitz", bc, br);
+        if (m == 0 || n == 0) {
+            return Np.zeros(t, concat(b, m, n));
+        }
+        // v = [r[n-1], ..., r[1], c[0], ..., c[m-1]]; out[i, j] = v[i - j + n - 1]
+        Array tail = Np.flip(Lax.sliceInDim(rr, rr.ndim() - 1, 1, n), -1);
+        Array v = Np.concatenate(
+                new Array[] {
+                    Np.broadcastTo(Np.astype(tail, t), concat(b, n - 1)), Np.broadcastTo(Np.astype(cc, t), concat(b, m))
+                },
+                -1);
+        int[] index = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = i - j + n - 1;
+            }
+        }
+        return Np.take(v, Np.reshape(Np.array(index), m, n), -1);
+    }
+
+    /**
+     * {@link #toeplitz(Array, Array)} with {@code r = c}: the symmetric Toeplitz matrix of {@code c}
+     * (JAX conjugates complex {@code c}; Kiln's arrays are real).
+     */
+    public static Array toeplitz(Array c) {
+        return toeplitz(c, c);
+    }
+
+    /**
+     * The Hankel matrix with first column {@code c} and last row {@code r} ({@code r[0]} is ignored),
+     * as {@code jax.scipy.linalg.hankel(c, r)}: {@code out[..., i, j] = c[..., i + j]} while {@code
+     * i + j < m}, else {@code r[..., i + j - m + 1]}. Leading axes broadcast to a batch; the dtype is
+     * the promoted one.
+     *
+     * @throws ShapeException when c or r is 0-d or their leading axes do not broadcast
+     */
+    public static Array hankel(Array c, Array r) {
+        Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(r, "r");
+        if (c.ndim() == 0 || r.ndim() == 0) {
+            throw new ShapeException("hankel: c and r must be at least 1-dimensional, got shapes "
+                    + Shape.toString(c.shape()) + " and " + Shape.toString(r.shape()) + "; pass vectors");
+        }
+        Array cc = c.ndim() == 0 ? Np.reshape(c, 1) : c;
+        Array rr = r.ndim() == 0 ? Np.reshape(r, 1) : r;
+        int m = cc.shape(cc.ndim() - 1);
+        int n = rr.shape(rr.ndim() - 1);
+        DType t = DType.promote(c.dtype(), r.dtype());
+        int[] b = Np.broadcastShapes(
+                "hankel", Arrays.copyOf(cc.shape(), cc.ndim() - 1), Arrays.copyOf(rr.shape(), rr.ndim() - 1));
+        if (m == 0 || n == 0) {
+            return Np.zeros(t, concat(b, m, n));
+        }
+        // v = [c[0], ..., c[m-1], r[1], ..., r[n-1]]; out[i, j] = v[i + j]
+        Array v = Np.concatenate(
+                new Array[] {
+                    Np.broadcastTo(Np.astype(cc, t), concat(b, m)),
+                    Np.broadcastTo(Np.astype(Lax.sliceInDim(rr, rr.ndim() - 1, 1, n), t), concat(b, n - 1))
+                },
+                -1);
+        int[] index = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = i + j;
+            }
+        }
+        return Np.take(v, Np.reshape(Np.array(index), m, n), -1);
+    }
+
+    /** {@link #hankel(Array, Array)} with {@code r} zeros: zeros below the anti-diagonal. */
+    public static Array hankel(Array c) {
+        Objects.requireNonNull(c, "c");
+        return hankel(c, Np.zerosLike(c));
+    }
+
+    /**
+     * The circulant matrix of {@code c}, as {@code jax.scipy.linalg.circulant}: {@code out[..., i,
+     * j] = c[..., (i - j) mod n]}, {@code c}'s first column; leading axes batch.
+     */
+    public static Array circulant(Array c) {
+        Objects.requireNonNull(c, "c");
+        Array cc = c.ndim() == 0 ? Np.reshape(c, 1) : c;
+        int n = cc.shape(cc.ndim() - 1);
+        if (n == 0) {
+            return Np.zeros(c.dtype(), concat(Arrays.copyOf(cc.shape(), cc.ndim() - 1), 0, 0));
+        }
+        int[] index = new int[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                index[i * n + j] = Math.floorMod(i - j, n);
+            }
+        }
+        return Np.take(cc, Np.reshape(Np.array(index), n, n), -1);
+    }
+
+    /**
+     * The n x n Hilbert matrix {@code 1 / (i + j + 1)} in float32, as {@code
+     * jax.scipy.linalg.hilbert(n)}.
+     *
+     * @throws ShapeException when n is negative
+     */
+    public static Array hilbert(int n) {
+        if (n < 0) {
+            throw new ShapeException("hilbert: n must be non-negative, got " + n + "; pass the matrix size");
+        }
+        Array i = Lax.iota(DType.FLOAT32, new int[] {n, n}, 0);
+        Array j = Lax.iota(DType.FLOAT32, new int[] {n, n}, 1);
+        return Np.divide(1.0f, Np.add(Np.add(i, j), 1.0f));
+    }
+
+    /**
+     * The matrix exponential of square matrices {@code (..., n, n)}, as {@code
+     * jax.scipy.linalg.expm}: scaling and squaring with a Padé approximant chosen by the 1-norm
+     * (degrees 3 to 13 in float64, 3 to 7 in float32, with JAX's thresholds), the scaled result
+     * squared back at most 16 times (NaN when more would be needed). Every degree is computed and
+     * the right one selected per matrix, so it batches, jits and differentiates from its parts.
+     *
+     * @throws ShapeException when {@code a} is not square
+     * @throws DTypeException for float16 and bfloat16, as JAX
+     */
+    public static Array expm(Array a) {
+        Array x = square("expm", a);
+        if (x.dtype() == DType.FLOAT16 || x.dtype() == DType.BFLOAT16) {
+            throw new DTypeException("expm: " + x.dtype() + " is not supported (JAX's Pade thresholds are for float32"
+                    + " and float64); convert the matrix to float32 first");
+        }
+        DType t = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        x = Np.astype(x, t);
+        int n = rows(x);
+        if (n == 0) {
+            return x;
+        }
+        boolean wide = t == DType.FLOAT64;
+        Array norm1 = Np.max(Np.sum(Np.abs(x), new int[] {-2}, false), new int[] {-1}, true); // (..., 1)
+        double maxnorm = wide ? 5.371920351148152 : 3.925724783138660;
+        Array squarings = Np.maximum(Np.floor(Np.log2(Np.divide(norm1, maxnorm))), 0.0); // (..., 1)
+        Array sq = Np.expandDims(squarings, -1); // (..., 1, 1)
+        Array scaled = Np.divide(x, Np.power(Np.full(t, 2.0), sq));
+        double[] conds = wide
+                ? new double[] {
+                    1.495585217958292e-002, 2.539398330063230e-001, 9.504178996162932e-001, 2.097847961257068e+000
+                }
+                : new double[] {4.258730016922831e-001, 1.880152677804762e+000};
+        Array degree = Np.zeros(DType.INT32, norm1.shape());
+        for (double cond : conds) {
+            degree = Np.add(degree, Np.astype(Np.greaterEqual(norm1, cond), DType.INT32));
+        }
+        degree = Np.expandDims(degree, -1);
+        Array eye = Np.eye(n, n, 0, t);
+        Array a2 = Np.matmul(scaled, scaled);
+        Array a4 = Np.matmul(a2, a2);
+        Array a6 = Np.matmul(a4, a2);
+        Array[][] uv = new Array[wide ? 5 : 3][];
+        uv[0] = pade(scaled, eye, new double[] {120., 60., 12., 1.}, a2);
+        uv[1] = pade(scaled, eye, new double[] {30240., 15120., 3360., 420., 30., 1.}, a2, a4);
+        uv[2] = pade(
+                scaled, eye, new double[] {17297280., 8648640., 1995840., 277200., 25200., 1512., 56., 1.}, a2, a4, a6);
+        if (wide) {
+            uv[3] = pade(
+                    scaled,
+                    eye,
+                    new double[] {
+                        17643225600., 8821612800., 2075673600., 302702400., 30270240., 2162160., 110880., 3960., 90., 1.
+                    },
+                    a2,
+                    a4,
+                    a6,
+                    Np.matmul(a6, a2));
+            uv[4] = pade13(scaled, eye, a2, a4, a6);
+        }
+        Array u = uv[0][0];
+        Array v = uv[0][1];
+        for (int k = 1; k < uv.length; k++) {
+            Array pick = Np.equal(degree, k);
+            u = Np.where(pick, uv[k][0], u);
+            v = Np.where(pick, uv[k][1], v);
+        }
+        Array r = solve(Np.subtract(v, u), Np.add(u, v));
+        for (int k = 0; k < 16; k++) {
+            r = Np.where(Np.less(k, sq), Np.matmul(r, r), r);
+        }
+        return Np.where(Np.greater(sq, 16.0), Double.NaN, r);
+    }
+
+    /** Padé numerator/denominator parts {@code U = a (sum odd b_k a^(k-1))}, {@code V = sum even b_k a^k}. */
+    private static Array[] pade(Array a, Array eye, double[] b, Array... powers) {
+        Array odd = Np.multiply(eye, b[1]);
+        Array even = Np.multiply(eye, b[0]);
+        for (int k = 0; k < powers.length; k++) {
+            odd = Np.add(odd, Np.multiply(powers[k], b[2 * k + 3]));
+            even = Np.add(even, Np.multiply(powers[k], b[2 * k + 2]));
+        }
+        return new Array[] {Np.matmul(a, odd), even};
+    }
+
+    private static Array[] pade13(Array a, Array eye, Array a2, Array a4, Array a6) {
+        double[] b = {
+            64764752532480000.,
+            32382376266240000.,
+            7771770303897600.,
+            1187353796428800.,
+            129060195264000.,
+            10559470521600.,
+            670442572800.,
+            33522128640.,
+            1323241920.,
+            40840800.,
+            960960.,
+            16380.,
+            182.,
+            1.
+        };
+        Array uInner = Np.add(Np.add(Np.multiply(a6, b[13]), Np.multiply(a4, b[11])), Np.multiply(a2, b[9]));
+        Array u = Np.matmul(
+                a,
+                Np.add(
+                        Np.add(
+                                Np.add(Np.add(Np.matmul(a6, uInner), Np.multiply(a6, b[7])), Np.multiply(a4, b[5])),
+                                Np.multiply(a2, b[3])),
+                        Np.multiply(eye, b[1])));
+        Array vInner = Np.add(Np.add(Np.multiply(a6, b[12]), Np.multiply(a4, b[10])), Np.multiply(a2, b[8]));
+        Array v = Np.add(
+                Np.add(
+                        Np.add(Np.add(Np.matmul(a6, vInner), Np.multiply(a6, b[6])), Np.multiply(a4, b[4])),
+                        Np.multiply(a2, b[2])),
+                Np.multiply(eye, b[0]));
+        return new Array[] {u, v};
     }
 }

@@ -677,6 +677,38 @@ public final class Special {
     }
 
     /**
+     * The Gauss hypergeometric function {@code 2F1(a, b; c; x) = sum_k (a)_k (b)_k / (c)_k x^k /
+     * k!}, as {@code jax.scipy.special.hyp2f1}: 1 at x = 0 (and where a or b is 0, c not), +inf
+     * where c is a non-positive integer or x > 1, the Taylor series (finite where a or b is a
+     * non-positive integer), Euler's transformation where {@code c - a - b <= -1}, {@code (1 -
+     * x)^-a} where b = c, {@code (1 - x)^-b} where a = c, Gauss's sum at x = 1 and the digamma
+     * transformation near 1 for integer {@code c - a - b}; large values lose accuracy in float32, as
+     * in JAX. Arguments promote to a common inexact dtype and broadcast. Differentiable in all four
+     * (series for the parameters, {@code ab/c 2F1(a+1, b+1; c+1; x)} for x), as JAX's.
+     *
+     * @throws ShapeException when the arguments do not broadcast together
+     */
+    public static Array hyp2f1(Object a, Object b, Object c, Object x) {
+        Array[] abcx = Np.prepare("hyp2f1", Np.inexactType(a, b, c, x), a, b, c, x);
+        Np.broadcastShapes("hyp2f1", abcx[0].shape(), abcx[1].shape(), abcx[2].shape(), abcx[3].shape());
+        return Kiln.<Array[], Array>customJvp(
+                        p -> inWork(p, v -> GaussHypergeometric.hyp2f1(v[0], v[1], v[2], v[3])), (p, t) -> {
+                            Array out = inWork(p, v -> GaussHypergeometric.hyp2f1(v[0], v[1], v[2], v[3]));
+                            Array da = inWork(p, v -> GaussHypergeometric.derivativeA(v[0], v[1], v[2], v[3]));
+                            Array db = inWork(p, v -> GaussHypergeometric.derivativeB(v[0], v[1], v[2], v[3]));
+                            Array dc = inWork(p, v -> GaussHypergeometric.derivativeC(v[0], v[1], v[2], v[3]));
+                            Array dx = Np.multiply(
+                                    Np.divide(Np.multiply(p[0], p[1]), p[2]),
+                                    hyp2f1(Np.add(p[0], 1.0), Np.add(p[1], 1.0), Np.add(p[2], 1.0), p[3]));
+                            Array tangent = Np.add(
+                                    Np.add(Np.multiply(t[0], da), Np.multiply(t[1], db)),
+                                    Np.add(Np.multiply(t[2], dc), Np.multiply(t[3], dx)));
+                            return new Kiln.Jvp<>(out, tangent);
+                        })
+                .apply(abcx);
+    }
+
+    /**
      * The Hurwitz zeta function {@code zeta(x, q) = sum_k (k + q)^-x}, as {@code
      * jax.scipy.special.zeta(x, q)}: inf at x = 1, NaN for x < 1; differentiable in both arguments.
      */

@@ -408,6 +408,25 @@ final class BadCallArgs {
         if (raw == Object.class || type instanceof TypeVariable<?>) {
             return objects(false);
         }
+        if (raw == Linalg.LuFactor.class) {
+            return List.of(
+                    new Arg(Linalg.luFactor(Np.add(Np.eye(3), f32(3, 3))), "luFactor(eye(3) + f32(3,3))"),
+                    new Arg(null, "null"),
+                    new Arg(new Linalg.LuFactor(f32(2, 3), i32(2)), "LuFactor(f32(2,3), i32(2))"),
+                    new Arg(new Linalg.LuFactor(f32(3, 3), f32(3)), "LuFactor(f32(3,3), f32(3))"),
+                    new Arg(new Linalg.LuFactor(f32(3, 3), i32(2)), "LuFactor(f32(3,3), i32(2))"),
+                    new Arg(new Linalg.LuFactor(f32(3, 3), Np.scalar(0)), "LuFactor(f32(3,3), i32 scalar)"),
+                    new Arg(new Linalg.LuFactor(f32(3), i32(3)), "LuFactor(f32(3), i32(3))"),
+                    new Arg(new Linalg.LuFactor(f32(0, 0), i32(0)), "LuFactor(f32(0,0), i32(0))"));
+        }
+        if (raw == Linalg.ChoFactor.class) {
+            return List.of(
+                    new Arg(Linalg.choFactor(Np.add(Np.eye(3), Np.eye(3))), "choFactor(2 eye(3))"),
+                    new Arg(null, "null"),
+                    new Arg(new Linalg.ChoFactor(f32(2, 3), true), "ChoFactor(f32(2,3), true)"),
+                    new Arg(new Linalg.ChoFactor(f32(3), false), "ChoFactor(f32(3), false)"),
+                    new Arg(new Linalg.ChoFactor(i32(0, 0), true), "ChoFactor(i32(0,0), true)"));
+        }
         // a type the harness does not know: only null and, for a record, nothing else to try
         return List.of(new Arg(null, "null"));
     }

@@ -77,6 +77,187 @@ class JaxCasesTest {
         return axes;
     }
 
+    private void hyp2f1() {
+        double[][] abcx = {
+            {1, 2, 3, 0.5},
+            {0.5, 1.5, 2.5, -0.7},
+            {-3, 2, 4, 0.6},
+            {2, -2, 1.5, 0.95},
+            {1, 2, 3, 0.95},
+            {1.5, 2.5, 3, 0.99},
+            {1, 2, 2, 0.3},
+            {2, 3, 2, 0.3},
+            {1, 1, 2, 1},
+            {0.2, 0.3, 0.1, 0.5},
+            {1, 2, 4, 1},
+            {1, 2, -2, 0.5},
+            {1, 2, 3, 1.5},
+            {0.5, 0.5, 1, 0.95},
+            {2, 3, 8, 0.97},
+            {1, 2, 3, 0},
+            {0, 2, 3, 0.5},
+            {1, 2, 0, 0.5},
+            {0.3, 0.7, 1.5, -0.5},
+            {1, 1, 2, NAN}
+        };
+        for (int i = 0; i < abcx.length; i++) {
+            double[] v = abcx[i];
+            for (DType t : new DType[] {F32, F64}) {
+                c(
+                        "hyp2f1 " + i + (t == F32 ? " f32" : " f64"),
+                        () -> Special.hyp2f1(s(t, v[0]), s(t, v[1]), s(t, v[2]), s(t, v[3])));
+            }
+        }
+        c("hyp2f1 broadcast ints", () -> Special.hyp2f1(1, 2, a(I32, 3, 4), a2(F32, 2, 0.25, 0.5)));
+        c("hyp2f1 grad x", () -> g(x -> Special.hyp2f1(1.0, 2.0, 3.0, x), a(F32, 0.1, 0.5, -0.4)));
+        c("hyp2f1 grad a", () -> g(x -> Special.hyp2f1(x, 2.0, 3.0, a(F64, 0.1, 0.5, -0.4)), a(F64, 1, 0.5, 2)));
+        c(
+                "hyp2f1 grad b c",
+                () -> g(x -> Special.hyp2f1(1.5, x, Np.add(x, 1.0), a(F64, 0.1, 0.5, -0.4)), a(F64, 1, 0.5, 2)));
+        c("hyp2f1 jit vmap", () -> Kiln.jit(Kiln.vmap((Array x) -> Special.hyp2f1(a(F32, 1, -2, 0.5), 2.0, 3.0, x)))
+                .apply(a2(F32, 2, 0.1, 0.95, -0.5, 0.99, 0, 0.3)));
+        c("hyp2f1 bad shapes", () -> Special.hyp2f1(a(F32, 1, 2), 2.0, 3.0, a(F32, 0.1, 0.2, 0.3)));
+    }
+
+    private static Array iotaF32(int... shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return Np.reshape(Np.astype(Np.arange(0.0, n, 1.0), F32), shape);
+    }
+
+    private void raggedDotGeneral() {
+        int[] none = {};
+        c(
+                "ragged_dot_general free",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(2, 4, 2), a(I32, 2, 1), ax(1), ax(1), none, none, ax(0), ax(0)));
+        c(
+                "ragged_dot_general free short",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(4, 2, 2), a(I32, 1, 1), ax(1), ax(0), none, none, ax(0), ax(1)));
+        c(
+                "ragged_dot_general contracting",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(4, 2), a(I32, 1, 2), ax(1), ax(0), none, none, ax(1), none));
+        c(
+                "ragged_dot_general contracting batch",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(2, 3, 4), iotaF32(2, 4, 2), a(I32, 3, 1), ax(2), ax(1), ax(0), ax(0), ax(2), none));
+        c(
+                "ragged_dot_general batch",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 2, 4), iotaF32(3, 4, 2), a(I32, 1, 1), ax(2), ax(1), ax(0), ax(0), ax(0), none));
+        c(
+                "ragged_dot_general free batch",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(2, 3, 4), iotaF32(2, 2, 4, 2), a(I32, 2, 1), ax(2), ax(2), ax(0), ax(1), ax(1), ax(0)));
+        c(
+                "ragged_dot_general grad",
+                () -> g(
+                        x -> Np.square(Lax.raggedDotGeneral(
+                                x, iotaF32(2, 4, 2), a(I32, 2, 1), ax(1), ax(1), none, none, ax(0), ax(0))),
+                        iotaF32(3, 4)));
+        c(
+                "ragged_dot_general no group dim",
+                () -> Lax.raggedDotGeneral(
+                        iotaF32(3, 4), iotaF32(4, 2), a(I32, 2, 1), ax(1), ax(0), none, none, ax(0), none));
+    }
+
+    private static Array[] bits(Lax.RngBits r) {
+        return new Array[] {r.key(), r.bits()};
+    }
+
+    private void rngBitGenerator() {
+        c("rng_bit_generator", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3, 4), 2, 5)));
+        c("rng_bit_generator carry", () -> bits(Lax.rngBitGenerator(a(U32, 5, 6, 0xfffffffeL, 0xffffffffL), 3, 4)));
+        c("rng_bit_generator high key", () -> bits(Lax.rngBitGenerator(a(U32, 0xdeadbeefL, 7, 0xffffffffL, 9), 7)));
+        c("rng_bit_generator uint8", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3, 4), new int[] {5}, U8)));
+        c("rng_bit_generator uint16", () -> bits(Lax.rngBitGenerator(a(U32, 0, 0, 0, 42), new int[] {2, 3}, U16)));
+        c("rng_bit_generator empty", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3, 4), 0, 3)));
+        c("rng_bit_generator bad key", () -> bits(Lax.rngBitGenerator(a(U32, 1, 2, 3), 2)));
+    }
+
+    private void newUnderTransforms() {
+        c("scipy expm jit vmap", () -> Kiln.jit(Kiln.vmap(Linalg::expm))
+                .apply(Np.stack(new Array[] {a2(F32, 2, 0, 1, -1, 0), a2(F32, 2, 3, 0.5, 0, -3)}, 0)));
+        c("scipy lu_solve vmap", () -> {
+            Array ms = Np.stack(
+                    new Array[] {a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5), a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2)
+                    },
+                    0);
+            Array vs = a2(F32, 2, 1, 2, 3, 0.5, -1, 2);
+            return Kiln.vmap((List<Array> mv) -> Linalg.luSolve(Linalg.luFactor(mv.get(0)), mv.get(1)))
+                    .apply(List.of(ms, vs));
+        });
+        c(
+                "rng_bit_generator jit",
+                () -> bits(Kiln.jit((Array k) -> Lax.rngBitGenerator(k, 5)).apply(a(U32, 9, 8, 7, 6))));
+    }
+
+    private void scipyLinalg() {
+        Supplier<Array> m3 = () -> a2(F32, 3, 2, 1, 0.5, 4, -1, 3, 1, 2, 5);
+        Supplier<Array> spd3 = () -> a2(F32, 3, 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2);
+        Supplier<Array> b3 = () -> a2(F32, 3, 1, 2, 0, -1, 3, 1);
+        Array big = a2(F32, 3, 1, 2, 0, -1, 0.5, 3, 0.2, 0, -2);
+        c("scipy lu_factor", () -> {
+            Linalg.LuFactor f = Linalg.luFactor(m3.get());
+            return new Array[] {f.lu(), f.piv()};
+        });
+        c("scipy lu", () -> {
+            Linalg.PLU f = Linalg.lu(m3.get());
+            return new Array[] {f.p(), f.l(), f.u()};
+        });
+        c("scipy lu_solve", () -> Linalg.luSolve(Linalg.luFactor(m3.get()), b3.get()));
+        c("scipy lu_solve vector", () -> Linalg.luSolve(Linalg.luFactor(m3.get()), a(F32, 1, 2, 3)));
+        c("scipy lu_solve grad", () -> Kiln.grad((Array m) -> Np.sum(Linalg.luSolve(Linalg.luFactor(m), b3.get())))
+                .apply(m3.get()));
+        c("scipy lu int", () -> {
+            Linalg.PLU f = Linalg.lu(a2(I32, 2, 1, 2, 3, 4));
+            return new Array[] {f.p(), f.l(), f.u()};
+        });
+        c("scipy cho_factor lower", () -> Linalg.choFactor(spd3.get(), true).c());
+        c("scipy cho_factor upper", () -> Linalg.choFactor(spd3.get()).c());
+        c("scipy cho_solve", () -> Linalg.choSolve(Linalg.choFactor(spd3.get()), b3.get()));
+        c("scipy cho_solve lower", () -> Linalg.choSolve(Linalg.choFactor(spd3.get(), true), b3.get()));
+        c("scipy block_diag", () -> Linalg.blockDiag(a2(I32, 2, 1, 2, 3, 4), s(F32, 5), a(I32, 6, 7, 8)));
+        c("scipy block_diag empty block", () -> Linalg.blockDiag(a2(I32, 1, 1, 2), Np.zeros(I32, 0, 2), a2(I32, 1, 3)));
+        c("scipy block_diag 3d", () -> Linalg.blockDiag(Np.zeros(F32, 2, 2, 2)));
+        c("scipy toeplitz", () -> Linalg.toeplitz(a(I32, 1, 2, 3)));
+        c("scipy toeplitz c r", () -> Linalg.toeplitz(a(F32, 1, 2, 3), a(F32, -1, -2, -3, -4)));
+        c("scipy toeplitz batch", () -> Linalg.toeplitz(a2(I32, 2, 1, 2, 3, 4, 5, 6)));
+        c("scipy hankel", () -> Linalg.hankel(a(I32, 1, 2, 3), a(I32, 9, 8, 7, 6)));
+        c("scipy hankel c only", () -> Linalg.hankel(a(F32, 1, 2, 3)));
+        c("scipy hankel batch", () -> Linalg.hankel(a2(I32, 2, 1, 2, 3, 4)));
+        c("scipy circulant", () -> Linalg.circulant(a(I32, 1, 2, 3)));
+        c("scipy circulant batch", () -> Linalg.circulant(a2(F32, 2, 1, 2, 3, 4)));
+        c("scipy hilbert", () -> Linalg.hilbert(3));
+        c("scipy hilbert 0", () -> Linalg.hilbert(0));
+        c("scipy expm f16", () -> Linalg.expm(Np.eye(2, 2, 0, F16)));
+        c("scipy expm int", () -> Linalg.expm(Np.eye(2, 2, 0, I32)));
+        c("scipy hankel scalar", () -> Linalg.hankel(s(F32, 3)));
+        c("scipy toeplitz scalar", () -> Linalg.toeplitz(s(F32, 3)));
+        c("scipy toeplitz bool", () -> Linalg.toeplitz(bools(true, false)));
+        c("scipy block_diag bool int", () -> Linalg.blockDiag(Np.reshape(bools(true), 1, 1), a(I32, 1)));
+        c("scipy block_diag none", () -> Linalg.blockDiag());
+        c("scipy cho_solve vector", () -> Linalg.choSolve(Linalg.choFactor(spd3.get()), a(F32, 1, 2, 3)));
+        c("scipy circulant empty", () -> Linalg.circulant(Np.zeros(F32, 0)));
+        c("hyp2f1 f16", () -> Special.hyp2f1(s(F16, 1), 2.0, 3.0, s(F16, 0.5)));
+        c("hyp2f1 empty", () -> Special.hyp2f1(Np.zeros(F32, 0), 1.0, 2.0, 0.5));
+        c("grad cummax empty", () -> g(v -> Lax.cummax(v, 0, false), Np.zeros(F32, 0)));
+        c("scipy expm", () -> Linalg.expm(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
+        c("scipy expm big", () -> Linalg.expm(big));
+        c("scipy expm f64", () -> Linalg.expm(a2(F64, 3, 1, 2, 0, -1, 0.5, 3, 0.2, 0, -2)));
+        c("scipy expm f64 small", () -> Linalg.expm(a2(F64, 2, 0.001, 0.002, 0, -0.003)));
+        c(
+                "scipy expm batch",
+                () -> Linalg.expm(Np.stack(new Array[] {a2(F32, 2, 0, 1, -1, 0), a2(F32, 2, 3, 0, 0, -3)}, 0)));
+        c("scipy expm grad", () -> Kiln.grad((Array m) -> Np.sum(Linalg.expm(m)))
+                .apply(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
+        c("scipy expm not square", () -> Linalg.expm(Np.zeros(F32, 2, 3)));
+    }
+
     private static Array g(Function<Array, Array> f, Array x) {
         return Kiln.grad((Array v) -> Np.sum(f.apply(v))).apply(x);
     }
@@ -409,6 +590,25 @@ class JaxCasesTest {
         c("grad pow 0 base", () -> Kiln.grad((Array p) -> Np.sum(Np.power(a(F32, 0, 2), p)))
                 .apply(a(F32, 2, 2)));
         c("grad x**0.5 at 0", () -> g(v -> Np.power(v, 0.5), a(F32, 0, 1)));
+        scipyLinalg();
+        hyp2f1();
+        raggedDotGeneral();
+        rngBitGenerator();
+        newUnderTransforms();
+        Array w7 = a(F32, 1, 2, 3, 4, 5, 6, 7);
+        c("grad cummax ties", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 1, 3, 3, 2, 3, 0, 3)));
+        c("grad cummax all equal", () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), w7), a(F32, 2, 2, 2, 2, 2, 2, 2)));
+        c(
+                "grad cummin ties reverse",
+                () -> g(v -> Np.multiply(Lax.cummin(v, 0, true), a(F32, 1, 2, 3, 4, 5, 6)), a(F32, 2, 1, 1, 1, 5, 1)));
+        c(
+                "grad cummax ties axis 0",
+                () -> g(
+                        v -> Np.multiply(Lax.cummax(v, 0, false), a2(F32, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)),
+                        a2(F32, 5, 1, 0, 1, 0, 0, 0, 1, 2, 1, 2)));
+        c(
+                "grad cummax nan",
+                () -> g(v -> Np.multiply(Lax.cummax(v, 0, false), a(F32, 1, 2, 3, 4)), a(F32, 1, NAN, 1, 2)));
         c("grad logsumexp -inf", () -> g(v -> Special.logsumexp(v, null, false), a(F32, -INF, 0)));
         c("grad norm 0", () -> g(Linalg::norm, a(F32, 0, 0)));
         c("grad hypot 0", () -> g(v -> Np.hypot(v, v), a(F32, 0, 3)));

@@ -170,11 +170,12 @@ class DerivativeSemanticsTest {
     }
 
     @Test
-    void cumulativeExtremesTakeTheTangentOfTheLatestAttainingElement() {
+    void cumulativeExtremesSplitTiesAsJaxsAssociativeScan() {
         onReference(() -> {
             Array x = Np.array(new double[] {1, 3, 3, 2, 4});
             Array t = Np.array(new double[] {1, 10, 100, 1000, 10000});
-            EXACT.assertClose("cummax", new double[] {1, 10, 100, 100, 10000}, tangent(a -> Np.cummax(a), x, t));
+            // JAX 0.10.2: the tie at 1, 2 meets in one combine of its scan tree and is halved there
+            EXACT.assertClose("cummax", new double[] {1, 10, 55, 55, 10000}, tangent(a -> Np.cummax(a), x, t));
             Function<Array, Array> reverseMin = a -> Lax.bind(Primitive.CUMMIN, new Params.Cumulative(0, true), a);
             // suffix minima of [1,3,3,2,4] are [1,2,2,2,4], attained at 0, 3, 3, 3, 4
             EXACT.assertClose("reverse cummin", new double[] {1, 1000, 1000, 1000, 10000}, tangent(reverseMin, x, t));

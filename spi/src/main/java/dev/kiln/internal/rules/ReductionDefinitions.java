@@ -77,10 +77,10 @@ final class ReductionDefinitions {
                 .jvp((p, x, out, dx) -> cumprodTangent((Params.Cumulative) p, x, out, dx))
                 .decompose((p, out, in) -> scan(Primitive.MUL, (Params.Cumulative) p, in[0], 1));
         t.define(Primitive.CUMMAX)
-                .jvp((p, x, out, dx) -> cumulativeExtreme((Params.Cumulative) p, x, out, dx))
+                .jvp((p, x, out, dx) -> cumulativeExtreme(Primitive.MAX, (Params.Cumulative) p, x, dx))
                 .decompose((p, out, in) -> scan(Primitive.MAX, (Params.Cumulative) p, in[0], lowest(in[0].dtype())));
         t.define(Primitive.CUMMIN)
-                .jvp((p, x, out, dx) -> cumulativeExtreme((Params.Cumulative) p, x, out, dx))
+                .jvp((p, x, out, dx) -> cumulativeExtreme(Primitive.MIN, (Params.Cumulative) p, x, dx))
                 .decompose((p, out, in) -> scan(Primitive.MIN, (Params.Cumulative) p, in[0], highest(in[0].dtype())));
     }
 
@@ -142,16 +142,93 @@ final class ReductionDefinitions {
     }
 
     /**
-     * The running extreme at {@code k} is {@code x_j} for the latest {@code j <= k} (earliest
-     * {@code j >= k} when reversed) where {@code x_j} equals the running extreme itself, so the
-     * tangent is {@code t_j}: the recurrence {@code y_k = t_k} where {@code x_k} attains the
-     * extreme, else {@code y_{k-1}}. Ties therefore take the tangent of the latest attaining
-     * element rather than an average (JAX's scan-based rule splits them by its scan tree).
+     * JAX's rule: the JVP of {@code jax.lax.associative_scan} of max (or min) run on the primal and
+     * tangent together, with JAX's odd/even recursion, so ties split the tangent exactly as JAX's
+     * scan tree meets them. Each combine gives the result's tangent as {@code t_a w_a + t_b w_b}
+     * with {@code w_a = [a == r] / (1 + [b == r])} (lax.max's balanced rule: half each on a tie).
+     * The weights come from primals only, so the tangent stays linear (strided slices, pads,
+     * concatenations, multiplies and adds) and transposes. Reversed scans run on the reversed axis.
      */
-    private static Array cumulativeExtreme(Params.Cumulative params, Array x, Array out, Array t) {
-        Array attains = Tangents.indicator(op(Primitive.EQ, x, out), x);
-        Array keepsPrevious = op(Primitive.SUB, full(x, 1), attains);
-        return linearRecurrence(keepsPrevious, Tangents.mul(t, attains), params.axis(), params.reverse() ? -1 : 1);
+    private static Array cumulativeExtreme(Primitive combine, Params.Cumulative params, Array x, Array t) {
+        if (t == null) {
+            return null;
+        }
+        int axis = params.axis();
+        if (params.reverse()) {
+            x = Lax.rev(x, axis);
+            t = Lax.rev(t, axis);
+        }
+        Array tangent = extremeScan(combine, x, t, axis)[1];
+        return params.reverse() ? Lax.rev(tangent, axis) : tangent;
+    }
+
+    /** {@code {values, tangents}} of the scan of (x, t), as JAX's {@code associative_scan._scan}. */
+    private static Array[] extremeScan(Primitive combine, Array x, Array t, int axis) {
+        int n = x.shape(axis);
+        if (n < 2) {
+            return new Array[] {x, t};
+        }
+        Array[] reduced = combineExtreme(
+                combine,
+                stride(x, axis, 0, n - 1, 2),
+                stride(t, axis, 0, n - 1, 2),
+                stride(x, axis, 1, n, 2),
+                stride(t, axis, 1, n, 2));
+        Array[] odd = extremeScan(combine, reduced[0], reduced[1], axis);
+        int m = odd[0].shape(axis);
+        Array[] even = n % 2 == 0
+                ? combineExtreme(
+                        combine,
+                        stride(odd[0], axis, 0, m - 1, 1),
+                        stride(odd[1], axis, 0, m - 1, 1),
+                        stride(x, axis, 2, n, 2),
+                        stride(t, axis, 2, n, 2))
+                : combineExtreme(combine, odd[0], odd[1], stride(x, axis, 2, n, 2), stride(t, axis, 2, n, 2));
+        Array evenX = Lax.concatenate(new Array[] {stride(x, axis, 0, 1, 1), even[0]}, axis);
+        Array evenT = Lax.concatenate(new Array[] {stride(t, axis, 0, 1, 1), even[1]}, axis);
+        return new Array[] {interleave(evenX, odd[0], axis), interleave(evenT, odd[1], axis)};
+    }
+
+    /** max (or min) of a and b with its tangent under lax.max's balanced tie rule. */
+    private static Array[] combineExtreme(Primitive combine, Array a, Array ta, Array b, Array tb) {
+        Array r = op(combine, a, b);
+        Array aHits = eq(a, r);
+        Array bHits = eq(b, r);
+        Array one = full(a, 1);
+        Array zero = full(a, 0);
+        Array two = full(a, 2);
+        Array wa = op(Primitive.DIV, select(aHits, one, zero), select(bHits, two, one));
+        Array wb = op(Primitive.DIV, select(bHits, one, zero), select(aHits, two, one));
+        return new Array[] {r, Tangents.add(Tangents.mul(ta, wa), Tangents.mul(tb, wb))};
+    }
+
+    private static Array stride(Array x, int axis, int start, int limit, int step) {
+        int[] lo = new int[x.ndim()];
+        int[] hi = x.shape().clone();
+        int[] steps = new int[x.ndim()];
+        Arrays.fill(steps, 1);
+        lo[axis] = start;
+        hi[axis] = Math.max(start, limit);
+        steps[axis] = step;
+        return Lax.slice(x, lo, hi, steps);
+    }
+
+    /** a and b interleaved along axis (a first; a is as long as b or one longer), as JAX's _interleave. */
+    private static Array interleave(Array a, Array b, int axis) {
+        boolean same = a.shape(axis) == b.shape(axis);
+        int rank = a.ndim();
+        int[] zeros = new int[rank];
+        int[] aHi = new int[rank];
+        int[] bLo = new int[rank];
+        int[] bHi = new int[rank];
+        int[] interior = new int[rank];
+        aHi[axis] = same ? 1 : 0;
+        bLo[axis] = 1;
+        bHi[axis] = same ? 0 : 1;
+        interior[axis] = 1;
+        Array aPad = Lax.pad(a, Tangents.scalar(a.dtype(), 0), zeros, aHi, interior);
+        Array bPad = Lax.pad(b, Tangents.scalar(b.dtype(), 0), bLo, bHi, interior);
+        return op(Primitive.ADD, aPad, bPad);
     }
 
     /**
