@@ -1845,6 +1845,148 @@ public final class Linalg {
     }
 
     /**
+     * The n x n Hadamard matrix of int32 {@code ±1} (Sylvester's construction), as {@code
+     * jax.scipy.linalg.hadamard(n)}.
+     *
+     * @throws ShapeException when n is not a positive power of 2
+     */
+    public static Array hadamard(int n) {
+        return hadamard(n, DType.INT32);
+    }
+
+    /**
+     * {@link #hadamard(int)} in {@code dtype}, as {@code jax.scipy.linalg.hadamard(n, dtype)}.
+     *
+     * @throws ShapeException when n is not a positive power of 2
+     */
+    public static Array hadamard(int n, DType dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (n < 1 || Integer.bitCount(n) != 1) {
+            throw new ShapeException("hadamard: n must be a positive power of 2, got " + n + "; pass 1, 2, 4, 8, ...");
+        }
+        // entry (i, j) is -1 when i and j share an odd number of set bits
+        double[] h = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                h[i * n + j] = Integer.bitCount(i & j) % 2 == 0 ? 1 : -1;
+            }
+        }
+        return Np.astype(Np.array(h, n, n), dtype);
+    }
+
+    /**
+     * The Helmert matrix of order n in float32, as {@code jax.scipy.linalg.helmert(n, full)}: row 0 is
+     * {@code 1/sqrt(n)} throughout, row {@code i > 0} has {@code 1/sqrt(i(i+1))} in its first i
+     * columns and {@code -i/sqrt(i(i+1))} in column i; without {@code full}, row 0 is left out
+     * (shape {@code (n-1, n)}).
+     *
+     * @throws ShapeException when n is not positive
+     */
+    public static Array helmert(int n, boolean full) {
+        if (n < 1) {
+            throw new ShapeException("helmert: n must be a positive integer, got " + n + "; pass the order");
+        }
+        int first = full ? 0 : 1;
+        float[] h = new float[(n - first) * n];
+        for (int i = first; i < n; i++) {
+            int row = (i - first) * n;
+            if (i == 0) {
+                Arrays.fill(h, row, row + n, (float) (1 / Math.sqrt(n)));
+                continue;
+            }
+            double d = Math.sqrt((double) i * (i + 1));
+            for (int j = 0; j < i; j++) {
+                h[row + j] = (float) (1 / d);
+            }
+            h[row + i] = (float) (-i / d);
+        }
+        return Np.array(h, n - first, n);
+    }
+
+    /** {@link #helmert(int, boolean)} without the first row, as {@code jax.scipy.linalg.helmert(n)}. */
+    public static Array helmert(int n) {
+        return helmert(n, false);
+    }
+
+    /**
+     * The companion matrix of the polynomial with coefficients {@code a} (highest degree first), as
+     * {@code jax.scipy.linalg.companion(a)}: for {@code a (..., n)}, a {@code (..., n-1, n-1)} matrix
+     * whose first row is {@code -a[1:] / a[0]} and whose subdiagonal is ones. Integer and bool
+     * coefficients give float32 (the default float); leading axes are a batch.
+     *
+     * @throws ShapeException when the last axis is shorter than 2 (or {@code a} is 0-d)
+     */
+    public static Array companion(Array a) {
+        Objects.requireNonNull(a, "a");
+        Array v = a.ndim() == 0 ? Np.reshape(a, 1) : a;
+        int n = v.shape(v.ndim() - 1);
+        if (n < 2) {
+            throw new ShapeException("companion: the length of a along the last axis must be at least 2, got shape "
+                    + Shape.toString(v.shape()) + "; pass the polynomial's coefficients, highest degree first");
+        }
+        DType t = a.dtype().isFloating() ? a.dtype() : DType.FLOAT32;
+        Array c = Np.astype(v, t);
+        int[] batch = Arrays.copyOf(v.shape(), v.ndim() - 1);
+        Array lead = Lax.sliceInDim(c, c.ndim() - 1, 0, 1);
+        Array top = Np.negative(Np.divide(Lax.sliceInDim(c, c.ndim() - 1, 1, n), lead));
+        Array rows = Np.expandDims(top, top.ndim() - 1); // (..., 1, n-1)
+        if (n == 2) {
+            return rows;
+        }
+        Array below = Np.broadcastTo(Np.eye(n - 2, n - 1, 0, t), concat(batch, n - 2, n - 1));
+        return Np.concatenate(new Array[] {rows, below}, -2);
+    }
+
+    /**
+     * The Fiedler matrix {@code |a[i] - a[j]|} of {@code a (..., n)}, as {@code
+     * jax.scipy.linalg.fiedler(a)} (a 0-d {@code a} counts as length 1); leading axes are a batch.
+     *
+     * @throws DTypeException for bool {@code a}, whose difference is not defined (as JAX)
+     */
+    public static Array fiedler(Array a) {
+        Objects.requireNonNull(a, "a");
+        if (a.dtype().isBool()) {
+            throw new DTypeException("fiedler: a must be numeric, got bool; convert it with Np.astype first");
+        }
+        Array v = a.ndim() == 0 ? Np.reshape(a, 1) : a;
+        Array col = Np.expandDims(v, v.ndim());
+        Array row = Np.expandDims(v, v.ndim() - 1);
+        return Np.abs(Np.subtract(col, row));
+    }
+
+    /**
+     * The Leslie matrix of fecundities {@code f (..., n)} and survival rates {@code s (..., n-1)}, as
+     * {@code jax.scipy.linalg.leslie(f, s)}: first row {@code f}, subdiagonal {@code s}, zeros
+     * elsewhere; the dtype is the promoted one and leading axes broadcast to a batch.
+     *
+     * @throws ShapeException when f is shorter than 2 or s is not one shorter than f
+     */
+    public static Array leslie(Array f, Array s) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(s, "s");
+        Array ff = f.ndim() == 0 ? Np.reshape(f, 1) : f;
+        Array ss = s.ndim() == 0 ? Np.reshape(s, 1) : s;
+        int n = ff.shape(ff.ndim() - 1);
+        if (n < 2) {
+            throw new ShapeException("leslie: the length of f along the last axis must be at least 2, got shape "
+                    + Shape.toString(ff.shape()) + "; pass one fecundity per age class");
+        }
+        if (ss.shape(ss.ndim() - 1) != n - 1) {
+            throw new ShapeException("leslie: the length of s along the last axis must be one less than f's, got f "
+                    + Shape.toString(ff.shape()) + " and s " + Shape.toString(ss.shape())
+                    + "; pass n fecundities and n-1 survival rates");
+        }
+        DType t = DType.promote(f.dtype(), s.dtype());
+        int[] batch = Np.broadcastShapes(
+                "leslie", Arrays.copyOf(ff.shape(), ff.ndim() - 1), Arrays.copyOf(ss.shape(), ss.ndim() - 1));
+        Array top = Np.broadcastTo(Np.expandDims(Np.astype(ff, t), ff.ndim() - 1), concat(batch, 1, n));
+        Array diag = Np.broadcastTo(Np.expandDims(Np.astype(ss, t), ss.ndim()), concat(batch, n - 1, 1));
+        Array mask = Np.eye(n - 1, n, 0, DType.BOOL);
+        Array below = Np.where(mask, diag, Np.zeros(t));
+        return Np.concatenate(new Array[] {top, below}, -2);
+    }
+
+    /**
      * The matrix exponential of square matrices {@code (..., n, n)}, as {@code
      * jax.scipy.linalg.expm}: scaling and squaring with a Padé approximant chosen by the 1-norm
      * (degrees 3 to 13 in float64, 3 to 7 in float32, with JAX's thresholds), the scaled result

@@ -256,6 +256,36 @@ class JaxCasesTest {
         c("scipy expm grad", () -> Kiln.grad((Array m) -> Np.sum(Linalg.expm(m)))
                 .apply(a2(F32, 2, 0.1, 0.2, -0.3, 0.05)));
         c("scipy expm not square", () -> Linalg.expm(Np.zeros(F32, 2, 3)));
+        c("scipy hadamard", () -> Linalg.hadamard(8));
+        c("scipy hadamard 1", () -> Linalg.hadamard(1));
+        c("scipy hadamard f32", () -> Linalg.hadamard(4, F32));
+        c("scipy hadamard 3", () -> Linalg.hadamard(3));
+        c("scipy hadamard 0", () -> Linalg.hadamard(0));
+        c("scipy helmert", () -> Linalg.helmert(5));
+        c("scipy helmert full", () -> Linalg.helmert(4, true));
+        c("scipy helmert 1", () -> Linalg.helmert(1));
+        c("scipy helmert 1 full", () -> Linalg.helmert(1, true));
+        c("scipy helmert 0", () -> Linalg.helmert(0));
+        c("scipy companion", () -> Linalg.companion(a(F32, 2, -3, 0.5, 7)));
+        c("scipy companion int", () -> Linalg.companion(a(I32, 2, 4, 6)));
+        c("scipy companion 2", () -> Linalg.companion(a(F32, 4, 2)));
+        c("scipy companion batch", () -> Linalg.companion(a2(F32, 2, 1, 2, 3, 2, 4, 6)));
+        c("scipy companion zero lead", () -> Linalg.companion(a(F32, 0, 2, 3)));
+        c("scipy companion short", () -> Linalg.companion(a(F32, 2)));
+        c("scipy companion scalar", () -> Linalg.companion(s(F32, 2)));
+        c("scipy fiedler", () -> Linalg.fiedler(a(F32, 1, 4, 2, -3.5)));
+        c("scipy fiedler int", () -> Linalg.fiedler(a(I32, 1, 4, 2)));
+        c("scipy fiedler batch", () -> Linalg.fiedler(a2(F32, 2, 1, 2, 3, 5)));
+        c("scipy fiedler empty", () -> Linalg.fiedler(Np.zeros(F32, 0)));
+        c("scipy fiedler scalar", () -> Linalg.fiedler(s(F32, 2)));
+        c("scipy fiedler bool", () -> Linalg.fiedler(bools(true, false)));
+        c("scipy leslie", () -> Linalg.leslie(a(F32, 0.1, 2, 1, 0.1), a(F32, 0.2, 0.8, 0.7)));
+        c("scipy leslie int", () -> Linalg.leslie(a(I32, 1, 2, 3), a(I32, 4, 5)));
+        c("scipy leslie mixed", () -> Linalg.leslie(a(I32, 1, 2), a(F32, 0.5)));
+        c("scipy leslie batch", () -> Linalg.leslie(a2(F32, 2, 1, 2, 3, 4), a2(F32, 2, 5, 6)));
+        c("scipy leslie broadcast", () -> Linalg.leslie(a2(F32, 2, 1, 2, 3, 4), a(F32, 5)));
+        c("scipy leslie bad s", () -> Linalg.leslie(a(F32, 1, 2, 3), a(F32, 4)));
+        c("scipy leslie short", () -> Linalg.leslie(a(F32, 1), Np.zeros(F32, 0)));
     }
 
     private static Array g(Function<Array, Array> f, Array x) {
