@@ -135,11 +135,11 @@ final class GeneratedKernel implements CompiledKernel {
     /**
      * Runs rows {@code [lo, hi)} of a {@link dev.kiln.spi.KernelGroup}'s rows (the space's leading
      * axes flattened) on the calling thread; {@link #rowSplittable} must hold. {@code per} is {@link
-     * #unitsPerRow} and {@code points} {@link #pointwise}, worked out once by the caller: a row group
-     * calls this once per kernel and block of rows, thousands of times per run when a block is one row.
+     * #unitsPerRow}, worked out once by the caller: a row group calls this once per kernel and block
+     * of rows, thousands of times per run when a block is one row.
      */
-    void runRows(Call call, int per, int lo, int hi, boolean points) {
-        if (points) {
+    void runRows(Call call, int per, int lo, int hi) {
+        if (nest.kind == LoopNest.Kind.POINTS) {
             generated.body().points(call.arrays(), geometry, lo * per, hi * per);
         } else {
             generated.body().rows(call.arrays(), geometry, lo * per, hi * per);
@@ -149,11 +149,6 @@ final class GeneratedKernel implements CompiledKernel {
     /** Work units of the generated method (points, or output points of a reduction) per row of {@code rows}. */
     int unitsPerRow(int rows) {
         return nest.kind == LoopNest.Kind.POINTS ? nest.outerCount() * nest.inner / rows : nest.outerCount() / rows;
-    }
-
-    /** Whether {@link #runRows} runs the generated elementwise method (else the row reduction). */
-    boolean pointwise() {
-        return nest.kind == LoopNest.Kind.POINTS;
     }
 
     /** Points of the space per row of {@code rows}. */

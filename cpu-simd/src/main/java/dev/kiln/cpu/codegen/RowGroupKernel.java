@@ -41,16 +41,17 @@ final class RowGroupKernel implements CompiledKernel {
     private final SharedValue shared;
 
     private final List<GeneratedKernel> members;
+    /** {@link #members} as an array, for the block loop. */
+    private final GeneratedKernel[] kernels;
+
     private final Workers workers;
     private final long bytesPerRow;
     /** Whether a member computes a transcendental per point. */
     private final boolean heavy;
 
     private final int grainRows;
-    /** Per member: work units of its generated method per row, and whether it is elementwise. */
+    /** Per member: work units of its generated method per row. */
     private final int[] unitsPerRow;
-
-    private final boolean[] pointwise;
 
     private RowGroupKernel(KernelGroup group, SharedValue shared, List<GeneratedKernel> members, Workers workers) {
         this.group = group;
@@ -77,11 +78,10 @@ final class RowGroupKernel implements CompiledKernel {
         this.bytesPerRow = Math.max(1, bytesPerRow);
         this.heavy = anyHeavy;
         this.grainRows = (int) Math.clamp(grain / Math.max(1, pointsPerRow), 1, rows);
+        this.kernels = members.toArray(GeneratedKernel[]::new);
         this.unitsPerRow = new int[members.size()];
-        this.pointwise = new boolean[members.size()];
         for (int k = 0; k < members.size(); k++) {
             unitsPerRow[k] = members.get(k).unitsPerRow(rows);
-            pointwise[k] = members.get(k).pointwise();
         }
     }
 
@@ -149,13 +149,12 @@ final class RowGroupKernel implements CompiledKernel {
         }
         int rows = group.rows();
         int block = block();
-        GeneratedKernel[] kernels = members.toArray(GeneratedKernel[]::new);
         GeneratedKernel.Call[] bound = calls.toArray(GeneratedKernel.Call[]::new);
         workers.forRange(rows, grainRows, 1, (lo, hi) -> {
             for (int r = lo; r < hi; r += block) {
                 int end = Math.min(hi, r + block);
                 for (int k = 0; k < kernels.length; k++) {
-                    kernels[k].runRows(bound[k], unitsPerRow[k], r, end, pointwise[k]);
+                    kernels[k].runRows(bound[k], unitsPerRow[k], r, end);
                 }
             }
         });
