@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,44 +114,33 @@ public final class FusionPlanner {
             Map<Var, Unit> writer,
             Map<Unit, List<Var>> reads,
             Program program) {
-        Map<Unit, Set<Unit>> after = new HashMap<>();
-        Map<Unit, Integer> waiting = new HashMap<>();
-        for (Unit u : stepOf.keySet()) {
-            Set<Unit> before = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Var v : reads.get(u)) {
-                Unit w = writer.get(v);
-                if (w == null
-                        && !program.inputs().contains(v)
-                        && !program.constants().contains(v)) {
-                    throw new IllegalStateException("fusion planner: nothing writes " + v);
-                }
-                if (w != null && w != u) {
-                    before.add(w);
-                }
-            }
-            waiting.put(u, before.size());
-            for (Unit w : before) {
-                after.computeIfAbsent(w, x -> new java.util.LinkedHashSet<>()).add(u);
-            }
+        List<Unit> units = new ArrayList<>(stepOf.keySet());
+        units.sort(Comparator.comparingInt(firstEqn::get));
+        Map<Unit, Integer> index = new HashMap<>();
+        for (int i = 0; i < units.size(); i++) {
+            index.put(units.get(i), i);
         }
-        PriorityQueue<Unit> ready = new PriorityQueue<>(Comparator.comparingInt(firstEqn::get));
-        waiting.forEach((u, n) -> {
-            if (n == 0) {
-                ready.add(u);
-            }
-        });
-        List<FusionPlan.Step> out = new ArrayList<>();
-        while (!ready.isEmpty()) {
-            Unit u = ready.poll();
-            out.add(stepOf.get(u));
-            for (Unit next : after.getOrDefault(u, Set.of())) {
-                if (waiting.merge(next, -1, Integer::sum) == 0) {
-                    ready.add(next);
-                }
-            }
-        }
-        if (out.size() != stepOf.size()) {
-            throw new IllegalStateException("fusion planner: the kernels depend on each other in a cycle");
+        int[] order = EarliestFirst.order(
+                units.size(),
+                i -> {
+                    List<Integer> before = new ArrayList<>();
+                    for (Var v : reads.get(units.get(i))) {
+                        Unit w = writer.get(v);
+                        if (w == null
+                                && !program.inputs().contains(v)
+                                && !program.constants().contains(v)) {
+                            throw new IllegalStateException("fusion planner: nothing writes " + v);
+                        }
+                        if (w != null) {
+                            before.add(index.get(w));
+                        }
+                    }
+                    return before;
+                },
+                "fusion planner: the kernels depend on each other in a cycle");
+        List<FusionPlan.Step> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(stepOf.get(units.get(i)));
         }
         return out;
     }

@@ -280,41 +280,24 @@ final class Simplify {
                 definedBy.put(v, i);
             }
         }
-        int[] waiting = new int[eqns.size()];
-        List<List<Integer>> users = new ArrayList<>();
-        for (int i = 0; i < eqns.size(); i++) {
-            users.add(new ArrayList<>());
+        int[] order = EarliestFirst.order(
+                eqns.size(),
+                i -> {
+                    List<Integer> producers = new ArrayList<>();
+                    for (Atom at : eqns.get(i).inputs()) {
+                        Integer d = at instanceof Var v ? definedBy.get(v) : null;
+                        if (d != null) {
+                            producers.add(d);
+                        }
+                    }
+                    return producers;
+                },
+                "merging products made a cycle (this is a bug in Kiln)");
+        List<Eqn> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(eqns.get(i));
         }
-        for (int i = 0; i < eqns.size(); i++) {
-            java.util.Set<Integer> producers = new java.util.HashSet<>();
-            for (Atom at : eqns.get(i).inputs()) {
-                Integer d = at instanceof Var v ? definedBy.get(v) : null;
-                if (d != null && producers.add(d)) {
-                    users.get(d).add(i);
-                }
-            }
-            waiting[i] = producers.size();
-        }
-        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
-        for (int i = 0; i < eqns.size(); i++) {
-            if (waiting[i] == 0) {
-                ready.add(i);
-            }
-        }
-        List<Eqn> order = new ArrayList<>(eqns.size());
-        while (!ready.isEmpty()) {
-            int i = ready.poll();
-            order.add(eqns.get(i));
-            for (int u : users.get(i)) {
-                if (--waiting[u] == 0) {
-                    ready.add(u);
-                }
-            }
-        }
-        if (order.size() != eqns.size()) {
-            throw new IllegalStateException("merging products made a cycle (this is a bug in Kiln)");
-        }
-        return order;
+        return out;
     }
 
     /** The reference backend, which computes folded constants (on 0-d host buffers). */
