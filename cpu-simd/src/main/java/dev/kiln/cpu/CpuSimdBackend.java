@@ -61,8 +61,16 @@ public final class CpuSimdBackend implements Backend {
             public void forRange(int n, int grain, int align, Range body) {
                 Parallel.forRange(n, grain, align, body::run);
             }
+
+            @Override
+            public void alongside(Runnable onCaller, Runnable helper) {
+                Parallel.alongside(onCaller, helper);
+            }
         };
         this.kernels = new KernelCompiler(this, workers, CpuSimdProvider.CODEGEN.booleanIn(options));
+        if (options.get(CpuSimdProvider.ROW_OVERLAP.name()) != null) {
+            KernelCompiler.overlapRowAllocation(CpuSimdProvider.ROW_OVERLAP.booleanIn(options));
+        }
         int count = CpuSimdProvider.DEVICES.intIn(options, 1);
         if (count < 1) {
             throw new IllegalArgumentException(

@@ -52,6 +52,13 @@ public final class CpuSimdProvider implements BackendProvider {
                     + " ...) into generated kernels, so their speed does not depend on compilation order;"
                     + " `false` leaves the JIT's own inlining decisions");
 
+    /** Whether row groups overlap allocating their large outputs with their first kernels (see RowGroupKernel). */
+    static final Setting ROW_OVERLAP = Setting.of(
+            "kiln.cpu.row-overlap",
+            "false",
+            "cpu-simd row groups (row softmax, layer norm) allocate their large outputs while the other"
+                    + " threads run the group's first kernels ahead; `false` allocates before any work");
+
     @Override
     public String name() {
         return CpuSimdBackend.NAME;
@@ -156,7 +163,7 @@ public final class CpuSimdProvider implements BackendProvider {
 
     @Override
     public List<Setting> settings() {
-        return List.of(CODEGEN, THREADS, DEVICES, INLINE_DIRECTIVE);
+        return List.of(CODEGEN, THREADS, DEVICES, INLINE_DIRECTIVE, ROW_OVERLAP);
     }
 
     /** Reads {@link #CODEGEN} and {@link #THREADS} from {@code options}; absent ones take their defaults. */

@@ -118,6 +118,83 @@ final class Parallel {
         new Job(t, n, n, 1, body).invoke();
     }
 
+    /**
+     * Runs {@code onCaller} on this thread while each helper of the team that starts before it
+     * returns runs {@code helper}; returns when {@code onCaller} and those helpers are done. A helper
+     * that starts later does nothing, so the caller never waits on work no thread has started.
+     */
+    static void alongside(Runnable onCaller, Runnable helper) {
+        Team t = current();
+        if (t.pool() == null) {
+            onCaller.run();
+            return;
+        }
+        Side side = new Side(helper);
+        for (int i = 0; i < t.threads() - 1; i++) {
+            t.pool().execute(side);
+        }
+        Throwable first = null;
+        try {
+            onCaller.run();
+        } catch (Throwable e) {
+            first = e;
+        }
+        side.close();
+        Throwable e = first != null ? first : side.error;
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e != null) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #alongside}'s helpers: a count of those running, and a closed bit once the caller is done. */
+    private static final class Side implements Runnable {
+        private static final int CLOSED = 1 << 30;
+        private final Runnable helper;
+        private final AtomicInteger state = new AtomicInteger();
+        private final Thread waiter = Thread.currentThread();
+        private volatile Throwable error;
+
+        Side(Runnable helper) {
+            this.helper = helper;
+        }
+
+        @Override
+        public void run() {
+            int s;
+            do {
+                s = state.get();
+                if ((s & CLOSED) != 0) {
+                    return;
+                }
+            } while (!state.compareAndSet(s, s + 1));
+            try {
+                helper.run();
+            } catch (Throwable e) {
+                if (error == null) {
+                    error = e;
+                }
+            } finally {
+                if (state.decrementAndGet() == CLOSED) {
+                    LockSupport.unpark(waiter);
+                }
+            }
+        }
+
+        /** Lets no more helpers start and waits for those running. */
+        void close() {
+            state.getAndAdd(CLOSED);
+            while (state.get() != CLOSED) {
+                LockSupport.park(this);
+            }
+        }
+    }
+
     /** {@link #forRange(int, int, int, Range)} with chunk boundaries on a 64-element (one cache line of floats) grid. */
     static void forRange(int n, int grain, Range body) {
         forRange(n, grain, 64, body);

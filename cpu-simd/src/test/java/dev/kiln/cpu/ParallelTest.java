@@ -115,4 +115,84 @@ class ParallelTest {
         assertSame(boom, e);
         coversOnce(1 << 16, 16, 1);
     }
+
+    /**
+     * {@code alongside}: the caller's work runs on the caller; helpers that started have finished when
+     * it returns (what they wrote is seen); helpers run at most threads - 1 times; errors from either
+     * side reach the caller; nested in a chunk of a range it still returns.
+     */
+    @Test
+    void alongsideWaitsForTheHelpersThatStarted() {
+        for (int round = 0; round < 200; round++) {
+            java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread caller = Thread.currentThread();
+            int[] onCallerThread = {0};
+            Parallel.alongside(
+                    () -> {
+                        onCallerThread[0] = Thread.currentThread() == caller ? 1 : 0;
+                        long until = System.nanoTime() + 20_000;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                        stop.set(true);
+                    },
+                    () -> {
+                        started.incrementAndGet();
+                        while (!stop.get()) {
+                            Thread.onSpinWait();
+                        }
+                        finished.incrementAndGet();
+                    });
+            assertEquals(1, onCallerThread[0]);
+            assertEquals(started.get(), finished.get(), "round " + round);
+            assertTrue(started.get() <= Parallel.threads() - 1);
+        }
+    }
+
+    @Test
+    void alongsideErrorsReachTheCaller() {
+        IllegalStateException boom = new IllegalStateException("caller");
+        assertSame(
+                boom,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> Parallel.alongside(
+                                () -> {
+                                    throw boom;
+                                },
+                                () -> {})));
+        if (Parallel.threads() > 1) {
+            IllegalArgumentException helper = new IllegalArgumentException("helper");
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int round = 0; round < 1000 && !ran.get(); round++) {
+                try {
+                    Parallel.alongside(
+                            () -> {
+                                long until = System.nanoTime() + 1_000_000;
+                                while (System.nanoTime() < until && !ran.get()) {
+                                    Thread.onSpinWait();
+                                }
+                            },
+                            () -> {
+                                ran.set(true);
+                                throw helper;
+                            });
+                } catch (IllegalArgumentException e) {
+                    assertSame(helper, e);
+                }
+            }
+        }
+        AtomicIntegerArray seen = new AtomicIntegerArray(8);
+        Parallel.forRange(8, 1, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int at = i;
+                Parallel.alongside(() -> seen.incrementAndGet(at), () -> {});
+            }
+        });
+        for (int i = 0; i < 8; i++) {
+            assertEquals(1, seen.get(i));
+        }
+    }
 }

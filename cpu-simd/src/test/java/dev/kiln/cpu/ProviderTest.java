@@ -45,7 +45,12 @@ class ProviderTest {
     @Test
     void readsItsSettingsFromTheOptions() {
         assertEquals(
-                List.of("kiln.cpu.codegen", "kiln.cpu.threads", "kiln.cpu.devices", "kiln.cpu.inline-directive"),
+                List.of(
+                        "kiln.cpu.codegen",
+                        "kiln.cpu.threads",
+                        "kiln.cpu.devices",
+                        "kiln.cpu.inline-directive",
+                        "kiln.cpu.row-overlap"),
                 new CpuSimdProvider().settings().stream().map(s -> s.name()).toList());
         assertTrue(dev.kiln.spi.Settings.all().containsAll(new CpuSimdProvider().settings()));
         int before = Parallel.threads();

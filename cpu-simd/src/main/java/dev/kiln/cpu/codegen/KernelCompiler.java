@@ -118,6 +118,14 @@ public final class KernelCompiler {
         return RowGroupKernel.of(group, compile, workers);
     }
 
+    /**
+     * Whether row groups allocate their large outputs while the team's other threads run the group's
+     * earlier kernels ahead ({@code kiln.cpu.row-overlap}); process-wide, like the thread count.
+     */
+    public static void overlapRowAllocation(boolean on) {
+        RowGroupKernel.overlapMode = on ? 0 : -1;
+    }
+
     /** The kernel compiled to generated code. */
     public CompiledKernel compile(FusedKernel kernel) throws UnsupportedKernelException {
         if (!enabled) {

@@ -33,6 +33,24 @@ final class RowGroupKernel implements CompiledKernel {
      */
     static final long HEAVY_BLOCK_BYTES = 24 << 10;
 
+    /**
+     * Bytes of a member's outputs from which allocating them (the JVM zeroes a new array on the
+     * allocating thread, about 0.65 ms for 16 MB) overlaps with the group's earlier members running
+     * ahead on the other threads: well above what a thread-local allocation buffer takes.
+     */
+    static final long OVERLAP_BYTES = 1 << 20;
+
+    /**
+     * Overlapping allocation with the earlier members: -1 never (the default: on the 2-core machine
+     * it was measured on, loaded, it gave no wall-clock gain and cost 2-4% more CPU), 0 from {@link
+     * #OVERLAP_BYTES} ({@code kiln.cpu.row-overlap=true}), 1 whenever a later member allocates more
+     * than one value per row (tests); read at every run.
+     */
+    static volatile int overlapMode = -1;
+
+    /** Rows the last overlapped run did ahead (timing diagnostics). */
+    static volatile int rowsAhead;
+
     /** Bytes per block for every group when positive (timing comparisons only), read at every run. */
     static volatile long blockBytesOverride = 0;
 
@@ -50,6 +68,8 @@ final class RowGroupKernel implements CompiledKernel {
     private final boolean heavy;
 
     private final int grainRows;
+    /** Per member: bytes of the outputs it allocates (the consumer of a shared value allocates none). */
+    private final long[] outputBytes;
     /** Per member: work units of its generated method per row. */
     private final int[] unitsPerRow;
 
@@ -79,6 +99,16 @@ final class RowGroupKernel implements CompiledKernel {
         this.heavy = anyHeavy;
         this.grainRows = (int) Math.clamp(grain / Math.max(1, pointsPerRow), 1, rows);
         this.kernels = members.toArray(GeneratedKernel[]::new);
+        this.outputBytes = new long[members.size()];
+        for (int k = 0; k < members.size(); k++) {
+            List<FusedKernel.Output> outs = group.kernels().get(k).outputs();
+            for (int o = 0; o < outs.size(); o++) {
+                if (shared == null || k != shared.consumer() || o != shared.output()) {
+                    outputBytes[k] += (long) outs.get(o).spec().size()
+                            * outs.get(o).spec().dtype().byteSize();
+                }
+            }
+        }
         this.unitsPerRow = new int[members.size()];
         for (int k = 0; k < members.size(); k++) {
             unitsPerRow[k] = members.get(k).unitsPerRow(rows);
@@ -123,16 +153,81 @@ final class RowGroupKernel implements CompiledKernel {
 
     @Override
     public List<Buffer> run(List<Buffer> inputs) {
-        List<GeneratedKernel.Call> calls = new ArrayList<>(members.size());
+        GeneratedKernel.Call[] bound = new GeneratedKernel.Call[kernels.length];
         List<Buffer> results = new ArrayList<>(group.results());
-        for (int k = 0; k < members.size(); k++) {
+        int rows = group.rows();
+        int block = block();
+        int ahead = overlapFrom();
+        if (ahead <= 0 || workers.threads() < 2) {
+            bindMembers(inputs, bound, results, 0, kernels.length);
+            workers.forRange(rows, grainRows, 1, (lo, hi) -> runBlocks(bound, block, 0, lo, hi));
+            return results;
+        }
+        // Members [0, ahead) allocate only small outputs (row statistics); the rest allocate the large
+        // ones, which the JVM zeroes on this thread. Meanwhile the other threads run the first members
+        // over leading blocks of rows, until the allocation is done.
+        bindMembers(inputs, bound, results, 0, ahead);
+        int blocks = (rows + block - 1) / block;
+        java.util.concurrent.atomic.AtomicInteger claimed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean allocated = new java.util.concurrent.atomic.AtomicBoolean();
+        workers.alongside(
+                () -> {
+                    try {
+                        bindMembers(inputs, bound, results, ahead, kernels.length);
+                    } finally {
+                        allocated.set(true);
+                    }
+                },
+                () -> {
+                    int b;
+                    while (!allocated.get() && (b = claimed.getAndIncrement()) < blocks) {
+                        int r = b * block;
+                        int end = Math.min(rows, r + block);
+                        for (int k = 0; k < ahead; k++) {
+                            kernels[k].runRows(bound[k], unitsPerRow[k], r, end);
+                        }
+                    }
+                });
+        // every block below claimed ran its first members (alongside waits for the helpers that started)
+        int done = (int) Math.min(rows, (long) Math.min(claimed.get(), blocks) * block);
+        rowsAhead = done;
+        workers.forRange(rows, grainRows, 1, (lo, hi) -> {
+            if (hi <= done) {
+                runBlocks(bound, block, ahead, lo, hi);
+            } else if (lo >= done) {
+                runBlocks(bound, block, 0, lo, hi);
+            } else {
+                runBlocks(bound, block, ahead, lo, done);
+                runBlocks(bound, block, 0, done, hi);
+            }
+        });
+        return results;
+    }
+
+    /** Members {@code [from, n)} over rows {@code [lo, hi)}, a block of rows at a time. */
+    private void runBlocks(GeneratedKernel.Call[] bound, int block, int from, int lo, int hi) {
+        for (int r = lo; r < hi; r += block) {
+            int end = Math.min(hi, r + block);
+            for (int k = from; k < kernels.length; k++) {
+                kernels[k].runRows(bound[k], unitsPerRow[k], r, end);
+            }
+        }
+    }
+
+    /**
+     * Binds members {@code [from, to)} (the earlier ones bound already), allocating their outputs, and
+     * adds their results of the group to {@code results} in member order.
+     */
+    private void bindMembers(
+            List<Buffer> inputs, GeneratedKernel.Call[] bound, List<Buffer> results, int from, int to) {
+        for (int k = from; k < to; k++) {
             List<Buffer> args = new ArrayList<>();
             for (KernelGroup.Source s : group.wiring().get(k)) {
                 args.add(
                         switch (s) {
                             case KernelGroup.Source.Input g -> inputs.get(g.index());
                             case KernelGroup.Source.Output o ->
-                                calls.get(o.kernel()).results().get(o.output());
+                                bound[o.kernel()].results().get(o.output());
                         });
             }
             GeneratedKernel.Call call;
@@ -142,23 +237,30 @@ final class RowGroupKernel implements CompiledKernel {
             } else {
                 call = members.get(k).bind(args);
             }
-            calls.add(call);
+            bound[k] = call;
             List<Buffer> out = call.results();
             // the producer's last output is the shared value, not a result of the original group
             results.addAll(shared != null && k == shared.producer() ? out.subList(0, out.size() - 1) : out);
         }
-        int rows = group.rows();
-        int block = block();
-        GeneratedKernel.Call[] bound = calls.toArray(GeneratedKernel.Call[]::new);
-        workers.forRange(rows, grainRows, 1, (lo, hi) -> {
-            for (int r = lo; r < hi; r += block) {
-                int end = Math.min(hi, r + block);
-                for (int k = 0; k < kernels.length; k++) {
-                    kernels[k].runRows(bound[k], unitsPerRow[k], r, end);
-                }
+    }
+
+    /**
+     * The first member whose outputs take {@link #OVERLAP_BYTES} or more and more than one value per
+     * row (row statistics are small), when it is not the first ({@link #overlapMode} may force or
+     * forbid); 0 when allocating runs before all the work.
+     */
+    private int overlapFrom() {
+        int mode = overlapMode;
+        if (mode < 0) {
+            return 0;
+        }
+        long threshold = Math.max(mode > 0 ? 0 : OVERLAP_BYTES, 8L * group.rows() + 1);
+        for (int k = 0; k < kernels.length; k++) {
+            if (outputBytes[k] >= threshold) {
+                return k;
             }
-        });
-        return results;
+        }
+        return 0;
     }
 
     /** Rows per block: as many as fit in the block's bytes, at least one. */

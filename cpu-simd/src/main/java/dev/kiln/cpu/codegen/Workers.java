@@ -14,6 +14,17 @@ public interface Workers {
      */
     void forRange(int n, int grain, int align, Range body);
 
+    /**
+     * Runs {@code onCaller} on the calling thread while the other threads of the team each run {@code
+     * helper}, and returns once {@code onCaller} has returned and every helper that started has
+     * finished. A helper that has not started when {@code onCaller} returns never runs, so {@code
+     * helper} must be work that is fine to skip, and it should stop soon after {@code onCaller} is
+     * done (the caller waits for it). Without helpers this is {@code onCaller.run()}.
+     */
+    default void alongside(Runnable onCaller, Runnable helper) {
+        onCaller.run();
+    }
+
     /** Work on {@code [lo, hi)}. */
     @FunctionalInterface
     interface Range {
