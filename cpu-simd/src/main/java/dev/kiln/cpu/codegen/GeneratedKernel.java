@@ -146,6 +146,16 @@ final class GeneratedKernel implements CompiledKernel {
         }
     }
 
+    /** Whether {@link #runRows} calls the generated {@code points} (else {@code rows}). */
+    boolean pointsKind() {
+        return nest.kind == LoopNest.Kind.POINTS;
+    }
+
+    /** The geometry array the generated methods take. */
+    int[] geometry() {
+        return geometry;
+    }
+
     /** Work units of the generated method (points, or output points of a reduction) per row of {@code rows}. */
     int unitsPerRow(int rows) {
         return nest.kind == LoopNest.Kind.POINTS ? nest.outerCount() * nest.inner / rows : nest.outerCount() / rows;

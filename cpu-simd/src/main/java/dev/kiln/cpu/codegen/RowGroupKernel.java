@@ -4,6 +4,11 @@ import dev.kiln.spi.Buffer;
 import dev.kiln.spi.CompiledKernel;
 import dev.kiln.spi.FusedKernel;
 import dev.kiln.spi.KernelGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -22,6 +27,13 @@ import java.util.function.Function;
  * is large enough and L1-sized blocks win (jitted softmax 3.17–3.27 ms against 3.44–3.65 ms with
  * L2-sized blocks); when every kernel is cheap (layer norm) the call cost wins and L2-sized blocks
  * are faster (2.79–2.83 ms against 3.05–3.16 ms with one row a block).
+ *
+ * <p>That call cost was partly the call itself: the block loop's one call site of {@link
+ * KernelBody}, shared by every group in the process, dispatches through the interface. A group of
+ * two to four members therefore runs through a driver of its own ({@link RowDriver3} and its like,
+ * defined again as a hidden class per group, so that its calls each see one generated class and are
+ * direct), in L1-sized steps whatever its kernels: faster for softmax and layer norm alike (session
+ * 28, {@code RowDriverTiming}, docs/architecture.md).
  */
 final class RowGroupKernel implements CompiledKernel {
     /** Bytes of rows one block may touch when every kernel is cheap: about a quarter of a core's L2. */
@@ -51,6 +63,9 @@ final class RowGroupKernel implements CompiledKernel {
     /** Rows the last overlapped run did ahead (timing diagnostics). */
     static volatile int rowsAhead;
 
+    /** Whether groups of 2 to 4 kernels run through a {@link RowDriver3}-like driver of their own (tests, timing). */
+    static volatile boolean useDriver = true;
+
     /** Bytes per block for every group when positive (timing comparisons only), read at every run. */
     static volatile long blockBytesOverride = 0;
 
@@ -72,6 +87,12 @@ final class RowGroupKernel implements CompiledKernel {
     private final long[] outputBytes;
     /** Per member: work units of its generated method per row. */
     private final int[] unitsPerRow;
+
+    /**
+     * The constructor {@code (GeneratedKernel[], GeneratedKernel.Call[], int[] unitsPerRow, int
+     * step)} of this group's own driver class, or null (other member counts, or it could not be defined).
+     */
+    private final MethodHandle driver;
 
     private RowGroupKernel(KernelGroup group, SharedValue shared, List<GeneratedKernel> members, Workers workers) {
         this.group = group;
@@ -112,6 +133,49 @@ final class RowGroupKernel implements CompiledKernel {
         this.unitsPerRow = new int[members.size()];
         for (int k = 0; k < members.size(); k++) {
             unitsPerRow[k] = members.get(k).unitsPerRow(rows);
+        }
+        this.driver = defineDriver(members.size());
+    }
+
+    private static final MethodType DRIVER = MethodType.methodType(
+            Workers.Range.class, GeneratedKernel[].class, GeneratedKernel.Call[].class, int[].class, int.class);
+
+    /** Class bytes of RowDriver2 to RowDriver4, read once; null where unreadable. */
+    private static final byte[][] DRIVER_BYTES = driverBytes();
+
+    private static byte[][] driverBytes() {
+        byte[][] b = new byte[5][];
+        for (int n = 2; n <= 4; n++) {
+            try (InputStream in = RowGroupKernel.class.getResourceAsStream("RowDriver" + n + ".class")) {
+                b[n] = in == null ? null : in.readAllBytes();
+            } catch (IOException e) {
+                b[n] = null;
+            }
+        }
+        return b;
+    }
+
+    /**
+     * A hidden class of its own, made from RowDriver{n}'s bytes, so that its calls of the members'
+     * generated methods are profiled for this group alone; null when there is none for {@code n}.
+     */
+    private static MethodHandle defineDriver(int n) {
+        if (n < 2 || n >= DRIVER_BYTES.length || DRIVER_BYTES[n] == null) {
+            return null;
+        }
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(DRIVER_BYTES[n], true);
+            return hidden.findConstructor(
+                            hidden.lookupClass(),
+                            MethodType.methodType(
+                                    void.class,
+                                    GeneratedKernel[].class,
+                                    GeneratedKernel.Call[].class,
+                                    int[].class,
+                                    int.class))
+                    .asType(DRIVER);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
         }
     }
 
@@ -160,6 +224,19 @@ final class RowGroupKernel implements CompiledKernel {
         int ahead = overlapFrom();
         if (ahead <= 0 || workers.threads() < 2) {
             bindMembers(inputs, bound, results, 0, kernels.length);
+            MethodHandle d = useDriver ? driver : null;
+            if (d != null) {
+                Workers.Range steps;
+                try {
+                    steps = (Workers.Range) d.invokeExact(kernels, bound, unitsPerRow, step());
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e);
+                }
+                workers.forRange(rows, grainRows, 1, steps);
+                return results;
+            }
             workers.forRange(rows, grainRows, 1, (lo, hi) -> runBlocks(bound, block, 0, lo, hi));
             return results;
         }
@@ -263,6 +340,13 @@ final class RowGroupKernel implements CompiledKernel {
         return 0;
     }
 
+    /** Rows per step of the driver: as many as fit in {@link #HEAVY_BLOCK_BYTES} (L1), at least one. */
+    private int step() {
+        long override = blockBytesOverride;
+        long bytes = override > 0 ? override : HEAVY_BLOCK_BYTES;
+        return (int) Math.clamp(bytes / bytesPerRow, 1, group.rows());
+    }
+
     /** Rows per block: as many as fit in the block's bytes, at least one. */
     private int block() {
         long override = blockBytesOverride;
@@ -272,8 +356,9 @@ final class RowGroupKernel implements CompiledKernel {
 
     @Override
     public String toString() {
-        return "row group of " + members.size() + " generated kernels over " + group.rows() + " rows, blocks of "
-                + block() + " rows"
+        boolean driven = driver != null && useDriver;
+        return "row group of " + members.size() + " generated kernels over " + group.rows() + " rows, "
+                + (driven ? "its own driver, steps of " + step() : "blocks of " + block()) + " rows"
                 + (shared == null
                         ? ""
                         : ", kernel " + shared.producer() + " computing a value of kernel " + shared.consumer()

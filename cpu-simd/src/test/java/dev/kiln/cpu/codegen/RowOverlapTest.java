@@ -131,7 +131,7 @@ class RowOverlapTest {
     }
 
     /** NaN, infinities and, when there are rows enough, a row of -inf and a row of +inf. */
-    private static void specials(HostBuffer h, ArraySpec spec) {
+    static void specials(HostBuffer h, ArraySpec spec) {
         int rows = spec.shape()[0];
         int width = spec.shape()[1];
         double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -155,7 +155,7 @@ class RowOverlapTest {
     }
 
     /** The group's inputs: {@code x} wherever the group reads an input of its shape, else scalars from the program. */
-    private static List<Buffer> groupInputs(KernelGroup g, HostBuffer x) {
+    static List<Buffer> groupInputs(KernelGroup g, HostBuffer x) {
         Buffer[] args = new Buffer[g.inputs()];
         for (int k = 0; k < g.kernels().size(); k++) {
             List<KernelGroup.Source> w = g.wiring().get(k);
@@ -172,6 +172,11 @@ class RowOverlapTest {
 
     private static List<HostBuffer> runGroup(KernelGroup g, Workers w, int mode, long blockBytes, List<Buffer> args) {
         RowGroupKernel.overlapMode = mode;
+        return runGroup(g, w, blockBytes, args);
+    }
+
+    /** The group compiled for {@code w} and run once, blocks or steps as {@code blockBytes} says (0: its choice). */
+    static List<HostBuffer> runGroup(KernelGroup g, Workers w, long blockBytes, List<Buffer> args) {
         RowGroupKernel.blockBytesOverride = blockBytes;
         try {
             KernelCompiler compiler = new KernelCompiler(GeneratedKernelTest.CPU, w);
@@ -188,7 +193,7 @@ class RowOverlapTest {
         }
     }
 
-    private static void same(String what, List<HostBuffer> want, List<HostBuffer> got) {
+    static void same(String what, List<HostBuffer> want, List<HostBuffer> got) {
         assertEquals(want.size(), got.size(), what);
         for (int o = 0; o < want.size(); o++) {
             Object a = want.get(o).data();

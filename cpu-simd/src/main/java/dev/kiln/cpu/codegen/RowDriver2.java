@@ -1,0 +1,53 @@
+package dev.kiln.cpu.codegen;
+
+/**
+ * A row group of 2 generated kernels run a step of rows at a time, each kernel over the step in
+ * turn (see {@link RowGroupKernel}). Not used as it stands: {@link RowGroupKernel} defines a hidden
+ * class from this class's bytes for every group, so that each call below has a profile of its own,
+ * sees one generated class, and C2 calls it directly instead of through the interface dispatch a
+ * call site shared by every group pays.
+ */
+final class RowDriver2 implements Workers.Range {
+    private final KernelBody b0;
+    private final Object[] a0;
+    private final int[] g0;
+    private final int u0;
+    private final boolean p0;
+    private final KernelBody b1;
+    private final Object[] a1;
+    private final int[] g1;
+    private final int u1;
+    private final boolean p1;
+    private final int step;
+
+    RowDriver2(GeneratedKernel[] k, GeneratedKernel.Call[] c, int[] units, int step) {
+        b0 = k[0].generated().body();
+        a0 = c[0].arrays();
+        g0 = k[0].geometry();
+        u0 = units[0];
+        p0 = k[0].pointsKind();
+        b1 = k[1].generated().body();
+        a1 = c[1].arrays();
+        g1 = k[1].geometry();
+        u1 = units[1];
+        p1 = k[1].pointsKind();
+        this.step = step;
+    }
+
+    @Override
+    public void run(int lo, int hi) {
+        for (int r = lo; r < hi; r += step) {
+            int end = Math.min(hi, r + step);
+            if (p0) {
+                b0.points(a0, g0, r * u0, end * u0);
+            } else {
+                b0.rows(a0, g0, r * u0, end * u0);
+            }
+            if (p1) {
+                b1.points(a1, g1, r * u1, end * u1);
+            } else {
+                b1.rows(a1, g1, r * u1, end * u1);
+            }
+        }
+    }
+}
