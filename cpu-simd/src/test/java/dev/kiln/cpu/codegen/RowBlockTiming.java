@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * sized for L2 ({@link RowGroupKernel#BLOCK_BYTES}, the size before session 27) and with the
  * blocks the group chooses (L1-sized when a kernel is heavy), or with the block sizes in bytes
  * given as the second argument (comma-separated; 0 is the group's choice), taking turns round by
- * round so that load falls on all alike.
+ * round so that load falls on all alike. Since session 28 the setting also sizes the steps of a
+ * group's own driver ({@link RowDriver3}); {@code RowDriverTiming} compares the driver with the block loop.
  * Each round times one call of each; prints, per case, the fastest, the 10th percentile and the median
  * of the wall times and of the CPU times summed over all threads (with {@code -Dkiln.cpu.threads=1} that is the work on one core, which
  * holds up on a loaded machine where wall times do not). Not a test (no test asserts a time).
