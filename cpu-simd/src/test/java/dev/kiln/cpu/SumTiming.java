@@ -13,8 +13,8 @@ import java.util.function.Function;
  * A timing tool, not a test: the jitted {@code sum(x + y*z)} (as it runs, and with the generated
  * method called once per block of the reduction, as before session 28) next to the hand-written four-accumulator
  * loop ({@link BandwidthTiming#hand}) on one thread, for several sizes (L2-, L3- and DRAM-sized),
- * interleaved in rounds in one JVM; medians of wall time and of the CPU time of all the JVM's
- * threads per call. Run with {@code -Dkiln.cpu.threads=1} for the single-thread code, or without
+ * interleaved in rounds in one JVM; medians of wall time, of the CPU time of all the JVM's threads
+ * per call (the JIT's and the collector's threads included) and of the calling thread's. Run with {@code -Dkiln.cpu.threads=1} for the single-thread code, or without
  * for the two-thread split (a reduction to one value of 2^19 points or more is then split into
  * blocks across threads, see GeneratedKernel).
  *
@@ -48,9 +48,10 @@ public final class SumTiming {
                         sum.apply(new Array[] {x, y, z}).blockUntilReady();
                         perBlock(false);
                     },
-                    () -> sink[0] += BandwidthTiming.hand(xd, yd, zd, 0, n)
+                    () -> sink[0] += BandwidthTiming.hand(xd, yd, zd, 0, n),
+                    () -> sink[0] += (float) handBlocks(xd, yd, zd, n)
                 };
-                String[] names = {"jit", "jit, call/block", "hand 1 thread"};
+                String[] names = {"jit", "jit, call/block", "hand 1 thread", "hand, blocks"};
                 for (Runnable p : paths) {
                     long until = System.nanoTime() + 1_000_000_000L;
                     while (System.nanoTime() < until) {
@@ -60,27 +61,31 @@ public final class SumTiming {
                 int calls = Math.max(3, (1 << 24) / n * 2);
                 double[][] wall = new double[paths.length][rounds];
                 double[][] cpu = new double[paths.length][rounds];
+                double[][] own = new double[paths.length][rounds];
                 for (int r = 0; r < rounds; r++) {
                     for (int p = 0; p < paths.length; p++) {
                         long c0 = MatvecTiming.cpuNanos(mx);
+                        long o0 = mx.getCurrentThreadCpuTime();
                         long t0 = System.nanoTime();
                         for (int i = 0; i < calls; i++) {
                             paths[p].run();
                         }
                         wall[p][r] = (System.nanoTime() - t0) * 1e-3 / calls;
                         cpu[p][r] = (MatvecTiming.cpuNanos(mx) - c0) * 1e-3 / calls;
+                        own[p][r] = (mx.getCurrentThreadCpuTime() - o0) * 1e-3 / calls;
                     }
                 }
                 for (int p = 0; p < paths.length; p++) {
                     double w = median(wall[p]);
                     System.out.printf(
                             Locale.ROOT,
-                            "n %9d %-14s wall median %9.1f µs (%5.1f GB/s), CPU (all threads) median %9.1f µs%n",
+                            "n %9d %-16s wall median %9.1f µs (%5.1f GB/s), CPU median: all threads %9.1f µs, caller %9.1f µs%n",
                             n,
                             names[p],
                             w,
                             12.0 * n / w * 1e-3,
-                            median(cpu[p]));
+                            median(cpu[p]),
+                            median(own[p]));
                 }
             }
             return null;
@@ -97,6 +102,18 @@ public final class SumTiming {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@link BandwidthTiming#hand} in the generated kernel's blocks of 4096 points (fresh
+     * accumulators per block, each block's sum added in double): whether the blocking costs.
+     */
+    static double handBlocks(float[] x, float[] y, float[] z, int n) {
+        double s = 0;
+        for (int b = 0; b < n; b += 4096) {
+            s += BandwidthTiming.hand(x, y, z, b, Math.min(n, b + 4096));
+        }
+        return s;
     }
 
     static double median(double[] v) {
