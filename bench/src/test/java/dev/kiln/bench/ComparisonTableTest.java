@@ -62,6 +62,26 @@ class ComparisonTableTest {
         assertTrue(Double.isNaN(r.seconds("Matmul", null, Map.of())));
     }
 
+    /**
+     * A floor counts the bytes that must be read: the Hessian-vector product reads its 2048² float32
+     * matrix once (the planner merges {@code A x} and {@code A v} into one sweep), 16.8 MB, not the
+     * 33.6 MB of two products; {@code W @ x} reads its 4096² matrix once.
+     */
+    @Test
+    void programFloorsCountEachMatrixOnce() {
+        ComparisonTable.Workload hvp = ComparisonTable.workloads().stream()
+                .filter(w -> w.label().startsWith("Hessian-vector product"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(ComparisonTable.Bound.READ, hvp.limit().bound());
+        assertEquals(4.0 * 2048 * 2048, hvp.limit().amount(), 0);
+        ComparisonTable.Workload mv = ComparisonTable.workloads().stream()
+                .filter(w -> w.label().startsWith("W @ x"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(4.0 * 4096 * 4096, mv.limit().amount(), 0);
+    }
+
     @Test
     void rendersRatiosAndFloorsFromMeasuredLimits() {
         ComparisonTable.KilnResults r = new ComparisonTable.KilnResults();

@@ -335,6 +335,75 @@ class MatmulTest {
     }
 
     /**
+     * The row-major {@code W·x} kernel reads eight rows per pass, then four, then one: every row
+     * count from 1 to 19 (and larger ones that split over threads) leaves each kind of remainder,
+     * contraction lengths leave vector tails or none, and a NaN, an infinity and a negative zero in
+     * some rows must reach only their own outputs. Every output must be, bit for bit, that row's
+     * own dot product (one vector accumulator, its lanes summed in {@link
+     * dev.kiln.cpu.codegen.FixedLanes}' order, the tail fused in order), on 1, 2 and 3 threads.
+     */
+    @Test
+    void matrixVectorRowGroups() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        long seed = 160;
+        try {
+            int[][] shapes = new int[19][];
+            for (int m = 1; m <= 19; m++) {
+                shapes[m - 1] = new int[] {m, m % 3 == 0 ? 16384 : m % 3 == 1 ? 16385 + m : 16400 - m};
+            }
+            java.util.List<int[]> all = new java.util.ArrayList<>(java.util.Arrays.asList(shapes));
+            all.add(new int[] {4099, 33});
+            all.add(new int[] {1031, 1029});
+            all.add(new int[] {517, 64});
+            for (int[] mk : all) {
+                int m = mk[0];
+                int k = mk[1];
+                HostBuffer w = Exec.random(t, seed++, false, m, k);
+                HostBuffer x = Exec.random(t, seed++, false, k, 1);
+                float[] wf = w.floats();
+                if (m >= 3) {
+                    wf[k + k / 2] = Float.NaN;
+                    wf[2 * k + k - 1] = Float.POSITIVE_INFINITY;
+                    wf[k / 3] = -0.0f;
+                }
+                float[] want = new float[m];
+                for (int i = 0; i < m; i++) {
+                    want[i] = rowDot(wf, i * k, x.floats(), k);
+                }
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.configure(threads);
+                    assertArrayEquals(
+                            want,
+                            run(Primitive.DOT_GENERAL, MATMUL, w, x).floats(),
+                            m + "x" + k + " W@x on " + threads + " threads");
+                }
+                if (m >= 3) {
+                    assertTrue(Float.isNaN(want[1]) && Float.isInfinite(want[2]));
+                }
+            }
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
+    /** One row's dot product as the matrix-vector kernel sums it. */
+    private static float rowDot(float[] mat, int r, float[] v, int k) {
+        jdk.incubator.vector.VectorSpecies<Float> s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(s);
+        int p = 0;
+        for (; p < s.loopBound(k); p += s.length()) {
+            acc = jdk.incubator.vector.FloatVector.fromArray(s, v, p)
+                    .fma(jdk.incubator.vector.FloatVector.fromArray(s, mat, r + p), acc);
+        }
+        float sum = dev.kiln.cpu.codegen.FixedLanes.reduce(acc, jdk.incubator.vector.VectorOperators.ADD);
+        for (; p < k; p++) {
+            sum = Math.fma(mat[r + p], v[p], sum);
+        }
+        return sum;
+    }
+
+    /**
      * The output-contiguous matrix-vector kernel ({@code xᵀ·W} and {@code Wᵀ·x} with {@code W}
      * row-major) around each of its edges: output lengths just under, at and over its 4096-element
      * slice and its 256-element smallest thread share, vector tails, and contraction lengths that

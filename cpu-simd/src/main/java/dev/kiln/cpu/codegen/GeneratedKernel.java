@@ -26,6 +26,13 @@ final class GeneratedKernel implements CompiledKernel {
     /** The same for work with transcendental functions. */
     private static final int HEAVY_GRAIN = 1 << 14;
 
+    /**
+     * Calls the generated {@code reduceRow} once per block instead of once per chunk (the same
+     * blocks, the same bits): how it was before session 28, kept for timing tools (SumTiming) that
+     * compare the two in one JVM.
+     */
+    static volatile boolean callPerBlock;
+
     private final KernelCompiler.Generated generated;
     private final Template template;
     private final LoopNest nest;
@@ -224,9 +231,14 @@ final class GeneratedKernel implements CompiledKernel {
             double[] total = new double[nr];
             for (int o = 0; o < q; o++) {
                 int point = o;
+                // one call per chunk (chunks start on a block): the generated method loops over its blocks
                 workers.forRange(rn, grain, BLOCK, (lo, hi) -> {
-                    for (int b = lo; b < hi; b += BLOCK) {
-                        body.reduceRow(a, geometry, point, b, Math.min(hi, b + BLOCK), partial, b / BLOCK * nr);
+                    if (callPerBlock) {
+                        for (int b = lo; b < hi; b += BLOCK) {
+                            body.reduceRow(a, geometry, point, b, Math.min(hi, b + BLOCK), partial, b / BLOCK * nr);
+                        }
+                    } else {
+                        body.reduceRow(a, geometry, point, lo, hi, partial, lo / BLOCK * nr);
                     }
                 });
                 identities(total);

@@ -18,8 +18,9 @@ interface KernelBody {
 
     /**
      * Reduction over the innermost axis: folds reduced points {@code [lo, hi)} of output point
-     * {@code q} (storing inner outputs on the way) and writes one partial result per reduce node
-     * to {@code out[pos…]}.
+     * {@code q} (storing inner outputs on the way) in blocks of {@link GeneratedKernel#BLOCK} from
+     * {@code lo}, and writes one partial result per reduce node and block to {@code out[pos…]},
+     * block by block.
      */
     default void reduceRow(Object[] a, int[] g, int q, int lo, int hi, double[] out, int pos) {
         throw new UnsupportedOperationException();

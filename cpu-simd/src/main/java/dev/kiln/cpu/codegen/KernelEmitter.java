@@ -303,21 +303,58 @@ final class KernelEmitter extends ArrayAccess {
         cb.return_();
     }
 
-    /** {@code reduceRow(a, g, q, lo, hi, out, pos)}: folds reduced points [lo, hi) of output point q. */
+    /**
+     * {@code reduceRow(a, g, q, lo, hi, out, pos)}: folds reduced points [lo, hi) of output point q
+     * in blocks of {@link GeneratedKernel#BLOCK} from {@code lo} (the last one ends at {@code hi}),
+     * each block from fresh accumulators, and writes block j's partial results (its lanes reduced,
+     * one per reduce node) to {@code out[pos + j·reduces …]}. One call per thread's chunk rather than
+     * per block: the setup (arrays out of {@code a}, constants, the output point's offsets) and the
+     * call once per chunk, and C2 sees one loop nest it compiles once (see {@link #rows}, which
+     * folds the same blocks the same way).
+     */
     private void reduceRow(CodeBuilder c) {
         BitSet used = maps(false);
         begin(c, used);
         constants(false);
         int[] qbase = bases(off, used, digits(3, outerSize), true);
-        int[] acc = foldRows(used, qbase, 4, 5);
+        int b = local();
+        cb.iload(4);
+        cb.istore(b);
+        int at = local();
+        cb.iload(7);
+        cb.istore(at);
+        Label blocks = cb.newLabel();
+        Label blocksTest = cb.newLabel();
+        cb.goto_(blocksTest);
+        cb.labelBinding(blocks);
+        int end = local();
+        cb.iload(5);
+        cb.iload(b);
+        cb.loadConstant(GeneratedKernel.BLOCK);
+        cb.iadd();
+        Asm.call(cb, Math.class, "min", int.class, int.class);
+        cb.istore(end);
+        int[] acc = foldRows(used, qbase, b, end);
         for (int k = 0; k < reduces.size(); k++) {
             cb.aload(6);
-            cb.iload(7);
+            cb.iload(at);
             cb.loadConstant(k);
             cb.iadd();
             reduceLanes((Node.Reduce) nodes.get(reduces.get(k)), acc[k]);
             cb.dastore();
         }
+        cb.iload(at);
+        cb.loadConstant(reduces.size());
+        cb.iadd();
+        cb.istore(at);
+        cb.iload(b);
+        cb.loadConstant(GeneratedKernel.BLOCK);
+        cb.iadd();
+        cb.istore(b);
+        cb.labelBinding(blocksTest);
+        cb.iload(b);
+        cb.iload(5);
+        cb.if_icmplt(blocks);
         cb.return_();
     }
 

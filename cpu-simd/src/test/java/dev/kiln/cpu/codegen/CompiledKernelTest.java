@@ -1,5 +1,6 @@
 package dev.kiln.cpu.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -129,6 +130,63 @@ class CompiledKernelTest {
         for (Case c : cases) {
             for (FusedKernel k : Cases.kernels(c)) {
                 GeneratedKernelTest.check(c.toString(), k, chunked.compile(k), 3);
+            }
+        }
+    }
+
+    /**
+     * A reduction to fewer values than threads is split into blocks of {@link GeneratedKernel#BLOCK}
+     * points, each thread's chunk of blocks one call of the generated {@code reduceRow}: the bits
+     * must be those of the one-thread path (the generated {@code rows}, which folds the same blocks
+     * in the same order) and of one call per block, at the split threshold, one point over it,
+     * with a partial last block and a vector tail, for sums, maxima and minima of one value, with
+     * and without a NaN; and within the interpreter's tolerance.
+     */
+    @Test
+    void blocksOfAReductionToOneValueGiveTheOneThreadBits() throws UnsupportedKernelException {
+        KernelCompiler one = new KernelCompiler(GeneratedKernelTest.CPU, Workers.CALLER);
+        KernelCompiler chunked = new KernelCompiler(GeneratedKernelTest.CPU, CHUNKS);
+        for (int n : new int[] {1 << 19, (1 << 19) + 1, LARGE, (1 << 19) + 5 * GeneratedKernel.BLOCK + 15}) {
+            Case c = new Case(
+                    "sum, max and min of one value",
+                    List.of(Cases.f32(n), Cases.f32(n), Cases.f32(n)),
+                    a -> List.of(
+                            Np.sum(a.get(0).add(a.get(1).multiply(a.get(2)))),
+                            Np.max(a.get(0).multiply(a.get(1))),
+                            Np.min(a.get(2).subtract(a.get(0)))),
+                    true);
+            for (FusedKernel k : Cases.kernels(c)) {
+                CompiledKernel alone = one.compile(k);
+                CompiledKernel split = chunked.compile(k);
+                GeneratedKernelTest.check(c + " in chunks", k, split, 5);
+                for (boolean nan : new boolean[] {false, true}) {
+                    List<HostBuffer> hosts = Cases.inputs(
+                            k.inputs().stream().map(FusedKernel.Input::spec).toList(), 6);
+                    if (nan) {
+                        // in every input, so every output (whatever order the planner gave them) has one
+                        for (HostBuffer h : hosts) {
+                            h.floats()[n - 3] = Float.NaN;
+                        }
+                    }
+                    List<Buffer> want = alone.run(new ArrayList<>(hosts));
+                    List<Buffer> got = split.run(new ArrayList<>(hosts));
+                    GeneratedKernel.callPerBlock = true;
+                    List<Buffer> perBlock;
+                    try {
+                        perBlock = split.run(new ArrayList<>(hosts));
+                    } finally {
+                        GeneratedKernel.callPerBlock = false;
+                    }
+                    for (int o = 0; o < want.size(); o++) {
+                        String what = c + " output " + o + (nan ? " with a NaN" : "");
+                        float[] w = ((HostBuffer) want.get(o)).floats();
+                        assertArrayEquals(w, ((HostBuffer) got.get(o)).floats(), what);
+                        assertArrayEquals(w, ((HostBuffer) perBlock.get(o)).floats(), what + ", a call per block");
+                        if (nan) {
+                            assertTrue(Float.isNaN(w[0]), what + ": " + w[0] + " of " + k);
+                        }
+                    }
+                }
             }
         }
     }
