@@ -215,7 +215,8 @@ class MatmulTest {
 
     /**
      * The six-row kernels read A in place, row-major or transposed (a weight gradient's xᵀ): row
-     * counts that leave a ragged last row panel (packed for it, zeros below), column counts around
+     * counts that leave a ragged last row panel (packed for it, zeros below, of every size from one
+     * to five rows), column counts around
      * the 32-column panel (whole panels packed row by row, the last one by the panel path), K = 1,
      * two k blocks, on one and two threads, batched; against the double-precision sum.
      */
@@ -227,7 +228,21 @@ class MatmulTest {
             for (int threads : new int[] {1, 2}) {
                 Parallel.configure(threads);
                 int[][] shapes = {
-                    {1, 1, 1}, {5, 1, 31}, {6, 1, 33}, {13, 7, 32}, {35, 530, 64}, {97, 600, 95}, {257, 19, 10}
+                    {1, 1, 1},
+                    {5, 1, 31},
+                    {6, 1, 33},
+                    {13, 7, 32},
+                    {35, 530, 64},
+                    {97, 600, 95},
+                    {257, 19, 10},
+                    // a last row panel of two or four rows (the two- and four-row kernels, straight
+                    // into C for whole column panels, through the scratch tile for a partial one)
+                    {8, 9, 32},
+                    {32, 40, 64},
+                    {28, 530, 96},
+                    {64, 3, 70},
+                    {26, 17, 33},
+                    {9, 20, 64}
                 };
                 for (int[] s : shapes) {
                     int m = s[0];
