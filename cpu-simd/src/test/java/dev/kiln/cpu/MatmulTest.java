@@ -215,7 +215,8 @@ class MatmulTest {
 
     /**
      * The six-row kernels read A in place, row-major or transposed (a weight gradient's xᵀ): row
-     * counts that leave a ragged last row panel (packed for it, zeros below), column counts around
+     * counts that leave a ragged last row panel (packed for it, zeros below, of every size from one
+     * to five rows), column counts around
      * the 32-column panel (whole panels packed row by row, the last one by the panel path), K = 1,
      * two k blocks, on one and two threads, batched; against the double-precision sum.
      */
@@ -227,7 +228,21 @@ class MatmulTest {
             for (int threads : new int[] {1, 2}) {
                 Parallel.configure(threads);
                 int[][] shapes = {
-                    {1, 1, 1}, {5, 1, 31}, {6, 1, 33}, {13, 7, 32}, {35, 530, 64}, {97, 600, 95}, {257, 19, 10}
+                    {1, 1, 1},
+                    {5, 1, 31},
+                    {6, 1, 33},
+                    {13, 7, 32},
+                    {35, 530, 64},
+                    {97, 600, 95},
+                    {257, 19, 10},
+                    // a last row panel of two or four rows (the two- and four-row kernels, straight
+                    // into C for whole column panels, through the scratch tile for a partial one)
+                    {8, 9, 32},
+                    {32, 40, 64},
+                    {28, 530, 96},
+                    {64, 3, 70},
+                    {26, 17, 33},
+                    {9, 20, 64}
                 };
                 for (int[] s : shapes) {
                     int m = s[0];
@@ -246,6 +261,72 @@ class MatmulTest {
             Params.DotGeneral batchedTn =
                     new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[] {0}, new int[] {0});
             checkMatmul(DType.FLOAT32, ba, bb, batchedTn, 5, 45, 33, 70, true, false);
+        } finally {
+            Parallel.configure(before);
+        }
+    }
+
+    /**
+     * A right operand stored transposed ([N, K], as every backward pass's {@code dY @ Wᵀ} has) is
+     * packed by 16×16 register transposes with the last {@code K % 16} rows element by element
+     * (512-bit vectors; narrower ones gather or copy): K below, at and around 16, two and three k
+     * blocks with ragged remainders, column counts with and without a partial last panel, ragged
+     * row panels, batched, on one and two threads. The packing only copies, so every product has
+     * the bits of the same product with B materialised row-major; and each is checked against the
+     * double-precision sum. 1×N and N×1 products (the matrix-vector path) are checked too.
+     */
+    @Test
+    void rightOperandTransposed() {
+        int before = Parallel.threads();
+        DType t = DType.FLOAT32;
+        Params.DotGeneral nt = new Params.DotGeneral(new int[] {1}, new int[] {1}, new int[0], new int[0]);
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.configure(threads);
+                int[][] shapes = {
+                    {6, 1, 32},
+                    {7, 7, 64},
+                    {12, 15, 33},
+                    {13, 16, 32},
+                    {33, 17, 95},
+                    {32, 256, 256},
+                    {37, 530, 64},
+                    {64, 1100, 96},
+                    {1, 40, 64},
+                    {40, 64, 1},
+                    {5, 33, 31},
+                    {200, 100, 130}
+                };
+                for (int[] sh : shapes) {
+                    int m = sh[0];
+                    int k = sh[1];
+                    int n = sh[2];
+                    HostBuffer a = Exec.random(t, 7L * m + k, false, m, k);
+                    HostBuffer bT = Exec.random(t, 11L * n + k, false, n, k);
+                    float[] bt = (float[]) bT.data();
+                    float[] rowMajor = new float[k * n];
+                    for (int q = 0; q < k; q++) {
+                        for (int j = 0; j < n; j++) {
+                            rowMajor[q * n + j] = bt[j * k + q];
+                        }
+                    }
+                    HostBuffer b = HostBuffer.wrap(ArraySpec.of(t, k, n), rowMajor);
+                    checkMatmul(t, a, bT, nt, 1, m, n, k, false, true);
+                    if (m > 1 && n > 1) {
+                        assertArrayEquals(
+                                (float[])
+                                        run(Primitive.DOT_GENERAL, MATMUL, a, b).data(),
+                                (float[]) run(Primitive.DOT_GENERAL, nt, a, bT).data(),
+                                m + "x" + k + "x" + n + " on " + threads + " threads: B transposed as B row-major");
+                    }
+                }
+            }
+            // batched: [B, M, K] contracting K with [B, N, K]
+            HostBuffer ba = Exec.random(t, 43, false, 3, 29, 45);
+            HostBuffer bb = Exec.random(t, 44, false, 3, 70, 45);
+            Params.DotGeneral batchedNt =
+                    new Params.DotGeneral(new int[] {2}, new int[] {2}, new int[] {0}, new int[] {0});
+            checkMatmul(t, ba, bb, batchedNt, 3, 29, 70, 45, false, true);
         } finally {
             Parallel.configure(before);
         }

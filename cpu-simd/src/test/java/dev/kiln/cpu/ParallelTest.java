@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The pool that splits ranges: every index once, on chunk boundaries, nested and concurrent calls, errors. */
@@ -81,6 +84,37 @@ class ParallelTest {
             }
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    /**
+     * A helper that has done its part lingers and joins the next job posted on its team, and one
+     * that stops lingering just as a caller counts on it still joins that caller's job: two chunks
+     * that can only finish together (a barrier between them) run on two threads, for jobs back to
+     * back (the lingering helper) and after pauses longer than the linger (a woken helper).
+     */
+    @Test
+    void lingeringHelpersJoinTheNextJob() {
+        Object team = Parallel.newTeam(2);
+        for (int r = 0; r < 300; r++) {
+            if (r % 50 == 49) {
+                LockSupport.parkNanos(2 * Parallel.LINGER_NS);
+            }
+            CyclicBarrier both = new CyclicBarrier(2);
+            AtomicIntegerArray seen = new AtomicIntegerArray(2);
+            Parallel.withTeam(team, () -> {
+                Parallel.forEach(2, (lo, hi) -> {
+                    try {
+                        both.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("job " + lo + ": the two chunks did not meet", e);
+                    }
+                    seen.incrementAndGet(lo);
+                });
+                return null;
+            });
+            assertEquals(1, seen.get(0));
+            assertEquals(1, seen.get(1));
         }
     }
 
