@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
             "-XX:+UseParallelGC",
             "-Xms6g",
             "-Xmx6g",
-            "-XX:+AlwaysPreTouch"
+            "-XX:+AlwaysPreTouch",
+            "-XX:+UseTransparentHugePages"
         })
 @Warmup(iterations = 30)
 @Measurement(iterations = 60)

@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
             "-XX:+UseParallelGC",
             "-Xms6g",
             "-Xmx6g",
-            "-XX:+AlwaysPreTouch"
+            "-XX:+AlwaysPreTouch",
+            "-XX:+UseTransparentHugePages"
         })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)

@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
             "-XX:+UseParallelGC",
             "-Xms6g",
             "-Xmx6g",
-            "-XX:+AlwaysPreTouch"
+            "-XX:+AlwaysPreTouch",
+            "-XX:+UseTransparentHugePages"
         })
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
