@@ -1,0 +1,70 @@
+package dev.kiln.internal.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spin's learning rule, on made-up wait lengths (no clock): a training loop's waits of about 60
+ * µs keep a 100 µs spin after outliers; waits longer than the most it spins take the spin to nothing,
+ * and a probe that finds short waits again brings it back.
+ */
+class AdaptiveSpinTest {
+    private static final long US = 1000;
+
+    @Test
+    void startsAtTheMost() {
+        assertEquals(100 * US, new AdaptiveSpin(100).nanos());
+    }
+
+    @Test
+    void waitsWithinTheMostKeepASpinThatCoversThem() {
+        AdaptiveSpin s = new AdaptiveSpin(100);
+        for (int i = 0; i < 50; i++) {
+            s.ended(60 * US);
+            assertEquals(100 * US, s.nanos());
+        }
+    }
+
+    @Test
+    void anOutlierCostsOneShortSpinNotTheLoop() {
+        // the rule this replaced halved the spin after every parked wait and doubled it only after one that
+        // ended while spinning: after a long wait, 60 µs waits under a 50 µs spin parked, and the spin never
+        // grew back
+        AdaptiveSpin s = new AdaptiveSpin(100);
+        s.ended(5_000 * US); // the loop paused (other work between two windows of steps)
+        assertEquals(50 * US, s.nanos());
+        s.ended(60 * US); // parked: the peer came at 60 µs, a spin of 120 µs (capped at 100) would have caught it
+        assertEquals(100 * US, s.nanos());
+    }
+
+    @Test
+    void longWaitsStopTheSpinAndAProbeRestartsIt() {
+        AdaptiveSpin s = new AdaptiveSpin(20);
+        for (int i = 0; i < 8; i++) {
+            s.ended(500 * US);
+        }
+        int probes = 0;
+        for (int i = 0; i < AdaptiveSpin.PROBE_EVERY * 2; i++) {
+            long n = s.nanos();
+            if (n > 0) {
+                assertEquals(20 * US, n);
+                probes++;
+            }
+        }
+        assertEquals(2, probes);
+        s.ended(3 * US); // a probe that caught the peer at 3 µs
+        assertTrue(s.nanos() >= 6 * US, "spin after a short wait: " + s.nanos());
+    }
+
+    @Test
+    void shortWaitsKeepAtLeastOneMicrosecond() {
+        AdaptiveSpin s = new AdaptiveSpin(20);
+        for (int i = 0; i < 8; i++) {
+            s.ended(500 * US);
+        }
+        s.ended(0);
+        assertEquals(US, s.nanos());
+    }
+}
