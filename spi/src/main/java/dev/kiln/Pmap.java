@@ -133,8 +133,6 @@ final class Pmap {
         if (traced) {
             return staged(flat, inAxes, n, backend, devices, nested);
         }
-        // the members other than this thread's wake now, while this thread prepares their work
-        MemberThreads.prewake(devices.size() - 1);
         Backend base = backend.onDevice(devices.get(0));
         List<ArraySpec> specs = new ArrayList<>();
         List<Array> leaves = new ArrayList<>(flat.leaves().size());

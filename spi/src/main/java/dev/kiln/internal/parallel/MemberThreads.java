@@ -95,7 +95,7 @@ public final class MemberThreads {
             for (long e : ends) {
                 last = Math.max(last, e);
             }
-            WAIT_SPIN.ended(last - start);
+            WAIT_SPIN.ended(spin, last - start, System.nanoTime() - last);
             return false;
         }
 
@@ -125,26 +125,6 @@ public final class MemberThreads {
         return batch;
     }
 
-    /**
-     * Wakes the {@code n} idle threads that the next {@link #start} will take first, so that their
-     * wake-up overlaps the caller's own preparation of the call (flattening the arguments, looking up
-     * the compiled program, slicing the mapped arguments) instead of following the hand-off; each
-     * spins for its work for at most the idle threads' longest spin, then parks again.
-     */
-    public static void prewake(int n) {
-        if (n <= 0) {
-            return;
-        }
-        long until = System.nanoTime() + IDLE_SPIN.max();
-        int k = 0;
-        for (Worker w : IDLE) {
-            if (k++ == n) {
-                break;
-            }
-            w.expect(until);
-        }
-    }
-
     private record Task(Batch batch, int index, java.util.concurrent.Callable<?> work) {}
 
     private static final class Worker extends Thread {
@@ -153,21 +133,11 @@ public final class MemberThreads {
         private long handedAt;
 
         private volatile boolean parked;
-        /** Set by {@link #prewake}: work is on its way, spin for it until this time. */
-        private volatile long expectUntil = System.nanoTime();
 
         Worker(Task first) {
             super("kiln-pmap-" + NAMES.incrementAndGet());
             setDaemon(true);
             this.task = first;
-        }
-
-        /** Until {@code until} (a {@link System#nanoTime} value) this thread spins for its next task. */
-        void expect(long until) {
-            expectUntil = until;
-            if (parked) {
-                LockSupport.unpark(this);
-            }
         }
 
         void hand(Task t) {
@@ -208,9 +178,8 @@ public final class MemberThreads {
             long start = System.nanoTime();
             long spin = IDLE_SPIN.nanos();
             while ((t = task) == null) {
-                long now = System.nanoTime();
-                long waited = now - start;
-                if (waited < spin || now - expectUntil < 0) {
+                long waited = System.nanoTime() - start;
+                if (waited < spin) {
                     Thread.onSpinWait();
                     continue;
                 }
@@ -222,15 +191,11 @@ public final class MemberThreads {
                     parked = false;
                     break;
                 }
-                if (System.nanoTime() - expectUntil < 0) { // prewake came after the check above
-                    parked = false;
-                    continue;
-                }
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
                 parked = false;
             }
             // learn from when the work came, not from when this thread saw it (after a wake-up, later)
-            IDLE_SPIN.ended(Math.max(0, handedAt - start));
+            IDLE_SPIN.ended(spin, Math.max(0, handedAt - start), System.nanoTime() - handedAt);
             return t;
         }
     }

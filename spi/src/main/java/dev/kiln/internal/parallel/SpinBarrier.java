@@ -79,7 +79,7 @@ final class SpinBarrier {
         }
         waiting.set(rank, null);
         // learn from when the last member arrived, not from when this one woke (later, after parking)
-        SPIN.ended(Math.max(0, releasedAt - start));
+        SPIN.ended(spin, Math.max(0, releasedAt - start), System.nanoTime() - releasedAt);
         if (generation == gen && broken) {
             throw new Broken();
         }

@@ -13,6 +13,28 @@ import org.junit.jupiter.api.Test;
 class AdaptiveSpinTest {
     private static final long US = 1000;
 
+    /** A wait under the current spin whose peer acted after {@code waited} and was noticed at once. */
+    private static void end(AdaptiveSpin s, long waited) {
+        s.ended(s.nanos(), waited, 0);
+    }
+
+    @Test
+    void aSpinnerThatNoticesLateStopsTheSpinUntilAProbeNoticesInTime() {
+        // the peer acted 30 µs into a 100 µs spin, but this thread noticed only 2 ms later: it had lost its
+        // core while spinning
+        AdaptiveSpin s = new AdaptiveSpin(100);
+        s.ended(100 * US, 30 * US, 2_000 * US);
+        assertEquals(0, s.current());
+        // short waits that parked do not bring the spin back while the cores look shared
+        s.ended(0, 60 * US, 100 * US);
+        assertEquals(0, s.current());
+        // a probe that spun and noticed in time does
+        s.ended(100 * US, 30 * US, 0);
+        assertEquals(60 * US, s.current());
+        s.ended(60 * US, 70 * US, 5 * US); // parked, the peer at 70 µs: a longer spin would have caught it
+        assertEquals(100 * US, s.current());
+    }
+
     @Test
     void startsAtTheMost() {
         assertEquals(100 * US, new AdaptiveSpin(100).nanos());
@@ -22,7 +44,7 @@ class AdaptiveSpinTest {
     void waitsWithinTheMostKeepASpinThatCoversThem() {
         AdaptiveSpin s = new AdaptiveSpin(100);
         for (int i = 0; i < 50; i++) {
-            s.ended(60 * US);
+            end(s, 60 * US);
             assertEquals(100 * US, s.nanos());
         }
     }
@@ -33,9 +55,9 @@ class AdaptiveSpinTest {
         // ended while spinning: after a long wait, 60 µs waits under a 50 µs spin parked, and the spin never
         // grew back
         AdaptiveSpin s = new AdaptiveSpin(100);
-        s.ended(5_000 * US); // the loop paused (other work between two windows of steps)
+        end(s, 5_000 * US); // the loop paused (other work between two windows of steps)
         assertEquals(50 * US, s.nanos());
-        s.ended(60 * US); // parked: the peer came at 60 µs, a spin of 120 µs (capped at 100) would have caught it
+        end(s, 60 * US); // parked: the peer came at 60 µs, a spin of 120 µs (capped at 100) would have caught it
         assertEquals(100 * US, s.nanos());
     }
 
@@ -43,7 +65,7 @@ class AdaptiveSpinTest {
     void longWaitsStopTheSpinAndAProbeRestartsIt() {
         AdaptiveSpin s = new AdaptiveSpin(20);
         for (int i = 0; i < 8; i++) {
-            s.ended(500 * US);
+            end(s, 500 * US);
         }
         int probes = 0;
         for (int i = 0; i < AdaptiveSpin.PROBE_EVERY * 2; i++) {
@@ -54,7 +76,7 @@ class AdaptiveSpinTest {
             }
         }
         assertEquals(2, probes);
-        s.ended(3 * US); // a probe that caught the peer at 3 µs
+        end(s, 3 * US); // a probe that caught the peer at 3 µs
         assertTrue(s.nanos() >= 6 * US, "spin after a short wait: " + s.nanos());
     }
 
@@ -62,9 +84,9 @@ class AdaptiveSpinTest {
     void shortWaitsKeepAtLeastOneMicrosecond() {
         AdaptiveSpin s = new AdaptiveSpin(20);
         for (int i = 0; i < 8; i++) {
-            s.ended(500 * US);
+            end(s, 500 * US);
         }
-        s.ended(0);
+        end(s, 0);
         assertEquals(US, s.nanos());
     }
 }
