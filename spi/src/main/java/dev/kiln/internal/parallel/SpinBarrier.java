@@ -78,11 +78,11 @@ final class SpinBarrier {
             }
         }
         waiting.set(rank, null);
-        // learn from when the last member arrived, not from when this one woke (later, after parking)
-        SPIN.ended(spin, Math.max(0, releasedAt - start), System.nanoTime() - releasedAt);
         if (generation == gen && broken) {
             throw new Broken();
         }
+        // learn from when the last member arrived, not from when this one woke (later, after parking)
+        SPIN.ended(spin, Math.max(0, releasedAt - start), System.nanoTime() - releasedAt);
     }
 
     /** Releases every waiting member and every later arrival with {@link Broken}. */
