@@ -12,7 +12,9 @@ package dev.kiln.internal.parallel;
  * longer halves the spin, down to nothing. One that was spinning when the peer acted but noticed
  * more than {@link #LATE} later (the spinner had lost its core: the cores are shared) stops the spin
  * at once, and until a spinning wait notices in time again, short waits that parked do not raise it.
- * With no spin, one wait in {@link #PROBE_EVERY} spins the most to see whether spinning pays again.
+ * With no spin, one wait in {@link #PROBE_EVERY} spins the most to see whether spinning pays again;
+ * each probe that fails (the cores still shared, or the wait still long) doubles the waits until the
+ * next, up to {@link #PROBE_MOST}, so that a loaded machine seldom pays for a probe's spin.
  *
  * <p>Spinning pays when the peers run on cores of their own: the peer arrives within microseconds
  * and parking would cost a wake-up. It loses when the cores are shared (a 2-core machine running
@@ -26,12 +28,17 @@ final class AdaptiveSpin {
     /** One wait in this many spins {@link #max} when spinning has stopped paying. */
     static final int PROBE_EVERY = 32;
 
+    /** The most waits between two probes: each probe that fails doubles the wait until the next. */
+    static final int PROBE_MOST = 1024;
+
     private final long max;
     private volatile long nanos;
     /** A spinner last noticed its peer late (see {@link #LATE}): short parked waits do not raise the spin. */
     private volatile boolean contended;
 
     private int waits;
+    /** Waits between two probes now: {@link #PROBE_EVERY}, doubled after each failed probe. */
+    private volatile int probeEvery = PROBE_EVERY;
 
     /** Spinning at most {@code maxMicros} µs. */
     AdaptiveSpin(long maxMicros) {
@@ -42,7 +49,7 @@ final class AdaptiveSpin {
     /** How long the next wait spins. */
     long nanos() {
         long n = nanos;
-        if (n == 0 && ++waits % PROBE_EVERY == 0) { // unsynchronised: a lost count only moves the probe
+        if (n == 0 && ++waits % probeEvery == 0) { // unsynchronised: a lost count only moves the probe
             return max;
         }
         return n;
@@ -68,6 +75,10 @@ final class AdaptiveSpin {
     void ended(long spin, long waited, long noticed) {
         long n = nanos;
         boolean spinning = waited < spin; // the peer acted while this thread was spinning
+        boolean inTime = spinning && noticed <= LATE;
+        if (n == 0 && spin > 0) { // a probe: while probes fail, they come further apart
+            probeEvery = inTime ? PROBE_EVERY : Math.min(PROBE_MOST, 2 * probeEvery);
+        }
         if (spinning && noticed > LATE) {
             // it noticed late: it had lost its core while spinning, so the cores are shared and the spin
             // took time the peer (or other work) needed; only a probe spins until one notices in time

@@ -79,7 +79,7 @@ public final class MemberThreads {
             long spin = WAIT_SPIN.nanos();
             while (remaining.get() > 0) {
                 if (System.nanoTime() - start < spin) {
-                    Thread.onSpinWait();
+                    Thread.yield(); // spin, but let a thread waiting for this core run first
                     continue;
                 }
                 callerParked = true;
@@ -180,7 +180,7 @@ public final class MemberThreads {
             while ((t = task) == null) {
                 long waited = System.nanoTime() - start;
                 if (waited < spin) {
-                    Thread.onSpinWait();
+                    Thread.yield(); // spin, but let a thread waiting for this core (the caller) run first
                     continue;
                 }
                 if (waited > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) && IDLE.remove(this)) {

@@ -61,7 +61,7 @@ final class SpinBarrier {
                 throw new Broken();
             }
             if (System.nanoTime() - start < spin) {
-                Thread.onSpinWait();
+                Thread.yield(); // spin, but let a thread waiting for this core run first
                 continue;
             }
             waiting.set(rank, Thread.currentThread());

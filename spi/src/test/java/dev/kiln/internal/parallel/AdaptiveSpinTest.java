@@ -81,6 +81,27 @@ class AdaptiveSpinTest {
     }
 
     @Test
+    void failedProbesComeFurtherApart() {
+        AdaptiveSpin s = new AdaptiveSpin(20);
+        s.ended(20 * US, 5 * US, 3_000 * US); // noticed late: the cores are shared
+        int[] gaps = new int[4];
+        for (int p = 0; p < gaps.length; p++) {
+            int k = 0;
+            long n;
+            while ((n = s.nanos()) == 0) {
+                k++;
+            }
+            gaps[p] = k + 1;
+            s.ended(n, 5 * US, 3_000 * US); // the probe noticed late again
+        }
+        assertEquals(AdaptiveSpin.PROBE_EVERY, gaps[0]);
+        assertTrue(
+                gaps[1] >= AdaptiveSpin.PROBE_EVERY && gaps[3] <= AdaptiveSpin.PROBE_MOST,
+                java.util.Arrays.toString(gaps));
+        assertTrue(gaps[3] > 2 * AdaptiveSpin.PROBE_EVERY, java.util.Arrays.toString(gaps));
+    }
+
+    @Test
     void shortWaitsKeepAtLeastOneMicrosecond() {
         AdaptiveSpin s = new AdaptiveSpin(20);
         for (int i = 0; i < 8; i++) {
