@@ -22,11 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class MemberThreads {
     /**
-     * How long an idle thread spins for its next work before it parks: at most 100 µs (longer than the
+     * How long an idle thread spins for its next work before it parks: at most 200 µs (longer than the
      * caller's own work between two steps of a training loop: its next batch, its result's transfer,
-     * the {@code pmap} call's checks), learnt from recent waits ({@link AdaptiveSpin}).
+     * the {@code pmap} call's checks, 50–70 µs for the digits MLP's step, with room for the odd slower
+     * one), learnt from recent waits ({@link AdaptiveSpin}). A loop whose steps come further apart
+     * than that parks between them and the spin falls to nothing.
      */
-    private static final AdaptiveSpin IDLE_SPIN = new AdaptiveSpin(100);
+    private static final AdaptiveSpin IDLE_SPIN = new AdaptiveSpin(200);
 
     /** How long the caller spins for the members before it parks: at most 20 µs, learnt likewise. */
     private static final AdaptiveSpin WAIT_SPIN = new AdaptiveSpin(20);
@@ -46,6 +48,9 @@ public final class MemberThreads {
         private final AtomicInteger remaining;
         private final Throwable[] errors;
         private final Object[] results;
+        /** Per piece, when it ended ({@link System#nanoTime}), written before {@link #remaining} counts it. */
+        private final long[] ends;
+
         private final Thread caller = Thread.currentThread();
         private volatile boolean callerParked;
 
@@ -53,11 +58,13 @@ public final class MemberThreads {
             this.remaining = new AtomicInteger(n);
             this.errors = new Throwable[n];
             this.results = new Object[n];
+            this.ends = new long[n];
         }
 
         private void done(int k, Object result, Throwable error) {
             results[k] = result;
             errors[k] = error;
+            ends[k] = System.nanoTime();
             if (remaining.decrementAndGet() == 0 && callerParked) {
                 LockSupport.unpark(caller);
             }
@@ -70,13 +77,11 @@ public final class MemberThreads {
         public boolean await() {
             long start = System.nanoTime();
             long spin = WAIT_SPIN.nanos();
-            boolean parked = false;
             while (remaining.get() > 0) {
                 if (System.nanoTime() - start < spin) {
-                    Thread.onSpinWait();
+                    Thread.yield(); // spin, but let a thread waiting for this core run first
                     continue;
                 }
-                parked = true;
                 callerParked = true;
                 if (remaining.get() > 0) {
                     LockSupport.park(this);
@@ -86,7 +91,11 @@ public final class MemberThreads {
                     return true;
                 }
             }
-            WAIT_SPIN.ended(!parked);
+            long last = start;
+            for (long e : ends) {
+                last = Math.max(last, e);
+            }
+            WAIT_SPIN.ended(spin, last - start, System.nanoTime() - last);
             return false;
         }
 
@@ -120,6 +129,9 @@ public final class MemberThreads {
 
     private static final class Worker extends Thread {
         private volatile Task task;
+        /** When the task now in {@link #task} was handed over ({@link System#nanoTime}), written before it. */
+        private long handedAt;
+
         private volatile boolean parked;
 
         Worker(Task first) {
@@ -129,6 +141,7 @@ public final class MemberThreads {
         }
 
         void hand(Task t) {
+            handedAt = System.nanoTime();
             task = t;
             if (parked) {
                 LockSupport.unpark(this);
@@ -164,14 +177,12 @@ public final class MemberThreads {
             }
             long start = System.nanoTime();
             long spin = IDLE_SPIN.nanos();
-            boolean parkedOnce = false;
             while ((t = task) == null) {
                 long waited = System.nanoTime() - start;
                 if (waited < spin) {
-                    Thread.onSpinWait();
+                    Thread.yield(); // spin, but let a thread waiting for this core (the caller) run first
                     continue;
                 }
-                parkedOnce = true;
                 if (waited > TimeUnit.SECONDS.toNanos(IDLE_SECONDS) && IDLE.remove(this)) {
                     return null; // no one took this thread, and now no one can
                 }
@@ -183,7 +194,8 @@ public final class MemberThreads {
                 LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
                 parked = false;
             }
-            IDLE_SPIN.ended(!parkedOnce);
+            // learn from when the work came, not from when this thread saw it (after a wake-up, later)
+            IDLE_SPIN.ended(spin, Math.max(0, handedAt - start), System.nanoTime() - handedAt);
             return t;
         }
     }

@@ -26,6 +26,9 @@ final class SpinBarrier {
     private final AtomicInteger arrived = new AtomicInteger();
     private final AtomicReferenceArray<Thread> waiting;
     private volatile int generation;
+    /** When the last member arrived ({@link System#nanoTime}), written before {@link #generation} moves on. */
+    private long releasedAt;
+
     private volatile boolean broken;
 
     SpinBarrier(int parties) {
@@ -41,6 +44,7 @@ final class SpinBarrier {
         int gen = generation;
         if (arrived.incrementAndGet() == parties) {
             arrived.set(0);
+            releasedAt = System.nanoTime();
             generation = gen + 1; // publishes the reset count to every waiter
             for (int i = 0; i < parties; i++) {
                 Thread t = waiting.get(i);
@@ -52,16 +56,14 @@ final class SpinBarrier {
         }
         long start = System.nanoTime();
         long spin = SPIN.nanos();
-        boolean parked = false;
         while (generation == gen) {
             if (broken) {
                 throw new Broken();
             }
             if (System.nanoTime() - start < spin) {
-                Thread.onSpinWait();
+                Thread.yield(); // spin, but let a thread waiting for this core run first
                 continue;
             }
-            parked = true;
             waiting.set(rank, Thread.currentThread());
             // re-check after registering: the last member may have released this generation meanwhile
             if (generation != gen || broken) {
@@ -76,10 +78,11 @@ final class SpinBarrier {
             }
         }
         waiting.set(rank, null);
-        SPIN.ended(!parked);
         if (generation == gen && broken) {
             throw new Broken();
         }
+        // learn from when the last member arrived, not from when this one woke (later, after parking)
+        SPIN.ended(spin, Math.max(0, releasedAt - start), System.nanoTime() - releasedAt);
     }
 
     /** Releases every waiting member and every later arrival with {@link Broken}. */
