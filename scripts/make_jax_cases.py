@@ -843,6 +843,120 @@ case("scipy leslie batch", lambda: jsl.leslie(A([[1.0, 2.0], [3.0, 4.0]], f32), 
 case("scipy leslie broadcast", lambda: jsl.leslie(A([[1.0, 2.0], [3.0, 4.0]], f32), A([5.0], f32)))
 case("scipy leslie bad s", lambda: jsl.leslie(A([1.0, 2.0, 3.0], f32), A([4.0], f32)))
 case("scipy leslie short", lambda: jsl.leslie(A([1.0], f32), jnp.zeros((0,), f32)))
+M4 = lambda t=f32: A([[1.0, 2, 3, 4], [1, 4, 2, 3], [3, 2, 1, 4], [2, 3, 2, 2]], t)  # noqa: E731
+M5 = lambda: A([[2.0, -1, 0.5, 3, 1], [1, 3, 2, -2, 0], [0.5, 1, -1, 4, 2], [3, 0, 1, 1, -1], [-1, 2, 0, 1, 3]], f32)  # noqa: E731
+M3B = lambda: A([[[4.0, 1, -2], [1, 2, 0.5], [-2, 0.5, 3]], [[1.0, 2, 0], [0, 1, 2], [2, 0, 1]]], f32)  # noqa: E731
+W34 = lambda: A([[1.0, 2, 0, -1], [0, 1, 3, 2], [2, -1, 1, 0]], f32)  # noqa: E731
+
+
+def signfix(v):
+    """Each eigenvector column times the sign of its largest-magnitude entry (the sign is free)."""
+    i = jnp.argmax(jnp.abs(v), axis=0)
+    return v * jnp.sign(v[i, jnp.arange(v.shape[1])])
+
+
+case("scipy pascal", lambda: jsl.pascal(5))
+case("scipy pascal lower", lambda: jsl.pascal(4, "lower"))
+case("scipy pascal upper", lambda: jsl.pascal(3, "upper"))
+case("scipy pascal 1", lambda: jsl.pascal(1))
+case("scipy pascal 0", lambda: jsl.pascal(0))
+case("scipy pascal negative", lambda: jsl.pascal(-2))
+case("scipy pascal bad kind", lambda: jsl.pascal(3, "diagonal"))
+case("scipy invpascal", lambda: jsl.invpascal(5))
+case("scipy invpascal lower", lambda: jsl.invpascal(4, "lower"))
+case("scipy invpascal upper", lambda: jsl.invpascal(3, "upper"))
+case("scipy invpascal 0", lambda: jsl.invpascal(0))
+case("scipy invpascal bad kind", lambda: jsl.invpascal(3, "x"))
+case("scipy invhilbert", lambda: jsl.invhilbert(5))
+case("scipy invhilbert 1", lambda: jsl.invhilbert(1))
+case("scipy invhilbert 3", lambda: jsl.invhilbert(3))
+case("scipy invhilbert 0", lambda: jsl.invhilbert(0))
+case("scipy invhilbert negative", lambda: jsl.invhilbert(-1))
+case("scipy convolution_matrix", lambda: jsl.convolution_matrix(A([1.0, -2.0, 0.5], f32), 4))
+case("scipy convolution_matrix same", lambda: jsl.convolution_matrix(A([1.0, 2.0, 3.0, 4.0], f32), 3, "same"))
+case("scipy convolution_matrix same wide", lambda: jsl.convolution_matrix(A([1.0, 2.0], f32), 5, "same"))
+case("scipy convolution_matrix valid", lambda: jsl.convolution_matrix(A([1.0, 2.0, 3.0, 4.0, 5.0], f32), 2, "valid"))
+case("scipy convolution_matrix valid wide", lambda: jsl.convolution_matrix(A([1.0, 2.0], f32), 4, "valid"))
+case("scipy convolution_matrix int", lambda: jsl.convolution_matrix(A([1, 2, 3], i32), 4, "same"))
+case("scipy convolution_matrix batch", lambda: jsl.convolution_matrix(A([[1.0, 2.0], [3.0, -1.0]], f32), 3))
+case("scipy convolution_matrix n 0", lambda: jsl.convolution_matrix(A([1.0, 2.0], f32), 0))
+case("scipy convolution_matrix scalar", lambda: jsl.convolution_matrix(A(1.0, f32), 2))
+case("scipy convolution_matrix empty", lambda: jsl.convolution_matrix(jnp.zeros((0,), f32), 2))
+case("scipy convolution_matrix bad mode", lambda: jsl.convolution_matrix(A([1.0, 2.0], f32), 2, "circular"))
+case("scipy fiedler_companion", lambda: jsl.fiedler_companion(A([2.0, -1.0, 3.0, 0.5, 4.0, -2.0], f32)))
+case("scipy fiedler_companion int", lambda: jsl.fiedler_companion(A([1, 2, 3, 4, 5], i32)))
+case("scipy fiedler_companion 2", lambda: jsl.fiedler_companion(A([2.0, 4.0], f32)))
+case("scipy fiedler_companion 3", lambda: jsl.fiedler_companion(A([2.0, 4.0, -6.0], f32)))
+case("scipy fiedler_companion 1", lambda: jsl.fiedler_companion(A([3.0], f32)))
+case("scipy fiedler_companion batch", lambda: jsl.fiedler_companion(A([[1.0, 2, 3, 4], [2, 0, -2, 8]], f32)))
+case("scipy fiedler_companion scalar", lambda: jsl.fiedler_companion(A(2.0, f32)))
+case("scipy fiedler_companion empty", lambda: jsl.fiedler_companion(jnp.zeros((0,), f32)))
+case("scipy polar", lambda: jsl.polar(M4()))
+case("scipy polar left", lambda: jsl.polar(M4(), "left"))
+case("scipy polar tall", lambda: jsl.polar(W34().T))
+case("scipy polar wide left", lambda: jsl.polar(W34(), "left"))
+case("scipy polar wide svd", lambda: jsl.polar(W34(), method="svd"))
+case("scipy polar tall left svd", lambda: jsl.polar(W34().T, "left", method="svd"))
+case("scipy polar batch", lambda: jsl.polar(M3B()))
+case("scipy polar f64", lambda: jsl.polar(M5().astype(f64)), x64=True)
+case("scipy polar wide qdwh", lambda: jsl.polar(W34()))
+case("scipy polar int", lambda: jsl.polar(A([[1, 2], [3, 4]], i32)))
+case("scipy polar vector", lambda: jsl.polar(A([1.0, 2.0], f32)))
+case("scipy polar bad side", lambda: jsl.polar(M4(), "up"))
+case("scipy expm_frechet", lambda: jsl.expm_frechet(A([[0.1, 0.5, -0.2], [0.3, -0.4, 0.2], [0.0, 0.6, 0.25]], f32),
+                                                   A([[1.0, 0, 2], [0, -1, 0], [0.5, 0, 1]], f32)))
+case("scipy expm_frechet batch", lambda: jsl.expm_frechet(M3B() * 0.3, jnp.flip(M3B(), -1)))
+case("scipy expm_frechet f64", lambda: jsl.expm_frechet(M4(f64) * 0.2, M4(f64).T), x64=True)
+case("scipy expm_frechet shapes", lambda: jsl.expm_frechet(jnp.eye(3, dtype=f32), jnp.eye(2, dtype=f32)))
+case("scipy expm_frechet int", lambda: jsl.expm_frechet(A([[1, 2], [3, 4]], i32), A([[1, 0], [0, 1]], i32)))
+case("scipy expm_frechet mixed", lambda: jsl.expm_frechet(jnp.eye(2, dtype=f32), A([[1, 0], [0, 1]], i32)))
+case("scipy expm_frechet not square", lambda: jsl.expm_frechet(jnp.ones((2, 3), f32), jnp.ones((2, 3), f32)))
+case("scipy qr_multiply", lambda: jsl.qr_multiply(W34().T, A([[1.0, 2, 3, 4], [0, -1, 2, 1]], f32)))
+case("scipy qr_multiply left", lambda: jsl.qr_multiply(W34().T, A([[1.0, 2], [3, 4], [-1, 0.5]], f32), "left"))
+case("scipy qr_multiply vector", lambda: jsl.qr_multiply(W34().T, A([1.0, 2, 3, 4], f32)))
+case("scipy qr_multiply vector left", lambda: jsl.qr_multiply(W34().T, A([1.0, 2, 3], f32), "left"))
+case("scipy qr_multiply wide", lambda: jsl.qr_multiply(W34(), A([[1.0, 2, 3], [0, 1, -1]], f32)))
+case("scipy qr_multiply wide left", lambda: jsl.qr_multiply(W34(), A([[1.0], [2], [3]], f32), "left"))
+case("scipy qr_multiply batch", lambda: jsl.qr_multiply(M3B(), A([[1.0, 2, 3]], f32)))
+case("scipy qr_multiply int", lambda: jsl.qr_multiply(A([[1, 2], [3, 4], [5, 6]], i32), A([1, 2, 3], i32)))
+case("scipy qr_multiply mismatch", lambda: jsl.qr_multiply(W34().T, A([[1.0, 2, 3]], f32)))
+case("scipy qr_multiply bad mode", lambda: jsl.qr_multiply(W34().T, A([1.0, 2, 3, 4], f32), "middle"))
+case("scipy qr_multiply scalar", lambda: jsl.qr_multiply(W34().T, A(1.0, f32)))
+case("scipy hessenberg", lambda: jsl.hessenberg(M4()))
+case("scipy hessenberg q", lambda: jsl.hessenberg(M4(), calc_q=True))
+case("scipy hessenberg 5", lambda: jsl.hessenberg(M5(), calc_q=True))
+case("scipy hessenberg batch", lambda: jsl.hessenberg(M3B(), calc_q=True))
+case("scipy hessenberg f64", lambda: jsl.hessenberg(M5().astype(f64), calc_q=True), x64=True)
+case("scipy hessenberg triangular", lambda: jsl.hessenberg(jnp.triu(M4()), calc_q=True))
+case("scipy hessenberg 2", lambda: jsl.hessenberg(A([[1.0, 2], [3, 4]], f32), calc_q=True))
+case("scipy hessenberg 1", lambda: jsl.hessenberg(A([[5.0]], f32), calc_q=True))
+case("scipy hessenberg 0", lambda: jsl.hessenberg(jnp.zeros((0, 0), f32), calc_q=True))
+case("scipy hessenberg int", lambda: jsl.hessenberg(A([[1, 2], [3, 4]], i32)))
+case("scipy hessenberg not square", lambda: jsl.hessenberg(jnp.ones((3, 2), f32)))
+case("scipy eigh_tridiagonal", lambda: jsl.eigh_tridiagonal(A([1.0, 2, 3, 4, 5], f32), A([1.0, -0.5, 2, 0.25], f32),
+                                                             eigvals_only=True))
+case("scipy eigh_tridiagonal f64", lambda: jsl.eigh_tridiagonal(A([2.0, -1, 0.5, 3], f64), A([1.0, 1, 1], f64),
+                                                                 eigvals_only=True), x64=True)
+case("scipy eigh_tridiagonal vectors", lambda: (lambda wv: (wv[0], signfix(wv[1])))(
+    jsl.eigh_tridiagonal(A([1.0, 2, 3, 4, 5], f32), A([1.0, -0.5, 2, 0.25], f32))))
+case("scipy eigh_tridiagonal 1", lambda: jsl.eigh_tridiagonal(A([2.0], f32), jnp.zeros((0,), f32), eigvals_only=True))
+case("scipy eigh_tridiagonal 1 vectors", lambda: jsl.eigh_tridiagonal(A([2.0], f32), jnp.zeros((0,), f32)))
+case("scipy eigh_tridiagonal int", lambda: jsl.eigh_tridiagonal(A([1, 2], i32), A([1], i32), eigvals_only=True))
+case("scipy eigh_tridiagonal mixed", lambda: jsl.eigh_tridiagonal(A([1.0, 2], f32), A([1], i32), eigvals_only=True))
+case("scipy eigh_tridiagonal bad e", lambda: jsl.eigh_tridiagonal(A([1.0, 2, 3], f32), A([1.0, 2, 3], f32),
+                                                                   eigvals_only=True))
+case("scipy solve_sylvester", lambda: jsl.solve_sylvester(
+    A([[4.0, 1, -2], [1, 2, 0.5], [-2, 0.5, 3]], f32) + 3 * jnp.eye(3, dtype=f32), A([[1.0, 2], [-1, 3]], f32),
+    A([[1.0, 2], [3, 4], [5, 6]], f32)))
+case("scipy solve_sylvester batch", lambda: jsl.solve_sylvester(M3B() + 4 * jnp.eye(3, dtype=f32),
+                                                                 A([[2.0]], f32), A([[1.0], [2], [3]], f32)))
+case("scipy solve_sylvester f64", lambda: jsl.solve_sylvester(M4(f64), M4(f64).T + 10 * jnp.eye(4, dtype=f64),
+                                                               jnp.ones((4, 4), f64)), x64=True)
+case("scipy solve_sylvester int", lambda: jsl.solve_sylvester(A([[2, 0], [0, 3]], i32), A([[1]], i32), A([[1], [2]], i32)))
+case("scipy solve_sylvester singular", lambda: jsl.solve_sylvester(A([[1.0, 0], [0, 2]], f32), A([[-1.0]], f32),
+                                                                    A([[1.0], [2]], f32)))
+case("scipy solve_sylvester shapes", lambda: jsl.solve_sylvester(jnp.eye(2, dtype=f32), jnp.eye(3, dtype=f32),
+                                                                  jnp.ones((3, 2), f32)))
 
 
 # ---------------------------------------------------------------- scipy.special.hyp2f1
