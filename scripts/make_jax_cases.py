@@ -18,7 +18,8 @@ unless marked x64=True (those with float64, int64, or promotions that reach int6
 Left out where Kiln differs on purpose: Nn.sigmoid and Nn.silu accept integers (JAX raises);
 Random.foldIn takes any Java int as the uint32 bits (JAX raises on -1); the derivative of x**0.0
 at 0 is 0 (JAX's rule gives 0 * 0**-1 = NaN); Np.quantile refuses q outside [0, 1]; Np.signbit
-does not read a NaN's sign. Also left out: hyp1f1 in float32 where
+does not read a NaN's sign. Np.trapezoid refuses 1-d sample points x whose length is
+not y's along the axis (JAX broadcasts their differences silently). Also left out: hyp1f1 in float32 where
 its series cancels (both results are wrong, differently), gammaln(-2.5) in float64 (Kiln is 70
 ulps off there).
 """
@@ -957,6 +958,53 @@ case("scipy solve_sylvester singular", lambda: jsl.solve_sylvester(A([[1.0, 0], 
                                                                     A([[1.0], [2]], f32)))
 case("scipy solve_sylvester shapes", lambda: jsl.solve_sylvester(jnp.eye(2, dtype=f32), jnp.eye(3, dtype=f32),
                                                                   jnp.ones((3, 2), f32)))
+G3 = lambda: A([[1.0, 2, 3], [0.5, 4, 2], [3, 2, 1]], f32)  # noqa: E731
+case("scipy polar svd grad", lambda: jax.grad(
+    lambda m: jnp.sum(jsl.polar(m, method="svd")[0] * jnp.arange(9.0, dtype=f32).reshape(3, 3)))(G3()))
+case("scipy expm_frechet grad e", lambda: jax.grad(lambda e: jnp.sum(jsl.expm_frechet(G3() * 0.1, e)[1]))(G3()))
+case("scipy expm_frechet grad a", lambda: jax.grad(lambda a: jnp.sum(jsl.expm_frechet(a, G3())[1]))(G3() * 0.1))
+case("scipy dft", lambda: (lambda z: (jnp.real(z), jnp.imag(z)))(jsl.dft(5)))
+case("scipy dft sqrtn", lambda: (lambda z: (jnp.real(z), jnp.imag(z)))(jsl.dft(4, "sqrtn")))
+case("scipy dft n", lambda: (lambda z: (jnp.real(z), jnp.imag(z)))(jsl.dft(3, "n")))
+case("scipy dft c128", lambda: (lambda z: (jnp.real(z), jnp.imag(z)))(jsl.dft(6, dtype=np.complex128)), x64=True)
+case("scipy dft 0", lambda: (lambda z: (jnp.real(z), jnp.imag(z)))(jsl.dft(0)))
+case("scipy dft bad scale", lambda: jsl.dft(3, "half"))
+REAL = lambda z: (jnp.real(z), jnp.max(jnp.abs(jnp.imag(z))) < 1e-5)  # noqa: E731 (the imaginary part is rounding noise)
+case("scipy sqrtm", lambda: REAL(
+    jsl.sqrtm(A([[4.0, 1, -2], [1, 2, 0.5], [-2, 0.5, 3]], f32))))
+case("scipy sqrtm complex f64", lambda: (lambda z: (jnp.real(z), jnp.imag(z)))(
+    jsl.sqrtm(A([[1.0, 3, 2], [5, 4, 2], [3, 2, 1]], f64))), x64=True)
+case("scipy sqrtm rotation", lambda: REAL(
+    jsl.sqrtm(A([[0.0, -1], [1, 0]], f32))))
+case("scipy sqrtm triangular", lambda: REAL(
+    jsl.sqrtm(A([[4.0, 2, 1, 0], [0, 9, 3, 1], [0, 0, 1, 2], [0, 0, 0, 16]], f32))))
+case("scipy sqrtm 5", lambda: REAL(jsl.sqrtm(M5() + 6 * jnp.eye(5, dtype=f32))))
+case("scipy sqrtm 1", lambda: REAL(jsl.sqrtm(A([[2.25]], f32))))
+case("scipy sqrtm int", lambda: REAL(jsl.sqrtm(A([[4, 0], [0, 9]], i32))))
+case("scipy sqrtm batch", lambda: jsl.sqrtm(M3B()))
+case("scipy sqrtm not square", lambda: jsl.sqrtm(jnp.ones((2, 3), f32)))
+case("ravel_multi_index", lambda: jnp.ravel_multi_index((A([0, 1, 1], i32), A([2, 0, 1], i32)), (2, 3)))
+case("ravel_multi_index oob raise", lambda: jnp.ravel_multi_index((A([0, 5], i32), A([1, 1], i32)), (2, 3)))
+case("ravel_multi_index negative raise", lambda: jnp.ravel_multi_index((A([0, -1], i32), A([1, 1], i32)), (2, 3)))
+case("ravel_multi_index clip", lambda: jnp.ravel_multi_index((A([0, 5, -1], i32), A([1, 1, 7], i32)), (2, 3),
+                                                             mode="clip"))
+case("ravel_multi_index wrap", lambda: jnp.ravel_multi_index((A([0, 5, -1], i32), A([1, 1, 7], i32)), (2, 3),
+                                                             mode="wrap"))
+case("ravel_multi_index i8", lambda: jnp.ravel_multi_index((A([0, 1], i8), A([2, 3], i8)), (2, 4)))
+case("ravel_multi_index i8 too small", lambda: jnp.ravel_multi_index((A([0, 1], i8), A([2, 3], i8)), (20, 40)))
+case("ravel_multi_index float", lambda: jnp.ravel_multi_index((A([0.0, 1.0], f32), A([2, 3], i32)), (2, 4)))
+case("ravel_multi_index broadcast", lambda: jnp.ravel_multi_index((A([[0], [1]], i32), A([0, 1, 2], i32)), (2, 3)))
+case("ravel_multi_index bad mode", lambda: jnp.ravel_multi_index((A([0], i32), A([1], i32)), (2, 3), mode="x"))
+case("interp left right", lambda: jnp.interp(A([-1.0, 0.5, 5.0, nan], f32), A([0.0, 1.0, 2.0], f32),
+                                             A([1.0, 2.0, 0.0], f32), left=-9.0, right=9.0))
+case("interp left only", lambda: jnp.interp(A([-1.0, 0.5, 5.0], f32), A([0.0, 1.0, 2.0], f32),
+                                            A([1.0, 2.0, 0.0], f32), left=-9.0))
+case("trapezoid default int", lambda: jnp.trapezoid(A([[1, 2, 4], [0, 3, 3]], i32)))
+case("trapezoid x", lambda: jnp.trapezoid(A([1.0, 2.0, 4.0], f32), A([0.0, 0.5, 2.0], f32)))
+case("trapezoid x axis 0", lambda: jnp.trapezoid(A([[1.0, 2.0], [4.0, 8.0], [0.0, 1.0]], f32),
+                                                 A([0.0, 1.0, 3.0], f32), axis=0))
+case("trapezoid x same shape", lambda: jnp.trapezoid(A([[1.0, 2.0], [4.0, 8.0]], f32),
+                                                     A([[0.0, 2.0], [1.0, 1.5]], f32)))
 
 
 # ---------------------------------------------------------------- scipy.special.hyp2f1

@@ -1435,6 +1435,21 @@ public final class Linalg {
         return Np.sum(Np.astype(Np.greater(s, tol), DType.INT32), -1);
     }
 
+    /**
+     * The number of singular values above {@code rtol}, as {@code jnp.linalg.matrix_rank(a, rtol)}:
+     * like JAX's, a given {@code rtol} is compared with the singular values as it is (it is not
+     * scaled by the largest). int32, {@code (..., M, N) -> (...)}; a vector's rank is 1 unless it is
+     * all zeros.
+     */
+    public static Array matrixRank(Array a, double rtol) {
+        Objects.requireNonNull(a, "a");
+        if (a.ndim() < 2) {
+            return matrixRank(a);
+        }
+        Array s = svdvals(matrix("Linalg.matrixRank", a));
+        return Np.sum(Np.astype(Np.greater(s, rtol), DType.INT32), -1);
+    }
+
     /** The 2-norm condition number {@code max(s) / min(s)}, as {@code jnp.linalg.cond(x)}. */
     public static Array cond(Array a) {
         Array s = svdvals(matrix("Linalg.cond", a));
@@ -2651,5 +2666,105 @@ public final class Linalg {
     /** {@link #solveSylvester(Array, Array, Array, double)} with JAX's default {@code tol = 1e-8}. */
     public static Array solveSylvester(Array a, Array b, Array c) {
         return solveSylvester(a, b, c, 1e-8);
+    }
+
+    /** {@link #dft(int, String, DType)} unscaled, complex64. */
+    public static ComplexArray dft(int n) {
+        return dft(n, null, DType.FLOAT32);
+    }
+
+    /** {@link #dft(int, String, DType)} in complex64. */
+    public static ComplexArray dft(int n, String scale) {
+        return dft(n, scale, DType.FLOAT32);
+    }
+
+    /**
+     * The n x n discrete Fourier transform matrix {@code exp(-2 pi i j k / n)}, as {@code
+     * jax.scipy.linalg.dft(n, scale, dtype)}: scale null (none), "sqrtn" ({@code 1/sqrt(n)}, unitary)
+     * or "n" ({@code 1/n}); {@code partDtype} float32 gives complex64 and float64 complex128. The
+     * angles are reduced exactly ({@code j k mod n}) before the cosine and sine. A negative n gives a
+     * 0 x 0 matrix, as JAX's.
+     *
+     * @throws KilnException when scale is not null, "sqrtn" or "n"
+     * @throws DTypeException when partDtype is not float32 or float64
+     * @throws ShapeException when n is too large
+     */
+    public static ComplexArray dft(int n, String scale, DType partDtype) {
+        String fn = "dft";
+        Objects.requireNonNull(partDtype, "partDtype");
+        if (scale != null && !scale.equals("sqrtn") && !scale.equals("n")) {
+            throw new KilnException(fn + ": scale must be null, \"sqrtn\" or \"n\", got \"" + scale + "\"");
+        }
+        if (partDtype != DType.FLOAT32 && partDtype != DType.FLOAT64) {
+            throw new DTypeException(fn + ": partDtype must be float32 (complex64) or float64 (complex128), got "
+                    + partDtype + "; pass one of those");
+        }
+        int size = order(fn, n);
+        double f = scale == null ? 1 : scale.equals("n") ? 1.0 / size : 1 / Math.sqrt(size);
+        double[] re = new double[size * size];
+        double[] im = new double[size * size];
+        for (int j = 0; j < size; j++) {
+            for (int k = 0; k < size; k++) {
+                double angle = -2 * Math.PI * ((long) j * k % size) / size;
+                re[j * size + k] = Math.cos(angle) * f;
+                im[j * size + k] = Math.sin(angle) * f;
+            }
+        }
+        return new ComplexArray(
+                Np.astype(Np.array(re, size, size), partDtype), Np.astype(Np.array(im, size, size), partDtype));
+    }
+
+    /**
+     * The principal square root of a real square matrix {@code a (n, n)}, as {@code
+     * jax.scipy.linalg.sqrtm(a)}: complex, as JAX's (complex64 for float32, complex128 for float64),
+     * by the Schur method of Björck and Hammarling: the complex Schur form {@code a = z t z^H}, the
+     * upper triangular root {@code u} of {@code t} one superdiagonal at a time ({@code u[i, j] =
+     * (t[i, j] - (u u)[i, j]) / (u[i, i] + u[j, j])}, 0 where the numerator is 0), and {@code z u
+     * z^H}. The root is unique where no eigenvalue is a negative real number or zero; on the
+     * negative real axis the branch follows the sign of the computed imaginary part, which can
+     * differ from LAPACK's. Two-dimensional only, as JAX's; integer input becomes float32.
+     *
+     * @throws ShapeException when {@code a} is not a square matrix of exactly two axes
+     * @throws DTypeException for float16 and bfloat16, which JAX's Schur decomposition refuses
+     */
+    public static ComplexArray sqrtm(Array a) {
+        String fn = "sqrtm";
+        Array x = square(fn, a);
+        if (x.ndim() != 2) {
+            throw new ShapeException(fn + ": expected one matrix (n, n), got shape " + Shape.toString(x.shape())
+                    + " (JAX's sqrtm takes no batch); map it over the batch with Kiln.vmap");
+        }
+        if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
+            throw new DTypeException(fn + ": " + x.dtype() + " is not supported (the Schur decomposition takes float32"
+                    + " and float64); convert the matrix to float32 first");
+        }
+        int n = rows(x);
+        DType t = x.dtype();
+        if (n == 0) {
+            return ComplexArray.fromReal(x);
+        }
+        ComplexArray[] tz = GeneralEigen.complexSchur(x);
+        ComplexArray tm = tz[0];
+        ComplexArray z = tz[1];
+        ComplexArray diag = new ComplexArray(Np.diagonal(tm.real()), Np.diagonal(tm.imag())).sqrt();
+        Array eye = Np.eye(n, n, 0, DType.BOOL);
+        ComplexArray u = ComplexArray.where(
+                eye,
+                new ComplexArray(Np.expandDims(diag.real(), 0), Np.expandDims(diag.imag(), 0)),
+                ComplexArray.scalar(0, 0, t));
+        ComplexArray di = new ComplexArray(Np.expandDims(diag.real(), -1), Np.expandDims(diag.imag(), -1));
+        ComplexArray dj = new ComplexArray(Np.expandDims(diag.real(), 0), Np.expandDims(diag.imag(), 0));
+        ComplexArray denom = di.add(dj);
+        for (int d = 1; d < n; d++) {
+            // (u u)[i, i+d] sums over k in (i, i+d) only: u[i, i+d] is still zero
+            ComplexArray num = tm.subtract(ComplexArray.matmul(u, u));
+            ComplexArray value = ComplexArray.where(
+                    Np.logicalAnd(Np.equal(num.real(), 0), Np.equal(num.imag(), 0)),
+                    ComplexArray.scalar(0, 0, t),
+                    num.divide(denom));
+            u = ComplexArray.where(Np.eye(n, n, d, DType.BOOL), value, u);
+        }
+        ComplexArray zh = new ComplexArray(mT(z.real()), Np.negative(mT(z.imag())));
+        return ComplexArray.matmul(ComplexArray.matmul(z, u), zh);
     }
 }

@@ -310,6 +310,15 @@ class JaxCasesTest {
         return Np.multiply(v, Np.sign(Np.takeAlongAxis(v, i, 0)));
     }
 
+    private static Array[] dftParts(dev.kiln.ComplexArray z) {
+        return new Array[] {z.real(), z.imag()};
+    }
+
+    /** The real part and whether the imaginary part is only rounding noise (below 1e-5). */
+    private static Array[] realPart(dev.kiln.ComplexArray z) {
+        return new Array[] {z.real(), Np.less(Np.max(Np.abs(z.imag())), 1e-5)};
+    }
+
     private static Array[] parts(Linalg.Polar p) {
         return new Array[] {p.u(), p.p()};
     }
@@ -462,6 +471,63 @@ class JaxCasesTest {
         c(
                 "scipy solve_sylvester shapes",
                 () -> Linalg.solveSylvester(Np.eye(2, 2, 0, F32), Np.eye(3, 3, 0, F32), Np.ones(F32, 3, 2)));
+        Supplier<Array> g3 = () -> a2(F32, 3, 1, 2, 3, 0.5, 4, 2, 3, 2, 1);
+        c("scipy polar svd grad", () -> Kiln.grad((Array m) -> Np.sum(
+                        Np.multiply(Linalg.polar(m, "right", "svd").u(), Np.reshape(Np.arange(0.0, 9.0, 1.0), 3, 3))))
+                .apply(g3.get()));
+        c("scipy expm_frechet grad e", () -> Kiln.grad((Array e) ->
+                        Np.sum(Linalg.expmFrechet(Np.multiply(g3.get(), 0.1), e).frechet()))
+                .apply(g3.get()));
+        c("scipy expm_frechet grad a", () -> Kiln.grad(
+                        (Array m) -> Np.sum(Linalg.expmFrechet(m, g3.get()).frechet()))
+                .apply(Np.multiply(g3.get(), 0.1)));
+        c("scipy dft", () -> dftParts(Linalg.dft(5)));
+        c("scipy dft sqrtn", () -> dftParts(Linalg.dft(4, "sqrtn")));
+        c("scipy dft n", () -> dftParts(Linalg.dft(3, "n")));
+        c("scipy dft c128", () -> dftParts(Linalg.dft(6, null, F64)));
+        c("scipy dft 0", () -> dftParts(Linalg.dft(0)));
+        c("scipy dft bad scale", () -> dftParts(Linalg.dft(3, "half")));
+        c("scipy sqrtm", () -> realPart(Linalg.sqrtm(a2(F32, 3, 4, 1, -2, 1, 2, 0.5, -2, 0.5, 3))));
+        c("scipy sqrtm complex f64", () -> dftParts(Linalg.sqrtm(a2(F64, 3, 1, 3, 2, 5, 4, 2, 3, 2, 1))));
+        c("scipy sqrtm rotation", () -> realPart(Linalg.sqrtm(a2(F32, 2, 0, -1, 1, 0))));
+        c(
+                "scipy sqrtm triangular",
+                () -> realPart(Linalg.sqrtm(a2(F32, 4, 4, 2, 1, 0, 0, 9, 3, 1, 0, 0, 1, 2, 0, 0, 0, 16))));
+        c("scipy sqrtm 5", () -> realPart(Linalg.sqrtm(Np.add(m5(), Np.multiply(Np.eye(5, 5, 0, F32), 6)))));
+        c("scipy sqrtm 1", () -> realPart(Linalg.sqrtm(a2(F32, 1, 2.25))));
+        c("scipy sqrtm int", () -> realPart(Linalg.sqrtm(a2(I32, 2, 4, 0, 0, 9))));
+        c("scipy sqrtm batch", () -> realPart(Linalg.sqrtm(m3b())));
+        c("scipy sqrtm not square", () -> realPart(Linalg.sqrtm(Np.ones(F32, 2, 3))));
+    }
+
+    /** ravel_multi_index modes and dtypes, interp's left/right, trapezoid's defaults and sample points. */
+    private void indexAndIntegrate() {
+        c("ravel_multi_index", () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 1, 1), a(I32, 2, 0, 1)}, 2, 3));
+        c("ravel_multi_index oob raise", () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 5), a(I32, 1, 1)}, 2, 3));
+        c(
+                "ravel_multi_index negative raise",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, -1), a(I32, 1, 1)}, 2, 3));
+        c(
+                "ravel_multi_index clip",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 5, -1), a(I32, 1, 1, 7)}, new int[] {2, 3}, "clip"));
+        c(
+                "ravel_multi_index wrap",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 5, -1), a(I32, 1, 1, 7)}, new int[] {2, 3}, "wrap"));
+        c("ravel_multi_index i8", () -> Np.ravelMultiIndex(new Array[] {a(I8, 0, 1), a(I8, 2, 3)}, 2, 4));
+        c("ravel_multi_index i8 too small", () -> Np.ravelMultiIndex(new Array[] {a(I8, 0, 1), a(I8, 2, 3)}, 20, 40));
+        c("ravel_multi_index float", () -> Np.ravelMultiIndex(new Array[] {a(F32, 0, 1), a(I32, 2, 3)}, 2, 4));
+        c(
+                "ravel_multi_index broadcast",
+                () -> Np.ravelMultiIndex(new Array[] {a2(I32, 2, 0, 1), a(I32, 0, 1, 2)}, 2, 3));
+        c(
+                "ravel_multi_index bad mode",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0), a(I32, 1)}, new int[] {2, 3}, "x"));
+        c("interp left right", () -> Np.interp(a(F32, -1, 0.5, 5, NAN), a(F32, 0, 1, 2), a(F32, 1, 2, 0), -9.0, 9.0));
+        c("interp left only", () -> Np.interp(a(F32, -1, 0.5, 5), a(F32, 0, 1, 2), a(F32, 1, 2, 0), -9.0, null));
+        c("trapezoid default int", () -> Np.trapezoid(a2(I32, 2, 1, 2, 4, 0, 3, 3)));
+        c("trapezoid x", () -> Np.trapezoid(a(F32, 1, 2, 4), a(F32, 0, 0.5, 2), -1));
+        c("trapezoid x axis 0", () -> Np.trapezoid(a2(F32, 3, 1, 2, 4, 8, 0, 1), a(F32, 0, 1, 3), 0));
+        c("trapezoid x same shape", () -> Np.trapezoid(a2(F32, 2, 1, 2, 4, 8), a2(F32, 2, 0, 2, 1, 1.5), -1));
     }
 
     private static Array g(Function<Array, Array> f, Array x) {
@@ -1290,6 +1356,7 @@ class JaxCasesTest {
         randoms();
         linalgCases();
         scipyMore();
+        indexAndIntegrate();
         moreGradients();
         overflowAndEdges();
         Map<String, List<String>> goldens = new LinkedHashMap<>();
