@@ -1005,6 +1005,18 @@ case("trapezoid x axis 0", lambda: jnp.trapezoid(A([[1.0, 2.0], [4.0, 8.0], [0.0
                                                  A([0.0, 1.0, 3.0], f32), axis=0))
 case("trapezoid x same shape", lambda: jnp.trapezoid(A([[1.0, 2.0], [4.0, 8.0]], f32),
                                                      A([[0.0, 2.0], [1.0, 1.5]], f32)))
+case("matrix_rank rtol", lambda: jnp.linalg.matrix_rank(A([[1.0, 0], [0, 1e-3]], f32), rtol=1e-2))
+case("matrix_rank rtol small", lambda: jnp.linalg.matrix_rank(A([[1.0, 0], [0, 1e-3]], f32), rtol=1e-4))
+case("matrix_rank rtol batch", lambda: jnp.linalg.matrix_rank(A([[[1.0, 0], [0, 1e-3]], [[2.0, 2], [1, 1]]], f32), rtol=0.5))
+VN8 = lambda: A([[1, -5], [3, 2]], i8)  # noqa: E731
+case("vector_norm int ord 1", lambda: jnp.linalg.vector_norm(VN8(), ord=1))
+case("vector_norm int ord 1 axis", lambda: jnp.linalg.vector_norm(VN8(), ord=1, axis=0))
+case("vector_norm int ord inf", lambda: jnp.linalg.vector_norm(VN8(), ord=inf, axis=(0, 1)))
+case("vector_norm int ord inf keepdims", lambda: jnp.linalg.vector_norm(VN8(), ord=inf, axis=1, keepdims=True))
+case("vector_norm int ord -inf", lambda: jnp.linalg.vector_norm(VN8(), ord=-inf, axis=0))
+case("vector_norm int ord inf empty", lambda: jnp.linalg.vector_norm(jnp.zeros((0,), i32), ord=inf))
+case("vector_norm int ord 0", lambda: jnp.linalg.vector_norm(A([0, 3, 0], i32), ord=0))
+case("vector_norm int ord 2", lambda: jnp.linalg.vector_norm(A([3, 4], i32), ord=2))
 
 
 # ---------------------------------------------------------------- scipy.special.hyp2f1

@@ -494,6 +494,7 @@ public final class Linalg {
         Array diag = Np.diagonal(f.lu, 0, -2, -1);
         DType t = f.lu.dtype();
         Array sign = Np.multiply(parity(f, t), Np.prod(Np.sign(diag), -1));
+        sign = Np.where(Np.equal(sign, 0.0), Np.zerosLike(sign), sign); // +0 for a singular matrix, as JAX's
         Array logabs = Np.sum(Np.log(Np.abs(diag)), -1);
         return List.of(sign, logabs);
     }
@@ -576,11 +577,18 @@ public final class Linalg {
     /**
      * Vector p-norms over {@code axis} (null: the whole array flattened; several axes: flattened
      * together), as {@code jnp.linalg.vector_norm}: see {@link #norm(Array, Double, int[],
-     * boolean)} for the values of {@code ord}.
+     * boolean)} for the values of {@code ord}. As JAX's (and unlike {@link #norm}), an integer
+     * {@code x} is not converted for orders 1 ({@code sum |x|}, the sum's integer dtype) and
+     * {@code ±inf} ({@code max}/{@code min |x|} in x's dtype), and order 0 of it is refused.
+     *
+     * @throws DTypeException for order 0 of an integer array
      */
     public static Array vectorNorm(Array x, double ord, int[] axis, boolean keepdims) {
         String fn = "Linalg.vectorNorm";
         Objects.requireNonNull(x, "x");
+        if (x.dtype().isInteger() && (ord == 1 || ord == 0 || Double.isInfinite(ord))) {
+            return integerVectorNorm(fn, x, ord, axis, keepdims);
+        }
         Array f = floating(fn, x);
         if (axis == null) {
             Array r = vectorNormOf(Np.ravel(f), ord, 0, false);
@@ -615,6 +623,34 @@ public final class Linalg {
             r = Np.reshape(r, s);
         }
         return r;
+    }
+
+    /**
+     * {@code jnp.linalg.vector_norm} of an integer array for the orders JAX computes without
+     * converting it: 1 is {@code sum(|x|)} (int32 or wider, as {@code Np.sum}), infinity {@code
+     * max(|x|)} (0 for no elements) and minus infinity {@code min(|x|)}, both in x's dtype; order 0
+     * fails in JAX (it asks for an integer dtype's float info), so it is refused.
+     */
+    private static Array integerVectorNorm(String fn, Array x, double ord, int[] axis, boolean keepdims) {
+        if (ord == 0) {
+            throw new DTypeException(fn + ": order 0 of an integer array is refused, as JAX's (it asks for the"
+                    + " float info of " + x.dtype() + "); convert x with Np.astype to a float dtype first");
+        }
+        int[] axes = axis;
+        if (axes == null) {
+            axes = new int[x.ndim()];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = i;
+            }
+        }
+        Array abs = Np.abs(x);
+        if (ord == 1) {
+            return Np.sum(abs, axes, keepdims);
+        }
+        if (ord > 0) {
+            return Np.max(abs, ReduceOptions.axes(axes).keepdims(keepdims).initial(0));
+        }
+        return Np.min(abs, axes, keepdims);
     }
 
     private static int countBelow(int[] axes, int i) {

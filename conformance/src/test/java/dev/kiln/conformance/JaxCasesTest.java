@@ -528,6 +528,20 @@ class JaxCasesTest {
         c("trapezoid x", () -> Np.trapezoid(a(F32, 1, 2, 4), a(F32, 0, 0.5, 2), -1));
         c("trapezoid x axis 0", () -> Np.trapezoid(a2(F32, 3, 1, 2, 4, 8, 0, 1), a(F32, 0, 1, 3), 0));
         c("trapezoid x same shape", () -> Np.trapezoid(a2(F32, 2, 1, 2, 4, 8), a2(F32, 2, 0, 2, 1, 1.5), -1));
+        c("matrix_rank rtol", () -> Linalg.matrixRank(a2(F32, 2, 1, 0, 0, 1e-3), 1e-2));
+        c("matrix_rank rtol small", () -> Linalg.matrixRank(a2(F32, 2, 1, 0, 0, 1e-3), 1e-4));
+        c(
+                "matrix_rank rtol batch",
+                () -> Linalg.matrixRank(Np.reshape(a(F32, 1, 0, 0, 1e-3, 2, 2, 1, 1), 2, 2, 2), 0.5));
+        Supplier<Array> vn8 = () -> a2(I8, 2, 1, -5, 3, 2);
+        c("vector_norm int ord 1", () -> Linalg.vectorNorm(vn8.get(), 1, null, false));
+        c("vector_norm int ord 1 axis", () -> Linalg.vectorNorm(vn8.get(), 1, ax(0), false));
+        c("vector_norm int ord inf", () -> Linalg.vectorNorm(vn8.get(), INF, ax(0, 1), false));
+        c("vector_norm int ord inf keepdims", () -> Linalg.vectorNorm(vn8.get(), INF, ax(1), true));
+        c("vector_norm int ord -inf", () -> Linalg.vectorNorm(vn8.get(), -INF, ax(0), false));
+        c("vector_norm int ord inf empty", () -> Linalg.vectorNorm(Np.zeros(I32, 0), INF, null, false));
+        c("vector_norm int ord 0", () -> Linalg.vectorNorm(a(I32, 0, 3, 0), 0, null, false));
+        c("vector_norm int ord 2", () -> Linalg.vectorNorm(a(I32, 3, 4), 2, null, false));
     }
 
     private static Array g(Function<Array, Array> f, Array x) {

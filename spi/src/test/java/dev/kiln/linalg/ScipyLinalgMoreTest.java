@@ -186,6 +186,16 @@ class ScipyLinalgMoreTest {
     }
 
     @Test
+    void slogdetOfASingularMatrixHasPositiveZeroSign() {
+        Array singular = Np.array(new float[] {1, 2, 2, 4}, 2, 2);
+        double sign = Linalg.slogdet(singular).sign().item();
+        assertEquals(0.0, sign);
+        assertTrue(1 / sign > 0, "sign is +0, as JAX's");
+        assertEquals(
+                Double.NEGATIVE_INFINITY, Linalg.slogdet(singular).logabsdet().item());
+    }
+
+    @Test
     void ravelMultiIndexModes() {
         Array[] idx = {Np.array(new int[] {0, 5, -1}), Np.array(new int[] {1, 1, 7})};
         assertEquals(
@@ -293,6 +303,11 @@ class ScipyLinalgMoreTest {
         refused(ShapeException.class, "sqrtm", "Kiln.vmap", () -> Linalg.sqrtm(Np.ones(DType.FLOAT32, 2, 3, 3)));
         refused(DTypeException.class, "sqrtm", "float32", () -> Linalg.sqrtm(Np.ones(DType.FLOAT16, 2, 2)));
         refused(KilnException.class, "dft", "scale must be", () -> Linalg.dft(3, "half"));
+        refused(
+                DTypeException.class,
+                "Linalg.vectorNorm",
+                "Np.astype",
+                () -> Linalg.vectorNorm(Np.ones(DType.INT32, 3), 0, null, false));
         refused(DTypeException.class, "dft", "complex128", () -> Linalg.dft(3, null, DType.INT32));
         refused(
                 ShapeException.class,
