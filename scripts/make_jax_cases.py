@@ -1017,6 +1017,15 @@ case("vector_norm int ord -inf", lambda: jnp.linalg.vector_norm(VN8(), ord=-inf,
 case("vector_norm int ord inf empty", lambda: jnp.linalg.vector_norm(jnp.zeros((0,), i32), ord=inf))
 case("vector_norm int ord 0", lambda: jnp.linalg.vector_norm(A([0, 3, 0], i32), ord=0))
 case("vector_norm int ord 2", lambda: jnp.linalg.vector_norm(A([3, 4], i32), ord=2))
+case("choose oob raise", lambda: jnp.choose(A([0, 2, 1], i32), [A([1, 2, 3], f32), A([4, 5, 6], f32)]))
+case("choose clip", lambda: jnp.choose(A([0, 2, -1], i32), [A([1, 2, 3], f32), A([4, 5, 6], f32)], mode="clip"))
+case("choose wrap", lambda: jnp.choose(A([0, 2, -1], i32), [A([1, 2, 3], f32), A([4, 5, 6], f32)], mode="wrap"))
+case("choose mixed", lambda: jnp.choose(A([0, 1, 1], i32), [A([1, 2, 3], f32), A([4, 5, 6], i32)]))
+case("choose broadcast", lambda: jnp.choose(A([[0], [1]], i32), [A([1, 2, 3], f32), A(7.0, f32)]))
+case("choose bad mode", lambda: jnp.choose(A([0], i32), [A([1], f32)], mode="x"))
+case("polyder int", lambda: jnp.polyder(A([1, 2, 3], i32), 2))
+case("polyder past degree", lambda: jnp.polyder(A([1.0, 2.0], f32), 3))
+case("polyder negative", lambda: jnp.polyder(A([1.0, 2.0], f32), -1))
 
 
 # ---------------------------------------------------------------- scipy.special.hyp2f1

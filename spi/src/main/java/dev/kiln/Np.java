@@ -3945,9 +3945,13 @@ public final class Np {
         return convolve(a, b, "full");
     }
 
-    /** The m-th derivative of a polynomial. */
+    /** The m-th derivative of a polynomial, as {@code jnp.polyder}: integer coefficients become float (JAX promotes them). */
     public static Array polyder(Array p, int m) {
-        Array out = p;
+        Objects.requireNonNull(p, "p");
+        if (m < 0) {
+            throw new KilnException("polyder: the order of the derivative must be non-negative, got " + m);
+        }
+        Array out = Nn.inexact(p); // as jnp.polyder: integer coefficients become float
         for (int k = 0; k < m; k++) {
             int n = out.shape(0);
             if (n <= 1) {
@@ -4709,16 +4713,59 @@ public final class Np {
         return concatenate(new Array[] {first, mid, last}, a);
     }
 
-    /** Element-wise choice among {@code choices} by the integer {@code index} (clipped into range). */
+    /**
+     * {@link #choose(Array, Array[], String)} in mode "raise", {@code jnp.choose}'s default: an index
+     * outside {@code [0, choices.length)} is refused.
+     */
     public static Array choose(Array index, Array... choices) {
+        return choose(index, choices, "raise");
+    }
+
+    /**
+     * Element-wise choice among {@code choices} by the integer {@code index}, as {@code
+     * jnp.choose(index, choices, mode)}: mode "raise" refuses an index outside {@code [0,
+     * choices.length)} and needs a concrete index (not under {@code jit} or {@code vmap}), "clip"
+     * clamps it into range and "wrap" takes it modulo the number of choices. The index and the
+     * choices broadcast; the dtype is the choices' promoted one.
+     *
+     * @throws DTypeException when the index is not an integer array
+     * @throws KilnException when mode is unknown, or mode "raise" meets an out-of-range or traced index
+     */
+    public static Array choose(Array index, Array[] choices, String mode) {
         Objects.requireNonNull(index, "index");
         NullChecks.elements(choices, "choices");
-        if (index.dtype().isFloating()) {
-            throw new DTypeException("choose: the index must be an integer array, got " + index.dtype());
+        Objects.requireNonNull(mode, "mode");
+        if (!index.dtype().isInteger() && !index.dtype().isBool()) {
+            throw new DTypeException(
+                    "choose: the index must be an integer array, got " + index.dtype() + "; convert it with Np.astype");
         }
-        Array idx = clip(index, 0, choices.length - 1);
-        Array out = choices[choices.length - 1];
-        for (int i = choices.length - 2; i >= 0; i--) {
+        if (choices.length == 0) {
+            throw new ShapeException("choose: needs at least one choice; pass the arrays to choose from");
+        }
+        int n = choices.length;
+        Array idx;
+        switch (mode) {
+            case "raise" -> {
+                if (index.isTraced()) {
+                    throw new KilnException("choose: mode \"raise\" needs a concrete index, got a traced one (under"
+                            + " jit or vmap); pass mode \"clip\" or \"wrap\"");
+                }
+                if (index.size() > 0
+                        && any(logicalOr(less(index, 0), greaterEqual(index, n)))
+                                        .item()
+                                != 0) {
+                    throw new KilnException("choose: an index is outside [0, " + n
+                            + "), the number of choices; pass mode \"clip\" or \"wrap\" to bring it into range");
+                }
+                idx = index;
+            }
+            case "clip" -> idx = clip(index, 0, n - 1);
+            case "wrap" -> idx = mod(index, n);
+            default ->
+                throw new KilnException("choose: mode must be \"raise\", \"clip\" or \"wrap\", got \"" + mode + "\"");
+        }
+        Array out = choices[n - 1];
+        for (int i = n - 2; i >= 0; i--) {
             out = where(equal(idx, i), choices[i], out);
         }
         return broadcastTo(out, broadcastShapes("choose", idx.shape(), out.shape()));

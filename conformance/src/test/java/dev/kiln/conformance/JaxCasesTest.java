@@ -542,6 +542,15 @@ class JaxCasesTest {
         c("vector_norm int ord inf empty", () -> Linalg.vectorNorm(Np.zeros(I32, 0), INF, null, false));
         c("vector_norm int ord 0", () -> Linalg.vectorNorm(a(I32, 0, 3, 0), 0, null, false));
         c("vector_norm int ord 2", () -> Linalg.vectorNorm(a(I32, 3, 4), 2, null, false));
+        c("choose oob raise", () -> Np.choose(a(I32, 0, 2, 1), a(F32, 1, 2, 3), a(F32, 4, 5, 6)));
+        c("choose clip", () -> Np.choose(a(I32, 0, 2, -1), new Array[] {a(F32, 1, 2, 3), a(F32, 4, 5, 6)}, "clip"));
+        c("choose wrap", () -> Np.choose(a(I32, 0, 2, -1), new Array[] {a(F32, 1, 2, 3), a(F32, 4, 5, 6)}, "wrap"));
+        c("choose mixed", () -> Np.choose(a(I32, 0, 1, 1), a(F32, 1, 2, 3), a(I32, 4, 5, 6)));
+        c("choose broadcast", () -> Np.choose(a2(I32, 2, 0, 1), a(F32, 1, 2, 3), s(F32, 7)));
+        c("choose bad mode", () -> Np.choose(a(I32, 0), new Array[] {a(F32, 1)}, "x"));
+        c("polyder int", () -> Np.polyder(a(I32, 1, 2, 3), 2));
+        c("polyder past degree", () -> Np.polyder(a(F32, 1, 2), 3));
+        c("polyder negative", () -> Np.polyder(a(F32, 1, 2), -1));
     }
 
     private static Array g(Function<Array, Array> f, Array x) {
