@@ -5380,7 +5380,7 @@ public final class Np {
             nbins[i] = bins + 2;
             out[i + 1] = edges;
         }
-        Array flat = ravelMultiIndex(idx, nbins);
+        Array flat = ravelMultiIndex(idx, nbins, "ignore"); // in range by construction, and may be traced
         int total = 1;
         for (int nb : nbins) {
             total *= nb;

@@ -40,6 +40,15 @@ class NpIndexModesTest {
     }
 
     @Test
+    void histogram2dJitsThoughItRavelsIndices() {
+        Array x = Np.array(new float[] {0, 1, 2, 3});
+        Array y = Np.array(new float[] {0, 1, 1, 3});
+        Array eager = Np.histogram2d(x, y, 2)[0];
+        Array jitted = Kiln.jit((Array u) -> Np.histogram2d(u, y, 2)[0]).apply(x);
+        assertArrayEquals(eager.toDoubleArray(), jitted.toDoubleArray());
+    }
+
+    @Test
     void polyderPromotesAndRefusesNegativeOrders() {
         Array d = Np.polyder(Np.array(new int[] {1, 2, 3}), 1);
         assertTrue(d.dtype() == DType.FLOAT32, d.dtype().toString());
