@@ -2803,4 +2803,44 @@ public final class Linalg {
         ComplexArray zh = new ComplexArray(mT(z.real()), Np.negative(mT(z.imag())));
         return ComplexArray.matmul(ComplexArray.matmul(z, u), zh);
     }
+
+    /** {@link #schur}'s result: {@code a = z t z^H} with {@code t} upper triangular and {@code z} unitary. */
+    public record Schur(ComplexArray t, ComplexArray z) {}
+
+    /**
+     * The Schur decomposition {@code a = z t z^H} of real square matrices {@code (..., n, n)}, as
+     * {@code jax.scipy.linalg.schur(a, output="complex")}: {@code t} upper triangular with the
+     * eigenvalues on its diagonal, {@code z} unitary, both complex (complex64 for float32 input,
+     * complex128 for float64; integer input becomes float32). The decomposition is not unique:
+     * Kiln's QR iteration (the one {@link #eig} uses) may order the eigenvalues and choose the
+     * phases of {@code z}'s columns differently from LAPACK's, so compare {@code z t z^H} with
+     * {@code a}, not the factors with JAX's. Output "real" (JAX's default, LAPACK's quasi-triangular
+     * real Schur form) is not implemented and is refused.
+     *
+     * @throws ShapeException when {@code a} is not square
+     * @throws KilnException when output is "real" (not implemented) or not "real"/"complex"
+     * @throws DTypeException for float16 and bfloat16, which JAX's Schur decomposition refuses
+     */
+    public static Schur schur(Array a, String output) {
+        String fn = "schur";
+        Objects.requireNonNull(output, "output");
+        Array x = square(fn, a);
+        if (output.equals("real")) {
+            throw new KilnException(fn + ": output \"real\" (the quasi-triangular real Schur form) is not implemented"
+                    + " in Kiln; pass output \"complex\" for the complex Schur form");
+        }
+        if (!output.equals("complex")) {
+            throw new KilnException(fn + ": output must be \"real\" or \"complex\", got \"" + output + "\"");
+        }
+        if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
+            throw new DTypeException(fn + ": " + x.dtype() + " is not supported (the Schur decomposition takes float32"
+                    + " and float64); convert the matrix to float32 first");
+        }
+        if (rows(x) == 0) {
+            ComplexArray e = ComplexArray.fromReal(x);
+            return new Schur(e, e);
+        }
+        ComplexArray[] tz = GeneralEigen.complexSchur(x);
+        return new Schur(tz[0], tz[1]);
+    }
 }

@@ -319,6 +319,16 @@ class JaxCasesTest {
         return new Array[] {z.real(), Np.less(Np.max(Np.abs(z.imag())), 1e-5)};
     }
 
+    /** T's real part, whether its imaginary part is zero, and the same for Z. */
+    private static Array[] schurParts(Linalg.Schur s) {
+        return new Array[] {
+            s.t().real(),
+            Np.less(Np.max(Np.abs(s.t().imag())), 1e-6),
+            s.z().real(),
+            Np.less(Np.max(Np.abs(s.z().imag())), 1e-6)
+        };
+    }
+
     private static Array[] parts(Linalg.Polar p) {
         return new Array[] {p.u(), p.p()};
     }
@@ -498,6 +508,10 @@ class JaxCasesTest {
         c("scipy sqrtm int", () -> realPart(Linalg.sqrtm(a2(I32, 2, 4, 0, 0, 9))));
         c("scipy sqrtm batch", () -> realPart(Linalg.sqrtm(m3b())));
         c("scipy sqrtm not square", () -> realPart(Linalg.sqrtm(Np.ones(F32, 2, 3))));
+        c("scipy schur complex triangular", () -> schurParts(Linalg.schur(Np.triu(m4(F32)), "complex")));
+        c("scipy schur complex int", () -> schurParts(Linalg.schur(a2(I32, 2, 2, 1, 0, 5), "complex")));
+        c("scipy schur not square", () -> schurParts(Linalg.schur(Np.ones(F32, 2, 3), "complex")));
+        c("scipy schur bad output", () -> schurParts(Linalg.schur(Np.eye(2, 2, 0, F32), "x")));
     }
 
     /** ravel_multi_index modes and dtypes, interp's left/right, trapezoid's defaults and sample points. */

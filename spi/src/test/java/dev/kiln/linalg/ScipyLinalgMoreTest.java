@@ -186,6 +186,31 @@ class ScipyLinalgMoreTest {
     }
 
     @Test
+    void complexSchurReconstructsItsMatrixAndIsTriangular() {
+        onReference(() -> {
+            Array a = Np.stack(
+                    new Array[] {
+                        Np.array(new double[] {1, 3, 2, 5, 4, 2, 3, 2, 1}, 3, 3),
+                        Np.array(new double[] {0, -1, 0, 1, 0, 0, 0, 0, 2}, 3, 3)
+                    },
+                    0);
+            Linalg.Schur s = Linalg.schur(a, "complex");
+            ComplexArray zh = new ComplexArray(mT(s.z().real()), Np.negative(mT(s.z().imag())));
+            ComplexArray back = ComplexArray.matmul(ComplexArray.matmul(s.z(), s.t()), zh);
+            close("re(z t z^H)", a, back.real());
+            close("im(z t z^H)", Np.zerosLike(a), back.imag());
+            ComplexArray zhz = ComplexArray.matmul(zh, s.z());
+            close("z^H z", Np.broadcastTo(Np.eye(3, 3, 0, DType.FLOAT64), 2, 3, 3), zhz.real());
+            close("below the diagonal (re)", Np.zerosLike(a), Np.tril(s.t().real(), -1));
+            close("below the diagonal (im)", Np.zerosLike(a), Np.tril(s.t().imag(), -1));
+            return null;
+        });
+        refused(KilnException.class, "schur", "output \"complex\"", () -> Linalg.schur(Np.eye(2), "real"));
+        refused(KilnException.class, "schur", "output must be", () -> Linalg.schur(Np.eye(2), "x"));
+        refused(ShapeException.class, "schur", "square", () -> Linalg.schur(Np.ones(DType.FLOAT32, 2, 3), "complex"));
+    }
+
+    @Test
     void slogdetOfASingularMatrixHasPositiveZeroSign() {
         Array singular = Np.array(new float[] {1, 2, 2, 4}, 2, 2);
         double sign = Linalg.slogdet(singular).sign().item();
