@@ -58,6 +58,31 @@ final class GeneralEigen {
         return new ComplexArray[] {w, v};
     }
 
+    /**
+     * The complex Schur form {@code a = z t z^H} of real float matrices {@code a (..., n, n)}: {@code
+     * t} upper triangular, {@code z} unitary, as {@code {t, z}}. The order of the eigenvalues on
+     * {@code t}'s diagonal is this QR iteration's, not necessarily LAPACK's. A matrix with a NaN or an
+     * infinity gives NaNs.
+     */
+    static ComplexArray[] complexSchur(Array a) {
+        int n = a.shape()[a.ndim() - 1];
+        DType t = a.dtype();
+        int[] batch = java.util.Arrays.copyOf(a.shape(), a.ndim() - 2);
+        Array finite = Np.all(Np.isfinite(a), new int[] {-2, -1}, false);
+        Array clean = Np.where(Np.expandDims(Np.expandDims(finite, -1), -1), a, 0.0);
+        Array eye = Np.broadcastTo(Np.eye(n, n, 0, t), a.shape());
+        List<Array> hz = hessenberg(clean, Np.astype(eye, t), n);
+        ComplexArray h = ComplexArray.fromReal(hz.get(0));
+        ComplexArray z = ComplexArray.fromReal(hz.get(1));
+        List<Array> schur = n < 2 ? List.of(h.real(), h.imag(), z.real(), z.imag()) : schur(h, z, finite, n, t, batch);
+        Array bad = Np.expandDims(Np.expandDims(Np.logicalNot(finite), -1), -1);
+        ComplexArray nan = ComplexArray.scalar(Double.NaN, Double.NaN, t);
+        return new ComplexArray[] {
+            ComplexArray.where(bad, nan, new ComplexArray(schur.get(0), schur.get(1))),
+            ComplexArray.where(bad, nan, new ComplexArray(schur.get(2), schur.get(3)))
+        };
+    }
+
     // ---------------------------------------------------------------- helpers on the last two axes
 
     private static Array iota(int n) {

@@ -494,6 +494,7 @@ public final class Linalg {
         Array diag = Np.diagonal(f.lu, 0, -2, -1);
         DType t = f.lu.dtype();
         Array sign = Np.multiply(parity(f, t), Np.prod(Np.sign(diag), -1));
+        sign = Np.where(Np.equal(sign, 0.0), Np.zerosLike(sign), sign); // +0 for a singular matrix, as JAX's
         Array logabs = Np.sum(Np.log(Np.abs(diag)), -1);
         return List.of(sign, logabs);
     }
@@ -576,11 +577,18 @@ public final class Linalg {
     /**
      * Vector p-norms over {@code axis} (null: the whole array flattened; several axes: flattened
      * together), as {@code jnp.linalg.vector_norm}: see {@link #norm(Array, Double, int[],
-     * boolean)} for the values of {@code ord}.
+     * boolean)} for the values of {@code ord}. As JAX's (and unlike {@link #norm}), an integer
+     * {@code x} is not converted for orders 1 ({@code sum |x|}, the sum's integer dtype) and
+     * {@code ±inf} ({@code max}/{@code min |x|} in x's dtype), and order 0 of it is refused.
+     *
+     * @throws DTypeException for order 0 of an integer array
      */
     public static Array vectorNorm(Array x, double ord, int[] axis, boolean keepdims) {
         String fn = "Linalg.vectorNorm";
         Objects.requireNonNull(x, "x");
+        if (x.dtype().isInteger() && (ord == 1 || ord == 0 || Double.isInfinite(ord))) {
+            return integerVectorNorm(fn, x, ord, axis, keepdims);
+        }
         Array f = floating(fn, x);
         if (axis == null) {
             Array r = vectorNormOf(Np.ravel(f), ord, 0, false);
@@ -615,6 +623,34 @@ public final class Linalg {
             r = Np.reshape(r, s);
         }
         return r;
+    }
+
+    /**
+     * {@code jnp.linalg.vector_norm} of an integer array for the orders JAX computes without
+     * converting it: 1 is {@code sum(|x|)} (int32 or wider, as {@code Np.sum}), infinity {@code
+     * max(|x|)} (0 for no elements) and minus infinity {@code min(|x|)}, both in x's dtype; order 0
+     * fails in JAX (it asks for an integer dtype's float info), so it is refused.
+     */
+    private static Array integerVectorNorm(String fn, Array x, double ord, int[] axis, boolean keepdims) {
+        if (ord == 0) {
+            throw new DTypeException(fn + ": order 0 of an integer array is refused, as JAX's (it asks for the"
+                    + " float info of " + x.dtype() + "); convert x with Np.astype to a float dtype first");
+        }
+        int[] axes = axis;
+        if (axes == null) {
+            axes = new int[x.ndim()];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = i;
+            }
+        }
+        Array abs = Np.abs(x);
+        if (ord == 1) {
+            return Np.sum(abs, axes, keepdims);
+        }
+        if (ord > 0) {
+            return Np.max(abs, ReduceOptions.axes(axes).keepdims(keepdims).initial(0));
+        }
+        return Np.min(abs, axes, keepdims);
     }
 
     private static int countBelow(int[] axes, int i) {
@@ -1435,6 +1471,21 @@ public final class Linalg {
         return Np.sum(Np.astype(Np.greater(s, tol), DType.INT32), -1);
     }
 
+    /**
+     * The number of singular values above {@code rtol}, as {@code jnp.linalg.matrix_rank(a, rtol)}:
+     * like JAX's, a given {@code rtol} is compared with the singular values as it is (it is not
+     * scaled by the largest). int32, {@code (..., M, N) -> (...)}; a vector's rank is 1 unless it is
+     * all zeros.
+     */
+    public static Array matrixRank(Array a, double rtol) {
+        Objects.requireNonNull(a, "a");
+        if (a.ndim() < 2) {
+            return matrixRank(a);
+        }
+        Array s = svdvals(matrix("Linalg.matrixRank", a));
+        return Np.sum(Np.astype(Np.greater(s, rtol), DType.INT32), -1);
+    }
+
     /** The 2-norm condition number {@code max(s) / min(s)}, as {@code jnp.linalg.cond(x)}. */
     public static Array cond(Array a) {
         Array s = svdvals(matrix("Linalg.cond", a));
@@ -2103,5 +2154,693 @@ public final class Linalg {
                         Np.multiply(a2, b[2])),
                 Np.multiply(eye, b[0]));
         return new Array[] {u, v};
+    }
+
+    // ---------------------------------------------------------------- more of jax.scipy.linalg
+
+    /**
+     * The order of a constructed matrix: a negative n gives an empty matrix, as JAX's (whose {@code
+     * arange(n)} is then empty); an n whose n x n elements do not fit an array is refused.
+     */
+    private static int order(String fn, int n) {
+        if ((long) n * n > Integer.MAX_VALUE) {
+            throw new ShapeException(fn + ": n = " + n + " gives " + ((long) n * n)
+                    + " elements, more than an array holds; pass a smaller size");
+        }
+        return Math.max(n, 0);
+    }
+
+    /** The binomial coefficient C(n, k) in double (0 outside 0 <= k <= n), by the multiplicative formula. */
+    private static double binomial(long n, long k) {
+        if (k < 0 || k > n) {
+            return 0;
+        }
+        long kk = Math.min(k, n - k);
+        double c = 1;
+        for (long t = 1; t <= kk; t++) {
+            c = c * (n - kk + t) / t;
+        }
+        return Math.rint(c);
+    }
+
+    private static String kind(String fn, String kind) {
+        String k = kind == null ? "symmetric" : kind;
+        if (!k.equals("symmetric") && !k.equals("lower") && !k.equals("upper")) {
+            throw new KilnException(
+                    fn + ": kind must be \"symmetric\", \"lower\" or \"upper\", got \"" + k + "\"; pass one of those");
+        }
+        return k;
+    }
+
+    /**
+     * The n x n Pascal matrix of binomial coefficients in float32, as {@code
+     * jax.scipy.linalg.pascal(n, kind)}: {@code kind} "lower" gives {@code C(i, j)}, "upper" its
+     * transpose and "symmetric" (or null) {@code C(i + j, i)}, their product. Kiln computes the
+     * coefficients exactly (JAX's come from {@code exp(lgamma)} and are a few ulps off).
+     *
+     * @throws ShapeException when n is too large (a negative n gives a 0 x 0 matrix, as JAX's)
+     * @throws KilnException when kind is not one of the three
+     */
+    public static Array pascal(int n, String kind) {
+        String k = kind("pascal", kind);
+        n = order("pascal", n);
+        float[] out = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double v =
+                        switch (k) {
+                            case "lower" -> binomial(i, j);
+                            case "upper" -> binomial(j, i);
+                            default -> binomial(i + j, i);
+                        };
+                out[i * n + j] = (float) v;
+            }
+        }
+        return Np.array(out, n, n);
+    }
+
+    /** {@link #pascal(int, String)} of kind "symmetric". */
+    public static Array pascal(int n) {
+        return pascal(n, null);
+    }
+
+    /**
+     * The inverse of the n x n Pascal matrix in float32, as {@code jax.scipy.linalg.invpascal(n,
+     * kind)}: "lower" gives {@code (-1)^(i-j) C(i, j)}, "upper" its transpose, "symmetric" (or null)
+     * the product of the two, computed exactly.
+     *
+     * @throws ShapeException when n is too large (a negative n gives a 0 x 0 matrix, as JAX's)
+     * @throws KilnException when kind is not one of the three
+     */
+    public static Array invpascal(int n, String kind) {
+        String k = kind("invpascal", kind);
+        n = order("invpascal", n);
+        float[] out = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double v;
+                if (k.equals("symmetric")) {
+                    // (L^-T L^-1)[i, j] = sum over r >= max(i, j) of (-1)^(i+j) C(r, i) C(r, j)
+                    v = 0;
+                    for (int r = Math.max(i, j); r < n; r++) {
+                        v += binomial(r, i) * binomial(r, j);
+                    }
+                    v *= (i + j) % 2 == 0 ? 1 : -1;
+                } else {
+                    int r = k.equals("lower") ? i : j;
+                    int c = k.equals("lower") ? j : i;
+                    v = ((r - c) % 2 == 0 ? 1 : -1) * binomial(r, c);
+                }
+                out[i * n + j] = (float) v;
+            }
+        }
+        return Np.array(out, n, n);
+    }
+
+    /** {@link #invpascal(int, String)} of kind "symmetric". */
+    public static Array invpascal(int n) {
+        return invpascal(n, null);
+    }
+
+    /**
+     * The inverse of the n x n Hilbert matrix in float32, as {@code jax.scipy.linalg.invhilbert(n)}:
+     * {@code (-1)^(i+j) (i+j+1) C(n+i, n-j-1) C(n+j, n-i-1) C(i+j, i)^2}, computed in float64 and
+     * rounded once (the entries outgrow float32 from n = 15 on, as JAX's do).
+     *
+     * @throws ShapeException when n is too large (a negative n gives a 0 x 0 matrix, as JAX's)
+     */
+    public static Array invhilbert(int n) {
+        n = order("invhilbert", n);
+        float[] out = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double c = binomial(i + j, i);
+                double v = (i + j + 1.0) * binomial(n + i, n - j - 1) * binomial(n + j, n - i - 1) * c * c;
+                out[i * n + j] = (float) ((i + j) % 2 == 0 ? v : -v);
+            }
+        }
+        return Np.array(out, n, n);
+    }
+
+    /**
+     * The convolution matrix of {@code a (..., m)} with n columns, as {@code
+     * jax.scipy.linalg.convolution_matrix(a, n, mode)}: {@code A @ v} equals {@code Np.convolve(a,
+     * v, mode)} for {@code v} of length n. Mode "full" gives {@code m + n - 1} rows, "same" {@code
+     * max(m, n)}, "valid" {@code max(m, n) - min(m, n) + 1}; leading axes of {@code a} are a batch
+     * and the dtype is {@code a}'s.
+     *
+     * @throws ShapeException when n is not positive, or {@code a} is 0-d or empty along its last axis
+     * @throws KilnException when mode is not "full", "same" or "valid"
+     */
+    public static Array convolutionMatrix(Array a, int n, String mode) {
+        String fn = "convolutionMatrix";
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(mode, "mode");
+        if (n <= 0) {
+            throw new ShapeException(fn + ": n must be a positive integer, got " + n + "; pass the number of columns");
+        }
+        if (a.ndim() == 0) {
+            throw new ShapeException(fn + ": a must be at least 1-dimensional, got a scalar; pass a vector");
+        }
+        int m = a.shape(a.ndim() - 1);
+        if (m < 1) {
+            throw new ShapeException(fn + ": a must have at least one element along its last axis, got shape "
+                    + Shape.toString(a.shape()) + "; pass a non-empty filter");
+        }
+        if (!mode.equals("full") && !mode.equals("same") && !mode.equals("valid")) {
+            throw new KilnException(fn + ": mode must be \"full\", \"same\" or \"valid\", got \"" + mode + "\"");
+        }
+        long total = (long) m + n - 1;
+        if (total > Integer.MAX_VALUE) {
+            throw new ShapeException(fn + ": n = " + n + " with a filter of length " + m
+                    + " gives more rows than an array holds; pass a smaller n");
+        }
+        int len = (int) total;
+        int tb;
+        int te;
+        if (mode.equals("same")) {
+            int trim = Math.min(n, m) - 1;
+            tb = trim / 2;
+            te = trim - tb;
+        } else if (mode.equals("valid")) {
+            tb = Math.min(n, m) - 1;
+            te = tb;
+        } else {
+            tb = 0;
+            te = 0;
+        }
+        int[][] pad = new int[a.ndim()][2];
+        pad[a.ndim() - 1][1] = n - 1;
+        Array az = Np.pad(a, pad);
+        Array raz = Np.pad(Np.flip(a, -1), pad);
+        Array col0 = Lax.sliceInDim(az, a.ndim() - 1, tb, len - te);
+        Array row0 = Lax.sliceInDim(raz, a.ndim() - 1, len - n - tb, len - tb);
+        return toeplitz(col0, row0);
+    }
+
+    /** {@link #convolutionMatrix(Array, int, String)} in mode "full". */
+    public static Array convolutionMatrix(Array a, int n) {
+        return convolutionMatrix(a, n, "full");
+    }
+
+    /**
+     * The Fiedler companion matrix of the polynomial with coefficients {@code a (..., N)} (highest
+     * degree first), as {@code jax.scipy.linalg.fiedler_companion(a)}: a pentadiagonal {@code (...,
+     * N-1, N-1)} matrix whose eigenvalues are the roots. Integer and bool coefficients give float32;
+     * a zero leading coefficient gives infinities or NaNs (not checked, as JAX); {@code N == 1} gives
+     * a 0 x 0 matrix and a 0-d {@code a} counts as length 1.
+     *
+     * @throws ShapeException when the last axis of {@code a} is empty
+     */
+    public static Array fiedlerCompanion(Array a) {
+        String fn = "fiedlerCompanion";
+        Objects.requireNonNull(a, "a");
+        Array v = Np.astype(a.ndim() == 0 ? Np.reshape(a, 1) : a, a.dtype().isFloating() ? a.dtype() : DType.FLOAT32);
+        int len = v.shape(v.ndim() - 1);
+        if (len == 0) {
+            throw new ShapeException(fn + ": the last axis of a must not be empty, got shape "
+                    + Shape.toString(v.shape()) + "; pass the polynomial's coefficients, highest degree first");
+        }
+        int n = len - 1;
+        int[] batch = Arrays.copyOf(v.shape(), v.ndim() - 1);
+        DType t = v.dtype();
+        if (n == 0) {
+            return Np.zeros(t, concat(batch, 0, 0));
+        }
+        Array an = Np.divide(v, Lax.sliceInDim(v, v.ndim() - 1, 0, 1));
+        if (n == 1) {
+            return Np.reshape(Np.negative(Lax.sliceInDim(an, an.ndim() - 1, 1, 2)), concat(batch, 1, 1));
+        }
+        int[] supIdx = new int[n];
+        int[] subIdx = new int[n];
+        boolean[] isSup = new boolean[n * n];
+        boolean[] isSub = new boolean[n * n];
+        boolean[] isOne = new boolean[n * n];
+        boolean[] isFirst = new boolean[n * n];
+        for (int i = 0; i < n; i++) {
+            supIdx[i] = Math.min(i + 2, n);
+            subIdx[i] = Math.min(i + 1, n);
+            for (int j = 0; j < n; j++) {
+                boolean even = i % 2 == 0;
+                isFirst[i * n + j] = i == 0 && j == 0;
+                isOne[i * n + j] = (i == 1 && j == 0) || (even && j == i + 2) || (!even && i >= 3 && j == i - 2);
+                isSup[i * n + j] = even && j == i + 1;
+                isSub[i * n + j] = even && i >= 2 && j == i - 1;
+            }
+        }
+        Array sup = Np.expandDims(Np.negative(Np.take(an, Np.array(supIdx), -1)), -1); // (..., n, 1)
+        Array sub = Np.expandDims(Np.negative(Np.take(an, Np.array(subIdx), -1)), -1);
+        Array first = Np.expandDims(Np.negative(Lax.sliceInDim(an, an.ndim() - 1, 1, 2)), -1); // (..., 1, 1)
+        Array out = Np.where(Np.reshape(Np.array(isFirst), n, n), first, Np.zeros(t));
+        out = Np.where(Np.reshape(Np.array(isOne), n, n), Np.ones(t), out);
+        out = Np.where(Np.reshape(Np.array(isSup), n, n), sup, out);
+        out = Np.where(Np.reshape(Np.array(isSub), n, n), sub, out);
+        return Np.broadcastTo(out, concat(batch, n, n));
+    }
+
+    /** {@link #polar}'s result: {@code a = u p} (side "right") or {@code a = p u} (side "left"). */
+    public record Polar(Array u, Array p) {}
+
+    /** {@link #polar(Array, String, String)} with side "right" and method "qdwh". */
+    public static Polar polar(Array a) {
+        return polar(a, "right", "qdwh");
+    }
+
+    /** {@link #polar(Array, String, String)} with method "qdwh". */
+    public static Polar polar(Array a, String side) {
+        return polar(a, side, "qdwh");
+    }
+
+    /**
+     * The polar decomposition of matrices {@code a (..., M, N)}, as {@code
+     * jax.scipy.linalg.polar(a, side, method=method)}: {@code u (..., M, N)} with orthonormal columns
+     * (rows when {@code N > M}) and {@code p} symmetric positive semidefinite, {@code (..., N, N)} for
+     * side "right" ({@code a = u p}) and {@code (..., M, M)} for "left" ({@code a = p u}). Kiln
+     * computes both methods from the SVD {@code a = U S Vh} ({@code u = U Vh}, {@code p = Vh^T S Vh}
+     * or {@code U S U^T}); method "qdwh" (JAX's iteration, the default) accepts, as JAX's does, only
+     * {@code M >= N} with side "right" and {@code M < N} with side "left". Integer and bool input is
+     * refused, as JAX's. Differentiable where the SVD is (distinct singular values).
+     *
+     * @throws ShapeException when {@code a} has fewer than two axes, or method "qdwh" meets a shape
+     *     its side does not take
+     * @throws DTypeException when {@code a} is not floating point
+     * @throws KilnException when side or method is not one of the names above
+     */
+    public static Polar polar(Array a, String side, String method) {
+        String fn = "polar";
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(method, "method");
+        Array x = matrix(fn, a);
+        if (!a.dtype().isFloating()) {
+            throw new DTypeException(fn + ": a must be a floating-point matrix, got " + a.dtype()
+                    + " (JAX refuses it too); convert it with Np.astype first");
+        }
+        if (!side.equals("right") && !side.equals("left")) {
+            throw new KilnException(fn + ": side must be \"right\" or \"left\", got \"" + side + "\"");
+        }
+        if (!method.equals("qdwh") && !method.equals("svd")) {
+            throw new KilnException(fn + ": method must be \"qdwh\" or \"svd\", got \"" + method + "\"");
+        }
+        int m = rows(x);
+        int n = cols(x);
+        boolean right = side.equals("right");
+        if (method.equals("qdwh") && (right ? m < n : m >= n)) {
+            throw new ShapeException(fn + ": method \"qdwh\" takes M >= N with side \"right\" and M < N with side"
+                    + " \"left\", got shape " + Shape.toString(x.shape()) + " with side \"" + side
+                    + "\"; pass method \"svd\" or the other side");
+        }
+        SVD d = svd(x, false);
+        Array u = Np.matmul(d.u(), d.vh());
+        Array s = Np.expandDims(Np.astype(d.s(), x.dtype()), -2);
+        Array p = right ? Np.matmul(Np.multiply(mT(d.vh()), s), d.vh()) : Np.matmul(Np.multiply(d.u(), s), mT(d.u()));
+        return new Polar(u, p);
+    }
+
+    /** {@link #expmFrechet}'s result: {@code expm(a)} and its derivative along {@code e}. */
+    public record ExpmFrechet(Array expm, Array frechet) {}
+
+    /**
+     * The matrix exponential of {@code a (..., n, n)} and its Fréchet derivative in the direction
+     * {@code e} (same shape), as {@code jax.scipy.linalg.expm_frechet(a, e)}: like JAX, the
+     * forward-mode derivative of {@link #expm}. Both must have the same dtype, float32 or float64.
+     *
+     * @throws ShapeException when a or e is not square or their shapes differ
+     * @throws DTypeException when their dtypes differ or are not float32/float64
+     */
+    public static ExpmFrechet expmFrechet(Array a, Array e) {
+        String fn = "expmFrechet";
+        Array x = square(fn, a);
+        Array dx = square(fn, e);
+        if (!Arrays.equals(x.shape(), dx.shape())) {
+            throw new ShapeException(fn + ": a and e must have the same shape, got " + Shape.toString(x.shape())
+                    + " and " + Shape.toString(dx.shape()) + "; pass a direction shaped like the matrix");
+        }
+        if (a.dtype() != e.dtype() || (a.dtype() != DType.FLOAT32 && a.dtype() != DType.FLOAT64)) {
+            throw new DTypeException(fn + ": a and e must both be float32 or both float64, got " + a.dtype() + " and "
+                    + e.dtype() + " (JAX's jvp refuses other pairs); convert them with Np.astype first");
+        }
+        Kiln.Jvp<Array> r = Kiln.jvp((Array m) -> expm(m), x, dx);
+        return new ExpmFrechet(r.out(), r.tangent());
+    }
+
+    /** {@link #qrMultiply}'s result: the product with Q and the factor {@code r (..., K, N)}. */
+    public record QrMultiply(Array product, Array r) {}
+
+    /**
+     * The reduced QR factorization of {@code a (..., M, N)} with Q multiplied into {@code c}, as
+     * {@code jax.scipy.linalg.qr_multiply(a, c, mode)}: mode "right" gives {@code c @ Q} for {@code
+     * c (..., P, M)} (shape {@code (..., P, K)}, {@code K = min(M, N)}), mode "left" {@code Q @ c}
+     * for {@code c (..., K, P)} (shape {@code (..., M, P)}). A 1-d {@code c} is a row (right) or a
+     * column (left) and the product is flattened, as JAX's. Batch axes broadcast; the dtype is the
+     * promoted float one. Q's signs are LAPACK's, as {@link #qr}'s.
+     *
+     * @throws ShapeException when a has fewer than two axes or c does not match Q
+     * @throws KilnException when mode is not "right" or "left"
+     */
+    public static QrMultiply qrMultiply(Array a, Array c, String mode) {
+        String fn = "qrMultiply";
+        Objects.requireNonNull(c, "c");
+        Objects.requireNonNull(mode, "mode");
+        Array x = matrix(fn, a);
+        if (!mode.equals("right") && !mode.equals("left")) {
+            throw new KilnException(fn + ": mode must be \"right\" or \"left\", got \"" + mode + "\"");
+        }
+        if (c.ndim() == 0) {
+            throw new ShapeException(fn + ": c must have at least one axis, got a scalar; pass a vector or a matrix");
+        }
+        boolean left = mode.equals("left");
+        boolean onedim = c.ndim() == 1;
+        Array cc = onedim ? Np.expandDims(c, left ? 1 : 0) : c;
+        DType t = DType.promote(x.dtype(), c.dtype().isFloating() ? c.dtype() : DType.FLOAT32);
+        int m = rows(x);
+        int n = cols(x);
+        int k = Math.min(m, n);
+        if (left && rows(cc) != k) {
+            throw new ShapeException(fn + ": a has shape " + Shape.toString(x.shape()) + " so Q has " + k
+                    + " columns, but c has " + rows(cc) + " rows; c must be (..., " + k + ", P) for mode \"left\"");
+        }
+        if (!left && cols(cc) != m) {
+            throw new ShapeException(fn + ": a has shape " + Shape.toString(x.shape()) + " so Q has " + m
+                    + " rows, but c has " + cols(cc) + " columns; c must be (..., P, " + m + ") for mode \"right\"");
+        }
+        int[] b = Np.broadcastShapes(fn, batch(x), batch(cc));
+        QR f = qr(Np.broadcastTo(Np.astype(x, t), concat(b, m, n)));
+        Array cb = Np.broadcastTo(Np.astype(cc, t), concat(b, rows(cc), cols(cc)));
+        Array out = left ? Np.matmul(f.q(), cb) : Np.matmul(cb, f.q());
+        return new QrMultiply(onedim ? Np.reshape(out, -1) : out, f.r());
+    }
+
+    /** {@link #qrMultiply(Array, Array, String)} in mode "right". */
+    public static QrMultiply qrMultiply(Array a, Array c) {
+        return qrMultiply(a, c, "right");
+    }
+
+    /** {@link #hessenberg(Array, boolean)}'s result: {@code a = q h q^T}; {@code q} is null when not asked for. */
+    public record Hessenberg(Array h, Array q) {}
+
+    /** The Hessenberg form of square matrices; see {@link #hessenberg(Array, boolean)}. */
+    public static Array hessenberg(Array a) {
+        return hessenberg(a, false).h();
+    }
+
+    /**
+     * The upper Hessenberg form {@code h} of square matrices {@code (..., n, n)} and, when {@code
+     * calcQ}, the orthogonal {@code q} with {@code a = q h q^T}, as {@code
+     * jax.scipy.linalg.hessenberg(a, calc_q=calcQ)}: Householder reflections on the columns below
+     * the subdiagonal with LAPACK's signs ({@code h[j+1, j] = -sign(a) |column|}, no reflection
+     * for a column already zero), so the factors match JAX's. Only float32 and float64 are taken, as
+     * JAX's; leading axes batch; an empty matrix gives zeros. Differentiable through its loop (the reflections are
+     * smooth away from zero columns).
+     *
+     * @throws ShapeException when {@code a} is not square
+     * @throws DTypeException when {@code a} is not float32 or float64
+     */
+    public static Hessenberg hessenberg(Array a, boolean calcQ) {
+        Array x = square("hessenberg", a);
+        if (a.dtype() != DType.FLOAT32 && a.dtype() != DType.FLOAT64) {
+            throw new DTypeException("hessenberg: a must be float32 or float64, got " + a.dtype()
+                    + " (as JAX's); convert it with Np.astype first");
+        }
+        int n = rows(x);
+        DType t = x.dtype();
+        Array q0 = Np.broadcastTo(Np.eye(n, n, 0, t), x.shape());
+        if (n <= 2) {
+            return new Hessenberg(x, calcQ ? q0 : null);
+        }
+        Array idx = iota(n);
+        List<Array> out = loop(
+                n - 2,
+                (j, st) -> {
+                    Array h = st.get(0);
+                    Array q = st.get(1);
+                    Array j1 = Np.add(j, 1);
+                    Array col = column(h, unit(n, j, t)); // (..., n)
+                    Array ej1 = unit(n, j1, t);
+                    Array alpha = Np.sum(Np.multiply(col, ej1), new int[] {-1}, true);
+                    Array tail = Np.where(Np.greater(idx, j1), col, 0.0);
+                    Array tailNorm2 = Np.sum(Np.square(tail), new int[] {-1}, true);
+                    Array norm = Np.sqrt(Np.add(Np.square(alpha), tailNorm2));
+                    Array beta = Np.multiply(Np.where(Np.less(alpha, 0.0), 1.0, -1.0), norm);
+                    Array v = Np.add(tail, Np.multiply(Np.subtract(alpha, beta), ej1)); // x - beta e_{j+1}
+                    Array vn2 = Np.sum(Np.square(v), new int[] {-1}, true);
+                    Array skip = Np.equal(tailNorm2, 0.0);
+                    Array scale = Np.where(skip, 0.0, Np.divide(2.0, Np.where(skip, 1.0, vn2))); // (..., 1)
+                    Array vc = Np.expandDims(v, -1); // (..., n, 1)
+                    Array vr = Np.expandDims(v, -2); // (..., 1, n)
+                    Array s = Np.expandDims(scale, -1);
+                    // P = I - s v v^T; h <- P h P, q <- q P
+                    Array ph = Np.subtract(h, Np.multiply(s, Np.matmul(vc, Np.matmul(vr, h))));
+                    Array php = Np.subtract(ph, Np.multiply(s, Np.matmul(Np.matmul(ph, vc), vr)));
+                    Array qp = Np.subtract(q, Np.multiply(s, Np.matmul(Np.matmul(q, vc), vr)));
+                    return List.of(php, qp);
+                },
+                List.of(x, q0));
+        Array h = Np.triu(out.get(0), -1);
+        return new Hessenberg(h, calcQ ? out.get(1) : null);
+    }
+
+    /**
+     * The eigenvalues (ascending) and, unless {@code eigvalsOnly}, the eigenvectors (as columns) of
+     * the symmetric tridiagonal matrix with diagonal {@code d (n,)} and off-diagonal {@code e (n-1,)},
+     * as {@code jax.scipy.linalg.eigh_tridiagonal(d, e, eigvals_only=eigvalsOnly)}: Kiln assembles
+     * the matrix and calls {@link #eigh} (JAX bisects for the eigenvalues and inverse-iterates from a
+     * random start for the vectors, so a vector's sign may differ from JAX's). Both must be float32
+     * or float64 of the same dtype and 1-d, as JAX requires; {@code eigenvectors} is null when only
+     * the eigenvalues are asked for. Differentiable through {@link #eigh}.
+     *
+     * @throws DTypeException when d and e differ in dtype or are not float32/float64
+     * @throws ShapeException when d is not 1-d or e's length is not n - 1
+     */
+    public static Eigh eighTridiagonal(Array d, Array e, boolean eigvalsOnly) {
+        String fn = "eighTridiagonal";
+        Objects.requireNonNull(d, "d");
+        Objects.requireNonNull(e, "e");
+        if (d.dtype() != e.dtype()) {
+            throw new DTypeException(fn + ": the diagonal and off-diagonal must have the same dtype, got " + d.dtype()
+                    + " and " + e.dtype() + "; convert one with Np.astype");
+        }
+        if (d.dtype() != DType.FLOAT32 && d.dtype() != DType.FLOAT64) {
+            throw new DTypeException(
+                    fn + ": only float32 and float64 are supported, got " + d.dtype() + "; convert with Np.astype");
+        }
+        if (d.ndim() != 1 || e.ndim() != 1) {
+            throw new ShapeException(fn + ": d and e must be 1-d, got shapes " + Shape.toString(d.shape()) + " and "
+                    + Shape.toString(e.shape()) + "; call it once per matrix (or under vmap)");
+        }
+        int n = d.shape(0);
+        if (n > 1 && e.shape(0) != n - 1) {
+            throw new ShapeException(fn + ": e must have n - 1 = " + (n - 1) + " elements for d of length " + n
+                    + ", got " + e.shape(0) + "; pass the off-diagonal below the diagonal");
+        }
+        DType t = d.dtype();
+        if (n <= 1) {
+            return new Eigh(d, eigvalsOnly ? null : Np.eye(n, n, 0, t));
+        }
+        Array off = Np.diag(e, 1);
+        Array m = Np.add(Np.add(Np.diag(d), off), mT(off));
+        if (eigvalsOnly) {
+            return new Eigh(eigvalsh(m), null);
+        }
+        return eigh(m);
+    }
+
+    /** {@link #eighTridiagonal(Array, Array, boolean)} with the eigenvectors. */
+    public static Eigh eighTridiagonal(Array d, Array e) {
+        return eighTridiagonal(d, e, false);
+    }
+
+    /**
+     * Solves the Sylvester equation {@code a x + x b = c} for {@code a (..., m, m)}, {@code b (...,
+     * n, n)}, {@code c (..., m, n)}, as {@code jax.scipy.linalg.solve_sylvester(a, b, c)}: batch
+     * axes broadcast, integer inputs become float32 and the dtype is the promoted one. Where some
+     * eigenvalue sum {@code λ_a + λ_b} is smaller than {@code tol} in modulus (no unique solution),
+     * the result is NaN, as JAX's. Kiln solves the {@code mn x mn} Kronecker system {@code (a ⊗ I +
+     * I ⊗ b^T) vec(x) = vec(c)} by {@link #solve} (JAX uses Bartels-Stewart on complex Schur forms):
+     * the same answer, in {@code O((mn)^3)} work, so it suits small matrices; differentiable in all
+     * three through {@link #solve}.
+     *
+     * @throws ShapeException when the shapes do not fit the equation
+     */
+    public static Array solveSylvester(Array a, Array b, Array c, double tol) {
+        String fn = "solveSylvester";
+        Array sa = square(fn, a);
+        Array sb = square(fn, b);
+        Array sc = matrix(fn, c);
+        int m = rows(sc);
+        int n = cols(sc);
+        if (rows(sa) != m || rows(sb) != n) {
+            throw new ShapeException(fn + ": incompatible shapes a " + Shape.toString(sa.shape()) + ", b "
+                    + Shape.toString(sb.shape()) + ", c " + Shape.toString(sc.shape())
+                    + "; a must be (..., m, m), b (..., n, n) and c (..., m, n)");
+        }
+        if ((long) m * n > 46340) {
+            throw new ShapeException(
+                    fn + ": c of shape " + Shape.toString(sc.shape())
+                            + " gives a Kronecker system of more than 2^31 elements; Kiln solves only small Sylvester equations");
+        }
+        DType t = DType.promote(DType.promote(sa.dtype(), sb.dtype()), sc.dtype());
+        int[] bt = Np.broadcastShapes(fn, Np.broadcastShapes(fn, batch(sa), batch(sb)), batch(sc));
+        Array xa = Np.broadcastTo(Np.astype(sa, t), concat(bt, m, m));
+        Array xb = Np.broadcastTo(Np.astype(sb, t), concat(bt, n, n));
+        Array xc = Np.broadcastTo(Np.astype(sc, t), concat(bt, m, n));
+        if (m == 0 || n == 0) {
+            return xc;
+        }
+        // K[(i, j), (k, l)] = a[i, k] δ(j, l) + δ(i, k) b[l, j]
+        Array ka = Np.multiply(Np.reshape(xa, concat(bt, m, 1, m, 1)), Np.reshape(Np.eye(n, n, 0, t), 1, n, 1, n));
+        Array kb = Np.multiply(Np.reshape(Np.eye(m, m, 0, t), m, 1, m, 1), Np.reshape(mT(xb), concat(bt, 1, n, 1, n)));
+        Array k = Np.reshape(Np.add(ka, kb), concat(bt, m * n, m * n));
+        Array x = Np.reshape(solve(k, Np.reshape(xc, concat(bt, m * n, 1))), concat(bt, m, n));
+        ComplexArray ea = eigvals(Lax.stopGradient(xa));
+        ComplexArray eb = eigvals(Lax.stopGradient(xb));
+        Array re = Np.add(Np.expandDims(ea.real(), -1), Np.expandDims(eb.real(), -2));
+        Array im = Np.add(Np.expandDims(ea.imag(), -1), Np.expandDims(eb.imag(), -2));
+        Array bad = Np.any(Np.less(Np.hypot(re, im), tol), new int[] {-2, -1}, true);
+        return Np.where(bad, Double.NaN, x);
+    }
+
+    /** {@link #solveSylvester(Array, Array, Array, double)} with JAX's default {@code tol = 1e-8}. */
+    public static Array solveSylvester(Array a, Array b, Array c) {
+        return solveSylvester(a, b, c, 1e-8);
+    }
+
+    /** {@link #dft(int, String, DType)} unscaled, complex64. */
+    public static ComplexArray dft(int n) {
+        return dft(n, null, DType.FLOAT32);
+    }
+
+    /** {@link #dft(int, String, DType)} in complex64. */
+    public static ComplexArray dft(int n, String scale) {
+        return dft(n, scale, DType.FLOAT32);
+    }
+
+    /**
+     * The n x n discrete Fourier transform matrix {@code exp(-2 pi i j k / n)}, as {@code
+     * jax.scipy.linalg.dft(n, scale, dtype)}: scale null (none), "sqrtn" ({@code 1/sqrt(n)}, unitary)
+     * or "n" ({@code 1/n}); {@code partDtype} float32 gives complex64 and float64 complex128. The
+     * angles are reduced exactly ({@code j k mod n}) before the cosine and sine. A negative n gives a
+     * 0 x 0 matrix, as JAX's.
+     *
+     * @throws KilnException when scale is not null, "sqrtn" or "n"
+     * @throws DTypeException when partDtype is not float32 or float64
+     * @throws ShapeException when n is too large
+     */
+    public static ComplexArray dft(int n, String scale, DType partDtype) {
+        String fn = "dft";
+        Objects.requireNonNull(partDtype, "partDtype");
+        if (scale != null && !scale.equals("sqrtn") && !scale.equals("n")) {
+            throw new KilnException(fn + ": scale must be null, \"sqrtn\" or \"n\", got \"" + scale + "\"");
+        }
+        if (partDtype != DType.FLOAT32 && partDtype != DType.FLOAT64) {
+            throw new DTypeException(fn + ": partDtype must be float32 (complex64) or float64 (complex128), got "
+                    + partDtype + "; pass one of those");
+        }
+        int size = order(fn, n);
+        double f = scale == null ? 1 : scale.equals("n") ? 1.0 / size : 1 / Math.sqrt(size);
+        double[] re = new double[size * size];
+        double[] im = new double[size * size];
+        for (int j = 0; j < size; j++) {
+            for (int k = 0; k < size; k++) {
+                double angle = -2 * Math.PI * ((long) j * k % size) / size;
+                re[j * size + k] = Math.cos(angle) * f;
+                im[j * size + k] = Math.sin(angle) * f;
+            }
+        }
+        return new ComplexArray(
+                Np.astype(Np.array(re, size, size), partDtype), Np.astype(Np.array(im, size, size), partDtype));
+    }
+
+    /**
+     * The principal square root of a real square matrix {@code a (n, n)}, as {@code
+     * jax.scipy.linalg.sqrtm(a)}: complex, as JAX's (complex64 for float32, complex128 for float64),
+     * by the Schur method of Björck and Hammarling: the complex Schur form {@code a = z t z^H}, the
+     * upper triangular root {@code u} of {@code t} one superdiagonal at a time ({@code u[i, j] =
+     * (t[i, j] - (u u)[i, j]) / (u[i, i] + u[j, j])}, 0 where the numerator is 0), and {@code z u
+     * z^H}. The root is unique where no eigenvalue is a negative real number or zero; on the
+     * negative real axis the branch follows the sign of the computed imaginary part, which can
+     * differ from LAPACK's. Two-dimensional only, as JAX's; integer input becomes float32.
+     *
+     * @throws ShapeException when {@code a} is not a square matrix of exactly two axes
+     * @throws DTypeException for float16 and bfloat16, which JAX's Schur decomposition refuses
+     */
+    public static ComplexArray sqrtm(Array a) {
+        String fn = "sqrtm";
+        Array x = square(fn, a);
+        if (x.ndim() != 2) {
+            throw new ShapeException(fn + ": expected one matrix (n, n), got shape " + Shape.toString(x.shape())
+                    + " (JAX's sqrtm takes no batch); map it over the batch with Kiln.vmap");
+        }
+        if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
+            throw new DTypeException(fn + ": " + x.dtype() + " is not supported (the Schur decomposition takes float32"
+                    + " and float64); convert the matrix to float32 first");
+        }
+        int n = rows(x);
+        DType t = x.dtype();
+        if (n == 0) {
+            return ComplexArray.fromReal(x);
+        }
+        ComplexArray[] tz = GeneralEigen.complexSchur(x);
+        ComplexArray tm = tz[0];
+        ComplexArray z = tz[1];
+        ComplexArray diag = new ComplexArray(Np.diagonal(tm.real()), Np.diagonal(tm.imag())).sqrt();
+        Array eye = Np.eye(n, n, 0, DType.BOOL);
+        ComplexArray u = ComplexArray.where(
+                eye,
+                new ComplexArray(Np.expandDims(diag.real(), 0), Np.expandDims(diag.imag(), 0)),
+                ComplexArray.scalar(0, 0, t));
+        ComplexArray di = new ComplexArray(Np.expandDims(diag.real(), -1), Np.expandDims(diag.imag(), -1));
+        ComplexArray dj = new ComplexArray(Np.expandDims(diag.real(), 0), Np.expandDims(diag.imag(), 0));
+        ComplexArray denom = di.add(dj);
+        for (int d = 1; d < n; d++) {
+            // (u u)[i, i+d] sums over k in (i, i+d) only: u[i, i+d] is still zero
+            ComplexArray num = tm.subtract(ComplexArray.matmul(u, u));
+            ComplexArray value = ComplexArray.where(
+                    Np.logicalAnd(Np.equal(num.real(), 0), Np.equal(num.imag(), 0)),
+                    ComplexArray.scalar(0, 0, t),
+                    num.divide(denom));
+            u = ComplexArray.where(Np.eye(n, n, d, DType.BOOL), value, u);
+        }
+        ComplexArray zh = new ComplexArray(mT(z.real()), Np.negative(mT(z.imag())));
+        return ComplexArray.matmul(ComplexArray.matmul(z, u), zh);
+    }
+
+    /** {@link #schur}'s result: {@code a = z t z^H} with {@code t} upper triangular and {@code z} unitary. */
+    public record Schur(ComplexArray t, ComplexArray z) {}
+
+    /**
+     * The Schur decomposition {@code a = z t z^H} of real square matrices {@code (..., n, n)}, as
+     * {@code jax.scipy.linalg.schur(a, output="complex")}: {@code t} upper triangular with the
+     * eigenvalues on its diagonal, {@code z} unitary, both complex (complex64 for float32 input,
+     * complex128 for float64; integer input becomes float32). The decomposition is not unique:
+     * Kiln's QR iteration (the one {@link #eig} uses) may order the eigenvalues and choose the
+     * phases of {@code z}'s columns differently from LAPACK's, so compare {@code z t z^H} with
+     * {@code a}, not the factors with JAX's. Output "real" (JAX's default, LAPACK's quasi-triangular
+     * real Schur form) is not implemented and is refused.
+     *
+     * @throws ShapeException when {@code a} is not square
+     * @throws KilnException when output is "real" (not implemented) or not "real"/"complex"
+     * @throws DTypeException for float16 and bfloat16, which JAX's Schur decomposition refuses
+     */
+    public static Schur schur(Array a, String output) {
+        String fn = "schur";
+        Objects.requireNonNull(output, "output");
+        Array x = square(fn, a);
+        if (output.equals("real")) {
+            throw new KilnException(fn + ": output \"real\" (the quasi-triangular real Schur form) is not implemented"
+                    + " in Kiln; pass output \"complex\" for the complex Schur form");
+        }
+        if (!output.equals("complex")) {
+            throw new KilnException(fn + ": output must be \"real\" or \"complex\", got \"" + output + "\"");
+        }
+        if (x.dtype() != DType.FLOAT32 && x.dtype() != DType.FLOAT64) {
+            throw new DTypeException(fn + ": " + x.dtype() + " is not supported (the Schur decomposition takes float32"
+                    + " and float64); convert the matrix to float32 first");
+        }
+        if (rows(x) == 0) {
+            ComplexArray e = ComplexArray.fromReal(x);
+            return new Schur(e, e);
+        }
+        ComplexArray[] tz = GeneralEigen.complexSchur(x);
+        return new Schur(tz[0], tz[1]);
     }
 }

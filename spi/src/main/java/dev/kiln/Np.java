@@ -3686,6 +3686,69 @@ public final class Np {
         return multiply(sum(mid, a), dx / 2);
     }
 
+    /** {@link #trapezoid(Array, double, int)} with {@code jnp.trapezoid}'s defaults: spacing 1 along the last axis. */
+    public static Array trapezoid(Array y) {
+        return trapezoid(y, 1.0, -1);
+    }
+
+    /**
+     * The integral of {@code y} along {@code axis} by the trapezoidal rule at the sample points
+     * {@code x}, as {@code jnp.trapezoid(y, x, axis=axis)}: {@code x} is 1-d (one point per element
+     * along the axis) or has {@code y}'s shape.
+     *
+     * @throws ShapeException when x is 1-d and its length is not y's along the axis, or x is neither
+     *     1-d nor shaped like y
+     */
+    public static Array trapezoid(Array y, Array x, int axis) {
+        Objects.requireNonNull(y, "y");
+        Objects.requireNonNull(x, "x");
+        int a = Shape.axis("trapezoid", axis, y.ndim());
+        int n = y.shape(a);
+        DType t = inexactType(y, x);
+        Array v = astype(y, t);
+        Array xv = astype(x, t);
+        if (x.ndim() == 1 && y.ndim() != 1) {
+            if (x.shape(0) != n) {
+                throw new ShapeException("trapezoid: x of length " + x.shape(0) + " does not match y's " + n
+                        + " samples along axis " + axis + "; pass one point per sample");
+            }
+            int[] s = new int[y.ndim()];
+            Arrays.fill(s, 1);
+            s[a] = n;
+            xv = reshape(xv, s);
+        } else if (!Arrays.equals(x.shape(), y.shape())) {
+            throw new ShapeException("trapezoid: x of shape " + Shape.toString(x.shape())
+                    + " must be 1-d or shaped like y " + Shape.toString(y.shape()) + "; pass the sample points");
+        }
+        if (n < 2) {
+            return sum(zerosLike(v), a);
+        }
+        int xa = xv.ndim() == 1 ? 0 : a;
+        Array dx = subtract(Lax.sliceInDim(xv, xa, 1, n), Lax.sliceInDim(xv, xa, 0, n - 1));
+        Array mid = add(Lax.sliceInDim(v, a, 1, n), Lax.sliceInDim(v, a, 0, n - 1));
+        return multiply(sum(multiply(dx, mid), a), 0.5);
+    }
+
+    /**
+     * {@link #interp(Array, Array, Array)} with the values to the left of {@code xp[0]} and right of
+     * {@code xp[-1]} given, as {@code jnp.interp(x, xp, fp, left, right)}; a null bound keeps the end
+     * value ({@code fp[0]} or {@code fp[-1]}).
+     */
+    public static Array interp(Array x, Array xp, Array fp, Double left, Double right) {
+        Array f = interp(x, xp, fp);
+        DType t = f.dtype();
+        Array xv = Lax.convert(x, t);
+        int n = xp.shape(0);
+        Array xpv = Lax.convert(xp, t);
+        if (left != null) {
+            f = where(less(xv, Lax.reshape(Lax.sliceInDim(xpv, 0, 0, 1), new int[0])), full(t, left), f);
+        }
+        if (right != null) {
+            f = where(greater(xv, Lax.reshape(Lax.sliceInDim(xpv, 0, n - 1, n), new int[0])), full(t, right), f);
+        }
+        return f;
+    }
+
     /**
      * Piecewise-linear interpolation of the points (xp, fp) at {@code x}; xp increasing; outside the
      * range the end values fp[0] and fp[-1].
@@ -3882,9 +3945,13 @@ public final class Np {
         return convolve(a, b, "full");
     }
 
-    /** The m-th derivative of a polynomial. */
+    /** The m-th derivative of a polynomial, as {@code jnp.polyder}: integer coefficients become float (JAX promotes them). */
     public static Array polyder(Array p, int m) {
-        Array out = p;
+        Objects.requireNonNull(p, "p");
+        if (m < 0) {
+            throw new KilnException("polyder: the order of the derivative must be non-negative, got " + m);
+        }
+        Array out = Nn.inexact(p); // as jnp.polyder: integer coefficients become float
         for (int k = 0; k < m; k++) {
             int n = out.shape(0);
             if (n <= 1) {
@@ -3924,6 +3991,16 @@ public final class Np {
             return correlateImpl("convolve", v, flip(a, 0), mode);
         }
         return correlateImpl("convolve", a, flip(v, 0), mode);
+    }
+
+    /** {@link #convolve(Array, Array, String)} in mode "full", {@code jnp.convolve}'s default. */
+    public static Array convolve(Array a, Array v) {
+        return convolve(a, v, "full");
+    }
+
+    /** {@link #correlate(Array, Array, String)} in mode "valid", {@code jnp.correlate}'s default. */
+    public static Array correlate(Array a, Array v) {
+        return correlate(a, v, "valid");
     }
 
     /** The cross-correlation of 1-d arrays (no conjugation), modes as {@link #convolve}; default "valid". */
@@ -4129,17 +4206,86 @@ public final class Np {
         return out;
     }
 
-    /** The flat int32 indices of the multi-indices {@code idx} into {@code shape}. */
+    /** {@link #ravelMultiIndex(Array[], int[], String)} in mode "raise", JAX's default. */
     public static Array ravelMultiIndex(Array[] idx, int... shape) {
+        return ravelMultiIndex(idx, shape, "raise");
+    }
+
+    /**
+     * The flat (C order) indices of the multi-indices {@code idx} into {@code shape}, as {@code
+     * jnp.ravel_multi_index(idx, shape, mode)}: the index arrays broadcast, and the result has
+     * their promoted integer dtype (int32 for int32 indices, int8 for int8 ones, as JAX's {@code
+     * result_type(int, *idx)}). Mode "raise" refuses an index outside {@code [0, shape[d])} and
+     * needs concrete indices (not under {@code jit}); "clip" clamps each index into range, "wrap"
+     * takes it modulo {@code shape[d]}, "ignore" uses it as it is.
+     *
+     * @throws DTypeException when an index array is not of an integer dtype, or the result dtype
+     *     cannot hold the largest flat index
+     * @throws KilnException when mode is unknown, or mode "raise" meets an out-of-range or traced index
+     * @throws ShapeException when there are not as many index arrays as dimensions
+     */
+    public static Array ravelMultiIndex(Array[] idx, int[] shape, String mode) {
+        String fn = "ravelMultiIndex";
         NullChecks.elements(idx, "idx");
         Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(mode, "mode");
         if (idx.length != shape.length) {
-            throw new ShapeException(
-                    "ravelMultiIndex: " + idx.length + " index arrays for a shape of rank " + shape.length);
+            throw new ShapeException(fn + ": " + idx.length + " index arrays for a shape of rank " + shape.length
+                    + "; pass one index array per dimension");
         }
-        Array out = Lax.convert(idx[0], DType.INT32);
-        for (int d = 1; d < shape.length; d++) {
-            out = add(multiply(out, shape[d]), Lax.convert(idx[d], DType.INT32));
+        if (!mode.equals("raise") && !mode.equals("clip") && !mode.equals("wrap") && !mode.equals("ignore")) {
+            throw new KilnException(
+                    fn + ": mode must be \"raise\", \"clip\", \"wrap\" or \"ignore\", got \"" + mode + "\"");
+        }
+        long size = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new ShapeException(fn + ": shape " + Shape.toString(shape) + " has a negative dimension");
+            }
+            size = Math.multiplyExact(size, (long) d);
+        }
+        DType t = DType.INT32;
+        for (Array i : idx) {
+            if (!i.dtype().isInteger()) {
+                throw new DTypeException(fn + ": index arrays must be of an integer dtype, got " + i.dtype()
+                        + "; convert them with Np.astype");
+            }
+        }
+        if (idx.length > 0) {
+            Object[] ops = new Object[idx.length + 1];
+            ops[0] = 0; // JAX's result_type(int, *idx): a weak int
+            System.arraycopy(idx, 0, ops, 1, idx.length);
+            t = resultType(ops);
+        }
+        if (size - 1 > IInfo.of(fn, t).max()) {
+            throw new DTypeException(fn + ": " + t + " cannot hold the flat indices of shape " + Shape.toString(shape)
+                    + "; pass index arrays of a wider integer dtype");
+        }
+        Array[] ix = new Array[idx.length];
+        for (int d = 0; d < idx.length; d++) {
+            Array i = idx[d];
+            if (mode.equals("raise")) {
+                if (i.isTraced()) {
+                    throw new KilnException(fn + ": mode \"raise\" needs concrete indices, got traced ones (under jit"
+                            + " or vmap); pass mode \"clip\" or \"wrap\"");
+                }
+                if (i.size() > 0
+                        && any(logicalOr(less(i, 0), greaterEqual(i, shape[d]))).item() != 0) {
+                    throw new KilnException(fn + ": an index along dimension " + d + " is outside [0, " + shape[d]
+                            + "); pass mode \"clip\" or \"wrap\" to bring it into range");
+                }
+            } else if (mode.equals("clip")) {
+                i = clip(i, 0, Math.max(shape[d] - 1, 0));
+            } else if (mode.equals("wrap")) {
+                i = mod(i, shape[d]);
+            }
+            ix[d] = i;
+        }
+        Array out = zeros(t);
+        long stride = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            out = add(out, multiply(astype(ix[d], t), full(t, (double) stride)));
+            stride *= shape[d];
         }
         return out;
     }
@@ -4567,16 +4713,59 @@ public final class Np {
         return concatenate(new Array[] {first, mid, last}, a);
     }
 
-    /** Element-wise choice among {@code choices} by the integer {@code index} (clipped into range). */
+    /**
+     * {@link #choose(Array, Array[], String)} in mode "raise", {@code jnp.choose}'s default: an index
+     * outside {@code [0, choices.length)} is refused.
+     */
     public static Array choose(Array index, Array... choices) {
+        return choose(index, choices, "raise");
+    }
+
+    /**
+     * Element-wise choice among {@code choices} by the integer {@code index}, as {@code
+     * jnp.choose(index, choices, mode)}: mode "raise" refuses an index outside {@code [0,
+     * choices.length)} and needs a concrete index (not under {@code jit} or {@code vmap}), "clip"
+     * clamps it into range and "wrap" takes it modulo the number of choices. The index and the
+     * choices broadcast; the dtype is the choices' promoted one.
+     *
+     * @throws DTypeException when the index is not an integer array
+     * @throws KilnException when mode is unknown, or mode "raise" meets an out-of-range or traced index
+     */
+    public static Array choose(Array index, Array[] choices, String mode) {
         Objects.requireNonNull(index, "index");
         NullChecks.elements(choices, "choices");
-        if (index.dtype().isFloating()) {
-            throw new DTypeException("choose: the index must be an integer array, got " + index.dtype());
+        Objects.requireNonNull(mode, "mode");
+        if (!index.dtype().isInteger() && !index.dtype().isBool()) {
+            throw new DTypeException(
+                    "choose: the index must be an integer array, got " + index.dtype() + "; convert it with Np.astype");
         }
-        Array idx = clip(index, 0, choices.length - 1);
-        Array out = choices[choices.length - 1];
-        for (int i = choices.length - 2; i >= 0; i--) {
+        if (choices.length == 0) {
+            throw new ShapeException("choose: needs at least one choice; pass the arrays to choose from");
+        }
+        int n = choices.length;
+        Array idx;
+        switch (mode) {
+            case "raise" -> {
+                if (index.isTraced()) {
+                    throw new KilnException("choose: mode \"raise\" needs a concrete index, got a traced one (under"
+                            + " jit or vmap); pass mode \"clip\" or \"wrap\"");
+                }
+                if (index.size() > 0
+                        && any(logicalOr(less(index, 0), greaterEqual(index, n)))
+                                        .item()
+                                != 0) {
+                    throw new KilnException("choose: an index is outside [0, " + n
+                            + "), the number of choices; pass mode \"clip\" or \"wrap\" to bring it into range");
+                }
+                idx = index;
+            }
+            case "clip" -> idx = clip(index, 0, n - 1);
+            case "wrap" -> idx = mod(index, n);
+            default ->
+                throw new KilnException("choose: mode must be \"raise\", \"clip\" or \"wrap\", got \"" + mode + "\"");
+        }
+        Array out = choices[n - 1];
+        for (int i = n - 2; i >= 0; i--) {
             out = where(equal(idx, i), choices[i], out);
         }
         return broadcastTo(out, broadcastShapes("choose", idx.shape(), out.shape()));
@@ -5191,7 +5380,7 @@ public final class Np {
             nbins[i] = bins + 2;
             out[i + 1] = edges;
         }
-        Array flat = ravelMultiIndex(idx, nbins);
+        Array flat = ravelMultiIndex(idx, nbins, "ignore"); // in range by construction, and may be traced
         int total = 1;
         for (int nb : nbins) {
             total *= nb;

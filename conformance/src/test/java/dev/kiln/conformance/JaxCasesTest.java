@@ -288,6 +288,285 @@ class JaxCasesTest {
         c("scipy leslie short", () -> Linalg.leslie(a(F32, 1), Np.zeros(F32, 0)));
     }
 
+    private static Array m4(DType t) {
+        return a2(t, 4, 1, 2, 3, 4, 1, 4, 2, 3, 3, 2, 1, 4, 2, 3, 2, 2);
+    }
+
+    private static Array m5() {
+        return a2(F32, 5, 2, -1, 0.5, 3, 1, 1, 3, 2, -2, 0, 0.5, 1, -1, 4, 2, 3, 0, 1, 1, -1, -1, 2, 0, 1, 3);
+    }
+
+    private static Array m3b() {
+        return Np.reshape(a(F32, 4, 1, -2, 1, 2, 0.5, -2, 0.5, 3, 1, 2, 0, 0, 1, 2, 2, 0, 1), 2, 3, 3);
+    }
+
+    private static Array w34() {
+        return a2(F32, 3, 1, 2, 0, -1, 0, 1, 3, 2, 2, -1, 1, 0);
+    }
+
+    /** Each eigenvector column times the sign of its largest-magnitude entry (the sign is free). */
+    private static Array signfix(Array v) {
+        Array i = Np.expandDims(Np.argmax(Np.abs(v), 0), 0);
+        return Np.multiply(v, Np.sign(Np.takeAlongAxis(v, i, 0)));
+    }
+
+    private static Array[] dftParts(dev.kiln.ComplexArray z) {
+        return new Array[] {z.real(), z.imag()};
+    }
+
+    /** The real part and whether the imaginary part is only rounding noise (below 1e-5). */
+    private static Array[] realPart(dev.kiln.ComplexArray z) {
+        return new Array[] {z.real(), Np.less(Np.max(Np.abs(z.imag())), 1e-5)};
+    }
+
+    /** T's real part, whether its imaginary part is zero, and the same for Z. */
+    private static Array[] schurParts(Linalg.Schur s) {
+        return new Array[] {
+            s.t().real(),
+            Np.less(Np.max(Np.abs(s.t().imag())), 1e-6),
+            s.z().real(),
+            Np.less(Np.max(Np.abs(s.z().imag())), 1e-6)
+        };
+    }
+
+    private static Array[] parts(Linalg.Polar p) {
+        return new Array[] {p.u(), p.p()};
+    }
+
+    private static Array[] parts(Linalg.ExpmFrechet p) {
+        return new Array[] {p.expm(), p.frechet()};
+    }
+
+    private static Array[] parts(Linalg.QrMultiply p) {
+        return new Array[] {p.product(), p.r()};
+    }
+
+    private static Array[] parts(Linalg.Hessenberg p) {
+        return new Array[] {p.h(), p.q()};
+    }
+
+    /** pascal, invpascal, invhilbert, convolution_matrix, fiedler_companion, polar, expm_frechet, qr_multiply, hessenberg, eigh_tridiagonal, solve_sylvester. */
+    private void scipyMore() {
+        c("scipy pascal", () -> Linalg.pascal(5));
+        c("scipy pascal lower", () -> Linalg.pascal(4, "lower"));
+        c("scipy pascal upper", () -> Linalg.pascal(3, "upper"));
+        c("scipy pascal 1", () -> Linalg.pascal(1));
+        c("scipy pascal 0", () -> Linalg.pascal(0));
+        c("scipy pascal negative", () -> Linalg.pascal(-2));
+        c("scipy pascal bad kind", () -> Linalg.pascal(3, "diagonal"));
+        c("scipy invpascal", () -> Linalg.invpascal(5));
+        c("scipy invpascal lower", () -> Linalg.invpascal(4, "lower"));
+        c("scipy invpascal upper", () -> Linalg.invpascal(3, "upper"));
+        c("scipy invpascal 0", () -> Linalg.invpascal(0));
+        c("scipy invpascal bad kind", () -> Linalg.invpascal(3, "x"));
+        c("scipy invhilbert", () -> Linalg.invhilbert(5));
+        c("scipy invhilbert 1", () -> Linalg.invhilbert(1));
+        c("scipy invhilbert 3", () -> Linalg.invhilbert(3));
+        c("scipy invhilbert 0", () -> Linalg.invhilbert(0));
+        c("scipy invhilbert negative", () -> Linalg.invhilbert(-1));
+        c("scipy convolution_matrix", () -> Linalg.convolutionMatrix(a(F32, 1, -2, 0.5), 4));
+        c("scipy convolution_matrix same", () -> Linalg.convolutionMatrix(a(F32, 1, 2, 3, 4), 3, "same"));
+        c("scipy convolution_matrix same wide", () -> Linalg.convolutionMatrix(a(F32, 1, 2), 5, "same"));
+        c("scipy convolution_matrix valid", () -> Linalg.convolutionMatrix(a(F32, 1, 2, 3, 4, 5), 2, "valid"));
+        c("scipy convolution_matrix valid wide", () -> Linalg.convolutionMatrix(a(F32, 1, 2), 4, "valid"));
+        c("scipy convolution_matrix int", () -> Linalg.convolutionMatrix(a(I32, 1, 2, 3), 4, "same"));
+        c("scipy convolution_matrix batch", () -> Linalg.convolutionMatrix(a2(F32, 2, 1, 2, 3, -1), 3));
+        c("scipy convolution_matrix n 0", () -> Linalg.convolutionMatrix(a(F32, 1, 2), 0));
+        c("scipy convolution_matrix scalar", () -> Linalg.convolutionMatrix(s(F32, 1), 2));
+        c("scipy convolution_matrix empty", () -> Linalg.convolutionMatrix(Np.zeros(F32, 0), 2));
+        c("scipy convolution_matrix bad mode", () -> Linalg.convolutionMatrix(a(F32, 1, 2), 2, "circular"));
+        c("scipy fiedler_companion", () -> Linalg.fiedlerCompanion(a(F32, 2, -1, 3, 0.5, 4, -2)));
+        c("scipy fiedler_companion int", () -> Linalg.fiedlerCompanion(a(I32, 1, 2, 3, 4, 5)));
+        c("scipy fiedler_companion 2", () -> Linalg.fiedlerCompanion(a(F32, 2, 4)));
+        c("scipy fiedler_companion 3", () -> Linalg.fiedlerCompanion(a(F32, 2, 4, -6)));
+        c("scipy fiedler_companion 1", () -> Linalg.fiedlerCompanion(a(F32, 3)));
+        c("scipy fiedler_companion batch", () -> Linalg.fiedlerCompanion(a2(F32, 2, 1, 2, 3, 4, 2, 0, -2, 8)));
+        c("scipy fiedler_companion scalar", () -> Linalg.fiedlerCompanion(s(F32, 2)));
+        c("scipy fiedler_companion empty", () -> Linalg.fiedlerCompanion(Np.zeros(F32, 0)));
+        c("scipy polar", () -> parts(Linalg.polar(m4(F32))));
+        c("scipy polar left", () -> parts(Linalg.polar(m4(F32), "left")));
+        c("scipy polar tall", () -> parts(Linalg.polar(Np.transpose(w34()))));
+        c("scipy polar wide left", () -> parts(Linalg.polar(w34(), "left")));
+        c("scipy polar wide svd", () -> parts(Linalg.polar(w34(), "right", "svd")));
+        c("scipy polar tall left svd", () -> parts(Linalg.polar(Np.transpose(w34()), "left", "svd")));
+        c("scipy polar batch", () -> parts(Linalg.polar(m3b())));
+        c("scipy polar f64", () -> parts(Linalg.polar(Np.astype(m5(), F64))));
+        c("scipy polar wide qdwh", () -> parts(Linalg.polar(w34())));
+        c("scipy polar int", () -> parts(Linalg.polar(a2(I32, 2, 1, 2, 3, 4))));
+        c("scipy polar vector", () -> parts(Linalg.polar(a(F32, 1, 2))));
+        c("scipy polar bad side", () -> parts(Linalg.polar(m4(F32), "up")));
+        c(
+                "scipy expm_frechet",
+                () -> parts(Linalg.expmFrechet(
+                        a2(F32, 3, 0.1, 0.5, -0.2, 0.3, -0.4, 0.2, 0, 0.6, 0.25),
+                        a2(F32, 3, 1, 0, 2, 0, -1, 0, 0.5, 0, 1))));
+        c("scipy expm_frechet batch", () -> parts(Linalg.expmFrechet(Np.multiply(m3b(), 0.3), Np.flip(m3b(), -1))));
+        c("scipy expm_frechet f64", () -> parts(Linalg.expmFrechet(Np.multiply(m4(F64), 0.2), Np.transpose(m4(F64)))));
+        c("scipy expm_frechet shapes", () -> parts(Linalg.expmFrechet(Np.eye(3, 3, 0, F32), Np.eye(2, 2, 0, F32))));
+        c("scipy expm_frechet int", () -> parts(Linalg.expmFrechet(a2(I32, 2, 1, 2, 3, 4), a2(I32, 2, 1, 0, 0, 1))));
+        c("scipy expm_frechet mixed", () -> parts(Linalg.expmFrechet(Np.eye(2, 2, 0, F32), a2(I32, 2, 1, 0, 0, 1))));
+        c("scipy expm_frechet not square", () -> parts(Linalg.expmFrechet(Np.ones(F32, 2, 3), Np.ones(F32, 2, 3))));
+        c(
+                "scipy qr_multiply",
+                () -> parts(Linalg.qrMultiply(Np.transpose(w34()), a2(F32, 2, 1, 2, 3, 4, 0, -1, 2, 1))));
+        c(
+                "scipy qr_multiply left",
+                () -> parts(Linalg.qrMultiply(Np.transpose(w34()), a2(F32, 3, 1, 2, 3, 4, -1, 0.5), "left")));
+        c("scipy qr_multiply vector", () -> parts(Linalg.qrMultiply(Np.transpose(w34()), a(F32, 1, 2, 3, 4))));
+        c(
+                "scipy qr_multiply vector left",
+                () -> parts(Linalg.qrMultiply(Np.transpose(w34()), a(F32, 1, 2, 3), "left")));
+        c("scipy qr_multiply wide", () -> parts(Linalg.qrMultiply(w34(), a2(F32, 2, 1, 2, 3, 0, 1, -1))));
+        c("scipy qr_multiply wide left", () -> parts(Linalg.qrMultiply(w34(), a2(F32, 3, 1, 2, 3), "left")));
+        c("scipy qr_multiply batch", () -> parts(Linalg.qrMultiply(m3b(), a2(F32, 1, 1, 2, 3))));
+        c("scipy qr_multiply int", () -> parts(Linalg.qrMultiply(a2(I32, 3, 1, 2, 3, 4, 5, 6), a(I32, 1, 2, 3))));
+        c("scipy qr_multiply mismatch", () -> parts(Linalg.qrMultiply(Np.transpose(w34()), a2(F32, 1, 1, 2, 3))));
+        c(
+                "scipy qr_multiply bad mode",
+                () -> parts(Linalg.qrMultiply(Np.transpose(w34()), a(F32, 1, 2, 3, 4), "middle")));
+        c("scipy qr_multiply scalar", () -> parts(Linalg.qrMultiply(Np.transpose(w34()), s(F32, 1))));
+        c("scipy hessenberg", () -> Linalg.hessenberg(m4(F32)));
+        c("scipy hessenberg q", () -> parts(Linalg.hessenberg(m4(F32), true)));
+        c("scipy hessenberg 5", () -> parts(Linalg.hessenberg(m5(), true)));
+        c("scipy hessenberg batch", () -> parts(Linalg.hessenberg(m3b(), true)));
+        c("scipy hessenberg f64", () -> parts(Linalg.hessenberg(Np.astype(m5(), F64), true)));
+        c("scipy hessenberg triangular", () -> parts(Linalg.hessenberg(Np.triu(m4(F32)), true)));
+        c("scipy hessenberg 2", () -> parts(Linalg.hessenberg(a2(F32, 2, 1, 2, 3, 4), true)));
+        c("scipy hessenberg 1", () -> parts(Linalg.hessenberg(a2(F32, 1, 5), true)));
+        c("scipy hessenberg 0", () -> parts(Linalg.hessenberg(Np.zeros(F32, 0, 0), true)));
+        c("scipy hessenberg int", () -> Linalg.hessenberg(a2(I32, 2, 1, 2, 3, 4)));
+        c("scipy hessenberg not square", () -> Linalg.hessenberg(Np.ones(F32, 3, 2)));
+        c("scipy eigh_tridiagonal", () -> Linalg.eighTridiagonal(a(F32, 1, 2, 3, 4, 5), a(F32, 1, -0.5, 2, 0.25), true)
+                .eigenvalues());
+        c("scipy eigh_tridiagonal f64", () -> Linalg.eighTridiagonal(a(F64, 2, -1, 0.5, 3), a(F64, 1, 1, 1), true)
+                .eigenvalues());
+        c("scipy eigh_tridiagonal vectors", () -> {
+            Linalg.Eigh r = Linalg.eighTridiagonal(a(F32, 1, 2, 3, 4, 5), a(F32, 1, -0.5, 2, 0.25));
+            return new Array[] {r.eigenvalues(), signfix(r.eigenvectors())};
+        });
+        c("scipy eigh_tridiagonal 1", () -> Linalg.eighTridiagonal(a(F32, 2), Np.zeros(F32, 0), true)
+                .eigenvalues());
+        c("scipy eigh_tridiagonal 1 vectors", () -> {
+            Linalg.Eigh r = Linalg.eighTridiagonal(a(F32, 2), Np.zeros(F32, 0));
+            return new Array[] {r.eigenvalues(), r.eigenvectors()};
+        });
+        c("scipy eigh_tridiagonal int", () -> Linalg.eighTridiagonal(a(I32, 1, 2), a(I32, 1), true)
+                .eigenvalues());
+        c("scipy eigh_tridiagonal mixed", () -> Linalg.eighTridiagonal(a(F32, 1, 2), a(I32, 1), true)
+                .eigenvalues());
+        c("scipy eigh_tridiagonal bad e", () -> Linalg.eighTridiagonal(a(F32, 1, 2, 3), a(F32, 1, 2, 3), true)
+                .eigenvalues());
+        c(
+                "scipy solve_sylvester",
+                () -> Linalg.solveSylvester(
+                        Np.add(a2(F32, 3, 4, 1, -2, 1, 2, 0.5, -2, 0.5, 3), Np.multiply(Np.eye(3, 3, 0, F32), 3)),
+                        a2(F32, 2, 1, 2, -1, 3),
+                        a2(F32, 3, 1, 2, 3, 4, 5, 6)));
+        c(
+                "scipy solve_sylvester batch",
+                () -> Linalg.solveSylvester(
+                        Np.add(m3b(), Np.multiply(Np.eye(3, 3, 0, F32), 4)), a2(F32, 1, 2), a2(F32, 3, 1, 2, 3)));
+        c(
+                "scipy solve_sylvester f64",
+                () -> Linalg.solveSylvester(
+                        m4(F64),
+                        Np.add(Np.transpose(m4(F64)), Np.multiply(Np.eye(4, 4, 0, F64), 10)),
+                        Np.ones(F64, 4, 4)));
+        c(
+                "scipy solve_sylvester int",
+                () -> Linalg.solveSylvester(a2(I32, 2, 2, 0, 0, 3), a2(I32, 1, 1), a2(I32, 2, 1, 2)));
+        c(
+                "scipy solve_sylvester singular",
+                () -> Linalg.solveSylvester(a2(F32, 2, 1, 0, 0, 2), a2(F32, 1, -1), a2(F32, 2, 1, 2)));
+        c(
+                "scipy solve_sylvester shapes",
+                () -> Linalg.solveSylvester(Np.eye(2, 2, 0, F32), Np.eye(3, 3, 0, F32), Np.ones(F32, 3, 2)));
+        Supplier<Array> g3 = () -> a2(F32, 3, 1, 2, 3, 0.5, 4, 2, 3, 2, 1);
+        c("scipy polar svd grad", () -> Kiln.grad((Array m) -> Np.sum(
+                        Np.multiply(Linalg.polar(m, "right", "svd").u(), Np.reshape(Np.arange(0.0, 9.0, 1.0), 3, 3))))
+                .apply(g3.get()));
+        c("scipy expm_frechet grad e", () -> Kiln.grad((Array e) ->
+                        Np.sum(Linalg.expmFrechet(Np.multiply(g3.get(), 0.1), e).frechet()))
+                .apply(g3.get()));
+        c("scipy expm_frechet grad a", () -> Kiln.grad(
+                        (Array m) -> Np.sum(Linalg.expmFrechet(m, g3.get()).frechet()))
+                .apply(Np.multiply(g3.get(), 0.1)));
+        c("scipy dft", () -> dftParts(Linalg.dft(5)));
+        c("scipy dft sqrtn", () -> dftParts(Linalg.dft(4, "sqrtn")));
+        c("scipy dft n", () -> dftParts(Linalg.dft(3, "n")));
+        c("scipy dft c128", () -> dftParts(Linalg.dft(6, null, F64)));
+        c("scipy dft 0", () -> dftParts(Linalg.dft(0)));
+        c("scipy dft bad scale", () -> dftParts(Linalg.dft(3, "half")));
+        c("scipy sqrtm", () -> realPart(Linalg.sqrtm(a2(F32, 3, 4, 1, -2, 1, 2, 0.5, -2, 0.5, 3))));
+        c("scipy sqrtm complex f64", () -> dftParts(Linalg.sqrtm(a2(F64, 3, 1, 3, 2, 5, 4, 2, 3, 2, 1))));
+        c("scipy sqrtm rotation", () -> realPart(Linalg.sqrtm(a2(F32, 2, 0, -1, 1, 0))));
+        c(
+                "scipy sqrtm triangular",
+                () -> realPart(Linalg.sqrtm(a2(F32, 4, 4, 2, 1, 0, 0, 9, 3, 1, 0, 0, 1, 2, 0, 0, 0, 16))));
+        c("scipy sqrtm 5", () -> realPart(Linalg.sqrtm(Np.add(m5(), Np.multiply(Np.eye(5, 5, 0, F32), 6)))));
+        c("scipy sqrtm 1", () -> realPart(Linalg.sqrtm(a2(F32, 1, 2.25))));
+        c("scipy sqrtm int", () -> realPart(Linalg.sqrtm(a2(I32, 2, 4, 0, 0, 9))));
+        c("scipy sqrtm batch", () -> realPart(Linalg.sqrtm(m3b())));
+        c("scipy sqrtm not square", () -> realPart(Linalg.sqrtm(Np.ones(F32, 2, 3))));
+        c("scipy schur complex triangular", () -> schurParts(Linalg.schur(Np.triu(m4(F32)), "complex")));
+        c("scipy schur complex int", () -> schurParts(Linalg.schur(a2(I32, 2, 2, 1, 0, 5), "complex")));
+        c("scipy schur not square", () -> schurParts(Linalg.schur(Np.ones(F32, 2, 3), "complex")));
+        c("scipy schur bad output", () -> schurParts(Linalg.schur(Np.eye(2, 2, 0, F32), "x")));
+    }
+
+    /** ravel_multi_index modes and dtypes, interp's left/right, trapezoid's defaults and sample points. */
+    private void indexAndIntegrate() {
+        c("ravel_multi_index", () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 1, 1), a(I32, 2, 0, 1)}, 2, 3));
+        c("ravel_multi_index oob raise", () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 5), a(I32, 1, 1)}, 2, 3));
+        c(
+                "ravel_multi_index negative raise",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, -1), a(I32, 1, 1)}, 2, 3));
+        c(
+                "ravel_multi_index clip",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 5, -1), a(I32, 1, 1, 7)}, new int[] {2, 3}, "clip"));
+        c(
+                "ravel_multi_index wrap",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0, 5, -1), a(I32, 1, 1, 7)}, new int[] {2, 3}, "wrap"));
+        c("ravel_multi_index i8", () -> Np.ravelMultiIndex(new Array[] {a(I8, 0, 1), a(I8, 2, 3)}, 2, 4));
+        c("ravel_multi_index i8 too small", () -> Np.ravelMultiIndex(new Array[] {a(I8, 0, 1), a(I8, 2, 3)}, 20, 40));
+        c("ravel_multi_index float", () -> Np.ravelMultiIndex(new Array[] {a(F32, 0, 1), a(I32, 2, 3)}, 2, 4));
+        c(
+                "ravel_multi_index broadcast",
+                () -> Np.ravelMultiIndex(new Array[] {a2(I32, 2, 0, 1), a(I32, 0, 1, 2)}, 2, 3));
+        c(
+                "ravel_multi_index bad mode",
+                () -> Np.ravelMultiIndex(new Array[] {a(I32, 0), a(I32, 1)}, new int[] {2, 3}, "x"));
+        c("interp left right", () -> Np.interp(a(F32, -1, 0.5, 5, NAN), a(F32, 0, 1, 2), a(F32, 1, 2, 0), -9.0, 9.0));
+        c("interp left only", () -> Np.interp(a(F32, -1, 0.5, 5), a(F32, 0, 1, 2), a(F32, 1, 2, 0), -9.0, null));
+        c("trapezoid default int", () -> Np.trapezoid(a2(I32, 2, 1, 2, 4, 0, 3, 3)));
+        c("trapezoid x", () -> Np.trapezoid(a(F32, 1, 2, 4), a(F32, 0, 0.5, 2), -1));
+        c("trapezoid x axis 0", () -> Np.trapezoid(a2(F32, 3, 1, 2, 4, 8, 0, 1), a(F32, 0, 1, 3), 0));
+        c("trapezoid x same shape", () -> Np.trapezoid(a2(F32, 2, 1, 2, 4, 8), a2(F32, 2, 0, 2, 1, 1.5), -1));
+        c("matrix_rank rtol", () -> Linalg.matrixRank(a2(F32, 2, 1, 0, 0, 1e-3), 1e-2));
+        c("matrix_rank rtol small", () -> Linalg.matrixRank(a2(F32, 2, 1, 0, 0, 1e-3), 1e-4));
+        c(
+                "matrix_rank rtol batch",
+                () -> Linalg.matrixRank(Np.reshape(a(F32, 1, 0, 0, 1e-3, 2, 2, 1, 1), 2, 2, 2), 0.5));
+        Supplier<Array> vn8 = () -> a2(I8, 2, 1, -5, 3, 2);
+        c("vector_norm int ord 1", () -> Linalg.vectorNorm(vn8.get(), 1, null, false));
+        c("vector_norm int ord 1 axis", () -> Linalg.vectorNorm(vn8.get(), 1, ax(0), false));
+        c("vector_norm int ord inf", () -> Linalg.vectorNorm(vn8.get(), INF, ax(0, 1), false));
+        c("vector_norm int ord inf keepdims", () -> Linalg.vectorNorm(vn8.get(), INF, ax(1), true));
+        c("vector_norm int ord -inf", () -> Linalg.vectorNorm(vn8.get(), -INF, ax(0), false));
+        c("vector_norm int ord inf empty", () -> Linalg.vectorNorm(Np.zeros(I32, 0), INF, null, false));
+        c("vector_norm int ord 0", () -> Linalg.vectorNorm(a(I32, 0, 3, 0), 0, null, false));
+        c("vector_norm int ord 2", () -> Linalg.vectorNorm(a(I32, 3, 4), 2, null, false));
+        c("choose oob raise", () -> Np.choose(a(I32, 0, 2, 1), a(F32, 1, 2, 3), a(F32, 4, 5, 6)));
+        c("choose clip", () -> Np.choose(a(I32, 0, 2, -1), new Array[] {a(F32, 1, 2, 3), a(F32, 4, 5, 6)}, "clip"));
+        c("choose wrap", () -> Np.choose(a(I32, 0, 2, -1), new Array[] {a(F32, 1, 2, 3), a(F32, 4, 5, 6)}, "wrap"));
+        c("choose mixed", () -> Np.choose(a(I32, 0, 1, 1), a(F32, 1, 2, 3), a(I32, 4, 5, 6)));
+        c("choose broadcast", () -> Np.choose(a2(I32, 2, 0, 1), a(F32, 1, 2, 3), s(F32, 7)));
+        c("choose bad mode", () -> Np.choose(a(I32, 0), new Array[] {a(F32, 1)}, "x"));
+        c("polyder int", () -> Np.polyder(a(I32, 1, 2, 3), 2));
+        c("polyder past degree", () -> Np.polyder(a(F32, 1, 2), 3));
+        c("polyder negative", () -> Np.polyder(a(F32, 1, 2), -1));
+    }
+
     private static Array g(Function<Array, Array> f, Array x) {
         return Kiln.grad((Array v) -> Np.sum(f.apply(v))).apply(x);
     }
@@ -1113,6 +1392,8 @@ class JaxCasesTest {
         nnSpecial();
         randoms();
         linalgCases();
+        scipyMore();
+        indexAndIntegrate();
         moreGradients();
         overflowAndEdges();
         Map<String, List<String>> goldens = new LinkedHashMap<>();
