@@ -55,7 +55,7 @@ public final class CpuSimdProvider implements BackendProvider {
     /** Whether row groups overlap allocating their large outputs with their first kernels (see RowGroupKernel). */
     static final Setting ROW_OVERLAP = Setting.of(
             "kiln.cpu.row-overlap",
-            "false",
+            "true",
             "cpu-simd row groups (row softmax, layer norm) allocate their large outputs while the other"
                     + " threads run the group's first kernels ahead; `false` allocates before any work");
 

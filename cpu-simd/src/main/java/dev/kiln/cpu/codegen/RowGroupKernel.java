@@ -52,13 +52,16 @@ final class RowGroupKernel implements CompiledKernel {
      */
     static final long OVERLAP_BYTES = 1 << 20;
 
+    /** {@link #overlapMode}'s default, which tests restore. */
+    static final int DEFAULT_OVERLAP = 0;
+
     /**
-     * Overlapping allocation with the earlier members: -1 never (the default: on the 2-core machine
-     * it was measured on, loaded, it gave no wall-clock gain and cost 2-4% more CPU), 0 from {@link
-     * #OVERLAP_BYTES} ({@code kiln.cpu.row-overlap=true}), 1 whenever a later member allocates more
-     * than one value per row (tests); read at every run.
+     * Overlapping allocation with the earlier members: -1 never ({@code kiln.cpu.row-overlap=false}),
+     * 0 from {@link #OVERLAP_BYTES} (the default: 2-6% less wall time on an idle 2-core machine, 2-4%
+     * more CPU, see docs/architecture.md), 1 whenever a later member allocates more than one value per
+     * row (tests); read at every run.
      */
-    static volatile int overlapMode = -1;
+    static volatile int overlapMode = DEFAULT_OVERLAP;
 
     /** Rows the last overlapped run did ahead (timing diagnostics). */
     static volatile int rowsAhead;

@@ -125,7 +125,7 @@ class RowOverlapTest {
                     .toList());
             same(c + " " + spec + " jitted", plain, jitted);
         } finally {
-            RowGroupKernel.overlapMode = -1;
+            RowGroupKernel.overlapMode = RowGroupKernel.DEFAULT_OVERLAP;
         }
         assertEquals(10, index);
     }
@@ -188,7 +188,7 @@ class RowOverlapTest {
             }
             return out;
         } finally {
-            RowGroupKernel.overlapMode = -1;
+            RowGroupKernel.overlapMode = RowGroupKernel.DEFAULT_OVERLAP;
             RowGroupKernel.blockBytesOverride = 0;
         }
     }

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * Row groups allocating their large outputs while the other threads run the group's earlier kernels
- * ahead ({@link RowGroupKernel#overlapMode} 0, {@code kiln.cpu.row-overlap=true}) against allocating before any work (-1, the default),
+ * ahead ({@link RowGroupKernel#overlapMode} 0, the default) against allocating before any work (-1, {@code kiln.cpu.row-overlap=false}),
  * in one process: the jitted row softmax and layer norm of {@code RowWorkTiming} (4096×1024 float32,
  * same formulas and data), the two settings taking turns call by call so that load falls on both
  * alike. Prints, per case, the fastest, the 10th percentile and the median of the wall times and of
@@ -75,7 +75,7 @@ public final class RowOverlapTiming {
                     }
                 }
             }
-            RowGroupKernel.overlapMode = -1;
+            RowGroupKernel.overlapMode = RowGroupKernel.DEFAULT_OVERLAP;
             System.out.printf("load average %.2f%n", os.getSystemLoadAverage());
             for (int w = 0; w < fs.size(); w++) {
                 for (int s = 0; s < settings.length; s++) {
