@@ -35,14 +35,8 @@ final class GeneralEigen {
     static ComplexArray[] eig(Array a, boolean vectors) {
         int n = a.shape()[a.ndim() - 1];
         DType t = a.dtype();
-        int[] batch = java.util.Arrays.copyOf(a.shape(), a.ndim() - 2);
         Array finite = Np.all(Np.isfinite(a), new int[] {-2, -1}, false);
-        Array clean = Np.where(Np.expandDims(Np.expandDims(finite, -1), -1), a, 0.0);
-        Array eye = Np.broadcastTo(Np.eye(n, n, 0, t), a.shape());
-        List<Array> hz = hessenberg(clean, Np.astype(eye, t), n);
-        ComplexArray h = ComplexArray.fromReal(hz.get(0));
-        ComplexArray z = ComplexArray.fromReal(hz.get(1));
-        List<Array> schur = n < 2 ? List.of(h.real(), h.imag(), z.real(), z.imag()) : schur(h, z, finite, n, t, batch);
+        List<Array> schur = schurParts(a, finite);
         ComplexArray tm = new ComplexArray(schur.get(0), schur.get(1));
         ComplexArray w = new ComplexArray(Np.diagonal(tm.real(), 0, -2, -1), Np.diagonal(tm.imag(), 0, -2, -1));
         Array bad = Np.logicalNot(finite);
@@ -65,22 +59,32 @@ final class GeneralEigen {
      * infinity gives NaNs.
      */
     static ComplexArray[] complexSchur(Array a) {
-        int n = a.shape()[a.ndim() - 1];
         DType t = a.dtype();
-        int[] batch = java.util.Arrays.copyOf(a.shape(), a.ndim() - 2);
         Array finite = Np.all(Np.isfinite(a), new int[] {-2, -1}, false);
-        Array clean = Np.where(Np.expandDims(Np.expandDims(finite, -1), -1), a, 0.0);
-        Array eye = Np.broadcastTo(Np.eye(n, n, 0, t), a.shape());
-        List<Array> hz = hessenberg(clean, Np.astype(eye, t), n);
-        ComplexArray h = ComplexArray.fromReal(hz.get(0));
-        ComplexArray z = ComplexArray.fromReal(hz.get(1));
-        List<Array> schur = n < 2 ? List.of(h.real(), h.imag(), z.real(), z.imag()) : schur(h, z, finite, n, t, batch);
+        List<Array> schur = schurParts(a, finite);
         Array bad = Np.expandDims(Np.expandDims(Np.logicalNot(finite), -1), -1);
         ComplexArray nan = ComplexArray.scalar(Double.NaN, Double.NaN, t);
         return new ComplexArray[] {
             ComplexArray.where(bad, nan, new ComplexArray(schur.get(0), schur.get(1))),
             ComplexArray.where(bad, nan, new ComplexArray(schur.get(2), schur.get(3)))
         };
+    }
+
+    /**
+     * The complex Schur form of {@code a} as its parts {@code t.real, t.imag, z.real, z.imag}, by a
+     * Hessenberg reduction and the QR iteration; a matrix that is not {@code finite} is iterated as
+     * zeros (the callers put NaNs in its place).
+     */
+    private static List<Array> schurParts(Array a, Array finite) {
+        int n = a.shape()[a.ndim() - 1];
+        DType t = a.dtype();
+        int[] batch = java.util.Arrays.copyOf(a.shape(), a.ndim() - 2);
+        Array clean = Np.where(Np.expandDims(Np.expandDims(finite, -1), -1), a, 0.0);
+        Array eye = Np.broadcastTo(Np.eye(n, n, 0, t), a.shape());
+        List<Array> hz = hessenberg(clean, Np.astype(eye, t), n);
+        ComplexArray h = ComplexArray.fromReal(hz.get(0));
+        ComplexArray z = ComplexArray.fromReal(hz.get(1));
+        return n < 2 ? List.of(h.real(), h.imag(), z.real(), z.imag()) : schur(h, z, finite, n, t, batch);
     }
 
     // ---------------------------------------------------------------- helpers on the last two axes

@@ -165,15 +165,19 @@ final class Parallel {
             first = e;
         }
         side.close();
-        Throwable e = first != null ? first : side.error;
-        if (e instanceof RuntimeException re) {
+        rethrow(first != null ? first : side.error);
+    }
+
+    /** Throws what a helper or the caller threw (a checked one wrapped), nothing when {@code t} is null. */
+    private static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
             throw re;
         }
-        if (e instanceof Error err) {
-            throw err;
+        if (t instanceof Error e) {
+            throw e;
         }
-        if (e != null) {
-            throw new IllegalStateException(e);
+        if (t != null) {
+            throw new IllegalStateException(t);
         }
     }
 
@@ -273,16 +277,7 @@ final class Parallel {
                 LockSupport.park(this);
             }
             team.posted().compareAndSet(this, null);
-            Throwable t = error;
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            if (t != null) {
-                throw new IllegalStateException(t);
-            }
+            rethrow(error);
         }
 
         /**

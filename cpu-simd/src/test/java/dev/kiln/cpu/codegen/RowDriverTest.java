@@ -25,16 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RowDriverTest {
     static Stream<Arguments> cases() {
-        List<ArraySpec> specs = List.of(
-                Cases.f32(1, 129),
-                Cases.f32(4, 3),
-                Cases.f32(5, 7),
-                Cases.f32(37, 16),
-                Cases.f32(37, 129),
-                Cases.f32(1000, 1025),
-                Cases.f64(37, 129),
-                Cases.f64(300, 7));
-        return RowGroupTest.blockCases().flatMap(c -> specs.stream().map(s -> Arguments.of(c, s)));
+        return RowOverlapTest.cases();
     }
 
     @ParameterizedTest(name = "{0} {1}")
