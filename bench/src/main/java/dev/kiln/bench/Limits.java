@@ -91,6 +91,19 @@ public class Limits {
 
     static final double ROWS_BYTES = 4.0 * ROWS_N;
 
+    /**
+     * Floats per array of the row-sized scale ({@link #scaleRows}): 4096 × 1024, the size of the
+     * table's softmax and layer norm inputs and outputs. Like the row-group read, not far larger than
+     * the caches on purpose: a row workload that reads 16.8 MB and writes 16.8 MB call after call
+     * finds part of it in the last-level cache (in session 28's comparison PyTorch's compiled layer
+     * norm moved its 33.6 MB at 43 GB/s, above the 268 MB triad's 36.6), so its floor is measured in
+     * the same regime.
+     */
+    static final int SCALE_N = 4096 * 1024;
+
+    /** Bytes one row-sized scale call moves by STREAM's count: one array read, one written. */
+    static final double SCALE_BYTES = 8.0 * SCALE_N;
+
     /** Loop trips of the FMA kernel per thread and call. */
     static final int FMA_TRIPS = 1 << 18;
 
@@ -117,6 +130,7 @@ public class Limits {
     float[] z;
     float[] rowVector;
     float[] rowSums;
+    float[] scaled;
     ExecutorService helpers;
 
     @Setup
@@ -134,6 +148,7 @@ public class Limits {
         z = Data.uniform(STREAMS_N, 19);
         rowVector = Data.uniform(ROW_LENGTH, 20);
         rowSums = new float[ROWS_N / ROW_LENGTH];
+        scaled = new float[SCALE_N];
         helpers = threads > 1
                 ? Executors.newFixedThreadPool(threads - 1, r -> {
                     Thread t = new Thread(r, "limits-helper");
@@ -184,6 +199,33 @@ public class Limits {
     private static void triad(double[] a, double[] b, double[] c, double s, int lo, int hi) {
         for (int i = lo; i < hi; i++) {
             a[i] = b[i] + s * c[i];
+        }
+    }
+
+    /**
+     * STREAM's scale ({@code out = s * in}) in float32 over arrays the size of the row workloads'
+     * input and output ({@link #SCALE_N}), vectorised, each thread a contiguous half: the triad roof
+     * is the faster of this and {@link #triad}, so that no row workload beats its floor by reading
+     * from the cache what the 268 MB triad reads from memory.
+     */
+    @Benchmark
+    public double scaleRows() {
+        return split(t -> {
+            int lo = (int) ((long) SCALE_N * t / threads);
+            int hi = (int) ((long) SCALE_N * (t + 1) / threads);
+            scale(x, scaled, 0.5f, lo, hi);
+            return scaled[lo];
+        });
+    }
+
+    private static void scale(float[] in, float[] out, float s, int lo, int hi) {
+        int step = PREFERRED.length();
+        int i = lo;
+        for (; i + step <= hi; i += step) {
+            FloatVector.fromArray(PREFERRED, in, i).mul(s).intoArray(out, i);
+        }
+        for (; i < hi; i++) {
+            out[i] = s * in[i];
         }
     }
 
