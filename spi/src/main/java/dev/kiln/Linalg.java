@@ -2656,8 +2656,9 @@ public final class Linalg {
      * eigenvalue sum {@code λ_a + λ_b} is smaller than {@code tol} in modulus (no unique solution),
      * the result is NaN, as JAX's. Kiln solves the {@code mn x mn} Kronecker system {@code (a ⊗ I +
      * I ⊗ b^T) vec(x) = vec(c)} by {@link #solve} (JAX uses Bartels-Stewart on complex Schur forms):
-     * the same answer, in {@code O((mn)^3)} work, so it suits small matrices; differentiable in all
-     * three through {@link #solve}.
+     * the same answer, in {@code O((mn)^3)} work, so it takes {@code c} of at most 16384 entries (a
+     * 1 GiB float32 system) and refuses larger ones; differentiable in all three through {@link
+     * #solve}.
      *
      * @throws ShapeException when the shapes do not fit the equation
      */
@@ -2673,10 +2674,12 @@ public final class Linalg {
                     + Shape.toString(sb.shape()) + ", c " + Shape.toString(sc.shape())
                     + "; a must be (..., m, m), b (..., n, n) and c (..., m, n)");
         }
-        if ((long) m * n > 46340) {
-            throw new ShapeException(
-                    fn + ": c of shape " + Shape.toString(sc.shape())
-                            + " gives a Kronecker system of more than 2^31 elements; Kiln solves only small Sylvester equations");
+        if ((long) m * n > SYLVESTER_MOST) {
+            throw new ShapeException(fn + ": c of shape " + Shape.toString(sc.shape()) + " has " + (long) m * n
+                    + " entries; Kiln solves the (m n) x (m n) Kronecker system, so it takes at most "
+                    + SYLVESTER_MOST
+                    + " entries (its (m n)^3 work beyond that would run for minutes or exhaust the heap);"
+                    + " split the problem or solve it by another method");
         }
         DType t = DType.promote(DType.promote(sa.dtype(), sb.dtype()), sc.dtype());
         int[] bt = Np.broadcastShapes(fn, Np.broadcastShapes(fn, batch(sa), batch(sb)), batch(sc));
@@ -2698,6 +2701,9 @@ public final class Linalg {
         Array bad = Np.any(Np.less(Np.hypot(re, im), tol), new int[] {-2, -1}, true);
         return Np.where(bad, Double.NaN, x);
     }
+
+    /** The most entries {@link #solveSylvester} takes in {@code c}: 128 x 128. */
+    static final int SYLVESTER_MOST = 16384;
 
     /** {@link #solveSylvester(Array, Array, Array, double)} with JAX's default {@code tol = 1e-8}. */
     public static Array solveSylvester(Array a, Array b, Array c) {

@@ -283,6 +283,11 @@ class ScipyLinalgMoreTest {
                 "a must be (..., m, m)",
                 () -> Linalg.solveSylvester(Np.eye(2), Np.eye(3), Np.ones(DType.FLOAT32, 3, 2)));
         refused(
+                ShapeException.class,
+                "solveSylvester",
+                "at most 16384 entries",
+                () -> Linalg.solveSylvester(Np.eye(129), Np.eye(128), Np.ones(DType.FLOAT32, 129, 128)));
+        refused(
                 DTypeException.class,
                 "eighTridiagonal",
                 "same dtype",
